@@ -1,0 +1,205 @@
+"""The typed, immutable model of one evaluation (评价: one report, one year).
+
+Every collection is a tuple and every dataclass is frozen, so an ``Evaluation`` can be cached and shared
+between sessions without copying. Money is ``Decimal`` in 万元; rates are in % (82.69 means 82.69%).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+DEFAULT_STATUSES: tuple[str, ...] = ("未开始", "整改中", "已整改", "未整改")
+DEFAULT_CLOSED: tuple[str, ...] = ("已整改",)
+
+# Section names that may be flagged as illustrative (not published in the report).
+ILLUSTRATIVE_SECTIONS = {"指标得分": "scores", "整改": "rectification"}
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    grade: str
+    lower: Decimal  # inclusive lower bound
+
+
+# 财预〔2020〕10号: 优 >= 90, 良 >= 80, 中 >= 60, 差 < 60.
+DEFAULT_BANDS: tuple[GradeBand, ...] = (
+    GradeBand("优", Decimal(90)),
+    GradeBand("良", Decimal(80)),
+    GradeBand("中", Decimal(60)),
+    GradeBand("差", Decimal(0)),
+)
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    year: int | None = None
+    region: str = ""
+    evaluator: str = ""
+    project: str = ""
+    conclusion: str = ""
+    grade_bands: tuple[GradeBand, ...] = DEFAULT_BANDS
+    expert_method: str = "mean"  # "mean" | "trimmed_mean"
+    rate_target: Decimal = Decimal(90)  # 执行率目标线 (%), used for the target line in charts
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    closed_statuses: tuple[str, ...] = DEFAULT_CLOSED
+    illustrative: frozenset[str] = frozenset()  # subset of {"scores", "rectification"}
+    illustrative_note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str  # 单位简称: how every other sheet refers to the unit
+    name: str = ""  # 单位全称
+    role: str = ""  # 单位类型, e.g. 主管部门 / 实施单位 / 第三方
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.key or self.name
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    unit: str
+    budget: Decimal | None
+    executed: Decimal | None
+    project: str = ""
+    kind: str = ""  # 建设 / 运维 / ...
+    stated_rate: Decimal | None = None  # 报告所列执行率 (%)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    points: Decimal
+    level: int
+    parent: str | None = None
+    method: str = "manual"  # manual | rate_proportional | banded | deduction
+    params: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Score:
+    unit: str
+    indicator: str
+    expert: str
+    score: Decimal
+    note: str = ""  # 扣分说明
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: str
+    stated_score: Decimal | None = None
+    stated_grade: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Achievement:
+    area_no: int
+    area: str
+    seq: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    category_no: int
+    category: str
+    seq: int
+    text: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    category_no: int
+    category: str
+    seq: int
+    text: str
+    answers: tuple[str, ...] = ()  # problem ids ("P1-2") or problem categories ("P1")
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    item: str
+    date: dt.date
+    old_status: str
+    new_status: str
+    progress: Decimal | None = None
+    note: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class RectificationItem:
+    id: str
+    problem: str | None
+    task: str
+    unit: str | None
+    deadline: dt.date | None
+    status: str
+    progress: Decimal | None = None
+    note: str = ""
+    history: tuple[StatusChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    meta: Meta
+    units: tuple[Unit, ...] = ()
+    budget_lines: tuple[BudgetLine, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    scores: tuple[Score, ...] = ()
+    results: tuple[UnitResult, ...] = ()
+    achievements: tuple[Achievement, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    rectification: tuple[RectificationItem, ...] = ()
+    _unit_index: dict[str, Unit] = field(default=None, init=False, repr=False, compare=False)  # type: ignore
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_unit_index", {u.key: u for u in self.units})
+
+    def unit(self, key: str) -> Unit | None:
+        return self._unit_index.get(key)
+
+    def unit_label(self, key: str | None) -> str:
+        if not key:
+            return "未指明单位"
+        unit = self.unit(key)
+        return unit.label if unit else key
+
+    def is_illustrative(self, section: str) -> bool:
+        """section is "scores" or "rectification"."""
+        return section in self.meta.illustrative
+
+    @property
+    def problem_categories(self) -> tuple[tuple[int, str], ...]:
+        seen: dict[int, str] = {}
+        for p in self.problems:
+            seen.setdefault(p.category_no, p.category)
+        return tuple(sorted(seen.items()))
+
+    @property
+    def recommendation_categories(self) -> tuple[tuple[int, str], ...]:
+        seen: dict[int, str] = {}
+        for r in self.recommendations:
+            seen.setdefault(r.category_no, r.category)
+        return tuple(sorted(seen.items()))
+
+    @property
+    def achievement_areas(self) -> tuple[tuple[int, str], ...]:
+        seen: dict[int, str] = {}
+        for a in self.achievements:
+            seen.setdefault(a.area_no, a.area)
+        return tuple(sorted(seen.items()))

@@ -1,0 +1,278 @@
+"""评分: the indicator tree, leaf scoring (by evaluators or by rule), expert combination, roll-up and grades."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from .budget import unit_rates
+from .model import DEFAULT_BANDS, Evaluation, GradeBand, Indicator
+from .numbers import HUNDRED, ZERO, round2, to_decimal
+
+METHODS = {
+    "manual": "评价人员打分",
+    "rate_proportional": "预算执行率按比例",
+    "banded": "分档计分",
+    "deduction": "扣分制",
+}
+METHOD_BY_LABEL = {v: k for k, v in METHODS.items()}
+EXPERT_METHODS = {"mean": "平均值", "trimmed_mean": "去掉最高分和最低分后平均"}
+EXPERT_METHOD_BY_LABEL = {v: k for k, v in EXPERT_METHODS.items()}
+
+
+def grade_for(score: Decimal | None, bands: tuple[GradeBand, ...] = DEFAULT_BANDS) -> str | None:
+    """The grade whose inclusive lower bound the score reaches (bands checked from the highest)."""
+    if score is None:
+        return None
+    for band in sorted(bands, key=lambda b: b.lower, reverse=True):
+        if score >= band.lower:
+            return band.grade
+    return bands[-1].grade if bands else None
+
+
+def parse_bands(text: str) -> tuple[GradeBand, ...]:
+    """"优:90;良:80;中:60;差:0" -> bands. Raises ValueError with a Chinese message."""
+    bands = []
+    for part in re.split(r"[;；,，\s]+", text.strip()):
+        if not part:
+            continue
+        m = re.fullmatch(r"(.+?)[:：≥>=]+(.+)", part)
+        if not m:
+            raise ValueError(f"等次划分“{part}”应写成 等次:下限，例如 优:90")
+        bands.append(GradeBand(m.group(1).strip(), to_decimal(m.group(2))))
+    if not bands:
+        raise ValueError("等次划分为空")
+    return tuple(sorted(bands, key=lambda b: b.lower, reverse=True))
+
+
+def format_bands(bands: tuple[GradeBand, ...]) -> str:
+    return ";".join(f"{b.grade}:{b.lower}" for b in bands)
+
+
+def combine_experts(values: list[Decimal], method: str = "mean") -> Decimal | None:
+    """Mean, or trimmed mean (one highest and one lowest dropped when there are at least 3)."""
+    if not values:
+        return None
+    vals = sorted(values)
+    if method == "trimmed_mean" and len(vals) >= 3:
+        vals = vals[1:-1]
+    return sum(vals, ZERO) / Decimal(len(vals))
+
+
+def parse_banded(params: str) -> list[tuple[Decimal, Decimal]]:
+    """"95:100;90:80;80:60;0:0" -> [(rate threshold %, share of points %)], highest threshold first."""
+    out = []
+    for part in re.split(r"[;；,，\s]+", params.strip()):
+        if not part:
+            continue
+        m = re.fullmatch(r"[≥>=]*\s*([\d.]+)%?\s*[:：]\s*([\d.]+)%?", part)
+        if not m:
+            raise ValueError(f"分档参数“{part}”应写成 执行率下限:得分比例，例如 95:100")
+        out.append((to_decimal(m.group(1)), to_decimal(m.group(2))))
+    if not out:
+        raise ValueError("分档参数为空")
+    return sorted(out, reverse=True)
+
+
+def rule_score(ind: Indicator, rate: Decimal | None) -> tuple[Decimal | None, str]:
+    """Score of a rule-scored leaf from the unit's execution rate (%), rounded half-up to 2 decimals."""
+    if rate is None:
+        return None, "无预算执行率，无法按规则计分"
+    if ind.method == "rate_proportional":
+        share = min(rate, HUNDRED) / HUNDRED
+        return round2(share * ind.points), ""
+    if ind.method == "banded":
+        for threshold, share in parse_banded(ind.params):
+            if rate >= threshold:
+                return round2(ind.points * share / HUNDRED), ""
+        return ZERO, ""
+    raise ValueError(f"指标 {ind.id} 的评分方式 {ind.method} 不是规则计分")
+
+
+# --- the tree ---------------------------------------------------------------------------------------------
+
+def children_of(indicators: tuple[Indicator, ...]) -> dict[str | None, list[Indicator]]:
+    out: dict[str | None, list[Indicator]] = defaultdict(list)
+    for ind in indicators:
+        out[ind.parent].append(ind)
+    return out
+
+
+def leaves(indicators: tuple[Indicator, ...]) -> list[Indicator]:
+    parents = {i.parent for i in indicators if i.parent}
+    return [i for i in indicators if i.id not in parents]
+
+
+@dataclass(frozen=True)
+class PointsProblem:
+    indicator: str | None  # None: the top level
+    expected: Decimal
+    found: Decimal
+    message: str
+
+
+def check_points(indicators: tuple[Indicator, ...]) -> list[PointsProblem]:
+    """分值 must sum to 100 at the top level, and children must sum to their parent's points."""
+    if not indicators:
+        return []
+    problems = []
+    kids = children_of(indicators)
+    top = sum((i.points for i in kids.get(None, [])), ZERO)
+    if top != HUNDRED:
+        problems.append(PointsProblem(None, HUNDRED, top, f"一级指标分值合计为 {top}，应为 100"))
+    for ind in indicators:
+        ch = kids.get(ind.id)
+        if ch:
+            total = sum((c.points for c in ch), ZERO)
+            if total != ind.points:
+                problems.append(PointsProblem(
+                    ind.id, ind.points, total,
+                    f"指标 {ind.id}“{ind.name}”的下级指标分值合计为 {total}，应等于其分值 {ind.points}"))
+    return problems
+
+
+# --- scoring a unit ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnitScore:
+    unit: str
+    node_scores: dict[str, Decimal]  # every indicator id -> score (unrounded); missing when not scorable
+    computed_total: Decimal | None
+    stated_total: Decimal | None
+    stated_grade: str | None
+    notes: dict[str, str]  # indicator id -> why it has no score / 扣分说明
+
+    @property
+    def total(self) -> Decimal | None:
+        """A published total is authoritative; otherwise the computed one."""
+        return self.stated_total if self.stated_total is not None else self.computed_total
+
+    @property
+    def breakdown_disagrees(self) -> bool:
+        return (self.stated_total is not None and self.computed_total is not None
+                and round2(self.computed_total) != round2(self.stated_total))
+
+
+def score_unit(ev: Evaluation, unit: str, rate: Decimal | None = None) -> UnitScore:
+    by_leaf: dict[str, list[Decimal]] = defaultdict(list)
+    notes: dict[str, list[str]] = defaultdict(list)
+    for s in ev.scores:
+        if s.unit == unit:
+            by_leaf[s.indicator].append(s.score)
+            if s.note:
+                notes[s.indicator].append(f"{s.expert}：{s.note}" if s.expert else s.note)
+    node: dict[str, Decimal] = {}
+    why: dict[str, str] = {}
+    for leaf in leaves(ev.indicators):
+        if leaf.method in ("rate_proportional", "banded"):
+            value, reason = rule_score(leaf, rate)
+            if value is None:
+                why[leaf.id] = reason
+            else:
+                node[leaf.id] = value
+        else:
+            value = combine_experts(by_leaf.get(leaf.id, []), ev.meta.expert_method)
+            if value is not None:
+                node[leaf.id] = value
+        if leaf.id in notes:
+            why[leaf.id] = "；".join(notes[leaf.id])
+    kids = children_of(ev.indicators)
+
+    def roll(ind: Indicator) -> Decimal | None:
+        ch = kids.get(ind.id)
+        if not ch:
+            return node.get(ind.id)
+        parts = [roll(c) for c in ch]
+        if any(p is None for p in parts):
+            return None
+        node[ind.id] = sum(parts, ZERO)  # type: ignore[arg-type]
+        return node[ind.id]
+
+    tops = [roll(t) for t in kids.get(None, [])]
+    has_any = any(s.unit == unit for s in ev.scores)
+    computed = sum(tops, ZERO) if tops and has_any and all(t is not None for t in tops) else None  # type: ignore
+    result = next((r for r in ev.results if r.unit == unit), None)
+    return UnitScore(
+        unit=unit,
+        node_scores=node,
+        computed_total=computed,
+        stated_total=result.stated_score if result else None,
+        stated_grade=result.stated_grade if result else None,
+        notes=why,
+    )
+
+
+def scored_units(ev: Evaluation) -> list[str]:
+    """Units that have a published result or any indicator score, in listed order."""
+    keys = {r.unit for r in ev.results} | {s.unit for s in ev.scores}
+    return [u.key for u in ev.units if u.key in keys]
+
+
+def all_unit_scores(ev: Evaluation) -> dict[str, UnitScore]:
+    rates = unit_rates(ev)
+    return {u: score_unit(ev, u, rates[u].rate if u in rates else None) for u in scored_units(ev)}
+
+
+def results_table(ev: Evaluation) -> pd.DataFrame:
+    """Per scored unit: total (authoritative), computed, stated, grade, stated grade, agreement."""
+    rows = []
+    for key, us in all_unit_scores(ev).items():
+        grade = grade_for(us.total, ev.meta.grade_bands)
+        rows.append({
+            "unit": key,
+            "score": us.total,
+            "computed": us.computed_total,
+            "stated": us.stated_total,
+            "grade": grade,
+            "stated_grade": us.stated_grade,
+            "breakdown_agrees": not us.breakdown_disagrees,
+        })
+    return pd.DataFrame(rows, columns=["unit", "score", "computed", "stated", "grade", "stated_grade",
+                                       "breakdown_agrees"])
+
+
+def indicator_table(ev: Evaluation) -> pd.DataFrame:
+    """Long table: unit x indicator with level, parent, dimension (一级), points, score, deduction (扣分)."""
+    by_id = {i.id: i for i in ev.indicators}
+
+    def dimension(ind: Indicator) -> Indicator:
+        while ind.parent and ind.parent in by_id:
+            ind = by_id[ind.parent]
+        return ind
+
+    leaf_ids = {i.id for i in leaves(ev.indicators)}
+    rows = []
+    for key, us in all_unit_scores(ev).items():
+        for ind in ev.indicators:
+            score = us.node_scores.get(ind.id)
+            rows.append({
+                "unit": key,
+                "id": ind.id,
+                "name": ind.name,
+                "level": ind.level,
+                "parent": ind.parent,
+                "dimension": dimension(ind).name,
+                "is_leaf": ind.id in leaf_ids,
+                "method": METHODS.get(ind.method, ind.method),
+                "points": ind.points,
+                "score": score,
+                "deduction": (ind.points - score) if score is not None else None,
+                "note": us.notes.get(ind.id, ""),
+            })
+    return pd.DataFrame(rows, columns=["unit", "id", "name", "level", "parent", "dimension", "is_leaf", "method",
+                                       "points", "score", "deduction", "note"])
+
+
+def dimension_table(ev: Evaluation) -> pd.DataFrame:
+    """Per unit x 一级指标: points, score, score as % of points."""
+    df = indicator_table(ev)
+    if df.empty:
+        return pd.DataFrame(columns=["unit", "id", "name", "points", "score", "share"])
+    top = df[df["level"] == df["level"].min()].copy()
+    top["share"] = [
+        (s / p * HUNDRED) if (s is not None and p) else None for s, p in zip(top["score"], top["points"], strict=True)
+    ]
+    return top[["unit", "id", "name", "points", "score", "share"]].reset_index(drop=True)

@@ -1,0 +1,68 @@
+"""The summary of an evaluation as plain data (the ``summary --json`` contract): numbers as 2-decimal strings."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from . import budget, findings, scoring
+from .model import Evaluation
+from .numbers import fmt2
+
+
+def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
+    rates = budget.unit_rates(ev)
+    scores = scoring.all_unit_scores(ev)
+    units = []
+    for u in ev.units:
+        r = rates[u.key]
+        us = scores.get(u.key)
+        total = us.total if us else None
+        units.append({
+            "unit": u.key,
+            "name": u.name,
+            "budget": fmt2(r.budget) or None,
+            "executed": fmt2(r.executed) or None,
+            "execution_rate": fmt2(r.rate) or None,
+            "rate_note": r.reason or None,
+            "score": fmt2(total) or None,
+            "score_computed": fmt2(us.computed_total) if us and us.computed_total is not None else None,
+            "grade": scoring.grade_for(total, ev.meta.grade_bands),
+            "problems_naming_unit": sum(1 for p in ev.problems if p.unit == u.key),
+        })
+    overall = budget.overall(ev)
+    pcats = findings.counts_by_category(findings.problems_table(ev))
+    rcats = findings.counts_by_category(findings.recommendations_table(ev))
+    rs = findings.rectification_summary(ev, as_of)
+    return {
+        "title": ev.meta.title,
+        "year": ev.meta.year,
+        "region": ev.meta.region,
+        "evaluator": ev.meta.evaluator,
+        "illustrative": sorted(ev.meta.illustrative),
+        "units": units,
+        "totals": {
+            "budget": fmt2(overall.budget) or None,
+            "executed": fmt2(overall.executed) or None,
+            "execution_rate": fmt2(overall.rate) or None,
+        },
+        "problems": {
+            "categories": len(pcats),
+            "items": len(ev.problems),
+            "per_category": [int(n) for n in pcats["count"]],
+        },
+        "recommendations": {
+            "categories": len(rcats),
+            "items": len(ev.recommendations),
+            "per_category": [int(n) for n in rcats["count"]],
+        },
+        "achievements": {"areas": len(ev.achievement_areas), "items": len(ev.achievements)},
+        "rectification": {
+            "as_of": as_of.isoformat(),
+            "illustrative": ev.is_illustrative("rectification"),
+            "items": rs.total,
+            "by_status": rs.by_status,
+            "closed": rs.closed,
+            "rate": fmt2(rs.rate) or None,
+            "overdue": rs.overdue,
+        },
+    }
