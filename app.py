@@ -1,0 +1,78 @@
+"""EvalBoard 绩效评价看板: the entry page (总览). Run with `make run` or `streamlit run app.py`.
+
+Navigation is Streamlit's file-based multipage mode: this file is the home page and pages/ holds the others,
+so every page has a stable URL that can be bookmarked or refreshed (see README, "Navigation").
+"""
+import streamlit as st
+
+from components import cards, charts, layout
+from evalcore import budget, findings, scoring
+from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
+
+ev = layout.page("总览")
+if ev is None:
+    st.stop()
+
+st.title(ev.meta.title)
+st.caption("　·　".join(p for p in (ev.meta.evaluator, f"{ev.meta.year} 年度" if ev.meta.year else "",
+                                   ev.meta.region) if p))
+
+overall = budget.overall(ev)
+table = budget.budget_table(ev)
+results = scoring.results_table(ev)
+problems = findings.problems_table(ev)
+recs = findings.recommendations_table(ev)
+
+k1, k2, k3 = st.columns(3)
+k1.metric("预算总额", fmt_amount(overall.budget), border=True)
+k2.metric("实际执行", fmt_amount(overall.executed), border=True)
+k3.metric("总体预算执行率", fmt_rate(overall.rate), border=True, help="实际执行 ÷ 预算 × 100%（按各单位合计计算）")
+
+# one card per unit: score, grade, execution rate
+rates = budget.unit_rates(ev)
+scored = {r["unit"]: r for r in results.to_dict("records")}
+units = [u for u in ev.units if u.key in scored or rates[u.key].budget is not None]
+if units:
+    cols = st.columns(len(units))
+    for col, unit in zip(cols, units, strict=True):
+        with col.container(border=True):
+            st.markdown(f"**{unit.name or unit.key}**")
+            r = scored.get(unit.key)
+            left, right = st.columns(2)
+            left.metric("评价得分", fmt_score(r["score"]) if r else "—")
+            right.metric("预算执行率", fmt_rate(rates[unit.key].rate))
+            cards.grade_badge(r["grade"] if r else None)
+            rr = rates[unit.key]
+            if rr.budget is not None:
+                st.caption(f"预算 {fmt_amount(rr.budget)}，实际执行 {fmt_amount(rr.executed)}")
+others = [u for u in ev.units if u not in units]
+if others:
+    st.caption("另涉及：" + "；".join(f"{u.name or u.key}（{u.note or '未列预算'}）" for u in others))
+
+left, right = st.columns(2)
+with left:
+    st.subheader("预算与实际执行（万元）")
+    layout.chart(charts.budget_vs_executed(table), "overview_budget")
+with right:
+    st.subheader("预算执行率")
+    layout.chart(charts.execution_rates(table, ev.meta.rate_target), "overview_rates")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("产出成果及效益")
+    for no, area in ev.achievement_areas:
+        items = [a for a in ev.achievements if a.area_no == no]
+        with st.container(border=True):
+            st.markdown(f"**（{findings.cn_number(no)}）{area}**")
+            st.caption("\n".join(f"{i}. {a.text}" for i, a in enumerate(items, 1)) if len(items) > 1
+                       else items[0].text)
+with right:
+    st.subheader(f"问题 {len(problems)} 项 · 建议 {len(recs)} 条")
+    pc = findings.counts_by_category(problems)
+    layout.chart(charts.category_counts(pc, "项", height=320), "overview_problems")
+    st.caption(f"{len(pc)} 类 {len(problems)} 项问题；{len(ev.recommendation_categories)} 类 {len(recs)} 条建议，"
+               "详见“问题分析”和“建议与整改”。")
+
+if ev.meta.conclusion:
+    st.subheader("评价结论")
+    st.info(ev.meta.conclusion, icon=":material/gavel:")

@@ -1,0 +1,1 @@
+"""Streamlit and Plotly building blocks of EvalBoard. Chart builders (``charts``) are pure: DataFrame -> Figure."""

@@ -1,0 +1,29 @@
+"""Small display pieces: grade badges, unit cards, the illustrative-data label."""
+from __future__ import annotations
+
+import streamlit as st
+
+from evalcore.model import Evaluation
+
+from . import theme
+
+ILLUSTRATIVE_TEXT = {
+    "scores": "示例数据：报告只公布了总得分和等次，指标明细为示意，合计等于报告得分。",
+    "rectification": "示例数据：报告未公布整改进度，以下整改事项、期限和状态为示意。",
+}
+
+
+def grade_badge(grade: str | None) -> None:
+    if grade:
+        st.badge(f"等次：{grade}", color=theme.GRADE_BADGE.get(grade, "gray"))
+    else:
+        st.badge("未评等次", color="gray")
+
+
+def illustrative(ev: Evaluation, section: str) -> bool:
+    """Label a section as illustrative when the evaluation flags it so; returns whether it did."""
+    if not ev.is_illustrative(section):
+        return False
+    st.badge("示例数据", icon=":material/info:", color="orange")
+    st.caption(ILLUSTRATIVE_TEXT[section])
+    return True

@@ -1,0 +1,274 @@
+"""Chart builders: pure functions from evalcore's DataFrames to Plotly figures.
+
+Inputs carry Decimal money, rates and scores; labels are formatted from the Decimals (half-up, exactly as
+published) and only the plotted coordinates become floats. No Streamlit here, so every builder is unit-tested.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from evalcore.numbers import fmt_rate, fmt_score, round2, to_float
+
+from . import theme
+
+theme.register()
+
+
+def _f(values) -> list[float | None]:
+    return [to_float(v) for v in values]
+
+
+def _amount_label(v: Decimal | None) -> str:
+    return "" if v is None else f"{round2(v):,.2f}"
+
+
+def _empty(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color=theme.MUTED), x=0.5, y=0.5,
+                       xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=260)
+    return fig
+
+
+def wrap_label(text: str, width: int = 10) -> str:
+    """Break a long Chinese label into lines of ``width`` characters with <br> so axis labels never overlap."""
+    text = str(text)
+    if len(text) <= width:
+        return text
+    lines = -(-len(text) // width)  # ceil
+    size = -(-len(text) // lines)  # balanced line length, so no line holds a lone character
+    return "<br>".join(text[i:i + size] for i in range(0, len(text), size))
+
+
+def budget_vs_executed(df: pd.DataFrame, height: int = 360) -> go.Figure:
+    """Grouped bars per unit: 预算 and 实际执行 (万元). df: unit, budget, executed (Decimal or None)."""
+    df = df[df["budget"].notna()]
+    if df.empty:
+        return _empty("没有预算数据")
+    fig = go.Figure()
+    for col, name, color in (("budget", "预算", theme.BUDGET_COLOR), ("executed", "实际执行", theme.EXECUTED_COLOR)):
+        fig.add_bar(
+            name=name, x=list(df["unit"]), y=_f(df[col]), marker_color=color,
+            text=[_amount_label(v) for v in df[col]], textposition="outside", cliponaxis=False,
+            hovertemplate="%{x}<br>" + name + "：%{text} 万元<extra></extra>",
+        )
+    top = max(v for v in _f(df["budget"]) + _f(df["executed"]) if v is not None)
+    fig.update_layout(barmode="group", height=height, bargap=0.35, yaxis_title="万元",
+                      yaxis_range=[0, top * 1.18], yaxis_tickformat=",")
+    return fig
+
+
+def execution_rates(df: pd.DataFrame, target: Decimal | None = None, height: int = 360) -> go.Figure:
+    """Bars of 预算执行率 per unit (%), labelled 82.69%, with a dashed target line. df: unit, rate."""
+    df = df[df["rate"].notna()]
+    if df.empty:
+        return _empty("没有可计算的预算执行率")
+    colors = [theme.PRIMARY if (target is None or r >= target) else theme.ACCENT for r in df["rate"]]
+    fig = go.Figure(go.Bar(
+        x=list(df["unit"]), y=_f(df["rate"]), marker_color=colors, text=[fmt_rate(r) for r in df["rate"]],
+        textposition="inside", insidetextanchor="middle", textfont=dict(color="white", size=18), name="预算执行率",
+        hovertemplate="%{x}<br>预算执行率：%{text}<extra></extra>",
+    ))
+    if target is not None:
+        fig.add_hline(y=float(target), line_dash="dash", line_color=theme.MUTED,
+                      annotation_text=f"目标 {fmt_rate(target)}", annotation_position="top left",
+                      annotation_font_color=theme.MUTED)
+    fig.update_layout(height=height, yaxis_title="%", yaxis_range=[0, 112], showlegend=False, bargap=0.45)
+    return fig
+
+
+def dimension_radar(df: pd.DataFrame, height: int = 400) -> go.Figure:
+    """Radar of 一级指标 score as % of its points per unit. df: unit, name, points, score."""
+    df = df[df["score"].notna()]
+    if df.empty:
+        return _empty("没有指标得分")
+    fig = go.Figure()
+    for i, (unit, sub) in enumerate(df.groupby("unit", sort=False)):
+        share = [to_float(s / p * 100) if p else None for s, p in zip(sub["score"], sub["points"], strict=True)]
+        labels = [f"{n}（{fmt_score(s)}/{fmt_score(p)}）" for n, s, p in zip(sub["name"], sub["score"],
+                                                                          sub["points"], strict=True)]
+        fig.add_scatterpolar(
+            r=share + share[:1], theta=list(sub["name"]) + list(sub["name"])[:1], fill="toself", name=unit,
+            line_color=theme.SERIES[i % len(theme.SERIES)], opacity=0.75,
+            text=labels + labels[:1], hovertemplate="%{text}<br>得分率 %{r:.2f}%<extra>" + unit + "</extra>",
+        )
+    radial = dict(range=[50, 100], ticksuffix="%", angle=45, tickfont=dict(size=11, color=theme.MUTED),
+                  gridcolor=theme.GRID)
+    angular = dict(gridcolor=theme.GRID, rotation=90, direction="clockwise", tickfont=dict(size=16))
+    fig.update_layout(height=height, polar=dict(radialaxis=radial, angularaxis=angular),
+                      margin=dict(l=40, r=40, t=70, b=30), legend=dict(y=1.08))
+    return fig
+
+
+def dimension_bars(df: pd.DataFrame, height: int = 360) -> go.Figure:
+    """Grouped bars of 一级指标 scores against their points. df: unit, name, points, score."""
+    df = df[df["score"].notna()]
+    if df.empty:
+        return _empty("没有指标得分")
+    fig = go.Figure()
+    first = df.drop_duplicates("name")
+    fig.add_bar(name="分值", x=list(first["name"]), y=_f(first["points"]), marker_color="#dfe6f2",
+                text=[fmt_score(p) for p in first["points"]], textposition="outside", cliponaxis=False)
+    for i, (unit, sub) in enumerate(df.groupby("unit", sort=False)):
+        fig.add_bar(name=unit, x=list(sub["name"]), y=_f(sub["score"]), marker_color=theme.SERIES[i],
+                    text=[fmt_score(s) for s in sub["score"]], textposition="outside", cliponaxis=False)
+    fig.update_layout(barmode="group", height=height, yaxis_title="分")
+    return fig
+
+
+def deductions(df: pd.DataFrame, top: int = 12, height: int | None = None) -> go.Figure:
+    """Horizontal bars of 扣分 per leaf indicator and unit, the largest first. df: unit, name, deduction, is_leaf."""
+    df = df[df["is_leaf"] & df["deduction"].notna()]
+    df = df[df["deduction"] > 0]
+    if df.empty:
+        return _empty("没有扣分")
+    totals = df.groupby("name")["deduction"].apply(lambda s: sum(s, Decimal(0)))
+    order = list(totals.sort_values(ascending=False).index[:top])
+    df = df[df["name"].isin(order)]
+    fig = go.Figure()
+    for i, (unit, sub) in enumerate(df.groupby("unit", sort=False)):
+        sub = sub.set_index("name").reindex(order[::-1]).dropna(subset=["deduction"])
+        fig.add_bar(name=unit, y=list(sub.index), x=_f(sub["deduction"]), orientation="h",
+                    marker_color=theme.SERIES[i], text=[fmt_score(v) for v in sub["deduction"]],
+                    textposition="outside", cliponaxis=False, textfont=dict(size=13),
+                    hovertemplate="%{y}<br>扣分：%{text}<extra>" + unit + "</extra>")
+    fig.update_layout(barmode="group", height=height or max(320, 30 * len(order) + 90), xaxis_title="扣分",
+                      bargap=0.25,
+                      yaxis=dict(categoryorder="array", categoryarray=order[::-1]))
+    return fig
+
+
+def category_counts(df: pd.DataFrame, title_axis: str = "项", color: str = theme.PRIMARY,
+                    selected: int | None = None, height: int | None = None) -> go.Figure:
+    """Horizontal bars of items per category, first category on top; clickable (customdata = category_no).
+
+    df: category_no, category_label, count (as from evalcore.findings.counts_by_category).
+    """
+    if df.empty:
+        return _empty("没有数据")
+    df = df.sort_values("category_no", ascending=False)
+    colors = [color if selected in (None, no) else "#c9d3e3" for no in df["category_no"]]
+    fig = go.Figure(go.Bar(
+        y=[wrap_label(c, 14) for c in df["category_label"]], x=list(df["count"]), orientation="h",
+        marker_color=colors, text=[f"{n} {title_axis}" for n in df["count"]], textposition="outside",
+        cliponaxis=False, customdata=list(df["category_no"]),
+        hovertemplate="%{y}<br>%{x} " + title_axis + "<extra></extra>",
+    ))
+    fig.update_layout(height=height or max(280, 58 * len(df) + 60), showlegend=False,
+                      xaxis=dict(dtick=1, title=title_axis, range=[0, max(df["count"]) * 1.25]),
+                      clickmode="event+select", dragmode=False)
+    return fig
+
+
+def problems_sunburst(df: pd.DataFrame, height: int = 460) -> go.Figure:
+    """Problem categories and their items. df: id, category_label, text (as from findings.problems_table)."""
+    if df.empty:
+        return _empty("没有问题")
+    ids, labels, parents, values, hover = ["all"], [f"问题<br>{len(df)} 项"], [""], [len(df)], ["全部问题"]
+    for cat, sub in df.groupby("category_label", sort=False):
+        ids.append(cat)
+        labels.append(wrap_label(cat, 7))
+        parents.append("all")
+        values.append(len(sub))
+        hover.append(f"{cat}：{len(sub)} 项")
+        for _, row in sub.iterrows():
+            ids.append(row["id"])
+            labels.append(row["id"])
+            parents.append(cat)
+            values.append(1)
+            hover.append(wrap_label(row["text"], 24))
+    fig = go.Figure(go.Sunburst(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total", hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>", insidetextorientation="horizontal",
+        marker=dict(colors=["#ffffff"] + [None] * (len(ids) - 1)),
+    ))
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), sunburstcolorway=theme.SERIES)
+    return fig
+
+
+def unit_counts(df: pd.DataFrame, height: int = 260) -> go.Figure:
+    """Bars of problems per unit. df: unit, count."""
+    if df.empty:
+        return _empty("没有数据")
+    fig = go.Figure(go.Bar(x=list(df["unit"]), y=list(df["count"]), marker_color=theme.SERIES[2],
+                           text=[f"{n} 项" for n in df["count"]], textposition="outside", cliponaxis=False))
+    fig.update_layout(height=height, showlegend=False, yaxis=dict(dtick=2, range=[0, max(df["count"]) * 1.25]))
+    return fig
+
+
+def links_sankey(df: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """问题类别 -> 建议类别 flows. df: problem_category, recommendation_category, items."""
+    if df.empty:
+        return _empty("建议未关联问题")
+    left = list(dict.fromkeys(df["problem_category"]))
+    right = list(dict.fromkeys(df["recommendation_category"]))
+    nodes = left + right
+    fig = go.Figure(go.Sankey(
+        arrangement="fixed",
+        node=dict(label=[wrap_label(n, 20) for n in nodes], pad=14, thickness=14,
+                  color=[theme.ACCENT] * len(left) + [theme.PRIMARY] * len(right),
+                  x=[0.001] * len(left) + [0.999] * len(right),
+                  y=[(i + 0.5) / len(left) for i in range(len(left))] + [(i + 0.5) / len(right)
+                                                                       for i in range(len(right))],
+                  hovertemplate="%{label}<extra></extra>"),
+        link=dict(source=[nodes.index(p) for p in df["problem_category"]],
+                  target=[nodes.index(r) for r in df["recommendation_category"]],
+                  value=list(df["items"]), color="rgba(31,78,156,0.18)",
+                  hovertemplate="%{source.label} → %{target.label}<br>%{value} 条建议<extra></extra>"),
+    ))
+    rows = max(len(left), len(right))
+    fig.update_layout(height=height or max(260, 62 * rows), margin=dict(l=10, r=10, t=10, b=10), font=dict(size=14))
+    return fig
+
+
+def status_stacked(df: pd.DataFrame, statuses: tuple[str, ...], height: int | None = None) -> go.Figure:
+    """Stacked horizontal bars: 整改 items per problem category by status. df: category_label, status, count."""
+    if df.empty:
+        return _empty("没有整改事项")
+    cats = list(dict.fromkeys(df["category_label"]))
+    fig = go.Figure()
+    for s in statuses:
+        sub = df[df["status"] == s].set_index("category_label").reindex(cats)
+        counts = [int(c) if pd.notna(c) else 0 for c in sub["count"]]
+        fig.add_bar(name=s, y=[wrap_label(c, 14) for c in cats], x=counts, orientation="h",
+                    marker_color=theme.STATUS_COLORS.get(s), text=[c or "" for c in counts],
+                    textposition="inside", hovertemplate="%{y}<br>" + s + "：%{x} 项<extra></extra>")
+    fig.update_layout(barmode="stack", height=height or max(300, 56 * len(cats) + 90),
+                      yaxis=dict(autorange="reversed"), xaxis=dict(dtick=1, title="整改事项（项）"))
+    return fig
+
+
+def status_donut(by_status: dict[str, int], rate_label: str, height: int = 300) -> go.Figure:
+    """Donut of 整改 items by status with the 整改率 in the middle."""
+    items = [(s, n) for s, n in by_status.items() if n]
+    if not items:
+        return _empty("没有整改事项")
+    fig = go.Figure(go.Pie(
+        labels=[s for s, _ in items], values=[n for _, n in items], hole=0.62, sort=False,
+        marker=dict(colors=[theme.STATUS_COLORS.get(s) for s, _ in items]), textinfo="label+value",
+        hovertemplate="%{label}：%{value} 项（%{percent}）<extra></extra>",
+    ))
+    fig.add_annotation(text=f"整改率<br><b>{rate_label}</b>", showarrow=False, font=dict(size=18))
+    fig.update_layout(height=height, showlegend=False, margin=dict(l=10, r=10, t=10, b=10))
+    return fig
+
+
+def closed_over_time(df: pd.DataFrame, total: int, height: int = 320) -> go.Figure:
+    """Cumulative items closed, as a step line, against the number of items. df: date, cumulative."""
+    if df.empty:
+        return _empty("尚无完成整改的事项")
+    fig = go.Figure(go.Scatter(
+        x=list(df["date"]), y=list(df["cumulative"]), mode="lines+markers", line_shape="hv",
+        line=dict(color=theme.STATUS_COLORS["已整改"], width=3), name="累计完成",
+        hovertemplate="%{x|%Y-%m-%d}<br>累计完成 %{y} 项<extra></extra>",
+    ))
+    fig.add_hline(y=total, line_dash="dash", line_color=theme.MUTED, annotation_text=f"整改事项共 {total} 项",
+                  annotation_position="bottom right", annotation_font_color=theme.MUTED)
+    fig.update_layout(height=height, showlegend=False, yaxis=dict(range=[0, total * 1.12], title="项"),
+                      xaxis=dict(tickformat="%Y-%m"))
+    return fig

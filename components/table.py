@@ -1,0 +1,142 @@
+"""A thin wrapper of ours around streamlit-aggrid.
+
+``grid_options`` is pure (DataFrame + column specs -> AG Grid options) and unit-tested; ``show_table`` renders.
+AppTest cannot drive a custom component, so tests check the wrapper's inputs rather than the grid itself.
+Cell text is always rendered by AG Grid as text (no HTML renderers), so workbook content cannot inject markup.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
+
+FORMATTERS = {
+    "amount": lambda v: fmt_amount(v, ""),
+    "rate": fmt_rate,
+    "score": fmt_score,
+    "text": lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v),
+    "date": lambda v: "" if v is None or pd.isna(v) else v.isoformat(),
+    "int": lambda v: "" if v is None or pd.isna(v) else str(int(v)),
+}
+
+
+@dataclass(frozen=True)
+class Col:
+    field: str  # column of the DataFrame
+    header: str  # Chinese header
+    kind: str = "text"  # amount | rate | score | text | date | int
+    width: int | None = None
+    flex: int | None = None
+    wrap: bool = False
+    filter: bool = True
+
+
+NUMERIC = ("amount", "rate", "score", "int")
+
+# Our own constant comparator (no workbook content in it): sorts "14,331.38" / "82.69%" / "—" as numbers.
+NUMERIC_COMPARATOR = """function(a, b) {
+  const n = v => { const x = parseFloat(String(v).replace(/[,%]/g, '')); return isNaN(x) ? -Infinity : x; };
+  return n(a) - n(b);
+}"""
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NaT or (isinstance(v, float) and pd.isna(v))
+
+
+def format_cell(kind: str, value: Any) -> str:
+    if _missing(value):
+        return "—" if kind in NUMERIC else ""
+    if kind in ("amount", "rate", "score") and not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return FORMATTERS[kind](value)
+
+
+def display_frame(df: pd.DataFrame, cols: list[Col]) -> pd.DataFrame:
+    """The strings a reader sees: Decimals formatted half-up (no float ever reaches the table)."""
+    data = {c.header: [format_cell(c.kind, v) for v in df[c.field]] for c in cols}
+    return pd.DataFrame(data, columns=[c.header for c in cols])
+
+
+def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None) -> dict[str, Any]:
+    """AG Grid options for the displayed frame: Chinese headers, numeric columns right-aligned, wrapping text."""
+    column_defs = []
+    for c in cols:
+        d: dict[str, Any] = {"field": c.header, "headerName": c.header, "sortable": True, "resizable": True,
+                             "filter": "agTextColumnFilter" if c.filter else False}
+        if c.kind in NUMERIC:
+            d["type"] = "rightAligned"
+            d["cellStyle"] = {"fontVariantNumeric": "tabular-nums"}
+            d["comparator"] = NUMERIC_COMPARATOR
+        if c.width:
+            d["width"] = c.width
+            d["minWidth"] = min(c.width, 80)
+        if c.flex:
+            d["flex"] = c.flex
+            d["minWidth"] = 200
+        if c.wrap:
+            d["wrapText"] = True
+            d["autoHeight"] = True
+            d["cellStyle"] = {"lineHeight": "1.5", "paddingTop": "6px", "paddingBottom": "6px"}
+        column_defs.append(d)
+    opts: dict[str, Any] = {
+        "columnDefs": column_defs,
+        "defaultColDef": {"suppressMovable": True},
+        "rowHeight": ROW_HEIGHT,
+        "headerHeight": HEADER_HEIGHT,
+        "animateRows": False,
+        "suppressCellFocus": True,
+        "enableCellTextSelection": True,
+        "localeText": LOCALE_ZH,
+    }
+    if height is None:
+        opts["domLayout"] = "autoHeight"
+    return opts
+
+
+LOCALE_ZH = {
+    "noRowsToShow": "没有数据", "loadingOoo": "加载中…", "filterOoo": "筛选…", "contains": "包含",
+    "notContains": "不包含", "equals": "等于", "notEqual": "不等于", "startsWith": "开头是", "endsWith": "结尾是",
+    "blank": "为空", "notBlank": "不为空", "andCondition": "且", "orCondition": "或", "applyFilter": "应用",
+    "resetFilter": "重置", "clearFilter": "清除", "searchOoo": "搜索…", "page": "页", "of": "共", "to": "至",
+    "more": "更多",
+}
+
+
+ROW_HEIGHT = 36
+HEADER_HEIGHT = 40
+LINE_HEIGHT = 21
+
+
+def estimate_height(frame: pd.DataFrame, cols: list[Col], max_height: int = 640) -> int:
+    """Pixel height that shows every row without empty space (wrapped text rows grow), capped at max_height."""
+    total = HEADER_HEIGHT + 4
+    wrapped = [c for c in cols if c.wrap]
+    for _, row in frame.iterrows():
+        lines = 1
+        for c in wrapped:
+            per_line = max(8, (c.width or 620) // 15)
+            lines = max(lines, -(-len(str(row[c.header])) // per_line))
+        total += max(ROW_HEIGHT, lines * LINE_HEIGHT + 14)
+    if frame.empty:
+        total += ROW_HEIGHT * 2
+    return min(total, max_height)
+
+
+def show_table(df: pd.DataFrame, cols: list[Col], key: str, height: int | None = None) -> None:
+    """Render a read-only table with streamlit-aggrid."""
+    from st_aggrid import AgGrid, JsCode
+
+    frame = display_frame(df, cols)
+    height = height or estimate_height(frame, cols)
+    opts = grid_options(frame, cols, height)
+    for d in opts["columnDefs"]:
+        if "comparator" in d:
+            d["comparator"] = JsCode(d["comparator"])
+    # allow_unsafe_jscode only lets our constant comparator through; cells are never rendered as HTML.
+    AgGrid(frame, gridOptions=opts, height=height, key=key, theme="streamlit", allow_unsafe_jscode=True,
+           show_search=False, show_download_button=False, show_toolbar=False, update_on=[])

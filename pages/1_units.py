@@ -1,0 +1,71 @@
+"""单位对比: budgets, execution rates against the target, dimension scores, deductions, the unit table."""
+import streamlit as st
+
+from components import cards, charts, layout
+from components.table import Col, show_table
+from evalcore import budget, scoring
+
+ev = layout.page("单位对比")
+if ev is None:
+    st.stop()
+layout.header(ev, "单位对比")
+
+table = budget.budget_table(ev)
+results = scoring.results_table(ev)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("预算与实际执行（万元）")
+    layout.chart(charts.budget_vs_executed(table), "units_budget")
+with right:
+    st.subheader("预算执行率与目标")
+    layout.chart(charts.execution_rates(table, ev.meta.rate_target), "units_rates")
+    missing = table[table["rate"].isna()]
+    for _, row in missing.iterrows():
+        st.caption(f"{row['unit']}：{row['reason']}")
+
+st.subheader("单位一览")
+merged = table.merge(results[["unit", "score", "grade"]], on="unit", how="left")
+merged = merged.astype(object).where(merged.notna(), None)
+show_table(merged, [
+    Col("unit", "单位", width=130),
+    Col("name", "单位全称", flex=2),
+    Col("role", "单位类型", width=150),
+    Col("budget", "预算（万元）", "amount", width=140),
+    Col("executed", "实际执行（万元）", "amount", width=150),
+    Col("rate", "预算执行率", "rate", width=120),
+    Col("unspent", "未执行（万元）", "amount", width=140),
+    Col("score", "得分", "score", width=90),
+    Col("grade", "等次", width=80),
+], key="units_table")
+
+dims = scoring.dimension_table(ev)
+if not dims.empty:
+    st.subheader("分维度得分")
+    cards.illustrative(ev, "scores")
+    left, right = st.columns(2)
+    with left:
+        layout.chart(charts.dimension_radar(dims), "units_radar")
+    with right:
+        layout.chart(charts.dimension_bars(dims), "units_dims")
+
+    indicators = scoring.indicator_table(ev)
+    st.subheader("指标扣分")
+    cards.illustrative(ev, "scores")
+    layout.chart(charts.deductions(indicators), "units_deductions")
+
+    units = list(dict.fromkeys(indicators["unit"]))
+    unit = st.segmented_control("指标明细", units, default=units[0], key="units_detail_unit")
+    if unit:
+        detail = indicators[(indicators["unit"] == unit)].copy()
+        detail["indent"] = ["　" * (lvl - 1) + name for lvl, name in zip(detail["level"], detail["name"], strict=True)]
+        detail = detail.astype(object).where(detail.notna(), None)
+        show_table(detail, [
+            Col("id", "编号", width=90),
+            Col("indent", "指标", flex=2),
+            Col("method", "评分方式", width=150),
+            Col("points", "分值", "score", width=90),
+            Col("score", "得分", "score", width=90),
+            Col("deduction", "扣分", "score", width=90),
+            Col("note", "扣分说明", flex=2, wrap=True),
+        ], key=f"units_detail_{unit}")

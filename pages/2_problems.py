@@ -1,0 +1,61 @@
+"""问题分析: category → item breakdown, counts by category and unit, the verbatim list filtered by a click."""
+import streamlit as st
+
+from components import charts, layout
+from components.table import Col, show_table
+from evalcore import findings
+
+ev = layout.page("问题分析")
+if ev is None:
+    st.stop()
+layout.header(ev, "问题分析")
+
+problems = findings.problems_table(ev)
+if problems.empty:
+    st.info("该评价没有列出问题。")
+    st.stop()
+counts = findings.counts_by_category(problems)
+st.caption(f"共 {len(counts)} 类 {len(problems)} 项问题，措辞和顺序与报告原文一致。"
+           "点击右侧柱状图中的类别可筛选下方清单。")
+
+_FILTER = "problems_category"
+selected = st.session_state.get(_FILTER)
+
+left, right = st.columns([5, 6])
+with left:
+    st.subheader("问题构成")
+    layout.chart(charts.problems_sunburst(problems), "problems_sunburst")
+with right:
+    st.subheader("各类问题数量")
+    event = layout.chart(charts.category_counts(counts, "项", selected=selected), "problems_by_category",
+                            on_select="rerun", selection_mode="points")
+    points = (event.selection.points if event and event.selection else None) or []
+    if points:
+        clicked = points[0].get("customdata")
+        clicked = clicked[0] if isinstance(clicked, list) else clicked
+        if clicked is not None and int(clicked) != selected:
+            st.session_state[_FILTER] = int(clicked)
+            st.rerun()
+    st.subheader("按单位")
+    layout.chart(charts.unit_counts(findings.problems_by_unit(ev)), "problems_by_unit")
+    st.caption("“未指明单位”：报告原文未点名具体单位的问题。")
+
+st.subheader("问题清单")
+labels = {int(r.category_no): r.category_label for r in counts.itertuples()}
+options = [None, *labels]
+choice = st.selectbox("问题类别", options, index=options.index(selected) if selected in options else 0,
+                      format_func=lambda no: "全部类别" if no is None else labels[no], key="_problems_pick")
+if choice != selected:
+    st.session_state[_FILTER] = choice
+    st.rerun()
+query = st.text_input("搜索问题内容", placeholder="输入关键词，如“采购”", key="problems_query")
+shown = problems if selected is None else problems[problems["category_no"] == selected]
+if query:
+    shown = shown[shown["text"].str.contains(query, regex=False)]
+st.caption(f"显示 {len(shown)} / {len(problems)} 项")
+show_table(shown, [
+    Col("id", "编号", width=90),
+    Col("category_label", "问题类别", width=260, wrap=True),
+    Col("text", "问题内容（原文）", flex=3, wrap=True),
+    Col("unit", "涉及单位", width=130),
+], key="problems_list")

@@ -1,0 +1,108 @@
+"""建议与整改: recommendations answering problems, 整改 status, 整改率, overdue items, items closed over time."""
+import datetime as dt
+
+import streamlit as st
+
+from components import cards, charts, layout
+from components.table import Col, show_table
+from evalcore import findings
+from evalcore.numbers import fmt_rate
+
+ev = layout.page("建议与整改")
+if ev is None:
+    st.stop()
+layout.header(ev, "建议与整改")
+
+recs = findings.recommendations_table(ev)
+links = findings.recommendation_links(ev)
+
+st.subheader("问题 → 建议")
+if recs.empty:
+    st.info("该评价没有列出建议。")
+else:
+    st.caption(f"{len(ev.recommendation_categories)} 类 {len(recs)} 条建议。"
+               "连线表示建议所回应的问题类别，线宽为建议条数。")
+    layout.chart(charts.links_sankey(links), "rect_sankey")
+    unanswered = findings.unanswered_problem_categories(ev)
+    if unanswered:
+        st.warning("以下问题类别没有对应的建议：" + "、".join(f"（{findings.cn_number(n)}）" for n in unanswered))
+    with st.expander("建议清单（原文）"):
+        show_table(recs, [
+            Col("id", "编号", width=90),
+            Col("category_label", "建议类别", width=260, wrap=True),
+            Col("text", "建议内容（原文）", flex=3, wrap=True),
+            Col("answers", "对应问题", width=110),
+        ], key="rect_recs")
+
+st.subheader("整改进展")
+if not ev.rectification:
+    st.info("该评价还没有整改事项。")
+    st.stop()
+cards.illustrative(ev, "rectification")
+as_of = st.date_input("统计日期", value=dt.date.today(), key="rect_as_of", format="YYYY-MM-DD")
+summary = findings.rectification_summary(ev, as_of)
+
+k1, k2, k3, k4 = st.columns(4)
+k1.metric("整改事项", f"{summary.total} 项", border=True)
+k2.metric("已完成", f"{summary.closed} 项", border=True)
+k3.metric("整改率", fmt_rate(summary.rate), border=True, help="已完成整改的事项 ÷ 全部整改事项")
+k4.metric("逾期未完成", f"{summary.overdue} 项", border=True, help="已过整改期限且尚未完成的事项")
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**各类问题的整改状态**")
+    layout.chart(charts.status_stacked(findings.status_by_category(ev, as_of), ev.meta.statuses),
+                    key="rect_stacked")
+with right:
+    st.markdown("**整改状态分布**")
+    layout.chart(charts.status_donut(summary.by_status, fmt_rate(summary.rate)), "rect_donut")
+
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**累计完成整改**")
+    layout.chart(charts.closed_over_time(findings.closed_over_time(ev, as_of), summary.total), "rect_time")
+with right:
+    st.markdown("**按责任单位**")
+    show_table(findings.status_by_unit(ev, as_of), [
+        Col("unit", "责任单位", flex=1),
+        Col("total", "事项", "int", width=80),
+        Col("closed", "已完成", "int", width=90),
+        Col("overdue", "逾期", "int", width=80),
+        Col("rate", "整改率", "rate", width=100),
+    ], key="rect_by_unit")
+
+items = findings.rectification_items(ev, as_of)
+overdue = items[items["overdue"]]
+st.markdown(f"**逾期事项（{len(overdue)} 项）**")
+if overdue.empty:
+    st.success("没有逾期未完成的整改事项。")
+else:
+    show_table(overdue, [
+        Col("id", "编号", width=80),
+        Col("task", "整改事项", flex=3, wrap=True),
+        Col("unit", "责任单位", width=130),
+        Col("deadline", "整改期限", "date", width=120),
+        Col("days_overdue", "逾期天数", "int", width=100),
+        Col("status", "状态", width=100),
+    ], key="rect_overdue")
+
+with st.expander("全部整改事项"):
+    show_table(items, [
+        Col("id", "编号", width=80),
+        Col("problem", "对应问题", width=100),
+        Col("task", "整改事项", flex=3, wrap=True),
+        Col("unit", "责任单位", width=130),
+        Col("deadline", "整改期限", "date", width=120),
+        Col("status", "状态", width=100),
+        Col("progress", "进度（%）", "score", width=100),
+    ], key="rect_items")
+with st.expander("整改记录"):
+    show_table(findings.history_table(ev), [
+        Col("date", "日期", "date", width=120),
+        Col("id", "编号", width=80),
+        Col("old_status", "原状态", width=100),
+        Col("new_status", "新状态", width=100),
+        Col("progress", "进度（%）", "score", width=100),
+        Col("note", "说明", flex=2, wrap=True),
+        Col("by", "记录人", width=130),
+    ], key="rect_history")
