@@ -51,7 +51,7 @@ def _picker() -> Evaluation | None:
     if ev is None:
         st.error("该评价数据未通过校验，无法显示：")
         for m in errors[:20]:
-            st.markdown(f"- {m}", unsafe_allow_html=False)
+            st.text(f"• {m}")  # plain text: file content is never rendered as markdown
     return ev
 
 

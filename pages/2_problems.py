@@ -18,8 +18,21 @@ counts = findings.counts_by_category(problems)
 st.caption(f"共 {len(counts)} 类 {len(problems)} 项问题，措辞和顺序与报告原文一致。"
            "点击右侧柱状图中的类别可筛选下方清单。")
 
-_FILTER = "problems_category"
-selected = st.session_state.get(_FILTER)
+_PICK = "_problems_pick"  # the category filter: one piece of state, set by the list or by a click on the chart
+
+
+def _on_chart_select() -> None:
+    """A click on a bar (a new selection event only) chooses that category in the list's filter."""
+    state = st.session_state.get("problems_by_category")
+    points = (state.selection.points if state and state.selection else None) or []
+    if points:
+        clicked = points[0].get("customdata")
+        clicked = clicked[0] if isinstance(clicked, list) else clicked
+        if clicked is not None:
+            st.session_state[_PICK] = int(clicked)
+
+
+selected = st.session_state.get(_PICK)
 
 left, right = st.columns([5, 6])
 with left:
@@ -27,27 +40,18 @@ with left:
     layout.chart(charts.problems_sunburst(problems), "problems_sunburst")
 with right:
     st.subheader("各类问题数量")
-    event = layout.chart(charts.category_counts(counts, "项", selected=selected), "problems_by_category",
-                            on_select="rerun", selection_mode="points")
-    points = (event.selection.points if event and event.selection else None) or []
-    if points:
-        clicked = points[0].get("customdata")
-        clicked = clicked[0] if isinstance(clicked, list) else clicked
-        if clicked is not None and int(clicked) != selected:
-            st.session_state[_FILTER] = int(clicked)
-            st.rerun()
+    layout.chart(charts.category_counts(counts, "项", selected=selected), "problems_by_category",
+                 on_select=_on_chart_select, selection_mode="points")
     st.subheader("按单位")
     layout.chart(charts.unit_counts(findings.problems_by_unit(ev)), "problems_by_unit")
     st.caption("“未指明单位”：报告原文未点名具体单位的问题。")
 
 st.subheader("问题清单")
 labels = {int(r.category_no): r.category_label for r in counts.itertuples()}
-options = [None, *labels]
-choice = st.selectbox("问题类别", options, index=options.index(selected) if selected in options else 0,
-                      format_func=lambda no: "全部类别" if no is None else labels[no], key="_problems_pick")
-if choice != selected:
-    st.session_state[_FILTER] = choice
-    st.rerun()
+if st.session_state.get(_PICK) not in labels:
+    st.session_state[_PICK] = None
+selected = st.selectbox("问题类别", [None, *labels], format_func=lambda no: "全部类别" if no is None else labels[no],
+                        key=_PICK)
 query = st.text_input("搜索问题内容", placeholder="输入关键词，如“采购”", key="problems_query")
 shown = problems if selected is None else problems[problems["category_no"] == selected]
 if query:

@@ -1,0 +1,38 @@
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = {
+    "总览": None,
+    "单位对比": "pages/1_units.py",
+    "问题分析": "pages/2_problems.py",
+    "建议与整改": "pages/3_rectification.py",
+}
+
+
+def open_page(page: str | None, timeout: float = 60) -> AppTest:
+    """Run the app from its entry file, then switch to a page (how Streamlit resolves page links)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout).run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+@pytest.fixture
+def page():
+    return open_page
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text the page shows (markdown, captions, metrics, titles, alerts, badges)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts.extend(str(e.value) for e in getattr(at, kind))
+    for m in at.metric:
+        parts.append(f"{m.label} {m.value}")
+    parts.extend(str(getattr(e, "value", "")) for e in at.get("badge"))
+    parts.extend(str(getattr(e, "proto", "")) for e in at.get("badge"))
+    return "\n".join(parts)
