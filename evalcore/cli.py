@@ -47,8 +47,10 @@ def _summary(args: argparse.Namespace) -> int:
     else:
         print(data["title"])
         for u in data["units"]:
-            print(f"  {u['unit']}: 预算 {u['budget'] or '—'} 万元, 执行 {u['executed'] or '—'} 万元, "
-                  f"执行率 {u['execution_rate'] or '—'}%, 得分 {u['score'] or '—'} {u['grade'] or ''}")
+            money = (f"预算 {u['budget']} 万元, 执行 {u['executed']} 万元, 执行率 {u['execution_rate']}%"
+                     if u["execution_rate"] else u["rate_note"] or "")
+            score = f", 得分 {u['score']} {u['grade']}" if u["score"] else ""
+            print(f"  {u['unit']}: {money}{score}")
         t = data["totals"]
         print(f"  合计: 预算 {t['budget']} 万元, 执行 {t['executed']} 万元, 执行率 {t['execution_rate']}%")
         print(f"  问题 {data['problems']['items']} 项，建议 {data['recommendations']['items']} 条")
