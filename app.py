@@ -24,9 +24,10 @@ problems = findings.problems_table(ev)
 recs = findings.recommendations_table(ev)
 
 k1, k2, k3 = st.columns(3)
-k1.metric("预算总额", fmt_amount(overall.budget), border=True)
-k2.metric("实际执行", fmt_amount(overall.executed), border=True)
-k3.metric("总体预算执行率", fmt_rate(overall.rate), border=True, help="实际执行 ÷ 预算 × 100%（按各单位合计计算）")
+k1.metric("预算总额", fmt_amount(overall.budget), border=True, height="stretch")
+k2.metric("实际执行", fmt_amount(overall.executed), border=True, height="stretch")
+k3.metric("总体预算执行率", fmt_rate(overall.rate), border=True, height="stretch",
+          help="实际执行 ÷ 预算 × 100%（按各单位合计计算）")
 
 # one card per unit: score, grade, execution rate
 rates = budget.unit_rates(ev)

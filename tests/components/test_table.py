@@ -1,0 +1,45 @@
+"""The aggrid wrapper's inputs: what a reader sees, and the grid options (AppTest cannot drive the grid)."""
+from decimal import Decimal
+
+import pandas as pd
+
+from components.table import Col, display_frame, estimate_height, grid_options
+
+COLS = [
+    Col("unit", "单位", width=120),
+    Col("budget", "预算（万元）", "amount"),
+    Col("rate", "执行率", "rate"),
+    Col("text", "内容", flex=2, wrap=True),
+]
+
+
+def frame():
+    return pd.DataFrame({
+        "unit": ["市数据局", "数智科技集团"],
+        "budget": [Decimal("14331.38"), None],
+        "rate": [Decimal("82.685"), None],
+        "text": ["<script>alert(1)</script>", "短"],
+    })
+
+
+def test_display_frame_formats_decimals_half_up_and_marks_missing():
+    out = display_frame(frame(), COLS)
+    assert list(out.columns) == ["单位", "预算（万元）", "执行率", "内容"]
+    assert out.iloc[0].tolist() == ["市数据局", "14,331.38", "82.69%", "<script>alert(1)</script>"]
+    assert out.iloc[1].tolist() == ["数智科技集团", "—", "—", "短"]
+
+
+def test_grid_options_headers_alignment_and_no_html_renderer():
+    opts = grid_options(display_frame(frame(), COLS), COLS, height=300)
+    defs = {d["field"]: d for d in opts["columnDefs"]}
+    assert defs["预算（万元）"]["type"] == "rightAligned" and "comparator" in defs["预算（万元）"]
+    assert defs["内容"]["wrapText"] and defs["内容"]["autoHeight"]
+    assert all("cellRenderer" not in d for d in opts["columnDefs"])  # text is shown as text
+    assert opts["localeText"]["noRowsToShow"] == "没有数据"
+
+
+def test_estimate_height_grows_with_rows_and_is_capped():
+    small = estimate_height(display_frame(frame(), COLS), COLS)
+    big = pd.concat([frame()] * 50, ignore_index=True)
+    assert 80 < small < 200
+    assert estimate_height(display_frame(big, COLS), COLS) == 640
