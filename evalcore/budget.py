@@ -50,7 +50,8 @@ def combine(lines: list[BudgetLine] | tuple[BudgetLine, ...]) -> RateResult:
     """The rate over several budget lines (a unit's projects, or every unit)."""
     if not lines:
         return execution_rate(None, None)
-    return execution_rate(_sum([ln.budget for ln in lines]), _sum([ln.executed for ln in lines]))
+    executed = None if any(ln.executed is None for ln in lines) else _sum([ln.executed for ln in lines])
+    return execution_rate(_sum([ln.budget for ln in lines]), executed)
 
 
 def unit_rates(ev: Evaluation) -> dict[str, RateResult]:

@@ -33,7 +33,10 @@ def to_decimal(value: object) -> Decimal:
             raise ValueError(f"不是有限数值：{value}")
         return Decimal(repr(value))
     if isinstance(value, str):
-        text = value.strip().translate(_FULLWIDTH).replace(",", "")
+        text = value.strip().translate(_FULLWIDTH)
+        if "," in text and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", text):
+            raise ValueError(f"不是数值：{value!r}（千分位逗号位置不对）")
+        text = text.replace(",", "")
         if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
             raise ValueError(f"不是数值：{value!r}")
         return Decimal(text)

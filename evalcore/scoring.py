@@ -30,7 +30,7 @@ def grade_for(score: Decimal | None, bands: tuple[GradeBand, ...] = DEFAULT_BAND
     for band in sorted(bands, key=lambda b: b.lower, reverse=True):
         if score >= band.lower:
             return band.grade
-    return bands[-1].grade if bands else None
+    return min(bands, key=lambda b: b.lower).grade if bands else None
 
 
 def parse_bands(text: str) -> tuple[GradeBand, ...]:

@@ -244,6 +244,8 @@ class _Collector:
 def _show(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     return text if len(text) <= 80 else text[:77] + "…"
 
@@ -403,7 +405,7 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector) -> list
     return records
 
 
-def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector) -> dict[str, Any]:
+def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector) -> tuple[dict[str, Any], dict[str, int]]:
     by_label: dict[str, tuple[int, Any]] = {}
     for i, cells in enumerate(rows, start=1):
         label = _clean_text(cells[0]) if cells else ""
@@ -411,12 +413,15 @@ def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector) -> dic
             continue
         by_label.setdefault(label, (i, cells[1] if len(cells) > 1 else None))
     values: dict[str, Any] = {}
+    field_rows: dict[str, int] = {}
     known = {c.header for c in spec.columns}
     for label, (i, _) in by_label.items():
         if label not in known:
             out.warn(spec.name, i, "字段", label, "未知字段将被忽略")
     for col in spec.columns:
         row, raw = by_label.get(col.header, (None, None))
+        if row is not None:
+            field_rows[col.key] = row
         value, problem = convert(col, raw)
         if problem:
             out.error(spec.name, row, col.header, raw, problem)
@@ -424,31 +429,33 @@ def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector) -> dic
         elif value is None and col.required:
             out.error(spec.name, row, col.header, "", "必填项为空" if row else "缺少该字段，请按模板添加")
         values[col.key] = value if value is not None else col.default
-    return values
+    return values, field_rows
 
 
 def _split(text: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"[;；,，、]+", text or "") if p.strip())
 
 
-def _build_meta(values: dict[str, Any], out: _Collector) -> Meta:
+def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: _Collector) -> Meta:
     sheet = META.name
     try:
         bands = scoring.parse_bands(values["grade_bands"] or "")
     except ValueError as exc:
-        out.error(sheet, None, "等次划分", values["grade_bands"], str(exc))
+        out.error(sheet, field_rows.get("grade_bands"), "等次划分", values["grade_bands"], str(exc))
         bands = DEFAULT_BANDS
     statuses = _split(values["statuses"]) or DEFAULT_STATUSES
     closed = _split(values["closed_statuses"]) or DEFAULT_CLOSED
     for s in closed:
         if s not in statuses:
-            out.error(sheet, None, "视为完成的状态", s, f"不在整改状态（{'、'.join(statuses)}）之中")
+            out.error(sheet, field_rows.get("closed_statuses"), "视为完成的状态", s,
+                      f"不在整改状态（{'、'.join(statuses)}）之中")
     illustrative = set()
     for part in _split(values["illustrative"]):
         if part in ILLUSTRATIVE_SECTIONS:
             illustrative.add(ILLUSTRATIVE_SECTIONS[part])
         else:
-            out.error(sheet, None, "示例数据", part, f"只能填 {'、'.join(ILLUSTRATIVE_SECTIONS)}")
+            out.error(sheet, field_rows.get("illustrative"), "示例数据", part,
+                      f"只能填 {'、'.join(ILLUSTRATIVE_SECTIONS)}")
     return Meta(
         title=values["title"] or "",
         year=values["year"],
@@ -490,7 +497,7 @@ def build_evaluation(raw: Raw, out: _Collector | None = None) -> ReadResult:
     if out.errors:
         return ReadResult(None, out.errors, out.warnings)
 
-    meta = _build_meta(_read_fields(META, raw[META.name], out), out)
+    meta = _build_meta(*_read_fields(META, raw[META.name], out), out)
     recs = {spec.key: _read_table(spec, raw.get(spec.name, []), out) for spec in SPEC if spec.layout == "table"}
 
     units = tuple(Unit(r.values["key"], r.values["name"] or "", r.values["role"] or "", r.values["note"] or "")

@@ -3,7 +3,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import PAGES, ROOT, open_page, texts
+from apptest_support import PAGES, ROOT, open_page, texts
 
 
 @pytest.mark.parametrize("label,path", list(PAGES.items()))

@@ -1,6 +1,6 @@
+"""Helpers for the AppTest suite (a uniquely named module, so it never clashes with another conftest)."""
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,11 +19,6 @@ def open_page(page: str | None, timeout: float = 60) -> AppTest:
     if page:
         at.switch_page(page).run()
     return at
-
-
-@pytest.fixture
-def page():
-    return open_page
 
 
 def texts(at: AppTest) -> str:

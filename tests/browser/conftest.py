@@ -1,0 +1,271 @@
+"""Fixtures and helpers for the browser tests: one Chromium and one shared Streamlit server per session,
+plus a fresh ("cold") server for each test that needs one.
+
+The app is started from the repository root (or from ``EVALBOARD_APP_DIR`` when set) on a free port.
+Chromium is the system one at ``/usr/bin/chromium``; a browser downloaded by ``playwright install``
+is never used. When it is missing the tests fail (they are not skipped): CI installs it with apt.
+
+Test modules get the helpers below through the ``ui`` fixture (``ui.open_and_settle(page, url)``,
+``ui.assert_no_errors(page)``, ...) rather than ``from conftest import ...``, which is ambiguous when
+several test folders each have a conftest.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+APP_DIR = Path(os.environ.get("EVALBOARD_APP_DIR") or REPO_ROOT).resolve()
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+SERVER_START_TIMEOUT_S = 60.0
+LOAD_TIMEOUT_MS = 30_000
+SETTLE_EXTRA_MS = 400
+
+ARTIFACTS_DIR = REPO_ROOT / "test-results"
+
+# Selectors of Streamlit's own front end (checked against the 1.67 build).
+APP_VIEW = "[data-testid='stAppViewContainer']"
+APP_IDLE = "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
+STATUS_WIDGET = "[data-testid='stStatusWidget']"
+ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentError']")
+PAGE_NOT_FOUND = "Page not found"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def wait_for_app(page, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
+    """Wait until the app is connected, its script run has finished and the running indicator is gone."""
+    page.wait_for_selector(APP_VIEW, timeout=timeout_ms)
+    page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
+    page.wait_for_selector(STATUS_WIDGET, state="detached", timeout=timeout_ms)
+    # A short extra wait for late work (a rerun, charts drawing), then make sure the app is still idle.
+    page.wait_for_timeout(SETTLE_EXTRA_MS)
+    page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
+    page.wait_for_selector(STATUS_WIDGET, state="detached", timeout=timeout_ms)
+
+
+def open_and_settle(page, url: str, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
+    """Go to ``url`` and wait until Streamlit has finished rendering it."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    wait_for_app(page, timeout_ms)
+
+
+def assert_no_errors(page) -> None:
+    """Fail on any exception or error box on the page, and on Streamlit's "Page not found" dialog."""
+    # An exception is drawn inside an error alert: report each box once, the outermost one.
+    boxes = page.locator(", ".join(ERROR_SELECTORS)).evaluate_all(
+        """els => els
+            .filter(el => !els.some(other => other !== el && other.contains(el)))
+            .map(el => `${el.getAttribute('data-testid')}: ${el.innerText.trim().slice(0, 500)}`)""",
+    )
+    problems = list(boxes)
+    not_found = page.get_by_text(PAGE_NOT_FOUND)
+    if any(not_found.nth(i).is_visible() for i in range(not_found.count())):
+        problems.append(f"{PAGE_NOT_FOUND!r} is shown")
+    assert not problems, f"errors on {page.url}:\n" + "\n".join(problems)
+
+
+def page_text(page) -> str:
+    """The rendered text of the app's main area and of every embedded frame (e.g. AgGrid tables)."""
+    parts = []
+    main = page.locator("[data-testid='stMain']")
+    parts.append(main.first.inner_text() if main.count() else page.inner_text("body"))
+    for frame in page.frames:
+        if frame is page.main_frame:
+            continue
+        try:
+            parts.append(frame.inner_text("body", timeout=2_000))
+        except Exception:  # a frame may be detached or still empty; skip it
+            continue
+    return "\n".join(parts)
+
+
+def wait_for_texts(page, texts: list[str], timeout_ms: int = 15_000) -> None:
+    """Wait until every one of ``texts`` is rendered on the page; fail listing the missing ones."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        content = page_text(page)
+        missing = [t for t in texts if t not in content]
+        if not missing or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(250)
+    excerpt = re.sub(r"\s+", " ", content)[:1500]
+    assert not missing, f"not shown on {page.url}: {missing}\nrendered text: {excerpt}"
+
+
+@pytest.fixture(scope="session")
+def ui() -> SimpleNamespace:
+    """The page helpers of this module, for test modules."""
+    return SimpleNamespace(
+        wait_for_app=wait_for_app,
+        open_and_settle=open_and_settle,
+        assert_no_errors=assert_no_errors,
+        page_text=page_text,
+        wait_for_texts=wait_for_texts,
+    )
+
+
+# ---------------------------------------------------------------- server
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _health_ok(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def serve_app(log_dir: Path) -> Iterator[str]:
+    """Run ``streamlit run app.py`` in ``APP_DIR`` on a free port; yield its base URL once it is healthy."""
+    if not (APP_DIR / "app.py").is_file():
+        pytest.fail(f"no app.py in {APP_DIR} (set EVALBOARD_APP_DIR to test another app directory)")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    stdout_path, stderr_path = log_dir / "stdout.log", log_dir / "stderr.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
+        process = subprocess.Popen(command, cwd=APP_DIR, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+
+    def server_output() -> str:
+        return (
+            f"command: {' '.join(command)} (cwd {APP_DIR})\n"
+            f"--- stderr ---\n{stderr_path.read_text(errors='replace')[-5000:]}\n"
+            f"--- stdout ---\n{stdout_path.read_text(errors='replace')[-2000:]}"
+        )
+
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not _health_ok(base_url):
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with code {process.returncode} before it was healthy\n{server_output()}")
+            if time.monotonic() > deadline:
+                waited = f"{SERVER_START_TIMEOUT_S:.0f} s"
+                pytest.fail(f"streamlit not healthy at {base_url} after {waited}\n{server_output()}")
+            time.sleep(0.25)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    """Base URL of one app server shared by the whole session."""
+    with serve_app(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture
+def cold_app_url(tmp_path) -> Iterator[str]:
+    """Base URL of a server of its own, that no page has been opened on yet.
+
+    Some behaviour only shows on a server's first page load: with ``st.navigation`` in app.py next to a
+    physical ``pages/`` folder, a page URL opened first runs that page file on its own (no navigation,
+    or "Page not found"), while the same URL works once "/" has been opened. Deep-link tests use this.
+    """
+    with serve_app(tmp_path) as url:
+        yield url
+
+
+# ---------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless system Chromium for the whole session."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk). "
+            "Browser tests never use a browser downloaded by `playwright install`."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def new_page(browser, request) -> Iterator[Callable[..., object]]:
+    """Factory: ``new_page(width, height)`` opens a page in a fresh context with that viewport.
+
+    The contexts are closed after the test; when the test failed, a screenshot of each page is kept
+    in ``test-results/``.
+    """
+    contexts = []
+
+    def make(width: int = 1920, height: int = 1080):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        context.set_default_timeout(LOAD_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+
+    report = getattr(request.node, "report_call", None)
+    failed = report is not None and report.failed
+    for n, context in enumerate(contexts):
+        if failed:
+            ARTIFACTS_DIR.mkdir(exist_ok=True)
+            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+            for m, page in enumerate(context.pages):
+                try:
+                    page.screenshot(path=str(ARTIFACTS_DIR / f"{name}-{n}-{m}.png"), full_page=True)
+                except Exception:  # a screenshot is a debugging aid, never a new failure
+                    pass
+        context.close()
