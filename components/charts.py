@@ -45,21 +45,25 @@ def wrap_label(text: str, width: int = 10) -> str:
     return "<br>".join(text[i:i + size] for i in range(0, len(text), size))
 
 
-def budget_vs_executed(df: pd.DataFrame, height: int = 360) -> go.Figure:
-    """Grouped bars per unit: 预算 and 实际执行 (万元). df: unit, budget, executed (Decimal or None)."""
+def budget_vs_executed(df: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Horizontal grouped bars per unit: 预算 and 实际执行 (万元); labels at the bar ends never collide.
+
+    df: unit, budget, executed (Decimal or None). Units without a budget are left out.
+    """
     df = df[df["budget"].notna()]
     if df.empty:
         return _empty("没有预算数据")
     fig = go.Figure()
-    for col, name, color in (("budget", "预算", theme.BUDGET_COLOR), ("executed", "实际执行", theme.EXECUTED_COLOR)):
+    for col, name, color in (("executed", "实际执行", theme.EXECUTED_COLOR), ("budget", "预算", theme.BUDGET_COLOR)):
         fig.add_bar(
-            name=name, x=list(df["unit"]), y=_f(df[col]), marker_color=color,
+            name=name, y=list(df["unit"]), x=_f(df[col]), marker_color=color, orientation="h",
             text=[_amount_label(v) for v in df[col]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{x}<br>" + name + "：%{text} 万元<extra></extra>",
+            hovertemplate="%{y}<br>" + name + "：%{text} 万元<extra></extra>",
         )
     top = max(v for v in _f(df["budget"]) + _f(df["executed"]) if v is not None)
-    fig.update_layout(barmode="group", height=height, bargap=0.35, yaxis_title="万元",
-                      yaxis_range=[0, top * 1.18], yaxis_tickformat=",")
+    fig.update_layout(barmode="group", height=height or max(260, 110 * len(df) + 90), bargap=0.3,
+                      xaxis=dict(title="万元", range=[0, top * 1.22], tickformat=","),
+                      yaxis=dict(autorange="reversed"), legend=dict(traceorder="reversed"))
     return fig
 
 
@@ -105,19 +109,24 @@ def dimension_radar(df: pd.DataFrame, height: int = 400) -> go.Figure:
     return fig
 
 
-def dimension_bars(df: pd.DataFrame, height: int = 360) -> go.Figure:
-    """Grouped bars of 一级指标 scores against their points. df: unit, name, points, score."""
+def dimension_bars(df: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Horizontal grouped bars of 一级指标 scores, labelled "13.50 / 15". df: unit, name, points, score."""
     df = df[df["score"].notna()]
     if df.empty:
         return _empty("没有指标得分")
     fig = go.Figure()
-    first = df.drop_duplicates("name")
-    fig.add_bar(name="分值", x=list(first["name"]), y=_f(first["points"]), marker_color="#dfe6f2",
-                text=[fmt_score(p) for p in first["points"]], textposition="outside", cliponaxis=False)
+    names = list(dict.fromkeys(df["name"]))
     for i, (unit, sub) in enumerate(df.groupby("unit", sort=False)):
-        fig.add_bar(name=unit, x=list(sub["name"]), y=_f(sub["score"]), marker_color=theme.SERIES[i],
-                    text=[fmt_score(s) for s in sub["score"]], textposition="outside", cliponaxis=False)
-    fig.update_layout(barmode="group", height=height, yaxis_title="分")
+        fig.add_bar(name=unit, y=list(sub["name"]), x=_f(sub["score"]), orientation="h",
+                    marker_color=theme.SERIES[i % len(theme.SERIES)],
+                    text=[f"{fmt_score(s)} / {fmt_score(p)}" for s, p in zip(sub["score"], sub["points"], strict=True)],
+                    textposition="outside", cliponaxis=False,
+                    hovertemplate="%{y}：%{text}<extra>" + unit + "</extra>")
+    top = max(_f(df["points"]))
+    fig.update_layout(barmode="group", height=height or max(300, 46 * len(names) * max(1, df["unit"].nunique())
+                                                             // 2 + 120),
+                      xaxis=dict(title="得分", range=[0, top * 1.3]),
+                      yaxis=dict(categoryorder="array", categoryarray=names, autorange="reversed"))
     return fig
 
 

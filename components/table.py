@@ -14,6 +14,8 @@ import pandas as pd
 
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
+from .theme import FONT_FAMILY, INK, PRIMARY
+
 FORMATTERS = {
     "amount": lambda v: fmt_amount(v, ""),
     "rate": fmt_rate,
@@ -66,18 +68,20 @@ def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None) -
     """AG Grid options for the displayed frame: Chinese headers, numeric columns right-aligned, wrapping text."""
     column_defs = []
     for c in cols:
+        text_filter = c.filter and c.kind not in NUMERIC  # number columns sort; text columns filter
         d: dict[str, Any] = {"field": c.header, "headerName": c.header, "sortable": True, "resizable": True,
-                             "filter": "agTextColumnFilter" if c.filter else False}
+                             "filter": "agTextColumnFilter" if text_filter else False}
         if c.kind in NUMERIC:
             d["type"] = "rightAligned"
             d["cellStyle"] = {"fontVariantNumeric": "tabular-nums"}
             d["comparator"] = NUMERIC_COMPARATOR
         if c.width:
-            d["width"] = c.width
-            d["minWidth"] = min(c.width, 80)
+            # a share of the row, never less than its own width: tables fit a 1280-px laptop without scrolling
+            d["flex"] = c.width
+            d["minWidth"] = max(56, int(c.width * 0.6))
         if c.flex:
-            d["flex"] = c.flex
-            d["minWidth"] = 200
+            d["flex"] = c.flex * 200
+            d["minWidth"] = 140
         if c.wrap:
             d["wrapText"] = True
             d["autoHeight"] = True
@@ -85,7 +89,7 @@ def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None) -
         column_defs.append(d)
     opts: dict[str, Any] = {
         "columnDefs": column_defs,
-        "defaultColDef": {"suppressMovable": True},
+        "defaultColDef": {"suppressMovable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
         "rowHeight": ROW_HEIGHT,
         "headerHeight": HEADER_HEIGHT,
         "animateRows": False,
@@ -106,6 +110,18 @@ LOCALE_ZH = {
     "more": "更多",
 }
 
+
+# The grid's own theme. streamlit-aggrid's "streamlit" theme takes the second font of theme.font and asks Google
+# Fonts for it, a download that never happens offline (the grid then falls back to a serif face); ours names the
+# installed CJK font stack and loads nothing.
+GRID_THEME_PARAMS = {
+    "fontFamily": FONT_FAMILY,
+    "fontSize": 14,
+    "headerFontSize": 14,
+    "accentColor": PRIMARY,
+    "foregroundColor": INK,
+    "headerBackgroundColor": "#f3f6fb",
+}
 
 ROW_HEIGHT = 36
 HEADER_HEIGHT = 40
@@ -130,6 +146,7 @@ def estimate_height(frame: pd.DataFrame, cols: list[Col], max_height: int = 640)
 def show_table(df: pd.DataFrame, cols: list[Col], key: str, height: int | None = None) -> None:
     """Render a read-only table with streamlit-aggrid."""
     from st_aggrid import AgGrid, JsCode
+    from st_aggrid.shared import StAggridTheme
 
     frame = display_frame(df, cols)
     height = height or estimate_height(frame, cols)
@@ -138,5 +155,6 @@ def show_table(df: pd.DataFrame, cols: list[Col], key: str, height: int | None =
         if "comparator" in d:
             d["comparator"] = JsCode(d["comparator"])
     # allow_unsafe_jscode only lets our constant comparator through; cells are never rendered as HTML.
-    AgGrid(frame, gridOptions=opts, height=height, key=key, theme="streamlit", allow_unsafe_jscode=True,
+    grid_theme = StAggridTheme(base="balham").withParams(**GRID_THEME_PARAMS)
+    AgGrid(frame, gridOptions=opts, height=height, key=key, theme=grid_theme, allow_unsafe_jscode=True,
            show_search=False, show_download_button=False, show_toolbar=False, update_on=[])

@@ -29,13 +29,12 @@ merged = table.merge(results[["unit", "score", "grade"]], on="unit", how="left")
 merged = merged.astype(object).where(merged.notna(), None)
 show_table(merged, [
     Col("unit", "单位", width=130),
-    Col("name", "单位全称", flex=2),
-    Col("role", "单位类型", width=150),
-    Col("budget", "预算（万元）", "amount", width=140),
-    Col("executed", "实际执行（万元）", "amount", width=150),
-    Col("rate", "预算执行率", "rate", width=120),
-    Col("unspent", "未执行（万元）", "amount", width=140),
-    Col("score", "得分", "score", width=90),
+    Col("name", "单位全称", flex=1),
+    Col("budget", "预算（万元）", "amount", width=120),
+    Col("executed", "实际执行（万元）", "amount", width=130),
+    Col("rate", "预算执行率", "rate", width=105),
+    Col("unspent", "未执行（万元）", "amount", width=120),
+    Col("score", "得分", "score", width=80),
     Col("grade", "等次", width=80),
 ], key="units_table")
 

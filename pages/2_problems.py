@@ -32,7 +32,7 @@ def _on_chart_select() -> None:
             st.session_state[_PICK] = int(clicked)
 
 
-selected = st.session_state.get(_PICK)
+selected = st.session_state.get(_PICK) or None
 
 left, right = st.columns([5, 6])
 with left:
@@ -47,13 +47,13 @@ with right:
     st.caption("“未指明单位”：报告原文未点名具体单位的问题。")
 
 st.subheader("问题清单")
-labels = {int(r.category_no): r.category_label for r in counts.itertuples()}
+ALL = 0  # a real option (None would show Streamlit's empty placeholder instead of 全部类别)
+labels = {ALL: "全部类别", **{int(r.category_no): r.category_label for r in counts.itertuples()}}
 if st.session_state.get(_PICK) not in labels:
-    st.session_state[_PICK] = None
-selected = st.selectbox("问题类别", [None, *labels], format_func=lambda no: "全部类别" if no is None else labels[no],
-                        key=_PICK)
+    st.session_state[_PICK] = ALL
+selected = st.selectbox("问题类别", list(labels), format_func=labels.get, key=_PICK)
 query = st.text_input("搜索问题内容", placeholder="输入关键词，如“采购”", key="problems_query")
-shown = problems if selected is None else problems[problems["category_no"] == selected]
+shown = problems if selected == ALL else problems[problems["category_no"] == selected]
 if query:
     shown = shown[shown["text"].str.contains(query, regex=False)]
 st.caption(f"显示 {len(shown)} / {len(problems)} 项")

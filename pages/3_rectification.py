@@ -57,18 +57,18 @@ with right:
     st.markdown("**整改状态分布**")
     layout.chart(charts.status_donut(summary.by_status, fmt_rate(summary.rate)), "rect_donut")
 
-left, right = st.columns([3, 2])
+left, right = st.columns(2)
 with left:
     st.markdown("**累计完成整改**")
     layout.chart(charts.closed_over_time(findings.closed_over_time(ev, as_of), summary.total), "rect_time")
 with right:
     st.markdown("**按责任单位**")
     show_table(findings.status_by_unit(ev, as_of), [
-        Col("unit", "责任单位", flex=1),
-        Col("total", "事项", "int", width=80),
-        Col("closed", "已完成", "int", width=90),
-        Col("overdue", "逾期", "int", width=80),
-        Col("rate", "整改率", "rate", width=100),
+        Col("unit", "责任单位", width=130),
+        Col("total", "事项", "int", width=70),
+        Col("closed", "已完成", "int", width=80),
+        Col("overdue", "逾期", "int", width=70),
+        Col("rate", "整改率", "rate", width=90),
     ], key="rect_by_unit")
 
 items = findings.rectification_items(ev, as_of)

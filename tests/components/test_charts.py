@@ -22,11 +22,12 @@ def ev():
 
 def test_budget_vs_executed(ev):
     fig = charts.budget_vs_executed(budget.budget_table(ev))
-    assert [t.name for t in fig.data] == ["预算", "实际执行"]
-    assert list(fig.data[0].x) == ["市数据局", "市数据中心"]  # the unit without a budget is left out
-    assert list(fig.data[0].text) == ["3,400.06", "10,931.32"]
-    assert list(fig.data[1].text) == ["2,811.47", "10,752.13"]
-    assert list(fig.data[1].y) == [2811.47, 10752.13]
+    executed, planned = fig.data
+    assert (executed.name, planned.name) == ("实际执行", "预算")
+    assert list(planned.y) == ["市数据局", "市数据中心"]  # the unit without a budget is left out
+    assert list(planned.text) == ["3,400.06", "10,931.32"]
+    assert list(executed.text) == ["2,811.47", "10,752.13"]
+    assert list(executed.x) == [2811.47, 10752.13]
 
 
 def test_execution_rates_labels_and_target(ev):
@@ -52,9 +53,10 @@ def test_dimension_charts(ev):
     assert [t.name for t in radar.data] == ["市数据局", "市数据中心"]
     assert list(radar.data[0].theta)[:4] == ["决策", "过程", "产出", "效益"]
     bars = charts.dimension_bars(dims)
-    scores = bars.data[1]
-    assert scores.name == "市数据局" and list(scores.text) == ["13.50", "19.93", "26.70", "26.85"]
-    assert sum(Decimal(t) for t in scores.text) == Decimal("86.98")
+    scores = bars.data[0]
+    assert scores.name == "市数据局"
+    assert list(scores.text) == ["13.50 / 15.00", "19.93 / 25.00", "26.70 / 30.00", "26.85 / 30.00"]
+    assert sum(Decimal(t.split(" / ")[0]) for t in scores.text) == Decimal("86.98")
 
 
 def test_deductions_are_largest_first(ev):
