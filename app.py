@@ -5,7 +5,7 @@ so every page has a stable URL that can be bookmarked or refreshed (see README, 
 """
 import streamlit as st
 
-from components import cards, charts, layout
+from components import cards, charts, layout, sections
 from evalcore import budget, findings, scoring
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
@@ -50,13 +50,7 @@ others = [u for u in ev.units if u not in units]
 if others:
     st.caption("另涉及：" + "；".join(f"{u.name or u.key}（{u.note or '未列预算'}）" for u in others))
 
-left, right = st.columns(2)
-with left:
-    st.subheader("预算与实际执行（万元）")
-    layout.chart(charts.budget_vs_executed(table), "overview_budget")
-with right:
-    st.subheader("预算执行率")
-    layout.chart(charts.execution_rates(table, ev.meta.rate_target), "overview_rates")
+sections.budget_and_rates(ev, table, "overview")
 
 left, right = st.columns([3, 2])
 with left:

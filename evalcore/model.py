@@ -185,21 +185,20 @@ class Evaluation:
 
     @property
     def problem_categories(self) -> tuple[tuple[int, str], ...]:
-        seen: dict[int, str] = {}
-        for p in self.problems:
-            seen.setdefault(p.category_no, p.category)
-        return tuple(sorted(seen.items()))
+        return _groups((p.category_no, p.category) for p in self.problems)
 
     @property
     def recommendation_categories(self) -> tuple[tuple[int, str], ...]:
-        seen: dict[int, str] = {}
-        for r in self.recommendations:
-            seen.setdefault(r.category_no, r.category)
-        return tuple(sorted(seen.items()))
+        return _groups((r.category_no, r.category) for r in self.recommendations)
 
     @property
     def achievement_areas(self) -> tuple[tuple[int, str], ...]:
-        seen: dict[int, str] = {}
-        for a in self.achievements:
-            seen.setdefault(a.area_no, a.area)
-        return tuple(sorted(seen.items()))
+        return _groups((a.area_no, a.area) for a in self.achievements)
+
+
+def _groups(pairs) -> tuple[tuple[int, str], ...]:
+    """(number, title) of each group, by number; the first title seen for a number wins."""
+    seen: dict[int, str] = {}
+    for no, title in pairs:
+        seen.setdefault(no, title)
+    return tuple(sorted(seen.items()))

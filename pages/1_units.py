@@ -1,7 +1,7 @@
 """单位对比: budgets, execution rates against the target, dimension scores, deductions, the unit table."""
 import streamlit as st
 
-from components import cards, charts, layout
+from components import cards, charts, layout, sections
 from components.table import Col, show_table
 from evalcore import budget, scoring
 
@@ -13,16 +13,7 @@ layout.header(ev, "单位对比")
 table = budget.budget_table(ev)
 results = scoring.results_table(ev)
 
-left, right = st.columns(2)
-with left:
-    st.subheader("预算与实际执行（万元）")
-    layout.chart(charts.budget_vs_executed(table), "units_budget")
-with right:
-    st.subheader("预算执行率与目标")
-    layout.chart(charts.execution_rates(table, ev.meta.rate_target), "units_rates")
-    missing = table[table["rate"].isna()]
-    for _, row in missing.iterrows():
-        st.caption(f"{row['unit']}：{row['reason']}")
+sections.budget_and_rates(ev, table, "units", rate_title="预算执行率与目标")
 
 st.subheader("单位一览")
 merged = table.merge(results[["unit", "score", "grade"]], on="unit", how="left")
