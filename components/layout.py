@@ -20,7 +20,8 @@ _CSS = """
 <style>
   .block-container { padding-top: 2.2rem; padding-bottom: 2rem; max-width: 1800px; }
   [data-testid="stMetricValue"] { font-size: clamp(1.6rem, 2.3vw, 2.8rem); font-weight: 650;
-                                  font-variant-numeric: tabular-nums; }
+                                  font-variant-numeric: tabular-nums; line-height: 1.25; }
+  [data-testid="stMetricValue"] * { line-height: 1.25; }
   [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
   h1 { font-size: 2.0rem !important; }
   @media (min-width: 1800px) { html { font-size: 17px; } }

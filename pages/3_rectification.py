@@ -39,14 +39,15 @@ if not ev.rectification:
     st.info("该评价还没有整改事项。")
     st.stop()
 cards.illustrative(ev, "rectification")
-as_of = st.date_input("统计日期", value=dt.date.today(), key="rect_as_of", format="YYYY-MM-DD")
+as_of = st.date_input("统计日期", value=dt.date.today(), key="rect_as_of", format="YYYY-MM-DD", width=220,
+                      help="按此日期统计状态、整改率和逾期事项")
 summary = findings.rectification_summary(ev, as_of)
 
 k1, k2, k3, k4 = st.columns(4)
-k1.metric("整改事项", f"{summary.total} 项", border=True)
-k2.metric("已完成", f"{summary.closed} 项", border=True)
-k3.metric("整改率", fmt_rate(summary.rate), border=True, help="已完成整改的事项 ÷ 全部整改事项")
-k4.metric("逾期未完成", f"{summary.overdue} 项", border=True, help="已过整改期限且尚未完成的事项")
+k1.metric("整改事项", f"{summary.total} 项", border=True, height="stretch")
+k2.metric("已完成", f"{summary.closed} 项", border=True, height="stretch")
+k3.metric("整改率", fmt_rate(summary.rate), border=True, height="stretch", help="已完成整改的事项 ÷ 全部整改事项")
+k4.metric("逾期未完成", f"{summary.overdue} 项", border=True, height="stretch", help="已过整改期限且尚未完成的事项")
 
 left, right = st.columns([3, 2])
 with left:
