@@ -636,7 +636,8 @@ def build_evaluation(raw: Raw, out: _Collector | None = None) -> ReadResult:
         if v["item"] not in item_ids:
             out.error(HISTORY.name, r.row, "整改编号", v["item"], "整改编号不在“整改”工作表中")
             continue
-        if status_ok(HISTORY, r, "old_status") & status_ok(HISTORY, r, "new_status"):
+        old_ok = status_ok(HISTORY, r, "old_status")  # both checked, so both problems are reported at once
+        if status_ok(HISTORY, r, "new_status") and old_ok:
             history[v["item"]].append(StatusChange(v["item"], v["date"], v["old_status"] or "", v["new_status"],
                                                    v["progress"], v["note"] or "", v["by"] or ""))
     rectification = []
