@@ -9,9 +9,7 @@ from components import cards, charts, layout, sections
 from evalcore import budget, findings, scoring
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
-ev = layout.page("总览")
-if ev is None:
-    st.stop()
+ev = layout.page("总览", header=False)
 
 st.title(ev.meta.title)
 st.caption("　·　".join(p for p in (ev.meta.evaluator, f"{ev.meta.year} 年度" if ev.meta.year else "",

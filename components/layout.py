@@ -56,8 +56,11 @@ def _picker() -> Evaluation | None:
     return ev
 
 
-def page(title: str) -> Evaluation | None:
-    """Set up a page and return the evaluation chosen in the sidebar (None when it cannot be shown)."""
+def page(title: str, header: bool = True) -> Evaluation:
+    """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
+
+    With ``header`` the page gets its title and a caption naming the evaluation (总览 draws its own).
+    """
     st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
                        layout="wide", initial_sidebar_state="expanded")
     st.html(_CSS)
@@ -67,12 +70,15 @@ def page(title: str) -> Evaluation | None:
             st.page_link(path, label=label, icon=icon)
         st.divider()
     ev = _picker()
-    if ev is not None:
-        st.sidebar.caption(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度")
+    if ev is None:
+        st.stop()
+    st.sidebar.caption(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度")
+    if header:
+        _header(ev, title)
     return ev
 
 
-def header(ev: Evaluation, subtitle: str) -> None:
+def _header(ev: Evaluation, subtitle: str) -> None:
     st.title(subtitle)
     parts = [ev.meta.title]
     if ev.meta.evaluator:

@@ -6,9 +6,6 @@ from components.table import Col, show_table
 from evalcore import budget, scoring
 
 ev = layout.page("单位对比")
-if ev is None:
-    st.stop()
-layout.header(ev, "单位对比")
 
 table = budget.budget_table(ev)
 results = scoring.results_table(ev)

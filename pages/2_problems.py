@@ -6,9 +6,6 @@ from components.table import Col, show_table
 from evalcore import findings
 
 ev = layout.page("问题分析")
-if ev is None:
-    st.stop()
-layout.header(ev, "问题分析")
 
 problems = findings.problems_table(ev)
 if problems.empty:

@@ -9,9 +9,6 @@ from evalcore import findings
 from evalcore.numbers import fmt_rate
 
 ev = layout.page("建议与整改")
-if ev is None:
-    st.stop()
-layout.header(ev, "建议与整改")
 
 recs = findings.recommendations_table(ev)
 links = findings.recommendation_links(ev)
