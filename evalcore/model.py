@@ -151,6 +151,7 @@ class RectificationItem:
     progress: Decimal | None = None
     note: str = ""
     history: tuple[StatusChange, ...] = ()
+    evidence: str = ""  # 佐证材料: what shows the fix (a document number, a link, a file name)
 
 
 @dataclass(frozen=True)

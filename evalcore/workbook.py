@@ -175,6 +175,7 @@ RECTIFICATION = SheetSpec("rectification", "整改", unique=("id",), note="整�
     Column("status", "整改状态", required=True, choices="statuses", example="整改中"),
     Column("progress", "整改进度（%）", kind="decimal", minimum=NONNEG, maximum=HUNDRED, example="50"),
     Column("note", "备注", width=30),
+    Column("evidence", "佐证材料", width=30, note="证明已整改的材料，如文件名称、文号或链接。"),
 ))
 
 HISTORY = SheetSpec("history", "整改记录", note="整改状态的每次变化，按日期记录。", columns=(
@@ -653,7 +654,7 @@ def build_evaluation(raw: Raw, out: _Collector | None = None) -> ReadResult:
             out.warn(RECTIFICATION.name, r.row, "整改状态", v["status"],
                      f"与整改记录中最后一次变化（{changes[-1].date.isoformat()} → {changes[-1].new_status}）不一致")
         rectification.append(RectificationItem(v["id"], v["problem"], v["task"], unit, v["deadline"], v["status"],
-                                               v["progress"], v["note"] or "", changes))
+                                               v["progress"], v["note"] or "", changes, v["evidence"] or ""))
 
     if out.errors:
         return ReadResult(None, out.errors, out.warnings)
@@ -754,7 +755,8 @@ def _rows(ev: Evaluation, spec: SheetSpec) -> list[dict[str, Any]]:
                  "answers": "；".join(r.answers)} for r in ev.recommendations]
     if spec.key == "rectification":
         return [{"id": i.id, "problem": i.problem, "task": i.task, "unit": i.unit, "deadline": i.deadline,
-                 "status": i.status, "progress": i.progress, "note": i.note} for i in ev.rectification]
+                 "status": i.status, "progress": i.progress, "note": i.note, "evidence": i.evidence}
+                for i in ev.rectification]
     if spec.key == "history":
         return [{"item": c.item, "date": c.date, "old_status": c.old_status, "new_status": c.new_status,
                  "progress": c.progress, "note": c.note, "by": c.by}
