@@ -47,6 +47,9 @@ class Meta:
     illustrative: frozenset[str] = frozenset()  # subset of {"scores", "rectification"}
     illustrative_note: str = ""
     source: str = ""
+    # Totals as the report states them (万元); the audit compares them with the sum of the budget lines.
+    stated_total_budget: Decimal | None = None
+    stated_total_executed: Decimal | None = None
 
 
 @dataclass(frozen=True)

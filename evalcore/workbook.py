@@ -88,6 +88,10 @@ META = SheetSpec("meta", "评价信息", layout="fields", required=True, note="�
     Column("illustrative", "示例数据", note="报告未公布、仅作示意的部分：指标得分、整改（用分号分隔）。"),
     Column("illustrative_note", "示例数据说明"),
     Column("source", "数据来源"),
+    Column("stated_total_budget", "报告资金总额（万元）", kind="decimal", minimum=NONNEG,
+           note="报告正文所列的资金（预算）总额；与各单位预算之和不一致时给出警告。"),
+    Column("stated_total_executed", "报告实际执行总额（万元）", kind="decimal", minimum=NONNEG,
+           note="报告正文所列的实际执行总额（如有）。"),
 ))
 
 UNITS = SheetSpec("units", "单位", required=True, unique=("key",), note="被评价单位及相关单位，每行一个。", columns=(
@@ -472,6 +476,8 @@ def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: _Collec
         illustrative=frozenset(illustrative),
         illustrative_note=values["illustrative_note"] or "",
         source=values["source"] or "",
+        stated_total_budget=values["stated_total_budget"],
+        stated_total_executed=values["stated_total_executed"],
     )
 
 
@@ -730,6 +736,7 @@ def _rows(ev: Evaluation, spec: SheetSpec) -> list[dict[str, Any]]:
             "statuses": "；".join(m.statuses), "closed_statuses": "；".join(m.closed_statuses),
             "illustrative": "；".join(inverse[s] for s in ("scores", "rectification") if s in m.illustrative),
             "illustrative_note": m.illustrative_note, "source": m.source,
+            "stated_total_budget": m.stated_total_budget, "stated_total_executed": m.stated_total_executed,
         }]
     if spec.key == "units":
         return [{"key": u.key, "name": u.name, "role": u.role, "note": u.note} for u in ev.units]

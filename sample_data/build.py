@@ -50,6 +50,7 @@ def load_source(path: Path = SOURCE) -> Evaluation:
         expert_method=scoring.EXPERT_METHOD_BY_LABEL[m["expert_method"]], rate_target=Decimal(m["rate_target"]),
         statuses=tuple(m["statuses"].split("；")), closed_statuses=tuple(m["closed_statuses"].split("；")),
         illustrative=illustrative, illustrative_note=m["illustrative_note"], source=m["source"],
+        stated_total_budget=_d(m.get("stated_total_budget")), stated_total_executed=_d(m.get("stated_total_executed")),
     )
     units = tuple(Unit(u["key"], u.get("name", ""), u.get("role", ""), u.get("note", "")) for u in data["units"])
     budget = tuple(BudgetLine(b["unit"], _d(b["budget"]), _d(b["executed"]), b.get("project", ""), b.get("kind", ""),
