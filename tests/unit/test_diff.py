@@ -1,0 +1,48 @@
+"""The change preview shown before publishing."""
+import dataclasses
+from decimal import Decimal
+
+from evalcore import diff
+from evalcore.model import Problem, UnitResult
+
+
+def test_no_previous_version_means_no_changes(ev):
+    assert diff.diff(None, ev) == []
+
+
+def test_the_same_evaluation_has_no_changes(ev):
+    assert diff.diff(ev, ev) == []
+
+
+def test_a_changed_amount_names_both_values(ev):
+    lines = list(ev.budget_lines)
+    lines[0] = dataclasses.replace(lines[0], executed=Decimal("2900"))
+    new = dataclasses.replace(ev, budget_lines=tuple(lines))
+    [change] = diff.diff(ev, new)
+    assert (change.section, change.field, change.kind) == ("预算执行", "实际执行（万元）", "修改")
+    assert change.key.startswith("市数据局")
+    assert (change.old, change.new) == ("2811.47", "2900.00")
+
+
+def test_added_removed_and_changed_items_and_scores(ev):
+    problems = (*ev.problems[1:], Problem("P9-1", 9, "新类别", 1, "新增的问题"))
+    results = tuple(dataclasses.replace(r, stated_score=Decimal("90.10")) if r.unit == "市数据局" else r
+                    for r in ev.results)
+    items = list(ev.rectification)
+    items[0] = dataclasses.replace(items[0], status="已整改", evidence="文件一")
+    new = dataclasses.replace(ev, problems=problems, results=results, rectification=tuple(items))
+    changes = diff.diff(ev, new)
+    kinds = {(c.section, c.key, c.kind) for c in changes}
+    assert ("问题", "P9-1", "新增") in kinds
+    assert ("问题", ev.problems[0].id, "删除") in kinds
+    assert ("评价结果", "市数据局", "修改") in kinds
+    assert ("得分", "市数据局", "修改") in kinds
+    fields = {c.field for c in changes if c.section == "整改"}
+    assert {"佐证材料"} <= fields
+    assert diff.counts(changes)["新增"] == 1
+
+
+def test_a_unit_without_a_result_before_is_an_added_score(ev):
+    results = (*ev.results, UnitResult("数智科技集团", Decimal("70"), "中"))
+    changes = diff.diff(ev, dataclasses.replace(ev, results=results))
+    assert any(c.section == "得分" and c.kind == "新增" and c.new == "70.00" for c in changes)
