@@ -502,7 +502,9 @@ class Store:
         evaluation_id = self._lock_or_create(conn, ev, now)
         active = self._active(conn, evaluation_id)
         digest = _sha256(data)
-        if active is not None and active.file_hash == digest:
+        if active is not None and (active.file_hash == digest
+                                   or _parse(self._data(conn, active.id), active.id) == ev):
+            # the same bytes, or a re-saved file (Excel stamps the save time) holding the same data
             raise StoreError("与当前版本内容相同，无需重复发布")
         return self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
                                  source_version_id=None, now=now)

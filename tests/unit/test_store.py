@@ -32,7 +32,7 @@ from evalcore.store import (
     UpdateError,
     VersionInfo,
 )
-from evalcore.workbook import read_workbook
+from evalcore.workbook import read_workbook, workbook_bytes
 
 D = Decimal
 PG_ENV = "EVALBOARD_TEST_POSTGRES_URL"
@@ -288,6 +288,15 @@ def test_identical_republish_is_refused(store: Store) -> None:
     assert v2.number == 2
     v3 = store.publish(data, file_name="a.xlsx", by="评价组")  # not the active one any more: allowed
     assert v3.number == 3
+
+
+def test_a_resaved_file_with_the_same_data_is_refused_too(store: Store) -> None:
+    """Excel stamps the save time into the file, so the bytes differ while the data does not."""
+    store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    resaved = workbook_bytes(read_workbook(SAMPLE).evaluation)
+    assert resaved != SAMPLE.read_bytes()
+    with pytest.raises(StoreError, match="与当前版本内容相同"):
+        store.publish(resaved, file_name="resaved.xlsx", by="李四")
 
 
 def test_a_second_evaluation_is_listed_separately(store: Store) -> None:
