@@ -1,7 +1,10 @@
 """Command line (a stable contract; see DESIGN.md):
 
-    python -m evalcore validate FILE.xlsx [--json]     exit 0 valid, 1 invalid
-    python -m evalcore summary FILE.xlsx --json        per unit and totals, numbers as 2-decimal strings
+    python -m evalcore template OUT.xlsx                                   blank workbook with instructions
+    python -m evalcore validate FILE.xlsx [--json]                         exit 0 valid, 1 invalid
+    python -m evalcore summary FILE.xlsx --json                            per unit and totals (2-decimal strings)
+    python -m evalcore parse-report REPORT.(md|txt|docx) --out FILE.xlsx   a published report into a workbook
+    python -m evalcore export FILE.xlsx --format xlsx|pptx|html|md|docx --out OUT
 """
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ import argparse
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
+from .model import Evaluation
 from .summary import summarize
 from .workbook import read_workbook
 
@@ -57,9 +62,84 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write(path: str, data: bytes) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(data)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .template import template_bytes
+
+    _write(args.out, template_bytes())
+    print(f"已生成模板：{args.out}")
+    return 0
+
+
+def _parse_report(args: argparse.Namespace) -> int:
+    from .reporttext import parse_to_workbook
+
+    path = Path(args.report)
+    if not path.is_file():
+        print(f"找不到报告文件：{args.report}", file=sys.stderr)
+        return 1
+    try:
+        data, result = parse_to_workbook(path, path.name)
+    except ValueError as exc:  # an unreadable document: a Chinese message, never a traceback
+        print(f"无法解析 {args.report}：{exc}", file=sys.stderr)
+        return 1
+    _write(args.out, data)
+    for note in result.notes:
+        print(f"说明  {note}")
+    for u in result.unplaced:
+        print(f"未归类  第{u.line_no}行：{u.text[:60]}（{u.reason}）")
+    ev = result.evaluation
+    print(f"已写入 {args.out}：{len(ev.units)} 个单位，{len(ev.budget_lines)} 条预算，"
+          f"{len(ev.problems)} 个问题，{len(ev.recommendations)} 条建议，{len(result.unplaced)} 行未归类")
+    return 0
+
+
+EXPORT_FORMATS = ("xlsx", "pptx", "html", "md", "docx")
+
+
+def export_bytes(ev: Evaluation, fmt: str, as_of: dt.date) -> bytes:
+    """One evaluation in one export format (the app's download buttons call this too)."""
+    if fmt == "xlsx":
+        from .export.xlsx import export_xlsx
+        return export_xlsx(ev, as_of)
+    if fmt == "pptx":
+        from .export.pptx import export_pptx
+        return export_pptx(ev, as_of)
+    if fmt == "html":
+        from .export.html import export_html
+        return export_html(ev, as_of)
+    if fmt == "md":
+        from .reporttext import write_markdown
+        return write_markdown(ev).encode("utf-8")
+    if fmt == "docx":
+        from .reporttext import write_docx
+        return write_docx(ev)
+    raise ValueError(f"不支持的导出格式：{fmt}")
+
+
+def _export(args: argparse.Namespace) -> int:
+    result = read_workbook(args.file)
+    if not result.ok:
+        for m in result.errors:
+            print(f"错误  {m}", file=sys.stderr)
+        print(f"{args.file}：未通过校验，无法导出", file=sys.stderr)
+        return 1
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    _write(args.out, export_bytes(result.evaluation, args.format, as_of))
+    print(f"已导出 {args.format}：{args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evalcore", description="EvalBoard 绩效评价数据工具")
     sub = ap.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("template", help="生成空白填报模板（含填写说明和下拉选项）")
+    t.add_argument("out", metavar="OUT.xlsx")
+    t.set_defaults(func=_template)
     v = sub.add_parser("validate", help="校验工作簿：0 通过，1 未通过")
     v.add_argument("file")
     v.add_argument("--json", action="store_true")
@@ -69,5 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--json", action="store_true")
     s.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     s.set_defaults(func=_summary)
+    r = sub.add_parser("parse-report", help="把已发布的绩效评价结果文本（md/txt/docx）转为工作簿")
+    r.add_argument("report")
+    r.add_argument("--out", required=True, metavar="FILE.xlsx")
+    r.set_defaults(func=_parse_report)
+    e = sub.add_parser("export", help="导出：结果工作簿、演示文稿、HTML 报告、结果文本")
+    e.add_argument("file")
+    e.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    e.add_argument("--out", required=True)
+    e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
+    e.set_defaults(func=_export)
     args = ap.parse_args(argv)
     return args.func(args)

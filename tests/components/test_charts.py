@@ -114,3 +114,35 @@ def test_rectification_charts(ev):
 ])
 def test_wrap_label_balances_lines(text, width, expected):
     assert charts.wrap_label(text, width) == expected
+
+
+def test_slide_chart_draws_every_chart_of_the_slide_plan_with_the_page_builders(ev):
+    from evalcore.export.slides import slide_plan
+
+    figures = {}
+    for slide in slide_plan(ev, AS_OF):
+        for chart in slide.charts:
+            figures[chart.kind] = charts.slide_chart(chart, height=500, font_size=20)
+    assert set(figures) == {"budget", "rates", "dimensions", "problem_categories", "recommendation_categories",
+                            "status", "closed"}
+    assert all(f.layout.height == 500 and f.layout.font.size == 20 for f in figures.values())
+    # the same traces and labels as the dashboard pages' builders
+    assert list(figures["budget"].data[0].text) == ["2,811.47", "10,752.13"]
+    assert list(figures["rates"].data[0].text) == ["82.69%", "98.36%"]
+    assert figures["rates"].layout.shapes[0].y0 == 90
+    assert [t.name for t in figures["dimensions"].data] == ["市数据局", "市数据中心"]
+    assert list(figures["problem_categories"].data[0].x) == [1, 3, 5, 5, 3, 2]  # first category on top
+    assert list(figures["recommendation_categories"].data[0].x) == [3, 2, 4, 3, 3, 3]
+    assert sum(figures["status"].data[0].values) == 19
+    assert "68.42%" in figures["status"].layout.annotations[0].text
+    assert figures["closed"].data[0].y[-1] == 13
+    assert figures["problem_categories"].layout.clickmode == "none"  # nothing to filter on a slide
+
+
+def test_slide_chart_rejects_an_unknown_kind():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    with pytest.raises(ValueError, match="未知的图表类型"):
+        charts.slide_chart(SimpleNamespace(kind="pie3d", data=pd.DataFrame(), options={}))

@@ -1,0 +1,205 @@
+"""One slide of ``evalcore.export.slides.slide_plan`` in Streamlit, sized for a projector (1920x1080), and the
+exports the 演示 page offers for download.
+
+Text is HTML-escaped and drawn with ``st.html`` (sanitised again by Streamlit), so workbook text can never become
+markup; charts come from ``components.charts.slide_chart``, the builders the dashboard pages use.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+import threading
+from collections import OrderedDict
+from html import escape
+
+import streamlit as st
+
+from evalcore import cli
+from evalcore.export.slides import ILLUSTRATIVE_LABEL, Slide, Table
+from evalcore.model import Evaluation
+
+from . import charts, layout
+
+# Type that reads from the back of a room at 1920x1080 and still fits a laptop (clamp by viewport width).
+_CSS = """
+<style>
+  .eb-slide-title { font-size: clamp(30px, 2.6vw, 52px) !important; font-weight: 700 !important;
+                    color: #1f4e9c; line-height: 1.25; margin: 0; padding: 0 !important; }
+  .eb-head { display: flex; align-items: center; justify-content: space-between; gap: 1rem; }
+  .eb-subtitle { font-size: clamp(16px, 1.1vw, 22px); color: #6b7385; margin: .2rem 0 0; }
+  .eb-tag { background: #e07b39; color: #fff; font-weight: 700; border-radius: 8px; white-space: nowrap;
+            padding: .25em .8em; font-size: clamp(18px, 1.3vw, 26px); }
+  .eb-tag.small { font-size: clamp(13px, .8vw, 16px); padding: .1em .5em; margin-left: .5em; }
+  .eb-tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; }
+  .eb-tile { background: #f2f5fa; border-radius: 12px; padding: 12px 22px; border-left: 6px solid #1f4e9c; }
+  .eb-tile .label { color: #6b7385; font-size: clamp(16px, 1.15vw, 24px); }
+  .eb-tile .value { color: #1f4e9c; font-weight: 700; font-size: clamp(30px, 2.7vw, 56px); line-height: 1.2;
+                    font-variant-numeric: tabular-nums; white-space: nowrap; }
+  .eb-tile .note { font-size: clamp(16px, 1.15vw, 24px); }
+  .eb-sentences p { font-size: clamp(19px, 1.45vw, 30px); line-height: 1.5; margin: .15em 0; }
+  .eb-sentences.large p { font-size: clamp(22px, 1.75vw, 36px); line-height: 1.6; }
+  .eb-chart-title { font-size: clamp(18px, 1.25vw, 26px); font-weight: 600; margin: 0; }
+  .eb-table table { border-collapse: collapse; width: 100%; font-size: clamp(16px, 1.15vw, 24px); }
+  .eb-table th { background: #1f4e9c; color: #fff; font-weight: 600; white-space: nowrap; }
+  .eb-table th, .eb-table td { padding: .35em .6em; text-align: center; border-bottom: 1px solid #e3e8f0; }
+  .eb-table th:first-child, .eb-table td:first-child { text-align: left; }
+  .eb-table tbody tr:nth-child(even) { background: #f2f5fa; }
+  .eb-blocks { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 16px; align-items: start; }
+  .eb-block { background: #f2f5fa; border-radius: 12px; padding: 12px 20px; }
+  .eb-block h3 { color: #1f4e9c; font-size: clamp(18px, 1.2vw, 25px); margin: 0 0 .3em; padding: 0;
+                 line-height: 1.35; }
+  .eb-block ol { margin: 0; padding-left: 1.4em; }
+  .eb-block p, .eb-block li { font-size: clamp(15px, 1.05vw, 21px); line-height: 1.5; margin: 0; }
+  .eb-foot p { font-size: clamp(14px, .95vw, 19px); color: #6b7385; margin: .1em 0; }
+  .eb-foot p.illustrative { color: #c2622a; }
+  .eb-cover { background: #1f4e9c; color: #fff; border-radius: 16px; padding: clamp(40px, 7vh, 120px) 6%;
+              min-height: 70vh; display: flex; flex-direction: column; justify-content: center; }
+  .eb-cover h1 { color: #fff !important; font-size: clamp(34px, 3.1vw, 62px) !important; line-height: 1.3;
+                 margin: 0; padding: 0; text-wrap: balance; }
+  .eb-cover .bar { width: 8rem; height: .45rem; background: #e07b39; margin: 1.4rem 0; }
+  .eb-cover p { font-size: clamp(22px, 1.8vw, 36px); margin: .15em 0; }
+  .eb-cover p.small { font-size: clamp(14px, .95vw, 19px); color: #c9d6ee; margin-top: 1.6rem; }
+  .eb-counter { font-size: clamp(18px, 1.2vw, 24px); font-weight: 600; color: #1d2433;
+                font-variant-numeric: tabular-nums; white-space: nowrap; }
+  .stMainBlockContainer, .block-container { padding-top: 4.3rem !important; }
+  .st-key-present_controls { align-items: center; }
+  .st-key-present_slide { min-height: 78vh; }
+</style>
+"""
+
+# Vertical room for a slide's charts at 1920x1080 after the header, the controls and the title (px).
+_ROOM = 740
+CHART_FONT = 18
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def style() -> None:
+    st.html(_CSS)
+
+
+def _lines(texts, per_line: int) -> int:
+    return sum(max(1, math.ceil(len(t) / per_line)) for t in texts)
+
+
+def chart_height(slide: Slide) -> int:
+    """Height of the slide's charts so that the slide fits a 1920x1080 screen."""
+    room = _ROOM
+    if slide.tiles:
+        room -= 150 * math.ceil(len(slide.tiles) / 4)
+    room -= 46 * _lines(slide.sentences, 62)
+    room -= 36 * (len(slide.footnotes) + (1 if slide.illustrative else 0))
+    if slide.subtitle:
+        room -= 30
+    return max(340, min(room, 640))
+
+
+def table_html(table: Table) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in table.header)
+    rows = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in table.rows)
+    return f'<div class="eb-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+
+
+def _cover(slide: Slide, ev: Evaluation) -> None:
+    lines = [p for p in (f"{ev.meta.year} 年度" if ev.meta.year else "", ev.meta.evaluator) if p]
+    small = "".join(f'<p class="small">{_e(t)}</p>' for t in slide.footnotes)
+    st.html(f'<div class="eb-cover"><h1>{_e(slide.title)}</h1><div class="bar"></div>'
+            + "".join(f"<p>{_e(p)}</p>" for p in lines) + small + "</div>")
+
+
+def render(slide: Slide, ev: Evaluation, key: str) -> None:
+    """Draw one slide. ``key`` makes the chart keys unique (one slide is shown at a time)."""
+    if slide.kind == "cover":
+        _cover(slide, ev)
+        return
+    tag = f'<span class="eb-tag">{ILLUSTRATIVE_LABEL}</span>' if slide.illustrative else ""
+    sub = f'<p class="eb-subtitle">{_e(slide.subtitle)}</p>' if slide.subtitle else ""
+    st.html(f'<div class="eb-head"><div><h1 class="eb-slide-title">{_e(slide.title)}</h1>{sub}</div>{tag}</div>')
+    if slide.tiles:
+        tiles = "".join(
+            f'<div class="eb-tile"><div class="label">{_e(t.label)}</div><div class="value">{_e(t.value)}</div>'
+            + (f'<div class="note">{_e(t.note)}</div>' if t.note else "") + "</div>" for t in slide.tiles)
+        st.html(f'<div class="eb-tiles">{tiles}</div>')
+    body = [("chart", c) for c in slide.charts]
+    if slide.table is not None:
+        body.append(("table", slide.table))
+    if slide.sentences:
+        size = "" if body or slide.blocks else " large"
+        st.html(f'<div class="eb-sentences{size}">' + "".join(f"<p>{_e(s)}</p>" for s in slide.sentences)
+                + "</div>")
+    if body:
+        height = chart_height(slide)
+        weights = [1.2 if kind == "table" and len(item.header) > 2 and not slide.charts[1:] else 1.0
+                   for kind, item in body]
+        columns = st.columns(weights, gap="large", vertical_alignment="center")
+        for i, (col, (kind, item)) in enumerate(zip(columns, body, strict=True)):
+            with col:
+                if kind == "chart":
+                    label = f'<span class="eb-tag small">{ILLUSTRATIVE_LABEL}</span>' if item.illustrative else ""
+                    st.html(f'<p class="eb-chart-title">{_e(item.title)}{label}</p>')
+                    layout.chart(charts.slide_chart(item, height=height, font_size=CHART_FONT), key=f"{key}_{i}")
+                else:
+                    st.html(table_html(item))
+    if slide.blocks:
+        blocks = []
+        for b in slide.blocks:
+            items = ("<ol>" + "".join(f"<li>{_e(t)}</li>" for t in b.lines) + "</ol>") if len(b.lines) > 1 \
+                else "".join(f"<p>{_e(t)}</p>" for t in b.lines)
+            blocks.append(f'<div class="eb-block"><h3>{_e(b.heading)}</h3>{items}</div>')
+        st.html(f'<div class="eb-blocks">{"".join(blocks)}</div>')
+    foot = [f"<p>{_e(t)}</p>" for t in slide.footnotes]
+    if slide.illustrative:
+        foot.append(f'<p class="illustrative">{ILLUSTRATIVE_LABEL}：{_e(slide.illustrative_note)}</p>')
+    if foot:
+        st.html(f'<div class="eb-foot">{"".join(foot)}</div>')
+
+
+# --- exports (generated on the click, once per evaluation content, date and format) ------------------------
+
+_EXPORTS: OrderedDict[tuple[str, str, dt.date], bytes] = OrderedDict()
+_LOCK = threading.Lock()
+_MAX_EXPORTS = 8
+
+MIME = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "html": "text/html",
+}
+
+
+def fingerprint(ev: Evaluation) -> str:
+    """A key for the evaluation's content (the dataclasses are frozen; their repr lists every field)."""
+    return hashlib.sha256(repr(ev).encode("utf-8")).hexdigest()
+
+
+def export_bytes(kind: str, ev: Evaluation, as_of: dt.date) -> bytes:
+    """The PPTX or HTML export, cached by content: a second click or another session gets the same bytes."""
+    key = (kind, fingerprint(ev), as_of)
+    with _LOCK:
+        if key in _EXPORTS:
+            _EXPORTS.move_to_end(key)
+            return _EXPORTS[key]
+    data = cli.export_bytes(ev, kind, as_of)  # the same function as `python -m evalcore export`
+    with _LOCK:
+        _EXPORTS[key] = data
+        while len(_EXPORTS) > _MAX_EXPORTS:
+            _EXPORTS.popitem(last=False)
+    return data
+
+
+def file_name(ev: Evaluation, suffix: str) -> str:
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", ev.meta.title or "绩效评价结果").strip("_") or "绩效评价结果"
+    return f"{stem}.{suffix}"
+
+
+def download_buttons(ev: Evaluation, as_of: dt.date) -> None:
+    """Download buttons for the deck and the report; each file is generated when its button is clicked."""
+    st.download_button("下载 PPTX", data=lambda: export_bytes("pptx", ev, as_of), file_name=file_name(ev, "pptx"),
+                       mime=MIME["pptx"], icon=":material/slideshow:", key="present_download_pptx",
+                       on_click="ignore", help="16:9 演示文稿，图表为可编辑的原生图表")
+    st.download_button("下载 HTML", data=lambda: export_bytes("html", ev, as_of), file_name=file_name(ev, "html"),
+                       mime=MIME["html"], icon=":material/description:", key="present_download_html",
+                       on_click="ignore", help="单个 HTML 文件：离线可打开，图表可交互，可按 A4 打印")

@@ -1,0 +1,332 @@
+"""The presentation of an evaluation, defined once: the 演示 page, the PPTX deck and the HTML report all iterate
+``slide_plan``, so the three can never drift apart.
+
+A :class:`Slide` holds text that is already formatted (half-up, 2 decimals, 万元, %), the key sentences (shown on
+the slide and carried in the speaker notes), big-number tiles, a small table, headed lists, and the data of each
+chart as one of evalcore's DataFrames. Charts are named by what they show (:data:`CHART_KINDS`); the renderers
+map a kind to a Plotly builder (``components.charts.slide_chart``) or to a native PowerPoint chart.
+
+Pure: no Plotly, no Streamlit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from .. import budget, findings, scoring
+from ..model import Evaluation
+from ..numbers import fmt2, fmt_amount, fmt_rate, fmt_score
+
+ILLUSTRATIVE_LABEL = "示例数据"
+
+# Why a section is illustrative, when the evaluation gives no note of its own.
+ILLUSTRATIVE_DEFAULT = {
+    "scores": "报告只公布了总得分和等次，指标明细为示意，合计等于报告得分。",
+    "rectification": "报告未公布整改进度，整改事项、期限和状态为示意。",
+}
+
+# kind -> (what it shows, the DataFrame columns it reads)
+CHART_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "budget": ("预算与实际执行（万元）", ("unit", "budget", "executed")),
+    "rates": ("预算执行率（%）", ("unit", "rate")),
+    "dimensions": ("分维度得分率（%）", ("unit", "name", "points", "score")),
+    "problem_categories": ("各类问题数量（项）", ("category_no", "category_label", "count")),
+    "recommendation_categories": ("各类建议数量（条）", ("category_no", "category_label", "count")),
+    "status": ("整改状态分布（项）", ("status", "count")),
+    "closed": ("累计完成整改（项）", ("date", "cumulative")),
+}
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A big number: label, value as shown ("14,331.38 万元"), an optional line under it (e.g. the grade)."""
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A headed list, e.g. one achievement area and its items (verbatim)."""
+    heading: str
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """The data of one chart. ``data`` is evalcore's DataFrame (Decimal values); ``options`` what the builder needs
+    besides (the target rate, the statuses, the 整改率 label, the number of items)."""
+    kind: str
+    title: str
+    data: pd.DataFrame
+    options: dict[str, Any] = field(default_factory=dict)
+    illustrative: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in CHART_KINDS:
+            raise ValueError(f"未知的图表类型：{self.kind}")
+
+
+@dataclass(frozen=True, eq=False)
+class Slide:
+    kind: str  # cover | figures | budget | scores | achievements | problems | recommendations | rectification | ...
+    title: str
+    subtitle: str = ""
+    sentences: tuple[str, ...] = ()  # key sentences: on the slide and in the speaker notes
+    tiles: tuple[Tile, ...] = ()
+    table: Table | None = None
+    blocks: tuple[Block, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    illustrative: bool = False
+    illustrative_note: str = ""  # shown next to the 示例数据 label
+    footnotes: tuple[str, ...] = ()  # small print (units without a rate, and the like)
+    more_notes: tuple[str, ...] = ()  # for the speaker only
+
+    @property
+    def notes(self) -> str:
+        """Speaker notes: the key sentences, then what is illustrative."""
+        parts = list(self.sentences) or [p for p in (self.title, self.subtitle) if p]
+        parts.extend(b.heading for b in self.blocks)
+        if self.illustrative:
+            parts.append(f"{ILLUSTRATIVE_LABEL}：{self.illustrative_note}")
+        parts.extend(self.footnotes)
+        parts.extend(self.more_notes)
+        return "\n".join(parts)
+
+
+def _note(ev: Evaluation, section: str) -> str:
+    return ev.meta.illustrative_note or ILLUSTRATIVE_DEFAULT[section]
+
+
+def _project_prefix(ev: Evaluation) -> str:
+    """"2023年信息化建设和运维项目" as the report words it (year and project, whichever are known)."""
+    year = f"{ev.meta.year}年" if ev.meta.year else ""
+    return f"{year}{ev.meta.project or '项目'}"
+
+
+def fmt_number(value: Decimal) -> str:
+    """A bound as written in a rule: 90 rather than 90.00; 92.5 as is."""
+    return f"{value.normalize():f}"
+
+
+# --- the slides -------------------------------------------------------------------------------------------
+
+def _cover(ev: Evaluation) -> Slide:
+    m = ev.meta
+    lines = [p for p in (f"{m.year} 年度" if m.year else "", m.evaluator) if p]
+    return Slide("cover", m.title or "绩效评价结果", subtitle="　·　".join(lines),
+                 footnotes=(f"来源：{m.source}",) if m.source else ())
+
+
+def _score_rows(ev: Evaluation) -> list[dict]:
+    return [r for r in scoring.results_table(ev).to_dict("records") if r["score"] is not None]
+
+
+def _score_sentence(row: dict) -> str:
+    grade = f"，等次为“{row['grade']}”" if row["grade"] else ""
+    return f"{row['unit']}评价得分为{fmt2(row['score'])}分{grade}。"
+
+
+# With more units than this, a slide states the range instead of one sentence (or tile) per unit.
+MANY_UNITS = 4
+
+
+def _score_sentences(rows: list[dict]) -> list[str]:
+    if len(rows) <= MANY_UNITS:
+        return [_score_sentence(r) for r in rows]
+    top = max(rows, key=lambda r: r["score"])
+    low = min(rows, key=lambda r: r["score"])
+    return [f"{len(rows)}个单位参与评分，最高为{top['unit']}{fmt2(top['score'])}分，"
+            f"最低为{low['unit']}{fmt2(low['score'])}分。"]
+
+
+def _figures(ev: Evaluation) -> Slide:
+    overall = budget.overall(ev)
+    tiles = [Tile("预算总额", fmt_amount(overall.budget)), Tile("实际执行", fmt_amount(overall.executed)),
+             Tile("总体预算执行率", fmt_rate(overall.rate), overall.reason)]
+    for row in _score_rows(ev) if len(_score_rows(ev)) < MANY_UNITS else []:
+        tiles.append(Tile(f"{row['unit']} 得分", fmt_score(row["score"]),
+                          f"等次：{row['grade']}" if row["grade"] else ""))
+    pcats, rcats = len(ev.problem_categories), len(ev.recommendation_categories)
+    tiles.append(Tile("问题", f"{len(ev.problems)} 项", f"{pcats} 类" if pcats else ""))
+    tiles.append(Tile("建议", f"{len(ev.recommendations)} 条", f"{rcats} 类" if rcats else ""))
+    sentences = []
+    if overall.budget is not None:
+        sentence = f"{_project_prefix(ev)}资金总额为{fmt2(overall.budget)}万元"
+        if overall.rate is not None:
+            sentence += f"，实际执行{fmt2(overall.executed)}万元，总体预算执行率为{fmt2(overall.rate)}%"
+        sentences.append(sentence + "。")
+    sentences.extend(_score_sentences(_score_rows(ev)))
+    if ev.problems or ev.recommendations:
+        sentences.append(f"评价发现{pcats}类{len(ev.problems)}项主要问题，提出{rcats}类{len(ev.recommendations)}条建议。")
+    return Slide("figures", "关键数据", sentences=tuple(sentences), tiles=tuple(tiles))
+
+
+def _budget(ev: Evaluation) -> Slide:
+    table = budget.budget_table(ev)
+    overall = budget.overall(ev)
+    sentences: list[str] = []
+    with_budget = table[table["budget"].notna()]
+    if overall.budget is not None:
+        parts = "；".join(f"{r.unit}{fmt2(r.budget)}万元" for r in with_budget.itertuples())
+        sentence = f"{_project_prefix(ev)}资金总额为{fmt2(overall.budget)}万元。"
+        if 1 < len(with_budget) <= MANY_UNITS:
+            sentence += f"其中：{parts}。"
+        sentences.append(sentence)
+    rated = table[table["rate"].notna()]
+    if len(rated) <= MANY_UNITS:
+        for r in rated.itertuples():
+            sentences.append(f"{r.unit}实际执行项目资金预算{fmt2(r.executed)}万元，项目预算执行率为{fmt2(r.rate)}%。")
+    else:
+        top, low = rated.loc[rated["rate"].idxmax()], rated.loc[rated["rate"].idxmin()]
+        sentences.append(f"{len(rated)}个单位中，预算执行率最高为{top['unit']}{fmt2(top['rate'])}%，"
+                         f"最低为{low['unit']}{fmt2(low['rate'])}%。")
+    footnotes = tuple(f"{r.unit}：{r.reason}" for r in table.itertuples() if r.rate is None and r.reason)
+    charts = []
+    if not with_budget.empty:
+        charts.append(Chart("budget", CHART_KINDS["budget"][0],
+                            with_budget[["unit", "budget", "executed"]].reset_index(drop=True)))
+    if not rated.empty:
+        target = ev.meta.rate_target
+        charts.append(Chart("rates", f"预算执行率（目标 {fmt_rate(target)}）",
+                            rated[["unit", "rate"]].reset_index(drop=True), {"target": target}))
+    return Slide("budget", "预算资金安排与执行", sentences=tuple(sentences), charts=tuple(charts),
+                 footnotes=footnotes)
+
+
+def _bands_sentence(ev: Evaluation) -> str:
+    """E.g. “等次划分：90分及以上为优，80分及以上为良，60分及以上为中，60分以下为差。”"""
+    bands = sorted(ev.meta.grade_bands, key=lambda b: b.lower, reverse=True)
+    if not bands:
+        return ""
+    parts = [f"{fmt_number(b.lower)}分及以上为{b.grade}" for b in bands[:-1]]
+    parts.append(f"{fmt_number(bands[-2].lower)}分以下为{bands[-1].grade}" if len(bands) > 1 else bands[-1].grade)
+    return "等次划分：" + "，".join(parts) + "。"
+
+
+def _scores(ev: Evaluation) -> Slide:
+    rows = _score_rows(ev)
+    sentences = tuple(_score_sentences(rows)) or ("报告未公布评价得分。",)
+    footnotes = (_bands_sentence(ev),) if rows and ev.meta.grade_bands else ()
+    dims = scoring.dimension_table(ev)
+    dims = dims[dims["score"].notna()].reset_index(drop=True)
+    charts: tuple[Chart, ...] = ()
+    illustrative = False
+    units = [r["unit"] for r in rows]
+    body: list[tuple[str, ...]] = []
+    if not dims.empty:
+        illustrative = ev.is_illustrative("scores")
+        charts = (Chart("dimensions", CHART_KINDS["dimensions"][0], dims[["unit", "name", "points", "score"]],
+                        illustrative=illustrative),)
+        units = list(dict.fromkeys([*units, *dims["unit"]]))
+        cell = {(r.unit, r.name): f"{fmt_score(r.score)} / {fmt_score(r.points)}" for r in dims.itertuples()}
+        for name in dict.fromkeys(dims["name"]):
+            body.append((name, *(cell.get((u, name), "—") for u in units)))
+    by_unit = {r["unit"]: r for r in rows}
+    if rows:
+        body.append(("总分", *(fmt_score(by_unit[u]["score"]) if u in by_unit else "—" for u in units)))
+        body.append(("等次", *((by_unit[u]["grade"] or "—") if u in by_unit else "—" for u in units)))
+    table = Table(("指标", *units), tuple(body)) if body else None
+    return Slide("scores", "评价得分与等次", sentences=sentences, charts=charts, table=table, footnotes=footnotes,
+                 illustrative=illustrative, illustrative_note=_note(ev, "scores") if illustrative else "")
+
+
+def _achievements(ev: Evaluation) -> Slide:
+    blocks = []
+    for no, area in ev.achievement_areas:
+        items = [a.text for a in sorted(ev.achievements, key=lambda a: a.seq) if a.area_no == no]
+        blocks.append(Block(f"（{findings.cn_number(no)}）{area}", tuple(items)))
+    sentences = (f"项目产出成果及效益体现在{len(blocks)}个方面。",) if blocks else ("报告未列出产出成果及效益。",)
+    return Slide("achievements", "产出成果及效益", sentences=sentences, blocks=tuple(blocks))
+
+
+def _problems(ev: Evaluation) -> Slide:
+    problems = findings.problems_table(ev)
+    if problems.empty:
+        return Slide("problems", "存在的主要问题", sentences=("报告未列出问题。",))
+    counts = findings.counts_by_category(problems)
+    sentences = [f"评价发现{len(counts)}类{len(problems)}项主要问题。"]
+    named = findings.problems_by_unit(ev)
+    named = named[named["unit"] != "未指明单位"]
+    if not named.empty:
+        sentences.append("点名涉及：" + "，".join(f"{r.unit}{r.count}项" for r in named.itertuples()) + "。")
+    listing = tuple(f"{r.category_label}：{r.count}项" for r in counts.itertuples())
+    return Slide("problems", "存在的主要问题", sentences=tuple(sentences), more_notes=listing,
+                 charts=(Chart("problem_categories", CHART_KINDS["problem_categories"][0], counts, {"unit": "项"}),))
+
+
+def _recommendations(ev: Evaluation) -> Slide:
+    recs = findings.recommendations_table(ev)
+    if recs.empty:
+        return Slide("recommendations", "建议", sentences=("报告未列出建议。",))
+    counts = findings.counts_by_category(recs)
+    sentences = [f"针对上述问题，提出{len(counts)}类{len(recs)}条建议。"]
+    links = findings.recommendation_links(ev)
+    table = None
+    if not links.empty:
+        if (links["problem_category_no"] == links["recommendation_category_no"]).all() and len(links) == len(counts):
+            sentences.append("每一类建议回应同序号的一类问题。")
+        table = Table(("问题类别", "对应建议类别", "建议"), tuple(
+            (r.problem_category.removeprefix("问题"), r.recommendation_category.removeprefix("建议"), f"{r.items}条")
+            for r in links.itertuples()))
+    unanswered = findings.unanswered_problem_categories(ev)
+    footnotes = ("没有对应建议的问题类别：" + "、".join(f"（{findings.cn_number(n)}）" for n in unanswered),) \
+        if unanswered and not links.empty else ()
+    return Slide("recommendations", "建议", sentences=tuple(sentences), table=table, footnotes=footnotes,
+                 charts=(Chart("recommendation_categories", CHART_KINDS["recommendation_categories"][0], counts,
+                               {"unit": "条"}),))
+
+
+def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
+    if not ev.rectification:
+        return Slide("rectification", "整改进展", sentences=("尚未录入整改事项。",))
+    s = findings.rectification_summary(ev, as_of)
+    illustrative = ev.is_illustrative("rectification")
+    day = f"{as_of.year}年{as_of.month}月{as_of.day}日"
+    sentences = (f"截至{day}，{s.total}项整改事项中已整改{s.closed}项，整改率为{fmt2(s.rate)}%，"
+                 f"逾期未完成{s.overdue}项。",)
+    tiles = (Tile("整改事项", f"{s.total} 项"), Tile("已完成", f"{s.closed} 项"), Tile("整改率", fmt_rate(s.rate)),
+             Tile("逾期未完成", f"{s.overdue} 项"))
+    status = pd.DataFrame([{"status": k, "count": v} for k, v in s.by_status.items()], columns=["status", "count"])
+    charts = [Chart("status", CHART_KINDS["status"][0], status,
+                    {"rate_label": fmt_rate(s.rate), "statuses": tuple(ev.meta.statuses)}, illustrative)]
+    closed = findings.closed_over_time(ev, as_of)
+    if not closed.empty:
+        charts.append(Chart("closed", CHART_KINDS["closed"][0], closed, {"total": s.total}, illustrative))
+    return Slide("rectification", "整改进展", subtitle=f"统计日期：{as_of.isoformat()}", sentences=sentences,
+                 tiles=tiles, charts=tuple(charts), illustrative=illustrative,
+                 illustrative_note=_note(ev, "rectification") if illustrative else "")
+
+
+def _conclusion(ev: Evaluation) -> Slide:
+    rows = _score_rows(ev)
+    sentences = (ev.meta.conclusion,) if ev.meta.conclusion else tuple(_score_sentences(rows))
+    tiles = tuple(Tile(r["unit"], fmt_score(r["score"]), f"等次：{r['grade']}" if r["grade"] else "")
+                  for r in (rows if len(rows) <= MANY_UNITS else []))
+    return Slide("conclusion", "评价结论", sentences=sentences or ("报告未给出评价结论。",), tiles=tiles)
+
+
+def slide_plan(ev: Evaluation, as_of: dt.date) -> list[Slide]:
+    """Every slide, in order: cover, key figures, budget, scores, achievements, problems, recommendations,
+    整改, conclusion."""
+    return [
+        _cover(ev),
+        _figures(ev),
+        _budget(ev),
+        _scores(ev),
+        _achievements(ev),
+        _problems(ev),
+        _recommendations(ev),
+        _rectification(ev, as_of),
+        _conclusion(ev),
+    ]
