@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from . import budget, findings, scoring
+from .audit import audit
 from .model import Evaluation
 from .numbers import fmt2
 
@@ -23,10 +24,12 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
             "budget": fmt2(r.budget) or None,
             "executed": fmt2(r.executed) or None,
             "execution_rate": fmt2(r.rate) or None,
+            "stated_rate": fmt2(budget.stated_rate(ev, u.key)) or None,
             "rate_note": r.reason or None,
             "score": fmt2(total) or None,
             "score_computed": fmt2(us.computed_total) if us and us.computed_total is not None else None,
             "grade": scoring.grade_for(total, ev.meta.grade_bands),
+            "stated_grade": us.stated_grade if us else None,
             "problems_naming_unit": sum(1 for p in ev.problems if p.unit == u.key),
         })
     overall = budget.overall(ev)
@@ -44,7 +47,11 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
             "budget": fmt2(overall.budget) or None,
             "executed": fmt2(overall.executed) or None,
             "execution_rate": fmt2(overall.rate) or None,
+            "stated_budget": fmt2(ev.meta.stated_total_budget) or None,
+            "stated_executed": fmt2(ev.meta.stated_total_executed) or None,
         },
+        # stated figures that disagree with the ones computed from the data (both values named)
+        "consistency": [f.as_dict() for f in audit(ev)],
         "problems": {
             "categories": len(pcats),
             "items": len(ev.problems),

@@ -161,10 +161,22 @@ def test_summarize_formats_every_number_with_two_decimals() -> None:
         "5.00", "5.00", "100.00", "86.98", "良")
     assert a["score_computed"] is None
     assert (b["budget"], b["execution_rate"], b["score"], b["grade"]) == ("3.00", "33.33", None, None)
-    assert data["totals"] == {"budget": "8.00", "executed": "6.00", "execution_rate": "75.00"}
+    assert data["totals"] == {"budget": "8.00", "executed": "6.00", "execution_rate": "75.00",
+                              "stated_budget": None, "stated_executed": None}
+    assert data["consistency"] == []
     assert data["rectification"]["items"] == 0
     assert data["rectification"]["rate"] is None
     json.dumps(data, ensure_ascii=False)  # plain data
+
+
+def test_summary_names_stated_figures_that_disagree() -> None:
+    ev = Evaluation(Meta("t", stated_total_budget=Decimal("9")), units=(Unit("a"),),
+                    budget_lines=(BudgetLine("a", Decimal(4), Decimal(1), stated_rate=Decimal("30")),))
+    data = summarize(ev, dt.date(2026, 11, 28))
+    assert data["units"][0]["stated_rate"] == "30.00"
+    assert data["totals"]["stated_budget"] == "9.00"
+    found = {(c["stated"], c["computed"]) for c in data["consistency"]}
+    assert found == {("30.00", "25.00"), ("9.00", "4.00")}
 
 
 # --- validate ---------------------------------------------------------------------------------------------
