@@ -103,7 +103,7 @@ def _scores(ev: Evaluation) -> list[Finding]:
             what = f"{key} 得分"
             out.append(Finding(what, fmt2(us.stated_total), fmt2(us.computed_total), RESULTS.name, key,
                                f"报告所列 {what} {fmt2(us.stated_total)} 分与指标得分合计 "
-                               f"{fmt2(us.computed_total)} 分不一致",
+                               f"{fmt2(us.computed_total)} 分不一致（以报告得分为准）",
                                SCORE_COLUMN))
         if us.stated_grade and us.total is not None:
             grade = scoring.grade_for(us.total, ev.meta.grade_bands)

@@ -86,7 +86,7 @@ def test_altered_grade(ev: Evaluation) -> None:
 def test_altered_score_against_the_indicator_breakdown(ev: Evaluation) -> None:
     f = only(audit(replace_result(ev, 0, stated_score=D("88.98"))))
     assert (f.what, f.stated, f.computed, f.where) == ("市数据局 得分", "88.98", "86.98", "评价结果")
-    assert f.message == "报告所列 市数据局 得分 88.98 分与指标得分合计 86.98 分不一致"
+    assert f.message == "报告所列 市数据局 得分 88.98 分与指标得分合计 86.98 分不一致（以报告得分为准）"
 
 
 def test_altered_score_crossing_a_band_also_flags_the_grade(ev: Evaluation) -> None:

@@ -240,11 +240,11 @@ def test_missing_required_column(make_workbook: MakeWorkbook) -> None:
     ("abc", ("数值",)),
     (-1, ("负数",)),
     ("-0.01", ("负数",)),
-    ("3400.06万元", ("万元",)),
-    ("3400.06元", ("数值",)),
+    ("3400.06元", ("万元",)),  # 元 is not 万元: refused, with the converted figure in the message
     ("二千", ("数值",)),
 ])
 def test_bad_number_in_budget(make_workbook: MakeWorkbook, value: object, words: tuple[str, ...]) -> None:
+    # ("3400.06万元" is read as 3400.06 with a warning: see tests/unit/test_bad_files.py::wan_in_number)
     rows = {}
 
     def mutate(wb: openpyxl.Workbook) -> None:

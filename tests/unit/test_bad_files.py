@@ -1,0 +1,246 @@
+"""Broken, hostile and sloppy files: ``read_workbook`` never raises, never hangs, stays in bounded memory, and
+every message says in Chinese where the problem is (sheet, row, column, value) and how to fix it.
+
+The files are built by ``tests/unit/badfiles.py`` (one builder per case, each with what the reader must say).
+The hostile ones, and a representative subset of the others, also go through the real command line
+``python -m evalcore validate FILE --json`` in a child process whose peak memory is measured.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import badfiles
+import pytest
+from badfiles import CASES, FILE, Case
+
+from evalcore.workbook import MAX_DATA_ROWS, MESSAGES_PER_RULE, Message, ReadResult, read_workbook
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CLI_TIMEOUT = 60  # seconds: a hang fails the test instead of blocking the suite
+MEMORY_BOUND_KB = 1536 * 1024  # 1.5 GB of peak resident memory for the child process
+CLI_CASES = [c for c in CASES if c.hostile or c.cli]
+
+
+def _check_messages(result: ReadResult) -> None:
+    for level, messages in (("error", result.errors), ("warning", result.warnings)):
+        for m in messages:
+            assert isinstance(m, Message)
+            assert m.level == level
+            assert m.sheet, m
+            assert CJK.search(m.message), m
+            assert "请" in m.message, f"the message does not say what to do: {m}"
+            assert "内部错误" not in m.message, m
+
+
+def _find(messages: list[Message], case: Case) -> Message:
+    hits = [m for m in messages if (m.sheet, m.row, m.column) == (case.sheet, case.row, case.column)]
+    assert hits, (f"{case.name}: no {case.level} at {case.sheet} row {case.row} “{case.column}”; got: "
+                  f"{[str(m) for m in messages][:12]}")
+    for m in hits:
+        if all(f in m.message or f in m.value for f in case.fragments):
+            return m
+    raise AssertionError(f"{case.name}: {case.fragments} not in {[str(m) for m in hits]}")
+
+
+def test_enough_distinct_cases() -> None:
+    assert len(CASES) >= 40
+    assert len({c.name for c in CASES}) == len(CASES)
+    assert {c.level for c in CASES} == {"error", "warning", "ok"}
+    hostile = {c.name for c in CASES if c.hostile}
+    assert {"zip_bomb", "billion_laughs", "junk_rows", "random_bytes", "truncated_zip", "macro_enabled"} <= hostile
+
+
+@functools.cache
+def _result(name: str) -> ReadResult:
+    return read_workbook(badfiles.data(name))  # never raises
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_file(case: Case) -> None:
+    result = _result(case.name)
+    _check_messages(result)
+    if case.level == "error":
+        assert not result.ok
+        assert result.evaluation is None
+        m = _find(result.errors, case)
+        text = str(m)
+        assert case.sheet in text
+        if case.row:
+            assert f"第{case.row}行" in text
+        if case.column:
+            assert f"“{case.column}”" in text
+    elif case.level == "warning":
+        assert result.errors == [], [str(m) for m in result.errors]
+        assert result.ok and result.evaluation is not None
+        _find(result.warnings, case)
+    else:
+        assert result.errors == [], [str(m) for m in result.errors]
+        assert result.ok
+        spot = [m for m in result.warnings if (m.sheet, m.row, m.column) == (case.sheet, case.row, case.column)]
+        assert spot == [], [str(m) for m in spot]
+
+
+def test_file_level_messages_name_the_file_sheet() -> None:
+    for case in CASES:
+        if case.sheet == FILE and case.level == "error":
+            result = _result(case.name)
+            assert len(result.errors) == 1, (case.name, [str(m) for m in result.errors])
+            assert result.errors[0].sheet == FILE
+
+
+@pytest.mark.parametrize("name", ["truncated_zip", "zip_bomb", "billion_laughs", "far_cell", "renamed_csv"])
+def test_paths_and_streams_read_alike(tmp_path: Path, name: str) -> None:
+    data = badfiles.data(name)
+    path = tmp_path / f"{name}.xlsx"
+    path.write_bytes(data)
+    expected = [m.as_dict() for m in read_workbook(data).errors]
+    assert [m.as_dict() for m in read_workbook(path).errors] == expected
+    assert [m.as_dict() for m in read_workbook(str(path)).errors] == expected
+    assert [m.as_dict() for m in read_workbook(io.BytesIO(data)).errors] == expected
+
+
+# --- what the accepted files read as ----------------------------------------------------------------------
+
+def _ev(name: str):
+    result = _result(name)
+    assert result.ok, [str(m) for m in result.errors]
+    return result.evaluation
+
+
+def _line(ev, unit: str):
+    return next(b for b in ev.budget_lines if b.unit == unit)
+
+
+@pytest.mark.parametrize("name", ["full_width_digits", "wan_in_number", "formula_with_result"])
+def test_budget_read_as_3400_06(name: str) -> None:
+    assert _line(_ev(name), "市数据局").budget == Decimal("3400.06")
+
+
+def test_full_width_wan_read_as_the_number() -> None:
+    assert _line(_ev("full_width_wan"), "市数据局").executed == Decimal("2811.47")
+
+
+def test_unit_with_spaces_resolves_to_the_listed_unit() -> None:
+    assert [b.unit for b in _ev("trailing_space_unit").budget_lines] == ["市数据局", "市数据中心"]
+    item = next(i for i in _ev("full_width_space_unit").rectification if i.id == "Z02")
+    assert item.unit == "市数据局"
+
+
+def test_hidden_required_sheet_is_still_read() -> None:
+    assert len(_ev("hidden_required_sheet").problems) == 19
+
+
+def test_sheet_name_with_space_is_read() -> None:
+    assert [u.key for u in _ev("sheet_name_with_space").units] == ["市数据局", "市数据中心", "数智科技集团"]
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    assert _ev("formula_looking_text").problems[0].text == "=SUM(A1:A3)"
+
+
+def test_text_date_in_history() -> None:
+    changes = [c for i in _ev("history_date_as_text").rectification for c in i.history if c.item == "Z01"]
+    assert changes[0].date == dt.date(2024, 3, 1)
+
+
+def test_heading_row_is_ignored_and_the_rest_is_read() -> None:
+    assert len(_ev("category_heading_row").problems) == 19
+
+
+# --- 200,000 junk rows: a bounded list, then one summary per rule -----------------------------------------
+
+def test_junk_rows_give_a_bounded_list() -> None:
+    errors = _result("junk_rows").errors
+    assert len(errors) <= 2 * MESSAGES_PER_RULE + 10, len(errors)
+    limit = [m for m in errors if m.row == MAX_DATA_ROWS + 2]
+    assert limit and "50,000" in limit[0].value  # rows 150,002..200,001 were not read
+    per_row = [m for m in errors if m.column == "得分" and m.row is not None]
+    assert len(per_row) == MESSAGES_PER_RULE
+    summary = [m for m in errors if m.column == "得分" and m.row is None]
+    assert len(summary) == 1
+    assert f"另有 {MAX_DATA_ROWS - MESSAGES_PER_RULE} 处同类错误" in summary[0].message
+
+
+# --- the real command line, in a child process: exit 1, JSON, no traceback, bounded memory ----------------
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    maxrss_kb: int
+
+
+# The child's peak memory is measured by a tiny wrapper process: Linux carries the parent's peak over into a
+# child at exec, so measuring the CLI directly from this (large) test process would report the test's own peak.
+WRAPPER = ("import resource, subprocess, sys\n"
+           "code = subprocess.run(sys.argv[1:]).returncode\n"
+           "sys.stderr.write('\\nMAXRSS_KB=%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+           "sys.exit(code)\n")
+
+
+def _run_cli(path: Path) -> Run:
+    """``python -m evalcore validate PATH --json`` with a timeout, and the peak memory of that process."""
+    out_path, err_path = path.with_suffix(".out"), path.with_suffix(".err")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-c", WRAPPER, sys.executable, "-m", "evalcore", "validate",
+                                 str(path), "--json"], cwd=REPO_ROOT, stdout=out, stderr=err, env=env,
+                                start_new_session=True)
+        timer = threading.Timer(CLI_TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            proc.wait()
+        finally:
+            timer.cancel()
+    stderr = err_path.read_text("utf-8", "replace")
+    m = re.search(r"\nMAXRSS_KB=(\d+)\n$", stderr)
+    return Run(proc.returncode, out_path.read_text("utf-8"), stderr[:m.start()] if m else stderr,
+               int(m.group(1)) if m else 0)
+
+
+@pytest.fixture(scope="module")
+def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """Every CLI case, two at a time (the machine has two cores)."""
+    folder = tmp_path_factory.mktemp("cli")
+    paths = {}
+    for case in CLI_CASES:
+        paths[case.name] = folder / f"{case.name}.xlsx"
+        paths[case.name].write_bytes(badfiles.data(case.name))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(zip(paths, pool.map(_run_cli, paths.values()), strict=True))
+    return runs
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=[c.name for c in CLI_CASES])
+def test_cli_validate(cli_runs: dict[str, Run], case: Case) -> None:
+    run = cli_runs[case.name]
+    assert run.returncode != -signal.SIGKILL, f"{case.name}: killed after {CLI_TIMEOUT} s"
+    assert "Traceback" not in run.stderr, run.stderr
+    assert run.returncode == 1, (run.returncode, run.stderr[-2000:])
+    data = json.loads(run.stdout)
+    assert data["valid"] is False
+    assert data["errors"], data
+    hits = [e for e in data["errors"] if (e["sheet"], e["row"], e["column"]) == (case.sheet, case.row, case.column)]
+    assert hits, data["errors"][:5]
+    assert all(CJK.search(e["message"]) for e in data["errors"] + data["warnings"])
+
+
+@pytest.mark.parametrize("case", [c for c in CLI_CASES if c.hostile], ids=[c.name for c in CLI_CASES if c.hostile])
+def test_cli_memory_is_bounded(cli_runs: dict[str, Run], case: Case) -> None:
+    run = cli_runs[case.name]
+    assert 0 < run.maxrss_kb < MEMORY_BOUND_KB, f"{case.name}: peak {run.maxrss_kb // 1024} MB"
