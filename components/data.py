@@ -1,57 +1,49 @@
-"""Where evaluations come from, and loading them once per file version (shared by every session)."""
+"""Where evaluations come from: the versioned store, opened once per process, each version loaded once.
+
+The store is SQLite in ``.evalboard/`` by default (``EVALBOARD_DB_PATH`` moves the file,
+``EVALBOARD_DATABASE_URL`` points at any SQLAlchemy database, e.g. PostgreSQL). On first start it is seeded
+with the sample evaluation, so ``make run`` shows the Changsha 2023 report at once.
+"""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from evalcore.model import Evaluation
-from evalcore.workbook import Message, read_workbook
+from evalcore.store import EvaluationInfo, Store
+from sample_data import WORKBOOK
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = ROOT / "sample_data"
 
 
-@dataclass(frozen=True)
-class Source:
-    path: Path
-    label: str
+def _store_key() -> tuple[str, str]:
+    return os.environ.get("EVALBOARD_DATABASE_URL", ""), os.environ.get("EVALBOARD_DB_PATH", "")
 
 
-def source_dirs() -> list[Path]:
-    """sample_data/ always; plus EVALBOARD_DATA_DIR (workbooks an evaluator keeps) when set."""
-    dirs = [SAMPLE_DIR]
-    extra = os.environ.get("EVALBOARD_DATA_DIR")
-    if extra:
-        dirs.append(Path(extra))
-    return dirs
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open(key: tuple[str, str]) -> Store:
+    del key  # the environment it was opened for: a test that moves the database gets its own store
+    store = Store.from_env(root=ROOT)
+    store.ensure_sample(WORKBOOK)
+    return store
+
+
+def store() -> Store:
+    return _open(_store_key())
+
+
+def evaluations() -> list[EvaluationInfo]:
+    return store().evaluations()
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _load(path: str, version: tuple[int, int]) -> tuple[Evaluation | None, tuple[Message, ...]]:
-    """Read one workbook; cached by (path, mtime, size) so a changed file is read again, once for everyone."""
-    del version  # part of the cache key only
-    result = read_workbook(path)
-    return result.evaluation, tuple(result.errors)
+def _load(key: tuple[str, str], version_id: int) -> Evaluation:
+    del key
+    return store().load(version_id)
 
 
-def load(path: Path) -> tuple[Evaluation | None, tuple[Message, ...]]:
-    stat = path.stat()
-    return _load(str(path), (stat.st_mtime_ns, stat.st_size))
-
-
-def _label(path: Path) -> str:
-    ev, _ = load(path)
-    if ev is None:
-        return f"{path.name}（无法读取）"
-    return ev.meta.title or path.stem
-
-
-def available() -> list[Source]:
-    paths: list[Path] = []
-    for d in source_dirs():
-        if d.is_dir():
-            paths.extend(sorted(p for p in d.glob("*.xlsx") if not p.name.startswith(("~$", "."))))
-    return [Source(p, _label(p)) for p in paths]
+def load(version_id: int) -> Evaluation:
+    """A stored version, read once for every session (versions never change, so the id is the cache key)."""
+    return _load(_store_key(), version_id)

@@ -1,6 +1,8 @@
 """Page frame: page config, the Chinese navigation, the evaluation picker and the page header."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from evalcore.model import Evaluation
@@ -14,6 +16,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("pages/1_units.py", "单位对比", ":material/compare_arrows:"),
     ("pages/2_problems.py", "问题分析", ":material/report:"),
     ("pages/3_rectification.py", "建议与整改", ":material/task_alt:"),
+    ("pages/4_present.py", "演示", ":material/slideshow:"),
+    ("pages/5_data.py", "数据管理", ":material/upload_file:"),
 ]
 
 _CSS = """
@@ -28,41 +32,64 @@ _CSS = """
 </style>
 """
 
-_SELECTED = "evaluation_path"
+_BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+_SELECTED = "evaluation_id"
+_CURRENT = "_current_evaluation"
+_PENDING = "_select_evaluation"
 
 
 def _picker() -> Evaluation | None:
-    sources = data.available()
-    if not sources:
-        st.sidebar.error("没有可用的评价数据：sample_data/ 中没有工作簿。")
+    try:
+        infos = data.evaluations()
+    except Exception as exc:  # the database cannot be opened: say where, keep the page alive
+        st.sidebar.error(f"无法打开数据库：{exc}")
         return None
-    paths = [str(s.path) for s in sources]
-    labels = {str(s.path): s.label for s in sources}
+    if not infos:
+        st.sidebar.error("数据库中还没有评价，请在“数据管理”页上传工作簿。")
+        return None
+    ids = [i.id for i in infos]
+    by_id = {i.id: i for i in infos}
+    pending = st.session_state.pop(_PENDING, None)
+    if pending in ids:  # set by select(): applied before the widget exists, as Streamlit requires
+        st.session_state[_SELECTED] = pending
+        st.session_state["_evaluation_picker"] = pending
     current = st.session_state.get(_SELECTED)
-    if current not in paths:
-        current = paths[0]
+    if current not in ids:
+        current = ids[0]
 
     def remember() -> None:
         st.session_state[_SELECTED] = st.session_state["_evaluation_picker"]
 
-    choice = st.sidebar.selectbox("评价", paths, index=paths.index(current), format_func=labels.get,
+    choice = st.sidebar.selectbox("评价", ids, index=ids.index(current), format_func=lambda i: by_id[i].label,
                                   key="_evaluation_picker", on_change=remember)
     st.session_state[_SELECTED] = choice
-    ev, errors = data.load(next(s.path for s in sources if str(s.path) == choice))
-    if ev is None:
-        st.error("该评价数据未通过校验，无法显示：")
-        for m in errors[:20]:
-            st.text(f"• {m}")  # plain text: file content is never rendered as markdown
-    return ev
+    info = by_id[choice]
+    st.session_state[_CURRENT] = info
+    try:
+        return data.load(info.active_version_id)
+    except Exception as exc:  # a stored version is always valid; still, never a traceback on a page
+        st.error(f"无法读取该评价的当前版本（第 {info.active_number} 版）：{exc}")
+        return None
 
 
-def page(title: str, header: bool = True) -> Evaluation:
+def select(evaluation_id: int) -> None:
+    """Make an evaluation the one every page shows from the next run on (after publishing it, say)."""
+    st.session_state[_PENDING] = evaluation_id
+
+
+def current_info():
+    """The store record (id, active version) of the evaluation the page shows."""
+    return st.session_state.get(_CURRENT)
+
+
+def page(title: str, header: bool = True, sidebar: str = "expanded") -> Evaluation:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
 
     With ``header`` the page gets its title and a caption naming the evaluation (总览 draws its own).
+    ``sidebar="collapsed"`` starts with the sidebar closed (the presentation page).
     """
     st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
-                       layout="wide", initial_sidebar_state="expanded")
+                       layout="wide", initial_sidebar_state=sidebar)
     st.html(_CSS)
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")
@@ -72,7 +99,11 @@ def page(title: str, header: bool = True) -> Evaluation:
     ev = _picker()
     if ev is None:
         st.stop()
+    info = current_info()
     st.sidebar.caption(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度")
+    if info is not None:
+        updated = info.updated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M")
+        st.sidebar.caption(f"当前第 {info.active_number} 版（共 {info.versions} 版）· 更新于 {updated}")
     if header:
         _header(ev, title)
     return ev

@@ -36,6 +36,7 @@ if not ev.rectification:
     st.info("该评价还没有整改事项。")
     st.stop()
 cards.illustrative(ev, "rectification")
+st.page_link("pages/5_data.py", label="更新整改进度（数据管理 › 整改更新）", icon=":material/edit_note:")
 as_of = st.date_input("统计日期", value=dt.date.today(), key="rect_as_of", format="YYYY-MM-DD", width=220,
                       help="按此日期统计状态、整改率和逾期事项")
 summary = findings.rectification_summary(ev, as_of)

@@ -9,6 +9,8 @@ PAGES = {
     "单位对比": "pages/1_units.py",
     "问题分析": "pages/2_problems.py",
     "建议与整改": "pages/3_rectification.py",
+    "演示": "pages/4_present.py",
+    "数据管理": "pages/5_data.py",
 }
 
 

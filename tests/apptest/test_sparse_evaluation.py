@@ -6,7 +6,8 @@ from apptest_support import PAGES, ROOT, texts
 from streamlit.testing.v1 import AppTest
 
 from evalcore.model import BudgetLine, Evaluation, Meta, Problem, Recommendation, Unit
-from evalcore.workbook import write_workbook
+from evalcore.store import Store
+from evalcore.workbook import workbook_bytes
 
 
 def sparse() -> Evaluation:
@@ -22,11 +23,11 @@ def sparse() -> Evaluation:
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    path = tmp_path / "sparse.xlsx"
-    write_workbook(sparse(), path)
-    monkeypatch.setenv("EVALBOARD_DATA_DIR", str(tmp_path))
+    db = tmp_path / "evalboard.db"
+    monkeypatch.setenv("EVALBOARD_DB_PATH", str(db))
+    version = Store(f"sqlite:///{db}").publish(workbook_bytes(sparse()), file_name="sparse.xlsx", by="测试")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.sidebar.selectbox(key="_evaluation_picker").set_value(str(path)).run()
+    at.sidebar.selectbox(key="_evaluation_picker").set_value(version.evaluation_id).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

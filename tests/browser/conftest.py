@@ -149,7 +149,11 @@ def _health_ok(base_url: str) -> bool:
 
 @contextlib.contextmanager
 def serve_app(log_dir: Path) -> Iterator[str]:
-    """Run ``streamlit run app.py`` in ``APP_DIR`` on a free port; yield its base URL once it is healthy."""
+    """Run ``streamlit run app.py`` in ``APP_DIR`` on a free port; yield its base URL once it is healthy.
+
+    Each server has its own SQLite store in ``log_dir`` (seeded with the sample on start), so a test that
+    publishes never changes what another server shows.
+    """
     if not (APP_DIR / "app.py").is_file():
         pytest.fail(f"no app.py in {APP_DIR} (set EVALBOARD_APP_DIR to test another app directory)")
     port = _free_port()
@@ -164,7 +168,9 @@ def serve_app(log_dir: Path) -> Iterator[str]:
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        process = subprocess.Popen(command, cwd=APP_DIR, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        env = {k: v for k, v in os.environ.items() if k != "EVALBOARD_DATABASE_URL"}
+        env["EVALBOARD_DB_PATH"] = str(log_dir / "evalboard.db")
+        process = subprocess.Popen(command, cwd=APP_DIR, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
 
     def server_output() -> str:
         return (

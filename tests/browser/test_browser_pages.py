@@ -17,7 +17,11 @@ PAGES = [
     ("pages/1_units.py", "/units", "单位对比"),
     ("pages/2_problems.py", "/problems", "问题分析"),
     ("pages/3_rectification.py", "/rectification", "建议与整改"),
+    ("pages/4_present.py", "/present", "演示"),
+    ("pages/5_data.py", "/data", "数据管理"),
 ]
+# The presentation page starts with the sidebar collapsed: its links are there, not visible until opened.
+COLLAPSED = {"/present"}
 PAGE_IDS = [path for _, path, _ in PAGES]
 NAV_LINK = "[data-testid='stSidebar'] a[data-testid='stPageLink-NavLink']"
 
@@ -31,12 +35,13 @@ def _path(url: str) -> str:
 
 
 def assert_nav_complete(page) -> None:
-    """The sidebar shows a page link for each of the four pages."""
+    """The sidebar has a page link for every page (visible unless the page starts with it collapsed)."""
     links = page.locator(NAV_LINK)
     for _, _, label in PAGES:
         link = links.filter(has_text=label)
         assert link.count() >= 1, f"no sidebar link {label!r} on {page.url}; links: {links.all_inner_texts()}"
-        assert link.first.is_visible(), f"sidebar link {label!r} is not visible on {page.url}"
+        if _path(page.url) not in COLLAPSED:
+            assert link.first.is_visible(), f"sidebar link {label!r} is not visible on {page.url}"
 
 
 @pytest.mark.parametrize(("source", "path", "label"), PAGES, ids=PAGE_IDS)
@@ -60,7 +65,8 @@ def test_sidebar_navigation(app_url, new_page, ui):
     ui.open_and_settle(page, app_url + "/")
     ui.assert_no_errors(page)
     # Visit every other page from the overview, then come back to it: the path changes at every click.
-    for _, path, label in [*PAGES[1:], PAGES[0]]:
+    # (the presentation page hides the sidebar; its own browser test covers getting there and back)
+    for _, path, label in [p for p in [*PAGES[1:], PAGES[0]] if p[1] not in COLLAPSED]:
         page.locator(NAV_LINK).filter(has_text=label).first.click()
         page.wait_for_url(lambda url, expected=path: _path(url) == expected)
         ui.wait_for_app(page)

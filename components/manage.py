@@ -1,0 +1,275 @@
+"""数据管理 building blocks: validation messages, the change preview, publishing, 整改 updates, versions.
+
+Every write goes through ``evalcore.store``; the widgets here only collect input and show results.
+Text from a workbook is shown through tables and ``st.text``/``st.code`` only, never as markdown or HTML.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from evalcore import diff as evdiff
+from evalcore.model import Evaluation, RectificationItem
+from evalcore.numbers import fmt2
+from evalcore.store import ConflictError, PublishError, StoreError
+from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw
+
+from . import data, layout
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+OPERATOR = "operator"
+
+
+def when(at: dt.datetime) -> str:
+    return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def operator() -> str:
+    """Who is making changes: recorded with every publish, rollback and 整改 update."""
+    name = st.columns([1, 2])[0].text_input("操作人", key=OPERATOR, placeholder="填写你的姓名",
+                         help="发布、回滚和整改更新都会记录操作人和时间。")
+    return name.strip()
+
+
+# --- reading an upload ------------------------------------------------------------------------------------
+
+
+def check_upload(content: bytes) -> ReadResult:
+    """Read and validate with a visible progress indicator (big workbooks take a few seconds)."""
+    bar = st.progress(0, text="正在读取文件…")
+    try:
+        raw = read_raw(content)
+    except ValueError as exc:
+        bar.empty()
+        msg = Message("（文件）", None, "", "", str(exc))
+        return ReadResult(None, [msg], [])
+    rows = sum(len(r) for r in raw.values())
+    bar.progress(50, text=f"正在校验 {len(raw)} 个工作表、{rows:,} 行…")
+    result = build_evaluation(raw)
+    bar.progress(100, text="校验完成")
+    bar.empty()
+    return result
+
+
+def messages_frame(result: ReadResult) -> pd.DataFrame:
+    rows = [{"级别": "错误" if m in result.errors else "警告", "工作表": m.sheet,
+             "行": "" if m.row is None else str(m.row), "列": m.column, "填写的值": m.value, "说明": m.message}
+            for m in [*result.errors, *result.warnings]]
+    return pd.DataFrame(rows, columns=["级别", "工作表", "行", "列", "填写的值", "说明"])
+
+
+def show_messages(result: ReadResult) -> None:
+    n_err, n_warn = len(result.errors), len(result.warnings)
+    if n_err:
+        st.error(f"发现 {n_err} 个错误、{n_warn} 个警告：有错误的文件不能发布。请按下表逐项修改后重新上传。")
+    elif n_warn:
+        st.warning(f"校验通过，但有 {n_warn} 个警告：不影响发布，请核实。")
+    else:
+        st.success("校验通过：没有错误和警告。")
+    if n_err or n_warn:
+        st.dataframe(messages_frame(result), hide_index=True, width="stretch", key="messages_table",
+                     column_config={"说明": st.column_config.TextColumn(width="large")})
+
+
+# --- what changes -----------------------------------------------------------------------------------------
+
+
+def matching(new: Evaluation):
+    """The stored evaluation this one would become a new version of (same region, year and title)."""
+    for info in data.evaluations():
+        if (info.region, info.year, info.title) == (new.meta.region, new.meta.year, new.meta.title):
+            return info
+    return None
+
+
+def show_diff(new: Evaluation) -> None:
+    info = matching(new)
+    if info is None:
+        st.info(f"这是一个新的评价（{new.meta.region} · {new.meta.year or '—'} · {new.meta.title}），"
+                f"发布后将作为第 1 版。")
+        return
+    old = data.load(info.active_version_id)
+    changes = evdiff.diff(old, new)
+    c = evdiff.counts(changes)
+    st.info(f"将成为“{info.label}”的第 {info.active_number + 1} 版。与当前第 {info.active_number} 版相比："
+            f"新增 {c[evdiff.ADDED]} 项，删除 {c[evdiff.REMOVED]} 项，修改 {c[evdiff.CHANGED]} 处。")
+    if changes:
+        frame = pd.DataFrame([{"部分": x.section, "对象": x.key, "字段": x.field, "变化": x.kind,
+                               "原值": x.old, "新值": x.new} for x in changes])
+        st.dataframe(frame, hide_index=True, width="stretch", key="diff_table")
+
+
+def publish_panel(content: bytes, file_name: str, result: ReadResult, who: str, key: str) -> None:
+    """Preview and publish a validated workbook; a file with errors never reaches the button."""
+    if not result.ok or result.evaluation is None:
+        return
+    st.subheader("与当前版本比较")
+    show_diff(result.evaluation)
+    confirm = st.checkbox("我已核对以上内容，确认发布", key=f"{key}_confirm")
+    if not who:
+        st.caption("请先在上方填写操作人。")
+    if st.button("发布", type="primary", disabled=not (confirm and who), key=f"{key}_publish"):
+        try:
+            version = data.store().publish(content, file_name=file_name, by=who)
+        except PublishError as exc:
+            st.error(f"发布失败：{exc}")
+            return
+        except StoreError as exc:
+            st.error(str(exc))
+            return
+        layout.select(version.evaluation_id)
+        st.session_state["_flash"] = f"已发布第 {version.number} 版（{file_name}）。各页面现在显示该版本。"
+        st.rerun()
+
+
+def flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message)
+
+
+# --- 整改 updates ------------------------------------------------------------------------------------------
+
+
+def _item_label(item: RectificationItem) -> str:
+    task = item.task if len(item.task) <= 36 else item.task[:35] + "…"
+    return f"{item.id}　{task}（{item.status}）"
+
+
+def _rebase(evaluation_id: int, item_id: str) -> None:
+    """Accept what is stored now as the starting point of this editor's next save."""
+    latest = data.store().evaluation(evaluation_id).active_version_id
+    st.session_state.setdefault("_rect_base", {})[(evaluation_id, item_id)] = latest
+
+
+def rectification_editor(ev: Evaluation, who: str) -> None:
+    info = layout.current_info()
+    if not ev.rectification:
+        st.info("该评价还没有整改事项。可在工作簿的“整改”工作表中填写后重新发布。")
+        return
+    items = {i.id: i for i in ev.rectification}
+    item_id = st.selectbox("整改事项", list(items), format_func=lambda i: _item_label(items[i]), key="rect_item")
+    item = items[item_id]
+    # The version this editor started from: a later change by someone else to the same item is a conflict.
+    bases = st.session_state.setdefault("_rect_base", {})
+    bases.setdefault((info.id, item_id), info.active_version_id)
+    base = bases[(info.id, item_id)]
+
+    st.text(f"整改事项：{item.task}")
+    st.text(f"责任单位：{item.unit or '—'}　整改期限：{item.deadline or '—'}　对应问题：{item.problem or '—'}")
+    prefix = f"rect_{info.id}_{item_id}"
+    with st.form(key=f"{prefix}_form"):
+        cols = st.columns(2)
+        status = cols[0].selectbox("整改状态", list(ev.meta.statuses),
+                                   index=list(ev.meta.statuses).index(item.status), key=f"{prefix}_status")
+        progress = cols[1].number_input("整改进度（%）", min_value=0.0, max_value=100.0, step=5.0,
+                                        value=float(item.progress) if item.progress is not None else 0.0,
+                                        key=f"{prefix}_progress")
+        note = st.text_area("备注", value=item.note, key=f"{prefix}_note", height=80)
+        evidence = st.text_input("佐证材料", value=item.evidence, key=f"{prefix}_evidence",
+                                 placeholder="文件名称、文号或链接")
+        submitted = st.form_submit_button("保存整改更新", type="primary", disabled=not who)
+    if not who:
+        st.caption("请先在上方填写操作人。")
+    if submitted:
+        try:
+            version = data.store().update_rectification(
+                info.id, item_id, base_version_id=base, status=status,
+                progress=Decimal(str(progress)).quantize(Decimal("0.01")), note=note.strip(),
+                evidence=evidence.strip(), by=who)
+        except ConflictError as exc:
+            st.error(str(exc))
+            cur = exc.current
+            st.text(f"对方保存的内容：状态 {cur.status}，进度 {fmt2(cur.progress) or '—'}%，"
+                    f"备注 {cur.note or '—'}，佐证材料 {cur.evidence or '—'}")
+            st.caption("你填写的内容仍保留在上面的表单中。核对后点击“以最新版本为准”，再重新保存。")
+            st.button("以最新版本为准", key=f"{prefix}_rebase", on_click=_rebase, args=(info.id, item_id))
+        except (StoreError, ValueError) as exc:
+            st.error(str(exc))
+        else:
+            bases[(info.id, item_id)] = version.id
+            st.session_state["_flash"] = f"已保存 {item_id} 的整改更新（第 {version.number} 版）。"
+            st.rerun()
+
+    changes = data.store().changes(info.id, item_id)
+    st.markdown("**修改记录**")
+    if changes:
+        st.dataframe(pd.DataFrame([{"时间（北京时间）": when(c.at), "操作人": c.by, "字段": c.field,
+                                    "原值": c.old, "新值": c.new, "版本": c.version_id} for c in changes]),
+                     hide_index=True, width="stretch", key=f"{prefix}_changes")
+    else:
+        st.caption("在本系统中还没有修改记录。")
+    if item.history:
+        st.markdown("**整改状态变化（工作簿“整改记录”）**")
+        st.dataframe(pd.DataFrame([{"日期": c.date.isoformat(), "原状态": c.old_status, "新状态": c.new_status,
+                                    "进度（%）": fmt2(c.progress), "说明": c.note, "记录人": c.by}
+                                   for c in reversed(item.history)]),
+                     hide_index=True, width="stretch", key=f"{prefix}_history")
+
+
+# --- versions ---------------------------------------------------------------------------------------------
+
+
+def versions_panel(who: str) -> None:
+    info = layout.current_info()
+    store = data.store()
+    versions = store.versions(info.id)
+    st.dataframe(pd.DataFrame([{
+        "版本": f"第 {v.number} 版" + ("（当前）" if v.active else ""), "类型": v.kind_label,
+        "操作人": v.by, "时间（北京时间）": when(v.at), "文件": v.file_name, "说明": v.note,
+        "SHA-256": v.file_hash[:12], "大小（KB）": f"{v.size / 1024:.1f}",
+    } for v in versions]), hide_index=True, width="stretch", key="versions_table")
+
+    by_number = {v.number: v for v in versions}
+    cols = st.columns([2, 1])
+    number = cols[0].selectbox("选择版本", list(by_number), format_func=lambda n: f"第 {n} 版", key="version_pick")
+    chosen = by_number[number]
+    cols[1].download_button("下载该版本工作簿", data=lambda: store.workbook(chosen.id),
+                            file_name=f"{info.title}_第{chosen.number}版.xlsx", on_click="ignore",
+                            key="version_download")
+    if chosen.active:
+        st.caption("这是当前版本。选择其他版本可回滚。")
+        return
+    st.warning(f"回滚会把第 {chosen.number} 版的内容发布为新的第 {versions[0].number + 1} 版；"
+               f"已有版本都会保留，可随时再回滚。")
+    confirm = st.checkbox(f"确认回滚到第 {chosen.number} 版", key="rollback_confirm")
+    if st.button("回滚", disabled=not (confirm and who), key="rollback_button"):
+        try:
+            version = store.rollback(info.id, chosen.id, by=who)
+        except StoreError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["_flash"] = f"已回滚：第 {version.number} 版的内容与第 {chosen.number} 版相同。"
+            st.rerun()
+
+
+# --- a parsed report --------------------------------------------------------------------------------------
+
+
+def show_parsed(parsed) -> None:
+    """What the parser found, what it assumed and every line it could not place (nothing is guessed)."""
+    ev = parsed.evaluation
+    st.subheader("识别结果")
+    cols = st.columns(4)
+    cols[0].metric("单位", len(ev.units))
+    cols[1].metric("预算执行", f"{len(ev.budget_lines)} 条")
+    cols[2].metric("问题", f"{len(ev.problems)} 项")
+    cols[3].metric("建议", f"{len(ev.recommendations)} 条")
+    st.text(f"标题：{ev.meta.title}　年度：{ev.meta.year or '—'}　地区：{ev.meta.region or '—'}")
+    if ev.budget_lines:
+        st.dataframe(pd.DataFrame([{"单位": b.unit, "预算（万元）": fmt2(b.budget),
+                                    "实际执行（万元）": fmt2(b.executed), "报告执行率（%）": fmt2(b.stated_rate)}
+                                   for b in ev.budget_lines]),
+                     hide_index=True, width="stretch", key="parsed_budget")
+    if ev.results:
+        st.dataframe(pd.DataFrame([{"单位": r.unit, "报告得分": fmt2(r.stated_score), "报告等次": r.stated_grade or ""}
+                                   for r in ev.results]), hide_index=True, width="stretch", key="parsed_results")
+    for note in parsed.notes:
+        st.caption(note)
+    if parsed.unplaced:
+        st.warning(f"有 {len(parsed.unplaced)} 行未能识别，未写入数据，请核对：")
+        st.dataframe(pd.DataFrame([{"行号": u.line_no, "原文": u.text, "原因": u.reason} for u in parsed.unplaced]),
+                     hide_index=True, width="stretch", key="parsed_unplaced")
