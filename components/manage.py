@@ -42,9 +42,9 @@ def check_upload(content: bytes) -> ReadResult:
     bar = st.progress(0, text="正在读取文件…")
     try:
         raw = read_raw(content)
-    except ValueError as exc:
+    except ValueError as exc:  # evalcore.workbook.WorkbookError: refused before any sheet is read
         bar.empty()
-        msg = Message("（文件）", None, "", "", str(exc))
+        msg = Message(getattr(exc, "sheet", None) or "（文件）", None, "", getattr(exc, "value", "") or "", str(exc))
         return ReadResult(None, [msg], [])
     rows = sum(len(r) for r in raw.values())
     bar.progress(50, text=f"正在校验 {len(raw)} 个工作表、{rows:,} 行…")
@@ -70,8 +70,12 @@ def show_messages(result: ReadResult) -> None:
     else:
         st.success("校验通过：没有错误和警告。")
     if n_err or n_warn:
-        st.dataframe(messages_frame(result), hide_index=True, width="stretch", key="messages_table",
-                     column_config={"说明": st.column_config.TextColumn(width="large")})
+        frame = messages_frame(result)
+        if len(frame) <= 30:  # a static table wraps the long 说明 text; a long list scrolls in a grid instead
+            st.table(frame.set_index("级别"))
+        else:
+            st.dataframe(frame, hide_index=True, width="stretch", key="messages_table",
+                         column_config={"说明": st.column_config.TextColumn(width="large")})
 
 
 # --- what changes -----------------------------------------------------------------------------------------

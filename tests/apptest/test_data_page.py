@@ -33,9 +33,10 @@ def open_data_page(operator: str | None = "李评价") -> AppTest:
 
 def frame(at: AppTest, *columns: str):
     """The first table shown with these columns (AppTest's dataframes carry no key)."""
-    for df in at.dataframe:
-        if set(columns) <= set(df.value.columns):
-            return df.value
+    for df in [*at.dataframe, *at.table]:
+        value = df.value.reset_index() if df.value.index.name else df.value
+        if set(columns) <= set(value.columns):
+            return value
     raise AssertionError(f"no table with columns {columns}")
 
 
