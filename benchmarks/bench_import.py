@@ -18,6 +18,7 @@ Targets (from the issue): import <= 1.5x the raw calamine parse, and pandas+open
     .venv/bin/python benchmarks/bench_import.py --quick             # 100 units, 2 repeats
     .venv/bin/python benchmarks/bench_import.py --units 100 1000 5000 --repeats 3 --workdir /tmp/bench
     .venv/bin/python benchmarks/bench_import.py --profile 1000      # cProfile of read_workbook at 1,000 units
+    .venv/bin/python benchmarks/bench_import.py --stages 1000       # CPU time by stage of read_workbook
 """
 from __future__ import annotations
 
@@ -276,6 +277,82 @@ def profile(units: int, args: argparse.Namespace, workdir: Path, top: int) -> No
         stats.sort_stats(key).print_stats(top)
 
 
+def stages(units: int, args: argparse.Namespace, workdir: Path) -> None:
+    """CPU time by stage of ``read_workbook`` (median of ``--repeats`` calls in this process), and two floors:
+    the raw calamine parse and building the 指标评分 ``Score`` objects from its rows with no checks at all."""
+    import gc
+    from decimal import Decimal
+
+    import python_calamine
+
+    from evalcore import audit
+    from evalcore import workbook as W
+    from evalcore.model import Score
+
+    case = build_file(units, args, workdir)
+    path = str(case.path)
+    acc: dict[str, float] = {}
+
+    def wrap(module: object, name: str, key: str) -> None:
+        real = getattr(module, name)
+
+        def timed(*a: object, **k: object) -> object:
+            t0 = time.process_time()
+            try:
+                return real(*a, **k)
+            finally:
+                acc[key] = acc.get(key, 0.0) + time.process_time() - t0
+        setattr(module, name, timed)
+
+    wrap(W, "read_raw", "raw")
+    wrap(W, "_scan", "scan")
+    wrap(W, "_read_table", "table")
+    wrap(W, "_cross_checks", "cross")
+    wrap(audit, "_rates", "audit_rates")
+    wrap(W, "build_evaluation", "build")
+    W.read_workbook(path)  # warm
+    runs: dict[str, list[float]] = {}
+    for _ in range(args.repeats):
+        acc.clear()
+        t0 = time.process_time()
+        result = W.read_workbook(path)
+        acc["total"] = time.process_time() - t0
+        if result.errors:
+            raise SystemExit(f"the synthetic workbook did not validate: {result.errors[0]}")
+        for k, v in acc.items():
+            runs.setdefault(k, []).append(v)
+    m = {k: statistics.median(v) for k, v in runs.items()}
+    rows = [
+        ("read_raw: calamine parse and zip/structure checks", m["raw"] - m["scan"]),
+        ("read_raw: safety scan of the sheets' XML (_scan)", m["scan"]),
+        ("_read_table: cell conversion and checks", m["table"]),
+        ("_build: unit references, model objects, tree and cross-sheet checks",
+         m["build"] - m["table"] - m["cross"]),
+        (f"_cross_checks (evalcore.audit; of which audit._rates {m['audit_rates']:.2f} s)", m["cross"]),
+        ("the rest (the collection after the read, ReadResult)", m["total"] - m["raw"] - m["build"]),
+    ]
+    print(f"read_workbook on {case.path.name}, CPU time, median of {args.repeats} calls in one process\n")
+    print("| stage | s | share |\n| --- | ---: | ---: |")
+    for name, v in rows:
+        print(f"| {name} | {v:.2f} | {v / m['total']:.0%} |")
+    print(f"| **total** | **{m['total']:.2f}** | |\n")
+    for paused in (False, True):
+        if paused:
+            gc.disable()
+        parse, build = [], []
+        for _ in range(args.repeats):
+            t0 = time.process_time()
+            wb = python_calamine.CalamineWorkbook.from_path(path)
+            sheets = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
+            parse.append(time.process_time() - t0)
+            t0 = time.process_time()
+            made = [Score(r[0], r[1], r[2], Decimal(repr(r[3])), r[5] or "") for r in sheets["指标评分"][1:]]
+            build.append(time.process_time() - t0)
+        gc.enable()
+        print(f"GC {'paused' if paused else 'on'}: raw calamine parse {statistics.median(parse):.2f} s; "
+              f"{len(made):,} Score objects from its rows, no checks, {statistics.median(build):.2f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -292,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", type=int, metavar="UNITS", default=None,
                    help="instead of timing, cProfile read_workbook on a workbook of this many units")
     p.add_argument("--top", type=int, default=25, help="rows of profile output, default 25")
+    p.add_argument("--stages", type=int, metavar="UNITS", default=None,
+                   help="instead of timing: CPU time by stage of read_workbook at this many units (--repeats calls)")
     p.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     p.add_argument("--import-only", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -307,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         if args.profile is not None:
             profile(args.profile, args, workdir, args.top)
+            return 0
+        if args.stages is not None:
+            stages(args.stages, args, workdir)
             return 0
 
         def log(msg: str) -> None:

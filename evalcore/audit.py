@@ -7,7 +7,7 @@ Checks (each disagreement is one finding naming both values; figures compared at
 - 预算执行: a budget line's stated rate (报告执行率) vs executed ÷ budget; a stated rate where no rate can be computed
   (no budget, zero budget, no executed amount) is reported too;
 - 评价信息: the stated 资金总额 vs the sum of the budget lines' budgets, the stated 实际执行总额 vs the sum of the
-  executed amounts (only when at least one line has the amount);
+  executed amounts (only when every line has the amount: a partial sum is not a total);
 - 评价结果: a stated score vs the indicator breakdown (when there is one, via :func:`evalcore.scoring.score_unit`);
   a stated grade vs the grade the (stated, else computed) score falls in under the evaluation's grade bands.
 
@@ -16,11 +16,12 @@ report parser compares them with what it found when it reads the text (see ``Par
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import scoring
-from .budget import execution_rate
+from .budget import combine
 from .model import Evaluation
 from .numbers import ZERO, fmt2, round2
 from .workbook import BUDGET, META, RESULTS, Message
@@ -53,14 +54,15 @@ GRADE_COLUMN = RESULTS.column("stated_grade").header
 
 def _rates(ev: Evaluation) -> list[Finding]:
     out = []
+    lines_of = Counter(b.unit for b in ev.budget_lines)  # once, not once per line (quadratic at 1,000 units)
     for line in ev.budget_lines:
         if line.stated_rate is None:
             continue
-        several = sum(1 for b in ev.budget_lines if b.unit == line.unit) > 1
+        several = lines_of[line.unit] > 1
         label = line.unit + (f"（{line.project}）" if line.project and several else "")
         what = f"{label} 预算执行率"
         stated = fmt2(line.stated_rate)
-        r = execution_rate(line.budget, line.executed)
+        r = combine([line])  # a line whose budget is not stated: 缺少预算金额 (not 无预算安排)
         if r.rate is None:
             out.append(Finding(what, stated, "", BUDGET.name, line.unit,
                                f"报告所列 {what} {stated}% 无法按金额核对：{r.reason}", RATE_COLUMN))
@@ -84,8 +86,8 @@ def _totals(ev: Evaluation) -> list[Finding]:
         if stated is None:
             continue
         parts = [getattr(b, attr) for b in ev.budget_lines if getattr(b, attr) is not None]
-        if not parts:
-            continue
+        if not parts or len(parts) < len(ev.budget_lines):
+            continue  # a line lacks the amount: the sum of the others is not a total to compare with
         total = sum(parts, ZERO)
         if round2(total) != round2(stated):
             terms = " + ".join(fmt2(p) for p in parts)

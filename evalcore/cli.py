@@ -57,7 +57,9 @@ def _summary(args: argparse.Namespace) -> int:
             score = f", 得分 {u['score']} {u['grade']}" if u["score"] else ""
             print(f"  {u['unit']}: {money}{score}")
         t = data["totals"]
-        print(f"  合计: 预算 {t['budget']} 万元, 执行 {t['executed']} 万元, 执行率 {t['execution_rate']}%")
+        rate = (f"执行率 {t['execution_rate']}%" if t["execution_rate"]
+                else data.get("totals_note") or "执行率无法计算")
+        print(f"  合计: 预算 {t['budget'] or '—'} 万元, 执行 {t['executed'] or '—'} 万元, {rate}")
         print(f"  问题 {data['problems']['items']} 项，建议 {data['recommendations']['items']} 条")
     return 0
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,32 +64,59 @@ def problems_by_unit(ev: Evaluation) -> pd.DataFrame:
     df = problems_table(ev)
     if df.empty:
         return pd.DataFrame(columns=["unit", "count"])
-    order = [u.label for u in ev.units] + ["未指明单位"]
+    order: dict[str, int] = {}
+    for n, label in enumerate([u.label for u in ev.units] + ["未指明单位"]):
+        order.setdefault(label, n)  # the first position of a label, as list.index gives it
     out = df.groupby("unit").size().reset_index(name="count")
-    out["order"] = [order.index(u) if u in order else len(order) for u in out["unit"]]
+    out["order"] = [order.get(u, len(order)) for u in out["unit"]]
     return out.sort_values(["order", "unit"]).drop(columns="order").reset_index(drop=True)
 
 
-def resolve_answers(ev: Evaluation, refs: tuple[str, ...]) -> list[Problem]:
-    """Problems a recommendation answers: a ref is a problem id ("P1-2") or a category ("P1")."""
-    by_id = {p.id: p for p in ev.problems}
+@dataclass(frozen=True, eq=False)
+class ProblemIndex:
+    """Problems by id and by category number (as text), built once for resolving many recommendations."""
+
+    by_id: dict[str, Problem]
+    by_category: dict[str, list[Problem]]
+
+
+def problem_index(ev: Evaluation) -> ProblemIndex:
+    by_id: dict[str, Problem] = {}
+    by_category: dict[str, list[Problem]] = defaultdict(list)
+    for p in ev.problems:
+        by_id[p.id] = p  # the last problem of an id wins, as in a dict built from the list
+        by_category[str(p.category_no)].append(p)
+    return ProblemIndex(by_id, dict(by_category))
+
+
+def resolve_answers(ev: Evaluation, refs: tuple[str, ...], index: ProblemIndex | None = None) -> list[Problem]:
+    """Problems a recommendation answers: a ref is a problem id ("P1-2") or a category ("P1").
+
+    ``index`` (from :func:`problem_index`) saves re-reading every problem when resolving many recommendations.
+    """
+    idx = index if index is not None else problem_index(ev)
     out: list[Problem] = []
+    seen: set[Problem] = set()
     for ref in refs:
-        if ref in by_id:
-            hits = [by_id[ref]]
+        if ref in idx.by_id:
+            hits = [idx.by_id[ref]]
         else:
             cat = ref[1:] if ref[:1].upper() == "P" else ref
-            hits = [p for p in ev.problems if str(p.category_no) == cat]
-        out.extend(p for p in hits if p not in out)
+            hits = idx.by_category.get(cat, [])
+        for p in hits:
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
     return out
 
 
 def recommendation_links(ev: Evaluation) -> pd.DataFrame:
     """Problem category -> recommendation category with the number of recommendation items linking them."""
     pcats = dict(ev.problem_categories)
+    index = problem_index(ev)
     rows: dict[tuple[int, int], int] = {}
     for r in ev.recommendations:
-        cats = sorted({p.category_no for p in resolve_answers(ev, r.answers)})
+        cats = sorted({p.category_no for p in resolve_answers(ev, r.answers, index)})
         for c in cats:
             rows[(c, r.category_no)] = rows.get((c, r.category_no), 0) + 1
     rcats = dict(ev.recommendation_categories)

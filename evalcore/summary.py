@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from . import budget, findings, scoring
@@ -13,6 +14,8 @@ from .numbers import fmt2
 def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
     rates = budget.unit_rates(ev)
     scores = scoring.all_unit_scores(ev)
+    stated_rates = budget.stated_rates(ev)
+    naming = Counter(p.unit for p in ev.problems if p.unit)
     units = []
     for u in ev.units:
         r = rates[u.key]
@@ -24,13 +27,13 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
             "budget": fmt2(r.budget) or None,
             "executed": fmt2(r.executed) or None,
             "execution_rate": fmt2(r.rate) or None,
-            "stated_rate": fmt2(budget.stated_rate(ev, u.key)) or None,
+            "stated_rate": fmt2(stated_rates[u.key]) or None,
             "rate_note": r.reason or None,
             "score": fmt2(total) or None,
             "score_computed": fmt2(us.computed_total) if us and us.computed_total is not None else None,
             "grade": scoring.grade_for(total, ev.meta.grade_bands),
             "stated_grade": us.stated_grade if us else None,
-            "problems_naming_unit": sum(1 for p in ev.problems if p.unit == u.key),
+            "problems_naming_unit": naming[u.key],
         })
     overall = budget.overall(ev)
     pcats = findings.counts_by_category(findings.problems_table(ev))
@@ -50,6 +53,9 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
             "stated_budget": fmt2(ev.meta.stated_total_budget) or None,
             "stated_executed": fmt2(ev.meta.stated_total_executed) or None,
         },
+        # why the totals have no rate; when a budget line lacks an amount, the totals above sum the amounts that
+        # are known and this says so (e.g. "缺少预算金额（3 项中 1 项未列明），无法计算执行率；预算合计 … 只含…")
+        "totals_note": overall.reason or None,
         # stated figures that disagree with the ones computed from the data (both values named)
         "consistency": [f.as_dict() for f in audit(ev)],
         "problems": {

@@ -31,12 +31,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import io
 import re
+import threading
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -77,6 +82,9 @@ class Column:
     maximum: Decimal | None = None
     default: Any = None
     width: int = 14
+    # The column must be in the sheet (a missing header is an error, as for a required column) though its cells
+    # may be blank; a formula without a saved result in it is an error (its value is unknown, not "not stated").
+    column_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,8 +140,11 @@ BUDGET = SheetSpec("budget", "预算执行", note="每个单位（或单位下�
     Column("unit", "单位", required=True, choices="units", example="市数据局"),
     Column("project", "项目名称", example="信息化建设和运维项目", width=24),
     Column("kind", "项目类型", example="建设", note="如 建设、运维。"),
-    Column("budget", "预算金额（万元）", kind="decimal", required=True, minimum=NONNEG, example="3400.06"),
-    Column("executed", "实际执行金额（万元）", kind="decimal", required=True, minimum=NONNEG, example="2811.47"),
+    Column("budget", "预算金额（万元）", kind="decimal", column_required=True, minimum=NONNEG, example="3400.06",
+           note="报告未列明预算金额时可不填（该单位的执行率显示为“无法计算”）；预算金额、实际执行金额、"
+                "报告执行率至少填一项。"),
+    Column("executed", "实际执行金额（万元）", kind="decimal", column_required=True, minimum=NONNEG, example="2811.47",
+           note="报告未列明实际执行金额时可不填（该单位的执行率显示为“无法计算”）。"),
     Column("stated_rate", "报告执行率（%）", kind="decimal", minimum=NONNEG, example="82.69",
            note="报告中写明的执行率，用于核对；可不填。"),
     Column("note", "说明", width=30),
@@ -220,6 +231,9 @@ HISTORY = SheetSpec("history", "整改记录", note="整改状态的每次变化
     Column("by", "记录人"),
 ))
 
+_BUDGET_HEADER = BUDGET.column("budget").header  # looked up once, not on every row
+_EXECUTED_HEADER = BUDGET.column("executed").header
+
 SPEC: tuple[SheetSpec, ...] = (META, UNITS, BUDGET, INDICATORS, SCORES, RESULTS, ACHIEVEMENTS, PROBLEMS,
                                RECOMMENDATIONS, RECTIFICATION, HISTORY)
 SHEETS = {s.key: s for s in SPEC}
@@ -253,9 +267,11 @@ VALIDATION_RULES: tuple[tuple[str, str], ...] = (
     ("错误", "同一层级的指标分值合计不为 100，或下级指标分值合计不等于上级分值"),
     ("错误", "得分超过该指标分值，或给非末级指标打分"),
     ("错误", "整改期限、记录日期不是日期；整改状态不在“评价信息”列出的状态中"),
-    ("错误", "单元格是公式错误值（#DIV/0!、#REF!、#N/A 等），或必填单元格是没有计算结果的公式"),
+    ("错误", "单元格是公式错误值（#DIV/0!、#REF!、#N/A 等），或必填单元格、金额单元格是没有计算结果的公式"),
+    ("错误", "预算执行的一行中预算金额、实际执行金额、报告执行率都没有填写"),
     ("错误", "表头有合并单元格；不是 .xlsx 文件、文件损坏、含宏、超出大小或行数限制"),
     ("警告", "实际执行金额超过预算金额；报告执行率与按金额计算的执行率不一致"),
+    ("警告", "只填了预算金额、实际执行金额中的一项且没有报告执行率（该单位的执行率无法计算）"),
     ("警告", "报告得分与指标得分合计不一致，报告等次与等次划分不一致（以报告为准）"),
     ("警告", "报告资金总额、实际执行总额与各单位合计不一致"),
     ("警告", "只有类别、没有内容的行（将被忽略）；类别序号不连续"),
@@ -517,6 +533,49 @@ def _range_hint(col: Column) -> str:
     if col.minimum is not None:
         return f"请填写不小于 {col.minimum} 的数"
     return f"请填写不大于 {col.maximum} 的数"
+
+
+_INF = float("inf")
+
+
+def _converter(col: Column) -> Any:
+    """A function ``cell -> (value, problem, note)`` equal to ``_convert(col, cell)`` for every cell, with a fast
+    path for the cells that are almost all of a big sheet (text in a free-text column, a plain number in a number
+    column that is in range); anything else, including every cell that has a problem, goes through
+    :func:`_convert` itself, so the messages are the same.
+    """
+    if col.kind == "text" and not (isinstance(col.choices, tuple) and col.choices):
+        def text(cell: Any) -> tuple[Any, str | None, str | None]:
+            if type(cell) is str:
+                cell = cell.strip()
+                return (cell or None), None, None
+            return _convert(col, cell)
+        return text
+    if col.kind in ("decimal", "int"):
+        is_int, low, high = col.kind == "int", col.minimum, col.maximum
+
+        def number(cell: Any) -> tuple[Any, str | None, str | None]:
+            t = type(cell)
+            if t is float:
+                if cell != cell or cell == _INF or cell == -_INF:
+                    return _convert(col, cell)
+                value = Decimal(repr(cell))
+            elif t is int:
+                value = Decimal(cell)
+            else:
+                return _convert(col, cell)
+            size = abs(value)
+            if size > MAX_NUMBER or (value and size < MIN_NONZERO):
+                return _convert(col, cell)
+            if is_int:
+                if value != value.to_integral_value():
+                    return _convert(col, cell)
+                value = int(value)
+            if (low is not None and value < low) or (high is not None and value > high):
+                return _convert(col, cell)
+            return value, None, None
+        return number
+    return lambda cell: _convert(col, cell)
 
 
 def convert(col: Column, value: Any) -> tuple[Any, str | None]:
@@ -1081,6 +1140,11 @@ def _empty_hint(info: SheetInfo | None, row: int, idx: int) -> str:
     return ""
 
 
+def _unknown_formula(idx: int, row: int) -> str:
+    return (f"单元格 {_col_letter(idx)}{row} 是公式但没有保存计算结果（常见于程序生成的文件），无法知道其数值；"
+            "请在 Excel 中打开并保存一次，或直接填写数值；报告未列明该金额时请清空该单元格")
+
+
 def _header_map(spec: SheetSpec, header: list[Any], out: _Collector,
                 info: SheetInfo | None = None) -> dict[str, int] | None:
     by_header: dict[str, int] = {}
@@ -1104,7 +1168,7 @@ def _header_map(spec: SheetSpec, header: list[Any], out: _Collector,
             used.add(found)
             out.warn(spec.name, 1, col.header, found,
                      f"列名含多余空格，已按“{col.header}”读取；请删除列名中的空格")
-        elif col.required:
+        elif col.required or col.column_required:
             out.error(spec.name, 1, col.header, "",
                       "缺少必填列，请按模板在第1行恢复该列标题（列名须与模板完全一致）")
             missing = True
@@ -1149,17 +1213,31 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
     errors = info.error_cells if info is not None else {}
     formulas = info.empty_formulas if info is not None else set()
     plan = [(col, mapping[col.key]) for col in spec.columns if col.key in mapping]
+    steps = [(col.key, col, idx, _converter(col)) for col, idx in plan]  # per column: converter looked up once
     defaults = {col.key: col.default for col in spec.columns if col.key not in mapping}
+    check_text = info is None  # cells not from a file: an error value can only be recognised by its text
     for i, cells in enumerate(data, start=2):
         n = len(cells)
-        raw = {col.key: (cells[idx] if idx < n else None) for col, idx in plan}
-        filled = {k for k, v in raw.items() if v is not None and v != "" and not (type(v) is str and v.isspace())}
+        raw = {key: (cells[idx] if idx < n else None) for key, _, idx, _ in steps}
+        if group:
+            filled = {k for k, v in raw.items()
+                      if v is not None and v != "" and not (type(v) is str and v.isspace())}
+            any_filled = bool(filled)
+        else:
+            filled = set()
+            any_filled = False
+            for v in raw.values():
+                if v is not None and v != "" and not (type(v) is str and v.isspace()):
+                    any_filled = True
+                    break
         problems = {}
-        if errors or (info is None and any(type(v) is str and v.startswith("#") for v in raw.values())):
+        if errors or (check_text and any(type(v) is str and v.startswith("#") for v in raw.values())):
             problems = {col.key: p for col, idx in plan
                         if (p := _cell_problem(spec, info, i, idx, raw[col.key])) is not None}
-            filled |= set(problems)
-        if not filled:
+            if problems:
+                filled |= set(problems)
+                any_filled = True
+        if not any_filled:
             continue
         if group and not problems and filled <= group:
             name_key, no_key = spec.group[1], spec.group[0]  # type: ignore[index]
@@ -1169,14 +1247,17 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
             continue
         values: dict[str, Any] = dict(defaults)
         bad = False
-        for col, idx in plan:
-            cell = raw[col.key]
-            if col.key in problems:
-                out.error(spec.name, i, col.header, errors.get((i, idx), cell), problems[col.key])
+        for key, col, idx, conv in steps:
+            cell = raw[key]
+            if problems and key in problems:
+                out.error(spec.name, i, col.header, errors.get((i, idx), cell), problems[key])
                 bad = True
-                values[col.key] = None
+                values[key] = None
                 continue
-            value, problem, note = _convert(col, cell)
+            if cell is None or cell == "":  # an empty cell: what _convert gives for it, without the call
+                value = problem = note = None
+            else:
+                value, problem, note = conv(cell)
             if problem:
                 out.error(spec.name, i, col.header, cell, problem)
                 bad = True
@@ -1187,17 +1268,23 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
                               f"必填项为空，请填写{col.header}")
                     bad = True
                 elif formulas and (i, idx) in formulas:
-                    out.warn(spec.name, i, col.header, "", _empty_hint(info, i, idx))
+                    if col.column_required:
+                        out.error(spec.name, i, col.header, "", _unknown_formula(idx, i))
+                        bad = True
+                    else:
+                        out.warn(spec.name, i, col.header, "", _empty_hint(info, i, idx))
             if note:
                 out.warn(spec.name, i, col.header, cell, note)
-            values[col.key] = value if value is not None else col.default
+            values[key] = value if value is not None else col.default
         if not bad:
             records.append(_Record(i, values, raw))
     if spec.unique:
         seen: dict[tuple, int] = {}
         keep = []
+        get = itemgetter(*spec.unique)  # every record has every column's key
+        several = len(spec.unique) > 1
         for rec in records:
-            key = tuple(rec.values.get(k) for k in spec.unique)
+            key = get(rec.values) if several else (get(rec.values),)
             if key in seen:
                 headers = "、".join(spec.column(k).header for k in spec.unique)
                 out.error(spec.name, rec.row, spec.column(spec.unique[-1]).header, "／".join(map(_show, key)),
@@ -1303,15 +1390,46 @@ def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: _Collec
     )
 
 
+_gc_lock = threading.Lock()
+_gc_readers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a workbook is read.
+
+    A big read allocates hundreds of thousands of containers (calamine's rows, a dict per record, the model's
+    objects) and makes almost no cyclic garbage; meanwhile every full collection re-walks all of them, which
+    cost about a fifth of a 1,000-unit import. Reference counting still frees everything as usual. Nested and
+    concurrent reads (threads of the app) share one pause: the collector is re-enabled, if it was enabled, when
+    the last of them ends; it then collects whatever cycles accumulated.
+    """
+    global _gc_readers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_readers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_readers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_readers -= 1
+            if _gc_readers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def read_workbook(source: str | Path | bytes | BinaryIO) -> ReadResult:
     """Read and validate a workbook. Never raises for bad input: every problem is a Message."""
     out = _Collector()
-    try:
-        raw = read_raw(source)
-    except WorkbookError as exc:
-        out.error(exc.sheet, None, "", exc.value, str(exc))
-        return ReadResult(None, out.errors, out.warnings)
-    return build_evaluation(raw, out)
+    with _gc_paused():
+        try:
+            raw = read_raw(source)
+        except WorkbookError as exc:
+            out.error(exc.sheet, None, "", exc.value, str(exc))
+            return ReadResult(None, out.errors, out.warnings)
+        return build_evaluation(raw, out)
 
 
 def build_evaluation(raw: Raw, out: _Collector | None = None) -> ReadResult:
@@ -1367,20 +1485,28 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
     units = tuple(Unit(r.values["key"], r.values["name"] or "", r.values["role"] or "", r.values["note"] or "")
                   for r in recs["units"])
     lookup = _unit_lookup(units)
+    # The same few unit references repeat on every row (90,000 score rows name 1,000 units): normalise each
+    # distinct value once, and look a column's header up only to report a problem.
+    normalised: dict[str, str] = {}
+
+    def norm(value: str) -> str:
+        text = normalised.get(value)
+        if text is None:
+            text = normalised[value] = _norm(value)
+        return text
 
     def unit_ref(spec: SheetSpec, rec: _Record, key: str = "unit") -> str | None:
         value = rec.values.get(key)
         if value is None:
             return None
-        found = lookup.get(_norm(value))
-        header = spec.column(key).header
+        found = lookup.get(norm(value))
         if found is None:
-            out.error(spec.name, rec.row, header, value,
+            out.error(spec.name, rec.row, spec.column(key).header, value,
                       "单位未在“单位”工作表中列出；请先在“单位”工作表添加该单位，或改用已列出的单位简称")
         else:
             typed = rec.raw.get(key)
-            if isinstance(typed, str) and typed != found and _norm(typed) == _norm(found):
-                out.warn(spec.name, rec.row, header, typed,
+            if isinstance(typed, str) and typed != found and norm(typed) == norm(found):
+                out.warn(spec.name, rec.row, spec.column(key).header, typed,
                          f"单位名称含多余的空格（或全角空格），已按“{found}”读取；请删除多余的空格")
         return found
 
@@ -1407,6 +1533,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
         if v["budget"] == ZERO:
             out.warn(BUDGET.name, r.row, "预算金额（万元）", "0",
                      "预算为 0，无法计算执行率；如确无预算可保留，否则请填写预算金额")
+        _check_amounts(r, out)
 
     indicators = []
     for r in recs["indicators"]:
@@ -1551,6 +1678,28 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
                     achievements, tuple(problems), tuple(recommendations), tuple(rectification))
     _cross_checks(ev, recs, meta_rows, out)
     return ev
+
+
+def _check_amounts(r: _Record, out: _Collector) -> None:
+    """A budget line may lack its budget or its executed amount (a report may state only one of them, or only the
+    rate), but a line with none of the three says nothing: an error. One amount without a stated rate: a warning
+    that the unit's rate cannot be computed (with a stated rate, the audit already says it cannot be checked)."""
+    v = r.values
+    budget_header, executed_header = _BUDGET_HEADER, _EXECUTED_HEADER
+    if v["budget"] is None and v["executed"] is None:
+        if v["stated_rate"] is None:
+            out.error(BUDGET.name, r.row, budget_header, "",
+                      f"{budget_header}、{executed_header}和报告执行率都没有填写，这一行没有任何金额；"
+                      "请按报告填写已列明的金额（报告只列明执行率时可只填“报告执行率（%）”），"
+                      "报告没有列明该单位任何金额时请删除这一行")
+        return
+    if v["stated_rate"] is not None:
+        return
+    for key, header in (("budget", budget_header), ("executed", executed_header)):
+        if v[key] is None:
+            out.warn(BUDGET.name, r.row, header, "",
+                     f"未填{header}，该单位的预算执行率将显示为“无法计算”；报告列明了该金额的请补填，"
+                     "报告确未列明的可保留空白")
 
 
 def _sheet_has_errors(out: _Collector, sheet: str) -> bool:

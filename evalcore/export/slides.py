@@ -152,7 +152,8 @@ def _score_sentences(rows: list[dict]) -> list[str]:
 
 def _figures(ev: Evaluation) -> Slide:
     overall = budget.overall(ev)
-    tiles = [Tile("预算总额", fmt_amount(overall.budget)), Tile("实际执行", fmt_amount(overall.executed)),
+    tiles = [Tile("预算总额", fmt_amount(overall.budget), _partial(overall.missing_budget, "预算金额")),
+             Tile("实际执行", fmt_amount(overall.executed), _partial(overall.missing_executed, "实际执行金额")),
              Tile("总体预算执行率", fmt_rate(overall.rate), overall.reason)]
     for row in _score_rows(ev) if len(_score_rows(ev)) < MANY_UNITS else []:
         tiles.append(Tile(f"{row['unit']} 得分", fmt_score(row["score"]),
@@ -161,7 +162,7 @@ def _figures(ev: Evaluation) -> Slide:
     tiles.append(Tile("问题", f"{len(ev.problems)} 项", f"{pcats} 类" if pcats else ""))
     tiles.append(Tile("建议", f"{len(ev.recommendations)} 条", f"{rcats} 类" if rcats else ""))
     sentences = []
-    if overall.budget is not None:
+    if overall.budget is not None and not overall.missing_budget:
         sentence = f"{_project_prefix(ev)}资金总额为{fmt2(overall.budget)}万元"
         if overall.rate is not None:
             sentence += f"，实际执行{fmt2(overall.executed)}万元，总体预算执行率为{fmt2(overall.rate)}%"
@@ -177,7 +178,7 @@ def _budget(ev: Evaluation) -> Slide:
     overall = budget.overall(ev)
     sentences: list[str] = []
     with_budget = table[table["budget"].notna()]
-    if overall.budget is not None:
+    if overall.budget is not None and not overall.missing_budget:  # a partial sum is not the 资金总额
         parts = "；".join(f"{r.unit}{fmt2(r.budget)}万元" for r in with_budget.itertuples())
         sentence = f"{_project_prefix(ev)}资金总额为{fmt2(overall.budget)}万元。"
         if 1 < len(with_budget) <= MANY_UNITS:
@@ -191,6 +192,11 @@ def _budget(ev: Evaluation) -> Slide:
         top, low = rated.loc[rated["rate"].idxmax()], rated.loc[rated["rate"].idxmin()]
         sentences.append(f"{len(rated)}个单位中，预算执行率最高为{top['unit']}{fmt2(top['rate'])}%，"
                          f"最低为{low['unit']}{fmt2(low['rate'])}%。")
+    unrated = table[table["rate"].isna() & table["executed"].notna()]
+    if len(unrated) <= MANY_UNITS:  # what is known of a unit whose rate cannot be computed (the reason: footnotes)
+        for r in unrated.itertuples():
+            stated = f"，报告所列预算执行率为{fmt2(r.stated_rate)}%" if r.stated_rate is not None else ""
+            sentences.append(f"{r.unit}实际执行项目资金{fmt2(r.executed)}万元{stated}。")
     footnotes = tuple(f"{r.unit}：{r.reason}" for r in table.itertuples() if r.rate is None and r.reason)
     charts = []
     if not with_budget.empty:
@@ -202,6 +208,11 @@ def _budget(ev: Evaluation) -> Slide:
                             rated[["unit", "rate"]].reset_index(drop=True), {"target": target}))
     return Slide("budget", "预算资金安排与执行", sentences=tuple(sentences), charts=tuple(charts),
                  footnotes=footnotes)
+
+
+def _partial(missing: int, what: str) -> str:
+    """The note of a total that sums only the amounts that are known."""
+    return f"只含已列明的金额（{missing} 项未列明{what}）" if missing else ""
 
 
 def _bands_sentence(ev: Evaluation) -> str:

@@ -391,7 +391,7 @@ def _budget_sheet(wb: Workbook, ev: Evaluation) -> None:
         rows.append(Row((unit, "（全部项目）", "", "单位合计", rec["budget"], rec["executed"], rec["rate"],
                          rec["unspent"], rec["stated_rate"], rec["reason"]), bold=True, fill=_TOTAL_FILL))
         for ln in (b for b in ev.budget_lines if b.unit == unit):
-            r = budget.execution_rate(ln.budget, ln.executed)
+            r = budget.combine([ln])  # a line without a budget amount: 缺少预算金额 (not 无预算安排)
             note = "；".join(t for t in (r.reason, ln.note) if t)
             rows.append(Row((unit, ln.project, ln.kind, "项目", ln.budget, ln.executed, r.rate, r.unspent,
                              ln.stated_rate, note), indent={1: 1}))

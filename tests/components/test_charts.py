@@ -146,3 +146,32 @@ def test_slide_chart_rejects_an_unknown_kind():
 
     with pytest.raises(ValueError, match="未知的图表类型"):
         charts.slide_chart(SimpleNamespace(kind="pie3d", data=pd.DataFrame(), options={}))
+
+
+def test_budget_charts_with_missing_amounts():
+    # A report that states only the executed amount (and the rate) of a unit, or only the budget of another:
+    # budget_table carries None for what is missing, and the charts neither break nor invent a figure.
+    import dataclasses
+
+    from evalcore.model import BudgetLine, Evaluation, Meta, Unit
+
+    ev = Evaluation(Meta("t"), units=(Unit("甲"), Unit("乙"), Unit("丙"), Unit("丁")), budget_lines=(
+        BudgetLine("甲", None, Decimal("2811.47"), stated_rate=Decimal("82.69")),
+        BudgetLine("乙", Decimal("10931.32"), None),
+        BudgetLine("丙", Decimal("100"), Decimal("90")),
+        BudgetLine("丙", None, Decimal("5")),
+    ))
+    table = budget.budget_table(ev)
+    assert table["rate"].isna().tolist() == [True, True, True, True]
+    bars = charts.budget_vs_executed(table)
+    executed, planned = bars.data
+    assert list(planned.y) == ["乙", "丙"]  # units with a (possibly partial) budget
+    assert list(executed.text) == ["", "95.00"]
+    rates = charts.execution_rates(table, Decimal(90))
+    assert not rates.data and "没有可计算的预算执行率" in rates.layout.annotations[0].text
+    # with one unit complete, only its rate is drawn
+    ev = dataclasses.replace(ev, budget_lines=ev.budget_lines[:3])
+    fig = charts.execution_rates(budget.budget_table(ev), Decimal(90))
+    assert list(fig.data[0].x) == ["丙"] and list(fig.data[0].text) == ["90.00%"]
+    fig.to_json()
+    bars.to_json()

@@ -140,7 +140,7 @@ def test_rounding_is_half_up_at_two_decimals() -> None:
 
 @pytest.mark.parametrize(("budget", "executed", "reason"), [
     (D(0), D(5), "预算为 0"),
-    (None, D(5), "无预算安排"),
+    (None, D(5), "缺少预算金额"),
     (D(10), None, "缺少实际执行金额"),
 ])
 def test_stated_rate_that_cannot_be_checked(budget, executed, reason) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from evalcore.budget import (
+    MISSING_BUDGET,
     MISSING_EXECUTED,
     NO_BUDGET,
     ZERO_BUDGET,
@@ -16,6 +17,7 @@ from evalcore.budget import (
     overall,
     rate_disagreements,
     stated_rate,
+    stated_rates,
     unit_rates,
 )
 from evalcore.model import BudgetLine, Evaluation, Meta, Unit
@@ -151,10 +153,15 @@ def test_combine_nothing() -> None:
 
 def test_combine_with_a_line_missing_executed_gives_no_rate() -> None:
     # One project's spending is unknown, so the unit's rate is unknown: 50 / 200 = 25% would be an invented figure.
+    # The totals sum what is known, and the reason says they are partial.
     lines = [BudgetLine("a", D(100), D(50)), BudgetLine("a", D(100), None)]
     r = combine(lines)
     assert r.rate is None
-    assert r.reason == MISSING_EXECUTED
+    assert r.reason.startswith(MISSING_EXECUTED)
+    assert r.reason == "缺少实际执行金额（2 项中 1 项未列明），无法计算执行率；实际执行合计 50.00 万元只含已列明的 1 项"
+    assert (r.budget, r.executed) == (D(200), D(50))
+    assert (r.missing_budget, r.missing_executed) == (0, 1) and not r.complete
+    assert r.unspent is None  # 200 - 50 would be an invented figure too
 
 
 def _ev_with_lines(*lines: BudgetLine) -> Evaluation:
@@ -194,3 +201,52 @@ def test_rate_disagreements_compare_rounded_values(ev: Evaluation) -> None:
                   for ln in ev.budget_lines)
     assert rate_disagreements(dataclasses.replace(ev, budget_lines=lines)) == [
         ("市数据中心", D("98.37"), D("98.36"))]
+
+
+# --- a line that lacks its budget or its executed amount (a report states only one of them) ---------------
+
+def test_a_single_line_without_a_budget() -> None:
+    r = combine([BudgetLine("a", None, D("2811.47"), stated_rate=D("82.69"))])
+    assert (r.budget, r.executed, r.rate, r.unspent) == (None, D("2811.47"), None, None)
+    assert r.reason == "缺少预算金额，无法计算执行率"
+    assert (r.missing_budget, r.missing_executed) == (1, 0)
+    # the line-level function keeps its old wording (evalcore.audit words its findings with it)
+    assert execution_rate(None, D("2811.47")).reason == NO_BUDGET
+
+
+def test_totals_sum_what_is_known_and_say_so() -> None:
+    lines = [BudgetLine("a", D("100.10"), D("50.05")), BudgetLine("a", None, D("20")),
+             BudgetLine("a", D("200.20"), None)]
+    r = combine(lines)
+    assert (r.budget, r.executed, r.rate, r.unspent) == (D("300.30"), D("70.05"), None, None)
+    assert r.reason == ("缺少预算金额（3 项中 1 项未列明）、缺少实际执行金额（3 项中 1 项未列明），无法计算执行率；"
+                        "预算合计 300.30 万元只含已列明的 2 项；实际执行合计 70.05 万元只含已列明的 2 项")
+    assert not r.complete
+
+
+def test_a_complete_combination_is_unchanged() -> None:
+    r = combine([BudgetLine("a", D(100), D(50)), BudgetLine("a", D(100), D(100))])
+    assert (r.rate, r.reason, r.missing_budget, r.missing_executed, r.unspent) == (D(75), "", 0, 0, D(50))
+    assert r.complete
+    assert MISSING_BUDGET == "缺少预算金额"
+
+
+def test_tables_with_a_line_lacking_an_amount() -> None:
+    ev = _ev_with_lines(BudgetLine("甲", None, D(80), stated_rate=D(80)), BudgetLine("乙", D(10), D(5)),
+                        BudgetLine("乙", D(10), None))
+    rates = unit_rates(ev)
+    assert rates["甲"].reason == "缺少预算金额，无法计算执行率"
+    assert rates["乙"].reason.startswith("缺少实际执行金额（2 项中 1 项未列明）")
+    assert (rates["乙"].budget, rates["乙"].executed) == (D(20), D(5))
+    df = budget_table(ev).set_index("unit")
+    assert df.loc["甲", "budget"] is None and df.loc["甲", "executed"] == D(80)
+    assert df.loc["甲", "rate"] is None and df.loc["甲", "unspent"] is None
+    assert df.loc["甲", "stated_rate"] == D(80)
+    assert df.loc["乙", "rate"] is None and df.loc["乙", "unspent"] is None
+    assert rate_disagreements(ev) == []  # no computed rate: nothing to disagree with
+    total = overall(ev)
+    assert (total.budget, total.executed, total.rate) == (D(20), D(85), None)
+    assert "预算合计 20.00 万元只含已列明的 2 项" in total.reason
+    assert "实际执行合计 85.00 万元只含已列明的 2 项" in total.reason
+    assert stated_rates(ev) == {"甲": D(80), "乙": None}
+    assert stated_rate(ev, "甲") == D(80)

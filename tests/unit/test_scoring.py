@@ -429,3 +429,20 @@ def test_tables_of_an_evaluation_without_scores() -> None:
     assert results_table(ev).empty
     assert indicator_table(ev).empty
     assert dimension_table(ev).empty
+
+
+def test_rule_leaf_of_a_unit_without_a_budget_amount_says_why() -> None:
+    ev = dataclasses.replace(_small_eval("mean"), budget_lines=(BudgetLine("U", None, D(80), stated_rate=D(80)),))
+    us = all_unit_scores(ev)["U"]
+    assert "X2" not in us.node_scores and us.computed_total is None
+    assert us.notes["X2"] == "无预算执行率，无法按规则计分（缺少预算金额，无法计算执行率）"
+    assert us.node_scores["X1"] == D(46)  # the evaluators' leaves are still scored
+
+
+def test_score_unit_alone_equals_all_unit_scores(ev: Evaluation) -> None:
+    from evalcore.budget import unit_rates
+
+    rates = unit_rates(ev)
+    for key, us in all_unit_scores(ev).items():
+        assert score_unit(ev, key, rates[key].rate, rate_reason=rates[key].reason) == us
+        assert score_unit(ev, key, rates[key].rate).node_scores == us.node_scores

@@ -632,3 +632,150 @@ def test_message_str_and_dict() -> None:
     assert m.as_dict() == {"level": "error", "sheet": "预算执行", "row": 2, "column": "预算金额（万元）",
                            "value": "abc", "message": "应为数值"}
     assert str(Message("单位", None, "", "", "缺少必需的工作表")) == "单位：缺少必需的工作表"
+
+
+# --- a budget line that lacks its budget or its executed amount -------------------------------------------
+# Published reports sometimes state only what was executed and the rate, or only the budget: the line reads,
+# the unit's rate is “无法计算” with a reason, totals sum what is known and say so, and nothing downstream breaks.
+
+AS_OF = __import__("datetime").date(2026, 11, 28)
+
+
+def _without(wb: openpyxl.Workbook, unit: str, header: str) -> int:
+    return _set(wb["预算执行"], "单位", unit, header, None)
+
+
+def _lacking_budget(make_workbook: MakeWorkbook) -> Path:
+    return make_workbook(lambda wb: _without(wb, "市数据局", "预算金额（万元）"), name="缺少预算.xlsx")
+
+
+def test_a_line_without_a_budget_reads_with_the_reason(make_workbook: MakeWorkbook) -> None:
+    result = _read(_lacking_budget(make_workbook))
+    assert result.ok, [str(m) for m in result.errors]
+    ev = result.evaluation
+    line = ev.budget_lines[0]
+    assert (line.unit, line.budget, line.executed, line.stated_rate) == ("市数据局", None, D("2811.47"), D("82.69"))
+    r = budget.unit_rates(ev)["市数据局"]
+    assert (r.budget, r.executed, r.rate, r.unspent) == (None, D("2811.47"), None, None)
+    assert r.reason == "缺少预算金额，无法计算执行率"
+    total = budget.overall(ev)
+    assert (total.budget, total.executed, total.rate) == (D("10931.32"), D("13563.60"), None)
+    assert total.reason == ("缺少预算金额（2 项中 1 项未列明），无法计算执行率；"
+                            "预算合计 10931.32 万元只含已列明的 1 项")
+    # the rule-scored 预算执行率 leaf cannot be scored, and says why; the published score stays authoritative
+    us = scoring.all_unit_scores(ev)["市数据局"]
+    assert us.computed_total is None and us.total == D("86.98")
+    assert "B11" not in us.node_scores and "缺少预算金额" in us.notes["B11"]
+    # the stated rate cannot be checked (a warning from the audit, not an error)
+    assert any(m.row == 2 and m.column == "报告执行率（%）" for m in result.warnings), [str(m) for m in
+                                                                                     result.warnings]
+    # written back (exports, the store's versions) and read again, the line still lacks its budget
+    back = read_workbook(workbook_bytes(ev))
+    assert back.ok and back.evaluation.budget_lines == ev.budget_lines
+
+
+def test_a_line_without_an_executed_amount_or_rate_warns(make_workbook: MakeWorkbook) -> None:
+    def mutate(wb: openpyxl.Workbook) -> None:
+        _without(wb, "市数据中心", "实际执行金额（万元）")
+        _without(wb, "市数据中心", "报告执行率（%）")
+
+    result = _read(make_workbook(mutate))
+    m = _assert_warning(result, "预算执行", 3, "实际执行金额（万元）", "无法计算", "补填")
+    assert CJK.search(m.message)
+    r = budget.unit_rates(result.evaluation)["市数据中心"]
+    assert (r.budget, r.executed, r.rate) == (D("10931.32"), None, None)
+    assert r.reason == "缺少实际执行金额，无法计算执行率"
+
+
+def test_a_line_with_neither_amount_nor_rate_is_an_error(make_workbook: MakeWorkbook) -> None:
+    def mutate(wb: openpyxl.Workbook) -> None:
+        for header in ("预算金额（万元）", "实际执行金额（万元）", "报告执行率（%）"):
+            _without(wb, "市数据局", header)
+
+    m = _assert_error(_read(make_workbook(mutate)), "预算执行", 2, "预算金额（万元）", "都没有填写", "删除这一行")
+    assert "报告执行率" in m.message  # how to fix it when the report states only the rate
+
+
+def test_a_line_with_only_a_stated_rate_reads(make_workbook: MakeWorkbook) -> None:
+    def mutate(wb: openpyxl.Workbook) -> None:
+        _without(wb, "市数据局", "预算金额（万元）")
+        _without(wb, "市数据局", "实际执行金额（万元）")
+
+    result = _read(make_workbook(mutate))
+    assert result.ok, [str(m) for m in result.errors]
+    r = budget.unit_rates(result.evaluation)["市数据局"]
+    assert (r.budget, r.executed, r.rate) == (None, None, None)
+    assert r.reason == "缺少预算金额、缺少实际执行金额，无法计算执行率"
+    assert budget.stated_rates(result.evaluation)["市数据局"] == D("82.69")
+
+
+def test_the_budget_columns_are_still_template_columns(make_workbook: MakeWorkbook) -> None:
+    # Cells may be blank, the column may not be missing (see test_missing_required_column), and the template
+    # says the cells are optional.
+    from evalcore.workbook import BUDGET, column_note
+
+    for key in ("budget", "executed"):
+        col = BUDGET.column(key)
+        assert not col.required and col.column_required
+        assert column_note(col).startswith("选填")
+    result = _read(make_workbook(lambda wb: wb["预算执行"].delete_cols(_col(wb["预算执行"], "实际执行金额（万元）"))))
+    _assert_error(result, "预算执行", 1, "实际执行金额（万元）", "缺少必填列")
+
+
+def test_summary_command_on_a_line_without_a_budget(make_workbook: MakeWorkbook, repo_root: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    path = _lacking_budget(make_workbook)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    for extra in (["--json"], []):
+        proc = subprocess.run([sys.executable, "-m", "evalcore", "summary", str(path), "--as-of", "2026-11-28",
+                               *extra], cwd=repo_root, capture_output=True, text=True, encoding="utf-8", env=env,
+                              timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+    data = json.loads(subprocess.run(
+        [sys.executable, "-m", "evalcore", "summary", str(path), "--json", "--as-of", "2026-11-28"],
+        cwd=repo_root, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120, check=True).stdout)
+    unit = data["units"][0]
+    assert (unit["unit"], unit["budget"], unit["executed"], unit["execution_rate"], unit["stated_rate"]) == (
+        "市数据局", None, "2811.47", None, "82.69")
+    assert unit["rate_note"] == "缺少预算金额，无法计算执行率"
+    assert (unit["score"], unit["grade"]) == ("86.98", "良")
+    assert data["totals"]["budget"] == "10931.32" and data["totals"]["execution_rate"] is None
+    assert "只含已列明的 1 项" in data["totals_note"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pptx", "html", "md", "docx"])
+def test_exports_of_a_line_without_a_budget(make_workbook: MakeWorkbook, fmt: str) -> None:
+    from evalcore.cli import export_bytes
+
+    ev = _read(_lacking_budget(make_workbook)).evaluation
+    data = export_bytes(ev, fmt, AS_OF)
+    assert len(data) > 1000
+    if fmt == "xlsx":
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        text = [str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+        assert "缺少预算金额，无法计算执行率" in text  # the unit's and the line's reason, not 无预算安排
+        assert any("只含已列明的 1 项" in t for t in text)  # the total says it is partial
+        assert "None" not in text
+    if fmt in ("html", "md"):
+        body = data.decode("utf-8")
+        assert "None" not in re.sub(r"<script.*?</script>", "", body, flags=re.S)
+        assert "2811.47" in body or "2,811.47" in body  # the known executed amount is shown
+
+
+def test_slides_do_not_call_a_partial_sum_the_total(make_workbook: MakeWorkbook) -> None:
+    from evalcore.export.slides import slide_plan
+
+    ev = _read(_lacking_budget(make_workbook)).evaluation
+    plan = slide_plan(ev, AS_OF)
+    text = " ".join(s for slide in plan for s in slide.sentences)
+    assert "资金总额为10931.32万元" not in text  # 10931.32 is only the part of the budget that is stated
+    figures = next(slide for slide in plan if slide.kind == "figures")
+    tile = next(t for t in figures.tiles if t.label == "预算总额")
+    assert tile.value == "10,931.32 万元" and "只含已列明" in tile.note
+    budget_slide = next(slide for slide in plan if slide.kind == "budget")
+    assert "市数据局实际执行项目资金2811.47万元，报告所列预算执行率为82.69%。" in budget_slide.sentences
+    assert "市数据局：缺少预算金额，无法计算执行率" in budget_slide.footnotes
