@@ -14,17 +14,18 @@ evaluation still fits: 1,000 units x 30 indicators x 3 experts is about 90,000 r
 
 Decisions:
 
-- A hidden or very hidden sheet of the spec is still read (hiding is presentation, the data is there), with a
-  warning naming it so that nobody publishes figures they cannot see. A hidden unknown sheet is ignored (warning).
+- Only what the person uploading can see and check is published: a hidden or very hidden sheet (of the spec or
+  not) is an error naming it, and so is any formula in a data cell (its saved result may be stale or come from
+  another file): the message says to paste values.
 - "Empty category" warnings: a row that holds only a category (number and/or name) and no item is ignored with a
   warning (a heading row copied from the report), and category numbers with a gap (1, 2, 4) warn that category 3
   has no item. A category row with an item id but no text is an error (the item's text is required).
-- A number written with 万/万元 in a 万元 column ("3400.06万元") is read as 万元 with a warning; 元, 千元 and 亿元
-  are refused with the converted figure in the message. Full-width digits are read silently.
-- A unit reference with leading, trailing or full-width spaces resolves to the listed unit, with a warning.
+- A number written with 万/万元 in a 万元 column ("3400.06万元"), or with full-width digits ("３４００．０６"), is an
+  error that gives the number to type; 元, 千元 and 亿元 are refused with the converted figure in the message.
+- A unit reference with leading, trailing or full-width spaces is an error naming the listed unit to use.
   Referring to a unit by its full name (单位全称) is accepted silently.
-- Error values (#DIV/0!, #REF!, #N/A, ...) are errors naming the cell; a formula without a saved result reads as
-  empty (an error if the column is required, else a warning). Text that merely looks like "#N/A" is text.
+- Error values (#DIV/0!, #REF!, #N/A, ...) are errors naming the cell, and so is a formula without a saved result.
+  Text that merely looks like "#N/A" or "=SUM(...)" is text.
 - Messages are capped: :data:`MESSAGES_PER_RULE` per sheet, column and rule, then one "另有 N 处同类…" summary.
 """
 from __future__ import annotations
@@ -267,7 +268,8 @@ VALIDATION_RULES: tuple[tuple[str, str], ...] = (
     ("错误", "同一层级的指标分值合计不为 100，或下级指标分值合计不等于上级分值"),
     ("错误", "得分超过该指标分值，或给非末级指标打分"),
     ("错误", "整改期限、记录日期不是日期；整改状态不在“评价信息”列出的状态中"),
-    ("错误", "单元格是公式错误值（#DIV/0!、#REF!、#N/A 等），或必填单元格、金额单元格是没有计算结果的公式"),
+    ("错误", "数据单元格是公式（请粘贴为数值），或是公式错误值（#DIV/0!、#REF!、#N/A 等）"),
+    ("错误", "数字中有全角字符或带“万元”字样；单位名称前后有空格；工作簿中有隐藏的工作表"),
     ("错误", "预算执行的一行中预算金额、实际执行金额、报告执行率都没有填写"),
     ("错误", "表头有合并单元格；不是 .xlsx 文件、文件损坏、含宏、超出大小或行数限制"),
     ("警告", "实际执行金额超过预算金额；报告执行率与按金额计算的执行率不一致"),
@@ -275,8 +277,7 @@ VALIDATION_RULES: tuple[tuple[str, str], ...] = (
     ("警告", "报告得分与指标得分合计不一致，报告等次与等次划分不一致（以报告为准）"),
     ("警告", "报告资金总额、实际执行总额与各单位合计不一致"),
     ("警告", "只有类别、没有内容的行（将被忽略）；类别序号不连续"),
-    ("警告", "未知的工作表、列或字段（将被忽略）；隐藏的工作表（仍会读取）；数据区的合并单元格"),
-    ("警告", "金额带“万元”字样（已按万元读取）；单位名称前后有空格（已按已列出的单位读取）"),
+    ("警告", "未知的工作表、列或字段（将被忽略）；数据区的合并单元格"),
 )
 
 
@@ -458,12 +459,16 @@ def _number_with_unit(col: Column, text: str) -> tuple[Decimal | None, str | Non
     if not in_wan:
         return None, f"应为数值，本列不是金额列，请去掉“{unit}”字，{_NUMBER_HINT}", None
     if unit in ("万元", "万"):
-        return number, None, (f"已按 {_plain(number)} 万元读取；列名已注明单位为万元，"
-                              f"请只填数字 {_plain(number)}，不要带“{unit}”字")
+        return None, (f"应为数值：列名已注明单位为万元，请只填数字 {_plain(number)}，不要带“{unit}”字"), None
     factor = {"亿元": Decimal(10000), "亿": Decimal(10000), "千元": Decimal("0.1"), "元": Decimal("0.0001")}[unit]
     wan = _plain(number * factor)
     return None, (f"应为数值，且单位为万元：“{text}”以“{unit}”为单位，请换算为万元后只填数字"
                   f"（{_plain(number)} {unit} = {wan} 万元，应填 {wan}）"), None
+
+
+_FULL_WIDTH_NUMBER = re.compile("[\uff10-\uff19\uff0e\uff0c\uff0b\uff0d\uff05\u3000]")
+_TO_HALF_WIDTH = {**{0xFF10 + i: 0x30 + i for i in range(10)}, 0xFF0E: ord("."), 0xFF0C: ord(","), 0xFF0B: ord("+"),
+                  0xFF0D: ord("-"), 0xFF05: ord("%"), 0x3000: ord(" ")}
 
 
 def _convert(col: Column, value: Any) -> tuple[Any, str | None, str | None]:
@@ -486,6 +491,9 @@ def _convert(col: Column, value: Any) -> tuple[Any, str | None, str | None]:
         note = None
         if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
             return None, f"应为数值，不能是日期、时间或是/否，{_NUMBER_HINT}", None
+        if type(value) is str and _FULL_WIDTH_NUMBER.search(value):
+            half = re.sub(r"\s*(万元|万)$", "", value.translate(_TO_HALF_WIDTH).strip())
+            return None, f"数字中有全角字符，请改为半角数字（应填 {half}），或把单元格设为数值格式后重新输入", None
         try:
             number = to_decimal(value)
         except ValueError:
@@ -609,6 +617,7 @@ class SheetInfo:
     merged: tuple[tuple[int, int, int, int], ...] = ()  # 0-based first row, first column, last row, last column
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (Excel row, 0-based col) -> "#N/A"
     empty_formulas: set[tuple[int, int]] = field(default_factory=set)  # formulas without a saved result
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # every formula cell (saved result or not)
     height: int = 0  # an upper bound of the used rows, from the sheet's XML
     width: int = 0  # an upper bound of the used columns
     merge_index: dict[int, list[tuple[int, int, int, int]]] | None = None
@@ -885,6 +894,7 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?\st="e"[^>]*(?<!/)
 _ERROR_VALUE = re.compile(rb"<v>([^<]{0,40})</v>")
 _EMPTY_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]{0,8000}</f>)\s*'
                             rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<f\b')
 _LETTERS = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
 _BEYOND = [re.compile(rb'<c r="[' + bytes([65 + n]) + rb"-Z]") for n in range(26)]  # column > n (1-based)
 _REFLESS = re.compile(rb'<c(?:>| (?!r=")|\t|\n)|<row(?:>| (?!r="))')
@@ -954,6 +964,9 @@ class _PartScan:
         if b"<f" in buf and len(info.empty_formulas) < _RECORDED:
             for m in _EMPTY_FORMULA.finditer(buf):
                 info.empty_formulas.add((int(m.group(2)), _col_index(m.group(1).decode())))
+        if b"<f" in buf and len(info.formulas) < _RECORDED:
+            for m in _FORMULA_CELL.finditer(buf):
+                info.formulas.add((int(m.group(2)), _col_index(m.group(1).decode())))
 
     def finish(self) -> None:
         if self.sheet is None:
@@ -1272,7 +1285,8 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
                         out.error(spec.name, i, col.header, "", _unknown_formula(idx, i))
                         bad = True
                     else:
-                        out.warn(spec.name, i, col.header, "", _empty_hint(info, i, idx))
+                        out.error(spec.name, i, col.header, "", _empty_hint(info, i, idx))
+                        bad = True
             if note:
                 out.warn(spec.name, i, col.header, cell, note)
             values[key] = value if value is not None else col.default
@@ -1338,7 +1352,7 @@ def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
             out.error(spec.name, row, col.header, "",
                       text if row else "缺少该字段：请按模板在第一列添加这一字段，并在第二列填写内容")
         elif value is None and row is not None and info is not None and (row, 1) in info.empty_formulas:
-            out.warn(spec.name, row, col.header, "", _empty_hint(info, row, 1))
+            out.error(spec.name, row, col.header, "", _empty_hint(info, row, 1))
         if note:
             out.warn(spec.name, row, col.header, raw, note)
         values[col.key] = value if value is not None else col.default
@@ -1457,13 +1471,25 @@ def _sheet_notes(raw: Raw, out: _Collector) -> None:
         if spec_name and spec_name != name:
             out.warn(name, None, "", name,
                      f"工作表名称含多余空格，已按“{spec_name}”读取；请把工作表改名为“{spec_name}”")
-        if not spec_name and name != INSTRUCTIONS_SHEET and not (info and _spec_name(name)):
-            out.warn(name, None, "", "", "未知工作表将被忽略" + ("（该工作表是隐藏的）" if hidden else "") +
+        # formulas: each other formula problem (no saved result, an error value) has its own message already
+        computed = info.formulas - info.empty_formulas - set(info.error_cells) if info is not None else set()
+        if spec_name and computed:
+            rows = raw.get(spec_name) or raw.get(name) or []
+            header = rows[0] if rows else []
+            for row, idx in sorted(computed)[:50]:
+                column = _clean_text(header[idx]) if idx < len(header) and row > 1 else ""
+                cells = rows[row - 1] if 0 < row <= len(rows) else []
+                shown = cells[idx] if idx < len(cells) and cells[idx] not in (None, "") else f"{_col_letter(idx)}{row}"
+                out.error(spec_name, row, column, shown,
+                          f"单元格 {_col_letter(idx)}{row} 是公式：上传的数据须是直接填写的值，公式的结果可能未更新"
+                          "或引用了其他文件；请复制该列后“选择性粘贴 → 数值”，再重新上传")
+        if hidden:  # nothing is published that the person uploading cannot see
+            out.error(name, None, "", "隐藏" if info.state == "hidden" else "深度隐藏",
+                      "工作簿中有隐藏的工作表，隐藏的内容未经核对不能发布；请在 Excel 中右键工作表标签选择"
+                      "“取消隐藏”并核对其中数据，或删除该工作表后重新上传")
+        elif not spec_name and name != INSTRUCTIONS_SHEET and not (info and _spec_name(name)):
+            out.warn(name, None, "", "", "未知工作表将被忽略"
                      "；如果其中是要上传的数据，请把数据移到模板中对应的工作表，否则可删除该工作表")
-        elif spec_name and hidden:
-            out.warn(name, None, "", "隐藏" if info.state == "hidden" else "深度隐藏",
-                     "该工作表是隐藏的，其内容仍会读取和校验；请在 Excel 中右键工作表标签选择“取消隐藏”，"
-                     "核对其中数据；如不需要这些数据，请删除该工作表")
 
 
 def _build(raw: Raw, out: _Collector) -> Evaluation | None:
@@ -1506,8 +1532,9 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
         else:
             typed = rec.raw.get(key)
             if isinstance(typed, str) and typed != found and norm(typed) == norm(found):
-                out.warn(spec.name, rec.row, spec.column(key).header, typed,
-                         f"单位名称含多余的空格（或全角空格），已按“{found}”读取；请删除多余的空格")
+                out.error(spec.name, rec.row, spec.column(key).header, typed,
+                          f"单位名称含多余的空格（或全角空格），与“单位”工作表中的“{found}”不完全一致；"
+                          f"请删除多余的空格，改为“{found}”")
         return found
 
     def status_ok(spec: SheetSpec, rec: _Record, key: str) -> bool:
