@@ -104,6 +104,7 @@ class SheetSpec:
 
 
 NONNEG = Decimal(0)
+MAX_SEQ = Decimal(9999)  # category / area / item numbers: far above any report, and bounded
 EXPERT_LABELS = tuple(scoring.EXPERT_METHODS.values())
 METHOD_LABELS = tuple(scoring.METHODS.values())
 
@@ -184,18 +185,18 @@ RESULTS = SheetSpec("results", "评价结果", unique=("unit",), note="报告公
 
 ACHIEVEMENTS = SheetSpec("achievements", "产出成效", group=("area_no", "area"),
                          note="产出成果及效益，按领域分组，顺序即报告顺序。", columns=(
-    Column("area_no", "领域序号", kind="int", required=True, minimum=Decimal(1), example=1),
+    Column("area_no", "领域序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     Column("area", "成效领域", required=True, example="不断打造样板标杆，持续发展数字经济", width=30),
-    Column("seq", "序号", kind="int", minimum=Decimal(1), example=1),
+    Column("seq", "序号", kind="int", minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     Column("text", "内容", required=True, width=60, example="建成统一的政务数据共享平台（示例）"),
 ))
 
 PROBLEMS = SheetSpec("problems", "问题", unique=("id",), group=("category_no", "category"),
                      note="存在的主要问题，按类别分组，措辞和顺序与报告一致。", columns=(
     Column("id", "问题编号", required=True, example="P1-1"),
-    Column("category_no", "类别序号", kind="int", required=True, minimum=Decimal(1), example=1),
+    Column("category_no", "类别序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     Column("category", "问题类别", required=True, example="资金使用管理效率有待提高", width=28),
-    Column("seq", "序号", kind="int", required=True, minimum=Decimal(1), example=1),
+    Column("seq", "序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     Column("text", "问题内容", required=True, width=60, example="部分项目预算执行率偏低（示例）"),
     Column("unit", "涉及单位", choices="units"),
 ))
@@ -203,9 +204,9 @@ PROBLEMS = SheetSpec("problems", "问题", unique=("id",), group=("category_no",
 RECOMMENDATIONS = SheetSpec("recommendations", "建议", unique=("id",), group=("category_no", "category"),
                             note="建议，按类别分组；对应问题填问题编号或问题类别（如 P1）。", columns=(
     Column("id", "建议编号", required=True, example="R1-1"),
-    Column("category_no", "类别序号", kind="int", required=True, minimum=Decimal(1), example=1),
+    Column("category_no", "类别序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     Column("category", "建议类别", required=True, example="进一步提高资金预算管理效率", width=28),
-    Column("seq", "序号", kind="int", required=True, minimum=Decimal(1), example=1),
+    Column("seq", "序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     Column("text", "建议内容", required=True, width=60, example="加强预算执行进度监控（示例）"),
     Column("answers", "对应问题", kind="list", example="P1", note="问题编号或问题类别，多个用分号分隔。"),
 ))
@@ -1763,12 +1764,21 @@ def _check_categories(spec: SheetSpec, records: list[_Record], out: _Collector) 
                       f"{no_header} {no} 在第{names[no][1]}行的名称为“{names[no][0]}”，同一{no_header}的名称应一致；"
                       f"请统一名称，或改正{no_header}")
         names.setdefault(no, (cat, r.row))
-    if names:
-        for missing in sorted(set(range(1, max(names) + 1)) - set(names)):
-            after = min(n for n in names if n > missing)
-            out.warn(spec.name, names[after][1], no_header, after,
-                     f"{no_header}不连续：没有第 {missing} 类的任何条目（空类别）；"
-                     f"请核对是否漏填了该类别，或把{no_header}改为连续的 1、2、3……")
+    # the gaps between the numbers used, walked in order: bounded by the rows, never by the numbers' size
+    # (a hostile 类别序号 of 10^19 must not make anyone enumerate the numbers below it)
+    shown = 0
+    used = sorted(names)
+    for before, after in zip([0, *used], used, strict=False):
+        if after - before <= 1:
+            continue
+        first, last = before + 1, after - 1
+        gap = f"第 {first} 类" if first == last else f"第 {first}～{last} 类"
+        out.warn(spec.name, names[after][1], no_header, after,
+                 f"{no_header}不连续：没有{gap}的任何条目（空类别）；"
+                 f"请核对是否漏填了该类别，或把{no_header}改为连续的 1、2、3……")
+        shown += 1
+        if shown >= MESSAGES_PER_RULE:
+            break
 
 
 def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dict[str, int],

@@ -783,3 +783,22 @@ def test_slides_do_not_call_a_partial_sum_the_total(make_workbook: MakeWorkbook)
     budget_slide = next(slide for slide in plan if slide.kind == "budget")
     assert "市数据局实际执行项目资金2811.47万元，报告所列预算执行率为82.69%。" in budget_slide.sentences
     assert "市数据局：缺少预算金额，无法计算执行率" in budget_slide.footnotes
+
+
+# --- numbers that would make the reader enumerate ----------------------------------------------------------
+
+def test_a_huge_category_number_is_an_error_not_an_enumeration(make_workbook: MakeWorkbook) -> None:
+    """Found by hypothesis: 类别序号 10^10 once made the gap check build a set of every number below it."""
+    result = _read(make_workbook(lambda wb: _set(wb["问题"], "问题编号", "P1-1", "类别序号", 10**10)))
+    m = _assert_error(result, "问题", 2, "类别序号", "不能大于 9999")
+    assert m.value == str(10**10)
+
+
+def test_a_wide_gap_in_category_numbers_is_one_warning(make_workbook: MakeWorkbook) -> None:
+    def mutate(wb: openpyxl.Workbook) -> None:
+        for pid in ("P6-1",):
+            _set(wb["问题"], "问题编号", pid, "类别序号", 9999)
+
+    result = _read(make_workbook(mutate))
+    gaps = [m for m in result.warnings if "不连续" in m.message]
+    assert len(gaps) == 1 and "第 6～9998 类" in gaps[0].message, [str(m) for m in gaps]
