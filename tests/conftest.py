@@ -1,9 +1,19 @@
-"""Every test session gets its own store: nothing a test publishes reaches the developer's .evalboard/."""
+"""Every test session gets its own store: nothing a test publishes reaches the developer's .evalboard/.
+
+In CI (``EVALBOARD_CI=1``, set by ``.ci/run``) hypothesis runs derandomized, so a CI result is repeatable;
+on a developer's machine it explores new examples on every run (that is how it found the 类别序号 bug).
+"""
 import os
 import tempfile
 from pathlib import Path
 
+from hypothesis import settings
+
 _SESSION_DB = Path(tempfile.mkdtemp(prefix="evalboard-tests-")) / "evalboard.db"
+
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("EVALBOARD_CI"):
+    settings.load_profile("ci")
 
 
 def pytest_configure(config):
