@@ -38,15 +38,27 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def _summary(args: argparse.Namespace) -> int:
+def _evaluation_and_date(args: argparse.Namespace, verb: str) -> tuple[Evaluation, dt.date] | None:
+    """The valid evaluation of ``args.file`` and the ``--as-of`` date; None after saying in Chinese what is wrong."""
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    except ValueError:
+        print(f"--as-of 应为日期，格式 YYYY-MM-DD（例如 2024-06-30），现为“{args.as_of}”", file=sys.stderr)
+        return None
     result = read_workbook(args.file)
     if not result.ok:
         for m in result.errors:
             print(f"错误  {m}", file=sys.stderr)
-        print(f"{args.file}：未通过校验，无法汇总", file=sys.stderr)
+        print(f"{args.file}：未通过校验，无法{verb}", file=sys.stderr)
+        return None
+    return result.evaluation, as_of
+
+
+def _summary(args: argparse.Namespace) -> int:
+    found = _evaluation_and_date(args, "汇总")
+    if found is None:
         return 1
-    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
-    data = summarize(result.evaluation, as_of)
+    data = summarize(*found)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -124,14 +136,11 @@ def export_bytes(ev: Evaluation, fmt: str, as_of: dt.date) -> bytes:
 
 
 def _export(args: argparse.Namespace) -> int:
-    result = read_workbook(args.file)
-    if not result.ok:
-        for m in result.errors:
-            print(f"错误  {m}", file=sys.stderr)
-        print(f"{args.file}：未通过校验，无法导出", file=sys.stderr)
+    found = _evaluation_and_date(args, "导出")
+    if found is None:
         return 1
-    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
-    _write(args.out, export_bytes(result.evaluation, args.format, as_of))
+    ev, as_of = found
+    _write(args.out, export_bytes(ev, args.format, as_of))
     print(f"已导出 {args.format}：{args.out}")
     return 0
 
@@ -162,4 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     e.set_defaults(func=_export)
     args = ap.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as exc:  # a file that cannot be read or written: a message, never a traceback
+        print(f"无法读写文件：{exc.filename or ''}（{exc.strerror or exc}）；请检查路径和权限", file=sys.stderr)
+        return 1

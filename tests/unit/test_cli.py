@@ -256,3 +256,17 @@ def test_missing_file(repo_root: Path, tmp_path: Path) -> None:
     proc = run(repo_root, "validate", str(tmp_path / "missing.xlsx"))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_a_bad_as_of_date_is_a_message_not_a_traceback(repo_root: Path) -> None:
+    proc = run(repo_root, "summary", SAMPLE, "--as-of", "2024-13-01")
+    assert proc.returncode == 1
+    assert "--as-of 应为日期" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_unwritable_output_is_a_message_not_a_traceback(repo_root: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    proc = run(repo_root, "export", SAMPLE, "--format", "md", "--out", str(blocker / "out.md"))
+    assert proc.returncode == 1
+    assert "无法读写文件" in proc.stderr and "Traceback" not in proc.stderr
