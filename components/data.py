@@ -11,6 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from evalcore.cli import export_bytes
+from evalcore.export.slides import Slide, slide_plan
 from evalcore.model import Evaluation
 from evalcore.store import EvaluationInfo, Store
 from sample_data import WORKBOOK
@@ -47,3 +49,23 @@ def _load(key: tuple[str, str], version_id: int) -> Evaluation:
 def load(version_id: int) -> Evaluation:
     """A stored version, read once for every session (versions never change, so the id is the cache key)."""
     return _load(_store_key(), version_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _plan(key: tuple[str, str], version_id: int, as_of) -> list[Slide]:
+    return slide_plan(_load(key, version_id), as_of)
+
+
+def plan(version_id: int, as_of) -> list[Slide]:
+    """The slides of a version as of a date: built once, not on every click of 上一页 / 下一页."""
+    return _plan(_store_key(), version_id, as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _export(key: tuple[str, str], version_id: int, fmt: str, as_of) -> bytes:
+    return export_bytes(_load(key, version_id), fmt, as_of)
+
+
+def export(version_id: int, fmt: str, as_of) -> bytes:
+    """A version in an export format (xlsx, pptx, html, md, docx), generated once for every session."""
+    return _export(_store_key(), version_id, fmt, as_of)

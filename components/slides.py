@@ -7,20 +7,17 @@ markup; charts come from ``components.charts.slide_chart``, the builders the das
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
-import threading
-from collections import OrderedDict
+from functools import partial
 from html import escape
 
 import streamlit as st
 
-from evalcore import cli
 from evalcore.export.slides import ILLUSTRATIVE_LABEL, Slide, Table
 from evalcore.model import Evaluation
 
-from . import charts, layout
+from . import charts, data, layout
 
 # Type that reads from the back of a room at 1920x1080 and still fits a laptop (clamp by viewport width).
 _CSS = """
@@ -158,11 +155,7 @@ def render(slide: Slide, ev: Evaluation, key: str) -> None:
         st.html(f'<div class="eb-foot">{"".join(foot)}</div>')
 
 
-# --- exports (generated on the click, once per evaluation content, date and format) ------------------------
-
-_EXPORTS: OrderedDict[tuple[str, str, dt.date], bytes] = OrderedDict()
-_LOCK = threading.Lock()
-_MAX_EXPORTS = 8
+# --- exports (generated on the click, once per version, date and format: components.data.export) ----------
 
 MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -170,36 +163,18 @@ MIME = {
 }
 
 
-def fingerprint(ev: Evaluation) -> str:
-    """A key for the evaluation's content (the dataclasses are frozen; their repr lists every field)."""
-    return hashlib.sha256(repr(ev).encode("utf-8")).hexdigest()
-
-
-def export_bytes(kind: str, ev: Evaluation, as_of: dt.date) -> bytes:
-    """The PPTX or HTML export, cached by content: a second click or another session gets the same bytes."""
-    key = (kind, fingerprint(ev), as_of)
-    with _LOCK:
-        if key in _EXPORTS:
-            _EXPORTS.move_to_end(key)
-            return _EXPORTS[key]
-    data = cli.export_bytes(ev, kind, as_of)  # the same function as `python -m evalcore export`
-    with _LOCK:
-        _EXPORTS[key] = data
-        while len(_EXPORTS) > _MAX_EXPORTS:
-            _EXPORTS.popitem(last=False)
-    return data
-
-
 def file_name(ev: Evaluation, suffix: str) -> str:
     stem = re.sub(r'[\\/:*?"<>|\s]+', "_", ev.meta.title or "绩效评价结果").strip("_") or "绩效评价结果"
     return f"{stem}.{suffix}"
 
 
-def download_buttons(ev: Evaluation, as_of: dt.date) -> None:
+def download_buttons(ev: Evaluation, version_id: int, as_of: dt.date) -> None:
     """Download buttons for the deck and the report; each file is generated when its button is clicked."""
-    st.download_button("下载 PPTX", data=lambda: export_bytes("pptx", ev, as_of), file_name=file_name(ev, "pptx"),
+    st.download_button("下载 PPTX", data=partial(data.export, version_id, "pptx", as_of),
+                       file_name=file_name(ev, "pptx"),
                        mime=MIME["pptx"], icon=":material/slideshow:", key="present_download_pptx",
                        on_click="ignore", help="16:9 演示文稿，图表为可编辑的原生图表")
-    st.download_button("下载 HTML", data=lambda: export_bytes("html", ev, as_of), file_name=file_name(ev, "html"),
+    st.download_button("下载 HTML", data=partial(data.export, version_id, "html", as_of),
+                       file_name=file_name(ev, "html"),
                        mime=MIME["html"], icon=":material/description:", key="present_download_html",
                        on_click="ignore", help="单个 HTML 文件：离线可打开，图表可交互，可按 A4 打印")

@@ -6,14 +6,14 @@ import datetime as dt
 
 import streamlit as st
 
-from components import layout, slides
-from evalcore.export.slides import slide_plan
+from components import data, layout, slides
 
 ev = layout.page("演示", header=False, sidebar="collapsed")
 slides.style()
 
 as_of = dt.date.today()
-plan = slide_plan(ev, as_of)
+version_id = layout.current_info().active_version_id
+plan = data.plan(version_id, as_of)
 total = len(plan)
 
 SLIDE = "slide"  # 0-based index of the slide shown
@@ -38,7 +38,7 @@ with st.container(horizontal=True, key="present_controls", vertical_alignment="c
     st.button("下一页", icon=":material/chevron_right:", key="slide_next", on_click=_go, args=(1,),
               disabled=index == total - 1, shortcut="Right", type="primary")
     st.caption("　·　".join(p for p in (ev.meta.title, ev.meta.evaluator) if p), width="stretch")
-    slides.download_buttons(ev, as_of)
+    slides.download_buttons(ev, version_id, as_of)
 
 with st.container(key="present_slide"):
     slides.render(plan[index], ev, key=f"present_{index}")

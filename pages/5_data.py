@@ -7,7 +7,6 @@ from functools import partial
 import streamlit as st
 
 from components import data, layout, manage
-from evalcore.cli import export_bytes
 from evalcore.reporttext import parse_to_workbook
 from evalcore.template import template_bytes
 from evalcore.workbook import read_workbook
@@ -70,9 +69,9 @@ with export_tab:
     as_of = st.date_input("整改统计日期", value=dt.date.today(), key="export_as_of", format="YYYY-MM-DD")
     stem = ev.meta.title or "绩效评价"
     exports = [
-        ("结果工作簿", partial(export_bytes, ev, "xlsx", as_of), f"{stem}_结果.xlsx", "xlsx"),
-        ("结果文本（Markdown）", partial(export_bytes, ev, "md", as_of), f"{stem}.md", "md"),
-        ("结果文本（Word）", partial(export_bytes, ev, "docx", as_of), f"{stem}.docx", "docx"),
+        ("结果工作簿", partial(data.export, info.active_version_id, "xlsx", as_of), f"{stem}_结果.xlsx", "xlsx"),
+        ("结果文本（Markdown）", partial(data.export, info.active_version_id, "md", as_of), f"{stem}.md", "md"),
+        ("结果文本（Word）", partial(data.export, info.active_version_id, "docx", as_of), f"{stem}.docx", "docx"),
         ("当前版本工作簿", partial(data.store().workbook, info.active_version_id), f"{stem}.xlsx", "source"),
     ]
     for col, (label, payload, file_name, key) in zip(st.columns(len(exports)), exports, strict=True):
