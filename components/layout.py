@@ -7,7 +7,8 @@ import streamlit as st
 
 from evalcore.model import Evaluation
 
-from . import data
+from . import auth, data
+from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
 # navigation is hidden in .streamlit/config.toml and drawn here with Chinese labels.
@@ -18,7 +19,10 @@ PAGES: list[tuple[str, str, str]] = [
     ("pages/3_rectification.py", "建议与整改", ":material/task_alt:"),
     ("pages/4_present.py", "演示", ":material/slideshow:"),
     ("pages/5_data.py", "数据管理", ":material/upload_file:"),
+    ("pages/6_admin.py", "管理", ":material/admin_panel_settings:"),
 ]
+# Links only some roles need (the pages check the role themselves too).
+PAGE_ACTIONS = {"pages/6_admin.py": "view_audit"}
 
 _CSS = """
 <style>
@@ -82,25 +86,33 @@ def current_info():
     return st.session_state.get(_CURRENT)
 
 
-def page(title: str, header: bool = True, sidebar: str = "expanded") -> Evaluation:
+def page(title: str, header: bool = True, sidebar: str = "expanded", picker: bool = True) -> Evaluation | None:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
 
     With ``header`` the page gets its title and a caption naming the evaluation (总览 draws its own).
-    ``sidebar="collapsed"`` starts with the sidebar closed (the presentation page).
+    ``sidebar="collapsed"`` starts with the sidebar closed (the presentation page). ``picker=False``: a page
+    about every evaluation (管理): no picker, returns None.
     """
     st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
                        layout="wide", initial_sidebar_state=sidebar)
     st.html(_CSS)
+    auth.gate()  # draws the sign-in panel and stops the page until someone is signed in
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")
         for path, label, icon in PAGES:
-            st.page_link(path, label=label, icon=icon)
+            if path not in PAGE_ACTIONS or auth.can(PAGE_ACTIONS[path]):
+                st.page_link(path, label=label, icon=icon)
         st.divider()
+    auth.sidebar_status()
+    if not picker:
+        if header:
+            st.title(title)
+        return None
     ev = _picker()
     if ev is None:
         st.stop()
     info = current_info()
-    st.sidebar.caption(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度")
+    st.sidebar.caption(plain(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度"))
     if info is not None:
         updated = info.updated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M")
         st.sidebar.caption(f"当前第 {info.active_number} 版（共 {info.versions} 版）· 更新于 {updated}")
@@ -114,7 +126,7 @@ def _header(ev: Evaluation, subtitle: str) -> None:
     parts = [ev.meta.title]
     if ev.meta.evaluator:
         parts.append(ev.meta.evaluator)
-    st.caption("　·　".join(parts))
+    st.caption(plain("　·　".join(parts)))
 
 
 def chart(fig, key: str, **kwargs):

@@ -6,32 +6,44 @@ Text from a workbook is shown through tables and ``st.text``/``st.code`` only, n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
 
 from evalcore import diff as evdiff
+from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation, RectificationItem
 from evalcore.numbers import fmt2
+from evalcore.reporttext import parse_to_workbook
 from evalcore.store import ConflictError, PublishError, StoreError
-from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw
+from evalcore.template import template_bytes
+from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw, read_workbook
 
-from . import data, layout
+from . import auth, data, layout
+from .text import plain
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
-OPERATOR = "operator"
+OPERATOR = auth.OPERATOR
+NEED_OPERATOR = "请先在上方填写操作人。"
 
 
 def when(at: dt.datetime) -> str:
     return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def operator() -> str:
-    """Who is making changes: recorded with every publish, rollback and 整改 update."""
-    name = st.columns([1, 2])[0].text_input("操作人", key=OPERATOR, placeholder="填写你的姓名",
-                         help="发布、回滚和整改更新都会记录操作人和时间。")
-    return name.strip()
+def operator() -> Actor | None:
+    """Who is making changes, recorded with every publish, rollback and 整改 update: the signed-in person, or
+    with sign-in off the 操作人 typed here. None until there is a name."""
+    if auth.mode() == "none":
+        st.columns([1, 2])[0].text_input("操作人", key=OPERATOR, placeholder="填写你的姓名",
+                                         help="发布、回滚和整改更新都会记录操作人和时间。")
+    return auth.named_actor()
+
+
+def _refused(exc: PermissionDenied) -> None:
+    st.error(plain(f"{exc}。如需此权限，请联系管理员。"))
 
 
 # --- reading an upload ------------------------------------------------------------------------------------
@@ -78,6 +90,52 @@ def show_messages(result: ReadResult) -> None:
                          column_config={"说明": st.column_config.TextColumn(width="large")})
 
 
+def upload_section(who: Actor | None) -> None:
+    """The template, the upload, its validation messages, then the preview and publish panel."""
+    st.markdown("按模板填写工作簿，上传后系统逐项校验；没有错误才能发布。每次发布都是一个新版本，旧版本不会丢失。")
+    st.download_button("下载填报模板", data=template_bytes, file_name="绩效评价填报模板.xlsx",
+                       on_click="ignore", icon=":material/download:", key="template_download")
+    upload = st.file_uploader("上传填好的工作簿（.xlsx）", type=["xlsx", "xlsm", "xls", "csv"], key="upload_file")
+    if upload is None:
+        return
+    content = upload.getvalue()
+    digest = hashlib.sha256(content).hexdigest()
+    cache = st.session_state.setdefault("_checked", {})
+    if digest not in cache:  # validate once per file, not on every rerun
+        cache.clear()
+        cache[digest] = check_upload(content)
+    result = cache[digest]
+    st.caption(plain(f"文件：{upload.name}（{len(content) / 1024:.1f} KB）"))
+    show_messages(result)
+    publish_panel(content, upload.name, result, who, key="upload")
+
+
+def report_text_section(who: Actor | None) -> None:
+    """A published report's text (pasted, or .md/.txt/.docx) parsed into a workbook: preview, then publish."""
+    st.markdown("把已发布的绩效评价结果（正文文本、.md、.txt 或 .docx）转为数据：先预览，核对后再发布。"
+                "未能识别的内容会逐行列出，不会被猜测补全。")
+    pasted = st.text_area("粘贴报告正文", height=200, key="report_text")
+    report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx"], key="report_file")
+    source = None
+    if report_file is not None:
+        source = (report_file.getvalue(), report_file.name)
+    elif pasted.strip():
+        source = (pasted.encode("utf-8"), "粘贴的文本.txt")
+    if source is None:
+        return
+    try:
+        wb, parsed = parse_to_workbook(*source)
+    except ValueError as exc:
+        st.error(plain(f"无法解析：{exc}"))
+        return
+    show_parsed(parsed)
+    result = read_workbook(wb)
+    show_messages(result)
+    name = source[1].rsplit(".", 1)[0] + ".xlsx"
+    st.download_button("下载转换后的工作簿", data=wb, file_name=name, on_click="ignore", key="parsed_download")
+    publish_panel(wb, name, result, who, key="parsed")
+
+
 # --- what changes -----------------------------------------------------------------------------------------
 
 
@@ -92,44 +150,48 @@ def matching(new: Evaluation):
 def show_diff(new: Evaluation) -> None:
     info = matching(new)
     if info is None:
-        st.info(f"这是一个新的评价（{new.meta.region} · {new.meta.year or '—'} · {new.meta.title}），"
-                f"发布后将作为第 1 版。")
+        st.info(plain(f"这是一个新的评价（{new.meta.region} · {new.meta.year or '—'} · {new.meta.title}），"
+                      f"发布后将作为第 1 版。"))
         return
     old = data.load(info.active_version_id)
     changes = evdiff.diff(old, new)
     c = evdiff.counts(changes)
-    st.info(f"将成为“{info.label}”的第 {info.active_number + 1} 版。与当前第 {info.active_number} 版相比："
-            f"新增 {c[evdiff.ADDED]} 项，删除 {c[evdiff.REMOVED]} 项，修改 {c[evdiff.CHANGED]} 处。")
+    st.info(plain(f"将成为“{info.label}”的第 {info.active_number + 1} 版。与当前第 {info.active_number} 版相比："
+                  f"新增 {c[evdiff.ADDED]} 项，删除 {c[evdiff.REMOVED]} 项，修改 {c[evdiff.CHANGED]} 处。"))
     if changes:
         frame = pd.DataFrame([{"部分": x.section, "对象": x.key, "字段": x.field, "变化": x.kind,
                                "原值": x.old, "新值": x.new} for x in changes])
         st.dataframe(frame, hide_index=True, width="stretch", key="diff_table")
 
 
-def publish_panel(content: bytes, file_name: str, result: ReadResult, who: str, key: str) -> None:
+def publish_panel(content: bytes, file_name: str, result: ReadResult, who: Actor | None, key: str) -> None:
     """Preview and publish a validated workbook; a file with errors never reaches the button."""
     if not result.ok or result.evaluation is None:
         return
     st.subheader("与当前版本比较")
     show_diff(result.evaluation)
     confirm = st.checkbox("我已核对以上内容，确认发布", key=f"{key}_confirm")
-    if not who:
-        st.caption("请先在上方填写操作人。")
+    if who is None:
+        st.caption(NEED_OPERATOR)
     if st.button("发布", type="primary", disabled=not (confirm and who), key=f"{key}_publish"):
         try:
             version = data.store().publish(content, file_name=file_name, by=who)
+        except PermissionDenied as exc:
+            _refused(exc)
+            return
         except PublishError as exc:
-            st.error(f"发布失败：{exc}")
+            st.error(plain(f"发布失败：{exc}"))
             return
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
             return
         layout.select(version.evaluation_id)
-        st.session_state["_flash"] = f"已发布第 {version.number} 版（{file_name}）。各页面现在显示该版本。"
+        st.session_state["_flash"] = plain(f"已发布第 {version.number} 版（{file_name}）。各页面现在显示该版本。")
         st.rerun()
 
 
 def flash() -> None:
+    """A message left by the previous run (already escaped where it holds workbook text)."""
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message)
@@ -149,7 +211,7 @@ def _rebase(evaluation_id: int, item_id: str) -> None:
     st.session_state.setdefault("_rect_base", {})[(evaluation_id, item_id)] = latest
 
 
-def rectification_editor(ev: Evaluation, who: str) -> None:
+def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
     info = layout.current_info()
     if not ev.rectification:
         st.info("该评价还没有整改事项。可在工作簿的“整改”工作表中填写后重新发布。")
@@ -176,26 +238,28 @@ def rectification_editor(ev: Evaluation, who: str) -> None:
         evidence = st.text_input("佐证材料", value=item.evidence, key=f"{prefix}_evidence",
                                  placeholder="文件名称、文号或链接")
         submitted = st.form_submit_button("保存整改更新", type="primary", disabled=not who)
-    if not who:
-        st.caption("请先在上方填写操作人。")
+    if who is None:
+        st.caption(NEED_OPERATOR)
     if submitted:
         try:
             version = data.store().update_rectification(
                 info.id, item_id, base_version_id=base, status=status,
                 progress=Decimal(str(progress)).quantize(Decimal("0.01")), note=note.strip(),
                 evidence=evidence.strip(), by=who)
+        except PermissionDenied as exc:
+            _refused(exc)
         except ConflictError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
             cur = exc.current
             st.text(f"对方保存的内容：状态 {cur.status}，进度 {fmt2(cur.progress) or '—'}%，"
                     f"备注 {cur.note or '—'}，佐证材料 {cur.evidence or '—'}")
             st.caption("你填写的内容仍保留在上面的表单中。核对后点击“以最新版本为准”，再重新保存。")
             st.button("以最新版本为准", key=f"{prefix}_rebase", on_click=_rebase, args=(info.id, item_id))
         except (StoreError, ValueError) as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         else:
             bases[(info.id, item_id)] = version.id
-            st.session_state["_flash"] = f"已保存 {item_id} 的整改更新（第 {version.number} 版）。"
+            st.session_state["_flash"] = plain(f"已保存 {item_id} 的整改更新（第 {version.number} 版）。")
             st.rerun()
 
     changes = data.store().changes(info.id, item_id)
@@ -217,7 +281,8 @@ def rectification_editor(ev: Evaluation, who: str) -> None:
 # --- versions ---------------------------------------------------------------------------------------------
 
 
-def versions_panel(who: str) -> None:
+def versions_panel(who: Actor | None) -> None:
+    """The versions of the current evaluation; downloads for everyone, rollback for admins."""
     info = layout.current_info()
     store = data.store()
     versions = store.versions(info.id)
@@ -234,17 +299,24 @@ def versions_panel(who: str) -> None:
     cols[1].download_button("下载该版本工作簿", data=lambda: store.workbook(chosen.id),
                             file_name=f"{info.title}_第{chosen.number}版.xlsx", on_click="ignore",
                             key="version_download")
+    if not auth.can("rollback"):
+        st.caption("回滚需要管理员权限。")
+        return
     if chosen.active:
         st.caption("这是当前版本。选择其他版本可回滚。")
         return
     st.warning(f"回滚会把第 {chosen.number} 版的内容发布为新的第 {versions[0].number + 1} 版；"
                f"已有版本都会保留，可随时再回滚。")
     confirm = st.checkbox(f"确认回滚到第 {chosen.number} 版", key="rollback_confirm")
+    if who is None:
+        st.caption(NEED_OPERATOR)
     if st.button("回滚", disabled=not (confirm and who), key="rollback_button"):
         try:
             version = store.rollback(info.id, chosen.id, by=who)
+        except PermissionDenied as exc:
+            _refused(exc)
         except StoreError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         else:
             st.session_state["_flash"] = f"已回滚：第 {version.number} 版的内容与第 {chosen.number} 版相同。"
             st.rerun()
@@ -272,7 +344,7 @@ def show_parsed(parsed) -> None:
         st.dataframe(pd.DataFrame([{"单位": r.unit, "报告得分": fmt2(r.stated_score), "报告等次": r.stated_grade or ""}
                                    for r in ev.results]), hide_index=True, width="stretch", key="parsed_results")
     for note in parsed.notes:
-        st.caption(note)
+        st.caption(plain(note))
     if parsed.unplaced:
         st.warning(f"有 {len(parsed.unplaced)} 行未能识别，未写入数据，请核对：")
         st.dataframe(pd.DataFrame([{"行号": u.line_no, "原文": u.text, "原因": u.reason} for u in parsed.unplaced]),

@@ -5,6 +5,17 @@
     python -m evalcore summary FILE.xlsx --json                            per unit and totals (2-decimal strings)
     python -m evalcore parse-report REPORT.(md|txt|docx) --out FILE.xlsx   a published report into a workbook
     python -m evalcore export FILE.xlsx --format xlsx|pptx|html|md|docx --out OUT
+
+Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
+.evalboard/evalboard.db under the current directory):
+
+    python -m evalcore user add NAME --role viewer|evaluator|admin [--password-stdin]
+    python -m evalcore user passwd NAME [--password-stdin]
+    python -m evalcore user role NAME --role viewer|evaluator|admin
+    python -m evalcore user remove NAME
+    python -m evalcore user list
+    python -m evalcore audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--action KIND]
+                             [--format csv|json] [--out FILE]
 """
 from __future__ import annotations
 
@@ -145,6 +156,108 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cli_actor():
+    import getpass
+
+    from .auth import Actor
+    try:
+        who = getpass.getuser()
+    except Exception:  # no user name in this environment
+        who = ""
+    return Actor(f"{who or '未知用户'}@命令行", "admin", "cli")
+
+
+def _open_store():
+    from .store import Store
+    return Store.from_env()
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    """The new password: one line from standard input with --password-stdin, else typed twice at a prompt."""
+    import getpass
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    if not sys.stdin.isatty():
+        print("标准输入不是终端：请用 --password-stdin 从标准输入提供密码", file=sys.stderr)
+        return None
+    first = getpass.getpass("新密码：")
+    if getpass.getpass("再输入一次：") != first:
+        print("两次输入的密码不一致", file=sys.stderr)
+        return None
+    return first
+
+
+def _user(args: argparse.Namespace) -> int:
+    from .auth import ROLE_LABELS, PermissionDenied
+    from .store import StoreError
+    try:
+        store = _open_store()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    actor = _cli_actor()
+    try:
+        if args.action == "list":
+            users = store.users()
+            for u in users:
+                print(f"{u.name}\t{ROLE_LABELS[u.role]}（{u.role}）\t创建于 {u.created_at:%Y-%m-%d %H:%M} UTC")
+            print(f"共 {len(users)} 个账户（数据库：{store.url}）")
+            return 0
+        if args.action in ("add", "passwd"):
+            password = _read_password(args)
+            if password is None:
+                return 1
+            if args.action == "add":
+                store.add_user(args.name, args.role, password, by=actor)
+                print(f"已新增账户“{args.name.strip()}”，角色：{ROLE_LABELS[args.role]}（数据库：{store.url}）")
+            else:
+                store.set_password(args.name, password, by=actor)
+                print(f"已修改“{args.name.strip()}”的密码；该账户已登录的会话将失效")
+        elif args.action == "role":
+            store.set_role(args.name, args.role, by=actor)
+            print(f"已把“{args.name.strip()}”的角色改为：{ROLE_LABELS[args.role]}；该账户已登录的会话将失效")
+        else:
+            store.remove_user(args.name, by=actor)
+            print(f"已删除账户“{args.name.strip()}”")
+        return 0
+    except (ValueError, StoreError, PermissionDenied) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from .auditlog import AUDIT_ACTIONS, audit_bytes, day_range
+    from .store import StoreError
+    try:
+        since, until = day_range(args.since, args.until)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    if args.action and args.action not in AUDIT_ACTIONS:
+        print(f"--action 应为 {'、'.join(AUDIT_ACTIONS)} 之一", file=sys.stderr)
+        return 1
+    try:
+        store = _open_store()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    try:
+        entries = store.audit_log(since=since, until=until, actor=args.actor or None,
+                                  actions=[args.action] if args.action else None, limit=None)
+    finally:
+        store.dispose()
+    data = audit_bytes(entries, args.format)
+    if args.out:
+        _write(args.out, data)
+        print(f"已导出 {len(entries)} 条审计记录：{args.out}")
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evalcore", description="EvalBoard 绩效评价数据工具")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -170,6 +283,31 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--out", required=True)
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     e.set_defaults(func=_export)
+    roles = ("viewer", "evaluator", "admin")
+    u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、list")
+    usub = u.add_subparsers(dest="action", required=True)
+    ua = usub.add_parser("add", help="新增账户")
+    ua.add_argument("name")
+    ua.add_argument("--role", required=True, choices=roles)
+    ua.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
+    up = usub.add_parser("passwd", help="修改密码")
+    up.add_argument("name")
+    up.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
+    ur = usub.add_parser("role", help="修改角色")
+    ur.add_argument("name")
+    ur.add_argument("--role", required=True, choices=roles)
+    urm = usub.add_parser("remove", help="删除账户")
+    urm.add_argument("name")
+    usub.add_parser("list", help="列出账户")
+    u.set_defaults(func=_user)
+    a = sub.add_parser("audit", help="导出审计日志（登录、发布、回滚、整改更新、账户变更）")
+    a.add_argument("--since", help="起始日期 YYYY-MM-DD（北京时间，含当天）")
+    a.add_argument("--until", help="截止日期 YYYY-MM-DD（北京时间，含当天）")
+    a.add_argument("--actor", help="只看此人")
+    a.add_argument("--action", help="只看此类操作，例如 publish、rectify、sign_in")
+    a.add_argument("--format", choices=("csv", "json"), default="csv")
+    a.add_argument("--out", help="写入文件（默认输出到屏幕）")
+    a.set_defaults(func=_audit)
     args = ap.parse_args(argv)
     try:
         return args.func(args)

@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +29,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from . import auth
+from .auth import SYSTEM_ACTOR, Actor, PermissionDenied
 from .model import Evaluation, RectificationItem
 from .rectify import FIELD_LABELS, apply_update, find_item, item_changes
 from .workbook import Message, read_workbook, workbook_bytes
@@ -44,6 +46,7 @@ SYSTEM = "系统"
 # PostgreSQL advisory lock keys (any two distinct bigints): schema upgrades, and the first-run sample.
 _LOCK_MIGRATE = 4_152_023_001
 _LOCK_SAMPLE = 4_152_023_002
+_LOCK_USERS = 4_152_023_003
 
 
 def format_time(at: dt.datetime) -> str:
@@ -68,6 +71,7 @@ class EvaluationInfo:
     active_number: int
     versions: int
     updated_at: dt.datetime
+    archived: bool = False
 
     @property
     def label(self) -> str:
@@ -109,6 +113,62 @@ class ChangeInfo:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class UserInfo:
+    """A local account (password mode). The hash never leaves the store."""
+
+    id: int
+    name: str
+    role: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    created_by: str
+
+    @property
+    def role_label(self) -> str:
+        return auth.role_label(self.role)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    actor: str
+    role: str
+    via: str
+    action: str
+    summary: str
+    evaluation_id: int | None
+    version_id: int | None
+    target: str
+    before: dict | None
+    after: dict | None
+
+    @property
+    def action_label(self) -> str:
+        return AUDIT_ACTIONS.get(self.action, self.action)
+
+
+# Every kind of audit entry, with its Chinese label (the audit page filters by these).
+AUDIT_ACTIONS: dict[str, str] = {
+    "sign_in": "登录",
+    "sign_in_failed": "登录失败",
+    "sign_out": "退出登录",
+    "publish": "发布",
+    "sample": "载入示例",
+    "rollback": "回滚",
+    "rectify": "整改更新",
+    "evaluation_archive": "归档评价",
+    "evaluation_restore": "恢复评价",
+    "user_add": "新增账户",
+    "user_remove": "删除账户",
+    "user_password": "修改密码",
+    "user_role": "修改角色",
+    "denied": "越权操作被拒绝",
+    "audit_export": "导出审计日志",
+}
+
+
 class StoreError(Exception):
     """A refusal or a failure of the store; the message is Chinese and can be shown as is."""
 
@@ -124,6 +184,14 @@ class PublishError(StoreError):
         self.messages = list(messages)
         first = f"第一处：{self.messages[0]}" if self.messages else ""
         super().__init__(f"工作簿未通过校验（{len(self.messages)} 处错误），未发布。{first}")
+
+
+class SignInError(StoreError):
+    """A refused sign-in. ``retry_after`` is the number of seconds the name stays locked (0: try again now)."""
+
+    def __init__(self, message: str, retry_after: float = 0.0):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ConflictError(StoreError):
@@ -214,25 +282,78 @@ def _tables_v1(md: sa.MetaData) -> None:
     )
 
 
+def _tables_v2(md: sa.MetaData) -> None:
+    """Tables added by schema version 2 (accounts, sign-in throttling, the audit log). Frozen."""
+    sa.Table(
+        "users", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.Text, nullable=False, unique=True),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
+        # sessions signed in before this time end (password or role changed)
+        sa.Column("sessions_valid_after", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "sign_in_failures", md,
+        # by the name typed (lower case), whether or not such an account exists
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("last_failed_at", UTCDateTime, nullable=False),
+        sa.Column("locked_until", UTCDateTime),
+    )
+    sa.Table(
+        "audit_log", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("at", UTCDateTime, nullable=False, index=True),
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("via", sa.String(20), nullable=False),
+        sa.Column("action", sa.String(40), nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("evaluation_id", sa.Integer),
+        sa.Column("version_id", sa.Integer),
+        sa.Column("target", sa.Text, nullable=False),
+        sa.Column("before", sa.Text),  # json
+        sa.Column("after", sa.Text),  # json
+    )
+
+
 def _migrate_001(conn: Connection) -> None:
     md = sa.MetaData()
     _tables_v1(md)
     md.create_all(conn)
 
 
+def _migrate_002(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v2(md)
+    md.create_all(conn)
+    column_type = UTCDateTime().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE evaluations ADD COLUMN archived_at {column_type}")
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
+    (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # The current schema, for queries (the result of running every migration; a test compares the two).
 METADATA = sa.MetaData()
 _tables_v1(METADATA)
+METADATA.tables["evaluations"].append_column(sa.Column("archived_at", UTCDateTime))  # migration 2
+_tables_v2(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
 T_CHANGE = METADATA.tables["changes"]
+T_USER = METADATA.tables["users"]
+T_FAIL = METADATA.tables["sign_in_failures"]
+T_AUDIT = METADATA.tables["audit_log"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
 
@@ -275,8 +396,13 @@ def _natural_key(ev: Evaluation) -> str:
     return json.dumps([ev.meta.region, ev.meta.year, ev.meta.title], ensure_ascii=False)
 
 
-def _who(by: str) -> str:
-    return (by or "").strip() or ANONYMOUS
+def _who(by: Actor | str) -> str:
+    name = by.name if isinstance(by, Actor) else by
+    return (name or "").strip() or ANONYMOUS
+
+
+def _json(value: dict | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=False)
 
 
 class Store:
@@ -415,12 +541,16 @@ class Store:
     def _eval_info(row) -> EvaluationInfo:
         return EvaluationInfo(id=row.id, region=row.region, year=row.year, title=row.title,
                               active_version_id=row.active_version_id, active_number=row.active_number,
-                              versions=row.n, updated_at=row.updated_at)
+                              versions=row.n, updated_at=row.updated_at, archived=row.archived_at is not None)
 
-    def evaluations(self) -> list[EvaluationInfo]:
-        """Every evaluation: newest year first (no year last), then region, then title."""
+    def evaluations(self, include_archived: bool = False) -> list[EvaluationInfo]:
+        """The evaluations (archived ones only when asked): newest year first (no year last), then region,
+        then title."""
+        query = self._eval_query()
+        if not include_archived:
+            query = query.where(T_EVAL.c.archived_at.is_(None))
         with self._read() as conn:
-            rows = conn.execute(self._eval_query()).all()
+            rows = conn.execute(query).all()
         infos = [self._eval_info(r) for r in rows]
         return sorted(infos, key=lambda e: (e.year is None, -(e.year or 0), e.region, e.title, e.id))
 
@@ -483,20 +613,21 @@ class Store:
 
     # -- writing --
 
-    def publish(self, data: bytes, *, file_name: str, by: str, note: str = "", kind: str = "publish") -> VersionInfo:
+    def publish(self, data: bytes, *, file_name: str, by: Actor, note: str = "") -> VersionInfo:
         """Validate and store a workbook as a new version of its evaluation, which it makes active.
 
-        The evaluation is the one with the workbook's (地区, 年度, 评价标题); a new one is created if there is
-        none. Raises :class:`PublishError` for an invalid workbook and :class:`StoreError` when the bytes are
-        those of the active version. One transaction: nothing is written unless everything is.
+        ``by`` must be allowed to publish (evaluator or admin), else :class:`~evalcore.auth.PermissionDenied`
+        (and an audit entry of the refusal). The evaluation is the one with the workbook's (地区, 年度, 评价标题);
+        a new one is created if there is none. Raises :class:`PublishError` for an invalid workbook and
+        :class:`StoreError` when the bytes are those of the active version. One transaction: the version and
+        its audit entry are written together or not at all.
         """
-        if kind not in ("publish", "sample"):
-            raise ValueError(f"publish kind must be 'publish' or 'sample', not {kind!r}")
+        self._require(by, "publish", target=Path(file_name or "").name)
         ev = _validate(data)
         with self._write() as conn:
-            return self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind=kind)
+            return self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind="publish")
 
-    def _publish(self, conn: Connection, data: bytes, ev: Evaluation, *, file_name: str, by: str, note: str,
+    def _publish(self, conn: Connection, data: bytes, ev: Evaluation, *, file_name: str, by: Actor, note: str,
                  kind: str) -> VersionInfo:
         now = _now()
         evaluation_id = self._lock_or_create(conn, ev, now)
@@ -506,11 +637,20 @@ class Store:
                                    or _parse(self._data(conn, active.id), active.id) == ev):
             # the same bytes, or a re-saved file (Excel stamps the save time) holding the same data
             raise StoreError("与当前版本内容相同，无需重复发布")
-        return self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
-                                 source_version_id=None, now=now)
+        version = self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
+                                    source_version_id=None, now=now)
+        label = " · ".join(p for p in (ev.meta.region, str(ev.meta.year or ""), ev.meta.title) if p)
+        self._audit(conn, by, kind, f"发布“{label}”第 {version.number} 版（{version.file_name}）",
+                    evaluation_id=evaluation_id, version_id=version.id, target=version.file_name, now=now,
+                    before=None if active is None else {"当前版本": active.number, "sha256": active.file_hash},
+                    after={"当前版本": version.number, "sha256": version.file_hash, "文件": version.file_name,
+                           "大小（字节）": version.size, "说明": version.note})
+        return version
 
-    def rollback(self, evaluation_id: int, version_id: int, *, by: str, note: str = "") -> VersionInfo:
-        """Make an earlier version current again by copying its bytes into a NEW version (kind rollback)."""
+    def rollback(self, evaluation_id: int, version_id: int, *, by: Actor, note: str = "") -> VersionInfo:
+        """Make an earlier version current again by copying its bytes into a NEW version (kind rollback).
+        Admins only."""
+        self._require(by, "rollback", evaluation_id=evaluation_id, target=f"版本 {version_id}")
         with self._write() as conn:
             self._lock(conn, evaluation_id)
             source = conn.execute(sa.select(T_VER.c.evaluation_id, T_VER.c.number, T_VER.c.file_name,
@@ -523,13 +663,20 @@ class Store:
                 raise StoreError("该版本已是当前版本，无需回滚")
             if active is not None and active.file_hash == source.file_hash:
                 raise StoreError("该版本与当前版本内容相同，无需回滚")
-            return self._add_version(conn, evaluation_id, bytes(source.data), kind="rollback",
-                                     file_name=source.file_name, by=by,
-                                     note=note or f"回滚到第 {source.number} 版", source_version_id=version_id,
-                                     now=_now())
+            now = _now()
+            version = self._add_version(conn, evaluation_id, bytes(source.data), kind="rollback",
+                                        file_name=source.file_name, by=by,
+                                        note=note or f"回滚到第 {source.number} 版", source_version_id=version_id,
+                                        now=now)
+            self._audit(conn, by, "rollback",
+                        f"回滚到第 {source.number} 版，成为第 {version.number} 版", evaluation_id=evaluation_id,
+                        version_id=version.id, target=f"第 {source.number} 版", now=now,
+                        before=None if active is None else {"当前版本": active.number},
+                        after={"当前版本": version.number, "内容来自": source.number, "说明": version.note})
+            return version
 
     def update_rectification(self, evaluation_id: int, item_id: str, *, base_version_id: int, status: str,
-                             progress: Decimal | None, note: str, evidence: str, by: str,
+                             progress: Decimal | None, note: str, evidence: str, by: Actor,
                              on: dt.date | None = None) -> VersionInfo:
         """Save an editor's change to one 整改 item as a new version, with one change-log row per field.
 
@@ -537,8 +684,9 @@ class Store:
         saved first), raises :class:`ConflictError` and writes nothing; changes to other items since the base
         are kept and the edit is applied on top of them. ``on`` defaults to today's date in Beijing time.
         """
+        self._require(by, "rectify", evaluation_id=evaluation_id, target=item_id)
         on = on or today_in_china()
-        by = _who(by)
+        who = _who(by)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
             active = self._active(conn, evaluation_id)
@@ -558,7 +706,7 @@ class Store:
                     raise ConflictError(item_id, current, changed_by, changed_at)
             try:
                 new_ev = apply_update(current_ev, item_id, status=status, progress=progress, note=note,
-                                      evidence=evidence, by=by, on=on)
+                                      evidence=evidence, by=who, on=on)
             except ValueError as exc:
                 raise UpdateError(str(exc)) from exc
             updated = find_item(new_ev, item_id)
@@ -574,9 +722,13 @@ class Store:
                                         source_version_id=None, now=now)
             conn.execute(sa.insert(T_CHANGE), [
                 {"evaluation_id": evaluation_id, "version_id": version.id, "item_id": item_id, "field": label,
-                 "old_value": old, "new_value": new, "changed_by": by, "changed_at": now}
+                 "old_value": old, "new_value": new, "changed_by": who, "changed_at": now}
                 for label, old, new in changed
             ])
+            self._audit(conn, by, "rectify", f"整改事项 {item_id}：{summary}（第 {version.number} 版）",
+                        evaluation_id=evaluation_id, version_id=version.id, target=item_id, now=now,
+                        before={label: old for label, old, _ in changed},
+                        after={label: new for label, _, new in changed})
             return version
 
     def ensure_sample(self, path: Path) -> VersionInfo | None:
@@ -595,8 +747,241 @@ class Store:
             self._lock_global(conn, _LOCK_SAMPLE)
             if conn.scalar(sa.select(sa.func.count()).select_from(T_EVAL)):
                 return None
-            return self._publish(conn, data, ev, file_name=path.name, by=SYSTEM, note="首次启动时载入的示例评价",
-                                 kind="sample")
+            return self._publish(conn, data, ev, file_name=path.name, by=SYSTEM_ACTOR,
+                                 note="首次启动时载入的示例评价", kind="sample")
+
+    # -- evaluations --
+
+    def set_archived(self, evaluation_id: int, archived: bool, *, by: Actor) -> EvaluationInfo:
+        """Archive an evaluation (it leaves the pickers; nothing is deleted) or bring it back. Admins only."""
+        self._require(by, "manage_evaluations", evaluation_id=evaluation_id)
+        now = _now()
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            was = conn.scalar(sa.select(T_EVAL.c.archived_at).where(T_EVAL.c.id == evaluation_id))
+            if (was is not None) == archived:
+                raise StoreError("该评价已归档" if archived else "该评价未归档，无需恢复")
+            conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == evaluation_id)
+                         .values(archived_at=now if archived else None))
+            info = self._eval_info(conn.execute(self._eval_query().where(T_EVAL.c.id == evaluation_id)).one())
+            self._audit(conn, by, "evaluation_archive" if archived else "evaluation_restore",
+                        f"{'归档' if archived else '恢复'}评价“{info.label}”", evaluation_id=evaluation_id,
+                        target=info.label, now=now, before={"已归档": not archived}, after={"已归档": archived})
+            return info
+
+    # -- accounts (password mode) --
+
+    @staticmethod
+    def _user_info(row) -> UserInfo:
+        return UserInfo(id=row.id, name=row.name, role=row.role, created_at=row.created_at,
+                        updated_at=row.updated_at, created_by=row.created_by)
+
+    def users(self) -> list[UserInfo]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(T_USER).order_by(T_USER.c.name)).all()
+        return [self._user_info(r) for r in rows]
+
+    def user(self, name: str) -> UserInfo | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(T_USER).where(T_USER.c.name == (name or "").strip())).first()
+        return self._user_info(row) if row is not None else None
+
+    def add_user(self, name: str, role: str, password: str, *, by: Actor) -> UserInfo:
+        """Create a local account. The password is kept only as an argon2id hash."""
+        self._require(by, "manage_users", target=name)
+        name = auth.check_name(name)
+        if role not in auth.ROLES:
+            raise ValueError(f"角色应为 {'、'.join(auth.ROLES)} 之一，不是“{role}”")
+        auth.check_password(password, name)
+        hashed = auth.hash_password(password)
+        now = _now()
+        with self._write() as conn:
+            self._lock_global(conn, _LOCK_USERS)
+            if conn.scalar(sa.select(T_USER.c.id).where(T_USER.c.name == name)) is not None:
+                raise StoreError(f"账户“{name}”已存在")
+            conn.execute(sa.insert(T_USER).values(name=name, role=role, password_hash=hashed, created_at=now,
+                                                  updated_at=now, created_by=_who(by), sessions_valid_after=now))
+            self._audit(conn, by, "user_add", f"新增账户“{name}”，角色{auth.role_label(role)}", target=name,
+                        now=now, after={"账户": name, "角色": auth.role_label(role)})
+            row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).one()
+            return self._user_info(row)
+
+    def _account(self, conn: Connection, name: str):
+        row = conn.execute(sa.select(T_USER).where(T_USER.c.name == (name or "").strip()).with_for_update()).first()
+        if row is None:
+            raise StoreError(f"账户“{name}”不存在")
+        return row
+
+    def _other_admins(self, conn: Connection, name: str) -> int:
+        return conn.scalar(sa.select(sa.func.count()).select_from(T_USER)
+                           .where(T_USER.c.role == "admin", T_USER.c.name != name)) or 0
+
+    def remove_user(self, name: str, *, by: Actor) -> None:
+        """Delete an account (its audit entries stay). The last admin cannot be removed."""
+        self._require(by, "manage_users", target=name)
+        now = _now()
+        with self._write() as conn:
+            self._lock_global(conn, _LOCK_USERS)
+            row = self._account(conn, name)
+            if row.role == "admin" and not self._other_admins(conn, row.name):
+                raise StoreError(f"“{row.name}”是唯一的管理员，不能删除；请先把另一个账户设为管理员")
+            conn.execute(sa.delete(T_USER).where(T_USER.c.id == row.id))
+            self._audit(conn, by, "user_remove", f"删除账户“{row.name}”", target=row.name, now=now,
+                        before={"账户": row.name, "角色": auth.role_label(row.role)})
+
+    def set_password(self, name: str, password: str, *, by: Actor) -> None:
+        """A new password; the account's open sessions end. Admins for anyone; a person for themself."""
+        if not (isinstance(by, Actor) and by.name == (name or "").strip() and by.via == "password"):
+            self._require(by, "manage_users", target=name)
+        now = _now()
+        with self._write() as conn:
+            row = self._account(conn, name)
+            auth.check_password(password, row.name)
+            conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
+                         .values(password_hash=auth.hash_password(password), updated_at=now,
+                                 sessions_valid_after=now))
+            conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == row.name.lower()))
+            self._audit(conn, by, "user_password", f"修改账户“{row.name}”的密码", target=row.name, now=now)
+
+    def set_role(self, name: str, role: str, *, by: Actor) -> UserInfo:
+        """Change an account's role; its open sessions end. The last admin cannot be demoted."""
+        self._require(by, "manage_users", target=name)
+        if role not in auth.ROLES:
+            raise ValueError(f"角色应为 {'、'.join(auth.ROLES)} 之一，不是“{role}”")
+        now = _now()
+        with self._write() as conn:
+            self._lock_global(conn, _LOCK_USERS)
+            row = self._account(conn, name)
+            if row.role == role:
+                raise StoreError(f"“{row.name}”的角色已是{auth.role_label(role)}")
+            if row.role == "admin" and not self._other_admins(conn, row.name):
+                raise StoreError(f"“{row.name}”是唯一的管理员，不能改为其他角色；请先把另一个账户设为管理员")
+            conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
+                         .values(role=role, updated_at=now, sessions_valid_after=now))
+            self._audit(conn, by, "user_role",
+                        f"账户“{row.name}”的角色由{auth.role_label(row.role)}改为{auth.role_label(role)}",
+                        target=row.name, now=now, before={"角色": auth.role_label(row.role)},
+                        after={"角色": auth.role_label(role)})
+            return self._user_info(conn.execute(sa.select(T_USER).where(T_USER.c.id == row.id)).one())
+
+    def sign_in(self, name: str, password: str, *, now: dt.datetime | None = None) -> Actor:
+        """Check a name and password. Returns the actor, or raises :class:`SignInError`.
+
+        Failed attempts are counted per name typed (whether the account exists or not, so the answer never
+        tells which names exist): after :data:`evalcore.auth.FREE_FAILURES` failures the name is locked for a
+        doubling time, and attempts while locked are refused without checking the password. Every attempt,
+        failed or not, is an audit entry; the password itself is never written anywhere.
+        """
+        now = now or _now()
+        name = (name or "").strip()
+        key = name.lower()
+        if not name or not password:
+            raise SignInError("请输入用户名和密码")
+        if len(name) > auth.NAME_MAX or len(password) > auth.PASSWORD_MAX:
+            raise SignInError("用户名或密码错误")
+        with self._read() as conn:
+            fail = conn.execute(sa.select(T_FAIL).where(T_FAIL.c.name == key)).first()
+            row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).first()
+        if fail is not None and fail.locked_until is not None and fail.locked_until > now:
+            wait = (fail.locked_until - now).total_seconds()
+            raise SignInError(f"登录失败次数过多，请 {auth.wait_text(wait)}后再试", retry_after=wait)
+        ok = auth.verify_password(row.password_hash if row is not None else None, password)
+        with self._write() as conn:
+            fail = conn.execute(sa.select(T_FAIL).where(T_FAIL.c.name == key)).first()  # under the write lock
+            if not ok:
+                failures = (fail.failures if fail is not None else 0) + 1
+                lock = auth.lock_seconds(failures)
+                locked_until = now + dt.timedelta(seconds=lock) if lock else None
+                values = {"failures": failures, "last_failed_at": now, "locked_until": locked_until}
+                if fail is None:
+                    conn.execute(sa.insert(T_FAIL).values(name=key, **values))
+                else:
+                    conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(**values))
+                who = Actor(name[:auth.NAME_MAX], row.role if row is not None else "viewer", "password")
+                self._audit(conn, who, "sign_in_failed", f"“{name}”登录失败（连续第 {failures} 次）",
+                            target=name, now=now, after={"连续失败次数": failures,
+                                                         "锁定秒数": lock, "账户存在": row is not None})
+                message = "用户名或密码错误"
+                if lock:
+                    message += f"；失败次数过多，请 {auth.wait_text(lock)}后再试"
+                raise SignInError(message, retry_after=lock)
+            if fail is not None:
+                conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == key))
+            if auth.needs_rehash(row.password_hash):
+                conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
+                             .values(password_hash=auth.hash_password(password)))
+            actor = Actor(row.name, row.role, "password")
+            self._audit(conn, actor, "sign_in", f"{actor.label}登录", target=row.name, now=now)
+            return actor
+
+    def session_actor(self, name: str, signed_in_at: dt.datetime) -> Actor | None:
+        """The actor of a password session signed in at ``signed_in_at``, with the account's current role; None
+        when the account is gone or its password or role changed since (the session must end)."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).first()
+        if row is None or row.sessions_valid_after > signed_in_at:
+            return None
+        return Actor(row.name, row.role, "password")
+
+    # -- the audit log --
+
+    def record(self, actor: Actor, action: str, summary: str, *, target: str = "", evaluation_id: int | None = None,
+               version_id: int | None = None, before: dict | None = None, after: dict | None = None) -> None:
+        """Write an audit entry of its own (sign-ins through OIDC, sign-outs, audit exports)."""
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        with self._write() as conn:
+            self._audit(conn, actor, action, summary, target=target, evaluation_id=evaluation_id,
+                        version_id=version_id, before=before, after=after)
+
+    def audit_log(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                  actor: str | None = None, actions: Sequence[str] | None = None, evaluation_id: int | None = None,
+                  limit: int | None = 10_000) -> list[AuditEntry]:
+        """Audit entries, newest first, filtered by time (``since`` <= at < ``until``), actor name (exact),
+        action kinds and evaluation."""
+        query = sa.select(T_AUDIT)
+        if since is not None:
+            query = query.where(T_AUDIT.c.at >= since)
+        if until is not None:
+            query = query.where(T_AUDIT.c.at < until)
+        if actor:
+            query = query.where(T_AUDIT.c.actor == actor)
+        if actions:
+            query = query.where(T_AUDIT.c.action.in_(list(actions)))
+        if evaluation_id is not None:
+            query = query.where(T_AUDIT.c.evaluation_id == evaluation_id)
+        query = query.order_by(T_AUDIT.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [AuditEntry(id=r.id, at=r.at, actor=r.actor, role=r.role, via=r.via, action=r.action,
+                           summary=r.summary, evaluation_id=r.evaluation_id, version_id=r.version_id,
+                           target=r.target, before=json.loads(r.before) if r.before else None,
+                           after=json.loads(r.after) if r.after else None) for r in rows]
+
+    def audit_actors(self) -> list[str]:
+        with self._read() as conn:
+            return list(conn.scalars(sa.select(T_AUDIT.c.actor).distinct().order_by(T_AUDIT.c.actor)))
+
+    def _require(self, actor: Actor, action: str, *, evaluation_id: int | None = None, target: str = "") -> Actor:
+        """:func:`evalcore.auth.require`, leaving an audit entry of a refusal before raising it."""
+        try:
+            return auth.require(actor, action)
+        except PermissionDenied as exc:
+            with self._write() as conn:
+                self._audit(conn, exc.actor, "denied", str(exc), evaluation_id=evaluation_id,
+                            target=target or auth.ACTIONS.get(action, action), after={"操作": action})
+            raise
+
+    @staticmethod
+    def _audit(conn: Connection, actor: Actor, action: str, summary: str, *, target: str = "",
+               evaluation_id: int | None = None, version_id: int | None = None, before: dict | None = None,
+               after: dict | None = None, now: dt.datetime | None = None) -> None:
+        conn.execute(sa.insert(T_AUDIT).values(
+            at=now or _now(), actor=_who(actor), role=actor.role, via=actor.via, action=action, summary=summary,
+            evaluation_id=evaluation_id, version_id=version_id, target=target or "", before=_json(before),
+            after=_json(after)))
 
     # -- write helpers (all run inside the caller's transaction) --
 
@@ -628,7 +1013,8 @@ class Store:
     def _data(conn: Connection, version_id: int) -> bytes:
         return bytes(conn.scalar(sa.select(T_VER.c.data).where(T_VER.c.id == version_id)))
 
-    def _add_version(self, conn: Connection, evaluation_id: int, data: bytes, *, kind: str, file_name: str, by: str,
+    def _add_version(self, conn: Connection, evaluation_id: int, data: bytes, *, kind: str, file_name: str,
+                     by: Actor,
                      note: str, source_version_id: int | None, now: dt.datetime) -> VersionInfo:
         number = (conn.scalar(sa.select(sa.func.max(T_VER.c.number))
                               .where(T_VER.c.evaluation_id == evaluation_id)) or 0) + 1
@@ -676,6 +1062,7 @@ def _parse(data: bytes, version_id: int) -> Evaluation:
 
 
 __all__ = [
-    "CHINA_TZ", "FIELD_LABELS", "KINDS", "MIGRATIONS", "SCHEMA_VERSION", "ChangeInfo", "ConflictError",
-    "EvaluationInfo", "PublishError", "Store", "StoreError", "UpdateError", "VersionInfo", "format_time",
+    "AUDIT_ACTIONS", "CHINA_TZ", "FIELD_LABELS", "KINDS", "MIGRATIONS", "SCHEMA_VERSION", "Actor", "AuditEntry",
+    "ChangeInfo", "ConflictError", "EvaluationInfo", "PermissionDenied", "PublishError", "SignInError", "Store",
+    "StoreError", "UpdateError", "UserInfo", "VersionInfo", "format_time",
 ]

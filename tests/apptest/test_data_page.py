@@ -6,6 +6,7 @@ import pytest
 from apptest_support import PAGES, ROOT, texts
 from streamlit.testing.v1 import AppTest
 
+from evalcore.auth import Actor
 from evalcore.store import Store
 from evalcore.workbook import read_workbook, workbook_bytes
 
@@ -154,7 +155,8 @@ def test_a_concurrent_edit_of_the_same_item_is_a_conflict_and_keeps_my_input(db)
     [info] = store.evaluations()
     item = next(i for i in store.load(info.active_version_id).rectification if i.id == "Z02")
     store.update_rectification(info.id, "Z02", base_version_id=info.active_version_id, status=item.status,
-                               progress=item.progress, note="王审核的修改", evidence=item.evidence, by="王审核")
+                               progress=item.progress, note="王审核的修改", evidence=item.evidence,
+                               by=Actor("王审核", "evaluator"))
     at.text_area(key=f"{prefix}_note").input("我的修改")
     at.button(key=f"FormSubmitter:{prefix}_form-保存整改更新").click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 import evalcore.store as store_module
 import sample_data
+from evalcore.auth import Actor
 from evalcore.model import Evaluation
 from evalcore.rectify import find_item
 from evalcore.store import (
@@ -36,8 +37,12 @@ from evalcore.workbook import read_workbook, workbook_bytes
 
 D = Decimal
 PG_ENV = "EVALBOARD_TEST_POSTGRES_URL"
-TABLES = ("schema_version", "evaluations", "versions", "changes")
+TABLES = ("schema_version", "evaluations", "versions", "changes", "users", "sign_in_failures", "audit_log")
 SAMPLE = sample_data.WORKBOOK
+GROUP = Actor("评价组", "evaluator")
+ZHANG = Actor("张三", "evaluator")
+LI = Actor("李四", "evaluator")
+WANG = Actor("王五", "admin")
 
 
 # --- backends ---------------------------------------------------------------------------------------------
@@ -109,8 +114,8 @@ def variant(**meta: object) -> bytes:
 def edit(s: Store, evaluation_id: int, item_id: str, base: int, by: str, **kw) -> VersionInfo:
     values = {"status": "整改中", "progress": D(80), "note": f"{by}的备注", "evidence": ""}
     values.update(kw)
-    return s.update_rectification(evaluation_id, item_id, base_version_id=base, by=by, on=dt.date(2025, 6, 30),
-                                  **values)
+    return s.update_rectification(evaluation_id, item_id, base_version_id=base, by=Actor(by, "evaluator"),
+                                  on=dt.date(2025, 6, 30), **values)
 
 
 def run_together(*jobs: Callable[[], object]) -> list[object]:
@@ -156,7 +161,7 @@ def test_schema_created_from_nothing_and_reopened(db_url: str, open_store) -> No
         assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys())
     with s.engine.connect() as conn:
         first = conn.execute(sa.text("SELECT version, applied_at FROM schema_version")).all()
-    assert [r[0] for r in first] == [SCHEMA_VERSION]
+    assert [r[0] for r in first] == [v for v, _, _ in store_module.MIGRATIONS]
 
     again = open_store()  # upgrade is a no-op
     assert again.schema_version() == SCHEMA_VERSION
@@ -174,9 +179,10 @@ def test_a_new_migration_runs_once_on_an_existing_database(db_url: str, open_sto
         calls.append(1)
         conn.execute(sa.text("CREATE TABLE extra_test (id INTEGER PRIMARY KEY)"))
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, (2, "测试迁移", step)))
+    extra = (SCHEMA_VERSION + 1, "测试迁移", step)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, extra))
     upgraded = open_store()
-    assert calls == [1] and upgraded.schema_version() == 2
+    assert calls == [1] and upgraded.schema_version() == SCHEMA_VERSION + 1
     assert "extra_test" in sa.inspect(upgraded.engine).get_table_names()
     assert counts(upgraded)["versions"] == 1  # the data survived
     open_store()
@@ -196,7 +202,7 @@ def test_two_processes_creating_the_schema_at_once(db_url: str, open_store) -> N
     results = run_together(open_store, open_store)
     assert all(isinstance(r, Store) for r in results), results
     assert [r.schema_version() for r in results] == [SCHEMA_VERSION] * 2
-    assert counts(results[0])["schema_version"] == 1
+    assert counts(results[0])["schema_version"] == len(store_module.MIGRATIONS)  # each step ran once
 
 
 # --- publish and load -------------------------------------------------------------------------------------
@@ -204,7 +210,7 @@ def test_two_processes_creating_the_schema_at_once(db_url: str, open_store) -> N
 
 def test_publish_the_sample_then_load_gives_the_same_evaluation(store: Store, sample_ev: Evaluation) -> None:
     data = SAMPLE.read_bytes()
-    v = store.publish(data, file_name="/some/where/changsha_2023.xlsx", by="评价组", note="首次发布")
+    v = store.publish(data, file_name="/some/where/changsha_2023.xlsx", by=GROUP, note="首次发布")
     assert (v.number, v.kind, v.kind_label, v.file_name, v.by, v.note, v.active) == (
         1, "publish", "发布", "changsha_2023.xlsx", "评价组", "首次发布", True)
     assert v.size == len(data) and len(v.file_hash) == 64 and v.source_version_id is None
@@ -223,7 +229,7 @@ def test_publish_the_sample_then_load_gives_the_same_evaluation(store: Store, sa
 
 @pytest.mark.parametrize("case", ["not_xlsx", "missing_sheet", "bad_number"])
 def test_a_bad_workbook_is_refused_and_nothing_is_written(store: Store, case: str) -> None:
-    store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     before = counts(store)
     if case == "not_xlsx":
         data = b"this is not a workbook"
@@ -239,7 +245,7 @@ def test_a_bad_workbook_is_refused_and_nothing_is_written(store: Store, case: st
         wb.save(buf)
         data = buf.getvalue()
     with pytest.raises(PublishError) as info:
-        store.publish(data, file_name="bad.xlsx", by="评价组")
+        store.publish(data, file_name="bad.xlsx", by=GROUP)
     assert info.value.messages and all(m.level == "error" for m in info.value.messages)
     assert "未通过校验" in str(info.value) and "未发布" in str(info.value)
     assert isinstance(info.value, StoreError)
@@ -255,16 +261,16 @@ def test_a_failure_in_the_middle_of_publish_leaves_nothing(store: Store, monkeyp
     # _activate runs after the evaluation row and the version row are inserted
     monkeypatch.setattr(Store, "_activate", staticmethod(boom))
     with pytest.raises(RuntimeError, match="模拟"):
-        store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+        store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     assert counts(store) == before
     assert store.evaluations() == []
     monkeypatch.undo()
-    v = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    v = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     assert v.number == 1  # the failed attempt left no trace, not even a version number
 
 
 def test_a_failure_in_the_middle_of_a_rectification_update_leaves_nothing(store: Store, monkeypatch) -> None:
-    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     before = counts(store)
 
     def boom(*args, **kwargs):
@@ -279,31 +285,31 @@ def test_a_failure_in_the_middle_of_a_rectification_update_leaves_nothing(store:
 
 def test_identical_republish_is_refused(store: Store) -> None:
     data = SAMPLE.read_bytes()
-    store.publish(data, file_name="a.xlsx", by="评价组")
+    store.publish(data, file_name="a.xlsx", by=GROUP)
     before = counts(store)
     with pytest.raises(StoreError, match="^与当前版本内容相同，无需重复发布$"):
-        store.publish(data, file_name="again.xlsx", by="李四")
+        store.publish(data, file_name="again.xlsx", by=LI)
     assert counts(store) == before
-    v2 = store.publish(variant(数据来源="修订版"), file_name="b.xlsx", by="评价组")
+    v2 = store.publish(variant(数据来源="修订版"), file_name="b.xlsx", by=GROUP)
     assert v2.number == 2
-    v3 = store.publish(data, file_name="a.xlsx", by="评价组")  # not the active one any more: allowed
+    v3 = store.publish(data, file_name="a.xlsx", by=GROUP)  # not the active one any more: allowed
     assert v3.number == 3
 
 
 def test_a_resaved_file_with_the_same_data_is_refused_too(store: Store) -> None:
     """Excel stamps the save time into the file, so the bytes differ while the data does not."""
-    store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     resaved = workbook_bytes(read_workbook(SAMPLE).evaluation)
     assert resaved != SAMPLE.read_bytes()
     with pytest.raises(StoreError, match="与当前版本内容相同"):
-        store.publish(resaved, file_name="resaved.xlsx", by="李四")
+        store.publish(resaved, file_name="resaved.xlsx", by=LI)
 
 
 def test_a_second_evaluation_is_listed_separately(store: Store) -> None:
-    v2023 = store.publish(SAMPLE.read_bytes(), file_name="2023.xlsx", by="评价组")
-    v2024 = store.publish(variant(年度=2024), file_name="2024.xlsx", by="评价组")
-    v_other = store.publish(variant(年度=2024, 地区="株洲市"), file_name="zz.xlsx", by="评价组")
-    v_noyear = store.publish(variant(年度=None, 地区="长沙市"), file_name="noyear.xlsx", by="评价组")
+    v2023 = store.publish(SAMPLE.read_bytes(), file_name="2023.xlsx", by=GROUP)
+    v2024 = store.publish(variant(年度=2024), file_name="2024.xlsx", by=GROUP)
+    v_other = store.publish(variant(年度=2024, 地区="株洲市"), file_name="zz.xlsx", by=GROUP)
+    v_noyear = store.publish(variant(年度=None, 地区="长沙市"), file_name="noyear.xlsx", by=GROUP)
     assert len({v2023.evaluation_id, v2024.evaluation_id, v_other.evaluation_id, v_noyear.evaluation_id}) == 4
     assert all(v.number == 1 for v in (v2023, v2024, v_other, v_noyear))
     infos = store.evaluations()
@@ -313,7 +319,7 @@ def test_a_second_evaluation_is_listed_separately(store: Store) -> None:
     assert [v.id for v in store.versions(v2024.evaluation_id)] == [v2024.id]
     assert store.load(v2024.id).meta.year == 2024
     # another version of the 2024 evaluation does not touch the 2023 one
-    store.publish(variant(年度=2024, 数据来源="修订"), file_name="2024b.xlsx", by="评价组")
+    store.publish(variant(年度=2024, 数据来源="修订"), file_name="2024b.xlsx", by=GROUP)
     assert store.evaluation(v2023.evaluation_id).versions == 1
     assert store.evaluation(v2024.evaluation_id).versions == 2
 
@@ -327,8 +333,6 @@ def test_unknown_ids_are_refused(store: Store) -> None:
         store.version(42)
     with pytest.raises(StoreError, match="版本不存在"):
         store.workbook(42)
-    with pytest.raises(ValueError):
-        store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="x", kind="rollback")
 
 
 # --- rollback ---------------------------------------------------------------------------------------------
@@ -336,11 +340,11 @@ def test_unknown_ids_are_refused(store: Store) -> None:
 
 def test_rollback_makes_a_new_version_with_the_old_bytes(store: Store) -> None:
     first = SAMPLE.read_bytes()
-    v1 = store.publish(first, file_name="v1.xlsx", by="评价组")
+    v1 = store.publish(first, file_name="v1.xlsx", by=GROUP)
     second = variant(数据来源="第二版")
-    v2 = store.publish(second, file_name="v2.xlsx", by="评价组")
+    v2 = store.publish(second, file_name="v2.xlsx", by=GROUP)
     before = counts(store)
-    v3 = store.rollback(v1.evaluation_id, v1.id, by="王五")
+    v3 = store.rollback(v1.evaluation_id, v1.id, by=WANG)
     assert (v3.number, v3.kind, v3.kind_label, v3.source_version_id, v3.by, v3.active) == (
         3, "rollback", "回滚", v1.id, "王五", True)
     assert v3.note == "回滚到第 1 版" and v3.file_name == "v1.xlsx"
@@ -355,26 +359,26 @@ def test_rollback_makes_a_new_version_with_the_old_bytes(store: Store) -> None:
 
 
 def test_rollback_refusals(store: Store) -> None:
-    v1 = store.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by="评价组")
-    other = store.publish(variant(年度=2024), file_name="other.xlsx", by="评价组")
+    v1 = store.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
+    other = store.publish(variant(年度=2024), file_name="other.xlsx", by=GROUP)
     with pytest.raises(StoreError, match="已是当前版本"):
-        store.rollback(v1.evaluation_id, v1.id, by="王五")
+        store.rollback(v1.evaluation_id, v1.id, by=WANG)
     with pytest.raises(StoreError, match="该评价没有这个版本"):
-        store.rollback(v1.evaluation_id, other.id, by="王五")
-    v2 = store.publish(variant(数据来源="二"), file_name="v2.xlsx", by="评价组")
-    store.rollback(v1.evaluation_id, v1.id, by="王五")
+        store.rollback(v1.evaluation_id, other.id, by=WANG)
+    v2 = store.publish(variant(数据来源="二"), file_name="v2.xlsx", by=GROUP)
+    store.rollback(v1.evaluation_id, v1.id, by=WANG)
     with pytest.raises(StoreError, match="与当前版本内容相同"):  # v3 holds v1's bytes
-        store.rollback(v1.evaluation_id, v1.id, by="王五")
-    assert store.rollback(v1.evaluation_id, v2.id, by="王五").number == 4
+        store.rollback(v1.evaluation_id, v1.id, by=WANG)
+    assert store.rollback(v1.evaluation_id, v2.id, by=WANG).number == 4
 
 
 # --- 整改 updates -----------------------------------------------------------------------------------------
 
 
 def test_update_rectification_writes_a_version_and_change_rows(store: Store) -> None:
-    v1 = store.publish(SAMPLE.read_bytes(), file_name="changsha.xlsx", by="评价组")
+    v1 = store.publish(SAMPLE.read_bytes(), file_name="changsha.xlsx", by=GROUP)
     v2 = store.update_rectification(v1.evaluation_id, "Z05", base_version_id=v1.id, status="已整改",
-                                    progress=D(100), note="已印发", evidence="长数据〔2025〕3号", by="张三",
+                                    progress=D(100), note="已印发", evidence="长数据〔2025〕3号", by=ZHANG,
                                     on=dt.date(2025, 7, 1))
     assert (v2.number, v2.kind, v2.kind_label, v2.by, v2.active) == (2, "rectification", "整改更新", "张三", True)
     assert v2.note == "整改更新 Z05：整改中 → 已整改"
@@ -403,20 +407,20 @@ def test_update_rectification_writes_a_version_and_change_rows(store: Store) -> 
 
 
 def test_update_refusals_write_nothing(store: Store) -> None:
-    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     before = counts(store)
     item = find_item(store.load(v1.id), "Z05")
     assert item is not None
     same = {"status": item.status, "progress": item.progress, "note": item.note, "evidence": item.evidence}
     with pytest.raises(UpdateError, match="没有任何修改"):
-        store.update_rectification(v1.evaluation_id, "Z05", base_version_id=v1.id, by="张三", **same)
+        store.update_rectification(v1.evaluation_id, "Z05", base_version_id=v1.id, by=ZHANG, **same)
     with pytest.raises(ValueError, match="未知的整改状态"):  # UpdateError is also a ValueError
         edit(store, v1.evaluation_id, "Z05", v1.id, "张三", status="完成了")
     with pytest.raises(UpdateError, match="整改进度应在 0 到 100 之间"):
         edit(store, v1.evaluation_id, "Z05", v1.id, "张三", progress=D(101))
     with pytest.raises(UpdateError, match="Z99 在当前版本中不存在"):
         edit(store, v1.evaluation_id, "Z99", v1.id, "张三")
-    other = store.publish(variant(年度=2024), file_name="b.xlsx", by="评价组")
+    other = store.publish(variant(年度=2024), file_name="b.xlsx", by=GROUP)
     before = counts(store)
     with pytest.raises(StoreError, match="该评价没有这个版本"):
         edit(store, v1.evaluation_id, "Z05", other.id, "张三")
@@ -426,7 +430,7 @@ def test_update_refusals_write_nothing(store: Store) -> None:
 
 
 def test_edit_conflict_the_second_editor_is_told_who_saved_first(store: Store) -> None:
-    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     base = v1.id  # both editors opened version 1
     first = edit(store, v1.evaluation_id, "Z05", base, "张三", status="已整改", progress=D(100))
     before = counts(store)
@@ -449,7 +453,7 @@ def test_edit_conflict_the_second_editor_is_told_who_saved_first(store: Store) -
 
 
 def test_a_conflict_from_a_publish_names_the_publisher(store: Store) -> None:
-    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     wb = openpyxl.load_workbook(SAMPLE)
     ws = wb["整改"]
     header = [c.value for c in ws[1]]
@@ -458,14 +462,14 @@ def test_a_conflict_from_a_publish_names_the_publisher(store: Store) -> None:
             row[header.index("备注")].value = "上传时改的"
     buf = io.BytesIO()
     wb.save(buf)
-    v2 = store.publish(buf.getvalue(), file_name="b.xlsx", by="王五")
+    v2 = store.publish(buf.getvalue(), file_name="b.xlsx", by=Actor("王五", "evaluator"))
     with pytest.raises(ConflictError) as info:
         edit(store, v1.evaluation_id, "Z05", v1.id, "张三")
     assert info.value.changed_by == "王五" and info.value.changed_at == v2.at
 
 
 def test_two_editors_on_different_items_both_succeed(store: Store) -> None:
-    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    v1 = store.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     a = edit(store, v1.evaluation_id, "Z05", v1.id, "张三", status="已整改", progress=D(100))
     b = edit(store, v1.evaluation_id, "Z12", v1.id, "李四", progress=D(90))  # base is still version 1
     assert (a.number, b.number) == (2, 3)
@@ -480,8 +484,8 @@ def test_two_editors_on_different_items_both_succeed(store: Store) -> None:
 def test_concurrent_publishers_are_both_recorded(open_store) -> None:
     one, two = open_store(), open_store()  # two processes, same database
     results = run_together(
-        lambda: one.publish(variant(数据来源="甲"), file_name="a.xlsx", by="甲"),
-        lambda: two.publish(variant(数据来源="乙"), file_name="b.xlsx", by="乙"),
+        lambda: one.publish(variant(数据来源="甲"), file_name="a.xlsx", by=Actor("甲", "evaluator")),
+        lambda: two.publish(variant(数据来源="乙"), file_name="b.xlsx", by=Actor("乙", "evaluator")),
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     [info] = one.evaluations()  # the same new evaluation, created once
@@ -491,7 +495,7 @@ def test_concurrent_publishers_are_both_recorded(open_store) -> None:
 
 def test_concurrent_editors_of_different_items_are_both_recorded(open_store) -> None:
     one, two = open_store(), open_store()
-    v1 = one.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    v1 = one.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     results = run_together(
         lambda: edit(one, v1.evaluation_id, "Z05", v1.id, "张三", status="已整改", progress=D(100)),
         lambda: edit(two, v1.evaluation_id, "Z12", v1.id, "李四", progress=D(90)),
@@ -506,7 +510,7 @@ def test_concurrent_editors_of_different_items_are_both_recorded(open_store) -> 
 
 def test_concurrent_editors_of_the_same_item_one_wins(open_store) -> None:
     one, two = open_store(), open_store()
-    v1 = one.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by="评价组")
+    v1 = one.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=GROUP)
     results = run_together(
         lambda: edit(one, v1.evaluation_id, "Z05", v1.id, "张三", status="已整改"),
         lambda: edit(two, v1.evaluation_id, "Z05", v1.id, "李四", status="未整改"),
@@ -533,7 +537,7 @@ def test_ensure_sample_is_idempotent(store: Store, sample_ev: Evaluation) -> Non
 
 
 def test_ensure_sample_does_nothing_when_an_evaluation_exists(store: Store) -> None:
-    store.publish(variant(年度=2024), file_name="a.xlsx", by="评价组")
+    store.publish(variant(年度=2024), file_name="a.xlsx", by=GROUP)
     assert store.ensure_sample(SAMPLE) is None
     assert [e.year for e in store.evaluations()] == [2024]
 

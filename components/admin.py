@@ -1,0 +1,203 @@
+"""管理 page building blocks: the audit log (filter, export), accounts, evaluations.
+
+Every change goes through ``evalcore.store`` with the signed-in actor, which checks the admin role itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from evalcore import auditlog
+from evalcore.auth import ROLE_LABELS, ROLES, Actor, AuthConfig, PermissionDenied
+from evalcore.store import AUDIT_ACTIONS, StoreError
+
+from . import auth, data
+from .text import plain
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "北京时间")
+
+
+def _when(at: dt.datetime) -> str:
+    return at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _done(message: str) -> None:
+    st.session_state["_admin_flash"] = message
+    st.rerun()
+
+
+def flash() -> None:
+    message = st.session_state.pop("_admin_flash", None)
+    if message:
+        st.success(plain(message))
+
+
+def _run(action, *args, **kwargs) -> object | None:
+    """Call a store write; show a refusal or an error in Chinese instead of raising."""
+    try:
+        return action(*args, **kwargs)
+    except PermissionDenied as exc:
+        st.error(plain(f"{exc}。"))
+    except (StoreError, ValueError) as exc:
+        st.error(plain(str(exc)))
+    return None
+
+
+# --- the audit log ----------------------------------------------------------------------------------------
+
+
+def audit_section(who: Actor) -> None:
+    store = data.store()
+    today = dt.datetime.now(CHINA_TZ).date()
+    evaluations = {e.id: e for e in store.evaluations(include_archived=True)}
+    cols = st.columns([2, 2, 3, 3])
+    period = cols[0].date_input("日期（北京时间）", value=(today - dt.timedelta(days=30), today),
+                                key="audit_period", format="YYYY-MM-DD")
+    actors = ["（全部）", *store.audit_actors()]
+    actor = cols[1].selectbox("操作人", actors, key="audit_actor")
+    kinds = cols[2].multiselect("操作", list(AUDIT_ACTIONS), format_func=AUDIT_ACTIONS.get, key="audit_actions",
+                                placeholder="全部操作")
+    evaluation = cols[3].selectbox("评价", [None, *evaluations], key="audit_evaluation",
+                                   format_func=lambda i: "（全部）" if i is None else evaluations[i].label)
+    if isinstance(period, (tuple, list)):  # (start,) while the second day is not picked yet
+        start, end = (period[0], period[-1]) if period else (None, None)
+    else:
+        start = end = period
+    since, until = auditlog.day_range(start, end)
+    entries = store.audit_log(since=since, until=until, actor=None if actor == "（全部）" else actor,
+                              actions=kinds or None, evaluation_id=evaluation, limit=None)
+    denied = sum(e.action in ("denied", "sign_in_failed") for e in entries)
+    st.caption(f"共 {len(entries)} 条记录" + (f"，其中登录失败或越权被拒 {denied} 条" if denied else ""))
+    if not entries:
+        st.info("所选条件下没有审计记录。")
+        return
+    frame = pd.DataFrame(auditlog.rows(entries))
+    st.dataframe(frame, hide_index=True, width="stretch", height=min(560, 38 + 35 * len(frame)), key="audit_table",
+                 column_config={"内容": st.column_config.TextColumn(width="large")})
+    stem = f"审计日志_{start}_{end}"
+    cols = st.columns(3)
+    for col, fmt, label in zip(cols, ("xlsx", "csv", "json"), ("导出 Excel", "导出 CSV", "导出 JSON"), strict=True):
+        col.download_button(label, data=auditlog.audit_bytes(entries, fmt), file_name=f"{stem}.{fmt}",
+                            icon=":material/download:", key=f"audit_export_{fmt}", width="stretch",
+                            on_click=_record_export, args=(who, fmt, len(entries), str(start), str(end)))
+
+
+def _record_export(who: Actor, fmt: str, count: int, start: str, end: str) -> None:
+    data.store().record(who, "audit_export", f"导出审计日志（{fmt}，{count} 条，{start} 至 {end}）",
+                        target=fmt, after={"格式": fmt, "条数": count, "起": start, "止": end})
+
+
+# --- accounts ---------------------------------------------------------------------------------------------
+
+
+def accounts_section(who: Actor, cfg: AuthConfig) -> None:
+    if cfg.mode == "none":
+        st.info("当前未启用登录（none 模式），账户不生效。启用密码登录：设置环境变量 EVALBOARD_AUTH=password，"
+                "或在 .streamlit/secrets.toml 的 [evalboard] 中写 auth = \"password\"（见 README）。")
+    elif cfg.mode == "oidc":
+        rules = cfg.oidc
+        st.info("当前使用统一身份认证（OIDC）登录：账户由身份提供方管理，角色按 secrets.toml 的 [evalboard.oidc] "
+                "规则确定。")
+        st.table(pd.DataFrame([
+            {"角色": ROLE_LABELS[r], "邮箱或域名": "、".join(getattr(rules, f"{r}s")) or "—",
+             "用户组": "、".join(getattr(rules, f"{r}_groups")) or "—"} for r in ("admin", "evaluator", "viewer")
+        ]).set_index("角色"))
+        return
+    store = data.store()
+    users = store.users()
+    st.dataframe(pd.DataFrame([{"账户": u.name, "角色": u.role_label, "创建人": u.created_by,
+                                "创建时间（北京时间）": _when(u.created_at), "最近修改": _when(u.updated_at)}
+                               for u in users], columns=["账户", "角色", "创建人", "创建时间（北京时间）", "最近修改"]),
+                 hide_index=True, width="stretch", key="users_table")
+    st.caption("密码只以 argon2id 加盐哈希保存。修改密码或角色后，该账户已登录的会话立即失效。"
+               "也可在服务器上用命令行管理：python -m evalcore user add|passwd|role|remove|list")
+    left, right = st.columns(2)
+    with left, st.form("user_add_form", clear_on_submit=True):
+        st.markdown("**新增账户**")
+        name = st.text_input("用户名", key="user_add_name")
+        role = st.selectbox("角色", ROLES, format_func=ROLE_LABELS.get, key="user_add_role")
+        pw = st.text_input("初始密码", type="password", key="user_add_password")
+        pw2 = st.text_input("再输入一次", type="password", key="user_add_password2")
+        if st.form_submit_button("新增", type="primary"):
+            if pw != pw2:
+                st.error("两次输入的密码不一致")
+            elif _run(store.add_user, name, role, pw, by=who) is not None:
+                _done(f"已新增账户“{name.strip()}”（{ROLE_LABELS[role]}）")
+    if not users:
+        return
+    names = [u.name for u in users]
+    roles = {u.name: u.role for u in users}
+    with right:
+        target = st.selectbox("选择账户", names, key="user_pick",
+                              format_func=lambda n: f"{n}（{ROLE_LABELS[roles[n]]}）")
+        with st.form("user_role_form"):
+            role = st.selectbox("新角色", ROLES, index=ROLES.index(roles[target]), format_func=ROLE_LABELS.get,
+                                key="user_role")
+            if st.form_submit_button("修改角色") and _run(store.set_role, target, role, by=who) is not None:
+                _done(f"已把“{target}”的角色改为{ROLE_LABELS[role]}")
+        with st.form("user_password_form", clear_on_submit=True):
+            pw = st.text_input("新密码", type="password", key="user_new_password")
+            pw2 = st.text_input("再输入一次", type="password", key="user_new_password2")
+            if st.form_submit_button("重设密码"):
+                if pw != pw2:
+                    st.error("两次输入的密码不一致")
+                else:
+                    try:
+                        store.set_password(target, pw, by=who)
+                    except (PermissionDenied, StoreError, ValueError) as exc:
+                        st.error(plain(str(exc)))
+                    else:
+                        _done(f"已重设“{target}”的密码")
+        confirm = st.checkbox(f"确认删除账户“{target}”", key="user_remove_confirm")
+        if st.button("删除账户", disabled=not confirm, key="user_remove"):
+            try:
+                store.remove_user(target, by=who)
+            except (PermissionDenied, StoreError, ValueError) as exc:
+                st.error(plain(str(exc)))
+            else:
+                _done(f"已删除账户“{target}”")
+
+
+# --- evaluations ------------------------------------------------------------------------------------------
+
+
+def evaluations_section(who: Actor) -> None:
+    store = data.store()
+    infos = store.evaluations(include_archived=True)
+    st.dataframe(pd.DataFrame([{"编号": e.id, "评价": e.label, "当前版本": f"第 {e.active_number} 版",
+                                "版本数": e.versions, "最近更新（北京时间）": _when(e.updated_at),
+                                "状态": "已归档" if e.archived else "使用中"} for e in infos]),
+                 hide_index=True, width="stretch", key="evaluations_table")
+    st.caption("归档的评价不再出现在各页面的评价选择中；其所有版本和记录都保留，可随时恢复。")
+    by_id = {e.id: e for e in infos}
+    cols = st.columns([3, 1])
+    chosen = cols[0].selectbox("选择评价", list(by_id), key="evaluation_admin_pick",
+                               format_func=lambda i: by_id[i].label + ("（已归档）" if by_id[i].archived else ""))
+    info = by_id[chosen]
+    active = [e for e in infos if not e.archived]
+    if info.archived:
+        if cols[1].button("恢复", key="evaluation_restore", width="stretch") and \
+                _run(store.set_archived, info.id, False, by=who) is not None:
+            _done(f"已恢复评价“{info.label}”")
+    else:
+        disabled = len(active) <= 1
+        if cols[1].button("归档", key="evaluation_archive", width="stretch", disabled=disabled,
+                          help="至少保留一个使用中的评价" if disabled else None) and \
+                _run(store.set_archived, info.id, True, by=who) is not None:
+            _done(f"已归档评价“{info.label}”")
+
+
+def require_admin() -> Actor:
+    """The signed-in admin, or stop the page with a refusal (the store checks again on every write). With
+    sign-in off, everyone is an admin and changes are recorded under the 操作人 typed here."""
+    if not auth.can("view_audit"):
+        st.error("此页仅限管理员访问。")
+        st.stop()
+    if auth.mode() == "none":
+        st.columns([1, 2])[0].text_input("操作人", key=auth.OPERATOR, placeholder="填写你的姓名",
+                                         help="账户和评价的变更都会记录操作人和时间。")
+    who = auth.actor()
+    assert who is not None
+    return who

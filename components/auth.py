@@ -1,0 +1,220 @@
+"""Sign-in for every page: none | password | oidc (see README, "登录与权限").
+
+``gate()`` runs at the top of every page (from ``layout.page``). It returns the signed-in
+:class:`~evalcore.auth.Actor`, or draws the sign-in panel and stops the page. Pages decide which controls to draw
+with :func:`can`; the store checks the role again on every write, so a hidden button is not the protection.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+
+import streamlit as st
+
+from evalcore import auth
+from evalcore.auth import Actor, AuthConfig, AuthConfigError
+from evalcore.store import SignInError, StoreError
+
+from . import data
+from .text import plain
+
+_SESSION = "_auth_session"  # {"name", "signed_in_at", "last_seen"} of a password or oidc session
+_ENDED = "_auth_ended"  # why the last session ended, shown once on the sign-in panel
+OPERATOR = "operator"  # the name typed on 数据管理 when sign-in is off
+
+
+def _secrets() -> Mapping:
+    """st.secrets as a plain mapping; empty when there is no secrets.toml (that is not an error here)."""
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:
+        return {}
+    except Exception as exc:  # a secrets.toml that does not parse: say so instead of running without sign-in
+        if "No secrets" in str(exc) or "not found" in str(exc).lower():
+            return {}
+        raise AuthConfigError(f"无法读取 .streamlit/secrets.toml：{exc}") from exc
+
+
+def config() -> AuthConfig:
+    return auth.load_config(_secrets(), os.environ)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def mode() -> str:
+    return st.session_state.get("_auth_mode", "none")
+
+
+def actor() -> Actor | None:
+    """Who is using this session (set by :func:`gate`). With sign-in off: the 操作人 typed on 数据管理 (empty
+    until typed), as an admin."""
+    if mode() == "none":
+        name = str(st.session_state.get(OPERATOR, "") or "").strip()
+        return Actor(name, "admin", "none")
+    return st.session_state.get("_auth_actor")
+
+
+def can(action: str) -> bool:
+    return auth.can(actor(), action)
+
+
+def named_actor() -> Actor | None:
+    """The actor for a write, or None while sign-in is off and no 操作人 has been typed yet."""
+    a = actor()
+    return a if a is not None and a.name else None
+
+
+def gate() -> Actor | None:
+    """Sign-in for this page run. Returns the actor (password/oidc) or None with sign-in off."""
+    try:
+        cfg = config()
+    except AuthConfigError as exc:
+        st.error(f"登录设置有误：{exc}。请修正 .streamlit/secrets.toml 或环境变量后重启。")
+        st.stop()
+    st.session_state["_auth_mode"] = cfg.mode
+    if cfg.mode == "none":
+        st.session_state.pop("_auth_actor", None)
+        return None
+    who = _password(cfg) if cfg.mode == "password" else _oidc(cfg)
+    st.session_state["_auth_actor"] = who
+    return who
+
+
+def sidebar_status() -> None:
+    """Who is signed in and a sign-out button; with sign-in off, a notice saying so."""
+    if mode() == "none":
+        st.sidebar.warning("未启用登录：打开本页的任何人都可以发布和修改数据。多人使用时请启用登录（见 README）。",
+                           icon=":material/lock_open:")
+        return
+    who = actor()
+    if who is None:
+        return
+    with st.sidebar:
+        st.caption(plain(f"已登录：{who.name}（{auth.role_label(who.role)}）"))
+        if st.button("退出登录", key="_sign_out", icon=":material/logout:"):
+            _sign_out()
+            if mode() == "oidc":
+                st.logout()
+            st.rerun()
+
+
+def _panel_header() -> None:
+    st.title("EvalBoard 绩效评价看板")
+    ended = st.session_state.pop(_ENDED, None)
+    if ended:
+        st.warning(ended)
+
+
+def _end(reason: str) -> None:
+    st.session_state.pop(_SESSION, None)
+    st.session_state.pop("_auth_actor", None)
+    st.session_state[_ENDED] = reason
+
+
+def _touch(cfg: AuthConfig) -> dt.datetime | None:
+    """Check the session's idle and absolute limits; returns its sign-in time, or None after ending it."""
+    session = st.session_state.get(_SESSION)
+    if not session:
+        return None
+    now = _now()
+    reason = auth.session_expired(auth.SessionTimes(session["signed_in_at"], session["last_seen"]), now, cfg)
+    if reason:
+        _end(reason)
+        return None
+    session["last_seen"] = now
+    return session["signed_in_at"]
+
+
+# --- password ---------------------------------------------------------------------------------------------
+
+
+def _password(cfg: AuthConfig) -> Actor:
+    signed_in_at = _touch(cfg)
+    if signed_in_at is not None:
+        who = data.store().session_actor(st.session_state[_SESSION]["name"], signed_in_at)
+        if who is not None:
+            return who
+        _end("账户的密码或角色已变更（或账户已删除），请重新登录。")
+    _sign_in_form()
+    st.stop()
+
+
+def _sign_in_form() -> None:
+    _panel_header()
+    left, _ = st.columns([1, 2])
+    with left, st.form("sign_in_form"):
+        st.subheader("登录")
+        name = st.text_input("用户名", key="_sign_in_name", max_chars=auth.NAME_MAX)
+        password = st.text_input("密码", type="password", key="_sign_in_password", max_chars=auth.PASSWORD_MAX)
+        submitted = st.form_submit_button("登录", type="primary")
+    if not submitted:
+        left.caption("账户由管理员创建：python -m evalcore user add 用户名 --role viewer|evaluator|admin")
+        return
+    try:
+        who = data.store().sign_in(name, password)
+    except SignInError as exc:
+        left.error(str(exc))
+        return
+    except StoreError as exc:
+        left.error(f"无法登录：{exc}")
+        return
+    now = _now()
+    st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now}
+    st.session_state.pop("_sign_in_password", None)
+    st.rerun()
+
+
+# --- OIDC -------------------------------------------------------------------------------------------------
+
+
+def _claims() -> dict:
+    return {k: v for k, v in st.user.to_dict().items() if k != "tokens"}
+
+
+def _oidc(cfg: AuthConfig) -> Actor:
+    if not st.user.is_logged_in:
+        st.session_state.pop(_SESSION, None)
+        _panel_header()
+        st.subheader("登录")
+        st.write("请使用单位的统一身份认证账号登录。")
+        if st.button("使用统一身份认证登录", type="primary", key="_oidc_login", icon=":material/login:"):
+            st.login(cfg.oidc.provider or None)
+        st.stop()
+    claims = _claims()
+    name = auth.oidc_name(claims)
+    role = auth.oidc_role(claims, cfg.oidc)
+    if role is None or not name:
+        _panel_header()
+        st.error(plain(f"你的账号（{name or '未提供邮箱'}）没有 EvalBoard 的访问权限，请联系管理员。"))
+        st.button("退出登录", key="_oidc_denied_logout", on_click=st.logout)
+        st.stop()
+    who = Actor(name[:auth.NAME_MAX * 4], role, "oidc")
+    session = st.session_state.get(_SESSION)
+    if session and session.get("name") != name:
+        st.session_state.pop(_SESSION, None)
+    if st.session_state.get(_SESSION) and _touch(cfg) is None:  # idle or too long: the provider's cookie goes too
+        st.logout()
+        st.stop()
+    if not st.session_state.get(_SESSION):
+        now = _now()
+        st.session_state[_SESSION] = {"name": name, "signed_in_at": now, "last_seen": now}
+        # One audit entry per sign-in at the provider, not per browser tab or reload of the same identity.
+        issued = claims.get("iat")
+        last = data.store().audit_log(actor=name, actions=["sign_in"], limit=1)
+        if not last or (last[0].after or {}).get("令牌签发时间") != issued or issued is None:
+            data.store().record(who, "sign_in", f"{who.label}通过统一身份认证登录", target=name,
+                                after={"角色": auth.role_label(role), "令牌签发时间": issued})
+    return who
+
+
+def _sign_out() -> None:
+    who = st.session_state.get("_auth_actor")
+    if who is not None:
+        try:
+            data.store().record(who, "sign_out", f"{who.label}退出登录", target=who.name)
+        except StoreError:
+            pass  # signing out must work even when the database is gone
+    _end("已退出登录。")
