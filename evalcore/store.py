@@ -901,18 +901,20 @@ class Store:
                 self._audit(conn, who, "sign_in_failed", f"“{name}”登录失败（连续第 {failures} 次）",
                             target=name, now=now, after={"连续失败次数": failures,
                                                          "锁定秒数": lock, "账户存在": row is not None})
-                message = "用户名或密码错误"
-                if lock:
-                    message += f"；失败次数过多，请 {auth.wait_text(lock)}后再试"
-                raise SignInError(message, retry_after=lock)
-            if fail is not None:
-                conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == key))
-            if auth.needs_rehash(row.password_hash):
-                conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
-                             .values(password_hash=auth.hash_password(password)))
-            actor = Actor(row.name, row.role, "password")
-            self._audit(conn, actor, "sign_in", f"{actor.label}登录", target=row.name, now=now)
-            return actor
+                refusal = SignInError("用户名或密码错误" + (f"；失败次数过多，请 {auth.wait_text(lock)}后再试"
+                                                           if lock else ""), retry_after=lock)
+            else:
+                refusal = None
+                if fail is not None:
+                    conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == key))
+                if auth.needs_rehash(row.password_hash):
+                    conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
+                                 .values(password_hash=auth.hash_password(password)))
+                actor = Actor(row.name, row.role, "password")
+                self._audit(conn, actor, "sign_in", f"{actor.label}登录", target=row.name, now=now)
+        if refusal is not None:  # raised after the commit: the failure count and its audit entry are kept
+            raise refusal
+        return actor
 
     def session_actor(self, name: str, signed_in_at: dt.datetime) -> Actor | None:
         """The actor of a password session signed in at ``signed_in_at``, with the account's current role; None
