@@ -93,11 +93,15 @@ def sidebar_status() -> None:
     if who is None:
         return
     with st.sidebar:
-        st.caption(plain(f"已登录：{who.name}（{auth.role_label(who.role)}）"))
+        display = st.session_state.get("_auth_display") or who.name
+        st.caption(plain(f"已登录：{display}（{auth.role_label(who.role)}）"))
+        if display != who.name:
+            st.caption(plain(who.name))
         if st.button("退出登录", key="_sign_out", icon=":material/logout:"):
             _sign_out()
             if mode() == "oidc":
-                st.logout()
+                st.logout()  # sends the browser to the provider's logout, then back to a new session
+                st.stop()
             st.rerun()
 
 
@@ -111,6 +115,7 @@ def _panel_header() -> None:
 def _end(reason: str) -> None:
     st.session_state.pop(_SESSION, None)
     st.session_state.pop("_auth_actor", None)
+    st.session_state.pop("_auth_display", None)
     st.session_state[_ENDED] = reason
 
 
@@ -192,6 +197,8 @@ def _oidc(cfg: AuthConfig) -> Actor:
         st.button("退出登录", key="_oidc_denied_logout", on_click=st.logout)
         st.stop()
     who = Actor(name[:auth.NAME_MAX * 4], role, "oidc")
+    # recorded under the e-mail (stable, unique); shown under the person's name when the provider gives one
+    st.session_state["_auth_display"] = str(claims.get("name") or "").strip()[:auth.NAME_MAX] or name
     session = st.session_state.get(_SESSION)
     if session and session.get("name") != name:
         st.session_state.pop(_SESSION, None)
