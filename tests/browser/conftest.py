@@ -127,6 +127,7 @@ def ui() -> SimpleNamespace:
         assert_no_errors=assert_no_errors,
         page_text=page_text,
         wait_for_texts=wait_for_texts,
+        serve_app=serve_app,
     )
 
 
@@ -148,11 +149,12 @@ def _health_ok(base_url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve_app(log_dir: Path) -> Iterator[str]:
+def serve_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``streamlit run app.py`` in ``APP_DIR`` on a free port; yield its base URL once it is healthy.
 
-    Each server has its own SQLite store in ``log_dir`` (seeded with the sample on start), so a test that
-    publishes never changes what another server shows.
+    Each server has its own SQLite store in ``log_dir / "evalboard.db"`` (seeded with the sample on start), so a
+    test that publishes never changes what another server shows. ``env``: extra environment for the server
+    (e.g. ``EVALBOARD_AUTH``).
     """
     if not (APP_DIR / "app.py").is_file():
         pytest.fail(f"no app.py in {APP_DIR} (set EVALBOARD_APP_DIR to test another app directory)")
@@ -168,9 +170,11 @@ def serve_app(log_dir: Path) -> Iterator[str]:
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        env = {k: v for k, v in os.environ.items() if k != "EVALBOARD_DATABASE_URL"}
-        env["EVALBOARD_DB_PATH"] = str(log_dir / "evalboard.db")
-        process = subprocess.Popen(command, cwd=APP_DIR, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        server_env = {k: v for k, v in os.environ.items() if k not in ("EVALBOARD_DATABASE_URL", "EVALBOARD_AUTH")}
+        server_env["EVALBOARD_DB_PATH"] = str(log_dir / "evalboard.db")
+        server_env.update(env or {})
+        process = subprocess.Popen(command, cwd=APP_DIR, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                   env=server_env)
 
     def server_output() -> str:
         return (

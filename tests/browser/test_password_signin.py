@@ -1,0 +1,68 @@
+"""Password sign-in in real Chromium: the form, a refusal, a viewer without write controls, an evaluator with them."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from evalcore.auth import Actor
+from evalcore.store import Store
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Liu-Lan-Qi-2025"
+UPLOADER = "[data-testid='stFileUploader']"
+SIDEBAR = "[data-testid='stSidebar']"
+
+
+@pytest.fixture(scope="module")
+def password_url(ui, tmp_path_factory) -> Iterator[str]:
+    log_dir = tmp_path_factory.mktemp("password-app")
+    store = Store.sqlite(log_dir / "evalboard.db")
+    for name, role in (("wang", "viewer"), ("li", "evaluator")):
+        store.add_user(name, role, PASSWORD, by=Actor("测试@命令行", "admin", "cli"))
+    store.dispose()
+    with ui.serve_app(log_dir, env={"EVALBOARD_AUTH": "password"}) as url:
+        yield url
+
+
+def sign_in(page, ui, name: str, password: str = PASSWORD) -> None:
+    page.get_by_role("textbox", name="用户名").fill(name)
+    page.get_by_role("textbox", name="密码").fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+    ui.wait_for_app(page)
+
+
+def test_viewer_signs_in_and_is_offered_no_write_control(password_url, new_page, ui):
+    page = new_page(1280, 800)
+    ui.open_and_settle(page, password_url + "/")
+    body = page.inner_text("body")
+    assert "82.69%" not in body and page.locator(f"{SIDEBAR} a").count() == 0  # nothing before signing in
+    sign_in(page, ui, "wang", "not-the-password")
+    ui.wait_for_texts(page, ["用户名或密码错误"])
+    assert "82.69%" not in page.inner_text("body")
+    sign_in(page, ui, "wang")
+    ui.wait_for_texts(page, ["82.69%", "98.36%"])
+    assert "已登录：wang（查看者）" in page.locator(SIDEBAR).inner_text()
+    ui.assert_no_errors(page)
+    assert page.locator(f"{SIDEBAR} a", has_text="管理").filter(has_not_text="数据").count() == 0
+    page.locator(f"{SIDEBAR} a", has_text="数据管理").click()  # the same session: no new sign-in
+    ui.wait_for_app(page)
+    ui.wait_for_texts(page, ["你的角色是查看者", "版本记录"])
+    assert page.locator(UPLOADER).count() == 0
+    assert page.get_by_role("button", name="发布").count() == 0 and page.get_by_role("button", name="回滚").count() == 0
+
+
+def test_evaluator_gets_the_uploader_after_a_deep_link(password_url, new_page, ui):
+    page = new_page(1920, 1080)
+    ui.open_and_settle(page, password_url + "/data")
+    assert page.locator(UPLOADER).count() == 0
+    sign_in(page, ui, "li")
+    ui.wait_for_texts(page, ["上传填好的工作簿"])
+    assert "已登录：li（评价人员）" in page.locator(SIDEBAR).inner_text()
+    assert page.locator(UPLOADER).count() == 2  # the workbook, and the report text (another tab)
+    ui.assert_no_errors(page)
+    page.get_by_role("button", name="退出登录").click()
+    ui.wait_for_app(page)
+    ui.wait_for_texts(page, ["已退出登录"])
+    assert page.locator(UPLOADER).count() == 0
