@@ -52,7 +52,7 @@ def audit_section(who: Actor) -> None:
     store = data.store()
     today = dt.datetime.now(CHINA_TZ).date()
     evaluations = {e.id: e for e in store.evaluations(include_archived=True)}
-    cols = st.columns([2, 2, 3, 3])
+    cols = st.columns([3, 2, 3, 3])
     period = cols[0].date_input("日期（北京时间）", value=(today - dt.timedelta(days=30), today),
                                 key="audit_period", format="YYYY-MM-DD")
     actors = ["（全部）", *store.audit_actors()]
@@ -74,7 +74,7 @@ def audit_section(who: Actor) -> None:
         st.info("所选条件下没有审计记录。")
         return
     frame = pd.DataFrame(auditlog.rows(entries))
-    st.dataframe(frame, hide_index=True, width="stretch", height=min(560, 38 + 35 * len(frame)), key="audit_table",
+    st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 40 + 35 * len(frame)), key="audit_table",
                  column_config={"内容": st.column_config.TextColumn(width="large")})
     stem = f"审计日志_{start}_{end}"
     cols = st.columns(3)

@@ -148,15 +148,16 @@ def _password(cfg: AuthConfig) -> Actor:
 
 
 def _sign_in_form() -> None:
-    _panel_header()
-    left, _ = st.columns([1, 2])
+    _, left, _ = st.columns([1, 1.2, 1])
+    with left:
+        _panel_header()
     with left, st.form("sign_in_form"):
         st.subheader("登录")
         name = st.text_input("用户名", key="_sign_in_name", max_chars=auth.NAME_MAX)
         password = st.text_input("密码", type="password", key="_sign_in_password", max_chars=auth.PASSWORD_MAX)
         submitted = st.form_submit_button("登录", type="primary")
     if not submitted:
-        left.caption("账户由管理员创建：python -m evalcore user add 用户名 --role viewer|evaluator|admin")
+        left.caption("没有账户或忘记密码，请联系本系统的管理员。")
         return
     try:
         who = data.store().sign_in(name, password)
