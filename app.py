@@ -6,14 +6,16 @@ so every page has a stable URL that can be bookmarked or refreshed (see README, 
 import streamlit as st
 
 from components import cards, charts, layout, sections
+from components.text import plain, plain_inline
 from evalcore import budget, findings, scoring
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
 ev = layout.page("总览", header=False)
 
-st.title(ev.meta.title)
-st.caption("　·　".join(p for p in (ev.meta.evaluator, f"{ev.meta.year} 年度" if ev.meta.year else "",
-                                   ev.meta.region) if p))
+# Workbook text goes through plain()/plain_inline(): Streamlit renders these bodies as Markdown.
+st.title(plain_inline(ev.meta.title))
+st.caption("　·　".join(plain(p) for p in (ev.meta.evaluator, f"{ev.meta.year} 年度" if ev.meta.year else "",
+                                          ev.meta.region) if p))
 
 overall = budget.overall(ev)
 table = budget.budget_table(ev)
@@ -35,7 +37,7 @@ if units:
     cols = st.columns(len(units))
     for col, unit in zip(cols, units, strict=True):
         with col.container(border=True):
-            st.markdown(f"**{unit.name or unit.key}**")
+            st.markdown(f"**{plain_inline(unit.name or unit.key)}**")
             r = scored.get(unit.key)
             left, right = st.columns(2)
             left.metric("评价得分", fmt_score(r["score"]) if r else "—")
@@ -46,7 +48,7 @@ if units:
                 st.caption(f"预算 {fmt_amount(rr.budget)}，实际执行 {fmt_amount(rr.executed)}")
 others = [u for u in ev.units if u not in units]
 if others:
-    st.caption("另涉及：" + "；".join(f"{u.name or u.key}（{u.note or '未列预算'}）" for u in others))
+    st.caption("另涉及：" + "；".join(f"{plain(u.name or u.key)}（{plain(u.note or '未列预算')}）" for u in others))
 
 sections.budget_and_rates(ev, table, "overview")
 
@@ -56,9 +58,9 @@ with left:
     for no, area in ev.achievement_areas:
         items = [a for a in ev.achievements if a.area_no == no]
         with st.container(border=True):
-            st.markdown(f"**（{findings.cn_number(no)}）{area}**")
-            st.caption("\n".join(f"{i}. {a.text}" for i, a in enumerate(items, 1)) if len(items) > 1
-                       else items[0].text)
+            st.markdown(f"**（{findings.cn_number(no)}）{plain_inline(area)}**")
+            st.caption("\n".join(f"{i}. {plain(a.text)}" for i, a in enumerate(items, 1)) if len(items) > 1
+                       else plain(items[0].text))
 with right:
     st.subheader(f"问题 {len(problems)} 项 · 建议 {len(recs)} 条")
     pc = findings.counts_by_category(problems)
@@ -68,4 +70,4 @@ with right:
 
 if ev.meta.conclusion:
     st.subheader("评价结论")
-    st.info(ev.meta.conclusion, icon=":material/gavel:")
+    st.info(plain(ev.meta.conclusion), icon=":material/gavel:")

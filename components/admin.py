@@ -150,7 +150,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
                         st.error(plain(str(exc)))
                     else:
                         _done(f"已重设“{target}”的密码")
-        confirm = st.checkbox(f"确认删除账户“{target}”", key="user_remove_confirm")
+        confirm = st.checkbox(plain(f"确认删除账户“{target}”"), key="user_remove_confirm")
         if st.button("删除账户", disabled=not confirm, key="user_remove"):
             try:
                 store.remove_user(target, by=who)

@@ -1,11 +1,13 @@
-"""Small display pieces: grade badges, unit cards, the illustrative-data label."""
+"""Small display pieces: grade badges, unit cards, the illustrative-data label.
+
+Grades are data (an evaluation names its own bands), so a grade badge goes through ``text.badge``."""
 from __future__ import annotations
 
 import streamlit as st
 
 from evalcore.model import Evaluation
 
-from . import theme
+from . import text, theme
 
 ILLUSTRATIVE_TEXT = {
     "scores": "示例数据：报告只公布了总得分和等次，指标明细为示意，合计等于报告得分。",
@@ -15,7 +17,7 @@ ILLUSTRATIVE_TEXT = {
 
 def grade_badge(grade: str | None) -> None:
     if grade:
-        st.badge(f"等次：{grade}", color=theme.GRADE_BADGE.get(grade, "gray"))
+        text.badge(f"等次：{grade}", color=theme.GRADE_BADGE.get(grade, "gray"))
     else:
         st.badge("未评等次", color="gray")
 

@@ -72,7 +72,7 @@ def _picker() -> Evaluation | None:
     try:
         return data.load(info.active_version_id)
     except Exception as exc:  # a stored version is always valid; still, never a traceback on a page
-        st.error(f"无法读取该评价的当前版本（第 {info.active_number} 版）：{exc}")
+        st.error(plain(f"无法读取该评价的当前版本（第 {info.active_number} 版）：{exc}"))
         return None
 
 

@@ -22,7 +22,7 @@ from evalcore.template import template_bytes
 from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw, read_workbook
 
 from . import auth, data, layout
-from .text import plain
+from .text import file_stem, plain
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 OPERATOR = auth.OPERATOR
@@ -84,7 +84,7 @@ def show_messages(result: ReadResult) -> None:
     if n_err or n_warn:
         frame = messages_frame(result)
         if len(frame) <= 30:  # a static table wraps the long 说明 text; a long list scrolls in a grid instead
-            st.table(frame.set_index("级别"))
+            st.table(frame.map(plain).set_index("级别"))  # st.table renders its cells as Markdown
         else:
             st.dataframe(frame, hide_index=True, width="stretch", key="messages_table",
                          column_config={"说明": st.column_config.TextColumn(width="large")})
@@ -297,7 +297,7 @@ def versions_panel(who: Actor | None) -> None:
     number = cols[0].selectbox("选择版本", list(by_number), format_func=lambda n: f"第 {n} 版", key="version_pick")
     chosen = by_number[number]
     cols[1].download_button("下载该版本工作簿", data=lambda: store.workbook(chosen.id),
-                            file_name=f"{info.title}_第{chosen.number}版.xlsx", on_click="ignore",
+                            file_name=f"{file_stem(info.title)}_第{chosen.number}版.xlsx", on_click="ignore",
                             key="version_download")
     if not auth.can("rollback"):
         st.caption("回滚需要管理员权限。")

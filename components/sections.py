@@ -7,6 +7,7 @@ import streamlit as st
 from evalcore.model import Evaluation
 
 from . import charts, layout
+from .text import plain
 
 
 def budget_and_rates(ev: Evaluation, table: pd.DataFrame, key: str, rate_title: str = "预算执行率") -> None:
@@ -19,4 +20,4 @@ def budget_and_rates(ev: Evaluation, table: pd.DataFrame, key: str, rate_title: 
         st.subheader(rate_title)
         layout.chart(charts.execution_rates(table, ev.meta.rate_target), f"{key}_rates")
         for _, row in table[table["rate"].isna()].iterrows():
-            st.caption(f"{row['unit']}：{row['reason']}")
+            st.caption(f"{plain(row['unit'])}：{plain(row['reason'])}")

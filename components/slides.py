@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from functools import partial
 from html import escape
 
@@ -18,6 +17,7 @@ from evalcore.export.slides import ILLUSTRATIVE_LABEL, Slide, Table
 from evalcore.model import Evaluation
 
 from . import charts, data, layout
+from .text import file_stem
 
 # Type that reads from the back of a room at 1920x1080 and still fits a laptop (clamp by viewport width).
 _CSS = """
@@ -39,7 +39,7 @@ _CSS = """
   .eb-sentences.large p { font-size: clamp(22px, 1.75vw, 36px); line-height: 1.6; }
   .eb-chart-title { font-size: clamp(18px, 1.25vw, 26px); font-weight: 600; margin: 0; }
   .eb-table table { border-collapse: collapse; width: 100%; font-size: clamp(16px, 1.15vw, 24px); }
-  .eb-table th { background: #1f4e9c; color: #fff; font-weight: 600; white-space: nowrap; }
+  .eb-table th { background: #1f4e9c; color: #fff; font-weight: 600; }
   .eb-table th, .eb-table td { padding: .35em .6em; text-align: center; border-bottom: 1px solid #e3e8f0; }
   .eb-table th:first-child, .eb-table td:first-child { text-align: left; }
   .eb-table tbody tr:nth-child(even) { background: #f2f5fa; }
@@ -60,6 +60,9 @@ _CSS = """
   .eb-cover p.small { font-size: clamp(14px, .95vw, 19px); color: #c9d6ee; margin-top: 1.6rem; }
   .eb-counter { font-size: clamp(18px, 1.2vw, 24px); font-weight: 600; color: #1d2433;
                 font-variant-numeric: tabular-nums; white-space: nowrap; }
+  /* workbook text (a unit, a category, a title) may be one very long word: it wraps, never widens the page */
+  .eb-head, .eb-head > div, .eb-tile, .eb-sentences, .eb-table, .eb-blocks, .eb-block, .eb-foot, .eb-cover,
+  .eb-chart-title { overflow-wrap: anywhere; min-width: 0; }
   .stMainBlockContainer, .block-container { padding-top: 4.3rem !important; }
   .st-key-present_controls { align-items: center; }
   .st-key-present_slide { min-height: 78vh; }
@@ -164,8 +167,7 @@ MIME = {
 
 
 def file_name(ev: Evaluation, suffix: str) -> str:
-    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", ev.meta.title or "绩效评价结果").strip("_") or "绩效评价结果"
-    return f"{stem}.{suffix}"
+    return f"{file_stem(ev.meta.title)}.{suffix}"
 
 
 def download_buttons(ev: Evaluation, version_id: int, as_of: dt.date) -> None:

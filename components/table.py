@@ -3,6 +3,10 @@
 ``grid_options`` is pure (DataFrame + column specs -> AG Grid options) and unit-tested; ``show_table`` renders.
 AppTest cannot drive a custom component, so tests check the wrapper's inputs rather than the grid itself.
 Cell text is always rendered by AG Grid as text (no HTML renderers), so workbook content cannot inject markup.
+streamlit-aggrid turns strings of the form "::JSCODE::…::JSCODE::" into functions when ``allow_unsafe_jscode`` is on,
+but only inside gridOptions and never in the row data (its front end skips ``rowData``); workbook text only ever
+travels as row data (checked with such a cell by tests/browser/test_hostile.py). A long word wraps inside a
+wrapping cell (overflow-wrap: anywhere); other cells clip it with "…".
 """
 from __future__ import annotations
 
@@ -85,7 +89,9 @@ def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None) -
         if c.wrap:
             d["wrapText"] = True
             d["autoHeight"] = True
-            d["cellStyle"] = {"lineHeight": "1.5", "paddingTop": "6px", "paddingBottom": "6px"}
+            # a long word (a URL, 2,000 characters without a space) wraps inside the cell too
+            d["cellStyle"] = {"lineHeight": "1.5", "paddingTop": "6px", "paddingBottom": "6px",
+                              "overflowWrap": "anywhere"}
         column_defs.append(d)
     opts: dict[str, Any] = {
         "columnDefs": column_defs,

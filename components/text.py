@@ -20,7 +20,8 @@ How (Streamlit 1.67's markdown pipeline, ``StreamlitMarkdown`` in its front end)
    empty ``<span>``: nothing visible, nothing in the copied text, but the text node is split, so none of those
    patterns is found.
 3. A line break in the text is a hard line break (a backslash at the end of the line); :func:`plain_inline`
-   (headings, labels) joins the lines with a space instead.
+   (headings, labels) joins the lines with a space instead. Spaces at the start of a line are dropped (four would
+   make an indented code block; HTML does not show them anyway).
 
 ``st.badge`` escapes ``[`` and ``]`` itself, which would show our escapes: use :func:`badge` for data text.
 """
@@ -62,14 +63,14 @@ def plain(text: object) -> str:
     """``text`` as Markdown that Streamlit renders literally; line breaks in the text stay line breaks."""
     s = "" if text is None else str(text)
     lines = s.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\\\n".join(_line(line) for line in lines)
+    # Leading spaces would make an indented code block; HTML collapses them anyway.
+    return "\\\n".join(_line(line.lstrip(" \t")) for line in lines)
 
 
 def plain_inline(text: object) -> str:
     """Like :func:`plain`, on one line (for headings and labels): line breaks become spaces."""
     s = "" if text is None else str(text)
-    return _line(" ".join(part.strip() for part in s.splitlines() if part.strip()) if "\n" in s or "\r" in s
-                 else s)
+    return _line(" ".join(part.strip(" \t") for part in s.splitlines() if part.strip(" \t")))
 
 
 BADGE_COLORS = ("red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary")
@@ -84,3 +85,13 @@ def badge(label: object, color: str = "gray", icon: str = "") -> None:
         raise ValueError(f"unknown badge colour: {color}")
     prefix = f"{icon} " if icon else ""
     st.markdown(f":{color}-badge[{prefix}{plain_inline(label)}]")
+
+
+FILE_STEM_LIMIT = 80  # characters: a download name stays far under the 255 bytes that file systems allow
+
+
+def file_stem(text: object, default: str = "绩效评价结果", limit: int = FILE_STEM_LIMIT) -> str:
+    """Workbook text (a title) as the stem of a download's file name: no path or reserved characters, no
+    whitespace, at most ``limit`` characters."""
+    stem = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", "" if text is None else str(text)).strip("_.")
+    return stem[:limit].rstrip("_.") or default

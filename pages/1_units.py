@@ -3,6 +3,7 @@ import streamlit as st
 
 from components import cards, charts, layout, sections
 from components.table import Col, show_table
+from components.text import plain_inline
 from evalcore import budget, scoring
 
 ev = layout.page("单位对比")
@@ -42,7 +43,9 @@ if not dims.empty:
     layout.chart(charts.deductions(indicators), "units_deductions")
 
     units = list(dict.fromkeys(indicators["unit"]))
-    unit = st.segmented_control("指标明细", units, default=units[0], key="units_detail_unit")
+    # options are rendered as Markdown: unit names shown literally, a long one shortened (the table names it whole)
+    unit = st.segmented_control("指标明细", units, default=units[0], key="units_detail_unit",
+                                format_func=lambda u: plain_inline(charts.shorten(u, 40)))
     if unit:
         detail = indicators[(indicators["unit"] == unit)].copy()
         detail["indent"] = ["　" * (lvl - 1) + name for lvl, name in zip(detail["level"], detail["name"], strict=True)]
@@ -55,4 +58,4 @@ if not dims.empty:
             Col("score", "得分", "score", width=90),
             Col("deduction", "扣分", "score", width=90),
             Col("note", "扣分说明", flex=2, wrap=True),
-        ], key=f"units_detail_{unit}")
+        ], key=f"units_detail_{units.index(unit)}")

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from components import data, layout, slides
+from components.text import plain
 
 ev = layout.page("演示", header=False, sidebar="collapsed")
 slides.style()
@@ -37,7 +38,7 @@ with st.container(horizontal=True, key="present_controls", vertical_alignment="c
     st.html(f'<span class="eb-counter">{index + 1} / {total}</span>', width="content")
     st.button("下一页", icon=":material/chevron_right:", key="slide_next", on_click=_go, args=(1,),
               disabled=index == total - 1, shortcut="Right", type="primary")
-    st.caption("　·　".join(p for p in (ev.meta.title, ev.meta.evaluator) if p), width="stretch")
+    st.caption("　·　".join(plain(p) for p in (ev.meta.title, ev.meta.evaluator) if p), width="stretch")
     slides.download_buttons(ev, version_id, as_of)
 
 with st.container(key="present_slide"):

@@ -8,6 +8,7 @@ from functools import partial
 import streamlit as st
 
 from components import auth, data, layout, manage
+from components.text import file_stem
 
 ev = layout.page("数据管理")
 info = layout.current_info()
@@ -34,7 +35,7 @@ with versions_tab:
 
 with export_tab:
     as_of = st.date_input("整改统计日期", value=dt.date.today(), key="export_as_of", format="YYYY-MM-DD")
-    stem = ev.meta.title or "绩效评价"
+    stem = file_stem(ev.meta.title, "绩效评价")
     exports = [
         ("结果工作簿", partial(data.export, info.active_version_id, "xlsx", as_of), f"{stem}_结果.xlsx", "xlsx"),
         ("结果文本（Markdown）", partial(data.export, info.active_version_id, "md", as_of), f"{stem}.md", "md"),

@@ -37,12 +37,13 @@ body { margin: 0; font-family: var(--font); color: var(--ink); background: #e9ed
 a { color: var(--primary); }
 nav.toc { position: sticky; top: 0; z-index: 10; background: #fff; border-bottom: 1px solid var(--grid);
           padding: .5rem 1.5rem; display: flex; flex-wrap: wrap; gap: .25rem 1.1rem; font-size: .92rem; }
-nav.toc strong { color: var(--primary); margin-right: .5rem; }
+nav.toc strong { color: var(--primary); margin-right: .5rem; min-width: 0; overflow-wrap: anywhere; }
 nav.toc a { text-decoration: none; white-space: nowrap; }
 main { max-width: 1280px; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 section.slide { background: #fff; border-radius: 10px; box-shadow: 0 1px 4px rgba(20,40,80,.12);
                 margin: 0 0 1.6rem; padding: 1.6rem 2.2rem 1.2rem; position: relative;
-                border-top: 6px solid var(--primary); }
+                border-top: 6px solid var(--primary); overflow-wrap: anywhere; }
+.slide-head > div { min-width: 0; }
 .slide-head { display: flex; align-items: flex-start; justify-content: space-between; gap: 1rem; }
 h1, h2 { color: var(--primary); margin: 0 0 .3rem; line-height: 1.3; }
 h2 { font-size: 1.9rem; }
@@ -65,7 +66,7 @@ figure.chart { margin: 0; }
 .chart h3, .table h3 { font-size: 1.05rem; margin: 0 0 .2rem; color: var(--ink); }
 .chart .plot { width: 100%; min-height: var(--chart-height); }
 table { border-collapse: collapse; width: 100%; font-size: 1rem; }
-th { background: var(--primary); color: #fff; font-weight: 600; white-space: nowrap; }
+th { background: var(--primary); color: #fff; font-weight: 600; }
 th, td { padding: .45rem .6rem; text-align: center; border-bottom: 1px solid var(--grid); }
 th:first-child, td:first-child { text-align: left; }
 tbody tr:nth-child(even) { background: var(--panel); }
@@ -189,6 +190,13 @@ def _section(slide: Slide, number: int, total: int) -> str:
     return "".join(parts)
 
 
+NAV_TITLE_LIMIT = 60  # characters of the title in the sticky navigation bar (the cover shows it whole)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
     """The report as one self-contained HTML file (UTF-8 bytes): no external script, stylesheet, font or image."""
     plan = slide_plan(ev, as_of)
@@ -208,7 +216,7 @@ def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
         f"<style>{_CSS_VARS}{_CSS}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script>'
         "</head><body>"
-        f'<nav class="toc"><strong>{_e(title)}</strong>{toc}</nav>'
+        f'<nav class="toc"><strong>{_e(_shorten(title, NAV_TITLE_LIMIT))}</strong>{toc}</nav>'
         f'<main>{"".join(sections)}</main>'
         f"<footer>由 EvalBoard 绩效评价看板生成（{generated}）。本文件可离线打开，打印时按 A4 横向每节一页。</footer>"
         f"<script>{_PRINT_JS}</script>"

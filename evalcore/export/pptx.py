@@ -385,12 +385,13 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         plot.data_labels.font.bold = True
     elif kind == "dimensions":
         data = CategoryChartData(number_format="0.00")
-        names = list(dict.fromkeys(df["name"]))
-        data.categories = [clean(n) for n in names]
-        for unit, sub in df.groupby("unit", sort=False):
-            by_name = {n: (s / p * 100 if p else None) for n, s, p in zip(sub["name"], sub["score"], sub["points"],
-                                                                           strict=True)}
-            data.add_series(clean(unit), [_num(by_name.get(n)) for n in names])
+        keys = df["id"] if "id" in df.columns else df["name"]  # by id: two dimensions may share a name
+        names = dict(zip(keys, df["name"], strict=True))
+        data.categories = [clean(n) for n in names.values()]
+        for unit, sub in df.assign(key=list(keys)).groupby("unit", sort=False):
+            by_key = {k: (s / p * 100 if p else None) for k, s, p in zip(sub["key"], sub["score"], sub["points"],
+                                                                          strict=True)}
+            data.add_series(clean(unit), [_num(by_key.get(k)) for k in names])
         frame = slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, *at, data)
         c = frame.chart
         _style_chart(c, chart.title, legend=True)

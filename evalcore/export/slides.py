@@ -33,7 +33,7 @@ ILLUSTRATIVE_DEFAULT = {
 CHART_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "budget": ("预算与实际执行（万元）", ("unit", "budget", "executed")),
     "rates": ("预算执行率（%）", ("unit", "rate")),
-    "dimensions": ("分维度得分率（%）", ("unit", "name", "points", "score")),
+    "dimensions": ("分维度得分率（%）", ("unit", "id", "name", "points", "score")),
     "problem_categories": ("各类问题数量（项）", ("category_no", "category_label", "count")),
     "recommendation_categories": ("各类建议数量（条）", ("category_no", "category_label", "count")),
     "status": ("整改状态分布（项）", ("status", "count")),
@@ -237,12 +237,13 @@ def _scores(ev: Evaluation) -> Slide:
     body: list[tuple[str, ...]] = []
     if not dims.empty:
         illustrative = ev.is_illustrative("scores")
-        charts = (Chart("dimensions", CHART_KINDS["dimensions"][0], dims[["unit", "name", "points", "score"]],
+        charts = (Chart("dimensions", CHART_KINDS["dimensions"][0], dims[["unit", "id", "name", "points", "score"]],
                         illustrative=illustrative),)
         units = list(dict.fromkeys([*units, *dims["unit"]]))
-        cell = {(r.unit, r.name): f"{fmt_score(r.score)} / {fmt_score(r.points)}" for r in dims.itertuples()}
-        for name in dict.fromkeys(dims["name"]):
-            body.append((name, *(cell.get((u, name), "—") for u in units)))
+        # by indicator id: two dimensions may share a name
+        cell = {(r.unit, r.id): f"{fmt_score(r.score)} / {fmt_score(r.points)}" for r in dims.itertuples()}
+        for ind, name in dict(zip(dims["id"], dims["name"], strict=True)).items():
+            body.append((name, *(cell.get((u, ind), "—") for u in units)))
     by_unit = {r["unit"]: r for r in rows}
     if rows:
         body.append(("总分", *(fmt_score(by_unit[u]["score"]) if u in by_unit else "—" for u in units)))

@@ -111,8 +111,8 @@ class _Line:
         return bool(self.heading or self.bold)
 
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
-_MD_ESCAPE = re.compile(r"\\([\\.\-*_#()\[\]!+])")
+_MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*(?<!\\)#*\s*$")  # a closing "#" sequence, not an escaped "\#"
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before any ASCII punctuation
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 

@@ -19,6 +19,8 @@ the scores and grades it states agree with the data, otherwise sentences written
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..budget import execution_rate
@@ -29,19 +31,46 @@ from .parse import GRADE_NORMAL, SYNTHETIC_UNIT, _FigureReader, _Line, _Units
 
 _END = "。；;！!？?"
 
+# --- text from the data in markdown -----------------------------------------------------------------------
+#
+# A markdown viewer must show a unit name, an item or the conclusion exactly as typed: never a link, an image,
+# HTML, emphasis, a heading, a list, a table, a formula, an emoji or an autolink. So every character of data text
+# that markdown (CommonMark, GitHub's extensions, the common math / emoji / highlight extensions) gives a meaning
+# is backslash-escaped, and so is a list or heading marker at the start of a line. Only characters with a meaning
+# are escaped, so the figures (“86.98分”, “82.69%”) read as before. The parser (``parse._strip_md``) removes a
+# backslash before any ASCII punctuation, as CommonMark does, so ``parse-report`` of this text gives back the data.
+
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>&~|$#:@{}^=!])")
+# a list item (- x, + x, 1. x, 1) x), a thematic break or setext underline (---) at the start of a line
+_MD_LINE_START = re.compile(r"(?m)^([ \t]*)(?:(-|\+(?=[ \t]|$))|(\d{1,9})([.)])(?=[ \t]|$))")
+_MD_WWW = re.compile(r"(?i)(www)\.")
+
+
+def md_escape(text: str) -> str:
+    """Data text for a markdown file: shown literally by a markdown viewer, read back unchanged by the parser."""
+    text = _MD_ANYWHERE.sub(r"\\\1", text)
+    text = _MD_WWW.sub(r"\1\\.", text)  # a GitHub autolink starts at “www.”
+    return _MD_LINE_START.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2)
+                                                      else f"{m.group(3)}\\{m.group(4)}"), text)
+
+
+def _same(text: str) -> str:
+    return text
+
 
 def _amount(value: Decimal) -> str:
     return f"{fmt2(value)}万元"
 
 
-def _items_paragraph(items: list[str]) -> list[str]:
+def _items_paragraph(items: list[str], esc: Callable[[str], str] = _same) -> list[str]:
     """One item: the item. Several: 一是…二是… in one paragraph (the seed's form) when every item ends a sentence;
     otherwise one numbered line each."""
     if len(items) == 1:
-        return [items[0]]
-    if all(i.strip() and i.strip()[-1] in _END for i in items):
-        return ["".join(f"{cn_number(k)}是{text}" for k, text in enumerate(items, start=1))]
-    return [f"{k}．{text}" for k, text in enumerate(items, start=1)]
+        return [esc(items[0])]
+    # (an item that starts with a comma or a colon reads as part of its 一是 marker: numbered lines keep it)
+    if all(i.strip() and i.strip()[-1] in _END and i[:1] not in "，,：: \u3000" for i in items):
+        return ["".join(f"{cn_number(k)}是{esc(text)}" for k, text in enumerate(items, start=1))]
+    return [f"{k}．{esc(text)}" for k, text in enumerate(items, start=1)]
 
 
 def _groups(pairs) -> list[tuple[str, list[str]]]:
@@ -56,42 +85,46 @@ def _unit_name(ev: Evaluation, key: str) -> str:
     return (unit.name or unit.key) if unit else key
 
 
-def _intro(ev: Evaluation) -> str:
+Escape = Callable[[str], str]
+
+
+def _intro(ev: Evaluation, esc: Escape = _same) -> str:
     m = ev.meta
     listed = [u for u in ev.units if u.key != SYNTHETIC_UNIT]
-    parts = [f"{u.name}（以下简称“{u.key}”）" if u.name and u.name != u.key else u.key for u in listed]
+    parts = [f"{esc(u.name)}（以下简称“{esc(u.key)}”）" if u.name and u.name != u.key else esc(u.key)
+             for u in listed]
     who = "、".join(parts[:-1]) + "和" + parts[-1] if len(parts) > 1 else (parts[0] if parts else "")
     year = f"{m.year}年度" if m.year else ""
-    what = f"{year}{m.project}" if m.project else f"{year}项目"
+    what = f"{year}{esc(m.project)}" if m.project else f"{year}项目"
     target = f"对{who}实施的{what}" if who else f"对{what}"
-    return f"为加强财政支出管理，提高财政资金使用效益，{m.evaluator}{target}实施了绩效评价。现将评价情况报告如下："
+    return f"为加强财政支出管理，提高财政资金使用效益，{esc(m.evaluator)}{target}实施了绩效评价。现将评价情况报告如下："
 
 
-def _budget_sentences(ev: Evaluation) -> list[str]:
+def _budget_sentences(ev: Evaluation, esc: Escape = _same) -> list[str]:
     m = ev.meta
     year = f"{m.year}年" if m.year else ""
-    project = m.project or "项目"
+    project = esc(m.project) if m.project else "项目"
     sentences = []
     with_budget = [b for b in ev.budget_lines if b.budget is not None]
-    listing = "；".join(f"{b.unit}{_amount(b.budget)}" for b in with_budget)  # type: ignore[arg-type]
+    listing = "；".join(f"{esc(b.unit)}{_amount(b.budget)}" for b in with_budget)  # type: ignore[arg-type]
     if m.stated_total_budget is not None:
         sentences.append(f"{year}{project}资金总额为{_amount(m.stated_total_budget)}。")
         if listing:
             sentences.append(f"其中：{listing}。")
     elif len(with_budget) == 1:
         b = with_budget[0]
-        who = "" if b.unit == SYNTHETIC_UNIT else b.unit
+        who = "" if b.unit == SYNTHETIC_UNIT else esc(b.unit)
         sentences.append(f"{year}{who}{project}预算资金为{_amount(b.budget)}。")  # type: ignore[arg-type]
     elif with_budget:
         sentences.append(f"{year}{project}各单位预算资金：{listing}。")
     for b in ev.budget_lines:
         parts = []
         if b.executed is not None:
-            parts.append(f"{b.unit}实际执行项目资金预算{_amount(b.executed)}")
+            parts.append(f"{esc(b.unit)}实际执行项目资金预算{_amount(b.executed)}")
         rate = b.stated_rate
         if rate is None:
             rate = execution_rate(b.budget, b.executed).rate
-        lead = "" if parts else b.unit
+        lead = "" if parts else esc(b.unit)
         if rate is not None:
             parts.append(f"{lead}项目预算执行率为{fmt2(rate)}%")
         elif b.budget is not None and b.budget == 0:
@@ -143,45 +176,45 @@ def _conclusion_agrees(ev: Evaluation) -> bool:
     return wanted == seen and bool(wanted)
 
 
-def _conclusion(ev: Evaluation) -> list[str]:
+def _conclusion(ev: Evaluation, esc: Escape = _same) -> list[str]:
     if _conclusion_agrees(ev):
-        return [p.strip() for p in ev.meta.conclusion.splitlines() if p.strip()]
+        return [esc(p.strip()) for p in ev.meta.conclusion.splitlines() if p.strip()]
     m = ev.meta
     year = f"{m.year}年度" if m.year else ""
-    project = m.project or "项目"
+    project = esc(m.project) if m.project else "项目"
     clauses = []
     scored = [r for r in ev.results if r.stated_score is not None]
     same_grade = len({r.stated_grade for r in scored}) == 1 and len(scored) > 1 and scored[0].stated_grade
     for r in ev.results:
-        name = _unit_name(ev, r.unit)
+        name = esc(_unit_name(ev, r.unit))
         if r.stated_score is not None:
             clause = f"{year}{name}{project}绩效评价得分为{fmt2(r.stated_score)}分"
             if r.stated_grade and not same_grade:
-                clause += f"，绩效评价等次为“{r.stated_grade}”"
+                clause += f"，绩效评价等次为“{esc(r.stated_grade)}”"
         elif r.stated_grade:
-            clause = f"{year}{name}{project}绩效评价等次为“{r.stated_grade}”"
+            clause = f"{year}{name}{project}绩效评价等次为“{esc(r.stated_grade)}”"
         else:
             continue
         clauses.append(clause)
     if not clauses:
-        return [m.conclusion.strip()] if m.conclusion.strip() else []
+        return [esc(m.conclusion.strip())] if m.conclusion.strip() else []
     text = "，".join(clauses)
     if same_grade:
-        text += f"，绩效评价等次均为“{scored[0].stated_grade}”"
+        text += f"，绩效评价等次均为“{esc(scored[0].stated_grade)}”"
     return [text + "。"]
 
 
-def _blocks(ev: Evaluation) -> list[tuple[str, str]]:
-    """(kind, text): title, h1 (一、…), h2 (（一）…), p."""
+def _blocks(ev: Evaluation, esc: Escape = _same) -> list[tuple[str, str]]:
+    """(kind, text): title, h1 (一、…), h2 (（一）…), p. ``esc`` is applied to every piece of data text."""
     m = ev.meta
-    out: list[tuple[str, str]] = [("title", m.title or "绩效评价结果"), ("p", _intro(ev))]
+    out: list[tuple[str, str]] = [("title", esc(m.title) if m.title else "绩效评价结果"), ("p", _intro(ev, esc))]
     sections: list[tuple[str, list[tuple[str, str]]]] = []
     basics = []
     if m.project:
-        basics.append(("p", f"本次评价对象为{m.year or ''}{'年度' if m.year else ''}{m.region}{m.project}。"))
+        basics.append(("p", f"本次评价对象为{m.year or ''}{'年度' if m.year else ''}{esc(m.region)}{esc(m.project)}。"))
     if basics:
         sections.append(("项目基本情况", basics))
-    budget = _budget_sentences(ev)
+    budget = _budget_sentences(ev, esc)
     if budget:
         sections.append(("项目预算资金安排、管理、使用情况", [("p", "".join(budget))]))
     for title, pairs in (
@@ -194,10 +227,10 @@ def _blocks(ev: Evaluation) -> list[tuple[str, str]]:
             continue
         blocks: list[tuple[str, str]] = []
         for k, (cat, items) in enumerate(groups, start=1):
-            blocks.append(("h2", f"（{cn_number(k)}）{cat}"))
-            blocks.extend(("p", p) for p in _items_paragraph(items))
+            blocks.append(("h2", f"（{cn_number(k)}）{esc(cat)}"))
+            blocks.extend(("p", p) for p in _items_paragraph(items, esc))
         sections.append((title, blocks))
-    conclusion = _conclusion(ev)
+    conclusion = _conclusion(ev, esc)
     if conclusion:
         sections.append(("评价结论", [("p", p) for p in conclusion]))
     for k, (title, blocks) in enumerate(sections, start=1):
@@ -207,8 +240,11 @@ def _blocks(ev: Evaluation) -> list[tuple[str, str]]:
 
 
 def write_markdown(ev: Evaluation) -> str:
+    """The 结果 text as markdown; data text is escaped (:func:`md_escape`) so that a viewer shows it literally."""
     marks = {"title": "# ", "h1": "## ", "h2": "### ", "p": ""}
-    return "\n\n".join(marks[kind] + text for kind, text in _blocks(ev)) + "\n"
+    # a heading is one line: a line break in a title or a category would end it
+    return "\n\n".join(marks[kind] + (text if kind == "p" else " ".join(text.split("\n")))
+                       for kind, text in _blocks(ev, md_escape)) + "\n"
 
 
 # --- .docx ------------------------------------------------------------------------------------------------

@@ -28,6 +28,11 @@ def open_page(page: str | None, timeout: float = 60) -> AppTest:
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
+def unescape(text: object) -> object:
+    """Markdown backslash escapes removed (components.text.plain), so tests compare what a reader sees."""
+    return _MD_ESCAPE.sub(r"\1", text) if isinstance(text, str) else text
+
+
 def texts(at: AppTest) -> str:
     """Every piece of text the page shows (markdown, captions, metrics, titles, alerts, badges)."""
     parts = []

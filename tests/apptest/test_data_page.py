@@ -3,7 +3,7 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
-from apptest_support import PAGES, ROOT, texts
+from apptest_support import PAGES, ROOT, texts, unescape
 from streamlit.testing.v1 import AppTest
 
 from evalcore.auth import Actor
@@ -37,7 +37,8 @@ def frame(at: AppTest, *columns: str):
     for df in [*at.dataframe, *at.table]:
         value = df.value.reset_index() if df.value.index.name else df.value
         if set(columns) <= set(value.columns):
-            return value
+            # st.table cells are Markdown, so they hold workbook text escaped: compare what a reader sees
+            return value.map(unescape) if df in at.table else value
     raise AssertionError(f"no table with columns {columns}")
 
 

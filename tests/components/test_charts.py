@@ -51,7 +51,9 @@ def test_dimension_charts(ev):
     dims = scoring.dimension_table(ev)
     radar = charts.dimension_radar(dims)
     assert [t.name for t in radar.data] == ["市数据局", "市数据中心"]
-    assert list(radar.data[0].theta)[:4] == ["决策", "过程", "产出", "效益"]
+    # categories are the indicator ids (two may share a name); the names are the axis labels
+    assert list(radar.data[0].theta)[:4] == ["A", "B", "C", "D"]
+    assert list(radar.layout.polar.angularaxis.ticktext) == ["决策", "过程", "产出", "效益"]
     bars = charts.dimension_bars(dims)
     scores = bars.data[0]
     assert scores.name == "市数据局"
