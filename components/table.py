@@ -50,6 +50,11 @@ NUMERIC_COMPARATOR = """function(a, b) {
 }"""
 
 
+# streamlit-aggrid fixes its grid's box to the width it measured when mounted: 0 px for a grid in a closed
+# expander, which then stays blank when opened. The box follows its frame instead (our constant CSS).
+GRID_CSS = {"div:has(> div > .ag-root-wrapper)": {"width": "100% !important"}}
+
+
 def _missing(v: Any) -> bool:
     return v is None or v is pd.NaT or (isinstance(v, float) and pd.isna(v))
 
@@ -83,6 +88,8 @@ def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None) -
             # a share of the row, never less than its own width: tables fit a 1280-px laptop without scrolling
             d["flex"] = c.width
             d["minWidth"] = max(56, int(c.width * 0.6))
+            if c.kind == "date":  # "2024-06-30" and the filter icon, never cut to "2024-0…"
+                d["minWidth"] = max(d["minWidth"], 112)
         if c.flex:
             d["flex"] = c.flex * 200
             d["minWidth"] = 140
@@ -163,4 +170,5 @@ def show_table(df: pd.DataFrame, cols: list[Col], key: str, height: int | None =
     # allow_unsafe_jscode only lets our constant comparator through; cells are never rendered as HTML.
     grid_theme = StAggridTheme(base="balham").withParams(**GRID_THEME_PARAMS)
     AgGrid(frame, gridOptions=opts, height=height, key=key, theme=grid_theme, allow_unsafe_jscode=True,
-           show_search=False, show_download_button=False, show_toolbar=False, update_on=[])
+           show_search=False, show_download_button=False, show_toolbar=False, update_on=[],
+           custom_css=GRID_CSS)
