@@ -17,11 +17,11 @@ st.title(plain_inline(ev.meta.title))
 st.caption("　·　".join(plain(p) for p in (ev.meta.evaluator, f"{ev.meta.year} 年度" if ev.meta.year else "",
                                           ev.meta.region) if p))
 
-overall = budget.overall(ev)
-table = budget.budget_table(ev)
-results = scoring.results_table(ev)
-problems = findings.problems_table(ev)
-recs = findings.recommendations_table(ev)
+overall = layout.derived(budget.overall)
+table = layout.derived(budget.budget_table)
+results = layout.derived(scoring.results_table)
+problems = layout.derived(findings.problems_table)
+recs = layout.derived(findings.recommendations_table)
 
 k1, k2, k3 = st.columns(3)
 k1.metric("预算总额", fmt_amount(overall.budget), border=True, height="stretch")
@@ -30,7 +30,7 @@ k3.metric("总体预算执行率", fmt_rate(overall.rate), border=True, height="
           help="实际执行 ÷ 预算 × 100%（按各单位合计计算）")
 
 # one card per unit: score, grade, execution rate
-rates = budget.unit_rates(ev)
+rates = layout.derived(budget.unit_rates)
 scored = {r["unit"]: r for r in results.to_dict("records")}
 units = [u for u in ev.units if u.key in scored or rates[u.key].budget is not None]
 if units:

@@ -7,7 +7,9 @@ with the sample evaluation, so ``make run`` shows the Changsha 2023 report at on
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -64,6 +66,26 @@ def plan(version_id: int, as_of) -> list[Slide]:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _export(key: tuple[str, str], version_id: int, fmt: str, as_of) -> bytes:
     return export_bytes(_load(key, version_id), fmt, as_of)
+
+
+_DERIVED: dict[str, Callable[..., Any]] = {}
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _derived(key: tuple[str, str], version_id: int, name: str, args: tuple) -> Any:
+    return _DERIVED[name](_load(key, version_id), *args)
+
+
+def derived(fn: Callable[..., Any], version_id: int, *args: Any) -> Any:
+    """``fn(evaluation, *args)`` for a stored version, computed once for every session and every rerun.
+
+    For the pure evalcore functions the pages show (budget tables, scores, findings): a version never changes,
+    so (version, function, arguments) is the key. ``st.cache_data`` hands each caller its own copy, so a page
+    that changes a returned DataFrame cannot change what another session sees.
+    """
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _DERIVED.setdefault(name, fn)
+    return _derived(_store_key(), version_id, name, tuple(args))
 
 
 def export(version_id: int, fmt: str, as_of) -> bytes:

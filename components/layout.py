@@ -86,6 +86,11 @@ def current_info():
     return st.session_state.get(_CURRENT)
 
 
+def derived(fn, *args):
+    """``fn(ev, *args)`` for the evaluation the page shows, cached per stored version for every session."""
+    return data.derived(fn, current_info().active_version_id, *args)
+
+
 def page(title: str, header: bool = True, sidebar: str = "expanded", picker: bool = True) -> Evaluation | None:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
 

@@ -8,8 +8,8 @@ from evalcore import budget, scoring
 
 ev = layout.page("单位对比")
 
-table = budget.budget_table(ev)
-results = scoring.results_table(ev)
+table = layout.derived(budget.budget_table)
+results = layout.derived(scoring.results_table)
 
 sections.budget_and_rates(ev, table, "units", rate_title="预算执行率与目标")
 
@@ -27,7 +27,7 @@ show_table(merged, [
     Col("grade", "等次", width=80),
 ], key="units_table")
 
-dims = scoring.dimension_table(ev)
+dims = layout.derived(scoring.dimension_table)
 if not dims.empty:
     st.subheader("分维度得分")
     cards.illustrative(ev, "scores")
@@ -37,7 +37,7 @@ if not dims.empty:
     with right:
         layout.chart(charts.dimension_bars(dims), "units_dims")
 
-    indicators = scoring.indicator_table(ev)
+    indicators = layout.derived(scoring.indicator_table)
     st.subheader("指标扣分")
     cards.illustrative(ev, "scores")
     layout.chart(charts.deductions(indicators), "units_deductions")

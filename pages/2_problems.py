@@ -7,7 +7,7 @@ from evalcore import findings
 
 ev = layout.page("问题分析")
 
-problems = findings.problems_table(ev)
+problems = layout.derived(findings.problems_table)
 if problems.empty:
     st.info("该评价没有列出问题。")
     st.stop()
@@ -40,7 +40,7 @@ with right:
     layout.chart(charts.category_counts(counts, "项", selected=selected), "problems_by_category",
                  on_select=_on_chart_select, selection_mode="points")
     st.subheader("按单位")
-    layout.chart(charts.unit_counts(findings.problems_by_unit(ev)), "problems_by_unit")
+    layout.chart(charts.unit_counts(layout.derived(findings.problems_by_unit)), "problems_by_unit")
     st.caption("“未指明单位”：报告原文未点名具体单位的问题。")
 
 st.subheader("问题清单")
