@@ -74,7 +74,7 @@ def audit_section(who: Actor) -> None:
         st.info("所选条件下没有审计记录。")
         return
     frame = pd.DataFrame(auditlog.rows(entries))
-    st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 40 + 35 * len(frame)), key="audit_table",
+    st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 54 + 35 * len(frame)), key="audit_table",
                  column_config={"内容": st.column_config.TextColumn(width="large")})
     stem = f"审计日志_{start}_{end}"
     cols = st.columns(3)
