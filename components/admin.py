@@ -34,15 +34,17 @@ def flash() -> None:
         st.success(plain(message))
 
 
-def _run(action, *args, **kwargs) -> object | None:
-    """Call a store write; show a refusal or an error in Chinese instead of raising."""
+def _run(action, *args, **kwargs) -> bool:
+    """Call a store write; True if it succeeded, else show the refusal or error in Chinese and return False."""
     try:
-        return action(*args, **kwargs)
+        action(*args, **kwargs)
     except PermissionDenied as exc:
         st.error(plain(f"{exc}。"))
     except (StoreError, ValueError) as exc:
         st.error(plain(str(exc)))
-    return None
+    else:
+        return True
+    return False
 
 
 # --- the audit log ----------------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
         if st.form_submit_button("新增", type="primary"):
             if pw != pw2:
                 st.error("两次输入的密码不一致")
-            elif _run(store.add_user, name, role, pw, by=who) is not None:
+            elif _run(store.add_user, name, role, pw, by=who):
                 _done(f"已新增账户“{name.strip()}”（{ROLE_LABELS[role]}）")
     if not users:
         return
@@ -135,7 +137,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
         with st.form("user_role_form"):
             role = st.selectbox("新角色", ROLES, index=ROLES.index(roles[target]), format_func=ROLE_LABELS.get,
                                 key="user_role")
-            if st.form_submit_button("修改角色") and _run(store.set_role, target, role, by=who) is not None:
+            if st.form_submit_button("修改角色") and _run(store.set_role, target, role, by=who):
                 _done(f"已把“{target}”的角色改为{ROLE_LABELS[role]}")
         with st.form("user_password_form", clear_on_submit=True):
             pw = st.text_input("新密码", type="password", key="user_new_password")
@@ -143,21 +145,11 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
             if st.form_submit_button("重设密码"):
                 if pw != pw2:
                     st.error("两次输入的密码不一致")
-                else:
-                    try:
-                        store.set_password(target, pw, by=who)
-                    except (PermissionDenied, StoreError, ValueError) as exc:
-                        st.error(plain(str(exc)))
-                    else:
-                        _done(f"已重设“{target}”的密码")
+                elif _run(store.set_password, target, pw, by=who):
+                    _done(f"已重设“{target}”的密码")
         confirm = st.checkbox(plain(f"确认删除账户“{target}”"), key="user_remove_confirm")
-        if st.button("删除账户", disabled=not confirm, key="user_remove"):
-            try:
-                store.remove_user(target, by=who)
-            except (PermissionDenied, StoreError, ValueError) as exc:
-                st.error(plain(str(exc)))
-            else:
-                _done(f"已删除账户“{target}”")
+        if st.button("删除账户", disabled=not confirm, key="user_remove") and _run(store.remove_user, target, by=who):
+            _done(f"已删除账户“{target}”")
 
 
 # --- evaluations ------------------------------------------------------------------------------------------
@@ -179,13 +171,13 @@ def evaluations_section(who: Actor) -> None:
     active = [e for e in infos if not e.archived]
     if info.archived:
         if cols[1].button("恢复", key="evaluation_restore", width="stretch") and \
-                _run(store.set_archived, info.id, False, by=who) is not None:
+                _run(store.set_archived, info.id, False, by=who):
             _done(f"已恢复评价“{info.label}”")
     else:
         disabled = len(active) <= 1
         if cols[1].button("归档", key="evaluation_archive", width="stretch", disabled=disabled,
                           help="至少保留一个使用中的评价" if disabled else None) and \
-                _run(store.set_archived, info.id, True, by=who) is not None:
+                _run(store.set_archived, info.id, True, by=who):
             _done(f"已归档评价“{info.label}”")
 
 
@@ -195,9 +187,7 @@ def require_admin() -> Actor:
     if not auth.can("view_audit"):
         st.error("此页仅限管理员访问。")
         st.stop()
-    if auth.mode() == "none":
-        st.columns([1, 2])[0].text_input("操作人", key=auth.OPERATOR, placeholder="填写你的姓名",
-                                         help="账户和评价的变更都会记录操作人和时间。")
+    auth.operator_input("账户和评价的变更都会记录操作人和时间。")
     who = auth.actor()
     assert who is not None
     return who

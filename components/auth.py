@@ -57,6 +57,12 @@ def actor() -> Actor | None:
     return st.session_state.get("_auth_actor")
 
 
+def operator_input(help_text: str) -> None:
+    """With sign-in off: the 操作人 field whose name every change on this page is recorded under."""
+    if mode() == "none":
+        st.columns([1, 2])[0].text_input("操作人", key=OPERATOR, placeholder="填写你的姓名", help=help_text)
+
+
 def can(action: str) -> bool:
     return auth.can(actor(), action)
 

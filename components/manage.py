@@ -25,7 +25,6 @@ from . import auth, data, layout
 from .text import file_stem, plain
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
-OPERATOR = auth.OPERATOR
 NEED_OPERATOR = "请先在上方填写操作人。"
 
 
@@ -36,9 +35,7 @@ def when(at: dt.datetime) -> str:
 def operator() -> Actor | None:
     """Who is making changes, recorded with every publish, rollback and 整改 update: the signed-in person, or
     with sign-in off the 操作人 typed here. None until there is a name."""
-    if auth.mode() == "none":
-        st.columns([1, 2])[0].text_input("操作人", key=OPERATOR, placeholder="填写你的姓名",
-                                         help="发布、回滚和整改更新都会记录操作人和时间。")
+    auth.operator_input("发布、回滚和整改更新都会记录操作人和时间。")
     return auth.named_actor()
 
 
