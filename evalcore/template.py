@@ -23,7 +23,7 @@ from .workbook import (
     SPEC,
     UNITS,
     VALIDATION_RULES,
-    Column,
+    ColumnSpec,
     SheetSpec,
     add_spec_sheet,
     column_note,
@@ -50,7 +50,7 @@ WORKFLOW = (
 )
 
 
-def _typed(col: Column, value: Any) -> Any:
+def _typed(col: ColumnSpec, value: Any) -> Any:
     """A spec value (often a string such as "3400.06") as the cell should hold it: a number, a date, text."""
     if value is None:
         return None
@@ -67,7 +67,7 @@ def example_record(spec: SheetSpec) -> dict[str, Any]:
     return {c.key: _typed(c, c.example if c.example is not None else c.default) for c in spec.columns}
 
 
-def _choices_text(col: Column) -> str:
+def _choices_text(col: ColumnSpec) -> str:
     if isinstance(col.choices, tuple) and col.choices:
         return "、".join(col.choices)
     if col.choices == "units":
@@ -81,7 +81,7 @@ def _choices_text(col: Column) -> str:
     return ""
 
 
-def _unit_text(col: Column) -> str:
+def _unit_text(col: ColumnSpec) -> str:
     if "万元" in col.header:
         return "万元"
     if "%" in col.header:
@@ -89,7 +89,7 @@ def _unit_text(col: Column) -> str:
     return ""
 
 
-def _example_text(col: Column) -> str:
+def _example_text(col: ColumnSpec) -> str:
     value = _typed(col, col.example if col.example is not None else col.default)
     if value is None:
         return ""

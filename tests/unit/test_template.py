@@ -15,7 +15,7 @@ from evalcore.workbook import (
     SPEC,
     UNITS,
     VALIDATION_RULES,
-    Column,
+    ColumnSpec,
     SheetSpec,
     column_note,
     read_workbook,
@@ -42,11 +42,11 @@ def _covering(ws, ref: str) -> list:
     return [dv for dv in _validations(ws) if ref in dv]
 
 
-def _validated(col: Column) -> bool:
+def _validated(col: ColumnSpec) -> bool:
     return bool(col.choices) or col.kind in ("decimal", "int", "date")
 
 
-def _cells(spec: SheetSpec) -> list[tuple[Column, str, str]]:
+def _cells(spec: SheetSpec) -> list[tuple[ColumnSpec, str, str]]:
     """(column, header cell, first data cell) of every column; for 评价信息 the field's label and value."""
     if spec.layout == "fields":
         return [(c, f"A{i}", f"B{i}") for i, c in enumerate(spec.columns, start=2)]

@@ -1,0 +1,85 @@
+"""The workbook format: one spec of sheets and columns that the reader, the validator and the writer derive from.
+
+The package, one concern a module (the names below are its public interface, re-exported here):
+
+- :mod:`.spec`      the sheets and columns (:class:`SheetSpec`, :class:`ColumnSpec`), the limits, the rule list
+- :mod:`.messages`  :class:`Message`, :class:`ReadResult` and the collector that caps messages
+- :mod:`.cells`     converting one cell to the column's kind, or a Chinese message saying what to type
+- :mod:`.guard`     opening an uploaded file safely (what it is, zip and XML safety scan) and :func:`read_raw`
+- :mod:`.sheets`    reading a table sheet's records and a 字段 | 内容 sheet's fields
+- :mod:`.validate`  :func:`read_workbook` and :func:`build_evaluation`: one function per sheet, cross-sheet checks
+- :mod:`.write`     :func:`write_workbook` and the sheet builder that :mod:`evalcore.template` shares
+
+Reading never raises for bad input: every problem is a :class:`Message` (sheet, row as Excel shows it, column,
+value, and a Chinese message that says what to do). Errors block publishing, warnings do not.
+"""
+from __future__ import annotations
+
+from .cells import convert
+from .guard import Raw, RawWorkbook, SheetInfo, WorkbookError, read_raw
+from .messages import Message, ReadResult
+from .spec import (
+    ACHIEVEMENTS,
+    BUDGET,
+    EXPERT_LABELS,
+    FILE_SHEET,
+    HISTORY,
+    INDICATORS,
+    INSTRUCTIONS_SHEET,
+    MAX_BOOK_CELLS,
+    MAX_COMPRESSION_RATIO,
+    MAX_DATA_ROWS,
+    MAX_FILE_BYTES,
+    MAX_MERGED,
+    MAX_NUMBER,
+    MAX_SEQ,
+    MAX_SHARED_STRINGS,
+    MAX_SHEET_CELLS,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_ZIP_ENTRIES,
+    MESSAGES_PER_RULE,
+    MESSAGES_PER_SHEET,
+    META,
+    METHOD_LABELS,
+    MIN_NONZERO,
+    NONNEG,
+    PROBLEMS,
+    RATIO_CHECK_BYTES,
+    RECOMMENDATIONS,
+    RECTIFICATION,
+    RESULTS,
+    SCORES,
+    SHEETS,
+    SPEC,
+    UNITS,
+    VALIDATION_RULES,
+    ColumnSpec,
+    SheetSpec,
+)
+from .validate import build_evaluation, read_workbook
+from .write import (
+    EXAMPLE_FONT,
+    HEAD_FILL,
+    KIND_LABELS,
+    LAST_ROW,
+    UNIT_LIST_ROWS,
+    add_spec_sheet,
+    column_note,
+    new_book,
+    save_book,
+    unit_list_ref,
+    workbook_bytes,
+    write_workbook,
+)
+
+__all__ = [
+    "ACHIEVEMENTS", "BUDGET", "EXAMPLE_FONT", "EXPERT_LABELS", "FILE_SHEET", "HEAD_FILL", "HISTORY", "INDICATORS",
+    "INSTRUCTIONS_SHEET", "KIND_LABELS", "LAST_ROW", "MAX_BOOK_CELLS", "MAX_COMPRESSION_RATIO", "MAX_DATA_ROWS",
+    "MAX_FILE_BYTES", "MAX_MERGED", "MAX_NUMBER", "MAX_SEQ", "MAX_SHARED_STRINGS", "MAX_SHEET_CELLS",
+    "MAX_UNCOMPRESSED_BYTES", "MAX_ZIP_ENTRIES", "MESSAGES_PER_RULE", "MESSAGES_PER_SHEET", "META", "METHOD_LABELS",
+    "MIN_NONZERO", "NONNEG", "PROBLEMS", "RATIO_CHECK_BYTES", "RECOMMENDATIONS", "RECTIFICATION", "RESULTS",
+    "SCORES", "SHEETS", "SPEC", "UNITS", "UNIT_LIST_ROWS", "VALIDATION_RULES", "ColumnSpec", "Message", "Raw",
+    "RawWorkbook", "ReadResult", "SheetInfo", "SheetSpec", "WorkbookError", "add_spec_sheet", "build_evaluation",
+    "column_note", "convert", "new_book", "read_raw", "read_workbook", "save_book", "unit_list_ref",
+    "workbook_bytes", "write_workbook",
+]

@@ -1,0 +1,128 @@
+"""Messages: one located problem (:class:`Message`), the result of a read (:class:`ReadResult`), and the
+collector that caps them (:data:`~.spec.MESSAGES_PER_RULE` per sheet, column and rule, then one "另有 N 处同类…").
+
+Errors and warnings are :class:`Message` (sheet, row, column, value, message in Chinese; every message says what
+to do). Row numbers are the row numbers Excel shows (the header is row 1). Errors block publishing, warnings do
+not.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Evaluation
+from .spec import MESSAGES_PER_RULE, MESSAGES_PER_SHEET
+
+
+@dataclass(frozen=True)
+class Message:
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+    level: str = "error"  # error | warning
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f"“{self.column}”列"
+        found = f"（现为“{self.value}”）" if self.value != "" else ""
+        return f"{where}：{self.message}{found}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "sheet": self.sheet, "row": self.row, "column": self.column,
+                "value": self.value, "message": self.message}
+
+
+@dataclass
+class ReadResult:
+    evaluation: Evaluation | None
+    errors: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.evaluation is not None
+
+
+_RULE_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_RULE_QUOTED = re.compile(r"“[^”]*”")
+
+
+_RULES: dict[str, str] = {}
+
+
+def _rule_of(message: str) -> str:
+    """Messages that differ only in numbers or quoted values are one rule (for the cap on messages)."""
+    rule = _RULES.get(message)
+    if rule is None:
+        if len(_RULES) > 10_000:
+            _RULES.clear()
+        rule = _RULES[message] = _RULE_QUOTED.sub("“”", _RULE_DIGITS.sub("#", message))
+    return rule
+
+
+class _Collector:
+    """Errors and warnings, at most MESSAGES_PER_RULE of a kind: 200,000 bad rows give a bounded list."""
+
+    def __init__(self, per_rule: int = MESSAGES_PER_RULE, per_sheet: int = MESSAGES_PER_SHEET) -> None:
+        self.errors: list[Message] = []
+        self.warnings: list[Message] = []
+        self._per_rule = per_rule
+        self._per_sheet = per_sheet
+        self._rules: Counter[tuple[str, str, str, str]] = Counter()
+        self._sheets: Counter[tuple[str, str]] = Counter()
+        self._first: dict[tuple[str, str, str, str], str] = {}
+        self._dropped: Counter[tuple[str, str]] = Counter()
+
+    def error(self, sheet: str, row: int | None, column: str, value: Any, message: str) -> None:
+        self._add("error", sheet, row, column, value, message)
+
+    def warn(self, sheet: str, row: int | None, column: str, value: Any, message: str) -> None:
+        self._add("warning", sheet, row, column, value, message)
+
+    def _add(self, level: str, sheet: str, row: int | None, column: str, value: Any, message: str) -> None:
+        rule = (level, sheet, column, _rule_of(message))
+        self._rules[rule] += 1
+        self._first.setdefault(rule, message)
+        if self._rules[rule] > self._per_rule:
+            return
+        if self._sheets[(level, sheet)] >= self._per_sheet:
+            self._dropped[(level, sheet)] += 1
+            return
+        self._sheets[(level, sheet)] += 1
+        target = self.errors if level == "error" else self.warnings
+        target.append(Message(sheet, row, column, _show(value), message, level))
+
+    def finish(self) -> None:
+        """Append one summary message per rule that was cut off."""
+        for rule, n in self._rules.items():
+            if n > self._per_rule:
+                level, sheet, column, _ = rule
+                kind = "错误" if level == "error" else "警告"
+                text = (f"另有 {n - self._per_rule} 处同类{kind}未逐条列出（{self._first[rule]}）；"
+                        "请按上面列出的各处同样改正后重新上传")
+                target = self.errors if level == "error" else self.warnings
+                target.append(Message(sheet, None, column, "", text, level))
+        for (level, sheet), n in self._dropped.items():
+            kind = "错误" if level == "error" else "警告"
+            target = self.errors if level == "error" else self.warnings
+            target.append(Message(sheet, None, "", "", f"本工作表{kind}过多，另有 {n} 条未列出；"
+                                  "请先改正上面列出的问题，再重新上传查看其余问题", level))
+        self._rules.clear()
+        self._dropped.clear()
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
