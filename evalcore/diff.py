@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import scoring
-from .model import Evaluation
+from .model import Evaluation, Unit
 from .numbers import fmt2
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
@@ -68,6 +68,11 @@ def _short(text: str, size: int = 40) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+def _unit_summary(unit: Unit) -> str:
+    """A unit added or removed, as the preview shows it: its full name and type, else its label."""
+    return "·".join(x for x in (unit.name, unit.role) if x) or unit.label
+
+
 def diff(old: Evaluation | None, new: Evaluation) -> list[Change]:
     """Every difference a reader would notice; an empty list when the two evaluations show the same."""
     if old is None:
@@ -80,7 +85,7 @@ def diff(old: Evaluation | None, new: Evaluation) -> list[Change]:
         if a != b:
             out.append(Change("评价信息", name, name, CHANGED, _short(a, 60), _short(b, 60)))
     out += _records("单位", old.units, new.units, lambda u: u.key, lambda u: u.key,
-                    {"name": "单位全称", "role": "单位类型"}, lambda u: u.label())
+                    {"name": "单位全称", "role": "单位类型"}, _unit_summary)
     out += _records("预算执行", old.budget_lines, new.budget_lines, lambda b: (b.unit, b.project, b.kind),
                     lambda b: "·".join(x for x in (b.unit, b.project, b.kind) if x),
                     {"budget": "预算金额（万元）", "executed": "实际执行（万元）", "stated_rate": "报告执行率（%）"},

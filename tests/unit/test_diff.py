@@ -3,7 +3,8 @@ import dataclasses
 from decimal import Decimal
 
 from evalcore import diff
-from evalcore.model import Problem, UnitResult
+from evalcore.model import Problem, Unit, UnitResult
+from evalcore.workbook import read_workbook, workbook_bytes
 
 
 def test_no_previous_version_means_no_changes(ev):
@@ -46,3 +47,28 @@ def test_a_unit_without_a_result_before_is_an_added_score(ev):
     results = (*ev.results, UnitResult("数智科技集团", Decimal("70"), "中"))
     changes = diff.diff(ev, dataclasses.replace(ev, results=results))
     assert any(c.section == "得分" and c.kind == "新增" and c.new == "70.00" for c in changes)
+
+
+def _published(evaluation):
+    """An evaluation as the publish preview sees it: written as a workbook, uploaded, read back."""
+    result = read_workbook(workbook_bytes(evaluation))
+    assert result.ok, [str(m) for m in result.errors]
+    return result.evaluation
+
+
+def test_the_preview_of_a_workbook_adding_a_unit_lists_the_unit(ev):
+    added = Unit("新区数据中心", "××市新区数据中心", "实施单位")
+    new = _published(dataclasses.replace(ev, units=(*ev.units, added)))
+    changes = diff.diff(ev, new)
+    [change] = [c for c in changes if c.section == "单位"]
+    assert (change.key, change.field, change.kind) == ("新区数据中心", "", "新增")
+    assert (change.old, change.new) == ("", "××市新区数据中心·实施单位")
+    assert diff.counts(changes)["新增"] == 1
+
+
+def test_the_preview_of_a_workbook_removing_a_unit_lists_the_unit(ev):
+    current = dataclasses.replace(ev, units=(*ev.units, Unit("新区数据中心")))
+    changes = diff.diff(current, _published(ev))
+    [change] = [c for c in changes if c.section == "单位"]
+    assert (change.key, change.kind, change.old, change.new) == ("新区数据中心", "删除", "新区数据中心", "")
+    assert diff.counts(changes) == {"新增": 0, "删除": 1, "修改": 0}
