@@ -17,12 +17,17 @@ from typing import Any
 from ..numbers import to_decimal
 from .spec import MAX_NUMBER, MIN_NONZERO, ColumnSpec
 
+_OPENPYXL_COLUMNS = 18278  # ZZZ: openpyxl's letters stop there (Excel's at XFD, 16384)
+
 
 def _col_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A). openpyxl is imported here, not with the module: reading a
     workbook (python-calamine) does not need it."""
     from openpyxl.utils.cell import get_column_letter
 
+    if index >= _OPENPYXL_COLUMNS:  # only in a hostile file (a merged range to column AAAAA): the message still
+        rest, last = divmod(index, 26)  # names it, one letter more per factor 26
+        return _col_letter(rest - 1) + chr(65 + last)
     return get_column_letter(index + 1)
 
 

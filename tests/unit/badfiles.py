@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 import sample_data
 from evalcore.workbook import META, SPEC
@@ -92,12 +93,7 @@ def edit_sheet(sheet: str, edit: Edit) -> bytes:
 
 def letter(index: int) -> str:
     """0-based column index -> Excel letters."""
-    text = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        text = chr(65 + rem) + text
-    return text
+    return get_column_letter(index + 1)
 
 
 def cell_ref(sheet: str, row: int, header: str) -> str:
@@ -412,6 +408,15 @@ def merged_data_cells() -> bytes:
     return via_openpyxl(lambda wb: wb["问题"].merge_cells("C2:C3"))
 
 
+def merged_range_beyond_xfd() -> bytes:
+    """A merged range to column AAAAA, far beyond Excel's last column (XFD) and openpyxl's letters (ZZZ)."""
+    def edit(xml: bytes) -> bytes:
+        assert b"<mergeCells" not in xml
+        return xml.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="B3:AAAAA3"/>'
+                           b"</mergeCells>")
+    return edit_sheet("问题", edit)
+
+
 def formula_without_result() -> bytes:
     return set_cell("预算执行", 2, "预算金额（万元）", "=3400*1+0.06")  # openpyxl saves no cached value
 
@@ -675,6 +680,7 @@ CASES: tuple[Case, ...] = (
     # cells Excel shows differently from what they hold
     _c(merged_header, "error", B, 1, "", "合并单元格", "A1:B1"),
     _c(merged_data_cells, "error", "问题", 3, "问题类别", "合并单元格", "C2:C3"),
+    _c(merged_range_beyond_xfd, "warning", "问题", 3, "", "合并单元格", "B3:AAAAA3"),
     _c(formula_without_result, "error", B, 2, "预算金额（万元）", "公式", "没有保存计算结果"),
     _c(formula_with_result, "error", B, 2, "预算金额（万元）", "是公式", "选择性粘贴", cli=True),
     _c(optional_formula_without_result, "error", B, 2, "报告执行率（%）", "公式"),
