@@ -65,52 +65,6 @@ from .spec import (
     SheetSpec,
 )
 
-
-def _split(text: str | None) -> tuple[str, ...]:
-    return tuple(p.strip() for p in re.split(r"[;；,，、]+", text or "") if p.strip())
-
-
-def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: _Collector) -> Meta:
-    sheet = META.name
-    try:
-        bands = scoring.parse_bands(values["grade_bands"] or "")
-    except ValueError as exc:
-        out.error(sheet, field_rows.get("grade_bands"), "等次划分", values["grade_bands"],
-                  f"{exc}；请按“优:90;良:80;中:60;差:0”的格式填写")
-        bands = DEFAULT_BANDS
-    statuses = _split(values["statuses"]) or DEFAULT_STATUSES
-    closed = _split(values["closed_statuses"]) or DEFAULT_CLOSED
-    for s in closed:
-        if s not in statuses:
-            out.error(sheet, field_rows.get("closed_statuses"), "视为完成的状态", s,
-                      f"不在整改状态（{'、'.join(statuses)}）之中；请改为其中之一，或先把它加到“整改状态”")
-    illustrative = set()
-    for part in _split(values["illustrative"]):
-        if part in ILLUSTRATIVE_SECTIONS:
-            illustrative.add(ILLUSTRATIVE_SECTIONS[part])
-        else:
-            out.error(sheet, field_rows.get("illustrative"), "示例数据", part,
-                      f"只能填 {'、'.join(ILLUSTRATIVE_SECTIONS)}（可填多个，用分号分隔），请改正或删除")
-    return Meta(
-        title=values["title"] or "",
-        year=values["year"],
-        region=values["region"] or "",
-        evaluator=values["evaluator"] or "",
-        project=values["project"] or "",
-        conclusion=values["conclusion"] or "",
-        grade_bands=bands,
-        expert_method=scoring.EXPERT_METHOD_BY_LABEL.get(values["expert_method"] or "", "mean"),
-        rate_target=values["rate_target"] if values["rate_target"] is not None else Decimal(90),
-        statuses=statuses,
-        closed_statuses=closed,
-        illustrative=frozenset(illustrative),
-        illustrative_note=values["illustrative_note"] or "",
-        source=values["source"] or "",
-        stated_total_budget=values["stated_total_budget"],
-        stated_total_executed=values["stated_total_executed"],
-    )
-
-
 _gc_lock = threading.Lock()
 _gc_readers = 0
 _gc_was_enabled = False
@@ -209,6 +163,52 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
     return ev
 
 
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in re.split(r"[;；,，、]+", text or "") if p.strip())
+
+
+def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: _Collector) -> Meta:
+    """评价信息: grade bands, 整改 statuses (the closed ones among them) and the illustrative sections."""
+    sheet = META.name
+    try:
+        bands = scoring.parse_bands(values["grade_bands"] or "")
+    except ValueError as exc:
+        out.error(sheet, field_rows.get("grade_bands"), "等次划分", values["grade_bands"],
+                  f"{exc}；请按“优:90;良:80;中:60;差:0”的格式填写")
+        bands = DEFAULT_BANDS
+    statuses = _split(values["statuses"]) or DEFAULT_STATUSES
+    closed = _split(values["closed_statuses"]) or DEFAULT_CLOSED
+    for s in closed:
+        if s not in statuses:
+            out.error(sheet, field_rows.get("closed_statuses"), "视为完成的状态", s,
+                      f"不在整改状态（{'、'.join(statuses)}）之中；请改为其中之一，或先把它加到“整改状态”")
+    illustrative = set()
+    for part in _split(values["illustrative"]):
+        if part in ILLUSTRATIVE_SECTIONS:
+            illustrative.add(ILLUSTRATIVE_SECTIONS[part])
+        else:
+            out.error(sheet, field_rows.get("illustrative"), "示例数据", part,
+                      f"只能填 {'、'.join(ILLUSTRATIVE_SECTIONS)}（可填多个，用分号分隔），请改正或删除")
+    return Meta(
+        title=values["title"] or "",
+        year=values["year"],
+        region=values["region"] or "",
+        evaluator=values["evaluator"] or "",
+        project=values["project"] or "",
+        conclusion=values["conclusion"] or "",
+        grade_bands=bands,
+        expert_method=scoring.EXPERT_METHOD_BY_LABEL.get(values["expert_method"] or "", "mean"),
+        rate_target=values["rate_target"] if values["rate_target"] is not None else Decimal(90),
+        statuses=statuses,
+        closed_statuses=closed,
+        illustrative=frozenset(illustrative),
+        illustrative_note=values["illustrative_note"] or "",
+        source=values["source"] or "",
+        stated_total_budget=values["stated_total_budget"],
+        stated_total_executed=values["stated_total_executed"],
+    )
+
+
 class _UnitRefs:
     """Unit references of the other sheets, resolved to the 单位简称 of the 单位 sheet (a 单位全称 is accepted).
 
@@ -246,6 +246,16 @@ class _UnitRefs:
         return found
 
 
+def _unit_lookup(units: tuple[Unit, ...]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for u in units:
+        lookup.setdefault(_norm(u.key), u.key)
+    for u in units:
+        if u.name:
+            lookup.setdefault(_norm(u.name), u.key)
+    return lookup
+
+
 def _status_ok(spec: SheetSpec, rec: _Record, key: str, meta: Meta, out: _Collector) -> bool:
     value = rec.values.get(key)
     if value is not None and value not in meta.statuses:
@@ -274,6 +284,28 @@ def _budget_lines(records: list[_Record], refs: _UnitRefs, out: _Collector) -> l
                      "预算为 0，无法计算执行率；如确无预算可保留，否则请填写预算金额")
         _check_amounts(r, out)
     return lines
+
+
+def _check_amounts(r: _Record, out: _Collector) -> None:
+    """A budget line may lack its budget or its executed amount (a report may state only one of them, or only the
+    rate), but a line with none of the three says nothing: an error. One amount without a stated rate: a warning
+    that the unit's rate cannot be computed (with a stated rate, the audit already says it cannot be checked)."""
+    v = r.values
+    budget_header, executed_header = _BUDGET_HEADER, _EXECUTED_HEADER
+    if v["budget"] is None and v["executed"] is None:
+        if v["stated_rate"] is None:
+            out.error(BUDGET.name, r.row, budget_header, "",
+                      f"{budget_header}、{executed_header}和报告执行率都没有填写，这一行没有任何金额；"
+                      "请按报告填写已列明的金额（报告只列明执行率时可只填“报告执行率（%）”），"
+                      "报告没有列明该单位任何金额时请删除这一行")
+        return
+    if v["stated_rate"] is not None:
+        return
+    for key, header in (("budget", budget_header), ("executed", executed_header)):
+        if v[key] is None:
+            out.warn(BUDGET.name, r.row, header, "",
+                     f"未填{header}，该单位的预算执行率将显示为“无法计算”；报告列明了该金额的请补填，"
+                     "报告确未列明的可保留空白")
 
 
 def _indicators(records: list[_Record], out: _Collector) -> list[Indicator]:
@@ -318,6 +350,10 @@ def _check_indicator_tree(indicators: list[Indicator], rows: dict[str, int], out
             row = rows.get(p.indicator) if p.indicator else None
             out.error(INDICATORS.name, row, "分值", p.found,
                       f"{p.message}；请调整各指标的分值，使同一层级合计为 100、下级合计等于上级分值")
+
+
+def _sheet_has_errors(out: _Collector, sheet: str) -> bool:
+    return any(m.sheet == sheet for m in out.errors)
 
 
 def _scores(records: list[_Record], indicators: list[Indicator], refs: _UnitRefs, out: _Collector) -> list[Score]:
@@ -374,7 +410,38 @@ def _results(records: list[_Record], meta: Meta, refs: _UnitRefs, out: _Collecto
     return results
 
 
+def _check_categories(spec: SheetSpec, records: list[_Record], out: _Collector) -> None:
+    """One name per category number; category numbers 1, 2, 3, ... without gaps (a gap is a warning)."""
+    assert spec.group is not None
+    no_key, name_key = spec.group
+    no_header, name_header = spec.column(no_key).header, spec.column(name_key).header
+    names: dict[int, tuple[str, int]] = {}
+    for r in records:
+        no, cat = r.values[no_key], r.values[name_key]
+        if no in names and names[no][0] != cat:
+            out.error(spec.name, r.row, name_header, cat,
+                      f"{no_header} {no} 在第{names[no][1]}行的名称为“{names[no][0]}”，同一{no_header}的名称应一致；"
+                      f"请统一名称，或改正{no_header}")
+        names.setdefault(no, (cat, r.row))
+    # the gaps between the numbers used, walked in order: bounded by the rows, never by the numbers' size
+    # (a hostile 类别序号 of 10^19 must not make anyone enumerate the numbers below it)
+    shown = 0
+    used = sorted(names)
+    for before, after in zip([0, *used], used, strict=False):
+        if after - before <= 1:
+            continue
+        first, last = before + 1, after - 1
+        gap = f"第 {first} 类" if first == last else f"第 {first}～{last} 类"
+        out.warn(spec.name, names[after][1], no_header, after,
+                 f"{no_header}不连续：没有{gap}的任何条目（空类别）；"
+                 f"请核对是否漏填了该类别，或把{no_header}改为连续的 1、2、3……")
+        shown += 1
+        if shown >= MESSAGES_PER_RULE:
+            break
+
+
 def _problems(records: list[_Record], refs: _UnitRefs, out: _Collector) -> list[Problem]:
+    """问题: grouped in categories; the unit involved, when given, is a listed unit."""
     problems = []
     for r in records:
         v = r.values
@@ -442,72 +509,6 @@ def _rectification(records: list[_Record], history: dict[str, list[StatusChange]
         rectification.append(RectificationItem(v["id"], v["problem"], v["task"], unit, v["deadline"], v["status"],
                                                v["progress"], v["note"] or "", changes, v["evidence"] or ""))
     return rectification
-
-
-def _check_amounts(r: _Record, out: _Collector) -> None:
-    """A budget line may lack its budget or its executed amount (a report may state only one of them, or only the
-    rate), but a line with none of the three says nothing: an error. One amount without a stated rate: a warning
-    that the unit's rate cannot be computed (with a stated rate, the audit already says it cannot be checked)."""
-    v = r.values
-    budget_header, executed_header = _BUDGET_HEADER, _EXECUTED_HEADER
-    if v["budget"] is None and v["executed"] is None:
-        if v["stated_rate"] is None:
-            out.error(BUDGET.name, r.row, budget_header, "",
-                      f"{budget_header}、{executed_header}和报告执行率都没有填写，这一行没有任何金额；"
-                      "请按报告填写已列明的金额（报告只列明执行率时可只填“报告执行率（%）”），"
-                      "报告没有列明该单位任何金额时请删除这一行")
-        return
-    if v["stated_rate"] is not None:
-        return
-    for key, header in (("budget", budget_header), ("executed", executed_header)):
-        if v[key] is None:
-            out.warn(BUDGET.name, r.row, header, "",
-                     f"未填{header}，该单位的预算执行率将显示为“无法计算”；报告列明了该金额的请补填，"
-                     "报告确未列明的可保留空白")
-
-
-def _sheet_has_errors(out: _Collector, sheet: str) -> bool:
-    return any(m.sheet == sheet for m in out.errors)
-
-
-def _unit_lookup(units: tuple[Unit, ...]) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for u in units:
-        lookup.setdefault(_norm(u.key), u.key)
-    for u in units:
-        if u.name:
-            lookup.setdefault(_norm(u.name), u.key)
-    return lookup
-
-
-def _check_categories(spec: SheetSpec, records: list[_Record], out: _Collector) -> None:
-    """One name per category number; category numbers 1, 2, 3, ... without gaps (a gap is a warning)."""
-    assert spec.group is not None
-    no_key, name_key = spec.group
-    no_header, name_header = spec.column(no_key).header, spec.column(name_key).header
-    names: dict[int, tuple[str, int]] = {}
-    for r in records:
-        no, cat = r.values[no_key], r.values[name_key]
-        if no in names and names[no][0] != cat:
-            out.error(spec.name, r.row, name_header, cat,
-                      f"{no_header} {no} 在第{names[no][1]}行的名称为“{names[no][0]}”，同一{no_header}的名称应一致；"
-                      f"请统一名称，或改正{no_header}")
-        names.setdefault(no, (cat, r.row))
-    # the gaps between the numbers used, walked in order: bounded by the rows, never by the numbers' size
-    # (a hostile 类别序号 of 10^19 must not make anyone enumerate the numbers below it)
-    shown = 0
-    used = sorted(names)
-    for before, after in zip([0, *used], used, strict=False):
-        if after - before <= 1:
-            continue
-        first, last = before + 1, after - 1
-        gap = f"第 {first} 类" if first == last else f"第 {first}～{last} 类"
-        out.warn(spec.name, names[after][1], no_header, after,
-                 f"{no_header}不连续：没有{gap}的任何条目（空类别）；"
-                 f"请核对是否漏填了该类别，或把{no_header}改为连续的 1、2、3……")
-        shown += 1
-        if shown >= MESSAGES_PER_RULE:
-            break
 
 
 def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dict[str, int],
