@@ -111,6 +111,7 @@ def _convert(col: ColumnSpec, value: Any) -> tuple[Any, str | None, str | None]:
         return tuple(parts), None, None
     if col.kind in ("decimal", "int"):
         note = None
+        number: Decimal | int | None
         if isinstance(value, bool) or isinstance(value, (dt.date, dt.time, dt.timedelta)):
             return None, f"应为数值，不能是日期、时间或是/否，{_NUMBER_HINT}", None
         if type(value) is str and _FULL_WIDTH_NUMBER.search(value):
@@ -186,6 +187,7 @@ def _converter(col: ColumnSpec) -> Any:
 
         def number(cell: Any) -> tuple[Any, str | None, str | None]:
             t = type(cell)
+            value: Decimal | int
             if t is float:
                 if cell != cell or cell == _INF or cell == -_INF:
                     return _convert(col, cell)

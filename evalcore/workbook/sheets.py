@@ -103,10 +103,10 @@ def _header_map(spec: SheetSpec, header: list[Any], out: _Collector,
             mapping[col.key] = by_header[col.header]
             used.add(col.header)
             continue
-        idx = squeezed.get(_norm(col.header))
-        if idx is not None:  # "预算金额（万元） " or "单位 简称": the column, with a warning
-            found = _clean_text(header[idx])
-            mapping[col.key] = idx
+        at = squeezed.get(_norm(col.header))
+        if at is not None:  # "预算金额（万元） " or "单位 简称": the column, with a warning
+            found = _clean_text(header[at])
+            mapping[col.key] = at
             used.add(found)
             out.warn(spec.name, 1, col.header, found,
                      f"列名含多余空格，已按“{col.header}”读取；请删除列名中的空格")
@@ -222,18 +222,18 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
         if not bad:
             records.append(_Record(i, values, raw))
     if spec.unique:
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[Any, ...], int] = {}
         keep = []
         get = itemgetter(*spec.unique)  # every record has every column's key
         several = len(spec.unique) > 1
         for rec in records:
-            key = get(rec.values) if several else (get(rec.values),)
-            if key in seen:
+            ident: tuple[Any, ...] = get(rec.values) if several else (get(rec.values),)
+            if ident in seen:
                 headers = "、".join(spec.column(k).header for k in spec.unique)
-                out.error(spec.name, rec.row, spec.column(spec.unique[-1]).header, "／".join(map(_show, key)),
-                          f"{headers}重复（与第{seen[key]}行相同），请删除或改正其中一行")
+                out.error(spec.name, rec.row, spec.column(spec.unique[-1]).header, "／".join(map(_show, ident)),
+                          f"{headers}重复（与第{seen[ident]}行相同），请删除或改正其中一行")
             else:
-                seen[key] = rec.row
+                seen[ident] = rec.row
                 keep.append(rec)
         records = keep
     return records
@@ -310,7 +310,7 @@ def _sheet_notes(raw: Raw, out: _Collector) -> None:
                 out.error(spec_name, row, column, shown,
                           f"单元格 {_col_letter(idx)}{row} 是公式：上传的数据须是直接填写的值，公式的结果可能未更新"
                           "或引用了其他文件；请复制该列后“选择性粘贴 → 数值”，再重新上传")
-        if hidden:  # nothing is published that the person uploading cannot see
+        if hidden and info is not None:  # nothing is published that the person uploading cannot see
             out.error(name, None, "", "隐藏" if info.state == "hidden" else "深度隐藏",
                       "工作簿中有隐藏的工作表，隐藏的内容未经核对不能发布；请在 Excel 中右键工作表标签选择"
                       "“取消隐藏”并核对其中数据，或删除该工作表后重新上传")

@@ -522,15 +522,17 @@ def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dic
 
     meta_keys = {c.header: c.key for c in META.columns}
     # with no errors, every record became one line / result, in order: the records give the rows
-    result_rows = {res.unit: r for r, res in zip(recs["results"], ev.results, strict=False)}
-    budget_rows: dict[tuple[str, str], list[_Record]] = defaultdict(list)
+    result_rows: dict[str | None, _Record] = {res.unit: r for r, res in zip(recs["results"], ev.results,
+                                                                             strict=False)}
+    budget_rows: dict[tuple[str | None, str], list[_Record | None]] = defaultdict(list)
     for r, line in zip(recs["budget"], ev.budget_lines, strict=False):
         if line.stated_rate is not None:
             budget_rows[(line.unit, fmt2(line.stated_rate))].append(r)
     for f in audit(ev):
-        rec, row = None, None
+        rec: _Record | None = None
+        row: int | None = None
         if f.where == BUDGET.name:
-            found = budget_rows.get((f.unit, f.stated)) or [None]
+            found = budget_rows.get((f.unit, f.stated)) or [None]  # popped: the next finding gets the next row
             rec = found.pop(0) if len(found) > 1 else found[0]
         elif f.where == RESULTS.name:
             rec = result_rows.get(f.unit)
