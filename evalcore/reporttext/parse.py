@@ -290,7 +290,9 @@ _ORG_AT_START = re.compile(
 _ORG_BAD = re.compile(r"项目|资金|预算|执行|支出|支付|金额|总额|合计|其中|年度|全年|实际|共计|"
                       r"为|的|了|在|是|对|按|将|已|未|"
                       r"及时|评价|得分|等次|单位|部门|各|本级|经费|工作组|财政局|财政厅|财政部|事务所|根据|依据|通过|截至|截止|"
-                      r"经过|关于|以及|下达|安排|批复|拨付|咨询|评估|会计")
+                      r"经过|关于|以及|下达|安排|批复|拨付|咨询|评估|会计|"
+                      r"申报|申请|争取|编报|报送|围绕|完善|推进|开展|落实|支持|补助|保障|下设|设有|内设|共设|另设|包括|"
+                      r"负责|指导|协调|督促|配合|联系|组织|成立|委托|聘请|抽取|选取|涉及")
 _NOT_A_UNIT = re.compile(r"财政局|财政厅|财政部|事务所|评价工作组|评价组|评价小组|评估中心|咨询|评估有限|"
                          r"评价机构|第三方")
 _EVALUATOR_CONTEXT = re.compile(r"委托|聘请|第三方|中介|评价机构|评估机构")
@@ -414,9 +416,10 @@ _EXEC_STRONG = re.compile(r"实际(?:执行|支出|使用|支付|完成|发生|�
 _KIND_WORDS = re.compile(
     r"(?P<other>结余|结转|节约|节余|剩余|未执行|未支付|未使用|未拨付|差额|增加|减少|超支|欠款|罚款|损失|审减|核减|同比|"
     r"上年|收入|自筹|配套)"
-    r"|(?P<received>到位|拨付|到账|筹集|争取)"
-    r"|(?P<executed>执行|支出|使用|支付|花费|开支|决算|兑付|发放)"
-    r"|(?P<budget>预算|安排|批复|下达|核定|总投资|计划投资|投资|资金总额|总额|资金规模|年初|调整后)")
+    r"|(?P<received>到位|拨付|到账|筹集|争取|下达|申请|申报|需求|申贷|贷款|发行|融资|债券)"
+    r"|(?P<investment>总投资|计划投资|投资|造价|概算)"
+    r"|(?P<executed>执行|支出|使用|支付|花费|开支|决算|兑付|发放|费用)"
+    r"|(?P<budget>预算|安排|批复|核定|资金总额|总额|资金规模|年初|调整后)")
 _TOTAL = re.compile(r"总额|总计|合计|共计|总预算|总投资|总体|整体|全部|累计安排|共安排|共下达|总共|资金总")
 _EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率")
 _RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
@@ -436,11 +439,18 @@ _GRADE_AFTER = re.compile(
 _GRADE_SEP = re.compile(r"\s*[、，,和及与]?\s*")
 GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
 _DELIM = re.compile(r"[，,；;：:。、]")
+# a sentence about several projects or units at once: its amounts are sums, not one unit's figures
+_MANY = re.compile(rf"(?:[2-9]|[1-9]\d+|[二三四五六七八九十两]{{1,3}})\s*(?:个|家|项)\s*(?:重点)?(?:项目|单位|部门|预算部门)"
+                   rf"|(?:多个|各|所有)(?:项目|单位)")
+# a percentage or score that is a target or a threshold (≥98%, 未达到90%的需说明原因, 不低于85分)
+_TARGET_BEFORE = re.compile(r"(?:未达到|不低于|不少于|不高于|低于|高于|超过|大于|小于|≥|≤|>|<|=|以上|以下|目标值?|"
+                            r"指标值|标准|要求|力争|确保|计划)\s*$")
+_TARGET_AFTER = re.compile(r"\s*(?:的需|需|的应|应|以上|以下|及以上|及以下|\(含\)|时|的项目|的单位)")
 
 
 @dataclass
 class _Fact:
-    kind: str  # budget | executed | rate | score | grade | received | other | unknown
+    kind: str  # budget | executed | rate | score | grade | received | investment | scope | other | unknown
     value: Decimal | str
     unit: str | None
     line: _Line
@@ -448,6 +458,7 @@ class _Fact:
     breakdown: bool = False
     shown: str = ""  # the figure as written
     adjusted: bool = False  # a budget written as 调整后 / 调整预算: preferred over an earlier 年初 budget
+    aggregate: bool = False  # a sum over several projects or units (涉及资金… / 两个部门合计…): a total at most
 
 
 @dataclass
@@ -471,8 +482,6 @@ def _money_kind(window: str, clause: str) -> str | None:
         if last == "budget" and _EXEC_STRONG.search(scope):
             return "executed"
         return last
-    if re.search(r"资金|经费", clause):
-        return "budget"
     return None
 
 
@@ -566,6 +575,7 @@ class _FigureReader:
         self.facts: list[_Fact] = []
         self.unplaced: list[Unplaced] = []
         self.scale_lines: dict[str, list[int]] = {}
+        self.notes: list[str] = []
         self.prev_kind: str | None = None  # the kind of the last figure read in the current sentence
 
     # -- a paragraph ---------------------------------------------------------------------------------------
@@ -611,6 +621,7 @@ class _FigureReader:
         para_scored: list[str] = []  # units scored earlier in the paragraph (for "均为" / "分别为" grades)
         for s0, s1 in _sentences(n):
             sent = n[s0:s1]
+            first_fact = len(self.facts)
             toks = _tokens(sent)
             if not toks:
                 about = self.subject(sent)
@@ -671,16 +682,27 @@ class _FigureReader:
                     prev = tok.end
                     i += 1
                     continue
-                if "其中" in window:
+                if re.search(r"其中|包括|包含|用于", window):
                     had_list = list_mode = True
                 elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)):
                     list_mode = False
-                is_total = bool(_TOTAL.search(clause) or _TOTAL.search(window)) and unit is None
-                part = list_mode and unit is None and tok.kind == "money"  # an unnamed part of a 其中 list
+                # a sum over several projects or units (涉及资金… / 两个部门合计…), an unnamed part of a 其中 / 包括 list
+                aggregate = tok.kind == "money" and unit is None and bool(
+                    re.search(r"涉及", clause) or _MANY.search(sent[:tok.start]))
+                is_total = bool(_TOTAL.search(clause) or _TOTAL.search(window) or aggregate) and unit is None
+                part = list_mode and unit is None and tok.kind == "money"
+                if tok.kind in ("pct", "score") and _TARGET_BEFORE.search(window) or (
+                        tok.kind == "pct" and _TARGET_AFTER.match(sent[tok.end:])):
+                    self._skip(line, tok, "目标值、门槛或填表说明中的数值，不是实际数，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
                 if unit is None and not is_total and not part:
                     unit = ctx
                 fact = self._emit(tok, unit, line, window, clause, last_money_kind, scored, is_total=is_total,
                                   part=part)
+                if fact is not None and aggregate:
+                    fact.aggregate = True
                 if fact is not None and fact.kind in ("budget", "executed"):
                     last_money_kind = fact.kind
                 if unit is not None and fact is not None and fact.kind not in ("other", "received", "unknown"):
@@ -690,6 +712,23 @@ class _FigureReader:
             if had_list:
                 ctx = head_ctx
             para_scored.extend(scored)
+            self._allocation_as_budget(self.facts[first_fact:], line)
+
+    def _allocation_as_budget(self, facts: list[_Fact], line: _Line) -> None:
+        """An amount 下达 (allocated) is the budget only when the sentence's own figures say so: the executed amount
+        over it is the execution rate the sentence states (上级下达资金1235.60万元，实际兑付1198.30万元，执行率96.98%)."""
+        allocated = [f for f in facts if f.kind == "received" and re.search(r"下达", f.line.text) and not f.breakdown]
+        if len(allocated) != 1:
+            return
+        a = allocated[0]
+        executed = [f for f in facts if f.kind == "executed" and f.unit == a.unit and not f.breakdown]
+        rates = [f for f in facts if f.kind == "rate" and f.unit == a.unit]
+        if len(executed) != 1 or len(rates) != 1 or not a.value:
+            return
+        computed = round2(Decimal(executed[0].value) / Decimal(a.value) * HUNDRED)
+        if computed == round2(Decimal(rates[0].value)):
+            a.kind = "budget"
+            self.notes.append(f"第{line.no}行“{a.shown}”为下达资金，按其与实际执行数、执行率相符作为预算")
 
     def _skip(self, line: _Line, tok: _Token, reason: str) -> None:
         self.unplaced.append(Unplaced(line.no, line.text, f"{tok.shown}：{reason}"))
@@ -701,7 +740,7 @@ class _FigureReader:
             kind = _money_kind(window, clause)
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
                 kind = last_money_kind
-            breakdown = unit is None and ("其中" in window or part) and not is_total
+            breakdown = unit is None and (bool(re.search(r"其中|包括|包含|用于", window)) or part) and not is_total
             fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown,
                          adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减", clause)))
         elif tok.kind == "pct":
@@ -1202,6 +1241,7 @@ class _Parser:
             figures.paragraph(ln, heading_unit)
             before.append(ln)
         self.unplaced.extend(figures.unplaced)
+        self.notes.extend(figures.notes)
         for scale, nos in figures.scale_lines.items():
             how = {"元": "÷10000", "千元": "÷10", "亿元": "×10000"}[scale]
             where = "、".join(map(str, sorted(set(nos))))
@@ -1324,11 +1364,14 @@ class _Parser:
                 what = "分项得分" if f.kind == "score" else "“其中”之后未点名单位的分项金额"
                 self.unplaced.append(Unplaced(f.line.no, f.line.text, f"{f.shown}：{what}，未导入"))
             elif f.kind == "received":
-                self._unplaced(f, "到位或拨付资金，不是预算或实际执行金额，未导入")
+                self._unplaced(f, "到位、拨付、下达、申请或融资的金额，不是预算或实际执行金额，未导入")
+            elif f.kind == "investment":
+                self._unplaced(f, "总投资或计划投资，不是预算或实际执行金额，未导入")
             elif f.kind == "other":
                 self._unplaced(f, "结余、结转、配套等金额，不是预算或实际执行金额，未导入")
             elif f.kind == "unknown":
-                self._unplaced(f, "无法判断是预算还是实际执行金额，未导入")
+                self._unplaced(f, "无法判断是预算还是实际执行金额" + ("，也未能对应到具体单位" if f.unit is None else "")
+                               + "，未导入")
         totals: dict[str, Decimal] = {}
         money_kinds = ("budget", "executed", "rate")
         keyed_money = any(f.kind in money_kinds for f in keyed)
@@ -1340,6 +1383,9 @@ class _Parser:
         used_synthetic = False
         for f in loose:
             money = f.kind in money_kinds
+            if f.aggregate:  # several projects' sum: never one unit's figure
+                rest.append(f)
+                continue
             if sole is not None:  # one unit in the whole report: its figures, totals included (合计 wins below)
                 f.unit = sole
                 attached.append(f)
