@@ -687,8 +687,15 @@ class _FigureReader:
                 elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)):
                     list_mode = False
                 # a sum over several projects or units (涉及资金… / 两个部门合计…), an unnamed part of a 其中 / 包括 list
-                aggregate = tok.kind == "money" and unit is None and bool(
-                    re.search(r"涉及", clause) or _MANY.search(sent[:tok.start]))
+                aggregate = tok.kind == "money" and bool(re.search(r"涉及", clause) or (
+                    unit is None and _MANY.search(clause) and not self.units.mentions(clause)))
+                if aggregate:
+                    unit = None
+                if tok.kind == "grade" and re.search(r"\d+\s*(?:个|家|项)\s*(?:项目|单位|部门)?\s*(?:被)?\s*$", clause):
+                    self._skip(line, tok, "若干项目的等次分布，不是某一单位的等次，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
                 is_total = bool(_TOTAL.search(clause) or _TOTAL.search(window) or aggregate) and unit is None
                 part = list_mode and unit is None and tok.kind == "money"
                 if tok.kind in ("pct", "score") and _TARGET_BEFORE.search(window) or (
