@@ -60,6 +60,7 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import HUNDRED, ZERO, round2, to_decimal
+from .forms import Form, find_forms, flattened_tables, is_none_statement
 from .text import CJK, CN_NUM, TERMINAL, Numbering, cn_to_int, norm, numbering, strip_end_punct
 
 SYNTHETIC_UNIT = "本项目"
@@ -1247,6 +1248,14 @@ class _Parser:
                 heading_unit = figures.subject(ln.text)  # "（一）常德市教育局": the paragraphs below are about it
             figures.paragraph(ln, heading_unit)
             before.append(ln)
+        for rows in flattened_tables(self.text):
+            lines_ = [_Line(r[0].line_no, " | ".join(c.text for c in r), cells=[c.text for c in r]) for r in rows]
+            self.notes.append(f"第{rows[0][0].line_no}行起的表格为每格一行的形式，已按表头还原为{len(rows) - 1}行")
+            self.notes.extend(figures.table(lines_, []))
+        forms = find_forms(self.text)
+        if forms:
+            self._form_figures(forms, figures)
+            findings = self._form_findings(forms, findings)
         self.unplaced.extend(figures.unplaced)
         self.notes.extend(figures.notes)
         for scale, nos in figures.scale_lines.items():
@@ -1297,6 +1306,65 @@ class _Parser:
                         tuple(problems), recommendations)
         self.unplaced.sort(key=lambda u: u.line_no)
         return ParseResult(ev, self.unplaced, list(dict.fromkeys(self.notes)), stated)
+
+    # -- self-evaluation forms -----------------------------------------------------------------------------
+
+    def _form_figures(self, forms: list[Form], figures: _FigureReader) -> None:
+        """The figures of each form's 年度资金总额 row replace whatever the sentences said about money."""
+        with_money = [f for f in forms if f.row is not None]
+        if not with_money:
+            return
+        kept = []
+        for f in figures.facts:
+            if f.kind in ("budget", "executed", "rate") or (f.kind == "received" and not f.breakdown):
+                self.unplaced.append(Unplaced(f.line.no, f.line.text,
+                                              f"{f.shown}：本文含绩效自评表，预算执行情况以表内数为准，未采用"))
+            else:
+                kept.append(f)
+        figures.facts[:] = kept
+        for form in with_money:
+            self.notes.extend(form.notes)
+            unit = self.units.resolve(form.unit) if form.unit else None
+            row = form.row
+            assert row is not None
+            line = _Line(row.label.line_no, row.text(), cells=[row.label.text] + [c.text for c in row.cells])
+            for kind in ("budget", "executed", "rate"):
+                value = form.figure(kind)
+                if value is None:
+                    continue
+                label = {"budget": "全年预算数（调整后预算数）", "executed": "全年执行数", "rate": "执行率"}[kind]
+                if kind == "budget" and row.values.get("budget") is None:
+                    label = "年初预算数"
+                figures.facts.append(_Fact(kind, value, unit, line, shown=f"{label} {value}",
+                                           adjusted=kind == "budget" and row.values.get("budget") is not None))
+            if form.unit:
+                self.notes.append(f"自评表第{row.label.line_no}行的金额归于实施单位“{form.unit}”")
+
+    def _form_findings(self, forms: list[Form], findings: dict[str, list[_Group]]) -> dict[str, list[_Group]]:
+        """In a form the 存在问题 / 改进措施 cells are the findings; headings such as 偏差原因分析及改进措施 are
+        column titles, not sections."""
+        out: dict[str, list[_Group]] = {"problems": [], "recs": [], "achievements": findings["achievements"]}
+        for kind, attr, title in (("problems", "problems", "存在问题"), ("recs", "recommendations", "改进措施")):
+            for g in findings[kind]:
+                for _, ln in g.items:
+                    self.unplaced.append(Unplaced(ln.no, ln.text, "本文为绩效自评表，表头或说明文字不作为条目"))
+            for form in forms:
+                cell = getattr(form, attr)
+                if cell is None:
+                    continue
+                label, content = cell
+                if content is None:
+                    self.notes.append(f"第{label.line_no}行“{label.text}”一栏只有填表说明，未列{title}")
+                    continue
+                if is_none_statement(content):
+                    self.notes.append(f"第{label.line_no}行“{label.text}”一栏为“{content}”，即没有{title}")
+                    continue
+                _, items = _paragraph_items(content)
+                group = _Group(len(out[kind]) + 1, title)
+                ln = _Line(label.line_no, content)
+                group.items.extend((text, ln) for text in items)
+                out[kind].append(group)
+        return out
 
     # -- units named in the text ---------------------------------------------------------------------------
 
