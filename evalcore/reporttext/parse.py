@@ -129,7 +129,9 @@ def _raw_lines(text: str) -> list[_Line | None]:
         if not s:
             out.append(None)
             continue
-        if s.startswith(("|", "｜")) and s.endswith(("|", "｜")) and len(s) > 1:
+        pipes = len(re.findall(r"[|｜]", s))
+        if len(s) > 1 and ((s.startswith(("|", "｜")) and s.endswith(("|", "｜")))
+                           or (pipes >= 3 and s.endswith(("|", "｜")))):  # a row written without its leading |
             if _TABLE_SEP.match(s.replace("｜", "|")):
                 out.append(None)
                 continue
@@ -441,8 +443,8 @@ _GRADE_SEP = re.compile(r"\s*[、，,和及与]?\s*")
 GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
 _DELIM = re.compile(r"[，,；;：:。、]")
 # a sentence about several projects or units at once: its amounts are sums, not one unit's figures
-_MANY = re.compile(rf"(?:[2-9]|[1-9]\d+|[二三四五六七八九十两]{{1,3}})\s*(?:个|家|项)\s*(?:重点)?(?:项目|单位|部门|预算部门)"
-                   rf"|(?:多个|各|所有)(?:项目|单位)")
+_MANY = re.compile(r"(?:[2-9]|[1-9]\d+|[二三四五六七八九十两]{1,3})\s*(?:个|家|项)\s*(?:重点)?"
+                   r"(?:项目|单位|部门|预算部门)|(?:多个|各|所有)(?:项目|单位)")
 # a percentage or score that is a target or a threshold (≥98%, 未达到90%的需说明原因, 不低于85分)
 _TARGET_BEFORE = re.compile(r"(?:未达到|不低于|不少于|不高于|低于|高于|超过|大于|小于|≥|≤|>|<|=|以上|以下|目标值?|"
                             r"指标值|标准|要求|力争|确保|计划)\s*$")
@@ -687,12 +689,13 @@ class _FigureReader:
                     had_list = list_mode = True
                 elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)):
                     list_mode = False
-                # a sum over several projects or units (涉及资金… / 两个部门合计…), an unnamed part of a 其中 / 包括 list
+                # a sum over several projects or units (涉及资金… / 两个部门合计…), an unnamed part of a 其中 list
                 aggregate = tok.kind == "money" and bool(re.search(r"涉及", clause) or (
                     unit is None and _MANY.search(clause) and not self.units.mentions(clause)))
                 if aggregate:
                     unit = None
-                if tok.kind == "grade" and re.search(r"\d+\s*(?:个|家|项)\s*(?:项目|单位|部门)?\s*(?:被)?\s*$", clause):
+                if tok.kind == "grade" and re.search(r"\d+\s*(?:个|家|项)\s*(?:项目|单位|部门)?\s*(?:被)?\s*"
+                                                   r"(?:评为|评定为|定为|确定为|为|属于|获得?)?\s*[“\"]?$", clause):
                     self._skip(line, tok, "若干项目的等次分布，不是某一单位的等次，未导入")
                     prev = tok.end
                     i += 1
@@ -724,7 +727,7 @@ class _FigureReader:
 
     def _allocation_as_budget(self, facts: list[_Fact], line: _Line) -> None:
         """An amount 下达 (allocated) is the budget only when the sentence's own figures say so: the executed amount
-        over it is the execution rate the sentence states (上级下达资金1235.60万元，实际兑付1198.30万元，执行率96.98%)."""
+        over it is the execution rate the sentence states (下达资金1235.60万元，实际兑付1198.30万元，执行率96.98%)."""
         allocated = [f for f in facts if f.kind == "received" and re.search(r"下达", f.line.text) and not f.breakdown]
         if len(allocated) != 1:
             return
@@ -780,17 +783,42 @@ class _FigureReader:
 
     # -- a table -------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _unit_column(rows: list[_Line], header: list[str], unit_cols: list[int],
+                     project_col: int | None) -> tuple[int | None, str]:
+        """The column naming the evaluated object: a 单位 column whose rows differ (被评价单位 / 项目单位 before
+        主管部门), else the 项目名称 column (a table listing projects of one unit)."""
+        data = [r.cells or [] for r in rows[1:]]
+
+        def distinct(idx: int) -> bool:
+            values = [re.sub(r"\s", "", c[idx]) for c in data if idx < len(c) and c[idx].strip()]
+            values = [v for v in values if not re.fullmatch(r"合计|总计|小计|总体|全部|共计", v)]
+            return len(set(values)) == len(values) and bool(values)
+
+        ranked = sorted(unit_cols, key=lambda i: 1 if re.search(r"主管|上级", header[i]) else 0)
+        for idx in ranked:
+            if len(data) <= 1 or distinct(idx):
+                return idx, ""
+        if project_col is not None and distinct(project_col):
+            why = "各行单位相同，" if unit_cols else ""
+            return project_col, f"第{rows[0].no}行的表格{why}以“{header[project_col]}”列为评价对象"
+        return (unit_cols[0], "") if unit_cols else (None, "")
+
     def table(self, rows: list[_Line], before: list[_Line]) -> list[str]:
         """Facts from a table whose header names units and figures. Returns notes."""
         notes: list[str] = []
         header = [norm(c) for c in rows[0].cells or []]
         cols: dict[str, int] = {}
+        unit_cols: list[int] = []
+        project_col: int | None = None
         for idx, h in enumerate(header):
             h2 = re.sub(r"\s", "", h)
             if not h2:
                 continue
-            if re.search(r"单位|部门|主体", h2) and "unit" not in cols and not re.search(r"金额|万元|元\)", h2):
-                cols["unit"] = idx
+            if re.search(r"单位|部门|主体", h2) and not re.search(r"金额|万元|元\)", h2):
+                unit_cols.append(idx)
+            elif re.fullmatch(r"(?:评价对象|项目名称|项目|项目\(单位\)名称)", h2):
+                project_col = idx
             elif re.search(r"执行率|支付率|支出率", h2):
                 cols.setdefault("rate", idx)
             elif re.search(r"等次|等级|评价结果|评级", h2):
@@ -801,10 +829,20 @@ class _FigureReader:
                 cols.setdefault("executed", idx)
             elif re.search(r"预算|安排|批复|下达", h2) and "率" not in h2:
                 cols.setdefault("budget", idx)
+        unit_col, named_by = self._unit_column(rows, header, unit_cols, project_col)
+        if unit_col is not None:
+            cols["unit"] = unit_col
+        data = [r for r in rows[1:] if any((c or "").strip() for c in r.cells or [])]
+        indicators = any(re.search(r"指标|分值|权重|满分", h) for h in header)  # points per indicator, not results
+        if "unit" not in cols and len(cols) >= 1 and len(data) == 1 and not indicators:
+            cols["unit"] = -1  # no 单位 column: the table is about the evaluated body itself
+            notes.append(f"第{rows[0].no}行的表格没有“单位”列，其数值归于被评价的单位（项目）")
         if "unit" not in cols or len(cols) < 2:
             for r in rows:
                 self.unplaced.append(Unplaced(r.no, r.text, "表格未识别出“单位”列和数值列，未导入"))
             return notes
+        if named_by:
+            notes.append(named_by)
         scale = Decimal(1)
         head_text = "".join(header)
         context = " ".join(norm(b.text) for b in before[-2:])
@@ -817,14 +855,17 @@ class _FigureReader:
             cells = r.cells or []
             if len(cells) <= cols["unit"]:
                 continue
-            name = re.sub(r"\s", "", cells[cols["unit"]])
+            name = re.sub(r"\s", "", cells[cols["unit"]]) if cols["unit"] >= 0 else SYNTHETIC_UNIT
             if not name:
                 continue
             total = bool(re.fullmatch(r"合计|总计|小计|总体|全部|共计", name))
             unit = None
-            if not total:
+            if cols["unit"] < 0:
+                total = False  # unit None: attached to the report's only unit (or 本项目) like an unnamed figure
+            elif not total:
                 unit = self.units.match(name)
-                if unit is None and re.search(rf"{ORG_SUFFIX}$", name) and not _NOT_A_UNIT.search(name):
+                if unit is None and (cols["unit"] == project_col or (
+                        re.search(rf"{ORG_SUFFIX}$", name) and not _NOT_A_UNIT.search(name))):
                     unit = self.units.define(name)
                 if unit is None:
                     self.unplaced.append(Unplaced(r.no, r.text, f"“{name}”不像单位名称，该行未导入"))
@@ -886,6 +927,7 @@ def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]
 _TRAILER = re.compile(
     r"(?:20\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|20\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
     r"|(?:附件|来源|信息来源|发布(?:时间|日期|机构)|责任编辑|编辑|浏览次数|分享到)\s*[:：].*"
+    r"|(?:附表|附件|附录)\s*\d{0,2}\s*[:：]?"
     r"|.*【\s*(?:打印|关闭|返回|字体)[^】]*】.*")
 
 
@@ -1445,8 +1487,8 @@ class _Parser:
             elif f.kind == "other":
                 self._unplaced(f, "结余、结转、配套等金额，不是预算或实际执行金额，未导入")
             elif f.kind == "unknown":
-                self._unplaced(f, "无法判断是预算还是实际执行金额" + ("，也未能对应到具体单位" if f.unit is None else "")
-                               + "，未导入")
+                unnamed = "，也未能对应到具体单位" if f.unit is None else ""
+                self._unplaced(f, f"无法判断是预算还是实际执行金额{unnamed}，未导入")
         totals: dict[str, Decimal] = {}
         money_kinds = ("budget", "executed", "rate")
         keyed_money = any(f.kind in money_kinds for f in keyed)
