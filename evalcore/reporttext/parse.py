@@ -89,6 +89,7 @@ class ParseResult:
     unplaced: list[Unplaced] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stated: dict = field(default_factory=dict)
+    warnings: list[dict] = field(default_factory=list)  # {"line", "text", "message"}: figures dropped as implausible
 
 
 # --- lines ------------------------------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def _raw_lines(text: str) -> list[_Line | None]:
 
 
 def _ends_open(text: str) -> bool:
-    return bool(text) and text[-1] not in TERMINAL
+    return bool(text) and text[-1] not in TERMINAL + "."  # PDF text often ends a sentence with “.”
 
 
 def _joinable_start(line: _Line) -> bool:
@@ -167,6 +168,16 @@ def _joinable_start(line: _Line) -> bool:
     if line.cells is not None or line.headingish or line.num is not None:
         return False
     return not (len(line.text) <= 12 and _title_like(line.text) and _section_like(line.text))
+
+
+_PAGE_NO = re.compile(rf"^\d{{1,3}}\s+(?=[{CJK}]{{2}})(?![分万元亿个项年月日人次家所%](?!目))")
+
+
+def _without_page_number(before: str, text: str) -> str:
+    """A PDF page number left at the start of a line that continues a sentence (“…应对\n15 项目实施对象…”)."""
+    if before and re.match(rf"[{CJK}]", before[-1]) and _PAGE_NO.match(text):
+        return text[_PAGE_NO.match(text).end():]  # type: ignore[union-attr]
+    return text
 
 
 def _lines(text: str) -> list[_Line]:
@@ -188,7 +199,8 @@ def _lines(text: str) -> list[_Line]:
             nxt = raw[j] if j < len(raw) else None
             if nxt is None or not _joinable_start(nxt):
                 break
-            cur = _Line(cur.no, cur.text.rstrip() + nxt.text.lstrip(), cur.heading, cur.bold, cur.lead)
+            cur = _Line(cur.no, cur.text.rstrip() + _without_page_number(cur.text, nxt.text.lstrip()), cur.heading,
+                        cur.bold, cur.lead)
             i = j + 1
         out.append(cur)
     return out
@@ -258,7 +270,7 @@ def _split_sections(lines: list[_Line]) -> tuple[list[_Line], list[_Section]]:
         if num is not None and num.style in ("cn_dun", "cn_paren", "ar_dot", "ar_dun", "cn_ord"):
             style, found = num.style, True
             break
-        if num is None and (ln.headingish or len(title) <= 12):
+        if num is None and (ln.headingish or len(title) <= 12) and not re.match(r"[\d(（]", title):
             style, found = None, True
             break
     intro: list[_Line] = []
@@ -271,7 +283,7 @@ def _split_sections(lines: list[_Line]) -> tuple[list[_Line], list[_Section]]:
             if style is not None and num is not None and num.style == style and _title_like(num.rest):
                 is_section, title = True, num.rest
             elif style is None and num is None and _title_like(ln.text) and _section_like(ln.text) and (
-                    ln.headingish or len(ln.text) <= 12):
+                    ln.headingish or len(ln.text) <= 12) and not re.match(r"[\d(（]", ln.text):
                 is_section, title = True, ln.text
         if is_section:
             title = strip_end_punct(title)
@@ -462,6 +474,7 @@ class _Fact:
     shown: str = ""  # the figure as written
     adjusted: bool = False  # a budget written as 调整后 / 调整预算: preferred over an earlier 年初 budget
     aggregate: bool = False  # a sum over several projects or units (涉及资金… / 两个部门合计…): a total at most
+    uncertain: str = ""  # why the parser is not sure of this figure (shown to the evaluator, kept in the note)
 
 
 @dataclass
@@ -739,6 +752,7 @@ class _FigureReader:
         computed = round2(Decimal(executed[0].value) / Decimal(a.value) * HUNDRED)
         if computed == round2(Decimal(rates[0].value)):
             a.kind = "budget"
+            a.uncertain = f"预算取自下达资金“{a.shown}”（与执行数、执行率相符）"
             self.notes.append(f"第{line.no}行“{a.shown}”为下达资金，按其与实际执行数、执行率相符作为预算")
 
     def _skip(self, line: _Line, tok: _Token, reason: str) -> None:
@@ -893,7 +907,8 @@ class _FigureReader:
 
 # --- findings ---------------------------------------------------------------------------------------------
 
-_ORDINAL = re.compile(rf"(?:^|(?<=[。；;！!？?，,：:\s]))(?:第)?(?P<n>[{CN_NUM}]{{1,3}})是\s*[，,：:]?\s*")
+_ORDINAL = re.compile(rf"(?:^|(?<=[。；;！!？?，,：:\s])|(?<=[{CJK}]\.))"
+                      rf"(?:第)?(?P<n>[{CN_NUM}]{{1,3}})是\s*[，,：:]?\s*")
 _ORDINAL_QI = re.compile(rf"(?:^|(?<=[。；;！!？?\s]))(?:其|第)(?P<n>[{CN_NUM}]{{1,3}})\s*[，,、：:]\s*")
 _INLINE_NUM = re.compile(r"(?:^|(?<=[。；;：:，,\s]))\(\s*(?P<n>\d{1,2})\s*\)\s*|(?P<c>[①-⑳])\s*")
 
@@ -924,6 +939,10 @@ def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]
     return lead, [i for i in items if i]
 
 
+_INLINE_PROBLEMS = re.compile(r"(?:存在的?(?:主要)?问题|主要问题|发现的问题)\s*[:：]\s*")
+_INLINE_RECS = re.compile(r"(?:下一步(?:工作)?(?:改进)?(?:措施|打算|建议)|改进(?:措施|建议|意见)|整改措施|相关建议|"
+                          r"意见建议)\s*[:：]\s*")
+_INLINE_END = re.compile(rf"{_INLINE_RECS.pattern}|{_INLINE_PROBLEMS.pattern}|\s\d{{4}}\s*年[^。.]{{0,20}}表")
 _TRAILER = re.compile(
     r"(?:20\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|20\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
     r"|(?:附件|来源|信息来源|发布(?:时间|日期|机构)|责任编辑|编辑|浏览次数|分享到)\s*[:：].*"
@@ -1098,6 +1117,9 @@ class _FindingsReader:
 
     def _body_items(self, group: _Group, ln: _Line) -> None:
         num = ln.num
+        if num is None and is_none_statement(ln.text):
+            self.notes.append(f"第{ln.no}行为“{ln.text}”，即没有条目")
+            return
         if num is not None:
             group.items.append((num.rest.strip(), ln))
         elif _is_lead_in(ln.text):
@@ -1215,6 +1237,7 @@ class _Parser:
         self.notes: list[str] = []
         self.units = _Units()
         self.excluded: dict[str, str] = {}
+        self.warnings: list[dict] = []
 
     def run(self) -> ParseResult:
         lines = _lines(self.text)
@@ -1294,6 +1317,8 @@ class _Parser:
             lines_ = [_Line(r[0].line_no, " | ".join(c.text for c in r), cells=[c.text for c in r]) for r in rows]
             self.notes.append(f"第{rows[0][0].line_no}行起的表格为每格一行的形式，已按表头还原为{len(rows) - 1}行")
             self.notes.extend(figures.table(lines_, []))
+        for kind, groups in self._inline_findings(figure_lines, findings).items():
+            findings[kind] = groups
         forms = find_forms(self.text)
         if forms:
             self._form_figures(forms, figures)
@@ -1347,7 +1372,42 @@ class _Parser:
         ev = Evaluation(meta, tuple(units), tuple(budget_lines), (), (), tuple(results), achievements,
                         tuple(problems), recommendations)
         self.unplaced.sort(key=lambda u: u.line_no)
-        return ParseResult(ev, self.unplaced, list(dict.fromkeys(self.notes)), stated)
+        stated["finding_sources"] = {
+            kind: [{"line": ln.no, "text": text, "category": g.title} for g in findings[key] for text, ln in g.items]
+            for kind, key in (("problems", "problems"), ("recommendations", "recs"), ("achievements", "achievements"))}
+        if not stated["units"]:
+            stated["not_found"] = {"": list(FIGURE_KINDS)}
+        return ParseResult(ev, self.unplaced, list(dict.fromkeys(self.notes)), stated, self.warnings)
+
+    # -- findings written inline in a paragraph ---------------------------------------------------------------
+
+    def _inline_findings(self, lines: list[_Line], findings: dict[str, list[_Group]]) -> dict[str, list[_Group]]:
+        """“存在的问题：一是…二是…。下一步改进措施：一是…” inside a paragraph of a report that has no such sections."""
+        out: dict[str, list[_Group]] = {}
+        for kind, label, title in (("problems", _INLINE_PROBLEMS, "存在的问题"), ("recs", _INLINE_RECS, "改进措施")):
+            if findings[kind]:
+                continue
+            group = _Group(1, title)
+            for ln in lines:
+                if not ln.no or ln.cells is not None:
+                    continue
+                n = norm(ln.text)
+                for m in label.finditer(n):
+                    end = _INLINE_END.search(n, m.end())
+                    segment = ln.text[m.end():end.start() if end else len(n)].strip()
+                    if not segment:
+                        continue
+                    if is_none_statement(segment):
+                        self.notes.append(f"第{ln.no}行“{m.group(0).rstrip('：: ')}”为“{segment}”，即没有{title}")
+                        continue
+                    lead, items = _paragraph_items(segment)
+                    if lead:
+                        self.unplaced.append(Unplaced(ln.no, lead, "条目之前的引导语，未作为条目导入"))
+                    group.items.extend((i, ln) for i in items)
+            if group.items:
+                self.notes.append(f"“{title}”写在段落之中（第{group.items[0][1].no}行），{len(group.items)}个条目归入一个类别")
+                out[kind] = [group]
+        return out
 
     # -- self-evaluation forms -----------------------------------------------------------------------------
 
@@ -1377,8 +1437,10 @@ class _Parser:
                 label = {"budget": "全年预算数（调整后预算数）", "executed": "全年执行数", "rate": "执行率"}[kind]
                 if kind == "budget" and row.values.get("budget") is None:
                     label = "年初预算数"
+                fiscal = not row.label.text.startswith(("年度资金总额", "资金总额", "总额", "合计"))
                 figures.facts.append(_Fact(kind, value, unit, line, shown=f"{label} {value}",
-                                           adjusted=kind == "budget" and row.values.get("budget") is not None))
+                                           adjusted=kind == "budget" and row.values.get("budget") is not None,
+                                           uncertain="自评表合计行未填，取自“其中：财政拨款”一行" if fiscal else ""))
             if form.unit:
                 self.notes.append(f"自评表第{row.label.line_no}行的金额归于实施单位“{form.unit}”")
 
@@ -1449,6 +1511,31 @@ class _Parser:
             return key if key in keys else None
         found = {k for _, _, k in self.units.mentions(text) if k in keys}
         return found.pop() if len(found) == 1 else None
+
+    # -- results that make no sense --------------------------------------------------------------------------
+
+    def _drop_implausible(self, per: dict[str, dict[str, Decimal | str]], chosen: dict) -> None:
+        """A rate far above 100%, or an amount executed far beyond the budget, means one of the figures is not what its
+        words seemed to say: both are dropped, with a warning quoting the sentences, rather than stored."""
+        for key, slot in per.items():
+            rate = slot.get("rate")
+            if isinstance(rate, Decimal) and rate > IMPLAUSIBLE_RATE:
+                f = chosen[(key, "rate")]
+                self._warn(f, f"{key} 的执行率 {rate}% 远高于100%，不合常理，未导入")
+                del slot["rate"]
+            budget, executed = slot.get("budget"), slot.get("executed")
+            if isinstance(budget, Decimal) and isinstance(executed, Decimal) and budget > 0 and (
+                    executed / budget * HUNDRED > IMPLAUSIBLE_RATE):
+                computed = round2(executed / budget * HUNDRED)
+                for kind in ("budget", "executed"):
+                    self._warn(chosen[(key, kind)], f"{key} 的实际执行 {executed} 万元是预算 {budget} 万元的 "
+                                                    f"{computed}%，不合常理（可能把分项经费或总投资当作预算），"
+                                                    f"{_label(kind)}未导入")
+                    del slot[kind]
+
+    def _warn(self, f: _Fact, message: str) -> None:
+        self.warnings.append({"line": f.line.no, "text": f.line.text, "message": message})
+        self.unplaced.append(Unplaced(f.line.no, f.line.text, f"{f.shown}：{message}"))
 
     # -- recommendation -> problem links -------------------------------------------------------------------
 
@@ -1563,6 +1650,7 @@ class _Parser:
                     self.unplaced.append(Unplaced(f.line.no, f.line.text, f"{f.shown}：{f.unit} {why}，未采用"))
                 continue
             per.setdefault(f.unit, {})[f.kind] = value
+        self._drop_implausible(per, chosen)
         for key in per:
             if key not in self.units.keys:
                 self.units.define(key)
@@ -1575,9 +1663,12 @@ class _Parser:
         grades = {b.grade for b in bands}
         for u in units:
             slot = per.get(u.key, {})
+            doubt = "；".join(chosen[(u.key, k)].uncertain for k in ("budget", "executed", "rate")
+                             if k in slot and chosen[(u.key, k)].uncertain)
             if any(k in slot for k in ("budget", "executed", "rate")):
                 budget_lines.append(BudgetLine(u.key, slot.get("budget"), slot.get("executed"),  # type: ignore
-                                               stated_rate=slot.get("rate")))  # type: ignore[arg-type]
+                                               stated_rate=slot.get("rate"),  # type: ignore[arg-type]
+                                               note=f"{UNCERTAIN_MARK}{doubt}" if doubt else ""))
             if "score" in slot or "grade" in slot:
                 grade = slot.get("grade")
                 note = ""
@@ -1590,6 +1681,12 @@ class _Parser:
             shown = {k: str(v) for k, v in slot.items()}
             if shown:
                 stated["units"][u.key] = shown
+                sources = stated.setdefault("sources", {}).setdefault(u.key, {})
+                for k in slot:
+                    f = chosen[(u.key, k)]
+                    sources[k] = {"line": f.line.no, "text": f.line.text, "shown": f.shown,
+                                  "uncertain": f.uncertain or None}
+                stated.setdefault("not_found", {})[u.key] = [k for k in FIGURE_KINDS if k not in slot]
         if totals:
             stated["total_budget"] = str(totals["budget"]) if "budget" in totals else None
             stated["total_executed"] = str(totals["executed"]) if "executed" in totals else None
@@ -1598,6 +1695,11 @@ class _Parser:
             if computed != round2(Decimal(stated["total_rate"])):
                 self.notes.append(f"报告所列总体执行率 {stated['total_rate']}% 与按总额计算的 {computed}% 不一致")
         return units, budget_lines, results, totals
+
+
+FIGURE_KINDS = ("budget", "executed", "rate", "score", "grade")
+UNCERTAIN_MARK = "文本导入待核对："  # a budget line's note starting so holds the parser's doubt (see checks.py)
+IMPLAUSIBLE_RATE = Decimal(150)  # a rate above this (%) is dropped: a component or an investment taken as the budget
 
 
 def _label(kind: str) -> str:
