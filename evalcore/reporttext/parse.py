@@ -150,7 +150,7 @@ def _raw_lines(text: str) -> list[_Line | None]:
         lm = re.match(r"^\*\*((?:(?!\*\*).)+)\*\*(.+)$", s.strip())
         if lm and not bold and _strip_md(lm.group(2)):
             lead = _strip_md(lm.group(1))
-        clean = _strip_md(s)
+        clean = re.sub(r"\s*[|｜]+\s*$", "", _strip_md(s))  # a form cell copied with its closing |
         if clean:
             out.append(_Line(no, clean, heading, bold, lead))
         else:
@@ -1156,8 +1156,14 @@ _EVALUATOR = re.compile(
     r"财政局|财政厅))\s*(?:\([^)]{0,30}\))?\s*(?:对|于|组织|成立|牵头|会同)")
 
 
+_SITE_META = re.compile(r"^[-*•]?\s*(?:索引号|发布机构|发文机关|发文单位|文号|发文编号|发布日期|发文日期|"
+                        r"成文日期|时效性|公开方式|公开范围|公开目录|公开责任部门|统一登记号|文件名称|生效日期|有效期|主题分类|报表编号|来源|信息来源|"
+                        r"发布时间|浏览量|浏览次数|点击率|编辑|时间)\s*[:：]")
+
+
 def _guess_title(intro: list[_Line], source_name: str) -> tuple[str, list[_Line]]:
-    """(title, the lines it was read from)."""
+    """(title, the lines it was read from). The site's metadata block (索引号, 发布机构, 发布日期…) is skipped."""
+    intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text))]
     for ln in intro:
         if ln.heading and ln.cells is None and ln.num is None:
             return re.sub(r"\s+", "", ln.text), [ln]
@@ -1447,12 +1453,13 @@ class _Parser:
     def _form_findings(self, forms: list[Form], findings: dict[str, list[_Group]]) -> dict[str, list[_Group]]:
         """In a form the 存在问题 / 改进措施 cells are the findings; headings such as 偏差原因分析及改进措施 are
         column titles, not sections."""
-        out: dict[str, list[_Group]] = {"problems": [], "recs": [], "achievements": findings["achievements"]}
-        for kind, attr, title in (("problems", "problems", "存在问题"), ("recs", "recommendations", "改进措施")):
+        out: dict[str, list[_Group]] = {"problems": [], "recs": [], "achievements": []}
+        for kind, attr, title in (("problems", "problems", "存在问题"), ("recs", "recommendations", "改进措施"),
+                                  ("achievements", "", "")):
             for g in findings[kind]:
                 for _, ln in g.items:
-                    self.unplaced.append(Unplaced(ln.no, ln.text, "本文为绩效自评表，表头或说明文字不作为条目"))
-            for form in forms:
+                    self.unplaced.append(Unplaced(ln.no, ln.text, "本文为绩效自评表，表头、单元格或说明文字不作为条目"))
+            for form in forms if attr else ():
                 cell = getattr(form, attr)
                 if cell is None:
                     continue
