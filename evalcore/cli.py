@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 from .model import Evaluation
-from .summary import summarize
+from .summary import grade_text, summarize
 from .workbook import read_workbook
 
 
@@ -79,7 +79,7 @@ def _summary(args: argparse.Namespace) -> int:
         for u in data["units"]:
             money = (f"预算 {u['budget']} 万元, 执行 {u['executed']} 万元, 执行率 {u['execution_rate']}%"
                      if u["execution_rate"] else u["rate_note"] or "")
-            score = f", 得分 {u['score']} {u['grade']}" if u["score"] else ""
+            score = f", 得分 {u['score']} {grade_text(u)}" if u["score"] else ""
             print(f"  {u['unit']}: {money}{score}")
         t = data["totals"]
         rate = (f"执行率 {t['execution_rate']}%" if t["execution_rate"]
