@@ -1120,6 +1120,9 @@ class _FindingsReader:
         if num is None and is_none_statement(ln.text):
             self.notes.append(f"第{ln.no}行为“{ln.text}”，即没有条目")
             return
+        if re.search(r"\(\s*\d+\s*字以内\s*\)", norm(ln.text)):
+            self.unplaced.append(Unplaced(ln.no, ln.text, "填表说明，不是条目"))
+            return
         if num is not None:
             group.items.append((num.rest.strip(), ln))
         elif _is_lead_in(ln.text):
