@@ -310,3 +310,16 @@ def test_summary_marks_a_grade_from_the_bands_as_derived() -> None:
     assert grade_text(u) == "良（按分数段推算）"
     (u,) = summarize(stated, dt.date(2024, 6, 30))["units"]
     assert (u["grade"], u["grade_source"], grade_text(u)) == ("良", "stated", "良（报告所列）")
+
+
+def test_plausibility_warnings_for_validate() -> None:
+    from evalcore.model import BudgetLine, Evaluation, Unit
+    from evalcore.reporttext.checks import plausibility_warnings
+
+    ev = parse_report(TITLE + "一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n").evaluation
+    assert plausibility_warnings(ev) == []
+    odd = (BudgetLine("甲局", D("1"), D("799.12")), BudgetLine("乙局", D("100"), D("82.69"), stated_rate=D("8269")),
+           BudgetLine("丙局", D("90"), D("89"), note="文本导入待核对：自评表合计行未填"))
+    units = tuple(Unit(k) for k in ("甲局", "乙局", "丙局"))
+    warned = [(w.row, w.column) for w in plausibility_warnings(Evaluation(ev.meta, units, odd))]
+    assert warned == [(2, "预算金额（万元）"), (3, "报告执行率（%）"), (4, "说明")]
