@@ -85,6 +85,7 @@ class FormRow:
     label: Cell
     values: dict[str, Decimal | None]
     cells: list[Cell]
+    value_cells: dict[str, Cell] = field(default_factory=dict)  # kind -> the cell the value was read from
 
     def text(self) -> str:
         return " | ".join([self.label.text] + [c.text for c in self.cells])
@@ -101,6 +102,15 @@ class Form:
     problems: tuple[Cell, str | None] | None = None  # (label cell, content or None when only the instruction)
     recommendations: tuple[Cell, str | None] | None = None
     notes: list[str] = field(default_factory=list)
+
+    def cell(self, kind: str) -> Cell | None:
+        """The cell a figure was read from."""
+        if self.row is None:
+            return None
+        cells = self.row.value_cells
+        if kind == "budget" and self.row.values.get("budget") is None:
+            return cells.get("initial")
+        return cells.get(kind)
 
     def figure(self, kind: str) -> Decimal | None:
         if self.row is None:
@@ -126,6 +136,7 @@ def _value(cell: Cell) -> tuple[bool, Decimal | None]:
 
 def _read_row(stream: list[Cell], at: int, columns: list[str]) -> FormRow:
     values: dict[str, Decimal | None] = {}
+    where: dict[str, Cell] = {}
     used: list[Cell] = []
     k = at + 1
     for col in columns:
@@ -135,9 +146,11 @@ def _read_row(stream: list[Cell], at: int, columns: list[str]) -> FormRow:
         if not ok:
             break
         used.append(stream[k])
-        values.setdefault(_kind(col), value)
+        if _kind(col) not in values:
+            values[_kind(col)] = value
+            where[_kind(col)] = stream[k]
         k += 1
-    return FormRow(stream[at], values, used)
+    return FormRow(stream[at], values, used, where)
 
 
 def _money_zero(row: FormRow) -> bool:

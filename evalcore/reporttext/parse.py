@@ -90,6 +90,7 @@ class ParseResult:
     notes: list[str] = field(default_factory=list)
     stated: dict = field(default_factory=dict)
     warnings: list[dict] = field(default_factory=list)  # {"line", "text", "message"}: figures dropped as implausible
+    source_text: str = ""  # the text that was parsed (line numbers refer to it)
 
 
 # --- lines ------------------------------------------------------------------------------------------------
@@ -1386,7 +1387,7 @@ class _Parser:
             for kind, key in (("problems", "problems"), ("recommendations", "recs"), ("achievements", "achievements"))}
         if not stated["units"]:
             stated["not_found"] = {"": list(FIGURE_KINDS)}
-        return ParseResult(ev, self.unplaced, list(dict.fromkeys(self.notes)), stated, self.warnings)
+        return ParseResult(ev, self.unplaced, list(dict.fromkeys(self.notes)), stated, self.warnings, self.text)
 
     # -- findings written inline in a paragraph ---------------------------------------------------------------
 
@@ -1447,7 +1448,9 @@ class _Parser:
                 if kind == "budget" and row.values.get("budget") is None:
                     label = "年初预算数"
                 fiscal = not row.label.text.startswith(("年度资金总额", "资金总额", "总额", "合计"))
-                figures.facts.append(_Fact(kind, value, unit, line, shown=f"{label} {value}",
+                cell = form.cell(kind)
+                at = line if cell is None else _Line(cell.line_no, line.text, cells=line.cells)
+                figures.facts.append(_Fact(kind, value, unit, at, shown=f"{label} {cell.text if cell else value}",
                                            adjusted=kind == "budget" and row.values.get("budget") is not None,
                                            uncertain="自评表合计行未填，取自“其中：财政拨款”一行" if fiscal else ""))
             if form.unit:
