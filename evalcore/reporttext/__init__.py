@@ -15,8 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..workbook import workbook_bytes
-from .parse import SYNTHETIC_UNIT, ParseResult, Unplaced, parse_report
+from .parse import parse_report
 from .provenance import found_nothing, provenance
+from .result import SYNTHETIC_UNIT, ParseResult, Unplaced
 from .source import read_document
 from .write import write_docx, write_markdown
 

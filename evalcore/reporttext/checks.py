@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ..model import Evaluation
 from ..numbers import HUNDRED, fmt2, round2
-from .parse import IMPLAUSIBLE_RATE, UNCERTAIN_MARK
+from .result import IMPLAUSIBLE_RATE, UNCERTAIN_MARK
 
 SHEET = "预算执行"
 COLUMNS = {"budget": "预算金额（万元）", "executed": "实际执行金额（万元）", "rate": "报告执行率（%）", "note": "说明"}

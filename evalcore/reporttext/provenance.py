@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..numbers import fmt2
-from .parse import FIGURE_KINDS, ParseResult
+from .result import FIGURE_KINDS, ParseResult
 from .text import norm
 
 LABELS = {"budget": "预算", "executed": "实际执行", "rate": "执行率", "score": "得分", "grade": "等次"}

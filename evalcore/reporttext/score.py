@@ -18,7 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..numbers import round2
-from .parse import SYNTHETIC_UNIT, ParseResult, parse_report
+from .parse import parse_report
+from .result import SYNTHETIC_UNIT, ParseResult
 from .source import read_document
 
 FIGURES = ("budget", "executed", "rate", "score", "grade")
