@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from ..numbers import HUNDRED, round2, to_decimal
+from ..numbers import HUNDRED, to_decimal
 from .lines import _Line
 from .result import SYNTHETIC_UNIT, Unplaced
 from .text import CJK, norm, numbering
@@ -313,8 +313,9 @@ class _FigureReader:
                     continue
                 if unit is None and not is_total and not part:
                     unit = ctx
+                after = sent[tok.end:toks[i + 1].start if i + 1 < len(toks) else len(sent)]
                 fact = self._emit(tok, unit, line, window, clause, last_money_kind, scored, is_total=is_total,
-                                  part=part)
+                                  part=part, after=after)
                 if fact is not None and aggregate:
                     fact.aggregate = True
                 if fact is not None and fact.kind in ("budget", "executed"):
@@ -326,33 +327,43 @@ class _FigureReader:
             if had_list:
                 ctx = head_ctx
             para_scored.extend(scored)
-            self._allocation_as_budget(self.facts[first_fact:], line)
+            self._confirmed_by_rate(self.facts[first_fact:], line)
 
-    def _allocation_as_budget(self, facts: list[_Fact], line: _Line) -> None:
-        """An amount 下达 (allocated) is the budget only when the sentence's own figures say so: the executed amount
-        over it is the execution rate the sentence states (下达资金1235.60万元，实际兑付1198.30万元，执行率96.98%)."""
-        allocated = [f for f in facts if f.kind == "received" and re.search(r"下达", f.line.text) and not f.breakdown]
-        if len(allocated) != 1:
+    def _confirmed_by_rate(self, facts: list[_Fact], line: _Line) -> None:
+        """Two amounts and a rate in one sentence, the smaller over the larger being that rate: they are the budget
+        and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，执行率
+        96.98%; 项目资金共2179万元，已完成拨付2113.63万元，执行率97%). A 下达 / 拨付 amount is taken only so."""
+        money = [f for f in facts if f.kind in ("budget", "executed", "received", "unknown")
+                 and not f.breakdown and not f.aggregate]
+        rates = [f for f in facts if f.kind == "rate"]
+        if len(money) != 2 or len(rates) != 1 or len({f.unit for f in money + rates}) != 1:
             return
-        a = allocated[0]
-        executed = [f for f in facts if f.kind == "executed" and f.unit == a.unit and not f.breakdown]
-        rates = [f for f in facts if f.kind == "rate" and f.unit == a.unit]
-        if len(executed) != 1 or len(rates) != 1 or not a.value:
+        a, b = sorted(money, key=lambda f: Decimal(f.value), reverse=True)
+        if (a.kind, b.kind) == ("budget", "executed") or not Decimal(a.value):
             return
-        computed = round2(Decimal(executed[0].value) / Decimal(a.value) * HUNDRED)
-        if computed == round2(Decimal(rates[0].value)):
-            a.kind = "budget"
-            a.uncertain = f"预算取自下达资金“{a.shown}”（与执行数、执行率相符）"
-            self.notes.append(f"第{line.no}行“{a.shown}”为下达资金，按其与实际执行数、执行率相符作为预算")
+        rate = Decimal(rates[0].value)
+        step = Decimal(1).scaleb(min(rate.as_tuple().exponent, 0))  # type: ignore[arg-type]
+        computed = (Decimal(b.value) / Decimal(a.value) * HUNDRED).quantize(step, ROUND_HALF_UP)
+        if computed != rate:
+            return
+        for f, kind, label in ((a, "budget", "预算"), (b, "executed", "实际执行")):
+            if f.kind != kind:
+                f.uncertain = f"{label}取自“{f.shown}”（原文未写明，按它与另一金额之比等于所列执行率{rate}%推定）"
+                self.notes.append(f"第{line.no}行“{f.shown}”按与执行率{rate}%相符作为{label}")
+                f.kind = kind
 
     def _skip(self, line: _Line, tok: _Token, reason: str) -> None:
         self.unplaced.append(Unplaced(line.no, line.text, f"{tok.shown}：{reason}"))
 
     def _emit(self, tok: _Token, unit: str | None, line: _Line, window: str, clause: str,
               last_money_kind: str | None, scored: list[str], is_total: bool = False,
-              part: bool = False) -> _Fact | None:
+              part: bool = False, after: str = "") -> _Fact | None:
         if tok.kind == "money":
             kind = _money_kind(window, clause)
+            tail = re.split(r"[。！？!?；;]", after, maxsplit=1)[0]
+            if _money_kind(clause, clause) is None and re.search(r"到位|拨付|下达|到账", tail) and not (
+                    _EXEC_STRONG.search(tail)):
+                kind = "received"  # “资金1749万元，全部…下达拨付给…”: the words after the amount say what it is
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
                 kind = last_money_kind
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含|用于", window)) or part) and not is_total

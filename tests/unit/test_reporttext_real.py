@@ -323,3 +323,16 @@ def test_plausibility_warnings_for_validate() -> None:
     units = tuple(Unit(k) for k in ("甲局", "乙局", "丙局"))
     warned = [(w.row, w.column) for w in plausibility_warnings(Evaluation(ev.meta, units, odd))]
     assert warned == [(2, "预算金额（万元）"), (3, "报告执行率（%）"), (4, "说明")]
+
+
+def test_words_after_an_amount_and_a_confirming_rate_say_what_it_is() -> None:
+    # “…资金1749万元，全部…下达拨付给…”: an allocation passed on, whatever preceded it
+    assert money(TITLE + "一、基本情况\n\n及时下达预算指标并分配落实到项目，2024年补助资金1749万元，"
+                 "全部在规定时限内及时下达拨付给区主管部门。\n") == {}
+    # 拨付 is the spending when the sentence's rate says so (2113.63 / 2179 = 97%)
+    r = parse_report(TITLE + "一、基本情况\n\n项目资金共2179万元，截止12月8日，已完成拨付2113.63万元，执行率97%。"
+                     "我们局已组织验收。\n")
+    assert {b.unit: (b.budget, b.executed, b.stated_rate) for b in r.evaluation.budget_lines} == {
+        SYNTHETIC_UNIT: (D("2179"), D("2113.63"), D("97"))}
+    assert "我们局" not in {u.key for u in r.evaluation.units}
+    assert "执行率" in r.evaluation.budget_lines[0].note  # the inference is marked for the evaluator to check
