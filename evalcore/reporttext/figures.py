@@ -288,7 +288,7 @@ class _FigureReader:
                     prev = tok.end
                     i += 1
                     continue
-                if re.search(r"其中|包括|包含|用于", window):
+                if re.search(r"其中|包括|包含", window):
                     had_list = list_mode = True
                 elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)):
                     list_mode = False
@@ -366,7 +366,7 @@ class _FigureReader:
                 kind = "received"  # “资金1749万元，全部…下达拨付给…”: the words after the amount say what it is
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
                 kind = last_money_kind
-            breakdown = unit is None and (bool(re.search(r"其中|包括|包含|用于", window)) or part) and not is_total
+            breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
             fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown,
                          adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减", clause)))
         elif tok.kind == "pct":
