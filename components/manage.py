@@ -376,7 +376,7 @@ def figures_table(parsed) -> pd.DataFrame:
         if u["not_found"] and u["figures"]:
             rows.append({"单位": u["unit"], "项目": "未找到", "数值": "、".join(MARK_NAMES[k] for k in u["not_found"]),
                          "行号": None, "出处": "报告未写明，未填入", "待核对": ""})
-    return pd.DataFrame(rows, columns=["单位", "项目", "数值", "行号", "出处", "待核对"])
+    return pd.DataFrame(rows, columns=["项目", "数值", "行号", "单位", "出处", "待核对"])  # narrow: key columns first
 
 
 def show_parsed(parsed) -> None:
