@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 from decimal import Decimal
 
 import pandas as pd
@@ -16,7 +17,8 @@ from evalcore import diff as evdiff
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation, RectificationItem
 from evalcore.numbers import fmt2
-from evalcore.reporttext import parse_to_workbook
+from evalcore.reporttext import found_nothing, parse_to_workbook, provenance
+from evalcore.reporttext.provenance import marks
 from evalcore.store import ConflictError, PublishError, StoreError
 from evalcore.template import template_bytes
 from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw, read_workbook
@@ -124,6 +126,10 @@ def report_text_section(who: Actor | None) -> None:
         wb, parsed = parse_to_workbook(*source)
     except ValueError as exc:
         st.error(plain(f"无法解析：{exc}"))
+        return
+    if found_nothing(parsed):
+        st.error("这段文本中没有找到任何单位、金额、得分、等次或问题建议，没有可发布的内容。"
+                 "请确认粘贴的是绩效评价报告的正文（PDF 请先复制正文再粘贴）。")
         return
     show_parsed(parsed)
     result = read_workbook(wb)
@@ -322,8 +328,60 @@ def versions_panel(who: Actor | None) -> None:
 # --- a parsed report --------------------------------------------------------------------------------------
 
 
+MARK_COLOURS = {"budget": "#fde68a", "executed": "#bbf7d0", "rate": "#bfdbfe", "score": "#fbcfe8", "grade": "#ddd6fe",
+                "problem": "#fed7aa", "recommendation": "#e5e7eb"}
+MARK_NAMES = {"budget": "预算", "executed": "实际执行", "rate": "执行率", "score": "得分", "grade": "等次",
+              "problem": "问题", "recommendation": "建议"}
+SOURCE_LINES_SHOWN = 3000  # a longer text is cut in the preview (the figures list below names every line)
+
+
+def source_html(parsed) -> str:
+    """The parsed text, line by line with its numbers, the spans each taken figure and item came from highlighted
+    (a tooltip names the unit and the figure). Every piece of report text is HTML-escaped: a report is hostile
+    input, and ``st.html`` renders markup (sanitised by DOMPurify, but nothing here relies on that)."""
+    lines = parsed.source_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    by_line: dict[int, list] = {}
+    for m in marks(parsed):
+        by_line.setdefault(m.line, []).append(m)
+    rows = []
+    for no, text in enumerate(lines[:SOURCE_LINES_SHOWN], start=1):
+        parts, pos = [], 0
+        for m in by_line.get(no, []):
+            colour = MARK_COLOURS.get(m.kind, "#fde68a")
+            parts.append(html.escape(text[pos:m.start]))
+            parts.append(f'<mark data-kind="{m.kind}" title="{html.escape(m.label)}" style="background:{colour};'
+                         f'padding:0 1px;border-radius:2px">{html.escape(text[m.start:m.end])}</mark>')
+            pos = m.end
+        parts.append(html.escape(text[pos:]))
+        weight = "background:#fffbeb;" if no in by_line else ""
+        rows.append(f'<div data-line="{no}" style="{weight}white-space:pre-wrap;word-break:break-all">'
+                    f'<span style="color:#9ca3af;display:inline-block;min-width:3em;user-select:none">{no}</span>'
+                    f'{"".join(parts)}</div>')
+    if len(lines) > SOURCE_LINES_SHOWN:
+        rows.append(f'<div style="color:#6b7280">……（共 {len(lines)} 行，此处只显示前 {SOURCE_LINES_SHOWN} 行）</div>')
+    legend = " ".join(f'<mark style="background:{c};padding:0 4px">{MARK_NAMES[k]}</mark>'
+                      for k, c in MARK_COLOURS.items())
+    return (f'<div data-testid="evbReportSource"><div style="margin-bottom:4px;font-size:0.85em">{legend}</div>'
+            f'<div style="max-height:560px;overflow:auto;border:1px solid #e5e7eb;border-radius:4px;padding:6px;'
+            f'font-size:0.9em;line-height:1.6">{"".join(rows)}</div></div>')
+
+
+def figures_table(parsed) -> pd.DataFrame:
+    """Every figure taken with the line and sentence (or form / table cells) it came from, and what was not found."""
+    rows = []
+    for u in provenance(parsed)["units"]:
+        for kind, f in u["figures"].items():
+            rows.append({"单位": u["unit"], "项目": MARK_NAMES[kind], "数值": f["value"], "行号": f["line"],
+                         "出处": f["text"], "待核对": f["uncertain"] or ""})
+        if u["not_found"] and u["figures"]:
+            rows.append({"单位": u["unit"], "项目": "未找到", "数值": "、".join(MARK_NAMES[k] for k in u["not_found"]),
+                         "行号": None, "出处": "报告未写明，未填入", "待核对": ""})
+    return pd.DataFrame(rows, columns=["项目", "数值", "行号", "单位", "出处", "待核对"])  # narrow: key columns first
+
+
 def show_parsed(parsed) -> None:
-    """What the parser found, what it assumed and every line it could not place (nothing is guessed)."""
+    """What the parser found, where each figure came from (the text with the taken figures highlighted next to the
+    list of figures), what it assumed and every line it could not place (nothing is guessed)."""
     ev = parsed.evaluation
     st.subheader("识别结果")
     cols = st.columns(4)
@@ -332,14 +390,28 @@ def show_parsed(parsed) -> None:
     cols[2].metric("问题", f"{len(ev.problems)} 项")
     cols[3].metric("建议", f"{len(ev.recommendations)} 条")
     st.text(f"标题：{ev.meta.title}　年度：{ev.meta.year or '—'}　地区：{ev.meta.region or '—'}")
-    if ev.budget_lines:
-        st.dataframe(pd.DataFrame([{"单位": b.unit, "预算（万元）": fmt2(b.budget),
-                                    "实际执行（万元）": fmt2(b.executed), "报告执行率（%）": fmt2(b.stated_rate)}
-                                   for b in ev.budget_lines]),
-                     hide_index=True, width="stretch", key="parsed_budget")
-    if ev.results:
-        st.dataframe(pd.DataFrame([{"单位": r.unit, "报告得分": fmt2(r.stated_score), "报告等次": r.stated_grade or ""}
-                                   for r in ev.results]), hide_index=True, width="stretch", key="parsed_results")
+    for w in parsed.warnings:
+        st.warning(plain(f"第{w['line']}行：{w['message']}。原文：{w['text']}"))
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown("**原文**（取到的数值和条目已标出，悬停可见对应的单位和项目）")
+        st.html(source_html(parsed))
+    with right:
+        st.markdown("**取到的数值及出处**")
+        table = figures_table(parsed)
+        if table.empty:
+            st.text("报告中没有找到预算、执行、执行率、得分或等次。")
+        else:
+            st.dataframe(table, hide_index=True, width="stretch", key="parsed_figures")
+        if ev.budget_lines:
+            st.dataframe(pd.DataFrame([{"单位": b.unit, "预算（万元）": fmt2(b.budget),
+                                        "实际执行（万元）": fmt2(b.executed), "报告执行率（%）": fmt2(b.stated_rate)}
+                                       for b in ev.budget_lines]),
+                         hide_index=True, width="stretch", key="parsed_budget")
+        if ev.results:
+            st.dataframe(pd.DataFrame([{"单位": r.unit, "报告得分": fmt2(r.stated_score),
+                                        "报告等次": r.stated_grade or ""} for r in ev.results]),
+                         hide_index=True, width="stretch", key="parsed_results")
     for note in parsed.notes:
         st.caption(plain(note))
     if parsed.unplaced:

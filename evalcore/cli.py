@@ -3,7 +3,9 @@
     python -m evalcore template OUT.xlsx                                   blank workbook with instructions
     python -m evalcore validate FILE.xlsx [--json]                         exit 0 valid, 1 invalid
     python -m evalcore summary FILE.xlsx --json                            per unit and totals (2-decimal strings)
-    python -m evalcore parse-report REPORT.(md|txt|docx) --out FILE.xlsx   a published report into a workbook
+    python -m evalcore parse-report REPORT.(md|txt|docx) --out FILE.xlsx [--json]
+                             a published report into a workbook; --json prints every figure taken with its source
+                             (line, sentence or cell) and the figures not found; exit 1 when nothing is found
     python -m evalcore export FILE.xlsx --format xlsx|pptx|html|md|docx --out OUT
 
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
@@ -26,7 +28,7 @@ import sys
 from pathlib import Path
 
 from .model import Evaluation
-from .summary import summarize
+from .summary import grade_text, summarize
 from .workbook import read_workbook
 
 
@@ -77,7 +79,7 @@ def _summary(args: argparse.Namespace) -> int:
         for u in data["units"]:
             money = (f"预算 {u['budget']} 万元, 执行 {u['executed']} 万元, 执行率 {u['execution_rate']}%"
                      if u["execution_rate"] else u["rate_note"] or "")
-            score = f", 得分 {u['score']} {u['grade']}" if u["score"] else ""
+            score = f", 得分 {u['score']} {grade_text(u)}" if u["score"] else ""
             print(f"  {u['unit']}: {money}{score}")
         t = data["totals"]
         rate = (f"执行率 {t['execution_rate']}%" if t["execution_rate"]
@@ -101,23 +103,35 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _parse_report(args: argparse.Namespace) -> int:
-    from .reporttext import parse_to_workbook
+    from .reporttext import found_nothing, parse_report_file, provenance
+    from .workbook import workbook_bytes
 
     path = Path(args.report)
     if not path.is_file():
         print(f"找不到报告文件：{args.report}", file=sys.stderr)
         return 1
     try:
-        data, result = parse_to_workbook(path, path.name)
+        result = parse_report_file(path, path.name)
     except ValueError as exc:  # an unreadable document: a Chinese message, never a traceback
         print(f"无法解析 {args.report}：{exc}", file=sys.stderr)
         return 1
-    _write(args.out, data)
+    ev = result.evaluation
+    empty = found_nothing(result)
+    if args.json:
+        print(json.dumps(provenance(result), ensure_ascii=False, indent=2))
+    if empty:
+        print(f"{args.report} 中没有找到任何单位、金额、得分、等次或问题建议，未写入 {args.out}。"
+              "请确认这是绩效评价报告的正文（PDF 请先复制正文粘贴为 .txt）", file=sys.stderr)
+        return 1
+    _write(args.out, workbook_bytes(ev))
+    if args.json:
+        return 0
     for note in result.notes:
         print(f"说明  {note}")
+    for w in result.warnings:
+        print(f"警告  第{w['line']}行：{w['message']}（原文：{w['text'][:60]}）")
     for u in result.unplaced:
         print(f"未归类  第{u.line_no}行：{u.text[:60]}（{u.reason}）")
-    ev = result.evaluation
     print(f"已写入 {args.out}：{len(ev.units)} 个单位，{len(ev.budget_lines)} 条预算，"
           f"{len(ev.problems)} 个问题，{len(ev.recommendations)} 条建议，{len(result.unplaced)} 行未归类")
     return 0
@@ -276,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("parse-report", help="把已发布的绩效评价结果文本（md/txt/docx）转为工作簿")
     r.add_argument("report")
     r.add_argument("--out", required=True, metavar="FILE.xlsx")
+    r.add_argument("--json", action="store_true",
+                   help="以 JSON 输出取到的每个数值及其出处（行号、原句或表格单元格）和未找到的项目")
     r.set_defaults(func=_parse_report)
     e = sub.add_parser("export", help="导出：结果工作簿、演示文稿、HTML 报告、结果文本")
     e.add_argument("file")

@@ -10,6 +10,15 @@ from .audit import audit
 from .model import Evaluation
 from .numbers import fmt2
 
+GRADE_SOURCE_LABEL = {"stated": "报告所列", "derived": "按分数段推算"}
+
+
+def grade_text(unit: dict[str, Any]) -> str:
+    """A summary unit's grade as shown to a reader: "良（报告所列）" or "良（按分数段推算）"; "" without a grade."""
+    if not unit.get("grade"):
+        return ""
+    return f"{unit['grade']}（{GRADE_SOURCE_LABEL[unit['grade_source']]}）"
+
 
 def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
     rates = budget.unit_rates(ev)
@@ -21,6 +30,8 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
         r = rates[u.key]
         us = scores.get(u.key)
         total = us.total if us else None
+        grade = scoring.grade_for(total, ev.meta.grade_bands)
+        stated_grade = us.stated_grade if us else None
         units.append({
             "unit": u.key,
             "name": u.name,
@@ -31,8 +42,11 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
             "rate_note": r.reason or None,
             "score": fmt2(total) or None,
             "score_computed": fmt2(us.computed_total) if us and us.computed_total is not None else None,
-            "grade": scoring.grade_for(total, ev.meta.grade_bands),
-            "stated_grade": us.stated_grade if us else None,
+            "grade": grade,
+            "stated_grade": stated_grade,
+            # "stated" only when the report states this very grade; "derived" when it comes from the score and the
+            # grade bands (the report states no grade, or states another one: see "consistency")
+            "grade_source": None if grade is None else "stated" if grade == stated_grade else "derived",
             "problems_naming_unit": naming[u.key],
         })
     overall = budget.overall(ev)

@@ -4,6 +4,8 @@
     parse_report(text, source_name="")          -> ParseResult(evaluation, unplaced, notes, stated)
     parse_report_file(path_or_bytes, name="")   -> ParseResult   (.md/.txt decoded, .docx read with python-docx)
     parse_to_workbook(path_or_bytes, name="")   -> (workbook bytes, ParseResult)
+    provenance(result) -> dict                  every figure and item with its line and sentence; what was not found
+    found_nothing(result) -> bool               no unit, no figure, no finding: nothing to publish
     write_markdown(ev) -> str;  write_docx(ev) -> bytes
 
 See :mod:`evalcore.reporttext.parse` for the rules the parser follows.
@@ -13,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..workbook import workbook_bytes
-from .parse import SYNTHETIC_UNIT, ParseResult, Unplaced, parse_report
+from .parse import parse_report
+from .provenance import found_nothing, provenance
+from .result import SYNTHETIC_UNIT, ParseResult, Unplaced
 from .source import read_document
 from .write import write_docx, write_markdown
 
@@ -30,5 +34,5 @@ def parse_to_workbook(path_or_bytes: str | Path | bytes, name: str = "") -> tupl
     return workbook_bytes(result.evaluation), result
 
 
-__all__ = ["SYNTHETIC_UNIT", "ParseResult", "Unplaced", "parse_report", "parse_report_file", "parse_to_workbook",
-           "read_document", "write_docx", "write_markdown"]
+__all__ = ["SYNTHETIC_UNIT", "ParseResult", "Unplaced", "found_nothing", "parse_report", "parse_report_file",
+           "parse_to_workbook", "provenance", "read_document", "write_docx", "write_markdown"]

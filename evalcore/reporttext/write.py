@@ -27,7 +27,10 @@ from ..budget import execution_rate
 from ..findings import cn_number
 from ..model import Evaluation
 from ..numbers import fmt2
-from .parse import GRADE_NORMAL, SYNTHETIC_UNIT, _FigureReader, _Line, _Units
+from .figures import GRADE_NORMAL, _FigureReader
+from .lines import _Line
+from .result import SYNTHETIC_UNIT
+from .units import _Units
 
 _END = "。；;！!？?"
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evalcore.reporttext import parse_report, parse_report_file, parse_to_workbook, write_docx, write_markdown
-from evalcore.reporttext.parse import _strip_md
+from evalcore.reporttext.lines import _strip_md
 from evalcore.reporttext.write import md_escape
 from evalcore.workbook import read_workbook
 from tests import hostile

@@ -1,0 +1,506 @@
+"""Figures in sentences and tables: budget, executed, rate, score, grade, each with its unit and its line."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..numbers import HUNDRED, to_decimal
+from .lines import _Line
+from .result import SYNTHETIC_UNIT, Unplaced
+from .text import CJK, norm, numbering
+from .units import _NOT_A_UNIT, _ORG_AT_START, _ORG_BAD, ORG_SUFFIX, _Units
+
+# --- figures ----------------------------------------------------------------------------------------------
+
+_NUM = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
+_MONEY_UNIT = re.compile(rf"\s*(亿元|万元|千元|元|亿(?![{CJK}])|万(?![{CJK}]))")
+_EXEC_STRONG = re.compile(r"实际(?:执行|支出|使用|支付|完成|发生|兑付|发放)|已(?:支付|执行|使用|兑付|发放)|"
+                          r"执行数|执行金额|"
+                          r"支出数|支出金额|累计(?:支出|支付|执行|兑付|发放)|完成支出|完成投资|决算数")
+_KIND_WORDS = re.compile(
+    r"(?P<other>结余|结转|节约|节余|剩余|未执行|未支付|未使用|未拨付|差额|增加|减少|超支|欠款|罚款|损失|审减|核减|同比|"
+    r"上年|收入|自筹|配套)"
+    r"|(?P<received>到位|拨付|到账|筹集|争取|下达|申请|申报|需求|申贷|贷款|发行|融资|债券)"
+    r"|(?P<investment>总投资|计划投资|投资|造价|概算)"
+    r"|(?P<executed>执行|支出|使用|支付|花费|开支|决算|兑付|发放|费用)"
+    r"|(?P<budget>预算|安排|批复|核定|资金总额|总额|资金规模|年初|调整后)")
+_TOTAL = re.compile(r"总额|总计|合计|共计|总预算|总投资|总体|整体|全部|累计安排|共安排|共下达|总共|资金总")
+_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率")
+_RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
+_SCORE_WORD = re.compile(r"得分|评分|总分|满分|分值|扣分|扣除|扣|权重")
+_SCORE_BREAKDOWN = re.compile(r"决策|过程|产出|效益|满意度|指标|维度|其中|一级|二级|部分")
+_GRADE_WORDS = "优秀|良好|中等|较差|不合格|合格|优|良|中|差"
+_GRADE_ITEM = re.compile(
+    rf"(?:(?P<o>[“\"「『‘'])\s*(?P<g>{_GRADE_WORDS})\s*(?:等次|等级|等|级)?\s*[”\"」』’']"
+    rf"|(?P<b>{_GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
+_GRADE_KW = re.compile(
+    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果)等级|评价结果|评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
+    r"|(?P<all2>均|都|分别)?(?:被)?(?:评为|评定为|定为|确定为)(?:了)?"
+    r"|(?P<all3>均|都|分别)(?:为|是|获得|属于)(?=\s*[“\"「『]))\s*")
+_GRADE_AFTER = re.compile(
+    rf"(?P<all>均|都|皆)?(?:为|是|获得|达到|属于)\s*(?P<q>[“\"「『]\s*(?P<g>{_GRADE_WORDS})\s*[”\"」』]|(?P<b>{_GRADE_WORDS}))"
+    r"\s*(?:等次|等级|档次)")
+_GRADE_SEP = re.compile(r"\s*[、，,和及与]?\s*")
+GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
+_DELIM = re.compile(r"[，,；;：:。、]")
+# a sentence about several projects or units at once: its amounts are sums, not one unit's figures
+_MANY = re.compile(r"(?:[2-9]|[1-9]\d+|[二三四五六七八九十两]{1,3})\s*(?:个|家|项)\s*(?:重点)?"
+                   r"(?:项目|单位|部门|预算部门)|(?:多个|各|所有)(?:项目|单位)")
+# a percentage or score that is a target or a threshold (≥98%, 未达到90%的需说明原因, 不低于85分)
+_TARGET_BEFORE = re.compile(r"(?:未达到|不低于|不少于|不高于|低于|高于|超过|大于|小于|≥|≤|>|<|=|以上|以下|目标值?|"
+                            r"指标值|标准|要求|力争|确保|计划)\s*$")
+_TARGET_AFTER = re.compile(r"\s*(?:的需|需|的应|应|以上|以下|及以上|及以下|\(含\)|时|的项目|的单位)")
+
+
+@dataclass
+class _Fact:
+    kind: str  # budget | executed | rate | score | grade | received | investment | scope | other | unknown
+    value: Decimal | str
+    unit: str | None
+    line: _Line
+    total: bool = False
+    breakdown: bool = False
+    shown: str = ""  # the figure as written
+    adjusted: bool = False  # a budget written as 调整后 / 调整预算: preferred over an earlier 年初 budget
+    aggregate: bool = False  # a sum over several projects or units (涉及资金… / 两个部门合计…): a total at most
+    uncertain: str = ""  # why the parser is not sure of this figure (shown to the evaluator, kept in the note)
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    kind: str  # money | pct | score | grade
+    value: Decimal | str
+    shown: str
+    scale_note: str = ""
+    all_units: bool = False
+    respectively: bool = False
+
+
+def _money_kind(window: str, clause: str) -> str | None:
+    for scope in (clause, window):
+        matches = list(_KIND_WORDS.finditer(scope))
+        if not matches:
+            continue
+        last = matches[-1].lastgroup
+        if last == "budget" and _EXEC_STRONG.search(scope):
+            return "executed"
+        return last
+    return None
+
+
+def _to_decimal(text: str) -> Decimal | None:
+    try:
+        return to_decimal(text)
+    except ValueError:
+        return None
+
+
+def _tokens(n: str) -> list[_Token]:
+    """Money amounts, percentages, scores and grades in a normalised sentence, in order."""
+    toks: list[_Token] = []
+    for m in _NUM.finditer(n):
+        value = _to_decimal(m.group(0))
+        if value is None:
+            continue
+        after = n[m.end():]
+        mu = _MONEY_UNIT.match(after)
+        if mu:
+            unit = mu.group(1)
+            note = ""
+            if unit in ("元",):
+                value, note = value / Decimal(10000), "元"
+            elif unit == "千元":
+                value, note = value / Decimal(10), "千元"
+            elif unit in ("亿元", "亿"):
+                value, note = value * Decimal(10000), "亿元"
+            toks.append(_Token(m.start(), m.end() + mu.end(), "money", value, m.group(0) + unit, note))
+            continue
+        if re.match(r"\s*%", after):
+            toks.append(_Token(m.start(), m.end() + after.index("%") + 1, "pct", value, m.group(0) + "%"))
+            continue
+        if re.match(r"\s*分(?![钟之别值数])", after):
+            end = m.end() + after.index("分") + 1
+            toks.append(_Token(m.start(), end, "score", value, m.group(0) + "分"))
+            continue
+        if re.search(r"(?:得分|评分)\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(r"\s*[年月日个项条.]", after):
+            toks.append(_Token(m.start(), m.end(), "score", value, m.group(0)))
+    for m in _GRADE_KW.finditer(n):
+        if not m.group(0).strip():
+            continue
+        pos = m.end()
+        grades: list[tuple[int, int, str]] = []
+        while True:
+            g = _GRADE_ITEM.match(n, pos)
+            if not g:
+                break
+            grades.append((g.start(), g.end(), g.group("g") or g.group("b")))
+            pos = g.end()
+            sep = _GRADE_SEP.match(n, pos)
+            if not sep or not _GRADE_ITEM.match(n, sep.end()):
+                break
+            pos = sep.end()
+        if m.group("all3") and not re.match(r"\s*(?:等次|等级|档次)", n[pos:]):
+            continue  # "分别为“优”“良”" counts as grades only when followed by 等次
+        flag = m.group("all") or m.group("all2") or m.group("all3") or ""
+        for s, e, g in grades:
+            toks.append(_Token(s, e, "grade", g, g, all_units=flag in ("均", "都", "皆", "全部"),
+                               respectively=flag == "分别" or len(grades) > 1))
+    for m in re.finditer(rf"分\s*\(\s*(?P<g>{_GRADE_WORDS})\s*(?:等次|等级)?\s*\)", n):
+        toks.append(_Token(m.start("g"), m.end("g"), "grade", m.group("g"), m.group("g")))
+    for m in _GRADE_AFTER.finditer(n):
+        g = m.group("g") or m.group("b")
+        toks.append(_Token(m.start("q"), m.end("q"), "grade", g, g, all_units=bool(m.group("all"))))
+    toks.sort(key=lambda t: t.start)
+    dedup: list[_Token] = []
+    for t in toks:
+        if dedup and t.start < dedup[-1].end:
+            continue
+        dedup.append(t)
+    return dedup
+
+
+def _sentences(n: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for m in re.finditer(r"[。！？!?]", n):
+        out.append((start, m.end()))
+        start = m.end()
+    if start < len(n):
+        out.append((start, len(n)))
+    return out
+
+
+class _FigureReader:
+    """Turns the sentences and tables outside the findings sections into facts (figure, unit, line)."""
+
+    def __init__(self, units: _Units) -> None:
+        self.units = units
+        self.facts: list[_Fact] = []
+        self.unplaced: list[Unplaced] = []
+        self.scale_lines: dict[str, list[int]] = {}
+        self.notes: list[str] = []
+        self.prev_kind: str | None = None  # the kind of the last figure read in the current sentence
+
+    # -- a paragraph ---------------------------------------------------------------------------------------
+
+    def _org(self, clause: str) -> str | None:
+        m = _ORG_AT_START.match(clause.strip())
+        if m and not _ORG_BAD.search(m.group("org")) and not _NOT_A_UNIT.search(m.group("org")):
+            return self.units.resolve(m.group("org"))
+        return None
+
+    def _unit_in(self, window: str) -> str | None:
+        """The unit named nearest before a figure: a known name, or an organisation opening a clause."""
+        for clause in reversed(_DELIM.split(window)):
+            found = self.units.mentions(clause)
+            if found:
+                return found[-1][2]
+            org = self._org(clause)
+            if org is not None:
+                return org
+        return None
+
+    def subject(self, text: str) -> str | None:
+        """The unit a heading or a figure-less sentence is about: one unit, written at its start."""
+        n = norm(text).strip()
+        num = numbering(n)
+        if num is not None:
+            n = num.rest
+        n = n.strip().lstrip("，,：:、 ")
+        found = {k for _, _, k in self.units.mentions(n)}
+        starts = [k for s, _, k in self.units.mentions(n) if s == 0]
+        if len(found) == 1 and starts:
+            return starts[0]
+        if not found:
+            head = _DELIM.split(n)[0]
+            m = _ORG_AT_START.match(head)
+            if m and m.group("org") == head.strip() and not _ORG_BAD.search(head) and not _NOT_A_UNIT.search(head):
+                return self.units.resolve(head.strip())
+        return None
+
+    def paragraph(self, line: _Line, ctx: str | None = None) -> None:
+        n = norm(line.text)
+        last_money_kind: str | None = None
+        para_scored: list[str] = []  # units scored earlier in the paragraph (for "均为" / "分别为" grades)
+        for s0, s1 in _sentences(n):
+            sent = n[s0:s1]
+            first_fact = len(self.facts)
+            toks = _tokens(sent)
+            if not toks:
+                about = self.subject(sent)
+                if about is not None:
+                    ctx = about
+                continue
+            head_ctx = ctx
+            had_list = list_mode = False
+            self.prev_kind = None
+            scored: list[str] = []
+            last_listed: list[str] = []
+            prev = 0
+            i = 0
+            while i < len(toks):
+                tok = toks[i]
+                window = sent[prev:tok.start]
+                clause = _DELIM.split(window)[-1]
+                if tok.scale_note:
+                    self.scale_lines.setdefault(tok.scale_note, []).append(line.no)
+                # "分别为": a run of figures of one kind matched to the units listed before it, in order.
+                resp = "分别" in window and not re.search(r"[，,；;。]", window[window.rfind("分别"):])
+                if resp or tok.respectively:
+                    run = [tok]
+                    j = i + 1
+                    while j < len(toks) and toks[j].kind == tok.kind and re.fullmatch(
+                            r"[\s、，,和及与“”\"]*", sent[run[-1].end:toks[j].start]):
+                        run.append(toks[j])
+                        j += 1
+                    listed = []
+                    for _, _, key in self.units.mentions(window if resp else sent[:tok.start]):
+                        if key not in listed:
+                            listed.append(key)
+                    if not listed and tok.kind == "grade":
+                        listed = list(dict.fromkeys(scored or para_scored))
+                    if not listed:
+                        listed = list(last_listed)
+                    last_listed = listed
+                    if len(run) > 1 or resp:
+                        if len(listed) == len(run):
+                            for t, key in zip(run, listed, strict=True):
+                                self._emit(t, key, line, window, clause, last_money_kind, scored)
+                            if run[0].kind == "money":
+                                last_money_kind = self.facts[-1].kind if self.facts else last_money_kind
+                        else:
+                            for t in run:
+                                self._skip(line, t, f"“分别”列出的{len(run)}个数值与前面列出的"
+                                                    f"{len(listed)}个单位对不上，未能逐一对应")
+                        prev = run[-1].end
+                        i = j
+                        continue
+                unit = self._unit_in(window)
+                if tok.kind == "grade" and tok.all_units:
+                    named = list(dict.fromkeys(k for _, _, k in self.units.mentions(window)))
+                    targets = (list(dict.fromkeys(scored)) or (list(dict.fromkeys(para_scored)) if unit is None else [])
+                               or named or [ctx])
+                    for key in targets:
+                        self._emit(tok, key, line, window, clause, last_money_kind, scored)
+                    prev = tok.end
+                    i += 1
+                    continue
+                if re.search(r"其中|包括|包含", window):
+                    had_list = list_mode = True
+                elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)):
+                    list_mode = False
+                # a sum over several projects or units (涉及资金… / 两个部门合计…), an unnamed part of a 其中 list
+                aggregate = tok.kind == "money" and bool(re.search(r"涉及", clause) or (
+                    unit is None and _MANY.search(clause) and not self.units.mentions(clause)))
+                if aggregate:
+                    unit = None
+                if tok.kind == "grade" and re.search(r"\d+\s*(?:个|家|项)\s*(?:项目|单位|部门)?\s*(?:被)?\s*"
+                                                   r"(?:评为|评定为|定为|确定为|为|属于|获得?)?\s*[“\"]?$", clause):
+                    self._skip(line, tok, "若干项目的等次分布，不是某一单位的等次，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
+                is_total = bool(_TOTAL.search(clause) or _TOTAL.search(window) or aggregate) and unit is None
+                part = list_mode and unit is None and tok.kind == "money"
+                if tok.kind in ("pct", "score") and _TARGET_BEFORE.search(window) or (
+                        tok.kind == "pct" and _TARGET_AFTER.match(sent[tok.end:])):
+                    self._skip(line, tok, "目标值、门槛或填表说明中的数值，不是实际数，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
+                if unit is None and not is_total and not part:
+                    unit = ctx
+                after = sent[tok.end:toks[i + 1].start if i + 1 < len(toks) else len(sent)]
+                fact = self._emit(tok, unit, line, window, clause, last_money_kind, scored, is_total=is_total,
+                                  part=part, after=after)
+                if fact is not None and aggregate:
+                    fact.aggregate = True
+                if fact is not None and fact.kind in ("budget", "executed"):
+                    last_money_kind = fact.kind
+                if unit is not None and fact is not None and fact.kind not in ("other", "received", "unknown"):
+                    ctx = unit
+                prev = tok.end
+                i += 1
+            if had_list:
+                ctx = head_ctx
+            para_scored.extend(scored)
+            self._confirmed_by_rate(self.facts[first_fact:], line)
+
+    def _confirmed_by_rate(self, facts: list[_Fact], line: _Line) -> None:
+        """Two amounts and a rate in one sentence, the smaller over the larger being that rate: they are the budget
+        and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，执行率
+        96.98%; 项目资金共2179万元，已完成拨付2113.63万元，执行率97%). A 下达 / 拨付 amount is taken only so."""
+        money = [f for f in facts if f.kind in ("budget", "executed", "received", "unknown")
+                 and not f.breakdown and not f.aggregate]
+        rates = [f for f in facts if f.kind == "rate"]
+        if len(money) != 2 or len(rates) != 1 or len({f.unit for f in money + rates}) != 1:
+            return
+        a, b = sorted(money, key=lambda f: Decimal(f.value), reverse=True)
+        if (a.kind, b.kind) == ("budget", "executed") or not Decimal(a.value):
+            return
+        rate = Decimal(rates[0].value)
+        step = Decimal(1).scaleb(min(rate.as_tuple().exponent, 0))  # type: ignore[arg-type]
+        computed = (Decimal(b.value) / Decimal(a.value) * HUNDRED).quantize(step, ROUND_HALF_UP)
+        if computed != rate:
+            return
+        for f, kind, label in ((a, "budget", "预算"), (b, "executed", "实际执行")):
+            if f.kind != kind:
+                f.uncertain = f"{label}取自“{f.shown}”（原文未写明，按它与另一金额之比等于所列执行率{rate}%推定）"
+                self.notes.append(f"第{line.no}行“{f.shown}”按与执行率{rate}%相符作为{label}")
+                f.kind = kind
+
+    def _skip(self, line: _Line, tok: _Token, reason: str) -> None:
+        self.unplaced.append(Unplaced(line.no, line.text, f"{tok.shown}：{reason}"))
+
+    def _emit(self, tok: _Token, unit: str | None, line: _Line, window: str, clause: str,
+              last_money_kind: str | None, scored: list[str], is_total: bool = False,
+              part: bool = False, after: str = "") -> _Fact | None:
+        if tok.kind == "money":
+            kind = _money_kind(window, clause)
+            tail = re.split(r"[。！？!?；;]", after, maxsplit=1)[0]
+            if _money_kind(clause, clause) is None and re.search(r"到位|拨付|下达|到账", tail) and not (
+                    _EXEC_STRONG.search(tail)):
+                kind = "received"  # “资金1749万元，全部…下达拨付给…”: the words after the amount say what it is
+            if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
+                kind = last_money_kind
+            breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
+            fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown,
+                         adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减", clause)))
+        elif tok.kind == "pct":
+            words = list(_RATE_WORD.finditer(window))
+            listed = not words and self.prev_kind == "rate" and self._named(window)  # "A局90%，B局85%"
+            if not listed and (not words or not _EXEC_RATE.fullmatch(words[-1].group(0))):
+                return None  # a percentage that is not an execution rate (覆盖率, 满意度…): narrative, not a figure
+            fact = _Fact("rate", tok.value, unit, line, is_total, False, tok.shown)
+        elif tok.kind == "score":
+            words = list(_SCORE_WORD.finditer(window))
+            listed = not words and self.prev_kind == "score" and self._named(window)  # "A局88分，B局85分"
+            scoring = bool(words) and words[-1].group(0) in ("得分", "评分", "总分")
+            if tok.value > HUNDRED or not (listed or scoring):
+                return None
+            breakdown = bool(_SCORE_BREAKDOWN.search(clause)) and not self.units.mentions(clause)
+            fact = _Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown)
+            if unit is not None and not breakdown:
+                scored.append(unit)
+        else:
+            fact = _Fact("grade", str(tok.value), unit, line, is_total, False, tok.shown)
+        self.facts.append(fact)
+        self.prev_kind = fact.kind
+        return fact
+
+    def _named(self, window: str) -> bool:
+        """The window names a unit and nothing else (the next entry of a list)."""
+        clause = _DELIM.split(window)[-1]
+        return bool(self.units.mentions(clause) or self._org(clause))
+
+    # -- a table -------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _unit_column(rows: list[_Line], header: list[str], unit_cols: list[int],
+                     project_col: int | None) -> tuple[int | None, str]:
+        """The column naming the evaluated object: a 单位 column whose rows differ (被评价单位 / 项目单位 before
+        主管部门), else the 项目名称 column (a table listing projects of one unit)."""
+        data = [r.cells or [] for r in rows[1:]]
+
+        def distinct(idx: int) -> bool:
+            values = [re.sub(r"\s", "", c[idx]) for c in data if idx < len(c) and c[idx].strip()]
+            values = [v for v in values if not re.fullmatch(r"合计|总计|小计|总体|全部|共计", v)]
+            return len(set(values)) == len(values) and bool(values)
+
+        ranked = sorted(unit_cols, key=lambda i: 1 if re.search(r"主管|上级", header[i]) else 0)
+        for idx in ranked:
+            if len(data) <= 1 or distinct(idx):
+                return idx, ""
+        if project_col is not None and distinct(project_col):
+            why = "各行单位相同，" if unit_cols else ""
+            return project_col, f"第{rows[0].no}行的表格{why}以“{header[project_col]}”列为评价对象"
+        return (unit_cols[0], "") if unit_cols else (None, "")
+
+    def table(self, rows: list[_Line], before: list[_Line]) -> list[str]:
+        """Facts from a table whose header names units and figures. Returns notes."""
+        notes: list[str] = []
+        header = [norm(c) for c in rows[0].cells or []]
+        cols: dict[str, int] = {}
+        unit_cols: list[int] = []
+        project_col: int | None = None
+        for idx, h in enumerate(header):
+            h2 = re.sub(r"\s", "", h)
+            if not h2:
+                continue
+            if re.search(r"单位|部门|主体", h2) and not re.search(r"金额|万元|元\)", h2):
+                unit_cols.append(idx)
+            elif re.fullmatch(r"(?:评价对象|项目名称|项目|项目\(单位\)名称)", h2):
+                project_col = idx
+            elif re.search(r"执行率|支付率|支出率", h2):
+                cols.setdefault("rate", idx)
+            elif re.search(r"等次|等级|评价结果|评级", h2):
+                cols.setdefault("grade", idx)
+            elif re.search(r"得分|评分|分数", h2):
+                cols.setdefault("score", idx)
+            elif re.search(r"实际执行|执行数|执行金额|实际支出|支出数|已支付|支付数|执行", h2) and "率" not in h2:
+                cols.setdefault("executed", idx)
+            elif re.search(r"预算|安排|批复|下达", h2) and "率" not in h2:
+                cols.setdefault("budget", idx)
+        unit_col, named_by = self._unit_column(rows, header, unit_cols, project_col)
+        if unit_col is not None:
+            cols["unit"] = unit_col
+        data = [r for r in rows[1:] if any((c or "").strip() for c in r.cells or [])]
+        indicators = any(re.search(r"指标|分值|权重|满分", h) for h in header)  # points per indicator, not results
+        if "unit" not in cols and len(cols) >= 1 and len(data) == 1 and not indicators:
+            cols["unit"] = -1  # no 单位 column: the table is about the evaluated body itself
+            notes.append(f"第{rows[0].no}行的表格没有“单位”列，其数值归于被评价的单位（项目）")
+        if "unit" not in cols or len(cols) < 2:
+            for r in rows:
+                self.unplaced.append(Unplaced(r.no, r.text, "表格未识别出“单位”列和数值列，未导入"))
+            return notes
+        if named_by:
+            notes.append(named_by)
+        scale = Decimal(1)
+        head_text = "".join(header)
+        context = " ".join(norm(b.text) for b in before[-2:])
+        if re.search(r"\(\s*元\s*\)|单位\s*:\s*元(?!\w)", head_text + context) and "万元" not in head_text:
+            scale = Decimal(1) / Decimal(10000)
+            notes.append(f"第{rows[0].no}行的表格金额单位为元，已按 ÷10000 换算为万元")
+        elif "万元" not in head_text + context and ("budget" in cols or "executed" in cols):
+            notes.append(f"第{rows[0].no}行的表格未注明金额单位，按万元读取")
+        for r in rows[1:]:
+            cells = r.cells or []
+            if len(cells) <= cols["unit"]:
+                continue
+            name = re.sub(r"\s", "", cells[cols["unit"]]) if cols["unit"] >= 0 else SYNTHETIC_UNIT
+            if not name:
+                continue
+            total = bool(re.fullmatch(r"合计|总计|小计|总体|全部|共计", name))
+            unit = None
+            if cols["unit"] < 0:
+                total = False  # unit None: attached to the report's only unit (or 本项目) like an unnamed figure
+            elif not total:
+                unit = self.units.match(name)
+                if unit is None and (cols["unit"] == project_col or (
+                        re.search(rf"{ORG_SUFFIX}$", name) and not _NOT_A_UNIT.search(name))):
+                    unit = self.units.define(name)
+                if unit is None:
+                    self.unplaced.append(Unplaced(r.no, r.text, f"“{name}”不像单位名称，该行未导入"))
+                    continue
+            for kind in ("budget", "executed", "rate", "score", "grade"):
+                if kind not in cols or cols[kind] >= len(cells):
+                    continue
+                raw = norm(cells[cols[kind]]).strip()
+                if raw in ("", "-", "—", "/", "无", "——"):
+                    continue
+                if kind == "grade":
+                    g = re.fullmatch(rf"[“\"「]?({_GRADE_WORDS})[”\"」]?", raw)
+                    if g:
+                        self.facts.append(_Fact("grade", g.group(1), unit, r, total, False, raw))
+                    continue
+                value = _to_decimal(re.sub(r"[%分万元\s]", "", raw))
+                if value is None:
+                    self.unplaced.append(Unplaced(r.no, r.text, f"“{raw}”不是数值"))
+                    continue
+                if kind in ("budget", "executed"):
+                    value = value * scale
+                self.facts.append(_Fact(kind, value, unit, r, total, False, raw))
+        return notes

@@ -1,0 +1,302 @@
+"""Self-evaluation forms and tables that reached the text flattened: one cell per line, cells ending in ``|``, or a
+whole form on one line separated by spaces.
+
+Published 项目支出绩效自评表 / 部门整体支出绩效自评表 are tables. Copied from a web page or a PDF they arrive as
+a stream of cells; the form's labels say what each number is:
+
+    年初预算数 | 全年预算数 (调整后预算数) | 全年执行数 (预算执行数) | 分值 (权重) | 执行率 | 得分 | 原因
+    年度资金总额 (总额) | 43.2 | 43.2 | 37.24 | 10 | 86% | 9
+
+Only that row is read (its 得分 is the score of the execution item, not the total, and is not taken). When the total
+row was left at zero (a form not filled in), the 其中:本年财政拨款 row is read instead. The evaluated unit is the cell
+after 实施单位. 存在问题 / 改进措施 cells give the problems and recommendations: 无 / 暂无 is none; a cell that
+only repeats the form's instruction ("…(200字以内)") states nothing.
+
+A results table flattened one cell per line (序号, 主管部门, 项目单位, 项目名称, …, then 1, …, 2, …) is rebuilt
+into rows so that the table reader can read it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..numbers import to_decimal
+from .text import norm
+
+
+@dataclass(frozen=True)
+class Cell:
+    line_no: int
+    text: str  # stripped; "" for an empty cell
+
+
+def cells(text: str) -> list[Cell]:
+    """The text as a stream of cells. A blank line separates cells; a line holding only spaces is an empty cell; a
+    line with ``|`` holds several cells (a trailing ``|`` closes the last one); a long line with many runs of spaces
+    (a whole form pasted on one line) is split at the spaces."""
+    out: list[Cell] = []
+    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        if raw == "":
+            continue
+        line = raw.strip().strip("\ufeff")
+        if not line:
+            out.append(Cell(no, ""))
+            continue
+        if "|" in line or "｜" in line:
+            parts = re.split(r"[|｜]", line)
+            if line.startswith(("|", "｜")):
+                parts = parts[1:]
+            if line.endswith(("|", "｜")) and len(parts) > 1:
+                parts = parts[:-1]
+            out.extend(Cell(no, p.strip()) for p in parts)
+            continue
+        if len(line) > 80 and len(re.findall(r"\s+", line)) >= 12:
+            out.extend(Cell(no, p) for p in line.split())
+            continue
+        out.append(Cell(no, line))
+    return out
+
+
+_COLUMN = re.compile(r"年初预算数|年初预算|年初|全年预算数|全年预算|调整后预算数|调整后预算|预算执行数|全年执行数|"
+                     r"执行数|预算执行率|执行率|分值|权重|得分|原因")
+_ROW_TOTAL = re.compile(r"^(?:年度资金总额|资金总额|总额|合计)\s*[:：]?$")
+_ROW_FISCAL = re.compile(r"^其中\s*[:：]?\s*(?:本年|当年)?(?:财政拨款|财政资金)\s*[:：]?$")
+_VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*%?$")
+_EMPTY = {"", "/", "-", "—", "——"}
+_INSTRUCTION = re.compile(r"字以内|需说明|应单独说明|请在|填写|结合自评情况|针对项目自评")
+_NONE = re.compile(r"^(?:无|暂无|没有|未发现|不存在)(?:问题|措施|建议)?[。.]?$")
+
+
+def _kind(label: str) -> str:
+    if label.startswith("年初"):
+        return "initial"
+    if label.startswith(("全年预算", "调整后")):
+        return "budget"
+    if label.endswith("执行数"):
+        return "executed"
+    if label.endswith("执行率"):
+        return "rate"
+    return {"分值": "points", "权重": "points", "得分": "item_score"}.get(label, "other")
+
+
+@dataclass
+class FormRow:
+    label: Cell
+    values: dict[str, Decimal | None]
+    cells: list[Cell]
+    value_cells: dict[str, Cell] = field(default_factory=dict)  # kind -> the cell the value was read from
+
+    def text(self) -> str:
+        return " | ".join([self.label.text] + [c.text for c in self.cells])
+
+
+@dataclass
+class Form:
+    """One self-evaluation form found in the text."""
+
+    unit: str | None  # the 实施单位 as written
+    unit_cell: Cell | None
+    header: list[str]
+    row: FormRow | None  # the row the figures were read from
+    problems: tuple[Cell, str | None] | None = None  # (label cell, content or None when only the instruction)
+    recommendations: tuple[Cell, str | None] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def cell(self, kind: str) -> Cell | None:
+        """The cell a figure was read from."""
+        if self.row is None:
+            return None
+        cells = self.row.value_cells
+        if kind == "budget" and self.row.values.get("budget") is None:
+            return cells.get("initial")
+        return cells.get(kind)
+
+    def figure(self, kind: str) -> Decimal | None:
+        if self.row is None:
+            return None
+        values = self.row.values
+        if kind == "budget":
+            return values.get("budget") if values.get("budget") is not None else values.get("initial")
+        return values.get(kind)
+
+
+def _value(cell: Cell) -> tuple[bool, Decimal | None]:
+    """(is a value cell, value)."""
+    t = norm(cell.text).strip()
+    if t in _EMPTY:
+        return True, None
+    if _VALUE.match(t):
+        try:
+            return True, to_decimal(t.rstrip("%").strip())
+        except ValueError:
+            return False, None
+    return False, None
+
+
+def _read_row(stream: list[Cell], at: int, columns: list[str]) -> FormRow:
+    values: dict[str, Decimal | None] = {}
+    where: dict[str, Cell] = {}
+    used: list[Cell] = []
+    k = at + 1
+    for col in columns:
+        if k >= len(stream):
+            break
+        ok, value = _value(stream[k])
+        if not ok:
+            break
+        used.append(stream[k])
+        if _kind(col) not in values:
+            values[_kind(col)] = value
+            where[_kind(col)] = stream[k]
+        k += 1
+    return FormRow(stream[at], values, used, where)
+
+
+def _money_zero(row: FormRow) -> bool:
+    money = [row.values.get(k) for k in ("initial", "budget", "executed")]
+    return all(v is None or v == 0 for v in money)
+
+
+def _after(stream: list[Cell], i: int, limit: int = 3) -> Cell | None:
+    for c in stream[i + 1:i + 1 + limit]:
+        if c.text:
+            return c
+    return None
+
+
+def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None, Cell | None]:
+    for i in range(stop - 1, start - 1, -1):
+        t = norm(stream[i].text)
+        m = re.match(r"^(?:实施单位|项目单位|部门\(单位\)名称|单位名称|被评价单位)\s*(?:\(盖章\))?\s*[:：]?\s*(.*)$", t)
+        if not m:
+            continue
+        value = m.group(1).strip()
+        cell = stream[i]
+        if not value or _COLUMN.fullmatch(value):
+            nxt = _after(stream, i)
+            if nxt is None:
+                continue
+            value, cell = norm(nxt.text).strip(), nxt
+        value = re.sub(r"^\d+\s*-\s*", "", value)  # a budget code before the name (219001-…)
+        value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)", value)[0].strip()
+        if 2 <= len(value) <= 40 and not _VALUE.match(value):
+            return value, cell
+    return None, None
+
+
+def _finding(stream: list[Cell], i: int) -> tuple[Cell, str | None]:
+    nxt = _after(stream, i, limit=2)
+    if nxt is None:
+        return stream[i], None
+    t = nxt.text.strip()
+    if _INSTRUCTION.search(t):
+        return stream[i], None
+    return stream[i], t
+
+
+_PROBLEMS_LABEL = re.compile(r"^(?:存在(?:的)?(?:主要)?问题|主要问题)\s*[:：]?$")
+_RECS_LABEL = re.compile(r"^(?:改进措施|改进建议|整改措施|下一步改进措施|意见建议|相关建议)\s*[:：]?$")
+
+
+def find_forms(text: str) -> list[Form]:
+    """The self-evaluation forms in the text, in order (an empty list when there is none)."""
+    stream = cells(text)
+    forms: list[Form] = []
+    starts: list[int] = []
+    i = 0
+    while i < len(stream):
+        t = norm(stream[i].text).replace(" ", "")
+        if re.match(r"^年初(?:预算数?)?$", t):
+            # the header runs to the row label (年度资金总额 / 总额)
+            j = i
+            while j < len(stream) and j - i < 16 and not _ROW_TOTAL.match(norm(stream[j].text).strip()):
+                j += 1
+            if j < len(stream) and j - i < 16:
+                header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j]))
+                kinds = [_kind(h) for h in header]
+                if "executed" in kinds and ("budget" in kinds or "initial" in kinds):
+                    starts.append(i)
+                    row = _read_row(stream, j, header)
+                    form = Form(None, None, header, row)
+                    if _money_zero(row):
+                        form.notes.append(f"第{row.label.line_no}行自评表“{row.label.text}”一行金额为0或空，"
+                                          "改读“其中：财政拨款”一行")
+                        form.row = None
+                        for k in range(j + 1, min(len(stream), j + 3 + len(header) * 2)):
+                            if _ROW_FISCAL.match(norm(stream[k].text).strip()):
+                                fiscal = _read_row(stream, k, header)
+                                if not _money_zero(fiscal):
+                                    form.row = fiscal
+                                break
+                    forms.append(form)
+                    i = j + 1
+                    continue
+        i += 1
+    if not forms:
+        return []
+    bounds = starts + [len(stream)]
+    for n, form in enumerate(forms):
+        lo = bounds[n - 1] if n else 0
+        form.unit, form.unit_cell = _unit_before(stream, lo, starts[n])
+    # findings labels belong to the form they follow (or precede, for a form's tail before the first header)
+    for k, c in enumerate(stream):
+        t = norm(c.text).strip()
+        which = "problems" if _PROBLEMS_LABEL.match(t) else "recommendations" if _RECS_LABEL.match(t) else None
+        if which is None:
+            continue
+        owner = forms[0]
+        for n, s in enumerate(starts):
+            if k > s:
+                owner = forms[n]
+        if getattr(owner, which) is None:
+            setattr(owner, which, _finding(stream, k))
+    return forms
+
+
+def is_none_statement(text: str) -> bool:
+    """“无。”, “暂无”, “未发现问题”: the text says there is nothing."""
+    return bool(_NONE.match(norm(text).strip()))
+
+
+# --- results tables flattened one cell per line -----------------------------------------------------------
+
+_TABLE_LABELS = re.compile(r"主管部门|项目单位|单位|项目名称|项目|金额|得分|评价结果|等次|等级|备注|预算|执行")
+
+
+def flattened_tables(text: str) -> list[list[list[Cell]]]:
+    """Tables written one cell per line: a header starting with 序号 followed by label cells, then rows numbered
+    1, 2, …  Returns tables as lists of rows (the header first), each a list of cells."""
+    stream = [c for c in cells(text) if c.text]
+    out = []
+    i = 0
+    while i < len(stream):
+        if stream[i].text.strip() != "序号" or "|" in stream[i].text:
+            i += 1
+            continue
+        same_line = [c for c in stream if c.line_no == stream[i].line_no]
+        if len(same_line) > 1:  # a real table row, read by the table reader
+            i += 1
+            continue
+        j = i + 1
+        while j < len(stream) and stream[j].text.strip() != "1" and j - i <= 12:
+            j += 1
+        header = stream[i:j]
+        if j >= len(stream) or len(header) < 3 or sum(bool(_TABLE_LABELS.search(c.text)) for c in header) < 2:
+            i += 1
+            continue
+        rows = [header]
+        k = j
+        number = 1
+        while k < len(stream) and stream[k].text.strip() == str(number):
+            end = k + 1
+            while end < len(stream) and end - k < len(header) + 1:
+                if stream[end].text.strip() == str(number + 1) and end - k >= len(header) - 2:
+                    break
+                end += 1
+            rows.append(stream[k:end])
+            k = end
+            number += 1
+        out.append(rows)
+        i = k
+    return out

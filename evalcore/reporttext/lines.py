@@ -1,0 +1,209 @@
+"""Report text into lines (markdown markers off, broken sentences joined, PDF page numbers dropped) and sections."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import CJK, TERMINAL, Numbering, numbering, strip_end_punct
+
+# --- lines ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    no: int
+    text: str  # markdown markers removed, stripped
+    heading: int = 0  # markdown / docx heading level, 0 for body text
+    bold: bool = False  # the whole line is bold
+    lead: str = ""  # the leading bold part when only the start of the line is bold
+    cells: list[str] | None = None  # a table row
+
+    @property
+    def num(self) -> Numbering | None:
+        return None if self.cells is not None else numbering(self.text)
+
+    @property
+    def headingish(self) -> bool:
+        return bool(self.heading or self.bold)
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*(?<!\\)#*\s*$")  # a closing "#" sequence, not an escaped "\#"
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash before any ASCII punctuation
+_TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def _strip_md(text: str) -> str:
+    return _MD_ESCAPE.sub(r"\1", text.replace("**", "").replace("__", "")).strip()
+
+
+def _raw_lines(text: str) -> list[_Line | None]:
+    """One entry per source line; None for a blank line."""
+    out: list[_Line | None] = []
+    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        s = raw.strip().strip("\u3000\ufeff").strip()
+        if not s:
+            out.append(None)
+            continue
+        pipes = len(re.findall(r"[|｜]", s))
+        if len(s) > 1 and ((s.startswith(("|", "｜")) and s.endswith(("|", "｜")))
+                           or (pipes >= 3 and s.endswith(("|", "｜")))):  # a row written without its leading |
+            if _TABLE_SEP.match(s.replace("｜", "|")):
+                out.append(None)
+                continue
+            cells = [_strip_md(c) for c in re.split(r"[|｜]", s.strip("|｜"))]
+            out.append(_Line(no, " | ".join(cells), cells=cells))
+            continue
+        heading = 0
+        m = _MD_HEADING.match(s)
+        if m and s.startswith("#"):
+            heading = len(m.group(1))
+            s = m.group(2)
+        s = re.sub(r"^>\s*", "", s)
+        bold = bool(re.fullmatch(r"\*\*(?:(?!\*\*).)+\*\*[。.]?", s.strip()))
+        lead = ""
+        lm = re.match(r"^\*\*((?:(?!\*\*).)+)\*\*(.+)$", s.strip())
+        if lm and not bold and _strip_md(lm.group(2)):
+            lead = _strip_md(lm.group(1))
+        clean = re.sub(r"\s*[|｜]+\s*$", "", _strip_md(s))  # a form cell copied with its closing |
+        if clean:
+            out.append(_Line(no, clean, heading, bold, lead))
+        else:
+            out.append(None)
+    return out
+
+
+def _ends_open(text: str) -> bool:
+    return bool(text) and text[-1] not in TERMINAL + "."  # PDF text often ends a sentence with “.”
+
+
+def _joinable_start(line: _Line) -> bool:
+    """Can this line continue the sentence before it? Not a heading, a numbered line, a table row, or a short
+    unnumbered section title such as “存在的问题”."""
+    if line.cells is not None or line.headingish or line.num is not None:
+        return False
+    return not (len(line.text) <= 12 and _title_like(line.text) and _section_like(line.text))
+
+
+_PAGE_NO = re.compile(rf"^\d{{1,3}}\s+(?=[{CJK}]{{2}})(?![分万元亿个项年月日人次家所%](?!目))")
+
+
+def _without_page_number(before: str, text: str) -> str:
+    """A PDF page number left at the start of a line that continues a sentence (“…应对\n15 项目实施对象…”)."""
+    if before and re.match(rf"[{CJK}]", before[-1]) and _PAGE_NO.match(text):
+        return text[_PAGE_NO.match(text).end():]  # type: ignore[union-attr]
+    return text
+
+
+def _lines(text: str) -> list[_Line]:
+    """Non-blank lines, with a sentence broken across lines (and blank lines) joined back together."""
+    raw = _raw_lines(text)
+    out: list[_Line] = []
+    i = 0
+    while i < len(raw):
+        cur = raw[i]
+        i += 1
+        if cur is None:
+            continue
+        while (cur.cells is None and not cur.headingish and _ends_open(cur.text)
+               and re.search(r"[，,。；;]", cur.text)
+               and (cur.num is None or len(cur.text) >= 40 or cur.lead or re.search(r"[。；;]", cur.text))):
+            j = i
+            while j < len(raw) and raw[j] is None and j - i < 3:
+                j += 1
+            nxt = raw[j] if j < len(raw) else None
+            if nxt is None or not _joinable_start(nxt):
+                break
+            cur = _Line(cur.no, cur.text.rstrip() + _without_page_number(cur.text, nxt.text.lstrip()), cur.heading,
+                        cur.bold, cur.lead)
+            i = j + 1
+        out.append(cur)
+    return out
+
+
+# --- sections ---------------------------------------------------------------------------------------------
+
+_PROBLEMS_KW = re.compile(r"问题|不足|短板|薄弱环节")
+_RECS_KW = re.compile(r"建议|对策|改进意见|意见和|改进措施|整改措施|下一步")
+_CONCLUSION_KW = re.compile(r"结论|评价结果|综合评价|总体评价|评价得分|得分情况|评价等次|评价等级|评分结果")
+_ACHIEVE_KW = re.compile(r"成效|成果|效益|效果|绩效情况|绩效分析|主要绩效|履职绩效|亮点|经验做法|主要做法|成绩")
+_INFO_KW = re.compile(r"基本情况|概况|概述|预算|资金|投入|执行情况|项目情况|评价工作|评价情况|实施情况|说明|背景|其他")
+
+# A short title that is nothing but a section name (switches the kind inside a combined 问题及建议 section).
+_SUB_PROBLEMS = re.compile(r"(?:评价)?(?:发现的?|存在的?)?(?:主要|突出)?问题"
+                           r"(?:及原因(?:分析)?|和不足|与不足)?(?:分析)?")
+_SUB_RECS = re.compile(r"(?:相关|有关|改进|对策|整改|意见和|政策|工作)?(?:意见)?建议(?:及对策|和意见)?"
+                       r"|(?:改进|整改)(?:意见|措施)|对策(?:建议)?|下一步(?:工作)?(?:建议|打算|措施)")
+
+
+def _section_kind(title: str) -> str:
+    if re.search(r"其他需要说明|其他说明", title):
+        return "info"
+    has_p = bool(_PROBLEMS_KW.search(title))
+    has_r = bool(_RECS_KW.search(title))
+    if has_p and has_r:
+        return "problems+recs"
+    if has_p:
+        return "problems"
+    if has_r:
+        return "recs"
+    if _CONCLUSION_KW.search(title):
+        return "conclusion"
+    if _ACHIEVE_KW.search(title):
+        return "achievements"
+    return "info"
+
+
+def _section_like(title: str) -> bool:
+    return _section_kind(title) != "info" or bool(_INFO_KW.search(title))
+
+
+def _title_like(text: str) -> bool:
+    body = text.strip().rstrip("。.：:")
+    return 0 < len(body) <= 40 and not re.search(r"[。；;]", body)
+
+
+@dataclass
+class _Section:
+    kind: str
+    title: str
+    heading: _Line | None
+    lines: list[_Line] = field(default_factory=list)
+
+
+def _split_sections(lines: list[_Line]) -> tuple[list[_Line], list[_Section]]:
+    """(intro lines before the first section, sections)."""
+    style: str | None = None
+    found = False
+    for ln in lines:
+        if ln.cells is not None:
+            continue
+        num = ln.num
+        title = num.rest if num else ln.text
+        if not _title_like(title) or not _section_like(title):
+            continue
+        if num is not None and num.style in ("cn_dun", "cn_paren", "ar_dot", "ar_dun", "cn_ord"):
+            style, found = num.style, True
+            break
+        if num is None and (ln.headingish or len(title) <= 12) and not re.match(r"[\d(（]", title):
+            style, found = None, True
+            break
+    intro: list[_Line] = []
+    sections: list[_Section] = []
+    for ln in lines:
+        num = ln.num
+        is_section = False
+        title = ""
+        if found and ln.cells is None:
+            if style is not None and num is not None and num.style == style and _title_like(num.rest):
+                is_section, title = True, num.rest
+            elif style is None and num is None and _title_like(ln.text) and _section_like(ln.text) and (
+                    ln.headingish or len(ln.text) <= 12) and not re.match(r"[\d(（]", ln.text):
+                is_section, title = True, ln.text
+        if is_section:
+            title = strip_end_punct(title)
+            sections.append(_Section(_section_kind(title), title, ln))
+        elif sections:
+            sections[-1].lines.append(ln)
+        else:
+            intro.append(ln)
+    return intro, sections

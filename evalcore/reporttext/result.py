@@ -1,0 +1,42 @@
+"""What the parser returns (:class:`ParseResult`), and the constants its rules share."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import Evaluation
+
+SYNTHETIC_UNIT = "本项目"  # the unit of figures a report gives without naming any unit
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    line_no: int
+    text: str
+    reason: str
+
+
+@dataclass
+class ParseResult:
+    """What the parser made of a report.
+
+    ``evaluation`` is always a valid Evaluation (at least a title). ``unplaced`` lists, with their line numbers,
+    what was seen but not put into the data. ``notes`` says (in Chinese) what was assumed: unit conversions, a figure
+    given to the only unit, a grade written 良好 entered as 良, recommendation links. ``stated`` holds the figures as
+    found, for a preview: ``{"units": {key: {"budget": "3400.06", "executed": …, "rate": …, "score": …,
+    "grade": …}}, "total_budget": …, "total_executed": …, "total_rate": …, "stated_counts": {"problems": 6},
+    "counts": {"problems": 19, …}}`` (figures as Decimal strings in 万元 / %, only those the text states).
+    """
+
+    evaluation: Evaluation
+    unplaced: list[Unplaced] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    stated: dict = field(default_factory=dict)
+    warnings: list[dict] = field(default_factory=list)  # {"line", "text", "message"}: figures dropped as implausible
+    source_text: str = ""  # the text that was parsed (line numbers refer to it)
+
+
+
+FIGURE_KINDS = ("budget", "executed", "rate", "score", "grade")
+UNCERTAIN_MARK = "文本导入待核对："  # a budget line's note starting so holds the parser's doubt (see checks.py)
+IMPLAUSIBLE_RATE = Decimal(150)  # a rate above this (%) is dropped: a component or an investment taken as the budget

@@ -1,0 +1,156 @@
+"""Score the parser against hand-written expectations: figures right, missing, wrong and invented.
+
+A corpus is a folder of report texts (``NAME.txt``) each with a sidecar ``NAME.json`` written by reading the text:
+
+    {"source": "https://…", "units": [{"name": "…", "aliases": ["…"], "budget": "861.46" | null, "executed": …,
+     "rate": …, "score": …, "grade": "良" | null}], "problems": 2 | 0 | null, "recommendations": …}
+
+Every non-null value is a figure the text states (money in 万元, rate in %, both compared at 2 decimals half-up).
+null means the text states none: a figure the parser produces there is **invented**, as is any figure on a unit the
+expectations do not list. ``problems`` 0 means the text says there are none (“无。”): 0 is then the right answer;
+null means the text has no such section, and any item the parser produces is invented.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..numbers import round2
+from .parse import parse_report
+from .result import SYNTHETIC_UNIT, ParseResult
+from .source import read_document
+
+FIGURES = ("budget", "executed", "rate", "score", "grade")
+COUNTS = ("problems", "recommendations")
+
+
+@dataclass
+class Outcome:
+    """One figure compared: verdict is right | missing | wrong | invented."""
+
+    figure: str  # e.g. "青神县发展和改革局.budget" or "problems"
+    verdict: str
+    expected: str | None
+    found: str | None
+
+
+@dataclass
+class TextScore:
+    name: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for o in self.outcomes if o.verdict == verdict)
+
+    @property
+    def stated(self) -> int:
+        return sum(1 for o in self.outcomes if o.verdict != "invented")
+
+
+def _norm_name(text: str) -> str:
+    return text.translate(str.maketrans("（）", "()")).replace(" ", "").strip()
+
+
+def _value(kind: str, value) -> str | None:
+    if value is None:
+        return None
+    if kind == "grade":
+        return str(value)
+    return str(round2(Decimal(str(value))))
+
+
+def _found(result: ParseResult) -> tuple[dict[str, dict[str, str | None]], dict[str, str]]:
+    """(unit key -> figure -> value as the parser stored it, for units with a figure; unit key -> full name)."""
+    ev = result.evaluation
+    out: dict[str, dict[str, str | None]] = {}
+    for b in ev.budget_lines:
+        slot = out.setdefault(b.unit, {})
+        slot["budget"] = _value("budget", b.budget)
+        slot["executed"] = _value("executed", b.executed)
+        slot["rate"] = _value("rate", b.stated_rate)
+    for r in ev.results:
+        slot = out.setdefault(r.unit, {})
+        slot["score"] = _value("score", r.stated_score)
+        slot["grade"] = _value("grade", r.stated_grade)
+    names = {u.key: u.name for u in ev.units}
+    return {k: v for k, v in out.items() if any(x is not None for x in v.values())}, names
+
+
+def _matches(key: str, name: str, expected: dict) -> bool:
+    forms = {_norm_name(f) for f in [expected["name"], *expected.get("aliases", [])] if f}
+    mine = {_norm_name(f) for f in (key, name) if f}
+    if forms & mine:
+        return True
+    if key == SYNTHETIC_UNIT:
+        return SYNTHETIC_UNIT in forms
+    return any(len(m) >= 4 and len(f) >= 4 and (m.endswith(f) or f.endswith(m)) for m in mine for f in forms)
+
+
+def score_text(text: str, expected: dict, name: str = "") -> TextScore:
+    result = parse_report(text, source_name=name)
+    return score_result(result, expected, name)
+
+
+def score_result(result: ParseResult, expected: dict, name: str = "") -> TextScore:
+    score = TextScore(name)
+    found, unit_names = _found(result)
+    claimed: set[str] = set()
+    for exp in expected.get("units", []):
+        keys = [k for k in found if k not in claimed and _matches(k, unit_names.get(k) or "", exp)]
+        key = keys[0] if keys else None
+        if key is not None:
+            claimed.add(key)
+        got = found.get(key, {}) if key is not None else {}
+        for kind in FIGURES:
+            want = _value(kind, exp.get(kind))
+            have = got.get(kind)
+            label = f"{exp['name']}.{kind}"
+            if want is None:
+                if have is not None:
+                    score.outcomes.append(Outcome(label, "invented", None, have))
+            elif have is None:
+                score.outcomes.append(Outcome(label, "missing", want, None))
+            else:
+                score.outcomes.append(Outcome(label, "right" if have == want else "wrong", want, have))
+    for key, got in found.items():
+        if key in claimed:
+            continue
+        for kind in FIGURES:
+            if got.get(kind) is not None:
+                score.outcomes.append(Outcome(f"{key}.{kind}", "invented", None, got[kind]))
+    ev = result.evaluation
+    counts = {"problems": len(ev.problems), "recommendations": len(ev.recommendations)}
+    for kind in COUNTS:
+        want = expected.get(kind)
+        have = counts[kind]
+        if want is None:
+            if have:
+                score.outcomes.append(Outcome(kind, "invented", None, str(have)))
+        elif have == want:
+            score.outcomes.append(Outcome(kind, "right", str(want), str(have)))
+        elif have == 0:
+            score.outcomes.append(Outcome(kind, "missing", str(want), None))
+        else:
+            score.outcomes.append(Outcome(kind, "wrong", str(want), str(have)))
+    return score
+
+
+def score_corpus(folder: str | Path) -> list[TextScore]:
+    out = []
+    for exp_path in sorted(Path(folder).glob("*.json")):
+        stem = exp_path.stem
+        texts = [p for p in exp_path.parent.glob(stem + ".*") if p.suffix in (".txt", ".md", ".docx")]
+        if not texts:
+            continue
+        expected = json.loads(exp_path.read_text(encoding="utf-8"))
+        text, name = read_document(texts[0])
+        out.append(score_text(text, expected, name))
+    return out
+
+
+def totals(scores: list[TextScore]) -> dict[str, int]:
+    out = {v: sum(s.count(v) for s in scores) for v in ("right", "missing", "wrong", "invented")}
+    out["stated"] = sum(s.stated for s in scores)
+    return out

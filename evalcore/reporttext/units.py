@@ -1,0 +1,132 @@
+"""Units named in a report: 全称（以下简称“简称”）, organisations named as the subject of a figure."""
+from __future__ import annotations
+
+import re
+
+from .text import CJK
+
+# --- units ------------------------------------------------------------------------------------------------
+
+ORG_SUFFIX = (r"(?:管理委员会|委员会|管委会|办公室|事务中心|服务中心|中心|有限责任公司|有限公司|股份公司|公司|集团|"
+              r"局|委|办|厅|院|所|站|队|馆|署|学校|医院|大学|学院|街道办事处|街道|政府)")
+_ORG_AT_START = re.compile(
+    rf"^(?:其中\s*[:：,，]?\s*)?(?:20\d{{2}}\s*年度?\s*[,，]?\s*)?(?:全年|本年度?|该年度?)?\s*"
+    rf"(?P<org>[{CJK}]{{2,25}}?{ORG_SUFFIX})(?![有属以需得部理校长内外里间区])")
+_ORG_BAD = re.compile(r"项目|资金|预算|执行|支出|支付|金额|总额|合计|其中|年度|全年|实际|共计|"
+                      r"为|的|了|在|是|对|按|将|已|未|"
+                      r"及时|评价|得分|等次|单位|部门|各|本级|经费|工作组|财政局|财政厅|财政部|事务所|根据|依据|通过|截至|截止|"
+                      r"经过|关于|以及|下达|安排|批复|拨付|咨询|评估|会计|"
+                      r"申报|申请|争取|编报|报送|围绕|完善|推进|开展|落实|支持|补助|保障|下设|设有|内设|共设|另设|包括|"
+                      r"负责|指导|协调|督促|配合|联系|组织|成立|委托|聘请|抽取|选取|涉及|"
+                      r"^(?:我|本|该|此|其|贵)(?:们)?(?:局|单位|部门|中心|委|办|院|所|站|队|馆|公司|集团)")
+_NOT_A_UNIT = re.compile(r"财政局|财政厅|财政部|事务所|评价工作组|评价组|评价小组|评估中心|咨询|评估有限|"
+                         r"评价机构|第三方")
+_EVALUATOR_CONTEXT = re.compile(r"委托|聘请|第三方|中介|评价机构|评估机构")
+_ALIAS = re.compile(
+    r"\(\s*(?:以下|下文|下同|以下统)?\s*(?:简称|称)\s*(?:为)?\s*[:：]?\s*[“\"「『‘']?"
+    rf"(?P<key>[{CJK}A-Za-z0-9]{{2,20}}?)[”\"」』’']?\s*\)")
+_ROLE_UNIT = re.compile(
+    rf"(?:项目)?(?:实施|主管|建设|责任|预算|承担|承办|被评价)(?:单位|部门|主体)(?:为|是|:|：)\s*"
+    rf"(?P<org>[{CJK}]{{2,30}}?{ORG_SUFFIX})(?=[，,。；;、\s(]|$)")
+
+
+def _region_variants(region: str) -> set[str]:
+    if not region:
+        return set()
+    out = {region}
+    if len(region) > 2 and region[-1] in "省市县区州":
+        out.add(region[:-1])
+    return out
+
+
+class _Units:
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.names: dict[str, str] = {}  # key -> full name
+        self.lookup: dict[str, str] = {}  # any written form -> key
+        self.region: set[str] = set()
+        self._re: re.Pattern[str] | None = None
+
+    def _add_form(self, form: str, key: str) -> None:
+        if form and form not in self.lookup:
+            self.lookup[form] = key
+            self._re = None
+
+    def define(self, key: str, name: str = "") -> str:
+        key = key.strip()
+        if key in self.lookup and self.lookup[key] != key:
+            key = self.lookup[key]
+        if key not in self.keys:
+            self.keys.append(key)
+        if name and name != key and not self.names.get(key):
+            self.names[key] = name
+            self._add_form(name, key)
+        self._add_form(key, key)
+        return key
+
+    def match(self, org: str) -> str | None:
+        """The key of a known unit written as ``org`` (also with a region prefix), else None."""
+        if org in self.lookup:
+            return self.lookup[org]
+        for key in self.keys:
+            for form in (key, self.names.get(key, "")):
+                if form and org.endswith(form) and org != form:
+                    prefix = org[: -len(form)]
+                    if prefix in self.region or re.fullmatch(rf"[{CJK}]{{1,6}}(?:省|市|县|区|州)", prefix):
+                        self._add_form(org, key)
+                        if not self.names.get(key) and form == key:
+                            self.names[key] = org
+                        return key
+                if form and form.endswith(org) and org != form and len(org) >= 3:
+                    prefix = form[: -len(org)]
+                    if prefix in self.region:
+                        self._add_form(org, key)
+                        return key
+        return None
+
+    def resolve(self, org: str) -> str:
+        return self.match(org) or self.define(org)
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, key) of every known unit written in ``text``, longest form first, not overlapping."""
+        if not self.lookup:
+            return []
+        if self._re is None:
+            forms = sorted(self.lookup, key=len, reverse=True)
+            self._re = re.compile("|".join(re.escape(f) for f in forms))
+        return [(m.start(), m.end(), self.lookup[m.group(0)]) for m in self._re.finditer(text)]
+
+
+_ALIASES = re.compile(r"\(\s*(?:以下|下文)?\s*分别\s*(?:简称|称)\s*(?:为)?\s*[:：]?\s*"
+                      r"(?P<keys>(?:[“\"「『‘'][^”\"」』’')]{2,20}"
+                      r"[”\"」』’']\s*[、，,和及与]?\s*){2,})\)")
+
+
+def _name_list_before(text: str, end: int) -> str:
+    """The list of names (A局、B中心和C公司) that ends just before a （以下分别简称…） bracket."""
+    seg = text[:end]
+    cut = max(seg.rfind(c) for c in "，,。；;：:（(）)“”\"「」 \n")
+    seg = seg[cut + 1:]
+    if "对" in seg:
+        seg = seg.rsplit("对", 1)[1]
+    return re.sub(r"^(?:受|由|和|与|及|以及|会同|联合|组织|委托|经|向|是|为|等)+", "", seg)
+
+
+def _name_before(text: str, end: int, region: set[str] | None = None) -> str:
+    """The organisation name that ends at ``end`` (just before a （以下简称…） bracket)."""
+    seg = text[:end]
+    cut = max(seg.rfind(c) for c in "，,。；;：:、（(）)“”\"「」 \n")
+    seg = seg[cut + 1:]
+    if "对" in seg:
+        seg = seg.rsplit("对", 1)[1]
+    seg = re.sub(r"^.*?(?:涉及|包括|包含|分别是|分别为|即)", "", seg)
+    for r in sorted(region or (), key=len, reverse=True):
+        at = seg.find(r)
+        if at > 0:  # "本次评价的张家界市文旅局": the name starts with the region
+            seg = seg[at:]
+            break
+    seg = re.sub(r"^(?:受|由|和|与|及|以及|会同|联合|组织|委托|经|向|是|为|等)+", "", seg)
+    m = re.match(rf"^.*?{ORG_SUFFIX}(?:和|与|及)(.+{ORG_SUFFIX})$", seg)
+    if m:
+        seg = m.group(1)
+    return seg.strip()

@@ -1,0 +1,52 @@
+"""The parser on the corpus of published texts (tests/data/reports): the goal of issue 17 as an assertion.
+
+Each text is stored as published with its source address and the figures it states, written by hand, in a JSON
+sidecar; evalcore.reporttext.score compares the parser's output with them (deterministic: no timing here).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evalcore.reporttext.score import score_corpus, score_text, totals
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "reports"
+
+
+def test_corpus_is_at_least_twenty_sourced_texts() -> None:
+    sidecars = sorted(CORPUS.glob("*.json"))
+    assert len(sidecars) >= 20
+    for p in sidecars:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        assert data["source"].startswith("http"), p.name
+        assert (CORPUS / f"{p.stem}.txt").is_file(), p.name
+
+
+def test_goal_on_the_corpus_at_least_85_percent_right_and_nothing_invented() -> None:
+    scores = score_corpus(CORPUS)
+    t = totals(scores)
+    invented = [(s.name, o.figure, o.found) for s in scores for o in s.outcomes if o.verdict == "invented"]
+    assert invented == []
+    assert t["stated"] >= 30
+    assert t["right"] / t["stated"] >= 0.85, t
+
+
+def test_the_scorer_counts_an_invented_figure_and_a_wrong_one() -> None:
+    text = "# 2023年度甲项目绩效评价结果\n\n一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n"
+    want = {"units": [{"name": "本项目", "aliases": [], "budget": "300", "executed": "250", "rate": None,
+                       "score": None, "grade": None}], "problems": None, "recommendations": None}
+    s = score_text(text, want)
+    assert (s.count("right"), s.count("wrong"), s.count("invented"), s.count("missing")) == (1, 1, 0, 0)
+    want["units"][0]["budget"] = None
+    s = score_text(text, want)
+    assert s.count("invented") == 1
+
+
+@pytest.mark.parametrize("name", ["qingshen_2023_form_pipes", "langfang_2019_form_cells",
+                                  "daying_sifa_2023_form_rows", "chizhou_2022_form_one_line"])
+def test_self_evaluation_forms_give_their_amounts(name: str) -> None:
+    want = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))
+    s = score_text((CORPUS / f"{name}.txt").read_text(encoding="utf-8"), want, name)
+    assert [o for o in s.outcomes if o.verdict != "right"] == []
