@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from evalcore.cli import export_bytes
+from evalcore.export import export_bytes
 from evalcore.export.slides import Slide, slide_plan
 from evalcore.model import Evaluation
 from evalcore.store import EvaluationInfo, Store

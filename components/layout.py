@@ -7,7 +7,7 @@ import streamlit as st
 
 from evalcore.model import Evaluation
 
-from . import auth, data
+from . import auth, data, theme
 from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
@@ -101,6 +101,7 @@ def page(title: str, header: bool = True, sidebar: str = "expanded", picker: boo
     st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
                        layout="wide", initial_sidebar_state=sidebar)
     st.html(_CSS)
+    theme.register()  # the Plotly template of every chart (idempotent; never an import side effect)
     auth.gate()  # draws the sign-in panel and stops the page until someone is signed in
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")

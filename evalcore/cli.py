@@ -25,6 +25,7 @@ import json
 import sys
 from pathlib import Path
 
+from .export import EXPORT_FORMATS, export_bytes
 from .model import Evaluation
 from .summary import summarize
 from .workbook import read_workbook
@@ -121,29 +122,6 @@ def _parse_report(args: argparse.Namespace) -> int:
     print(f"已写入 {args.out}：{len(ev.units)} 个单位，{len(ev.budget_lines)} 条预算，"
           f"{len(ev.problems)} 个问题，{len(ev.recommendations)} 条建议，{len(result.unplaced)} 行未归类")
     return 0
-
-
-EXPORT_FORMATS = ("xlsx", "pptx", "html", "md", "docx")
-
-
-def export_bytes(ev: Evaluation, fmt: str, as_of: dt.date) -> bytes:
-    """One evaluation in one export format (the app's download buttons call this too)."""
-    if fmt == "xlsx":
-        from .export.xlsx import export_xlsx
-        return export_xlsx(ev, as_of)
-    if fmt == "pptx":
-        from .export.pptx import export_pptx
-        return export_pptx(ev, as_of)
-    if fmt == "html":
-        from .export.html import export_html
-        return export_html(ev, as_of)
-    if fmt == "md":
-        from .reporttext import write_markdown
-        return write_markdown(ev).encode("utf-8")
-    if fmt == "docx":
-        from .reporttext import write_docx
-        return write_docx(ev)
-    raise ValueError(f"不支持的导出格式：{fmt}")
 
 
 def _export(args: argparse.Namespace) -> int:

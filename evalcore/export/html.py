@@ -1,6 +1,6 @@
 """The HTML report: ``export_html(ev, as_of) -> bytes``, one self-contained UTF-8 file of ``slide_plan``'s slides.
 
-plotly.js is inlined once and every chart is drawn by the dashboard's own builders (``components.charts``, which
+plotly.js is inlined once and every chart is drawn by the dashboard's own builders (``evalcore.figures.charts``, which
 import Plotly and pandas but never Streamlit), so the file opens offline, makes no network request and its charts
 stay interactive. A print stylesheet lays it out on A4, one section per page. Every piece of text from the
 workbook is HTML-escaped; chart data travels as JSON in which Plotly escapes ``</``.
@@ -13,9 +13,9 @@ from html import escape
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from components import charts, theme
-
+from ..figures import charts, theme
 from ..model import Evaluation
+from ..textutil import shorten
 from .slides import ILLUSTRATIVE_LABEL, Slide, Table, slide_plan
 
 CHART_HEIGHT = 420
@@ -193,12 +193,9 @@ def _section(slide: Slide, number: int, total: int) -> str:
 NAV_TITLE_LIMIT = 60  # characters of the title in the sticky navigation bar (the cover shows it whole)
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
     """The report as one self-contained HTML file (UTF-8 bytes): no external script, stylesheet, font or image."""
+    theme.register()  # the figures below use the dashboard's Plotly template
     plan = slide_plan(ev, as_of)
     total = len(plan)
     toc = "".join(f'<a href="#slide-{i}">{i}. {_e(s.title if s.kind != "cover" else "封面")}</a>'
@@ -216,7 +213,7 @@ def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
         f"<style>{_CSS_VARS}{_CSS}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script>'
         "</head><body>"
-        f'<nav class="toc"><strong>{_e(_shorten(title, NAV_TITLE_LIMIT))}</strong>{toc}</nav>'
+        f'<nav class="toc"><strong>{_e(shorten(title, NAV_TITLE_LIMIT))}</strong>{toc}</nav>'
         f'<main>{"".join(sections)}</main>'
         f"<footer>由 EvalBoard 绩效评价看板生成（{generated}）。本文件可离线打开，打印时按 A4 横向每节一页。</footer>"
         f"<script>{_PRINT_JS}</script>"

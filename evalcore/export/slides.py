@@ -4,7 +4,7 @@
 A :class:`Slide` holds text that is already formatted (half-up, 2 decimals, 万元, %), the key sentences (shown on
 the slide and carried in the speaker notes), big-number tiles, a small table, headed lists, and the data of each
 chart as one of evalcore's DataFrames. Charts are named by what they show (:data:`CHART_KINDS`); the renderers
-map a kind to a Plotly builder (``components.charts.slide_chart``) or to a native PowerPoint chart.
+map a kind to a Plotly builder (``evalcore.figures.charts.slide_chart``) or to a native PowerPoint chart.
 
 Pure: no Plotly, no Streamlit.
 """
