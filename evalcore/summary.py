@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from . import budget, findings, scoring
-from .audit import audit
+from .consistency import check
 from .model import Evaluation
 from .numbers import fmt2
 
@@ -57,7 +57,7 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
         # are known and this says so (e.g. "缺少预算金额（3 项中 1 项未列明），无法计算执行率；预算合计 … 只含…")
         "totals_note": overall.reason or None,
         # stated figures that disagree with the ones computed from the data (both values named)
-        "consistency": [f.as_dict() for f in audit(ev)],
+        "consistency": [d.as_dict() for d in check(ev)],
         "problems": {
             "categories": len(pcats),
             "items": len(ev.problems),
