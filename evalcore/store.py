@@ -32,7 +32,7 @@ from sqlalchemy.pool import StaticPool
 from . import auth
 from .auth import SYSTEM_ACTOR, Actor, PermissionDenied
 from .model import Evaluation, RectificationItem
-from .rectify import FIELD_LABELS, apply_update, find_item, item_changes
+from .rectification import FIELD_LABELS, apply_update, change_summary, find_item, item_changes
 from .workbook import Message, read_workbook, workbook_bytes
 
 UTC = dt.UTC
@@ -174,7 +174,7 @@ class StoreError(Exception):
 
 
 class UpdateError(StoreError, ValueError):
-    """A 整改 update refused by :func:`evalcore.rectify.apply_update` (unknown status, no change, ...)."""
+    """A 整改 update refused by :func:`evalcore.rectification.apply_update` (unknown status, no change, ...)."""
 
 
 class PublishError(StoreError):
@@ -712,10 +712,7 @@ class Store:
             updated = find_item(new_ev, item_id)
             assert updated is not None
             changed = item_changes(current, updated)
-            if current.status != updated.status:
-                summary = f"{current.status} → {updated.status}"
-            else:
-                summary = "、".join(label for label, _, _ in changed)
+            summary = change_summary(current, updated)
             now = _now()
             version = self._add_version(conn, evaluation_id, workbook_bytes(new_ev), kind="rectification",
                                         file_name=active.file_name, by=by, note=f"整改更新 {item_id}：{summary}",

@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from . import budget, findings, scoring
+from . import budget, findings, rectification, scoring
 from .consistency import check
 from .model import Evaluation
 from .numbers import fmt2
@@ -38,7 +38,7 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
     overall = budget.overall(ev)
     pcats = findings.counts_by_category(findings.problems_table(ev))
     rcats = findings.counts_by_category(findings.recommendations_table(ev))
-    rs = findings.rectification_summary(ev, as_of)
+    rs = rectification.rectification_summary(ev, as_of)
     return {
         "title": ev.meta.title,
         "year": ev.meta.year,
