@@ -5,6 +5,7 @@ re-exports it under its old name so pages and components keep ``from components 
 """
 from evalcore.figures.theme import (
     ACCENT,
+    ACCENT_TEXT,
     BUDGET_COLOR,
     EXECUTED_COLOR,
     FONT_FAMILY,
@@ -13,6 +14,8 @@ from evalcore.figures.theme import (
     GRID,
     INK,
     MUTED,
+    ON_PRIMARY_MUTED,
+    PANEL,
     PRIMARY,
     SERIES,
     STATUS_COLORS,
@@ -20,5 +23,6 @@ from evalcore.figures.theme import (
     register,
 )
 
-__all__ = ["ACCENT", "BUDGET_COLOR", "EXECUTED_COLOR", "FONT_FAMILY", "GRADE_BADGE", "GRADE_COLORS", "GRID", "INK",
-           "MUTED", "PRIMARY", "SERIES", "STATUS_COLORS", "TEMPLATE_NAME", "register"]
+__all__ = ["ACCENT", "ACCENT_TEXT", "BUDGET_COLOR", "EXECUTED_COLOR", "FONT_FAMILY", "GRADE_BADGE", "GRADE_COLORS",
+           "GRID", "INK", "MUTED", "ON_PRIMARY_MUTED", "PANEL", "PRIMARY", "SERIES", "STATUS_COLORS", "TEMPLATE_NAME",
+           "register"]

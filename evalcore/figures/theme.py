@@ -12,6 +12,9 @@ ACCENT = "#e07b39"
 INK = "#1d2433"
 MUTED = "#6b7385"
 GRID = "#e3e8f0"
+PANEL = "#f2f5fa"  # the background of a tile or a block on a slide
+ACCENT_TEXT = "#c2622a"  # accent-coloured small text (readable on white)
+ON_PRIMARY_MUTED = "#c9d6ee"  # small text on a PRIMARY background (the cover)
 
 SERIES = ["#1f4e9c", "#e07b39", "#2a9d8f", "#8e6cc0", "#d64550", "#6b8e23", "#c9a227", "#4f9fd6"]
 BUDGET_COLOR = "#9db7e0"
