@@ -1,10 +1,9 @@
 """Page frame: page config, the Chinese navigation, the evaluation picker and the page header."""
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
+from evalcore import clock
 from evalcore.model import Evaluation
 
 from . import auth, data, theme
@@ -36,7 +35,6 @@ _CSS = """
 </style>
 """
 
-_BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 _SELECTED = "evaluation_id"
 _CURRENT = "_current_evaluation"
 _PENDING = "_select_evaluation"
@@ -120,7 +118,7 @@ def page(title: str, header: bool = True, sidebar: str = "expanded", picker: boo
     info = current_info()
     st.sidebar.caption(plain(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度"))
     if info is not None:
-        updated = info.updated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M")
+        updated = clock.format_time(info.updated_at)
         st.sidebar.caption(f"当前第 {info.active_number} 版（共 {info.versions} 版）· 更新于 {updated}")
     if header:
         _header(ev, title)

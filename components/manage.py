@@ -12,6 +12,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from evalcore import clock
 from evalcore import diff as evdiff
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation, RectificationItem
@@ -24,12 +25,11 @@ from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw, r
 from . import auth, data, layout
 from .text import file_stem, plain
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 NEED_OPERATOR = "请先在上方填写操作人。"
 
 
 def when(at: dt.datetime) -> str:
-    return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    return clock.format_time(at, seconds=True)
 
 
 def operator() -> Actor | None:

@@ -25,6 +25,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import clock
 from .export import EXPORT_FORMATS, export_bytes
 from .model import Evaluation
 from .summary import summarize
@@ -53,7 +54,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _evaluation_and_date(args: argparse.Namespace, verb: str) -> tuple[Evaluation, dt.date] | None:
     """The valid evaluation of ``args.file`` and the ``--as-of`` date; None after saying in Chinese what is wrong."""
     try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
     except ValueError:
         print(f"--as-of 应为日期，格式 YYYY-MM-DD（例如 2024-06-30），现为“{args.as_of}”", file=sys.stderr)
         return None

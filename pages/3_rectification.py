@@ -1,11 +1,10 @@
 """建议与整改: recommendations answering problems, 整改 status, 整改率, overdue items, items closed over time."""
-import datetime as dt
 
 import streamlit as st
 
 from components import cards, charts, layout
 from components.table import Col, show_table
-from evalcore import findings, rectification
+from evalcore import clock, findings, rectification
 from evalcore.numbers import fmt_rate
 
 ev = layout.page("建议与整改")
@@ -37,7 +36,7 @@ if not ev.rectification:
     st.stop()
 cards.illustrative(ev, "rectification")
 st.page_link("pages/5_data.py", label="更新整改进度（数据管理 › 整改更新）", icon=":material/edit_note:")
-as_of = st.date_input("统计日期", value=dt.date.today(), key="rect_as_of", format="YYYY-MM-DD", width=220,
+as_of = st.date_input("统计日期", value=clock.today(), key="rect_as_of", format="YYYY-MM-DD", width=220,
                       help="按此日期统计状态、整改率和逾期事项")
 summary = layout.derived(rectification.rectification_summary, as_of)
 

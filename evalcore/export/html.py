@@ -13,6 +13,7 @@ from html import escape
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from .. import clock
 from ..figures import charts, theme
 from ..model import Evaluation
 from ..textutil import shorten
@@ -171,7 +172,7 @@ def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
     sections = [(_cover(s, ev, i, total, as_of) if s.kind == "cover" else _section(s, i, total))
                 for i, s in enumerate(plan, 1)]
     title = ev.meta.title or "绩效评价结果"
-    generated = dt.date.today().isoformat()
+    generated = clock.today().isoformat()
     page = (
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN"><head><meta charset="utf-8">'
