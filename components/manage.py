@@ -20,6 +20,7 @@ from evalcore.numbers import fmt2
 from evalcore.reporttext import parse_to_workbook
 from evalcore.store import ConflictError, PublishError, StoreError
 from evalcore.template import template_bytes
+from evalcore.textutil import shorten
 from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw, read_workbook
 
 from . import auth, data, layout
@@ -198,7 +199,7 @@ def flash() -> None:
 
 
 def _item_label(item: RectificationItem) -> str:
-    task = item.task if len(item.task) <= 36 else item.task[:35] + "…"
+    task = shorten(item.task, 36)
     return f"{item.id}　{task}（{item.status}）"
 
 
