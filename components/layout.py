@@ -1,6 +1,8 @@
 """Page frame: page config, the Chinese navigation, the evaluation picker and the page header."""
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from evalcore import clock
@@ -89,7 +91,8 @@ def derived(fn, *args):
     return data.derived(fn, current_info().active_version_id, *args)
 
 
-def page(title: str, header: bool = True, sidebar: str = "expanded", picker: bool = True) -> Evaluation | None:
+def page(title: str, header: bool = True, sidebar: Literal["expanded", "collapsed"] = "expanded",
+         picker: bool = True) -> Evaluation | None:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
 
     With ``header`` the page gets its title and a caption naming the evaluation (总览 draws its own).

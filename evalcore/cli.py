@@ -64,6 +64,7 @@ def _evaluation_and_date(args: argparse.Namespace, verb: str) -> tuple[Evaluatio
             print(f"错误  {m}", file=sys.stderr)
         print(f"{args.file}：未通过校验，无法{verb}", file=sys.stderr)
         return None
+    assert result.evaluation is not None  # a valid workbook always has its evaluation
     return result.evaluation, as_of
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -214,7 +215,7 @@ def closed_over_time(ev: Evaluation, as_of: dt.date) -> pd.DataFrame:
     closed = ev.meta.closed_statuses
     days = sorted(d for it in ev.rectification
                   if (d := closed_on(it, closed)) is not None and d <= as_of)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, d in enumerate(days, start=1):
         if rows and rows[-1]["date"] == d:
             rows[-1]["cumulative"] = i

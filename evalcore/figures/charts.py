@@ -183,7 +183,7 @@ def dimension_bars(df: pd.DataFrame, height: int | None = None) -> go.Figure:
                     textposition="outside", cliponaxis=False, hovertext=[hover_label(n) for n in sub["name"]],
                     customdata=[hover_label(unit)] * len(sub),
                     hovertemplate="%{hovertext}：%{text}<extra>%{customdata}</extra>")
-    top = max(_f(df["points"]))
+    top = max((v for v in _f(df["points"]) if v is not None), default=0.0)
     keys = list(names)
     fig.update_layout(barmode="group", height=height or max(300, 46 * len(names) * max(1, df["unit"].nunique())
                                                              // 2 + 120),
