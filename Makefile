@@ -26,8 +26,8 @@ help:
 	@echo "make venv       create $(VENV) and install $(REQ_RUN)"
 	@echo "make dev        also install $(REQ_DEV) (pytest, playwright, ruff, hypothesis)"
 	@echo "make run        start the app on http://localhost:$(PORT)"
-	@echo "make test       ruff check, then the whole pytest suite (browser tests use /usr/bin/chromium)"
-	@echo "make lint       ruff check only"
+	@echo "make test       ruff check, mypy (evalcore, components), then the whole pytest suite (browser tests use /usr/bin/chromium)"
+	@echo "make lint       ruff check and mypy"
 	@echo "make clean      remove caches; make distclean also removes $(VENV)"
 
 $(PYTHON):
@@ -51,14 +51,16 @@ run: venv
 
 lint: dev
 	$(RUFF) check .
+	$(PYTHON) -m mypy
 
 test: dev
 	$(RUFF) check .
+	$(PYTHON) -m mypy
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache .hypothesis test-results
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis test-results
 
 distclean: clean
 	rm -rf $(VENV)

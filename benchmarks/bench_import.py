@@ -285,7 +285,7 @@ def stages(units: int, args: argparse.Namespace, workdir: Path) -> None:
 
     import python_calamine
 
-    from evalcore import audit
+    from evalcore import consistency
     from evalcore import workbook as W
     from evalcore.model import Score
     from evalcore.workbook import guard, validate
@@ -310,7 +310,7 @@ def stages(units: int, args: argparse.Namespace, workdir: Path) -> None:
     wrap(guard, "_scan", "scan")
     wrap(validate, "_read_table", "table")
     wrap(validate, "_cross_checks", "cross")
-    wrap(audit, "_rates", "audit_rates")
+    wrap(consistency, "_rates", "audit_rates")
     wrap(validate, "build_evaluation", "build")
     W.read_workbook(path)  # warm
     runs: dict[str, list[float]] = {}
@@ -330,7 +330,7 @@ def stages(units: int, args: argparse.Namespace, workdir: Path) -> None:
         ("_read_table: cell conversion and checks", m["table"]),
         ("_build: unit references, model objects, tree and cross-sheet checks",
          m["build"] - m["table"] - m["cross"]),
-        (f"_cross_checks (evalcore.audit; of which audit._rates {m['audit_rates']:.2f} s)", m["cross"]),
+        (f"_cross_checks (evalcore.consistency; of which consistency._rates {m['audit_rates']:.2f} s)", m["cross"]),
         ("the rest (the collection after the read, ReadResult)", m["total"] - m["raw"] - m["build"]),
     ]
     print(f"read_workbook on {case.path.name}, CPU time, median of {args.repeats} calls in one process\n")

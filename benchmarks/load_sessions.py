@@ -47,14 +47,11 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_UP, Decimal
@@ -69,6 +66,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:  # run as a script: make ``sample_data`` and ``evalcore`` importable
     sys.path.insert(0, str(ROOT))
+
+from tests import serving  # noqa: E402  (free port, health check, stop: shared with the browser tests)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -335,26 +334,12 @@ def _status_kib_file(path: str, key: str) -> int:
 # --- the server ---------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def health_ok(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 class Server:
     """``streamlit run app.py`` through ``load_server.py`` (which times every script run), on 127.0.0.1."""
 
     def __init__(self, workdir: Path, auth: str, profile_dir: Path | None) -> None:
         self.workdir = workdir
-        self.port = free_port()
+        self.port = serving.free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.timings = workdir / "script_runs.jsonl"
         self.log_path = workdir / "server.log"
@@ -366,26 +351,12 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [
-            sys.executable, str(HERE / "load_server.py"), "run", "app.py",
-            "--server.port", str(self.port),
-            "--server.address", "127.0.0.1",
-            "--server.headless", "true",
-            "--server.fileWatcherType", "none",
-            "--server.runOnSave", "false",
-            "--browser.gatherUsageStats", "false",
-        ]  # fmt: skip
+        command = [sys.executable, str(HERE / "load_server.py"), "run", "app.py", *serving.streamlit_options(self.port)]
         with self.log_path.open("wb") as out:
             # A session of its own: a Ctrl-C in the terminal reaches this script, which then stops the server.
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not health_ok(self.base_url):
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {self.process.returncode}:\n{self.output()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit not healthy after {SERVER_START_TIMEOUT_S:.0f} s:\n{self.output()}")
-            time.sleep(0.25)
+        serving.wait_until_healthy(self.process, self.base_url, SERVER_START_TIMEOUT_S, self.output)
 
     @property
     def pid(self) -> int:
@@ -401,14 +372,8 @@ class Server:
         return ""
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()  # Streamlit shuts down cleanly on SIGTERM (and load_server.py writes its files)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.process is not None:  # SIGTERM: Streamlit shuts down cleanly (and load_server.py writes its files)
+            serving.stop(self.process, timeout_s=15)
 
     def script_runs(self) -> list[dict[str, Any]]:
         runs = []

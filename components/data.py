@@ -3,6 +3,9 @@
 The store is SQLite in ``.evalboard/`` by default (``EVALBOARD_DB_PATH`` moves the file,
 ``EVALBOARD_DATABASE_URL`` points at any SQLAlchemy database, e.g. PostgreSQL). On first start it is seeded
 with the sample evaluation, so ``make run`` shows the Changsha 2023 report at once.
+
+This is the data-access layer of the pages (the store handle and Streamlit's caches of loaded versions, exports and
+slide plans); the 数据管理 page's building blocks (upload, publish, 整改更新, versions) are ``components.manage``.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from evalcore.cli import export_bytes
+from evalcore.export import export_bytes
 from evalcore.export.slides import Slide, slide_plan
 from evalcore.model import Evaluation
 from evalcore.store import EvaluationInfo, Store

@@ -1,13 +1,14 @@
 """Page frame: page config, the Chinese navigation, the evaluation picker and the page header."""
 from __future__ import annotations
 
-import datetime as dt
+from typing import Literal
 
 import streamlit as st
 
+from evalcore import clock
 from evalcore.model import Evaluation
 
-from . import auth, data
+from . import auth, data, theme
 from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
@@ -36,7 +37,6 @@ _CSS = """
 </style>
 """
 
-_BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 _SELECTED = "evaluation_id"
 _CURRENT = "_current_evaluation"
 _PENDING = "_select_evaluation"
@@ -91,7 +91,8 @@ def derived(fn, *args):
     return data.derived(fn, current_info().active_version_id, *args)
 
 
-def page(title: str, header: bool = True, sidebar: str = "expanded", picker: bool = True) -> Evaluation | None:
+def page(title: str, header: bool = True, sidebar: Literal["expanded", "collapsed"] = "expanded",
+         picker: bool = True) -> Evaluation | None:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
 
     With ``header`` the page gets its title and a caption naming the evaluation (总览 draws its own).
@@ -101,6 +102,7 @@ def page(title: str, header: bool = True, sidebar: str = "expanded", picker: boo
     st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
                        layout="wide", initial_sidebar_state=sidebar)
     st.html(_CSS)
+    theme.register()  # the Plotly template of every chart (idempotent; never an import side effect)
     auth.gate()  # draws the sign-in panel and stops the page until someone is signed in
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")
@@ -119,7 +121,7 @@ def page(title: str, header: bool = True, sidebar: str = "expanded", picker: boo
     info = current_info()
     st.sidebar.caption(plain(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度"))
     if info is not None:
-        updated = info.updated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M")
+        updated = clock.format_time(info.updated_at)
         st.sidebar.caption(f"当前第 {info.active_number} 版（共 {info.versions} 版）· 更新于 {updated}")
     if header:
         _header(ev, title)

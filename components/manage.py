@@ -13,6 +13,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from evalcore import clock
 from evalcore import diff as evdiff
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation, RectificationItem
@@ -21,17 +22,17 @@ from evalcore.reporttext import found_nothing, parse_to_workbook, provenance
 from evalcore.reporttext.provenance import marks
 from evalcore.store import ConflictError, PublishError, StoreError
 from evalcore.template import template_bytes
+from evalcore.textutil import shorten
 from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw, read_workbook
 
 from . import auth, data, layout
 from .text import file_stem, plain
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 NEED_OPERATOR = "请先在上方填写操作人。"
 
 
 def when(at: dt.datetime) -> str:
-    return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    return clock.format_time(at, seconds=True)
 
 
 def operator() -> Actor | None:
@@ -204,7 +205,7 @@ def flash() -> None:
 
 
 def _item_label(item: RectificationItem) -> str:
-    task = item.task if len(item.task) <= 36 else item.task[:35] + "…"
+    task = shorten(item.task, 36)
     return f"{item.id}　{task}（{item.status}）"
 
 

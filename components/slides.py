@@ -1,64 +1,69 @@
 """One slide of ``evalcore.export.slides.slide_plan`` in Streamlit, sized for a projector (1920x1080), and the
 exports the 演示 page offers for download.
 
-Text is HTML-escaped and drawn with ``st.html`` (sanitised again by Streamlit), so workbook text can never become
-markup; charts come from ``components.charts.slide_chart``, the builders the dashboard pages use.
+The slide's pieces are drawn by ``evalcore.export.slide_html`` (the renderer the HTML export uses too; auto-escaped,
+then sanitised again by ``st.html``), so workbook text can never become markup; charts come from
+``components.charts.slide_chart``, the builders the dashboard pages use. Colours come from the theme.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
 from functools import partial
-from html import escape
+from typing import Any
 
 import streamlit as st
 
-from evalcore.export.slides import ILLUSTRATIVE_LABEL, Slide, Table
+from evalcore.export import slide_html
+from evalcore.export.slides import Slide, Table
 from evalcore.model import Evaluation
 
-from . import charts, data, layout
+from . import charts, data, layout, theme
 from .text import file_stem
 
 # Type that reads from the back of a room at 1920x1080 and still fits a laptop (clamp by viewport width).
-_CSS = """
-<style>
+_VARS = (f":root {{ --eb-primary: {theme.PRIMARY}; --eb-accent: {theme.ACCENT}; --eb-ink: {theme.INK}; "
+         f"--eb-muted: {theme.MUTED}; --eb-grid: {theme.GRID}; --eb-panel: {theme.PANEL}; "
+         f"--eb-accent-text: {theme.ACCENT_TEXT}; --eb-on-primary-muted: {theme.ON_PRIMARY_MUTED}; }}")
+_CSS = "<style>\n  " + _VARS + """
   .eb-slide-title { font-size: clamp(30px, 2.6vw, 52px) !important; font-weight: 700 !important;
-                    color: #1f4e9c; line-height: 1.25; margin: 0; padding: 0 !important; }
+                    color: var(--eb-primary); line-height: 1.25; margin: 0; padding: 0 !important; }
   .eb-head { display: flex; align-items: center; justify-content: space-between; gap: 1rem; }
-  .eb-subtitle { font-size: clamp(16px, 1.1vw, 22px); color: #6b7385; margin: .2rem 0 0; }
-  .eb-tag { background: #e07b39; color: #fff; font-weight: 700; border-radius: 8px; white-space: nowrap;
+  .eb-subtitle { font-size: clamp(16px, 1.1vw, 22px); color: var(--eb-muted); margin: .2rem 0 0; }
+  .eb-tag { background: var(--eb-accent); color: #fff; font-weight: 700; border-radius: 8px; white-space: nowrap;
             padding: .25em .8em; font-size: clamp(18px, 1.3vw, 26px); }
   .eb-tag.small { font-size: clamp(13px, .8vw, 16px); padding: .1em .5em; margin-left: .5em; }
   .eb-tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 16px; }
-  .eb-tile { background: #f2f5fa; border-radius: 12px; padding: 12px 22px; border-left: 6px solid #1f4e9c; }
-  .eb-tile .label { color: #6b7385; font-size: clamp(16px, 1.15vw, 24px); }
-  .eb-tile .value { color: #1f4e9c; font-weight: 700; font-size: clamp(30px, 2.7vw, 56px); line-height: 1.2;
+  .eb-tile { background: var(--eb-panel); border-radius: 12px; padding: 12px 22px;
+             border-left: 6px solid var(--eb-primary); }
+  .eb-tile .label { color: var(--eb-muted); font-size: clamp(16px, 1.15vw, 24px); }
+  .eb-tile .value { color: var(--eb-primary); font-weight: 700; font-size: clamp(30px, 2.7vw, 56px); line-height: 1.2;
                     font-variant-numeric: tabular-nums; white-space: nowrap; }
   .eb-tile .note { font-size: clamp(16px, 1.15vw, 24px); }
   .eb-sentences p { font-size: clamp(19px, 1.45vw, 30px); line-height: 1.5; margin: .15em 0; }
   .eb-sentences.large p { font-size: clamp(22px, 1.75vw, 36px); line-height: 1.6; }
   .eb-chart-title { font-size: clamp(18px, 1.25vw, 26px); font-weight: 600; margin: 0; }
   .eb-table table { border-collapse: collapse; width: 100%; font-size: clamp(16px, 1.15vw, 24px); }
-  .eb-table th { background: #1f4e9c; color: #fff; font-weight: 600; }
-  .eb-table th, .eb-table td { padding: .35em .6em; text-align: center; border-bottom: 1px solid #e3e8f0; }
+  .eb-table th { background: var(--eb-primary); color: #fff; font-weight: 600; }
+  .eb-table th, .eb-table td { padding: .35em .6em; text-align: center; border-bottom: 1px solid var(--eb-grid); }
   .eb-table th:first-child, .eb-table td:first-child { text-align: left; }
-  .eb-table tbody tr:nth-child(even) { background: #f2f5fa; }
+  .eb-table tbody tr:nth-child(even) { background: var(--eb-panel); }
   .eb-blocks { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 16px; align-items: start; }
-  .eb-block { background: #f2f5fa; border-radius: 12px; padding: 12px 20px; }
-  .eb-block h3 { color: #1f4e9c; font-size: clamp(18px, 1.2vw, 25px); margin: 0 0 .3em; padding: 0;
+  .eb-block { background: var(--eb-panel); border-radius: 12px; padding: 12px 20px; }
+  .eb-block h3 { color: var(--eb-primary); font-size: clamp(18px, 1.2vw, 25px); margin: 0 0 .3em; padding: 0;
                  line-height: 1.35; }
   .eb-block ol { margin: 0; padding-left: 1.4em; }
   .eb-block p, .eb-block li { font-size: clamp(15px, 1.05vw, 21px); line-height: 1.5; margin: 0; }
-  .eb-foot p { font-size: clamp(14px, .95vw, 19px); color: #6b7385; margin: .1em 0; }
-  .eb-foot p.illustrative { color: #c2622a; }
-  .eb-cover { background: #1f4e9c; color: #fff; border-radius: 16px; padding: clamp(40px, 7vh, 120px) 6%;
+  .eb-foot p { font-size: clamp(14px, .95vw, 19px); color: var(--eb-muted); margin: .1em 0; }
+  .eb-foot p.illustrative { color: var(--eb-accent-text); }
+  .eb-cover { background: var(--eb-primary); color: #fff; border-radius: 16px; padding: clamp(40px, 7vh, 120px) 6%;
               min-height: 70vh; display: flex; flex-direction: column; justify-content: center; }
   .eb-cover h1 { color: #fff !important; font-size: clamp(34px, 3.1vw, 62px) !important; line-height: 1.3;
                  margin: 0; padding: 0; text-wrap: balance; }
-  .eb-cover .bar { width: 8rem; height: .45rem; background: #e07b39; margin: 1.4rem 0; }
+  .eb-cover .bar { width: 8rem; height: .45rem; background: var(--eb-accent); margin: 1.4rem 0; }
   .eb-cover p { font-size: clamp(22px, 1.8vw, 36px); margin: .15em 0; }
-  .eb-cover p.small { font-size: clamp(14px, .95vw, 19px); color: #c9d6ee; margin-top: 1.6rem; }
-  .eb-counter { font-size: clamp(18px, 1.2vw, 24px); font-weight: 600; color: #1d2433;
+  .eb-cover p.small { font-size: clamp(14px, .95vw, 19px); color: var(--eb-on-primary-muted); margin-top: 1.6rem; }
+  .eb-counter { font-size: clamp(18px, 1.2vw, 24px); font-weight: 600; color: var(--eb-ink);
                 font-variant-numeric: tabular-nums; white-space: nowrap; }
   /* workbook text (a unit, a category, a title) may be one very long word: it wraps, never widens the page */
   .eb-head, .eb-head > div, .eb-tile, .eb-sentences, .eb-table, .eb-blocks, .eb-block, .eb-foot, .eb-cover,
@@ -72,10 +77,6 @@ _CSS = """
 # Vertical room for a slide's charts at 1920x1080 after the header, the controls and the title (px).
 _ROOM = 740
 CHART_FONT = 18
-
-
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
 
 
 def style() -> None:
@@ -98,17 +99,16 @@ def chart_height(slide: Slide) -> int:
     return max(340, min(room, 640))
 
 
+PREFIX = "eb-"  # the page's classes live among Streamlit's: every one starts with eb-
+
+
 def table_html(table: Table) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in table.header)
-    rows = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in table.rows)
-    return f'<div class="eb-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+    return slide_html.table(table, PREFIX)
 
 
 def _cover(slide: Slide, ev: Evaluation) -> None:
-    lines = [p for p in (f"{ev.meta.year} 年度" if ev.meta.year else "", ev.meta.evaluator) if p]
-    small = "".join(f'<p class="small">{_e(t)}</p>' for t in slide.footnotes)
-    st.html(f'<div class="eb-cover"><h1>{_e(slide.title)}</h1><div class="bar"></div>'
-            + "".join(f"<p>{_e(p)}</p>" for p in lines) + small + "</div>")
+    lines = slide_html.cover_lines(ev.meta.year, ev.meta.evaluator)
+    st.html(f'<div class="eb-cover">{slide_html.cover(slide.title, lines, slide.footnotes)}</div>')
 
 
 def render(slide: Slide, ev: Evaluation, key: str) -> None:
@@ -116,21 +116,14 @@ def render(slide: Slide, ev: Evaluation, key: str) -> None:
     if slide.kind == "cover":
         _cover(slide, ev)
         return
-    tag = f'<span class="eb-tag">{ILLUSTRATIVE_LABEL}</span>' if slide.illustrative else ""
-    sub = f'<p class="eb-subtitle">{_e(slide.subtitle)}</p>' if slide.subtitle else ""
-    st.html(f'<div class="eb-head"><div><h1 class="eb-slide-title">{_e(slide.title)}</h1>{sub}</div>{tag}</div>')
+    st.html(slide_html.head(slide, PREFIX))
     if slide.tiles:
-        tiles = "".join(
-            f'<div class="eb-tile"><div class="label">{_e(t.label)}</div><div class="value">{_e(t.value)}</div>'
-            + (f'<div class="note">{_e(t.note)}</div>' if t.note else "") + "</div>" for t in slide.tiles)
-        st.html(f'<div class="eb-tiles">{tiles}</div>')
-    body = [("chart", c) for c in slide.charts]
+        st.html(slide_html.tiles(slide.tiles, PREFIX))
+    body: list[tuple[str, Any]] = [("chart", c) for c in slide.charts]
     if slide.table is not None:
         body.append(("table", slide.table))
     if slide.sentences:
-        size = "" if body or slide.blocks else " large"
-        st.html(f'<div class="eb-sentences{size}">' + "".join(f"<p>{_e(s)}</p>" for s in slide.sentences)
-                + "</div>")
+        st.html(slide_html.sentences(slide.sentences, PREFIX, large=not (body or slide.blocks)))
     if body:
         height = chart_height(slide)
         weights = [1.2 if kind == "table" and len(item.header) > 2 and not slide.charts[1:] else 1.0
@@ -139,23 +132,15 @@ def render(slide: Slide, ev: Evaluation, key: str) -> None:
         for i, (col, (kind, item)) in enumerate(zip(columns, body, strict=True)):
             with col:
                 if kind == "chart":
-                    label = f'<span class="eb-tag small">{ILLUSTRATIVE_LABEL}</span>' if item.illustrative else ""
-                    st.html(f'<p class="eb-chart-title">{_e(item.title)}{label}</p>')
+                    st.html(slide_html.chart_title(item, PREFIX))
                     layout.chart(charts.slide_chart(item, height=height, font_size=CHART_FONT), key=f"{key}_{i}")
                 else:
-                    st.html(table_html(item))
+                    st.html(slide_html.table(item, PREFIX))
     if slide.blocks:
-        blocks = []
-        for b in slide.blocks:
-            items = ("<ol>" + "".join(f"<li>{_e(t)}</li>" for t in b.lines) + "</ol>") if len(b.lines) > 1 \
-                else "".join(f"<p>{_e(t)}</p>" for t in b.lines)
-            blocks.append(f'<div class="eb-block"><h3>{_e(b.heading)}</h3>{items}</div>')
-        st.html(f'<div class="eb-blocks">{"".join(blocks)}</div>')
-    foot = [f"<p>{_e(t)}</p>" for t in slide.footnotes]
-    if slide.illustrative:
-        foot.append(f'<p class="illustrative">{ILLUSTRATIVE_LABEL}：{_e(slide.illustrative_note)}</p>')
+        st.html(slide_html.blocks(slide.blocks, PREFIX))
+    foot = slide_html.footnotes(slide, PREFIX)
     if foot:
-        st.html(f'<div class="eb-foot">{"".join(foot)}</div>')
+        st.html(foot)
 
 
 # --- exports (generated on the click, once per version, date and format: components.data.export) ----------

@@ -12,8 +12,9 @@ import json
 from collections.abc import Iterable, Sequence
 
 from .auth import ROLE_LABELS, VIA_LABELS
+from .clock import CHINA_TZ, format_time
 from .export.xlsx import neutralise
-from .store import AUDIT_ACTIONS, CHINA_TZ, AuditEntry
+from .store import AUDIT_ACTIONS, AuditEntry
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("at", "时间（北京时间）"),
@@ -41,7 +42,7 @@ def rows(entries: Iterable[AuditEntry]) -> list[dict[str, object]]:
     out = []
     for e in entries:
         out.append({
-            "时间（北京时间）": e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"),
+            "时间（北京时间）": format_time(e.at, seconds=True),
             "操作人": e.actor,
             "角色": ROLE_LABELS.get(e.role, e.role),
             "方式": VIA_LABELS.get(e.via, e.via),

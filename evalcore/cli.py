@@ -27,6 +27,8 @@ import json
 import sys
 from pathlib import Path
 
+from . import clock
+from .export import EXPORT_FORMATS, export_bytes
 from .model import Evaluation
 from .summary import grade_text, summarize
 from .workbook import read_workbook
@@ -54,7 +56,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _evaluation_and_date(args: argparse.Namespace, verb: str) -> tuple[Evaluation, dt.date] | None:
     """The valid evaluation of ``args.file`` and the ``--as-of`` date; None after saying in Chinese what is wrong."""
     try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
     except ValueError:
         print(f"--as-of 应为日期，格式 YYYY-MM-DD（例如 2024-06-30），现为“{args.as_of}”", file=sys.stderr)
         return None
@@ -64,6 +66,7 @@ def _evaluation_and_date(args: argparse.Namespace, verb: str) -> tuple[Evaluatio
             print(f"错误  {m}", file=sys.stderr)
         print(f"{args.file}：未通过校验，无法{verb}", file=sys.stderr)
         return None
+    assert result.evaluation is not None  # a valid workbook always has its evaluation
     return result.evaluation, as_of
 
 
@@ -135,29 +138,6 @@ def _parse_report(args: argparse.Namespace) -> int:
     print(f"已写入 {args.out}：{len(ev.units)} 个单位，{len(ev.budget_lines)} 条预算，"
           f"{len(ev.problems)} 个问题，{len(ev.recommendations)} 条建议，{len(result.unplaced)} 行未归类")
     return 0
-
-
-EXPORT_FORMATS = ("xlsx", "pptx", "html", "md", "docx")
-
-
-def export_bytes(ev: Evaluation, fmt: str, as_of: dt.date) -> bytes:
-    """One evaluation in one export format (the app's download buttons call this too)."""
-    if fmt == "xlsx":
-        from .export.xlsx import export_xlsx
-        return export_xlsx(ev, as_of)
-    if fmt == "pptx":
-        from .export.pptx import export_pptx
-        return export_pptx(ev, as_of)
-    if fmt == "html":
-        from .export.html import export_html
-        return export_html(ev, as_of)
-    if fmt == "md":
-        from .reporttext import write_markdown
-        return write_markdown(ev).encode("utf-8")
-    if fmt == "docx":
-        from .reporttext import write_docx
-        return write_docx(ev)
-    raise ValueError(f"不支持的导出格式：{fmt}")
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -239,7 +239,7 @@ def score_unit(ev: Evaluation, unit: str, rate: Decimal | None = None, *,
         parts = [roll(c) for c in ch]
         if any(p is None for p in parts):
             return None
-        node[ind.id] = sum(parts, ZERO)  # type: ignore[arg-type]
+        node[ind.id] = sum((p for p in parts if p is not None), ZERO)
         return node[ind.id]
 
     tops = [roll(t) for t in kids.get(None, [])]

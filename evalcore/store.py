@@ -29,14 +29,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
-from . import auth
+from . import auth, clock
 from .auth import SYSTEM_ACTOR, Actor, PermissionDenied
+from .clock import CHINA_TZ, format_time
 from .model import Evaluation, RectificationItem
-from .rectify import FIELD_LABELS, apply_update, find_item, item_changes
+from .rectification import FIELD_LABELS, apply_update, change_summary, find_item, item_changes
 from .workbook import Message, read_workbook, workbook_bytes
 
 UTC = dt.UTC
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "北京时间")
 SQLITE_TIMEOUT = 30.0  # seconds a writer waits for another writer's transaction before giving up
 
 KINDS: dict[str, str] = {"publish": "发布", "rectification": "整改更新", "rollback": "回滚", "sample": "示例数据"}
@@ -47,15 +47,6 @@ SYSTEM = "系统"
 _LOCK_MIGRATE = 4_152_023_001
 _LOCK_SAMPLE = 4_152_023_002
 _LOCK_USERS = 4_152_023_003
-
-
-def format_time(at: dt.datetime) -> str:
-    """A stored UTC time as Beijing time for messages: "2025-03-01 14:05"."""
-    return at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
-
-
-def today_in_china() -> dt.date:
-    return dt.datetime.now(CHINA_TZ).date()
 
 
 # --- results ----------------------------------------------------------------------------------------------
@@ -174,7 +165,7 @@ class StoreError(Exception):
 
 
 class UpdateError(StoreError, ValueError):
-    """A 整改 update refused by :func:`evalcore.rectify.apply_update` (unknown status, no change, ...)."""
+    """A 整改 update refused by :func:`evalcore.rectification.apply_update` (unknown status, no change, ...)."""
 
 
 class PublishError(StoreError):
@@ -685,7 +676,7 @@ class Store:
         are kept and the edit is applied on top of them. ``on`` defaults to today's date in Beijing time.
         """
         self._require(by, "rectify", evaluation_id=evaluation_id, target=item_id)
-        on = on or today_in_china()
+        on = on or clock.today()
         who = _who(by)
         with self._write() as conn:
             self._lock(conn, evaluation_id)
@@ -712,10 +703,7 @@ class Store:
             updated = find_item(new_ev, item_id)
             assert updated is not None
             changed = item_changes(current, updated)
-            if current.status != updated.status:
-                summary = f"{current.status} → {updated.status}"
-            else:
-                summary = "、".join(label for label, _, _ in changed)
+            summary = change_summary(current, updated)
             now = _now()
             version = self._add_version(conn, evaluation_id, workbook_bytes(new_ev), kind="rectification",
                                         file_name=active.file_name, by=by, note=f"整改更新 {item_id}：{summary}",

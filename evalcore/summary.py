@@ -5,8 +5,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from . import budget, findings, scoring
-from .audit import audit
+from . import budget, findings, rectification, scoring
+from .consistency import check
 from .model import Evaluation
 from .numbers import fmt2
 
@@ -52,7 +52,7 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
     overall = budget.overall(ev)
     pcats = findings.counts_by_category(findings.problems_table(ev))
     rcats = findings.counts_by_category(findings.recommendations_table(ev))
-    rs = findings.rectification_summary(ev, as_of)
+    rs = rectification.rectification_summary(ev, as_of)
     return {
         "title": ev.meta.title,
         "year": ev.meta.year,
@@ -71,7 +71,7 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
         # are known and this says so (e.g. "缺少预算金额（3 项中 1 项未列明），无法计算执行率；预算合计 … 只含…")
         "totals_note": overall.reason or None,
         # stated figures that disagree with the ones computed from the data (both values named)
-        "consistency": [f.as_dict() for f in audit(ev)],
+        "consistency": [d.as_dict() for d in check(ev)],
         "problems": {
             "categories": len(pcats),
             "items": len(ev.problems),

@@ -1,11 +1,10 @@
 """建议与整改: recommendations answering problems, 整改 status, 整改率, overdue items, items closed over time."""
-import datetime as dt
 
 import streamlit as st
 
 from components import cards, charts, layout
 from components.table import Col, show_table
-from evalcore import findings
+from evalcore import clock, findings, rectification
 from evalcore.numbers import fmt_rate
 
 ev = layout.page("建议与整改")
@@ -37,9 +36,9 @@ if not ev.rectification:
     st.stop()
 cards.illustrative(ev, "rectification")
 st.page_link("pages/5_data.py", label="更新整改进度（数据管理 › 整改更新）", icon=":material/edit_note:")
-as_of = st.date_input("统计日期", value=dt.date.today(), key="rect_as_of", format="YYYY-MM-DD", width=220,
+as_of = st.date_input("统计日期", value=clock.today(), key="rect_as_of", format="YYYY-MM-DD", width=220,
                       help="按此日期统计状态、整改率和逾期事项")
-summary = layout.derived(findings.rectification_summary, as_of)
+summary = layout.derived(rectification.rectification_summary, as_of)
 
 k1, k2, k3, k4 = st.columns(4)
 k1.metric("整改事项", f"{summary.total} 项", border=True, height="stretch")
@@ -50,7 +49,7 @@ k4.metric("逾期未完成", f"{summary.overdue} 项", border=True, height="stre
 left, right = st.columns([3, 2])
 with left:
     st.markdown("**各类问题的整改状态**")
-    layout.chart(charts.status_stacked(layout.derived(findings.status_by_category, as_of), ev.meta.statuses),
+    layout.chart(charts.status_stacked(layout.derived(rectification.status_by_category, as_of), ev.meta.statuses),
                     key="rect_stacked")
 with right:
     st.markdown("**整改状态分布**")
@@ -59,10 +58,11 @@ with right:
 left, right = st.columns(2)
 with left:
     st.markdown("**累计完成整改**")
-    layout.chart(charts.closed_over_time(layout.derived(findings.closed_over_time, as_of), summary.total), "rect_time")
+    closed = layout.derived(rectification.closed_over_time, as_of)
+    layout.chart(charts.closed_over_time(closed, summary.total), "rect_time")
 with right:
     st.markdown("**按责任单位**")
-    show_table(layout.derived(findings.status_by_unit, as_of), [
+    show_table(layout.derived(rectification.status_by_unit, as_of), [
         Col("unit", "责任单位", width=130),
         Col("total", "事项", "int", width=70),
         Col("closed", "已完成", "int", width=80),
@@ -70,7 +70,7 @@ with right:
         Col("rate", "整改率", "rate", width=90),
     ], key="rect_by_unit")
 
-items = layout.derived(findings.rectification_items, as_of)
+items = layout.derived(rectification.rectification_items, as_of)
 overdue = items[items["overdue"]]
 st.markdown(f"**逾期事项（{len(overdue)} 项）**")
 if overdue.empty:
@@ -96,7 +96,7 @@ with st.expander("全部整改事项"):
         Col("progress", "进度（%）", "score", width=100),
     ], key="rect_items")
 with st.expander("整改记录"):
-    show_table(layout.derived(findings.history_table), [
+    show_table(layout.derived(rectification.history_table), [
         Col("date", "日期", "date", width=120),
         Col("id", "编号", width=80),
         Col("old_status", "原状态", width=100),

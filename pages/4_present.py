@@ -2,17 +2,16 @@
 
 Previous / next by the buttons or the arrow keys (Streamlit's button shortcuts), Home for the first slide.
 """
-import datetime as dt
-
 import streamlit as st
 
 from components import data, layout, slides
 from components.text import plain
+from evalcore import clock
 
 ev = layout.page("演示", header=False, sidebar="collapsed")
 slides.style()
 
-as_of = dt.date.today()
+as_of = clock.today()
 version_id = layout.current_info().active_version_id
 plan = data.plan(version_id, as_of)
 total = len(plan)

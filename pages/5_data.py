@@ -2,13 +2,13 @@
 import a published report text; update 整改 progress; versions and rollback; exports.
 
 What a person sees depends on their role (components.auth); the store checks the role again on every write."""
-import datetime as dt
 from functools import partial
 
 import streamlit as st
 
 from components import auth, data, layout, manage
 from components.text import file_stem
+from evalcore import clock
 
 ev = layout.page("数据管理")
 info = layout.current_info()
@@ -34,7 +34,7 @@ with versions_tab:
     manage.versions_panel(who)
 
 with export_tab:
-    as_of = st.date_input("整改统计日期", value=dt.date.today(), key="export_as_of", format="YYYY-MM-DD")
+    as_of = st.date_input("整改统计日期", value=clock.today(), key="export_as_of", format="YYYY-MM-DD")
     stem = file_stem(ev.meta.title, "绩效评价")
     exports = [
         ("结果工作簿", partial(data.export, info.active_version_id, "xlsx", as_of), f"{stem}_结果.xlsx", "xlsx"),

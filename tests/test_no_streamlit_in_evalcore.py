@@ -1,8 +1,10 @@
-"""evalcore is the domain library: it must never import Streamlit, directly or through its dependencies.
+"""evalcore is the domain library: it must never import Streamlit, directly or through its dependencies, nor the
+layers above it (``components``, ``pages``, ``app``): imports run pages -> components -> evalcore, never back.
 
 Two checks: a static one over the source (every ``import`` statement, wherever it is, even under
 ``if TYPE_CHECKING``), and a dynamic one that imports every evalcore module in a fresh interpreter and
-looks at ``sys.modules`` afterwards.
+looks at ``sys.modules`` afterwards (and at Plotly's default template: evalcore registers its template only when
+asked, never as a side effect of an import).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = REPO_ROOT / "evalcore"
 
-# Streamlit itself, and streamlit-aggrid (a Streamlit component that imports it).
-FORBIDDEN = ("streamlit", "st_aggrid")
+# Streamlit itself, streamlit-aggrid (a Streamlit component that imports it), and the UI layers above evalcore.
+FORBIDDEN = ("streamlit", "st_aggrid", "components", "pages", "app")
 DYNAMIC_IMPORTERS = ("import_module", "__import__")
 
 
@@ -61,7 +63,7 @@ def test_no_streamlit_import_statement_in_evalcore():
     for path in _source_files():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         offenders += [f"{path.relative_to(REPO_ROOT)}:{line}: {stmt}" for line, stmt in _streamlit_imports(tree)]
-    assert not offenders, "evalcore must not import Streamlit:\n" + "\n".join(offenders)
+    assert not offenders, "evalcore must not import Streamlit or the UI layers:\n" + "\n".join(offenders)
 
 
 # Runs in a fresh interpreter: imports evalcore and every submodule, one by one, and reports the first
@@ -105,6 +107,8 @@ _IMPORT_ALL = textwrap.dedent(
             if loaded():
                 result["offender"] = name
     result["loaded"] = loaded()
+    pio = sys.modules.get("plotly.io")
+    result["template"] = pio.templates.default if pio is not None else None
     print(json.dumps(result))
     """
 )
@@ -127,3 +131,6 @@ def test_importing_every_evalcore_module_loads_no_streamlit():
         f"evalcore must work without Streamlit (modules imported: {', '.join(result['imported'])})"
     )
     assert "evalcore" in result["imported"]
+    assert "evalcore.export.html" in result["imported"] and "evalcore.figures.charts" in result["imported"]
+    # importing must not change Plotly's global default (a fresh interpreter has "plotly")
+    assert result["template"] in (None, "plotly"), f"importing evalcore set Plotly's default to {result['template']}"

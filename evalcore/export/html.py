@@ -1,6 +1,6 @@
 """The HTML report: ``export_html(ev, as_of) -> bytes``, one self-contained UTF-8 file of ``slide_plan``'s slides.
 
-plotly.js is inlined once and every chart is drawn by the dashboard's own builders (``components.charts``, which
+plotly.js is inlined once and every chart is drawn by the dashboard's own builders (``evalcore.figures.charts``, which
 import Plotly and pandas but never Streamlit), so the file opens offline, makes no network request and its charts
 stay interactive. A print stylesheet lays it out on A4, one section per page. Every piece of text from the
 workbook is HTML-escaped; chart data travels as JSON in which Plotly escapes ``</``.
@@ -13,10 +13,12 @@ from html import escape
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from components import charts, theme
-
+from .. import clock
+from ..figures import charts, theme
 from ..model import Evaluation
-from .slides import ILLUSTRATIVE_LABEL, Slide, Table, slide_plan
+from ..textutil import shorten
+from . import slide_html
+from .slides import Slide, slide_plan
 
 CHART_HEIGHT = 420
 PLOTLY_CONFIG = {
@@ -27,8 +29,12 @@ PLOTLY_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
+# The shared slide markup (evalcore.export.slide_html) without a class prefix: this is a document of its own.
+PREFIX = ""
+
 _CSS_VARS = (f":root {{ --primary: {theme.PRIMARY}; --accent: {theme.ACCENT}; --ink: {theme.INK}; "
-             f"--muted: {theme.MUTED}; --grid: {theme.GRID}; --panel: #f2f5fa; --font: {theme.FONT_FAMILY}; "
+             f"--muted: {theme.MUTED}; --grid: {theme.GRID}; --panel: {theme.PANEL}; --font: {theme.FONT_FAMILY}; "
+             f"--on-primary-muted: {theme.ON_PRIMARY_MUTED}; "
              f"--chart-height: {CHART_HEIGHT}px; }}")
 _CSS = """
 * { box-sizing: border-box; }
@@ -43,8 +49,8 @@ main { max-width: 1280px; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 section.slide { background: #fff; border-radius: 10px; box-shadow: 0 1px 4px rgba(20,40,80,.12);
                 margin: 0 0 1.6rem; padding: 1.6rem 2.2rem 1.2rem; position: relative;
                 border-top: 6px solid var(--primary); overflow-wrap: anywhere; }
-.slide-head > div { min-width: 0; }
-.slide-head { display: flex; align-items: flex-start; justify-content: space-between; gap: 1rem; }
+.head > div { min-width: 0; }
+.head { display: flex; align-items: flex-start; justify-content: space-between; gap: 1rem; }
 h1, h2 { color: var(--primary); margin: 0 0 .3rem; line-height: 1.3; }
 h2 { font-size: 1.9rem; }
 .subtitle { color: var(--muted); margin: 0 0 .6rem; }
@@ -53,7 +59,6 @@ h2 { font-size: 1.9rem; }
 .tag.small { font-size: .8rem; padding: .1rem .5rem; margin-left: .4rem; vertical-align: middle; }
 figure.chart { margin: 0; }
 .body > *, .plot, .plot > div { min-width: 0; max-width: 100%; }
-.illustrative-note { color: var(--accent); font-size: .92rem; margin: .6rem 0 0; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: .9rem; margin: .8rem 0 1rem; }
 .tile { background: var(--panel); border-radius: 8px; padding: .7rem 1rem; }
 .tile .label { color: var(--muted); font-size: .95rem; }
@@ -63,7 +68,7 @@ figure.chart { margin: 0; }
 .sentences p { font-size: 1.15rem; margin: .35rem 0; }
 .body { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem 1.6rem;
         margin-top: .8rem; align-items: start; }
-.chart h3, .table h3 { font-size: 1.05rem; margin: 0 0 .2rem; color: var(--ink); }
+.chart-title { font-size: 1.05rem; font-weight: 700; margin: 0 0 .2rem; color: var(--ink); }
 .chart .plot { width: 100%; min-height: var(--chart-height); }
 table { border-collapse: collapse; width: 100%; font-size: 1rem; }
 th { background: var(--primary); color: #fff; font-weight: 600; }
@@ -75,14 +80,17 @@ tbody tr:nth-child(even) { background: var(--panel); }
 .block h3 { color: var(--primary); font-size: 1.08rem; margin: 0 0 .3rem; }
 .block ol, .block ul { margin: 0; padding-left: 1.4rem; }
 .block p { margin: 0; }
-.footnotes { color: var(--muted); font-size: .92rem; margin: .6rem 0 0; }
-.footnotes p { margin: .1rem 0; }
+.foot { color: var(--muted); font-size: .92rem; margin: .6rem 0 0; }
+.foot p { margin: .1rem 0; }
+.foot p.illustrative { color: var(--accent); margin-top: .6rem; }
 .page-no { position: absolute; right: 1.2rem; bottom: .5rem; color: var(--muted); font-size: .85rem; }
 section.cover { background: var(--primary); color: #fff; border-top-color: var(--accent); padding: 4rem 3rem 3rem; }
 section.cover h1 { color: #fff; font-size: 2.6rem; }
 section.cover .bar { width: 7rem; height: .4rem; background: var(--accent); margin: 1rem 0 1.2rem; }
-section.cover .lines p { font-size: 1.4rem; margin: .2rem 0; }
-section.cover .footnotes, section.cover .page-no { color: #c9d6ee; }
+section.cover p { font-size: 1.4rem; margin: .2rem 0; }
+section.cover p.small { font-size: .92rem; margin: .1rem 0; }
+section.cover p:not(.small) + p.small, section.cover .bar + p.small { margin-top: .7rem; }
+section.cover p.small, section.cover .page-no { color: var(--on-primary-muted); }
 footer { text-align: center; color: var(--muted); font-size: .85rem; padding: 0 0 2rem; }
 
 @media print {
@@ -117,75 +125,36 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _table(table: Table, title: str = "") -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in table.header)
-    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in table.rows)
-    caption = f"<h3>{_e(title)}</h3>" if title else ""
-    return f'<div class="table">{caption}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
-
-
 def _chart(chart, div_id: str) -> str:
     fig = charts.slide_chart(chart, height=CHART_HEIGHT)
     plot = pio.to_html(fig, full_html=False, include_plotlyjs=False, include_mathjax=False, div_id=div_id,
                        config=PLOTLY_CONFIG, default_width="100%", default_height=f"{CHART_HEIGHT}px",
                        validate=False)
-    label = f' <span class="tag small">{ILLUSTRATIVE_LABEL}</span>' if chart.illustrative else ""
-    return f'<figure class="chart"><h3>{_e(chart.title)}{label}</h3><div class="plot">{plot}</div></figure>'
-
-
-def _blocks(slide: Slide) -> str:
-    out = []
-    for block in slide.blocks:
-        if len(block.lines) > 1:
-            items = "<ol>" + "".join(f"<li>{_e(t)}</li>" for t in block.lines) + "</ol>"
-        else:
-            items = "".join(f"<p>{_e(t)}</p>" for t in block.lines)
-        out.append(f'<div class="block"><h3>{_e(block.heading)}</h3>{items}</div>')
-    return f'<div class="blocks">{"".join(out)}</div>'
-
-
-def _footnotes(slide: Slide) -> str:
-    parts = [f"<p>{_e(t)}</p>" for t in slide.footnotes]
-    if slide.illustrative:
-        parts.append(f'<p class="illustrative-note">{ILLUSTRATIVE_LABEL}：{_e(slide.illustrative_note)}</p>')
-    return f'<div class="footnotes">{"".join(parts)}</div>' if parts else ""
+    return f'<figure class="chart">{slide_html.chart_title(chart, PREFIX)}<div class="plot">{plot}</div></figure>'
 
 
 def _cover(slide: Slide, ev: Evaluation, number: int, total: int, as_of: dt.date) -> str:
-    lines = [p for p in (f"{ev.meta.year} 年度" if ev.meta.year else "", ev.meta.evaluator) if p]
-    body = "".join(f"<p>{_e(p)}</p>" for p in lines)
+    lines = slide_html.cover_lines(ev.meta.year, ev.meta.evaluator)
     small = [*slide.footnotes, f"整改统计日期：{as_of.isoformat()}"]
-    notes = "".join(f"<p>{_e(t)}</p>" for t in small)
-    return (f'<section class="slide cover" id="slide-{number}" data-kind="cover"><h1>{_e(slide.title)}</h1>'
-            f'<div class="bar"></div><div class="lines">{body}</div><div class="footnotes">{notes}</div>'
-            f'<div class="page-no">{number} / {total}</div></section>')
+    return (f'<section class="slide cover" id="slide-{number}" data-kind="cover">'
+            f'{slide_html.cover(slide.title, lines, small)}<div class="page-no">{number} / {total}</div></section>')
 
 
 def _section(slide: Slide, number: int, total: int) -> str:
     parts = [f'<section class="slide" id="slide-{number}" data-kind="{_e(slide.kind)}">',
-             '<div class="slide-head"><div>', f"<h2>{_e(slide.title)}</h2>"]
-    if slide.subtitle:
-        parts.append(f'<p class="subtitle">{_e(slide.subtitle)}</p>')
-    parts.append("</div>")
-    if slide.illustrative:
-        parts.append(f'<span class="tag">{ILLUSTRATIVE_LABEL}</span>')
-    parts.append("</div>")
+             slide_html.head(slide, PREFIX, title_tag="h2")]
     if slide.tiles:
-        tiles = "".join(
-            f'<div class="tile"><div class="label">{_e(t.label)}</div><div class="value">{_e(t.value)}</div>'
-            + (f'<div class="note">{_e(t.note)}</div>' if t.note else "") + "</div>"
-            for t in slide.tiles)
-        parts.append(f'<div class="tiles">{tiles}</div>')
+        parts.append(slide_html.tiles(slide.tiles, PREFIX))
     if slide.sentences:
-        parts.append('<div class="sentences">' + "".join(f"<p>{_e(s)}</p>" for s in slide.sentences) + "</div>")
+        parts.append(slide_html.sentences(slide.sentences, PREFIX))
     body = [_chart(c, f"chart-{number}-{i}") for i, c in enumerate(slide.charts, 1)]
     if slide.table is not None:
-        body.append(_table(slide.table))
+        body.append(slide_html.table(slide.table, PREFIX))
     if body:
         parts.append(f'<div class="body">{"".join(body)}</div>')
     if slide.blocks:
-        parts.append(_blocks(slide))
-    parts.append(_footnotes(slide))
+        parts.append(slide_html.blocks(slide.blocks, PREFIX))
+    parts.append(slide_html.footnotes(slide, PREFIX))
     parts.append(f'<div class="page-no">{number} / {total}</div></section>')
     return "".join(parts)
 
@@ -193,12 +162,9 @@ def _section(slide: Slide, number: int, total: int) -> str:
 NAV_TITLE_LIMIT = 60  # characters of the title in the sticky navigation bar (the cover shows it whole)
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
     """The report as one self-contained HTML file (UTF-8 bytes): no external script, stylesheet, font or image."""
+    theme.register()  # the figures below use the dashboard's Plotly template
     plan = slide_plan(ev, as_of)
     total = len(plan)
     toc = "".join(f'<a href="#slide-{i}">{i}. {_e(s.title if s.kind != "cover" else "封面")}</a>'
@@ -206,7 +172,7 @@ def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
     sections = [(_cover(s, ev, i, total, as_of) if s.kind == "cover" else _section(s, i, total))
                 for i, s in enumerate(plan, 1)]
     title = ev.meta.title or "绩效评价结果"
-    generated = dt.date.today().isoformat()
+    generated = clock.today().isoformat()
     page = (
         "<!DOCTYPE html>\n"
         '<html lang="zh-CN"><head><meta charset="utf-8">'
@@ -216,7 +182,7 @@ def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
         f"<style>{_CSS_VARS}{_CSS}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script>'
         "</head><body>"
-        f'<nav class="toc"><strong>{_e(_shorten(title, NAV_TITLE_LIMIT))}</strong>{toc}</nav>'
+        f'<nav class="toc"><strong>{_e(shorten(title, NAV_TITLE_LIMIT))}</strong>{toc}</nav>'
         f'<main>{"".join(sections)}</main>'
         f"<footer>由 EvalBoard 绩效评价看板生成（{generated}）。本文件可离线打开，打印时按 A4 横向每节一页。</footer>"
         f"<script>{_PRINT_JS}</script>"

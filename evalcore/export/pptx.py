@@ -26,8 +26,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from components import theme
-
+from ..figures import theme
 from ..model import Evaluation
 from ..numbers import round2, to_float
 from .slides import ILLUSTRATIVE_LABEL, Chart, Slide, slide_plan

@@ -4,7 +4,7 @@
 A :class:`Slide` holds text that is already formatted (half-up, 2 decimals, 万元, %), the key sentences (shown on
 the slide and carried in the speaker notes), big-number tiles, a small table, headed lists, and the data of each
 chart as one of evalcore's DataFrames. Charts are named by what they show (:data:`CHART_KINDS`); the renderers
-map a kind to a Plotly builder (``components.charts.slide_chart``) or to a native PowerPoint chart.
+map a kind to a Plotly builder (``evalcore.figures.charts.slide_chart``) or to a native PowerPoint chart.
 
 Pure: no Plotly, no Streamlit.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import budget, findings, scoring
+from .. import budget, findings, rectification, scoring
 from ..model import Evaluation
 from ..numbers import fmt2, fmt_amount, fmt_rate, fmt_score
 
@@ -302,7 +302,7 @@ def _recommendations(ev: Evaluation) -> Slide:
 def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
     if not ev.rectification:
         return Slide("rectification", "整改进展", sentences=("尚未录入整改事项。",))
-    s = findings.rectification_summary(ev, as_of)
+    s = rectification.rectification_summary(ev, as_of)
     illustrative = ev.is_illustrative("rectification")
     day = f"{as_of.year}年{as_of.month}月{as_of.day}日"
     sentences = (f"截至{day}，{s.total}项整改事项中已整改{s.closed}项，整改率为{fmt2(s.rate)}%，"
@@ -312,7 +312,7 @@ def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
     status = pd.DataFrame([{"status": k, "count": v} for k, v in s.by_status.items()], columns=["status", "count"])
     charts = [Chart("status", CHART_KINDS["status"][0], status,
                     {"rate_label": fmt_rate(s.rate), "statuses": tuple(ev.meta.statuses)}, illustrative)]
-    closed = findings.closed_over_time(ev, as_of)
+    closed = rectification.closed_over_time(ev, as_of)
     if not closed.empty:
         charts.append(Chart("closed", CHART_KINDS["closed"][0], closed, {"total": s.total}, illustrative))
     return Slide("rectification", "整改进展", subtitle=f"统计日期：{as_of.isoformat()}", sentences=sentences,

@@ -29,7 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import budget, findings, scoring
+from .. import budget, findings, rectification, scoring
 from ..model import Evaluation
 from ..numbers import round2
 
@@ -357,7 +357,7 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
 
     # 整改 as of the date
     row += 1
-    rs = findings.rectification_summary(ev, as_of)
+    rs = rectification.rectification_summary(ev, as_of)
     title = f"整改情况（截至 {as_of.isoformat()}）"
     if ev.is_illustrative("rectification"):
         title += "（示例数据）"
@@ -426,22 +426,22 @@ def _scores_sheet(wb: Workbook, ev: Evaluation, results: list[dict[str, Any]]) -
     order = {iid: n for n, iid in enumerate(_tree_order(ev))}
     top_level = min((i.level for i in ev.indicators), default=1)
     ind_rows: dict[str, list[dict[str, Any]]] = {}
-    for rec in scoring.indicator_table(ev).to_dict("records"):
-        ind_rows.setdefault(rec["unit"], []).append(rec)
+    for row in scoring.indicator_table(ev).to_dict("records"):
+        ind_rows.setdefault(row["unit"], []).append(row)
     shares = {(r["unit"], r["id"]): r["share"] for r in scoring.dimension_table(ev).to_dict("records")}
     rows: list[Row] = []
     for res in results:
         unit = res["unit"]
-        recs = sorted(ind_rows.get(unit, []), key=lambda r: order.get(r["id"], len(order)))
-        top_points = [r["points"] for r in recs if r["level"] == top_level]
-        for r in recs:
+        unit_rows = sorted(ind_rows.get(unit, []), key=lambda r: order.get(r["id"], len(order)))
+        top_points = [r["points"] for r in unit_rows if r["level"] == top_level]
+        for r in unit_rows:
             is_top = r["level"] == top_level
             rows.append(Row((unit, r["id"], r["level"], r["name"], r["dimension"], r["method"], r["points"],
                              r["score"], r["deduction"], shares.get((unit, r["id"])) if is_top else None, None,
                              r["note"]),
                             bold=is_top, indent={3: max(0, int(r["level"]) - top_level)}))
         computed = _plain(res["computed"])
-        if recs:
+        if unit_rows:
             points = sum(top_points, Decimal(0))
             rows.append(Row((unit, "", None, "合计（按指标得分）", "", "", points, computed,
                              (points - computed) if computed is not None else None, None,
@@ -490,7 +490,7 @@ def _rectification_sheet(wb: Workbook, ev: Evaluation, as_of: dt.date) -> None:
     # item's current values, which can be later than the date.
     items = {it.id: it for it in ev.rectification}
     rows = []
-    for r in findings.rectification_items(ev, as_of).to_dict("records"):
+    for r in rectification.rectification_items(ev, as_of).to_dict("records"):
         it = items.get(r["id"])
         rows.append(Row((r["id"], r["problem"], r["category_label"], r["task"], r["unit"], r["deadline"],
                          r["status"], r["closed"], r["overdue"], r["days_overdue"] or None,
@@ -502,7 +502,7 @@ def _history_sheet(wb: Workbook, ev: Evaluation) -> None:
     cols = [Col("整改编号", 10), Col("日期", 12, DATE), Col("原状态", 10), Col("新状态", 10),
             Col("整改进度", 10, PCT), Col("说明", 44, wrap=True), Col("记录人", 16)]
     rows = [Row((r["id"], r["date"], r["old_status"], r["new_status"], r["progress"], r["note"], r["by"]))
-            for r in findings.history_table(ev).to_dict("records")]
+            for r in rectification.history_table(ev).to_dict("records")]
     _table_sheet(wb, "整改记录", cols, rows, _banner(ev, "rectification", "整改记录"), empty="无整改记录")
 
 

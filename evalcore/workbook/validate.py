@@ -6,7 +6,7 @@ Errors block publishing, warnings do not (:data:`~.spec.VALIDATION_RULES` lists 
 - Category numbers with a gap (1, 2, 4) warn that category 3 has no item; one name per category number.
 - A unit reference with leading, trailing or full-width spaces is an error naming the listed unit to use.
   Referring to a unit by its full name (单位全称) is accepted silently.
-- Stated figures that disagree with the computed ones (:func:`evalcore.audit.audit`) are warnings placed on the
+- Stated figures that disagree with the computed ones (:func:`evalcore.consistency.check`) are warnings placed on the
   row that holds the stated figure.
 """
 from __future__ import annotations
@@ -515,10 +515,10 @@ def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dic
                   out: _Collector) -> None:
     """Warnings that do not block: stated figures that disagree with computed ones.
 
-    The checks themselves are :func:`evalcore.audit.audit` (one implementation for validate, the app and the
+    The checks themselves are :func:`evalcore.consistency.check` (one implementation for validate, the app and the
     parsed reports); here each finding is placed on the Excel row that holds the stated figure.
     """
-    from ..audit import audit  # audit builds on the sheet specs of evalcore.workbook
+    from ..consistency import check as audit  # consistency builds on the sheet specs of evalcore.workbook
 
     meta_keys = {c.header: c.key for c in META.columns}
     # with no errors, every record became one line / result, in order: the records give the rows

@@ -15,17 +15,16 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from tests import serving
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_DIR = Path(os.environ.get("EVALBOARD_APP_DIR") or REPO_ROOT).resolve()
@@ -134,20 +133,6 @@ def ui() -> SimpleNamespace:
 # ---------------------------------------------------------------- server
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _health_ok(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextlib.contextmanager
 def serve_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``streamlit run app.py`` in ``APP_DIR`` on a free port; yield its base URL once it is healthy.
@@ -158,17 +143,10 @@ def serve_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]
     """
     if not (APP_DIR / "app.py").is_file():
         pytest.fail(f"no app.py in {APP_DIR} (set EVALBOARD_APP_DIR to test another app directory)")
-    port = _free_port()
+    port = serving.free_port()
     base_url = f"http://127.0.0.1:{port}"
     stdout_path, stderr_path = log_dir / "stdout.log", log_dir / "stderr.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", *serving.streamlit_options(port)]
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
         server_env = {k: v for k, v in os.environ.items() if k not in ("EVALBOARD_DATABASE_URL", "EVALBOARD_AUTH")}
         server_env["EVALBOARD_DB_PATH"] = str(log_dir / "evalboard.db")
@@ -184,22 +162,13 @@ def serve_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]
         )
 
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _health_ok(base_url):
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with code {process.returncode} before it was healthy\n{server_output()}")
-            if time.monotonic() > deadline:
-                waited = f"{SERVER_START_TIMEOUT_S:.0f} s"
-                pytest.fail(f"streamlit not healthy at {base_url} after {waited}\n{server_output()}")
-            time.sleep(0.25)
+        try:
+            serving.wait_until_healthy(process, base_url, SERVER_START_TIMEOUT_S, server_output)
+        except serving.ServerError as exc:
+            pytest.fail(str(exc))
         yield base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        serving.stop(process)
 
 
 @pytest.fixture(scope="session")

@@ -8,15 +8,13 @@ The page is tests/browser/plain_text_app.py on a server of its own. A Streamlit 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests import serving
 from tests.browser.plain_text_cases import CASES
 
 pytestmark = pytest.mark.browser
@@ -39,37 +37,22 @@ MARKUP = ("a, img, strong, em, del, code, pre, table, ul, ol, li, blockquote, hr
 
 @pytest.fixture(scope="module")
 def text_app_url(tmp_path_factory):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = serving.free_port()
     log = tmp_path_factory.mktemp("plain_text") / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "EVALBOARD_DATABASE_URL"}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"],
+            [sys.executable, "-m", "streamlit", "run", str(APP), *serving.streamlit_options(port)],
             cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the plain-text page did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
+        try:
+            serving.wait_until_healthy(process, url, 60, lambda: log.read_text(errors="replace")[-3000:])
+        except serving.ServerError as exc:
+            pytest.fail(f"the plain-text page did not start: {exc}")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        serving.stop(process)
 
 
 def norm(text: str) -> str:

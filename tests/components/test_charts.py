@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 
 from components import charts
-from evalcore import budget, findings, scoring
+from evalcore import budget, findings, rectification, scoring
 from evalcore.workbook import read_workbook
 from sample_data import WORKBOOK
 
@@ -98,14 +98,14 @@ def test_sankey_links_categories(ev):
 
 
 def test_rectification_charts(ev):
-    by_cat = findings.status_by_category(ev, AS_OF)
+    by_cat = rectification.status_by_category(ev, AS_OF)
     fig = charts.status_stacked(by_cat, ev.meta.statuses)
     assert [t.name for t in fig.data] == list(ev.meta.statuses)
     assert sum(sum(t.x) for t in fig.data) == 19
-    summary = findings.rectification_summary(ev, AS_OF)
+    summary = rectification.rectification_summary(ev, AS_OF)
     donut = charts.status_donut(summary.by_status, "68.42%")
     assert sum(donut.data[0].values) == 19 and "68.42%" in donut.layout.annotations[0].text
-    line = charts.closed_over_time(findings.closed_over_time(ev, AS_OF), summary.total)
+    line = charts.closed_over_time(rectification.closed_over_time(ev, AS_OF), summary.total)
     assert line.data[0].y[-1] == 13
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from components import charts
-from evalcore import budget, findings, scoring
+from evalcore import budget, findings, rectification, scoring
 from evalcore.export.slides import slide_plan
 from tests import hostile
 
@@ -31,7 +31,7 @@ def ev():
 @pytest.fixture(scope="module")
 def figures(ev):
     problems = findings.problems_table(ev)
-    summary = findings.rectification_summary(ev, AS_OF)
+    summary = rectification.rectification_summary(ev, AS_OF)
     figs = {
         "budget": charts.budget_vs_executed(budget.budget_table(ev)),
         "rates": charts.execution_rates(budget.budget_table(ev), Decimal(90)),
@@ -42,7 +42,7 @@ def figures(ev):
         "sunburst": charts.problems_sunburst(problems),
         "units": charts.unit_counts(findings.problems_by_unit(ev)),
         "sankey": charts.links_sankey(findings.recommendation_links(ev)),
-        "stacked": charts.status_stacked(findings.status_by_category(ev, AS_OF), ev.meta.statuses),
+        "stacked": charts.status_stacked(rectification.status_by_category(ev, AS_OF), ev.meta.statuses),
         "donut": charts.status_donut(summary.by_status, "68.42%"),
     }
     for slide in slide_plan(ev, AS_OF):

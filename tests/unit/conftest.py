@@ -1,6 +1,6 @@
 """Shared fixtures for the evalcore unit tests.
 
-The oracle is the published report (the seed, ``../shared/seed/000_66e64902f2a5a998.txt`` next to the repository)
+The oracle is the published report (the seed, ``tests/data/seed/000_66e64902f2a5a998.txt``, source in ``SOURCE.md``)
 and the committed sample workbook ``sample_data/changsha_2023.xlsx`` built from it.
 
 Fixtures rather than importable helpers: several test folders have a ``conftest.py``, so ``from conftest import``
@@ -26,20 +26,19 @@ from evalcore.workbook import ReadResult, read_workbook
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_NAME = "000_66e64902f2a5a998.txt"
+SEED_PATH = REPO_ROOT / "tests" / "data" / "seed" / SEED_NAME
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def find_seed() -> Path | None:
-    """The seed report: $EVALBOARD_SEED if set, else ``shared/seed/<name>`` in the nearest ancestor that has it."""
+    """The seed report: $EVALBOARD_SEED if set (to test against another copy), else the repository's own copy
+    ``tests/data/seed/<name>`` (kept with its source in ``SOURCE.md``), which every clone has."""
     env = os.environ.get("EVALBOARD_SEED")
     if env:
         path = Path(env)
         return path if path.is_file() else None
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "seed" / SEED_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+    path = SEED_PATH
+    return path if path.is_file() else None
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +49,8 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     path = find_seed()
-    if path is None:  # a checkout without ../shared: the tests that quote the seed inline still run
-        pytest.skip(f"seed report {SEED_NAME} not found next to the repository (set EVALBOARD_SEED)")
+    if path is None:  # the copy is part of the repository: missing means a broken checkout, never a silent skip
+        pytest.fail(f"seed report not found: {os.environ.get('EVALBOARD_SEED') or SEED_PATH}")
     return path.read_text(encoding="utf-8")
 
 
@@ -101,8 +100,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     admin_url = os.environ.get(PG_ENV)
     if not admin_url:
-        pytest.skip(f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user:pass@host:port/db "
-                    "(a role with CREATEDB); see docs/postgresql.md")
+        need = (f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user:pass@host:port/db "
+                "(a role with CREATEDB); see docs/postgresql.md")
+        if os.environ.get("EVALBOARD_CI"):  # CI (.ci/run) starts PostgreSQL: a missing URL is a broken run
+            pytest.fail(f"EVALBOARD_CI is set but {PG_ENV} is not. {need}")
+        pytest.skip(need)
     admin_url = store_module._normalise_url(admin_url)  # a plain postgresql:// URL means psycopg 3 here too
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"evalboard_test_{uuid.uuid4().hex[:12]}"

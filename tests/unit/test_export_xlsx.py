@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from evalcore import findings
+from evalcore import rectification
 from evalcore.export.xlsx import PCT, export_xlsx, neutralise
 from evalcore.model import (
     BudgetLine,
@@ -111,7 +111,7 @@ def test_overview_has_the_seed_figures(sample_wb: openpyxl.Workbook) -> None:
 
 def test_overview_rectification_figures_match_findings(ev: Evaluation, sample_wb: openpyxl.Workbook) -> None:
     ws = sample_wb["概览"]
-    rs = findings.rectification_summary(ev, AS_OF)
+    rs = rectification.rectification_summary(ev, AS_OF)
     head = _find_row(ws, "整改事项")
     labels = [c.value for c in ws[head]]
     values = dict(zip(labels, [c.value for c in ws[head + 1]], strict=True))
@@ -198,13 +198,13 @@ def test_rectification_and_history(ev: Evaluation, sample_wb: openpyxl.Workbook)
     items = _records(sample_wb["整改"])
     assert [r["整改编号"] for r in items] == [it.id for it in ev.rectification]
     status_col = f"状态（截至 {AS_OF.isoformat()}）"
-    expected = findings.rectification_items(ev, AS_OF)
+    expected = rectification.rectification_items(ev, AS_OF)
     assert [r[status_col] for r in items] == list(expected["status"])
     assert [r["逾期"] == "是" for r in items] == list(expected["overdue"])
     assert [r["整改期限"].date() for r in items] == [it.deadline for it in ev.rectification]
 
     history = _records(sample_wb["整改记录"])
-    table = findings.history_table(ev)
+    table = rectification.history_table(ev)
     assert len(history) == len(table) == sum(len(it.history) for it in ev.rectification) > 0
     assert [(r["整改编号"], r["日期"].date(), r["新状态"]) for r in history] == list(
         zip(table["id"], table["date"], table["new_status"], strict=True))

@@ -1,4 +1,5 @@
-"""evalcore.findings: problems and recommendations kept verbatim and in order, links, and 整改 figures."""
+"""evalcore.findings and evalcore.rectification: problems and recommendations kept verbatim and in order, links,
+and 整改 figures."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,25 +14,27 @@ from hypothesis import strategies as st
 
 import sample_data
 from evalcore.findings import (
-    closed_on,
-    closed_over_time,
     cn_number,
     counts_by_category,
-    history_table,
     problems_by_unit,
     problems_table,
     recommendation_links,
     recommendations_table,
-    rectification_items,
-    rectification_summary,
     resolve_answers,
-    status_by_category,
-    status_by_unit,
-    status_on,
     unanswered_problem_categories,
 )
 from evalcore.model import Evaluation, Meta, RectificationItem, StatusChange
 from evalcore.numbers import round2
+from evalcore.rectification import (
+    closed_on,
+    closed_over_time,
+    history_table,
+    rectification_items,
+    rectification_summary,
+    status_by_category,
+    status_by_unit,
+    status_on,
+)
 
 D = Decimal
 AS_OF = dt.date(2026, 11, 28)

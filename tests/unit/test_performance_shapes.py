@@ -110,11 +110,11 @@ def test_summary_reads_each_collection_a_bounded_number_of_times(big: Evaluation
         assert rows.visited <= 8 * len(rows), (name, rows.visited, len(rows))
 
 
-def test_audit_reads_the_budget_lines_a_bounded_number_of_times(big: Evaluation) -> None:
-    from evalcore.audit import audit
+def test_consistency_check_reads_the_budget_lines_a_bounded_number_of_times(big: Evaluation) -> None:
+    from evalcore.consistency import check
 
     ev, counted = _counted(big, budget_lines="")
-    audit(ev)
+    check(ev)
     rows = counted["budget_lines"]
     assert rows.visited <= 8 * len(rows), (rows.visited, len(rows))
 

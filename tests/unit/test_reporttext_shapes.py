@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from evalcore.audit import audit
+from evalcore.consistency import check as audit
 from evalcore.model import Evaluation
 from evalcore.reporttext import (
     SYNTHETIC_UNIT,

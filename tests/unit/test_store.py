@@ -20,7 +20,7 @@ import evalcore.store as store_module
 import sample_data
 from evalcore.auth import Actor
 from evalcore.model import Evaluation
-from evalcore.rectify import find_item
+from evalcore.rectification import find_item
 from evalcore.store import (
     METADATA,
     SCHEMA_VERSION,

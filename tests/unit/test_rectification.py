@@ -1,4 +1,4 @@
-"""evalcore.rectify: one 整改 item updated with a dated history entry, and what changed between two versions."""
+"""evalcore.rectification: one 整改 item updated with a dated history entry, and what changed between two versions."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from evalcore.findings import status_on
 from evalcore.model import Evaluation, RectificationItem, StatusChange
-from evalcore.rectify import apply_update, find_item, item_changes, progress_text
+from evalcore.rectification import apply_update, find_item, item_changes, progress_text, status_on
 from evalcore.workbook import read_workbook, workbook_bytes
 
 D = Decimal

@@ -1,4 +1,4 @@
-"""evalcore.audit: every stated figure compared with the one computed from the data; each disagreement names both."""
+"""evalcore.consistency: every stated figure compared with the computed one; each discrepancy names both."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from evalcore.audit import Finding, audit, audit_messages
+from evalcore.consistency import Discrepancy, check, check_messages
 from evalcore.model import BudgetLine, Evaluation, GradeBand, Meta, Unit, UnitResult
 from evalcore.reporttext import parse_report
 from evalcore.workbook import Message
@@ -26,7 +26,7 @@ def replace_result(ev: Evaluation, i: int, **changes) -> Evaluation:
     return dataclasses.replace(ev, results=tuple(results))
 
 
-def only(findings: list[Finding]) -> Finding:
+def only(findings: list[Discrepancy]) -> Discrepancy:
     assert len(findings) == 1, [f.message for f in findings]
     return findings[0]
 
@@ -34,24 +34,24 @@ def only(findings: list[Finding]) -> Finding:
 # --- the seed: nothing to report ---------------------------------------------------------------------------
 
 def test_sample_has_no_findings(ev: Evaluation) -> None:
-    assert audit(ev) == []
+    assert check(ev) == []
 
 
 def test_parsed_seed_has_no_findings(seed_text: str) -> None:
-    assert audit(parse_report(seed_text).evaluation) == []
+    assert check(parse_report(seed_text).evaluation) == []
 
 
 # --- altered copies ------------------------------------------------------------------------------------------
 
 def test_altered_rate(ev: Evaluation) -> None:
-    f = only(audit(replace_line(ev, 0, stated_rate=D("82.70"))))
+    f = only(check(replace_line(ev, 0, stated_rate=D("82.70"))))
     assert (f.what, f.stated, f.computed) == ("市数据局 预算执行率", "82.70", "82.69")
     assert (f.where, f.unit) == ("预算执行", "市数据局")
     assert f.message == "报告所列 市数据局 预算执行率 82.70% 与按金额计算的 82.69%（2811.47 ÷ 3400.06）不一致"
 
 
 def test_altered_amount_breaks_rate_and_total(ev: Evaluation) -> None:
-    findings = audit(replace_line(ev, 1, budget=D("10913.32")))
+    findings = check(replace_line(ev, 1, budget=D("10913.32")))
     assert [(f.what, f.stated, f.computed) for f in findings] == [
         ("市数据中心 预算执行率", "98.36", "98.52"),
         ("资金总额", "14331.38", "14313.38"),
@@ -64,33 +64,33 @@ def test_altered_amount_breaks_rate_and_total(ev: Evaluation) -> None:
 
 def test_altered_total(ev: Evaluation) -> None:
     meta = dataclasses.replace(ev.meta, stated_total_budget=D("14331.83"))
-    f = only(audit(dataclasses.replace(ev, meta=meta)))
+    f = only(check(dataclasses.replace(ev, meta=meta)))
     assert (f.what, f.stated, f.computed, f.where) == ("资金总额", "14331.83", "14331.38", "评价信息")
     assert f.message == "报告所列 资金总额 14331.83 万元与各单位合计 14331.38 万元（3400.06 + 10931.32）不一致"
 
 
 def test_stated_total_executed(ev: Evaluation) -> None:
     meta = dataclasses.replace(ev.meta, stated_total_executed=D("13563.60"))
-    assert audit(dataclasses.replace(ev, meta=meta)) == []
+    assert check(dataclasses.replace(ev, meta=meta)) == []
     meta = dataclasses.replace(ev.meta, stated_total_executed=D("13536.60"))
-    f = only(audit(dataclasses.replace(ev, meta=meta)))
+    f = only(check(dataclasses.replace(ev, meta=meta)))
     assert (f.what, f.stated, f.computed) == ("实际执行总额", "13536.60", "13563.60")
 
 
 def test_altered_grade(ev: Evaluation) -> None:
-    f = only(audit(replace_result(ev, 1, stated_grade="优")))
+    f = only(check(replace_result(ev, 1, stated_grade="优")))
     assert (f.what, f.stated, f.computed, f.where, f.unit) == ("市数据中心 等次", "优", "良", "评价结果", "市数据中心")
     assert "“优”" in f.message and "“良”" in f.message and "86.38" in f.message
 
 
 def test_altered_score_against_the_indicator_breakdown(ev: Evaluation) -> None:
-    f = only(audit(replace_result(ev, 0, stated_score=D("88.98"))))
+    f = only(check(replace_result(ev, 0, stated_score=D("88.98"))))
     assert (f.what, f.stated, f.computed, f.where) == ("市数据局 得分", "88.98", "86.98", "评价结果")
     assert f.message == "报告所列 市数据局 得分 88.98 分与指标得分合计 86.98 分不一致（以报告得分为准）"
 
 
 def test_altered_score_crossing_a_band_also_flags_the_grade(ev: Evaluation) -> None:
-    findings = audit(replace_result(ev, 0, stated_score=D("90.10")))
+    findings = check(replace_result(ev, 0, stated_score=D("90.10")))
     assert [(f.what, f.stated, f.computed) for f in findings] == [
         ("市数据局 得分", "90.10", "86.98"),
         ("市数据局 等次", "良", "优"),
@@ -99,7 +99,7 @@ def test_altered_score_crossing_a_band_also_flags_the_grade(ev: Evaluation) -> N
 
 def test_grade_uses_the_evaluations_own_bands(ev: Evaluation) -> None:
     bands = (GradeBand("优", D(85)), GradeBand("良", D(75)), GradeBand("中", D(60)), GradeBand("差", D(0)))
-    findings = audit(dataclasses.replace(ev, meta=dataclasses.replace(ev.meta, grade_bands=bands)))
+    findings = check(dataclasses.replace(ev, meta=dataclasses.replace(ev.meta, grade_bands=bands)))
     assert [(f.what, f.stated, f.computed) for f in findings] == [
         ("市数据局 等次", "良", "优"), ("市数据中心 等次", "良", "优")]
     assert "优≥85" in findings[0].message
@@ -110,20 +110,20 @@ def test_grade_uses_the_evaluations_own_bands(ev: Evaluation) -> None:
 def test_report_with_one_altered_rate_is_flagged(seed_text: str) -> None:
     altered = seed_text.replace("项目预算执行率为82.69%", "项目预算执行率为83.69%")
     assert altered != seed_text
-    f = only(audit(parse_report(altered).evaluation))
+    f = only(check(parse_report(altered).evaluation))
     assert (f.stated, f.computed) == ("83.69", "82.69")
     assert "83.69%" in f.message and "82.69%" in f.message
 
 
 def test_report_with_one_altered_total_is_flagged(seed_text: str) -> None:
     altered = seed_text.replace("资金总额为14331.38万元", "资金总额为14431.38万元")
-    f = only(audit(parse_report(altered).evaluation))
+    f = only(check(parse_report(altered).evaluation))
     assert (f.what, f.stated, f.computed) == ("资金总额", "14431.38", "14331.38")
 
 
 def test_report_with_one_altered_grade_is_flagged(seed_text: str) -> None:
     altered = seed_text.replace("绩效评价等次均为“良”", "绩效评价等次均为“优”")
-    findings = audit(parse_report(altered).evaluation)
+    findings = check(parse_report(altered).evaluation)
     assert [(f.what, f.stated, f.computed) for f in findings] == [
         ("市数据局 等次", "优", "良"), ("市数据中心 等次", "优", "良")]
 
@@ -133,9 +133,9 @@ def test_report_with_one_altered_grade_is_flagged(seed_text: str) -> None:
 def test_rounding_is_half_up_at_two_decimals() -> None:
     # 82.685 exactly: half-up gives 82.69 (banker's rounding would give 82.68)
     ev = Evaluation(Meta(title="t"), (Unit("甲"),), (BudgetLine("甲", D("200"), D("165.37"), stated_rate=D("82.69")),))
-    assert audit(ev) == []
+    assert check(ev) == []
     ev = replace_line(ev, 0, stated_rate=D("82.68"))
-    assert only(audit(ev)).computed == "82.69"
+    assert only(check(ev)).computed == "82.69"
 
 
 @pytest.mark.parametrize(("budget", "executed", "reason"), [
@@ -145,7 +145,7 @@ def test_rounding_is_half_up_at_two_decimals() -> None:
 ])
 def test_stated_rate_that_cannot_be_checked(budget, executed, reason) -> None:
     ev = Evaluation(Meta(title="t"), (Unit("甲"),), (BudgetLine("甲", budget, executed, stated_rate=D("50")),))
-    f = only(audit(ev))
+    f = only(check(ev))
     assert (f.stated, f.computed) == ("50.00", "") and reason in f.message
 
 
@@ -154,19 +154,19 @@ def test_project_named_when_a_unit_has_several_lines() -> None:
         BudgetLine("甲", D(100), D(90), project="建设", stated_rate=D("90")),
         BudgetLine("甲", D(100), D(80), project="运维", stated_rate=D("85")),
     ))
-    assert only(audit(ev)).what == "甲（运维） 预算执行率"
+    assert only(check(ev)).what == "甲（运维） 预算执行率"
 
 
 def test_nothing_to_compare_gives_nothing() -> None:
     ev = Evaluation(Meta(title="t", stated_total_budget=D(100)), (Unit("甲"),), (),
                     results=(UnitResult("甲", None, "良"),))
-    assert audit(ev) == []
+    assert check(ev) == []
 
 
 def test_as_message(ev: Evaluation) -> None:
-    f = only(audit(replace_line(ev, 0, stated_rate=D("82.70"))))
+    f = only(check(replace_line(ev, 0, stated_rate=D("82.70"))))
     m = f.as_message()
     assert m == Message("预算执行", None, "报告执行率（%）", "82.70", f.message, "warning")
-    assert audit_messages(replace_line(ev, 0, stated_rate=D("82.70"))) == [m]
+    assert check_messages(replace_line(ev, 0, stated_rate=D("82.70"))) == [m]
     assert m.as_dict()["level"] == "warning"
     assert f.as_dict()["computed"] == "82.69"

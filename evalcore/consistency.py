@@ -1,8 +1,10 @@
-"""Consistency audit: every figure a report states, compared with the one computed from the data.
+"""Consistency (一致性核对): every figure a report states, compared with the one computed from the data.
 
-    audit(ev) -> list[Finding]
+    check(ev) -> list[Discrepancy]
 
-Checks (each disagreement is one finding naming both values; figures compared at 2 decimals, half-up):
+Not to be confused with ``auditlog`` (操作日志, who did what) or ``findings`` (问题/建议/整改 of a report).
+
+Checks (each disagreement is one ``Discrepancy`` naming both values; figures compared at 2 decimals, half-up):
 
 - 预算执行: a budget line's stated rate (报告执行率) vs executed ÷ budget; a stated rate where no rate can be computed
   (no budget, zero budget, no executed amount) is reported too;
@@ -11,7 +13,7 @@ Checks (each disagreement is one finding naming both values; figures compared at
 - 评价结果: a stated score vs the indicator breakdown (when there is one, via :func:`evalcore.scoring.score_unit`);
   a stated grade vs the grade the (stated, else computed) score falls in under the evaluation's grade bands.
 
-Counts a report states in words (“存在以下六个方面的问题”) are not in the model, so they are not audited here; the
+Counts a report states in words (“存在以下六个方面的问题”) are not in the model, so they are not checked here; the
 report parser compares them with what it found when it reads the text (see ``ParseResult.notes``).
 """
 from __future__ import annotations
@@ -28,7 +30,7 @@ from .workbook import BUDGET, META, RESULTS, Message
 
 
 @dataclass(frozen=True)
-class Finding:
+class Discrepancy:
     what: str  # e.g. "市数据局 预算执行率"
     stated: str  # as the report states it, 2 decimals ("82.70") or a grade ("良")
     computed: str  # computed from the data, same form; "" when it cannot be computed
@@ -52,7 +54,7 @@ SCORE_COLUMN = RESULTS.column("stated_score").header
 GRADE_COLUMN = RESULTS.column("stated_grade").header
 
 
-def _rates(ev: Evaluation) -> list[Finding]:
+def _rates(ev: Evaluation) -> list[Discrepancy]:
     out = []
     lines_of = Counter(b.unit for b in ev.budget_lines)  # once, not once per line (quadratic at 1,000 units)
     for line in ev.budget_lines:
@@ -64,12 +66,12 @@ def _rates(ev: Evaluation) -> list[Finding]:
         stated = fmt2(line.stated_rate)
         r = combine([line])  # a line whose budget is not stated: 缺少预算金额 (not 无预算安排)
         if r.rate is None:
-            out.append(Finding(what, stated, "", BUDGET.name, line.unit,
+            out.append(Discrepancy(what, stated, "", BUDGET.name, line.unit,
                                f"报告所列 {what} {stated}% 无法按金额核对：{r.reason}", RATE_COLUMN))
             continue
         computed = fmt2(r.rate)
         if round2(r.rate) != round2(line.stated_rate):
-            out.append(Finding(
+            out.append(Discrepancy(
                 what, stated, computed, BUDGET.name, line.unit,
                 f"报告所列 {what} {stated}% 与按金额计算的 {computed}%"
                 f"（{fmt2(line.executed)} ÷ {fmt2(line.budget)}）不一致",
@@ -77,7 +79,7 @@ def _rates(ev: Evaluation) -> list[Finding]:
     return out
 
 
-def _totals(ev: Evaluation) -> list[Finding]:
+def _totals(ev: Evaluation) -> list[Discrepancy]:
     out = []
     for stated, attr, what, column in (
         (ev.meta.stated_total_budget, "budget", "资金总额", TOTAL_BUDGET_FIELD),
@@ -91,19 +93,19 @@ def _totals(ev: Evaluation) -> list[Finding]:
         total = sum(parts, ZERO)
         if round2(total) != round2(stated):
             terms = " + ".join(fmt2(p) for p in parts)
-            out.append(Finding(what, fmt2(stated), fmt2(total), META.name, None,
+            out.append(Discrepancy(what, fmt2(stated), fmt2(total), META.name, None,
                                f"报告所列 {what} {fmt2(stated)} 万元与各单位合计 {fmt2(total)} 万元（{terms}）不一致",
                                column))
     return out
 
 
-def _scores(ev: Evaluation) -> list[Finding]:
+def _scores(ev: Evaluation) -> list[Discrepancy]:
     out = []
     for key, us in scoring.all_unit_scores(ev).items():
         if us.breakdown_disagrees:
             assert us.stated_total is not None and us.computed_total is not None
             what = f"{key} 得分"
-            out.append(Finding(what, fmt2(us.stated_total), fmt2(us.computed_total), RESULTS.name, key,
+            out.append(Discrepancy(what, fmt2(us.stated_total), fmt2(us.computed_total), RESULTS.name, key,
                                f"报告所列 {what} {fmt2(us.stated_total)} 分与指标得分合计 "
                                f"{fmt2(us.computed_total)} 分不一致（以报告得分为准）",
                                SCORE_COLUMN))
@@ -112,7 +114,7 @@ def _scores(ev: Evaluation) -> list[Finding]:
             if grade is not None and grade != us.stated_grade:
                 what = f"{key} 等次"
                 basis = "报告得分" if us.stated_total is not None else "指标得分合计"
-                out.append(Finding(what, us.stated_grade, grade, RESULTS.name, key,
+                out.append(Discrepancy(what, us.stated_grade, grade, RESULTS.name, key,
                                    f"报告所列 {what}“{us.stated_grade}”与按{basis} {fmt2(us.total)} 分和等次划分"
                                    f"（{_bands(ev)}）应得的“{grade}”不一致", GRADE_COLUMN))
     return out
@@ -126,10 +128,11 @@ def _plain(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def audit(ev: Evaluation) -> list[Finding]:
+def check(ev: Evaluation) -> list[Discrepancy]:
     """Every stated figure that disagrees with the data, in sheet order: rates, totals, scores and grades."""
     return _rates(ev) + _totals(ev) + _scores(ev)
 
 
-def audit_messages(ev: Evaluation) -> list[Message]:
-    return [f.as_message() for f in audit(ev)]
+def check_messages(ev: Evaluation) -> list[Message]:
+    """``check(ev)`` as validation warnings (one per discrepancy)."""
+    return [d.as_message() for d in check(ev)]
