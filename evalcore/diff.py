@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from . import scoring
 from .model import Evaluation, Unit
 from .numbers import fmt2
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
+
+R = TypeVar("R")  # one kind of record: typed, so that mypy checks the lambdas below (u.label() was a bug)
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,12 @@ def _text(value: Any) -> str:
 
 def _records(
     section: str,
-    old: Iterable[Any],
-    new: Iterable[Any],
-    key: Callable[[Any], Hashable],
-    label: Callable[[Any], str],
+    old: Iterable[R],
+    new: Iterable[R],
+    key: Callable[[R], Hashable],
+    label: Callable[[R], str],
     fields: dict[str, str],
-    summary: Callable[[Any], str],
+    summary: Callable[[R], str],
 ) -> list[Change]:
     before = {key(r): r for r in old}
     after = {key(r): r for r in new}
