@@ -108,7 +108,7 @@ def _bar_rows(fig: go.Figure) -> None:
     if not rows or len(rows) > FLIP_MAX:
         return
     per_row = BAR_ROW * (len(bars) if fig.layout.barmode in (None, "group") else 1) + 12
-    fig.layout.height = max(fig.layout.height or 0, per_row * len(rows) + 110)
+    fig.layout.height = max(fig.layout.height or 220, per_row * len(rows) + 110)
 
 
 def _room_for_bar_labels(fig: go.Figure) -> None:
