@@ -28,6 +28,7 @@ BASE_FONT = 13  # px: the figure's default text on a phone
 LONG_NAME = 4  # characters: a category name longer than this reads badly under a vertical bar at 360 px
 MANY = 5  # categories: more than this many vertical bars are too thin for their labels at 360 px
 FLIP_MAX = 60  # categories: beyond this a horizontal bar chart would be taller than is useful; left vertical
+MAX_TICKS = 7  # labels on a value axis at 360 px
 BAR_ROW = 30  # px of height per horizontal bar in a flipped chart (per trace in a grouped chart)
 SANKEY_WIDTH, SANKEY_LINES = 6, 3
 SUNBURST_WIDTH, SUNBURST_LINES = 6, 2  # characters per line and lines of a Sankey node label on a phone
@@ -91,6 +92,7 @@ def narrow(fig: go.Figure, flip_bars: bool = True) -> go.Figure:
     fig.update_layout(uniformtext=dict(minsize=MIN_FONT, mode="hide" if sectors else "show"))
     _room_for_bar_labels(fig)
     _bar_rows(fig)
+    _fewer_ticks(fig)
     _legend_below(fig)
     margin = layout.margin
     fig.update_layout(dragmode=False, margin=dict(l=min(margin.l if margin.l is not None else 4, 40),
@@ -109,6 +111,29 @@ def _bar_rows(fig: go.Figure) -> None:
         return
     per_row = BAR_ROW * (len(bars) if fig.layout.barmode in (None, "group") else 1) + 12
     fig.layout.height = max(fig.layout.height or 220, per_row * len(rows) + 110)
+
+
+def _fewer_ticks(fig: go.Figure) -> None:
+    """A fixed tick step (``dtick=1`` for counts) that would put more than ``MAX_TICKS`` labels on a narrow axis
+    becomes a larger round multiple of it (2, 5, 10, 20, ... steps), so the labels never crowd or turn."""
+    for key in list(fig.layout):
+        if not key.startswith(("xaxis", "yaxis")):
+            continue
+        axis = fig.layout[key]
+        step, span = axis.dtick, axis.range
+        if not isinstance(step, (int, float)) or step <= 0 or span is None or len(span) != 2:
+            continue
+        if not all(isinstance(v, (int, float)) for v in span):
+            continue
+        ticks = abs(span[1] - span[0]) / step
+        factor, decade = 1, 1
+        while ticks / factor > MAX_TICKS:
+            for f in (2, 5, 10):
+                factor = f * decade
+                if ticks / factor <= MAX_TICKS:
+                    break
+            decade *= 10
+        axis.dtick = step * factor
 
 
 def _room_for_bar_labels(fig: go.Figure) -> None:

@@ -164,3 +164,10 @@ def test_every_dashboard_chart_of_the_seed_reads_on_a_phone():
         sizes = _font_sizes(out.to_plotly_json())
         assert all(size >= MIN_FONT for _, size in sizes), sizes
         assert all(t.orientation == "h" for t in out.data if t.type == "bar"), "bars with unit names lie down"
+
+
+@pytest.mark.parametrize(("top", "step"), [(5, 1), (14, 2), (30, 5), (60, 10), (300, 50)])
+def test_a_fixed_tick_step_grows_to_a_round_multiple_on_a_narrow_axis(top, step):
+    fig = go.Figure(go.Bar(y=["甲", "乙"], x=[1, top], orientation="h"))
+    fig.update_layout(xaxis=dict(dtick=1, range=[0, top]))
+    assert narrow(fig).layout.xaxis.dtick == step
