@@ -20,8 +20,11 @@ import streamlit as st
 PHONE_MAX_PX = 640  # at this width or below the phone rules apply (Streamlit stacks its columns below 640 px too)
 TOUCH_PX = 44  # the smallest height of a control meant for a finger (Apple HIG 44 pt, Material 48 dp)
 
+SCRIPT_BOX = "eb_phone_script"
+
 CSS = f"""
 <style>
+.st-key-{SCRIPT_BOX}, [data-testid="stLayoutWrapper"]:has(> .st-key-{SCRIPT_BOX}) {{ display: none; }}
 @media (max-width: {PHONE_MAX_PX}px) {{
   /* the page: a little less top padding, long words wrap, nothing wider than the screen */
   [data-testid="stMainBlockContainer"] {{ padding-top: 3.2rem; padding-left: 1rem; padding-right: 1rem; }}
@@ -87,13 +90,48 @@ CSS = f"""
 </style>
 """
 
+# Streamlit remembers a sidebar opened by hand in localStorage ("stSidebarCollapsed-…") and then opens it on every
+# later page of that browser, whatever initial_sidebar_state says; and choosing a page with st.page_link leaves it
+# open over the new page. On a phone that would put the navigation over the figures again, so each page, once it
+# is shown at 768 px or narrower (Streamlit's "auto" breakpoint), forgets that state and closes the sidebar.
+# A constant of ours: no text from a workbook or a request ever enters it.
+SCRIPT = """
+<script>
+(() => {
+  if (!window.matchMedia("(max-width: 768px)").matches) return;
+  for (const key of Object.keys(window.localStorage)) {
+    if (key.startsWith("stSidebarCollapsed-")) window.localStorage.removeItem(key);
+  }
+  let tries = 0;
+  const close = () => {
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (bar && bar.getAttribute("data-collapsed") === "false" && button) {
+      button.click();
+      setTimeout(() => {
+        for (const key of Object.keys(window.localStorage)) {
+          if (key.startsWith("stSidebarCollapsed-")) window.localStorage.removeItem(key);
+        }
+      }, 0);
+    } else if (!bar || bar.getAttribute("data-collapsed") !== "true") {
+      if (++tries < 20) setTimeout(close, 50);
+    }
+  };
+  close();
+})();
+</script>
+"""
+
 # "Mobi" is in the User-Agent of phone browsers (and of the in-app browsers of chat apps), not of tablets or desktops.
 _PHONE_AGENT = re.compile(r"Mobi|iPhone|Android.+Mobile|HarmonyOS.+Phone", re.I)
 
 
 def inject() -> None:
-    """Add the phone rules to the page (no effect above ``PHONE_MAX_PX``)."""
+    """Add the phone rules to the page (no effect above ``PHONE_MAX_PX``) and the script that closes the sidebar
+    when a page is shown on a phone (no effect above 768 px)."""
     st.html(CSS)
+    with st.container(key=SCRIPT_BOX):  # hidden at every width: it holds a script and must take no room
+        st.html(SCRIPT, unsafe_allow_javascript=True)
 
 
 def is_phone_agent(user_agent: str | None) -> bool:

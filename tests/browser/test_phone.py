@@ -243,3 +243,21 @@ def test_desktop_charts_are_unchanged(app_url, new_page, ui):
     orientations = page.locator(".js-plotly-plot").evaluate_all(
         "els => els.flatMap(el => (el.data || []).filter(t => t.type === 'bar').map(t => t.orientation || 'v'))")
     assert "v" in orientations, orientations
+
+
+def test_a_sidebar_opened_by_hand_does_not_cover_the_next_page(app_url, phone, ui):
+    """Streamlit remembers a sidebar opened by hand (localStorage) and st.page_link leaves it open over the next
+    page: on a phone the next page, and a later link opened in the same browser, still show the figures first."""
+    ui.open_and_settle(phone, app_url + "/", 60_000)
+    phone.locator("[data-testid='stExpandSidebarButton']").tap()
+    phone.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar']\")"
+                            ".getAttribute('data-collapsed') === 'false'")
+    phone.locator(f"{SIDEBAR} a[data-testid='stPageLink-NavLink']").filter(has_text="问题分析").first.tap()
+    phone.wait_for_url(lambda url: _path(url) == "/problems")
+    ui.wait_for_app(phone, 60_000)
+    phone.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar']\")"
+                            ".getAttribute('data-collapsed') === 'true'", timeout=5_000)
+    later = phone.context.new_page()  # a link from a chat, opened later in the same browser
+    ui.open_and_settle(later, app_url + "/units", 60_000)
+    m = _measure(later)
+    assert m["collapsed"] == "true" and m["sidebarRight"] <= 1, m
