@@ -29,6 +29,7 @@ LONG_NAME = 4  # characters: a category name longer than this reads badly under 
 MANY = 5  # categories: more than this many vertical bars are too thin for their labels at 360 px
 FLIP_MAX = 60  # categories: beyond this a horizontal bar chart would be taller than is useful; left vertical
 MAX_TICKS = 7  # labels on a value axis at 360 px
+DATE_TICKS = 4  # labels on a date axis at 360 px
 BAR_ROW = 30  # px of height per horizontal bar in a flipped chart (per trace in a grouped chart)
 SANKEY_WIDTH, SANKEY_LINES = 6, 3
 SUNBURST_WIDTH, SUNBURST_LINES = 6, 2  # characters per line and lines of a Sankey node label on a phone
@@ -120,6 +121,9 @@ def _fewer_ticks(fig: go.Figure) -> None:
         if not key.startswith(("xaxis", "yaxis")):
             continue
         axis = fig.layout[key]
+        if axis.type == "date" or (axis.tickformat or "").startswith("%"):
+            axis.nticks = DATE_TICKS  # "2024-05" needs about 60 px
+            continue
         step, span = axis.dtick, axis.range
         if not isinstance(step, (int, float)) or step <= 0 or span is None or len(span) != 2:
             continue

@@ -171,3 +171,9 @@ def test_a_fixed_tick_step_grows_to_a_round_multiple_on_a_narrow_axis(top, step)
     fig = go.Figure(go.Bar(y=["甲", "乙"], x=[1, top], orientation="h"))
     fig.update_layout(xaxis=dict(dtick=1, range=[0, top]))
     assert narrow(fig).layout.xaxis.dtick == step
+
+
+def test_a_date_axis_gets_few_labels():
+    fig = go.Figure(go.Scatter(x=[dt.date(2024, 5, 1), dt.date(2024, 12, 1)], y=[1, 5]))
+    fig.update_layout(xaxis=dict(tickformat="%Y-%m"))
+    assert narrow(fig).layout.xaxis.nticks == 4
