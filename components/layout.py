@@ -6,9 +6,10 @@ from typing import Literal
 import streamlit as st
 
 from evalcore import clock
+from evalcore.figures.narrow import narrow
 from evalcore.model import Evaluation
 
-from . import auth, data, theme
+from . import auth, data, responsive, theme
 from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
@@ -91,18 +92,20 @@ def derived(fn, *args):
     return data.derived(fn, current_info().active_version_id, *args)
 
 
-def page(title: str, header: bool = True, sidebar: Literal["expanded", "collapsed"] = "expanded",
+def page(title: str, header: bool = True, sidebar: Literal["auto", "expanded", "collapsed"] = "auto",
          picker: bool = True) -> Evaluation | None:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
 
     With ``header`` the page gets its title and a caption naming the evaluation (总览 draws its own).
-    ``sidebar="collapsed"`` starts with the sidebar closed (the presentation page). ``picker=False``: a page
-    about every evaluation (管理): no picker, returns None.
+    ``sidebar="auto"`` (default): open on a wide screen, closed on a phone (768 px or narrower), so a link opened
+    on a phone shows the figures first; ``"collapsed"`` starts closed everywhere (the presentation page).
+    ``picker=False``: a page about every evaluation (管理): no picker, returns None.
     """
     st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
                        layout="wide", initial_sidebar_state=sidebar)
     st.html(_CSS)
     theme.register()  # the Plotly template of every chart (idempotent; never an import side effect)
+    responsive.inject()  # phone widths: stacked metrics, tables scrolling in their box, touch-size controls
     auth.gate()  # draws the sign-in panel and stops the page until someone is signed in
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")
@@ -137,5 +140,10 @@ def _header(ev: Evaluation, subtitle: str) -> None:
 
 
 def chart(fig, key: str, **kwargs):
-    """Show a Plotly figure with our own template (Streamlit's chart theme would override it)."""
+    """Show a Plotly figure with our own template (Streamlit's chart theme would override it).
+
+    On a phone the figure is laid out again for the narrow screen (``evalcore.figures.narrow``); a chart whose
+    selection the page reads (``on_select``) keeps its bar orientation."""
+    if responsive.is_phone():
+        fig = narrow(fig, flip_bars="on_select" not in kwargs)
     return st.plotly_chart(fig, key=key, theme=None, config={"displayModeBar": False, "locale": "zh-CN"}, **kwargs)
