@@ -185,6 +185,7 @@ def require_admin() -> Actor:
     """The signed-in admin, or stop the page with a refusal (the store checks again on every write). With
     sign-in off, everyone is an admin and changes are recorded under the 操作人 typed here."""
     if not auth.can("view_audit"):
+        auth.record_refused_visit("管理", "view_audit")
         st.error("此页仅限管理员访问。")
         st.stop()
     auth.operator_input("账户和评价的变更都会记录操作人和时间。")

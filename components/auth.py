@@ -73,6 +73,23 @@ def named_actor() -> Actor | None:
     return a if a is not None and a.name else None
 
 
+def record_refused_visit(page: str, action: str) -> None:
+    """Leave an audit entry of a signed-in person opening a page their role may not use (once per session and
+    page: reruns of the refused page add nothing, so a visitor cannot flood the log with it)."""
+    who = actor()
+    if who is None or mode() == "none":
+        return
+    key = f"_refused_{page}"
+    if st.session_state.get(key) == who.name:
+        return
+    try:
+        data.store().record(who, "denied", f"{who.label}打开“{page}”页面被拒绝（{auth.ACTIONS[action]}）",
+                            target=page, after={"操作": action, "页面": page})
+    except StoreError:
+        return  # the refusal itself still stands
+    st.session_state[key] = who.name
+
+
 def gate() -> Actor | None:
     """Sign-in for this page run. Returns the actor (password/oidc) or None with sign-in off."""
     try:
@@ -166,7 +183,7 @@ def _sign_in_form() -> None:
         left.caption("没有账户或忘记密码，请联系本系统的管理员。")
         return
     try:
-        who = data.store().sign_in(name, password)
+        who = data.store().sign_in(name, password, address=st.context.ip_address)
     except SignInError as exc:
         left.error(str(exc))
         return

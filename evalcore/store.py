@@ -398,6 +398,24 @@ def _use_wal(cursor) -> None:
             time.sleep(0.05)
 
 
+def _private_file(path: Path) -> None:
+    """Make ``path`` a file only its owner may read or write (0600), creating it (and a 0700 parent folder) when
+    missing. SQLite gives its -wal and -shm files the database file's mode, so those follow."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            try:
+                if p.stat().st_mode & 0o077:
+                    os.chmod(p, 0o600)  # a database created world-readable by an older version
+            except (FileNotFoundError, PermissionError):
+                pass
+    else:
+        os.close(fd)
+
+
 def _normalise_url(url: str | URL) -> URL:
     u = make_url(url)
     if u.drivername in ("postgresql", "postgres"):  # psycopg 3 is the driver this project installs
@@ -434,6 +452,11 @@ class Store:
 
     def __init__(self, url: str | URL):
         self._url = _normalise_url(url)
+        if self._url.get_backend_name() == "sqlite" and self._url.database not in (None, "", ":memory:"):
+            try:
+                _private_file(Path(self._url.database).expanduser())
+            except OSError:
+                pass  # an unwritable place: SQLite's own error below names it
         self.engine: Engine = self._make_engine(self._url)
         try:
             self._migrate()
@@ -458,7 +481,7 @@ class Store:
     @classmethod
     def sqlite(cls, path: Path | str) -> Store:
         path = Path(path).expanduser().resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
         return cls(URL.create("sqlite", database=str(path)))
 
     @staticmethod

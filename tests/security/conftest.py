@@ -54,3 +54,64 @@ def open_store(db_url: str) -> Iterator[Callable[[], Store]]:
 @pytest.fixture
 def store(open_store: Callable[[], Store]) -> Store:
     return open_store()
+
+
+# --- a running server (password mode) for the wire-protocol attacks -------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "Mi-Ma-2025-abc"
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def password_server(tmp_path_factory) -> Iterator[str]:
+    """``streamlit run app.py`` in password mode with accounts wang (viewer) and li (evaluator); its base URL."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from evalcore.auth import Actor
+
+    folder = tmp_path_factory.mktemp("server")
+    db = folder / "evalboard.db"
+    s = Store.sqlite(db)
+    for name, role in (("wang", "viewer"), ("li", "evaluator")):
+        s.add_user(name, role, PASSWORD, by=Actor("测试@命令行", "admin", "cli"))
+    s.dispose()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "EVALBOARD_DATABASE_URL"}
+    env.update(EVALBOARD_AUTH="password", EVALBOARD_DB_PATH=str(db))
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true",
+                                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("streamlit did not start:\n" + (folder / "server.log").read_text(errors="replace"))
+            time.sleep(0.25)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        password_server.log = (folder / "server.log")
