@@ -1063,12 +1063,9 @@ class Store:
             self._audit(conn, actor, action, summary, target=target, evaluation_id=evaluation_id,
                         version_id=version_id, before=before, after=after)
 
-    def audit_log(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
-                  actor: str | None = None, actions: Sequence[str] | None = None, evaluation_id: int | None = None,
-                  limit: int | None = 10_000) -> list[AuditEntry]:
-        """Audit entries, newest first, filtered by time (``since`` <= at < ``until``), actor name (exact),
-        action kinds and evaluation."""
-        query = sa.select(T_AUDIT)
+    @staticmethod
+    def _audit_where(query: sa.Select, since: dt.datetime | None, until: dt.datetime | None, actor: str | None,
+                     actions: Sequence[str] | None, evaluation_id: int | None) -> sa.Select:
         if since is not None:
             query = query.where(T_AUDIT.c.at >= since)
         if until is not None:
@@ -1079,15 +1076,34 @@ class Store:
             query = query.where(T_AUDIT.c.action.in_(list(actions)))
         if evaluation_id is not None:
             query = query.where(T_AUDIT.c.evaluation_id == evaluation_id)
+        return query
+
+    def audit_log(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                  actor: str | None = None, actions: Sequence[str] | None = None, evaluation_id: int | None = None,
+                  limit: int | None = 10_000, offset: int = 0) -> list[AuditEntry]:
+        """Audit entries, newest first, filtered in SQL by time (``since`` <= at < ``until``), actor name (exact),
+        action kinds and evaluation; ``limit`` and ``offset`` page through them (the 管理 page reads one page)."""
+        query = self._audit_where(sa.select(T_AUDIT), since, until, actor, actions, evaluation_id)
         query = query.order_by(T_AUDIT.c.id.desc())
         if limit is not None:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         with self._read() as conn:
             rows = conn.execute(query).all()
         return [AuditEntry(id=r.id, at=r.at, actor=r.actor, role=r.role, via=r.via, action=r.action,
                            summary=r.summary, evaluation_id=r.evaluation_id, version_id=r.version_id,
                            target=r.target, before=json.loads(r.before) if r.before else None,
                            after=json.loads(r.after) if r.after else None) for r in rows]
+
+    def audit_count(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                    actor: str | None = None, actions: Sequence[str] | None = None,
+                    evaluation_id: int | None = None) -> int:
+        """How many audit entries match the filters (counted in SQL)."""
+        query = self._audit_where(sa.select(sa.func.count()).select_from(T_AUDIT), since, until, actor, actions,
+                                  evaluation_id)
+        with self._read() as conn:
+            return conn.scalar(query) or 0
 
     def audit_actors(self) -> list[str]:
         with self._read() as conn:
