@@ -85,7 +85,7 @@ def audit_section(who: Actor) -> None:
         page = int(st.columns([1, 4])[0].number_input(f"页码（共 {pages} 页，每页 {PAGE_SIZE} 条）", min_value=1,
                                                       max_value=pages, value=1, step=1, key="audit_page"))
     entries = store.audit_log(**filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    frame = pd.DataFrame(auditlog.rows(entries))
+    frame = pd.DataFrame(auditlog.rows(entries)).astype({"评价编号": str, "版本编号": str})  # one type per column
     st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 54 + 35 * len(frame)), key="audit_table",
                  column_config={"内容": st.column_config.TextColumn(width="large")})
     stem = f"审计日志_{start}_{end}"

@@ -143,7 +143,7 @@ _DUMMY_HASH = _HASHER.hash("evalboard-dummy-password")
 # for about 0.1 s), so a burst of sign-ins queues instead of exhausting memory. A caller that waits longer than
 # HASH_WAIT_SECONDS for a slot is refused (HashPoolBusy) rather than piling up.
 HASH_WORKERS = 2
-HASH_WAIT_SECONDS = 30.0
+HASH_WAIT_SECONDS = 120.0
 _POOL = threading.BoundedSemaphore(HASH_WORKERS)
 _HELD = threading.local()
 

@@ -50,13 +50,13 @@ def checked(store: Store) -> int:
 
 def test_parallel_guesses_are_counted_before_any_password_is_checked(store: Store) -> None:
     store.add_user("li", "evaluator", PASSWORD, by=ADMIN)
-    results = burst([lambda i=i: store.sign_in("li", f"wrong-guess-{i:02d}") for i in range(11)])
+    results = burst([lambda i=i: store.sign_in("li", f"wrong-guess-{i:02d}", now=T0) for i in range(11)])
     assert all(isinstance(r, SignInError) for r in results)
     # at most FREE_FAILURES passwords are looked at before the lock, however many arrive at once
     assert checked(store) == auth.FREE_FAILURES
     # the lock holds for the right password too, even arriving among more parallel guesses
-    results = burst([lambda: store.sign_in("li", PASSWORD)]
-                    + [lambda i=i: store.sign_in("li", f"again-{i}") for i in range(5)])
+    results = burst([lambda: store.sign_in("li", PASSWORD, now=T0)]
+                    + [lambda i=i: store.sign_in("li", f"again-{i}", now=T0) for i in range(5)])
     assert all(isinstance(r, SignInError) and "失败次数过多" in str(r) for r in results)
     assert checked(store) == auth.FREE_FAILURES
 
