@@ -7,6 +7,7 @@ with :func:`can`; the store checks the role again on every write, so a hidden bu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Mapping
 
@@ -16,7 +17,7 @@ from evalcore import auth
 from evalcore.auth import Actor, AuthConfig, AuthConfigError
 from evalcore.store import SignInError, StoreError
 
-from . import data
+from . import data, session_cookie
 from .text import plain
 
 _SESSION = "_auth_session"  # {"name", "signed_in_at", "last_seen"} of a password or oidc session
@@ -159,7 +160,30 @@ def _touch(cfg: AuthConfig) -> dt.datetime | None:
 # --- password ---------------------------------------------------------------------------------------------
 
 
+def _bind(cfg: AuthConfig) -> None:
+    """Served with the cookie route: the session belongs to the browser holding its cookie. A run whose client
+    has no cookie, or another one, than the session's is signed out (someone resuming a session id they read
+    elsewhere); a browser whose cookie names a live session is signed in again without a password (a reload, a
+    bookmark, a new tab), which is no new sign-in in the audit log."""
+    token = st.context.cookies.get(session_cookie.COOKIE) or ""
+    try:
+        web = data.store().web_session(token, idle_minutes=cfg.idle_minutes, max_hours=cfg.max_hours) \
+            if token else None
+    except StoreError:
+        web = None
+    session = st.session_state.get(_SESSION)
+    if session and (web is None or session.get("web") != web[0]):
+        _end("登录状态与本浏览器不符（或已过期），请重新登录。")
+    if web is not None and not st.session_state.get(_SESSION):
+        web_id, name, signed_in_at, last_seen = web
+        st.session_state[_SESSION] = {"name": name, "signed_in_at": signed_in_at, "last_seen": last_seen,
+                                      "web": web_id}
+        st.session_state.pop(_ENDED, None)
+
+
 def _password(cfg: AuthConfig) -> Actor:
+    if session_cookie.enabled():
+        _bind(cfg)
     signed_in_at = _touch(cfg)
     if signed_in_at is not None:
         who = data.store().session_actor(st.session_state[_SESSION]["name"], signed_in_at)
@@ -168,6 +192,15 @@ def _password(cfg: AuthConfig) -> Actor:
         _end("账户的密码或角色已变更（或账户已删除），请重新登录。")
     _sign_in_form()
     st.stop()
+
+
+def _current_path() -> str:
+    try:
+        from urllib.parse import urlsplit
+        parts = urlsplit(st.context.url or "/")
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    except Exception:  # no URL known (tests without a browser)
+        return "/"
 
 
 def _sign_in_form() -> None:
@@ -191,8 +224,18 @@ def _sign_in_form() -> None:
         left.error(f"无法登录：{exc}")
         return
     now = _now()
-    st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now}
     st.session_state.pop("_sign_in_password", None)
+    if session_cookie.enabled():
+        # The browser fetches the cookie over plain HTTP (a one-time code, valid for a minute) and comes back
+        # to this page; its new session is then signed in from the cookie.
+        web_id, code = data.store().open_web_session(who.name, now)
+        st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now, "web": web_id}
+        url = session_cookie.handoff_url(code, _current_path())
+        left.success("登录成功，正在进入……")
+        left.link_button("如未自动跳转，请点此进入", url)
+        st.html(f"<script>window.location.replace({json.dumps(url)});</script>", unsafe_allow_javascript=True)
+        st.stop()
+    st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now}
     st.rerun()
 
 
@@ -242,6 +285,12 @@ def _oidc(cfg: AuthConfig) -> Actor:
 
 
 def _sign_out() -> None:
+    web_id = (st.session_state.get(_SESSION) or {}).get("web")
+    if web_id is not None:
+        try:
+            data.store().end_web_session(web_id)  # the browser's cookie no longer signs anyone in
+        except StoreError:
+            pass
     who = st.session_state.get("_auth_actor")
     if who is not None:
         try:

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -336,6 +337,23 @@ def _migrate_002(conn: Connection) -> None:
     conn.exec_driver_sql(f"ALTER TABLE evaluations ADD COLUMN archived_at {column_type}")
 
 
+def _tables_v3(md: sa.MetaData) -> None:
+    """Tables added by schema version 3 (browser-bound sign-in sessions). Frozen."""
+    sa.Table(
+        "web_sessions", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        # sha256 of the browser's cookie secret (set once the one-time handoff is redeemed)
+        sa.Column("token_hash", sa.String(64), unique=True),
+        # sha256 of the one-time handoff code, while it is unredeemed
+        sa.Column("handoff_hash", sa.String(64), unique=True),
+        sa.Column("handoff_expires", UTCDateTime),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("signed_in_at", UTCDateTime, nullable=False),
+        sa.Column("last_seen", UTCDateTime, nullable=False),
+        sa.Column("ended_at", UTCDateTime),
+    )
+
+
 def _migrate_003(conn: Connection) -> None:
     """Throttle keys instead of typed names; no typed text of a failed sign-in kept; audit log indexes.
 
@@ -351,13 +369,16 @@ def _migrate_003(conn: Connection) -> None:
     conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_action ON audit_log (action)"))
     conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_evaluation ON audit_log (evaluation_id)"))
     conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_at_id ON audit_log (at, id)"))
+    md = sa.MetaData()
+    _tables_v3(md)
+    md.create_all(conn)
 
 
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
-    (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引", _migrate_003),
+    (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -370,6 +391,7 @@ sa.Index("ix_audit_log_actor", METADATA.tables["audit_log"].c.actor)  # migratio
 sa.Index("ix_audit_log_action", METADATA.tables["audit_log"].c.action)
 sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id)
 sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
+_tables_v3(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -377,6 +399,8 @@ T_CHANGE = METADATA.tables["changes"]
 T_USER = METADATA.tables["users"]
 T_FAIL = METADATA.tables["sign_in_failures"]
 T_AUDIT = METADATA.tables["audit_log"]
+T_WEB = METADATA.tables["web_sessions"]
+HANDOFF_SECONDS = 60  # a sign-in's one-time handoff code must be redeemed by the browser within this time
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
 
@@ -1044,6 +1068,64 @@ class Store:
             self._audit(conn, by, "user_unlock", f"解除账户“{row.name}”的登录锁定", target=row.name, now=now,
                         after={"清除的计数": cleared})
             return cleared
+
+    # -- browser-bound sessions (password mode) --
+    #
+    # A sign-in opens a web session with a one-time handoff code; the browser redeems the code over plain HTTP
+    # and gets the session's secret as an HttpOnly cookie (components/session_cookie.py); every page run then
+    # looks the cookie up here. Only sha256 hashes of the code and the secret are stored.
+
+    def open_web_session(self, name: str, signed_in_at: dt.datetime) -> tuple[int, str]:
+        """A new web session for ``name``; returns its id and the one-time handoff code."""
+        code = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            result = conn.execute(sa.insert(T_WEB).values(
+                handoff_hash=_sha256(code.encode()), name=name, signed_in_at=signed_in_at, last_seen=signed_in_at,
+                handoff_expires=signed_in_at + dt.timedelta(seconds=HANDOFF_SECONDS)))
+            return result.inserted_primary_key[0], code
+
+    def redeem_handoff(self, code: str, *, now: dt.datetime | None = None) -> str | None:
+        """Exchange a handoff code (once, within HANDOFF_SECONDS) for the web session's secret."""
+        now = now or _now()
+        if not code or len(code) > 100:
+            return None
+        token = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            row = conn.execute(sa.select(T_WEB.c.id, T_WEB.c.handoff_expires, T_WEB.c.ended_at)
+                               .where(T_WEB.c.handoff_hash == _sha256(code.encode())).with_for_update()).first()
+            if row is None:
+                return None
+            conn.execute(sa.update(T_WEB).where(T_WEB.c.id == row.id).values(
+                handoff_hash=None, handoff_expires=None, token_hash=_sha256(token.encode())))
+            if row.ended_at is not None or row.handoff_expires is None or row.handoff_expires < now:
+                return None
+        return token
+
+    def web_session(self, token: str, *, idle_minutes: int, max_hours: int,
+                    now: dt.datetime | None = None) -> tuple[int, str, dt.datetime, dt.datetime] | None:
+        """(id, name, signed_in_at, last_seen) of the live web session whose secret is ``token``, its last use
+        recorded; None for an unknown, ended, idle or too old one (which is then ended)."""
+        now = now or _now()
+        if not token or len(token) > 100:
+            return None
+        digest = _sha256(token.encode())
+        with self._read() as conn:
+            row = conn.execute(sa.select(T_WEB).where(T_WEB.c.token_hash == digest)).first()
+        if row is None or row.ended_at is not None:
+            return None
+        if (now - row.last_seen > dt.timedelta(minutes=idle_minutes)
+                or now - row.signed_in_at > dt.timedelta(hours=max_hours)):
+            self.end_web_session(row.id, now=now)
+            return None
+        if now - row.last_seen > dt.timedelta(seconds=30):  # one write a half-minute, not one per page run
+            with self._write() as conn:
+                conn.execute(sa.update(T_WEB).where(T_WEB.c.id == row.id).values(last_seen=now))
+        return row.id, row.name, row.signed_in_at, max(row.last_seen, now)
+
+    def end_web_session(self, web_id: int, *, now: dt.datetime | None = None) -> None:
+        with self._write() as conn:
+            conn.execute(sa.update(T_WEB).where(T_WEB.c.id == web_id, T_WEB.c.ended_at.is_(None))
+                         .values(ended_at=now or _now()))
 
     def session_actor(self, name: str, signed_in_at: dt.datetime) -> Actor | None:
         """The actor of a password session signed in at ``signed_in_at``, with the account's current role; None

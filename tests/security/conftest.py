@@ -69,9 +69,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Server(str):
+    """A server's base URL, with the path of its SQLite store as ``.db``."""
+
+    db: Path
+
+
 @pytest.fixture(scope="module")
 def password_server(tmp_path_factory) -> Iterator[str]:
-    """``streamlit run app.py`` in password mode with accounts wang (viewer) and li (evaluator); its base URL."""
+    """``streamlit run serve.py`` (the app with its cookie route) in password mode, accounts wang (viewer) and li
+    (evaluator); its base URL."""
     import subprocess
     import sys
     import time
@@ -82,18 +89,19 @@ def password_server(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("server")
     db = folder / "evalboard.db"
     s = Store.sqlite(db)
-    for name, role in (("wang", "viewer"), ("li", "evaluator")):
+    for name, role in (("wang", "viewer"), ("li", "evaluator"), ("zhao", "evaluator")):
         s.add_user(name, role, PASSWORD, by=Actor("测试@命令行", "admin", "cli"))
     s.dispose()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "EVALBOARD_DATABASE_URL"}
     env.update(EVALBOARD_AUTH="password", EVALBOARD_DB_PATH=str(db))
     log = (folder / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
                                 "--server.address", "127.0.0.1", "--server.headless", "true",
                                 "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.db = db
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -114,4 +122,3 @@ def password_server(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
-        password_server.log = (folder / "server.log")

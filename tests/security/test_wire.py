@@ -2,7 +2,7 @@
 widget values of the wrong type, and a second client that claims someone else's session id."""
 from __future__ import annotations
 
-import pytest
+import httpx
 from st_wire import Client
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -28,27 +28,58 @@ def test_a_widget_value_of_the_wrong_type_shows_no_internals(password_server: st
         assert leak not in shown, leak
 
 
-def sign_in(client: Client, name: str, password: str = PASSWORD):
+def sign_in(base: str, name: str, password: str = PASSWORD) -> tuple[Client, str]:
+    """Sign in as a browser does: the form over the WebSocket, then the one-time handoff over HTTP for the
+    cookie, then a new connection carrying it. Returns that connection and the cookie header."""
+    client = Client(base)
     first = client.rerun()
     ids = first.ids
-    return client.rerun(page_hash=first.page_hash, widgets=[
+    submitted = client.rerun(page_hash=first.page_hash, widgets=[
         WidgetState(id=ids["_sign_in_name"], string_value=name),
         WidgetState(id=ids["_sign_in_password"], string_value=password),
         WidgetState(id=ids["FormSubmitter:sign_in_form-登录"], trigger_value=True)])
+    client.close()
+    urls = [t for t in submitted.texts if t.startswith("/api/evalboard/session?code=")]
+    assert urls, submitted.text
+    response = httpx.get(base + urls[0], follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    set_cookie = response.headers["set-cookie"]
+    assert "httponly" in set_cookie.lower() and "samesite=strict" in set_cookie.lower()
+    cookie = set_cookie.split(";", 1)[0]
+    assert httpx.get(base + urls[0], follow_redirects=False).headers.get("set-cookie") is None  # one use only
+    return Client(base, cookies=cookie), cookie
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 item 1 (sessions bound to the browser) is not built yet: "
-                                        "a reused session id still carries the sign-in")
 def test_a_reused_session_id_signs_nobody_in(password_server: str) -> None:
-    victim = Client(password_server)
-    signed = sign_in(victim, "li")
+    victim, _ = sign_in(password_server, "li")
+    signed = victim.rerun()
     assert "已登录：li（评价人员）" in signed.text
-    # the attacker read the id from an upload URL and reconnects with it, without the victim's cookies
+    # the attacker read the id from an upload URL and resumes it, without the victim's cookie
     attacker = Client(password_server, session_id=victim.session_id)
     try:
         run = attacker.rerun(page_hash=signed.page_hash)
+        assert "已登录：li" not in run.text
+        assert run.ids.get("_sign_in_password") and "请重新登录" in run.text
+        again = attacker.rerun(page_hash=signed.page_hash)  # and stays signed out
+        assert "已登录：li" not in again.text
     finally:
         attacker.close()
         victim.close()
-    assert "已登录：li" not in run.text
-    assert "登录" in run.text and run.ids.get("_sign_in_password")
+
+
+def test_a_reload_or_new_tab_keeps_the_session_and_is_no_new_sign_in(password_server: str) -> None:
+    from evalcore.store import Store
+    first, cookie = sign_in(password_server, "zhao")
+    assert "已登录：zhao" in first.rerun().text
+    first.close()
+    for _ in range(2):  # a reload, a new tab: new connections with the cookie
+        tab = Client(password_server, cookies=cookie)
+        try:
+            assert "已登录：zhao（评价人员）" in tab.rerun().text
+        finally:
+            tab.close()
+    db = Store.sqlite(password_server.db)
+    try:
+        assert len([e for e in db.audit_log(actions=["sign_in"]) if e.actor == "zhao"]) == 1
+    finally:
+        db.dispose()

@@ -1,0 +1,11 @@
+"""Serve EvalBoard with its sign-in cookie route: ``streamlit run serve.py`` (``make run`` does this).
+
+``app.py`` stays the entry page (and what AppTest runs); this launcher wraps it in ``st.App`` so that password
+sign-in can bind each session to the browser with an HttpOnly cookie (components/session_cookie.py, README
+"Threat model"). ``streamlit run app.py`` still works, without that binding.
+"""
+import streamlit as st
+
+from components import session_cookie
+
+app = st.App("app.py", routes=session_cookie.routes())
