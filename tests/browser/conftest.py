@@ -149,7 +149,7 @@ def _health_ok(base_url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+def serve_app(log_dir: Path, env: dict[str, str] | None = None, script: str = "app.py") -> Iterator[str]:
     """Run ``streamlit run app.py`` in ``APP_DIR`` on a free port; yield its base URL once it is healthy.
 
     Each server has its own SQLite store in ``log_dir / "evalboard.db"`` (seeded with the sample on start), so a
@@ -162,7 +162,7 @@ def serve_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]
     base_url = f"http://127.0.0.1:{port}"
     stdout_path, stderr_path = log_dir / "stdout.log", log_dir / "stderr.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
