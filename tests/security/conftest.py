@@ -73,6 +73,7 @@ class Server(str):
     """A server's base URL, with the path of its SQLite store as ``.db``."""
 
     db: Path
+    log: Path
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +103,7 @@ def password_server(tmp_path_factory) -> Iterator[str]:
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     base = Server(f"http://127.0.0.1:{port}")
     base.db = db
+    base.log = folder / "server.log"
     try:
         deadline = time.monotonic() + 90
         while True:
