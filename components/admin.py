@@ -82,8 +82,9 @@ def audit_section(who: Actor) -> None:
     pages = max(1, -(-total // PAGE_SIZE))
     page = 1
     if pages > 1:
-        page = int(st.columns([1, 4])[0].number_input(f"页码（共 {pages} 页，每页 {PAGE_SIZE} 条）", min_value=1,
-                                                      max_value=pages, value=1, step=1, key="audit_page"))
+        page = int(st.columns([1, 3])[0].number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages,
+                                                      value=1, step=1, key="audit_page",
+                                                      help=f"每页 {PAGE_SIZE} 条，最新的在前"))
     entries = store.audit_log(**filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     frame = pd.DataFrame(auditlog.rows(entries)).astype({"评价编号": str, "版本编号": str})  # one type per column
     st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 54 + 35 * len(frame)), key="audit_table",
