@@ -189,6 +189,9 @@ def _password(cfg: AuthConfig) -> Actor:
         who = data.store().session_actor(st.session_state[_SESSION]["name"], signed_in_at)
         if who is not None:
             return who
+        web_id = st.session_state[_SESSION].get("web")
+        if web_id is not None:  # the browser's cookie must not bring the old session back
+            data.store().end_web_session(web_id)
         _end("账户的密码或角色已变更（或账户已删除），请重新登录。")
     _sign_in_form()
     st.stop()
