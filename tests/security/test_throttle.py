@@ -140,3 +140,12 @@ def test_fifty_parallel_attempts_keep_memory_bounded(tmp_path: Path) -> None:
     grown_mib = (figures["peak_kib"] - figures["base_kib"]) / 1024
     # each argon2id check takes 64 MiB: the pool allows HASH_WORKERS at once, plus slack for threads and SQLite
     assert grown_mib < 64 * (auth.HASH_WORKERS + 1.5), figures
+
+
+def test_visitors_flooding_the_log_with_new_names_write_three_entries(store: Store) -> None:
+    burst([lambda i=i: store.sign_in(f"visitor-{i:03d}", f"guess-{i}", address="203.0.113.50", now=T0)
+           for i in range(30)])
+    entries = store.audit_log(limit=None)
+    assert len(entries) == auth.FREE_FAILURES  # the unknown-name key of that address locks at the third
+    assert {e.actor for e in entries} == {auth.UNKNOWN_NAME}
+    assert not any("visitor-" in (e.summary + e.target + str(e.after)) for e in entries)
