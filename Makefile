@@ -47,7 +47,7 @@ venv: $(STAMP_RUN)
 dev: $(STAMP_DEV)
 
 run: venv
-	$(STREAMLIT) run app.py --server.port $(PORT) --server.headless true
+	$(STREAMLIT) run serve.py --server.port $(PORT) --server.headless true
 
 lint: dev
 	$(RUFF) check .

@@ -17,6 +17,8 @@ from . import auth, data
 from .text import plain
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "北京时间")
+PAGE_SIZE = 100  # audit entries shown per page
+EXPORT_MAX = 100_000  # entries in one export from the page (the command line exports any number)
 
 
 def _when(at: dt.datetime) -> str:
@@ -68,22 +70,39 @@ def audit_section(who: Actor) -> None:
     else:
         start = end = period
     since, until = auditlog.day_range(start, end)
-    entries = store.audit_log(since=since, until=until, actor=None if actor == "（全部）" else actor,
-                              actions=kinds or None, evaluation_id=evaluation, limit=None)
-    denied = sum(e.action in ("denied", "sign_in_failed") for e in entries)
-    st.caption(f"共 {len(entries)} 条记录" + (f"，其中登录失败或越权被拒 {denied} 条" if denied else ""))
-    if not entries:
+    filters = {"since": since, "until": until, "actor": None if actor == "（全部）" else actor,
+               "actions": kinds or None, "evaluation_id": evaluation}
+    total = store.audit_count(**filters)  # counted and paged in SQL: a million entries cost one page
+    refused_kinds = [k for k in ("denied", "sign_in_failed") if not kinds or k in kinds]
+    denied = store.audit_count(**{**filters, "actions": refused_kinds}) if refused_kinds else 0
+    st.caption(f"共 {total} 条记录" + (f"，其中登录失败或越权被拒 {denied} 条" if denied else ""))
+    if not total:
         st.info("所选条件下没有审计记录。")
         return
-    frame = pd.DataFrame(auditlog.rows(entries))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = 1
+    if pages > 1:
+        page = int(st.columns([1, 3])[0].number_input(f"页码（共 {pages} 页）", min_value=1, max_value=pages,
+                                                      value=1, step=1, key="audit_page",
+                                                      help=f"每页 {PAGE_SIZE} 条，最新的在前"))
+    entries = store.audit_log(**filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    frame = pd.DataFrame(auditlog.rows(entries)).astype({"评价编号": str, "版本编号": str})  # one type per column
     st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 54 + 35 * len(frame)), key="audit_table",
                  column_config={"内容": st.column_config.TextColumn(width="large")})
     stem = f"审计日志_{start}_{end}"
+    count = min(total, EXPORT_MAX)
+    if total > EXPORT_MAX:
+        st.caption(f"导出最多包含最新的 {EXPORT_MAX} 条；全部记录请在服务器上用 python -m evalcore audit 导出。")
     cols = st.columns(3)
     for col, fmt, label in zip(cols, ("xlsx", "csv", "json"), ("导出 Excel", "导出 CSV", "导出 JSON"), strict=True):
-        col.download_button(label, data=auditlog.audit_bytes(entries, fmt), file_name=f"{stem}.{fmt}",
+        # a callable: the file is built when the button is pressed, never on a rerun of the page
+        col.download_button(label, data=lambda fmt=fmt: _export(filters, fmt), file_name=f"{stem}.{fmt}",
                             icon=":material/download:", key=f"audit_export_{fmt}", width="stretch",
-                            on_click=_record_export, args=(who, fmt, len(entries), str(start), str(end)))
+                            on_click=_record_export, args=(who, fmt, count, str(start), str(end)))
+
+
+def _export(filters: dict, fmt: str) -> bytes:
+    return auditlog.audit_bytes(data.store().audit_log(**filters, limit=EXPORT_MAX), fmt)
 
 
 def _record_export(who: Actor, fmt: str, count: int, start: str, end: str) -> None:
@@ -185,6 +204,7 @@ def require_admin() -> Actor:
     """The signed-in admin, or stop the page with a refusal (the store checks again on every write). With
     sign-in off, everyone is an admin and changes are recorded under the 操作人 typed here."""
     if not auth.can("view_audit"):
+        auth.record_refused_visit("管理", "view_audit")
         st.error("此页仅限管理员访问。")
         st.stop()
     auth.operator_input("账户和评价的变更都会记录操作人和时间。")

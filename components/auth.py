@@ -7,6 +7,7 @@ with :func:`can`; the store checks the role again on every write, so a hidden bu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Mapping
 
@@ -16,7 +17,7 @@ from evalcore import auth
 from evalcore.auth import Actor, AuthConfig, AuthConfigError
 from evalcore.store import SignInError, StoreError
 
-from . import data
+from . import data, session_cookie
 from .text import plain
 
 _SESSION = "_auth_session"  # {"name", "signed_in_at", "last_seen"} of a password or oidc session
@@ -71,6 +72,23 @@ def named_actor() -> Actor | None:
     """The actor for a write, or None while sign-in is off and no 操作人 has been typed yet."""
     a = actor()
     return a if a is not None and a.name else None
+
+
+def record_refused_visit(page: str, action: str) -> None:
+    """Leave an audit entry of a signed-in person opening a page their role may not use (once per session and
+    page: reruns of the refused page add nothing, so a visitor cannot flood the log with it)."""
+    who = actor()
+    if who is None or mode() == "none":
+        return
+    key = f"_refused_{page}"
+    if st.session_state.get(key) == who.name:
+        return
+    try:
+        data.store().record(who, "denied", f"{who.label}打开“{page}”页面被拒绝（{auth.ACTIONS[action]}）",
+                            target=page, after={"操作": action, "页面": page})
+    except StoreError:
+        return  # the refusal itself still stands
+    st.session_state[key] = who.name
 
 
 def gate() -> Actor | None:
@@ -142,15 +160,50 @@ def _touch(cfg: AuthConfig) -> dt.datetime | None:
 # --- password ---------------------------------------------------------------------------------------------
 
 
+def _bind(cfg: AuthConfig) -> None:
+    """Served with the cookie route: the session belongs to the browser holding its cookie. A run whose client
+    has no cookie, or another one, than the session's is signed out (someone resuming a session id they read
+    elsewhere); a browser whose cookie names a live session is signed in again without a password (a reload, a
+    bookmark, a new tab), which is no new sign-in in the audit log."""
+    token = st.context.cookies.get(session_cookie.COOKIE) or ""
+    try:
+        web = data.store().web_session(token, idle_minutes=cfg.idle_minutes, max_hours=cfg.max_hours) \
+            if token else None
+    except StoreError:
+        web = None
+    session = st.session_state.get(_SESSION)
+    if session and (web is None or session.get("web") != web[0]):
+        _end("登录状态与本浏览器不符（或已过期），请重新登录。")
+    if web is not None and not st.session_state.get(_SESSION):
+        web_id, name, signed_in_at, last_seen = web
+        st.session_state[_SESSION] = {"name": name, "signed_in_at": signed_in_at, "last_seen": last_seen,
+                                      "web": web_id}
+        st.session_state.pop(_ENDED, None)
+
+
 def _password(cfg: AuthConfig) -> Actor:
+    if session_cookie.enabled():
+        _bind(cfg)
     signed_in_at = _touch(cfg)
     if signed_in_at is not None:
         who = data.store().session_actor(st.session_state[_SESSION]["name"], signed_in_at)
         if who is not None:
             return who
+        web_id = st.session_state[_SESSION].get("web")
+        if web_id is not None:  # the browser's cookie must not bring the old session back
+            data.store().end_web_session(web_id)
         _end("账户的密码或角色已变更（或账户已删除），请重新登录。")
     _sign_in_form()
     st.stop()
+
+
+def _current_path() -> str:
+    try:
+        from urllib.parse import urlsplit
+        parts = urlsplit(st.context.url or "/")
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    except Exception:  # no URL known (tests without a browser)
+        return "/"
 
 
 def _sign_in_form() -> None:
@@ -166,7 +219,7 @@ def _sign_in_form() -> None:
         left.caption("没有账户或忘记密码，请联系本系统的管理员。")
         return
     try:
-        who = data.store().sign_in(name, password)
+        who = data.store().sign_in(name, password, address=st.context.ip_address)
     except SignInError as exc:
         left.error(str(exc))
         return
@@ -174,8 +227,18 @@ def _sign_in_form() -> None:
         left.error(f"无法登录：{exc}")
         return
     now = _now()
-    st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now}
     st.session_state.pop("_sign_in_password", None)
+    if session_cookie.enabled():
+        # The browser fetches the cookie over plain HTTP (a one-time code, valid for a minute) and comes back
+        # to this page; its new session is then signed in from the cookie.
+        web_id, code = data.store().open_web_session(who.name, now)
+        st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now, "web": web_id}
+        url = session_cookie.handoff_url(code, _current_path())
+        left.success("登录成功，正在进入……")
+        left.link_button("如未自动跳转，请点此进入", url)
+        st.html(f"<script>window.location.replace({json.dumps(url)});</script>", unsafe_allow_javascript=True)
+        st.stop()
+    st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now}
     st.rerun()
 
 
@@ -225,6 +288,12 @@ def _oidc(cfg: AuthConfig) -> Actor:
 
 
 def _sign_out() -> None:
+    web_id = (st.session_state.get(_SESSION) or {}).get("web")
+    if web_id is not None:
+        try:
+            data.store().end_web_session(web_id)  # the browser's cookie no longer signs anyone in
+        except StoreError:
+            pass
     who = st.session_state.get("_auth_actor")
     if who is not None:
         try:

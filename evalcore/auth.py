@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -137,20 +139,52 @@ _HASHER = PasswordHasher()
 # Verified against when the account does not exist, so that a wrong name costs the same time as a wrong password.
 _DUMMY_HASH = _HASHER.hash("evalboard-dummy-password")
 
+# The hash pool: at most HASH_WORKERS argon2 computations at once in this process (each takes 64 MiB and a core
+# for about 0.1 s), so a burst of sign-ins queues instead of exhausting memory. A caller that waits longer than
+# HASH_WAIT_SECONDS for a slot is refused (HashPoolBusy) rather than piling up.
+HASH_WORKERS = 2
+HASH_WAIT_SECONDS = 120.0
+_POOL = threading.BoundedSemaphore(HASH_WORKERS)
+_HELD = threading.local()
+
+
+class HashPoolBusy(RuntimeError):
+    """No password-hash slot became free in time (the server is under a burst of sign-ins)."""
+
+    def __init__(self) -> None:
+        super().__init__("登录请求过多，服务器繁忙，请稍后再试")
+
+
+@contextmanager
+def hash_slot(timeout: float | None = None) -> Iterator[None]:
+    """Hold one of the HASH_WORKERS slots (re-entrant within a thread). Raises :class:`HashPoolBusy`."""
+    depth = getattr(_HELD, "depth", 0)
+    if depth == 0 and not _POOL.acquire(timeout=HASH_WAIT_SECONDS if timeout is None else timeout):
+        raise HashPoolBusy()
+    _HELD.depth = depth + 1
+    try:
+        yield
+    finally:
+        _HELD.depth = depth
+        if depth == 0:
+            _POOL.release()
+
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    with hash_slot():
+        return _HASHER.hash(password)
 
 
 def verify_password(encoded: str | None, password: str) -> bool:
     """True if ``password`` matches the stored hash. An absent or malformed hash verifies a dummy (same cost)."""
-    try:
-        if not encoded:
-            _HASHER.verify(_DUMMY_HASH, password)
+    with hash_slot():
+        try:
+            if not encoded:
+                _HASHER.verify(_DUMMY_HASH, password)
+                return False
+            return _HASHER.verify(encoded, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
-        return _HASHER.verify(encoded, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def needs_rehash(encoded: str) -> bool:
@@ -161,17 +195,27 @@ def needs_rehash(encoded: str) -> bool:
 
 
 # --- throttling failed sign-ins --------------------------------------------------------------------------------
+#
+# Failures are counted under three keys at once (see Store.sign_in): the account from this address (3 free), the
+# address whatever the name (10 free: one client spraying names), and the account from anywhere (20 free: many
+# addresses against one account). Each key has its own doubling lock; a sign-in is refused while any is locked.
+# One client thus locks out only itself; an account is locked for everyone only by failures from many addresses,
+# and an admin lifts that with ``python -m evalcore user unlock NAME`` on the server.
 
-FREE_FAILURES = 3  # failed attempts allowed before any wait
+FREE_FAILURES = 3  # failed attempts allowed before any wait (one account from one address)
+ADDRESS_FREE_FAILURES = 10  # from one address, whatever the names
+ACCOUNT_FREE_FAILURES = 20  # on one account, from all addresses together
 MAX_LOCK_SECONDS = 15 * 60
+UNKNOWN_NAME = "未知用户名"  # how a failed sign-in with a name that is no account is recorded (never the text)
+LOCAL_ADDRESS = "本机"  # the address of a client on the server itself (or when none is known)
 
 
-def lock_seconds(failures: int) -> int:
-    """How long a name is locked after ``failures`` consecutive failed sign-ins: none for the first
-    :data:`FREE_FAILURES`, then 5 s doubling each time (5, 10, 20, ...), at most 15 minutes."""
-    if failures < FREE_FAILURES:
+def lock_seconds(failures: int, free: int = FREE_FAILURES) -> int:
+    """How long a key is locked after ``failures`` consecutive failed sign-ins: none for the first ``free``
+    failures minus one, then 5 s doubling each time (5, 10, 20, ...), at most 15 minutes."""
+    if failures < free:
         return 0
-    return min(MAX_LOCK_SECONDS, 5 * 2 ** min(failures - FREE_FAILURES, 20))
+    return min(MAX_LOCK_SECONDS, 5 * 2 ** min(failures - free, 20))
 
 
 def wait_text(seconds: float) -> str:

@@ -15,6 +15,7 @@ Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_
     python -m evalcore user passwd NAME [--password-stdin]
     python -m evalcore user role NAME --role viewer|evaluator|admin
     python -m evalcore user remove NAME
+    python -m evalcore user unlock NAME                                    lift the account's sign-in locks
     python -m evalcore user list
     python -m evalcore audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--action KIND]
                              [--format csv|json] [--out FILE]
@@ -211,6 +212,9 @@ def _user(args: argparse.Namespace) -> int:
         elif args.action == "role":
             store.set_role(args.name, args.role, by=actor)
             print(f"已把“{args.name.strip()}”的角色改为：{ROLE_LABELS[args.role]}；该账户已登录的会话将失效")
+        elif args.action == "unlock":
+            store.unlock(args.name, by=actor)
+            print(f"已解除账户“{args.name.strip()}”的登录锁定（所有地址）")
         else:
             store.remove_user(args.name, by=actor)
             print(f"已删除账户“{args.name.strip()}”")
@@ -280,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     e.set_defaults(func=_export)
     roles = ("viewer", "evaluator", "admin")
-    u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、list")
+    u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、unlock、list")
     usub = u.add_subparsers(dest="action", required=True)
     ua = usub.add_parser("add", help="新增账户")
     ua.add_argument("name")
@@ -294,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     ur.add_argument("--role", required=True, choices=roles)
     urm = usub.add_parser("remove", help="删除账户")
     urm.add_argument("name")
+    uu = usub.add_parser("unlock", help="解除账户的登录锁定（失败次数过多被锁时）")
+    uu.add_argument("name")
     usub.add_parser("list", help="列出账户")
     u.set_defaults(func=_user)
     a = sub.add_parser("audit", help="导出审计日志（登录、发布、回滚、整改更新、账户变更）")

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -155,6 +156,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "user_remove": "删除账户",
     "user_password": "修改密码",
     "user_role": "修改角色",
+    "user_unlock": "解除登录锁定",
     "denied": "越权操作被拒绝",
     "audit_export": "导出审计日志",
 }
@@ -326,10 +328,48 @@ def _migrate_002(conn: Connection) -> None:
     conn.exec_driver_sql(f"ALTER TABLE evaluations ADD COLUMN archived_at {column_type}")
 
 
+def _tables_v3(md: sa.MetaData) -> None:
+    """Tables added by schema version 3 (browser-bound sign-in sessions). Frozen."""
+    sa.Table(
+        "web_sessions", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        # sha256 of the browser's cookie secret (set once the one-time handoff is redeemed)
+        sa.Column("token_hash", sa.String(64), unique=True),
+        # sha256 of the one-time handoff code, while it is unredeemed
+        sa.Column("handoff_hash", sa.String(64), unique=True),
+        sa.Column("handoff_expires", UTCDateTime),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("signed_in_at", UTCDateTime, nullable=False),
+        sa.Column("last_seen", UTCDateTime, nullable=False),
+        sa.Column("ended_at", UTCDateTime),
+    )
+
+
+def _migrate_003(conn: Connection) -> None:
+    """Throttle keys instead of typed names; no typed text of a failed sign-in kept; audit log indexes.
+
+    ``sign_in_failures.name`` now holds a key (see :meth:`Store.sign_in`); the old rows were keyed by whatever was
+    typed as the name (a password typed there by mistake among them) and are dropped (they only throttle). Failed
+    sign-ins recorded under a name that is no account are rewritten to "未知用户名", without the text."""
+    conn.execute(sa.text("DELETE FROM sign_in_failures"))
+    conn.execute(sa.text(
+        "UPDATE audit_log SET actor = :unknown, target = '', summary = :summary, after = NULL "
+        "WHERE action = 'sign_in_failed' AND actor NOT IN (SELECT name FROM users)"),
+        {"unknown": auth.UNKNOWN_NAME, "summary": f"{auth.UNKNOWN_NAME}登录失败"})
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_actor ON audit_log (actor)"))
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_action ON audit_log (action)"))
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_evaluation ON audit_log (evaluation_id)"))
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_at_id ON audit_log (at, id)"))
+    md = sa.MetaData()
+    _tables_v3(md)
+    md.create_all(conn)
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
+    (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -338,6 +378,11 @@ METADATA = sa.MetaData()
 _tables_v1(METADATA)
 METADATA.tables["evaluations"].append_column(sa.Column("archived_at", UTCDateTime))  # migration 2
 _tables_v2(METADATA)
+sa.Index("ix_audit_log_actor", METADATA.tables["audit_log"].c.actor)  # migration 3
+sa.Index("ix_audit_log_action", METADATA.tables["audit_log"].c.action)
+sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id)
+sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
+_tables_v3(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -345,6 +390,8 @@ T_CHANGE = METADATA.tables["changes"]
 T_USER = METADATA.tables["users"]
 T_FAIL = METADATA.tables["sign_in_failures"]
 T_AUDIT = METADATA.tables["audit_log"]
+T_WEB = METADATA.tables["web_sessions"]
+HANDOFF_SECONDS = 60  # a sign-in's one-time handoff code must be redeemed by the browser within this time
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
 
@@ -366,6 +413,24 @@ def _use_wal(cursor) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _private_file(path: Path) -> None:
+    """Make ``path`` a file only its owner may read or write (0600), creating it (and a 0700 parent folder) when
+    missing. SQLite gives its -wal and -shm files the database file's mode, so those follow."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            try:
+                if p.stat().st_mode & 0o077:
+                    os.chmod(p, 0o600)  # a database created world-readable by an older version
+            except (FileNotFoundError, PermissionError):
+                pass
+    else:
+        os.close(fd)
 
 
 def _normalise_url(url: str | URL) -> URL:
@@ -404,6 +469,11 @@ class Store:
 
     def __init__(self, url: str | URL):
         self._url = _normalise_url(url)
+        if self._url.get_backend_name() == "sqlite" and self._url.database not in (None, "", ":memory:"):
+            try:
+                _private_file(Path(self._url.database).expanduser())
+            except OSError:
+                pass  # an unwritable place: SQLite's own error below names it
         self.engine: Engine = self._make_engine(self._url)
         try:
             self._migrate()
@@ -428,7 +498,7 @@ class Store:
     @classmethod
     def sqlite(cls, path: Path | str) -> Store:
         path = Path(path).expanduser().resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
         return cls(URL.create("sqlite", database=str(path)))
 
     @staticmethod
@@ -828,7 +898,9 @@ class Store:
             conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
                          .values(password_hash=auth.hash_password(password), updated_at=now,
                                  sessions_valid_after=now))
-            conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == row.name.lower()))
+            key = f"user:{row.name.lower()}"
+            conn.execute(sa.delete(T_FAIL).where(sa.or_(T_FAIL.c.name == key,
+                                                        T_FAIL.c.name.startswith(key + "|", autoescape=True))))
             self._audit(conn, by, "user_password", f"修改账户“{row.name}”的密码", target=row.name, now=now)
 
     def set_role(self, name: str, role: str, *, by: Actor) -> UserInfo:
@@ -852,57 +924,196 @@ class Store:
                         after={"角色": auth.role_label(role)})
             return self._user_info(conn.execute(sa.select(T_USER).where(T_USER.c.id == row.id)).one())
 
-    def sign_in(self, name: str, password: str, *, now: dt.datetime | None = None) -> Actor:
-        """Check a name and password. Returns the actor, or raises :class:`SignInError`.
+    def sign_in(self, name: str, password: str, *, address: str | None = None,
+                now: dt.datetime | None = None) -> Actor:
+        """Check a name and password from a client at ``address``. Returns the actor, or raises
+        :class:`SignInError`.
 
-        Failed attempts are counted per name typed (whether the account exists or not, so the answer never
-        tells which names exist): after :data:`evalcore.auth.FREE_FAILURES` failures the name is locked for a
-        doubling time, and attempts while locked are refused without checking the password. Every attempt,
-        failed or not, is an audit entry; the password itself is never written anywhere.
+        Throttled under three keys (see :mod:`evalcore.auth`): the account from this address, the address, and
+        the account from anywhere; a name that is no account counts under one "unknown name" key per address, so
+        the answer never tells which names exist and nothing typed is kept. The attempt is counted as a failure
+        BEFORE the password is checked, in one transaction that also checks the locks (a row lock on PostgreSQL,
+        the writer lock on SQLite), so parallel attempts cannot pass the lock; the check itself runs in the
+        bounded hash pool; a right password then takes its own count back. Every checked attempt is an audit
+        entry (a refused one, checked or not, never records what was typed); the password is never written.
         """
         now = now or _now()
         name = (name or "").strip()
-        key = name.lower()
         if not name or not password:
             raise SignInError("请输入用户名和密码")
         if len(name) > auth.NAME_MAX or len(password) > auth.PASSWORD_MAX:
             raise SignInError("用户名或密码错误")
+        where = (address or "").strip()[:64] or auth.LOCAL_ADDRESS
+        try:
+            with auth.hash_slot():
+                return self._sign_in(name, password, where, now)
+        except auth.HashPoolBusy as exc:
+            raise SignInError(str(exc), retry_after=5) from None
+
+    def _throttle_keys(self, account: str | None, address: str) -> dict[str, int]:
+        """The throttle keys of an attempt, each with its number of free failures."""
+        keys = {f"addr:{address}": auth.ADDRESS_FREE_FAILURES}
+        if account is None:
+            keys[f"unknown|{address}"] = auth.FREE_FAILURES
+        else:
+            keys[f"user:{account}|{address}"] = auth.FREE_FAILURES
+            keys[f"user:{account}"] = auth.ACCOUNT_FREE_FAILURES
+        return keys
+
+    def _lock_failure_rows(self, conn: Connection, keys: Sequence[str], now: dt.datetime) -> dict[str, object]:
+        """The failure rows of ``keys``, created when missing and locked against other sign-ins (PostgreSQL: row
+        locks taken in key order; SQLite: the writer lock held by the transaction)."""
+        if self.backend == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        ordered = sorted(keys)
+        conn.execute(insert(T_FAIL).values([{"name": k, "failures": 0, "last_failed_at": now, "locked_until": None}
+                                            for k in ordered]).on_conflict_do_nothing(index_elements=["name"]))
+        rows = conn.execute(sa.select(T_FAIL).where(T_FAIL.c.name.in_(ordered)).order_by(T_FAIL.c.name)
+                            .with_for_update()).all()
+        return {r.name: r for r in rows}
+
+    def _sign_in(self, name: str, password: str, address: str, now: dt.datetime) -> Actor:
         with self._read() as conn:
-            fail = conn.execute(sa.select(T_FAIL).where(T_FAIL.c.name == key)).first()
             row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).first()
-        if fail is not None and fail.locked_until is not None and fail.locked_until > now:
-            wait = (fail.locked_until - now).total_seconds()
-            raise SignInError(f"登录失败次数过多，请 {auth.wait_text(wait)}后再试", retry_after=wait)
-        ok = auth.verify_password(row.password_hash if row is not None else None, password)
+        account = row.name.lower() if row is not None else None
+        keys = self._throttle_keys(account, address)
+        # 1. claim: check every lock and count the attempt as a failure, atomically
         with self._write() as conn:
-            fail = conn.execute(sa.select(T_FAIL).where(T_FAIL.c.name == key)).first()  # under the write lock
+            rows = self._lock_failure_rows(conn, list(keys), now)
+            waits = [(r.locked_until - now).total_seconds() for r in rows.values()
+                     if r.locked_until is not None and r.locked_until > now]
+            if waits:
+                wait = max(waits)
+                refusal = SignInError(f"登录失败次数过多，请 {auth.wait_text(wait)}后再试", retry_after=wait)
+            else:
+                refusal = None
+                claimed = {}
+                for key, free in keys.items():
+                    failures = rows[key].failures + 1
+                    lock = auth.lock_seconds(failures, free)
+                    conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(
+                        failures=failures, last_failed_at=now,
+                        locked_until=now + dt.timedelta(seconds=lock) if lock else None))
+                    claimed[key] = failures
+        if refusal is not None:
+            raise refusal
+        # 2. check the password (the caller holds a hash-pool slot)
+        ok = row is not None and auth.verify_password(row.password_hash, password)
+        if row is None:
+            auth.verify_password(None, password)  # the same cost as a wrong password
+        # 3. settle
+        with self._write() as conn:
             if not ok:
-                failures = (fail.failures if fail is not None else 0) + 1
-                lock = auth.lock_seconds(failures)
-                locked_until = now + dt.timedelta(seconds=lock) if lock else None
-                values = {"failures": failures, "last_failed_at": now, "locked_until": locked_until}
-                if fail is None:
-                    conn.execute(sa.insert(T_FAIL).values(name=key, **values))
+                mine = claimed[f"user:{account}|{address}" if account else f"unknown|{address}"]
+                lock = max(auth.lock_seconds(claimed[k], free) for k, free in keys.items())
+                if row is not None:
+                    who = Actor(row.name, row.role, "password")
+                    summary = f"“{row.name}”登录失败（该地址连续第 {mine} 次）"
                 else:
-                    conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(**values))
-                who = Actor(name[:auth.NAME_MAX], row.role if row is not None else "viewer", "password")
-                self._audit(conn, who, "sign_in_failed", f"“{name}”登录失败（连续第 {failures} 次）",
-                            target=name, now=now, after={"连续失败次数": failures,
-                                                         "锁定秒数": lock, "账户存在": row is not None})
+                    who = Actor(auth.UNKNOWN_NAME, "viewer", "password")
+                    summary = f"{auth.UNKNOWN_NAME}登录失败（该地址连续第 {mine} 次）"
+                self._audit(conn, who, "sign_in_failed", summary, target=row.name if row is not None else "",
+                            now=now, after={"地址": address, "连续失败次数": mine, "锁定秒数": lock})
                 refusal = SignInError("用户名或密码错误" + (f"；失败次数过多，请 {auth.wait_text(lock)}后再试"
                                                            if lock else ""), retry_after=lock)
             else:
-                refusal = None
-                if fail is not None:
-                    conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == key))
+                rows = self._lock_failure_rows(conn, list(keys), now)
+                for key, free in keys.items():
+                    current = rows[key].failures
+                    if key.startswith("addr:"):
+                        left = current - 1  # a success takes back its own count only
+                    else:
+                        left = current - claimed[key]  # and forgives the account the failures before it
+                    left = max(0, left)
+                    if left == 0:
+                        conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == key))
+                    else:
+                        lock = auth.lock_seconds(left, free)
+                        conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(
+                            failures=left, locked_until=now + dt.timedelta(seconds=lock) if lock else None))
                 if auth.needs_rehash(row.password_hash):
                     conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
                                  .values(password_hash=auth.hash_password(password)))
                 actor = Actor(row.name, row.role, "password")
-                self._audit(conn, actor, "sign_in", f"{actor.label}登录", target=row.name, now=now)
+                self._audit(conn, actor, "sign_in", f"{actor.label}登录", target=row.name, now=now,
+                            after={"地址": address})
         if refusal is not None:  # raised after the commit: the failure count and its audit entry are kept
             raise refusal
         return actor
+
+    def unlock(self, name: str, *, by: Actor) -> int:
+        """Lift every sign-in lock of an account (from all addresses). Admins only; returns the rows cleared."""
+        self._require(by, "manage_users", target=name)
+        now = _now()
+        with self._write() as conn:
+            row = self._account(conn, name)
+            account = row.name.lower()
+            cleared = conn.execute(sa.delete(T_FAIL).where(sa.or_(
+                T_FAIL.c.name == f"user:{account}",
+                T_FAIL.c.name.startswith(f"user:{account}|", autoescape=True)))).rowcount
+            self._audit(conn, by, "user_unlock", f"解除账户“{row.name}”的登录锁定", target=row.name, now=now,
+                        after={"清除的计数": cleared})
+            return cleared
+
+    # -- browser-bound sessions (password mode) --
+    #
+    # A sign-in opens a web session with a one-time handoff code; the browser redeems the code over plain HTTP
+    # and gets the session's secret as an HttpOnly cookie (components/session_cookie.py); every page run then
+    # looks the cookie up here. Only sha256 hashes of the code and the secret are stored.
+
+    def open_web_session(self, name: str, signed_in_at: dt.datetime) -> tuple[int, str]:
+        """A new web session for ``name``; returns its id and the one-time handoff code."""
+        code = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            result = conn.execute(sa.insert(T_WEB).values(
+                handoff_hash=_sha256(code.encode()), name=name, signed_in_at=signed_in_at, last_seen=signed_in_at,
+                handoff_expires=signed_in_at + dt.timedelta(seconds=HANDOFF_SECONDS)))
+            return result.inserted_primary_key[0], code
+
+    def redeem_handoff(self, code: str, *, now: dt.datetime | None = None) -> str | None:
+        """Exchange a handoff code (once, within HANDOFF_SECONDS) for the web session's secret."""
+        now = now or _now()
+        if not code or len(code) > 100:
+            return None
+        token = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            row = conn.execute(sa.select(T_WEB.c.id, T_WEB.c.handoff_expires, T_WEB.c.ended_at)
+                               .where(T_WEB.c.handoff_hash == _sha256(code.encode())).with_for_update()).first()
+            if row is None:
+                return None
+            conn.execute(sa.update(T_WEB).where(T_WEB.c.id == row.id).values(
+                handoff_hash=None, handoff_expires=None, token_hash=_sha256(token.encode())))
+            if row.ended_at is not None or row.handoff_expires is None or row.handoff_expires < now:
+                return None
+        return token
+
+    def web_session(self, token: str, *, idle_minutes: int, max_hours: int,
+                    now: dt.datetime | None = None) -> tuple[int, str, dt.datetime, dt.datetime] | None:
+        """(id, name, signed_in_at, last_seen) of the live web session whose secret is ``token``, its last use
+        recorded; None for an unknown, ended, idle or too old one (which is then ended)."""
+        now = now or _now()
+        if not token or len(token) > 100:
+            return None
+        digest = _sha256(token.encode())
+        with self._read() as conn:
+            row = conn.execute(sa.select(T_WEB).where(T_WEB.c.token_hash == digest)).first()
+        if row is None or row.ended_at is not None:
+            return None
+        if (now - row.last_seen > dt.timedelta(minutes=idle_minutes)
+                or now - row.signed_in_at > dt.timedelta(hours=max_hours)):
+            self.end_web_session(row.id, now=now)
+            return None
+        if now - row.last_seen > dt.timedelta(seconds=30):  # one write a half-minute, not one per page run
+            with self._write() as conn:
+                conn.execute(sa.update(T_WEB).where(T_WEB.c.id == row.id).values(last_seen=now))
+        return row.id, row.name, row.signed_in_at, max(row.last_seen, now)
+
+    def end_web_session(self, web_id: int, *, now: dt.datetime | None = None) -> None:
+        with self._write() as conn:
+            conn.execute(sa.update(T_WEB).where(T_WEB.c.id == web_id, T_WEB.c.ended_at.is_(None))
+                         .values(ended_at=now or _now()))
 
     def session_actor(self, name: str, signed_in_at: dt.datetime) -> Actor | None:
         """The actor of a password session signed in at ``signed_in_at``, with the account's current role; None
@@ -924,12 +1135,9 @@ class Store:
             self._audit(conn, actor, action, summary, target=target, evaluation_id=evaluation_id,
                         version_id=version_id, before=before, after=after)
 
-    def audit_log(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
-                  actor: str | None = None, actions: Sequence[str] | None = None, evaluation_id: int | None = None,
-                  limit: int | None = 10_000) -> list[AuditEntry]:
-        """Audit entries, newest first, filtered by time (``since`` <= at < ``until``), actor name (exact),
-        action kinds and evaluation."""
-        query = sa.select(T_AUDIT)
+    @staticmethod
+    def _audit_where(query: sa.Select, since: dt.datetime | None, until: dt.datetime | None, actor: str | None,
+                     actions: Sequence[str] | None, evaluation_id: int | None) -> sa.Select:
         if since is not None:
             query = query.where(T_AUDIT.c.at >= since)
         if until is not None:
@@ -940,15 +1148,36 @@ class Store:
             query = query.where(T_AUDIT.c.action.in_(list(actions)))
         if evaluation_id is not None:
             query = query.where(T_AUDIT.c.evaluation_id == evaluation_id)
-        query = query.order_by(T_AUDIT.c.id.desc())
+        return query
+
+    def audit_log(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                  actor: str | None = None, actions: Sequence[str] | None = None, evaluation_id: int | None = None,
+                  limit: int | None = 10_000, offset: int = 0) -> list[AuditEntry]:
+        """Audit entries, newest first, filtered in SQL by time (``since`` <= at < ``until``), actor name (exact),
+        action kinds and evaluation; ``limit`` and ``offset`` page through them (the 管理 page reads one page)."""
+        query = self._audit_where(sa.select(T_AUDIT), since, until, actor, actions, evaluation_id)
+        # (at, id): the order of the index on ``at`` (which carries the row id), so a page of a time window is
+        # read from the index instead of sorting the whole window
+        query = query.order_by(T_AUDIT.c.at.desc(), T_AUDIT.c.id.desc())
         if limit is not None:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         with self._read() as conn:
             rows = conn.execute(query).all()
         return [AuditEntry(id=r.id, at=r.at, actor=r.actor, role=r.role, via=r.via, action=r.action,
                            summary=r.summary, evaluation_id=r.evaluation_id, version_id=r.version_id,
                            target=r.target, before=json.loads(r.before) if r.before else None,
                            after=json.loads(r.after) if r.after else None) for r in rows]
+
+    def audit_count(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                    actor: str | None = None, actions: Sequence[str] | None = None,
+                    evaluation_id: int | None = None) -> int:
+        """How many audit entries match the filters (counted in SQL)."""
+        query = self._audit_where(sa.select(sa.func.count()).select_from(T_AUDIT), since, until, actor, actions,
+                                  evaluation_id)
+        with self._read() as conn:
+            return conn.scalar(query) or 0
 
     def audit_actors(self) -> list[str]:
         with self._read() as conn:

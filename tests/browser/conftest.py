@@ -134,7 +134,7 @@ def ui() -> SimpleNamespace:
 
 
 @contextlib.contextmanager
-def serve_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+def serve_app(log_dir: Path, env: dict[str, str] | None = None, script: str = "app.py") -> Iterator[str]:
     """Run ``streamlit run app.py`` in ``APP_DIR`` on a free port; yield its base URL once it is healthy.
 
     Each server has its own SQLite store in ``log_dir / "evalboard.db"`` (seeded with the sample on start), so a
@@ -146,7 +146,7 @@ def serve_app(log_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]
     port = serving.free_port()
     base_url = f"http://127.0.0.1:{port}"
     stdout_path, stderr_path = log_dir / "stdout.log", log_dir / "stderr.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", *serving.streamlit_options(port)]
+    command = [sys.executable, "-m", "streamlit", "run", script, *serving.streamlit_options(port)]
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
         server_env = {k: v for k, v in os.environ.items() if k not in ("EVALBOARD_DATABASE_URL", "EVALBOARD_AUTH")}
         server_env["EVALBOARD_DB_PATH"] = str(log_dir / "evalboard.db")

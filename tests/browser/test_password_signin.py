@@ -22,8 +22,13 @@ def password_url(ui, tmp_path_factory) -> Iterator[str]:
     for name, role in (("wang", "viewer"), ("li", "evaluator")):
         store.add_user(name, role, PASSWORD, by=Actor("测试@命令行", "admin", "cli"))
     store.dispose()
-    with ui.serve_app(log_dir, env={"EVALBOARD_AUTH": "password"}) as url:
+    # serve.py: the app with its sign-in cookie route (sessions bound to the browser)
+    with ui.serve_app(log_dir, env={"EVALBOARD_AUTH": "password"}, script="serve.py") as url:
+        url_db[url] = log_dir / "evalboard.db"
         yield url
+
+
+url_db: dict[str, object] = {}
 
 
 def sign_in(page, ui, name: str, password: str = PASSWORD) -> None:
@@ -66,3 +71,35 @@ def test_evaluator_gets_the_uploader_after_a_deep_link(password_url, new_page, u
     ui.wait_for_app(page)
     ui.wait_for_texts(page, ["已退出登录"])
     assert page.locator(UPLOADER).count() == 0
+
+
+def wang_sign_ins(url: str) -> int:
+    store = Store.sqlite(url_db[url])
+    try:
+        return len([e for e in store.audit_log(actions=["sign_in"]) if e.actor == "wang"])
+    finally:
+        store.dispose()
+
+
+def test_a_reload_a_bookmark_and_a_new_tab_stay_signed_in(password_url, new_page, ui):
+    before = wang_sign_ins(password_url)
+    page = new_page(1280, 800)
+    ui.open_and_settle(page, password_url + "/")
+    sign_in(page, ui, "wang")
+    ui.wait_for_texts(page, ["82.69%"])
+    cookie = {c["name"]: c for c in page.context.cookies()}["evalboard_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert "evalboard_session" not in page.evaluate("document.cookie")  # no script can read it
+    page.reload()
+    ui.wait_for_app(page)
+    ui.wait_for_texts(page, ["82.69%"])
+    assert "已登录：wang（查看者）" in page.locator(SIDEBAR).inner_text()
+    tab = page.context.new_page()  # a new tab on a bookmarked page
+    ui.open_and_settle(tab, password_url + "/data")
+    ui.wait_for_texts(tab, ["你的角色是查看者"])
+    assert wang_sign_ins(password_url) == before + 1  # one sign-in: the reload and the new tab add none
+    tab.get_by_role("button", name="退出登录").click()
+    ui.wait_for_app(tab)
+    page.reload()  # signed out everywhere: the cookie no longer names a live session
+    ui.wait_for_app(page)
+    assert page.get_by_role("textbox", name="密码").count() == 1

@@ -142,3 +142,29 @@ def test_oidc_role_rules(claims: dict, role: str | None) -> None:
 def test_oidc_name() -> None:
     assert auth.oidc_name({"email": "a@b.cn", "sub": "123"}) == "a@b.cn"
     assert auth.oidc_name({"sub": "123"}) == "123"
+
+
+def test_lock_schedule_per_key_and_the_hash_pool_bound() -> None:
+    assert auth.lock_seconds(9, auth.ADDRESS_FREE_FAILURES) == 0
+    assert auth.lock_seconds(10, auth.ADDRESS_FREE_FAILURES) == 5
+    assert auth.lock_seconds(21, auth.ACCOUNT_FREE_FAILURES) == 10
+    import threading
+    import time
+    inside, peak, lock = [0], [0], threading.Lock()
+
+    def work() -> None:
+        with auth.hash_slot():
+            with auth.hash_slot():  # re-entrant within a thread
+                with lock:
+                    inside[0] += 1
+                    peak[0] = max(peak[0], inside[0])
+                time.sleep(0.02)
+                with lock:
+                    inside[0] -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == auth.HASH_WORKERS
