@@ -15,6 +15,10 @@
 #   EVALBOARD_PROXY_ADDR     nginx's address (default 127.0.0.1; 0.0.0.0 to serve the network)
 #   EVALBOARD_RUN_DIR        pid files, logs, nginx.conf (default .cluster/ in the repository)
 #   EVALBOARD_NGINX          the nginx binary (default /usr/sbin/nginx)
+#   EVALBOARD_STICKY         ip_hash (default, as in deploy/nginx/evalboard.conf) or cookie: a route cookie set
+#                            by nginx, hashed (spreads browsers that share one address, e.g. a load test)
+#   EVALBOARD_STREAMLIT      the command that runs streamlit (default .venv/bin/streamlit; the load benchmark
+#                            uses ".venv/bin/python benchmarks/load_server.py", which times every script run)
 # Every other EVALBOARD_* setting (EVALBOARD_AUTH, EVALBOARD_SESSION_MINUTES, ...) is passed to every instance
 # unchanged, so all of them sign people in the same way.
 #
@@ -31,6 +35,8 @@ RUN="${EVALBOARD_RUN_DIR:-$ROOT/.cluster}"
 NGINX="${EVALBOARD_NGINX:-/usr/sbin/nginx}"
 PY="$ROOT/.venv/bin/python"
 STREAMLIT="$ROOT/.venv/bin/streamlit"
+read -r -a RUNNER <<<"${EVALBOARD_STREAMLIT:-$STREAMLIT}"
+STICKY="${EVALBOARD_STICKY:-ip_hash}"
 SITE="$ROOT/deploy/nginx/evalboard.conf"
 WAIT_SECONDS="${EVALBOARD_WAIT_SECONDS:-120}"
 
@@ -137,9 +143,16 @@ nginx_conf() {
         echo "    access_log $dir/access.log evalboard;"
         echo "    client_body_temp_path $dir/tmp/body; proxy_temp_path $dir/tmp/proxy;"
         echo "    fastcgi_temp_path $dir/tmp/fastcgi; uwsgi_temp_path $dir/tmp/uwsgi; scgi_temp_path $dir/tmp/scgi;"
-        awk -v upstream="$upstream" -v listen="    listen $PROXY_ADDR:$PROXY_PORT;" '
+        if [ "$STICKY" = cookie ]; then
+            # the route: the browser's cookie, else a new random one, which is then set as its cookie
+            echo '    map $cookie_evalboard_route $evalboard_route { "" $request_id; default $cookie_evalboard_route; }'
+        fi
+        awk -v upstream="$upstream" -v listen="    listen $PROXY_ADDR:$PROXY_PORT;" -v sticky="$STICKY" '
             /# EVALBOARD_UPSTREAM/ { if (!done) { printf "%s", upstream; done = 1 } next }
             /# EVALBOARD_LISTEN/ { print listen; next }
+            /^ *ip_hash;/ && sticky == "cookie" { print "    hash $evalboard_route consistent;"; next }
+            /^ *client_max_body_size/ && sticky == "cookie" {
+                print; print "    add_header Set-Cookie \"evalboard_route=$evalboard_route; Path=/; HttpOnly; SameSite=Lax\";"; next }
             { print }' "$SITE"
         echo "}"
     } >"$dir/nginx.conf"
@@ -149,6 +162,7 @@ nginx_conf() {
 
 up() {
     [ -x "$STREAMLIT" ] || die "$STREAMLIT missing: run 'make venv' first"
+    case "$STICKY" in ip_hash | cookie) ;; *) die "EVALBOARD_STICKY must be ip_hash or cookie" ;; esac
     [ -x "$NGINX" ] || die "nginx not found at $NGINX (apt-get install nginx)"
     mkdir -p "$RUN"
     chmod 700 "$RUN"
@@ -178,7 +192,7 @@ EOF
             log "instance $port already running (pid $(cat "$pidfile"))"
             continue
         fi
-        (cd "$ROOT" && EVALBOARD_DATABASE_URL="$url" exec setsid "$STREAMLIT" run app.py \
+        (cd "$ROOT" && EVALBOARD_DATABASE_URL="$url" exec setsid "${RUNNER[@]}" run app.py \
             --server.port "$port" --server.address 127.0.0.1 --server.headless true \
             --server.fileWatcherType none --browser.gatherUsageStats false \
             >"$RUN/instance-$port.log" 2>&1 </dev/null) &
