@@ -22,6 +22,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ def free_base(count: int) -> int:
 
 
 def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[str, Any],
-                      base_port: int | None, proxy_port: int | None):
+                      base_port: int | None, proxy_port: int | None, run_dir: Path):
     class ClusterServer(load_sessions.Server):
         """load_sessions.Server's interface, backed by scripts/cluster.sh (instances + nginx)."""
 
@@ -71,7 +72,7 @@ def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[
             self.ports = [base + i for i in range(instances)]
             self.port = proxy_port or free_base(1)
             self.base_url = f"http://127.0.0.1:{self.port}"
-            self.run_dir = Path(f"/tmp/evalboard-load-cluster-{uuid.uuid4().hex[:8]}")  # reachable by nginx workers
+            self.run_dir = run_dir
             self.env.pop("EVALBOARD_DB_PATH", None)
             self.env.update(EVALBOARD_DATABASE_URL=url, EVALBOARD_INSTANCES=str(instances),
                             EVALBOARD_BASE_PORT=str(base), EVALBOARD_PROXY_PORT=str(self.port),
@@ -110,8 +111,15 @@ def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[
             record["sessions_by_instance"] = self.sessions_by_instance()
             subprocess.run(["bash", str(CLUSTER), "down"], cwd=ROOT, env=self.env, capture_output=True,
                            timeout=120)
-            with self.admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            for attempt in range(10):  # an autovacuum worker may be connected for a moment
+                try:
+                    with self.admin.connect() as conn:
+                        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+                    break
+                except sa.exc.ProgrammingError:
+                    if attempt == 9:
+                        raise
+                    time.sleep(0.5)
             self.admin.dispose()
 
         def sessions_by_instance(self) -> dict[str, int]:
@@ -128,6 +136,20 @@ def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[
     return ClusterServer
 
 
+def child(n: int, args: argparse.Namespace, rest: list[str], admin_url: str) -> int:
+    """One configuration, in a process of its own (load_sessions.main's watchdog ends its process)."""
+    record: dict[str, Any] = {"instances": n, "sticky": args.sticky}
+    load_sessions.Server = make_server_class(n, args.sticky, admin_url, record, args.base_port, args.proxy_port,
+                                             args.run_dir)
+    json_path = args.record.with_suffix(".report.json")
+    code = load_sessions.main([*rest, "--json", str(json_path)])
+    record["exit"] = code
+    if json_path.exists():
+        record["report"] = json.loads(json_path.read_text())
+    args.record.write_text(json.dumps(record, ensure_ascii=False, default=str))
+    return code
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--instances", type=int, nargs="+", default=[1, 2])
@@ -135,38 +157,51 @@ def main() -> int:
     ap.add_argument("--base-port", type=int, default=None, help="first instance's port (default: free ports)")
     ap.add_argument("--proxy-port", type=int, default=None, help="nginx's port (default: a free port)")
     ap.add_argument("--out", type=Path, default=None, help="write the comparison (JSON) here too")
+    ap.add_argument("--record", type=Path, default=None, help=argparse.SUPPRESS)  # internal: one configuration
+    ap.add_argument("--run-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args, rest = ap.parse_known_args()
     rest = [a for a in rest if a != "--"]
     admin_url = os.environ.get("EVALBOARD_TEST_POSTGRES_URL")
     if not admin_url:
         print("EVALBOARD_TEST_POSTGRES_URL is needed (a PostgreSQL role with CREATEDB)", file=sys.stderr)
         return 2
+    if args.record is not None:
+        return child(args.instances[0], args, rest, admin_url)
     results = []
     for n in args.instances:
-        record: dict[str, Any] = {"instances": n, "sticky": args.sticky}
-        load_sessions.Server = make_server_class(n, args.sticky, admin_url, record, args.base_port,
-                                                   args.proxy_port)
-        json_path = Path(f"/tmp/evalboard-load-cluster-{n}-{os.getpid()}.json")
         print(f"\n===== {n} instance(s) behind nginx ({args.sticky}) =====", flush=True)
-        code = load_sessions.main([*rest, "--json", str(json_path)])
+        record_path = Path(f"/tmp/evalboard-load-cluster-{n}-{os.getpid()}.json")
+        run_dir = Path(f"/tmp/evalboard-load-cluster-{uuid.uuid4().hex[:8]}")  # reachable by nginx's workers
+        command = [sys.executable, __file__, "--instances", str(n), "--sticky", args.sticky, "--record",
+                   str(record_path), "--run-dir", str(run_dir)]
+        for flag, value in (("--base-port", args.base_port), ("--proxy-port", args.proxy_port)):
+            if value:
+                command += [flag, str(value)]
+        code = subprocess.run([*command, "--", *rest], cwd=ROOT).returncode
+        if run_dir.exists():  # a run stopped by its hard deadline leaves the cluster up: stop it
+            subprocess.run(["bash", str(CLUSTER), "down"], cwd=ROOT, capture_output=True, timeout=120,
+                           env={**os.environ, "EVALBOARD_RUN_DIR": str(run_dir)})
+        record = json.loads(record_path.read_text()) if record_path.exists() else {"instances": n, "exit": code}
         record["exit"] = code
-        if json_path.exists():
-            record["report"] = json.loads(json_path.read_text())
         results.append(record)
     print("\n===== side by side =====")
-    print("| instances | pages rendered | errors | p50 s | p95 s | sidebar link p50 / p95 s | "
-          "sessions per instance | server RSS peak MiB |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| instances | navigations | rendered | errors | p50 s | p95 s | sessions per instance (WebSockets) | "
+          "server RSS peak MiB | CPU s: server / load generator / available | load average start → max |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         rep = r.get("report") or {}
-        overall = rep.get("overall", {})
-        allst = overall.get("all", {})
-        link = overall.get("sidebar", {}) or overall.get("link", {})
-        phases = rep.get("phases") or [{}]
-        print(f"| {r['instances']} | {rep.get('rendered', allst.get('n', '?'))} | {rep.get('errors_total', '?')} | "
-              f"{load_sessions.fmt(allst.get('p50'))} | {load_sessions.fmt(allst.get('p95'))} | "
-              f"{load_sessions.fmt(link.get('p50'))} / {load_sessions.fmt(link.get('p95'))} | "
-              f"{r.get('sessions_by_instance')} | {phases[-1].get('server_rss_peak_mib', '?')} |")
+        phases = rep.get("phases") or []
+        navs = sum(p.get("navigations", 0) for p in phases)
+        rendered = sum(p.get("rendered", 0) for p in phases)
+        times = (phases[-1].get("time") or {}) if phases else {}
+        peak = max((p.get("peak_rss_kib", 0) for p in phases), default=0)
+        cpu = rep.get("cpu") or {}
+        load = rep.get("loadavg") or {}
+        print(f"| {r['instances']} | {navs} | {rendered} | {rep.get('error_count', '?')} | "
+              f"{load_sessions.fmt(times.get('p50'))} | {load_sessions.fmt(times.get('p95'))} | "
+              f"{r.get('sessions_by_instance')} | {load_sessions.mib(peak)} | "
+              f"{cpu.get('server_s')} / {cpu.get('load_generator_s')} / {cpu.get('available_s')} | "
+              f"{(load.get('start') or ['?'])[0]} → {load.get('max_1min_during')} |")
     if args.out:
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
     return max((r["exit"] or 0) for r in results)
