@@ -94,10 +94,10 @@ local_postgres() {
     local version
     version="$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)"
     [ -n "$version" ] || die "no PostgreSQL cluster in /etc/postgresql"
-    if ! pg_ctlcluster "$version" main status >/dev/null 2>&1; then
-        pg_ctlcluster "$version" main start
+    if ! pg_ctlcluster "$version" main status >/dev/null 2>&1; then  # (stdout is the URL: messages to stderr)
+        pg_ctlcluster "$version" main start >&2
         echo "$version" >"$RUN/started-postgres"
-        log "started PostgreSQL $version"
+        log "started PostgreSQL $version" >&2
     fi
     if [ -s "$RUN/database.url" ]; then
         cat "$RUN/database.url"
@@ -107,9 +107,10 @@ local_postgres() {
     exists="$(runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname = 'evalboard'")"
     [ "$exists" != 1 ] || die "role evalboard exists already: set EVALBOARD_DATABASE_URL with its password"
     password="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')"
-    runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q -c "CREATE ROLE evalboard LOGIN PASSWORD '$password'"
+    runuser -u postgres -- psql -v ON_ERROR_STOP=1 -q -c "CREATE ROLE evalboard LOGIN PASSWORD '$password'" >&2
     runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_database WHERE datname = 'evalboard'" | grep -q 1 \
-        || runuser -u postgres -- createdb -O evalboard -E UTF8 evalboard
+        || runuser -u postgres -- createdb -O evalboard -E UTF8 evalboard >&2
+    log "created role and database evalboard" >&2
     (umask 077; echo "postgresql+psycopg://evalboard:$password@127.0.0.1:5432/evalboard" >"$RUN/database.url")
     cat "$RUN/database.url"
 }
@@ -167,7 +168,9 @@ up() {
     mkdir -p "$RUN"
     chmod 700 "$RUN"
     local url="${EVALBOARD_DATABASE_URL:-}"
-    [ -n "$url" ] || url="$(local_postgres)"
+    if [ -z "$url" ]; then
+        url="$(local_postgres)" || exit 1
+    fi
     case "$url" in
         sqlite*) [ "$N" -le 1 ] || die "several instances on one SQLite file are not supported: use PostgreSQL (docs/deploy.md)" ;;
     esac
