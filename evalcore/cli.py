@@ -19,6 +19,11 @@ Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_
     python -m evalcore user list
     python -m evalcore audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--action KIND]
                              [--format csv|json] [--out FILE]
+
+Backup and restore of that whole store (evalcore/backup.py; the file is a checked, portable SQLite file, 0600):
+
+    python -m evalcore backup OUT
+    python -m evalcore restore IN [--force]    refuses a store that holds data unless --force
 """
 from __future__ import annotations
 
@@ -256,6 +261,46 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from .backup import backup
+    from .store import StoreError
+    try:
+        store = _open_store()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    try:
+        report = backup(store, args.out)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    print(f"已备份 {store.url} 到 {report.path}（结构版本 {report.schema_version}，逐表核对一致）：")
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from .backup import restore
+    from .store import StoreError
+    try:
+        store = _open_store()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    try:
+        report = restore(store, args.file, force=args.force)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    print(f"已从 {report.path}（{report.created_at} 备份自 {report.backend}）恢复到 {store.url}，逐表核对一致：")
+    print("\n".join(report.lines()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evalcore", description="EvalBoard 绩效评价数据工具")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -310,6 +355,13 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--format", choices=("csv", "json"), default="csv")
     a.add_argument("--out", help="写入文件（默认输出到屏幕）")
     a.set_defaults(func=_audit)
+    b = sub.add_parser("backup", help="备份整个数据库到一个新文件（应用运行时也可执行）")
+    b.add_argument("out", metavar="OUT")
+    b.set_defaults(func=_backup)
+    rs = sub.add_parser("restore", help="从备份文件恢复整个数据库（目标非空时需 --force）")
+    rs.add_argument("file", metavar="IN")
+    rs.add_argument("--force", action="store_true", help="目标数据库已有数据时，用备份替换其中全部数据")
+    rs.set_defaults(func=_restore)
     args = ap.parse_args(argv)
     try:
         return args.func(args)

@@ -1,0 +1,381 @@
+"""Backup and restore of the whole store (``python -m evalcore backup OUT`` / ``restore IN [--force]``).
+
+One portable format for both backends: a backup is a SQLite database file holding every table of the store's
+schema (:data:`evalcore.store.METADATA`: evaluations, versions with their workbook bytes, the 整改 change log,
+accounts, sign-in throttling, the audit log, and whatever tables later migrations add), plus a manifest table
+``evalboard_backup`` with the schema version and, for every table, its row count and a SHA-256 digest of its
+rows. So a PostgreSQL store can be restored into SQLite and back, and every step is checked table by table.
+
+- SQLite store: copied with SQLite's online backup API (:meth:`sqlite3.Connection.backup`), safe while the app
+  runs (the database is in WAL mode; writers go on while the copy is taken).
+- PostgreSQL store: every table read inside one ``REPEATABLE READ READ ONLY`` transaction (one consistent
+  snapshot while the app runs) and written into the file. ``pg_dump`` is not used: its output restores only into
+  PostgreSQL, and only with a client at least as new as the server; an administrator may of course run it
+  as well (docs/deploy.md).
+
+The backup file is created with mode 0600 (it holds password hashes and the audit log). It is written under a
+temporary name, checked against the source, and only then given its name; an existing file is never replaced.
+
+Restore checks the file's own digests first, refuses a store that already holds data unless ``force`` is given
+(then every row of every table is replaced), copies every table in one transaction, checks every table of the
+result against the manifest (and every version's bytes against its recorded SHA-256), and commits only when all
+of it matches. On PostgreSQL the id sequences are moved past the restored ids.
+
+Digests do not depend on the backend or on row order: each row is reduced to a canonical JSON text (times as
+UTC ISO strings, bytes by their SHA-256), hashed, and the sorted row hashes are hashed again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from .store import METADATA, SCHEMA_VERSION, T_VER, T_VERSION, Store, StoreError
+
+FORMAT = "evalboard-backup"
+FORMAT_VERSION = 1
+MANIFEST = "evalboard_backup"
+BATCH = 200  # rows per insert (versions hold whole workbooks: fewer of those, see _batch)
+
+# Chinese names of the tables, for messages.
+TABLE_LABELS: dict[str, str] = {
+    "schema_version": "结构版本",
+    "evaluations": "评价",
+    "versions": "版本",
+    "changes": "整改修改记录",
+    "users": "账户",
+    "sign_in_failures": "登录失败计数",
+    "audit_log": "审计记录",
+}
+
+_MANIFEST_TABLE = sa.Table(
+    MANIFEST, sa.MetaData(),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+class BackupError(StoreError):
+    """A refused or failed backup or restore; the message is Chinese and can be shown as is."""
+
+
+@dataclass(frozen=True)
+class TableSum:
+    rows: int
+    sha256: str
+
+
+@dataclass
+class Report:
+    """What a backup or restore did: the file, the source's backend and schema version, and per table its
+    row count (in :data:`evalcore.store.METADATA` order)."""
+
+    path: Path
+    backend: str
+    schema_version: int
+    created_at: str
+    tables: dict[str, TableSum] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        return [f"  {TABLE_LABELS.get(name, name)}（{name}）：{s.rows} 行" for name, s in self.tables.items()]
+
+
+# --- digests ----------------------------------------------------------------------------------------------
+
+
+def _canonical(value: object) -> list:
+    if value is None:
+        return ["n"]
+    if isinstance(value, bool):
+        return ["b", value]
+    if isinstance(value, int):
+        return ["i", str(value)]
+    if isinstance(value, str):
+        return ["s", value]
+    if isinstance(value, bytes | bytearray | memoryview):
+        return ["x", hashlib.sha256(bytes(value)).hexdigest()]
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise BackupError(f"无时区的时间值 {value!r}：存储中只应有 UTC 时间")
+        return ["t", value.astimezone(dt.UTC).isoformat()]
+    if isinstance(value, dt.date):
+        return ["d", value.isoformat()]
+    if isinstance(value, Decimal | float):
+        return ["r", str(value)]
+    raise BackupError(f"无法核对的取值类型 {type(value).__name__}")
+
+
+def _row_hash(table: sa.Table, row: sa.Row) -> bytes:
+    text = json.dumps([[c.name, _canonical(row._mapping[c.name])] for c in table.columns],
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def _combine(hashes: list[bytes]) -> TableSum:
+    total = hashlib.sha256()
+    for h in sorted(hashes):
+        total.update(h)
+    return TableSum(len(hashes), total.hexdigest())
+
+
+def _batch(table: sa.Table) -> int:
+    return 20 if table is T_VER else BATCH
+
+
+def _rows(conn: Connection, table: sa.Table) -> Iterator[sa.Row]:
+    """Every row of a table, in primary-key order, fetched in batches (versions carry whole workbooks)."""
+    query = sa.select(table).order_by(*table.primary_key.columns).execution_options(yield_per=_batch(table))
+    yield from conn.execute(query)
+
+
+def table_sums(conn: Connection, tables: Iterable[sa.Table] | None = None) -> dict[str, TableSum]:
+    """Row count and digest of every table (all of the store's schema by default), as seen by ``conn``."""
+    return {t.name: _combine([_row_hash(t, r) for r in _rows(conn, t)])
+            for t in (METADATA.sorted_tables if tables is None else tables)}
+
+
+# --- files ------------------------------------------------------------------------------------------------
+
+
+def _new_private_file(path: Path) -> None:
+    """Create an empty file readable and writable by its owner only (0600), failing if it exists."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _file_engine(path: Path, *, readonly: bool = False) -> Engine:
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rw'}"
+    return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True),
+                            poolclass=sa.pool.NullPool)
+
+
+@contextmanager
+def _engine(path: Path, *, readonly: bool = False) -> Iterator[Engine]:
+    engine = _file_engine(path, readonly=readonly)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _cleanup(path: Path) -> None:
+    for p in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        p.unlink(missing_ok=True)
+
+
+def _schema_version(conn: Connection) -> int:
+    return conn.scalar(sa.select(sa.func.max(T_VERSION.c.version))) or 0
+
+
+# --- backup -----------------------------------------------------------------------------------------------
+
+
+def backup(store: Store, out: Path | str) -> Report:
+    """Write the whole store to a new file ``out`` (mode 0600). Refuses an existing ``out``."""
+    out = Path(out).expanduser()
+    if out.exists():
+        raise BackupError(f"备份文件 {out} 已存在：为免覆盖旧备份，请换一个文件名")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    _cleanup(tmp)
+    _new_private_file(tmp)
+    created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    try:
+        if store.backend == "sqlite":
+            copied = _copy_sqlite(store, tmp)
+        else:
+            copied = _copy_tables(store, tmp)
+        with _engine(tmp) as engine, engine.begin() as conn:
+            found = table_sums(conn)
+            if copied is not None and found != copied:
+                bad = [n for n in found if found[n] != copied.get(n)]
+                raise BackupError(f"备份文件与数据库不一致（{'、'.join(bad)}），备份未完成")
+            version = _schema_version(conn)
+            manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": version,
+                        "backend": store.backend, "source": store.url, "created_at": created_at,
+                        "tables": {n: {"rows": s.rows, "sha256": s.sha256} for n, s in found.items()}}
+            _MANIFEST_TABLE.create(conn)
+            conn.execute(sa.insert(_MANIFEST_TABLE).values(key="manifest",
+                                                           value=json.dumps(manifest, ensure_ascii=False)))
+        with sqlite3.connect(tmp) as raw:  # a single self-contained file: no -wal next to it
+            raw.execute("PRAGMA journal_mode=DELETE")
+        raw.close()
+        os.chmod(tmp, 0o600)
+        if out.exists():
+            raise BackupError(f"备份文件 {out} 已存在：为免覆盖旧备份，请换一个文件名")
+        os.replace(tmp, out)
+    except BaseException:
+        _cleanup(tmp)
+        raise
+    return Report(out, store.backend, version, created_at, found)
+
+
+def _copy_sqlite(store: Store, tmp: Path) -> None:
+    """SQLite's online backup API: a consistent copy while other connections read and write."""
+    source_path = store.engine.url.database
+    if not source_path or source_path == ":memory:":
+        raise BackupError("内存数据库无法备份")
+    src = sqlite3.connect(source_path, timeout=30)
+    dst = sqlite3.connect(tmp)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")  # the copy is one self-contained file
+    finally:
+        dst.close()
+        src.close()
+    return None
+
+
+def _copy_tables(store: Store, tmp: Path) -> dict[str, TableSum]:
+    """Every table of the store into the file, read in one snapshot; returns the digests of what was read."""
+    sums: dict[str, TableSum] = {}
+    with _engine(tmp) as target, store.engine.connect() as src:
+        with src.begin():
+            if store.backend == "postgresql":
+                src.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            with target.begin() as dst:
+                METADATA.create_all(dst)
+                for table in METADATA.sorted_tables:
+                    hashes: list[bytes] = []
+                    batch: list[dict] = []
+                    for row in _rows(src, table):
+                        hashes.append(_row_hash(table, row))
+                        batch.append(dict(row._mapping))
+                        if len(batch) >= _batch(table):
+                            dst.execute(sa.insert(table), batch)
+                            batch = []
+                    if batch:
+                        dst.execute(sa.insert(table), batch)
+                    sums[table.name] = _combine(hashes)
+    return sums
+
+
+# --- restore ----------------------------------------------------------------------------------------------
+
+
+def read_manifest(path: Path | str) -> dict:
+    """The manifest of a backup file; :class:`BackupError` when the file is not an EvalBoard backup."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise BackupError(f"找不到备份文件：{path}")
+    try:
+        with _engine(path, readonly=True) as engine, engine.connect() as conn:
+            value = conn.scalar(sa.select(_MANIFEST_TABLE.c.value).where(_MANIFEST_TABLE.c.key == "manifest"))
+    except sa.exc.DatabaseError as exc:
+        raise BackupError(f"{path} 不是 EvalBoard 备份文件（无法作为 SQLite 数据库读取清单）") from exc
+    try:
+        manifest = json.loads(value or "")
+    except ValueError:
+        manifest = None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{path} 不是 EvalBoard 备份文件（没有备份清单）")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BackupError(f"备份格式版本 {manifest.get('format_version')} 不受本程序支持（支持 {FORMAT_VERSION}）")
+    return manifest
+
+
+def _expected(manifest: dict) -> dict[str, TableSum]:
+    return {n: TableSum(int(s["rows"]), str(s["sha256"])) for n, s in manifest["tables"].items()}
+
+
+def _mismatches(found: dict[str, TableSum], expected: dict[str, TableSum]) -> list[str]:
+    return [f"{TABLE_LABELS.get(n, n)}（应为 {e.rows} 行，实为 {found[n].rows if n in found else 0} 行"
+            f"{'，内容不同' if n in found and found[n].rows == e.rows else ''}）"
+            for n, e in expected.items() if found.get(n) != e]
+
+
+def check(path: Path | str) -> dict:
+    """Check a backup file against its own manifest, table by table; returns the manifest."""
+    path = Path(path).expanduser()
+    manifest = read_manifest(path)
+    version = manifest.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise BackupError(f"备份的数据库结构版本为 {version}，本程序为 {SCHEMA_VERSION}："
+                          "请用与备份时相同版本的 EvalBoard 恢复")
+    expected = _expected(manifest)
+    if set(expected) != {t.name for t in METADATA.sorted_tables}:
+        raise BackupError("备份清单中的表与本程序的数据库结构不一致，无法恢复")
+    with _engine(path, readonly=True) as engine, engine.connect() as conn:
+        bad = _mismatches(table_sums(conn), expected)
+    if bad:
+        raise BackupError(f"备份文件已损坏或被改动：{'；'.join(bad)}")
+    return manifest
+
+
+def _data_counts(conn: Connection) -> dict[str, int]:
+    return {t.name: conn.scalar(sa.select(sa.func.count()).select_from(t)) or 0
+            for t in METADATA.sorted_tables if t is not T_VERSION}
+
+
+def restore(store: Store, path: Path | str, *, force: bool = False) -> Report:
+    """Restore a backup file into ``store``: checked first, all or nothing, checked again before commit.
+
+    A store holding any row (an evaluation, an account, an audit entry, ...) is refused unless ``force``;
+    with ``force`` everything in it is replaced by the backup. Stop the app instances before a forced restore:
+    they keep parsed versions in memory by version id, and the ids are the backup's after it.
+    """
+    path = Path(path).expanduser()
+    manifest = check(path)
+    expected = _expected(manifest)
+    with store.engine.connect() as conn:
+        if store.backend == "sqlite":
+            conn.execution_options(evalboard_begin="IMMEDIATE")
+        with conn.begin():
+            if store.backend == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(4_152_023_001)))  # no migration meanwhile
+            present = {n: c for n, c in _data_counts(conn).items() if c}
+            if present and not force:
+                what = "、".join(f"{TABLE_LABELS.get(n, n)} {c} 行" for n, c in present.items())
+                raise BackupError(f"目标数据库 {store.url} 不是空的（{what}）：恢复会替换其中全部数据。"
+                                  "确需如此，请先停止所有实例，再加 --force 重新执行")
+            for table in reversed(METADATA.sorted_tables):
+                conn.execute(sa.delete(table))
+            with _engine(path, readonly=True) as engine, engine.connect() as src:
+                for table in METADATA.sorted_tables:
+                    batch: list[dict] = []
+                    for row in _rows(src, table):
+                        batch.append(dict(row._mapping))
+                        if len(batch) >= _batch(table):
+                            conn.execute(sa.insert(table), batch)
+                            batch = []
+                    if batch:
+                        conn.execute(sa.insert(table), batch)
+            if store.backend == "postgresql":
+                _reset_sequences(conn)
+            bad = _mismatches(table_sums(conn), expected)
+            if bad:
+                raise BackupError(f"恢复后的数据与备份不一致，已撤销：{'；'.join(bad)}")
+            for vid, digest, data in conn.execute(sa.select(T_VER.c.id, T_VER.c.file_hash, T_VER.c.data)):
+                if hashlib.sha256(bytes(data)).hexdigest() != digest:
+                    raise BackupError(f"版本 {vid} 的工作簿与其记录的 SHA-256 不符，已撤销恢复")
+    return Report(path, manifest.get("backend", ""), manifest["schema_version"], manifest.get("created_at", ""),
+                  expected)
+
+
+def _reset_sequences(conn: Connection) -> None:
+    """PostgreSQL: move each serial id's sequence past the largest restored id."""
+    for table in METADATA.sorted_tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not isinstance(pk[0].type, sa.Integer) or pk[0].autoincrement is False:
+            continue
+        name, column = table.name, pk[0].name
+        sequence = conn.scalar(sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": name, "c": column})
+        if sequence is None:
+            continue
+        conn.execute(sa.text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column}") FROM "{name}"), 1), '
+                             f'(SELECT MAX("{column}") FROM "{name}") IS NOT NULL)'), {"s": sequence})
+
+
+__all__ = ["BackupError", "FORMAT", "Report", "TableSum", "backup", "check", "read_manifest", "restore",
+           "table_sums"]
