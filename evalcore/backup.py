@@ -192,8 +192,9 @@ def backup(store: Store, out: Path | str) -> Report:
     _new_private_file(tmp)
     created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     try:
+        copied: dict[str, TableSum] | None = None
         if store.backend == "sqlite":
-            copied = _copy_sqlite(store, tmp)
+            _copy_sqlite(store, tmp)  # a page-level copy: the digests are read from it below
         else:
             copied = _copy_tables(store, tmp)
         with _engine(tmp) as engine, engine.begin() as conn:
@@ -234,7 +235,6 @@ def _copy_sqlite(store: Store, tmp: Path) -> None:
     finally:
         dst.close()
         src.close()
-    return None
 
 
 def _copy_tables(store: Store, tmp: Path) -> dict[str, TableSum]:
