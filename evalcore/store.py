@@ -166,6 +166,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "user_role": "修改角色",
     "denied": "越权操作被拒绝",
     "audit_export": "导出审计日志",
+    "alias_set": "设置单位别名",  # evalcore.catalog (issue 18)
+    "alias_retire": "停用单位别名",
 }
 
 
@@ -335,10 +337,37 @@ def _migrate_002(conn: Connection) -> None:
     conn.exec_driver_sql(f"ALTER TABLE evaluations ADD COLUMN archived_at {column_type}")
 
 
-# (version, description, step): append only, never edit a released step.
+def _tables_v4(md: sa.MetaData) -> None:
+    """Tables added by schema version 4 (issue 18): the unit alias table, with history. Frozen.
+
+    A row is never changed except to retire it: editing an alias retires its row and adds a new one, so the
+    table is its own history (who set which name when, who retired it when). Read by :mod:`evalcore.catalog`."""
+    sa.Table(
+        "unit_aliases", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("alias_key", sa.Text, nullable=False, index=True),  # the alias, normalised (matching.normalise)
+        sa.Column("alias", sa.Text, nullable=False),  # as typed
+        sa.Column("canonical", sa.Text, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("retired_by", sa.Text),
+        sa.Column("retired_at", UTCDateTime),
+    )
+
+
+def _migrate_004(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v4(md)
+    md.create_all(conn)
+
+
+# (version, description, step): append only, never edit a released step. Version 3 is reserved for the
+# sign-in/audit work that lands separately; 4 is the alias table (issue 18).
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
+    (4, "单位别名表（含历史）", _migrate_004),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -347,6 +376,7 @@ METADATA = sa.MetaData()
 _tables_v1(METADATA)
 METADATA.tables["evaluations"].append_column(sa.Column("archived_at", UTCDateTime))  # migration 2
 _tables_v2(METADATA)
+_tables_v4(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -354,6 +384,7 @@ T_CHANGE = METADATA.tables["changes"]
 T_USER = METADATA.tables["users"]
 T_FAIL = METADATA.tables["sign_in_failures"]
 T_AUDIT = METADATA.tables["audit_log"]
+T_ALIAS = METADATA.tables["unit_aliases"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
 
