@@ -7,13 +7,15 @@ Kept apart from :mod:`evalcore.store` (which owns transactions, sign-in and the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from . import budget, scoring
-from .auth import Actor
+from .auth import SYSTEM_ACTOR, Actor
 from .matching import Alias, check_aliases, normalise
 from .model import Evaluation
 from .portfolio import kind_of
@@ -28,6 +30,7 @@ from .store import (
     _natural_key,
     _now,
     _sha256,
+    _validate,
     _who,
 )
 
@@ -178,4 +181,26 @@ def duplicate_of(store: Store, data: bytes, ev: Evaluation) -> VersionInfo | Non
     return None
 
 
-__all__ = ["AliasInfo", "Listing", "aliases", "duplicate_of", "listing", "retire_alias", "set_alias"]
+# --- first run ----------------------------------------------------------------------------------------------
+
+
+def ensure_samples(store: Store, paths: Sequence[Path]) -> list[VersionInfo]:
+    """Publish every sample workbook (kind "sample", by 系统) if the store holds no evaluation yet; the first
+    through :meth:`Store.ensure_sample` (which serialises two processes starting at once), the others only by
+    the process that published the first. Returns the versions written (empty when there was already data)."""
+    if not paths:
+        return []
+    first = store.ensure_sample(paths[0])
+    if first is None:
+        return []
+    written = [first]
+    for path in paths[1:]:
+        data = Path(path).read_bytes()
+        ev = _validate(data)
+        with store._write() as conn:
+            written.append(store._publish(conn, data, ev, file_name=Path(path).name, by=SYSTEM_ACTOR,
+                                          note="首次启动时载入的示例评价", kind="sample"))
+    return written
+
+
+__all__ = ["AliasInfo", "Listing", "aliases", "duplicate_of", "ensure_samples", "listing", "retire_alias", "set_alias"]

@@ -3,10 +3,13 @@ set of themes by a rule table kept as data (``evalcore/themes.toml``), so an eva
 without touching code. A title no rule matches is :data:`UNCLASSIFIED` (未归类), never forced into a theme.
 
 The rule: normalise the title (:func:`evalcore.matching.normalise`), then go through the themes in the file's
-order; the first theme with a keyword contained in the title wins.
+order; the first theme with a keyword contained in the title wins. A category whose title only names the section
+(存在的主要问题, 存在问题 …: what a report gives when it lists items without categories) says nothing about the
+theme, so each of its items is classified by its own text instead (``by_item`` in :func:`problem_themes`).
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -76,6 +79,15 @@ def classify(title: str, rules: Sequence[Theme] | None = None) -> ThemeMatch:
     return ThemeMatch(UNCLASSIFIED, "")
 
 
+_GENERIC_WORDS = re.compile(r"存在的?|主要|问题|方面|及|和|与|[、，,:：。]")
+
+
+def is_generic(title: str) -> bool:
+    """True for a category title that only names the problems section (存在主要问题, 主要问题, 存在的问题 …)."""
+    text = normalise(title)
+    return bool(text) and "问题" in text and not _GENERIC_WORDS.sub("", text)
+
+
 def problem_themes(entries: Iterable[tuple[int, Evaluation]], rules: Sequence[Theme] | None = None) -> pd.DataFrame:
     """One row per problem item of every evaluation: evaluation id, year, region, category number and title (as
     published), theme, the deciding keyword, item id and text. ``entries`` are (evaluation id, evaluation)."""
@@ -83,13 +95,15 @@ def problem_themes(entries: Iterable[tuple[int, Evaluation]], rules: Sequence[Th
     rows = []
     for eval_id, ev in entries:
         themes = {no: classify(title, rules) for no, title in ev.problem_categories}
+        generic = {no for no, title in ev.problem_categories if is_generic(title)}
         for p in ev.problems:
-            m = themes[p.category_no]
+            m = classify(p.text, rules) if p.category_no in generic else themes[p.category_no]
             rows.append({"evaluation_id": eval_id, "year": ev.meta.year, "region": ev.meta.region,
                          "title": ev.meta.title, "category_no": p.category_no, "category": p.category,
-                         "theme": m.theme, "keyword": m.keyword, "item": p.id, "text": p.text})
+                         "theme": m.theme, "keyword": m.keyword, "by_item": p.category_no in generic,
+                         "item": p.id, "text": p.text})
     return pd.DataFrame(rows, columns=["evaluation_id", "year", "region", "title", "category_no", "category", "theme",
-                                       "keyword", "item", "text"])
+                                       "keyword", "by_item", "item", "text"])
 
 
 def theme_counts_by_year(themes: pd.DataFrame) -> pd.DataFrame:
@@ -99,10 +113,10 @@ def theme_counts_by_year(themes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     df = themes.assign(year=themes["year"].fillna(0).astype(int))
     g = df.groupby(["year", "theme"]).agg(evaluations=("evaluation_id", "nunique"), items=("item", "size"))
-    cats = df.drop_duplicates(["evaluation_id", "category_no"]).groupby(["year", "theme"]).size()
+    cats = df.drop_duplicates(["evaluation_id", "category_no", "theme"]).groupby(["year", "theme"]).size()
     g["categories"] = cats
     return g.reset_index()[cols].sort_values(["year", "theme"]).reset_index(drop=True)
 
 
-__all__ = ["RULES_FILE", "UNCLASSIFIED", "Theme", "ThemeMatch", "classify", "default_rules", "parse_rules",
-           "problem_themes", "theme_counts_by_year", "theme_names"]
+__all__ = ["RULES_FILE", "UNCLASSIFIED", "Theme", "ThemeMatch", "classify", "default_rules", "is_generic",
+           "parse_rules", "problem_themes", "theme_counts_by_year", "theme_names"]

@@ -2,10 +2,18 @@
 titles are 未归类; the rule table is data and its errors are Chinese messages."""
 import pytest
 
-from evalcore.themes import UNCLASSIFIED, classify, default_rules, parse_rules, problem_themes, theme_counts_by_year
+from evalcore.themes import (
+    UNCLASSIFIED,
+    classify,
+    default_rules,
+    is_generic,
+    parse_rules,
+    problem_themes,
+    theme_counts_by_year,
+)
 
 # Every problem category title of the sample reports (sample_data/), with the theme a person would choose.
-SAMPLE_TITLES = {
+CHANGSHA_TITLES = {
     # 长沙 2023 (seed)
     "资金使用管理效率有待提高": "资金使用管理",
     "项目统筹集约建设体系有待完善": "项目管理",
@@ -14,6 +22,12 @@ SAMPLE_TITLES = {
     "政府采购管理有待进一步规范": "政府采购",
     "绩效目标编制质量不高": "绩效目标管理",
 }
+
+# 大英县 2021 and 南县 2022 (示例数据)
+SAMPLE_TITLES = {**CHANGSHA_TITLES, **{
+    "预算编制的精准度有待提高": "预算编制与执行",
+    "绩效目标设置不够量化": "绩效目标管理",
+}}
 
 # Titles from other published reports, as a person would sort them.
 OTHER_TITLES = {
@@ -67,8 +81,33 @@ def test_bad_rule_tables_are_refused_in_chinese(text, message):
 def test_problem_themes_and_counts_per_year(ev):
     df = problem_themes([(1, ev), (2, ev)])
     assert len(df) == 2 * 19
-    assert set(df["category"]) == set(SAMPLE_TITLES)
+    assert set(df["category"]) == set(CHANGSHA_TITLES)
     counts = theme_counts_by_year(df)
     row = counts[(counts["theme"] == "项目管理")].iloc[0]
     # categories 2 and 3 (3 + 5 items) in each of the two evaluations
     assert (row["year"], row["evaluations"], row["categories"], row["items"]) == (2023, 2, 4, 16)
+
+
+def test_sample_reports_every_category_title_is_in_the_table():
+    """Every problem category of every sample workbook is one of the titles checked above (or a generic one)."""
+    from sample_data.build_portfolio import SAMPLES, source_evaluation
+    titles = {t for name in SAMPLES for _, t in source_evaluation(name).problem_categories}
+    assert titles - set(SAMPLE_TITLES) == {"存在主要问题"}
+
+
+@pytest.mark.parametrize("title,generic", [("存在主要问题", True), ("存在的主要问题", True), ("主要问题", True),
+                                           ("存在问题", True), ("预算执行问题", False), ("其他", False)])
+def test_generic_titles(title, generic):
+    assert is_generic(title) is generic
+
+
+def test_a_generic_category_is_classified_item_by_item():
+    from evalcore.model import Evaluation, Meta, Problem
+    ev = Evaluation(Meta(title="t", year=2021), problems=(
+        Problem("P1-1", 1, "存在主要问题", 1, "该项目年终预算执行率为68.07%,预算执行进度较慢。"),
+        Problem("P1-2", 1, "存在主要问题", 2, "该项目的绩效目标设置还需进一步完善。"),
+        Problem("P1-3", 1, "存在主要问题", 3, "人员变动频繁。"),
+    ))
+    df = problem_themes([(9, ev)])
+    assert list(df["theme"]) == ["预算编制与执行", "绩效目标管理", UNCLASSIFIED]
+    assert df["by_item"].all()
