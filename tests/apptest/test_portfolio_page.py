@@ -1,0 +1,86 @@
+"""评价总览 in AppTest: with many evaluations (the first-run samples) it is the landing page, filters by year,
+and its figures match the data; with one evaluation 总览 stays the landing page; a link names an evaluation."""
+import pytest
+from apptest_support import ROOT, texts
+from streamlit.testing.v1 import AppTest
+
+PORTFOLIO = "pages/7_portfolio.py"
+
+
+@pytest.fixture
+def many(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALBOARD_DB_PATH", str(tmp_path / "many.db"))
+    monkeypatch.setenv("EVALBOARD_SAMPLES", "all")
+
+
+@pytest.fixture
+def one(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALBOARD_DB_PATH", str(tmp_path / "one.db"))
+    monkeypatch.setenv("EVALBOARD_SAMPLES", "seed")
+
+
+def _metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_many_evaluations_land_on_the_portfolio(many):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    m = _metrics(at)
+    assert m["评价"] == "7 个"
+    assert m["涉及资金（万元）"] == "18,392.84"  # 14331.38 + 3200.00 (示例数据) + 861.46
+    # funds-weighted over the units with both amounts: (2811.47 + 10752.13 + 3104.00) / (14331.38 + 3200.00)
+    assert m["资金加权执行率"] == "95.07%"
+    assert m["等次（优 / 良 / 中 / 差）"] == "5 / 3 / 0 / 0"
+    shown = texts(at)
+    assert "反复出现的问题" in shown and "示例数据" in shown
+    html = "".join(str(h.proto.body) for h in at.get("html"))
+    for eid in range(1, 8):
+        assert f'href="/?eval={eid}"' in html
+    assert "丰泽区2019年度财政重点绩效评价结果" in html
+
+
+def test_filter_by_year_and_search(many):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.multiselect(key="pf_years").set_value([2021]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    m = _metrics(at)
+    assert m["评价"] == "2 个"  # 大英县 2021, 南县 2021
+    assert m["资金加权执行率"] == "—"  # neither states a budget
+    html = "".join(str(h.proto.body) for h in at.get("html"))
+    assert "大英县" in html and "长沙市" not in html
+    at.multiselect(key="pf_years").set_value([]).run()
+    at.text_input(key="pf_search").set_value("长沙").run()
+    assert _metrics(at)["评价"] == "1 个"
+    at.text_input(key="pf_search").set_value("没有这样的评价").run()
+    assert any("没有符合筛选条件的评价" in w.value for w in at.warning)
+
+
+def test_theme_drill_down_lists_the_original_titles(many):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.selectbox(key="pf_theme").set_value("绩效目标管理").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert "绩效目标编制质量不高" in shown and "绩效目标设置不够量化" in shown
+
+
+def test_a_link_opens_that_evaluation(many):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["eval"] = "1"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _metrics(at)["预算总额"] == "14,331.38 万元"  # 总览 of Changsha 2023, not the portfolio
+    at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at2.query_params["eval"] = "999"
+    at2.run()
+    assert any("不存在或已归档" in e.value for e in at2.error)
+    assert not at2.metric
+
+
+def test_one_evaluation_keeps_the_overview_and_the_portfolio_says_so(one):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert _metrics(at)["预算总额"] == "14,331.38 万元"
+    at.switch_page(PORTFOLIO).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "数据库中只有一个评价" in texts(at)
+    assert _metrics(at)["评价"] == "1 个"
