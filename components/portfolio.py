@@ -248,5 +248,88 @@ def rates_of(p: Portfolio) -> list[Decimal]:
     return [v for v, ok in zip(p.units["rate"], p.units["rate_complete"], strict=True) if ok]
 
 
+# --- a unit across years (单位对比 › 跨年度趋势) -----------------------------------------------------------------
+
+
+def trend_chart(df: pd.DataFrame, height: int = 320) -> go.Figure:
+    """Budget and executed (bars, 万元) and the execution rate (line, right axis) year by year.
+    df: portfolio.unit_trend."""
+    if df.empty:
+        return charts._empty("没有跨年度数据")
+    years = [str(y) for y in df["year"]]
+    fig = go.Figure()
+    for col, name, color in (("budget", "预算", theme.BUDGET_COLOR), ("executed", "实际执行", theme.EXECUTED_COLOR)):
+        fig.add_bar(x=years, y=[to_float(v) for v in df[col]], name=name, marker_color=color,
+                    text=[f"{round2(v):,.2f}" if v is not None else "" for v in df[col]], textposition="outside",
+                    cliponaxis=False, hovertemplate="%{x} 年 " + name + "：%{text} 万元<extra></extra>")
+    fig.add_scatter(x=years, y=[to_float(v) for v in df["rate"]], name="预算执行率", yaxis="y2",
+                    mode="lines+markers+text",
+                    text=[fmt_rate(v) if v is not None else "" for v in df["rate"]], textposition="top center",
+                    line=dict(color=theme.ACCENT, width=3), hovertemplate="%{x} 年 执行率：%{text}<extra></extra>")
+    fig.update_layout(height=height, barmode="group", xaxis=dict(type="category", title="年度"),
+                      yaxis=dict(title="万元", tickformat=","),
+                      yaxis2=dict(title="执行率（%）", overlaying="y", side="right", range=[0, 120], showgrid=False))
+    return fig
+
+
+def _change(v, unit: str) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    r = round2(v)
+    return f"{'+' if r > 0 else ''}{r:,.2f}{unit}"
+
+
+def trend_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The trend as displayed strings (year-on-year changes with their sign)."""
+    out = df.copy()
+    out["budget_change_text"] = [_change(v, "") for v in df["budget_change"]]
+    out["rate_change_text"] = [_change(v, " 个百分点") for v in df["rate_change"]]
+    out["score_change_text"] = [_change(v, " 分") for v in df["score_change"]]
+    out["grade_text"] = [g if stated or g == NO_GRADE else f"{g}（按分数段）"
+                         for g, stated in zip(df["grade"], df["grade_stated"], strict=True)]
+    return out.astype(object).where(out.notna(), None)
+
+
+def unit_trend_section(evaluation_id: int) -> None:
+    """The units of one evaluation that appear in other years' evaluations: pick one, see its years."""
+    from .table import Col, show_table
+    from .text import plain, plain_inline
+
+    p = current()
+    mine = p.units[p.units["evaluation_id"] == evaluation_id]
+    recurring = portfolio.recurring_units(p.units)
+    options = [i for i in dict.fromkeys(mine["identity"]) if i in set(recurring["identity"])]
+    if not options:
+        st.caption("本评价的单位没有出现在其他年度的评价中（按单位全称匹配：去空格、全角转半角、简称按同一地区的"
+                   "全称补全；改名或合并的单位可在“数据管理 › 单位别名”中登记）。")
+        return
+    display = dict(zip(p.units["identity"], p.units["display"], strict=True))
+    chosen = st.selectbox("单位", options, format_func=lambda i: plain_inline(charts.shorten(display[i], 40)),
+                          key="units_trend_unit")
+    df = portfolio.unit_trend(p.units, chosen)
+    st.plotly_chart(trend_chart(df), key="units_trend_chart", theme=None,
+                    config={"displayModeBar": False, "locale": "zh-CN"})
+    show_table(trend_rows(df), [
+        Col("year", "年度", "int", width=70),
+        Col("names", "评价中的名称", width=170, wrap=True),
+        Col("via", "匹配方式", width=130, wrap=True),
+        Col("budget", "预算（万元）", "amount", width=110),
+        Col("executed", "实际执行（万元）", "amount", width=120),
+        Col("rate", "执行率", "rate", width=90),
+        Col("score", "得分", "score", width=70),
+        Col("grade_text", "等次", width=110),
+        Col("problems", "点名问题", "int", width=80),
+        Col("budget_change_text", "预算同比（万元）", width=120),
+        Col("rate_change_text", "执行率同比", width=130),
+        Col("score_change_text", "得分同比", width=100),
+    ], key=f"units_trend_table_{options.index(chosen)}")
+    via_alias = [v for v in df["via"] if "别名" in v]
+    if via_alias:
+        st.caption(plain("通过别名匹配：" + "；".join(via_alias) + "（别名表见“数据管理 › 单位别名”）。"))
+    st.caption("同一年度有多个评价涉及该单位时，金额相加、执行率按合计计算、得分取平均。“按分数段”：报告未写明等次，"
+               "由得分按该评价的分数段得出。")
+
+
 __all__ = ["current", "distribution_chart", "fmt_score", "funds_by_grade_chart", "grades_by_year_chart", "kpi_texts",
-           "rectification_chart", "should_land", "table_html", "table_rows", "themes_chart"]
+           "rectification_chart", "should_land", "table_html", "table_rows", "themes_chart", "trend_chart",
+           "unit_trend_section"]

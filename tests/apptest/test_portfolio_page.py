@@ -84,3 +84,16 @@ def test_one_evaluation_keeps_the_overview_and_the_portfolio_says_so(one):
     assert not at.exception, [e.value for e in at.exception]
     assert "数据库中只有一个评价" in texts(at)
     assert _metrics(at)["评价"] == "1 个"
+
+
+def test_unit_trend_on_the_units_page(many):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["eval"] = "3"  # 南县财政局 2020 (first-run order: seed, 丰泽 2019, 南县 2020, ...)
+    at.run()
+    at.switch_page("pages/1_units.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="units_trend_unit").options == ["南县财政局"]
+    assert "得分取平均" in texts(at)
+    at.query_params["eval"] = "1"  # Changsha: its units appear in no other year
+    at.switch_page("pages/1_units.py").run()
+    assert "没有出现在其他年度的评价中" in texts(at)
