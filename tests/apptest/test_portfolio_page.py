@@ -97,3 +97,40 @@ def test_unit_trend_on_the_units_page(many):
     at.query_params["eval"] = "1"  # Changsha: its units appear in no other year
     at.switch_page("pages/1_units.py").run()
     assert "没有出现在其他年度的评价中" in texts(at)
+
+
+def _data_page(monkeypatch, tmp_path):
+    monkeypatch.setenv("EVALBOARD_DB_PATH", str(tmp_path / "data.db"))
+    monkeypatch.setenv("EVALBOARD_SAMPLES", "seed")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/5_data.py").run()
+    at.text_input(key="operator").input("李评价").run()
+    return at
+
+
+def test_bulk_import_on_the_data_page(tmp_path, monkeypatch):
+    from sample_data import FIRST_RUN, WORKBOOK
+    at = _data_page(monkeypatch, tmp_path)
+    files = [("changsha.xlsx", WORKBOOK.read_bytes()), ("nanxian.xlsx", FIRST_RUN[2].read_bytes()),
+             ("broken.xlsx", b"not a workbook")]
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="bulk_files").set_value([(n, d, XLSX) for n, d in files]).run()
+    at.button(key="bulk_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已发布 1 个，重复跳过 1 个，未发布 1 个" in w.value for w in at.warning)
+    table = next(df.value for df in at.dataframe if "结果" in df.value.columns)
+    assert list(table["结果"]) == ["重复，已跳过", "已发布", "未通过，未发布"]
+
+
+def test_alias_table_on_the_data_page(tmp_path, monkeypatch):
+    at = _data_page(monkeypatch, tmp_path)
+    at.text_input(key="alias_alias").set_value("长沙市大数据中心")
+    at.text_input(key="alias_canonical").set_value("长沙市数据资源中心")
+    at.text_input(key="alias_note").set_value("更名")
+    at.button(key="FormSubmitter:alias_form-保存别名").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(df.value for df in at.dataframe if "别名" in df.value.columns)
+    assert list(table["现用名称"]) == ["长沙市数据资源中心"] and list(table["设置人"]) == ["李评价"]
+    at.button(key="alias_retire").click().run()
+    history = next(df.value for df in at.dataframe if "状态" in df.value.columns)
+    assert list(history["状态"]) == ["已停用"]
