@@ -13,7 +13,7 @@ from .text import plain
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
 # navigation is hidden in .streamlit/config.toml and drawn here with Chinese labels.
 PAGES: list[tuple[str, str, str]] = [
-    ("pages/7_portfolio.py", "评价总览", ":material/table_view:"),
+    ("pages/7_portfolio.py", "全部评价", ":material/table_view:"),
     ("app.py", "总览", ":material/dashboard:"),
     ("pages/1_units.py", "单位对比", ":material/compare_arrows:"),
     ("pages/2_problems.py", "问题分析", ":material/report:"),
