@@ -6,6 +6,10 @@ so every page has a stable URL that can be bookmarked or refreshed (see README, 
 import streamlit as st
 
 from components import cards, charts, layout, sections
+from components.portfolio import should_land
+
+if should_land():  # more than one evaluation and none named in the URL: the portfolio first (issue 18)
+    st.switch_page("pages/7_portfolio.py")
 from components.text import plain, plain_inline
 from evalcore import budget, findings, scoring
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score

@@ -2,7 +2,7 @@
 
 The store is SQLite in ``.evalboard/`` by default (``EVALBOARD_DB_PATH`` moves the file,
 ``EVALBOARD_DATABASE_URL`` points at any SQLAlchemy database, e.g. PostgreSQL). On first start it is seeded
-with the sample evaluation, so ``make run`` shows the Changsha 2023 report at once.
+with the sample evaluations (sample_data.FIRST_RUN), so ``make run`` opens on a portfolio of real reports.
 
 This is the data-access layer of the pages (the store handle and Streamlit's caches of loaded versions, exports and
 slide plans); the 数据管理 page's building blocks (upload, publish, 整改更新, versions) are ``components.manage``.
@@ -16,11 +16,12 @@ from typing import Any
 
 import streamlit as st
 
+from evalcore.catalog import ensure_samples
 from evalcore.export import export_bytes
 from evalcore.export.slides import Slide, slide_plan
 from evalcore.model import Evaluation
 from evalcore.store import EvaluationInfo, Store
-from sample_data import WORKBOOK
+from sample_data import first_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +34,7 @@ def _store_key() -> tuple[str, str]:
 def _open(key: tuple[str, str]) -> Store:
     del key  # the environment it was opened for: a test that moves the database gets its own store
     store = Store.from_env(root=ROOT)
-    store.ensure_sample(WORKBOOK)
+    ensure_samples(store, first_run())  # the seed and the portfolio samples (EVALBOARD_SAMPLES), on an empty store
     return store
 
 

@@ -15,6 +15,7 @@ from .text import plain
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
 # navigation is hidden in .streamlit/config.toml and drawn here with Chinese labels.
 PAGES: list[tuple[str, str, str]] = [
+    ("pages/7_portfolio.py", "全部评价", ":material/table_view:"),
     ("app.py", "总览", ":material/dashboard:"),
     ("pages/1_units.py", "单位对比", ":material/compare_arrows:"),
     ("pages/2_problems.py", "问题分析", ":material/report:"),
@@ -41,6 +42,39 @@ _CSS = """
 _SELECTED = "evaluation_id"
 _CURRENT = "_current_evaluation"
 _PENDING = "_select_evaluation"
+_URL_APPLIED = "_url_eval_applied"  # the ?eval= value already applied to the picker (applied once, not every run)
+PORTFOLIO_PAGE = "pages/7_portfolio.py"
+
+
+def evaluation_from_url(ids: list[int]) -> int | None:
+    """The evaluation the URL names (``?eval=ID``, the convention of every link to an evaluation's 总览), when
+    the URL brings a value not yet applied to this session's picker; else None. A link to an evaluation that does
+    not exist (or is archived) stops the page with a message and a link to the portfolio, never another one."""
+    raw = st.query_params.get("eval")
+    if raw is None or raw == st.session_state.get(_URL_APPLIED):
+        return None
+    try:
+        wanted = int(raw)
+    except ValueError:
+        wanted = None
+    if wanted not in ids:
+        st.error(plain(f"链接中的评价（编号 {raw}）不存在或已归档。"))
+        st.page_link(PORTFOLIO_PAGE, label="查看全部评价", icon=":material/table_view:")
+        st.stop()
+    st.session_state[_URL_APPLIED] = raw
+    return wanted
+
+
+def _overview_params() -> dict[str, str] | None:
+    """The 总览 link names the evaluation (app.py opens the portfolio when the URL names none)."""
+    current = st.session_state.get(_PENDING) or st.session_state.get(_SELECTED)
+    if current is None:
+        try:
+            infos = data.evaluations()
+        except Exception:  # the picker says what is wrong with the database
+            return None
+        current = infos[0].id if infos else None
+    return {"eval": str(current)} if current is not None else None
 
 
 def _picker() -> Evaluation | None:
@@ -58,6 +92,10 @@ def _picker() -> Evaluation | None:
     if pending in ids:  # set by select(): applied before the widget exists, as Streamlit requires
         st.session_state[_SELECTED] = pending
         st.session_state["_evaluation_picker"] = pending
+    linked = evaluation_from_url(ids)
+    if linked is not None:
+        st.session_state[_SELECTED] = linked
+        st.session_state["_evaluation_picker"] = linked
     current = st.session_state.get(_SELECTED)
     if current not in ids:
         current = ids[0]
@@ -68,6 +106,8 @@ def _picker() -> Evaluation | None:
     choice = st.sidebar.selectbox("评价", ids, index=ids.index(current), format_func=lambda i: by_id[i].label,
                                   key="_evaluation_picker", on_change=remember)
     st.session_state[_SELECTED] = choice
+    st.query_params["eval"] = str(choice)  # the URL names the evaluation shown (a link, a refresh)
+    st.session_state[_URL_APPLIED] = str(choice)
     info = by_id[choice]
     st.session_state[_CURRENT] = info
     try:
@@ -111,7 +151,8 @@ def page(title: str, header: bool = True, sidebar: Literal["auto", "expanded", "
         st.markdown("### EvalBoard 绩效评价看板")
         for path, label, icon in PAGES:
             if path not in PAGE_ACTIONS or auth.can(PAGE_ACTIONS[path]):
-                st.page_link(path, label=label, icon=icon)
+                st.page_link(path, label=label, icon=icon,
+                             query_params=_overview_params() if path == "app.py" else None)
         st.divider()
     auth.sidebar_status()
     if not picker:

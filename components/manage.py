@@ -419,3 +419,96 @@ def show_parsed(parsed) -> None:
         st.warning(f"有 {len(parsed.unplaced)} 行未能识别，未写入数据，请核对：")
         st.dataframe(pd.DataFrame([{"行号": u.line_no, "原文": u.text, "原因": u.reason} for u in parsed.unplaced]),
                      hide_index=True, width="stretch", key="parsed_unplaced")
+
+
+# --- 批量导入 and 单位别名 (issue 18) ---------------------------------------------------------------------------
+
+
+def bulk_import_section(who: Actor | None) -> None:
+    """Several workbooks and report texts at once: each validated and, when valid and new, published (one
+    transaction per file: a refused file writes nothing), then one result row per file."""
+    from evalcore.importer import STATUS_LABELS, import_bytes, totals
+
+    st.markdown("一次选择多个工作簿（.xlsx）或已发布的报告文本（.md、.txt、.docx）：逐个校验，通过的发布为新版本，"
+                "与已有版本内容相同的跳过，未通过的列出前几条错误。命令行同样可以："
+                "`python -m evalcore import 文件夹`。")
+    files = st.file_uploader("选择文件（可多选）", type=["xlsx", "md", "txt", "docx"], accept_multiple_files=True,
+                             key="bulk_files")
+    if who is None:
+        st.caption(NEED_OPERATOR)
+    if files and st.button(f"校验并发布这 {len(files)} 个文件", type="primary", disabled=who is None,
+                           key="bulk_import"):
+        bar = st.progress(0.0, text="正在导入…")
+        outcomes = []
+        for i, f in enumerate(files):
+            bar.progress(i / len(files), text=f"正在导入 {i + 1}/{len(files)}：{f.name}")
+            outcomes.append(import_bytes(data.store(), f.getvalue(), f.name, by=who))
+        bar.empty()
+        st.session_state["_bulk_outcomes"] = outcomes
+    outcomes = st.session_state.get("_bulk_outcomes")
+    if not outcomes:
+        return
+    n = totals(outcomes)
+    summary = f"已发布 {n['published']} 个，重复跳过 {n['duplicate']} 个，未发布 {n['refused']} 个。"
+    (st.success if not n["refused"] else st.warning)(summary)
+    frame = pd.DataFrame([{
+        "文件": o.name, "结果": STATUS_LABELS[o.status], "类型": o.source,
+        "评价": o.label, "版本": f"第 {o.version_number} 版" if o.version_number else "",
+        "说明": "；".join(o.messages) if o.messages else ("与该版本内容相同" if o.status == "duplicate" else ""),
+    } for o in outcomes])
+    st.dataframe(frame, hide_index=True, width="stretch", key="bulk_table",
+                 column_config={"说明": st.column_config.TextColumn(width="large")})
+
+
+def aliases_section(who: Actor | None) -> None:
+    """The unit alias table: other or old names of a unit (renamed departments, merged bureaus), used to match a
+    unit across years (单位对比 › 跨年度趋势). Every change is kept: an edit retires the old row."""
+    from evalcore import catalog
+
+    st.markdown("单位改名、机构合并后，不同年度的报告会用不同名称指同一个单位。在这里登记“别名 → 现用名称”，"
+                "跨年度趋势就会把它们当作同一单位（并注明通过别名匹配）。修改和停用都会保留历史。")
+    store = data.store()
+    current = catalog.aliases(store)
+    if current:
+        st.dataframe(pd.DataFrame([{"别名": a.alias, "现用名称": a.canonical, "说明": a.note, "设置人": a.created_by,
+                                    "时间": when(a.created_at)} for a in current]),
+                     hide_index=True, width="stretch", key="alias_table")
+    else:
+        st.caption("还没有登记别名。")
+    with st.form("alias_form", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        alias = c1.text_input("别名（旧名称或其他写法）", key="alias_alias")
+        canonical = c2.text_input("现用名称（单位全称）", key="alias_canonical")
+        note = st.text_input("说明（例如：2024 年机构改革更名）", key="alias_note")
+        submitted = st.form_submit_button("保存别名", disabled=who is None)
+    if who is None:
+        st.caption(NEED_OPERATOR)
+    if submitted and who is not None:
+        try:
+            saved = catalog.set_alias(store, alias, canonical, by=who, note=note)
+        except PermissionDenied as exc:
+            _refused(exc)
+        except StoreError as exc:
+            st.error(plain(str(exc)))
+        else:
+            st.success(plain(f"已保存：{saved.alias} → {saved.canonical}"))
+            st.rerun()
+    if current:
+        c1, c2 = st.columns([3, 1])
+        pick = c1.selectbox("停用一个别名", [a.id for a in current], key="alias_retire_pick",
+                            format_func=lambda i: next(f"{a.alias} → {a.canonical}" for a in current if a.id == i))
+        if c2.button("停用", key="alias_retire", disabled=who is None):
+            try:
+                catalog.retire_alias(store, pick, by=who)
+            except (PermissionDenied, StoreError) as exc:
+                st.error(plain(str(exc)))
+            else:
+                st.rerun()
+    history = catalog.aliases(store, history=True)
+    if len(history) > len(current):
+        with st.expander(f"修改历史（共 {len(history)} 条）"):
+            st.dataframe(pd.DataFrame([{
+                "别名": a.alias, "现用名称": a.canonical, "说明": a.note, "设置人": a.created_by,
+                "设置时间": when(a.created_at), "状态": "使用中" if a.active else "已停用",
+                "停用人": a.retired_by or "", "停用时间": when(a.retired_at) if a.retired_at else "",
+            } for a in history]), hide_index=True, width="stretch", key="alias_history")

@@ -8,6 +8,14 @@
                              (line, sentence or cell) and the figures not found; exit 1 when nothing is found
     python -m evalcore export FILE.xlsx --format xlsx|pptx|html|md|docx --out OUT
 
+The store the dashboard uses, across evaluations:
+
+    python -m evalcore list [--json]                                       every evaluation of the store
+    python -m evalcore publish FILE.xlsx [--note TEXT]                     validate, publish a new version
+    python -m evalcore import PATH... [--note TEXT]                        files and folders (.xlsx .md .txt .docx),
+                                                                           one line per file; exit 0 all published
+                                                                           or duplicates, 1 otherwise, 130 interrupted
+
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
 .evalboard/evalboard.db under the current directory):
 
@@ -301,6 +309,128 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- list / publish / import: the store across evaluations (issue 18) ----------------------------------------
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .catalog import listing
+    from .store import StoreError
+    try:
+        store = _open_store()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    try:
+        rows = listing(store, include_archived=True)
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    from .numbers import fmt2
+    for r in rows:
+        i = r.info
+        kind = f"{r.kind}（推断）" if r.kind_inferred else r.kind
+        funds = f"{fmt2(r.budget)} 万元" if r.budget is not None else "未列预算"
+        flag = "　已归档" if i.archived else ""
+        print(f"{i.id}\t{i.region or '—'}\t{i.year or '—'}\t{kind}\t{i.title}\t{r.units} 个单位\t{funds}"
+              f"\t第 {i.active_number} 版（共 {i.versions} 版）{flag}")
+    print(f"共 {len(rows)} 个评价（数据库：{store.url}）")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .auth import PermissionDenied
+    from .store import PublishError, StoreError
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件：{args.file}", file=sys.stderr)
+        return 1
+    data = path.read_bytes()
+    try:
+        store = _open_store()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    try:
+        version = store.publish(data, file_name=path.name, by=_cli_actor(), note=args.note or "")
+        info = store.evaluation(version.evaluation_id)
+    except PublishError as exc:
+        for m in exc.messages:
+            print(f"错误  {m}", file=sys.stderr)
+        print(f"{args.file}：未通过校验（{len(exc.messages)} 个错误），未发布", file=sys.stderr)
+        return 1
+    except (StoreError, PermissionDenied) as exc:
+        print(f"{args.file}：{exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    print(f"已发布 {args.file} → {info.label}（评价 {info.id}，第 {version.number} 版）")
+    return 0
+
+
+PROGRESS_FROM = 5  # files: a progress bar on a terminal from this many on
+
+
+def _import(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .importer import DUPLICATE, PUBLISHED, REFUSED, collect, import_file, totals
+    from .store import StoreError
+    files, outcomes = collect(args.paths)
+    for o in outcomes:
+        print(o.line())
+    if not files and not outcomes:
+        print("没有可导入的文件（支持 .xlsx、.md、.txt、.docx）", file=sys.stderr)
+        return 1
+    try:
+        store = _open_store()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    actor = _cli_actor()
+    interrupted = False
+    bar = tqdm(files, desc="导入", unit="个文件", file=sys.stderr, leave=False,
+               disable=None if len(files) >= PROGRESS_FROM else True)
+    try:
+        for path in bar:
+            outcome = import_file(store, path, by=actor, note=args.note or "")
+            outcomes.append(outcome)
+            bar.write(outcome.line(), file=sys.stdout)
+            sys.stdout.flush()
+    except KeyboardInterrupt:  # the file being imported is rolled back with its transaction
+        interrupted = True
+    finally:
+        bar.close()
+        store.dispose()
+    n = totals(outcomes)
+    summary = f"合计：已发布 {n[PUBLISHED]} 个，重复跳过 {n[DUPLICATE]} 个，未发布 {n[REFUSED]} 个"
+    if interrupted:
+        handled = {o.name for o in outcomes}
+        left = sum(1 for f in files if str(f) not in handled)
+        print(f"{summary}；已中断，其余 {left} 个文件未处理（正在处理的文件未写入任何内容）")
+        return 130
+    print(summary)
+    return 0 if n[REFUSED] == 0 else 1
+
+
+def _add_store_commands(sub) -> None:
+    ls = sub.add_parser("list", help="列出数据库中的评价：编号、地区、年度、类型、标题、单位、资金、版本")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=_list)
+    pb = sub.add_parser("publish", help="校验工作簿并发布到看板所用的数据库（成为新版本）")
+    pb.add_argument("file", metavar="FILE.xlsx")
+    pb.add_argument("--note", help="版本说明")
+    pb.set_defaults(func=_publish)
+    im = sub.add_parser("import", help="批量导入工作簿和已发布的报告文本（文件或文件夹），逐个校验并发布")
+    im.add_argument("paths", nargs="+", metavar="PATH")
+    im.add_argument("--note", help="版本说明（报告文本默认注明来源文件）")
+    im.set_defaults(func=_import)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evalcore", description="EvalBoard 绩效评价数据工具")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -328,6 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--out", required=True)
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     e.set_defaults(func=_export)
+    _add_store_commands(sub)
     roles = ("viewer", "evaluator", "admin")
     u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、unlock、list")
     usub = u.add_subparsers(dest="action", required=True)

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 DEFAULT_STATUSES: tuple[str, ...] = ("未开始", "整改中", "已整改", "未整改")
 DEFAULT_CLOSED: tuple[str, ...] = ("已整改",)
+# 评价类型 (评价信息 › 评价类型, optional): what kind of evaluation a report is.
+KINDS: tuple[str, ...] = ("重点项目", "部门整体", "专项资金", "自评")
 
 # Section names that may be flagged as illustrative (not published in the report).
 ILLUSTRATIVE_SECTIONS = {"指标得分": "scores", "整改": "rectification"}
@@ -39,6 +41,7 @@ class Meta:
     evaluator: str = ""
     project: str = ""
     conclusion: str = ""
+    kind: str = ""  # 评价类型: one of KINDS, or "" when the workbook does not say
     grade_bands: tuple[GradeBand, ...] = DEFAULT_BANDS
     expert_method: str = "mean"  # "mean" | "trimmed_mean"
     rate_target: Decimal = Decimal(90)  # 执行率目标线 (%), used for the target line in charts

@@ -159,6 +159,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "user_unlock": "解除登录锁定",
     "denied": "越权操作被拒绝",
     "audit_export": "导出审计日志",
+    "alias_set": "设置单位别名",  # evalcore.catalog (issue 18)
+    "alias_retire": "停用单位别名",
 }
 
 
@@ -365,11 +367,37 @@ def _migrate_003(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _tables_v4(md: sa.MetaData) -> None:
+    """Tables added by schema version 4 (issue 18): the unit alias table, with history. Frozen.
+
+    A row is never changed except to retire it: editing an alias retires its row and adds a new one, so the
+    table is its own history (who set which name when, who retired it when). Read by :mod:`evalcore.catalog`."""
+    sa.Table(
+        "unit_aliases", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("alias_key", sa.Text, nullable=False, index=True),  # the alias, normalised (matching.normalise)
+        sa.Column("alias", sa.Text, nullable=False),  # as typed
+        sa.Column("canonical", sa.Text, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("retired_by", sa.Text),
+        sa.Column("retired_at", UTCDateTime),
+    )
+
+
+def _migrate_004(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v4(md)
+    md.create_all(conn)
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
     (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
+    (4, "单位别名表（含历史）", _migrate_004),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -383,6 +411,7 @@ sa.Index("ix_audit_log_action", METADATA.tables["audit_log"].c.action)
 sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id)
 sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
 _tables_v3(METADATA)
+_tables_v4(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -392,6 +421,7 @@ T_FAIL = METADATA.tables["sign_in_failures"]
 T_AUDIT = METADATA.tables["audit_log"]
 T_WEB = METADATA.tables["web_sessions"]
 HANDOFF_SECONDS = 60  # a sign-in's one-time handoff code must be redeemed by the browser within this time
+T_ALIAS = METADATA.tables["unit_aliases"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
 

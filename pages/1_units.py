@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import cards, charts, layout, sections
+from components.portfolio import unit_trend_section
 from components.table import Col, show_table
 from components.text import plain_inline
 from evalcore import budget, scoring
@@ -59,3 +60,6 @@ if not dims.empty:
             Col("deduction", "扣分", "score", width=90),
             Col("note", "扣分说明", flex=2, wrap=True),
         ], key=f"units_detail_{units.index(unit)}")
+
+with st.expander("跨年度趋势（同一单位在各年度评价中的表现）", icon=":material/timeline:"):
+    unit_trend_section(layout.current_info().id)

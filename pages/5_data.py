@@ -21,14 +21,18 @@ if not writer:
     who = None
 else:
     who = manage.operator()
-    upload_tab, text_tab, rect_tab, versions_tab, export_tab = st.tabs(
-        ["上传工作簿", "从报告文本导入", "整改更新", "版本记录", "导出"])
+    upload_tab, text_tab, bulk_tab, rect_tab, alias_tab, versions_tab, export_tab = st.tabs(
+        ["上传工作簿", "从报告文本导入", "批量导入", "整改更新", "单位别名", "版本记录", "导出"])
     with upload_tab:
         manage.upload_section(who)
     with text_tab:
         manage.report_text_section(who)
+    with bulk_tab:
+        manage.bulk_import_section(who)
     with rect_tab:
         manage.rectification_editor(ev, who)
+    with alias_tab:
+        manage.aliases_section(who)
 
 with versions_tab:
     manage.versions_panel(who)

@@ -1,6 +1,25 @@
-"""The seed evaluation (Changsha 2023) as a workbook in the template format, and what builds it."""
+"""The seed evaluation (Changsha 2023) as a workbook in the template format, and what builds it; the portfolio
+samples (other places, kinds and years) in ``portfolio/``, built by ``sample_data.build_portfolio``."""
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "source" / "changsha_2023.toml"
 WORKBOOK = HERE / "changsha_2023.xlsx"
+PORTFOLIO = HERE / "portfolio"
+# Everything a first run loads: the seed first, then the portfolio samples (oldest year first).
+FIRST_RUN = (WORKBOOK, *(PORTFOLIO / f"{name}.xlsx" for name in (
+    "fengze_2019", "nanxian_czj_2020", "daying_2021", "nanxian_czj_2021", "nanxian_czj_2022_illustrative",
+    "honghe_sjzx_2024")))
+
+
+def first_run(environ: Mapping[str, str] = os.environ) -> tuple[Path, ...]:
+    """The workbooks an empty store is seeded with: ``EVALBOARD_SAMPLES`` = ``all`` (default: the seed and the
+    portfolio samples), ``seed`` (Changsha 2023 only) or ``none``."""
+    choice = (environ.get("EVALBOARD_SAMPLES") or "all").strip().lower()
+    if choice == "none":
+        return ()
+    if choice == "seed":
+        return (WORKBOOK,)
+    return FIRST_RUN

@@ -19,3 +19,6 @@ if os.environ.get("EVALBOARD_CI"):
 def pytest_configure(config):
     os.environ.pop("EVALBOARD_DATABASE_URL", None)
     os.environ["EVALBOARD_DB_PATH"] = str(_SESSION_DB)
+    # A first run loads only the Changsha seed in tests (the page tests check its figures); the portfolio tests
+    # set EVALBOARD_SAMPLES=all with a store of their own.
+    os.environ.setdefault("EVALBOARD_SAMPLES", "seed")

@@ -401,3 +401,8 @@ def slide_chart(chart, height: int | None = None, font_size: int | None = None) 
         fig.update_polars(angularaxis_tickfont_size=font_size, radialaxis_tickfont_size=max(11, font_size - 4))
         fig.update_annotations(font_size=font_size)
     return fig
+
+
+# Public names for builders outside this module (components.portfolio): a placeholder figure and a category axis.
+empty_figure = _empty
+category_axis = _category_axis

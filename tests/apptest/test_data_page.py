@@ -58,7 +58,7 @@ def versions(db) -> list:
 def test_the_page_offers_the_template_and_every_section(db):
     at = open_data_page(operator=None)
     labels = [t.label for t in at.tabs]
-    assert labels == ["上传工作簿", "从报告文本导入", "整改更新", "版本记录", "导出"]
+    assert labels == ["上传工作簿", "从报告文本导入", "批量导入", "整改更新", "单位别名", "版本记录", "导出"]
     assert at.get("download_button"), "template download button missing"
     assert any("第 1 版（当前）" in str(v) for v in frame(at, "版本", "类型")["版本"])
 

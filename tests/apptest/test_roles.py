@@ -99,7 +99,8 @@ def test_an_evaluator_can_upload_and_update_but_not_roll_back(store):
     at = signed_in("li")
     assert "管理" not in links(at)
     at.switch_page("pages/5_data.py").run()
-    assert [t.label for t in at.tabs] == ["上传工作簿", "从报告文本导入", "整改更新", "版本记录", "导出"]
+    assert [t.label for t in at.tabs] == ["上传工作簿", "从报告文本导入", "批量导入", "整改更新", "单位别名",
+                                         "版本记录", "导出"]
     assert "upload_file" in keys(at, "file_uploader")
     assert "operator" not in keys(at, "text_input")  # the name comes from the sign-in
     assert "回滚需要管理员权限" in texts(at)

@@ -65,7 +65,7 @@ def test_evaluator_gets_the_uploader_after_a_deep_link(password_url, new_page, u
     sign_in(page, ui, "li")
     ui.wait_for_texts(page, ["上传填好的工作簿"])
     assert "已登录：li（评价人员）" in page.locator(SIDEBAR).inner_text()
-    assert page.locator(UPLOADER).count() == 2  # the workbook, and the report text (another tab)
+    assert page.locator(UPLOADER).count() == 3  # the workbook, the report text, the bulk import (other tabs)
     ui.assert_no_errors(page)
     page.get_by_role("button", name="退出登录").click()
     ui.wait_for_app(page)

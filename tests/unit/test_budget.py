@@ -210,7 +210,7 @@ def test_a_single_line_without_a_budget() -> None:
     assert (r.budget, r.executed, r.rate, r.unspent) == (None, D("2811.47"), None, None)
     assert r.reason == "缺少预算金额，无法计算执行率"
     assert (r.missing_budget, r.missing_executed) == (1, 0)
-    # the line-level function keeps its old wording (evalcore.audit words its findings with it)
+    # the line-level function keeps its old wording (evalcore.consistency words its findings with it)
     assert execution_rate(None, D("2811.47")).reason == NO_BUDGET
 
 

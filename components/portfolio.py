@@ -1,0 +1,336 @@
+"""The portfolio (评价总览) across every evaluation of the store: the cached tables, the filters, chart builders
+(pure: DataFrame -> go.Figure) and the evaluations table with links.
+
+Cross-evaluation figures are computed once per set of active versions (and alias table), for every session
+(:func:`current`); filters only select rows of those tables.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from evalcore import catalog, portfolio
+from evalcore.figures.charts import category_axis, empty_figure
+from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, to_float
+from evalcore.portfolio import GRADES, NO_GRADE, Portfolio
+from evalcore.themes import theme_counts_by_year, theme_names
+
+from . import charts, data, theme
+
+theme.register()
+
+
+def should_land() -> bool:
+    """app.py opens the portfolio instead of one evaluation's 总览: the store holds more than one evaluation and
+    the URL names none (``?eval=ID`` opens that evaluation's 总览)."""
+    if "eval" in st.query_params:
+        return False
+    try:
+        return len(data.evaluations()) > 1
+    except Exception:  # the database cannot be opened: the 总览 page says so
+        return False
+
+
+@st.cache_resource(show_spinner="正在汇总全部评价…", max_entries=8)
+def _build(key: tuple[str, str], versions: tuple[tuple[int, int], ...], aliases: tuple[tuple[str, str], ...],
+           as_of: dt.date) -> Portfolio:
+    del key
+    entries = [portfolio.Entry(eid, vid, data.load(vid)) for eid, vid in versions]
+    return portfolio.build(entries, as_of, aliases)
+
+
+def current(as_of: dt.date | None = None) -> Portfolio:
+    """The portfolio of the store's evaluations (not archived), built once per set of versions and aliases. Shared
+    between sessions: treat its frames as read-only (filters make new frames)."""
+    as_of = as_of or today()
+    infos = data.evaluations()
+    versions = tuple((i.id, i.active_version_id) for i in infos)
+    aliases = tuple((a.alias, a.canonical) for a in catalog.aliases(data.store()))
+    return _build(data._store_key(), versions, aliases, as_of)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+# --- charts (pure) ----------------------------------------------------------------------------------------
+
+GRADE_ORDER = [*GRADES, NO_GRADE]
+GRADE_COLORS = {**theme.GRADE_COLORS, NO_GRADE: "#a5adba"}
+
+
+def grades_by_year_chart(df: pd.DataFrame, height: int = 340) -> go.Figure:
+    """Stacked bars: units per 等次 in each year. df: year, grade, units (portfolio.grades_by_year)."""
+    if df.empty or df["units"].sum() == 0:
+        return empty_figure("没有等次数据")
+    years = sorted(df["year"].unique())
+    fig = go.Figure()
+    for g in GRADE_ORDER:
+        sub = df[df["grade"] == g].set_index("year").reindex(years)
+        counts = [int(v) if pd.notna(v) else 0 for v in sub["units"]]
+        if not any(counts):
+            continue
+        fig.add_bar(name=g, x=[str(y) for y in years], y=counts, marker_color=GRADE_COLORS[g],
+                    text=[str(c) if c else "" for c in counts], textposition="inside",
+                    hovertemplate="%{x} 年 · " + g + "：%{y} 个<extra></extra>")
+    fig.update_layout(barmode="stack", height=height, xaxis=dict(title="年度", type="category"),
+                      yaxis=dict(title="单位 / 项目（个）", dtick=1 if df["units"].max() < 8 else None))
+    return fig
+
+
+def funds_by_grade_chart(df: pd.DataFrame, height: int = 340) -> go.Figure:
+    """Bars: funds (万元) per 等次. df: grade, budget (Decimal), units (portfolio.funds_by_grade)."""
+    df = df[df["units"] > 0]
+    if df.empty:
+        return empty_figure("没有列明预算的已评等次单位")
+    fig = go.Figure(go.Bar(
+        x=list(df["grade"]), y=[to_float(v) for v in df["budget"]],
+        marker_color=[GRADE_COLORS.get(g, theme.PRIMARY) for g in df["grade"]],
+        text=[f"{round2(v):,.2f}" for v in df["budget"]], textposition="outside", cliponaxis=False,
+        customdata=list(df["units"]), hovertemplate="%{x}：%{text} 万元（%{customdata} 个）<extra></extra>"))
+    fig.update_layout(height=height, xaxis_title="等次", yaxis=dict(title="预算（万元）", tickformat=","),
+                      showlegend=False)
+    return fig
+
+
+def distribution_chart(values: list[Decimal], title: str, unit: str, height: int = 300,
+                       bins: tuple[int, int, int] = (0, 110, 10)) -> go.Figure:
+    """A histogram of rates or scores (floats only here, at the chart boundary)."""
+    xs = [to_float(v) for v in values if v is not None]
+    if not xs:
+        return empty_figure(f"没有{title}数据")
+    start, end, size = bins
+    fig = go.Figure(go.Histogram(x=xs, xbins=dict(start=start, end=end, size=size), marker_color=theme.PRIMARY,
+                                 hovertemplate=f"{title} %{{x}}{unit}：%{{y}} 个<extra></extra>"))
+    fig.update_layout(height=height, bargap=0.08, xaxis_title=f"{title}（{unit}）", yaxis_title="个数")
+    return fig
+
+
+def rectification_chart(df: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Horizontal bars: 整改率 of each evaluation with 整改 items. df: portfolio.rectification_by_evaluation."""
+    if df.empty:
+        return empty_figure("所选评价都还没有整改事项")
+    df = df.sort_values("rect_rate", key=lambda s: s.map(lambda v: v if v is not None else Decimal(-1)))
+    labels = [f"{r.region} {r.year or ''} {r.title}" + ("（示例数据）" if r.rect_illustrative else "")
+              for r in df.itertuples()]
+    keys = [f"{r.evaluation_id}" for r in df.itertuples()]
+    fig = go.Figure(go.Bar(
+        y=keys, x=[to_float(v) for v in df["rect_rate"]], orientation="h", marker_color=theme.PRIMARY,
+        text=[f"{fmt_rate(v)}（{c}/{n}）" for v, c, n in zip(df["rect_rate"], df["rect_closed"], df["rect_items"],
+                                                             strict=True)],
+        textposition="outside", cliponaxis=False, hovertext=[charts.hover_label(t) for t in labels],
+        hovertemplate="%{hovertext}<br>整改率：%{text}<extra></extra>"))
+    fig.update_layout(height=height or max(240, 48 * len(df) + 80), showlegend=False,
+                      xaxis=dict(title="整改率（%）", range=[0, 125]),
+                      yaxis=category_axis(keys, [charts.wrap_label(t, 14, 2) for t in labels]))
+    return fig
+
+
+def themes_chart(counts: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Heat map: how many evaluations raised each problem theme, per year. counts: themes.theme_counts_by_year."""
+    if counts.empty:
+        return empty_figure("所选评价没有列出问题")
+    years = sorted(counts["year"].unique())
+    names = [t for t in theme_names() if t in set(counts["theme"])]
+    z, text = [], []
+    for t in names:
+        row, row_text = [], []
+        for y in years:
+            hit = counts[(counts["theme"] == t) & (counts["year"] == y)]
+            n = int(hit["evaluations"].iloc[0]) if len(hit) else 0
+            items = int(hit["items"].iloc[0]) if len(hit) else 0
+            row.append(n)
+            row_text.append(f"{n} 个评价 / {items} 项" if n else "")
+        z.append(row)
+        text.append(row_text)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[str(y) if y else "未注明" for y in years], y=names, text=text, texttemplate="%{text}",
+        colorscale=[[0, "#f3f6fb"], [1, theme.PRIMARY]], showscale=False, xgap=3, ygap=3,
+        hovertemplate="%{y} · %{x} 年：%{text}<extra></extra>"))
+    fig.update_layout(height=height or max(260, 44 * len(names) + 90),
+                      xaxis=dict(title="年度", type="category", side="top"), yaxis=dict(autorange="reversed"))
+    return fig
+
+
+# --- the evaluations table --------------------------------------------------------------------------------
+
+TABLE_CSS = """
+<style>
+.pf-wrap { max-height: 520px; overflow: auto; border: 1px solid #e3e8f0; border-radius: 6px; }
+.pf-table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+.pf-table th { position: sticky; top: 0; background: #f3f6fb; text-align: left; padding: 8px 10px;
+               font-weight: 600; white-space: nowrap; }
+.pf-table td { padding: 7px 10px; border-top: 1px solid #e3e8f0; vertical-align: top; overflow-wrap: anywhere; }
+.pf-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.pf-table a { font-weight: 600; }
+.pf-table td.title { min-width: 240px; }
+.pf-table td.short { white-space: nowrap; }
+</style>
+"""
+
+
+def table_rows(evaluations: pd.DataFrame) -> list[dict[str, str]]:
+    """The displayed cells of each evaluation (strings, formatted half-up), newest year first."""
+    df = evaluations.sort_values(["year", "region", "title"], ascending=[False, True, True], na_position="last")
+    rows = []
+    for r in df.itertuples():
+        kind = f"{r.kind}（推断）" if r.kind_inferred else r.kind
+        rect = (f"{fmt_rate(r.rect_rate)}（{r.rect_closed}/{r.rect_items}）" if r.rect_items else "—")
+        if r.rect_items and r.rect_illustrative:
+            rect += " 示例"
+        rows.append({
+            "id": str(int(r.evaluation_id)), "评价": r.title, "地区": r.region or "—",
+            "年度": str(int(r.year)) if pd.notna(r.year) else "—", "类型": kind, "评价机构": r.evaluator or "—",
+            "单位": str(r.units), "预算（万元）": fmt_amount(r.budget, "") if r.budget is not None else "—",
+            "执行率": fmt_rate(r.rate), "问题": str(r.problems), "整改率": rect,
+        })
+    return rows
+
+
+NUMERIC_COLUMNS = {"单位", "预算（万元）", "执行率", "问题", "整改率"}
+SHORT_COLUMNS = {"地区", "年度", "类型"}
+
+
+def table_html(evaluations: pd.DataFrame) -> str:
+    """A plain HTML table (every cell escaped) whose first column links to each evaluation's 总览 (/?eval=ID),
+    opening in the same tab: a grid inside a component frame could not navigate the page."""
+    rows = table_rows(evaluations)
+    heads = ["评价", "地区", "年度", "类型", "评价机构", "单位", "预算（万元）", "执行率", "问题", "整改率"]
+    out = [TABLE_CSS, '<div class="pf-wrap"><table class="pf-table"><thead><tr>']
+    out += [f"<th>{html.escape(h)}</th>" for h in heads]
+    out.append("</tr></thead><tbody>")
+    for r in rows:
+        out.append("<tr>")
+        for h in heads:
+            value = html.escape(r[h])
+            if h == "评价":
+                value = f'<a href="/?eval={r["id"]}" data-eval="{r["id"]}">{value}</a>'
+            css = "num" if h in NUMERIC_COLUMNS else "title" if h == "评价" else "short" if h in SHORT_COLUMNS else ""
+            out.append(f'<td class="{css}">{value}</td>' if css else f"<td>{value}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def theme_counts(p: Portfolio) -> pd.DataFrame:
+    return theme_counts_by_year(p.themes)
+
+
+def kpi_texts(k: portfolio.Kpis) -> dict[str, tuple[str, str]]:
+    """label -> (value, help) of the KPI tiles."""
+    grades = " / ".join(str(k.grades.get(g, 0)) for g in GRADES)
+    rect_help = "已整改事项 ÷ 全部整改事项"
+    if k.rect_illustrative:
+        rect_help += "；含示例数据（报告未公布整改进度的评价）"
+    return {
+        "评价": (f"{k.evaluations} 个", "所选的评价报告数"),
+        "被评价单位 / 项目": (f"{k.unit_results} 个",
+                               f"列有预算或得分的单位、项目（按年度计）；跨年度合并后 {k.distinct_units} 个"),
+        "涉及资金（万元）": (fmt_amount(k.budget, ""), "列明的预算金额合计"),
+        "资金加权执行率": (fmt_rate(k.rate), f"Σ实际执行 ÷ Σ预算，只含预算和执行都列明的 {k.rate_units} 个；"
+                                         f"另有 {k.rate_units_left_out} 个缺少金额未计入"),
+        "等次（优 / 良 / 中 / 差）": (grades, f"按单位计，{k.grades.get(NO_GRADE, 0)} 个无等次；其中 "
+                                       f"{k.grades_computed} 个等次由得分按分数段计算（报告未写明等次）"),
+        "整改率": (fmt_rate(k.rect_rate) if k.rect_items else "—", rect_help),
+        "逾期未整改": (f"{k.overdue} 项" if k.rect_items else "—", "已过整改期限、尚未整改完成的事项"),
+    }
+
+
+def scores_of(p: Portfolio) -> list[Decimal]:
+    return [v for v in p.units["score"] if v is not None and not pd.isna(v)]
+
+
+def rates_of(p: Portfolio) -> list[Decimal]:
+    return [v for v, ok in zip(p.units["rate"], p.units["rate_complete"], strict=True) if ok]
+
+
+# --- a unit across years (单位对比 › 跨年度趋势) -----------------------------------------------------------------
+
+
+def trend_chart(df: pd.DataFrame, height: int = 320) -> go.Figure:
+    """Budget and executed (bars, 万元) and the execution rate (line, right axis) year by year.
+    df: portfolio.unit_trend."""
+    if df.empty:
+        return empty_figure("没有跨年度数据")
+    years = [str(y) for y in df["year"]]
+    fig = go.Figure()
+    for col, name, color in (("budget", "预算", theme.BUDGET_COLOR), ("executed", "实际执行", theme.EXECUTED_COLOR)):
+        fig.add_bar(x=years, y=[to_float(v) for v in df[col]], name=name, marker_color=color,
+                    text=[f"{round2(v):,.2f}" if v is not None else "" for v in df[col]], textposition="outside",
+                    cliponaxis=False, hovertemplate="%{x} 年 " + name + "：%{text} 万元<extra></extra>")
+    fig.add_scatter(x=years, y=[to_float(v) for v in df["rate"]], name="预算执行率", yaxis="y2",
+                    mode="lines+markers+text",
+                    text=[fmt_rate(v) if v is not None else "" for v in df["rate"]], textposition="top center",
+                    line=dict(color=theme.ACCENT, width=3), hovertemplate="%{x} 年 执行率：%{text}<extra></extra>")
+    fig.update_layout(height=height, barmode="group", xaxis=dict(type="category", title="年度"),
+                      yaxis=dict(title="万元", tickformat=","),
+                      yaxis2=dict(title="执行率（%）", overlaying="y", side="right", range=[0, 120], showgrid=False))
+    return fig
+
+
+def _change(v, unit: str) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    r = round2(v)
+    return f"{'+' if r > 0 else ''}{r:,.2f}{unit}"
+
+
+def trend_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The trend as displayed strings (year-on-year changes with their sign)."""
+    out = df.copy()
+    out["budget_change_text"] = [_change(v, "") for v in df["budget_change"]]
+    out["rate_change_text"] = [_change(v, " 个百分点") for v in df["rate_change"]]
+    out["score_change_text"] = [_change(v, " 分") for v in df["score_change"]]
+    out["grade_text"] = [g if stated or g == NO_GRADE else f"{g}（按分数段）"
+                         for g, stated in zip(df["grade"], df["grade_stated"], strict=True)]
+    return out.astype(object).where(out.notna(), None)
+
+
+def unit_trend_section(evaluation_id: int) -> None:
+    """The units of one evaluation that appear in other years' evaluations: pick one, see its years."""
+    from .table import Col, show_table
+    from .text import plain, plain_inline
+
+    p = current()
+    mine = p.units[p.units["evaluation_id"] == evaluation_id]
+    recurring = portfolio.recurring_units(p.units)
+    options = [i for i in dict.fromkeys(mine["identity"]) if i in set(recurring["identity"])]
+    if not options:
+        st.caption("本评价的单位没有出现在其他年度的评价中（按单位全称匹配：去空格、全角转半角、简称按同一地区的"
+                   "全称补全；改名或合并的单位可在“数据管理 › 单位别名”中登记）。")
+        return
+    display = dict(zip(p.units["identity"], p.units["display"], strict=True))
+    chosen = st.selectbox("单位", options, format_func=lambda i: plain_inline(charts.shorten(display[i], 40)),
+                          key="units_trend_unit")
+    df = portfolio.unit_trend(p.units, chosen)
+    st.plotly_chart(trend_chart(df), key="units_trend_chart", theme=None,
+                    config={"displayModeBar": False, "locale": "zh-CN"})
+    show_table(trend_rows(df), [
+        Col("year", "年度", "int", width=70),
+        Col("names", "评价中的名称", width=170, wrap=True),
+        Col("via", "匹配方式", width=130, wrap=True),
+        Col("budget", "预算（万元）", "amount", width=110),
+        Col("executed", "实际执行（万元）", "amount", width=120),
+        Col("rate", "执行率", "rate", width=90),
+        Col("score", "得分", "score", width=70),
+        Col("grade_text", "等次", width=110),
+        Col("problems", "点名问题", "int", width=80),
+        Col("budget_change_text", "预算同比（万元）", width=120),
+        Col("rate_change_text", "执行率同比", width=130),
+        Col("score_change_text", "得分同比", width=100),
+    ], key=f"units_trend_table_{options.index(chosen)}")
+    via_alias = [v for v in df["via"] if "别名" in v]
+    if via_alias:
+        st.caption(plain("通过别名匹配：" + "；".join(via_alias) + "（别名表见“数据管理 › 单位别名”）。"))
+    st.caption("同一年度有多个评价涉及该单位时，金额相加、执行率按合计计算、得分取平均。“按分数段”：报告未写明等次，"
+               "由得分按该评价的分数段得出。")
+
+
+__all__ = ["current", "distribution_chart", "fmt_score", "funds_by_grade_chart", "grades_by_year_chart", "kpi_texts",
+           "rectification_chart", "should_land", "table_html", "table_rows", "themes_chart", "trend_chart",
+           "unit_trend_section"]

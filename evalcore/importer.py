@@ -1,0 +1,145 @@
+"""Bulk import (issue 18): many workbooks and published report texts into the store, one file at a time.
+
+Each file is read (a workbook with :func:`evalcore.workbook.read_workbook`; a .md/.txt/.docx report through
+:func:`evalcore.reporttext.parse_to_workbook`, then validated the same way), compared with what the store holds
+(:func:`evalcore.catalog.duplicate_of`), and published with :meth:`evalcore.store.Store.publish`, which writes the
+version and its audit entry in one transaction. So a file is either wholly published or not at all: a failure or
+an interruption (Ctrl-C) in the middle of a file leaves nothing of that file, and the files before it stay
+published. The command line (``python -m evalcore import``) and the 数据管理 page both use :func:`import_bytes`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .auth import Actor, PermissionDenied
+from .catalog import duplicate_of
+from .store import PublishError, Store, StoreError
+from .workbook import read_workbook
+
+WORKBOOK_SUFFIXES = (".xlsx",)
+TEXT_SUFFIXES = (".md", ".txt", ".docx")
+SUFFIXES = WORKBOOK_SUFFIXES + TEXT_SUFFIXES
+PUBLISHED, DUPLICATE, REFUSED = "published", "duplicate", "refused"
+STATUS_LABELS = {PUBLISHED: "已发布", DUPLICATE: "重复，已跳过", REFUSED: "未通过，未发布"}
+FIRST_MESSAGES = 3  # how many validation messages a refusal shows
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str  # the file as given
+    status: str  # published | duplicate | refused
+    messages: tuple[str, ...] = ()  # why refused (the first few), or what the duplicate repeats
+    evaluation_id: int | None = None
+    version_number: int | None = None
+    label: str = ""  # 地区 · 年度 · 标题
+    source: str = ""  # 工作簿 | 报告文本
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (PUBLISHED, DUPLICATE)
+
+    def line(self) -> str:
+        """One line of the command's output."""
+        if self.status == PUBLISHED:
+            return f"已发布  {self.name} → {self.label}（评价 {self.evaluation_id}，第 {self.version_number} 版）"
+        if self.status == DUPLICATE:
+            return (f"已跳过  {self.name}：与“{self.label}”第 {self.version_number} 版内容相同"
+                    f"（评价 {self.evaluation_id}）")
+        return f"未发布  {self.name}：" + "；".join(self.messages)
+
+
+def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[Outcome]]:
+    """The files to import, in order: each file given, and every file with a supported suffix under each folder
+    (recursively, sorted by path, hidden files and Office lock files ~$… left out). Paths that do not exist or
+    files of another kind are refusals."""
+    files: list[Path] = []
+    refused: list[Outcome] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                           and not f.name.startswith("~$"))
+            files.extend(found)
+        elif p.is_file():
+            if p.suffix.lower() in SUFFIXES:
+                files.append(p)
+            else:
+                refused.append(Outcome(str(raw), REFUSED, (f"不支持的文件类型“{p.suffix or '无扩展名'}”，"
+                                                          f"应为 {'、'.join(SUFFIXES)}",)))
+        else:
+            refused.append(Outcome(str(raw), REFUSED, ("找不到该文件或文件夹",)))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, refused
+
+
+def _label(ev) -> str:
+    return " · ".join(p for p in (ev.meta.region, str(ev.meta.year or ""), ev.meta.title) if p)
+
+
+def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str = "") -> Outcome:
+    """Validate, check for a duplicate, publish. Never raises for a bad file: the outcome says why."""
+    suffix = Path(name).suffix.lower()
+    source = "报告文本" if suffix in TEXT_SUFFIXES else "工作簿"
+    if suffix in TEXT_SUFFIXES:
+        from .reporttext import parse_to_workbook
+        try:
+            workbook, parsed = parse_to_workbook(data, name)
+        except ValueError as exc:
+            return Outcome(name, REFUSED, (f"无法解析报告文本：{exc}",), source=source)
+        file_name = Path(name).stem + ".xlsx"
+        note = note or f"由报告文本“{Path(name).name}”解析导入"
+    elif suffix in WORKBOOK_SUFFIXES:
+        workbook, file_name = data, Path(name).name
+    else:
+        return Outcome(name, REFUSED, (f"不支持的文件类型“{suffix or '无扩展名'}”",), source=source)
+    result = read_workbook(workbook)
+    if not result.ok or result.evaluation is None:
+        first = tuple(str(m) for m in result.errors[:FIRST_MESSAGES])
+        more = len(result.errors) - len(first)
+        return Outcome(name, REFUSED, first + ((f"另有 {more} 处错误",) if more > 0 else ()), source=source)
+    ev = result.evaluation
+    dup = duplicate_of(store, workbook, ev)
+    if dup is not None:
+        return Outcome(name, DUPLICATE, (), dup.evaluation_id, dup.number, _label(ev), source)
+    try:
+        version = store.publish(workbook, file_name=file_name, by=by, note=note)
+    except PublishError as exc:
+        return Outcome(name, REFUSED, tuple(str(m) for m in exc.messages[:FIRST_MESSAGES]), source=source)
+    except PermissionDenied as exc:
+        return Outcome(name, REFUSED, (str(exc),), source=source)
+    except StoreError as exc:  # another writer published the same content in between
+        dup = duplicate_of(store, workbook, ev)
+        if dup is not None:
+            return Outcome(name, DUPLICATE, (), dup.evaluation_id, dup.number, _label(ev), source)
+        return Outcome(name, REFUSED, (str(exc),), source=source)
+    return Outcome(name, PUBLISHED, (), version.evaluation_id, version.number, _label(ev), source)
+
+
+def import_file(store: Store, path: Path, *, by: Actor, note: str = "") -> Outcome:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Outcome(str(path), REFUSED, (f"无法读取文件：{exc.strerror or exc}",))
+    outcome = import_bytes(store, data, path.name, by=by, note=note)
+    return Outcome(str(path), outcome.status, outcome.messages, outcome.evaluation_id, outcome.version_number,
+                   outcome.label, outcome.source)
+
+
+def totals(outcomes: Iterable[Outcome]) -> dict[str, int]:
+    counts = {PUBLISHED: 0, DUPLICATE: 0, REFUSED: 0}
+    for o in outcomes:
+        counts[o.status] += 1
+    return counts
+
+
+__all__ = ["DUPLICATE", "PUBLISHED", "REFUSED", "STATUS_LABELS", "SUFFIXES", "Outcome", "collect", "import_bytes",
+           "import_file", "totals"]

@@ -1,0 +1,55 @@
+"""评价总览 in real Chromium: a first run with the sample evaluations lands on it; filter by year; open an
+evaluation from the table (its 总览, with the evaluation in the URL); the 总览 link of the sidebar keeps it."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def many_url(tmp_path, ui):
+    with ui.serve_app(tmp_path, env={"EVALBOARD_SAMPLES": "all"}) as url:
+        yield url
+
+
+def _year_filter(page, year: str) -> None:
+    box = page.locator("[data-testid='stMultiSelect']").filter(has_text="年度").first
+    box.click()
+    page.get_by_role("option", name=year, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_filter_by_year_then_open_an_evaluation(many_url, new_page, ui):
+    page = new_page(1280, 800)
+    ui.open_and_settle(page, many_url + "/")
+    ui.assert_no_errors(page)
+    ui.wait_for_texts(page, ["评价总览", "7 个", "评价一览（7 个"])
+    table = page.locator("table.pf-table")
+    assert table.locator("tbody tr").count() == 7
+
+    _year_filter(page, "2023")
+    ui.wait_for_app(page)
+    ui.wait_for_texts(page, ["评价一览（1 个"])
+    rows = table.locator("tbody tr")
+    assert rows.count() == 1 and "长沙市" in rows.first.inner_text()
+
+    rows.first.locator("a").click()
+    page.wait_for_url("**/?eval=*")
+    ui.wait_for_app(page)
+    ui.assert_no_errors(page)
+    ui.wait_for_texts(page, ["2023年度长沙市信息化建设和运维项目绩效评价结果", "82.69%", "98.36%", "86.98"])
+    assert parse_qs(urlparse(page.url).query)["eval"] == ["1"]
+
+    # 单位对比 and back to 总览 by the sidebar: still Changsha, never the portfolio
+    nav = page.locator("[data-testid='stSidebar'] a[data-testid='stPageLink-NavLink']")
+    nav.filter(has_text="单位对比").first.click()
+    ui.wait_for_app(page)
+    nav.filter(has_text="总览").first.click()
+    ui.wait_for_app(page)
+    ui.wait_for_texts(page, ["2023年度长沙市信息化建设和运维项目绩效评价结果", "82.69%"])
+    nav.filter(has_text="全部评价").first.click()
+    ui.wait_for_app(page)
+    ui.wait_for_texts(page, ["评价一览（"])
