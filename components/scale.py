@@ -104,12 +104,12 @@ def ranking_and_comparison(ev: Evaluation) -> None:
     _from_url(_QUERY, "q", lambda v: v[-1] if v else "")
 
     st.subheader("筛选")
-    c = st.columns([2, 2, 1.3, 2])
+    c = st.columns([2, 2, 1.6, 2], vertical_alignment="bottom")
     c[0].multiselect("单位类型", roles, key=_ROLES, placeholder="全部类型",
                      on_change=_to_url, args=("type", _ROLES, list))
     c[1].multiselect("等次", grades, key=_GRADES, placeholder="全部等次",
                      on_change=_to_url, args=("grade", _GRADES, list))
-    c[2].toggle("只看执行率低于目标", key=_BELOW, on_change=_to_url,
+    c[2].toggle("执行率低于目标", key=_BELOW, on_change=_to_url,
                 args=("below", _BELOW, lambda v: "1" if v else None))
     c[3].text_input("搜索单位", key=_QUERY, placeholder="简称或全称", on_change=_to_url,
                     args=("q", _QUERY, lambda v: v or None))
@@ -131,7 +131,7 @@ def ranking_and_comparison(ev: Evaluation) -> None:
         Col("score", "得分", "score", width=80),
         Col("grade", "等次", width=70),
         Col("problems", "问题", "int", width=70),
-    ], key="units_ranking", height=480, page_size=20, select="unit")
+    ], key="units_ranking", height=640, page_size=15, select="unit")
     if unit.newly_picked("units_ranking", picked):
         unit.open_unit(picked)
 

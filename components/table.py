@@ -130,7 +130,8 @@ LOCALE_ZH = {
     "notContains": "不包含", "equals": "等于", "notEqual": "不等于", "startsWith": "开头是", "endsWith": "结尾是",
     "blank": "为空", "notBlank": "不为空", "andCondition": "且", "orCondition": "或", "applyFilter": "应用",
     "resetFilter": "重置", "clearFilter": "清除", "searchOoo": "搜索…", "page": "页", "of": "共", "to": "至",
-    "more": "更多",
+    "more": "更多", "pageSizeSelectorLabel": "每页行数：", "firstPage": "第一页", "previousPage": "上一页",
+    "nextPage": "下一页", "lastPage": "最后一页", "pageLastRowUnknown": "?",
 }
 
 

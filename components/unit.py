@@ -112,7 +112,7 @@ def render(ev: Evaluation, key: str) -> None:
     unit = ev.unit(key)
     st.header(plain_inline(unit.name or key) if unit else plain_inline(key))
     parts = [key, row["role"] or ""]
-    if row["rank"] is not None and row["rank"] == row["rank"]:
+    if row["rank"] is not None:
         parts.append(f"得分排名 第 {int(row['rank'])} / {int(table['rank'].notna().sum())} 名")
     st.caption(plain("　·　".join(p for p in parts if p)))
     cards.grade_badge(row["grade"])

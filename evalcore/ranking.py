@@ -57,10 +57,11 @@ def unit_ranking(ev: Evaluation) -> pd.DataFrame:
             "problems": problems[u.key],
             "rectification": items[u.key],
         })
-    ranks = _ranks([row["score"] for row in rows])
-    for row, rank in zip(rows, ranks, strict=True):
-        row["rank"] = rank
-    return pd.DataFrame(rows, columns=RANKING_COLUMNS)
+    df = pd.DataFrame(rows, columns=RANKING_COLUMNS)
+    for column in ("budget", "executed", "rate", "unspent", "score", "grade"):  # None stays None (never NaN)
+        df[column] = pd.Series([row[column] for row in rows], dtype=object)
+    df["rank"] = pd.Series(_ranks([row["score"] for row in rows]), dtype=object)  # None for "no rank"
+    return df
 
 
 def _value(row: dict | None, column: str) -> Decimal | None:

@@ -18,7 +18,7 @@ from . import theme
 from .charts import UNIT_LINES, UNIT_WIDTH, _empty, esc, hover_label, legend_label, wrap_label
 
 WEBGL_FROM = 200  # points from which the scatter is drawn with WebGL
-TREEMAP_UNITS = 200  # tiles of the treemap; the other units share one
+TREEMAP_UNITS = 80  # unit tiles of the treemap (readable ones); the other units share one 其他 tile per type
 OTHER = "其他"
 
 
@@ -45,9 +45,16 @@ def grade_distribution(dist: pd.DataFrame, measure: str = "units", height: int =
         hovertemplate="%{x}：%{text}<extra></extra>",
     ))
     top = max((v or 0 for v in values), default=0) or 1
-    fig.update_layout(height=height, showlegend=False, yaxis=dict(title=axis, range=[0, top * 1.2]),
+    fig.update_layout(height=height, showlegend=False,
+                      yaxis=dict(title=axis, range=[0, top * 1.2], tickformat=",.0f"),
                       xaxis=dict(type="category"), margin=dict(l=10, r=10, t=30, b=10))
     return fig
+
+
+def _above(fig: go.Figure, x: float, text: str, color: str) -> None:
+    """A label for a vertical line, above the plot area (never over the bars)."""
+    fig.add_annotation(x=x, y=1, xref="x", yref="paper", yanchor="bottom", text=text, showarrow=False,
+                       font=dict(color=color, size=13))
 
 
 def rate_histogram(ranking: pd.DataFrame, target: Decimal | None, height: int = 300) -> go.Figure:
@@ -59,9 +66,8 @@ def rate_histogram(ranking: pd.DataFrame, target: Decimal | None, height: int = 
                                  hovertemplate="执行率 %{x}%<br>%{y} 个单位<extra></extra>"))
     if target is not None:
         below = sum(1 for v in rates if v < float(target))
-        fig.add_vline(x=float(target), line_dash="dash", line_color=theme.ACCENT,
-                      annotation_text=f"目标 {fmt_rate(target)}（{below} 个单位低于目标）",
-                      annotation_position="top left", annotation_font_color=theme.ACCENT_TEXT)
+        fig.add_vline(x=float(target), line_dash="dash", line_color=theme.ACCENT)
+        _above(fig, float(target), f"目标 {fmt_rate(target)}（{below} 个单位低于目标）", theme.ACCENT_TEXT)
     fig.update_layout(height=height, showlegend=False, bargap=0.05, xaxis=dict(title="预算执行率（%）"),
                       yaxis=dict(title="单位数（个）"), margin=dict(l=10, r=10, t=40, b=10))
     return fig
@@ -78,9 +84,9 @@ def score_histogram(ranking: pd.DataFrame, bands, height: int = 300) -> go.Figur
     for band in bands:
         x = float(band.lower)
         if band.lower > 0 and low - 5 <= x <= high + 5:
-            fig.add_vline(x=x, line_dash="dot", line_color=theme.GRADE_COLORS.get(band.grade, theme.MUTED),
-                          annotation_text=f"{esc(band.grade)} ≥ {fmt_score(band.lower)}",
-                          annotation_position="top right")
+            color = theme.GRADE_COLORS.get(band.grade, theme.MUTED)
+            fig.add_vline(x=x, line_dash="dot", line_color=color)
+            _above(fig, x, f"{esc(band.grade)} ≥ {fmt_score(band.lower)}", color)
     fig.update_layout(height=height, showlegend=False, bargap=0.05, xaxis=dict(title="评价得分"),
                       yaxis=dict(title="单位数（个）"), margin=dict(l=10, r=10, t=40, b=10))
     return fig
@@ -212,22 +218,21 @@ def compare_units(selected: pd.DataFrame, column: str, average: Decimal | None, 
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
         x=keys, y=_floats(df[column]), marker_color=theme.PRIMARY if kind == "score" else theme.SERIES[2],
-        text=[fmt(v) for v in df[column]], textposition="outside", cliponaxis=False,
+        text=[fmt(v) for v in df[column]], textposition="inside", insidetextanchor="end",
+        textfont=dict(color="#ffffff"), showlegend=False,
         customdata=[[u, hover_label(n or u)] for u, n in zip(df["unit"], df["name"], strict=True)],
         hovertemplate="%{customdata[1]}：%{text}<extra></extra>",
     ))
     values = [v for v in _floats(df[column]) if v is not None]
     marks = [float(m) for m in (average, target) if m is not None]
     top = max(values + marks, default=0) or 1
-    if average is not None:
-        fig.add_hline(y=float(average), line_dash="dash", line_color=theme.MUTED,
-                      annotation_text=f"评价平均 {fmt(average)}", annotation_position="top left",
-                      annotation_font_color=theme.MUTED)
-    if target is not None:
-        fig.add_hline(y=float(target), line_dash="dot", line_color=theme.ACCENT,
-                      annotation_text=f"目标 {fmt_rate(target)}", annotation_position="top right",
-                      annotation_font_color=theme.ACCENT_TEXT)
-    fig.update_layout(height=height or 360, showlegend=False, clickmode="event+select", dragmode=False,
+    # reference lines as legend entries (labels on the lines would run into the bars' values)
+    for name, value, dash, color in (("评价平均", average, "dash", theme.MUTED), ("目标", target, "dot", theme.ACCENT)):
+        if value is not None:
+            fig.add_hline(y=float(value), line_dash=dash, line_color=color, line_width=2)
+            fig.add_scatter(x=[None], y=[None], mode="lines", name=f"{name} {fmt(value)}",  # its legend entry
+                            line=dict(dash=dash, color=color, width=2), hoverinfo="skip")
+    fig.update_layout(height=height or 360, showlegend=True, clickmode="event+select", dragmode=False,
                       yaxis=dict(title="评价得分" if kind == "score" else "预算执行率（%）", range=[0, top * 1.15]),
                       xaxis=dict(type="category", tickmode="array", tickvals=keys,
                                  ticktext=[wrap_label(u, UNIT_WIDTH, UNIT_LINES) for u in df["unit"]]),

@@ -144,7 +144,10 @@ def test_link_to_an_archived_evaluation_says_so(tmp_path, monkeypatch):
     db = tmp_path / "evalboard.db"
     store = Store(f"sqlite:///{db}")
     version = store.publish(workbook_bytes(synthetic_evaluation(12, problems=6)), file_name="small.xlsx", by=ACTOR)
+    kept = store.publish(workbook_bytes(synthetic_evaluation(3, problems=6, seed=1)), file_name="other.xlsx",
+                         by=ACTOR)
     store.set_archived(version.evaluation_id, True, by=ACTOR)
     at = _open(db, monkeypatch, eval=str(version.evaluation_id))
     assert not at.exception
     assert any("已归档" in e.value for e in at.error), [e.value for e in at.error]
+    assert any(b.key == f"_choose_eval_{kept.evaluation_id}" for b in at.button)
