@@ -155,6 +155,9 @@ LINE_HEIGHT = 21
 def estimate_height(frame: pd.DataFrame, cols: list[Col], max_height: int = 640) -> int:
     """Pixel height that shows every row without empty space (wrapped text rows grow), capped at max_height."""
     total = HEADER_HEIGHT + 4
+    # a header longer than its column wraps onto a second line (wrapHeaderText)
+    if any(len(c.header) * 15 > (c.width or 140) * 0.6 for c in cols if not c.flex):
+        total += LINE_HEIGHT
     wrapped = [c for c in cols if c.wrap]
     for _, row in frame.iterrows():
         lines = 1

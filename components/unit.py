@@ -119,13 +119,15 @@ def render(ev: Evaluation, key: str) -> None:
 
     avg = layout.derived(ranking.evaluation_averages)
     target = ev.meta.rate_target
-    k = st.columns(5)
+    k = st.columns(3)
     k[0].metric("预算", fmt_amount(row["budget"]), border=True)
     k[1].metric("实际执行", fmt_amount(row["executed"]), border=True)
-    k[2].metric("预算执行率", fmt_rate(row["rate"]), border=True,
-                help=f"目标 {fmt_rate(target)}；评价平均 {fmt_rate(avg['rate'])}")
-    k[3].metric("评价得分", fmt_score(row["score"]), border=True, help=f"评价平均 {fmt_score(avg['score'])}")
-    k[4].metric("未执行", fmt_amount(row["unspent"]), border=True)
+    k[2].metric("未执行", fmt_amount(row["unspent"]), border=True)
+    k = st.columns(3)
+    k[0].metric("预算执行率", fmt_rate(row["rate"]), border=True,
+                help=f"目标 {fmt_rate(target)}；各单位平均 {fmt_rate(avg['rate'])}")
+    k[1].metric("评价得分", fmt_score(row["score"]), border=True, help=f"各单位平均 {fmt_score(avg['score'])}")
+    k[2].metric("等次", row["grade"] or "未评等次", border=True)
 
     lines = layout.derived(ranking.unit_budget_lines, key)
     st.subheader("预算明细")
