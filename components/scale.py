@@ -71,7 +71,7 @@ def overview(ev: Evaluation) -> None:
                                                      kind, theme.ACCENT), f"overview_bottom_{column}")
 
     st.subheader("各单位预算资金")
-    st.caption(f"按单位类型分组；列出预算最多的 {scale.TREEMAP_UNITS} 个单位，其余合为“其他”。点击单位查看详情。")
+    st.caption("按单位类型分组，每块的面积为该单位的预算（万元）。点击单位查看详情。")
     unit.chart_to_unit(scale.funds_treemap(table), "overview_treemap")
 
 

@@ -3,7 +3,7 @@ the comparison of a few selected units. Pure functions of ``evalcore.ranking``'s
 
 Every figure stays far below ~2,000 SVG marks whatever the number of units: distributions are binned, the scatter
 switches to WebGL (``scattergl``) from :data:`WEBGL_FROM` points, ranked bars show ``n`` units, the treemap the
-largest :data:`TREEMAP_UNITS` units with the rest as one 其他 tile. Clickable figures carry the unit key as the first
+largest :data:`TREEMAP_UNITS` units. Clickable figures carry the unit key as the first
 ``customdata`` value, so a page can open the unit a reader clicks.
 """
 from __future__ import annotations
@@ -18,8 +18,7 @@ from . import theme
 from .charts import UNIT_LINES, UNIT_WIDTH, _empty, esc, hover_label, legend_label, wrap_label
 
 WEBGL_FROM = 200  # points from which the scatter is drawn with WebGL
-TREEMAP_UNITS = 80  # unit tiles of the treemap (readable ones); the other units share one 其他 tile per type
-OTHER = "其他"
+TREEMAP_UNITS = 60  # unit tiles of the treemap: the largest units, each big enough to read
 
 
 def _floats(values) -> list[float | None]:
@@ -163,45 +162,45 @@ def ranked_bars(df: pd.DataFrame, column: str, kind: str, color: str = theme.PRI
 
 
 def funds_treemap(ranking: pd.DataFrame, limit: int = TREEMAP_UNITS, height: int = 460) -> go.Figure:
-    """Budget (万元) by unit as a treemap grouped by unit type: the ``limit`` largest units as tiles, the rest as
-    one 其他 tile per type. customdata = unit key ("" for groups)."""
+    """Budget (万元) by unit as a treemap grouped by unit type: the ``limit`` largest units, each a readable tile
+    (the others would be slivers); the root tile says which units are shown and their share of all funds.
+    customdata = unit key ("" for the root and the types)."""
     df = ranking[ranking["budget"].notna()]
     df = df[[v > 0 for v in df["budget"]]]
     if df.empty:
         return _empty("没有预算")
     order = df["budget"].map(float).sort_values(ascending=False, kind="stable").index
-    shown, rest = df.loc[order[:limit]], df.loc[order[limit:]]
-    ids, labels, parents, values, custom, hover = [], [], [], [], [], []
-    roles = list(dict.fromkeys(r or "未分类" for r in df["role"]))
-    for n, role in enumerate(roles):
-        sub = df[df["role"].fillna("").replace("", "未分类") == role]
+    shown = df.loc[order[:limit]].copy()
+    shown["group"] = [r or "未分类" for r in shown["role"]]
+    whole = sum(df["budget"], Decimal(0))
+    part = sum(shown["budget"], Decimal(0))
+    if len(shown) == len(df):
+        root = f"全部 {len(df)} 个单位"
+    else:
+        root = f"预算最多的 {len(shown)} 个单位（共 {len(df)} 个），占预算总额 {fmt_rate(part / whole * 100)}"
+    ids, labels, parents, values, custom, hover = ["all"], [root], [""], [float(part)], [""], [root]
+    groups = list(dict.fromkeys(shown["group"]))
+    for n, group in enumerate(groups):
+        sub = shown[shown["group"] == group]
         total = sum(sub["budget"], Decimal(0))
-        ids.append(f"r{n}")
-        labels.append(esc(role))
-        parents.append("")
+        ids.append(f"g{n}")
+        labels.append(esc(group))
+        parents.append("all")
         values.append(float(total))
         custom.append("")
-        hover.append(f"{hover_label(role)}：{len(sub)} 个单位，{fmt_amount(total)}")
-    role_id = {role: f"r{n}" for n, role in enumerate(roles)}
+        hover.append(f"{hover_label(group)}：{len(sub)} 个单位，{fmt_amount(total)}")
+    group_id = {group: f"g{n}" for n, group in enumerate(groups)}
     for i, row in enumerate(shown.itertuples()):
         ids.append(f"u{i}")
-        labels.append(wrap_label(row.unit, 8, 2))
-        parents.append(role_id[row.role or "未分类"])
+        labels.append(f"{wrap_label(row.unit, 8, 2)}<br>{fmt_amount(row.budget, '')}")
+        parents.append(group_id[row.group])
         values.append(float(row.budget))
         custom.append(row.unit)
         hover.append(f"{hover_label(row.name or row.unit)}：{fmt_amount(row.budget)}")
-    for role, sub in rest.groupby(rest["role"].fillna("").replace("", "未分类"), sort=False):
-        total = sum(sub["budget"], Decimal(0))
-        ids.append(f"o{role_id[role]}")
-        labels.append(f"{OTHER} {len(sub)} 个单位")
-        parents.append(role_id[role])
-        values.append(float(total))
-        custom.append("")
-        hover.append(f"其余 {len(sub)} 个单位：{fmt_amount(total)}")
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total", customdata=custom,
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", textinfo="label",
-        marker=dict(colors=[None] * len(ids)), tiling=dict(pad=2), pathbar=dict(visible=False),
+        tiling=dict(pad=2), pathbar=dict(visible=False), root=dict(color=theme.PANEL),
     ))
     fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), treemapcolorway=theme.SERIES)
     return fig

@@ -9,6 +9,7 @@ from benchmarks.synth import synthetic_evaluation
 from evalcore import ranking
 from evalcore.figures import scale
 from evalcore.model import DEFAULT_BANDS
+from evalcore.numbers import fmt_rate
 
 
 @pytest.fixture(scope="module")
@@ -61,19 +62,20 @@ def test_no_svg_figure_over_2000_marks(large):
         assert _svg_marks(fig) <= 2000, fig.data[0].type
 
 
-def test_treemap_groups_the_rest(large):
+def test_treemap_shows_the_largest_units_and_their_share(large):
     _, table = large
     fig = scale.funds_treemap(table, limit=50)
     t = fig.data[0]
     units = [c for c in t.customdata if c]
-    assert len(units) == 50
-    others = [label for label in t.labels if label.startswith(scale.OTHER)]
-    assert sum(int(label.split()[1]) for label in others) == 950
-    # every tile's value adds up to its type's total (branchvalues="total")
-    for i, parent in enumerate(t.parents):
-        if parent == "":
-            children = sum(v for v, p in zip(t.values, t.parents, strict=True) if p == t.ids[i])
-            assert children == pytest.approx(t.values[i])
+    assert units == list(ranking.ranked(table, "budget", 50)["unit"])
+    total = sum(table["budget"], Decimal(0))
+    part = sum(ranking.ranked(table, "budget", 50)["budget"], Decimal(0))
+    assert t.labels[0] == f"预算最多的 50 个单位（共 1000 个），占预算总额 {fmt_rate(part / total * 100)}"
+    # every parent's value is the sum of its children (branchvalues="total")
+    for i, node in enumerate(t.ids):
+        children = [v for v, p in zip(t.values, t.parents, strict=True) if p == node]
+        if children:
+            assert sum(children) == pytest.approx(t.values[i])
 
 
 def test_ranked_bars_label_exact_values(large):
