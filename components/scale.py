@@ -132,7 +132,8 @@ def ranking_and_comparison(ev: Evaluation) -> None:
         Col("grade", "等次", width=70),
         Col("problems", "问题", "int", width=70),
     ], key="units_ranking", height=640, page_size=15, select="unit")
-    if unit.newly_picked("units_ranking", picked):
+    fresh = unit.newly_picked("units_ranking", picked)  # called on every run: a cleared selection resets it
+    if picked and fresh:
         unit.open_unit(picked)
 
     st.subheader("所选单位对比")

@@ -57,7 +57,8 @@ def chart_to_unit(fig, key: str) -> None:
     """Show a figure whose points name units; clicking one opens that unit's page."""
     event = layout.chart(fig, key, on_select="rerun", selection_mode="points")
     unit = clicked_unit(event)
-    if newly_picked(key, unit):
+    fresh = newly_picked(key, unit)  # called on every run: a cleared selection resets it
+    if unit and fresh:
         open_unit(unit)
 
 

@@ -60,7 +60,7 @@ def unit_ranking(ev: Evaluation) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=RANKING_COLUMNS)
     for column in ("budget", "executed", "rate", "unspent", "score", "grade"):  # None stays None (never NaN)
         df[column] = pd.Series([row[column] for row in rows], dtype=object)
-    df["rank"] = pd.Series(_ranks([row["score"] for row in rows]), dtype=object)  # None for "no rank"
+    df["rank"] = pd.Series(_ranks([_value(row, "score") for row in rows]), dtype=object)  # None for "no rank"
     return df
 
 

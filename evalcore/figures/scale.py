@@ -30,9 +30,10 @@ def grade_distribution(dist: pd.DataFrame, measure: str = "units", height: int =
     if dist.empty or not dist["units"].sum():
         return _empty("没有单位")
     grades = [esc(g) for g in dist["grade"]]
+    values: list[float | None]
     if measure == "units":
-        values = [int(n) for n in dist["units"]]
-        text = [f"{n} 个" for n in values]
+        values = [float(n) for n in dist["units"]]
+        text = [f"{int(n)} 个" for n in dist["units"]]
         axis = "单位数（个）"
     else:
         values = _floats(dist["budget"])
