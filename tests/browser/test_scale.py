@@ -98,3 +98,25 @@ def test_large_evaluation_pages_at_both_sizes(large, new_page, ui, size):
         marks = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
             gd.querySelectorAll('.point, .slice, .bars path').length)""")
         assert marks and max(marks) <= 2000, marks
+
+
+def test_clicking_a_ranking_row_opens_that_unit(large, new_page, ui):
+    url, eid = large
+    page = new_page(1280, 800)
+    ui.open_and_settle(page, f"{url}/units?eval={eid}", timeout_ms=LOAD_MS)
+    frames = [f for f in page.frames if f is not page.main_frame]
+    assert len(frames) == 1  # the ranking grid (the page's only component)
+    grid = frames[0]
+    grid.wait_for_selector(".ag-row", timeout=LOAD_MS)
+    cell = grid.locator(".ag-row[row-index='2'] .ag-cell").nth(1)
+    key = cell.inner_text().strip()
+    cell.click()
+    page.wait_for_url("**/unit?**", timeout=LOAD_MS)
+    ui.wait_for_app(page, LOAD_MS)
+    assert parse_qs(urlparse(page.url).query)["unit"] == [key]
+    ui.wait_for_texts(page, ["预算明细"])
+    # back on 单位对比, the earlier click does not open the unit again
+    ui.open_and_settle(page, f"{url}/units?eval={eid}", timeout_ms=LOAD_MS)
+    page.wait_for_timeout(1500)
+    ui.wait_for_app(page, LOAD_MS)
+    assert "/units" in page.url
