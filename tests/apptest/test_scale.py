@@ -151,3 +151,19 @@ def test_link_to_an_archived_evaluation_says_so(tmp_path, monkeypatch):
     assert not at.exception
     assert any("已归档" in e.value for e in at.error), [e.value for e in at.error]
     assert any(b.key == f"_choose_eval_{kept.evaluation_id}" for b in at.button)
+
+
+def test_picker_writes_the_url_and_the_link_wins_over_the_session(tmp_path, monkeypatch):
+    db = tmp_path / "evalboard.db"
+    store = Store(f"sqlite:///{db}")
+    a = store.publish(workbook_bytes(synthetic_evaluation(12, problems=6)), file_name="a.xlsx", by=ACTOR)
+    b = store.publish(workbook_bytes(synthetic_evaluation(3, problems=6, seed=1)), file_name="b.xlsx", by=ACTOR)
+    at = _open(db, monkeypatch, eval=str(b.evaluation_id), unit="单位0001")
+    assert "合成绩效评价（3 个单位）" in texts(at)
+    assert "评价得分" in {m.label for m in at.metric}  # 3 units: one card per unit, as for the seed
+    at.sidebar.selectbox(key="_evaluation_picker").set_value(a.evaluation_id).run()
+    assert not at.exception
+    assert _param(at, "eval") == [str(a.evaluation_id)]
+    assert _param(at, "unit") == []  # a unit of the other evaluation is dropped with it
+    shown = texts(at)
+    assert "合成绩效评价（12 个单位）" in shown and "等次分布" in shown  # 12 units: the summary layout
