@@ -71,6 +71,12 @@ def _parse_id(text: str | None) -> int | None:
         return None
 
 
+def evaluation_from_url() -> int | None:
+    """The evaluation id the URL names (``?eval=ID``), or None when it names none or not a number. Whether that
+    evaluation exists is checked by :func:`page` (a clear message and the list, never another one silently)."""
+    return _parse_id(url_get(EVAL_PARAM))
+
+
 def _choose(evaluation_id: int) -> None:
     st.session_state[_SELECTED] = evaluation_id
     st.session_state[_PICKER] = evaluation_id
@@ -113,7 +119,7 @@ def _picker() -> Evaluation | None:
         st.session_state[_SELECTED] = pending
         st.session_state[_PICKER] = pending
     elif wanted is not None:  # a link (or a refresh) names the evaluation: it wins over the session's choice
-        linked = _parse_id(wanted)
+        linked = evaluation_from_url()
         if linked not in ids:
             _missing_evaluation(wanted, infos)
             return None
