@@ -70,7 +70,7 @@ with left:
 with right:
     st.subheader(f"问题 {len(problems)} 项 · 建议 {len(recs)} 条")
     pc = findings.counts_by_category(problems)
-    layout.chart(charts.category_counts(pc, "项", height=320), "overview_problems")
+    layout.chart(charts.category_counts(pc, "项"), "overview_problems")
     st.caption(f"{len(pc)} 类 {len(problems)} 项问题；{len(ev.recommendation_categories)} 类 {len(recs)} 条建议，"
                "详见“问题分析”和“建议与整改”。")
 

@@ -98,6 +98,22 @@ def test_large_evaluation_pages_at_both_sizes(large, new_page, ui, size):
         marks = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
             gd.querySelectorAll('.point, .slice, .bars path').length)""")
         assert marks and max(marks) <= 2000, marks
+        # no two tick labels of one axis overprint
+        overlaps = page.evaluate("""() => {
+            const out = [];
+            for (const axis of document.querySelectorAll('.js-plotly-plot g.xtick, .js-plotly-plot g.ytick')
+                                .values().map(t => t.parentNode).toArray()) {
+                const boxes = [...axis.querySelectorAll(':scope > g text')].map(t => t.getBoundingClientRect())
+                    .filter(b => b.width > 0);
+                for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                    const a = boxes[i], b = boxes[j];
+                    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+                        out.push([axis.getAttribute('class'), a.x, a.y, b.x, b.y]);
+                }
+            }
+            return out;
+        }""")
+        assert not overlaps, overlaps[:5]
 
 
 def test_clicking_a_ranking_row_opens_that_unit(large, new_page, ui):
