@@ -5,13 +5,14 @@ so every page has a stable URL that can be bookmarked or refreshed (see README, 
 """
 import streamlit as st
 
-from components import cards, charts, layout, sections
+from components import cards, charts, layout, scale, sections
+from components import unit as unit_page
 from components.portfolio import should_land
 
 if should_land():  # more than one evaluation and none named in the URL: the portfolio first (issue 18)
     st.switch_page("pages/7_portfolio.py")
 from components.text import plain, plain_inline
-from evalcore import budget, findings, scoring
+from evalcore import budget, findings, ranking, scoring
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
 ev = layout.page("总览", header=False)
@@ -22,8 +23,6 @@ st.caption("　·　".join(plain(p) for p in (ev.meta.evaluator, f"{ev.meta.year
                                           ev.meta.region) if p))
 
 overall = layout.derived(budget.overall)
-table = layout.derived(budget.budget_table)
-results = layout.derived(scoring.results_table)
 problems = layout.derived(findings.problems_table)
 recs = layout.derived(findings.recommendations_table)
 
@@ -33,28 +32,35 @@ k2.metric("实际执行", fmt_amount(overall.executed), border=True, height="str
 k3.metric("总体预算执行率", fmt_rate(overall.rate), border=True, height="stretch",
           help="实际执行 ÷ 预算 × 100%（按各单位合计计算）")
 
-# one card per unit: score, grade, execution rate
-rates = layout.derived(budget.unit_rates)
-scored = {r["unit"]: r for r in results.to_dict("records")}
-units = [u for u in ev.units if u.key in scored or rates[u.key].budget is not None]
-if units:
-    cols = st.columns(len(units))
-    for col, unit in zip(cols, units, strict=True):
-        with col.container(border=True):
-            st.markdown(f"**{plain_inline(unit.name or unit.key)}**")
-            r = scored.get(unit.key)
-            left, right = st.columns(2)
-            left.metric("评价得分", fmt_score(r["score"]) if r else "—")
-            right.metric("预算执行率", fmt_rate(rates[unit.key].rate))
-            cards.grade_badge(r["grade"] if r else None)
-            rr = rates[unit.key]
-            if rr.budget is not None:
-                st.caption(f"预算 {fmt_amount(rr.budget)}，实际执行 {fmt_amount(rr.executed)}")
-others = [u for u in ev.units if u not in units]
-if others:
-    st.caption("另涉及：" + "；".join(f"{plain(u.name or u.key)}（{plain(u.note or '未列预算')}）" for u in others))
+if ranking.is_large(ev):
+    # many units: distributions, a scatter, top/bottom lists and a treemap instead of a card per unit
+    scale.overview(ev)
+else:
+    # one card per unit: score, grade, execution rate
+    table = layout.derived(budget.budget_table)
+    results = layout.derived(scoring.results_table)
+    rates = layout.derived(budget.unit_rates)
+    scored = {r["unit"]: r for r in results.to_dict("records")}
+    units = [u for u in ev.units if u.key in scored or rates[u.key].budget is not None]
+    if units:
+        cols = st.columns(len(units))
+        for col, unit in zip(cols, units, strict=True):
+            with col.container(border=True):
+                st.markdown(f"**{plain_inline(unit.name or unit.key)}**")
+                r = scored.get(unit.key)
+                left, right = st.columns(2)
+                left.metric("评价得分", fmt_score(r["score"]) if r else "—")
+                right.metric("预算执行率", fmt_rate(rates[unit.key].rate))
+                cards.grade_badge(r["grade"] if r else None)
+                rr = rates[unit.key]
+                if rr.budget is not None:
+                    st.caption(f"预算 {fmt_amount(rr.budget)}，实际执行 {fmt_amount(rr.executed)}")
+                unit_page.link(unit.key, "单位详情")
+    others = [u for u in ev.units if u not in units]
+    if others:
+        st.caption("另涉及：" + "；".join(f"{plain(u.name or u.key)}（{plain(u.note or '未列预算')}）" for u in others))
 
-sections.budget_and_rates(ev, table, "overview")
+    sections.budget_and_rates(ev, table, "overview")
 
 left, right = st.columns([3, 2])
 with left:
@@ -68,7 +74,7 @@ with left:
 with right:
     st.subheader(f"问题 {len(problems)} 项 · 建议 {len(recs)} 条")
     pc = findings.counts_by_category(problems)
-    layout.chart(charts.category_counts(pc, "项", height=320), "overview_problems")
+    layout.chart(charts.category_counts(pc, "项"), "overview_problems")
     st.caption(f"{len(pc)} 类 {len(problems)} 项问题；{len(ev.recommendation_categories)} 类 {len(recs)} 条建议，"
                "详见“问题分析”和“建议与整改”。")
 

@@ -42,27 +42,68 @@ _CSS = """
 _SELECTED = "evaluation_id"
 _CURRENT = "_current_evaluation"
 _PENDING = "_select_evaluation"
-_URL_APPLIED = "_url_eval_applied"  # the ?eval= value already applied to the picker (applied once, not every run)
+_PICKER = "_evaluation_picker"
 PORTFOLIO_PAGE = "pages/7_portfolio.py"
 
+# The view lives in the URL, so a link reopens it (on a cold server too): ?eval=ID, plus each page's own keys
+# (the unit page's unit=KEY, 单位对比's filters).
+EVAL_PARAM = "eval"
 
-def evaluation_from_url(ids: list[int]) -> int | None:
-    """The evaluation the URL names (``?eval=ID``, the convention of every link to an evaluation's 总览), when
-    the URL brings a value not yet applied to this session's picker; else None. A link to an evaluation that does
-    not exist (or is archived) stops the page with a message and a link to the portfolio, never another one."""
-    raw = st.query_params.get("eval")
-    if raw is None or raw == st.session_state.get(_URL_APPLIED):
-        return None
+
+def url_get(name: str) -> str | None:
+    """A query parameter of the page's URL (the last one when repeated)."""
+    value = st.query_params.get(name)
+    return value if value else None
+
+
+def url_set(name: str, value: str | list[str] | None) -> None:
+    """Write a query parameter (None or empty removes it); untouched when it already says so."""
+    if value is None or value == "" or value == []:
+        if name in st.query_params:
+            del st.query_params[name]
+        return
+    current = st.query_params.get_all(name) if isinstance(value, list) else st.query_params.get(name)
+    if current != value:
+        st.query_params[name] = value
+
+
+def _parse_id(text: str | None) -> int | None:
     try:
-        wanted = int(raw)
-    except ValueError:
-        wanted = None
-    if wanted not in ids:
-        st.error(plain(f"链接中的评价（编号 {raw}）不存在或已归档。"))
-        st.page_link(PORTFOLIO_PAGE, label="查看全部评价", icon=":material/table_view:")
-        st.stop()
-    st.session_state[_URL_APPLIED] = raw
-    return wanted
+        return int(str(text).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def evaluation_from_url() -> int | None:
+    """The evaluation id the URL names (``?eval=ID``), or None when it names none or not a number. Whether that
+    evaluation exists is checked by :func:`page` (a clear message and the list, never another one silently)."""
+    return _parse_id(url_get(EVAL_PARAM))
+
+
+def _choose(evaluation_id: int) -> None:
+    st.session_state[_SELECTED] = evaluation_id
+    st.session_state[_PICKER] = evaluation_id
+    url_set(EVAL_PARAM, str(evaluation_id))
+
+
+def _missing_evaluation(wanted: str, infos) -> None:
+    """The link names an evaluation that is not shown: say why in Chinese and offer the list (never another
+    evaluation silently)."""
+    parsed = _parse_id(wanted)
+    archived = {} if parsed is None else {i.id: i for i in data.store().evaluations(include_archived=True)
+                                          if i.archived}
+    if parsed in archived:
+        st.error(plain(f"链接中的评价“{archived[parsed].label}”（编号 {parsed}）已归档，不再显示。"
+                       "请从下面的列表中选择要查看的评价。"), icon=":material/inventory_2:")
+    else:
+        st.error(plain(f"链接中的评价（编号 {wanted}）不存在，可能已被删除或链接有误。"
+                       "请从下面的列表中选择要查看的评价。"),
+                 icon=":material/link_off:")
+    st.markdown("**现有评价**")
+    for info in infos:
+        st.button(info.label, key=f"_choose_eval_{info.id}", on_click=_choose, args=(info.id,),
+                  icon=":material/arrow_forward:")
+    st.page_link(PORTFOLIO_PAGE, label="查看全部评价", icon=":material/table_view:")
 
 
 def _overview_params() -> dict[str, str] | None:
@@ -89,25 +130,31 @@ def _picker() -> Evaluation | None:
     ids = [i.id for i in infos]
     by_id = {i.id: i for i in infos}
     pending = st.session_state.pop(_PENDING, None)
+    wanted = url_get(EVAL_PARAM)
     if pending in ids:  # set by select(): applied before the widget exists, as Streamlit requires
         st.session_state[_SELECTED] = pending
-        st.session_state["_evaluation_picker"] = pending
-    linked = evaluation_from_url(ids)
-    if linked is not None:
+        st.session_state[_PICKER] = pending
+    elif wanted is not None:  # a link (or a refresh) names the evaluation: it wins over the session's choice
+        linked = evaluation_from_url()
+        if linked not in ids:
+            _missing_evaluation(wanted, infos)
+            return None
         st.session_state[_SELECTED] = linked
-        st.session_state["_evaluation_picker"] = linked
+        st.session_state[_PICKER] = linked
     current = st.session_state.get(_SELECTED)
     if current not in ids:
         current = ids[0]
 
     def remember() -> None:
-        st.session_state[_SELECTED] = st.session_state["_evaluation_picker"]
+        st.session_state[_SELECTED] = st.session_state[_PICKER]
+        url_set(EVAL_PARAM, str(st.session_state[_PICKER]))
+        for name in _EVALUATION_SCOPED:  # a unit or a filter of the evaluation left behind means nothing now
+            url_set(name, None)
 
     choice = st.sidebar.selectbox("评价", ids, index=ids.index(current), format_func=lambda i: by_id[i].label,
-                                  key="_evaluation_picker", on_change=remember)
+                                  key=_PICKER, on_change=remember)
     st.session_state[_SELECTED] = choice
-    st.query_params["eval"] = str(choice)  # the URL names the evaluation shown (a link, a refresh)
-    st.session_state[_URL_APPLIED] = str(choice)
+    url_set(EVAL_PARAM, str(choice))  # the URL always names the evaluation shown, so it can be copied as a link
     info = by_id[choice]
     st.session_state[_CURRENT] = info
     try:
@@ -115,6 +162,10 @@ def _picker() -> Evaluation | None:
     except Exception as exc:  # a stored version is always valid; still, never a traceback on a page
         st.error(plain(f"无法读取该评价的当前版本（第 {info.active_number} 版）：{exc}"))
         return None
+
+
+# URL keys that belong to one evaluation: dropped when the picker switches to another.
+_EVALUATION_SCOPED = ("unit", "type", "grade", "below", "q", "sel")
 
 
 def select(evaluation_id: int) -> None:

@@ -73,8 +73,12 @@ def display_frame(df: pd.DataFrame, cols: list[Col]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=[c.header for c in cols])
 
 
-def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None) -> dict[str, Any]:
-    """AG Grid options for the displayed frame: Chinese headers, numeric columns right-aligned, wrapping text."""
+def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None, page_size: int | None = None,
+                 selectable: bool = False) -> dict[str, Any]:
+    """AG Grid options for the displayed frame: Chinese headers, numeric columns right-aligned, wrapping text.
+
+    ``page_size``: AG Grid's own paging (it renders one page of rows, never every row in the DOM);
+    ``selectable``: a click selects one row (the page reads it back, e.g. to open a unit)."""
     column_defs = []
     for c in cols:
         text_filter = c.filter and c.kind not in NUMERIC  # number columns sort; text columns filter
@@ -112,6 +116,12 @@ def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None) -
     }
     if height is None:
         opts["domLayout"] = "autoHeight"
+    if page_size:
+        opts["pagination"] = True
+        opts["paginationPageSize"] = page_size
+        opts["paginationPageSizeSelector"] = sorted({page_size, 20, 50, 100})
+    if selectable:
+        opts["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
     return opts
 
 
@@ -120,7 +130,8 @@ LOCALE_ZH = {
     "notContains": "不包含", "equals": "等于", "notEqual": "不等于", "startsWith": "开头是", "endsWith": "结尾是",
     "blank": "为空", "notBlank": "不为空", "andCondition": "且", "orCondition": "或", "applyFilter": "应用",
     "resetFilter": "重置", "clearFilter": "清除", "searchOoo": "搜索…", "page": "页", "of": "共", "to": "至",
-    "more": "更多",
+    "more": "更多", "pageSizeSelectorLabel": "每页行数：", "firstPage": "第一页", "previousPage": "上一页",
+    "nextPage": "下一页", "lastPage": "最后一页", "pageLastRowUnknown": "?",
 }
 
 
@@ -144,6 +155,9 @@ LINE_HEIGHT = 21
 def estimate_height(frame: pd.DataFrame, cols: list[Col], max_height: int = 640) -> int:
     """Pixel height that shows every row without empty space (wrapped text rows grow), capped at max_height."""
     total = HEADER_HEIGHT + 4
+    # a header longer than its column wraps onto a second line (wrapHeaderText)
+    if any(len(c.header) * 15 > (c.width or 140) * 0.6 for c in cols if not c.flex):
+        total += LINE_HEIGHT
     wrapped = [c for c in cols if c.wrap]
     for _, row in frame.iterrows():
         lines = 1
@@ -156,19 +170,39 @@ def estimate_height(frame: pd.DataFrame, cols: list[Col], max_height: int = 640)
     return min(total, max_height)
 
 
-def show_table(df: pd.DataFrame, cols: list[Col], key: str, height: int | None = None) -> None:
-    """Render a read-only table with streamlit-aggrid."""
+def selected_value(rows: Any, cols: list[Col], field: str) -> str | None:
+    """The ``field`` value of the first selected row of a grid response (rows as displayed: Chinese headers)."""
+    header = next(c.header for c in cols if c.field == field)
+    if rows is None:
+        return None
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    for r in records:
+        value = r.get(header)
+        if value:
+            return str(value)
+    return None
+
+
+def show_table(df: pd.DataFrame, cols: list[Col], key: str, height: int | None = None,
+               page_size: int | None = None, select: str | None = None) -> str | None:
+    """Render a read-only table with streamlit-aggrid.
+
+    ``page_size`` pages the rows (AG Grid's paging, with its own page-size picker). With ``select`` (a field of
+    ``df`` shown as text) a click on a row selects it and the call returns that row's ``select`` value."""
     from st_aggrid import AgGrid, JsCode
     from st_aggrid.shared import StAggridTheme
 
     frame = display_frame(df, cols)
     height = height or estimate_height(frame, cols)
-    opts = grid_options(frame, cols, height)
+    opts = grid_options(frame, cols, height, page_size=page_size, selectable=select is not None)
     for d in opts["columnDefs"]:
         if "comparator" in d:
             d["comparator"] = JsCode(d["comparator"])
     # allow_unsafe_jscode only lets our constant comparator through; cells are never rendered as HTML.
     grid_theme = StAggridTheme(base="balham").withParams(**GRID_THEME_PARAMS)
-    AgGrid(frame, gridOptions=opts, height=height, key=key, theme=grid_theme, allow_unsafe_jscode=True,
-           show_search=False, show_download_button=False, show_toolbar=False, update_on=[],
-           custom_css=GRID_CSS)
+    response = AgGrid(frame, gridOptions=opts, height=height, key=key, theme=grid_theme, allow_unsafe_jscode=True,
+                      show_search=False, show_download_button=False, show_toolbar=False,
+                      update_on=["selectionChanged"] if select is not None else [], custom_css=GRID_CSS)
+    if select is None:
+        return None
+    return selected_value(response.selected_rows, cols, select)

@@ -1,13 +1,18 @@
 """单位对比: budgets, execution rates against the target, dimension scores, deductions, the unit table."""
 import streamlit as st
 
-from components import cards, charts, layout, sections
+from components import cards, charts, layout, scale, sections
+from components import unit as unit_page
 from components.portfolio import unit_trend_section
 from components.table import Col, show_table
 from components.text import plain_inline
-from evalcore import budget, scoring
+from evalcore import budget, ranking, scoring
 
 ev = layout.page("单位对比")
+if ranking.is_large(ev):
+    # many units: a filtered, paged ranking and the comparison of a few selected units
+    scale.ranking_and_comparison(ev)
+    st.stop()
 
 table = layout.derived(budget.budget_table)
 results = layout.derived(scoring.results_table)
@@ -48,6 +53,7 @@ if not dims.empty:
     unit = st.segmented_control("指标明细", units, default=units[0], key="units_detail_unit",
                                 format_func=lambda u: plain_inline(charts.shorten(u, 40)))
     if unit:
+        unit_page.link(unit, f"{plain_inline(charts.shorten(unit, 40))} 的单位详情")
         detail = indicators[(indicators["unit"] == unit)].copy()
         detail["indent"] = ["　" * (lvl - 1) + name for lvl, name in zip(detail["level"], detail["name"], strict=True)]
         detail = detail.astype(object).where(detail.notna(), None)

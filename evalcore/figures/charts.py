@@ -241,7 +241,9 @@ def category_counts(df: pd.DataFrame, title_axis: str = "项", color: str = them
     ))
     ticks = [wrap_label(c, CATEGORY_WIDTH, CATEGORY_LINES) for c in df["category_label"]]
     fig.update_layout(height=height or max(280, 58 * len(df) + 60), showlegend=False,
-                      xaxis=dict(dtick=1, title=title_axis, range=[0, max(df["count"]) * 1.25]),
+                      # one tick per item only while they fit (40 items would print 40 labels into a band)
+                      xaxis=dict(dtick=1 if max(df["count"]) <= 12 else None, title=title_axis,
+                                 range=[0, max(df["count"]) * 1.25]),
                       yaxis=_category_axis(keys, ticks), clickmode="event+select", dragmode=False)
     return fig
 

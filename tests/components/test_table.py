@@ -43,3 +43,20 @@ def test_estimate_height_grows_with_rows_and_is_capped():
     big = pd.concat([frame()] * 50, ignore_index=True)
     assert 80 < small < 200
     assert estimate_height(display_frame(big, COLS), COLS) == 640
+
+
+def test_paged_and_selectable_grid_options():
+    import pandas as pd
+
+    from components.table import Col, grid_options, selected_value
+    cols = [Col("unit", "单位"), Col("score", "得分", "score")]
+    frame = pd.DataFrame({"单位": ["甲", "乙"], "得分": ["90.00", "80.00"]})
+    opts = grid_options(frame, cols, height=400, page_size=15, selectable=True)
+    assert opts["pagination"] is True and opts["paginationPageSize"] == 15
+    assert 15 in opts["paginationPageSizeSelector"]
+    assert opts["rowSelection"]["mode"] == "singleRow"
+    plain = grid_options(frame, cols, height=400)
+    assert "pagination" not in plain and "rowSelection" not in plain
+    # the selected row comes back with the displayed (Chinese) headers
+    assert selected_value(pd.DataFrame([{"单位": "乙", "得分": "80.00"}]), cols, "unit") == "乙"
+    assert selected_value(None, cols, "unit") is None

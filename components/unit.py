@@ -1,0 +1,202 @@
+"""单位详情: everything about one unit, and the ways to get there (a click in a chart or a table, a link).
+
+The unit lives in the URL (``?eval=ID&unit=KEY``), so the page can be bookmarked, refreshed and sent as a link.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from evalcore import ranking
+from evalcore.figures import scale
+from evalcore.model import Evaluation
+from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
+
+from . import cards, charts, layout
+from .table import Col, show_table
+from .text import plain, plain_inline
+
+PAGE = "pages/8_unit.py"
+UNIT_PARAM = "unit"
+_PICK = "_unit_pick"
+
+
+def open_unit(key: str) -> None:
+    """Go to the unit page of ``key`` (in the evaluation shown)."""
+    info = layout.current_info()
+    params = {UNIT_PARAM: key}
+    if info is not None:
+        params[layout.EVAL_PARAM] = str(info.id)
+    st.switch_page(PAGE, query_params=params)
+
+
+def clicked_unit(event) -> str | None:
+    """The unit key of the first point selected in a ``st.plotly_chart(on_select="rerun")`` event, whose figure
+    carries the key as ``customdata[0]`` (the figures of ``evalcore.figures.scale``)."""
+    if not event:
+        return None
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        custom = point.get("customdata")
+        key = custom[0] if isinstance(custom, list | tuple) and custom else custom
+        if isinstance(key, str) and key:
+            return key
+    return None
+
+
+def newly_picked(key: str, unit: str | None) -> bool:
+    """Whether ``unit`` was picked in this run (not a selection a widget still holds from an earlier one)."""
+    last = st.session_state.get(f"_picked_{key}")
+    st.session_state[f"_picked_{key}"] = unit
+    return bool(unit) and unit != last
+
+
+def chart_to_unit(fig, key: str) -> None:
+    """Show a figure whose points name units; clicking one opens that unit's page."""
+    event = layout.chart(fig, key, on_select="rerun", selection_mode="points")
+    unit = clicked_unit(event)
+    fresh = newly_picked(key, unit)  # called on every run: a cleared selection resets it
+    if unit and fresh:
+        open_unit(unit)
+
+
+def link(key: str, label: str | None = None) -> None:
+    """A link to a unit's page (labelled with the unit's key unless ``label`` is given)."""
+    info = layout.current_info()
+    params = {UNIT_PARAM: key, **({layout.EVAL_PARAM: str(info.id)} if info else {})}
+    st.page_link(PAGE, label=label or plain_inline(key), icon=":material/arrow_forward:", query_params=params)
+
+
+def _label(ev: Evaluation, key: str) -> str:
+    unit = ev.unit(key)
+    return f"{key}（{unit.name}）" if unit and unit.name and unit.name != key else key
+
+
+def current_unit(ev: Evaluation) -> str | None:
+    """The unit the URL names, with a picker to switch; a unit the evaluation does not have gets a clear message
+    and the picker, never another unit silently. None when there is nothing to show."""
+    keys = [u.key for u in ev.units]
+    if not keys:
+        st.info("该评价没有单位。")
+        return None
+    wanted = layout.url_get(UNIT_PARAM)
+    if wanted is not None and wanted not in keys:
+        st.error(plain(f"链接中的单位“{wanted}”不在该评价中（可能已改名或链接有误）。请在下面选择要查看的单位。"),
+                 icon=":material/link_off:")
+        st.session_state.pop(_PICK, None)
+        choice = st.selectbox("选择单位（可输入名称搜索）", keys, index=None, key="_unit_pick_missing",
+                              format_func=lambda k: plain_inline(_label(ev, k)), placeholder="输入单位名称搜索…")
+        if choice:
+            layout.url_set(UNIT_PARAM, choice)
+            st.rerun()
+        return None
+    if wanted is None:
+        wanted = keys[0]
+    if st.session_state.get(_PICK) != wanted:
+        st.session_state[_PICK] = wanted
+
+    def remember() -> None:
+        layout.url_set(UNIT_PARAM, st.session_state[_PICK])
+
+    st.selectbox("单位（可输入名称搜索）", keys, key=_PICK, on_change=remember,
+                 format_func=lambda k: plain_inline(_label(ev, k)))
+    layout.url_set(UNIT_PARAM, wanted)
+    return wanted
+
+
+def render(ev: Evaluation, key: str) -> None:
+    """The unit page: figures, budget lines, dimension scores against the average, deductions, problems, 整改."""
+    table = layout.derived(ranking.unit_ranking)
+    row = table[table["unit"] == key].iloc[0]
+    unit = ev.unit(key)
+    st.header(plain_inline(unit.name or key) if unit else plain_inline(key))
+    parts = [key, row["role"] or ""]
+    if row["rank"] is not None:
+        parts.append(f"得分排名 第 {int(row['rank'])} / {int(table['rank'].notna().sum())} 名")
+    st.caption(plain("　·　".join(p for p in parts if p)))
+    cards.grade_badge(row["grade"])
+
+    avg = layout.derived(ranking.evaluation_averages)
+    target = ev.meta.rate_target
+    k = st.columns(3)
+    k[0].metric("预算", fmt_amount(row["budget"]), border=True)
+    k[1].metric("实际执行", fmt_amount(row["executed"]), border=True)
+    k[2].metric("未执行", fmt_amount(row["unspent"]), border=True)
+    k = st.columns(3)
+    k[0].metric("预算执行率", fmt_rate(row["rate"]), border=True,
+                help=f"目标 {fmt_rate(target)}；各单位平均 {fmt_rate(avg['rate'])}")
+    k[1].metric("评价得分", fmt_score(row["score"]), border=True, help=f"各单位平均 {fmt_score(avg['score'])}")
+    k[2].metric("等次", row["grade"] or "未评等次", border=True)
+
+    lines = layout.derived(ranking.unit_budget_lines, key)
+    st.subheader("预算明细")
+    if lines.empty:
+        st.caption(plain(f"{key}：未列预算。"))
+    else:
+        show_table(lines.astype(object).where(lines.notna(), None), [
+            Col("project", "项目", flex=2),
+            Col("kind", "类别", width=90),
+            Col("budget", "预算（万元）", "amount", width=120),
+            Col("executed", "实际执行（万元）", "amount", width=130),
+            Col("rate", "执行率", "rate", width=100),
+            Col("stated_rate", "报告执行率", "rate", width=105),
+            Col("note", "说明", flex=1, wrap=True),
+        ], key="unit_lines")
+
+    dims = layout.derived(ranking.unit_dimensions, key)
+    if not dims.empty:
+        st.subheader("分维度得分与评价平均")
+        cards.illustrative(ev, "scores")
+        average = layout.derived(ranking.dimension_average)
+        layout.chart(scale.dimension_against_average(dims, average, key), "unit_dims")
+        indicators = layout.derived(ranking.unit_indicators, key)
+        st.subheader("指标扣分")
+        layout.chart(charts.deductions(indicators), "unit_deductions")
+        lost = indicators[indicators["is_leaf"] & indicators["deduction"].notna()]
+        lost = lost[[d > 0 for d in lost["deduction"]]]
+        if not lost.empty:
+            show_table(lost.astype(object).where(lost.notna(), None), [
+                Col("id", "编号", width=90),
+                Col("name", "指标", flex=2),
+                Col("points", "分值", "score", width=80),
+                Col("score", "得分", "score", width=80),
+                Col("deduction", "扣分", "score", width=80),
+                Col("note", "扣分说明", flex=2, wrap=True),
+            ], key="unit_lost")
+
+    problems = layout.derived(ranking.unit_problems, key)
+    st.subheader(f"涉及的问题（{len(problems)} 项）")
+    if problems.empty:
+        st.caption("报告中没有点名该单位的问题。")
+    for p in problems.itertuples():
+        st.markdown(f"**{plain_inline(p.id)}**　{plain(p.text)}")
+        st.caption(plain(p.category))
+
+    items, history = layout.derived(ranking.unit_rectification, key)
+    st.subheader(f"整改事项（{len(items)} 项）")
+    if items.empty:
+        st.caption("该单位没有整改事项。")
+        return
+    cards.illustrative(ev, "rectification")
+    show_table(items.astype(object).where(items.notna(), None), [
+        Col("id", "编号", width=90),
+        Col("problem", "对应问题", width=90),
+        Col("task", "整改任务", flex=2, wrap=True),
+        Col("deadline", "期限", "date", width=110),
+        Col("status", "状态", width=90),
+        Col("progress", "进度", "rate", width=90),
+        Col("note", "说明", flex=1, wrap=True),
+    ], key="unit_items")
+    if not history.empty:
+        st.markdown("**整改历史**")
+        show_table(history.astype(object).where(history.notna(), None), [
+            Col("date", "日期", "date", width=110),
+            Col("id", "事项", width=90),
+            Col("old_status", "原状态", width=90),
+            Col("new_status", "新状态", width=90),
+            Col("progress", "进度", "rate", width=90),
+            Col("note", "说明", flex=2, wrap=True),
+            Col("by", "更新人", width=100),
+        ], key="unit_history")

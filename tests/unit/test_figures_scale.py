@@ -1,0 +1,110 @@
+"""evalcore.figures.scale: figures that stay small and readable whatever the number of units."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from benchmarks.synth import synthetic_evaluation
+from evalcore import ranking
+from evalcore.figures import scale
+from evalcore.model import DEFAULT_BANDS
+from evalcore.numbers import fmt_rate
+
+
+@pytest.fixture(scope="module")
+def large():
+    ev = synthetic_evaluation(1000, indicators=8, problems=12)
+    return ev, ranking.unit_ranking(ev)
+
+
+def _svg_marks(fig) -> int:
+    """Marks an SVG trace draws: points of scatter traces, bars, tiles (histograms count their bins)."""
+    total = 0
+    for t in fig.data:
+        if t.type == "scattergl":
+            continue
+        if t.type == "histogram":
+            total += 60
+        elif t.type == "treemap":
+            total += len(t.labels)
+        else:
+            total += len(t.x if t.x is not None else t.y)
+    return total
+
+
+def test_scatter_is_webgl_at_scale_and_names_units(large):
+    ev, table = large
+    fig = scale.score_rate_scatter(table, ev.meta.rate_target, Decimal(80))
+    assert {t.type for t in fig.data} == {"scattergl"}
+    assert sum(len(t.x) for t in fig.data) == 1000
+    assert fig.data[0].customdata[0][0].startswith("单位")
+    assert "合成市第" in fig.data[0].customdata[0][1]
+    lines = {(s.type, s.x0, s.y0) for s in fig.layout.shapes}
+    assert ("line", 90.0, 0) in lines  # the target rate
+    assert any(s.y0 == 80.0 and s.y1 == 80.0 for s in fig.layout.shapes)  # the grade boundary
+
+
+def test_scatter_is_svg_for_a_few_units():
+    ev = synthetic_evaluation(12, indicators=4, problems=6)
+    fig = scale.score_rate_scatter(ranking.unit_ranking(ev), ev.meta.rate_target, Decimal(80))
+    assert {t.type for t in fig.data} == {"scatter"}
+
+
+def test_no_svg_figure_over_2000_marks(large):
+    ev, table = large
+    dist = ranking.grade_distribution(ev, table)
+    figs = [scale.grade_distribution(dist, "units"), scale.grade_distribution(dist, "budget"),
+            scale.rate_histogram(table, ev.meta.rate_target), scale.score_histogram(table, ev.meta.grade_bands),
+            scale.ranked_bars(ranking.ranked(table, "score", 10), "score", "score"),
+            scale.funds_treemap(table)]
+    for fig in figs:
+        assert _svg_marks(fig) <= 2000, fig.data[0].type
+
+
+def test_treemap_shows_the_largest_units_and_their_share(large):
+    _, table = large
+    fig = scale.funds_treemap(table, limit=50)
+    t = fig.data[0]
+    units = [c for c in t.customdata if c]
+    assert units == list(ranking.ranked(table, "budget", 50)["unit"])
+    total = sum(table["budget"], Decimal(0))
+    part = sum(ranking.ranked(table, "budget", 50)["budget"], Decimal(0))
+    assert t.labels[0] == f"预算最多的 50 个单位（共 1000 个），占预算总额 {fmt_rate(part / total * 100)}"
+    # every parent's value is the sum of its children (branchvalues="total")
+    for i, node in enumerate(t.ids):
+        children = [v for v, p in zip(t.values, t.parents, strict=True) if p == node]
+        if children:
+            assert sum(children) == pytest.approx(t.values[i])
+
+
+def test_ranked_bars_label_exact_values(large):
+    _, table = large
+    top = ranking.ranked(table, "score", 5)
+    fig = scale.ranked_bars(top, "score", "score")
+    assert list(fig.data[0].text) == [f"{v.quantize(Decimal('0.01'))}" for v in top["score"]]
+    assert [c[0] for c in fig.data[0].customdata] == list(top["unit"])
+
+
+def test_grade_boundary_splits_the_scores():
+    assert scale.grade_boundary(DEFAULT_BANDS, [Decimal(70), Decimal(85)]) == Decimal(80)
+    assert scale.grade_boundary(DEFAULT_BANDS, [Decimal(50), Decimal(95)]) == Decimal(60)
+    assert scale.grade_boundary(DEFAULT_BANDS, [Decimal(30), Decimal(40)]) == Decimal(90)
+
+
+def test_compare_units_shows_average_and_target(large):
+    ev, table = large
+    picked = table[table["unit"].isin(ranking.lowest_scores(table, 5))]
+    avg = ranking.averages(table)
+    fig = scale.compare_units(picked, "rate", avg["rate"], "rate", ev.meta.rate_target)
+    names = [t.name for t in fig.data if t.type == "scatter"]
+    assert any(n.startswith("评价平均") for n in names) and any(n.startswith("目标 90.00%") for n in names)
+    assert len(fig.data[0].x) == 5
+
+
+def test_hostile_unit_names_are_escaped():
+    ev = synthetic_evaluation(3, indicators=4, problems=6)
+    table = ranking.unit_ranking(ev)
+    table.loc[0, "unit"] = "<b>x</b>"
+    fig = scale.ranked_bars(table, "score", "score")
+    assert "<b>" not in "".join(fig.layout.yaxis.ticktext)
