@@ -180,7 +180,7 @@ def wait_for_no_access(page, ui, timeout_ms: int = 15_000) -> None:
 def open_data_page(page, ui) -> None:
     """Go to 数据管理 through the sidebar link, as a user would."""
     page.locator(f"{SIDEBAR} a", has_text="数据管理").first.click()
-    page.wait_for_url(re.compile(r"/data$"))
+    page.wait_for_url(re.compile(r"/data(\?.*)?$"))
     ui.wait_for_app(page)
     ui.assert_no_errors(page)
 
