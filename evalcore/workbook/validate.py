@@ -7,7 +7,8 @@ Errors block publishing, warnings do not (:data:`~.spec.VALIDATION_RULES` lists 
 - A unit reference with leading, trailing or full-width spaces is an error naming the listed unit to use.
   Referring to a unit by its full name (单位全称) is accepted silently.
 - Stated figures that disagree with the computed ones (:func:`evalcore.audit.audit`) are warnings placed on the
-  row that holds the stated figure.
+  row that holds the stated figure; stated figures with nothing to compare to, absent sheets and duplicated rows
+  are :mod:`.checks` (its docstring gives the decisions).
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import ZERO, fmt2
+from . import checks
 from .cells import _norm
 from .guard import Raw, SheetInfo, WorkbookError, read_raw
 from .messages import ReadResult, _Collector, _show
@@ -134,6 +136,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
                       "缺少必需的工作表；请从模板复制该工作表（工作表名称须与模板完全一致）")
     if out.errors:
         return None
+    checks.missing_sheets(set(raw), out)
 
     meta_values, meta_rows = _read_fields(META, raw[META.name], out, info_of.get(META.name))
     meta = _build_meta(meta_values, meta_rows, out)
@@ -143,6 +146,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
     units = tuple(Unit(r.values["key"], r.values["name"] or "", r.values["role"] or "", r.values["note"] or "")
                   for r in recs["units"])
     refs = _UnitRefs(units, out)
+    checks.duplicates(recs, refs.key, out)
     budget_lines = _budget_lines(recs["budget"], refs, out)
     indicators = _indicators(recs["indicators"], out)
     scores = _scores(recs["scores"], indicators, refs, out)
@@ -159,7 +163,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
         return None
     ev = Evaluation(meta, units, tuple(budget_lines), tuple(indicators), tuple(scores), tuple(results),
                     achievements, tuple(problems), tuple(recommendations), tuple(rectification))
-    _cross_checks(ev, recs, meta_rows, out)
+    _cross_checks(ev, recs, meta_rows, set(raw), out)
     return ev
 
 
@@ -226,6 +230,10 @@ class _UnitRefs:
         if text is None:
             text = self._normalised[value] = _norm(value)
         return text
+
+    def key(self, value: Any) -> str | None:
+        """The unit's key for a reference, or None; silent (:meth:`resolve` reports)."""
+        return None if value is None else self._lookup.get(self._norm(value))
 
     def resolve(self, spec: SheetSpec, rec: _Record, key: str = "unit") -> str | None:
         """The unit's key, or None (with an error) when the 单位 sheet does not list it. A reference that differs
@@ -512,7 +520,7 @@ def _rectification(records: list[_Record], history: dict[str, list[StatusChange]
 
 
 def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dict[str, int],
-                  out: _Collector) -> None:
+                  present: set[str], out: _Collector) -> None:
     """Warnings that do not block: stated figures that disagree with computed ones.
 
     The checks themselves are :func:`evalcore.audit.audit` (one implementation for validate, the app and the
@@ -528,6 +536,8 @@ def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dic
     for r, line in zip(recs["budget"], ev.budget_lines, strict=False):
         if line.stated_rate is not None:
             budget_rows[(line.unit, fmt2(line.stated_rate))].append(r)
+    checks.unchecked_figures(ev, {u: r.row for u, r in result_rows.items() if u is not None}, meta_rows,
+                            present, out)
     for f in audit(ev):
         rec: _Record | None = None
         row: int | None = None
