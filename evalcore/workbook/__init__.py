@@ -15,7 +15,7 @@ value, and a Chinese message that says what to do). Errors block publishing, war
 """
 from __future__ import annotations
 
-from .cells import convert
+from .cells import convert, visible_text
 from .guard import Raw, RawWorkbook, SheetInfo, WorkbookError, read_raw
 from .messages import Message, ReadResult
 from .spec import (
@@ -81,5 +81,5 @@ __all__ = [
     "SCORES", "SHEETS", "SPEC", "UNITS", "UNIT_LIST_ROWS", "VALIDATION_RULES", "ColumnSpec", "Message", "Raw",
     "RawWorkbook", "ReadResult", "SheetInfo", "SheetSpec", "WorkbookError", "add_spec_sheet", "build_evaluation",
     "column_note", "convert", "new_book", "read_raw", "read_workbook", "save_book", "unit_list_ref",
-    "workbook_bytes", "write_workbook",
+    "visible_text", "workbook_bytes", "write_workbook",
 ]

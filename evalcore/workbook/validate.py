@@ -43,7 +43,7 @@ from ..model import (
 )
 from ..numbers import ZERO, fmt2
 from . import checks
-from .cells import _norm
+from .cells import _norm, visible_text
 from .guard import Raw, SheetInfo, WorkbookError, read_raw
 from .messages import ReadResult, _Collector, _show
 from .sheets import _read_fields, _read_table, _Record, _sheet_notes
@@ -247,7 +247,8 @@ class _UnitRefs:
                             "单位未在“单位”工作表中列出；请先在“单位”工作表添加该单位，或改用已列出的单位简称")
         else:
             typed = rec.raw.get(key)
-            if isinstance(typed, str) and typed != found and self._norm(typed) == self._norm(found):
+            if isinstance(typed, str) and typed != found and self._norm(typed) == self._norm(found) \
+                    and visible_text(typed) != found:  # controls alone: dropped, with their own warning
                 self._out.error(spec.name, rec.row, spec.column(key).header, typed,
                                 f"单位名称含多余的空格（或全角空格），与“单位”工作表中的“{found}”不完全一致；"
                                 f"请删除多余的空格，改为“{found}”")
