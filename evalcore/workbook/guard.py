@@ -531,19 +531,20 @@ def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
 
 # What an evaluation does not need and what could act when the stored file is opened again: refused by name.
 _MEDIA, _EXTERNAL, _VBA = "图片或其他媒体", "外部链接或外部数据连接", "宏（VBA 工程）"
-_ACTIVEX, _EMBEDDED = "ActiveX 控件", "嵌入或链接的对象"
+_ACTIVEX, _EMBEDDED = "ActiveX 控件或表单控件", "嵌入或链接的对象"
 _PART_PREFIXES = (("xl/media/", _MEDIA), ("xl/externallinks/", _EXTERNAL), ("xl/activex/", _ACTIVEX),
-                  ("xl/embeddings/", _EMBEDDED), ("xl/connections.xml", _EXTERNAL), ("xl/querytables/", _EXTERNAL))
+                  ("xl/embeddings/", _EMBEDDED), ("xl/ctrlprops/", _ACTIVEX), ("xl/connections.xml", _EXTERNAL),
+                  ("xl/querytables/", _EXTERNAL))
 _CONTENT_TYPES = (("vbaproject", _VBA), ("vbaprojectsignature", _VBA), ("ms-excel.macro", _VBA),
                   ("externallink", _EXTERNAL), ("connections+xml", _EXTERNAL), ("querytable", _EXTERNAL),
-                  ("activex", _ACTIVEX), ("oleobject", _EMBEDDED), ("wordprocessingml", _EMBEDDED),
-                  ("presentationml", _EMBEDDED), ("image/", _MEDIA),
+                  ("activex", _ACTIVEX), ("controlproperties", _ACTIVEX), ("oleobject", _EMBEDDED),
+                  ("wordprocessingml", _EMBEDDED), ("presentationml", _EMBEDDED), ("image/", _MEDIA),
                   ("audio/", _MEDIA), ("video/", _MEDIA))
 _REL_TYPES = (("/vbaproject", _VBA), ("/externallink", _EXTERNAL),
               ("/externallinkpath", _EXTERNAL), ("/connections", _EXTERNAL), ("/querytable", _EXTERNAL),
-              ("/control", _ACTIVEX), ("/activexcontrolbinary", _ACTIVEX), ("/oleobject", _EMBEDDED),
-              ("/package", _EMBEDDED), ("/image", _MEDIA), ("/audio", _MEDIA), ("/video", _MEDIA),
-              ("/media", _MEDIA), ("/attachedtemplate", _EXTERNAL), ("/frame", _EXTERNAL))
+              ("/control", _ACTIVEX), ("/activexcontrolbinary", _ACTIVEX), ("/ctrlprop", _ACTIVEX),
+              ("/oleobject", _EMBEDDED), ("/package", _EMBEDDED), ("/image", _MEDIA), ("/audio", _MEDIA),
+              ("/video", _MEDIA), ("/media", _MEDIA), ("/attachedtemplate", _EXTERNAL), ("/frame", _EXTERNAL))
 _SAFE_LINK = re.compile(r"^(?:https?://|mailto:)[^\\\s]*$", re.I)  # a web or mail hyperlink: not a file share
 _NAME_FORMULA = re.compile(r"[|\[(]")  # DDE (cmd|...), another workbook ([1]Sheet!A1), a function call
 

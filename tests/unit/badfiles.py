@@ -747,6 +747,12 @@ def activex_part() -> bytes:
                                                        b'office/2006/activeX" ax:classid="{0}"/>'})
 
 
+def form_control() -> bytes:  # a button or check box, which can have a macro assigned
+    return edit_zip(extra={"xl/ctrlProps/ctrlProp1.xml": b'<formControlPr xmlns="http://schemas.microsoft.com/'
+                                                         b'office/spreadsheetml/2009/9/main" objectType="Button" '
+                                                         b'fmlaMacro="[0]!Macro1"/>'})
+
+
 def embedded_object() -> bytes:
     return edit_zip(extra={"xl/embeddings/Microsoft_Word_Document1.docx": b"PK\x05\x06" + bytes(18)})
 
@@ -904,6 +910,7 @@ CASES: tuple[Case, ...] = (
     _c(vba_content_type_other_name, "error", FILE, None, "", "宏（VBA 工程）", "xl/data.dat"),
     _c(activex_part, "error", FILE, None, "", "ActiveX", "xl/activeX/activeX1.xml"),
     _c(embedded_object, "error", FILE, None, "", "嵌入", "Microsoft_Word_Document1.docx"),
+    _c(form_control, "error", FILE, None, "", "表单控件", "xl/ctrlProps/ctrlProp1.xml"),
     _c(unc_hyperlink, "error", FILE, None, "", "外部链接", "share"),
     _c(web_hyperlink, "ok", FILE, None, ""),
     _c(dde_defined_name, "error", FILE, None, "", "名称", "cmd|"),
