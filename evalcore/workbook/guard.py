@@ -601,9 +601,9 @@ def _check_parts(zf: zipfile.ZipFile) -> None:
                 continue
             rtype = el.get("Type", "").lower()
             target = el.get("Target", "")
-            kind = next((k for suffix, k in _REL_TYPES if k and rtype.endswith(suffix.lower())), None)
-            if kind is not None:
-                found.append((kind, target or name))
+            rel_kind = next((k for suffix, k in _REL_TYPES if rtype.endswith(suffix.lower())), None)
+            if rel_kind is not None:
+                found.append((rel_kind, target or name))
             elif el.get("TargetMode", "").lower() == "external":
                 if not (rtype.endswith("/hyperlink") and _SAFE_LINK.match(target)):
                     found.append((_EXTERNAL, target or name))
