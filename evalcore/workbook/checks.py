@@ -19,13 +19,16 @@ Decisions (each message names both rows, or the field and what is missing):
   单位: :mod:`.validate`), otherwise a warning that says what the dashboard will lack.
 - **A stated figure with nothing to compare it to** is a warning: a stated 资金总额 (实际执行总额) with no budget
   line, or with lines lacking the amount; a stated score of a unit without any indicator score (see
-  :func:`unchecked_figures` for when a workbook of published totals only is left alone).
+  :func:`unchecked_figures` for when a workbook of published totals only is left alone); a unit with indicator
+  scores whose total cannot be rolled up and that has no stated score (its score would vanish from the app).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from .. import scoring
+from ..budget import unit_rates
 from ..model import Evaluation
 from ..numbers import fmt2
 from .cells import _norm
@@ -142,6 +145,31 @@ def duplicates(recs: dict[str, list[_Record]], unit_of: Resolve, out: _Collector
                     out)
 
 
+def _no_roll_up(ev: Evaluation) -> dict[str, str]:
+    """Units with indicator scores whose total cannot be rolled up the indicator tree, and why: a leaf scored by
+    evaluators without any score for the unit, or a leaf scored by rule (the execution rate) when the unit has
+    no computable rate. Decided from the scores and the rates alone, without scoring every unit again."""
+    leaves = scoring.leaves(ev.indicators)
+    rule = [leaf.id for leaf in leaves if leaf.method in ("rate_proportional", "banded")]
+    manual = [leaf.id for leaf in leaves if leaf.id not in set(rule)]
+    scored: dict[str, set[str]] = {}
+    for sc in ev.scores:
+        scored.setdefault(sc.unit, set()).add(sc.indicator)
+    rates = unit_rates(ev) if rule else {}
+    out = {}
+    for unit, ids in scored.items():
+        missing = [i for i in manual if i not in ids]
+        rate = rates.get(unit)
+        reasons = []
+        if missing:
+            reasons.append(f"指标 {'、'.join(missing[:3])}{' 等' if len(missing) > 3 else ''} 没有得分")
+        if rule and (rate is None or rate.rate is None):
+            reasons.append(f"按规则计分的指标 {'、'.join(rule[:3])} 缺少该单位的预算执行率")
+        if reasons:
+            out[unit] = "；".join(reasons)
+    return out
+
+
 def unchecked_figures(ev: Evaluation, result_rows: dict[str, int], meta_rows: dict[str, int],
                       present: set[str], out: _Collector) -> None:
     """Stated figures that nothing in the workbook can confirm: said, so that a missing part is not silent.
@@ -167,6 +195,17 @@ def unchecked_figures(ev: Evaluation, result_rows: dict[str, int], meta_rows: di
                      f"报告所列{label} {fmt2(stated)} 万元无法核对：“预算执行”中有 {lacking} 行未填“{amount_header}”，"
                      "已填各行之和不是总额；报告列明了这些金额的请补填", gap=True)
     scored = {s.unit for s in ev.scores}
+    stated_scores = {r.unit: r.stated_score for r in ev.results if r.stated_score is not None}
+    for unit, why in _no_roll_up(ev).items():
+        if unit in stated_scores:
+            out.warn(RESULTS.name, result_rows.get(unit), RESULTS.column("stated_score").header,
+                     fmt2(stated_scores[unit]),
+                     f"“{unit}”的报告得分 {fmt2(stated_scores[unit])} 分无法与指标得分核对：按指标体系算不出总得分"
+                     f"（{why}）；看板以报告得分为准。请补填后再核对", gap=True)
+        else:
+            out.warn(SCORES.name, None, SCORES.column("score").header, unit,
+                     f"“{unit}”有指标得分，但按指标体系算不出总得分（{why}），“评价结果”中也没有该单位的报告得分，"
+                     "看板将不显示其得分；请补填", gap=True)
     if not ev.indicators and SCORES.name in present:
         return
     for res in ev.results:
