@@ -32,7 +32,7 @@ from evalcore.model import (
     Unit,
     UnitResult,
 )
-from evalcore.workbook import SPEC, Message, read_workbook, workbook_bytes
+from evalcore.workbook import SPEC, Message, read_workbook, visible_text, workbook_bytes
 from evalcore.workbook.cells import _norm
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -126,8 +126,11 @@ def test_arbitrary_cells_never_make_the_reader_raise(edits: list[tuple[str, int,
 
 NAME_CHARS = string.ascii_letters + string.digits + "市县区局中心集团数据信息化建设运维项目资金管理（）-·、"
 names = st.text(alphabet=NAME_CHARS, min_size=1, max_size=10)
+# Text that survives a round trip: no direction or other invisible controls, which the reader drops with a
+# warning (evalcore.workbook.visible_text; issue 13). The cells of section 1 keep them: they must never crash.
+KEPT_TEXT = XML_TEXT.filter(lambda ch: visible_text(ch) == ch)
 texts = st.one_of(
-    st.text(alphabet=st.one_of(XML_TEXT, st.sampled_from("，。；：“”")), min_size=1, max_size=40)
+    st.text(alphabet=st.one_of(KEPT_TEXT, st.sampled_from("，。；：“”")), min_size=1, max_size=40)
     .map(str.strip).filter(bool),
     st.sampled_from(["=不是公式", "_x0041_ 转义", "a_x005F_b", "#N/A", "#DIV/0!", "个别项目上年结转资金未及时使用。"]),
 )
