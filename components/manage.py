@@ -23,10 +23,10 @@ from evalcore.reporttext.provenance import marks
 from evalcore.store import ConflictError, PublishError, StoreError
 from evalcore.template import template_bytes
 from evalcore.textutil import shorten
-from evalcore.workbook import Message, ReadResult, build_evaluation, read_raw, read_workbook
+from evalcore.workbook import MAX_FILE_BYTES, Message, ReadResult, build_evaluation, read_raw, read_workbook
 
 from . import auth, data, layout
-from .text import file_stem, plain
+from .text import file_stem, plain, shown
 
 NEED_OPERATOR = "请先在上方填写操作人。"
 
@@ -67,8 +67,9 @@ def check_upload(content: bytes) -> ReadResult:
 
 
 def messages_frame(result: ReadResult) -> pd.DataFrame:
-    rows = [{"级别": "错误" if m in result.errors else "警告", "工作表": m.sheet,
-             "行": "" if m.row is None else str(m.row), "列": m.column, "填写的值": m.value, "说明": m.message}
+    rows = [{"级别": "错误" if m in result.errors else "警告", "工作表": shown(m.sheet),
+             "行": "" if m.row is None else str(m.row), "列": shown(m.column), "填写的值": shown(m.value),
+             "说明": shown(m.message)}
             for m in [*result.errors, *result.warnings]]
     return pd.DataFrame(rows, columns=["级别", "工作表", "行", "列", "填写的值", "说明"])
 
@@ -90,13 +91,36 @@ def show_messages(result: ReadResult) -> None:
                          column_config={"说明": st.column_config.TextColumn(width="large")})
 
 
+UPLOAD_LIMIT_MB = MAX_FILE_BYTES // (1024 * 1024)
+# What the upload keeps, as the reader enforces it (evalcore.workbook.guard and .sheets): shown under the uploader.
+STORED_AS_IS = (f"工作簿不超过 {UPLOAD_LIMIT_MB} MB。发布后原样保存，其他人可在“版本记录”和“导出”中再次下载，"
+                "因此含公式（任何工作表、任何单元格）、外部链接、宏（VBA）、ActiveX 控件、嵌入对象或图片的文件一律"
+                "不予接受并说明原因：请删除这些内容（公式请“选择性粘贴 → 数值”）后另存为 .xlsx 再上传。")
+
+
+def too_big(size: int) -> Message | None:
+    """The app's own size limit, in Chinese: Streamlit's (server.maxUploadSize, larger) only stops absurd files,
+    with its own English message."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return Message("（文件）", None, "", f"{size / 1024 / 1024:,.1f} MB",
+                   f"文件过大（{size / 1024 / 1024:,.1f} MB，上限 {UPLOAD_LIMIT_MB} MB），未读取。"
+                   "正常的评价工作簿只有几 MB；请删除图片、多余的工作表和空行后另存为 .xlsx 再上传")
+
+
 def upload_section(who: Actor | None) -> None:
     """The template, the upload, its validation messages, then the preview and publish panel."""
     st.markdown("按模板填写工作簿，上传后系统逐项校验；没有错误才能发布。每次发布都是一个新版本，旧版本不会丢失。")
     st.download_button("下载填报模板", data=template_bytes, file_name="绩效评价填报模板.xlsx",
                        on_click="ignore", icon=":material/download:", key="template_download")
     upload = st.file_uploader("上传填好的工作簿（.xlsx）", type=["xlsx", "xlsm", "xls", "csv"], key="upload_file")
+    st.caption(STORED_AS_IS)
     if upload is None:
+        return
+    refused = too_big(upload.size)
+    if refused is not None:  # not even read into memory
+        st.caption(plain(f"文件：{upload.name}"))
+        show_messages(ReadResult(None, [refused], []))
         return
     content = upload.getvalue()
     digest = hashlib.sha256(content).hexdigest()
@@ -118,6 +142,10 @@ def report_text_section(who: Actor | None) -> None:
     report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx"], key="report_file")
     source = None
     if report_file is not None:
+        refused = too_big(report_file.size)
+        if refused is not None:
+            show_messages(ReadResult(None, [refused], []))
+            return
         source = (report_file.getvalue(), report_file.name)
     elif pasted.strip():
         source = (pasted.encode("utf-8"), "粘贴的文本.txt")
@@ -168,10 +196,22 @@ def show_diff(new: Evaluation) -> None:
         st.dataframe(frame, hide_index=True, width="stretch", key="diff_table")
 
 
+def show_gaps(result: ReadResult) -> None:
+    """Before publishing: the parts of the evaluation that are missing and the stated figures nothing can check
+    (the warnings the validator flags as gaps), said once more next to the publish button."""
+    gaps = [m for m in result.warnings if m.gap]
+    if not gaps:
+        return
+    lines = [f"{m.sheet}{f' 第{m.row}行' if m.row else ''}：{m.message}" for m in gaps]
+    st.warning(plain("发布前请注意，以下部分缺失或无法核对，发布后看板上相应内容为空或只按报告数字显示：\n"
+                     + "\n".join(f"· {line}" for line in lines)))
+
+
 def publish_panel(content: bytes, file_name: str, result: ReadResult, who: Actor | None, key: str) -> None:
     """Preview and publish a validated workbook; a file with errors never reaches the button."""
     if not result.ok or result.evaluation is None:
         return
+    show_gaps(result)
     st.subheader("与当前版本比较")
     show_diff(result.evaluation)
     confirm = st.checkbox("我已核对以上内容，确认发布", key=f"{key}_confirm")
@@ -390,7 +430,7 @@ def show_parsed(parsed) -> None:
     cols[1].metric("预算执行", f"{len(ev.budget_lines)} 条")
     cols[2].metric("问题", f"{len(ev.problems)} 项")
     cols[3].metric("建议", f"{len(ev.recommendations)} 条")
-    st.text(f"标题：{ev.meta.title}　年度：{ev.meta.year or '—'}　地区：{ev.meta.region or '—'}")
+    st.text(f"标题：{shown(ev.meta.title)}　年度：{ev.meta.year or '—'}　地区：{shown(ev.meta.region) or '—'}")
     for w in parsed.warnings:
         st.warning(plain(f"第{w['line']}行：{w['message']}。原文：{w['text']}"))
     left, right = st.columns([3, 2])
@@ -405,19 +445,20 @@ def show_parsed(parsed) -> None:
         else:
             st.dataframe(table, hide_index=True, width="stretch", key="parsed_figures")
         if ev.budget_lines:
-            st.dataframe(pd.DataFrame([{"单位": b.unit, "预算（万元）": fmt2(b.budget),
+            st.dataframe(pd.DataFrame([{"单位": shown(b.unit), "预算（万元）": fmt2(b.budget),
                                         "实际执行（万元）": fmt2(b.executed), "报告执行率（%）": fmt2(b.stated_rate)}
                                        for b in ev.budget_lines]),
                          hide_index=True, width="stretch", key="parsed_budget")
         if ev.results:
-            st.dataframe(pd.DataFrame([{"单位": r.unit, "报告得分": fmt2(r.stated_score),
-                                        "报告等次": r.stated_grade or ""} for r in ev.results]),
+            st.dataframe(pd.DataFrame([{"单位": shown(r.unit), "报告得分": fmt2(r.stated_score),
+                                        "报告等次": shown(r.stated_grade or "")} for r in ev.results]),
                          hide_index=True, width="stretch", key="parsed_results")
     for note in parsed.notes:
         st.caption(plain(note))
     if parsed.unplaced:
         st.warning(f"有 {len(parsed.unplaced)} 行未能识别，未写入数据，请核对：")
-        st.dataframe(pd.DataFrame([{"行号": u.line_no, "原文": u.text, "原因": u.reason} for u in parsed.unplaced]),
+        st.dataframe(pd.DataFrame([{"行号": u.line_no, "原文": shown(u.text), "原因": shown(u.reason)}
+                                   for u in parsed.unplaced]),
                      hide_index=True, width="stretch", key="parsed_unplaced")
 
 

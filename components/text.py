@@ -24,12 +24,20 @@ How (Streamlit 1.67's markdown pipeline, ``StreamlitMarkdown`` in its front end)
    make an indented code block; HTML does not show them anyway).
 
 ``st.badge`` escapes ``[`` and ``]`` itself, which would show our escapes: use :func:`badge` for data text.
+
+Before any of this, characters that reorder or hide the text after them (a right-to-left override U+202E left
+open in a title, other direction controls, control characters) are dropped by
+:func:`evalcore.workbook.visible_text`, the one cleaning function the reader, these helpers and :func:`shown` (for
+``st.text``, ``st.code`` and table cells) share: otherwise the app's own words after such a text would show
+reversed.
 """
 from __future__ import annotations
 
 import re
 
 import streamlit as st
+
+from evalcore.workbook import visible_text
 
 # Every ASCII punctuation character: !"#$%&'()*+,-./ :;<=>?@ [\]^_` {|}~
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -59,9 +67,15 @@ def _line(text: str) -> str:
     return "".join(out)
 
 
+def shown(text: object) -> str:
+    """Text for ``st.text``, ``st.code`` and table cells (which show it literally): only the characters that would
+    reorder or hide what follows are dropped."""
+    return visible_text("" if text is None else str(text))
+
+
 def plain(text: object) -> str:
     """``text`` as Markdown that Streamlit renders literally; line breaks in the text stay line breaks."""
-    s = "" if text is None else str(text)
+    s = shown(text)
     lines = s.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # Leading spaces would make an indented code block; HTML collapses them anyway.
     return "\\\n".join(_line(line.lstrip(" \t")) for line in lines)
@@ -69,7 +83,7 @@ def plain(text: object) -> str:
 
 def plain_inline(text: object) -> str:
     """Like :func:`plain`, on one line (for headings and labels): line breaks become spaces."""
-    s = "" if text is None else str(text)
+    s = shown(text)
     return _line(" ".join(part.strip(" \t") for part in s.splitlines() if part.strip(" \t")))
 
 
@@ -93,5 +107,5 @@ FILE_STEM_LIMIT = 80  # characters: a download name stays far under the 255 byte
 def file_stem(text: object, default: str = "绩效评价结果", limit: int = FILE_STEM_LIMIT) -> str:
     """Workbook text (a title) as the stem of a download's file name: no path or reserved characters, no
     whitespace, at most ``limit`` characters."""
-    stem = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", "" if text is None else str(text)).strip("_.")
+    stem = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", shown(text)).strip("_.")
     return stem[:limit].rstrip("_.") or default

@@ -69,12 +69,10 @@ def load_toml(path: Path) -> Evaluation:
 
 
 def source_evaluation(name: str) -> Evaluation:
-    """The evaluation a sample's workbook must hold (Meta.kind is not in the workbook format yet: dropped)."""
+    """The evaluation a sample's workbook must hold (评价类型 included, as its source states or is read)."""
     if SAMPLES[name] == "text":
         return parse_report_file(REPORTS / f"{name}.txt").evaluation
-    ev = load_toml(SOURCES / f"{name}.toml")
-    import dataclasses
-    return dataclasses.replace(ev, meta=dataclasses.replace(ev.meta, kind=""))
+    return load_toml(SOURCES / f"{name}.toml")
 
 
 def workbook_path(name: str) -> Path:

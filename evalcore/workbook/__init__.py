@@ -8,6 +8,7 @@ The package, one concern a module (the names below are its public interface, re-
 - :mod:`.guard`     opening an uploaded file safely (what it is, zip and XML safety scan) and :func:`read_raw`
 - :mod:`.sheets`    reading a table sheet's records and a 字段 | 内容 sheet's fields
 - :mod:`.validate`  :func:`read_workbook` and :func:`build_evaluation`: one function per sheet, cross-sheet checks
+- :mod:`.checks`    duplicated rows, absent sheets and stated figures with nothing to compare to
 - :mod:`.write`     :func:`write_workbook` and the sheet builder that :mod:`evalcore.template` shares
 
 Reading never raises for bad input: every problem is a :class:`Message` (sheet, row as Excel shows it, column,
@@ -15,7 +16,7 @@ value, and a Chinese message that says what to do). Errors block publishing, war
 """
 from __future__ import annotations
 
-from .cells import convert
+from .cells import convert, visible_text
 from .guard import Raw, RawWorkbook, SheetInfo, WorkbookError, read_raw
 from .messages import Message, ReadResult
 from .spec import (
@@ -81,5 +82,5 @@ __all__ = [
     "SCORES", "SHEETS", "SPEC", "UNITS", "UNIT_LIST_ROWS", "VALIDATION_RULES", "ColumnSpec", "Message", "Raw",
     "RawWorkbook", "ReadResult", "SheetInfo", "SheetSpec", "WorkbookError", "add_spec_sheet", "build_evaluation",
     "column_note", "convert", "new_book", "read_raw", "read_workbook", "save_book", "unit_list_ref",
-    "workbook_bytes", "write_workbook",
+    "visible_text", "workbook_bytes", "write_workbook",
 ]

@@ -5,6 +5,12 @@ column letters).
 - A number written with 万/万元 in a 万元 column ("3400.06万元"), or with full-width digits ("３４００．０６"), is an
   error that gives the number to type; 元, 千元 and 亿元 are refused with the converted figure in the message.
 - Text that merely looks like "#N/A" or "=SUM(...)" is text.
+- Characters that change how the text after them is shown without being seen themselves (direction overrides,
+  embeddings and isolates U+202A–U+202E and U+2066–U+2069, the direction marks, and control characters other than
+  tab and line breaks) are dropped from every cell with a warning (:func:`visible_text`): an override left open in
+  a unit name would otherwise reverse the app's own words after it, on every page and in every export. Every
+  Evaluation comes from this reader (an upload, the store, the CLI), so this is the one place for workbook text;
+  :func:`visible_text` is also what the app's plain-text helpers apply to any other text they display.
 """
 from __future__ import annotations
 
@@ -93,8 +99,28 @@ def _number_with_unit(col: ColumnSpec, text: str) -> tuple[Decimal | None, str |
 _FULL_WIDTH_NUMBER = re.compile("[\uff10-\uff19\uff0e\uff0c\uff0b\uff0d\uff05\u3000]")
 
 
+# Bidirectional embeddings, overrides and isolates, the direction marks (LRM, RLM, ALM), the deprecated format
+# controls U+206A–U+206F, interlinear annotation marks, and C0/C1 control characters except tab and line breaks.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                       "\u2066-\u2069\u206a-\u206f\ufff9-\ufffb]")
+_CONTROL_NOTE = ("含有看不见的控制字符（如改变文字方向的 U+202E），会使其后的文字倒序或错乱显示，读取时已删除；"
+                 "请在 Excel 中删除该单元格中的这些字符（可重新输入该单元格）后再上传")
+
+
+def visible_text(text: str) -> str:
+    """``text`` without the characters that reorder or hide what follows them (see the module docstring)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
+def has_controls(text: str) -> bool:
+    return _CONTROLS.search(text) is not None
+
+
 def _convert(col: ColumnSpec, value: Any) -> tuple[Any, str | None, str | None]:
     """(converted value, problem, note): a problem is an error, a note is a warning about how it was read."""
+    if type(value) is str and _CONTROLS.search(value):
+        converted, problem, note = _convert(col, _CONTROLS.sub("", value))
+        return converted, problem, note or _CONTROL_NOTE
     if value is None:
         return None, None, None
     if type(value) is str:
@@ -177,7 +203,7 @@ def _converter(col: ColumnSpec) -> Any:
     """
     if col.kind == "text" and not (isinstance(col.choices, tuple) and col.choices):
         def text(cell: Any) -> tuple[Any, str | None, str | None]:
-            if type(cell) is str:
+            if type(cell) is str and not _CONTROLS.search(cell):
                 cell = cell.strip()
                 return (cell or None), None, None
             return _convert(col, cell)
@@ -216,7 +242,7 @@ def convert(col: ColumnSpec, value: Any) -> tuple[Any, str | None]:
     return value, problem
 
 
-_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff" + _CONTROLS.pattern[1:-1] + "]+")
 
 
 def _norm(text: str) -> str:

@@ -7,13 +7,27 @@ for a sheet and reserves what a shared-strings table declares, so a single value
 count of 4 billion strings, would abort the process: the extent of every sheet and the declared count are checked
 first. The scan also records what calamine does not report: hidden sheets, merged ranges, error values (#N/A,
 #DIV/0!, ...), formulas and formulas without a saved result.
+
+Every part of the zip is inflated here, chunk by chunk (:func:`_inflate`), whatever it is (a sheet, an image, a
+binary part): its real size is counted while inflating and never trusted from the zip's headers, and inflating
+stops as soon as the part outgrows what its header declares or the whole file outgrows
+:data:`~.spec.MAX_UNCOMPRESSED_BYTES`.
+
+The uploaded file is stored as it is and offered for download again, so a file with parts that an evaluation does
+not need and that could act when the file is opened (:func:`_check_parts`: images and other media, external links
+and data connections, VBA projects under any name, ActiveX controls, embedded or linked objects, defined names
+with formulas or external references) is refused with a message naming what was found; formulas in any cell of
+any sheet are refused by :mod:`.sheets`. What is stored is therefore always a workbook of plain values.
 """
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -232,6 +246,75 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sheet: str = FILE_SHEET) -> Iterator[bytes]:
+    """The part's bytes, inflated here chunk by chunk from the raw compressed data: at most ``limit`` bytes and
+    never more than the part's header declares (a header that understates the size is found after one chunk
+    past it, not after gigabytes), then checked against the declared size and the CRC.
+
+    zipfile's own reader stops at the declared size, and python-calamine reads only what it needs: neither
+    would ever look at, say, an image whose header says 20 KB and which inflates to 4 GB. This does.
+    """
+    declared = info.file_size
+    buf: Any = zf.fp.getbuffer() if isinstance(zf.fp, io.BytesIO) else None
+    if buf is None:  # pragma: no cover - the reader always opens a BytesIO
+        raise WorkbookError("无法读取上传的文件，请重新上传")
+    try:
+        head = bytes(buf[info.header_offset:info.header_offset + 30])
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise _damaged(info.filename, sheet)
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        start = info.header_offset + 30 + name_len + extra_len
+        raw = buf[start:start + info.compress_size]
+        total = crc = 0
+        if info.compress_type == zipfile.ZIP_STORED:
+            for at in range(0, len(raw), _CHUNK):
+                out = bytes(raw[at:at + _CHUNK])
+                total += len(out)
+                if total > min(limit, declared):
+                    break
+                crc = zlib.crc32(out, crc)
+                yield out
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            at = 0
+            while not inflater.eof:
+                if inflater.unconsumed_tail:
+                    src: Any = inflater.unconsumed_tail
+                elif at < len(raw):
+                    src = raw[at:at + _CHUNK]
+                    at += len(src)
+                else:
+                    raise _damaged(info.filename, sheet)  # the compressed data ends before the stream does
+                try:
+                    out = inflater.decompress(src, _CHUNK)
+                except zlib.error as exc:
+                    raise _damaged(info.filename, sheet) from exc
+                total += len(out)
+                if total > min(limit, declared):
+                    break
+                crc = zlib.crc32(out, crc)
+                yield out
+        else:
+            raise WorkbookError(f"文件中的“{info.filename}”使用了 Excel 不会使用的压缩方式，已拒绝读取。"
+                                f"请用 Excel 重新保存为 .xlsx；{_UNSAFE}", sheet=sheet, value=info.filename)
+    finally:
+        del buf
+    if total > declared:
+        raise WorkbookError(f"文件中的“{info.filename}”解压后大于文件头中登记的大小（登记 {declared:,} 字节），"
+                            f"文件已损坏或被篡改（疑似“压缩炸弹”），已拒绝读取。请用 Excel 重新保存为 .xlsx；{_UNSAFE}",
+                            sheet=sheet, value=info.filename)
+    if total > limit:
+        raise WorkbookError(f"文件解压后超过 {_mb(MAX_UNCOMPRESSED_BYTES)}，疑似“压缩炸弹”，已拒绝读取。"
+                            f"请用 Excel 重新保存为 .xlsx；{_UNSAFE}", sheet=sheet, value=info.filename)
+    if total != declared or crc != info.CRC:
+        raise _damaged(info.filename, sheet)
+
+
+def _damaged(part: str, sheet: str) -> WorkbookError:
+    return WorkbookError(f"文件已损坏：内部部件“{part}”无法解压或校验失败。"
+                         "请在 Excel 中重新打开原文件，另存为 .xlsx 后再上传", sheet=sheet, value=part)
+
+
 def _macro() -> WorkbookError:
     return WorkbookError("这是含宏（VBA）的工作簿（.xlsm），出于安全原因不能上传。请在 Excel 中“另存为”"
                          "Excel 工作簿（*.xlsx，不含宏）后再上传")
@@ -261,8 +344,7 @@ def _read_structure(zf: zipfile.ZipFile, name: str) -> bytes:
     if info.file_size > _STRUCTURE_LIMIT:
         raise WorkbookError(f"文件中的“{name}”大小异常（{_mb(info.file_size)}），不是正常的 Excel 工作簿。"
                             f"请用 Excel 重新保存为 .xlsx；{_UNSAFE}", value=name)
-    with zf.open(info) as f:
-        data = f.read(_STRUCTURE_LIMIT + 1)
+    data = b"".join(_inflate(zf, info, _STRUCTURE_LIMIT))
     _check_encoding(name, data, FILE_SHEET)
     if any(p in data for p in _DOCTYPE):
         raise _unsafe_xml(name, FILE_SHEET)
@@ -423,34 +505,115 @@ class _PartScan:
 
 
 def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
+    """Every part inflated (:func:`_inflate`) within the file's budget; XML parts looked at by :class:`_PartScan`,
+    binary parts only for what they are (an OLE container is a VBA project or an embedded object)."""
     by_part = {s.part: s for s in sheets if s.part}
     total = 0
     for info in zf.infolist():
         if info.is_dir():
             continue
         sheet = by_part.get(info.filename)
-        if sheet is None and info.filename.lower().endswith(_SKIP_SCAN):
-            continue  # images and other binary parts: python-calamine never reads them
-        scan = _PartScan(info.filename, sheet, info.file_size)
-        try:
-            with zf.open(info) as f:
-                while True:
-                    chunk = f.read(_CHUNK)
-                    if not chunk:
-                        break
-                    total += len(chunk)
-                    if total > MAX_UNCOMPRESSED_BYTES:
-                        raise WorkbookError(
-                            f"文件解压后超过 {_mb(MAX_UNCOMPRESSED_BYTES)}（与文件头中登记的大小不符），"
-                            f"疑似“压缩炸弹”，已拒绝读取。请用 Excel 重新保存为 .xlsx；{_UNSAFE}")
-                    scan.feed(chunk)
-        except WorkbookError:
-            raise
-        except Exception as exc:  # bad CRC, a size that does not match the directory, an unknown compression
-            raise WorkbookError(f"文件已损坏：内部部件“{info.filename}”无法解压或校验失败。"
-                                "请在 Excel 中重新打开原文件，另存为 .xlsx 后再上传",
-                                sheet=sheet.name if sheet else FILE_SHEET, value=info.filename) from exc
-        scan.finish()
+        binary = sheet is None and info.filename.lower().endswith(_SKIP_SCAN)
+        scan = None if binary else _PartScan(info.filename, sheet, info.file_size)
+        first = True
+        where = sheet.name if sheet else FILE_SHEET
+        for chunk in _inflate(zf, info, MAX_UNCOMPRESSED_BYTES - total, where):
+            total += len(chunk)
+            if first:
+                first = False
+                if chunk.startswith(_OLE_MAGIC):
+                    raise _unneeded([("宏（VBA 工程）或嵌入的 OLE 对象", info.filename)])
+            if scan is not None:
+                scan.feed(chunk)
+        if scan is not None:
+            scan.finish()
+
+
+# What an evaluation does not need and what could act when the stored file is opened again: refused by name.
+_MEDIA, _EXTERNAL, _VBA = "图片或其他媒体", "外部链接或外部数据连接", "宏（VBA 工程）"
+_ACTIVEX, _EMBEDDED = "ActiveX 控件或表单控件", "嵌入或链接的对象"
+_PART_PREFIXES = (("xl/media/", _MEDIA), ("xl/externallinks/", _EXTERNAL), ("xl/activex/", _ACTIVEX),
+                  ("xl/embeddings/", _EMBEDDED), ("xl/ctrlprops/", _ACTIVEX), ("xl/connections.xml", _EXTERNAL),
+                  ("xl/querytables/", _EXTERNAL))
+_CONTENT_TYPES = (("vbaproject", _VBA), ("vbaprojectsignature", _VBA), ("ms-excel.macro", _VBA),
+                  ("externallink", _EXTERNAL), ("connections+xml", _EXTERNAL), ("querytable", _EXTERNAL),
+                  ("activex", _ACTIVEX), ("controlproperties", _ACTIVEX), ("oleobject", _EMBEDDED),
+                  ("wordprocessingml", _EMBEDDED), ("presentationml", _EMBEDDED), ("image/", _MEDIA),
+                  ("audio/", _MEDIA), ("video/", _MEDIA))
+_REL_TYPES = (("/vbaproject", _VBA), ("/externallink", _EXTERNAL),
+              ("/externallinkpath", _EXTERNAL), ("/connections", _EXTERNAL), ("/querytable", _EXTERNAL),
+              ("/control", _ACTIVEX), ("/activexcontrolbinary", _ACTIVEX), ("/ctrlprop", _ACTIVEX),
+              ("/oleobject", _EMBEDDED), ("/package", _EMBEDDED), ("/image", _MEDIA), ("/audio", _MEDIA),
+              ("/video", _MEDIA), ("/media", _MEDIA), ("/attachedtemplate", _EXTERNAL), ("/frame", _EXTERNAL))
+_SAFE_LINK = re.compile(r"^(?:https?://|mailto:)[^\\\s]*$", re.I)  # a web or mail hyperlink: not a file share
+_NAME_FORMULA = re.compile(r"[|\[(]")  # DDE (cmd|...), another workbook ([1]Sheet!A1), a function call
+
+
+def _unneeded(found: list[tuple[str, str]]) -> WorkbookError:
+    kinds: dict[str, list[str]] = {}
+    for kind, part in found:
+        kinds.setdefault(kind, [])
+        if part not in kinds[kind]:
+            kinds[kind].append(part)
+    listed = "；".join(f"{kind}（{'、'.join(parts[:3])}{' 等' if len(parts) > 3 else ''}）"
+                      for kind, parts in kinds.items())
+    return WorkbookError(f"文件中有评价数据不需要的内容：{listed}。上传的工作簿会原样保存、供他人再次下载，"
+                         "为安全起见不接受这类内容；请在 Excel 中删除图片、外部链接、宏、控件和嵌入对象"
+                         f"（或把数据复制到新下载的模板中），另存为 .xlsx 后再上传。{_UNSAFE}",
+                         value=found[0][1])
+
+
+def _check_parts(zf: zipfile.ZipFile) -> None:
+    """Refuse a file with parts the evaluation does not need (see the module docstring), naming each kind and
+    part: by part name, by content type (a VBA project under any name) and by relationship (anything linked
+    outside the file, except a web or mail hyperlink)."""
+    found: list[tuple[str, str]] = []
+    names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    for name in names:
+        low = name.lower()
+        for prefix, kind in _PART_PREFIXES:
+            if low.startswith(prefix):
+                found.append((kind, name))
+    types = _xml_root(_read_structure(zf, "[Content_Types].xml") or b"<Types/>", "[Content_Types].xml")
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for el in types.iter():
+        if _local(el.tag) == "Default":
+            defaults[el.get("Extension", "").lower()] = el.get("ContentType", "").lower()
+        elif _local(el.tag) == "Override":
+            overrides[el.get("PartName", "").lstrip("/").lower()] = el.get("ContentType", "").lower()
+    for name in names:
+        low = name.lower()
+        if low.startswith("docprops/thumbnail."):
+            continue  # the preview picture Excel may save with any file: inflated and bounded like every part
+        ctype = overrides.get(low) or defaults.get(low.rsplit(".", 1)[-1], "")
+        if low == "xl/workbook.xml":
+            continue  # its own type (sheet.main) is that of an .xlsx; a macro workbook is refused before
+        for fragment, kind in _CONTENT_TYPES:
+            if fragment in ctype:
+                found.append((kind, name))
+                break
+    for name in names:
+        if not name.lower().endswith(".rels"):
+            continue
+        for el in _xml_root(_read_structure(zf, name), name).iter():
+            if _local(el.tag) != "Relationship":
+                continue
+            rtype = el.get("Type", "").lower()
+            target = el.get("Target", "")
+            rel_kind = next((k for suffix, k in _REL_TYPES if rtype.endswith(suffix.lower())), None)
+            if rel_kind is not None:
+                found.append((rel_kind, target or name))
+            elif el.get("TargetMode", "").lower() == "external":
+                if not (rtype.endswith("/hyperlink") and _SAFE_LINK.match(target)):
+                    found.append((_EXTERNAL, target or name))
+    workbook = _read_structure(zf, "xl/workbook.xml")
+    if workbook:
+        for el in _xml_root(workbook, "xl/workbook.xml").iter():
+            if _local(el.tag) == "definedName" and _NAME_FORMULA.search(el.text or ""):
+                found.append(("含公式或外部引用的名称", f"{el.get('name', '')}：{(el.text or '')[:40]}"))
+    if found:
+        raise _unneeded(found)
 
 
 def _spec_name(name: str) -> str | None:
@@ -487,6 +650,7 @@ def _read_raw(source: str | Path | bytes | BinaryIO) -> RawWorkbook:
     _sniff(data)
     zf = _open_zip(data)
     sheets = _sheets_of(zf)
+    _check_parts(zf)
     _scan(zf, sheets)
     chosen: dict[str, SheetInfo] = {}
     for s in sheets:

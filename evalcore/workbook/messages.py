@@ -25,6 +25,9 @@ class Message:
     value: str
     message: str
     level: str = "error"  # error | warning
+    # a part of the evaluation that is missing or a stated figure that cannot be checked: the upload preview
+    # lists these before publishing (not part of the JSON form, not compared)
+    gap: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         where = self.sheet
@@ -80,17 +83,21 @@ class _Collector:
         self._sheets: Counter[tuple[str, str]] = Counter()
         self._first: dict[tuple[str, str, str, str], str] = {}
         self._dropped: Counter[tuple[str, str]] = Counter()
+        self._gap: dict[tuple[str, str, str, str], bool] = {}
 
     def error(self, sheet: str, row: int | None, column: str, value: Any, message: str) -> None:
         self._add("error", sheet, row, column, value, message)
 
-    def warn(self, sheet: str, row: int | None, column: str, value: Any, message: str) -> None:
-        self._add("warning", sheet, row, column, value, message)
+    def warn(self, sheet: str, row: int | None, column: str, value: Any, message: str, gap: bool = False) -> None:
+        self._add("warning", sheet, row, column, value, message, gap)
 
-    def _add(self, level: str, sheet: str, row: int | None, column: str, value: Any, message: str) -> None:
+    def _add(self, level: str, sheet: str, row: int | None, column: str, value: Any, message: str,
+             gap: bool = False) -> None:
         rule = (level, sheet, column, _rule_of(message))
         self._rules[rule] += 1
         self._first.setdefault(rule, message)
+        if gap:
+            self._gap[rule] = True
         if self._rules[rule] > self._per_rule:
             return
         if self._sheets[(level, sheet)] >= self._per_sheet:
@@ -98,7 +105,7 @@ class _Collector:
             return
         self._sheets[(level, sheet)] += 1
         target = self.errors if level == "error" else self.warnings
-        target.append(Message(sheet, row, column, _show(value), message, level))
+        target.append(Message(sheet, row, column, _show(value), message, level, gap))
 
     def finish(self) -> None:
         """Append one summary message per rule that was cut off."""
@@ -109,7 +116,7 @@ class _Collector:
                 text = (f"另有 {n - self._per_rule} 处同类{kind}未逐条列出（{self._first[rule]}）；"
                         "请按上面列出的各处同样改正后重新上传")
                 target = self.errors if level == "error" else self.warnings
-                target.append(Message(sheet, None, column, "", text, level))
+                target.append(Message(sheet, None, column, "", text, level, self._gap.get(rule, False)))
         for (level, sheet), n in self._dropped.items():
             kind = "错误" if level == "error" else "警告"
             target = self.errors if level == "error" else self.warnings

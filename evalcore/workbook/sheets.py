@@ -14,7 +14,7 @@ Each cell goes through :mod:`.cells`; a record with a problem is reported and le
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from .cells import _blank, _clean_text, _col_letter, _convert, _converter, _norm
 from .guard import Raw, SheetInfo, _spec_name
 from .messages import _Collector, _show
-from .spec import _SPEC_NAMES, INSTRUCTIONS_SHEET, MAX_DATA_ROWS, SheetSpec
+from .spec import _SPEC_NAMES, FILE_SHEET, INSTRUCTIONS_SHEET, MAX_DATA_ROWS, MESSAGES_PER_RULE, SPEC, SheetSpec
 
 
 @dataclass
@@ -288,32 +288,81 @@ def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
     return values, field_rows
 
 
+def _known_cells(spec: SheetSpec, rows: list[list[Any]]) -> tuple[set[int], set[int]]:
+    """The columns (table) or rows (字段 | 内容) whose cells the sheet readers look at: a formula without a saved
+    result there gets their own message; anywhere else only :func:`_sheet_notes` sees it."""
+    headers = {_norm(c.header) for c in spec.columns}
+    if spec.layout == "table":
+        header = rows[0] if rows else []
+        return {i for i, h in enumerate(header) if _norm(_clean_text(h)) in headers}, set()
+    return set(), {i for i, cells in enumerate(rows, start=1) if cells and _norm(_clean_text(cells[0])) in headers}
+
+
 def _sheet_notes(raw: Raw, out: _Collector) -> None:
+    """Notes about the sheets as a whole: names with stray spaces, hidden sheets, unknown sheets, and formulas in
+    any cell of any sheet (an extra sheet or a column outside the template included: the file is stored and
+    downloaded again as it is). Each kind is capped at MESSAGES_PER_RULE sheets, then one summary."""
     infos: dict[str, SheetInfo] = getattr(raw, "sheets", {}) or {}
     names = list(infos) if infos else list(raw)
+    counts: Counter[str] = Counter()
+    by_name = {s.name: s for s in SPEC}
+
+    def capped(kind: str) -> bool:
+        counts[kind] += 1
+        return counts[kind] > MESSAGES_PER_RULE
+
     for name in names:
         info = infos.get(name)
         spec_name = info.read_as if info else (name if name in _SPEC_NAMES else "")
         hidden = info is not None and info.state in ("hidden", "veryHidden")
-        if spec_name and spec_name != name:
+        if spec_name and spec_name != name and not capped("renamed"):
             out.warn(name, None, "", name,
                      f"工作表名称含多余空格，已按“{spec_name}”读取；请把工作表改名为“{spec_name}”")
-        # formulas: each other formula problem (no saved result, an error value) has its own message already
-        computed = info.formulas - info.empty_formulas - set(info.error_cells) if info is not None else set()
-        if spec_name and computed:
-            rows = raw.get(spec_name) or raw.get(name) or []
-            header = rows[0] if rows else []
-            for row, idx in sorted(computed)[:50]:
-                column = _clean_text(header[idx]) if idx < len(header) and row > 1 else ""
-                cells = rows[row - 1] if 0 < row <= len(rows) else []
-                shown = cells[idx] if idx < len(cells) and cells[idx] not in (None, "") else f"{_col_letter(idx)}{row}"
-                out.error(spec_name, row, column, shown,
-                          f"单元格 {_col_letter(idx)}{row} 是公式：上传的数据须是直接填写的值，公式的结果可能未更新"
-                          "或引用了其他文件；请复制该列后“选择性粘贴 → 数值”，再重新上传")
+        if info is not None and info.formulas and not capped("formulas"):
+            _formula_notes(name, spec_name, info, raw, out, by_name)
         if hidden and info is not None:  # nothing is published that the person uploading cannot see
-            out.error(name, None, "", "隐藏" if info.state == "hidden" else "深度隐藏",
-                      "工作簿中有隐藏的工作表，隐藏的内容未经核对不能发布；请在 Excel 中右键工作表标签选择"
-                      "“取消隐藏”并核对其中数据，或删除该工作表后重新上传")
+            if not capped("hidden"):
+                out.error(name, None, "", "隐藏" if info.state == "hidden" else "深度隐藏",
+                          "工作簿中有隐藏的工作表，隐藏的内容未经核对不能发布；请在 Excel 中右键工作表标签选择"
+                          "“取消隐藏”并核对其中数据，或删除该工作表后重新上传")
         elif not spec_name and name != INSTRUCTIONS_SHEET and not (info and _spec_name(name)):
-            out.warn(name, None, "", "", "未知工作表将被忽略"
-                     "；如果其中是要上传的数据，请把数据移到模板中对应的工作表，否则可删除该工作表")
+            if not capped("unknown"):
+                out.warn(name, None, "", "", "未知工作表将被忽略"
+                         "；如果其中是要上传的数据，请把数据移到模板中对应的工作表，否则可删除该工作表")
+    summaries = {
+        "renamed": ("warning", "个工作表名称含多余空格（已按模板名称读取）", "请按上面列出的改名"),
+        "formulas": ("error", "个工作表含有公式", "请把这些工作表中的公式都“选择性粘贴 → 数值”，或删除这些工作表"),
+        "hidden": ("error", "个隐藏的工作表", "请取消隐藏并核对，或删除这些工作表"),
+        "unknown": ("warning", "个未知工作表（将被忽略）", "不需要的请删除"),
+    }
+    for kind, n in counts.items():
+        if n > MESSAGES_PER_RULE:
+            level, what, todo = summaries[kind]
+            text = f"另有 {n - MESSAGES_PER_RULE} {what}未逐个列出；{todo}后重新上传"
+            (out.error if level == "error" else out.warn)(FILE_SHEET, None, "", f"{n - MESSAGES_PER_RULE}", text)
+
+
+def _formula_notes(name: str, spec_name: str, info: SheetInfo, raw: Raw, out: _Collector,
+                   by_name: dict[str, SheetSpec]) -> None:
+    """Formulas with a saved result in a sheet of the spec; every formula of any other sheet, and those without a
+    saved result outside the cells the sheet readers look at (each other formula problem, no saved result in a
+    read cell or an error value, has its own message already)."""
+    rows = (raw.get(spec_name) or raw.get(name) or []) if spec_name else []
+    if spec_name:
+        columns, field_rows = _known_cells(by_name[spec_name], rows)
+        layout = by_name[spec_name].layout
+        unread = {(r, c) for r, c in info.empty_formulas
+                  if (c not in columns if layout == "table" else (r not in field_rows or c != 1))}
+        cells = (info.formulas - info.empty_formulas - set(info.error_cells)) | unread
+    else:
+        cells = set(info.formulas)
+    header = rows[0] if rows else []
+    where = spec_name or name
+    for row, idx in sorted(cells)[:MESSAGES_PER_RULE]:
+        column = _clean_text(header[idx]) if spec_name and idx < len(header) and row > 1 else ""
+        line = rows[row - 1] if 0 < row <= len(rows) else []
+        shown = line[idx] if idx < len(line) and line[idx] not in (None, "") else f"{_col_letter(idx)}{row}"
+        place = "" if spec_name else "（该工作表虽不读取，但文件会原样保存、供他人下载）"
+        out.error(where, row, column, shown,
+                  f"单元格 {_col_letter(idx)}{row} 是公式{place}：上传的数据须是直接填写的值，公式的结果可能未更新、"
+                  "引用了其他文件或在打开时执行；请复制后“选择性粘贴 → 数值”，或删除该公式，再重新上传")

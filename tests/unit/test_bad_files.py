@@ -229,3 +229,53 @@ def test_cli_validate(cli_runs: dict[str, Run], case: Case) -> None:
 def test_cli_memory_is_bounded(cli_runs: dict[str, Run], case: Case) -> None:
     run = cli_runs[case.name]
     assert 0 < run.maxrss_kb < MEMORY_BOUND_KB, f"{case.name}: peak {run.maxrss_kb // 1024} MB"
+
+
+# --- issue 13: capped sheet notes; a refused upload changes nothing stored ---------------------------------
+
+def test_many_extra_sheets_give_a_capped_list() -> None:
+    result = read_workbook(badfiles.many_extra_sheets())
+    assert result.ok
+    unknown = [m for m in result.warnings if "未知工作表" in m.message]
+    assert len(unknown) == MESSAGES_PER_RULE + 1, len(unknown)
+    summary = [m for m in unknown if m.sheet == FILE]
+    assert len(summary) == 1 and f"另有 {badfiles.MANY_SHEETS - MESSAGES_PER_RULE} 个未知工作表" in summary[0].message
+
+
+def test_duplicate_budget_line_names_both_rows_and_the_totals_it_would_double() -> None:
+    m = _find(_result("duplicate_budget_line").errors, badfiles.BY_NAME["duplicate_budget_line"])
+    assert "第2行" in m.message and m.row == 4 and "市数据局" in m.message
+
+
+def test_missing_sheets_are_flagged_as_gaps_for_the_upload_preview() -> None:
+    result = _result("missing_budget_sheet")
+    gaps = {(m.sheet, m.column) for m in result.warnings if m.gap}
+    assert ("预算执行", "") in gaps  # the sheet itself
+    assert ("评价信息", "报告资金总额（万元）") in gaps
+    assert not any(m.gap for m in read_workbook(badfiles.sample_bytes()).warnings)
+
+
+REFUSED = [c.name for c in CASES if c.level == "error" and (c.hostile or c.cli or c.name.startswith(
+    ("duplicate_", "formula_", "vba_", "external_", "activex", "embedded", "unc_", "dde_", "media_")))]
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_a_refused_upload_changes_nothing_stored(tmp_path: Path, name: str) -> None:
+    from evalcore.auth import Actor
+    from evalcore.store import PublishError, Store
+
+    store = Store.sqlite(tmp_path / "evalboard.db")
+    who = Actor("评价组", "evaluator")
+    first = store.publish(badfiles.sample_bytes(), file_name="样例.xlsx", by=who)
+
+    def state() -> tuple:
+        evaluations = store.evaluations(include_archived=True)
+        versions = [(v.id, v.number, v.file_hash, v.active) for e in evaluations for v in store.versions(e.id)]
+        return ([(e.id, e.active_version_id) for e in evaluations], versions, store.workbook(first.id),
+                store.load(first.id))
+
+    before = state()
+    with pytest.raises(PublishError) as refused:
+        store.publish(badfiles.data(name), file_name=f"{name}.xlsx", by=who)
+    assert refused.value.messages and all(m.level == "error" for m in refused.value.messages)
+    assert state() == before
