@@ -29,7 +29,8 @@ def _rows(ev: Evaluation, spec: SheetSpec) -> list[dict[str, Any]]:
     if spec.key == "meta":
         inverse = {v: k for k, v in ILLUSTRATIVE_SECTIONS.items()}
         return [{
-            "title": m.title, "year": m.year, "region": m.region, "evaluator": m.evaluator, "project": m.project, "kind": m.kind,
+            "title": m.title, "year": m.year, "region": m.region, "evaluator": m.evaluator, "project": m.project,
+            "kind": m.kind,
             "conclusion": m.conclusion, "grade_bands": scoring.format_bands(m.grade_bands),
             "expert_method": scoring.EXPERT_METHODS[m.expert_method], "rate_target": m.rate_target,
             "statuses": "；".join(m.statuses), "closed_statuses": "；".join(m.closed_statuses),
