@@ -56,7 +56,10 @@ lint: dev
 test: dev
 	$(RUFF) check .
 	$(PYTHON) -m mypy
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(PYTEST_ARGS) --ignore=tests/cluster
+	@# The cluster tests in a process of their own: Playwright's sync API allows one running instance per
+	@# thread, and the browser tests keep theirs open for the whole session.
+	$(PYTHON) -m pytest $(PYTEST_ARGS) tests/cluster
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
