@@ -127,6 +127,33 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
     return fig
 
 
+MAX_TICKS = 12  # a count axis with a fixed step of 1 or 2 keeps it only up to this many ticks
+
+
+def fit_ticks(fig: go.Figure) -> go.Figure:
+    """Let Plotly choose the step of a count axis whose fixed ``dtick`` (1 项, 2 项: right for a handful of items)
+    would draw more than :data:`MAX_TICKS` overprinting tick labels over its range at hundreds of items."""
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        if axis.dtick is not None and axis.range is not None and axis.range[1] / float(axis.dtick) > MAX_TICKS:
+            axis.dtick = None
+    return fig
+
+
+def category_counts(counts: pd.DataFrame, unit: str = "项", **kwargs) -> go.Figure:
+    """``charts.category_counts`` with ticks that stay legible at hundreds of items."""
+    return fit_ticks(charts.category_counts(counts, unit, **kwargs))
+
+
+def status_stacked(df: pd.DataFrame, statuses: tuple[str, ...], **kwargs) -> go.Figure:
+    """``charts.status_stacked`` with ticks that stay legible at hundreds of items."""
+    fig = charts.status_stacked(df, statuses, **kwargs)
+    if not df.empty:
+        widest = int(df.groupby("category_label")["count"].sum().max())
+        if widest > MAX_TICKS:
+            fig.update_xaxes(dtick=None)
+    return fig
+
+
 def slide_chart(chart, height: int | None = None, font_size: int | None = None) -> go.Figure:
     """The figure of one chart of a slide: ``distribution`` and ``ranking`` drawn here, every other kind by
     ``evalcore.figures.charts.slide_chart``."""
@@ -136,7 +163,7 @@ def slide_chart(chart, height: int | None = None, font_size: int | None = None) 
         fig = ranking_bars(chart.data, chart.options.get("format", "score"), chart.options.get("target"),
                            height=height)
     else:
-        return charts.slide_chart(chart, height=height, font_size=font_size)
+        return fit_ticks(charts.slide_chart(chart, height=height, font_size=font_size))
     fig.update_layout(clickmode="none")
     if font_size:
         fig.update_layout(font=dict(size=font_size), hoverlabel=dict(font=dict(size=font_size)))
