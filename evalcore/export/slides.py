@@ -194,6 +194,19 @@ def ranked(df: pd.DataFrame, column: str, n: int = RANK_TOP, lowest: bool = Fals
     return pd.DataFrame({"unit": list(order["unit"]), "value": list(order[column])})
 
 
+MAX_POINTS = 40  # dates on the 累计完成整改 chart before they are taken month by month
+
+
+def by_month(closed: pd.DataFrame, limit: int = MAX_POINTS) -> pd.DataFrame:
+    """The cumulative count of closed items (date, cumulative) at the last closing date of each month, when there
+    are more than ``limit`` dates (a chart of hundreds of items then keeps a point a month)."""
+    if len(closed) <= limit:
+        return closed
+    months = [(d.year, d.month) for d in closed["date"]]
+    last = closed.assign(month=months).groupby("month", sort=True).tail(1)
+    return last[["date", "cumulative"]].reset_index(drop=True)
+
+
 def average_dimensions(dims: pd.DataFrame, label: str = "全部单位平均") -> pd.DataFrame:
     """The mean score of every 一级指标 over the units that have it, as one "unit" (half-up to 2 decimals)."""
     rows = []
@@ -443,7 +456,7 @@ def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
     status = pd.DataFrame([{"status": k, "count": v} for k, v in s.by_status.items()], columns=["status", "count"])
     charts = [Chart("status", CHART_KINDS["status"][0], status,
                     {"rate_label": fmt_rate(s.rate), "statuses": tuple(ev.meta.statuses)}, illustrative)]
-    closed = rectification.closed_over_time(ev, as_of)
+    closed = by_month(rectification.closed_over_time(ev, as_of))
     if not closed.empty:
         charts.append(Chart("closed", CHART_KINDS["closed"][0], closed, {"total": s.total}, illustrative))
     return Slide("rectification", "整改进展", subtitle=f"统计日期：{as_of.isoformat()}", sentences=sentences,
