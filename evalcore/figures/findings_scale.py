@@ -21,8 +21,8 @@ SUNBURST_LEAVES = 60
 OTHER_COLOR = "#b8c2d3"  # the 其他 / 未指明单位 bars
 
 
-def _is_other(label: object, others: object) -> bool:
-    return bool(others and int(others) > 1) or str(label) == "未指明单位"
+def _is_other(label: object, others: int) -> bool:
+    return others > 1 or str(label) == "未指明单位"
 
 
 def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", color: str = theme.SERIES[2],
@@ -32,20 +32,21 @@ def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", col
     if df.empty:
         return charts._empty("没有数据")
     labels = list(df["unit"])
-    others = list(df["others"]) if "others" in df.columns else [1] * len(df)
+    others = [int(o) for o in df["others"]] if "others" in df.columns else [1] * len(df)
     grey = [_is_other(lbl, o) for lbl, o in zip(labels, others, strict=True)]
     keys = [f"{i:03d}{charts.esc(lbl)}" for i, lbl in enumerate(labels)]  # distinct even if two names repeat
     values = [int(v) for v in df[value]]
     fig = go.Figure(go.Bar(
         y=keys, x=values, orientation="h", marker_color=[OTHER_COLOR if g else color for g in grey],
         text=[f"{v} {unit}" for v in values], textposition="outside", cliponaxis=False,
-        customdata=[None if (o and int(o) > 1) else lbl for lbl, o in zip(labels, others, strict=True)],
+        customdata=[None if o > 1 else lbl for lbl, o in zip(labels, others, strict=True)],
         hovertext=[charts.hover_label(lbl) for lbl in labels],
         hovertemplate="%{hovertext}<br>%{x} " + unit + "<extra></extra>",
     ))
     ticks = [charts.wrap_label(lbl, 16, 1) for lbl in labels]
+    widest: float = max(values, default=0) * 1.2 or 1.0
     fig.update_layout(height=height or max(260, 26 * len(df) + 70), showlegend=False, bargap=0.25,
-                      xaxis=dict(title=unit, range=[0, max(values) * 1.2 if values and max(values) else 1],
+                      xaxis=dict(title=unit, range=[0, widest],
                                  rangemode="tozero"),
                       yaxis=charts._category_axis(keys, ticks, autorange="reversed"), dragmode=False)
     return fig
@@ -117,7 +118,8 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
         textposition="outside", cliponaxis=False, hovertext=[charts.hover_label(u) for u in df["unit"]],
         hovertemplate="%{hovertext}：%{text}<extra></extra>",
     ))
-    top = max([v for v in values if v is not None] + ([to_float(target)] if target is not None else []))
+    candidates = [v for v in values if v is not None] + [to_float(target) or 0.0 if target is not None else 0.0]
+    top = max(candidates)
     if target is not None and fmt == "rate":
         fig.add_vline(x=to_float(target), line_dash="dash", line_color=theme.MUTED)
     fig.update_layout(height=height or max(300, 34 * len(df) + 80), showlegend=False, bargap=0.25,
