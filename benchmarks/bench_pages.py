@@ -33,6 +33,7 @@ import datetime as dt
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -280,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, help="keep the stores and server logs here")
     ap.add_argument("--json", type=Path, help="write every measurement here")
     args = ap.parse_args(argv)
+    # SIGTERM (kill, a test's timeout) unwinds like Ctrl-C, so the finally blocks stop the server and the browser
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     if args.quick:
         args.warm, args.indicators, args.projects, args.experts = 1, 12, 1, 2
     args.size = tuple(int(x) for x in args.size.split("x"))
