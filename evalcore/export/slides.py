@@ -131,8 +131,10 @@ def _cover(ev: Evaluation) -> Slide:
                  footnotes=(f"来源：{m.source}",) if m.source else ())
 
 
-def _score_rows(ev: Evaluation) -> list[dict]:
-    return [r for r in scoring.results_table(ev).to_dict("records") if r["score"] is not None]
+def _score_rows(ev: Evaluation, results: pd.DataFrame | None = None) -> list[dict]:
+    """The scored units' results (``results``: ``scoring.results_table(ev)`` when the caller has it already)."""
+    results = scoring.results_table(ev) if results is None else results
+    return [r for r in results.to_dict("records") if r["score"] is not None]
 
 
 def _score_sentence(row: dict) -> str:
@@ -168,10 +170,10 @@ def rate_bins(rates, target: Decimal | None = None) -> pd.DataFrame:
     return pd.DataFrame({"label": labels, "count": counts, "highlight": highlight})
 
 
-def grade_distribution(ev: Evaluation) -> pd.DataFrame:
+def grade_distribution(ev: Evaluation, rows: list[dict] | None = None) -> pd.DataFrame:
     """Units and their funds per 等次, best grade first (every grade of the bands, then any other grade).
     grade, count, share (% of scored units, unrounded), budget (万元, Decimal; None when no unit has one)."""
-    rows = _score_rows(ev)
+    rows = _score_rows(ev) if rows is None else rows
     table = budget.budget_table(ev).set_index("unit")
     order = [b.grade for b in sorted(ev.meta.grade_bands, key=lambda b: b.lower, reverse=True)]
     order += [g for g in dict.fromkeys(r["grade"] for r in rows) if g and g not in order]
@@ -227,12 +229,12 @@ def _score_sentences(rows: list[dict]) -> list[str]:
             f"最低为{low['unit']}{fmt2(low['score'])}分。"]
 
 
-def _figures(ev: Evaluation) -> Slide:
+def _figures(ev: Evaluation, rows: list[dict]) -> Slide:
     overall = budget.overall(ev)
     tiles = [Tile("预算总额", fmt_amount(overall.budget), _partial(overall.missing_budget, "预算金额")),
              Tile("实际执行", fmt_amount(overall.executed), _partial(overall.missing_executed, "实际执行金额")),
              Tile("总体预算执行率", fmt_rate(overall.rate), overall.reason)]
-    for row in _score_rows(ev) if len(_score_rows(ev)) < MANY_UNITS else []:
+    for row in rows if len(rows) < MANY_UNITS else []:
         tiles.append(Tile(f"{row['unit']} 得分", fmt_score(row["score"]),
                           f"等次：{row['grade']}" if row["grade"] else ""))
     pcats, rcats = len(ev.problem_categories), len(ev.recommendation_categories)
@@ -244,7 +246,7 @@ def _figures(ev: Evaluation) -> Slide:
         if overall.rate is not None:
             sentence += f"，实际执行{fmt2(overall.executed)}万元，总体预算执行率为{fmt2(overall.rate)}%"
         sentences.append(sentence + "。")
-    sentences.extend(_score_sentences(_score_rows(ev)))
+    sentences.extend(_score_sentences(rows))
     if ev.problems or ev.recommendations:
         sentences.append(f"评价发现{pcats}类{len(ev.problems)}项主要问题，提出{rcats}类{len(ev.recommendations)}条建议。")
     return Slide("figures", "关键数据", sentences=tuple(sentences), tiles=tuple(tiles))
@@ -313,8 +315,7 @@ def _bands_sentence(ev: Evaluation) -> str:
     return "等次划分：" + "，".join(parts) + "。"
 
 
-def _scores(ev: Evaluation) -> Slide:
-    rows = _score_rows(ev)
+def _scores(ev: Evaluation, rows: list[dict]) -> Slide:
     sentences = tuple(_score_sentences(rows)) or ("报告未公布评价得分。",)
     footnotes = (_bands_sentence(ev),) if rows and ev.meta.grade_bands else ()
     dims = scoring.dimension_table(ev)
@@ -349,7 +350,7 @@ def _scores_summary(ev: Evaluation, rows: list[dict], dims: pd.DataFrame, senten
     charts: list[Chart] = []
     table = None
     if rows:
-        grades = grade_distribution(ev)
+        grades = grade_distribution(ev, rows)
         charts.append(Chart("distribution", "各等次单位数（个）",
                             pd.DataFrame({"label": list(grades["grade"]), "count": list(grades["count"]),
                                           "highlight": [False] * len(grades)}), {"unit": "个"}))
@@ -366,10 +367,9 @@ def _scores_summary(ev: Evaluation, rows: list[dict], dims: pd.DataFrame, senten
                  illustrative_note=_note(ev, "scores") if illustrative else "")
 
 
-def _rankings(ev: Evaluation) -> list[Slide]:
+def _rankings(ev: Evaluation, results: pd.DataFrame) -> list[Slide]:
     """Top and bottom units by score and by 预算执行率 (only when there are too many units to chart each)."""
     out: list[Slide] = []
-    results = scoring.results_table(ev)
     if results["score"].notna().sum() > CHART_UNITS:
         best, worst = ranked(results, "score"), ranked(results, "score", lowest=True)
         out.append(Slide("ranking", "单位排名：评价得分", sentences=(
@@ -464,8 +464,7 @@ def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
                  illustrative_note=_note(ev, "rectification") if illustrative else "")
 
 
-def _conclusion(ev: Evaluation) -> Slide:
-    rows = _score_rows(ev)
+def _conclusion(ev: Evaluation, rows: list[dict]) -> Slide:
     sentences = (ev.meta.conclusion,) if ev.meta.conclusion else tuple(_score_sentences(rows))
     tiles = tuple(Tile(r["unit"], fmt_score(r["score"]), f"等次：{r['grade']}" if r["grade"] else "")
                   for r in (rows if len(rows) <= MANY_UNITS else []))
@@ -475,15 +474,17 @@ def _conclusion(ev: Evaluation) -> Slide:
 def slide_plan(ev: Evaluation, as_of: dt.date) -> list[Slide]:
     """Every slide, in order: cover, key figures, budget, scores, (with many units: rankings by score and by
     rate), achievements, problems, recommendations, 整改, conclusion."""
+    results = scoring.results_table(ev)  # once: every score slide reads it (1,000 units take seconds to score)
+    rows = _score_rows(ev, results)
     return [
         _cover(ev),
-        _figures(ev),
+        _figures(ev, rows),
         _budget(ev),
-        _scores(ev),
-        *_rankings(ev),
+        _scores(ev, rows),
+        *_rankings(ev, results),
         _achievements(ev),
         _problems(ev),
         _recommendations(ev),
         _rectification(ev, as_of),
-        _conclusion(ev),
+        _conclusion(ev, rows),
     ]
