@@ -3,7 +3,7 @@ exports the 演示 page offers for download.
 
 The slide's pieces are drawn by ``evalcore.export.slide_html`` (the renderer the HTML export uses too; auto-escaped,
 then sanitised again by ``st.html``), so workbook text can never become markup; charts come from
-``components.charts.slide_chart``, the builders the dashboard pages use. Colours come from the theme.
+``evalcore.figures.findings_scale.slide_chart`` (the builders the dashboard pages use). Colours come from the theme.
 """
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ import streamlit as st
 
 from evalcore.export import slide_html
 from evalcore.export.slides import Slide, Table
+from evalcore.figures import findings_scale
 from evalcore.model import Evaluation
 
-from . import charts, data, layout, theme
+from . import data, layout, theme
 from .text import file_stem
 
 # Type that reads from the back of a room at 1920x1080 and still fits a laptop (clamp by viewport width).
@@ -133,7 +134,8 @@ def render(slide: Slide, ev: Evaluation, key: str) -> None:
             with col:
                 if kind == "chart":
                     st.html(slide_html.chart_title(item, PREFIX))
-                    layout.chart(charts.slide_chart(item, height=height, font_size=CHART_FONT), key=f"{key}_{i}")
+                    fig = findings_scale.slide_chart(item, height=height, font_size=CHART_FONT)
+                    layout.chart(fig, key=f"{key}_{i}")
                 else:
                     st.html(slide_html.table(item, PREFIX))
     if slide.blocks:

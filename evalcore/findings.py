@@ -135,3 +135,32 @@ def unanswered_problem_categories(ev: Evaluation) -> list[int]:
     links = recommendation_links(ev)
     answered = set(links["problem_category_no"]) if not links.empty else set()
     return [no for no, _ in ev.problem_categories if no not in answered]
+
+
+# --- at scale: hundreds of problems over hundreds of units ----------------------------------------------------
+
+OTHER = "其他"
+UNNAMED = "未指明单位"
+
+
+def top_with_other(df: pd.DataFrame, label: str, value: str, n: int, noun: str = "个单位",
+                   keep_last: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The ``n`` rows with the largest ``value`` (ties in their given order), the rest summed into one row
+    labelled “其他（k 个单位）”; rows whose label is in ``keep_last`` (e.g. 未指明单位) are never ranked and
+    come last. Adds ``others``: how many rows a row stands for (1, or k for 其他)."""
+    columns = [label, value, "others"]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    last = df[df[label].isin(keep_last)]
+    ranked = df[~df[label].isin(keep_last)].sort_values(value, ascending=False, kind="stable")
+    head, rest = ranked.iloc[:n], ranked.iloc[n:]
+    rows = [{label: r[label], value: r[value], "others": 1} for _, r in head.iterrows()]
+    if not rest.empty:
+        rows.append({label: f"{OTHER}（{len(rest)} {noun}）", value: rest[value].sum(), "others": len(rest)})
+    rows.extend({label: r[label], value: r[value], "others": 1} for _, r in last.iterrows())
+    return pd.DataFrame(rows, columns=columns)
+
+
+def problems_by_unit_top(ev: Evaluation, n: int = 15) -> pd.DataFrame:
+    """Problems per unit for a chart: the ``n`` units named most, then 其他, then 未指明单位. unit, count, others."""
+    return top_with_other(problems_by_unit(ev), "unit", "count", n, keep_last=(UNNAMED,))

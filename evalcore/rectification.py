@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .findings import cn_number
+from .findings import UNNAMED, cn_number, top_with_other
 from .model import Evaluation, RectificationItem, StatusChange
 from .numbers import HUNDRED, ZERO, percent, to_decimal
 
@@ -230,3 +230,16 @@ def history_table(ev: Evaluation) -> pd.DataFrame:
             for it in ev.rectification for c in it.history]
     df = pd.DataFrame(rows, columns=["id", "date", "old_status", "new_status", "progress", "note", "by"])
     return df.sort_values(["date", "id"]).reset_index(drop=True) if not df.empty else df
+
+
+def open_by_unit_top(ev: Evaluation, as_of: dt.date, n: int = 15) -> pd.DataFrame:
+    """整改 items not yet closed per responsible unit, the ``n`` units with most first, the rest as 其他.
+
+    unit, open, others (see :func:`evalcore.findings.top_with_other`); units with every item closed are left out.
+    """
+    by_unit = status_by_unit(ev, as_of)
+    if by_unit.empty:
+        return pd.DataFrame(columns=["unit", "open", "others"])
+    by_unit = by_unit.assign(open=[int(t) - int(c) for t, c in zip(by_unit["total"], by_unit["closed"], strict=True)])
+    by_unit = by_unit[by_unit["open"] > 0]
+    return top_with_other(by_unit[["unit", "open"]], "unit", "open", n, keep_last=(UNNAMED,))

@@ -1,10 +1,15 @@
-"""建议与整改: recommendations answering problems, 整改 status, 整改率, overdue items, items closed over time."""
+"""建议与整改: recommendations answering problems, 整改 status, 整改率, overdue items, items closed over time.
+
+With many responsible units the 按责任单位 panel becomes a chart of the units with most open items (the rest as
+其他) and a searchable, paginated table of every unit; the long lists are searched and shown a page at a time.
+"""
 
 import streamlit as st
 
-from components import cards, charts, layout
+from components import cards, charts, layout, sections, theme
 from components.table import Col, show_table
 from evalcore import clock, findings, rectification
+from evalcore.figures import findings_scale
 from evalcore.numbers import fmt_rate
 
 ev = layout.page("建议与整改")
@@ -49,11 +54,22 @@ k4.metric("逾期未完成", f"{summary.overdue} 项", border=True, height="stre
 left, right = st.columns([3, 2])
 with left:
     st.markdown("**各类问题的整改状态**")
-    layout.chart(charts.status_stacked(layout.derived(rectification.status_by_category, as_of), ev.meta.statuses),
-                    key="rect_stacked")
+    by_category = layout.derived(rectification.status_by_category, as_of)
+    layout.chart(findings_scale.status_stacked(by_category, ev.meta.statuses), key="rect_stacked")
 with right:
     st.markdown("**整改状态分布**")
     layout.chart(charts.status_donut(summary.by_status, fmt_rate(summary.rate)), "rect_donut")
+
+UNIT_BARS = 15  # units in the 按责任单位 chart before the rest become 其他
+UNIT_COLS = [
+    Col("unit", "责任单位", width=130),
+    Col("total", "事项", "int", width=70),
+    Col("closed", "已完成", "int", width=80),
+    Col("overdue", "逾期", "int", width=70),
+    Col("rate", "整改率", "rate", width=90),
+]
+by_unit = layout.derived(rectification.status_by_unit, as_of)
+many_units = len(by_unit) > UNIT_BARS + 1
 
 left, right = st.columns(2)
 with left:
@@ -61,14 +77,20 @@ with left:
     closed = layout.derived(rectification.closed_over_time, as_of)
     layout.chart(charts.closed_over_time(closed, summary.total), "rect_time")
 with right:
-    st.markdown("**按责任单位**")
-    show_table(layout.derived(rectification.status_by_unit, as_of), [
-        Col("unit", "责任单位", width=130),
-        Col("total", "事项", "int", width=70),
-        Col("closed", "已完成", "int", width=80),
-        Col("overdue", "逾期", "int", width=70),
-        Col("rate", "整改率", "rate", width=90),
-    ], key="rect_by_unit")
+    if many_units:
+        st.markdown(f"**未完成事项最多的责任单位（前 {UNIT_BARS} 个）**")
+        layout.chart(findings_scale.ranked_counts(layout.derived(rectification.open_by_unit_top, as_of, UNIT_BARS),
+                                                  value="open", color=theme.ACCENT), "rect_open_by_unit")
+    else:
+        st.markdown("**按责任单位**")
+        show_table(by_unit, UNIT_COLS, key="rect_by_unit")
+
+if many_units:
+    st.markdown(f"**按责任单位（{len(by_unit)} 个）**")
+    unit_query = st.text_input("搜索责任单位", key="rect_unit_query", placeholder="输入单位名称")
+    units_shown = sections.matching(by_unit.sort_values(["overdue", "total"], ascending=False, kind="stable"),
+                                    unit_query, ["unit"])
+    show_table(sections.paged(units_shown, "rect_by_unit", noun="个单位"), UNIT_COLS, key="rect_by_unit")
 
 items = layout.derived(rectification.rectification_items, as_of)
 overdue = items[items["overdue"]]
@@ -76,7 +98,12 @@ st.markdown(f"**逾期事项（{len(overdue)} 项）**")
 if overdue.empty:
     st.success("没有逾期未完成的整改事项。")
 else:
-    show_table(overdue, [
+    if len(overdue) > sections.PAGE_SIZE:
+        overdue = sections.matching(overdue.sort_values("days_overdue", ascending=False, kind="stable"),
+                                    st.text_input("搜索逾期事项", key="rect_overdue_query",
+                                                  placeholder="编号、整改事项或责任单位"),
+                                    ["id", "task", "unit", "problem"])
+    show_table(sections.paged(overdue, "rect_overdue"), [
         Col("id", "编号", width=80),
         Col("task", "整改事项", flex=3, wrap=True),
         Col("unit", "责任单位", width=130),
@@ -85,8 +112,12 @@ else:
         Col("status", "状态", width=100),
     ], key="rect_overdue")
 
-with st.expander("全部整改事项"):
-    show_table(items, [
+with st.expander(f"全部整改事项（{len(items)} 项）"):
+    if len(items) > sections.PAGE_SIZE:
+        items = sections.matching(items, st.text_input("搜索整改事项", key="rect_items_query",
+                                                       placeholder="编号、对应问题、整改事项或责任单位"),
+                                  ["id", "problem", "task", "unit"])
+    show_table(sections.paged(items, "rect_items"), [
         Col("id", "编号", width=80),
         Col("problem", "对应问题", width=100),
         Col("task", "整改事项", flex=3, wrap=True),
@@ -96,7 +127,7 @@ with st.expander("全部整改事项"):
         Col("progress", "进度（%）", "score", width=100),
     ], key="rect_items")
 with st.expander("整改记录"):
-    show_table(layout.derived(rectification.history_table), [
+    show_table(sections.paged(layout.derived(rectification.history_table), "rect_history", noun="条"), [
         Col("date", "日期", "date", width=120),
         Col("id", "编号", width=80),
         Col("old_status", "原状态", width=100),

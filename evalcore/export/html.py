@@ -14,7 +14,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from .. import clock
-from ..figures import charts, theme
+from ..figures import findings_scale, theme
 from ..model import Evaluation
 from ..textutil import shorten
 from . import slide_html
@@ -126,7 +126,7 @@ def _e(text: object) -> str:
 
 
 def _chart(chart, div_id: str) -> str:
-    fig = charts.slide_chart(chart, height=CHART_HEIGHT)
+    fig = findings_scale.slide_chart(chart, height=CHART_HEIGHT)
     plot = pio.to_html(fig, full_html=False, include_plotlyjs=False, include_mathjax=False, div_id=div_id,
                        config=PLOTLY_CONFIG, default_width="100%", default_height=f"{CHART_HEIGHT}px",
                        validate=False)

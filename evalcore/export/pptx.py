@@ -472,6 +472,43 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         done.data_labels.number_format_is_linked = False
         done.data_labels.position = XL_DATA_LABEL_POSITION.ABOVE
         done.data_labels.font.size = Pt(12)
+    elif kind == "distribution":
+        unit = chart.options.get("unit", "个")
+        data = CategoryChartData(number_format=FMT_COUNT)
+        data.categories = [clean(lbl) for lbl in df["label"]]
+        data.add_series("单位数", [int(n) for n in df["count"]])
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, *at, data)
+        c = frame.chart
+        _style_chart(c, chart.title, legend=False)
+        _axes(c, "0", maximum=_nice_max(max([int(n) for n in df["count"]] + [1])))
+        plot = c.plots[0]
+        plot.gap_width = 50
+        series = plot.series[0]
+        _fill(series.format, theme.PRIMARY)
+        for i, high in enumerate(df["highlight"] if "highlight" in df.columns else []):
+            if high:
+                _fill(series.points[i].format, theme.ACCENT)
+        _labels(plot, f'0"{unit}"', XL_DATA_LABEL_POSITION.OUTSIDE_END, size=13)
+    elif kind == "ranking":
+        is_rate = chart.options.get("format") == "rate"
+        target = chart.options.get("target")
+        number_format = FMT_RATE if is_rate else "0.00"
+        data = CategoryChartData(number_format=number_format)
+        data.categories = [clean(u) for u in df["unit"]]
+        data.add_series("预算执行率" if is_rate else "得分", [_num(v) for v in df["value"]])
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *at, data)
+        c = frame.chart
+        _style_chart(c, chart.title, legend=False)
+        top = max(v for v in (_num(x) for x in df["value"]) if v is not None)
+        _axes(c, '0"%"' if is_rate else "0", reverse=True, maximum=_nice_max(top), labelled=True)
+        plot = c.plots[0]
+        plot.gap_width = 50
+        series = plot.series[0]
+        _fill(series.format, theme.PRIMARY)
+        for i, value in enumerate(df["value"]):
+            if is_rate and target is not None and value is not None and value < target:
+                _fill(series.points[i].format, theme.ACCENT)
+        _labels(plot, number_format, XL_DATA_LABEL_POSITION.OUTSIDE_END, size=12)
     else:
         raise ValueError(f"未知的图表类型：{kind}")
     if chart.illustrative:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import budget, findings, rectification, scoring
 from ..model import Evaluation
-from ..numbers import fmt2, fmt_amount, fmt_rate, fmt_score
+from ..numbers import fmt2, fmt_amount, fmt_rate, fmt_score, round2
 
 ILLUSTRATIVE_LABEL = "示例数据"
 
@@ -38,6 +38,9 @@ CHART_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "recommendation_categories": ("各类建议数量（条）", ("category_no", "category_label", "count")),
     "status": ("整改状态分布（项）", ("status", "count")),
     "closed": ("累计完成整改（项）", ("date", "cumulative")),
+    # at scale (more units than CHART_UNITS): how many units fall in each bin or grade, and short rankings
+    "distribution": ("单位分布（个）", ("label", "count", "highlight")),
+    "ranking": ("单位排名", ("unit", "value")),
 }
 
 
@@ -128,8 +131,10 @@ def _cover(ev: Evaluation) -> Slide:
                  footnotes=(f"来源：{m.source}",) if m.source else ())
 
 
-def _score_rows(ev: Evaluation) -> list[dict]:
-    return [r for r in scoring.results_table(ev).to_dict("records") if r["score"] is not None]
+def _score_rows(ev: Evaluation, results: pd.DataFrame | None = None) -> list[dict]:
+    """The scored units' results (``results``: ``scoring.results_table(ev)`` when the caller has it already)."""
+    results = scoring.results_table(ev) if results is None else results
+    return [r for r in results.to_dict("records") if r["score"] is not None]
 
 
 def _score_sentence(row: dict) -> str:
@@ -139,6 +144,80 @@ def _score_sentence(row: dict) -> str:
 
 # With more units than this, a slide states the range instead of one sentence (or tile) per unit.
 MANY_UNITS = 4
+# With more units than this, a chart shows distributions and top / bottom rankings instead of one bar per unit.
+CHART_UNITS = 12
+RANK_TOP = 10  # units in a ranking chart
+NAMED_UNITS = 5  # units named in the sentence of the problems slide
+
+
+# --- aggregates of many units (pure; the slides and the pages draw them) ----------------------------------
+
+RATE_EDGES = (Decimal(60), Decimal(70), Decimal(80), Decimal(90), Decimal(100))
+
+
+def rate_bins(rates, target: Decimal | None = None) -> pd.DataFrame:
+    """Units per band of 预算执行率: 60%以下, 60%-70%, ..., 90%-100%, 100%及以上 (a rate on an edge belongs to
+    the upper band). label, count, highlight (the band lies below the target)."""
+    values = [r for r in rates if r is not None]
+    labels = [f"{fmt_number(RATE_EDGES[0])}%以下"]
+    labels += [f"{fmt_number(lo)}%-{fmt_number(hi)}%" for lo, hi in zip(RATE_EDGES, RATE_EDGES[1:], strict=False)]
+    labels.append(f"{fmt_number(RATE_EDGES[-1])}%及以上")
+    counts = [0] * len(labels)
+    for r in values:
+        counts[sum(1 for e in RATE_EDGES if r >= e)] += 1
+    uppers = [*RATE_EDGES, None]
+    highlight = [target is not None and hi is not None and hi <= target for hi in uppers]
+    return pd.DataFrame({"label": labels, "count": counts, "highlight": highlight})
+
+
+def grade_distribution(ev: Evaluation, rows: list[dict] | None = None) -> pd.DataFrame:
+    """Units and their funds per 等次, best grade first (every grade of the bands, then any other grade).
+    grade, count, share (% of scored units, unrounded), budget (万元, Decimal; None when no unit has one)."""
+    rows = _score_rows(ev) if rows is None else rows
+    table = budget.budget_table(ev).set_index("unit")
+    order = [b.grade for b in sorted(ev.meta.grade_bands, key=lambda b: b.lower, reverse=True)]
+    order += [g for g in dict.fromkeys(r["grade"] for r in rows) if g and g not in order]
+    out = []
+    total = len(rows)
+    for g in order:
+        members = [r["unit"] for r in rows if r["grade"] == g]
+        amounts = [table.at[u, "budget"] for u in members if u in table.index and table.at[u, "budget"] is not None]
+        out.append({"grade": g, "count": len(members),
+                    "share": Decimal(len(members)) * 100 / total if total else None,
+                    "budget": sum(amounts, Decimal(0)) if amounts else None})
+    return pd.DataFrame(out, columns=["grade", "count", "share", "budget"])
+
+
+def ranked(df: pd.DataFrame, column: str, n: int = RANK_TOP, lowest: bool = False) -> pd.DataFrame:
+    """The ``n`` units with the highest (or lowest) ``column``, best first for the highest and worst first for
+    the lowest; ties keep the evaluation's order. unit, value."""
+    df = df[df[column].notna()]
+    order = df.sort_values(column, ascending=lowest, kind="stable").iloc[:n]
+    return pd.DataFrame({"unit": list(order["unit"]), "value": list(order[column])})
+
+
+MAX_POINTS = 40  # dates on the 累计完成整改 chart before they are taken month by month
+
+
+def by_month(closed: pd.DataFrame, limit: int = MAX_POINTS) -> pd.DataFrame:
+    """The cumulative count of closed items (date, cumulative) at the last closing date of each month, when there
+    are more than ``limit`` dates (a chart of hundreds of items then keeps a point a month)."""
+    if len(closed) <= limit:
+        return closed
+    months = [(d.year, d.month) for d in closed["date"]]
+    last = closed.assign(month=months).groupby("month", sort=True).tail(1)
+    return last[["date", "cumulative"]].reset_index(drop=True)
+
+
+def average_dimensions(dims: pd.DataFrame, label: str = "全部单位平均") -> pd.DataFrame:
+    """The mean score of every 一级指标 over the units that have it, as one "unit" (half-up to 2 decimals)."""
+    rows = []
+    for key, sub in dims.groupby("id", sort=False):
+        scores = [s for s in sub["score"] if s is not None]
+        if scores:
+            rows.append({"unit": label, "id": key, "name": sub["name"].iloc[0], "points": sub["points"].iloc[0],
+                         "score": round2(sum(scores, Decimal(0)) / len(scores))})
+    return pd.DataFrame(rows, columns=["unit", "id", "name", "points", "score"])
 
 
 def _score_sentences(rows: list[dict]) -> list[str]:
@@ -150,12 +229,12 @@ def _score_sentences(rows: list[dict]) -> list[str]:
             f"最低为{low['unit']}{fmt2(low['score'])}分。"]
 
 
-def _figures(ev: Evaluation) -> Slide:
+def _figures(ev: Evaluation, rows: list[dict]) -> Slide:
     overall = budget.overall(ev)
     tiles = [Tile("预算总额", fmt_amount(overall.budget), _partial(overall.missing_budget, "预算金额")),
              Tile("实际执行", fmt_amount(overall.executed), _partial(overall.missing_executed, "实际执行金额")),
              Tile("总体预算执行率", fmt_rate(overall.rate), overall.reason)]
-    for row in _score_rows(ev) if len(_score_rows(ev)) < MANY_UNITS else []:
+    for row in rows if len(rows) < MANY_UNITS else []:
         tiles.append(Tile(f"{row['unit']} 得分", fmt_score(row["score"]),
                           f"等次：{row['grade']}" if row["grade"] else ""))
     pcats, rcats = len(ev.problem_categories), len(ev.recommendation_categories)
@@ -167,7 +246,7 @@ def _figures(ev: Evaluation) -> Slide:
         if overall.rate is not None:
             sentence += f"，实际执行{fmt2(overall.executed)}万元，总体预算执行率为{fmt2(overall.rate)}%"
         sentences.append(sentence + "。")
-    sentences.extend(_score_sentences(_score_rows(ev)))
+    sentences.extend(_score_sentences(rows))
     if ev.problems or ev.recommendations:
         sentences.append(f"评价发现{pcats}类{len(ev.problems)}项主要问题，提出{rcats}类{len(ev.recommendations)}条建议。")
     return Slide("figures", "关键数据", sentences=tuple(sentences), tiles=tuple(tiles))
@@ -198,14 +277,25 @@ def _budget(ev: Evaluation) -> Slide:
             stated = f"，报告所列预算执行率为{fmt2(r.stated_rate)}%" if r.stated_rate is not None else ""
             sentences.append(f"{r.unit}实际执行项目资金{fmt2(r.executed)}万元{stated}。")
     footnotes = tuple(f"{r.unit}：{r.reason}" for r in table.itertuples() if r.rate is None and r.reason)
+    if len(footnotes) > MANY_UNITS:
+        footnotes = (f"{len(footnotes)}个单位无法计算预算执行率（原因见导出的 Excel 工作簿）。",)
     charts = []
-    if not with_budget.empty:
-        charts.append(Chart("budget", CHART_KINDS["budget"][0],
-                            with_budget[["unit", "budget", "executed"]].reset_index(drop=True)))
-    if not rated.empty:
-        target = ev.meta.rate_target
-        charts.append(Chart("rates", f"预算执行率（目标 {fmt_rate(target)}）",
-                            rated[["unit", "rate"]].reset_index(drop=True), {"target": target}))
+    target = ev.meta.rate_target
+    if len(table) > CHART_UNITS:  # many units: the largest budgets and the spread of rates
+        if not with_budget.empty:
+            top = with_budget.sort_values("budget", ascending=False, kind="stable").iloc[:RANK_TOP]
+            charts.append(Chart("budget", f"预算金额最大的{len(top)}个单位（万元）",
+                                top[["unit", "budget", "executed"]].reset_index(drop=True)))
+        if not rated.empty:
+            charts.append(Chart("distribution", f"预算执行率分布（目标 {fmt_rate(target)}，单位数）",
+                                rate_bins(rated["rate"], target), {"unit": "个"}))
+    else:
+        if not with_budget.empty:
+            charts.append(Chart("budget", CHART_KINDS["budget"][0],
+                                with_budget[["unit", "budget", "executed"]].reset_index(drop=True)))
+        if not rated.empty:
+            charts.append(Chart("rates", f"预算执行率（目标 {fmt_rate(target)}）",
+                                rated[["unit", "rate"]].reset_index(drop=True), {"target": target}))
     return Slide("budget", "预算资金安排与执行", sentences=tuple(sentences), charts=tuple(charts),
                  footnotes=footnotes)
 
@@ -225,12 +315,13 @@ def _bands_sentence(ev: Evaluation) -> str:
     return "等次划分：" + "，".join(parts) + "。"
 
 
-def _scores(ev: Evaluation) -> Slide:
-    rows = _score_rows(ev)
+def _scores(ev: Evaluation, rows: list[dict]) -> Slide:
     sentences = tuple(_score_sentences(rows)) or ("报告未公布评价得分。",)
     footnotes = (_bands_sentence(ev),) if rows and ev.meta.grade_bands else ()
     dims = scoring.dimension_table(ev)
     dims = dims[dims["score"].notna()].reset_index(drop=True)
+    if dims["unit"].nunique() > CHART_UNITS or len(rows) > CHART_UNITS:
+        return _scores_summary(ev, rows, dims, sentences, footnotes)
     charts: tuple[Chart, ...] = ()
     illustrative = False
     units = [r["unit"] for r in rows]
@@ -253,6 +344,55 @@ def _scores(ev: Evaluation) -> Slide:
                  illustrative=illustrative, illustrative_note=_note(ev, "scores") if illustrative else "")
 
 
+def _scores_summary(ev: Evaluation, rows: list[dict], dims: pd.DataFrame, sentences: tuple[str, ...],
+                    footnotes: tuple[str, ...]) -> Slide:
+    """The scores of many units: the grade distribution (a chart and a table) and the average 一级指标 profile."""
+    charts: list[Chart] = []
+    table = None
+    if rows:
+        grades = grade_distribution(ev, rows)
+        charts.append(Chart("distribution", "各等次单位数（个）",
+                            pd.DataFrame({"label": list(grades["grade"]), "count": list(grades["count"]),
+                                          "highlight": [False] * len(grades)}), {"unit": "个"}))
+        table = Table(("等次", "单位数", "占比", "预算金额（万元）"), tuple(
+            (g.grade, f"{g.count}个", fmt_rate(g.share), fmt2(g.budget) if g.budget is not None else "—")
+            for g in grades.itertuples()))
+    illustrative = False
+    if not dims.empty:
+        illustrative = ev.is_illustrative("scores")
+        charts.insert(0, Chart("dimensions", f"分维度得分率（{dims['unit'].nunique()}个单位平均，%）",
+                               average_dimensions(dims), illustrative=illustrative))
+    return Slide("scores", "评价得分与等次", sentences=sentences, charts=tuple(charts), table=table,
+                 footnotes=footnotes, illustrative=illustrative,
+                 illustrative_note=_note(ev, "scores") if illustrative else "")
+
+
+def _rankings(ev: Evaluation, results: pd.DataFrame) -> list[Slide]:
+    """Top and bottom units by score and by 预算执行率 (only when there are too many units to chart each)."""
+    out: list[Slide] = []
+    if results["score"].notna().sum() > CHART_UNITS:
+        best, worst = ranked(results, "score"), ranked(results, "score", lowest=True)
+        out.append(Slide("ranking", "单位排名：评价得分", sentences=(
+            f"{int(results['score'].notna().sum())}个单位中，得分最高的{len(best)}个单位和最低的{len(worst)}个单位如下。",),
+            charts=(Chart("ranking", f"得分最高的{len(best)}个单位", best, {"format": "score"}),
+                    Chart("ranking", f"得分最低的{len(worst)}个单位", worst, {"format": "score"}))))
+    table = budget.budget_table(ev)
+    if table["rate"].notna().sum() > CHART_UNITS:
+        target = ev.meta.rate_target
+        best, worst = ranked(table, "rate"), ranked(table, "rate", lowest=True)
+        below = int((table["rate"] < target).sum()) if target is not None else 0
+        sentence = f"{int(table['rate'].notna().sum())}个单位中，"
+        if target is not None:
+            sentence += f"{below}个单位预算执行率低于目标{fmt_rate(target)}；"
+        sentence += f"执行率最高和最低的各{len(best)}个单位如下。"
+        out.append(Slide("ranking", "单位排名：预算执行率", sentences=(sentence,),
+                         charts=(Chart("ranking", f"执行率最高的{len(best)}个单位", best,
+                                       {"format": "rate", "target": target}),
+                                 Chart("ranking", f"执行率最低的{len(worst)}个单位", worst,
+                                       {"format": "rate", "target": target}))))
+    return out
+
+
 def _achievements(ev: Evaluation) -> Slide:
     blocks = []
     for no, area in ev.achievement_areas:
@@ -270,7 +410,11 @@ def _problems(ev: Evaluation) -> Slide:
     sentences = [f"评价发现{len(counts)}类{len(problems)}项主要问题。"]
     named = findings.problems_by_unit(ev)
     named = named[named["unit"] != "未指明单位"]
-    if not named.empty:
+    if len(named) > NAMED_UNITS:
+        top = named.sort_values("count", ascending=False, kind="stable").iloc[:NAMED_UNITS]
+        sentences.append(f"点名涉及{len(named)}个单位，最多的是："
+                         + "，".join(f"{r.unit}{r.count}项" for r in top.itertuples()) + "。")
+    elif not named.empty:
         sentences.append("点名涉及：" + "，".join(f"{r.unit}{r.count}项" for r in named.itertuples()) + "。")
     listing = tuple(f"{r.category_label}：{r.count}项" for r in counts.itertuples())
     return Slide("problems", "存在的主要问题", sentences=tuple(sentences), more_notes=listing,
@@ -312,7 +456,7 @@ def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
     status = pd.DataFrame([{"status": k, "count": v} for k, v in s.by_status.items()], columns=["status", "count"])
     charts = [Chart("status", CHART_KINDS["status"][0], status,
                     {"rate_label": fmt_rate(s.rate), "statuses": tuple(ev.meta.statuses)}, illustrative)]
-    closed = rectification.closed_over_time(ev, as_of)
+    closed = by_month(rectification.closed_over_time(ev, as_of))
     if not closed.empty:
         charts.append(Chart("closed", CHART_KINDS["closed"][0], closed, {"total": s.total}, illustrative))
     return Slide("rectification", "整改进展", subtitle=f"统计日期：{as_of.isoformat()}", sentences=sentences,
@@ -320,8 +464,7 @@ def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
                  illustrative_note=_note(ev, "rectification") if illustrative else "")
 
 
-def _conclusion(ev: Evaluation) -> Slide:
-    rows = _score_rows(ev)
+def _conclusion(ev: Evaluation, rows: list[dict]) -> Slide:
     sentences = (ev.meta.conclusion,) if ev.meta.conclusion else tuple(_score_sentences(rows))
     tiles = tuple(Tile(r["unit"], fmt_score(r["score"]), f"等次：{r['grade']}" if r["grade"] else "")
                   for r in (rows if len(rows) <= MANY_UNITS else []))
@@ -329,16 +472,19 @@ def _conclusion(ev: Evaluation) -> Slide:
 
 
 def slide_plan(ev: Evaluation, as_of: dt.date) -> list[Slide]:
-    """Every slide, in order: cover, key figures, budget, scores, achievements, problems, recommendations,
-    整改, conclusion."""
+    """Every slide, in order: cover, key figures, budget, scores, (with many units: rankings by score and by
+    rate), achievements, problems, recommendations, 整改, conclusion."""
+    results = scoring.results_table(ev)  # once: every score slide reads it (1,000 units take seconds to score)
+    rows = _score_rows(ev, results)
     return [
         _cover(ev),
-        _figures(ev),
+        _figures(ev, rows),
         _budget(ev),
-        _scores(ev),
+        _scores(ev, rows),
+        *_rankings(ev, results),
         _achievements(ev),
         _problems(ev),
         _recommendations(ev),
         _rectification(ev, as_of),
-        _conclusion(ev),
+        _conclusion(ev, rows),
     ]

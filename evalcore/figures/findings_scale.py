@@ -1,0 +1,173 @@
+"""Figures for evaluations with many units and hundreds of findings: aggregates, never one mark per item.
+
+- :func:`ranked_counts`: the top units by a count and one 其他 bar (``evalcore.findings.top_with_other``);
+- :func:`category_sunburst`: problem categories only, for when the problems are too many to draw one by one;
+- :func:`distribution_bars` / :func:`ranking_bars`: the slide charts of many units (``distribution``, ``ranking``);
+- :func:`slide_chart`: every slide chart kind, the per-unit ones drawn by ``evalcore.figures.charts``.
+
+Pure: no Streamlit. Text from a workbook goes through ``charts.esc`` / ``hover_label`` like every other figure.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..numbers import fmt_rate, fmt_score, to_float
+from . import charts, theme
+
+# More problems than this and 问题构成 shows the categories only (one sunburst segment per problem would not
+# be legible, and would draw hundreds of paths).
+SUNBURST_LEAVES = 60
+OTHER_COLOR = "#b8c2d3"  # the 其他 / 未指明单位 bars
+
+
+def _is_other(label: object, others: int) -> bool:
+    return others > 1 or str(label) == "未指明单位"
+
+
+def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", color: str = theme.SERIES[2],
+                  height: int | None = None) -> go.Figure:
+    """Horizontal bars, the largest first, of ``df`` (unit, ``value``, others) as from ``findings.top_with_other``;
+    the 其他 row and 未指明单位 in grey at the bottom. Clickable: customdata is the unit (None for 其他)."""
+    if df.empty:
+        return charts._empty("没有数据")
+    labels = list(df["unit"])
+    others = [int(o) for o in df["others"]] if "others" in df.columns else [1] * len(df)
+    grey = [_is_other(lbl, o) for lbl, o in zip(labels, others, strict=True)]
+    keys = [f"{i:03d}{charts.esc(lbl)}" for i, lbl in enumerate(labels)]  # distinct even if two names repeat
+    values = [int(v) for v in df[value]]
+    fig = go.Figure(go.Bar(
+        y=keys, x=values, orientation="h", marker_color=[OTHER_COLOR if g else color for g in grey],
+        text=[f"{v} {unit}" for v in values], textposition="outside", cliponaxis=False,
+        customdata=[None if o > 1 else lbl for lbl, o in zip(labels, others, strict=True)],
+        hovertext=[charts.hover_label(lbl) for lbl in labels],
+        hovertemplate="%{hovertext}<br>%{x} " + unit + "<extra></extra>",
+    ))
+    ticks = [charts.wrap_label(lbl, 16, 1) for lbl in labels]
+    widest: float = max(values, default=0) * 1.2 or 1.0
+    fig.update_layout(height=height or max(260, 26 * len(df) + 70), showlegend=False, bargap=0.25,
+                      xaxis=dict(title=unit, range=[0, widest],
+                                 rangemode="tozero"),
+                      yaxis=charts._category_axis(keys, ticks, autorange="reversed"), dragmode=False)
+    return fig
+
+
+def category_sunburst(counts: pd.DataFrame, total_label: str = "问题", unit: str = "项",
+                      height: int = 460) -> go.Figure:
+    """One ring of categories around the total. counts: category_label, count (``findings.counts_by_category``)."""
+    if counts.empty:
+        return charts._empty("没有问题")
+    total = int(counts["count"].sum())
+    ids = ["all"] + [f"c{i}" for i in range(1, len(counts) + 1)]
+    labels = [f"{total_label}<br>{total} {unit}"] + [charts.wrap_label(c, 7, 3) for c in counts["category_label"]]
+    hover = [f"全部{total_label}：{total} {unit}"] + [f"{charts.hover_label(c)}：{int(n)} {unit}"
+                                                   for c, n in zip(counts["category_label"], counts["count"],
+                                                                   strict=True)]
+    fig = go.Figure(go.Sunburst(
+        ids=ids, labels=labels, parents=[""] + ["all"] * len(counts),
+        values=[total] + [int(n) for n in counts["count"]],
+        branchvalues="total", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        insidetextorientation="horizontal", marker=dict(colors=["#ffffff"] + [None] * len(counts)),
+    ))
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), sunburstcolorway=theme.SERIES)
+    return fig
+
+
+def problems_overview(problems: pd.DataFrame, counts: pd.DataFrame, height: int = 460) -> go.Figure:
+    """问题构成: every problem around its category while they are few, the categories alone beyond
+    :data:`SUNBURST_LEAVES`."""
+    if len(problems) > SUNBURST_LEAVES:
+        return category_sunburst(counts, height=height)
+    return charts.problems_sunburst(problems, height=height)
+
+
+def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = None) -> go.Figure:
+    """Columns of units per bin or grade. df: label, count, highlight (bins below the target, in the accent)."""
+    if df.empty or not int(df["count"].sum()):
+        return charts._empty("没有数据")
+    keys = [charts.esc(lbl) for lbl in df["label"]]
+    highlight = list(df["highlight"]) if "highlight" in df.columns else [False] * len(df)
+    counts = [int(n) for n in df["count"]]
+    fig = go.Figure(go.Bar(
+        x=keys, y=counts, marker_color=[theme.ACCENT if h else theme.PRIMARY for h in highlight],
+        text=[f"{n} {unit}" for n in counts], textposition="outside", cliponaxis=False,
+        hovertext=[charts.hover_label(lbl) for lbl in df["label"]],
+        hovertemplate="%{hovertext}：%{y} " + unit + "<extra></extra>",
+    ))
+    fig.update_layout(height=height or 360, showlegend=False, bargap=0.25,
+                      yaxis=dict(title=f"单位数（{unit}）", range=[0, max(counts) * 1.2]),
+                      xaxis=charts._category_axis(keys, [charts.wrap_label(lbl, 8, 2) for lbl in df["label"]]))
+    return fig
+
+
+_FORMATS = {"rate": fmt_rate, "score": fmt_score}
+
+
+def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int | None = None) -> go.Figure:
+    """Horizontal bars of a short ranking, first row on top. df: unit, value (Decimal); ``fmt`` "rate" or "score";
+    a rate below ``target`` in the accent colour, with a dashed line at the target."""
+    df = df[df["value"].notna()]
+    if df.empty:
+        return charts._empty("没有数据")
+    show = _FORMATS[fmt]
+    keys = [f"{i:03d}{charts.esc(u)}" for i, u in enumerate(df["unit"])]
+    values = charts._f(df["value"])
+    colors = [theme.ACCENT if (target is not None and v < target) else theme.PRIMARY for v in df["value"]]
+    fig = go.Figure(go.Bar(
+        y=keys, x=values, orientation="h", marker_color=colors, text=[show(v) for v in df["value"]],
+        textposition="outside", cliponaxis=False, hovertext=[charts.hover_label(u) for u in df["unit"]],
+        hovertemplate="%{hovertext}：%{text}<extra></extra>",
+    ))
+    candidates = [v for v in values if v is not None] + [to_float(target) or 0.0 if target is not None else 0.0]
+    top = max(candidates)
+    if target is not None and fmt == "rate":
+        fig.add_vline(x=to_float(target), line_dash="dash", line_color=theme.MUTED)
+    fig.update_layout(height=height or max(300, 34 * len(df) + 80), showlegend=False, bargap=0.25,
+                      xaxis=dict(range=[0, top * 1.22], ticksuffix="%" if fmt == "rate" else ""),
+                      yaxis=charts._category_axis(keys, [charts.wrap_label(u, 12, 1) for u in df["unit"]],
+                                                  autorange="reversed"))
+    return fig
+
+
+MAX_TICKS = 12  # a count axis with a fixed step of 1 or 2 keeps it only up to this many ticks
+
+
+def fit_ticks(fig: go.Figure) -> go.Figure:
+    """Let Plotly choose the step of a count axis whose fixed ``dtick`` (1 项, 2 项: right for a handful of items)
+    would draw more than :data:`MAX_TICKS` overprinting tick labels over its range at hundreds of items."""
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        if axis.dtick is not None and axis.range is not None and axis.range[1] / float(axis.dtick) > MAX_TICKS:
+            axis.dtick = None
+    return fig
+
+
+def category_counts(counts: pd.DataFrame, unit: str = "项", **kwargs) -> go.Figure:
+    """``charts.category_counts`` with ticks that stay legible at hundreds of items."""
+    return fit_ticks(charts.category_counts(counts, unit, **kwargs))
+
+
+def status_stacked(df: pd.DataFrame, statuses: tuple[str, ...], **kwargs) -> go.Figure:
+    """``charts.status_stacked`` with ticks that stay legible at hundreds of items."""
+    fig = charts.status_stacked(df, statuses, **kwargs)
+    if not df.empty:
+        widest = int(df.groupby("category_label")["count"].sum().max())
+        if widest > MAX_TICKS:
+            fig.update_xaxes(dtick=None)
+    return fig
+
+
+def slide_chart(chart, height: int | None = None, font_size: int | None = None) -> go.Figure:
+    """The figure of one chart of a slide: ``distribution`` and ``ranking`` drawn here, every other kind by
+    ``evalcore.figures.charts.slide_chart``."""
+    if chart.kind == "distribution":
+        fig = distribution_bars(chart.data, chart.options.get("unit", "个"), height=height)
+    elif chart.kind == "ranking":
+        fig = ranking_bars(chart.data, chart.options.get("format", "score"), chart.options.get("target"),
+                           height=height)
+    else:
+        return fit_ticks(charts.slide_chart(chart, height=height, font_size=font_size))
+    fig.update_layout(clickmode="none")
+    if font_size:
+        fig.update_layout(font=dict(size=font_size), hoverlabel=dict(font=dict(size=font_size)))
+        fig.update_traces(textfont_size=font_size, selector=dict(type="bar"))
+    return fig
