@@ -51,7 +51,7 @@ else:
                 left, right = st.columns(2)
                 left.metric("评价得分", fmt_score(r["score"]) if r else "—")
                 right.metric("预算执行率", fmt_rate(rates[unit.key].rate))
-                cards.grade_badge(r["grade"] if r else None)
+                cards.grade_badge(r["grade"] if r else None, derived=bool(r and r["grade_derived"]))
                 rr = rates[unit.key]
                 if rr.budget is not None:
                     st.caption(f"预算 {fmt_amount(rr.budget)}，实际执行 {fmt_amount(rr.executed)}")

@@ -116,7 +116,7 @@ def render(ev: Evaluation, key: str) -> None:
     if row["rank"] is not None:
         parts.append(f"得分排名 第 {int(row['rank'])} / {int(table['rank'].notna().sum())} 名")
     st.caption(plain("　·　".join(p for p in parts if p)))
-    cards.grade_badge(row["grade"])
+    cards.grade_badge(row["grade"], derived=bool(row["grade_derived"]))
 
     avg = layout.derived(ranking.evaluation_averages)
     target = ev.meta.rate_target
@@ -128,7 +128,8 @@ def render(ev: Evaluation, key: str) -> None:
     k[0].metric("预算执行率", fmt_rate(row["rate"]), border=True,
                 help=f"目标 {fmt_rate(target)}；各单位平均 {fmt_rate(avg['rate'])}")
     k[1].metric("评价得分", fmt_score(row["score"]), border=True, help=f"各单位平均 {fmt_score(avg['score'])}")
-    k[2].metric("等次", row["grade"] or "未评等次", border=True)
+    k[2].metric("等次", row["grade"] or "未评等次", border=True,
+                help="报告未列等次：按评价得分和本评价的等次划分推算" if row["grade_derived"] else None)
 
     lines = layout.derived(ranking.unit_budget_lines, key)
     st.subheader("预算明细")

@@ -20,7 +20,7 @@ LIST_LIMIT = 8
 UNGRADED = "未评等次"
 
 RANKING_COLUMNS = ["rank", "unit", "name", "role", "budget", "executed", "rate", "unspent", "score", "grade",
-                   "below_target", "problems", "rectification"]
+                   "grade_derived", "below_target", "problems", "rectification"]
 
 
 def is_large(ev: Evaluation) -> bool:
@@ -53,6 +53,7 @@ def unit_ranking(ev: Evaluation) -> pd.DataFrame:
             "unspent": _value(b, "unspent"),
             "score": score,
             "grade": (r["grade"] or None) if r is not None else None,
+            "grade_derived": bool(r is not None and r["grade_derived"]),
             "below_target": rate is not None and rate < target,
             "problems": problems[u.key],
             "rectification": items[u.key],

@@ -277,7 +277,8 @@ def all_unit_scores(ev: Evaluation) -> dict[str, UnitScore]:
 
 
 def results_table(ev: Evaluation) -> pd.DataFrame:
-    """Per scored unit: total (authoritative), computed, stated, grade, stated grade, agreement."""
+    """Per scored unit: total (authoritative), computed, stated, grade, stated grade, whether the grade is derived
+    from the bands (the report states none), agreement."""
     rows = []
     for key, us in all_unit_scores(ev).items():
         grade = grade_for(us.total, ev.meta.grade_bands)
@@ -288,10 +289,12 @@ def results_table(ev: Evaluation) -> pd.DataFrame:
             "stated": us.stated_total,
             "grade": grade,
             "stated_grade": us.stated_grade,
+            # the report states no grade: this one is read off the bands, and is shown as such (never as stated)
+            "grade_derived": bool(grade) and not us.stated_grade,
             "breakdown_agrees": not us.breakdown_disagrees,
         })
     return pd.DataFrame(rows, columns=["unit", "score", "computed", "stated", "grade", "stated_grade",
-                                       "breakdown_agrees"])
+                                       "grade_derived", "breakdown_agrees"])
 
 
 def indicator_table(ev: Evaluation) -> pd.DataFrame:

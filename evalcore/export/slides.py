@@ -137,8 +137,16 @@ def _score_rows(ev: Evaluation, results: pd.DataFrame | None = None) -> list[dic
     return [r for r in results.to_dict("records") if r["score"] is not None]
 
 
+def _grade_tile(row: dict) -> str:
+    """A unit's grade under its score; one read off the bands (the report states none) says so."""
+    if not row["grade"]:
+        return ""
+    return f"等次：{row['grade']}" + ("（按分数段推算）" if row.get("grade_derived") else "")
+
+
 def _score_sentence(row: dict) -> str:
-    grade = f"，等次为“{row['grade']}”" if row["grade"] else ""
+    verb = "按分数段推算等次为" if row.get("grade_derived") else "等次为"
+    grade = f"，{verb}“{row['grade']}”" if row["grade"] else ""
     return f"{row['unit']}评价得分为{fmt2(row['score'])}分{grade}。"
 
 
@@ -235,8 +243,7 @@ def _figures(ev: Evaluation, rows: list[dict]) -> Slide:
              Tile("实际执行", fmt_amount(overall.executed), _partial(overall.missing_executed, "实际执行金额")),
              Tile("总体预算执行率", fmt_rate(overall.rate), overall.reason)]
     for row in rows if len(rows) < MANY_UNITS else []:
-        tiles.append(Tile(f"{row['unit']} 得分", fmt_score(row["score"]),
-                          f"等次：{row['grade']}" if row["grade"] else ""))
+        tiles.append(Tile(f"{row['unit']} 得分", fmt_score(row["score"]), _grade_tile(row)))
     pcats, rcats = len(ev.problem_categories), len(ev.recommendation_categories)
     tiles.append(Tile("问题", f"{len(ev.problems)} 项", f"{pcats} 类" if pcats else ""))
     tiles.append(Tile("建议", f"{len(ev.recommendations)} 条", f"{rcats} 类" if rcats else ""))
@@ -466,7 +473,7 @@ def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
 
 def _conclusion(ev: Evaluation, rows: list[dict]) -> Slide:
     sentences = (ev.meta.conclusion,) if ev.meta.conclusion else tuple(_score_sentences(rows))
-    tiles = tuple(Tile(r["unit"], fmt_score(r["score"]), f"等次：{r['grade']}" if r["grade"] else "")
+    tiles = tuple(Tile(r["unit"], fmt_score(r["score"]), _grade_tile(r))
                   for r in (rows if len(rows) <= MANY_UNITS else []))
     return Slide("conclusion", "评价结论", sentences=sentences or ("报告未给出评价结论。",), tiles=tiles)
 
