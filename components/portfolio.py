@@ -293,7 +293,7 @@ def trend_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 def unit_trend_section(evaluation_id: int) -> None:
     """The units of one evaluation that appear in other years' evaluations: pick one, see its years."""
-    from .table import Col, show_table
+    from .table import GridColumn, show_table
     from .text import plain, plain_inline
 
     p = current()
@@ -311,18 +311,18 @@ def unit_trend_section(evaluation_id: int) -> None:
     st.plotly_chart(trend_chart(df), key="units_trend_chart", theme=None,
                     config={"displayModeBar": False, "locale": "zh-CN"})
     show_table(trend_rows(df), [
-        Col("year", "年度", "int", width=70),
-        Col("names", "评价中的名称", width=170, wrap=True),
-        Col("via", "匹配方式", width=130, wrap=True),
-        Col("budget", "预算（万元）", "amount", width=110),
-        Col("executed", "实际执行（万元）", "amount", width=120),
-        Col("rate", "执行率", "rate", width=90),
-        Col("score", "得分", "score", width=70),
-        Col("grade_text", "等次", width=110),
-        Col("problems", "点名问题", "int", width=80),
-        Col("budget_change_text", "预算同比（万元）", width=120),
-        Col("rate_change_text", "执行率同比", width=130),
-        Col("score_change_text", "得分同比", width=100),
+        GridColumn("year", "年度", "int", width=70),
+        GridColumn("names", "评价中的名称", width=170, wrap=True),
+        GridColumn("via", "匹配方式", width=130, wrap=True),
+        GridColumn("budget", "预算（万元）", "amount", width=110),
+        GridColumn("executed", "实际执行（万元）", "amount", width=120),
+        GridColumn("rate", "执行率", "rate", width=90),
+        GridColumn("score", "得分", "score", width=70),
+        GridColumn("grade_text", "等次", width=110),
+        GridColumn("problems", "点名问题", "int", width=80),
+        GridColumn("budget_change_text", "预算同比（万元）", width=120),
+        GridColumn("rate_change_text", "执行率同比", width=130),
+        GridColumn("score_change_text", "得分同比", width=100),
     ], key=f"units_trend_table_{options.index(chosen)}")
     via_alias = [v for v in df["via"] if "别名" in v]
     if via_alias:

@@ -12,7 +12,7 @@ from evalcore.model import Evaluation
 from evalcore.numbers import fmt_rate, fmt_score
 
 from . import cards, charts, layout, theme, unit
-from .table import Col, show_table
+from .table import GridColumn, show_table
 from .text import plain, plain_inline
 
 TOP_N = 10
@@ -121,16 +121,16 @@ def ranking_and_comparison(ev: Evaluation) -> None:
     grid = shown.sort_values("rank", na_position="last", kind="stable")
     grid = grid.astype(object).where(grid.notna(), None)
     picked = show_table(grid, [
-        Col("rank", "排名", "int", width=70),
-        Col("unit", "单位", width=120),
-        Col("name", "单位全称", flex=1),
-        Col("role", "类型", width=90),
-        Col("budget", "预算（万元）", "amount", width=120),
-        Col("rate", "执行率", "rate", width=95),
-        Col("unspent", "未执行（万元）", "amount", width=120),
-        Col("score", "得分", "score", width=80),
-        Col("grade", "等次", width=70),
-        Col("problems", "问题", "int", width=70),
+        GridColumn("rank", "排名", "int", width=70),
+        GridColumn("unit", "单位", width=120),
+        GridColumn("name", "单位全称", flex=1),
+        GridColumn("role", "类型", width=90),
+        GridColumn("budget", "预算（万元）", "amount", width=120),
+        GridColumn("rate", "执行率", "rate", width=95),
+        GridColumn("unspent", "未执行（万元）", "amount", width=120),
+        GridColumn("score", "得分", "score", width=80),
+        GridColumn("grade", "等次", width=70),
+        GridColumn("problems", "问题", "int", width=70),
     ], key="units_ranking", height=640, page_size=15, select="unit")
     fresh = unit.newly_picked("units_ranking", picked)  # called on every run: a cleared selection resets it
     if picked and fresh:

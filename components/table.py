@@ -31,7 +31,7 @@ FORMATTERS = {
 
 
 @dataclass(frozen=True)
-class Col:
+class GridColumn:
     field: str  # column of the DataFrame
     header: str  # Chinese header
     kind: str = "text"  # amount | rate | score | text | date | int
@@ -67,13 +67,13 @@ def format_cell(kind: str, value: Any) -> str:
     return FORMATTERS[kind](value)
 
 
-def display_frame(df: pd.DataFrame, cols: list[Col]) -> pd.DataFrame:
+def display_frame(df: pd.DataFrame, cols: list[GridColumn]) -> pd.DataFrame:
     """The strings a reader sees: Decimals formatted half-up (no float ever reaches the table)."""
     data = {c.header: [format_cell(c.kind, v) for v in df[c.field]] for c in cols}
     return pd.DataFrame(data, columns=[c.header for c in cols])
 
 
-def grid_options(df: pd.DataFrame, cols: list[Col], height: int | None = None, page_size: int | None = None,
+def grid_options(df: pd.DataFrame, cols: list[GridColumn], height: int | None = None, page_size: int | None = None,
                  selectable: bool = False) -> dict[str, Any]:
     """AG Grid options for the displayed frame: Chinese headers, numeric columns right-aligned, wrapping text.
 
@@ -152,7 +152,7 @@ HEADER_HEIGHT = 40
 LINE_HEIGHT = 21
 
 
-def estimate_height(frame: pd.DataFrame, cols: list[Col], max_height: int = 640) -> int:
+def estimate_height(frame: pd.DataFrame, cols: list[GridColumn], max_height: int = 640) -> int:
     """Pixel height that shows every row without empty space (wrapped text rows grow), capped at max_height."""
     total = HEADER_HEIGHT + 4
     # a header longer than its column wraps onto a second line (wrapHeaderText)
@@ -170,7 +170,7 @@ def estimate_height(frame: pd.DataFrame, cols: list[Col], max_height: int = 640)
     return min(total, max_height)
 
 
-def selected_value(rows: Any, cols: list[Col], field: str) -> str | None:
+def selected_value(rows: Any, cols: list[GridColumn], field: str) -> str | None:
     """The ``field`` value of the first selected row of a grid response (rows as displayed: Chinese headers)."""
     header = next(c.header for c in cols if c.field == field)
     if rows is None:
@@ -183,7 +183,7 @@ def selected_value(rows: Any, cols: list[Col], field: str) -> str | None:
     return None
 
 
-def show_table(df: pd.DataFrame, cols: list[Col], key: str, height: int | None = None,
+def show_table(df: pd.DataFrame, cols: list[GridColumn], key: str, height: int | None = None,
                page_size: int | None = None, select: str | None = None) -> str | None:
     """Render a read-only table with streamlit-aggrid.
 

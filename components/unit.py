@@ -12,7 +12,7 @@ from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
 from . import cards, charts, layout
-from .table import Col, show_table
+from .table import GridColumn, show_table
 from .text import plain, plain_inline
 
 PAGE = "pages/8_unit.py"
@@ -137,13 +137,13 @@ def render(ev: Evaluation, key: str) -> None:
         st.caption(plain(f"{key}：未列预算。"))
     else:
         show_table(lines.astype(object).where(lines.notna(), None), [
-            Col("project", "项目", flex=2),
-            Col("kind", "类别", width=90),
-            Col("budget", "预算（万元）", "amount", width=120),
-            Col("executed", "实际执行（万元）", "amount", width=130),
-            Col("rate", "执行率", "rate", width=100),
-            Col("stated_rate", "报告执行率", "rate", width=105),
-            Col("note", "说明", flex=1, wrap=True),
+            GridColumn("project", "项目", flex=2),
+            GridColumn("kind", "类别", width=90),
+            GridColumn("budget", "预算（万元）", "amount", width=120),
+            GridColumn("executed", "实际执行（万元）", "amount", width=130),
+            GridColumn("rate", "执行率", "rate", width=100),
+            GridColumn("stated_rate", "报告执行率", "rate", width=105),
+            GridColumn("note", "说明", flex=1, wrap=True),
         ], key="unit_lines")
 
     dims = layout.derived(ranking.unit_dimensions, key)
@@ -159,12 +159,12 @@ def render(ev: Evaluation, key: str) -> None:
         lost = lost[[d > 0 for d in lost["deduction"]]]
         if not lost.empty:
             show_table(lost.astype(object).where(lost.notna(), None), [
-                Col("id", "编号", width=90),
-                Col("name", "指标", flex=2),
-                Col("points", "分值", "score", width=80),
-                Col("score", "得分", "score", width=80),
-                Col("deduction", "扣分", "score", width=80),
-                Col("note", "扣分说明", flex=2, wrap=True),
+                GridColumn("id", "编号", width=90),
+                GridColumn("name", "指标", flex=2),
+                GridColumn("points", "分值", "score", width=80),
+                GridColumn("score", "得分", "score", width=80),
+                GridColumn("deduction", "扣分", "score", width=80),
+                GridColumn("note", "扣分说明", flex=2, wrap=True),
             ], key="unit_lost")
 
     problems = layout.derived(ranking.unit_problems, key)
@@ -182,22 +182,22 @@ def render(ev: Evaluation, key: str) -> None:
         return
     cards.illustrative(ev, "rectification")
     show_table(items.astype(object).where(items.notna(), None), [
-        Col("id", "编号", width=90),
-        Col("problem", "对应问题", width=90),
-        Col("task", "整改任务", flex=2, wrap=True),
-        Col("deadline", "期限", "date", width=110),
-        Col("status", "状态", width=90),
-        Col("progress", "进度", "rate", width=90),
-        Col("note", "说明", flex=1, wrap=True),
+        GridColumn("id", "编号", width=90),
+        GridColumn("problem", "对应问题", width=90),
+        GridColumn("task", "整改任务", flex=2, wrap=True),
+        GridColumn("deadline", "期限", "date", width=110),
+        GridColumn("status", "状态", width=90),
+        GridColumn("progress", "进度", "rate", width=90),
+        GridColumn("note", "说明", flex=1, wrap=True),
     ], key="unit_items")
     if not history.empty:
         st.markdown("**整改历史**")
         show_table(history.astype(object).where(history.notna(), None), [
-            Col("date", "日期", "date", width=110),
-            Col("id", "事项", width=90),
-            Col("old_status", "原状态", width=90),
-            Col("new_status", "新状态", width=90),
-            Col("progress", "进度", "rate", width=90),
-            Col("note", "说明", flex=2, wrap=True),
-            Col("by", "更新人", width=100),
+            GridColumn("date", "日期", "date", width=110),
+            GridColumn("id", "事项", width=90),
+            GridColumn("old_status", "原状态", width=90),
+            GridColumn("new_status", "新状态", width=90),
+            GridColumn("progress", "进度", "rate", width=90),
+            GridColumn("note", "说明", flex=2, wrap=True),
+            GridColumn("by", "更新人", width=100),
         ], key="unit_history")

@@ -4,7 +4,7 @@ import streamlit as st
 from components import cards, charts, layout, scale, sections
 from components import unit as unit_page
 from components.portfolio import unit_trend_section
-from components.table import Col, show_table
+from components.table import GridColumn, show_table
 from components.text import plain_inline
 from evalcore import budget, ranking, scoring
 
@@ -23,14 +23,14 @@ st.subheader("单位一览")
 merged = table.merge(results[["unit", "score", "grade"]], on="unit", how="left")
 merged = merged.astype(object).where(merged.notna(), None)
 show_table(merged, [
-    Col("unit", "单位", width=130),
-    Col("name", "单位全称", flex=1),
-    Col("budget", "预算（万元）", "amount", width=120),
-    Col("executed", "实际执行（万元）", "amount", width=130),
-    Col("rate", "预算执行率", "rate", width=105),
-    Col("unspent", "未执行（万元）", "amount", width=120),
-    Col("score", "得分", "score", width=80),
-    Col("grade", "等次", width=80),
+    GridColumn("unit", "单位", width=130),
+    GridColumn("name", "单位全称", flex=1),
+    GridColumn("budget", "预算（万元）", "amount", width=120),
+    GridColumn("executed", "实际执行（万元）", "amount", width=130),
+    GridColumn("rate", "预算执行率", "rate", width=105),
+    GridColumn("unspent", "未执行（万元）", "amount", width=120),
+    GridColumn("score", "得分", "score", width=80),
+    GridColumn("grade", "等次", width=80),
 ], key="units_table")
 
 dims = layout.derived(scoring.dimension_table)
@@ -58,13 +58,13 @@ if not dims.empty:
         detail["indent"] = ["　" * (lvl - 1) + name for lvl, name in zip(detail["level"], detail["name"], strict=True)]
         detail = detail.astype(object).where(detail.notna(), None)
         show_table(detail, [
-            Col("id", "编号", width=90),
-            Col("indent", "指标", flex=2),
-            Col("method", "评分方式", width=150),
-            Col("points", "分值", "score", width=90),
-            Col("score", "得分", "score", width=90),
-            Col("deduction", "扣分", "score", width=90),
-            Col("note", "扣分说明", flex=2, wrap=True),
+            GridColumn("id", "编号", width=90),
+            GridColumn("indent", "指标", flex=2),
+            GridColumn("method", "评分方式", width=150),
+            GridColumn("points", "分值", "score", width=90),
+            GridColumn("score", "得分", "score", width=90),
+            GridColumn("deduction", "扣分", "score", width=90),
+            GridColumn("note", "扣分说明", flex=2, wrap=True),
         ], key=f"units_detail_{units.index(unit)}")
 
 with st.expander("跨年度趋势（同一单位在各年度评价中的表现）", icon=":material/timeline:"):

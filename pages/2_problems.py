@@ -6,7 +6,7 @@ units named most and one 其他 bar, and the list is searched and shown a page a
 import streamlit as st
 
 from components import charts, layout, sections
-from components.table import Col, show_table
+from components.table import GridColumn, show_table
 from evalcore import findings
 from evalcore.figures import findings_scale
 
@@ -71,8 +71,8 @@ shown = problems if selected == ALL else problems[problems["category_no"] == sel
 shown = sections.matching(shown, query, ["text", "unit", "id"])
 st.caption(f"显示 {len(shown)} / {len(problems)} 项")
 show_table(sections.paged(shown, "problems_list"), [
-    Col("id", "编号", width=90),
-    Col("category_label", "问题类别", width=260, wrap=True),
-    Col("text", "问题内容（原文）", flex=3, wrap=True),
-    Col("unit", "涉及单位", width=130),
+    GridColumn("id", "编号", width=90),
+    GridColumn("category_label", "问题类别", width=260, wrap=True),
+    GridColumn("text", "问题内容（原文）", flex=3, wrap=True),
+    GridColumn("unit", "涉及单位", width=130),
 ], key="problems_list")

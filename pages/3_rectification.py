@@ -7,7 +7,7 @@ With many responsible units the 按责任单位 panel becomes a chart of the uni
 import streamlit as st
 
 from components import cards, charts, layout, sections, theme
-from components.table import Col, show_table
+from components.table import GridColumn, show_table
 from evalcore import clock, findings, rectification
 from evalcore.figures import findings_scale
 from evalcore.numbers import fmt_rate
@@ -29,10 +29,10 @@ else:
         st.warning("以下问题类别没有对应的建议：" + "、".join(f"（{findings.cn_number(n)}）" for n in unanswered))
     with st.expander("建议清单（原文）"):
         show_table(recs, [
-            Col("id", "编号", width=90),
-            Col("category_label", "建议类别", width=260, wrap=True),
-            Col("text", "建议内容（原文）", flex=3, wrap=True),
-            Col("answers", "对应问题", width=110),
+            GridColumn("id", "编号", width=90),
+            GridColumn("category_label", "建议类别", width=260, wrap=True),
+            GridColumn("text", "建议内容（原文）", flex=3, wrap=True),
+            GridColumn("answers", "对应问题", width=110),
         ], key="rect_recs")
 
 st.subheader("整改进展")
@@ -62,11 +62,11 @@ with right:
 
 UNIT_BARS = 15  # units in the 按责任单位 chart before the rest become 其他
 UNIT_COLS = [
-    Col("unit", "责任单位", width=130),
-    Col("total", "事项", "int", width=70),
-    Col("closed", "已完成", "int", width=80),
-    Col("overdue", "逾期", "int", width=70),
-    Col("rate", "整改率", "rate", width=90),
+    GridColumn("unit", "责任单位", width=130),
+    GridColumn("total", "事项", "int", width=70),
+    GridColumn("closed", "已完成", "int", width=80),
+    GridColumn("overdue", "逾期", "int", width=70),
+    GridColumn("rate", "整改率", "rate", width=90),
 ]
 by_unit = layout.derived(rectification.status_by_unit, as_of)
 many_units = len(by_unit) > UNIT_BARS + 1
@@ -104,12 +104,12 @@ else:
                                                   placeholder="编号、整改事项或责任单位"),
                                     ["id", "task", "unit", "problem"])
     show_table(sections.paged(overdue, "rect_overdue"), [
-        Col("id", "编号", width=80),
-        Col("task", "整改事项", flex=3, wrap=True),
-        Col("unit", "责任单位", width=130),
-        Col("deadline", "整改期限", "date", width=120),
-        Col("days_overdue", "逾期天数", "int", width=100),
-        Col("status", "状态", width=100),
+        GridColumn("id", "编号", width=80),
+        GridColumn("task", "整改事项", flex=3, wrap=True),
+        GridColumn("unit", "责任单位", width=130),
+        GridColumn("deadline", "整改期限", "date", width=120),
+        GridColumn("days_overdue", "逾期天数", "int", width=100),
+        GridColumn("status", "状态", width=100),
     ], key="rect_overdue")
 
 with st.expander(f"全部整改事项（{len(items)} 项）"):
@@ -118,21 +118,21 @@ with st.expander(f"全部整改事项（{len(items)} 项）"):
                                                        placeholder="编号、对应问题、整改事项或责任单位"),
                                   ["id", "problem", "task", "unit"])
     show_table(sections.paged(items, "rect_items"), [
-        Col("id", "编号", width=80),
-        Col("problem", "对应问题", width=100),
-        Col("task", "整改事项", flex=3, wrap=True),
-        Col("unit", "责任单位", width=130),
-        Col("deadline", "整改期限", "date", width=120),
-        Col("status", "状态", width=100),
-        Col("progress", "进度（%）", "score", width=100),
+        GridColumn("id", "编号", width=80),
+        GridColumn("problem", "对应问题", width=100),
+        GridColumn("task", "整改事项", flex=3, wrap=True),
+        GridColumn("unit", "责任单位", width=130),
+        GridColumn("deadline", "整改期限", "date", width=120),
+        GridColumn("status", "状态", width=100),
+        GridColumn("progress", "进度（%）", "score", width=100),
     ], key="rect_items")
 with st.expander("整改记录"):
     show_table(sections.paged(layout.derived(rectification.history_table), "rect_history", noun="条"), [
-        Col("date", "日期", "date", width=120),
-        Col("id", "编号", width=80),
-        Col("old_status", "原状态", width=100),
-        Col("new_status", "新状态", width=100),
-        Col("progress", "进度（%）", "score", width=100),
-        Col("note", "说明", flex=2, wrap=True),
-        Col("by", "记录人", width=130),
+        GridColumn("date", "日期", "date", width=120),
+        GridColumn("id", "编号", width=80),
+        GridColumn("old_status", "原状态", width=100),
+        GridColumn("new_status", "新状态", width=100),
+        GridColumn("progress", "进度（%）", "score", width=100),
+        GridColumn("note", "说明", flex=2, wrap=True),
+        GridColumn("by", "记录人", width=130),
     ], key="rect_history")

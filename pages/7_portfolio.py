@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import layout
 from components import portfolio as view
-from components.table import Col, show_table
+from components.table import GridColumn, show_table
 from components.text import plain, plain_inline
 from evalcore import portfolio
 from evalcore.themes import UNCLASSIFIED, theme_names
@@ -91,8 +91,8 @@ if not sub.themes.empty:
                        basis=["按条目归类" if b else f"关键词“{kw}”" if kw else "—"
                               for b, kw in zip(rows["by_item"], rows["keyword"], strict=True)])
     show_table(rows.astype(object), [
-        Col("source", "评价", width=220, wrap=True),
-        Col("category", "原始类别", width=200, wrap=True),
-        Col("basis", "归类依据", width=110),
-        Col("text", "问题", flex=3, wrap=True),
+        GridColumn("source", "评价", width=220, wrap=True),
+        GridColumn("category", "原始类别", width=200, wrap=True),
+        GridColumn("basis", "归类依据", width=110),
+        GridColumn("text", "问题", flex=3, wrap=True),
     ], key=f"pf_theme_rows_{present.index(chosen)}")

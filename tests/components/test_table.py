@@ -3,13 +3,13 @@ from decimal import Decimal
 
 import pandas as pd
 
-from components.table import Col, display_frame, estimate_height, grid_options
+from components.table import GridColumn, display_frame, estimate_height, grid_options
 
 COLS = [
-    Col("unit", "单位", width=120),
-    Col("budget", "预算（万元）", "amount"),
-    Col("rate", "执行率", "rate"),
-    Col("text", "内容", flex=2, wrap=True),
+    GridColumn("unit", "单位", width=120),
+    GridColumn("budget", "预算（万元）", "amount"),
+    GridColumn("rate", "执行率", "rate"),
+    GridColumn("text", "内容", flex=2, wrap=True),
 ]
 
 
@@ -48,8 +48,8 @@ def test_estimate_height_grows_with_rows_and_is_capped():
 def test_paged_and_selectable_grid_options():
     import pandas as pd
 
-    from components.table import Col, grid_options, selected_value
-    cols = [Col("unit", "单位"), Col("score", "得分", "score")]
+    from components.table import GridColumn, grid_options, selected_value
+    cols = [GridColumn("unit", "单位"), GridColumn("score", "得分", "score")]
     frame = pd.DataFrame({"单位": ["甲", "乙"], "得分": ["90.00", "80.00"]})
     opts = grid_options(frame, cols, height=400, page_size=15, selectable=True)
     assert opts["pagination"] is True and opts["paginationPageSize"] == 15
