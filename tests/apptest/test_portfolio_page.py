@@ -73,7 +73,7 @@ def test_a_link_opens_that_evaluation(many):
     at2 = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at2.query_params["eval"] = "999"
     at2.run()
-    assert any("不存在或已归档" in e.value for e in at2.error)
+    assert any("（编号 999）不存在" in e.value for e in at2.error)  # the message names the link's evaluation
     assert not at2.metric
 
 
