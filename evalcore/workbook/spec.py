@@ -62,7 +62,6 @@ META = SheetSpec("meta", "评价信息", layout="fields", required=True, note="�
     ColumnSpec("region", "地区", example="××市"),
     ColumnSpec("evaluator", "评价机构", example="××市财政局绩效评价工作组"),
     ColumnSpec("project", "评价项目", example="信息化建设和运维项目"),
-    ColumnSpec("kind", "评价类型", choices=KINDS, note="重点项目、部门整体、专项资金、自评之一；不填时按标题推断。"),
     ColumnSpec("conclusion", "评价结论", note="报告“评价结论”一节的原文。"),
     ColumnSpec("grade_bands", "等次划分", default="优:90;良:80;中:60;差:0",
                note="等次:下限（含），用分号分隔；默认按财预〔2020〕10号。"),
@@ -78,6 +77,8 @@ META = SheetSpec("meta", "评价信息", layout="fields", required=True, note="�
                note="报告正文所列的资金（预算）总额；与各单位预算之和不一致时给出警告。"),
     ColumnSpec("stated_total_executed", "报告实际执行总额（万元）", kind="decimal", minimum=NONNEG, example="2811.47",
                note="报告正文所列的实际执行总额（如有）；与各单位实际执行之和不一致时给出警告。"),
+    # added last, so the rows of the fields above stay where earlier workbooks and messages have them
+    ColumnSpec("kind", "评价类型", choices=KINDS, note="重点项目、部门整体、专项资金、自评之一；不填时按标题推断。"),
 ))
 
 UNITS = SheetSpec("units", "单位", required=True, unique=("key",), note="被评价单位及相关单位，每行一个。", columns=(
