@@ -23,6 +23,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     admin_url = os.environ.get(PG_ENV)
     if not admin_url:
+        if os.environ.get("EVALBOARD_CI"):  # CI (.ci/run) starts PostgreSQL: a missing URL is a broken run
+            pytest.fail(f"EVALBOARD_CI is set but {PG_ENV} is not: the PostgreSQL security tests must run there")
         pytest.skip(f"PostgreSQL tests need {PG_ENV}")
     admin_url = store_module._normalise_url(admin_url)
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
