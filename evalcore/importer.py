@@ -90,11 +90,14 @@ def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str =
     suffix = Path(name).suffix.lower()
     source = "报告文本" if suffix in TEXT_SUFFIXES else "工作簿"
     if suffix in TEXT_SUFFIXES:
-        from .reporttext import parse_to_workbook
+        from .reporttext import found_nothing, parse_to_workbook
         try:
             workbook, parsed = parse_to_workbook(data, name)
         except ValueError as exc:
             return Outcome(name, REFUSED, (f"无法解析报告文本：{exc}",), source=source)
+        if found_nothing(parsed):  # nothing found is not a success: never an empty evaluation (issue 13)
+            return Outcome(name, REFUSED, ("文本中没有识别出任何单位、金额、得分、等次或问题、建议，未导入；"
+                                           "请确认这是绩效评价结果的正文",), source=source)
         file_name = Path(name).stem + ".xlsx"
         note = note or f"由报告文本“{Path(name).name}”解析导入"
     elif suffix in WORKBOOK_SUFFIXES:

@@ -172,3 +172,15 @@ def test_interrupted_run_leaves_only_whole_files(db: Path, tmp_path: Path) -> No
     resumed = run(db, "import", str(folder))  # running again finishes the job
     assert resumed.returncode == 0
     assert f"重复跳过 {published} 个" in resumed.stdout and len(_listing(db)) == 15
+
+
+def test_a_text_with_nothing_recognised_is_refused_not_published(db: Path, tmp_path: Path) -> None:
+    """A stray note in a folder of reports (no unit, figure or finding) is refused, never an empty evaluation."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "README.md").write_text("# 说明\n\n这个文件夹存放历年报告，请勿删除。\n", encoding="utf-8")
+    proc = run(db, "import", str(folder))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert any(line.startswith("未发布") and "README.md" in line and "没有识别出" in line
+               for line in proc.stdout.splitlines()), proc.stdout
+    assert _listing(db) == []
