@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -393,17 +394,31 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     actor = _cli_actor()
     interrupted = False
+    asked: list[bool] = []
+
+    def stop_after_this_file(_signum, _frame) -> None:
+        # Ctrl-C stops between files, never inside one (nor inside a library's clean-up); a second one stops
+        # at once, and the file under way is rolled back with its transaction.
+        if asked:
+            raise KeyboardInterrupt
+        asked.append(True)
+
+    previous = signal.signal(signal.SIGINT, stop_after_this_file)
     bar = tqdm(files, desc="导入", unit="个文件", file=sys.stderr, leave=False,
                disable=None if len(files) >= PROGRESS_FROM else True)
     try:
         for path in bar:
+            if asked:
+                break
             outcome = import_file(store, path, by=actor, note=args.note or "")
             outcomes.append(outcome)
             bar.write(outcome.line(), file=sys.stdout)
             sys.stdout.flush()
-    except KeyboardInterrupt:  # the file being imported is rolled back with its transaction
-        interrupted = True
+    except KeyboardInterrupt:
+        pass
     finally:
+        signal.signal(signal.SIGINT, previous)
+        interrupted = bool(asked)
         bar.close()
         store.dispose()
     n = totals(outcomes)
@@ -411,7 +426,7 @@ def _import(args: argparse.Namespace) -> int:
     if interrupted:
         handled = {o.name for o in outcomes}
         left = sum(1 for f in files if str(f) not in handled)
-        print(f"{summary}；已中断，其余 {left} 个文件未处理（正在处理的文件未写入任何内容）")
+        print(f"{summary}；已中断，其余 {left} 个文件未处理（每个文件要么完整发布，要么未写入任何内容）")
         return 130
     print(summary)
     return 0 if n[REFUSED] == 0 else 1
