@@ -195,7 +195,7 @@ EOF
             log "instance $port already running (pid $(cat "$pidfile"))"
             continue
         fi
-        (cd "$ROOT" && EVALBOARD_DATABASE_URL="$url" exec setsid "${RUNNER[@]}" run serve.py \
+        (cd "$ROOT" && EVALBOARD_DATABASE_URL="$url" exec setsid "${RUNNER[@]}" run app.py \
             --server.port "$port" --server.address 127.0.0.1 --server.headless true \
             --server.fileWatcherType none --browser.gatherUsageStats false \
             >"$RUN/instance-$port.log" 2>&1 </dev/null) &
