@@ -163,13 +163,7 @@ def test_every_page_reads_on_a_phone(app_url, phone, ui, path):
     _check_phone_page(phone, ui, app_url, path, 60_000)
 
 
-def _large_cases():
-    for path, issue in PAGES:
-        marks = [pytest.mark.xfail(strict=False, reason="needs the scale redesign (issue 11)")] if issue else []
-        yield pytest.param(path, marks=marks, id=path)
-
-
-@pytest.mark.parametrize("path", list(_large_cases()))
+@pytest.mark.parametrize("path", [pytest.param(p, id=p) for p, _ in PAGES])
 def test_every_page_reads_on_a_phone_with_1000_units(large_app_url, phone, ui, path):
     _check_phone_page(phone, ui, large_app_url, path, LARGE_TIMEOUT_MS)
 
