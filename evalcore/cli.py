@@ -270,42 +270,41 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backup(args: argparse.Namespace) -> int:
-    from .backup import backup
+def _in_store(work):
+    """``work(store)`` on the store the dashboard uses, closed afterwards; None after printing a StoreError."""
     from .store import StoreError
     try:
         store = _open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return None
     try:
-        report = backup(store, args.out)
+        return work(store)
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return None
     finally:
         store.dispose()
-    print(f"已备份 {store.url} 到 {report.path}（结构版本 {report.schema_version}，逐表核对一致）：")
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from .backup import backup
+    done = _in_store(lambda store: (backup(store, args.out), store.url))
+    if done is None:
+        return 1
+    report, url = done
+    print(f"已备份 {url} 到 {report.path}（结构版本 {report.schema_version}，逐表核对一致）：")
     print("\n".join(report.lines()))
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
     from .backup import restore
-    from .store import StoreError
-    try:
-        store = _open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    done = _in_store(lambda store: (restore(store, args.file, force=args.force), store.url))
+    if done is None:
         return 1
-    try:
-        report = restore(store, args.file, force=args.force)
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    finally:
-        store.dispose()
-    print(f"已从 {report.path}（{report.created_at} 备份自 {report.backend}）恢复到 {store.url}，逐表核对一致：")
+    report, url = done
+    print(f"已从 {report.path}（{report.created_at} 备份自 {report.backend}）恢复到 {url}，逐表核对一致：")
     print("\n".join(report.lines()))
     return 0
 
@@ -315,19 +314,10 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     from .catalog import listing
-    from .store import StoreError
-    try:
-        store = _open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    done = _in_store(lambda store: (listing(store, include_archived=True), store.url))
+    if done is None:
         return 1
-    try:
-        rows = listing(store, include_archived=True)
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    finally:
-        store.dispose()
+    rows, url = done
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return 0
@@ -339,7 +329,7 @@ def _list(args: argparse.Namespace) -> int:
         flag = "　已归档" if i.archived else ""
         print(f"{i.id}\t{i.region or '—'}\t{i.year or '—'}\t{kind}\t{i.title}\t{r.units} 个单位\t{funds}"
               f"\t第 {i.active_number} 版（共 {i.versions} 版）{flag}")
-    print(f"共 {len(rows)} 个评价（数据库：{store.url}）")
+    print(f"共 {len(rows)} 个评价（数据库：{url}）")
     return 0
 
 
