@@ -5,24 +5,48 @@ Every change goes through ``evalcore.store`` with the signed-in actor, which che
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
+from typing import TypedDict
 
 import pandas as pd
 import streamlit as st
 
-from evalcore import auditlog
+from evalcore import auditlog, clock
 from evalcore.auth import ROLE_LABELS, ROLES, Actor, AuthConfig, PermissionDenied
 from evalcore.store import AUDIT_ACTIONS, StoreError
 
 from . import auth, data
 from .text import plain
 
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "北京时间")
 PAGE_SIZE = 100  # audit entries shown per page
 EXPORT_MAX = 100_000  # entries in one export from the page (the command line exports any number)
 
 
+class AuditFilters(TypedDict):
+    """The 管理 page's audit-log filters, as ``Store.audit_log``/``audit_count`` take them."""
+    since: dt.datetime | None
+    until: dt.datetime | None
+    actor: str | None
+    actions: list[str] | None
+    evaluation_id: int | None
+
+
+def _with_actions(filters: AuditFilters, actions: list[str]) -> AuditFilters:
+    narrowed = filters.copy()
+    narrowed["actions"] = actions
+    return narrowed
+
+
 def _when(at: dt.datetime) -> str:
-    return at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+    return clock.format_time(at)
+
+
+def _action_label(kind: str) -> str:
+    return AUDIT_ACTIONS[kind]
+
+
+def _role_label(role: str) -> str:
+    return ROLE_LABELS[role]
 
 
 def _done(message: str) -> None:
@@ -54,14 +78,14 @@ def _run(action, *args, **kwargs) -> bool:
 
 def audit_section(who: Actor) -> None:
     store = data.store()
-    today = dt.datetime.now(CHINA_TZ).date()
+    today = clock.today()
     evaluations = {e.id: e for e in store.evaluations(include_archived=True)}
     cols = st.columns([3, 2, 3, 3])
     period = cols[0].date_input("日期（北京时间）", value=(today - dt.timedelta(days=30), today),
                                 key="audit_period", format="YYYY-MM-DD")
     actors = ["（全部）", *store.audit_actors()]
     actor = cols[1].selectbox("操作人", actors, key="audit_actor")
-    kinds = cols[2].multiselect("操作", list(AUDIT_ACTIONS), format_func=AUDIT_ACTIONS.get, key="audit_actions",
+    kinds = cols[2].multiselect("操作", list(AUDIT_ACTIONS), format_func=_action_label, key="audit_actions",
                                 placeholder="全部操作")
     evaluation = cols[3].selectbox("评价", [None, *evaluations], key="audit_evaluation",
                                    format_func=lambda i: "（全部）" if i is None else evaluations[i].label)
@@ -70,11 +94,11 @@ def audit_section(who: Actor) -> None:
     else:
         start = end = period
     since, until = auditlog.day_range(start, end)
-    filters = {"since": since, "until": until, "actor": None if actor == "（全部）" else actor,
-               "actions": kinds or None, "evaluation_id": evaluation}
+    filters = AuditFilters(since=since, until=until, actor=None if actor == "（全部）" else actor,
+                           actions=kinds or None, evaluation_id=evaluation)
     total = store.audit_count(**filters)  # counted and paged in SQL: a million entries cost one page
     refused_kinds = [k for k in ("denied", "sign_in_failed") if not kinds or k in kinds]
-    denied = store.audit_count(**{**filters, "actions": refused_kinds}) if refused_kinds else 0
+    denied = store.audit_count(**_with_actions(filters, refused_kinds)) if refused_kinds else 0
     st.caption(f"共 {total} 条记录" + (f"，其中登录失败或越权被拒 {denied} 条" if denied else ""))
     if not total:
         st.info("所选条件下没有审计记录。")
@@ -93,15 +117,15 @@ def audit_section(who: Actor) -> None:
     count = min(total, EXPORT_MAX)
     if total > EXPORT_MAX:
         st.caption(f"导出最多包含最新的 {EXPORT_MAX} 条；全部记录请在服务器上用 python -m evalcore audit 导出。")
-    cols = st.columns(3)
-    for col, fmt, label in zip(cols, ("xlsx", "csv", "json"), ("导出 Excel", "导出 CSV", "导出 JSON"), strict=True):
+    buttons = st.columns(3)
+    for col, fmt, label in zip(buttons, ("xlsx", "csv", "json"), ("导出 Excel", "导出 CSV", "导出 JSON"), strict=True):
         # a callable: the file is built when the button is pressed, never on a rerun of the page
-        col.download_button(label, data=lambda fmt=fmt: _export(filters, fmt), file_name=f"{stem}.{fmt}",
+        col.download_button(label, data=partial(_export, filters, fmt), file_name=f"{stem}.{fmt}",
                             icon=":material/download:", key=f"audit_export_{fmt}", width="stretch",
                             on_click=_record_export, args=(who, fmt, count, str(start), str(end)))
 
 
-def _export(filters: dict, fmt: str) -> bytes:
+def _export(filters: AuditFilters, fmt: str) -> bytes:
     return auditlog.audit_bytes(data.store().audit_log(**filters, limit=EXPORT_MAX), fmt)
 
 
@@ -138,7 +162,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
     with left, st.form("user_add_form", clear_on_submit=True):
         st.markdown("**新增账户**")
         name = st.text_input("用户名", key="user_add_name")
-        role = st.selectbox("角色", ROLES, format_func=ROLE_LABELS.get, key="user_add_role")
+        role = st.selectbox("角色", ROLES, format_func=_role_label, key="user_add_role")
         pw = st.text_input("初始密码", type="password", key="user_add_password")
         pw2 = st.text_input("再输入一次", type="password", key="user_add_password2")
         if st.form_submit_button("新增", type="primary"):
@@ -154,7 +178,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
         target = st.selectbox("选择账户", names, key="user_pick",
                               format_func=lambda n: f"{n}（{ROLE_LABELS[roles[n]]}）")
         with st.form("user_role_form"):
-            role = st.selectbox("新角色", ROLES, index=ROLES.index(roles[target]), format_func=ROLE_LABELS.get,
+            role = st.selectbox("新角色", ROLES, index=ROLES.index(roles[target]), format_func=_role_label,
                                 key="user_role")
             if st.form_submit_button("修改角色") and _run(store.set_role, target, role, by=who):
                 _done(f"已把“{target}”的角色改为{ROLE_LABELS[role]}")

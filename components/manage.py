@@ -217,7 +217,7 @@ def publish_panel(content: bytes, file_name: str, result: ReadResult, who: Actor
     confirm = st.checkbox("我已核对以上内容，确认发布", key=f"{key}_confirm")
     if who is None:
         st.caption(NEED_OPERATOR)
-    if st.button("发布", type="primary", disabled=not (confirm and who), key=f"{key}_publish"):
+    if st.button("发布", type="primary", disabled=not (confirm and who), key=f"{key}_publish") and who is not None:
         try:
             version = data.store().publish(content, file_name=file_name, by=who)
         except PermissionDenied as exc:
@@ -284,7 +284,7 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
         submitted = st.form_submit_button("保存整改更新", type="primary", disabled=not who)
     if who is None:
         st.caption(NEED_OPERATOR)
-    if submitted:
+    if submitted and who is not None:
         try:
             version = data.store().update_rectification(
                 info.id, item_id, base_version_id=base, status=status,
@@ -295,8 +295,9 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
         except ConflictError as exc:
             st.error(plain(str(exc)))
             cur = exc.current
-            st.text(f"对方保存的内容：状态 {cur.status}，进度 {fmt2(cur.progress) or '—'}%，"
-                    f"备注 {cur.note or '—'}，佐证材料 {cur.evidence or '—'}")
+            if cur is not None:
+                st.text(f"对方保存的内容：状态 {cur.status}，进度 {fmt2(cur.progress) or '—'}%，"
+                        f"备注 {cur.note or '—'}，佐证材料 {cur.evidence or '—'}")
             st.caption("你填写的内容仍保留在上面的表单中。核对后点击“以最新版本为准”，再重新保存。")
             st.button("以最新版本为准", key=f"{prefix}_rebase", on_click=_rebase, args=(info.id, item_id))
         except (StoreError, ValueError) as exc:
@@ -354,7 +355,7 @@ def versions_panel(who: Actor | None) -> None:
     confirm = st.checkbox(f"确认回滚到第 {chosen.number} 版", key="rollback_confirm")
     if who is None:
         st.caption(NEED_OPERATOR)
-    if st.button("回滚", disabled=not (confirm and who), key="rollback_button"):
+    if st.button("回滚", disabled=not (confirm and who), key="rollback_button") and who is not None:
         try:
             version = store.rollback(info.id, chosen.id, by=who)
         except PermissionDenied as exc:
@@ -468,7 +469,7 @@ def show_parsed(parsed) -> None:
 def bulk_import_section(who: Actor | None) -> None:
     """Several workbooks and report texts at once: each validated and, when valid and new, published (one
     transaction per file: a refused file writes nothing), then one result row per file."""
-    from evalcore.importer import STATUS_LABELS, import_bytes, totals
+    from evalcore.importer import STATUS_LABELS, Outcome, import_bytes, totals
 
     st.markdown("一次选择多个工作簿（.xlsx）或已发布的报告文本（.md、.txt、.docx）：逐个校验，通过的发布为新版本，"
                 "与已有版本内容相同的跳过，未通过的列出前几条错误。命令行同样可以："
@@ -478,25 +479,25 @@ def bulk_import_section(who: Actor | None) -> None:
     if who is None:
         st.caption(NEED_OPERATOR)
     if files and st.button(f"校验并发布这 {len(files)} 个文件", type="primary", disabled=who is None,
-                           key="bulk_import"):
+                           key="bulk_import") and who is not None:
         bar = st.progress(0.0, text="正在导入…")
-        outcomes = []
+        outcomes: list[Outcome] = []
         for i, f in enumerate(files):
             bar.progress(i / len(files), text=f"正在导入 {i + 1}/{len(files)}：{f.name}")
             outcomes.append(import_bytes(data.store(), f.getvalue(), f.name, by=who))
         bar.empty()
         st.session_state["_bulk_outcomes"] = outcomes
-    outcomes = st.session_state.get("_bulk_outcomes")
-    if not outcomes:
+    shown: list[Outcome] | None = st.session_state.get("_bulk_outcomes")
+    if not shown:
         return
-    n = totals(outcomes)
+    n = totals(shown)
     summary = f"已发布 {n['published']} 个，重复跳过 {n['duplicate']} 个，未发布 {n['refused']} 个。"
     (st.success if not n["refused"] else st.warning)(summary)
     frame = pd.DataFrame([{
         "文件": o.name, "结果": STATUS_LABELS[o.status], "类型": o.source,
         "评价": o.label, "版本": f"第 {o.version_number} 版" if o.version_number else "",
         "说明": "；".join(o.messages) if o.messages else ("与该版本内容相同" if o.status == "duplicate" else ""),
-    } for o in outcomes])
+    } for o in shown])
     st.dataframe(frame, hide_index=True, width="stretch", key="bulk_table",
                  column_config={"说明": st.column_config.TextColumn(width="large")})
 
@@ -538,7 +539,7 @@ def aliases_section(who: Actor | None) -> None:
         c1, c2 = st.columns([3, 1])
         pick = c1.selectbox("停用一个别名", [a.id for a in current], key="alias_retire_pick",
                             format_func=lambda i: next(f"{a.alias} → {a.canonical}" for a in current if a.id == i))
-        if c2.button("停用", key="alias_retire", disabled=who is None):
+        if c2.button("停用", key="alias_retire", disabled=who is None) and who is not None:
             try:
                 catalog.retire_alias(store, pick, by=who)
             except (PermissionDenied, StoreError) as exc:

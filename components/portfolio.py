@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from evalcore import catalog, portfolio
+from evalcore import catalog, clock, portfolio
 from evalcore.figures.charts import category_axis, empty_figure
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, to_float
 from evalcore.portfolio import GRADES, NO_GRADE, Portfolio
@@ -47,15 +47,11 @@ def _build(key: tuple[str, str], versions: tuple[tuple[int, int], ...], aliases:
 def current(as_of: dt.date | None = None) -> Portfolio:
     """The portfolio of the store's evaluations (not archived), built once per set of versions and aliases. Shared
     between sessions: treat its frames as read-only (filters make new frames)."""
-    as_of = as_of or today()
+    as_of = as_of or clock.today()
     infos = data.evaluations()
     versions = tuple((i.id, i.active_version_id) for i in infos)
     aliases = tuple((a.alias, a.canonical) for a in catalog.aliases(data.store()))
     return _build(data._store_key(), versions, aliases, as_of)
-
-
-def today() -> dt.date:
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
 # --- charts (pure) ----------------------------------------------------------------------------------------
