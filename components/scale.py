@@ -119,7 +119,6 @@ def ranking_and_comparison(ev: Evaluation) -> None:
     st.subheader(f"单位排名（{len(shown)} / {len(table)} 个单位）")
     st.caption(f"按得分从高到低；点击表头排序。执行率目标 {fmt_rate(ev.meta.rate_target)}。选中一行查看该单位详情。")
     grid = shown.sort_values("rank", na_position="last", kind="stable")
-    grid = grid.astype(object).where(grid.notna(), None)
     picked = show_table(grid, [
         GridColumn("rank", "排名", "int", width=70),
         GridColumn("unit", "单位", width=120),

@@ -7,7 +7,19 @@ import streamlit as st
 from evalcore.model import Evaluation
 
 from . import charts, layout
+from .table import GridColumn
 from .text import plain
+
+# The 整改 history table, the same on 建议与整改 and 单位详情 (and named as in 数据管理 and the results workbook).
+RECTIFICATION_HISTORY_COLUMNS = [
+    GridColumn("date", "日期", "date", width=120),
+    GridColumn("id", "编号", width=80),
+    GridColumn("old_status", "原状态", width=100),
+    GridColumn("new_status", "新状态", width=100),
+    GridColumn("progress", "进度（%）", "score", width=100),
+    GridColumn("note", "说明", flex=2, wrap=True),
+    GridColumn("by", "记录人", width=130),
+]
 
 
 def budget_and_rates(ev: Evaluation, table: pd.DataFrame, key: str, rate_title: str = "预算执行率") -> None:

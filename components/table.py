@@ -56,7 +56,8 @@ GRID_CSS = {"div:has(> div > .ag-root-wrapper)": {"width": "100% !important"}}
 
 
 def _missing(v: Any) -> bool:
-    return v is None or v is pd.NaT or (isinstance(v, float) and pd.isna(v))
+    """None, NaN, NaT or pd.NA: a blank cell. Callers pass frames as they are (no ``.where(notna, None)`` first)."""
+    return v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and pd.isna(v))
 
 
 def format_cell(kind: str, value: Any) -> str:

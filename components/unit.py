@@ -11,7 +11,7 @@ from evalcore.figures import scale
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
-from . import cards, charts, layout
+from . import cards, charts, layout, sections
 from .table import GridColumn, show_table
 from .text import plain, plain_inline
 
@@ -136,7 +136,7 @@ def render(ev: Evaluation, key: str) -> None:
     if lines.empty:
         st.caption(plain(f"{key}：未列预算。"))
     else:
-        show_table(lines.astype(object).where(lines.notna(), None), [
+        show_table(lines, [
             GridColumn("project", "项目", flex=2),
             GridColumn("kind", "类别", width=90),
             GridColumn("budget", "预算（万元）", "amount", width=120),
@@ -158,7 +158,7 @@ def render(ev: Evaluation, key: str) -> None:
         lost = indicators[indicators["is_leaf"] & indicators["deduction"].notna()]
         lost = lost[[d > 0 for d in lost["deduction"]]]
         if not lost.empty:
-            show_table(lost.astype(object).where(lost.notna(), None), [
+            show_table(lost, [
                 GridColumn("id", "编号", width=90),
                 GridColumn("name", "指标", flex=2),
                 GridColumn("points", "分值", "score", width=80),
@@ -181,23 +181,15 @@ def render(ev: Evaluation, key: str) -> None:
         st.caption("该单位没有整改事项。")
         return
     cards.illustrative(ev, "rectification")
-    show_table(items.astype(object).where(items.notna(), None), [
+    show_table(items, [
         GridColumn("id", "编号", width=90),
         GridColumn("problem", "对应问题", width=90),
         GridColumn("task", "整改任务", flex=2, wrap=True),
         GridColumn("deadline", "期限", "date", width=110),
         GridColumn("status", "状态", width=90),
-        GridColumn("progress", "进度", "rate", width=90),
+        GridColumn("progress", "进度（%）", "score", width=90),
         GridColumn("note", "说明", flex=1, wrap=True),
     ], key="unit_items")
     if not history.empty:
         st.markdown("**整改历史**")
-        show_table(history.astype(object).where(history.notna(), None), [
-            GridColumn("date", "日期", "date", width=110),
-            GridColumn("id", "事项", width=90),
-            GridColumn("old_status", "原状态", width=90),
-            GridColumn("new_status", "新状态", width=90),
-            GridColumn("progress", "进度", "rate", width=90),
-            GridColumn("note", "说明", flex=2, wrap=True),
-            GridColumn("by", "更新人", width=100),
-        ], key="unit_history")
+        show_table(history, sections.RECTIFICATION_HISTORY_COLUMNS, key="unit_history")

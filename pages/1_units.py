@@ -21,7 +21,6 @@ sections.budget_and_rates(ev, table, "units", rate_title="预算执行率与目�
 
 st.subheader("单位一览")
 merged = table.merge(results[["unit", "score", "grade"]], on="unit", how="left")
-merged = merged.astype(object).where(merged.notna(), None)
 show_table(merged, [
     GridColumn("unit", "单位", width=130),
     GridColumn("name", "单位全称", flex=1),
@@ -56,7 +55,6 @@ if not dims.empty:
         unit_page.link(unit, f"{plain_inline(charts.shorten(unit, 40))} 的单位详情")
         detail = indicators[(indicators["unit"] == unit)].copy()
         detail["indent"] = ["　" * (lvl - 1) + name for lvl, name in zip(detail["level"], detail["name"], strict=True)]
-        detail = detail.astype(object).where(detail.notna(), None)
         show_table(detail, [
             GridColumn("id", "编号", width=90),
             GridColumn("indent", "指标", flex=2),

@@ -127,12 +127,5 @@ with st.expander(f"全部整改事项（{len(items)} 项）"):
         GridColumn("progress", "进度（%）", "score", width=100),
     ], key="rect_items")
 with st.expander("整改记录"):
-    show_table(sections.paged(layout.derived(rectification.history_table), "rect_history", noun="条"), [
-        GridColumn("date", "日期", "date", width=120),
-        GridColumn("id", "编号", width=80),
-        GridColumn("old_status", "原状态", width=100),
-        GridColumn("new_status", "新状态", width=100),
-        GridColumn("progress", "进度（%）", "score", width=100),
-        GridColumn("note", "说明", flex=2, wrap=True),
-        GridColumn("by", "记录人", width=130),
-    ], key="rect_history")
+    show_table(sections.paged(layout.derived(rectification.history_table), "rect_history", noun="条"),
+               sections.RECTIFICATION_HISTORY_COLUMNS, key="rect_history")
