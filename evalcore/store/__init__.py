@@ -75,7 +75,8 @@ from .sessions import HANDOFF_SECONDS, WebSessionsStore
 
 
 class Store(EvaluationsStore, AccountsStore, WebSessionsStore):
-    """The evaluations, their versions and the 整改 change log, in one database.
+    """The evaluations, their versions and the 整改 change log, with the accounts, sign-in sessions and audit
+    log, in one database.
 
     One ``Store`` per process is enough (it is thread safe: each call uses its own pooled connection).
     """
