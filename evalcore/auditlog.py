@@ -39,7 +39,7 @@ def _change_text(values: dict | None) -> str:
 
 def rows(entries: Iterable[AuditEntry]) -> list[dict[str, object]]:
     """One dict per entry with Chinese headers (see :data:`COLUMNS`), values as display text."""
-    out = []
+    out: list[dict[str, object]] = []
     for e in entries:
         out.append({
             "时间（北京时间）": format_time(e.at, seconds=True),
@@ -73,12 +73,12 @@ def audit_bytes(entries: Sequence[AuditEntry], fmt: str) -> bytes:
     table = rows(entries)
     headers = [label for _, label in COLUMNS]
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(headers)
         for row in table:
             writer.writerow([_csv_cell(row[h]) for h in headers])
-        return buf.getvalue().encode("utf-8-sig")
+        return text.getvalue().encode("utf-8-sig")
     if fmt == "xlsx":
         from openpyxl import Workbook
         from openpyxl.styles import Font
@@ -107,7 +107,7 @@ def day_range(since: str | dt.date | None,
 
     Strings must be YYYY-MM-DD; raises ValueError (Chinese) otherwise or when since is after until.
     """
-    def day(value, name) -> dt.date | None:
+    def day(value: str | dt.date | None, name: str) -> dt.date | None:
         if value is None or value == "":
             return None
         if isinstance(value, dt.date):

@@ -135,7 +135,8 @@ def test_a_new_migration_runs_once_on_an_existing_database(db_url: str, open_sto
         conn.execute(sa.text("CREATE TABLE extra_test (id INTEGER PRIMARY KEY)"))
 
     extra = (SCHEMA_VERSION + 1, "测试迁移", step)
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, extra))
+    # the store reads the list from its schema module when it opens a database
+    monkeypatch.setattr(store_module.schema, "MIGRATIONS", (*store_module.MIGRATIONS, extra))
     upgraded = open_store()
     assert calls == [1] and upgraded.schema_version() == SCHEMA_VERSION + 1
     assert "extra_test" in sa.inspect(upgraded.engine).get_table_names()

@@ -1,0 +1,92 @@
+"""Persistence: every published workbook is a version of its evaluation, kept forever.
+
+SQLite by default (a file under ``.evalboard/``), PostgreSQL by URL (``EVALBOARD_DATABASE_URL``). SQLAlchemy Core
+only. The workbook bytes are the source of truth: a version holds exactly the bytes that were published (or that
+a 整改 update wrote), and :meth:`Store.load` reads them with :func:`evalcore.workbook.read_workbook`.
+
+Writes are serialised per evaluation: on PostgreSQL by ``SELECT ... FOR UPDATE`` on the evaluation row, on
+SQLite by ``BEGIN IMMEDIATE`` (the whole database has one writer at a time; others wait up to
+``SQLITE_TIMEOUT`` seconds rather than fail). Nothing is ever deleted: a rollback is a new version.
+
+The schema is created and upgraded by :data:`MIGRATIONS`, an ordered list recorded in ``schema_version``;
+creating a database from nothing is running them all.
+
+One class, :class:`Store`, made of one part per module:
+
+- :mod:`.records`: the dataclasses the store returns and the exceptions it raises;
+- :mod:`.schema`: tables, migrations, the UTC time column;
+- :mod:`.connection`: the engine, transactions, advisory locks, running the migrations (:class:`StoreBase`);
+- :mod:`.activity`: the audit log (writing an entry with an action, refusals, reading and filtering);
+- :mod:`.accounts`: local accounts, sign-in and its throttling;
+- :mod:`.sessions`: browser-bound sign-in sessions;
+- :mod:`.evaluations`: evaluations, versions, publish, rollback, 整改 updates, archiving.
+
+Every name below is importable from ``evalcore.store``; callers need not know which module holds it. The few
+private helpers imported here ``as`` themselves are those :mod:`evalcore.catalog`, tests and benchmarks use.
+"""
+from __future__ import annotations
+
+from ..auth import Actor, PermissionDenied
+from ..clock import CHINA_TZ, format_time
+from ..rectification import FIELD_LABELS
+from .accounts import AccountsStore
+from .activity import ActivityStore
+from .connection import SQLITE_TIMEOUT, StoreBase
+from .connection import _normalise_url as _normalise_url
+from .connection import _now as _now
+from .connection import _sha256 as _sha256
+from .connection import _who as _who
+from .evaluations import EvaluationsStore
+from .evaluations import _natural_key as _natural_key
+from .evaluations import _validate as _validate
+from .records import (
+    ANONYMOUS,
+    AUDIT_ACTIONS,
+    KINDS,
+    SYSTEM,
+    AuditEntry,
+    ChangeInfo,
+    ConflictError,
+    EvaluationInfo,
+    PublishError,
+    SignInError,
+    StoreError,
+    UpdateError,
+    UserInfo,
+    VersionInfo,
+)
+from .schema import (
+    METADATA,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    T_ALIAS,
+    T_AUDIT,
+    T_CHANGE,
+    T_EVAL,
+    T_FAIL,
+    T_USER,
+    T_VER,
+    T_VERSION,
+    T_WEB,
+    UTCDateTime,
+)
+from .schema import _migrate_001 as _migrate_001
+from .sessions import HANDOFF_SECONDS, WebSessionsStore
+
+
+class Store(EvaluationsStore, AccountsStore, WebSessionsStore):
+    """The evaluations, their versions and the 整改 change log, with the accounts, sign-in sessions and audit
+    log, in one database.
+
+    One ``Store`` per process is enough (it is thread safe: each call uses its own pooled connection).
+    """
+
+
+__all__ = [
+    "ANONYMOUS", "AUDIT_ACTIONS", "CHINA_TZ", "FIELD_LABELS", "HANDOFF_SECONDS", "KINDS", "METADATA", "MIGRATIONS",
+    "SCHEMA_VERSION", "SQLITE_TIMEOUT", "SYSTEM", "T_ALIAS", "T_AUDIT", "T_CHANGE", "T_EVAL", "T_FAIL", "T_USER",
+    "T_VER", "T_VERSION", "T_WEB", "AccountsStore", "Actor", "ActivityStore", "AuditEntry", "ChangeInfo",
+    "ConflictError", "EvaluationInfo", "EvaluationsStore", "PermissionDenied", "PublishError", "SignInError", "Store",
+    "StoreBase", "StoreError", "UTCDateTime", "UpdateError", "UserInfo", "VersionInfo", "WebSessionsStore",
+    "format_time",
+]

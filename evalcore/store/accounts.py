@@ -1,0 +1,251 @@
+"""Local accounts and signing in (password mode): adding, removing and changing accounts, checking a password,
+and throttling guesses.
+
+Sign-in failures are counted under three keys per attempt (the account from one address, the address, the
+account from anywhere: see :mod:`evalcore.auth`) in ``sign_in_failures``; passwords are kept only as argon2id
+hashes. Every change and every checked sign-in is an audit entry.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .. import auth
+from ..auth import Actor
+from .activity import ActivityStore
+from .connection import _LOCK_USERS, AnyRow, _now, _who
+from .records import SignInError, StoreError, UserInfo
+from .schema import T_FAIL, T_USER
+
+
+class AccountsStore(ActivityStore):
+    """The accounts and sign-in part of :class:`~evalcore.store.Store`."""
+
+    @staticmethod
+    def _user_info(row: AnyRow) -> UserInfo:
+        return UserInfo(id=row.id, name=row.name, role=row.role, created_at=row.created_at,
+                        updated_at=row.updated_at, created_by=row.created_by)
+
+    def users(self) -> list[UserInfo]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(T_USER).order_by(T_USER.c.name)).all()
+        return [self._user_info(r) for r in rows]
+
+    def user(self, name: str) -> UserInfo | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(T_USER).where(T_USER.c.name == (name or "").strip())).first()
+        return self._user_info(row) if row is not None else None
+
+    def add_user(self, name: str, role: str, password: str, *, by: Actor) -> UserInfo:
+        """Create a local account. The password is kept only as an argon2id hash."""
+        self._require(by, "manage_users", target=name)
+        name = auth.check_name(name)
+        if role not in auth.ROLES:
+            raise ValueError(f"角色应为 {'、'.join(auth.ROLES)} 之一，不是“{role}”")
+        auth.check_password(password, name)
+        hashed = auth.hash_password(password)
+        now = _now()
+        with self._write() as conn:
+            self._lock_global(conn, _LOCK_USERS)
+            if conn.scalar(sa.select(T_USER.c.id).where(T_USER.c.name == name)) is not None:
+                raise StoreError(f"账户“{name}”已存在")
+            conn.execute(sa.insert(T_USER).values(name=name, role=role, password_hash=hashed, created_at=now,
+                                                  updated_at=now, created_by=_who(by), sessions_valid_after=now))
+            self._audit(conn, by, "user_add", f"新增账户“{name}”，角色{auth.role_label(role)}", target=name,
+                        now=now, after={"账户": name, "角色": auth.role_label(role)})
+            row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).one()
+            return self._user_info(row)
+
+    def _account(self, conn: Connection, name: str) -> AnyRow:
+        row = conn.execute(sa.select(T_USER).where(T_USER.c.name == (name or "").strip()).with_for_update()).first()
+        if row is None:
+            raise StoreError(f"账户“{name}”不存在")
+        return row
+
+    def _other_admins(self, conn: Connection, name: str) -> int:
+        return conn.scalar(sa.select(sa.func.count()).select_from(T_USER)
+                           .where(T_USER.c.role == "admin", T_USER.c.name != name)) or 0
+
+    def remove_user(self, name: str, *, by: Actor) -> None:
+        """Delete an account (its audit entries stay). The last admin cannot be removed."""
+        self._require(by, "manage_users", target=name)
+        now = _now()
+        with self._write() as conn:
+            self._lock_global(conn, _LOCK_USERS)
+            row = self._account(conn, name)
+            if row.role == "admin" and not self._other_admins(conn, row.name):
+                raise StoreError(f"“{row.name}”是唯一的管理员，不能删除；请先把另一个账户设为管理员")
+            conn.execute(sa.delete(T_USER).where(T_USER.c.id == row.id))
+            self._audit(conn, by, "user_remove", f"删除账户“{row.name}”", target=row.name, now=now,
+                        before={"账户": row.name, "角色": auth.role_label(row.role)})
+
+    def set_password(self, name: str, password: str, *, by: Actor) -> None:
+        """A new password; the account's open sessions end. Admins for anyone; a person for themself."""
+        if not (isinstance(by, Actor) and by.name == (name or "").strip() and by.via == "password"):
+            self._require(by, "manage_users", target=name)
+        now = _now()
+        with self._write() as conn:
+            row = self._account(conn, name)
+            auth.check_password(password, row.name)
+            conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
+                         .values(password_hash=auth.hash_password(password), updated_at=now,
+                                 sessions_valid_after=now))
+            key = f"user:{row.name.lower()}"
+            conn.execute(sa.delete(T_FAIL).where(sa.or_(T_FAIL.c.name == key,
+                                                        T_FAIL.c.name.startswith(key + "|", autoescape=True))))
+            self._audit(conn, by, "user_password", f"修改账户“{row.name}”的密码", target=row.name, now=now)
+
+    def set_role(self, name: str, role: str, *, by: Actor) -> UserInfo:
+        """Change an account's role; its open sessions end. The last admin cannot be demoted."""
+        self._require(by, "manage_users", target=name)
+        if role not in auth.ROLES:
+            raise ValueError(f"角色应为 {'、'.join(auth.ROLES)} 之一，不是“{role}”")
+        now = _now()
+        with self._write() as conn:
+            self._lock_global(conn, _LOCK_USERS)
+            row = self._account(conn, name)
+            if row.role == role:
+                raise StoreError(f"“{row.name}”的角色已是{auth.role_label(role)}")
+            if row.role == "admin" and not self._other_admins(conn, row.name):
+                raise StoreError(f"“{row.name}”是唯一的管理员，不能改为其他角色；请先把另一个账户设为管理员")
+            conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
+                         .values(role=role, updated_at=now, sessions_valid_after=now))
+            self._audit(conn, by, "user_role",
+                        f"账户“{row.name}”的角色由{auth.role_label(row.role)}改为{auth.role_label(role)}",
+                        target=row.name, now=now, before={"角色": auth.role_label(row.role)},
+                        after={"角色": auth.role_label(role)})
+            return self._user_info(conn.execute(sa.select(T_USER).where(T_USER.c.id == row.id)).one())
+
+    def sign_in(self, name: str, password: str, *, address: str | None = None,
+                now: dt.datetime | None = None) -> Actor:
+        """Check a name and password from a client at ``address``. Returns the actor, or raises
+        :class:`SignInError`.
+
+        Throttled under three keys (see :mod:`evalcore.auth`): the account from this address, the address, and
+        the account from anywhere; a name that is no account counts under one "unknown name" key per address, so
+        the answer never tells which names exist and nothing typed is kept. The attempt is counted as a failure
+        BEFORE the password is checked, in one transaction that also checks the locks (a row lock on PostgreSQL,
+        the writer lock on SQLite), so parallel attempts cannot pass the lock; the check itself runs in the
+        bounded hash pool; a right password then takes its own count back. Every checked attempt is an audit
+        entry (a refused one, checked or not, never records what was typed); the password is never written.
+        """
+        now = now or _now()
+        name = (name or "").strip()
+        if not name or not password:
+            raise SignInError("请输入用户名和密码")
+        if len(name) > auth.NAME_MAX or len(password) > auth.PASSWORD_MAX:
+            raise SignInError("用户名或密码错误")
+        where = (address or "").strip()[:64] or auth.LOCAL_ADDRESS
+        try:
+            with auth.hash_slot():
+                return self._sign_in(name, password, where, now)
+        except auth.HashPoolBusy as exc:
+            raise SignInError(str(exc), retry_after=5) from None
+
+    def _throttle_keys(self, account: str | None, address: str) -> dict[str, int]:
+        """The throttle keys of an attempt, each with its number of free failures."""
+        keys = {f"addr:{address}": auth.ADDRESS_FREE_FAILURES}
+        if account is None:
+            keys[f"unknown|{address}"] = auth.FREE_FAILURES
+        else:
+            keys[f"user:{account}|{address}"] = auth.FREE_FAILURES
+            keys[f"user:{account}"] = auth.ACCOUNT_FREE_FAILURES
+        return keys
+
+    def _lock_failure_rows(self, conn: Connection, keys: Sequence[str], now: dt.datetime) -> dict[str, AnyRow]:
+        """The failure rows of ``keys``, created when missing and locked against other sign-ins (PostgreSQL: row
+        locks taken in key order; SQLite: the writer lock held by the transaction)."""
+        ordered = sorted(keys)
+        self._insert_new(conn, T_FAIL, [{"name": k, "failures": 0, "last_failed_at": now, "locked_until": None}
+                                        for k in ordered], "name")
+        rows = conn.execute(sa.select(T_FAIL).where(T_FAIL.c.name.in_(ordered)).order_by(T_FAIL.c.name)
+                            .with_for_update()).all()
+        return {r.name: r for r in rows}
+
+    def _sign_in(self, name: str, password: str, address: str, now: dt.datetime) -> Actor:
+        with self._read() as conn:
+            row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).first()
+        account = row.name.lower() if row is not None else None
+        keys = self._throttle_keys(account, address)
+        # 1. claim: check every lock and count the attempt as a failure, atomically
+        with self._write() as conn:
+            rows = self._lock_failure_rows(conn, list(keys), now)
+            waits = [(r.locked_until - now).total_seconds() for r in rows.values()
+                     if r.locked_until is not None and r.locked_until > now]
+            refusal: SignInError | None = None
+            claimed: dict[str, int] = {}
+            if waits:
+                wait = max(waits)
+                refusal = SignInError(f"登录失败次数过多，请 {auth.wait_text(wait)}后再试", retry_after=wait)
+            else:
+                for key, free in keys.items():
+                    failures = rows[key].failures + 1
+                    lock = auth.lock_seconds(failures, free)
+                    conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(
+                        failures=failures, last_failed_at=now,
+                        locked_until=now + dt.timedelta(seconds=lock) if lock else None))
+                    claimed[key] = failures
+        if refusal is not None:
+            raise refusal
+        # 2. check the password (the caller holds a hash-pool slot)
+        if row is None:
+            auth.verify_password(None, password)  # the same cost as a wrong password
+            user = None
+        else:
+            user = row if auth.verify_password(row.password_hash, password) else None
+        # 3. settle
+        with self._write() as conn:
+            if user is None:
+                mine = claimed[f"user:{account}|{address}" if account else f"unknown|{address}"]
+                lock = max(auth.lock_seconds(claimed[k], free) for k, free in keys.items())
+                if row is not None:
+                    who = Actor(row.name, row.role, "password")
+                    summary = f"“{row.name}”登录失败（该地址连续第 {mine} 次）"
+                else:
+                    who = Actor(auth.UNKNOWN_NAME, "viewer", "password")
+                    summary = f"{auth.UNKNOWN_NAME}登录失败（该地址连续第 {mine} 次）"
+                self._audit(conn, who, "sign_in_failed", summary, target=row.name if row is not None else "",
+                            now=now, after={"地址": address, "连续失败次数": mine, "锁定秒数": lock})
+                refusal = SignInError("用户名或密码错误" + (f"；失败次数过多，请 {auth.wait_text(lock)}后再试"
+                                                           if lock else ""), retry_after=lock)
+            else:
+                rows = self._lock_failure_rows(conn, list(keys), now)
+                for key, free in keys.items():
+                    current = rows[key].failures
+                    if key.startswith("addr:"):
+                        left = current - 1  # a success takes back its own count only
+                    else:
+                        left = current - claimed[key]  # and forgives the account the failures before it
+                    left = max(0, left)
+                    if left == 0:
+                        conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == key))
+                    else:
+                        lock = auth.lock_seconds(left, free)
+                        conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(
+                            failures=left, locked_until=now + dt.timedelta(seconds=lock) if lock else None))
+                if auth.needs_rehash(user.password_hash):
+                    conn.execute(sa.update(T_USER).where(T_USER.c.id == user.id)
+                                 .values(password_hash=auth.hash_password(password)))
+                actor = Actor(user.name, user.role, "password")
+                self._audit(conn, actor, "sign_in", f"{actor.label}登录", target=user.name, now=now,
+                            after={"地址": address})
+        if refusal is not None:  # raised after the commit: the failure count and its audit entry are kept
+            raise refusal
+        return actor
+
+    def unlock(self, name: str, *, by: Actor) -> int:
+        """Lift every sign-in lock of an account (from all addresses). Admins only; returns the rows cleared."""
+        self._require(by, "manage_users", target=name)
+        now = _now()
+        with self._write() as conn:
+            row = self._account(conn, name)
+            account = row.name.lower()
+            cleared = conn.execute(sa.delete(T_FAIL).where(sa.or_(
+                T_FAIL.c.name == f"user:{account}",
+                T_FAIL.c.name.startswith(f"user:{account}|", autoescape=True)))).rowcount
+            self._audit(conn, by, "user_unlock", f"解除账户“{row.name}”的登录锁定", target=row.name, now=now,
+                        after={"清除的计数": cleared})
+            return cleared

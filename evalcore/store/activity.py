@@ -1,0 +1,101 @@
+"""The activity (audit) log in the database: who did what, when, to which evaluation or account.
+
+Writing an entry inside the caller's transaction (:meth:`ActivityStore._audit`), so an action and its entry are
+kept together or not at all; refusing an action the actor's role does not allow, with an entry of the refusal
+(:meth:`ActivityStore._require`); and reading entries back, filtered and paged in SQL. Turning entries into
+tables and files is :mod:`evalcore.auditlog`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .. import auth
+from ..auth import Actor, PermissionDenied
+from .connection import StoreBase, _json, _now, _who
+from .records import AUDIT_ACTIONS, AuditEntry
+from .schema import T_AUDIT
+
+
+class ActivityStore(StoreBase):
+    """The audit log part of :class:`~evalcore.store.Store`."""
+
+    def record(self, actor: Actor, action: str, summary: str, *, target: str = "", evaluation_id: int | None = None,
+               version_id: int | None = None, before: dict | None = None, after: dict | None = None) -> None:
+        """Write an audit entry of its own (sign-ins through OIDC, sign-outs, audit exports)."""
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        with self._write() as conn:
+            self._audit(conn, actor, action, summary, target=target, evaluation_id=evaluation_id,
+                        version_id=version_id, before=before, after=after)
+
+    @staticmethod
+    def _audit_where(query: sa.Select, since: dt.datetime | None, until: dt.datetime | None, actor: str | None,
+                     actions: Sequence[str] | None, evaluation_id: int | None) -> sa.Select:
+        if since is not None:
+            query = query.where(T_AUDIT.c.at >= since)
+        if until is not None:
+            query = query.where(T_AUDIT.c.at < until)
+        if actor:
+            query = query.where(T_AUDIT.c.actor == actor)
+        if actions:
+            query = query.where(T_AUDIT.c.action.in_(list(actions)))
+        if evaluation_id is not None:
+            query = query.where(T_AUDIT.c.evaluation_id == evaluation_id)
+        return query
+
+    def audit_log(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                  actor: str | None = None, actions: Sequence[str] | None = None, evaluation_id: int | None = None,
+                  limit: int | None = 10_000, offset: int = 0) -> list[AuditEntry]:
+        """Audit entries, newest first, filtered in SQL by time (``since`` <= at < ``until``), actor name (exact),
+        action kinds and evaluation; ``limit`` and ``offset`` page through them (the 管理 page reads one page)."""
+        query = self._audit_where(sa.select(T_AUDIT), since, until, actor, actions, evaluation_id)
+        # (at, id): the order of the index on ``at`` (which carries the row id), so a page of a time window is
+        # read from the index instead of sorting the whole window
+        query = query.order_by(T_AUDIT.c.at.desc(), T_AUDIT.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [AuditEntry(id=r.id, at=r.at, actor=r.actor, role=r.role, via=r.via, action=r.action,
+                           summary=r.summary, evaluation_id=r.evaluation_id, version_id=r.version_id,
+                           target=r.target, before=json.loads(r.before) if r.before else None,
+                           after=json.loads(r.after) if r.after else None) for r in rows]
+
+    def audit_count(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                    actor: str | None = None, actions: Sequence[str] | None = None,
+                    evaluation_id: int | None = None) -> int:
+        """How many audit entries match the filters (counted in SQL)."""
+        query = self._audit_where(sa.select(sa.func.count()).select_from(T_AUDIT), since, until, actor, actions,
+                                  evaluation_id)
+        with self._read() as conn:
+            return conn.scalar(query) or 0
+
+    def audit_actors(self) -> list[str]:
+        with self._read() as conn:
+            return list(conn.scalars(sa.select(T_AUDIT.c.actor).distinct().order_by(T_AUDIT.c.actor)))
+
+    def _require(self, actor: Actor, action: str, *, evaluation_id: int | None = None, target: str = "") -> Actor:
+        """:func:`evalcore.auth.require`, leaving an audit entry of a refusal before raising it."""
+        try:
+            return auth.require(actor, action)
+        except PermissionDenied as exc:
+            with self._write() as conn:
+                self._audit(conn, exc.actor, "denied", str(exc), evaluation_id=evaluation_id,
+                            target=target or auth.ACTIONS.get(action, action), after={"操作": action})
+            raise
+
+    @staticmethod
+    def _audit(conn: Connection, actor: Actor, action: str, summary: str, *, target: str = "",
+               evaluation_id: int | None = None, version_id: int | None = None, before: dict | None = None,
+               after: dict | None = None, now: dt.datetime | None = None) -> None:
+        conn.execute(sa.insert(T_AUDIT).values(
+            at=now or _now(), actor=_who(actor), role=actor.role, via=actor.via, action=action, summary=summary,
+            evaluation_id=evaluation_id, version_id=version_id, target=target or "", before=_json(before),
+            after=_json(after)))

@@ -1,0 +1,355 @@
+"""Evaluations and their versions: reading them, publishing a workbook, rolling back, saving a 整改 update,
+loading the sample, archiving.
+
+Every published workbook is a version of its evaluation, kept forever; the workbook bytes are the source of truth
+(:meth:`EvaluationsStore.load` reads them with :func:`evalcore.workbook.read_workbook`), and a rollback is a new
+version. Writes to one evaluation are serialised by locking its row (``SELECT ... FOR UPDATE`` on PostgreSQL, the
+writer lock on SQLite). What a 整改 update changes is :mod:`evalcore.rectification`; this module keeps it, with one
+change-log row per field.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from .. import clock
+from ..auth import SYSTEM_ACTOR, Actor
+from ..model import Evaluation
+from ..rectification import apply_update, change_summary, find_item, item_changes
+from ..workbook import read_workbook, workbook_bytes
+from .activity import ActivityStore
+from .connection import _LOCK_SAMPLE, AnyRow, _new_id, _now, _sha256, _who
+from .records import ChangeInfo, ConflictError, EvaluationInfo, PublishError, StoreError, UpdateError, VersionInfo
+from .schema import _VERSION_COLUMNS, T_CHANGE, T_EVAL, T_VER
+
+
+class EvaluationsStore(ActivityStore):
+    """The evaluations, their versions and the 整改 change log: the core of :class:`~evalcore.store.Store`."""
+
+    # -- reading --
+
+    def _eval_query(self) -> sa.Select:
+        counts = (sa.select(T_VER.c.evaluation_id, sa.func.count().label("n"))
+                  .group_by(T_VER.c.evaluation_id).subquery())
+        return (sa.select(T_EVAL, T_VER.c.number.label("active_number"), counts.c.n)
+                .join(T_VER, T_VER.c.id == T_EVAL.c.active_version_id)
+                .join(counts, counts.c.evaluation_id == T_EVAL.c.id))
+
+    @staticmethod
+    def _eval_info(row: AnyRow) -> EvaluationInfo:
+        return EvaluationInfo(id=row.id, region=row.region, year=row.year, title=row.title,
+                              active_version_id=row.active_version_id, active_number=row.active_number,
+                              versions=row.n, updated_at=row.updated_at, archived=row.archived_at is not None)
+
+    def evaluations(self, include_archived: bool = False) -> list[EvaluationInfo]:
+        """The evaluations (archived ones only when asked): newest year first (no year last), then region,
+        then title."""
+        query = self._eval_query()
+        if not include_archived:
+            query = query.where(T_EVAL.c.archived_at.is_(None))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        infos = [self._eval_info(r) for r in rows]
+        return sorted(infos, key=lambda e: (e.year is None, -(e.year or 0), e.region, e.title, e.id))
+
+    def evaluation(self, evaluation_id: int) -> EvaluationInfo:
+        with self._read() as conn:
+            row = conn.execute(self._eval_query().where(T_EVAL.c.id == evaluation_id)).first()
+        if row is None:
+            raise StoreError(f"评价不存在（编号 {evaluation_id}）")
+        return self._eval_info(row)
+
+    def _version_query(self) -> sa.Select:
+        return (sa.select(*_VERSION_COLUMNS, T_EVAL.c.active_version_id)
+                .join(T_EVAL, T_EVAL.c.id == T_VER.c.evaluation_id))
+
+    @staticmethod
+    def _version_info(row: AnyRow) -> VersionInfo:
+        return VersionInfo(id=row.id, evaluation_id=row.evaluation_id, number=row.number, kind=row.kind,
+                           file_name=row.file_name, file_hash=row.file_hash, size=row.size, by=row.created_by,
+                           at=row.created_at, note=row.note, source_version_id=row.source_version_id,
+                           active=row.id == row.active_version_id)
+
+    def versions(self, evaluation_id: int) -> list[VersionInfo]:
+        """Every version of the evaluation, newest first."""
+        with self._read() as conn:
+            rows = conn.execute(self._version_query().where(T_VER.c.evaluation_id == evaluation_id)
+                                .order_by(T_VER.c.number.desc())).all()
+        if not rows:
+            self.evaluation(evaluation_id)  # raises for an unknown evaluation
+        return [self._version_info(r) for r in rows]
+
+    def version(self, version_id: int) -> VersionInfo:
+        with self._read() as conn:
+            row = conn.execute(self._version_query().where(T_VER.c.id == version_id)).first()
+        if row is None:
+            raise StoreError(f"版本不存在（编号 {version_id}）")
+        return self._version_info(row)
+
+    def workbook(self, version_id: int) -> bytes:
+        """The stored workbook bytes of a version, exactly as published or written."""
+        with self._read() as conn:
+            data = conn.scalar(sa.select(T_VER.c.data).where(T_VER.c.id == version_id))
+        if data is None:
+            raise StoreError(f"版本不存在（编号 {version_id}）")
+        return bytes(data)
+
+    def load(self, version_id: int) -> Evaluation:
+        return _parse(self.workbook(version_id), version_id)
+
+    def changes(self, evaluation_id: int, item_id: str | None = None) -> list[ChangeInfo]:
+        """The 整改 change log of an evaluation (or of one item): newest save first; within one save, in field
+        order (整改状态, 整改进度, 备注, 佐证材料)."""
+        query = sa.select(T_CHANGE).where(T_CHANGE.c.evaluation_id == evaluation_id)
+        if item_id is not None:
+            query = query.where(T_CHANGE.c.item_id == item_id)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(T_CHANGE.c.version_id.desc(), T_CHANGE.c.id)).all()
+        return [ChangeInfo(id=r.id, evaluation_id=r.evaluation_id, version_id=r.version_id, item_id=r.item_id,
+                           field=r.field, old=r.old_value, new=r.new_value, by=r.changed_by, at=r.changed_at)
+                for r in rows]
+
+    # -- writing --
+
+    def publish(self, data: bytes, *, file_name: str, by: Actor, note: str = "") -> VersionInfo:
+        """Validate and store a workbook as a new version of its evaluation, which it makes active.
+
+        ``by`` must be allowed to publish (evaluator or admin), else :class:`~evalcore.auth.PermissionDenied`
+        (and an audit entry of the refusal). The evaluation is the one with the workbook's (地区, 年度, 评价标题);
+        a new one is created if there is none. Raises :class:`PublishError` for an invalid workbook and
+        :class:`StoreError` when the bytes are those of the active version. One transaction: the version and
+        its audit entry are written together or not at all.
+        """
+        self._require(by, "publish", target=Path(file_name or "").name)
+        ev = _validate(data)
+        with self._write() as conn:
+            return self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind="publish")
+
+    def _publish(self, conn: Connection, data: bytes, ev: Evaluation, *, file_name: str, by: Actor, note: str,
+                 kind: str) -> VersionInfo:
+        now = _now()
+        evaluation_id = self._lock_or_create(conn, ev, now)
+        active = self._active(conn, evaluation_id)
+        digest = _sha256(data)
+        if active is not None and (active.file_hash == digest
+                                   or _parse(self._data(conn, active.id), active.id) == ev):
+            # the same bytes, or a re-saved file (Excel stamps the save time) holding the same data
+            raise StoreError("与当前版本内容相同，无需重复发布")
+        version = self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
+                                    source_version_id=None, now=now)
+        label = " · ".join(p for p in (ev.meta.region, str(ev.meta.year or ""), ev.meta.title) if p)
+        self._audit(conn, by, kind, f"发布“{label}”第 {version.number} 版（{version.file_name}）",
+                    evaluation_id=evaluation_id, version_id=version.id, target=version.file_name, now=now,
+                    before=None if active is None else {"当前版本": active.number, "sha256": active.file_hash},
+                    after={"当前版本": version.number, "sha256": version.file_hash, "文件": version.file_name,
+                           "大小（字节）": version.size, "说明": version.note})
+        return version
+
+    def rollback(self, evaluation_id: int, version_id: int, *, by: Actor, note: str = "") -> VersionInfo:
+        """Make an earlier version current again by copying its bytes into a NEW version (kind rollback).
+        Admins only."""
+        self._require(by, "rollback", evaluation_id=evaluation_id, target=f"版本 {version_id}")
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            source = conn.execute(sa.select(T_VER.c.evaluation_id, T_VER.c.number, T_VER.c.file_name,
+                                            T_VER.c.file_hash, T_VER.c.data)
+                                  .where(T_VER.c.id == version_id)).first()
+            if source is None or source.evaluation_id != evaluation_id:
+                raise StoreError(f"该评价没有这个版本（编号 {version_id}）")
+            active = self._active(conn, evaluation_id)
+            if active is not None and active.id == version_id:
+                raise StoreError("该版本已是当前版本，无需回滚")
+            if active is not None and active.file_hash == source.file_hash:
+                raise StoreError("该版本与当前版本内容相同，无需回滚")
+            now = _now()
+            version = self._add_version(conn, evaluation_id, bytes(source.data), kind="rollback",
+                                        file_name=source.file_name, by=by,
+                                        note=note or f"回滚到第 {source.number} 版", source_version_id=version_id,
+                                        now=now)
+            self._audit(conn, by, "rollback",
+                        f"回滚到第 {source.number} 版，成为第 {version.number} 版", evaluation_id=evaluation_id,
+                        version_id=version.id, target=f"第 {source.number} 版", now=now,
+                        before=None if active is None else {"当前版本": active.number},
+                        after={"当前版本": version.number, "内容来自": source.number, "说明": version.note})
+            return version
+
+    def update_rectification(self, evaluation_id: int, item_id: str, *, base_version_id: int, status: str,
+                             progress: Decimal | None, note: str, evidence: str, by: Actor,
+                             on: dt.date | None = None) -> VersionInfo:
+        """Save an editor's change to one 整改 item as a new version, with one change-log row per field.
+
+        ``base_version_id`` is the version the editor saw. If the item has changed since then (someone else
+        saved first), raises :class:`ConflictError` and writes nothing; changes to other items since the base
+        are kept and the edit is applied on top of them. ``on`` defaults to today's date in Beijing time.
+        """
+        self._require(by, "rectify", evaluation_id=evaluation_id, target=item_id)
+        on = on or clock.today()
+        who = _who(by)
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            active = self._active(conn, evaluation_id)
+            if active is None:  # pragma: no cover - an evaluation always has a version
+                raise StoreError(f"评价不存在（编号 {evaluation_id}）")
+            base_eval_id = conn.scalar(sa.select(T_VER.c.evaluation_id).where(T_VER.c.id == base_version_id))
+            if base_eval_id != evaluation_id:
+                raise StoreError(f"该评价没有这个版本（编号 {base_version_id}）")
+            current_ev = _parse(self._data(conn, active.id), active.id)
+            current = find_item(current_ev, item_id)
+            if current is None:
+                raise UpdateError(f"整改事项 {item_id} 在当前版本中不存在，可能已被删除，请刷新后重试")
+            if base_version_id != active.id:
+                seen = find_item(_parse(self._data(conn, base_version_id), base_version_id), item_id)
+                if seen != current:
+                    changed_by, changed_at = self._last_change(conn, evaluation_id, item_id, base_version_id, active)
+                    raise ConflictError(item_id, current, changed_by, changed_at)
+            try:
+                new_ev = apply_update(current_ev, item_id, status=status, progress=progress, note=note,
+                                      evidence=evidence, by=who, on=on)
+            except ValueError as exc:
+                raise UpdateError(str(exc)) from exc
+            updated = find_item(new_ev, item_id)
+            assert updated is not None
+            changed = item_changes(current, updated)
+            summary = change_summary(current, updated)
+            now = _now()
+            version = self._add_version(conn, evaluation_id, workbook_bytes(new_ev), kind="rectification",
+                                        file_name=active.file_name, by=by, note=f"整改更新 {item_id}：{summary}",
+                                        source_version_id=None, now=now)
+            conn.execute(sa.insert(T_CHANGE), [
+                {"evaluation_id": evaluation_id, "version_id": version.id, "item_id": item_id, "field": label,
+                 "old_value": old, "new_value": new, "changed_by": who, "changed_at": now}
+                for label, old, new in changed
+            ])
+            self._audit(conn, by, "rectify", f"整改事项 {item_id}：{summary}（第 {version.number} 版）",
+                        evaluation_id=evaluation_id, version_id=version.id, target=item_id, now=now,
+                        before={label: old for label, old, _ in changed},
+                        after={label: new for label, _, new in changed})
+            return version
+
+    def ensure_sample(self, path: Path) -> VersionInfo | None:
+        """Publish the sample workbook (kind "sample", by 系统) if the store holds no evaluation yet.
+
+        Idempotent, and safe when two processes start at once (the check and the publish are one serialised
+        transaction). Returns the new version, or None when there was already an evaluation.
+        """
+        path = Path(path)
+        with self._read() as conn:
+            if conn.scalar(sa.select(sa.func.count()).select_from(T_EVAL)):
+                return None
+        data = path.read_bytes()
+        ev = _validate(data)
+        with self._write() as conn:
+            self._lock_global(conn, _LOCK_SAMPLE)
+            if conn.scalar(sa.select(sa.func.count()).select_from(T_EVAL)):
+                return None
+            return self._publish(conn, data, ev, file_name=path.name, by=SYSTEM_ACTOR,
+                                 note="首次启动时载入的示例评价", kind="sample")
+
+    # -- evaluations --
+
+    def set_archived(self, evaluation_id: int, archived: bool, *, by: Actor) -> EvaluationInfo:
+        """Archive an evaluation (it leaves the pickers; nothing is deleted) or bring it back. Admins only."""
+        self._require(by, "manage_evaluations", evaluation_id=evaluation_id)
+        now = _now()
+        with self._write() as conn:
+            self._lock(conn, evaluation_id)
+            was = conn.scalar(sa.select(T_EVAL.c.archived_at).where(T_EVAL.c.id == evaluation_id))
+            if (was is not None) == archived:
+                raise StoreError("该评价已归档" if archived else "该评价未归档，无需恢复")
+            conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == evaluation_id)
+                         .values(archived_at=now if archived else None))
+            info = self._eval_info(conn.execute(self._eval_query().where(T_EVAL.c.id == evaluation_id)).one())
+            self._audit(conn, by, "evaluation_archive" if archived else "evaluation_restore",
+                        f"{'归档' if archived else '恢复'}评价“{info.label}”", evaluation_id=evaluation_id,
+                        target=info.label, now=now, before={"已归档": not archived}, after={"已归档": archived})
+            return info
+
+    # -- write helpers (all run inside the caller's transaction) --
+
+    def _lock(self, conn: Connection, evaluation_id: int) -> None:
+        """Lock the evaluation row against other writers (PostgreSQL; SQLite's writer lock is already held)."""
+        found = conn.scalar(sa.select(T_EVAL.c.id).where(T_EVAL.c.id == evaluation_id).with_for_update())
+        if found is None:
+            raise StoreError(f"评价不存在（编号 {evaluation_id}）")
+
+    def _lock_or_create(self, conn: Connection, ev: Evaluation, now: dt.datetime) -> int:
+        key = _natural_key(ev)
+        # Concurrent first publishes of the same evaluation: the second waits for the first's row, then skips.
+        self._insert_new(conn, T_EVAL, {"natural_key": key, "region": ev.meta.region, "year": ev.meta.year,
+                                        "title": ev.meta.title, "active_version_id": None, "created_at": now,
+                                        "updated_at": now}, "natural_key")
+        evaluation_id = conn.scalar(sa.select(T_EVAL.c.id).where(T_EVAL.c.natural_key == key).with_for_update())
+        if evaluation_id is None:  # the row was just inserted, or was there already
+            raise StoreError(f"评价“{ev.meta.title}”未能写入数据库")
+        return int(evaluation_id)
+
+    def _active(self, conn: Connection, evaluation_id: int) -> VersionInfo | None:
+        row = conn.execute(self._version_query().where(T_EVAL.c.id == evaluation_id)
+                           .where(T_VER.c.id == T_EVAL.c.active_version_id)).first()
+        return self._version_info(row) if row is not None else None
+
+    @staticmethod
+    def _data(conn: Connection, version_id: int) -> bytes:
+        data = conn.scalar(sa.select(T_VER.c.data).where(T_VER.c.id == version_id))
+        if data is None:
+            raise StoreError(f"版本不存在（编号 {version_id}）")
+        return bytes(data)
+
+    def _add_version(self, conn: Connection, evaluation_id: int, data: bytes, *, kind: str, file_name: str,
+                     by: Actor,
+                     note: str, source_version_id: int | None, now: dt.datetime) -> VersionInfo:
+        number = (conn.scalar(sa.select(sa.func.max(T_VER.c.number))
+                              .where(T_VER.c.evaluation_id == evaluation_id)) or 0) + 1
+        result = conn.execute(sa.insert(T_VER).values(
+            evaluation_id=evaluation_id, number=number, kind=kind, file_name=Path(file_name or "").name or "评价.xlsx",
+            file_hash=_sha256(data), size=len(data), created_by=_who(by), created_at=now, note=(note or "").strip(),
+            source_version_id=source_version_id, data=data,
+        ))
+        version_id = _new_id(result)
+        self._activate(conn, evaluation_id, version_id, now)
+        row = conn.execute(self._version_query().where(T_VER.c.id == version_id)).one()
+        return self._version_info(row)
+
+    @staticmethod
+    def _activate(conn: Connection, evaluation_id: int, version_id: int, now: dt.datetime) -> None:
+        conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == evaluation_id)
+                     .values(active_version_id=version_id, updated_at=now))
+
+    def _last_change(self, conn: Connection, evaluation_id: int, item_id: str, base_version_id: int,
+                     active: VersionInfo) -> tuple[str, dt.datetime]:
+        """Who changed the item after the base version: the newest change-log row, else the active version
+        (a publish or rollback that brought different content)."""
+        row = conn.execute(sa.select(T_CHANGE.c.changed_by, T_CHANGE.c.changed_at)
+                           .where(T_CHANGE.c.evaluation_id == evaluation_id, T_CHANGE.c.item_id == item_id,
+                                  T_CHANGE.c.version_id > base_version_id)
+                           .order_by(T_CHANGE.c.id.desc()).limit(1)).first()
+        if row is not None:
+            return row.changed_by, row.changed_at
+        return active.by, active.at
+
+
+
+def _natural_key(ev: Evaluation) -> str:
+    return json.dumps([ev.meta.region, ev.meta.year, ev.meta.title], ensure_ascii=False)
+
+
+def _validate(data: bytes) -> Evaluation:
+    result = read_workbook(data)
+    if not result.ok:
+        raise PublishError(result.errors)
+    assert result.evaluation is not None
+    return result.evaluation
+
+
+def _parse(data: bytes, version_id: int) -> Evaluation:
+    result = read_workbook(data)
+    if not result.ok or result.evaluation is None:  # stored bytes were valid when written
+        raise StoreError(f"版本 {version_id} 的工作簿无法读取：{result.errors[0] if result.errors else ''}")
+    return result.evaluation
+
+

@@ -1,0 +1,237 @@
+"""The database schema: the tables, the migrations that create and upgrade them, and the UTC time column.
+
+:data:`MIGRATIONS` is an ordered, append-only list recorded in ``schema_version``; creating a database from
+nothing is running them all. :data:`METADATA` is the current schema for queries (the result of running every
+migration; a test compares the two), and ``T_*`` are its tables.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect
+
+from .. import auth
+
+UTC = dt.UTC
+
+class UTCDateTime(sa.TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on both backends (SQLite stores naive UTC text; PostgreSQL timestamptz)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the store keeps aware UTC times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _tables_v1(md: sa.MetaData) -> None:
+    """Schema version 1. Frozen: a later migration changes the schema with its own statements."""
+    sa.Table(
+        "schema_version", md,
+        sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("description", sa.Text, nullable=False),
+        sa.Column("applied_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "evaluations", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        # json [region, year, title]: identifies the evaluation (a plain unique constraint would let NULL
+        # years repeat on PostgreSQL)
+        sa.Column("natural_key", sa.Text, nullable=False, unique=True),
+        sa.Column("region", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("title", sa.Text, nullable=False),
+        # no foreign key: versions already points here, and SQLite cannot add one afterwards
+        sa.Column("active_version_id", sa.Integer),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "versions", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("evaluations.id"), nullable=False, index=True),
+        sa.Column("number", sa.Integer, nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("file_hash", sa.String(64), nullable=False),
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("source_version_id", sa.Integer, sa.ForeignKey("versions.id")),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+        sa.UniqueConstraint("evaluation_id", "number", name="uq_versions_evaluation_number"),
+    )
+    sa.Table(
+        "changes", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("evaluations.id"), nullable=False),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
+        sa.Column("item_id", sa.Text, nullable=False),
+        sa.Column("field", sa.Text, nullable=False),
+        sa.Column("old_value", sa.Text, nullable=False),
+        sa.Column("new_value", sa.Text, nullable=False),
+        sa.Column("changed_by", sa.Text, nullable=False),
+        sa.Column("changed_at", UTCDateTime, nullable=False),
+        sa.Index("ix_changes_evaluation_item", "evaluation_id", "item_id"),
+    )
+
+
+def _tables_v2(md: sa.MetaData) -> None:
+    """Tables added by schema version 2 (accounts, sign-in throttling, the audit log). Frozen."""
+    sa.Table(
+        "users", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.Text, nullable=False, unique=True),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("password_hash", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
+        # sessions signed in before this time end (password or role changed)
+        sa.Column("sessions_valid_after", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "sign_in_failures", md,
+        # by the name typed (lower case), whether or not such an account exists
+        sa.Column("name", sa.Text, primary_key=True),
+        sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("last_failed_at", UTCDateTime, nullable=False),
+        sa.Column("locked_until", UTCDateTime),
+    )
+    sa.Table(
+        "audit_log", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("at", UTCDateTime, nullable=False, index=True),
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("via", sa.String(20), nullable=False),
+        sa.Column("action", sa.String(40), nullable=False),
+        sa.Column("summary", sa.Text, nullable=False),
+        sa.Column("evaluation_id", sa.Integer),
+        sa.Column("version_id", sa.Integer),
+        sa.Column("target", sa.Text, nullable=False),
+        sa.Column("before", sa.Text),  # json
+        sa.Column("after", sa.Text),  # json
+    )
+
+
+def _migrate_001(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v1(md)
+    md.create_all(conn)
+
+
+def _migrate_002(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v2(md)
+    md.create_all(conn)
+    column_type = UTCDateTime().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE evaluations ADD COLUMN archived_at {column_type}")
+
+
+def _tables_v3(md: sa.MetaData) -> None:
+    """Tables added by schema version 3 (browser-bound sign-in sessions). Frozen."""
+    sa.Table(
+        "web_sessions", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        # sha256 of the browser's cookie secret (set once the one-time handoff is redeemed)
+        sa.Column("token_hash", sa.String(64), unique=True),
+        # sha256 of the one-time handoff code, while it is unredeemed
+        sa.Column("handoff_hash", sa.String(64), unique=True),
+        sa.Column("handoff_expires", UTCDateTime),
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("signed_in_at", UTCDateTime, nullable=False),
+        sa.Column("last_seen", UTCDateTime, nullable=False),
+        sa.Column("ended_at", UTCDateTime),
+    )
+
+
+def _migrate_003(conn: Connection) -> None:
+    """Throttle keys instead of typed names; no typed text of a failed sign-in kept; audit log indexes.
+
+    ``sign_in_failures.name`` now holds a key (see :meth:`Store.sign_in`); the old rows were keyed by whatever was
+    typed as the name (a password typed there by mistake among them) and are dropped (they only throttle). Failed
+    sign-ins recorded under a name that is no account are rewritten to "未知用户名", without the text."""
+    conn.execute(sa.text("DELETE FROM sign_in_failures"))
+    conn.execute(sa.text(
+        "UPDATE audit_log SET actor = :unknown, target = '', summary = :summary, after = NULL "
+        "WHERE action = 'sign_in_failed' AND actor NOT IN (SELECT name FROM users)"),
+        {"unknown": auth.UNKNOWN_NAME, "summary": f"{auth.UNKNOWN_NAME}登录失败"})
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_actor ON audit_log (actor)"))
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_action ON audit_log (action)"))
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_evaluation ON audit_log (evaluation_id)"))
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_audit_log_at_id ON audit_log (at, id)"))
+    md = sa.MetaData()
+    _tables_v3(md)
+    md.create_all(conn)
+
+
+def _tables_v4(md: sa.MetaData) -> None:
+    """Tables added by schema version 4 (issue 18): the unit alias table, with history. Frozen.
+
+    A row is never changed except to retire it: editing an alias retires its row and adds a new one, so the
+    table is its own history (who set which name when, who retired it when). Read by :mod:`evalcore.catalog`."""
+    sa.Table(
+        "unit_aliases", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("alias_key", sa.Text, nullable=False, index=True),  # the alias, normalised (matching.normalise)
+        sa.Column("alias", sa.Text, nullable=False),  # as typed
+        sa.Column("canonical", sa.Text, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("retired_by", sa.Text),
+        sa.Column("retired_at", UTCDateTime),
+    )
+
+
+def _migrate_004(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v4(md)
+    md.create_all(conn)
+
+
+# (version, description, step): append only, never edit a released step.
+MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
+    (1, "评价、版本、整改修改记录", _migrate_001),
+    (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
+    (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
+    (4, "单位别名表（含历史）", _migrate_004),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# The current schema, for queries (the result of running every migration; a test compares the two).
+METADATA = sa.MetaData()
+_tables_v1(METADATA)
+METADATA.tables["evaluations"].append_column(sa.Column("archived_at", UTCDateTime))  # migration 2
+_tables_v2(METADATA)
+sa.Index("ix_audit_log_actor", METADATA.tables["audit_log"].c.actor)  # migration 3
+sa.Index("ix_audit_log_action", METADATA.tables["audit_log"].c.action)
+sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id)
+sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
+_tables_v3(METADATA)
+_tables_v4(METADATA)
+T_VERSION = METADATA.tables["schema_version"]
+T_EVAL = METADATA.tables["evaluations"]
+T_VER = METADATA.tables["versions"]
+T_CHANGE = METADATA.tables["changes"]
+T_USER = METADATA.tables["users"]
+T_FAIL = METADATA.tables["sign_in_failures"]
+T_AUDIT = METADATA.tables["audit_log"]
+T_WEB = METADATA.tables["web_sessions"]
+T_ALIAS = METADATA.tables["unit_aliases"]
+
+_VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
