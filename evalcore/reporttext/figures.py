@@ -67,6 +67,18 @@ class _Fact:
     uncertain: str = ""  # why the parser is not sure of this figure (shown to the evaluator, kept in the note)
 
 
+def _as_number(value: Decimal | str | None) -> Decimal | None:
+    """The value of a budget, executed amount, rate or score fact: a number (only a grade is text)."""
+    assert not isinstance(value, str), f"a figure that should be a number is text: {value!r}"
+    return value
+
+
+def _as_grade(value: Decimal | str | None) -> str | None:
+    """The value of a grade fact: text."""
+    assert not isinstance(value, Decimal), f"a grade that should be text is a number: {value}"
+    return value
+
+
 @dataclass
 class _Token:
     start: int

@@ -83,7 +83,7 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import HUNDRED, round2
-from .figures import GRADE_NORMAL, _Fact, _FigureReader
+from .figures import GRADE_NORMAL, _as_grade, _as_number, _Fact, _FigureReader
 from .forms import Form, find_forms, flattened_tables, is_none_statement
 from .items import _INLINE_END, _INLINE_PROBLEMS, _INLINE_RECS, _FindingsReader, _Group, _paragraph_items
 from .lines import _Line, _lines, _split_sections, _title_like
@@ -544,18 +544,18 @@ class _Parser:
             doubt = "；".join(chosen[(u.key, k)].uncertain for k in ("budget", "executed", "rate")
                              if k in slot and chosen[(u.key, k)].uncertain)
             if any(k in slot for k in ("budget", "executed", "rate")):
-                budget_lines.append(BudgetLine(u.key, _number(slot.get("budget")), _number(slot.get("executed")),
-                                               stated_rate=_number(slot.get("rate")),
+                budget_lines.append(BudgetLine(u.key, _as_number(slot.get("budget")), _as_number(slot.get("executed")),
+                                               stated_rate=_as_number(slot.get("rate")),
                                                note=f"{UNCERTAIN_MARK}{doubt}" if doubt else ""))
             if "score" in slot or "grade" in slot:
-                grade = _grade(slot.get("grade"))
+                grade = _as_grade(slot.get("grade"))
                 note = ""
                 if grade is not None and grade not in grades:
                     note = f"报告等次为“{grade}”"
                     self.notes.append(f"{u.key} 的等次“{grade}”不在等次划分（{'、'.join(sorted(grades))}）之中，"
                                       "已写入说明，请在“评价信息”中设置等次划分后再填")
                     grade = None
-                results.append(UnitResult(u.key, _number(slot.get("score")), grade, note))
+                results.append(UnitResult(u.key, _as_number(slot.get("score")), grade, note))
             shown = {k: str(v) for k, v in slot.items()}
             if shown:
                 stated["units"][u.key] = shown
@@ -573,18 +573,6 @@ class _Parser:
             if computed != round2(Decimal(stated["total_rate"])):
                 self.notes.append(f"报告所列总体执行率 {stated['total_rate']}% 与按总额计算的 {computed}% 不一致")
         return units, budget_lines, results, totals
-
-
-def _number(value: Decimal | str | None) -> Decimal | None:
-    """A budget, executed amount, rate or score as the parser keeps it: a number (only a grade is text)."""
-    assert not isinstance(value, str), f"a figure that should be a number is text: {value!r}"
-    return value
-
-
-def _grade(value: Decimal | str | None) -> str | None:
-    """A grade as the parser keeps it: text."""
-    assert not isinstance(value, Decimal), f"a grade that should be text is a number: {value}"
-    return value
 
 
 def _label(kind: str) -> str:
