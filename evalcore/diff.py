@@ -13,8 +13,11 @@ from typing import Any, TypeVar
 from . import scoring
 from .model import Evaluation, Unit
 from .numbers import fmt2
+from .textutil import shorten
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
+META_LIMIT = 60  # characters of a changed 评价信息 value shown (the conclusion can be long)
+SUMMARY_LIMIT = 40  # characters of a finding or task added or removed
 
 R = TypeVar("R")  # one kind of record: typed, so that mypy checks the lambdas below (u.label() was a bug)
 
@@ -66,10 +69,6 @@ def _records(
     return out
 
 
-def _short(text: str, size: int = 40) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
 def _unit_summary(unit: Unit) -> str:
     """A unit added or removed, as the preview shows it: its full name and type, else its label."""
     return "·".join(x for x in (unit.name, unit.role) if x) or unit.label
@@ -85,7 +84,7 @@ def diff(old: Evaluation | None, new: Evaluation) -> list[Change]:
     for attr, name in meta_fields.items():
         a, b = _text(getattr(old.meta, attr)), _text(getattr(new.meta, attr))
         if a != b:
-            out.append(Change("评价信息", name, name, CHANGED, _short(a, 60), _short(b, 60)))
+            out.append(Change("评价信息", name, name, CHANGED, shorten(a, META_LIMIT), shorten(b, META_LIMIT)))
     out += _records("单位", old.units, new.units, lambda u: u.key, lambda u: u.key,
                     {"name": "单位全称", "role": "单位类型"}, _unit_summary)
     out += _records("预算执行", old.budget_lines, new.budget_lines, lambda b: (b.unit, b.project, b.kind),
@@ -97,15 +96,18 @@ def diff(old: Evaluation | None, new: Evaluation) -> list[Change]:
                     lambda r: f"{_text(r.stated_score)} {r.stated_grade or ''}".strip())
     out += _score_changes(old, new)
     out += _records("问题", old.problems, new.problems, lambda p: p.id, lambda p: p.id,
-                    {"category": "问题类别", "text": "问题内容", "unit": "涉及单位"}, lambda p: _short(p.text))
+                    {"category": "问题类别", "text": "问题内容", "unit": "涉及单位"},
+                    lambda p: shorten(p.text, SUMMARY_LIMIT))
     out += _records("建议", old.recommendations, new.recommendations, lambda r: r.id, lambda r: r.id,
-                    {"category": "建议类别", "text": "建议内容", "answers": "对应问题"}, lambda r: _short(r.text))
+                    {"category": "建议类别", "text": "建议内容", "answers": "对应问题"},
+                    lambda r: shorten(r.text, SUMMARY_LIMIT))
     out += _records("产出成效", old.achievements, new.achievements, lambda a: (a.area_no, a.seq),
-                    lambda a: f"{a.area} 第{a.seq}条", {"area": "领域", "text": "内容"}, lambda a: _short(a.text))
+                    lambda a: f"{a.area} 第{a.seq}条", {"area": "领域", "text": "内容"},
+                    lambda a: shorten(a.text, SUMMARY_LIMIT))
     out += _records("整改", old.rectification, new.rectification, lambda i: i.id, lambda i: i.id,
                     {"task": "整改事项", "unit": "责任单位", "deadline": "整改期限", "status": "整改状态",
                      "progress": "整改进度（%）", "note": "备注", "evidence": "佐证材料"},
-                    lambda i: _short(i.task))
+                    lambda i: shorten(i.task, SUMMARY_LIMIT))
     return out
 
 

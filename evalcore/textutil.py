@@ -1,4 +1,5 @@
-"""Small text helpers shared by the exports, the charts and the pages: one way to shorten a label with "…"."""
+"""Small text helpers shared by the exports, the charts, the publish preview (diff) and the pages: one way to shorten a
+label with "…"."""
 from __future__ import annotations
 
 ELLIPSIS = "…"

@@ -127,7 +127,10 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None):
 
 
 @dataclass(frozen=True)
-class Col:
+class SheetColumn:
+    """One column of a table sheet of the results workbook: its header, width (characters), number format and
+    whether its text wraps. (The on-screen tables' column is ``components.table.GridColumn``.)"""
+
     header: str
     width: int = 12
     fmt: str | None = None
@@ -142,7 +145,7 @@ class Row:
     indent: dict[int, int] | None = None  # column index (0-based) -> indent level
 
 
-def _header(ws: Worksheet, row: int, cols: list[Col]) -> None:
+def _header(ws: Worksheet, row: int, cols: list[SheetColumn]) -> None:
     for i, c in enumerate(cols, start=1):
         cell = _put(ws, row, i, c.header)
         cell.font = _HEAD_FONT
@@ -150,7 +153,7 @@ def _header(ws: Worksheet, row: int, cols: list[Col]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
-def _body(ws: Worksheet, row: int, cols: list[Col], rows: list[Row]) -> int:
+def _body(ws: Worksheet, row: int, cols: list[SheetColumn], rows: list[Row]) -> int:
     """Write rows from ``row``; returns the next free row.
 
     Styling a cell through openpyxl's descriptors hashes each style object on every assignment, which dominates
@@ -181,7 +184,7 @@ def _body(ws: Worksheet, row: int, cols: list[Col], rows: list[Row]) -> int:
     return row
 
 
-def _widths(ws: Worksheet, cols: list[Col]) -> None:
+def _widths(ws: Worksheet, cols: list[SheetColumn]) -> None:
     for i, c in enumerate(cols, start=1):
         ws.column_dimensions[get_column_letter(i)].width = c.width
 
@@ -206,7 +209,7 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _span_width(cols: list[Col]) -> int:
+def _span_width(cols: list[SheetColumn]) -> int:
     return sum(c.width for c in cols)
 
 
@@ -218,7 +221,7 @@ def _banner(ev: Evaluation, section: str, what: str) -> str | None:
     return f"示例数据：本表的{what}并非报告公布的数据，仅作示意。" + (note if note else "")
 
 
-def _table_sheet(wb: Workbook, title: str, cols: list[Col], rows: list[Row], banner: str | None = None,
+def _table_sheet(wb: Workbook, title: str, cols: list[SheetColumn], rows: list[Row], banner: str | None = None,
                  empty: str = "（无数据）") -> Worksheet:
     """A sheet that is one table: optional banner line, a frozen Chinese header, filters, print setup."""
     ws = wb.create_sheet(title)
@@ -262,9 +265,10 @@ def _score_source(ev: Evaluation, rec: dict[str, Any] | None) -> str:
 def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[str, Any]]) -> None:
     ws = wb.create_sheet("概览")
     m = ev.meta
-    cols = [Col("单位", 16), Col("单位全称", 24), Col("单位类型", 14), Col("预算金额（万元）", 14, NUM),
-            Col("实际执行金额（万元）", 14, NUM), Col("预算执行率", 12, PCT), Col("得分", 10, NUM), Col("等次", 8),
-            Col("得分来源", 16), Col("说明", 30, wrap=True)]
+    cols = [SheetColumn("单位", 16), SheetColumn("单位全称", 24), SheetColumn("单位类型", 14),
+            SheetColumn("预算金额（万元）", 14, NUM), SheetColumn("实际执行金额（万元）", 14, NUM),
+            SheetColumn("预算执行率", 12, PCT), SheetColumn("得分", 10, NUM), SheetColumn("等次", 8),
+            SheetColumn("得分来源", 16), SheetColumn("说明", 30, wrap=True)]
     _widths(ws, cols)
     span = len(cols)
     row = 1
@@ -329,7 +333,8 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
     rcount = findings.counts_by_category(findings.recommendations_table(ev)).to_dict("records")
     pmap = {int(r["category_no"]): r for r in pcount}
     rmap = {int(r["category_no"]): r for r in rcount}
-    pr_cols = [Col("问题类别"), Col("问题条数", fmt=INT), Col("建议类别"), Col("建议条数", fmt=INT)]
+    pr_cols = [SheetColumn("问题类别"), SheetColumn("问题条数", fmt=INT), SheetColumn("建议类别"),
+               SheetColumn("建议条数", fmt=INT)]
     for i, c in enumerate(pr_cols):
         cell = _put(ws, row, [1, 4, 5, 7][i], c.header)
         cell.font = _HEAD_FONT
@@ -364,7 +369,8 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
     _put(ws, row, 1, title).font = _SECTION_FONT
     row += 1
     statuses = list(rs.by_status)
-    rect_cols = [Col("整改事项"), Col("已整改"), Col("整改率"), Col("逾期未整改")] + [Col(s) for s in statuses]
+    rect_cols = [SheetColumn("整改事项"), SheetColumn("已整改"), SheetColumn("整改率"),
+                 SheetColumn("逾期未整改")] + [SheetColumn(s) for s in statuses]
     for i, c in enumerate(rect_cols, start=1):
         cell = _put(ws, row, i, c.header)
         cell.font = _HEAD_FONT
@@ -382,9 +388,11 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
 
 
 def _budget_sheet(wb: Workbook, ev: Evaluation) -> None:
-    cols = [Col("单位", 16), Col("项目名称", 26, wrap=True), Col("项目类型", 10), Col("明细", 10),
-            Col("预算金额（万元）", 14, NUM), Col("实际执行金额（万元）", 14, NUM), Col("预算执行率", 12, PCT),
-            Col("未执行金额（万元）", 14, NUM), Col("报告执行率", 12, PCT), Col("说明", 36, wrap=True)]
+    cols = [SheetColumn("单位", 16), SheetColumn("项目名称", 26, wrap=True), SheetColumn("项目类型", 10),
+            SheetColumn("明细", 10), SheetColumn("预算金额（万元）", 14, NUM),
+            SheetColumn("实际执行金额（万元）", 14, NUM), SheetColumn("预算执行率", 12, PCT),
+            SheetColumn("未执行金额（万元）", 14, NUM), SheetColumn("报告执行率", 12, PCT),
+            SheetColumn("说明", 36, wrap=True)]
     rows = []
     for rec in budget.budget_table(ev).to_dict("records"):
         unit = rec["unit"]
@@ -420,9 +428,10 @@ def _tree_order(ev: Evaluation) -> list[str]:
 
 
 def _scores_sheet(wb: Workbook, ev: Evaluation, results: list[dict[str, Any]]) -> None:
-    cols = [Col("单位", 16), Col("指标编号", 10), Col("层级", 6, INT), Col("指标名称", 28, wrap=True),
-            Col("一级指标", 14), Col("评分方式", 14), Col("分值", 8, NUM), Col("得分", 8, NUM), Col("扣分", 8, NUM),
-            Col("得分率", 10, PCT), Col("等次", 6), Col("扣分说明", 44, wrap=True)]
+    cols = [SheetColumn("单位", 16), SheetColumn("指标编号", 10), SheetColumn("层级", 6, INT),
+            SheetColumn("指标名称", 28, wrap=True), SheetColumn("一级指标", 14), SheetColumn("评分方式", 14),
+            SheetColumn("分值", 8, NUM), SheetColumn("得分", 8, NUM), SheetColumn("扣分", 8, NUM),
+            SheetColumn("得分率", 10, PCT), SheetColumn("等次", 6), SheetColumn("扣分说明", 44, wrap=True)]
     order = {iid: n for n, iid in enumerate(_tree_order(ev))}
     top_level = min((i.level for i in ev.indicators), default=1)
     ind_rows: dict[str, list[dict[str, Any]]] = {}
@@ -459,17 +468,17 @@ def _scores_sheet(wb: Workbook, ev: Evaluation, results: list[dict[str, Any]]) -
 
 
 def _problems_sheet(wb: Workbook, ev: Evaluation) -> None:
-    cols = [Col("问题编号", 10), Col("类别序号", 8, INT), Col("问题类别", 30, wrap=True), Col("序号", 6, INT),
-            Col("问题内容", 70, wrap=True), Col("涉及单位", 16)]
+    cols = [SheetColumn("问题编号", 10), SheetColumn("类别序号", 8, INT), SheetColumn("问题类别", 30, wrap=True),
+            SheetColumn("序号", 6, INT), SheetColumn("问题内容", 70, wrap=True), SheetColumn("涉及单位", 16)]
     rows = [Row((r["id"], r["category_no"], r["category_label"], r["seq"], r["text"], r["unit"]))
             for r in findings.problems_table(ev).to_dict("records")]
     _table_sheet(wb, "问题", cols, rows, empty="无问题")
 
 
 def _recommendations_sheet(wb: Workbook, ev: Evaluation) -> None:
-    cols = [Col("建议编号", 10), Col("类别序号", 8, INT), Col("建议类别", 30, wrap=True), Col("序号", 6, INT),
-            Col("建议内容", 70, wrap=True), Col("对应问题", 10), Col("对应问题编号", 18, wrap=True),
-            Col("对应问题类别", 30, wrap=True)]
+    cols = [SheetColumn("建议编号", 10), SheetColumn("类别序号", 8, INT), SheetColumn("建议类别", 30, wrap=True),
+            SheetColumn("序号", 6, INT), SheetColumn("建议内容", 70, wrap=True), SheetColumn("对应问题", 10),
+            SheetColumn("对应问题编号", 18, wrap=True), SheetColumn("对应问题类别", 30, wrap=True)]
     by_id = {r.id: r for r in ev.recommendations}
     rows = []
     for r in findings.recommendations_table(ev).to_dict("records"):
@@ -482,10 +491,11 @@ def _recommendations_sheet(wb: Workbook, ev: Evaluation) -> None:
 
 
 def _rectification_sheet(wb: Workbook, ev: Evaluation, as_of: dt.date) -> None:
-    cols = [Col("整改编号", 10), Col("对应问题", 10), Col("问题类别", 26, wrap=True), Col("整改事项", 40, wrap=True),
-            Col("责任单位", 16), Col("整改期限", 12, DATE), Col(f"状态（截至 {as_of.isoformat()}）", 14),
-            Col("已整改", 8), Col("逾期", 8), Col("逾期天数", 9, INT), Col("最新状态", 10),
-            Col("最新进度", 10, PCT), Col("佐证材料", 30, wrap=True), Col("备注", 30, wrap=True)]
+    cols = [SheetColumn("整改编号", 10), SheetColumn("对应问题", 10), SheetColumn("问题类别", 26, wrap=True),
+            SheetColumn("整改事项", 40, wrap=True), SheetColumn("责任单位", 16), SheetColumn("整改期限", 12, DATE),
+            SheetColumn(f"状态（截至 {as_of.isoformat()}）", 14), SheetColumn("已整改", 8), SheetColumn("逾期", 8),
+            SheetColumn("逾期天数", 9, INT), SheetColumn("最新状态", 10), SheetColumn("最新进度", 10, PCT),
+            SheetColumn("佐证材料", 30, wrap=True), SheetColumn("备注", 30, wrap=True)]
     # Status, closed and overdue are as of the date (from the dated history); 最新状态 and 最新进度 are the
     # item's current values, which can be later than the date.
     items = {it.id: it for it in ev.rectification}
@@ -499,8 +509,9 @@ def _rectification_sheet(wb: Workbook, ev: Evaluation, as_of: dt.date) -> None:
 
 
 def _history_sheet(wb: Workbook, ev: Evaluation) -> None:
-    cols = [Col("整改编号", 10), Col("日期", 12, DATE), Col("原状态", 10), Col("新状态", 10),
-            Col("整改进度", 10, PCT), Col("说明", 44, wrap=True), Col("记录人", 16)]
+    cols = [SheetColumn("整改编号", 10), SheetColumn("日期", 12, DATE), SheetColumn("原状态", 10),
+            SheetColumn("新状态", 10), SheetColumn("整改进度", 10, PCT), SheetColumn("说明", 44, wrap=True),
+            SheetColumn("记录人", 16)]
     rows = [Row((r["id"], r["date"], r["old_status"], r["new_status"], r["progress"], r["note"], r["by"]))
             for r in rectification.history_table(ev).to_dict("records")]
     _table_sheet(wb, "整改记录", cols, rows, _banner(ev, "rectification", "整改记录"), empty="无整改记录")

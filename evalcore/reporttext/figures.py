@@ -67,6 +67,18 @@ class _Fact:
     uncertain: str = ""  # why the parser is not sure of this figure (shown to the evaluator, kept in the note)
 
 
+def _as_number(value: Decimal | str | None) -> Decimal | None:
+    """The value of a budget, executed amount, rate or score fact: a number (only a grade is text)."""
+    assert not isinstance(value, str), f"a figure that should be a number is text: {value!r}"
+    return value
+
+
+def _as_grade(value: Decimal | str | None) -> str | None:
+    """The value of a grade fact: text."""
+    assert not isinstance(value, Decimal), f"a grade that should be text is a number: {value}"
+    return value
+
+
 @dataclass
 class _Token:
     start: int
@@ -145,14 +157,14 @@ def _tokens(n: str) -> list[_Token]:
         if m.group("all3") and not re.match(r"\s*(?:等次|等级|档次)", n[pos:]):
             continue  # "分别为“优”“良”" counts as grades only when followed by 等次
         flag = m.group("all") or m.group("all2") or m.group("all3") or ""
-        for s, e, g in grades:
-            toks.append(_Token(s, e, "grade", g, g, all_units=flag in ("均", "都", "皆", "全部"),
+        for s, e, grade in grades:
+            toks.append(_Token(s, e, "grade", grade, grade, all_units=flag in ("均", "都", "皆", "全部"),
                                respectively=flag == "分别" or len(grades) > 1))
     for m in re.finditer(rf"分\s*\(\s*(?P<g>{_GRADE_WORDS})\s*(?:等次|等级)?\s*\)", n):
         toks.append(_Token(m.start("g"), m.end("g"), "grade", m.group("g"), m.group("g")))
     for m in _GRADE_AFTER.finditer(n):
-        g = m.group("g") or m.group("b")
-        toks.append(_Token(m.start("q"), m.end("q"), "grade", g, g, all_units=bool(m.group("all"))))
+        grade = m.group("g") or m.group("b")
+        toks.append(_Token(m.start("q"), m.end("q"), "grade", grade, grade, all_units=bool(m.group("all"))))
     toks.sort(key=lambda t: t.start)
     dedup: list[_Token] = []
     for t in toks:
@@ -281,10 +293,11 @@ class _FigureReader:
                 unit = self._unit_in(window)
                 if tok.kind == "grade" and tok.all_units:
                     named = list(dict.fromkeys(k for _, _, k in self.units.mentions(window)))
-                    targets = (list(dict.fromkeys(scored)) or (list(dict.fromkeys(para_scored)) if unit is None else [])
-                               or named or [ctx])
-                    for key in targets:
-                        self._emit(tok, key, line, window, clause, last_money_kind, scored)
+                    graded = (list(dict.fromkeys(scored)) or (list(dict.fromkeys(para_scored)) if unit is None else [])
+                             or named)
+                    targets: list[str | None] = [*graded] if graded else [ctx]  # ctx: None when nothing is known
+                    for target in targets:
+                        self._emit(tok, target, line, window, clause, last_money_kind, scored)
                     prev = tok.end
                     i += 1
                     continue
@@ -342,7 +355,10 @@ class _FigureReader:
         if (a.kind, b.kind) == ("budget", "executed") or not Decimal(a.value):
             return
         rate = Decimal(rates[0].value)
-        step = Decimal(1).scaleb(min(rate.as_tuple().exponent, 0))  # type: ignore[arg-type]
+        exponent = rate.as_tuple().exponent
+        if not isinstance(exponent, int):
+            return  # NaN or infinity: not a rate the amounts can be checked against
+        step = Decimal(1).scaleb(min(exponent, 0))
         computed = (Decimal(b.value) / Decimal(a.value) * HUNDRED).quantize(step, ROUND_HALF_UP)
         if computed != rate:
             return
@@ -379,6 +395,7 @@ class _FigureReader:
             words = list(_SCORE_WORD.finditer(window))
             listed = not words and self.prev_kind == "score" and self._named(window)  # "A局88分，B局85分"
             scoring = bool(words) and words[-1].group(0) in ("得分", "评分", "总分")
+            assert isinstance(tok.value, Decimal), "a score token carries a number (only a grade is text)"
             if tok.value > HUNDRED or not (listed or scoring):
                 return None
             breakdown = bool(_SCORE_BREAKDOWN.search(clause)) and not self.units.mentions(clause)

@@ -25,6 +25,7 @@ def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]
     expected = 1
     for m in pattern.finditer(n):
         raw = m.groupdict().get("n")
+        value: int | None
         if raw is None and m.groupdict().get("c"):
             value = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m.group("c")) + 1
         elif raw is not None and raw.isdigit():
@@ -199,7 +200,7 @@ class _FindingsReader:
                     self._body_items(group, ln)
             self.notes.append(f"“{section_title}”部分未分类别，{len(group.items)}个条目归入同一类别“{name}”")
             return [group]
-        groups = []
+        groups: list[_Group] = []
         for no, b in enumerate(blocks, start=1):
             title = b.title
             if title is None:

@@ -89,8 +89,9 @@ _PAGE_NO = re.compile(rf"^\d{{1,3}}\s+(?=[{CJK}]{{2}})(?![分万元亿个项年�
 
 def _without_page_number(before: str, text: str) -> str:
     """A PDF page number left at the start of a line that continues a sentence (“…应对\n15 项目实施对象…”)."""
-    if before and re.match(rf"[{CJK}]", before[-1]) and _PAGE_NO.match(text):
-        return text[_PAGE_NO.match(text).end():]  # type: ignore[union-attr]
+    page_no = _PAGE_NO.match(text)
+    if before and re.match(rf"[{CJK}]", before[-1]) and page_no:
+        return text[page_no.end():]
     return text
 
 

@@ -83,7 +83,7 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import HUNDRED, round2
-from .figures import GRADE_NORMAL, _Fact, _FigureReader
+from .figures import GRADE_NORMAL, _as_grade, _as_number, _Fact, _FigureReader
 from .forms import Form, find_forms, flattened_tables, is_none_statement
 from .items import _INLINE_END, _INLINE_PROBLEMS, _INLINE_RECS, _FindingsReader, _Group, _paragraph_items
 from .lines import _Line, _lines, _split_sections, _title_like
@@ -209,18 +209,14 @@ class _Parser:
         bands = _parse_bands(self.text)
         if bands:
             self.notes.append("报告列明了等次划分：" + "；".join(f"{b.grade} ≥ {b.lower}" for b in bands))
-        meta_kwargs = dict(
-            title=title, year=year, region=region, evaluator=evaluator, project=project,
-            conclusion="\n".join(conclusion), source=self.source_name,
-            grade_bands=bands or DEFAULT_BANDS,
-        )
         stated: dict = {"units": {}}
         # the units the figure text is about (a unit named only in a problem is not the subject of the figures)
         about = {k for ln in figure_lines if ln.no for _, _, k in self.units.mentions(ln.text)}
         about |= {f.unit for f in figures.facts if f.unit is not None}
         units, budget_lines, results, totals = self._resolve(figures.facts, stated, bands or DEFAULT_BANDS, about)
-        meta = Meta(**meta_kwargs, stated_total_budget=totals.get("budget"),
-                    stated_total_executed=totals.get("executed"))
+        meta = Meta(title=title, year=year, region=region, evaluator=evaluator, project=project,
+                    conclusion="\n".join(conclusion), source=self.source_name, grade_bands=bands or DEFAULT_BANDS,
+                    stated_total_budget=totals.get("budget"), stated_total_executed=totals.get("executed"))
         achievements = tuple(Achievement(g.no, g.title, seq, text)
                              for g in findings["achievements"] for seq, (text, _) in enumerate(g.items, start=1))
         unit_keys = [u.key for u in units]
@@ -497,7 +493,9 @@ class _Parser:
                 if f.kind in totals and totals[f.kind] != f.value:
                     self.unplaced.append(Unplaced(f.line.no, f.line.text, f"{f.shown}：与前文所列总额不同，未采用"))
                     continue
-                totals.setdefault(f.kind, f.value)  # type: ignore[arg-type]
+                amount = f.value
+                assert isinstance(amount, Decimal), f"a total amount is a number, not the text {amount!r}"
+                totals.setdefault(f.kind, amount)
             elif f.kind == "rate" and f.total:
                 stated["total_rate"] = f"{f.value}"
                 self.unplaced.append(Unplaced(f.line.no, f.line.text,
@@ -513,11 +511,12 @@ class _Parser:
         # parts before it are components), then the first. The others are listed as unplaced.
         chosen: dict[tuple[str, str], _Fact] = {}
         for f in keyed:
-            k = (f.unit, f.kind)
-            best = chosen.get(k)  # type: ignore[arg-type]
+            assert f.unit is not None  # keyed: named in the text, or attached to a unit above
+            figure = (f.unit, f.kind)
+            best = chosen.get(figure)
             if best is None or (f.kind == "budget" and f.adjusted and not best.adjusted) or (
                     f.kind in ("budget", "executed") and f.total and not best.total and not best.adjusted):
-                chosen[k] = f  # type: ignore[index]
+                chosen[figure] = f
         for f in keyed:
             assert f.unit is not None
             value = f.value
@@ -545,25 +544,25 @@ class _Parser:
             doubt = "；".join(chosen[(u.key, k)].uncertain for k in ("budget", "executed", "rate")
                              if k in slot and chosen[(u.key, k)].uncertain)
             if any(k in slot for k in ("budget", "executed", "rate")):
-                budget_lines.append(BudgetLine(u.key, slot.get("budget"), slot.get("executed"),  # type: ignore
-                                               stated_rate=slot.get("rate"),  # type: ignore[arg-type]
+                budget_lines.append(BudgetLine(u.key, _as_number(slot.get("budget")), _as_number(slot.get("executed")),
+                                               stated_rate=_as_number(slot.get("rate")),
                                                note=f"{UNCERTAIN_MARK}{doubt}" if doubt else ""))
             if "score" in slot or "grade" in slot:
-                grade = slot.get("grade")
+                grade = _as_grade(slot.get("grade"))
                 note = ""
                 if grade is not None and grade not in grades:
                     note = f"报告等次为“{grade}”"
                     self.notes.append(f"{u.key} 的等次“{grade}”不在等次划分（{'、'.join(sorted(grades))}）之中，"
                                       "已写入说明，请在“评价信息”中设置等次划分后再填")
                     grade = None
-                results.append(UnitResult(u.key, slot.get("score"), grade, note))  # type: ignore[arg-type]
+                results.append(UnitResult(u.key, _as_number(slot.get("score")), grade, note))
             shown = {k: str(v) for k, v in slot.items()}
             if shown:
                 stated["units"][u.key] = shown
                 sources = stated.setdefault("sources", {}).setdefault(u.key, {})
-                for k in slot:
-                    f = chosen[(u.key, k)]
-                    sources[k] = {"line": f.line.no, "text": f.line.text, "shown": f.shown,
+                for kind in slot:
+                    f = chosen[(u.key, kind)]
+                    sources[kind] = {"line": f.line.no, "text": f.line.text, "shown": f.shown,
                                   "uncertain": f.uncertain or None}
                 stated.setdefault("not_found", {})[u.key] = [k for k in FIGURE_KINDS if k not in slot]
         if totals:

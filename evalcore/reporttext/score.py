@@ -123,17 +123,17 @@ def score_result(result: ParseResult, expected: dict, name: str = "") -> TextSco
     ev = result.evaluation
     counts = {"problems": len(ev.problems), "recommendations": len(ev.recommendations)}
     for kind in COUNTS:
-        want = expected.get(kind)
-        have = counts[kind]
-        if want is None:
-            if have:
-                score.outcomes.append(Outcome(kind, "invented", None, str(have)))
-        elif have == want:
-            score.outcomes.append(Outcome(kind, "right", str(want), str(have)))
-        elif have == 0:
-            score.outcomes.append(Outcome(kind, "missing", str(want), None))
+        want_count: int | None = expected.get(kind)
+        have_count = counts[kind]
+        if want_count is None:
+            if have_count:
+                score.outcomes.append(Outcome(kind, "invented", None, str(have_count)))
+        elif have_count == want_count:
+            score.outcomes.append(Outcome(kind, "right", str(want_count), str(have_count)))
+        elif have_count == 0:
+            score.outcomes.append(Outcome(kind, "missing", str(want_count), None))
         else:
-            score.outcomes.append(Outcome(kind, "wrong", str(want), str(have)))
+            score.outcomes.append(Outcome(kind, "wrong", str(want_count), str(have_count)))
     return score
 
 

@@ -108,16 +108,16 @@ def _budget_sentences(ev: Evaluation, esc: Escape = _same) -> list[str]:
     year = f"{m.year}年" if m.year else ""
     project = esc(m.project) if m.project else "项目"
     sentences = []
-    with_budget = [b for b in ev.budget_lines if b.budget is not None]
-    listing = "；".join(f"{esc(b.unit)}{_amount(b.budget)}" for b in with_budget)  # type: ignore[arg-type]
+    with_budget = [(b.unit, b.budget) for b in ev.budget_lines if b.budget is not None]
+    listing = "；".join(f"{esc(unit)}{_amount(budget)}" for unit, budget in with_budget)
     if m.stated_total_budget is not None:
         sentences.append(f"{year}{project}资金总额为{_amount(m.stated_total_budget)}。")
         if listing:
             sentences.append(f"其中：{listing}。")
     elif len(with_budget) == 1:
-        b = with_budget[0]
-        who = "" if b.unit == SYNTHETIC_UNIT else esc(b.unit)
-        sentences.append(f"{year}{who}{project}预算资金为{_amount(b.budget)}。")  # type: ignore[arg-type]
+        unit, budget = with_budget[0]
+        who = "" if unit == SYNTHETIC_UNIT else esc(unit)
+        sentences.append(f"{year}{who}{project}预算资金为{_amount(budget)}。")
     elif with_budget:
         sentences.append(f"{year}{project}各单位预算资金：{listing}。")
     for b in ev.budget_lines:
@@ -187,7 +187,9 @@ def _conclusion(ev: Evaluation, esc: Escape = _same) -> list[str]:
     project = esc(m.project) if m.project else "项目"
     clauses = []
     scored = [r for r in ev.results if r.stated_score is not None]
-    same_grade = len({r.stated_grade for r in scored}) == 1 and len(scored) > 1 and scored[0].stated_grade
+    scored_grades = {r.stated_grade for r in scored}
+    # the grade every scored unit shares (said once, after the scores), or None
+    same_grade = (scored[0].stated_grade or None) if len(scored_grades) == 1 and len(scored) > 1 else None
     for r in ev.results:
         name = esc(_unit_name(ev, r.unit))
         if r.stated_score is not None:
@@ -203,7 +205,7 @@ def _conclusion(ev: Evaluation, esc: Escape = _same) -> list[str]:
         return [esc(m.conclusion.strip())] if m.conclusion.strip() else []
     text = "，".join(clauses)
     if same_grade:
-        text += f"，绩效评价等次均为“{esc(scored[0].stated_grade)}”"
+        text += f"，绩效评价等次均为“{esc(same_grade)}”"
     return [text + "。"]
 
 

@@ -5,7 +5,11 @@ The package, one concern a module (the names below are its public interface, re-
 - :mod:`.spec`      the sheets and columns (:class:`SheetSpec`, :class:`ColumnSpec`), the limits, the rule list
 - :mod:`.messages`  :class:`Message`, :class:`ReadResult` and the collector that caps messages
 - :mod:`.cells`     converting one cell to the column's kind, or a Chinese message saying what to type
-- :mod:`.guard`     opening an uploaded file safely (what it is, zip and XML safety scan) and :func:`read_raw`
+- :mod:`.guard`     opening an uploaded file safely: :func:`read_raw`, after the checks of the next four
+- :mod:`.sniff`     what the uploaded bytes are (an .xlsx, or an .xls, PDF, CSV, HTML… refused by name)
+- :mod:`.zipread`   the zip read within bounds: entries, ratios, inflating a part, structural XML, the sheet list
+- :mod:`.scan`      every part scanned (DOCTYPE, sheet extents, error cells, formulas), unneeded parts refused
+- :mod:`.raw`       what those share: :class:`WorkbookError`, :class:`SheetInfo`, :class:`RawWorkbook`
 - :mod:`.sheets`    reading a table sheet's records and a 字段 | 内容 sheet's fields
 - :mod:`.validate`  :func:`read_workbook` and :func:`build_evaluation`: one function per sheet, cross-sheet checks
 - :mod:`.checks`    duplicated rows, absent sheets and stated figures with nothing to compare to

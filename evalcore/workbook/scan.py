@@ -1,0 +1,232 @@
+"""The safety scan of every part of the zip, and the parts an evaluation does not need.
+
+:func:`_scan` inflates every part (:func:`~.zipread._inflate`) within the file's budget and streams the XML ones
+through :class:`_PartScan`: DOCTYPE/ENTITY anywhere, and for a sheet the extent of its cells, its error values and
+its formulas (what python-calamine does not report, or would allocate without bound). :func:`_check_parts` refuses
+media, external links and connections, VBA projects, ActiveX controls, embedded objects and defined names with
+formulas, naming each part found.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+
+from .cells import _col_index
+from .raw import _UNSAFE, SheetInfo, WorkbookError
+from .sniff import _OLE_MAGIC
+from .spec import FILE_SHEET, MAX_SHARED_STRINGS, MAX_UNCOMPRESSED_BYTES
+from .zipread import _DOCTYPE, _check_encoding, _inflate, _local, _read_structure, _unsafe_xml, _xml_root
+
+# binary parts: inflated (their size is counted) but not looked into
+_SKIP_SCAN = (".png", ".jpg", ".jpeg", ".jfif", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".wdp",
+              ".ico", ".bin", ".mp3", ".mp4", ".wav")
+_TAIL = 4096  # bytes kept from one chunk to the next, so that a tag cut by a chunk boundary is still found
+
+_SST_COUNT = re.compile(rb'<sst\b[^>]*?\suniqueCount="(\d{1,20})"')
+_BIG_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,9})"')
+_WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})\d')
+_ROW_TAG = re.compile(rb'<row r="(\d{1,9})"')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?\st="e"[^>]*(?<!/)>(.{0,4000}?)</c>', re.S)
+_ERROR_VALUE = re.compile(rb"<v>([^<]{0,40})</v>")
+_EMPTY_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]{0,8000}</f>)\s*'
+                            rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<f\b')
+_LETTERS = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
+_BEYOND = [re.compile(rb'<c r="[' + bytes([65 + n]) + rb"-Z]") for n in range(26)]  # column > n (1-based)
+_REFLESS = re.compile(rb'<c(?:>| (?!r=")|\t|\n)|<row(?:>| (?!r="))')
+_RECORDED = 2000  # error cells / empty formulas remembered per sheet
+
+
+class _PartScan:
+    """A bounded streaming look at one part: DOCTYPE/ENTITY anywhere; for a worksheet, also the extent of its
+    cells (so that python-calamine, which allocates rows x columns, is never handed an absurd sheet), its
+    error cells (#N/A: calamine reads them as empty) and its formulas without a saved result."""
+
+    def __init__(self, part: str, sheet: SheetInfo | None, size: int = 0) -> None:
+        self.part = part
+        self.sheet = sheet
+        self.size = size
+        self.tail = b""
+        self.first = True
+        self.max_row_tag = 0
+        self.big_row = 0
+        self.max_col = 0
+        self.counts: Counter[bytes] = Counter()
+        self.refless = False
+
+    def _count(self, buf: bytes, pattern: bytes) -> None:
+        self.counts[pattern] += buf.count(pattern) - self.tail.count(pattern)
+
+    def feed(self, chunk: bytes) -> None:
+        where = self.sheet.name if self.sheet else FILE_SHEET
+        if self.first:
+            _check_encoding(self.part, chunk, where)
+            self.first = False
+            m = _SST_COUNT.search(chunk, 0, 4096)
+            if m and int(m.group(1)) > min(MAX_SHARED_STRINGS, self.size // 5 + 16):
+                raise WorkbookError(f"文件中的“{self.part}”声明了 {int(m.group(1)):,} 个文本，与其大小不符，"
+                                    f"不是 Excel 保存的正常文件，已拒绝读取。请用 Excel 重新保存为 .xlsx；{_UNSAFE}",
+                                    value=self.part)
+        buf = self.tail + chunk
+        if any(p in buf for p in _DOCTYPE):
+            raise _unsafe_xml(self.part, where)
+        if self.sheet is not None:
+            self._sheet(buf)
+        self.tail = buf[-_TAIL:]
+
+    def _sheet(self, buf: bytes) -> None:
+        if self.refless or _REFLESS.search(buf):  # cells or rows without a reference: count them
+            self.refless = True
+            for pattern in (b"<c ", b"<c>", b'<c r="', b"<row ", b"<row>", b'<row r="'):
+                self._count(buf, pattern)
+        rows = _ROW_TAG.findall(buf)
+        if rows:
+            self.max_row_tag = max(self.max_row_tag, max(map(int, rows)))
+        big = _BIG_ROW.findall(buf)  # every cell, also one with only a style: a safe over-estimate
+        if big:
+            self.big_row = max(self.big_row, max(map(int, big)))
+        wide = _WIDE_COL.findall(buf)
+        if wide:
+            self.max_col = max(self.max_col, max(_col_index(w.decode()) + 1 for w in set(wide)))
+        if self.max_col < 26 and _BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
+            self.max_col = next(26 - i for i, letter in enumerate(_LETTERS) if b'<c r="' + letter in buf)
+        info = self.sheet
+        assert info is not None
+        if b't="e"' in buf and len(info.error_cells) < _RECORDED:
+            for m in _ERROR_CELL.finditer(buf):
+                v = _ERROR_VALUE.search(m.group(3))
+                code = v.group(1).decode("utf-8", "replace") if v else "#错误"
+                info.error_cells[(int(m.group(2)), _col_index(m.group(1).decode()))] = code or "#错误"
+        if b"<f" in buf and len(info.empty_formulas) < _RECORDED:
+            for m in _EMPTY_FORMULA.finditer(buf):
+                info.empty_formulas.add((int(m.group(2)), _col_index(m.group(1).decode())))
+        if b"<f" in buf and len(info.formulas) < _RECORDED:
+            for m in _FORMULA_CELL.finditer(buf):
+                info.formulas.add((int(m.group(2)), _col_index(m.group(1).decode())))
+
+    def finish(self) -> None:
+        if self.sheet is None:
+            return
+        c = self.counts
+        refless_cells = max(0, c[b"<c "] + c[b"<c>"] - c[b'<c r="'])
+        refless_rows = max(0, c[b"<row "] + c[b"<row>"] - c[b'<row r="'])
+        if refless_cells or refless_rows:  # positions follow from counting: bound them generously
+            height = max(self.max_row_tag, self.big_row) + refless_rows
+            width = self.max_col + refless_cells
+        else:
+            height = self.big_row or min(self.max_row_tag, 99_999)
+            width = self.max_col
+        self.sheet.height, self.sheet.width = height, width
+
+
+def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
+    """Every part inflated (:func:`_inflate`) within the file's budget; XML parts looked at by :class:`_PartScan`,
+    binary parts only for what they are (an OLE container is a VBA project or an embedded object)."""
+    by_part = {s.part: s for s in sheets if s.part}
+    total = 0
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        sheet = by_part.get(info.filename)
+        binary = sheet is None and info.filename.lower().endswith(_SKIP_SCAN)
+        scan = None if binary else _PartScan(info.filename, sheet, info.file_size)
+        first = True
+        where = sheet.name if sheet else FILE_SHEET
+        for chunk in _inflate(zf, info, MAX_UNCOMPRESSED_BYTES - total, where):
+            total += len(chunk)
+            if first:
+                first = False
+                if chunk.startswith(_OLE_MAGIC):
+                    raise _unneeded([("宏（VBA 工程）或嵌入的 OLE 对象", info.filename)])
+            if scan is not None:
+                scan.feed(chunk)
+        if scan is not None:
+            scan.finish()
+
+
+# What an evaluation does not need and what could act when the stored file is opened again: refused by name.
+_MEDIA, _EXTERNAL, _VBA = "图片或其他媒体", "外部链接或外部数据连接", "宏（VBA 工程）"
+_ACTIVEX, _EMBEDDED = "ActiveX 控件或表单控件", "嵌入或链接的对象"
+_PART_PREFIXES = (("xl/media/", _MEDIA), ("xl/externallinks/", _EXTERNAL), ("xl/activex/", _ACTIVEX),
+                  ("xl/embeddings/", _EMBEDDED), ("xl/ctrlprops/", _ACTIVEX), ("xl/connections.xml", _EXTERNAL),
+                  ("xl/querytables/", _EXTERNAL))
+_CONTENT_TYPES = (("vbaproject", _VBA), ("vbaprojectsignature", _VBA), ("ms-excel.macro", _VBA),
+                  ("externallink", _EXTERNAL), ("connections+xml", _EXTERNAL), ("querytable", _EXTERNAL),
+                  ("activex", _ACTIVEX), ("controlproperties", _ACTIVEX), ("oleobject", _EMBEDDED),
+                  ("wordprocessingml", _EMBEDDED), ("presentationml", _EMBEDDED), ("image/", _MEDIA),
+                  ("audio/", _MEDIA), ("video/", _MEDIA))
+_REL_TYPES = (("/vbaproject", _VBA), ("/externallink", _EXTERNAL),
+              ("/externallinkpath", _EXTERNAL), ("/connections", _EXTERNAL), ("/querytable", _EXTERNAL),
+              ("/control", _ACTIVEX), ("/activexcontrolbinary", _ACTIVEX), ("/ctrlprop", _ACTIVEX),
+              ("/oleobject", _EMBEDDED), ("/package", _EMBEDDED), ("/image", _MEDIA), ("/audio", _MEDIA),
+              ("/video", _MEDIA), ("/media", _MEDIA), ("/attachedtemplate", _EXTERNAL), ("/frame", _EXTERNAL))
+_SAFE_LINK = re.compile(r"^(?:https?://|mailto:)[^\\\s]*$", re.I)  # a web or mail hyperlink: not a file share
+_NAME_FORMULA = re.compile(r"[|\[(]")  # DDE (cmd|...), another workbook ([1]Sheet!A1), a function call
+
+
+def _unneeded(found: list[tuple[str, str]]) -> WorkbookError:
+    kinds: dict[str, list[str]] = {}
+    for kind, part in found:
+        kinds.setdefault(kind, [])
+        if part not in kinds[kind]:
+            kinds[kind].append(part)
+    listed = "；".join(f"{kind}（{'、'.join(parts[:3])}{' 等' if len(parts) > 3 else ''}）"
+                      for kind, parts in kinds.items())
+    return WorkbookError(f"文件中有评价数据不需要的内容：{listed}。上传的工作簿会原样保存、供他人再次下载，"
+                         "为安全起见不接受这类内容；请在 Excel 中删除图片、外部链接、宏、控件和嵌入对象"
+                         f"（或把数据复制到新下载的模板中），另存为 .xlsx 后再上传。{_UNSAFE}",
+                         value=found[0][1])
+
+
+def _check_parts(zf: zipfile.ZipFile) -> None:
+    """Refuse a file with parts the evaluation does not need (see the module docstring), naming each kind and
+    part: by part name, by content type (a VBA project under any name) and by relationship (anything linked
+    outside the file, except a web or mail hyperlink)."""
+    found: list[tuple[str, str]] = []
+    names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    for name in names:
+        low = name.lower()
+        for prefix, kind in _PART_PREFIXES:
+            if low.startswith(prefix):
+                found.append((kind, name))
+    types = _xml_root(_read_structure(zf, "[Content_Types].xml") or b"<Types/>", "[Content_Types].xml")
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for el in types.iter():
+        if _local(el.tag) == "Default":
+            defaults[el.get("Extension", "").lower()] = el.get("ContentType", "").lower()
+        elif _local(el.tag) == "Override":
+            overrides[el.get("PartName", "").lstrip("/").lower()] = el.get("ContentType", "").lower()
+    for name in names:
+        low = name.lower()
+        if low.startswith("docprops/thumbnail."):
+            continue  # the preview picture Excel may save with any file: inflated and bounded like every part
+        ctype = overrides.get(low) or defaults.get(low.rsplit(".", 1)[-1], "")
+        if low == "xl/workbook.xml":
+            continue  # its own type (sheet.main) is that of an .xlsx; a macro workbook is refused before
+        for fragment, kind in _CONTENT_TYPES:
+            if fragment in ctype:
+                found.append((kind, name))
+                break
+    for name in names:
+        if not name.lower().endswith(".rels"):
+            continue
+        for el in _xml_root(_read_structure(zf, name), name).iter():
+            if _local(el.tag) != "Relationship":
+                continue
+            rtype = el.get("Type", "").lower()
+            target = el.get("Target", "")
+            rel_kind = next((k for suffix, k in _REL_TYPES if rtype.endswith(suffix.lower())), None)
+            if rel_kind is not None:
+                found.append((rel_kind, target or name))
+            elif el.get("TargetMode", "").lower() == "external":
+                if not (rtype.endswith("/hyperlink") and _SAFE_LINK.match(target)):
+                    found.append((_EXTERNAL, target or name))
+    workbook = _read_structure(zf, "xl/workbook.xml")
+    if workbook:
+        for el in _xml_root(workbook, "xl/workbook.xml").iter():
+            if _local(el.tag) == "definedName" and _NAME_FORMULA.search(el.text or ""):
+                found.append(("含公式或外部引用的名称", f"{el.get('name', '')}：{(el.text or '')[:40]}"))
+    if found:
+        raise _unneeded(found)
