@@ -5,10 +5,8 @@ the budget line's 说明, starting with ``UNCERTAIN_MARK``), and a workbook type
 8269% for 82.69%, a budget in 元 read as 万元). ``plausibility_warnings(ev)`` lists both, as warnings that point at
 the sheet, row and column, never as errors: the evaluator confirms or corrects.
 
-Wiring (evalcore/workbook.py is not edited here): after a workbook is read into ``ev`` with its row order kept,
-
-    for w in plausibility_warnings(ev):
-        result.warnings.append(Message(**w.fields()))      # Message(sheet, row, column, value, message, level)
+``evalcore.workbook.validate`` appends them to a read's warnings (``Message(**w.fields())``), after the sheet
+checks, with the workbook's row order kept.
 """
 from __future__ import annotations
 
