@@ -172,7 +172,7 @@ class Evaluation:
     problems: tuple[Problem, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     rectification: tuple[RectificationItem, ...] = ()
-    _unit_index: dict[str, Unit] = field(default=None, init=False, repr=False, compare=False)  # type: ignore
+    _unit_index: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_unit_index", {u.key: u for u in self.units})

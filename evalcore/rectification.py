@@ -43,8 +43,8 @@ def progress_text(value: Decimal | None) -> str:
 
 
 def _field_text(name: str, value: object) -> str:
-    if name == "progress":
-        return progress_text(value)  # type: ignore[arg-type]
+    if name == "progress" and (value is None or isinstance(value, Decimal)):
+        return progress_text(value)
     return "" if value is None else str(value)
 
 

@@ -243,8 +243,8 @@ def score_unit(ev: Evaluation, unit: str, rate: Decimal | None = None, *,
         return node[ind.id]
 
     tops = [roll(t) for t in kids.get(None, [])]
-    has_any = bool(unit_scores)
-    computed = sum(tops, ZERO) if tops and has_any and all(t is not None for t in tops) else None  # type: ignore
+    known = [t for t in tops if t is not None]
+    computed = sum(known, ZERO) if tops and unit_scores and len(known) == len(tops) else None
     result = ctx.results_by_unit.get(unit)
     return UnitScore(
         unit=unit,

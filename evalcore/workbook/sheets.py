@@ -181,8 +181,8 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
                 any_filled = True
         if not any_filled:
             continue
-        if group and not problems and filled <= group:
-            name_key, no_key = spec.group[1], spec.group[0]  # type: ignore[index]
+        if spec.group and not problems and filled <= group:
+            no_key, name_key = spec.group
             out.warn(spec.name, i, spec.column(name_key).header, raw.get(name_key) or raw.get(no_key),
                      "这一行只有类别、没有内容，将被忽略；类别名称请填在该类别每一条的行上，"
                      "并在同一行填写编号、序号和内容")
