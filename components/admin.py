@@ -15,7 +15,7 @@ from evalcore import auditlog, clock
 from evalcore.auth import ROLE_LABELS, ROLES, Actor, AuthConfig, PermissionDenied
 from evalcore.store import AUDIT_ACTIONS, StoreError
 
-from . import auth, data
+from . import auth, cache
 from .text import plain
 
 PAGE_SIZE = 100  # audit entries shown per page
@@ -77,7 +77,7 @@ def _run(action, *args, **kwargs) -> bool:
 
 
 def audit_section(who: Actor) -> None:
-    store = data.store()
+    store = cache.store()
     today = clock.today()
     evaluations = {e.id: e for e in store.evaluations(include_archived=True)}
     cols = st.columns([3, 2, 3, 3])
@@ -126,11 +126,11 @@ def audit_section(who: Actor) -> None:
 
 
 def _export(filters: AuditFilters, fmt: str) -> bytes:
-    return auditlog.audit_bytes(data.store().audit_log(**filters, limit=EXPORT_MAX), fmt)
+    return auditlog.audit_bytes(cache.store().audit_log(**filters, limit=EXPORT_MAX), fmt)
 
 
 def _record_export(who: Actor, fmt: str, count: int, start: str, end: str) -> None:
-    data.store().record(who, "audit_export", f"导出审计日志（{fmt}，{count} 条，{start} 至 {end}）",
+    cache.store().record(who, "audit_export", f"导出审计日志（{fmt}，{count} 条，{start} 至 {end}）",
                         target=fmt, after={"格式": fmt, "条数": count, "起": start, "止": end})
 
 
@@ -150,7 +150,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
              "用户组": "、".join(getattr(rules, f"{r}_groups")) or "—"} for r in ("admin", "evaluator", "viewer")
         ]).set_index("角色"))
         return
-    store = data.store()
+    store = cache.store()
     users = store.users()
     st.dataframe(pd.DataFrame([{"账户": u.name, "角色": u.role_label, "创建人": u.created_by,
                                 "创建时间（北京时间）": _when(u.created_at), "最近修改": _when(u.updated_at)}
@@ -199,7 +199,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
 
 
 def evaluations_section(who: Actor) -> None:
-    store = data.store()
+    store = cache.store()
     infos = store.evaluations(include_archived=True)
     st.dataframe(pd.DataFrame([{"编号": e.id, "评价": e.label, "当前版本": f"第 {e.active_number} 版",
                                 "版本数": e.versions, "最近更新（北京时间）": _when(e.updated_at),

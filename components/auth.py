@@ -17,7 +17,7 @@ from evalcore import auth
 from evalcore.auth import Actor, AuthConfig, AuthConfigError
 from evalcore.store import SignInError, StoreError
 
-from . import data, session_cookie
+from . import cache, session_cookie
 from .text import plain
 
 _SESSION = "_auth_session"  # {"name", "signed_in_at", "last_seen"} of a password or oidc session
@@ -84,7 +84,7 @@ def record_refused_visit(page: str, action: str) -> None:
     if st.session_state.get(key) == who.name:
         return
     try:
-        data.store().record(who, "denied", f"{who.label}打开“{page}”页面被拒绝（{auth.ACTIONS[action]}）",
+        cache.store().record(who, "denied", f"{who.label}打开“{page}”页面被拒绝（{auth.ACTIONS[action]}）",
                             target=page, after={"操作": action, "页面": page})
     except StoreError:
         return  # the refusal itself still stands
@@ -167,7 +167,7 @@ def _bind(cfg: AuthConfig) -> None:
     bookmark, a new tab), which is no new sign-in in the audit log."""
     token = st.context.cookies.get(session_cookie.COOKIE) or ""
     try:
-        web = data.store().web_session(token, idle_minutes=cfg.idle_minutes, max_hours=cfg.max_hours) \
+        web = cache.store().web_session(token, idle_minutes=cfg.idle_minutes, max_hours=cfg.max_hours) \
             if token else None
     except StoreError:
         web = None
@@ -186,12 +186,12 @@ def _password(cfg: AuthConfig) -> Actor:
         _bind(cfg)
     signed_in_at = _touch(cfg)
     if signed_in_at is not None:
-        who = data.store().session_actor(st.session_state[_SESSION]["name"], signed_in_at)
+        who = cache.store().session_actor(st.session_state[_SESSION]["name"], signed_in_at)
         if who is not None:
             return who
         web_id = st.session_state[_SESSION].get("web")
         if web_id is not None:  # the browser's cookie must not bring the old session back
-            data.store().end_web_session(web_id)
+            cache.store().end_web_session(web_id)
         _end("账户的密码或角色已变更（或账户已删除），请重新登录。")
     _sign_in_form()
     st.stop()
@@ -219,7 +219,7 @@ def _sign_in_form() -> None:
         left.caption("没有账户或忘记密码，请联系本系统的管理员。")
         return
     try:
-        who = data.store().sign_in(name, password, address=st.context.ip_address)
+        who = cache.store().sign_in(name, password, address=st.context.ip_address)
     except SignInError as exc:
         left.error(str(exc))
         return
@@ -231,7 +231,7 @@ def _sign_in_form() -> None:
     if session_cookie.enabled():
         # The browser fetches the cookie over plain HTTP (a one-time code, valid for a minute) and comes back
         # to this page; its new session is then signed in from the cookie.
-        web_id, code = data.store().open_web_session(who.name, now)
+        web_id, code = cache.store().open_web_session(who.name, now)
         st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now, "web": web_id}
         url = session_cookie.handoff_url(code, _current_path())
         left.success("登录成功，正在进入……")
@@ -280,9 +280,9 @@ def _oidc(cfg: AuthConfig) -> Actor:
         st.session_state[_SESSION] = {"name": name, "signed_in_at": now, "last_seen": now}
         # One audit entry per sign-in at the provider, not per browser tab or reload of the same identity.
         issued = claims.get("iat")
-        last = data.store().audit_log(actor=name, actions=["sign_in"], limit=1)
+        last = cache.store().audit_log(actor=name, actions=["sign_in"], limit=1)
         if not last or (last[0].after or {}).get("令牌签发时间") != issued or issued is None:
-            data.store().record(who, "sign_in", f"{who.label}通过统一身份认证登录", target=name,
+            cache.store().record(who, "sign_in", f"{who.label}通过统一身份认证登录", target=name,
                                 after={"角色": auth.role_label(role), "令牌签发时间": issued})
     return who
 
@@ -291,13 +291,13 @@ def _sign_out() -> None:
     web_id = (st.session_state.get(_SESSION) or {}).get("web")
     if web_id is not None:
         try:
-            data.store().end_web_session(web_id)  # the browser's cookie no longer signs anyone in
+            cache.store().end_web_session(web_id)  # the browser's cookie no longer signs anyone in
         except StoreError:
             pass
     who = st.session_state.get("_auth_actor")
     if who is not None:
         try:
-            data.store().record(who, "sign_out", f"{who.label}退出登录", target=who.name)
+            cache.store().record(who, "sign_out", f"{who.label}退出登录", target=who.name)
         except StoreError:
             pass  # signing out must work even when the database is gone
     _end("已退出登录。")

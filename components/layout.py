@@ -9,7 +9,7 @@ from evalcore import clock
 from evalcore.figures.narrow import narrow
 from evalcore.model import Evaluation
 
-from . import auth, data, responsive, theme
+from . import auth, cache, responsive, theme
 from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
@@ -90,7 +90,7 @@ def _missing_evaluation(wanted: str, infos) -> None:
     """The link names an evaluation that is not shown: say why in Chinese and offer the list (never another
     evaluation silently)."""
     parsed = _parse_id(wanted)
-    archived = {} if parsed is None else {i.id: i for i in data.store().evaluations(include_archived=True)
+    archived = {} if parsed is None else {i.id: i for i in cache.store().evaluations(include_archived=True)
                                           if i.archived}
     if parsed in archived:
         st.error(plain(f"链接中的评价“{archived[parsed].label}”（编号 {parsed}）已归档，不再显示。"
@@ -111,7 +111,7 @@ def _overview_params() -> dict[str, str] | None:
     current = st.session_state.get(_PENDING) or st.session_state.get(_SELECTED)
     if current is None:
         try:
-            infos = data.evaluations()
+            infos = cache.evaluations()
         except Exception:  # the picker says what is wrong with the database
             return None
         current = infos[0].id if infos else None
@@ -120,7 +120,7 @@ def _overview_params() -> dict[str, str] | None:
 
 def _picker() -> Evaluation | None:
     try:
-        infos = data.evaluations()
+        infos = cache.evaluations()
     except Exception as exc:  # the database cannot be opened: say where, keep the page alive
         st.sidebar.error(f"无法打开数据库：{exc}")
         return None
@@ -158,7 +158,7 @@ def _picker() -> Evaluation | None:
     info = by_id[choice]
     st.session_state[_CURRENT] = info
     try:
-        return data.load(info.active_version_id)
+        return cache.load(info.active_version_id)
     except Exception as exc:  # a stored version is always valid; still, never a traceback on a page
         st.error(plain(f"无法读取该评价的当前版本（第 {info.active_number} 版）：{exc}"))
         return None
@@ -180,7 +180,7 @@ def current_info():
 
 def derived(fn, *args):
     """``fn(ev, *args)`` for the evaluation the page shows, cached per stored version for every session."""
-    return data.derived(fn, current_info().active_version_id, *args)
+    return cache.derived(fn, current_info().active_version_id, *args)
 
 
 def page(title: str, header: bool = True, sidebar: Literal["auto", "expanded", "collapsed"] = "auto",

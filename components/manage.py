@@ -25,7 +25,7 @@ from evalcore.template import template_bytes
 from evalcore.textutil import shorten
 from evalcore.workbook import MAX_FILE_BYTES, Message, ReadResult, build_evaluation, read_raw, read_workbook
 
-from . import auth, data, layout
+from . import auth, cache, layout
 from .text import file_stem, plain, shown
 
 NEED_OPERATOR = "请先在上方填写操作人。"
@@ -173,7 +173,7 @@ def report_text_section(who: Actor | None) -> None:
 
 def matching(new: Evaluation):
     """The stored evaluation this one would become a new version of (same region, year and title)."""
-    for info in data.evaluations():
+    for info in cache.evaluations():
         if (info.region, info.year, info.title) == (new.meta.region, new.meta.year, new.meta.title):
             return info
     return None
@@ -185,7 +185,7 @@ def show_diff(new: Evaluation) -> None:
         st.info(plain(f"这是一个新的评价（{new.meta.region} · {new.meta.year or '—'} · {new.meta.title}），"
                       f"发布后将作为第 1 版。"))
         return
-    old = data.load(info.active_version_id)
+    old = cache.load(info.active_version_id)
     changes = evdiff.diff(old, new)
     c = evdiff.counts(changes)
     st.info(plain(f"将成为“{info.label}”的第 {info.active_number + 1} 版。与当前第 {info.active_number} 版相比："
@@ -219,7 +219,7 @@ def publish_panel(content: bytes, file_name: str, result: ReadResult, who: Actor
         st.caption(NEED_OPERATOR)
     if st.button("发布", type="primary", disabled=not (confirm and who), key=f"{key}_publish") and who is not None:
         try:
-            version = data.store().publish(content, file_name=file_name, by=who)
+            version = cache.store().publish(content, file_name=file_name, by=who)
         except PermissionDenied as exc:
             _refused(exc)
             return
@@ -251,7 +251,7 @@ def _item_label(item: RectificationItem) -> str:
 
 def _rebase(evaluation_id: int, item_id: str) -> None:
     """Accept what is stored now as the starting point of this editor's next save."""
-    latest = data.store().evaluation(evaluation_id).active_version_id
+    latest = cache.store().evaluation(evaluation_id).active_version_id
     st.session_state.setdefault("_rect_base", {})[(evaluation_id, item_id)] = latest
 
 
@@ -286,7 +286,7 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
         st.caption(NEED_OPERATOR)
     if submitted and who is not None:
         try:
-            version = data.store().update_rectification(
+            version = cache.store().update_rectification(
                 info.id, item_id, base_version_id=base, status=status,
                 progress=Decimal(str(progress)).quantize(Decimal("0.01")), note=note.strip(),
                 evidence=evidence.strip(), by=who)
@@ -307,7 +307,7 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
             st.session_state["_flash"] = plain(f"已保存 {item_id} 的整改更新（第 {version.number} 版）。")
             st.rerun()
 
-    changes = data.store().changes(info.id, item_id)
+    changes = cache.store().changes(info.id, item_id)
     st.markdown("**修改记录**")
     if changes:
         st.dataframe(pd.DataFrame([{"时间（北京时间）": when(c.at), "操作人": c.by, "字段": c.field,
@@ -329,7 +329,7 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
 def versions_panel(who: Actor | None) -> None:
     """The versions of the current evaluation; downloads for everyone, rollback for admins."""
     info = layout.current_info()
-    store = data.store()
+    store = cache.store()
     versions = store.versions(info.id)
     st.dataframe(pd.DataFrame([{
         "版本": f"第 {v.number} 版" + ("（当前）" if v.active else ""), "类型": v.kind_label,
@@ -484,7 +484,7 @@ def bulk_import_section(who: Actor | None) -> None:
         outcomes: list[Outcome] = []
         for i, f in enumerate(files):
             bar.progress(i / len(files), text=f"正在导入 {i + 1}/{len(files)}：{f.name}")
-            outcomes.append(import_bytes(data.store(), f.getvalue(), f.name, by=who))
+            outcomes.append(import_bytes(cache.store(), f.getvalue(), f.name, by=who))
         bar.empty()
         st.session_state["_bulk_outcomes"] = outcomes
     shown: list[Outcome] | None = st.session_state.get("_bulk_outcomes")
@@ -509,7 +509,7 @@ def aliases_section(who: Actor | None) -> None:
 
     st.markdown("单位改名、机构合并后，不同年度的报告会用不同名称指同一个单位。在这里登记“别名 → 现用名称”，"
                 "跨年度趋势就会把它们当作同一单位（并注明通过别名匹配）。修改和停用都会保留历史。")
-    store = data.store()
+    store = cache.store()
     current = catalog.aliases(store)
     if current:
         st.dataframe(pd.DataFrame([{"别名": a.alias, "现用名称": a.canonical, "说明": a.note, "设置人": a.created_by,

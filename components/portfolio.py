@@ -20,7 +20,7 @@ from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, to_float
 from evalcore.portfolio import GRADES, NO_GRADE, Portfolio
 from evalcore.themes import theme_counts_by_year, theme_names
 
-from . import charts, data, theme
+from . import cache, charts, theme
 
 theme.register()
 
@@ -31,7 +31,7 @@ def should_land() -> bool:
     if "eval" in st.query_params:
         return False
     try:
-        return len(data.evaluations()) > 1
+        return len(cache.evaluations()) > 1
     except Exception:  # the database cannot be opened: the 总览 page says so
         return False
 
@@ -40,7 +40,7 @@ def should_land() -> bool:
 def _build(key: tuple[str, str], versions: tuple[tuple[int, int], ...], aliases: tuple[tuple[str, str], ...],
            as_of: dt.date) -> Portfolio:
     del key
-    entries = [portfolio.Entry(eid, vid, data.load(vid)) for eid, vid in versions]
+    entries = [portfolio.Entry(eid, vid, cache.load(vid)) for eid, vid in versions]
     return portfolio.build(entries, as_of, aliases)
 
 
@@ -48,10 +48,10 @@ def current(as_of: dt.date | None = None) -> Portfolio:
     """The portfolio of the store's evaluations (not archived), built once per set of versions and aliases. Shared
     between sessions: treat its frames as read-only (filters make new frames)."""
     as_of = as_of or clock.today()
-    infos = data.evaluations()
+    infos = cache.evaluations()
     versions = tuple((i.id, i.active_version_id) for i in infos)
-    aliases = tuple((a.alias, a.canonical) for a in catalog.aliases(data.store()))
-    return _build(data._store_key(), versions, aliases, as_of)
+    aliases = tuple((a.alias, a.canonical) for a in catalog.aliases(cache.store()))
+    return _build(cache._store_key(), versions, aliases, as_of)
 
 
 # --- charts (pure) ----------------------------------------------------------------------------------------

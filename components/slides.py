@@ -19,7 +19,7 @@ from evalcore.export.slides import Slide, Table
 from evalcore.figures import findings_scale
 from evalcore.model import Evaluation
 
-from . import data, layout, theme
+from . import cache, layout, theme
 from .text import file_stem
 
 # Type that reads from the back of a room at 1920x1080 and still fits a laptop (clamp by viewport width).
@@ -145,7 +145,7 @@ def render(slide: Slide, ev: Evaluation, key: str) -> None:
         st.html(foot)
 
 
-# --- exports (generated on the click, once per version, date and format: components.data.export) ----------
+# --- exports (generated on the click, once per version, date and format: components.cache.export) ----------
 
 MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -159,11 +159,11 @@ def file_name(ev: Evaluation, suffix: str) -> str:
 
 def download_buttons(ev: Evaluation, version_id: int, as_of: dt.date) -> None:
     """Download buttons for the deck and the report; each file is generated when its button is clicked."""
-    st.download_button("下载 PPTX", data=partial(data.export, version_id, "pptx", as_of),
+    st.download_button("下载 PPTX", data=partial(cache.export, version_id, "pptx", as_of),
                        file_name=file_name(ev, "pptx"),
                        mime=MIME["pptx"], icon=":material/slideshow:", key="present_download_pptx",
                        on_click="ignore", help="16:9 演示文稿，图表为可编辑的原生图表")
-    st.download_button("下载 HTML", data=partial(data.export, version_id, "html", as_of),
+    st.download_button("下载 HTML", data=partial(cache.export, version_id, "html", as_of),
                        file_name=file_name(ev, "html"),
                        mime=MIME["html"], icon=":material/description:", key="present_download_html",
                        on_click="ignore", help="单个 HTML 文件：离线可打开，图表可交互，可按 A4 打印")

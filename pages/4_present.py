@@ -4,7 +4,7 @@ Previous / next by the buttons or the arrow keys (Streamlit's button shortcuts),
 """
 import streamlit as st
 
-from components import data, layout, slides
+from components import cache, layout, slides
 from components.text import plain
 from evalcore import clock
 
@@ -13,7 +13,7 @@ slides.style()
 
 as_of = clock.today()
 version_id = layout.current_info().active_version_id
-plan = data.plan(version_id, as_of)
+plan = cache.plan(version_id, as_of)
 total = len(plan)
 
 SLIDE = "slide"  # 0-based index of the slide shown

@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from components import auth, data, layout, manage
+from components import auth, cache, layout, manage
 from components.text import file_stem
 from evalcore import clock
 
@@ -41,10 +41,10 @@ with export_tab:
     as_of = st.date_input("整改统计日期", value=clock.today(), key="export_as_of", format="YYYY-MM-DD")
     stem = file_stem(ev.meta.title, "绩效评价")
     exports = [
-        ("结果工作簿", partial(data.export, info.active_version_id, "xlsx", as_of), f"{stem}_结果.xlsx", "xlsx"),
-        ("结果文本（Markdown）", partial(data.export, info.active_version_id, "md", as_of), f"{stem}.md", "md"),
-        ("结果文本（Word）", partial(data.export, info.active_version_id, "docx", as_of), f"{stem}.docx", "docx"),
-        ("当前版本工作簿", partial(data.store().workbook, info.active_version_id), f"{stem}.xlsx", "source"),
+        ("结果工作簿", partial(cache.export, info.active_version_id, "xlsx", as_of), f"{stem}_结果.xlsx", "xlsx"),
+        ("结果文本（Markdown）", partial(cache.export, info.active_version_id, "md", as_of), f"{stem}.md", "md"),
+        ("结果文本（Word）", partial(cache.export, info.active_version_id, "docx", as_of), f"{stem}.docx", "docx"),
+        ("当前版本工作簿", partial(cache.store().workbook, info.active_version_id), f"{stem}.xlsx", "source"),
     ]
     for col, (label, payload, file_name, key) in zip(st.columns(len(exports)), exports, strict=True):
         col.download_button(label, data=payload, file_name=file_name, on_click="ignore",

@@ -2,7 +2,7 @@
 
 Each exporter is a function ``Evaluation -> bytes`` with no I/O of its own; the command line and the app's
 download buttons write or serve the bytes. ``export_bytes`` picks one by format name (the command line and
-``components.data`` both call it); each exporter is imported only when asked for.
+``components.cache`` both call it); each exporter is imported only when asked for.
 """
 from __future__ import annotations
 

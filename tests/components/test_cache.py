@@ -1,4 +1,4 @@
-"""components.data: per-version results are computed once and shared, and each caller gets its own copy."""
+"""components.cache: per-version results are computed once and shared, and each caller gets its own copy."""
 from __future__ import annotations
 
 import dataclasses
@@ -6,7 +6,7 @@ import dataclasses
 import pandas as pd
 
 import sample_data
-from components import data
+from components import cache
 from evalcore import budget
 from evalcore.auth import Actor
 from evalcore.store import Store
@@ -29,14 +29,14 @@ def test_derived_is_computed_once_per_version_and_arguments(tmp_path, monkeypatc
     second = store.publish(workbook_bytes(dataclasses.replace(ev, meta=dataclasses.replace(ev.meta, source="二"))),
                            file_name="v2.xlsx", by=Actor("测试", "evaluator"))
     CALLS.clear()
-    a = data.derived(counted_table, first.id, "x")
-    b = data.derived(counted_table, first.id, "x")
+    a = cache.derived(counted_table, first.id, "x")
+    b = cache.derived(counted_table, first.id, "x")
     assert len(CALLS) == 1  # the second caller (another session, another rerun) shares the result
     assert a.equals(b) and a is not b  # ...as its own copy
     a.loc[0, "tag"] = "changed by one page"
-    assert data.derived(counted_table, first.id, "x").loc[0, "tag"] == "x"
-    data.derived(counted_table, first.id, "y")
-    data.derived(counted_table, second.id, "x")
+    assert cache.derived(counted_table, first.id, "x").loc[0, "tag"] == "x"
+    cache.derived(counted_table, first.id, "y")
+    cache.derived(counted_table, second.id, "x")
     assert len(CALLS) == 3  # other arguments, another version: computed for them
-    assert list(data.derived(counted_table, second.id, "x")["budget"]) == list(a["budget"])
+    assert list(cache.derived(counted_table, second.id, "x")["budget"]) == list(a["budget"])
     store.dispose()
