@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 
-import evalcore.store as store_module
 import sample_data
 from evalcore.model import Evaluation
-from evalcore.store import Store
 from evalcore.workbook import ReadResult, read_workbook
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -85,54 +81,3 @@ def make_workbook(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
-
-
-# --- store backends (test_store.py, test_store_auth.py) ------------------------------------------------------
-
-PG_ENV = "EVALBOARD_TEST_POSTGRES_URL"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file in tmp_path, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        yield sa.URL.create("sqlite", database=str(tmp_path / "store.db")).render_as_string()
-        return
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        need = (f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user:pass@host:port/db "
-                "(a role with CREATEDB); see docs/postgresql.md")
-        if os.environ.get("EVALBOARD_CI"):  # CI (.ci/run) starts PostgreSQL: a missing URL is a broken run
-            pytest.fail(f"EVALBOARD_CI is set but {PG_ENV} is not. {need}")
-        pytest.skip(need)
-    admin_url = store_module._normalise_url(admin_url)  # a plain postgresql:// URL means psycopg 3 here too
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"evalboard_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@pytest.fixture
-def open_store(db_url: str) -> Iterator[Callable[[], Store]]:
-    """``open_store()``: a new Store on the test's database (several may be open at once, like processes)."""
-    opened: list[Store] = []
-
-    def make() -> Store:
-        s = Store(db_url)
-        opened.append(s)
-        return s
-
-    yield make
-    for s in opened:
-        s.dispose()
-
-
-@pytest.fixture
-def store(open_store: Callable[[], Store]) -> Store:
-    return open_store()
