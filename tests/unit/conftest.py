@@ -8,9 +8,12 @@ would be ambiguous.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -81,3 +84,45 @@ def make_workbook(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+# --- the command line, in this process ---------------------------------------------------------------------
+
+
+@dataclass
+class CliRun:
+    """What ``python -m evalcore ...`` would give: exit code and output (the fields of a CompletedProcess)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliRun]:
+    """``run_cli(*args, stdin=None, db=None)``: ``evalcore.cli.main(args)`` in this process, as ``python -m evalcore
+    ARGS`` run from the repository root; standard input is ``stdin`` (not a terminal), the store is the SQLite file
+    ``db`` when given. The exit code is main's return value or argparse's SystemExit; an exception escaping main
+    fails the test (the child process would have printed a traceback).
+
+    No process start per call: the tests that are about the process itself (exit status of ``python -m evalcore``,
+    a signal, a child's memory or time zone) still run one.
+    """
+    from evalcore import cli
+
+    def run(*args: str, stdin: str | None = None, db: Path | None = None) -> CliRun:
+        with monkeypatch.context() as m:
+            m.chdir(REPO_ROOT)
+            if db is not None:
+                m.delenv("EVALBOARD_DATABASE_URL", raising=False)
+                m.setenv("EVALBOARD_DB_PATH", str(db))
+            m.setattr(sys, "stdin", io.StringIO(stdin or ""))
+            capsys.readouterr()  # only this call's output
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse: 2 on a usage error, 0 after --help
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            out, err = capsys.readouterr()
+        return CliRun(code, out, err)
+
+    return run
