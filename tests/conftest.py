@@ -29,6 +29,44 @@ def pytest_configure(config):
     os.environ.setdefault("EVALBOARD_SAMPLES", "seed")
 
 
+# --- the session's Chromium (tests/browser, tests/cluster) ------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless system Chromium for the whole session (for each pytest-xdist worker: one each).
+
+    Chromium is Debian's at ``/usr/bin/chromium``; a browser downloaded by ``playwright install`` is never used.
+    When it is missing the tests fail (they are not skipped): CI installs it with apt. One fixture for every test
+    folder, because Playwright's sync API allows one running instance per thread: the browser and cluster tests
+    can run in one process.
+    """
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk). "
+            "Browser tests never use a browser downloaded by `playwright install`."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 # --- store backends (tests/unit/test_store*.py, tests/security) ------------------------------------------------
 
 

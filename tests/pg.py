@@ -48,8 +48,10 @@ def admin_engine(url: str) -> sa.Engine:
 
 
 def create_database(admin: sa.Engine, prefix: str) -> tuple[str, str]:
-    """A new empty database ``<prefix>_<random>``: (its name, its URL with the password)."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    """A new empty database ``<prefix>_<worker>_<random>``: (its name, its URL with the password). The worker is
+    pytest-xdist's (``gw0``, ``gw1``, ...; ``main`` without xdist), so a database left behind says who made it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER") or "main"
+    name = f"{prefix}_{worker}_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     return name, admin.url.set(database=name).render_as_string(hide_password=False)

@@ -82,6 +82,32 @@ def wait_until_healthy(process: subprocess.Popen, base_url: str, timeout_s: floa
         time.sleep(0.25)
 
 
+def launch(start: Callable[[int], subprocess.Popen], timeout_s: float, output: Callable[[], str] = lambda: "",
+           attempts: int = 3) -> tuple[subprocess.Popen, str]:
+    """``start(port)`` on a free port, then wait until it is healthy: (the process, its base URL).
+
+    A port is free when :func:`free_port` picks it, not necessarily when the server binds it a few seconds later
+    (another test worker's server, or a client connection, may take it in between): Streamlit then exits with
+    "Port N is not available", and the server is started again on another port, up to ``attempts`` times.
+    """
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        process = start(port)
+        try:
+            wait_until_healthy(process, base_url, timeout_s, output)
+            return process, base_url
+        except ServerError:
+            stop(process)
+            if attempt < attempts and process.returncode is not None and f"Port {port} is not available" in output():
+                continue
+            raise
+        except BaseException:  # e.g. Ctrl-C while waiting: never leave the server running
+            stop(process)
+            raise
+    raise AssertionError("unreachable")
+
+
 def stop(process: subprocess.Popen, timeout_s: float = 10.0) -> None:
     """SIGTERM (Streamlit shuts down cleanly on it), then SIGKILL if it has not exited after ``timeout_s``."""
     if process.poll() is not None:

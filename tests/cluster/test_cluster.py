@@ -128,14 +128,11 @@ def cluster() -> Iterator[Cluster]:
             shutil.rmtree(run, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def browser(cluster: Cluster):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+@pytest.fixture
+def chromium(cluster: Cluster, request: pytest.FixtureRequest):
+    """The session's Chromium (``browser`` in tests/conftest.py, shared with the browser tests), asked for once the
+    cluster is up: a machine without nginx or PostgreSQL skips before Chromium is looked for."""
+    return request.getfixturevalue("browser")
 
 
 def sign_in(page, url: str) -> None:
@@ -161,18 +158,18 @@ def wait_for_version(page, expected: tuple[int, int], timeout: float = 45) -> No
         page.wait_for_timeout(250)
 
 
-def test_a_publish_is_seen_through_the_proxy_and_on_the_other_instance(cluster: Cluster, browser) -> None:
+def test_a_publish_is_seen_through_the_proxy_and_on_the_other_instance(cluster: Cluster, chromium) -> None:
     for port in cluster.ports:
         assert http_status(f"http://127.0.0.1:{port}/_stcore/health") == 200
     assert http_status(cluster.proxy_url + "_stcore/health") == 200
     assert 'id="root"' in urllib.request.urlopen(cluster.proxy_url, timeout=10).read().decode()
     # a page through the proxy, and one on the instance the proxy does not use, both showing version 1
-    proxied = browser.new_page(viewport={"width": 1280, "height": 800})
+    proxied = chromium.new_page(viewport={"width": 1280, "height": 800})
     sign_in(proxied, cluster.proxy_url)
     assert shown_version(proxied) == (1, 1)
     served = cluster.serving()
     other = next(p for p in cluster.ports if p != served)
-    direct = browser.new_page(viewport={"width": 1280, "height": 800})
+    direct = chromium.new_page(viewport={"width": 1280, "height": 800})
     sign_in(direct, f"http://127.0.0.1:{other}/")
     assert shown_version(direct) == (1, 1)
     # a publish through the store path of the instance that serves the proxy's sessions
@@ -186,7 +183,7 @@ def test_a_publish_is_seen_through_the_proxy_and_on_the_other_instance(cluster: 
         page.get_by_role("link", name="单位对比").click()
         wait_for_version(page, (2, 2))
     # ... and so does a new page load through the proxy
-    fresh = browser.new_page(viewport={"width": 1280, "height": 800})
+    fresh = chromium.new_page(viewport={"width": 1280, "height": 800})
     sign_in(fresh, cluster.proxy_url)
     assert shown_version(fresh) == (2, 2)
     for page in (proxied, direct, fresh):
@@ -235,8 +232,8 @@ def test_a_rectification_conflict_between_two_processes(cluster: Cluster) -> Non
         s.dispose()
 
 
-def test_kill_the_serving_instance_and_carry_on(cluster: Cluster, browser) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+def test_kill_the_serving_instance_and_carry_on(cluster: Cluster, chromium) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
     sockets: list = []
     page.on("websocket", lambda ws: sockets.append(ws))
     sign_in(page, cluster.proxy_url)

@@ -39,22 +39,24 @@ def password_server(tmp_path_factory) -> Iterator[str]:
     for name, role in (("wang", "viewer"), ("li", "evaluator"), ("zhao", "evaluator")):
         s.add_user(name, role, PASSWORD, by=Actor("测试@命令行", "admin", "cli"))
     s.dispose()
-    port = serving.free_port()
     env = {k: v for k, v in os.environ.items() if k != "EVALBOARD_DATABASE_URL"}
     env.update(EVALBOARD_AUTH="password", EVALBOARD_DB_PATH=str(db))
     log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py",
-                                    *serving.streamlit_options(port)],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    base = Server(f"http://127.0.0.1:{port}")
+
+    def start(port: int) -> subprocess.Popen:
+        with log_path.open("wb") as log:
+            return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py",
+                                     *serving.streamlit_options(port)],
+                                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    try:
+        process, url = serving.launch(start, 90, lambda: log_path.read_text(errors="replace"))
+    except serving.ServerError as exc:
+        pytest.fail(f"streamlit did not start: {exc}")
+    base = Server(url)
     base.db = db
     base.log = log_path
     try:
-        try:
-            serving.wait_until_healthy(process, base, 90, lambda: log_path.read_text(errors="replace"))
-        except serving.ServerError as exc:
-            pytest.fail(f"streamlit did not start: {exc}")
         yield base
     finally:
         serving.stop(process)
