@@ -39,6 +39,9 @@ APP_VIEW = "[data-testid='stAppViewContainer']"
 APP_IDLE = "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
 STATUS_WIDGET = "[data-testid='stStatusWidget']"
 ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentError']")
+# Placeholders Streamlit draws while an element's code (a chart, a component such as a grid) is still loading; a
+# script run can end before they are replaced (seen with 29 of them on a first page load, gone a few seconds later).
+NO_PLACEHOLDER = "() => !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stAppSkeleton']\")"
 PAGE_NOT_FOUND = "Page not found"
 
 
@@ -46,10 +49,13 @@ PAGE_NOT_FOUND = "Page not found"
 
 
 def wait_for_app(page, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
-    """Wait until the app is connected, its script run has finished and the running indicator is gone."""
+    """Wait until the app is connected, its script run has finished, the running indicator is gone and every element
+    is drawn (no loading placeholder left)."""
     page.wait_for_selector(APP_VIEW, timeout=timeout_ms)
     page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
     page.wait_for_selector(STATUS_WIDGET, state="detached", timeout=timeout_ms)
+    # Every element drawn: no placeholder left where a chart or a component's frame is still loading.
+    page.wait_for_function(NO_PLACEHOLDER, timeout=timeout_ms, polling=100)
     # A short extra wait for late work (a rerun, charts drawing), then make sure the app is still idle.
     page.wait_for_timeout(SETTLE_EXTRA_MS)
     page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
