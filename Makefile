@@ -17,6 +17,10 @@ STAMP_DEV := $(VENV)/.stamp-dev
 
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS='-m "not browser"'`.
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (each with its own Chromium, servers, temp dirs and store); whole test files
+# go to one worker (--dist loadfile), so a module's server is started once. 2 fits a 2-core machine; 0 runs
+# everything in this one process.
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 
@@ -24,9 +28,10 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make venv       create $(VENV) and install $(REQ_RUN)"
-	@echo "make dev        also install $(REQ_DEV) (pytest, playwright, ruff, hypothesis)"
+	@echo "make dev        also install $(REQ_DEV) (pytest, pytest-xdist, playwright, ruff, mypy, hypothesis)"
 	@echo "make run        start the app on http://localhost:$(PORT)"
-	@echo "make test       ruff check, mypy (evalcore, components), then the whole pytest suite (browser tests use /usr/bin/chromium)"
+	@echo "make test       ruff check, mypy (evalcore, components), then the whole pytest suite on PYTEST_WORKERS=$(PYTEST_WORKERS)"
+	@echo "                pytest-xdist workers (browser and cluster tests use /usr/bin/chromium; PYTEST_WORKERS=0: one process)"
 	@echo "make lint       ruff check and mypy"
 	@echo "make clean      remove caches; make distclean also removes $(VENV)"
 
@@ -56,10 +61,7 @@ lint: dev
 test: dev
 	$(RUFF) check .
 	$(PYTHON) -m mypy
-	$(PYTHON) -m pytest $(PYTEST_ARGS) --ignore=tests/cluster
-	@# The cluster tests in a process of their own: Playwright's sync API allows one running instance per
-	@# thread, and the browser tests keep theirs open for the whole session.
-	$(PYTHON) -m pytest $(PYTEST_ARGS) tests/cluster
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -9,7 +9,8 @@ sessions each instance served (from nginx's access log).
     .venv/bin/python benchmarks/load_cluster.py --instances 1 2 --sticky cookie -- --sessions 4 --seconds 60
 
 Needs nginx, /usr/bin/chromium and EVALBOARD_TEST_POSTGRES_URL (a role with CREATEDB; each run gets its own
-database, dropped afterwards). ``--sticky cookie`` (default here): all browsers of a load test share the address
+database, dropped afterwards). Database and cluster start-up come from ``tests/pg.py`` and ``tests/serving.py``,
+as for ``tests/cluster``. ``--sticky cookie`` (default here): all browsers of a load test share the address
 127.0.0.1, so ``ip_hash`` (the deployment's default) would send every session to one instance; a route cookie set
 by nginx spreads them as different client addresses would. ``--sticky ip_hash`` shows that.
 """
@@ -19,15 +20,11 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Any
-
-import sqlalchemy as sa
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -36,24 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import load_sessions  # noqa: E402
 
-from evalcore.store import _normalise_url  # noqa: E402
-
-CLUSTER = ROOT / "scripts" / "cluster.sh"
-
-
-def free_base(count: int) -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as t:
-                    t.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free ports")
+from tests import pg, serving  # noqa: E402  (the database and cluster start-up code the cluster tests use)
 
 
 def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[str, Any],
@@ -63,26 +43,20 @@ def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[
 
         def __init__(self, workdir: Path, auth: str, profile_dir: Path | None) -> None:
             super().__init__(workdir, auth, profile_dir)
-            self.admin = sa.create_engine(_normalise_url(admin_url), isolation_level="AUTOCOMMIT")
-            self.database = f"evalboard_load_{uuid.uuid4().hex[:10]}"
-            with self.admin.connect() as conn:
-                conn.exec_driver_sql(f'CREATE DATABASE "{self.database}"')
-            url = self.admin.url.set(database=self.database).render_as_string(hide_password=False)
-            base = base_port or free_base(instances)
+            self.admin = pg.admin_engine(admin_url)
+            self.database, url = pg.create_database(self.admin, "evalboard_load")
+            base = base_port or serving.free_ports(instances)
             self.ports = [base + i for i in range(instances)]
-            self.port = proxy_port or free_base(1)
+            self.port = proxy_port or serving.free_ports(1)
             self.base_url = f"http://127.0.0.1:{self.port}"
             self.run_dir = run_dir
-            self.env.pop("EVALBOARD_DB_PATH", None)
-            self.env.update(EVALBOARD_DATABASE_URL=url, EVALBOARD_INSTANCES=str(instances),
-                            EVALBOARD_BASE_PORT=str(base), EVALBOARD_PROXY_PORT=str(self.port),
-                            EVALBOARD_RUN_DIR=str(self.run_dir), EVALBOARD_STICKY=sticky,
-                            EVALBOARD_STREAMLIT=f"{sys.executable} {HERE / 'load_server.py'}")
+            self.env = serving.cluster_env(self.env, url, instances, base, self.port, self.run_dir,
+                                           EVALBOARD_STICKY=sticky,
+                                           EVALBOARD_STREAMLIT=f"{sys.executable} {HERE / 'load_server.py'}")
             self.stopped = False
 
         def start(self) -> None:
-            done = subprocess.run(["bash", str(CLUSTER), "up"], cwd=ROOT, env=self.env, capture_output=True,
-                                  text=True, timeout=300)
+            done = serving.cluster("up", self.env, timeout_s=300)
             if done.returncode != 0:
                 raise RuntimeError(f"cluster.sh up failed:\n{done.stdout}\n{done.stderr}")
 
@@ -109,17 +83,8 @@ def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[
                 return
             self.stopped = True
             record["sessions_by_instance"] = self.sessions_by_instance()
-            subprocess.run(["bash", str(CLUSTER), "down"], cwd=ROOT, env=self.env, capture_output=True,
-                           timeout=120)
-            for attempt in range(10):  # an autovacuum worker may be connected for a moment
-                try:
-                    with self.admin.connect() as conn:
-                        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-                    break
-                except sa.exc.ProgrammingError:
-                    if attempt == 9:
-                        raise
-                    time.sleep(0.5)
+            serving.cluster("down", self.env, timeout_s=120)
+            pg.drop_database(self.admin, self.database)
             self.admin.dispose()
 
         def sessions_by_instance(self) -> dict[str, int]:
@@ -179,8 +144,7 @@ def main() -> int:
                 command += [flag, str(value)]
         code = subprocess.run([*command, "--", *rest], cwd=ROOT).returncode
         if run_dir.exists():  # a run stopped by its hard deadline leaves the cluster up: stop it
-            subprocess.run(["bash", str(CLUSTER), "down"], cwd=ROOT, capture_output=True, timeout=120,
-                           env={**os.environ, "EVALBOARD_RUN_DIR": str(run_dir)})
+            serving.cluster("down", {**os.environ, "EVALBOARD_RUN_DIR": str(run_dir)}, timeout_s=120)
         record = json.loads(record_path.read_text()) if record_path.exists() else {"instances": n, "exit": code}
         record["exit"] = code
         results.append(record)

@@ -1,8 +1,11 @@
-"""Starting and stopping Streamlit servers for tests and benchmarks: one copy of the free-port, health and stop logic.
+"""Starting and stopping Streamlit servers for tests and benchmarks: one copy of the free-port, health and stop logic,
+and of bringing a cluster (``scripts/cluster.sh``: instances behind nginx) up and down.
 
 Used by the browser tests (``tests/browser/conftest.py``, ``test_plain_text.py``; the OIDC tests go through the
-conftest's ``serve_app``) and by ``benchmarks/load_sessions.py``. Plain functions, no pytest: a caller turns
-:class:`ServerError` into ``pytest.fail`` or into its own message.
+conftest's ``serve_app``), the security tests' server, the cluster tests, and ``benchmarks/load_sessions.py``,
+``bench_pages.py`` and ``load_cluster.py``. Plain functions, no pytest: a caller turns :class:`ServerError` into
+``pytest.fail`` or into its own message. Ports are always free ones picked at run time, so parallel test
+workers (pytest-xdist) never collide.
 """
 from __future__ import annotations
 
@@ -11,7 +14,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLUSTER_SCRIPT = ROOT / "scripts" / "cluster.sh"
 
 
 class ServerError(RuntimeError):
@@ -23,6 +30,23 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_ports(count: int) -> int:
+    """A port ``p`` with ``p .. p+count-1`` all free on 127.0.0.1 right now (a cluster's instances take consecutive
+    ports)."""
+    for _ in range(50):
+        base = free_port()
+        if base + count > 65535:
+            continue
+        try:
+            for port in range(base, base + count):
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                    sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise ServerError(f"no {count} consecutive free ports on 127.0.0.1")
 
 
 def health_ok(base_url: str) -> bool:
@@ -58,6 +82,32 @@ def wait_until_healthy(process: subprocess.Popen, base_url: str, timeout_s: floa
         time.sleep(0.25)
 
 
+def launch(start: Callable[[int], subprocess.Popen], timeout_s: float, output: Callable[[], str] = lambda: "",
+           attempts: int = 3) -> tuple[subprocess.Popen, str]:
+    """``start(port)`` on a free port, then wait until it is healthy: (the process, its base URL).
+
+    A port is free when :func:`free_port` picks it, not necessarily when the server binds it a few seconds later
+    (another test worker's server, or a client connection, may take it in between): Streamlit then exits with
+    "Port N is not available", and the server is started again on another port, up to ``attempts`` times.
+    """
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        process = start(port)
+        try:
+            wait_until_healthy(process, base_url, timeout_s, output)
+            return process, base_url
+        except ServerError:
+            stop(process)
+            if attempt < attempts and process.returncode is not None and f"Port {port} is not available" in output():
+                continue
+            raise
+        except BaseException:  # e.g. Ctrl-C while waiting: never leave the server running
+            stop(process)
+            raise
+    raise AssertionError("unreachable")
+
+
 def stop(process: subprocess.Popen, timeout_s: float = 10.0) -> None:
     """SIGTERM (Streamlit shuts down cleanly on it), then SIGKILL if it has not exited after ``timeout_s``."""
     if process.poll() is not None:
@@ -68,3 +118,24 @@ def stop(process: subprocess.Popen, timeout_s: float = 10.0) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
+
+
+# --- a cluster: N instances on one database behind nginx (scripts/cluster.sh) ---------------------------------
+
+
+def cluster_env(base: Mapping[str, str], database_url: str, instances: int, base_port: int, proxy_port: int,
+                run_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment for ``scripts/cluster.sh``: ``base`` without a SQLite path (the instances share
+    ``database_url``), the ports and run directory, and any further ``EVALBOARD_*`` ``settings``."""
+    env = {k: v for k, v in base.items() if k != "EVALBOARD_DB_PATH"}
+    env.update(EVALBOARD_DATABASE_URL=database_url, EVALBOARD_INSTANCES=str(instances),
+               EVALBOARD_BASE_PORT=str(base_port), EVALBOARD_PROXY_PORT=str(proxy_port),
+               EVALBOARD_RUN_DIR=str(run_dir), **settings)
+    return env
+
+
+def cluster(command: str, env: Mapping[str, str], timeout_s: float = 180,
+            check: bool = False) -> subprocess.CompletedProcess[str]:
+    """``scripts/cluster.sh up|down|status`` with ``env``, its output captured."""
+    return subprocess.run(["bash", str(CLUSTER_SCRIPT), command], env=dict(env), cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout_s, check=check)

@@ -1,9 +1,8 @@
-"""Fixtures and helpers for the browser tests: one Chromium and one shared Streamlit server per session,
-plus a fresh ("cold") server for each test that needs one.
+"""Fixtures and helpers for the browser tests: one shared Streamlit server per session, plus a fresh ("cold")
+server for each test that needs one. The session's Chromium (``browser``) is in tests/conftest.py, shared with the
+cluster tests.
 
 The app is started from the repository root (or from ``EVALBOARD_APP_DIR`` when set) on a free port.
-Chromium is the system one at ``/usr/bin/chromium``; a browser downloaded by ``playwright install``
-is never used. When it is missing the tests fail (they are not skipped): CI installs it with apt.
 
 Test modules get the helpers below through the ``ui`` fixture (``ui.open_and_settle(page, url)``,
 ``ui.assert_no_errors(page)``, ...) rather than ``from conftest import ...``, which is ambiguous when
@@ -29,17 +28,6 @@ from tests import serving
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_DIR = Path(os.environ.get("EVALBOARD_APP_DIR") or REPO_ROOT).resolve()
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 SERVER_START_TIMEOUT_S = 60.0
 LOAD_TIMEOUT_MS = 30_000
 SETTLE_EXTRA_MS = 400
@@ -51,6 +39,9 @@ APP_VIEW = "[data-testid='stAppViewContainer']"
 APP_IDLE = "[data-testid='stApp'][data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
 STATUS_WIDGET = "[data-testid='stStatusWidget']"
 ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentError']")
+# Placeholders Streamlit draws while an element's code (a chart, a component such as a grid) is still loading; a
+# script run can end before they are replaced (seen with 29 of them on a first page load, gone a few seconds later).
+NO_PLACEHOLDER = "() => !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stAppSkeleton']\")"
 PAGE_NOT_FOUND = "Page not found"
 
 
@@ -58,10 +49,13 @@ PAGE_NOT_FOUND = "Page not found"
 
 
 def wait_for_app(page, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
-    """Wait until the app is connected, its script run has finished and the running indicator is gone."""
+    """Wait until the app is connected, its script run has finished, the running indicator is gone and every element
+    is drawn (no loading placeholder left)."""
     page.wait_for_selector(APP_VIEW, timeout=timeout_ms)
     page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
     page.wait_for_selector(STATUS_WIDGET, state="detached", timeout=timeout_ms)
+    # Every element drawn: no placeholder left where a chart or a component's frame is still loading.
+    page.wait_for_function(NO_PLACEHOLDER, timeout=timeout_ms, polling=100)
     # A short extra wait for late work (a rerun, charts drawing), then make sure the app is still idle.
     page.wait_for_timeout(SETTLE_EXTRA_MS)
     page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
@@ -143,16 +137,17 @@ def serve_app(log_dir: Path, env: dict[str, str] | None = None, script: str = "a
     """
     if not (APP_DIR / "app.py").is_file():
         pytest.fail(f"no app.py in {APP_DIR} (set EVALBOARD_APP_DIR to test another app directory)")
-    port = serving.free_port()
-    base_url = f"http://127.0.0.1:{port}"
     stdout_path, stderr_path = log_dir / "stdout.log", log_dir / "stderr.log"
-    command = [sys.executable, "-m", "streamlit", "run", script, *serving.streamlit_options(port)]
-    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        server_env = {k: v for k, v in os.environ.items() if k not in ("EVALBOARD_DATABASE_URL", "EVALBOARD_AUTH")}
-        server_env["EVALBOARD_DB_PATH"] = str(log_dir / "evalboard.db")
-        server_env.update(env or {})
-        process = subprocess.Popen(command, cwd=APP_DIR, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                   env=server_env)
+    server_env = {k: v for k, v in os.environ.items() if k not in ("EVALBOARD_DATABASE_URL", "EVALBOARD_AUTH")}
+    server_env["EVALBOARD_DB_PATH"] = str(log_dir / "evalboard.db")
+    server_env.update(env or {})
+    command: list[str] = []
+
+    def start(port: int) -> subprocess.Popen:
+        command[:] = [sys.executable, "-m", "streamlit", "run", script, *serving.streamlit_options(port)]
+        with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
+            return subprocess.Popen(command, cwd=APP_DIR, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                    env=server_env)
 
     def server_output() -> str:
         return (
@@ -162,10 +157,10 @@ def serve_app(log_dir: Path, env: dict[str, str] | None = None, script: str = "a
         )
 
     try:
-        try:
-            serving.wait_until_healthy(process, base_url, SERVER_START_TIMEOUT_S, server_output)
-        except serving.ServerError as exc:
-            pytest.fail(str(exc))
+        process, base_url = serving.launch(start, SERVER_START_TIMEOUT_S, server_output)
+    except serving.ServerError as exc:
+        pytest.fail(str(exc))
+    try:
         yield base_url
     finally:
         serving.stop(process)
@@ -191,24 +186,6 @@ def cold_app_url(tmp_path) -> Iterator[str]:
 
 
 # ---------------------------------------------------------------- browser
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless system Chromium for the whole session."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk). "
-            "Browser tests never use a browser downloaded by `playwright install`."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -120,6 +120,9 @@ def test_clicking_a_ranking_row_opens_that_unit(large, new_page, ui):
     url, eid = large
     page = new_page(1280, 800)
     ui.open_and_settle(page, f"{url}/units?eval={eid}", timeout_ms=LOAD_MS)
+    # The grid's iframe is mounted once its component code has loaded, which may be after the script run ends
+    # (seen on a busy machine): wait for it, then count.
+    page.wait_for_selector("iframe", state="attached", timeout=LOAD_MS)
     frames = [f for f in page.frames if f is not page.main_frame]
     assert len(frames) == 1  # the ranking grid (the page's only component)
     grid = frames[0]

@@ -37,19 +37,20 @@ MARKUP = ("a, img, strong, em, del, code, pre, table, ul, ol, li, blockquote, hr
 
 @pytest.fixture(scope="module")
 def text_app_url(tmp_path_factory):
-    port = serving.free_port()
     log = tmp_path_factory.mktemp("plain_text") / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "EVALBOARD_DATABASE_URL"}
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), *serving.streamlit_options(port)],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
-    url = f"http://127.0.0.1:{port}"
+
+    def start(port: int) -> subprocess.Popen:
+        with log.open("wb") as out:
+            return subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(APP), *serving.streamlit_options(port)],
+                cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+
     try:
-        try:
-            serving.wait_until_healthy(process, url, 60, lambda: log.read_text(errors="replace")[-3000:])
-        except serving.ServerError as exc:
-            pytest.fail(f"the plain-text page did not start: {exc}")
+        process, url = serving.launch(start, 60, lambda: log.read_text(errors="replace")[-3000:])
+    except serving.ServerError as exc:
+        pytest.fail(f"the plain-text page did not start: {exc}")
+    try:
         yield url
     finally:
         serving.stop(process)

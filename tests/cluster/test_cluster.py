@@ -17,35 +17,30 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Error as PlaywrightError
 
-import evalcore.store as store_module
 import sample_data
 from evalcore.auth import SYSTEM_ACTOR, Actor
 from evalcore.store import Store
+from tests import pg, serving
 
 pytestmark = pytest.mark.cluster
 
 ROOT = Path(__file__).resolve().parents[2]
-CLUSTER = ROOT / "scripts" / "cluster.sh"
 NGINX = os.environ.get("EVALBOARD_NGINX", "/usr/sbin/nginx")
 CHROMIUM = "/usr/bin/chromium"
-PG_ENV = "EVALBOARD_TEST_POSTGRES_URL"
 ADMIN, PASSWORD = "值班管理员", "cluster-测试-口令-2025"
 GROUP = Actor("评价组", "evaluator")
 VERSION_TEXT = re.compile(r"当前第 (\d+) 版（共 (\d+) 版）")
@@ -65,24 +60,6 @@ def variant(**meta: object) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def free_base_port(count: int) -> int:
-    """A port p with p .. p+count-1 all free on 127.0.0.1."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + count > 65535:
-            continue
-        try:
-            for port in range(base, base + count):
-                with socket.socket() as t:
-                    t.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free ports")
 
 
 def http_status(url: str) -> int:
@@ -106,8 +83,7 @@ class Cluster:
         return f"http://127.0.0.1:{self.proxy}/"
 
     def script(self, command: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", str(CLUSTER), command], env=self.env, cwd=ROOT, capture_output=True,
-                              text=True, timeout=180, check=check)
+        return serving.cluster(command, self.env, check=check)
 
     def pid(self, port: int) -> int:
         return int((self.run / f"instance-{port}.pid").read_text())
@@ -124,58 +100,39 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    admin_url = os.environ.get(PG_ENV)
+    admin_url = pg.admin_url()
     if not admin_url:
-        _missing(f"{PG_ENV} is not set (a PostgreSQL role with CREATEDB)")
+        _missing(f"{pg.PG_ENV} is not set (a PostgreSQL role with CREATEDB)")
     if not os.access(NGINX, os.X_OK):
         _missing(f"nginx not found at {NGINX} (apt-get install nginx)")
     if not os.access(CHROMIUM, os.X_OK):
         _missing(f"{CHROMIUM} not found")
-    admin = sa.create_engine(store_module._normalise_url(admin_url), isolation_level="AUTOCOMMIT")
-    name = f"evalboard_test_cluster_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    base = int(os.environ.get("EVALBOARD_CLUSTER_BASE_PORT") or free_base_port(2))
-    proxy = int(os.environ.get("EVALBOARD_CLUSTER_PROXY_PORT") or free_base_port(1))
+    base = int(os.environ.get("EVALBOARD_CLUSTER_BASE_PORT") or serving.free_ports(2))
+    proxy = int(os.environ.get("EVALBOARD_CLUSTER_PROXY_PORT") or serving.free_ports(1))
     run = Path(tempfile.mkdtemp(prefix="evalboard-cluster-", dir="/tmp"))  # nginx workers must reach it
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVALBOARD_")}
-    env.update(EVALBOARD_DATABASE_URL=url, EVALBOARD_INSTANCES="2", EVALBOARD_BASE_PORT=str(base),
-               EVALBOARD_PROXY_PORT=str(proxy), EVALBOARD_RUN_DIR=str(run), EVALBOARD_AUTH="password",
-               EVALBOARD_NGINX=NGINX)
-    c = Cluster(url, [base, base + 1], proxy, run, env)
-    s = c.store()
-    s.add_user(ADMIN, "admin", PASSWORD, by=SYSTEM_ACTOR)
-    s.dispose()
-    try:
-        c.script("up")
-        yield c
-    finally:
-        down = c.script("down", check=False)
-        print(down.stdout, down.stderr)
-        for log in sorted(run.glob("*.log")) + sorted(run.glob("nginx/*.log")):
-            print(f"--- {log}\n{log.read_text()[-3000:]}")
-        shutil.rmtree(run, ignore_errors=True)
-        for attempt in range(10):
-            try:
-                with admin.connect() as conn:
-                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                break
-            except sa.exc.ProgrammingError:
-                if attempt == 9:
-                    raise
-                time.sleep(0.5)
-        admin.dispose()
+    with pg.new_database(admin_url, "evalboard_test_cluster") as url:
+        env = serving.cluster_env({k: v for k, v in os.environ.items() if not k.startswith("EVALBOARD_")}, url,
+                                  2, base, proxy, run, EVALBOARD_AUTH="password", EVALBOARD_NGINX=NGINX)
+        c = Cluster(url, [base, base + 1], proxy, run, env)
+        s = c.store()
+        s.add_user(ADMIN, "admin", PASSWORD, by=SYSTEM_ACTOR)
+        s.dispose()
+        try:
+            c.script("up")
+            yield c
+        finally:
+            down = c.script("down", check=False)
+            print(down.stdout, down.stderr)
+            for log in sorted(run.glob("*.log")) + sorted(run.glob("nginx/*.log")):
+                print(f"--- {log}\n{log.read_text()[-3000:]}")
+            shutil.rmtree(run, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def browser(cluster: Cluster):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
+@pytest.fixture
+def chromium(cluster: Cluster, request: pytest.FixtureRequest):
+    """The session's Chromium (``browser`` in tests/conftest.py, shared with the browser tests), asked for once the
+    cluster is up: a machine without nginx or PostgreSQL skips before Chromium is looked for."""
+    return request.getfixturevalue("browser")
 
 
 def sign_in(page, url: str) -> None:
@@ -201,18 +158,18 @@ def wait_for_version(page, expected: tuple[int, int], timeout: float = 45) -> No
         page.wait_for_timeout(250)
 
 
-def test_a_publish_is_seen_through_the_proxy_and_on_the_other_instance(cluster: Cluster, browser) -> None:
+def test_a_publish_is_seen_through_the_proxy_and_on_the_other_instance(cluster: Cluster, chromium) -> None:
     for port in cluster.ports:
         assert http_status(f"http://127.0.0.1:{port}/_stcore/health") == 200
     assert http_status(cluster.proxy_url + "_stcore/health") == 200
     assert 'id="root"' in urllib.request.urlopen(cluster.proxy_url, timeout=10).read().decode()
     # a page through the proxy, and one on the instance the proxy does not use, both showing version 1
-    proxied = browser.new_page(viewport={"width": 1280, "height": 800})
+    proxied = chromium.new_page(viewport={"width": 1280, "height": 800})
     sign_in(proxied, cluster.proxy_url)
     assert shown_version(proxied) == (1, 1)
     served = cluster.serving()
     other = next(p for p in cluster.ports if p != served)
-    direct = browser.new_page(viewport={"width": 1280, "height": 800})
+    direct = chromium.new_page(viewport={"width": 1280, "height": 800})
     sign_in(direct, f"http://127.0.0.1:{other}/")
     assert shown_version(direct) == (1, 1)
     # a publish through the store path of the instance that serves the proxy's sessions
@@ -226,7 +183,7 @@ def test_a_publish_is_seen_through_the_proxy_and_on_the_other_instance(cluster: 
         page.get_by_role("link", name="单位对比").click()
         wait_for_version(page, (2, 2))
     # ... and so does a new page load through the proxy
-    fresh = browser.new_page(viewport={"width": 1280, "height": 800})
+    fresh = chromium.new_page(viewport={"width": 1280, "height": 800})
     sign_in(fresh, cluster.proxy_url)
     assert shown_version(fresh) == (2, 2)
     for page in (proxied, direct, fresh):
@@ -275,8 +232,8 @@ def test_a_rectification_conflict_between_two_processes(cluster: Cluster) -> Non
         s.dispose()
 
 
-def test_kill_the_serving_instance_and_carry_on(cluster: Cluster, browser) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+def test_kill_the_serving_instance_and_carry_on(cluster: Cluster, chromium) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
     sockets: list = []
     page.on("websocket", lambda ws: sockets.append(ws))
     sign_in(page, cluster.proxy_url)

@@ -8,20 +8,19 @@ would be ambiguous.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
-import uuid
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 
-import evalcore.store as store_module
 import sample_data
 from evalcore.model import Evaluation
-from evalcore.store import Store
 from evalcore.workbook import ReadResult, read_workbook
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -87,52 +86,43 @@ def make_workbook(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-# --- store backends (test_store.py, test_store_auth.py) ------------------------------------------------------
-
-PG_ENV = "EVALBOARD_TEST_POSTGRES_URL"
+# --- the command line, in this process ---------------------------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file in tmp_path, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        yield sa.URL.create("sqlite", database=str(tmp_path / "store.db")).render_as_string()
-        return
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        need = (f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user:pass@host:port/db "
-                "(a role with CREATEDB); see docs/postgresql.md")
-        if os.environ.get("EVALBOARD_CI"):  # CI (.ci/run) starts PostgreSQL: a missing URL is a broken run
-            pytest.fail(f"EVALBOARD_CI is set but {PG_ENV} is not. {need}")
-        pytest.skip(need)
-    admin_url = store_module._normalise_url(admin_url)  # a plain postgresql:// URL means psycopg 3 here too
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"evalboard_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+@dataclass
+class CliRun:
+    """What ``python -m evalcore ...`` would give: exit code and output (the fields of a CompletedProcess)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 @pytest.fixture
-def open_store(db_url: str) -> Iterator[Callable[[], Store]]:
-    """``open_store()``: a new Store on the test's database (several may be open at once, like processes)."""
-    opened: list[Store] = []
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliRun]:
+    """``run_cli(*args, stdin=None, db=None)``: ``evalcore.cli.main(args)`` in this process, as ``python -m evalcore
+    ARGS`` run from the repository root; standard input is ``stdin`` (not a terminal), the store is the SQLite file
+    ``db`` when given. The exit code is main's return value or argparse's SystemExit; an exception escaping main
+    fails the test (the child process would have printed a traceback).
 
-    def make() -> Store:
-        s = Store(db_url)
-        opened.append(s)
-        return s
+    No process start per call: the tests that are about the process itself (exit status of ``python -m evalcore``,
+    a signal, a child's memory or time zone) still run one.
+    """
+    from evalcore import cli
 
-    yield make
-    for s in opened:
-        s.dispose()
+    def run(*args: str, stdin: str | None = None, db: Path | None = None) -> CliRun:
+        with monkeypatch.context() as m:
+            m.chdir(REPO_ROOT)
+            if db is not None:
+                m.delenv("EVALBOARD_DATABASE_URL", raising=False)
+                m.setenv("EVALBOARD_DB_PATH", str(db))
+            m.setattr(sys, "stdin", io.StringIO(stdin or ""))
+            capsys.readouterr()  # only this call's output
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse: 2 on a usage error, 0 after --help
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            out, err = capsys.readouterr()
+        return CliRun(code, out, err)
 
-
-@pytest.fixture
-def store(open_store: Callable[[], Store]) -> Store:
-    return open_store()
+    return run

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
 import sqlite3
 import stat
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -31,12 +29,12 @@ from evalcore.backup import BackupError, backup, check, read_manifest, restore, 
 from evalcore.cli import main
 from evalcore.store import METADATA, SignInError, Store
 from evalcore.workbook import read_workbook
+from tests import pg
 
 SAMPLE = sample_data.WORKBOOK
 GROUP = Actor("评价组", "evaluator")
 ZHANG = Actor("张三", "evaluator")
 WANG = Actor("王五", "admin")
-PG_ENV = "EVALBOARD_TEST_POSTGRES_URL"
 PASSWORD = "长沙评价-2023!"
 
 
@@ -53,37 +51,24 @@ def variant(**meta: object) -> bytes:
 @pytest.fixture
 def new_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
     """``new_database("sqlite" | "postgresql")``: the URL of a new empty database (PostgreSQL ones are dropped
-    after the test)."""
+    after the test; ``tests/pg.py``)."""
     created: list[str] = []
-    admin_url = os.environ.get(PG_ENV)
-    admin = (sa.create_engine(store_module._normalise_url(admin_url), isolation_level="AUTOCOMMIT")
-             if admin_url else None)
+    admin: sa.Engine | None = None
 
     def make(backend: str) -> str:
+        nonlocal admin
         if backend == "sqlite":
             return sa.URL.create("sqlite", database=str(tmp_path / f"{uuid.uuid4().hex[:8]}.db")).render_as_string()
         if admin is None:
-            if os.environ.get("EVALBOARD_CI"):
-                pytest.fail(f"{PG_ENV} is not set in CI: the PostgreSQL backup tests must run there")
-            pytest.skip(f"PostgreSQL backup tests need {PG_ENV} (a role with CREATEDB)")
-        name = f"evalboard_test_bk_{uuid.uuid4().hex[:10]}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            admin = pg.admin_engine(pg.admin_url_or_skip("PostgreSQL backup tests"))
+        name, url = pg.create_database(admin, "evalboard_test_bk")
         created.append(name)
-        return admin.url.set(database=name).render_as_string(hide_password=False)
+        return url
 
     yield make
     if admin is not None:
         for name in created:
-            for attempt in range(10):  # an autovacuum worker (another role) may be connected for a moment
-                try:
-                    with admin.connect() as conn:
-                        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                    break
-                except sa.exc.ProgrammingError:
-                    if attempt == 9:
-                        raise
-                    time.sleep(0.5)
+            pg.drop_database(admin, name)
         admin.dispose()
 
 

@@ -1,4 +1,9 @@
-"""The command line contract (``python -m evalcore ...``), run as other tools run it: a subprocess."""
+"""The command line contract (``python -m evalcore ...``).
+
+The two summaries and a refused file go through a real ``python -m evalcore`` process, as other tools run it (exit
+status, JSON on standard output); the other cases call ``evalcore.cli.main`` in this process (``run_cli``), with
+the same assertions on exit code and output.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,12 +24,15 @@ from evalcore import cli
 from evalcore.model import BudgetLine, Evaluation, Meta, Unit, UnitResult
 from evalcore.summary import summarize
 
+RunCli = Callable[..., Any]
+
 SAMPLE = "sample_data/changsha_2023.xlsx"
 TWO_DECIMALS = re.compile(r"^\d+\.\d{2}$")
 NUMERIC_KEYS = {"budget", "executed", "execution_rate", "score", "score_computed", "rate"}
 
 
 def run(repo_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m evalcore ARGS`` in a child process."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run([sys.executable, "-m", "evalcore", *args], cwd=repo_root, capture_output=True,
                           text=True, encoding="utf-8", env=env, timeout=120, check=False)
@@ -137,8 +145,8 @@ def test_summary_figures_appear_in_the_seed(summary: dict[str, Any], seed_text: 
     assert summary["totals"]["budget"] in seed_text
 
 
-def test_summary_without_json(repo_root: Path) -> None:
-    proc = run(repo_root, "summary", SAMPLE)
+def test_summary_without_json(run_cli: RunCli) -> None:
+    proc = run_cli("summary", SAMPLE)
     assert proc.returncode == 0, proc.stderr
     assert "3400.06" in proc.stdout and "82.69%" in proc.stdout and "86.98" in proc.stdout
     assert "问题 19 项" in proc.stdout and "建议 18 条" in proc.stdout
@@ -181,15 +189,15 @@ def test_summary_names_stated_figures_that_disagree() -> None:
 
 # --- validate ---------------------------------------------------------------------------------------------
 
-def test_validate_sample(repo_root: Path) -> None:
-    proc = run(repo_root, "validate", SAMPLE)
+def test_validate_sample(run_cli: RunCli) -> None:
+    proc = run_cli("validate", SAMPLE)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "通过校验" in proc.stdout
     assert "0 个错误" in proc.stdout
 
 
-def test_validate_sample_json(repo_root: Path) -> None:
-    proc = run(repo_root, "validate", SAMPLE, "--json")
+def test_validate_sample_json(run_cli: RunCli) -> None:
+    proc = run_cli("validate", SAMPLE, "--json")
     assert proc.returncode == 0
     data = json.loads(proc.stdout)
     assert data["valid"] is True
@@ -223,15 +231,15 @@ def test_validate_bad_file_json(repo_root: Path, bad_workbook: Path) -> None:
     assert budget_error["value"] == "abc"
 
 
-def test_validate_bad_file_text(repo_root: Path, bad_workbook: Path) -> None:
-    proc = run(repo_root, "validate", str(bad_workbook))
+def test_validate_bad_file_text(run_cli: RunCli, bad_workbook: Path) -> None:
+    proc = run_cli("validate", str(bad_workbook))
     assert proc.returncode == 1
     assert "未通过校验" in proc.stdout
     assert "预算执行 第2行“预算金额（万元）”列" in proc.stdout
 
 
-def test_summary_of_a_bad_file(repo_root: Path, bad_workbook: Path) -> None:
-    proc = run(repo_root, "summary", str(bad_workbook), "--json")
+def test_summary_of_a_bad_file(run_cli: RunCli, bad_workbook: Path) -> None:
+    proc = run_cli("summary", str(bad_workbook), "--json")
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert "未通过校验" in proc.stderr
@@ -240,10 +248,10 @@ def test_summary_of_a_bad_file(repo_root: Path, bad_workbook: Path) -> None:
 
 @pytest.mark.parametrize("content", [os.urandom(4096), b""], ids=["random", "empty"])
 @pytest.mark.parametrize("command", ["validate", "summary"])
-def test_not_a_workbook_never_tracebacks(repo_root: Path, tmp_path: Path, content: bytes, command: str) -> None:
+def test_not_a_workbook_never_tracebacks(run_cli: RunCli, tmp_path: Path, content: bytes, command: str) -> None:
     path = tmp_path / "random.xlsx"
     path.write_bytes(content)
-    proc = run(repo_root, command, str(path), "--json")
+    proc = run_cli(command, str(path), "--json")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     if command == "validate":
@@ -252,21 +260,21 @@ def test_not_a_workbook_never_tracebacks(repo_root: Path, tmp_path: Path, conten
         assert data["errors"][0]["sheet"] == "（文件）"
 
 
-def test_missing_file(repo_root: Path, tmp_path: Path) -> None:
-    proc = run(repo_root, "validate", str(tmp_path / "missing.xlsx"))
+def test_missing_file(run_cli: RunCli, tmp_path: Path) -> None:
+    proc = run_cli("validate", str(tmp_path / "missing.xlsx"))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
 
 
-def test_a_bad_as_of_date_is_a_message_not_a_traceback(repo_root: Path) -> None:
-    proc = run(repo_root, "summary", SAMPLE, "--as-of", "2024-13-01")
+def test_a_bad_as_of_date_is_a_message_not_a_traceback(run_cli: RunCli) -> None:
+    proc = run_cli("summary", SAMPLE, "--as-of", "2024-13-01")
     assert proc.returncode == 1
     assert "--as-of 应为日期" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_an_unwritable_output_is_a_message_not_a_traceback(repo_root: Path, tmp_path: Path) -> None:
+def test_an_unwritable_output_is_a_message_not_a_traceback(run_cli: RunCli, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    proc = run(repo_root, "export", SAMPLE, "--format", "md", "--out", str(blocker / "out.md"))
+    proc = run_cli("export", SAMPLE, "--format", "md", "--out", str(blocker / "out.md"))
     assert proc.returncode == 1
     assert "无法读写文件" in proc.stderr and "Traceback" not in proc.stderr

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -726,22 +727,18 @@ def test_the_budget_columns_are_still_template_columns(make_workbook: MakeWorkbo
     _assert_error(result, "预算执行", 1, "实际执行金额（万元）", "缺少必填列")
 
 
-def test_summary_command_on_a_line_without_a_budget(make_workbook: MakeWorkbook, repo_root: Path) -> None:
+def test_summary_command_on_a_line_without_a_budget(make_workbook: MakeWorkbook,
+                                                    run_cli: Callable[..., Any]) -> None:
     import json
-    import subprocess
-    import sys
 
     path = _lacking_budget(make_workbook)
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     for extra in (["--json"], []):
-        proc = subprocess.run([sys.executable, "-m", "evalcore", "summary", str(path), "--as-of", "2026-11-28",
-                               *extra], cwd=repo_root, capture_output=True, text=True, encoding="utf-8", env=env,
-                              timeout=120, check=False)
+        proc = run_cli("summary", str(path), "--as-of", "2026-11-28", *extra)
         assert proc.returncode == 0, proc.stderr
         assert "Traceback" not in proc.stderr
-    data = json.loads(subprocess.run(
-        [sys.executable, "-m", "evalcore", "summary", str(path), "--json", "--as-of", "2026-11-28"],
-        cwd=repo_root, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120, check=True).stdout)
+    done = run_cli("summary", str(path), "--json", "--as-of", "2026-11-28")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
     unit = data["units"][0]
     assert (unit["unit"], unit["budget"], unit["executed"], unit["execution_rate"], unit["stated_rate"]) == (
         "市数据局", None, "2811.47", None, "82.69")
