@@ -55,9 +55,7 @@ from evalcore.store import Store  # noqa: E402
 from sample_data import WORKBOOK  # noqa: E402
 from tests import serving  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM, CHROMIUM_ARGS = serving.CHROMIUM, serving.CHROMIUM_ARGS
 WARM_TARGET, COLD_TARGET, RSS_TARGET_MB = 2.0, 3.0, 600
 
 

@@ -69,15 +69,9 @@ if str(ROOT) not in sys.path:  # run as a script: make ``sample_data`` and ``eva
 
 from tests import serving  # noqa: E402  (free port, health check, stop: shared with the browser tests)
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = serving.CHROMIUM
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *serving.CHROMIUM_ARGS,
     # Every session is a user looking at their page: no throttling of pages Chromium considers hidden.
     "--disable-background-timer-throttling",
     "--disable-backgrounding-occluded-windows",

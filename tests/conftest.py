@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.serving import CHROMIUM, CHROMIUM_ARGS
+
 _SESSION_DB = Path(tempfile.mkdtemp(prefix="evalboard-tests-")) / "evalboard.db"
 
 settings.register_profile("ci", derandomize=True)
@@ -31,16 +33,6 @@ def pytest_configure(config):
 
 # --- the session's Chromium (tests/browser, tests/cluster) ------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,18 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Debian's Chromium (never one downloaded by ``playwright install``) and the flags every headless run here uses:
+# the browser tests, the cluster tests and the page and load benchmarks.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CLUSTER_SCRIPT = ROOT / "scripts" / "cluster.sh"
 
 

@@ -10,23 +10,13 @@ import pytest
 from apptest_support import ROOT, texts
 from streamlit.testing.v1 import AppTest
 
-import sample_data
 from evalcore.auth import Actor
-from evalcore.store import Store
-
-ADMIN_CLI = Actor("测试@命令行", "admin", "cli")
-PASSWORD = "Mi-Ma-2025-abc"
+from tests.accounts import CLI_ADMIN, PASSWORD, password_store
 
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
-    db = tmp_path / "evalboard.db"
-    monkeypatch.setenv("EVALBOARD_DB_PATH", str(db))
-    monkeypatch.setenv("EVALBOARD_AUTH", "password")
-    s = Store.sqlite(db)
-    s.ensure_sample(sample_data.WORKBOOK)
-    for name, role in (("wang", "viewer"), ("li", "evaluator"), ("chen", "admin")):
-        s.add_user(name, role, PASSWORD, by=ADMIN_CLI)
+    s = password_store(tmp_path, monkeypatch, {"wang": "viewer", "li": "evaluator", "chen": "admin"})
     yield s
     s.dispose()
 
@@ -176,7 +166,7 @@ def test_sessions_end_when_idle_and_when_the_password_changes(store):
     assert not at.metric and any("超过 30 分钟没有操作" in w.value for w in at.warning)
     sign_in(at, "li")
     assert at.metric
-    store.set_password("li", "Another-Pass-9", by=ADMIN_CLI)
+    store.set_password("li", "Another-Pass-9", by=CLI_ADMIN)
     at.run()
     assert not at.metric and any("密码或角色已变更" in w.value for w in at.warning)
 

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = os.environ.get("EVALBOARD_NGINX", "/usr/sbin/nginx")
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = serving.CHROMIUM
 ADMIN, PASSWORD = "值班管理员", "cluster-测试-口令-2025"
 GROUP = Actor("评价组", "evaluator")
 VERSION_TEXT = re.compile(r"当前第 (\d+) 版（共 (\d+) 版）")

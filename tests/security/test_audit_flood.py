@@ -7,23 +7,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sample_data
-from evalcore.auth import Actor
-from evalcore.store import T_AUDIT, Store
+from evalcore.store import T_AUDIT
+from tests.accounts import PASSWORD, password_store
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "Mi-Ma-2025-abc"
 FLOOD = 5_000
 
 
 @pytest.fixture
 def flooded(tmp_path, monkeypatch):
-    db = tmp_path / "evalboard.db"
-    monkeypatch.setenv("EVALBOARD_DB_PATH", str(db))
-    monkeypatch.setenv("EVALBOARD_AUTH", "password")
-    s = Store.sqlite(db)
-    s.ensure_sample(sample_data.WORKBOOK)
-    s.add_user("chen", "admin", PASSWORD, by=Actor("测试@命令行", "admin", "cli"))
+    s = password_store(tmp_path, monkeypatch, {"chen": "admin"})
     now = dt.datetime.now(dt.UTC)
     with s.engine.begin() as conn:
         conn.execute(T_AUDIT.insert(), [

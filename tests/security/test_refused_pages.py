@@ -6,22 +6,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import sample_data
-from evalcore.auth import Actor
-from evalcore.store import Store
+from tests.accounts import PASSWORD, password_store
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "Mi-Ma-2025-abc"
 
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
-    db = tmp_path / "evalboard.db"
-    monkeypatch.setenv("EVALBOARD_DB_PATH", str(db))
-    monkeypatch.setenv("EVALBOARD_AUTH", "password")
-    s = Store.sqlite(db)
-    s.ensure_sample(sample_data.WORKBOOK)
-    s.add_user("wang", "viewer", PASSWORD, by=Actor("测试@命令行", "admin", "cli"))
+    s = password_store(tmp_path, monkeypatch, {"wang": "viewer"})
     yield s
     s.dispose()
 
