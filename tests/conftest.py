@@ -78,20 +78,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def open_store(db_url: str) -> Iterator[Callable[[], object]]:
-    """``open_store()``: a new Store on the test's database (several may be open at once, like processes)."""
+def stores() -> Iterator[Callable[[str], object]]:
+    """``stores(url)``: a new Store on any database URL, disposed when the test ends."""
     from evalcore.store import Store
 
     opened: list[Store] = []
 
-    def make() -> Store:
-        s = Store(db_url)
+    def make(url: str) -> Store:
+        s = Store(url)
         opened.append(s)
         return s
 
     yield make
     for s in opened:
         s.dispose()
+
+
+@pytest.fixture
+def open_store(db_url: str, stores: Callable[[str], object]) -> Callable[[], object]:
+    """``open_store()``: a new Store on the test's database (several may be open at once, like processes)."""
+    return lambda: stores(db_url)
 
 
 @pytest.fixture

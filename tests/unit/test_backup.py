@@ -72,20 +72,6 @@ def new_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
         admin.dispose()
 
 
-@pytest.fixture
-def stores() -> Iterator[Callable[[str], Store]]:
-    opened: list[Store] = []
-
-    def make(url: str) -> Store:
-        s = Store(url)
-        opened.append(s)
-        return s
-
-    yield make
-    for s in opened:
-        s.dispose()
-
-
 def fill(s: Store) -> None:
     """Every kind of record the store keeps."""
     v1 = s.publish(SAMPLE.read_bytes(), file_name="长沙2023.xlsx", by=GROUP, note="首次发布")
