@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from evalcore import auth
+from evalcore import auth, clock
 from evalcore.auth import Actor, AuthConfig, AuthConfigError
 from evalcore.store import SignInError, StoreError
 
@@ -39,10 +39,6 @@ def _secrets() -> Mapping:
 
 def config() -> AuthConfig:
     return auth.load_config(_secrets(), os.environ)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def mode() -> str:
@@ -148,7 +144,7 @@ def _touch(cfg: AuthConfig) -> dt.datetime | None:
     session = st.session_state.get(_SESSION)
     if not session:
         return None
-    now = _now()
+    now = clock.utc_now()
     reason = auth.session_expired(auth.SessionTimes(session["signed_in_at"], session["last_seen"]), now, cfg)
     if reason:
         _end(reason)
@@ -226,7 +222,7 @@ def _sign_in_form() -> None:
     except StoreError as exc:
         left.error(f"无法登录：{exc}")
         return
-    now = _now()
+    now = clock.utc_now()
     st.session_state.pop("_sign_in_password", None)
     if session_cookie.enabled():
         # The browser fetches the cookie over plain HTTP (a one-time code, valid for a minute) and comes back
@@ -276,7 +272,7 @@ def _oidc(cfg: AuthConfig) -> Actor:
         st.logout()
         st.stop()
     if not st.session_state.get(_SESSION):
-        now = _now()
+        now = clock.utc_now()
         st.session_state[_SESSION] = {"name": name, "signed_in_at": now, "last_seen": now}
         # One audit entry per sign-in at the provider, not per browser tab or reload of the same identity.
         issued = claims.get("iat")

@@ -196,26 +196,27 @@ def needs_rehash(encoded: str) -> bool:
 
 # --- throttling failed sign-ins --------------------------------------------------------------------------------
 #
-# Failures are counted under three keys at once (see Store.sign_in): the account from this address (3 free), the
-# address whatever the name (10 free: one client spraying names), and the account from anywhere (20 free: many
-# addresses against one account). Each key has its own doubling lock; a sign-in is refused while any is locked.
-# One client thus locks out only itself; an account is locked for everyone only by failures from many addresses,
-# and an admin lifts that with ``python -m evalcore user unlock NAME`` on the server.
+# Failures are counted under three keys at once (see Store.sign_in): the account from this address (its 3rd
+# consecutive failure locks), the address whatever the name (the 10th: one client spraying names), and the account
+# from anywhere (the 20th: many addresses against one account). Each key has its own doubling lock; a sign-in is
+# refused while any is locked. One client thus locks out only itself; an account is locked for everyone only by
+# failures from many addresses, and an admin lifts that with ``python -m evalcore user unlock NAME`` on the server.
 
-FREE_FAILURES = 3  # failed attempts allowed before any wait (one account from one address)
-ADDRESS_FREE_FAILURES = 10  # from one address, whatever the names
-ACCOUNT_FREE_FAILURES = 20  # on one account, from all addresses together
+LOCK_AT_FAILURE = 3  # the consecutive failure that starts the first wait (one account from one address): 2 go free
+ADDRESS_LOCK_AT_FAILURE = 10  # from one address, whatever the names
+ACCOUNT_LOCK_AT_FAILURE = 20  # on one account, from all addresses together
 MAX_LOCK_SECONDS = 15 * 60
 UNKNOWN_NAME = "未知用户名"  # how a failed sign-in with a name that is no account is recorded (never the text)
 LOCAL_ADDRESS = "本机"  # the address of a client on the server itself (or when none is known)
 
 
-def lock_seconds(failures: int, free: int = FREE_FAILURES) -> int:
-    """How long a key is locked after ``failures`` consecutive failed sign-ins: none for the first ``free``
-    failures minus one, then 5 s doubling each time (5, 10, 20, ...), at most 15 minutes."""
-    if failures < free:
+def lock_seconds(failures: int, lock_at: int = LOCK_AT_FAILURE) -> int:
+    """How long a key is locked after ``failures`` consecutive failed sign-ins: none before failure ``lock_at``
+    (so ``lock_at - 1`` failures cost no wait), then 5 s from failure ``lock_at`` on, doubling with each further
+    failure (5, 10, 20, ...), at most 15 minutes."""
+    if failures < lock_at:
         return 0
-    return min(MAX_LOCK_SECONDS, 5 * 2 ** min(failures - free, 20))
+    return min(MAX_LOCK_SECONDS, 5 * 2 ** min(failures - lock_at, 20))
 
 
 def wait_text(seconds: float) -> str:

@@ -40,6 +40,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from . import clock
 from .store import METADATA, SCHEMA_VERSION, T_VER, T_VERSION, Store, StoreError
 
 FORMAT = "evalboard-backup"
@@ -190,7 +191,7 @@ def backup(store: Store, out: Path | str) -> Report:
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     _cleanup(tmp)
     _new_private_file(tmp)
-    created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    created_at = clock.utc_now().isoformat(timespec="seconds")
     try:
         copied: dict[str, TableSum] | None = None
         if store.backend == "sqlite":

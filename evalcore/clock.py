@@ -20,6 +20,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(CHINA_TZ)
 
 
+def utc_now() -> dt.datetime:
+    """The current time, aware, in UTC: what the store, the sign-in sessions and backups record."""
+    return dt.datetime.now(dt.UTC)
+
+
 def today() -> dt.date:
     """Today's date in China (not the server's local date)."""
     return now().date()

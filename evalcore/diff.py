@@ -2,6 +2,8 @@
 
 ``diff(old, new)`` lists units, budget lines, published results, indicator scores, problems, recommendations,
 achievements and 整改 items that were added, removed or changed, each with the old and the new value as text.
+Sections and fields are named by the workbook spec's sheet names and column headers (``evalcore.workbook.spec``),
+so the preview says exactly what the evaluator typed into.
 """
 from __future__ import annotations
 
@@ -14,6 +16,17 @@ from . import scoring
 from .model import Evaluation, Unit
 from .numbers import fmt2
 from .textutil import shorten
+from .workbook.spec import (
+    ACHIEVEMENTS,
+    BUDGET,
+    META,
+    PROBLEMS,
+    RECOMMENDATIONS,
+    RECTIFICATION,
+    RESULTS,
+    UNITS,
+    SheetSpec,
+)
 
 ADDED, REMOVED, CHANGED = "新增", "删除", "修改"
 META_LIMIT = 60  # characters of a changed 评价信息 value shown (the conclusion can be long)
@@ -43,14 +56,15 @@ def _text(value: Any) -> str:
 
 
 def _records(
-    section: str,
+    sheet: SheetSpec,
     old: Iterable[R],
     new: Iterable[R],
     key: Callable[[R], Hashable],
     label: Callable[[R], str],
-    fields: dict[str, str],
+    fields: tuple[str, ...],
     summary: Callable[[R], str],
 ) -> list[Change]:
+    section = sheet.name
     before = {key(r): r for r in old}
     after = {key(r): r for r in new}
     out: list[Change] = []
@@ -59,10 +73,10 @@ def _records(
             out.append(Change(section, label(r), "", ADDED, "", summary(r)))
             continue
         o = before[k]
-        for attr, name in fields.items():
+        for attr in fields:
             a, b = _text(getattr(o, attr)), _text(getattr(r, attr))
             if a != b:
-                out.append(Change(section, label(r), name, CHANGED, a, b))
+                out.append(Change(section, label(r), sheet.column(attr).header, CHANGED, a, b))
     for k, r in before.items():
         if k not in after:
             out.append(Change(section, label(r), "", REMOVED, summary(r), ""))
@@ -79,34 +93,32 @@ def diff(old: Evaluation | None, new: Evaluation) -> list[Change]:
     if old is None:
         return []
     out: list[Change] = []
-    meta_fields = {"title": "评价标题", "year": "年度", "region": "地区", "evaluator": "评价机构",
-                   "project": "评价项目", "conclusion": "评价结论", "stated_total_budget": "报告资金总额（万元）"}
-    for attr, name in meta_fields.items():
+    for attr in ("title", "year", "region", "evaluator", "project", "conclusion", "stated_total_budget"):
         a, b = _text(getattr(old.meta, attr)), _text(getattr(new.meta, attr))
         if a != b:
-            out.append(Change("评价信息", name, name, CHANGED, shorten(a, META_LIMIT), shorten(b, META_LIMIT)))
-    out += _records("单位", old.units, new.units, lambda u: u.key, lambda u: u.key,
-                    {"name": "单位全称", "role": "单位类型"}, _unit_summary)
-    out += _records("预算执行", old.budget_lines, new.budget_lines, lambda b: (b.unit, b.project, b.kind),
+            name = META.column(attr).header
+            out.append(Change(META.name, name, name, CHANGED, shorten(a, META_LIMIT), shorten(b, META_LIMIT)))
+    out += _records(UNITS, old.units, new.units, lambda u: u.key, lambda u: u.key,
+                    ("name", "role"), _unit_summary)
+    out += _records(BUDGET, old.budget_lines, new.budget_lines, lambda b: (b.unit, b.project, b.kind),
                     lambda b: "·".join(x for x in (b.unit, b.project, b.kind) if x),
-                    {"budget": "预算金额（万元）", "executed": "实际执行（万元）", "stated_rate": "报告执行率（%）"},
+                    ("budget", "executed", "stated_rate"),
                     lambda b: f"预算 {_text(b.budget)} / 执行 {_text(b.executed)} 万元")
-    out += _records("评价结果", old.results, new.results, lambda r: r.unit, lambda r: r.unit,
-                    {"stated_score": "报告得分", "stated_grade": "报告等次"},
+    out += _records(RESULTS, old.results, new.results, lambda r: r.unit, lambda r: r.unit,
+                    ("stated_score", "stated_grade"),
                     lambda r: f"{_text(r.stated_score)} {r.stated_grade or ''}".strip())
     out += _score_changes(old, new)
-    out += _records("问题", old.problems, new.problems, lambda p: p.id, lambda p: p.id,
-                    {"category": "问题类别", "text": "问题内容", "unit": "涉及单位"},
+    out += _records(PROBLEMS, old.problems, new.problems, lambda p: p.id, lambda p: p.id,
+                    ("category", "text", "unit"),
                     lambda p: shorten(p.text, SUMMARY_LIMIT))
-    out += _records("建议", old.recommendations, new.recommendations, lambda r: r.id, lambda r: r.id,
-                    {"category": "建议类别", "text": "建议内容", "answers": "对应问题"},
+    out += _records(RECOMMENDATIONS, old.recommendations, new.recommendations, lambda r: r.id, lambda r: r.id,
+                    ("category", "text", "answers"),
                     lambda r: shorten(r.text, SUMMARY_LIMIT))
-    out += _records("产出成效", old.achievements, new.achievements, lambda a: (a.area_no, a.seq),
-                    lambda a: f"{a.area} 第{a.seq}条", {"area": "领域", "text": "内容"},
+    out += _records(ACHIEVEMENTS, old.achievements, new.achievements, lambda a: (a.area_no, a.seq),
+                    lambda a: f"{a.area} 第{a.seq}条", ("area", "text"),
                     lambda a: shorten(a.text, SUMMARY_LIMIT))
-    out += _records("整改", old.rectification, new.rectification, lambda i: i.id, lambda i: i.id,
-                    {"task": "整改事项", "unit": "责任单位", "deadline": "整改期限", "status": "整改状态",
-                     "progress": "整改进度（%）", "note": "备注", "evidence": "佐证材料"},
+    out += _records(RECTIFICATION, old.rectification, new.rectification, lambda i: i.id, lambda i: i.id,
+                    ("task", "unit", "deadline", "status", "progress", "note", "evidence"),
                     lambda i: shorten(i.task, SUMMARY_LIMIT))
     return out
 

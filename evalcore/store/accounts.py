@@ -146,13 +146,13 @@ class AccountsStore(ActivityStore):
             raise SignInError(str(exc), retry_after=5) from None
 
     def _throttle_keys(self, account: str | None, address: str) -> dict[str, int]:
-        """The throttle keys of an attempt, each with its number of free failures."""
-        keys = {f"addr:{address}": auth.ADDRESS_FREE_FAILURES}
+        """The throttle keys of an attempt, each with the failure that locks it (``auth.lock_seconds``)."""
+        keys = {f"addr:{address}": auth.ADDRESS_LOCK_AT_FAILURE}
         if account is None:
-            keys[f"unknown|{address}"] = auth.FREE_FAILURES
+            keys[f"unknown|{address}"] = auth.LOCK_AT_FAILURE
         else:
-            keys[f"user:{account}|{address}"] = auth.FREE_FAILURES
-            keys[f"user:{account}"] = auth.ACCOUNT_FREE_FAILURES
+            keys[f"user:{account}|{address}"] = auth.LOCK_AT_FAILURE
+            keys[f"user:{account}"] = auth.ACCOUNT_LOCK_AT_FAILURE
         return keys
 
     def _lock_failure_rows(self, conn: Connection, keys: Sequence[str], now: dt.datetime) -> dict[str, AnyRow]:
@@ -181,9 +181,9 @@ class AccountsStore(ActivityStore):
                 wait = max(waits)
                 refusal = SignInError(f"登录失败次数过多，请 {auth.wait_text(wait)}后再试", retry_after=wait)
             else:
-                for key, free in keys.items():
+                for key, lock_at in keys.items():
                     failures = rows[key].failures + 1
-                    lock = auth.lock_seconds(failures, free)
+                    lock = auth.lock_seconds(failures, lock_at)
                     conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(
                         failures=failures, last_failed_at=now,
                         locked_until=now + dt.timedelta(seconds=lock) if lock else None))
@@ -200,7 +200,7 @@ class AccountsStore(ActivityStore):
         with self._write() as conn:
             if user is None:
                 mine = claimed[f"user:{account}|{address}" if account else f"unknown|{address}"]
-                lock = max(auth.lock_seconds(claimed[k], free) for k, free in keys.items())
+                lock = max(auth.lock_seconds(claimed[k], lock_at) for k, lock_at in keys.items())
                 if row is not None:
                     who = Actor(row.name, row.role, "password")
                     summary = f"“{row.name}”登录失败（该地址连续第 {mine} 次）"
@@ -213,7 +213,7 @@ class AccountsStore(ActivityStore):
                                                            if lock else ""), retry_after=lock)
             else:
                 rows = self._lock_failure_rows(conn, list(keys), now)
-                for key, free in keys.items():
+                for key, lock_at in keys.items():
                     current = rows[key].failures
                     if key.startswith("addr:"):
                         left = current - 1  # a success takes back its own count only
@@ -223,7 +223,7 @@ class AccountsStore(ActivityStore):
                     if left == 0:
                         conn.execute(sa.delete(T_FAIL).where(T_FAIL.c.name == key))
                     else:
-                        lock = auth.lock_seconds(left, free)
+                        lock = auth.lock_seconds(left, lock_at)
                         conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(
                             failures=left, locked_until=now + dt.timedelta(seconds=lock) if lock else None))
                 if auth.needs_rehash(user.password_hash):

@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, Connection, CursorResult, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from ..auth import Actor
+from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock); the store's modules import it as _now
 from . import schema
 from .records import ANONYMOUS, StoreError
 from .schema import T_VERSION
@@ -81,10 +82,6 @@ def _normalise_url(url: str | URL) -> URL:
     if u.drivername in ("postgresql", "postgres"):  # psycopg 3 is the driver this project installs
         u = u.set(drivername="postgresql+psycopg")
     return u
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(UTC)
 
 
 def _sha256(data: bytes) -> str:

@@ -101,7 +101,7 @@ def test_a_good_workbook_is_previewed_then_published_and_shown(db):
     assert any("校验通过，但有 1 个警告" in w.value for w in at.warning)
     assert any("第 2 版" in i.value and "修改 " in i.value for i in at.info)
     diff = frame(at, "部分", "字段")
-    row = diff[diff["字段"] == "实际执行（万元）"].iloc[0]
+    row = diff[diff["字段"] == "实际执行金额（万元）"].iloc[0]
     assert (row["原值"], row["新值"]) == ("2811.47", "2900.00")
     publish = at.button(key="upload_publish")
     assert publish.disabled  # not before the confirmation

@@ -52,19 +52,19 @@ def test_parallel_guesses_are_counted_before_any_password_is_checked(store: Stor
     store.add_user("li", "evaluator", PASSWORD, by=ADMIN)
     results = burst([lambda i=i: store.sign_in("li", f"wrong-guess-{i:02d}", now=T0) for i in range(11)])
     assert all(isinstance(r, SignInError) for r in results)
-    # at most FREE_FAILURES passwords are looked at before the lock, however many arrive at once
-    assert checked(store) == auth.FREE_FAILURES
+    # at most LOCK_AT_FAILURE passwords are looked at before the lock, however many arrive at once
+    assert checked(store) == auth.LOCK_AT_FAILURE
     # the lock holds for the right password too, even arriving among more parallel guesses
     results = burst([lambda: store.sign_in("li", PASSWORD, now=T0)]
                     + [lambda i=i: store.sign_in("li", f"again-{i}", now=T0) for i in range(5)])
     assert all(isinstance(r, SignInError) and "失败次数过多" in str(r) for r in results)
-    assert checked(store) == auth.FREE_FAILURES
+    assert checked(store) == auth.LOCK_AT_FAILURE
 
 
 def test_thirty_parallel_guesses_on_one_account_check_three(store: Store) -> None:
     store.add_user("admin1", "admin", PASSWORD, by=ADMIN)
     burst([lambda i=i: store.sign_in("admin1", f"guess-number-{i}") for i in range(30)])
-    assert checked(store) == auth.FREE_FAILURES
+    assert checked(store) == auth.LOCK_AT_FAILURE
 
 
 def test_one_client_cannot_lock_the_only_admin_out_for_everyone(store: Store) -> None:
@@ -83,7 +83,7 @@ def test_one_client_spraying_many_names_is_limited_by_its_address(store: Store) 
     names = [f"user{i % 6}" for i in range(24)]
     burst([lambda n=n, i=i: store.sign_in(n, f"guess-{i}", address="203.0.113.9", now=T0)
            for i, n in enumerate(names)])
-    assert checked(store) <= auth.ADDRESS_FREE_FAILURES
+    assert checked(store) <= auth.ADDRESS_LOCK_AT_FAILURE
     with pytest.raises(SignInError, match="失败次数过多"):
         store.sign_in("user5", PASSWORD, address="203.0.113.9", now=T0)
 
@@ -92,7 +92,7 @@ def test_an_admin_unlocks_an_account_from_the_server_command_line(store: Store, 
     store.add_user("admin1", "admin", PASSWORD, by=ADMIN)
     # many addresses: the account itself is locked for everyone
     burst([lambda i=i: store.sign_in("admin1", f"guess-{i}", address=f"203.0.113.{i}", now=T0)
-           for i in range(auth.ACCOUNT_FREE_FAILURES + 4)])
+           for i in range(auth.ACCOUNT_LOCK_AT_FAILURE + 4)])
     with pytest.raises(SignInError, match="失败次数过多"):
         store.sign_in("admin1", PASSWORD, address="198.51.100.20", now=T0)
     env = {"EVALBOARD_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
@@ -146,6 +146,6 @@ def test_visitors_flooding_the_log_with_new_names_write_three_entries(store: Sto
     burst([lambda i=i: store.sign_in(f"visitor-{i:03d}", f"guess-{i}", address="203.0.113.50", now=T0)
            for i in range(30)])
     entries = store.audit_log(limit=None)
-    assert len(entries) == auth.FREE_FAILURES  # the unknown-name key of that address locks at the third
+    assert len(entries) == auth.LOCK_AT_FAILURE  # the unknown-name key of that address locks at the third
     assert {e.actor for e in entries} == {auth.UNKNOWN_NAME}
     assert not any("visitor-" in (e.summary + e.target + str(e.after)) for e in entries)

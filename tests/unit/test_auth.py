@@ -145,9 +145,9 @@ def test_oidc_name() -> None:
 
 
 def test_lock_schedule_per_key_and_the_hash_pool_bound() -> None:
-    assert auth.lock_seconds(9, auth.ADDRESS_FREE_FAILURES) == 0
-    assert auth.lock_seconds(10, auth.ADDRESS_FREE_FAILURES) == 5
-    assert auth.lock_seconds(21, auth.ACCOUNT_FREE_FAILURES) == 10
+    assert auth.lock_seconds(9, auth.ADDRESS_LOCK_AT_FAILURE) == 0
+    assert auth.lock_seconds(10, auth.ADDRESS_LOCK_AT_FAILURE) == 5
+    assert auth.lock_seconds(21, auth.ACCOUNT_LOCK_AT_FAILURE) == 10
     import threading
     import time
     inside, peak, lock = [0], [0], threading.Lock()

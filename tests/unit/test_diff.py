@@ -5,6 +5,7 @@ from decimal import Decimal
 from evalcore import diff
 from evalcore.model import Problem, Unit, UnitResult
 from evalcore.workbook import read_workbook, workbook_bytes
+from evalcore.workbook.spec import SPEC
 
 
 def test_no_previous_version_means_no_changes(ev):
@@ -20,7 +21,7 @@ def test_a_changed_amount_names_both_values(ev):
     lines[0] = dataclasses.replace(lines[0], executed=Decimal("2900"))
     new = dataclasses.replace(ev, budget_lines=tuple(lines))
     [change] = diff.diff(ev, new)
-    assert (change.section, change.field, change.kind) == ("预算执行", "实际执行（万元）", "修改")
+    assert (change.section, change.field, change.kind) == ("预算执行", "实际执行金额（万元）", "修改")
     assert change.key.startswith("市数据局")
     assert (change.old, change.new) == ("2811.47", "2900.00")
 
@@ -72,3 +73,19 @@ def test_the_preview_of_a_workbook_removing_a_unit_lists_the_unit(ev):
     [change] = [c for c in changes if c.section == "单位"]
     assert (change.key, change.kind, change.old, change.new) == ("新区数据中心", "删除", "新区数据中心", "")
     assert diff.counts(changes) == {"新增": 0, "删除": 1, "修改": 0}
+
+
+def test_every_field_is_named_as_its_sheet_names_it(ev):
+    """The preview names a section by its sheet and a field by its column header in the workbook spec, never by a
+    label of its own (it once said 实际执行（万元） for the column 实际执行金额（万元）)."""
+    headers = {s.name: {c.header for c in s.columns} for s in SPEC}
+    lines = [dataclasses.replace(b, budget=Decimal("1"), executed=Decimal("1"), stated_rate=Decimal("1"))
+             for b in ev.budget_lines]
+    units = [dataclasses.replace(u, name="新名称", role="新类型") for u in ev.units]
+    problems = [dataclasses.replace(p, category="新类别", text="新内容", unit="市数据局") for p in ev.problems]
+    meta = dataclasses.replace(ev.meta, title="新标题", region="新地区", stated_total_budget=Decimal("1"))
+    new = dataclasses.replace(ev, meta=meta, budget_lines=tuple(lines), units=tuple(units), problems=tuple(problems))
+    changes = [c for c in diff.diff(ev, new) if c.kind == "修改" and c.section in headers]
+    assert {c.section for c in changes} >= {"评价信息", "单位", "预算执行", "问题"}
+    assert [c for c in changes if c.field not in headers[c.section]] == []
+    assert "实际执行金额（万元）" in {c.field for c in changes}
