@@ -24,26 +24,35 @@ PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv dev run test lint clean distclean
+# `make unit`: the tests that need neither Chromium nor PostgreSQL nor nginx (evalcore, components, AppTest pages),
+# on UNIT_WORKERS pytest-xdist workers. The PostgreSQL variants and the browser and cluster tests are left out.
+UNIT_PATHS := tests/unit tests/components tests/apptest tests/test_no_streamlit_in_evalcore.py
+UNIT_WORKERS ?= 2
+
+.PHONY: help venv dev run test unit lint clean distclean
 
 help:
-	@echo "make venv       create $(VENV) and install $(REQ_RUN)"
+	@echo "make venv       create $(VENV), install $(REQ_RUN) and the project itself (pip install -e .)"
 	@echo "make dev        also install $(REQ_DEV) (pytest, pytest-xdist, playwright, ruff, mypy, hypothesis)"
 	@echo "make run        start the app on http://localhost:$(PORT)"
-	@echo "make test       ruff check, mypy (evalcore, components), then the whole pytest suite on PYTEST_WORKERS=$(PYTEST_WORKERS)"
+	@echo "make test       ruff check, mypy (everything but the tests), then the whole pytest suite on PYTEST_WORKERS=$(PYTEST_WORKERS)"
 	@echo "                pytest-xdist workers (browser and cluster tests use /usr/bin/chromium; PYTEST_WORKERS=0: one process)"
+	@echo "make unit       the quick tests: evalcore, components and AppTest pages, no Chromium, PostgreSQL or nginx"
+	@echo "                (UNIT_WORKERS=$(UNIT_WORKERS) xdist workers; a few minutes). CI runs make test, the whole suite"
 	@echo "make lint       ruff check and mypy"
 	@echo "make clean      remove caches; make distclean also removes $(VENV)"
 
 $(PYTHON):
 	$(PY) -m venv $(VENV)
 
-$(STAMP_RUN): $(REQ_RUN) | $(PYTHON)
-	$(PIP) install --disable-pip-version-check -r $(REQ_RUN)
+# The project is installed editable (pyproject.toml; its dependencies are requirements.txt): evalcore, components and
+# sample_data import from any folder, with no sys.path edits.
+$(STAMP_RUN): $(REQ_RUN) pyproject.toml | $(PYTHON)
+	$(PIP) install --disable-pip-version-check -r $(REQ_RUN) -e .
 	@touch $@
 
-$(STAMP_DEV): $(REQ_DEV) $(REQ_RUN) | $(PYTHON)
-	$(PIP) install --disable-pip-version-check -r $(REQ_DEV)
+$(STAMP_DEV): $(REQ_DEV) $(REQ_RUN) pyproject.toml | $(PYTHON)
+	$(PIP) install --disable-pip-version-check -r $(REQ_DEV) -e .
 	@# requirements-dev.txt includes requirements.txt, so the runtime set is installed too.
 	@touch $(STAMP_RUN) $@
 
@@ -62,6 +71,10 @@ test: dev
 	$(RUFF) check .
 	$(PYTHON) -m mypy
 	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+unit: dev
+	EVALBOARD_TEST_POSTGRES_URL= EVALBOARD_CI= $(PYTHON) -m pytest -n $(UNIT_WORKERS) --dist loadfile \
+		-m "not browser and not cluster" $(UNIT_PATHS) $(PYTEST_ARGS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -6,9 +6,9 @@ as an admin through Streamlit's AppTest, ``--repeats`` times, and times each ren
 the page's own queries included: count, refusal count, one page of 100 rows, the list of people). The page must
 stay under 3 s at a million entries (issue 14); this is a benchmark, never a timed test.
 
-    .venv/bin/python benchmarks/bench_audit.py                          # 1,000,000 entries, 3 renders
-    .venv/bin/python benchmarks/bench_audit.py --entries 100000 --repeats 5
-    .venv/bin/python benchmarks/bench_audit.py --url postgresql+psycopg://u:p@127.0.0.1:5432/db
+    .venv/bin/python -m benchmarks.bench_audit                          # 1,000,000 entries, 3 renders
+    .venv/bin/python -m benchmarks.bench_audit --entries 100000 --repeats 5
+    .venv/bin/python -m benchmarks.bench_audit --url postgresql+psycopg://u:p@127.0.0.1:5432/db
 """
 from __future__ import annotations
 
@@ -17,13 +17,11 @@ import datetime as dt
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "publish", "rectify", "denied")
 

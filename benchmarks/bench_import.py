@@ -1,6 +1,6 @@
 """Import benchmark: evalcore's import+validate against a raw calamine parse and pandas+openpyxl.
 
-For each size (number of units) a synthetic workbook is generated (``benchmarks/synth.py``), then three ways of
+For each size (number of units) a synthetic workbook is generated (``sample_data/synth.py``), then three ways of
 reading it are measured side by side, interleaved, each measurement in a fresh Python subprocess:
 
 - calamine   python-calamine, every sheet to Python lists (what ``evalcore.workbook.read_raw`` does): the floor
@@ -14,11 +14,11 @@ peak of a child that only does the imports is printed as the baseline, and the d
 
 Targets (from the issue): import <= 1.5x the raw calamine parse, and pandas+openpyxl >= 3x slower than import.
 
-    .venv/bin/python benchmarks/bench_import.py                     # 100 and 1,000 units, 5 repeats
-    .venv/bin/python benchmarks/bench_import.py --quick             # 100 units, 2 repeats
-    .venv/bin/python benchmarks/bench_import.py --units 100 1000 5000 --repeats 3 --workdir /tmp/bench
-    .venv/bin/python benchmarks/bench_import.py --profile 1000      # cProfile of read_workbook at 1,000 units
-    .venv/bin/python benchmarks/bench_import.py --stages 1000       # CPU time by stage of read_workbook
+    .venv/bin/python -m benchmarks.bench_import                     # 100 and 1,000 units, 5 repeats
+    .venv/bin/python -m benchmarks.bench_import --quick             # 100 units, 2 repeats
+    .venv/bin/python -m benchmarks.bench_import --units 100 1000 5000 --repeats 3 --workdir /tmp/bench
+    .venv/bin/python -m benchmarks.bench_import --profile 1000      # cProfile of read_workbook at 1,000 units
+    .venv/bin/python -m benchmarks.bench_import --stages 1000       # CPU time by stage of read_workbook
 """
 from __future__ import annotations
 
@@ -34,11 +34,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(ROOT) not in sys.path:  # run as a script: make ``evalcore`` and ``benchmarks`` importable
-    sys.path.insert(0, str(ROOT))
 
 METHODS = ("calamine", "import", "pandas")
 IMPORT_TARGET = 1.5  # import / calamine at most
@@ -58,13 +57,17 @@ def _child(method: str, path: str, import_only: bool) -> None:
     elif method == "import":
         import python_calamine  # noqa: F401  (imported lazily by read_raw; loaded here so it is not timed)
 
+        from evalcore import gcpause
         from evalcore.workbook import read_workbook
 
         def run() -> int:
-            result = read_workbook(path)
+            with gcpause.paused():  # as the command line reads (validate, publish, import): the collector paused
+                result = read_workbook(path)
             if result.errors:
                 raise SystemExit(f"the synthetic workbook did not validate: {result.errors[0]}")
             ev = result.evaluation
+            if ev is None:
+                raise SystemExit("the synthetic workbook gave no evaluation")
             return len(ev.scores) + len(ev.budget_lines) + len(ev.indicators)
     elif method == "pandas":
         import openpyxl  # noqa: F401
@@ -103,7 +106,7 @@ def _peak_rss_kib() -> int:
 
 
 def measure(method: str, path: Path, import_only: bool = False) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", method, str(path)]
+    cmd = [sys.executable, "-m", "benchmarks.bench_import", "--child", method, str(path)]
     if import_only:
         cmd.append("--import-only")
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
@@ -147,7 +150,7 @@ def problems_for(units: int, problems: int | None) -> int:
 def build_file(units: int, args: argparse.Namespace, workdir: Path) -> Case:
     import python_calamine
 
-    from benchmarks.synth import synthetic_workbook
+    from sample_data.synth import synthetic_workbook
 
     problems = problems_for(units, args.problems)
     name = (f"synth_u{units}_p{args.projects}_i{args.indicators}_e{args.experts}_pr{problems}_s{args.seed}.xlsx")
@@ -345,7 +348,8 @@ def stages(units: int, args: argparse.Namespace, workdir: Path) -> None:
         for _ in range(args.repeats):
             t0 = time.process_time()
             wb = python_calamine.CalamineWorkbook.from_path(path)
-            sheets = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
+            sheets: dict[str, list[list[Any]]] = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False)
+                                                  for n in wb.sheet_names}
             parse.append(time.process_time() - t0)
             t0 = time.process_time()
             made = [Score(r[0], r[1], r[2], Decimal(repr(r[3])), r[5] or "") for r in sheets["指标评分"][1:]]
@@ -407,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         run_cases(cases, args.repeats, log)
         load_after = _loadavg()
 
-    cmd = "python benchmarks/bench_import.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cmd = "python -m benchmarks.bench_import " + " ".join(argv if argv is not None else sys.argv[1:])
     print(f"Date: {dt.date.today().isoformat()}")
     print(f"Machine: {machine()}")
     print(f"Command: {cmd.strip()}")

@@ -1,11 +1,11 @@
 """How long every page takes to be ready in a real browser, on the seed and on a 1,000-unit evaluation.
 
-    .venv/bin/python benchmarks/bench_pages.py                       # 1,000 units, 240 problems, 3 warm loads
-    .venv/bin/python benchmarks/bench_pages.py --quick               # 1,000 units, 1 warm load, fewer indicators
-    .venv/bin/python benchmarks/bench_pages.py --units 20 --problems 30 --warm 1 --json out.json   # a smoke run
+    .venv/bin/python -m benchmarks.bench_pages                       # 1,000 units, 240 problems, 3 warm loads
+    .venv/bin/python -m benchmarks.bench_pages --quick               # 1,000 units, 1 warm load, fewer indicators
+    .venv/bin/python -m benchmarks.bench_pages --units 20 --problems 30 --warm 1 --json out.json   # a smoke run
 
 Two stores are published side by side in one run: **seed** (the sample evaluation, Changsha 2023, 2 units) and
-**large** (``benchmarks/synth.py``: ``--units`` units, ``--problems`` problems, each with a 整改 item). For each
+**large** (``sample_data/synth.py``: ``--units`` units, ``--problems`` problems, each with a 整改 item). For each
 store and each page, a fresh server is started (``tests/serving.py``: free port, health check, stop) and the page
 is loaded in system Chromium (Playwright, ``/usr/bin/chromium``, never a downloaded browser):
 
@@ -41,19 +41,18 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script: make evalcore, sample_data, tests and benchmarks importable
-    sys.path.insert(0, str(ROOT))
+from evalcore.auth import Actor
+from evalcore.store import Store
+from sample_data import WORKBOOK
+from sample_data.synth import synthetic_workbook
+from tests import serving  # the test servers' start/stop code (benchmarks may use the tests' helpers, never back)
 
-from benchmarks.synth import synthetic_workbook  # noqa: E402
-from evalcore.auth import Actor  # noqa: E402
-from evalcore.store import Store  # noqa: E402
-from sample_data import WORKBOOK  # noqa: E402
-from tests import serving  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CHROMIUM, CHROMIUM_ARGS = serving.CHROMIUM, serving.CHROMIUM_ARGS
 WARM_TARGET, COLD_TARGET, RSS_TARGET_MB = 2.0, 3.0, 600
@@ -225,7 +224,7 @@ def summary(runs: dict[str, StoreRun]) -> list[dict]:
         return statistics.median(values) if values else None
 
     for path in paths:
-        row = {"page": path}
+        row: dict[str, Any] = {"page": path}
         for kind in ("warm", "cold"):
             s, g = pick(seed, path, kind), pick(large, path, kind)
             row[f"seed_{kind}"], row[f"large_{kind}"] = s, g

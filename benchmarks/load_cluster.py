@@ -5,8 +5,8 @@ Each configuration is a full run of load_sessions.py (same options, passed throu
 front); the browsers talk to nginx only. At the end, one table compares the two runs, with the share of
 sessions each instance served (from nginx's access log).
 
-    .venv/bin/python benchmarks/load_cluster.py --sessions 4 --seconds 60 --think 5 --ramp 5
-    .venv/bin/python benchmarks/load_cluster.py --instances 1 2 --sticky cookie -- --sessions 4 --seconds 60
+    .venv/bin/python -m benchmarks.load_cluster --sessions 4 --seconds 60 --think 5 --ramp 5
+    .venv/bin/python -m benchmarks.load_cluster --instances 1 2 --sticky cookie -- --sessions 4 --seconds 60
 
 Needs nginx, /usr/bin/chromium and EVALBOARD_TEST_POSTGRES_URL (a role with CREATEDB; each run gets its own
 database, dropped afterwards). Database and cluster start-up come from ``tests/pg.py`` and ``tests/serving.py``,
@@ -26,18 +26,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from benchmarks import load_sessions
+from tests import pg, serving  # the database and cluster start-up code the cluster tests use
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT))
-
-import load_sessions  # noqa: E402
-
-from tests import pg, serving  # noqa: E402  (the database and cluster start-up code the cluster tests use)
 
 
 def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[str, Any],
-                      base_port: int | None, proxy_port: int | None, run_dir: Path):
+                      base_port: int | None, proxy_port: int | None, run_dir: Path) -> type[load_sessions.Server]:
     class ClusterServer(load_sessions.Server):
         """load_sessions.Server's interface, backed by scripts/cluster.sh (instances + nginx)."""
 
@@ -52,7 +49,7 @@ def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[
             self.run_dir = run_dir
             self.env = serving.cluster_env(self.env, url, instances, base, self.port, self.run_dir,
                                            EVALBOARD_STICKY=sticky,
-                                           EVALBOARD_STREAMLIT=f"{sys.executable} {HERE / 'load_server.py'}")
+                                           EVALBOARD_STREAMLIT=f"{sys.executable} -m benchmarks.load_server")
             self.stopped = False
 
         def start(self) -> None:
@@ -104,10 +101,10 @@ def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[
 def child(n: int, args: argparse.Namespace, rest: list[str], admin_url: str) -> int:
     """One configuration, in a process of its own (load_sessions.main's watchdog ends its process)."""
     record: dict[str, Any] = {"instances": n, "sticky": args.sticky}
-    load_sessions.Server = make_server_class(n, args.sticky, admin_url, record, args.base_port, args.proxy_port,
-                                             args.run_dir)
+    server_class = make_server_class(n, args.sticky, admin_url, record, args.base_port, args.proxy_port,
+                                     args.run_dir)
     json_path = args.record.with_suffix(".report.json")
-    code = load_sessions.main([*rest, "--json", str(json_path)])
+    code = load_sessions.main([*rest, "--json", str(json_path)], server_class)
     record["exit"] = code
     if json_path.exists():
         record["report"] = json.loads(json_path.read_text())
@@ -137,8 +134,8 @@ def main() -> int:
         print(f"\n===== {n} instance(s) behind nginx ({args.sticky}) =====", flush=True)
         record_path = Path(f"/tmp/evalboard-load-cluster-{n}-{os.getpid()}.json")
         run_dir = Path(f"/tmp/evalboard-load-cluster-{uuid.uuid4().hex[:8]}")  # reachable by nginx's workers
-        command = [sys.executable, __file__, "--instances", str(n), "--sticky", args.sticky, "--record",
-                   str(record_path), "--run-dir", str(run_dir)]
+        command = [sys.executable, "-m", "benchmarks.load_cluster", "--instances", str(n), "--sticky", args.sticky,
+                   "--record", str(record_path), "--run-dir", str(run_dir)]
         for flag, value in (("--base-port", args.base_port), ("--proxy-port", args.proxy_port)):
             if value:
                 command += [flag, str(value)]

@@ -1,6 +1,6 @@
 """``streamlit run`` with a timer on every script run: the server side of ``load_sessions.py``.
 
-    python benchmarks/load_server.py run app.py --server.port 8765 --server.address 127.0.0.1 ...
+    python -m benchmarks.load_server run app.py --server.port 8765 --server.address 127.0.0.1 ...
 
 Same Streamlit, same app, same arguments as ``python -m streamlit run``; the only addition is a wrapper around
 ``exec_func_with_error_handling`` in Streamlit's script runner, the call that executes one run of a page script
@@ -27,6 +27,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import pstats
 import sys
 import threading
 import time
@@ -57,7 +58,7 @@ def install(timings_path: str, profile_dir: str | None) -> None:
     real = script_runner.exec_func_with_error_handling
     lock = threading.Lock()
     out = open(timings_path, "a", buffering=1, encoding="utf-8")  # kept open for the life of the process
-    profiles: dict[str, object] = {}
+    profiles: dict[str, pstats.Stats] = {}
 
     def timed(func, ctx):
         profiler = None
@@ -82,8 +83,6 @@ def install(timings_path: str, profile_dir: str | None) -> None:
         with lock:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             if profiler is not None:
-                import pstats
-
                 stats = profiles.get(page)
                 if stats is None:
                     profiles[page] = pstats.Stats(profiler)
@@ -126,8 +125,6 @@ def main() -> None:
         install(timings, profile_dir)
     if profile_dir:
         profile_main_thread(profile_dir)
-    # As ``python -m streamlit``: the working directory (the app directory) first on sys.path, not benchmarks/.
-    sys.path[0] = os.getcwd()
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv = ["streamlit", *sys.argv[1:]]

@@ -14,11 +14,11 @@ measured inside the server by ``load_server.py``), its memory (RSS before, durin
 machine's CPU went. It always ends: a hard deadline stops everything, and the server is stopped on Ctrl-C and
 errors too.
 
-    .venv/bin/python benchmarks/load_sessions.py                         # 20 sessions, 180 s
-    .venv/bin/python benchmarks/load_sessions.py --sessions 2 --seconds 20 --think 1 --ramp 2 --json /tmp/l.json
-    .venv/bin/python benchmarks/load_sessions.py --repeat 2              # a second phase: does memory flatten?
-    .venv/bin/python benchmarks/load_sessions.py --sessions 1 --no-publish --think 3   # CPU of each page view
-    .venv/bin/python benchmarks/load_sessions.py --profile --sessions 3 --seconds 90 --think 2   # cProfile per page
+    .venv/bin/python -m benchmarks.load_sessions                         # 20 sessions, 180 s
+    .venv/bin/python -m benchmarks.load_sessions --sessions 2 --seconds 20 --think 1 --ramp 2 --json /tmp/l.json
+    .venv/bin/python -m benchmarks.load_sessions --repeat 2              # a second phase: does memory flatten?
+    .venv/bin/python -m benchmarks.load_sessions --sessions 1 --no-publish --think 3   # CPU of each page view
+    .venv/bin/python -m benchmarks.load_sessions --profile --sessions 3 --seconds 90 --think 2   # cProfile per page
 
 At most ``--max-rendering`` viewers (default: the number of cores) navigate at the same time; the others wait
 their turn, as if reading a little longer. All sessions stay connected. Without that limit, on a small machine the
@@ -53,6 +53,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -62,12 +63,10 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from playwright.async_api import async_playwright
 
+from tests import serving  # free port, health check, stop: shared with the browser tests (never the other way)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-if str(ROOT) not in sys.path:  # run as a script: make ``sample_data`` and ``evalcore`` importable
-    sys.path.insert(0, str(ROOT))
-
-from tests import serving  # noqa: E402  (free port, health check, stop: shared with the browser tests)
 
 CHROMIUM = serving.CHROMIUM
 CHROMIUM_ARGS = [
@@ -204,11 +203,14 @@ def percentile(values: list[float], q: float) -> float | None:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def stats(values: list[float]) -> dict[str, Any]:
-    if not values:
+def stats(values: Iterable[float | None]) -> dict[str, Any]:
+    """Count, median, 95th percentile, maximum and mean of the values measured (None: not measured, left out)."""
+    xs = [v for v in values if v is not None]
+    p50, p95 = percentile(xs, 0.5), percentile(xs, 0.95)
+    if p50 is None or p95 is None:
         return {"n": 0, "p50": None, "p95": None, "max": None, "mean": None}
-    return {"n": len(values), "p50": round(percentile(values, 0.5), 3), "p95": round(percentile(values, 0.95), 3),
-            "max": round(max(values), 3), "mean": round(sum(values) / len(values), 3)}
+    return {"n": len(xs), "p50": round(p50, 3), "p95": round(p95, 3), "max": round(max(xs), 3),
+            "mean": round(sum(xs) / len(xs), 3)}
 
 
 def fmt(v: float | None, digits: int = 2) -> str:
@@ -345,7 +347,8 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        command = [sys.executable, str(HERE / "load_server.py"), "run", "app.py", *serving.streamlit_options(self.port)]
+        command = [sys.executable, "-m", "benchmarks.load_server", "run", "app.py",
+                   *serving.streamlit_options(self.port)]
         with self.log_path.open("wb") as out:
             # A session of its own: a Ctrl-C in the terminal reaches this script, which then stops the server.
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
@@ -643,10 +646,13 @@ class Run:
             result = await self.wait_ready(page, spec, deadline - time.monotonic())
             if result["state"] != "signin":
                 return result
-            sess.current.signed_in = True
+            nav = sess.current
+            if nav is None:
+                raise RuntimeError("a sign-in outside a navigation")  # open_page runs inside navigate's record
+            nav.signed_in = True
             t0 = time.perf_counter()
             await self.sign_in(sess, deadline - time.monotonic())
-            sess.current.signin_s = round((sess.current.signin_s or 0) + time.perf_counter() - t0, 4)
+            nav.signin_s = round((nav.signin_s or 0) + time.perf_counter() - t0, 4)
             path = await page.evaluate("() => location.pathname.replace(/\\/+$/, '') || '/'")
             if path != spec.path:  # the app went elsewhere after signing in: open the page again
                 await page.goto(self.base_url + spec.path, wait_until="commit",
@@ -979,20 +985,20 @@ def build_report(args: argparse.Namespace, run: Run, server: Server, outcome: di
     for rec in run.publishes:
         if not rec.get("ok"):
             continue
-        after = [n for n in navs if n.phase == rec["phase"] and n.ok and n.start >= rec["done_at"]
-                 and "evaluator" not in n.session]
-        stale = [n for n in after if (n.version or 0) < rec["version"]]
+        seen_after = [n for n in navs if n.phase == rec["phase"] and n.ok and n.start >= rec["done_at"]
+                      and "evaluator" not in n.session]
+        stale = [n for n in seen_after if (n.version or 0) < rec["version"]]
         for n in stale:
             run.problems.append(Problem(n.session, n.page, n.start, "stale-version",
                                         f"started {n.start - rec['done_at']:.1f} s after version {rec['version']} "
                                         f"was published, showed version {n.version}"))
         first_seen: dict[str, float] = {}
-        for n in sorted(after, key=lambda n: n.start):
+        for n in sorted(seen_after, key=lambda n: n.start):
             if (n.version or 0) >= rec["version"] and n.session not in first_seen:
                 first_seen[n.session] = n.start + (n.seconds or 0) - rec["done_at"]
-        rec["viewers_after"] = len({n.session for n in after})
+        rec["viewers_after"] = len({n.session for n in seen_after})
         rec["viewers_saw_new"] = len(first_seen)
-        rec["navigations_after"] = len(after)
+        rec["navigations_after"] = len(seen_after)
         rec["stale_after"] = len(stale)
         rec["seen_within_s"] = stats(list(first_seen.values()))
 
@@ -1182,19 +1188,30 @@ def render(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def profile_report(profile_dir: Path, runs: dict[str, Any], top: int) -> str:
-    """Per page: the functions of this project (and Streamlit's element calls) by cumulative time per run."""
+# pstats' table: (file, line, function) -> (primitive calls, calls, own s, cumulative s, callers)
+StatsTable = dict[tuple[str, int, str], tuple[int, int, float, float, dict[Any, Any]]]
+
+
+def stats_table(path: Path) -> StatsTable:
+    """The table of a cProfile dump: ``pstats.Stats.stats``, an attribute pstats documents in its source but
+    typeshed does not declare."""
     import pstats
 
+    table: StatsTable = vars(pstats.Stats(str(path)))["stats"]
+    return table
+
+
+def profile_report(profile_dir: Path, runs: dict[str, Any], top: int) -> str:
+    """Per page: the functions of this project (and Streamlit's element calls) by cumulative time per run."""
     lines = ["", "## Profile (cProfile in thread CPU time; per script run for the pages)", ""]
     keep = (str(ROOT / "evalcore"), str(ROOT / "components"), str(ROOT / "pages"), str(ROOT / "app.py"),
             "/streamlit/elements/", "/st_aggrid/", "/plotly/io/")
     main_thread = profile_dir / "_main_thread.prof"
     if main_thread.exists():
-        st = pstats.Stats(str(main_thread))
-        total = sum(v[2] for v in st.stats.values())
+        table = stats_table(main_thread)
+        total = sum(v[2] for v in table.values())
         rows = sorted(((tt, nc, ct, f"{re.sub(r'.*/site-packages/', '', file)}:{line}({func})")
-                       for (file, line, func), (_cc, nc, tt, ct, _c) in st.stats.items()), reverse=True)
+                       for (file, line, func), (_cc, nc, tt, ct, _c) in table.items()), reverse=True)
         lines += [f"### the server's main thread (event loop: HTTP, websockets, sending messages): "
                   f"{total:.1f} s of CPU", "",
                   "| function | calls | own s | cumulative s |", "|---|---:|---:|---:|"]
@@ -1205,10 +1222,10 @@ def profile_report(profile_dir: Path, runs: dict[str, Any], top: int) -> str:
         if prof.name == "_main_thread.prof":
             continue
         page = prof.stem.replace("__", "/") + ".py"
-        st = pstats.Stats(str(prof))
+        table = stats_table(prof)
         total_runs = max(1, runs.get(page, {}).get("runs", 0) or 1)
         rows = []
-        for (file, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():
+        for (file, line, func), (_cc, nc, tt, ct, _callers) in table.items():
             if ".venv" in file and not any(k in file for k in keep[4:]):
                 continue
             if not any(k in file for k in keep):
@@ -1296,7 +1313,8 @@ def watchdog(deadline_s: float, server_holder: list[Server]) -> None:
     timer.start()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, server_class: type[Server] = Server) -> int:
+    """The load run; ``server_class`` starts the app (load_cluster.py passes one behind nginx)."""
     args = parse_args(argv)
     deadline = args.deadline or (args.repeat * (args.seconds + 5 * args.nav_timeout + args.ramp + 1.5 * args.think)
                                  + 300)
@@ -1321,7 +1339,7 @@ def main(argv: list[str] | None = None) -> int:
     profile_dir = workdir / "profile" if args.profile else None
     if profile_dir:
         profile_dir.mkdir()
-    server = Server(workdir, auth, profile_dir)
+    server = server_class(workdir, auth, profile_dir)
     servers.append(server)
     log(f"load test: {args.sessions} sessions × {args.seconds:.0f} s × {args.repeat}, sign-in {auth}, "
         f"hard deadline {deadline:.0f} s; work directory {workdir}")

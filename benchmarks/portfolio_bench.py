@@ -1,7 +1,7 @@
 """How long the 评价总览 page takes with many evaluations, against the sample store (not a timed test).
 
-    .venv/bin/python benchmarks/portfolio_bench.py                       # 100 evaluations x 50 units vs samples
-    .venv/bin/python benchmarks/portfolio_bench.py --evaluations 20 --units 20 --repeats 3   # quicker
+    .venv/bin/python -m benchmarks.portfolio_bench                       # 100 evaluations x 50 units vs samples
+    .venv/bin/python -m benchmarks.portfolio_bench --evaluations 20 --units 20 --repeats 3   # quicker
 
 Each store is opened by the app as in production (``EVALBOARD_DB_PATH``); the page is run with Streamlit's
 AppTest from app.py (it lands on the portfolio when the store holds more than one evaluation). The first run
@@ -20,8 +20,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def _time_page(db: Path, samples: str, repeats: int) -> tuple[float, list[float], str]:

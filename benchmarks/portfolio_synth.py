@@ -1,8 +1,8 @@
 """Synthetic portfolios: many evaluations over several years, regions and kinds, each a valid workbook.
 
-    .venv/bin/python benchmarks/portfolio_synth.py --evaluations 100 --units 50 --out /tmp/pf/evalboard.db
+    .venv/bin/python -m benchmarks.portfolio_synth --evaluations 100 --units 50 --out /tmp/pf/evalboard.db
 
-``synthetic_portfolio(evaluations, units)`` yields evaluations built with :func:`benchmarks.synth.synthetic_evaluation`
+``synthetic_portfolio(evaluations, units)`` yields evaluations built with :func:`sample_data.synth.synthetic_evaluation`
 (valid, illustrative, 合成数据), spread over 10 years, 5 regions and the four kinds (the kind is in the title, so
 the portfolio infers it), the same 合成市第N单位 names in every year so units recur; :func:`publish_portfolio`
 publishes them into a store (one version each).
@@ -16,14 +16,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.synth import synthetic_evaluation
 from evalcore.auth import Actor
 from evalcore.model import Evaluation
 from evalcore.store import Store
 from evalcore.workbook import workbook_bytes
+from sample_data.synth import synthetic_evaluation
 
 REGIONS = ("合成市", "合成县", "样例区", "示范州", "测试县")
 KINDS = ("重点项目", "部门整体支出", "专项资金", "单位自评")

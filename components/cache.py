@@ -1,8 +1,9 @@
 """Where evaluations come from: the versioned store, opened once per process, each version loaded once.
 
-The store is SQLite in ``.evalboard/`` by default (``EVALBOARD_DB_PATH`` moves the file,
-``EVALBOARD_DATABASE_URL`` points at any SQLAlchemy database, e.g. PostgreSQL). On first start it is seeded
-with the sample evaluations (sample_data.FIRST_RUN), so ``make run`` opens on a portfolio of real reports.
+The store is SQLite in the checkout's ``.evalboard/`` by default (``Store.from_env``, the rule the command line
+follows too; ``EVALBOARD_DB_PATH`` moves the file, ``EVALBOARD_DATABASE_URL`` points at any SQLAlchemy database,
+e.g. PostgreSQL). On first start it is seeded with the sample evaluations (sample_data.FIRST_RUN), so ``make run``
+opens on a portfolio of real reports.
 
 This is the data-access layer of the pages (the store handle and Streamlit's caches of loaded versions, exports and
 slide plans); the 数据管理 page's building blocks (upload, publish, 整改更新, versions) are ``components.manage``.
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -23,8 +23,6 @@ from evalcore.model import Evaluation
 from evalcore.store import EvaluationInfo, Store
 from sample_data import first_run
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _store_key() -> tuple[str, str]:
     return os.environ.get("EVALBOARD_DATABASE_URL", ""), os.environ.get("EVALBOARD_DB_PATH", "")
@@ -33,7 +31,7 @@ def _store_key() -> tuple[str, str]:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _open(key: tuple[str, str]) -> Store:
     del key  # the environment it was opened for: a test that moves the database gets its own store
-    store = Store.from_env(root=ROOT)
+    store = Store.from_env()  # the one rule the command line follows too: the checkout's store from any folder
     ensure_samples(store, first_run())  # the seed and the portfolio samples (EVALBOARD_SAMPLES), on an empty store
     return store
 

@@ -1,7 +1,7 @@
 """Page frame: page config, the Chinese navigation, the evaluation picker and the page header."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, overload
 
 import streamlit as st
 
@@ -183,9 +183,22 @@ def derived(fn, *args):
     return cache.derived(fn, current_info().active_version_id, *args)
 
 
-def page(title: str, header: bool = True, sidebar: Literal["auto", "expanded", "collapsed"] = "auto",
-         picker: bool = True) -> Evaluation | None:
+Sidebar = Literal["auto", "expanded", "collapsed"]
+
+
+@overload
+def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: Literal[True] = True) -> Evaluation: ...
+
+
+@overload
+def page(title: str, header: bool = True, sidebar: Sidebar = "auto", *, picker: Literal[False]) -> None: ...
+
+
+def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: bool = True) -> Evaluation | None:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
+
+    Typed for the pages: with the picker it returns an :class:`Evaluation`, never None (no evaluation to show
+    ends the page run through ``st.stop()``, which never returns), so a page uses ``ev`` without a check.
 
     With ``header`` the page gets its title and a caption naming the evaluation (总览 draws its own).
     ``sidebar="auto"`` (default): open on a wide screen, closed on a phone (768 px or narrower), so a link opened

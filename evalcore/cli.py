@@ -17,7 +17,8 @@ The store the dashboard uses, across evaluations:
                                                                            or duplicates, 1 otherwise, 130 interrupted
 
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
-.evalboard/evalboard.db under the current directory):
+.evalboard/evalboard.db in the checkout, from whatever folder: Store.from_env). Every command that opens the store
+prints which on standard error (standard output, e.g. --json, stays clean):
 
     python -m evalcore user add NAME --role viewer|evaluator|admin [--password-stdin]
     python -m evalcore user passwd NAME [--password-stdin]
@@ -40,9 +41,10 @@ import datetime as dt
 import json
 import signal
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
-from . import clock
+from . import clock, gcpause
 from .export import EXPORT_FORMATS, export_bytes
 from .model import Evaluation
 from .summary import grade_text, summarize
@@ -177,8 +179,11 @@ def _cli_actor():
 
 
 def _open_store():
+    """The store the dashboard uses (``Store.from_env``: the same from any folder); says which on stderr."""
     from .store import Store
-    return Store.from_env()
+    store = Store.from_env()
+    print(f"数据库：{store.url}", file=sys.stderr)
+    return store
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
@@ -429,11 +434,11 @@ def _add_store_commands(sub) -> None:
     pb = sub.add_parser("publish", help="校验工作簿并发布到看板所用的数据库（成为新版本）")
     pb.add_argument("file", metavar="FILE.xlsx")
     pb.add_argument("--note", help="版本说明")
-    pb.set_defaults(func=_publish)
+    pb.set_defaults(func=_publish, bulk_read=True)
     im = sub.add_parser("import", help="批量导入工作簿和已发布的报告文本（文件或文件夹），逐个校验并发布")
     im.add_argument("paths", nargs="+", metavar="PATH")
     im.add_argument("--note", help="版本说明（报告文本默认注明来源文件）")
-    im.set_defaults(func=_import)
+    im.set_defaults(func=_import, bulk_read=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -445,12 +450,12 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="校验工作簿：0 通过，1 未通过")
     v.add_argument("file")
     v.add_argument("--json", action="store_true")
-    v.set_defaults(func=_validate)
+    v.set_defaults(func=_validate, bulk_read=True)
     s = sub.add_parser("summary", help="汇总：各单位预算、执行、执行率、得分、等次")
     s.add_argument("file")
     s.add_argument("--json", action="store_true")
     s.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
-    s.set_defaults(func=_summary)
+    s.set_defaults(func=_summary, bulk_read=True)
     r = sub.add_parser("parse-report", help="把已发布的绩效评价结果文本（md/txt/docx）转为工作簿")
     r.add_argument("report")
     r.add_argument("--out", required=True, metavar="FILE.xlsx")
@@ -462,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     e.add_argument("--out", required=True)
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
-    e.set_defaults(func=_export)
+    e.set_defaults(func=_export, bulk_read=True)
     _add_store_commands(sub)
     roles = ("viewer", "evaluator", "admin")
     u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、unlock、list")
@@ -499,8 +504,10 @@ def main(argv: list[str] | None = None) -> int:
     rs.add_argument("--force", action="store_true", help="目标数据库已有数据时，用备份替换其中全部数据")
     rs.set_defaults(func=_restore)
     args = ap.parse_args(argv)
+    # The commands that read whole workbooks (bulk_read) run with the garbage collector paused (evalcore.gcpause).
     try:
-        return args.func(args)
+        with gcpause.paused() if getattr(args, "bulk_read", False) else nullcontext():
+            return args.func(args)
     except OSError as exc:  # a file that cannot be read or written: a message, never a traceback
         print(f"无法读写文件：{exc.filename or ''}（{exc.strerror or exc}）；请检查路径和权限", file=sys.stderr)
         return 1

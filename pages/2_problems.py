@@ -62,10 +62,10 @@ with right:
 
 st.subheader("问题清单")
 ALL = 0  # a real option (None would show Streamlit's empty placeholder instead of 全部类别)
-labels = {ALL: "全部类别", **{int(r.category_no): r.category_label for r in counts.itertuples()}}
+labels: dict[int, str] = {ALL: "全部类别", **{int(r.category_no): str(r.category_label) for r in counts.itertuples()}}
 if st.session_state.get(_PICK) not in labels:
     st.session_state[_PICK] = ALL
-selected = st.selectbox("问题类别", list(labels), format_func=labels.get, key=_PICK)
+selected = st.selectbox("问题类别", list(labels), format_func=labels.__getitem__, key=_PICK)
 query = st.text_input("搜索问题内容或单位", placeholder="输入关键词，如“采购”", key="problems_query")
 shown = problems if selected == ALL else problems[problems["category_no"] == selected]
 shown = sections.matching(shown, query, ["text", "unit", "id"])

@@ -11,9 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from evalcore.reporttext.score import score_corpus, totals  # noqa: E402
+from evalcore.reporttext.score import score_corpus, totals
 
 GOAL = 0.85
 

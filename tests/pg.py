@@ -26,7 +26,7 @@ NEED = (f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user:pass@host:por
 def admin_url() -> str | None:
     """The server's URL from the environment (a plain ``postgresql://`` means psycopg 3 here too), or None."""
     url = os.environ.get(PG_ENV)
-    return _normalise_url(url) if url else None
+    return _normalise_url(url).render_as_string(hide_password=False) if url else None
 
 
 def admin_url_or_skip(what: str = "PostgreSQL tests") -> str:

@@ -31,6 +31,9 @@ from .records import ANONYMOUS, StoreError
 from .schema import T_VERSION
 
 UTC = dt.UTC
+# The checkout this package is in (installed editable: ``pip install -e .``): the default store is under it, so the
+# app and ``python -m evalcore`` run from any folder open the same one.
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SQLITE_TIMEOUT = 30.0  # seconds a writer waits for another writer's transaction before giving up
 
 
@@ -130,13 +133,14 @@ class StoreBase:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, root: Path | None = None) -> Self:
-        """``EVALBOARD_DATABASE_URL`` if set, else SQLite at ``EVALBOARD_DB_PATH`` if set, else
-        ``<root or cwd>/.evalboard/evalboard.db``."""
+        """The store the app and the command line open, the same from any folder: ``EVALBOARD_DATABASE_URL`` if
+        set, else SQLite at ``EVALBOARD_DB_PATH`` if set, else ``<root>/.evalboard/evalboard.db`` with ``root`` the
+        checkout (:data:`REPO_ROOT`) unless a test gives another."""
         url = (environ.get("EVALBOARD_DATABASE_URL") or "").strip()
         if url:
             return cls(url)
         path_text = (environ.get("EVALBOARD_DB_PATH") or "").strip()
-        path = Path(path_text) if path_text else (root or Path.cwd()) / ".evalboard" / "evalboard.db"
+        path = Path(path_text) if path_text else (root or REPO_ROOT) / ".evalboard" / "evalboard.db"
         return cls.sqlite(path)
 
     @classmethod

@@ -12,12 +12,8 @@ Errors block publishing, warnings do not (:data:`~.spec.VALIDATION_RULES` lists 
 """
 from __future__ import annotations
 
-import gc
 import re
-import threading
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -67,46 +63,19 @@ from .spec import (
     SheetSpec,
 )
 
-_gc_lock = threading.Lock()
-_gc_readers = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a workbook is read.
-
-    A big read allocates hundreds of thousands of containers (calamine's rows, a dict per record, the model's
-    objects) and makes almost no cyclic garbage; meanwhile every full collection re-walks all of them, which
-    cost about a fifth of a 1,000-unit import. Reference counting still frees everything as usual. Nested and
-    concurrent reads (threads of the app) share one pause: the collector is re-enabled, if it was enabled, when
-    the last of them ends; it then collects whatever cycles accumulated.
-    """
-    global _gc_readers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_readers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_readers += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_readers -= 1
-            if _gc_readers == 0 and _gc_was_enabled:
-                gc.enable()
-
 
 def read_workbook(source: str | Path | bytes | BinaryIO) -> ReadResult:
-    """Read and validate a workbook. Never raises for bad input: every problem is a Message."""
+    """Read and validate a workbook. Never raises for bad input: every problem is a Message.
+
+    The command line's bulk commands call it with the garbage collector paused (:mod:`evalcore.gcpause`); the app
+    does not."""
     out = _Collector()
-    with _gc_paused():
-        try:
-            raw = read_raw(source)
-        except WorkbookError as exc:
-            out.error(exc.sheet, None, "", exc.value, str(exc))
-            return ReadResult(None, out.errors, out.warnings)
-        return build_evaluation(raw, out)
+    try:
+        raw = read_raw(source)
+    except WorkbookError as exc:
+        out.error(exc.sheet, None, "", exc.value, str(exc))
+        return ReadResult(None, out.errors, out.warnings)
+    return build_evaluation(raw, out)
 
 
 def build_evaluation(raw: Raw, out: _Collector | None = None) -> ReadResult:

@@ -1,4 +1,4 @@
-"""总览, 单位对比 and 单位详情 on a 1,000-unit evaluation (benchmarks/synth.py): the summary layout, no card per
+"""总览, 单位对比 and 单位详情 on a 1,000-unit evaluation (sample_data/synth.py): the summary layout, no card per
 unit, the unit page by URL, and links to evaluations or units that are not there."""
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from apptest_support import ROOT, texts
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.synth import synthetic_evaluation
 from evalcore.auth import Actor
 from evalcore.store import Store
 from evalcore.workbook import workbook_bytes
+from sample_data.synth import synthetic_evaluation
 
 UNITS = 1000
 ACTOR = Actor("测试", "admin")

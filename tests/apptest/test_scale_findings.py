@@ -7,9 +7,9 @@ import pytest
 from apptest_support import PAGES, ROOT, texts
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.synth import synthetic_workbook
 from evalcore.auth import Actor
 from evalcore.store import Store
+from sample_data.synth import synthetic_workbook
 
 UNITS, PROBLEMS = 1000, 240
 MAX_MARKS, MAX_BARS = 2000, 40

@@ -1,18 +1,13 @@
 """数据管理 › 上传工作簿 against careless and hostile files (issue 13): the caption says what is stored and what
 is refused, an over-limit file gets the app's Chinese message before it is read, a hostile part is refused by
 name, and the gaps of an accepted workbook are listed next to the publish button. Nothing stored changes."""
-import sys
-from pathlib import Path
-
 import pytest
 from apptest_support import PAGES, ROOT, texts, unescape
 from streamlit.testing.v1 import AppTest
 
 from evalcore.store import Store
 from evalcore.workbook import MAX_FILE_BYTES
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-import badfiles  # noqa: E402  (the bad-file builders of the unit suite)
+from tests.unit import badfiles  # the bad-file builders of the unit suite
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,14 +1,12 @@
 """A page for tests/browser/test_plain_text.py: every case of CASES through components.text in every kind of
-Markdown context the app uses (st.markdown, st.caption, st.info / st.warning, headings, badges, labels, options)."""
-import sys
-from pathlib import Path
+Markdown context the app uses (st.markdown, st.caption, st.info / st.warning, headings, badges, labels, options).
 
+Started as ``python -m streamlit run tests/browser/plain_text_app.py`` from the repository root, which ``-m`` puts
+first on the path (so ``components`` and ``tests`` import as packages)."""
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: components, tests
-
-from components.text import badge, plain, plain_inline  # noqa: E402
-from tests.browser.plain_text_cases import CASES  # noqa: E402
+from components.text import badge, plain, plain_inline
+from tests.browser.plain_text_cases import CASES
 
 st.set_page_config(page_title="plain text", layout="wide")
 for i, text in enumerate(CASES):

@@ -7,11 +7,11 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from benchmarks.synth import synthetic_evaluation
 from evalcore.auth import Actor
 from evalcore.store import Store
 from evalcore.workbook import workbook_bytes
 from sample_data import WORKBOOK
+from sample_data.synth import synthetic_evaluation
 
 pytestmark = pytest.mark.browser
 

@@ -73,11 +73,11 @@ def phone(browser, request) -> Iterator:
 
 @pytest.fixture(scope="module")
 def large_app_url(ui, tmp_path_factory) -> Iterator[str]:
-    """A server whose store holds one synthetic evaluation of 1,000 units (benchmarks/synth.py), published the way
+    """A server whose store holds one synthetic evaluation of 1,000 units (sample_data/synth.py), published the way
     an evaluator publishes (validated, a new version); the sample is not seeded into a store that is not empty."""
-    from benchmarks.synth import synthetic_workbook
     from evalcore.auth import Actor
     from evalcore.store import Store
+    from sample_data.synth import synthetic_workbook
 
     log_dir = tmp_path_factory.mktemp("phone_large")
     store = Store.sqlite(log_dir / "evalboard.db")

@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from pptx import Presentation
 
-from benchmarks.synth import synthetic_evaluation
 from evalcore.export.html import export_html
 from evalcore.export.pptx import export_pptx
 from evalcore.export.slides import slide_plan
 from evalcore.export.xlsx import export_xlsx
+from sample_data.synth import synthetic_evaluation
 
 AS_OF = dt.date(2025, 1, 1)
 UNITS = 1000

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from benchmarks.synth import synthetic_evaluation
 from evalcore import ranking
 from evalcore.figures import scale
 from evalcore.model import DEFAULT_BANDS
 from evalcore.numbers import fmt_rate
+from sample_data.synth import synthetic_evaluation
 
 
 @pytest.fixture(scope="module")

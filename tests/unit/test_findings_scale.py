@@ -6,11 +6,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from benchmarks.synth import synthetic_evaluation
 from evalcore import findings, rectification
 from evalcore.export import slides
 from evalcore.export.slides import by_month, grade_distribution, ranked, rate_bins
 from evalcore.figures import charts, findings_scale, theme
+from sample_data.synth import synthetic_evaluation
 
 AS_OF = dt.date(2025, 1, 1)
 

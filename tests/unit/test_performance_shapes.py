@@ -13,11 +13,11 @@ from decimal import Decimal
 
 import pytest
 
-from benchmarks.synth import synthetic_evaluation, synthetic_workbook
 from evalcore import budget, findings, scoring
 from evalcore.model import Evaluation
 from evalcore.summary import summarize
 from evalcore.workbook import validate as workbook  # the module that reads and validates: its _norm is patched
+from sample_data.synth import synthetic_evaluation, synthetic_workbook
 
 UNITS = 40  # enough for a per-unit rescan to be 40x over the bounds below
 
@@ -153,23 +153,6 @@ def test_reading_a_workbook_normalises_each_unit_reference_once(monkeypatch) -> 
     # each distinct reference once, each unit's key and name for the lookup, the headers of the sheets
     assert norm_calls <= 4 * len(ev.units) + 150, (norm_calls, rows)
     assert column_calls <= 20, column_calls  # only for messages and the category checks, never per row
-
-
-def test_the_garbage_collector_is_restored_after_a_read() -> None:
-    import gc
-
-    data = synthetic_workbook(units=2, projects_per_unit=1, indicators=4, experts=1, problems=19, seed=1)
-    assert gc.isenabled()
-    assert workbook.read_workbook(data).ok
-    assert gc.isenabled()
-    assert not workbook.read_workbook(b"not a workbook").ok  # an early return restores it too
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        workbook.read_workbook(data)
-        assert not gc.isenabled()  # a caller that had it off keeps it off
-    finally:
-        gc.enable()
 
 
 def test_banded_params_are_parsed_once_and_stay_a_fresh_list() -> None:

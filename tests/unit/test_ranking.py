@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from benchmarks.synth import synthetic_evaluation
 from evalcore import ranking, scoring
 from evalcore.model import BudgetLine, Evaluation, Meta, Problem, RectificationItem, StatusChange, Unit, UnitResult
+from sample_data.synth import synthetic_evaluation
 
 
 def small() -> Evaluation:

@@ -1,14 +1,14 @@
-"""benchmarks.synth: synthetic evaluations of any size pass the validator unchanged (no timing here)."""
+"""sample_data.synth: synthetic evaluations of any size pass the validator unchanged (no timing here)."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
 
-from benchmarks.synth import split_points, synthetic_evaluation, synthetic_indicators, synthetic_workbook
 from evalcore import scoring
 from evalcore.numbers import round2
 from evalcore.workbook import read_workbook, workbook_bytes
+from sample_data.synth import split_points, synthetic_evaluation, synthetic_indicators, synthetic_workbook
 
 
 @pytest.mark.parametrize("leaves", [1, 2, 4, 7, 30, 31])

@@ -1,4 +1,5 @@
-"""Synthetic evaluations of any size that pass the validator, for benchmarks and scale tests.
+"""Synthetic evaluations of any size that pass the validator, for benchmarks and scale tests (both import it
+from here: the tests never import the benchmarks).
 
 ``synthetic_evaluation(units, projects_per_unit, indicators, experts, problems, seed)`` builds an
 :class:`~evalcore.model.Evaluation` that ``read_workbook`` accepts without errors or warnings:
@@ -117,7 +118,7 @@ def synthetic_evaluation(units: int = 100, projects_per_unit: int = 3, indicator
         project="信息化建设和运维项目",
         illustrative=frozenset({"scores", "rectification"}),
         illustrative_note="合成数据，仅用于基准测试和规模测试。",
-        source="benchmarks/synth.py",
+        source="sample_data/synth.py",
     )
     unit_list = tuple(Unit(f"单位{i:04d}", f"合成市第{i}单位", "主管部门" if i % 5 == 1 else "实施单位")
                       for i in range(1, units + 1))
@@ -155,8 +156,8 @@ def synthetic_evaluation(units: int = 100, projects_per_unit: int = 3, indicator
             total += combined if combined is not None else ZERO
         rate = combine(by_unit_lines[u.key]).rate
         for ind in rules:
-            value, _ = scoring.rule_score(ind, rate)
-            total += value if value is not None else ZERO
+            ruled, _ = scoring.rule_score(ind, rate)
+            total += ruled if ruled is not None else ZERO
         if expert_names and (manual or rules):
             stated = round2(total)
             results.append(UnitResult(u.key, stated, scoring.grade_for(stated, meta.grade_bands)))
@@ -166,7 +167,7 @@ def synthetic_evaluation(units: int = 100, projects_per_unit: int = 3, indicator
 
     n_cats = min(len(PROBLEM_CATEGORIES), problems)
     problem_list: list[Problem] = []
-    seq = defaultdict(int)
+    seq: defaultdict[int, int] = defaultdict(int)
     for n in range(problems):
         cat = n % n_cats + 1
         seq[cat] += 1
@@ -182,11 +183,11 @@ def synthetic_evaluation(units: int = 100, projects_per_unit: int = 3, indicator
     rectification = []
     statuses = ("未开始", "整改中", "已整改", "未整改")
     start = dt.date(2024, 1, 1)
-    for n, p in enumerate(problem_list, start=1):
+    for n, problem in enumerate(problem_list, start=1):
         item = f"Z{n:04d}"
         deadline = start + dt.timedelta(days=rng.randint(90, 360))
         status = statuses[rng.randrange(len(statuses))]
-        unit = p.unit or (unit_list[rng.randrange(units)].key if unit_list else None)
+        unit = problem.unit or (unit_list[rng.randrange(units)].key if unit_list else None)
         began = start + dt.timedelta(days=rng.randint(10, 80))
         history: list[StatusChange] = []
         progress = ZERO
@@ -201,8 +202,8 @@ def synthetic_evaluation(units: int = 100, projects_per_unit: int = 3, indicator
             history.append(StatusChange(item, deadline + dt.timedelta(days=10), "整改中", "未整改", progress,
                                         "逾期未完成", unit or ""))
         evidence = f"整改报告〔2024〕{n}号" if status == "已整改" else ""
-        rectification.append(RectificationItem(item, p.id, f"针对{p.id}的整改措施", unit, deadline, status, progress,
-                                               "", tuple(history), evidence))
+        rectification.append(RectificationItem(item, problem.id, f"针对{problem.id}的整改措施", unit, deadline, status,
+                                               progress, "", tuple(history), evidence))
 
     return Evaluation(meta, unit_list, tuple(lines), tree, tuple(scores), tuple(results), achievements,
                       tuple(problem_list), recommendations, tuple(rectification))
