@@ -1,4 +1,4 @@
-"""Command line (a stable contract; see DESIGN.md):
+"""Command line (a stable contract; documented in docs/cli.md, which tests/unit/test_docs.py keeps complete):
 
     python -m evalcore template OUT.xlsx                                   blank workbook with instructions
     python -m evalcore validate FILE.xlsx [--json]                         exit 0 valid, 1 invalid
