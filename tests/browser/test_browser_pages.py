@@ -25,7 +25,8 @@ COLLAPSED = {"/present"}
 PAGE_IDS = [path for _, path, _ in PAGES]
 NAV_LINK = "[data-testid='stSidebar'] a[data-testid='stPageLink-NavLink']"
 
-# Figures of the seed evaluation (see DESIGN.md): execution rates of 市数据局 / 市数据中心, score of 市数据局.
+# Figures of the seed evaluation (sample_data/source/changsha_2023.toml): execution rates of 市数据局 / 市数据中心,
+# score of 市数据局.
 OVERVIEW_FIGURES = ["82.69%", "98.36%", "86.98"]
 UNITS_FIGURES = ["82.69%", "98.36%"]
 
