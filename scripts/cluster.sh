@@ -18,7 +18,7 @@
 #   EVALBOARD_STICKY         ip_hash (default, as in deploy/nginx/evalboard.conf) or cookie: a route cookie set
 #                            by nginx, hashed (spreads browsers that share one address, e.g. a load test)
 #   EVALBOARD_STREAMLIT      the command that runs streamlit (default .venv/bin/streamlit; the load benchmark
-#                            uses ".venv/bin/python benchmarks/load_server.py", which times every script run)
+#                            uses ".venv/bin/python -m benchmarks.load_server", which times every script run)
 # Every other EVALBOARD_* setting (EVALBOARD_AUTH, EVALBOARD_SESSION_MINUTES, ...) is passed to every instance
 # unchanged, so all of them sign people in the same way.
 #
