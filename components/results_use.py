@@ -91,7 +91,7 @@ def rules_section(who: Actor) -> None:
         current = rules.rule(kind, grade)
         assert current is not None  # every kind and grade has a rule
         with st.form("rule_form"):
-            st.markdown(plain(f"**修改规则：{kind} · {grade}**（现为 {current.label}）"))
+            st.markdown(f"**{plain_inline(f'修改规则：{kind} · {grade}')}**（现为 {plain_inline(current.label)}）")
             action = st.selectbox("处理方式", actions, index=actions.index(current.action),
                                   format_func=lambda a: app.ACTIONS[a], key="rule_action")
             percent = st.text_input("比例（%，调减或增加时填写）",
@@ -134,7 +134,8 @@ def portfolio_section(units: pd.DataFrame, evaluations: pd.DataFrame | None = No
     table (with identity, display, score)."""
     del evaluations
     rules = appstore.rules(cache.store())
-    suggestions = app.suggest_all(app.rows_from_frame(units), rules)
+    rows, reviewed_self = app.without_reviewed_self(app.rows_from_frame(units))
+    suggestions = app.suggest_all(rows, rules)
     t = app.totals(suggestions)
     st.subheader("结果应用")
     k = st.columns([1.6, 1, 1.2, 1])
@@ -160,7 +161,9 @@ def portfolio_section(units: pd.DataFrame, evaluations: pd.DataFrame | None = No
             column_config={"评价": st.column_config.TextColumn(width="medium")})
     derived = int(sum(1 for s in suggestions if s.row.grade and not s.row.grade_stated))
     st.caption(plain("建议由等次和结果应用规则测算，万元，四舍五入到分；规则由管理员在“管理”页设定。"
-                     + (f"其中 {derived} 个单位的等次按得分推算（报告未列等次）。" if derived else "")))
+                     + (f"其中 {derived} 个单位的等次按得分推算（报告未列等次）。" if derived else "")
+                     + (f"{len(reviewed_self)} 个单位的自评同年已有财政评价（复核），以评价结果为准，自评不重复计入。"
+                        if reviewed_self else "")))
     with st.expander("结果应用台账（建议与决定）"):
         show = frame.assign(
             等次=[g + ("（推算）" if src == app.GRADE_DERIVED else "") for g, src in
@@ -236,8 +239,8 @@ def unit_section(ev: Evaluation, key: str) -> None:
         st.info(plain(f"{s.reason}。"))
     else:
         grade = f"{row.grade}（{row.grade_source}）"
-        st.markdown(plain(f"**等次 {grade} → {s.rule.label}**：{s.rule.note}"
-                          + ("（默认规则）" if s.rule.is_default else "（本局设定的规则）")))
+        st.markdown(f"**{plain_inline(f'等次 {grade} → {s.rule.label}')}**："
+                    + plain_inline(s.rule.note + ("（默认规则）" if s.rule.is_default else "（本局设定的规则）")))
         k = st.columns(3)
         k[0].metric("现预算", fmt_amount(row.budget), border=True)
         k[1].metric("建议调整", _signed(s.change) + (" 万元" if s.change is not None else ""), border=True)
@@ -247,10 +250,10 @@ def unit_section(ev: Evaluation, key: str) -> None:
     history = appstore.decisions(store, units=_same_unit(pf_view, info.id, key), history=True)
     current = next((d for d in history if d.evaluation_id == info.id and d.unit == key and d.retired_at is None), None)
     if current is not None:
-        st.markdown(plain(f"**已记录的决定：{current.status_label}**，下年度预算 {fmt_amount(current.decided)}"
-                          f"（建议 {fmt_amount(current.suggested)}，决定时规则 "
-                          f"{current.rule.label if current.rule else '—'}）" + (f"；理由：{current.reason}"
-                                                                              if current.reason else "")))
+        st.markdown(f"**{plain_inline('已记录的决定：' + current.status_label)}**，" + plain_inline(
+            f"下年度预算 {fmt_amount(current.decided)}（建议 {fmt_amount(current.suggested)}，决定时规则 "
+            f"{current.rule.label if current.rule else '—'}）"
+            + (f"；理由：{current.reason}" if current.reason else "")))
     if auth.can("publish"):
         auth.operator_input("结果应用决定会记录操作人和时间。")
         _decision_form(s)

@@ -174,6 +174,7 @@ class UnitRow:
     budget: Decimal | None  # 万元; None: the report gives none
     title: str = ""
     name: str = ""
+    identity: str = ""  # the unit across evaluations (evalcore.matching), when known
 
     @property
     def grade_source(self) -> str:
@@ -336,8 +337,21 @@ def rows_from_frame(units: pd.DataFrame) -> list[UnitRow]:
             grade=str(grade) if grade is not None else None,
             grade_stated=bool(rec.get("grade_stated")) and grade is not None,
             budget=to_decimal(amount) if amount is not None else None,
-            title=str(_val(rec.get("title")) or ""), name=str(_val(rec.get("name")) or "")))
+            title=str(_val(rec.get("title")) or ""), name=str(_val(rec.get("name")) or ""),
+            identity=str(_val(rec.get("identity")) or "")))
     return out
+
+
+def without_reviewed_self(rows: Sequence[UnitRow]) -> tuple[list[UnitRow], list[UnitRow]]:
+    """(rows to total, 自评 rows left out): a unit's 自评 is left out of the totals when the bureau's own evaluation
+    of the same unit (identity) and year is among the rows — its result is the one applied, and the unit's budget
+    is not counted twice. Rows without an identity are kept."""
+    reviewed = {(r.identity, r.year) for r in rows if r.kind != SELF_KIND and r.identity and r.year is not None}
+    keep: list[UnitRow] = []
+    dropped: list[UnitRow] = []
+    for r in rows:
+        (dropped if r.kind == SELF_KIND and (r.identity, r.year) in reviewed else keep).append(r)
+    return keep, dropped
 
 
 # --- decisions --------------------------------------------------------------------------------------------
@@ -483,4 +497,4 @@ __all__ = ["ACTIONS", "DECISION_STATUSES", "DEFAULT_RULES", "GRADES", "GRADE_RAN
            "SELF_REVIEW_COLUMNS", "Decision", "Rule", "RuleError", "RuleSet", "Suggestion", "Totals", "UnitRow",
            "as_json", "change_for", "check_rule", "decide", "default_rules", "grade_diff_label",
            "rows_from_evaluation", "rows_from_frame", "self_review", "suggest", "suggest_all", "suggestion_frame",
-           "totals", "totals_by", "with_decisions"]
+           "totals", "totals_by", "with_decisions", "without_reviewed_self"]

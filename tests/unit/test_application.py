@@ -239,3 +239,12 @@ def test_a_rule_changed_after_a_decision_does_not_rewrite_it(store, repo_root):
     assert [e.action for e in store.audit_log(actions=["decision_record"])] == ["decision_record"] * 3
     with pytest.raises(StoreError, match="理由"):
         appstore.record_decision(store, now[0], "changed", "1.00", by=ADMIN)
+
+
+def test_a_reviewed_self_evaluation_is_not_counted_twice():
+    rows = [app.UnitRow(1, 2022, "自评", "甲", "优", True, D("100.00"), identity="甲局"),
+            app.UnitRow(2, 2022, "部门整体", "甲", "中", True, D("100.00"), identity="甲局"),
+            app.UnitRow(3, 2023, "自评", "甲", "优", True, D("100.00"), identity="甲局")]
+    keep, dropped = app.without_reviewed_self(rows)
+    assert [r.evaluation_id for r in keep] == [2, 3] and [r.evaluation_id for r in dropped] == [1]
+    assert app.totals(app.suggest_all(keep, app.default_rules())).cut == D("5.00")
