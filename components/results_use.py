@@ -227,7 +227,7 @@ def unit_section(ev: Evaluation, key: str) -> None:
         return
     store = cache.store()
     rules = appstore.rules(store)
-    rows = {r.unit: r for r in app.rows_from_evaluation(ev, info.id)}
+    rows = {r.unit: r for r in layout.derived(app.rows_from_evaluation, info.id)}  # once per version
     st.subheader("结果应用")
     flash()
     row = rows.get(key)

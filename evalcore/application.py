@@ -461,24 +461,23 @@ def self_review(units: pd.DataFrame) -> pd.DataFrame:
     dated = units[units["year"].notna()]
     own = dated[dated["kind"] == SELF_KIND]
     other = dated[dated["kind"] != SELF_KIND]
+    pairs = own.merge(other, on=["identity", "year"], suffixes=("_s", "_b"))  # one join, not a scan per unit
     rows = []
-    for s in own.to_dict("records"):
-        matches = other[(other["identity"] == s["identity"]) & (other["year"] == s["year"])]
-        for b in matches.to_dict("records"):
-            ss, bs = _val(s.get("score")), _val(b.get("score"))
-            sg, bg = s.get("grade"), b.get("grade")
-            rows.append({
-                "identity": s["identity"], "display": s["display"], "year": int(s["year"]),
-                "self_evaluation_id": int(s["evaluation_id"]), "self_title": s["title"], "self_unit": s["unit"],
-                "self_score": ss, "self_grade": sg if sg in GRADE_RANK else None,
-                "self_grade_stated": bool(s.get("grade_stated")),
-                "review_evaluation_id": int(b["evaluation_id"]), "review_title": b["title"],
-                "review_kind": b["kind"], "review_unit": b["unit"], "review_score": bs,
-                "review_grade": bg if bg in GRADE_RANK else None, "review_grade_stated": bool(b.get("grade_stated")),
-                "score_diff": (ss - bs) if ss is not None and bs is not None else None,  # type: ignore[operator]
-                "grade_diff": (GRADE_RANK[sg] - GRADE_RANK[bg]) if sg in GRADE_RANK and bg in GRADE_RANK else None,
-                "illustrative": _illustrative(s["title"]) or _illustrative(b["title"]),
-            })
+    for p in pairs.to_dict("records"):
+        ss, bs = _val(p.get("score_s")), _val(p.get("score_b"))
+        sg, bg = p.get("grade_s"), p.get("grade_b")
+        rows.append({
+            "identity": p["identity"], "display": p["display_s"], "year": int(p["year"]),
+            "self_evaluation_id": int(p["evaluation_id_s"]), "self_title": p["title_s"], "self_unit": p["unit_s"],
+            "self_score": ss, "self_grade": sg if sg in GRADE_RANK else None,
+            "self_grade_stated": bool(p.get("grade_stated_s")),
+            "review_evaluation_id": int(p["evaluation_id_b"]), "review_title": p["title_b"],
+            "review_kind": p["kind_b"], "review_unit": p["unit_b"], "review_score": bs,
+            "review_grade": bg if bg in GRADE_RANK else None, "review_grade_stated": bool(p.get("grade_stated_b")),
+            "score_diff": (ss - bs) if ss is not None and bs is not None else None,  # type: ignore[operator]
+            "grade_diff": (GRADE_RANK[sg] - GRADE_RANK[bg]) if sg in GRADE_RANK and bg in GRADE_RANK else None,
+            "illustrative": _illustrative(p["title_s"]) or _illustrative(p["title_b"]),
+        })
     if not rows:
         return pd.DataFrame(columns=SELF_REVIEW_COLUMNS)
     rows.sort(key=lambda r: (r["score_diff"] is None, -(r["score_diff"] or ZERO),
