@@ -273,6 +273,9 @@ def unit_section(ev: Evaluation, key: str) -> None:
     ident = units[(units["evaluation_id"] == info.id) & (units["unit"] == key)]["identity"]
     if len(ident):
         self_review_section(units, key="unit_self_review", identity=ident.iloc[0])
+        pairs = app.self_review(units)
+        if row.kind == app.SELF_KIND and (pairs["self_evaluation_id"] == info.id).any():
+            st.caption("该单位同一年度已有财政评价（复核）：评价总览的结果应用合计以评价结果为准，本自评不重复计入。")
 
 
 def _same_unit(pf_view, evaluation_id: int, key: str) -> list[tuple[int, str]]:

@@ -161,3 +161,4 @@ def test_self_review_on_the_portfolio_and_the_unit_page_labelled_illustrative(pa
     ok(unit.switch_page(UNIT).run())
     assert list(frame(unit, "unit_self_review")["单位"]) == ["（示例）南县财政局"]
     assert "等次 优（报告所列） → 保持" in texts(unit)
+    assert "本自评不重复计入" in texts(unit)
