@@ -122,9 +122,8 @@ def rules_section(who: Actor) -> None:
 
 
 def _ledger_frame(suggestions: list[app.Suggestion]) -> pd.DataFrame:
-    store = cache.store()
-    ids = sorted({s.row.evaluation_id for s in suggestions})
-    decided = [d for i in ids for d in appstore.decisions(store, evaluation_id=i)]
+    ids = {s.row.evaluation_id for s in suggestions}
+    decided = [d for d in appstore.decisions(cache.store()) if d.evaluation_id in ids]  # one query
     return app.with_decisions(suggestions, decided)
 
 
