@@ -158,6 +158,12 @@ def portfolio_section(units: pd.DataFrame, evaluations: pd.DataFrame | None = No
             "未测算": tt.without_amount,
         } for eid, tt in by_eval]), hide_index=True, width="stretch", key="pf_application_totals",
             column_config={"评价": st.column_config.TextColumn(width="medium")})
+    by_year = [(y, tt) for y, tt in app.totals_by(suggestions, "year") if tt.with_amount]
+    if len(by_year) > 1:
+        st.caption(plain("按年度：" + "；".join(
+            (f"{y} 年" if y is not None else "年度未注明")
+            + f"调减 {fmt_amount(tt.cut)}、建议预算 {fmt_amount(tt.suggested)}"
+            for y, tt in by_year) + "。"))
     derived = int(sum(1 for s in suggestions if s.row.grade and not s.row.grade_stated))
     st.caption(plain("建议由等次和结果应用规则测算，万元，四舍五入到分；规则由管理员在“管理”页设定。"
                      + (f"其中 {derived} 个单位的等次按得分推算（报告未列等次）。" if derived else "")

@@ -153,6 +153,8 @@ def test_self_review_on_the_portfolio_and_the_unit_page_labelled_illustrative(pa
     # the reviewed 自评 is not counted twice: 14331.38 + 3200.00 (示例数据), not + 3200.00 again
     assert metrics(at)["建议预算（万元）"] == "17,531.38"
     assert "自评不重复计入" in texts(at)
+    assert ("按年度：2022 年调减 0.00 万元、建议预算 3,200.00 万元；"
+            "2023 年调减 0.00 万元、建议预算 14,331.38 万元") in texts(at)
 
     unit = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     unit.query_params["eval"] = str(self_id)
