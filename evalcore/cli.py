@@ -15,6 +15,7 @@ The store the dashboard uses, across evaluations:
     python -m evalcore import PATH... [--note TEXT]                        files and folders (.xlsx .md .txt .docx),
                                                                            one line per file; exit 0 all published
                                                                            or duplicates, 1 otherwise, 130 interrupted
+    python -m evalcore apply-results [EVALUATION_ID] [--json]              结果应用: suggested budgets from grades
 
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
 .evalboard/evalboard.db in the checkout, from whatever folder: Store.from_env). Every command that opens the store
@@ -45,6 +46,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from . import clock, gcpause
+from .application_cli import register as register_apply_results
 from .export import EXPORT_FORMATS, export_bytes
 from .model import Evaluation
 from .summary import grade_text, summarize
@@ -439,6 +441,7 @@ def _add_store_commands(sub) -> None:
     im.add_argument("paths", nargs="+", metavar="PATH")
     im.add_argument("--note", help="版本说明（报告文本默认注明来源文件）")
     im.set_defaults(func=_import, bulk_read=True)
+    register_apply_results(sub)  # apply-results (issue 26): its logic is evalcore/application_cli.py
 
 
 def main(argv: list[str] | None = None) -> int:

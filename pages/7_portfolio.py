@@ -3,7 +3,7 @@ each one's 总览, recurring problem themes with a drill-down). app.py opens it 
 evaluation and the URL names none."""
 import streamlit as st
 
-from components import layout
+from components import layout, results_use
 from components import portfolio as view
 from components.table import GridColumn, show_table
 from components.text import plain, plain_inline
@@ -65,6 +65,8 @@ with right:
 
 st.subheader("各评价整改率")
 layout.chart(view.rectification_chart(portfolio.rectification_by_evaluation(sub.evaluations)), "pf_rect")
+
+results_use.portfolio_section(sub.units)  # 结果应用 and 自评偏差 (issue 26)
 
 st.subheader(f"评价一览（{len(sub.evaluations)} 个，点击标题打开）")
 st.html(view.table_html(sub.evaluations))

@@ -37,6 +37,7 @@ SAMPLES: dict[str, str] = {
     "nanxian_czj_2020": "toml",
     "nanxian_czj_2021": "toml",
     "nanxian_czj_2022_illustrative": "toml",
+    "nanxian_czj_2022_self_illustrative": "toml",  # 自评偏差 (issue 26); not in FIRST_RUN
     "daying_2021": "toml",
     "fengze_2019": "toml",
 }

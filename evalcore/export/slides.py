@@ -480,7 +480,8 @@ def _conclusion(ev: Evaluation, rows: list[dict]) -> Slide:
 
 def slide_plan(ev: Evaluation, as_of: dt.date) -> list[Slide]:
     """Every slide, in order: cover, key figures, budget, scores, (with many units: rankings by score and by
-    rate), achievements, problems, recommendations, 整改, conclusion."""
+    rate), achievements, problems, recommendations, 整改, 结果应用, conclusion."""
+    from .ledger import application_slide
     results = scoring.results_table(ev)  # once: every score slide reads it (1,000 units take seconds to score)
     rows = _score_rows(ev, results)
     return [
@@ -493,5 +494,6 @@ def slide_plan(ev: Evaluation, as_of: dt.date) -> list[Slide]:
         _problems(ev),
         _recommendations(ev),
         _rectification(ev, as_of),
+        application_slide(ev),  # 结果应用 (issue 26): evalcore/export/ledger.py
         _conclusion(ev, rows),
     ]

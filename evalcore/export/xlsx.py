@@ -531,6 +531,8 @@ def export_xlsx(ev: Evaluation, as_of: dt.date) -> bytes:
     _recommendations_sheet(wb, ev)
     _rectification_sheet(wb, ev, as_of)
     _history_sheet(wb, ev)
+    from .ledger import application_sheet  # 结果应用 (issue 26), by the default rules
+    application_sheet(wb, ev)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

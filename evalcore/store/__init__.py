@@ -62,8 +62,10 @@ from .schema import (
     T_ALIAS,
     T_AUDIT,
     T_CHANGE,
+    T_DECISION,
     T_EVAL,
     T_FAIL,
+    T_RULE,
     T_USER,
     T_VER,
     T_VERSION,
@@ -89,4 +91,5 @@ __all__ = [
     "ConflictError", "EvaluationInfo", "EvaluationsStore", "PermissionDenied", "PublishError", "SignInError", "Store",
     "StoreBase", "StoreError", "UTCDateTime", "UpdateError", "UserInfo", "VersionInfo", "WebSessionsStore",
     "format_time",
+    "T_DECISION", "T_RULE",  # 结果应用 (issue 26)
 ]

@@ -129,6 +129,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "audit_export": "导出审计日志",
     "alias_set": "设置单位别名",  # evalcore.catalog (issue 18)
     "alias_retire": "停用单位别名",
+    "rule_set": "修改结果应用规则",  # evalcore.application_store (issue 26)
+    "rule_reset": "恢复默认结果应用规则",
+    "decision_record": "记录结果应用决定",
 }
 
 

@@ -204,12 +204,70 @@ def _migrate_004(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _tables_v7(md: sa.MetaData) -> None:
+    """Tables added by schema version 7 (issue 26, 结果应用). Frozen.
+
+    ``application_rules``: the bureau's rules per 评价类型 and 等次 (a (kind, grade) without a row in force takes the
+    documented default, :data:`evalcore.application.DEFAULT_RULES`); like ``unit_aliases`` a row is only ever
+    retired, so the table is its own history. ``application_decisions``: what was decided for a unit's budget, with
+    a copy of the rule and suggestion it was made under (a later rule change does not rewrite it); a new decision
+    for the same unit retires the one before. Amounts are 2-decimal strings (万元), exact on both backends. Read
+    and written by :mod:`evalcore.application_store`."""
+    sa.Table(
+        "application_rules", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("grade", sa.String(4), nullable=False),
+        sa.Column("action", sa.String(10), nullable=False),
+        sa.Column("percent", sa.Text),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("retired_by", sa.Text),
+        sa.Column("retired_at", UTCDateTime),
+        sa.Index("ix_application_rules_kind_grade", "kind", "grade"),
+    )
+    sa.Table(
+        "application_decisions", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("evaluations.id"), nullable=False),
+        sa.Column("unit", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("grade", sa.String(4)),
+        sa.Column("budget", sa.Text),
+        sa.Column("suggested", sa.Text),
+        sa.Column("decided", sa.Text),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("rule_id", sa.Integer),  # the stored rule in force then; NULL: the default
+        sa.Column("rule_kind", sa.Text),
+        sa.Column("rule_action", sa.String(10)),
+        sa.Column("rule_percent", sa.Text),
+        sa.Column("rule_note", sa.Text),
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("retired_by", sa.Text),
+        sa.Column("retired_at", UTCDateTime),
+        sa.Index("ix_application_decisions_evaluation_unit", "evaluation_id", "unit"),
+    )
+
+
+def _migrate_007(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v7(md)
+    # the foreign key names evaluations, which this MetaData does not hold: give it the table to point at
+    sa.Table("evaluations", md, sa.Column("id", sa.Integer, primary_key=True))
+    for name in ("application_rules", "application_decisions"):
+        md.tables[name].create(conn)
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
     (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
     (4, "单位别名表（含历史）", _migrate_004),
+    (7, "结果应用规则（含历史）与结果应用决定", _migrate_007),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -224,6 +282,7 @@ sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id
 sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
 _tables_v3(METADATA)
 _tables_v4(METADATA)
+_tables_v7(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -233,5 +292,7 @@ T_FAIL = METADATA.tables["sign_in_failures"]
 T_AUDIT = METADATA.tables["audit_log"]
 T_WEB = METADATA.tables["web_sessions"]
 T_ALIAS = METADATA.tables["unit_aliases"]
+T_RULE = METADATA.tables["application_rules"]
+T_DECISION = METADATA.tables["application_decisions"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

@@ -6,9 +6,9 @@ import pytest
 from apptest_support import PAGES, open_page, texts
 
 PAGE = PAGES["演示"]
-TOTAL = 9
+TOTAL = 10
 TITLES = ["2023年度长沙市信息化建设和运维项目绩效评价结果", "关键数据", "预算资金安排与执行", "评价得分与等次",
-          "产出成果及效益", "存在的主要问题", "建议", "整改进展", "评价结论"]
+          "产出成果及效益", "存在的主要问题", "建议", "整改进展", "结果应用：下年度预算建议", "评价结论"]
 
 
 def html(at) -> str:
@@ -58,7 +58,7 @@ def test_next_walks_every_slide_and_previous_comes_back(at):
     assert at.button(key="slide_next").disabled  # at the end: no next
     at.button(key="slide_prev").click().run()
     ok(at)
-    assert counter(at) == f"{TOTAL - 1} / {TOTAL}" and slide_title(at) == "整改进展"
+    assert counter(at) == f"{TOTAL - 1} / {TOTAL}" and slide_title(at) == "结果应用：下年度预算建议"
     at.button(key="slide_first").click().run()
     assert counter(at) == f"1 / {TOTAL}"
 

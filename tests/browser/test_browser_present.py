@@ -11,7 +11,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PATH = "/present"
-TOTAL = 9
+TOTAL = 10
 COUNTER = ".eb-counter"
 SLIDE_TITLE = "h1.eb-slide-title, .eb-cover h1"
 

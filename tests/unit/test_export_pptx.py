@@ -61,7 +61,7 @@ def test_16_9_and_the_plans_slides(prs, ev):
     assert len(prs.slides) == len(plan) >= 7
     for slide, item in zip(prs.slides, plan, strict=True):
         assert item.title in slide_text(slide)
-    assert "1 / 9" in slide_text(prs.slides[0]) and "9 / 9" in slide_text(prs.slides[8])
+    assert "1 / 10" in slide_text(prs.slides[0]) and "10 / 10" in slide_text(prs.slides[9])
 
 
 def test_native_charts_of_every_kind(prs):
@@ -233,7 +233,7 @@ def test_a_sparse_evaluation_exports():
     from test_slides import sparse
 
     prs = Presentation(io.BytesIO(export_pptx(sparse(), AS_OF)))
-    assert len(prs.slides) == 9
+    assert len(prs.slides) == 10
     assert series_values(charts_of(prs.slides[2])[1]) == {"预算执行率": [80.0]}
     assert not any(sh.name == ILLUSTRATIVE_LABEL for s in prs.slides for sh in s.shapes)
 

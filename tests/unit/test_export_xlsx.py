@@ -26,7 +26,7 @@ from evalcore.model import (
 
 D = Decimal
 AS_OF = dt.date(2024, 12, 31)
-SHEETS = ["概览", "预算执行", "评分", "问题", "建议", "整改", "整改记录"]
+SHEETS = ["概览", "预算执行", "评分", "问题", "建议", "整改", "整改记录", "结果应用"]
 
 
 def _load(data: bytes) -> openpyxl.Workbook:

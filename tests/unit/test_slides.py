@@ -11,7 +11,7 @@ from evalcore.model import BudgetLine, Evaluation, Meta, Problem, Recommendation
 
 AS_OF = dt.date(2026, 11, 28)
 KINDS = ["cover", "figures", "budget", "scores", "achievements", "problems", "recommendations", "rectification",
-         "conclusion"]
+         "application", "conclusion"]
 
 
 @pytest.fixture(scope="module")
