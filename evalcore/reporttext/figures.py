@@ -35,12 +35,16 @@ _GRADE_ITEM = re.compile(
     rf"(?:(?P<o>[“\"「『‘'])\s*(?P<g>{_GRADE_WORDS})\s*(?:等次|等级|等|级)?\s*[”\"」』’']"
     rf"|(?P<b>{_GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
 _GRADE_KW = re.compile(
-    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果)等级|评价结果|评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
+    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)结果|"
+    r"评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
     r"|(?P<all2>均|都|分别)?(?:被)?(?:评为|评定为|定为|确定为)(?:了)?"
     r"|(?P<all3>均|都|分别)(?:为|是|获得|属于)(?=\s*[“\"「『]))\s*")
 _GRADE_AFTER = re.compile(
     rf"(?P<all>均|都|皆)?(?:为|是|获得|达到|属于)\s*(?P<q>[“\"「『]\s*(?P<g>{_GRADE_WORDS})\s*[”\"」』]|(?P<b>{_GRADE_WORDS}))"
     r"\s*(?:等次|等级|档次)")
+_SCOPE = re.compile(r"涉及")
+_PER = re.compile(r"每(?:年|月|季度?|人|户|亩|个|名|所|村|家|头|吨|公里|平方米|平米|生|学期|项|套|台|次)")
+_GRADE_DISTRIBUTION = re.compile(r"\s*(?:\([^)]{0,15}\))?\s*(?:的|项目|单位|部门|有|共|占)")
 _GRADE_SEP = re.compile(r"\s*[、，,和及与]?\s*")
 GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
 _DELIM = re.compile(r"[，,；;：:。、]")
@@ -99,6 +103,9 @@ def _money_kind(window: str, clause: str) -> str | None:
         last = matches[-1].lastgroup
         if last == "budget" and _EXEC_STRONG.search(scope):
             return "executed"
+        if last == "executed" and any(m.lastgroup == "received" for m in matches) and not (
+                _EXEC_STRONG.search(scope)):
+            return "received"  # “下达使用资金29.6万元”: money passed on, never by itself spent
         return last
     return None
 
@@ -135,6 +142,8 @@ def _tokens(n: str) -> list[_Token]:
             continue
         if re.match(r"\s*分(?![钟之别值数])", after):
             end = m.end() + after.index("分") + 1
+            if re.search(r"\(\s*$", n[:m.start()]) and re.match(r"\s*\)", n[end:]):
+                continue  # “预算执行率(20分)”: the weight of an indicator, never a score
             toks.append(_Token(m.start(), end, "score", value, m.group(0) + "分"))
             continue
         if re.search(r"(?:得分|评分)\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(r"\s*[年月日个项条.]", after):
@@ -156,6 +165,8 @@ def _tokens(n: str) -> list[_Token]:
             pos = sep.end()
         if m.group("all3") and not re.match(r"\s*(?:等次|等级|档次)", n[pos:]):
             continue  # "分别为“优”“良”" counts as grades only when followed by 等次
+        if grades and _GRADE_DISTRIBUTION.match(n, grades[-1][1]):
+            continue  # "等级为中(70-80分)的项目有3个": a distribution of projects, not this unit's grade
         flag = m.group("all") or m.group("all2") or m.group("all3") or ""
         for s, e, grade in grades:
             toks.append(_Token(s, e, "grade", grade, grade, all_units=flag in ("均", "都", "皆", "全部"),
@@ -382,6 +393,10 @@ class _FigureReader:
                 kind = "received"  # “资金1749万元，全部…下达拨付给…”: the words after the amount say what it is
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
                 kind = last_money_kind
+            if _SCOPE.search(clause):
+                kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
+            elif _PER.search(clause):
+                kind = "other"  # “每年财政补助1000万元”: a standard per year / per head, not this year's figure
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
             fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown,
                          adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减", clause)))
