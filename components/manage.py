@@ -136,10 +136,12 @@ def upload_section(who: Actor | None) -> None:
 
 def report_text_section(who: Actor | None) -> None:
     """A published report's text (pasted, or .md/.txt/.docx) parsed into a workbook: preview, then publish."""
-    st.markdown("把已发布的绩效评价结果（正文文本、.md、.txt 或 .docx）转为数据：先预览，核对后再发布。"
+    st.markdown("把已发布的绩效评价结果（正文文本、.md、.txt、.docx、.pdf 或网页 .html）转为数据："
+                "先预览，核对后再发布。"
                 "未能识别的内容会逐行列出，不会被猜测补全。")
     pasted = st.text_area("粘贴报告正文", height=200, key="report_text")
-    report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx"], key="report_file")
+    report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx", "pdf", "html", "htm"],
+                                   key="report_file")
     source = None
     if report_file is not None:
         refused = too_big(report_file.size)
@@ -471,10 +473,11 @@ def bulk_import_section(who: Actor | None) -> None:
     transaction per file: a refused file writes nothing), then one result row per file."""
     from evalcore.importer import STATUS_LABELS, Outcome, import_bytes, totals
 
-    st.markdown("一次选择多个工作簿（.xlsx）或已发布的报告文本（.md、.txt、.docx）：逐个校验，通过的发布为新版本，"
+    st.markdown("一次选择多个工作簿（.xlsx）或已发布的报告（.md、.txt、.docx、.pdf、.html）：逐个校验，通过的发布为新版本，"
                 "与已有版本内容相同的跳过，未通过的列出前几条错误。命令行同样可以："
                 "`python -m evalcore import 文件夹`。")
-    files = st.file_uploader("选择文件（可多选）", type=["xlsx", "md", "txt", "docx"], accept_multiple_files=True,
+    files = st.file_uploader("选择文件（可多选）", type=["xlsx", "md", "txt", "docx", "pdf", "html", "htm"],
+                             accept_multiple_files=True,
                              key="bulk_files")
     if who is None:
         st.caption(NEED_OPERATOR)

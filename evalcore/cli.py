@@ -3,7 +3,7 @@
     python -m evalcore template OUT.xlsx                                   blank workbook with instructions
     python -m evalcore validate FILE.xlsx [--json]                         exit 0 valid, 1 invalid
     python -m evalcore summary FILE.xlsx --json                            per unit and totals (2-decimal strings)
-    python -m evalcore parse-report REPORT.(md|txt|docx) --out FILE.xlsx [--json]
+    python -m evalcore parse-report REPORT.(md|txt|docx|pdf|html) --out FILE.xlsx [--json]
                              a published report into a workbook; --json prints every figure taken with its source
                              (line, sentence or cell) and the figures not found; exit 1 when nothing is found
     python -m evalcore export FILE.xlsx --format xlsx|pptx|html|md|docx --out OUT
@@ -12,7 +12,8 @@ The store the dashboard uses, across evaluations:
 
     python -m evalcore list [--json]                                       every evaluation of the store
     python -m evalcore publish FILE.xlsx [--note TEXT]                     validate, publish a new version
-    python -m evalcore import PATH... [--note TEXT]                        files and folders (.xlsx .md .txt .docx),
+    python -m evalcore import PATH... [--note TEXT]                        files and folders (.xlsx .md .txt .docx
+                                                                           .pdf .html),
                                                                            one line per file; exit 0 all published
                                                                            or duplicates, 1 otherwise, 130 interrupted
 
@@ -375,7 +376,7 @@ def _import(args: argparse.Namespace) -> int:
     for o in outcomes:
         print(o.line())
     if not files and not outcomes:
-        print("没有可导入的文件（支持 .xlsx、.md、.txt、.docx）", file=sys.stderr)
+        print("没有可导入的文件（支持 .xlsx、.md、.txt、.docx、.pdf、.html）", file=sys.stderr)
         return 1
     try:
         store = _open_store()
@@ -451,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--json", action="store_true")
     s.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     s.set_defaults(func=_summary)
-    r = sub.add_parser("parse-report", help="把已发布的绩效评价结果文本（md/txt/docx）转为工作簿")
+    r = sub.add_parser("parse-report", help="把已发布的绩效评价结果（md/txt/docx/pdf/html）转为工作簿")
     r.add_argument("report")
     r.add_argument("--out", required=True, metavar="FILE.xlsx")
     r.add_argument("--json", action="store_true",

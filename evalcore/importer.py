@@ -19,7 +19,7 @@ from .store import PublishError, Store, StoreError
 from .workbook import read_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx",)
-TEXT_SUFFIXES = (".md", ".txt", ".docx")
+TEXT_SUFFIXES = (".md", ".txt", ".docx", ".pdf", ".html", ".htm")
 SUFFIXES = WORKBOOK_SUFFIXES + TEXT_SUFFIXES
 PUBLISHED, DUPLICATE, REFUSED = "published", "duplicate", "refused"
 STATUS_LABELS = {PUBLISHED: "已发布", DUPLICATE: "重复，已跳过", REFUSED: "未通过，未发布"}

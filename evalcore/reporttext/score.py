@@ -22,6 +22,7 @@ from .parse import parse_report
 from .result import SYNTHETIC_UNIT, ParseResult
 from .source import read_document
 
+SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 FIGURES = ("budget", "executed", "rate", "score", "grade")
 COUNTS = ("problems", "recommendations")
 
@@ -141,7 +142,7 @@ def score_corpus(folder: str | Path) -> list[TextScore]:
     out = []
     for exp_path in sorted(Path(folder).glob("*.json")):
         stem = exp_path.stem
-        texts = [p for p in exp_path.parent.glob(stem + ".*") if p.suffix in (".txt", ".md", ".docx")]
+        texts = [p for p in exp_path.parent.glob(stem + ".*") if p.suffix in SUFFIXES]
         if not texts:
             continue
         expected = json.loads(exp_path.read_text(encoding="utf-8"))
