@@ -146,7 +146,8 @@ def _tokens(n: str) -> list[_Token]:
                 continue  # “预算执行率(20分)”: the weight of an indicator, never a score
             toks.append(_Token(m.start(), end, "score", value, m.group(0) + "分"))
             continue
-        if re.search(r"(?:得分|评分)\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(r"\s*[年月日个项条.]", after):
+        if re.search(r"(?:得分|评分|总分)\s*(?:\(\s*分\s*\))?\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(
+                r"\s*[年月日个项条.]", after):  # “自评总分(分)97.6部门联系人”: a form's cells run together
             toks.append(_Token(m.start(), m.end(), "score", value, m.group(0)))
     for m in _GRADE_KW.finditer(n):
         if not m.group(0).strip():
@@ -413,6 +414,8 @@ class _FigureReader:
             assert isinstance(tok.value, Decimal), "a score token carries a number (only a grade is text)"
             if tok.value > HUNDRED or not (listed or scoring):
                 return None
+            if tok.value == HUNDRED and re.search(r"(?:总分|满分)\s*$", window):
+                return None  # “总分100分”: the most a form gives, not a score
             breakdown = bool(_SCORE_BREAKDOWN.search(clause)) and not self.units.mentions(clause)
             fact = _Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown)
             if unit is not None and not breakdown:

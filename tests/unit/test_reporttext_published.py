@@ -78,3 +78,10 @@ def test_an_unnamed_figure_is_no_extra_unit_beside_a_table_of_units():
             "| 1 | 区教育局 | 100 | 90 |\n| 2 | 区卫健局 | 200 | 180 |\n综合得分90分。\n")
     assert units(text) == {"区教育局": {"budget": "100", "executed": "90"},
                            "区卫健局": {"budget": "200", "executed": "180"}}
+
+
+def test_a_forms_maximum_is_no_score_and_run_together_cells_give_the_total():
+    assert units("填表说明\n一、说明\n“项目管理”(60分)和“项目绩效”(40分),总分100分。\n") == {}
+    got = units("《部门整体绩效自评表.docx》由会员分享\n"
+                "1、部门整体绩效自评表主管部门财政处室自评总分(分)97.6部门联系人张三联系电话部门预算执行情况\n")
+    assert got == {SYNTHETIC_UNIT: {"score": "97.6"}}
