@@ -495,7 +495,9 @@ def bulk_import_section(who: Actor | None) -> None:
         return
     n = totals(shown)
     summary = f"已发布 {n['published']} 个，重复跳过 {n['duplicate']} 个，未发布 {n['refused']} 个。"
-    (st.success if not n["refused"] else st.warning)(summary)
+    if n["pending"]:
+        summary += f"待复核 {n['pending']} 个：请在“报告文本导入”下方的“待复核的报告”中核对后发布。"
+    (st.success if not n["refused"] and not n["pending"] else st.warning)(summary)
     frame = pd.DataFrame([{
         "文件": o.name, "结果": STATUS_LABELS[o.status], "类型": o.source,
         "评价": o.label, "版本": f"第 {o.version_number} 版" if o.version_number else "",

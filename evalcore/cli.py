@@ -15,7 +15,9 @@ The store the dashboard uses, across evaluations:
     python -m evalcore import PATH... [--note TEXT]                        files and folders (.xlsx .md .txt .docx
                                                                            .pdf .html),
                                                                            one line per file; exit 0 all published
-                                                                           or duplicates, 1 otherwise, 130 interrupted
+                                                                           or duplicates, 1 otherwise (a report text
+                                                                           with uncertain figures waits for review:
+                                                                           待复核), 130 interrupted
 
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
 .evalboard/evalboard.db under the current directory):
@@ -370,7 +372,7 @@ PROGRESS_FROM = 5  # files: a progress bar on a terminal from this many on
 def _import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .importer import DUPLICATE, PUBLISHED, REFUSED, collect, import_file, totals
+    from .importer import DUPLICATE, PENDING, PUBLISHED, REFUSED, collect, import_file, totals
     from .store import StoreError
     files, outcomes = collect(args.paths)
     for o in outcomes:
@@ -414,13 +416,15 @@ def _import(args: argparse.Namespace) -> int:
         store.dispose()
     n = totals(outcomes)
     summary = f"合计：已发布 {n[PUBLISHED]} 个，重复跳过 {n[DUPLICATE]} 个，未发布 {n[REFUSED]} 个"
+    if n[PENDING]:
+        summary += f"，待复核 {n[PENDING]} 个（请在“数据管理”页复核后发布）"
     if interrupted:
         handled = {o.name for o in outcomes}
         left = sum(1 for f in files if str(f) not in handled)
         print(f"{summary}；已中断，其余 {left} 个文件未处理（每个文件要么完整发布，要么未写入任何内容）")
         return 130
     print(summary)
-    return 0 if n[REFUSED] == 0 else 1
+    return 0 if n[REFUSED] == 0 and n[PENDING] == 0 else 1
 
 
 def _add_store_commands(sub) -> None:

@@ -116,10 +116,12 @@ def _clean(value: str | None, kind: str) -> str | None:
 
 
 def apply_review(result: ParseResult, rows: list[dict]) -> Reviewed:
-    """The evaluation with the figures of ``rows`` ({"unit", "kind", "value"}; kind as key or Chinese label) in
-    place of the parsed ones. Raises ValueError (Chinese) for a value that is not a figure or a unit left empty."""
+    """The evaluation with the figures of ``rows`` ({"unit", "kind", "value"}, and "orig_unit" for a row that
+    started as a parsed figure of that unit; kind as key or Chinese label) in place of the parsed ones. Raises
+    ValueError (Chinese) for a value that is not a figure or a unit left empty."""
     before = {(r.unit, r.kind): r.value for r in figure_rows(result)}
     after: dict[tuple[str, str], str] = {}
+    origin: dict[tuple[str, str], tuple[str, str]] = {}  # the evaluator's row -> the parsed figure it started as
     for n, row in enumerate(rows, start=1):
         unit = str(row.get("unit") or "").strip()
         kind = KIND_OF_LABEL.get(str(row.get("kind") or "").strip(), str(row.get("kind") or "").strip())
@@ -133,13 +135,20 @@ def apply_review(result: ParseResult, rows: list[dict]) -> Reviewed:
         if (unit, kind) in after and after[(unit, kind)] != value:
             raise ValueError(f"第{n}行：{unit} 的{LABELS[kind]}填了两个不同的数值")
         after[(unit, kind)] = value
+        was = (str(row.get("orig_unit") or unit), kind)
+        if was in before and was not in origin.values():
+            origin[(unit, kind)] = was
+    for key in after:  # a row whose unit and kind were not changed is that figure
+        if key in before and key not in origin and key not in origin.values():
+            origin[key] = key
     changes = []
-    for key, old in before.items():
-        if key not in after:
-            changes.append(f"删除 {key[0]} {LABELS[key[1]]} {old}")
-        elif after[key] != old:
-            changes.append(f"更正 {key[0]} {LABELS[key[1]]} {old} → {after[key]}")
-    changes += [f"补充 {u} {LABELS[k]} {v}" for (u, k), v in after.items() if (u, k) not in before]
+    for key, was in origin.items():
+        old, new = before[was], after[key]
+        renamed = f"{was[0]} → {key[0]}" if was[0] != key[0] else key[0]
+        if was[0] != key[0] or old != new:
+            changes.append(f"更正 {renamed} {LABELS[key[1]]} {old}" + (f" → {new}" if old != new else ""))
+    changes += [f"删除 {u} {LABELS[k]} {v}" for (u, k), v in before.items() if (u, k) not in origin.values()]
+    changes += [f"补充 {u} {LABELS[k]} {v}" for (u, k), v in after.items() if (u, k) not in origin]
     ev = result.evaluation
     units = list(ev.units)
     known = {u.key for u in units}

@@ -129,6 +129,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "audit_export": "导出审计日志",
     "alias_set": "设置单位别名",  # evalcore.catalog (issue 18)
     "alias_retire": "停用单位别名",
+    "pending_add": "报告待复核",  # evalcore.store.pending (issue 24)
+    "pending_discard": "放弃待复核报告",
 }
 
 
