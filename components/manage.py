@@ -25,7 +25,7 @@ from evalcore.template import template_bytes
 from evalcore.textutil import shorten
 from evalcore.workbook import MAX_FILE_BYTES, Message, ReadResult, build_evaluation, read_raw, read_workbook
 
-from . import auth, cache, layout
+from . import auth, cache, layout, review
 from .text import file_stem, plain, shown
 
 NEED_OPERATOR = "请先在上方填写操作人。"
@@ -139,6 +139,8 @@ def report_text_section(who: Actor | None) -> None:
     st.markdown("把已发布的绩效评价结果（正文文本、.md、.txt、.docx、.pdf 或网页 .html）转为数据："
                 "先预览，核对后再发布。"
                 "未能识别的内容会逐行列出，不会被猜测补全。")
+    review.pending_section(who, show_parsed=show_parsed, show_diff=show_diff)
+    st.subheader("导入一份报告")
     pasted = st.text_area("粘贴报告正文", height=200, key="report_text")
     report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx", "pdf", "html", "htm"],
                                    key="report_file")
@@ -167,7 +169,8 @@ def report_text_section(who: Actor | None) -> None:
     show_messages(result)
     name = source[1].rsplit(".", 1)[0] + ".xlsx"
     st.download_button("下载转换后的工作簿", data=wb, file_name=name, on_click="ignore", key="parsed_download")
-    publish_panel(wb, name, result, who, key="parsed")
+    if result.ok:  # a person confirms, corrects, removes or adds figures before publishing (issue 24)
+        review.review_panel(parsed, source[1], who, key="parsed", show_diff=show_diff)
 
 
 # --- what changes -----------------------------------------------------------------------------------------
