@@ -23,7 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "reports"
-SOURCES = ["daying_sifa_2023_form_rows", "sanmen_2024_bond_table"]
+SOURCES = ["daying_sifa_2023_form_rows", "sanmen_2024_bond_table", "xiping_2022_rural_roads_selfeval",
+           "honghe_2024_project_selfeval"]
 
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
