@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..numbers import HUNDRED, to_decimal
 from .lines import _Line
+from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
 from .text import CJK, norm, numbering
 from .units import _NOT_A_UNIT, _ORG_AT_START, _ORG_BAD, ORG_SUFFIX, _Units
@@ -43,6 +44,46 @@ _GRADE_AFTER = re.compile(
     rf"(?P<all>均|都|皆)?(?:为|是|获得|达到|属于)\s*(?P<q>[“\"「『]\s*(?P<g>{_GRADE_WORDS})\s*[”\"」』]|(?P<b>{_GRADE_WORDS}))"
     r"\s*(?:等次|等级|档次)")
 _SCOPE = re.compile(r"涉及")
+_GLUED = re.compile(r"(?:资金总额|总额|合计)\s*[:：]?\s*(?P<run>\d[\d.]{5,}%)")
+_PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,4})?")
+
+
+def split_glued(run: str) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(budget, executed, rate) of the digits of cells that ran together, ``[initial] budget executed rate%``:
+    the way to cut them into numbers where executed / budget is the rate (at the rate's precision), the closest
+    one when several fit; None when none fits or two fit equally well."""
+    digits = run.rstrip("%")
+    found: dict[tuple[Decimal, Decimal, Decimal], Decimal] = {}
+    for cut in range(1, min(len(digits), 7)):
+        rate_text, rest = digits[-cut:], digits[:-cut]
+        if not _PART.fullmatch(rate_text) or not rest:
+            continue
+        rate = Decimal(rate_text)
+        if not 0 < rate <= IMPLAUSIBLE_RATE_PCT:
+            continue
+        exponent = rate.as_tuple().exponent
+        step = Decimal(1).scaleb(min(exponent if isinstance(exponent, int) else 0, 0))
+        for parts in _cuts(rest, 2) + _cuts(rest, 3):
+            budget, executed = Decimal(parts[-2]), Decimal(parts[-1])
+            if budget > 0 and (executed / budget * HUNDRED).quantize(step, ROUND_HALF_UP) == rate:
+                found[(budget, executed, rate)] = abs(executed / budget * HUNDRED - rate)
+    if not found:
+        return None
+    best = min(found.values())
+    closest = [k for k, v in found.items() if v == best]
+    return closest[0] if len(closest) == 1 else None
+
+
+def _cuts(text: str, k: int) -> list[list[str]]:
+    """Every way to cut ``text`` into ``k`` numbers written as a form writes them (no leading zeros)."""
+    if k == 1:
+        return [[text]] if _PART.fullmatch(text) else []
+    out = []
+    for i in range(1, len(text)):
+        head = text[:i]
+        if _PART.fullmatch(head):
+            out += [[head, *rest] for rest in _cuts(text[i:], k - 1)]
+    return out
 _PER = re.compile(r"每(?:年|月|季度?|人|户|亩|个|名|所|村|家|头|吨|公里|平方米|平米|生|学期|项|套|台|次)")
 _GRADE_DISTRIBUTION = re.compile(r"\s*(?:\([^)]{0,15}\))?\s*(?:的|项目|单位|部门|有|共|占)")
 _GRADE_SEP = re.compile(r"\s*[、，,和及与]?\s*")
@@ -140,10 +181,10 @@ def _tokens(n: str) -> list[_Token]:
         if re.match(r"\s*%", after):
             toks.append(_Token(m.start(), m.end() + after.index("%") + 1, "pct", value, m.group(0) + "%"))
             continue
-        if re.match(r"\s*分(?![钟之别值数])", after):
+        if re.match(r"\s*分(?![钟之别值数级类期配担摊批])", after):
             end = m.end() + after.index("分") + 1
-            if re.search(r"\(\s*$", n[:m.start()]) and re.match(r"\s*\)", n[end:]):
-                continue  # “预算执行率(20分)”: the weight of an indicator, never a score
+            if re.search(r"\(\s*$", n[:m.start()]) and re.match(r"\s*[)*×xX]", n[end:]):
+                continue  # “预算执行率(20分)”, “得分(20分*执行率)”: a weight or a formula, never a score
             toks.append(_Token(m.start(), end, "score", value, m.group(0) + "分"))
             continue
         if re.search(r"(?:得分|评分|总分)\s*(?:\(\s*分\s*\))?\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(
@@ -246,7 +287,7 @@ class _FigureReader:
         return None
 
     def paragraph(self, line: _Line, ctx: str | None = None) -> None:
-        n = norm(line.text)
+        n = self._glued(line, norm(line.text))
         last_money_kind: str | None = None
         para_scored: list[str] = []  # units scored earlier in the paragraph (for "均为" / "分别为" grades)
         for s0, s1 in _sentences(n):
@@ -353,6 +394,22 @@ class _FigureReader:
                 ctx = head_ctx
             para_scored.extend(scored)
             self._confirmed_by_rate(self.facts[first_fact:], line)
+
+    def _glued(self, line: _Line, n: str) -> str:
+        """A form's total row whose cells ran together (“资金总额10001000100%20”, “64.864.864.8100%”): the digits are
+        split where the amounts over each other give the rate that ends the run; taken only when exactly one split
+        fits, and marked uncertain. The run is blanked out of the sentence (same length) so it is read once."""
+        for m in _GLUED.finditer(n):
+            split = split_glued(m.group("run"))
+            if split is None:
+                continue
+            budget, executed, rate = split
+            doubt = f"由相连的表格单元格“{m.group('run')}”拆分得出（预算÷执行数与所列执行率相符），请核对"
+            for kind, value in (("budget", budget), ("executed", executed), ("rate", rate)):
+                shown = f"{value}%" if kind == "rate" else str(value)
+                self.facts.append(_Fact(kind, value, None, line, True, False, shown, uncertain=doubt))
+            n = n[:m.start("run")] + " " * len(m.group("run")) + n[m.end("run"):]
+        return n
 
     def _confirmed_by_rate(self, facts: list[_Fact], line: _Line) -> None:
         """Two amounts and a rate in one sentence, the smaller over the larger being that rate: they are the budget

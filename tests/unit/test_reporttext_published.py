@@ -2,6 +2,8 @@
 grades, unit names cut from running text. Each text is the shortest one that showed the fault."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from evalcore.reporttext import parse_report
 from evalcore.reporttext.result import SYNTHETIC_UNIT
 from evalcore.reporttext.text import is_digits, numbering
@@ -85,3 +87,16 @@ def test_a_forms_maximum_is_no_score_and_run_together_cells_give_the_total():
     got = units("《部门整体绩效自评表.docx》由会员分享\n"
                 "1、部门整体绩效自评表主管部门财政处室自评总分(分)97.6部门联系人张三联系电话部门预算执行情况\n")
     assert got == {SYNTHETIC_UNIT: {"score": "97.6"}}
+
+
+def test_cells_that_ran_together_are_split_where_the_rate_fits():
+    from evalcore.reporttext.figures import split_glued
+    assert split_glued("10001000100%") == (Decimal("1000"), Decimal("1000"), Decimal("100"))
+    assert split_glued("64.864.864.8100%") == (Decimal("64.8"), Decimal("64.8"), Decimal("100"))
+    assert split_glued("43.243.237.2486%") == (Decimal("43.2"), Decimal("37.24"), Decimal("86"))
+    assert split_glued("12345%") is None
+    from pathlib import Path
+    corpus = Path(__file__).resolve().parents[1] / "data" / "reports"
+    result = parse_report((corpus / "xiangyang_zhongxin_2021_form_cells.txt").read_text(encoding="utf-8"))
+    assert result.stated["units"] == {"襄阳市中心医院": {"budget": "1000", "executed": "1000", "rate": "100"}}
+    assert all("相连的表格单元格" in s["uncertain"] for s in result.stated["sources"]["襄阳市中心医院"].values())
