@@ -100,3 +100,13 @@ def test_cells_that_ran_together_are_split_where_the_rate_fits():
     result = parse_report((corpus / "xiangyang_zhongxin_2021_form_cells.txt").read_text(encoding="utf-8"))
     assert result.stated["units"] == {"襄阳市中心医院": {"budget": "1000", "executed": "1000", "rate": "100"}}
     assert all("相连的表格单元格" in s["uncertain"] for s in result.stated["sources"]["襄阳市中心医院"].values())
+
+
+def test_findings_as_sub_headings_of_another_section():
+    text = ("昌宁县某小学2023年度项目支出绩效自评报告\n一、自评结论\n（一）自评得分\n"
+            "项目自评得分100分，自评结果为“优秀”。\n"
+            "（二）存在的问题和原因分析\n无。\n（三）下一步拟改进措施及有关建议\n进一步加强经费的使用管理，提高资金使用效益。\n"
+            "二、佐证材料\n（一）项目基本情况\n略。\n")
+    ev = parse_report(text).evaluation
+    assert ev.problems == ()
+    assert [r.text for r in ev.recommendations] == ["进一步加强经费的使用管理，提高资金使用效益。"]
