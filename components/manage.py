@@ -162,7 +162,7 @@ def report_text_section(who: Actor | None) -> None:
         return
     if found_nothing(parsed):
         st.error("这段文本中没有找到任何单位、金额、得分、等次或问题建议，没有可发布的内容。"
-                 "请确认粘贴的是绩效评价报告的正文（PDF 请先复制正文再粘贴）。")
+                 "请确认粘贴或上传的是绩效评价报告的正文。")
         return
     show_parsed(parsed)
     result = read_workbook(wb)

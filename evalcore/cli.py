@@ -142,7 +142,7 @@ def _parse_report(args: argparse.Namespace) -> int:
         print(json.dumps(provenance(result), ensure_ascii=False, indent=2))
     if empty:
         print(f"{args.report} 中没有找到任何单位、金额、得分、等次或问题建议，未写入 {args.out}。"
-              "请确认这是绩效评价报告的正文（PDF 请先复制正文粘贴为 .txt）", file=sys.stderr)
+              "请确认这是绩效评价报告的正文", file=sys.stderr)
         return 1
     _write(args.out, workbook_bytes(ev))
     if args.json:

@@ -148,6 +148,15 @@ def _wait_for_review(store: Store, data: bytes, name: str, reasons: list[str], b
 
 
 def import_file(store: Store, path: Path, *, by: Actor, note: str = "") -> Outcome:
+    if path.suffix.lower() in TEXT_SUFFIXES:  # a report: its size checked before it is read (issue 24)
+        from .reporttext.formats import read_path_bytes
+        try:
+            data = read_path_bytes(path)
+        except ValueError as exc:
+            return Outcome(str(path), REFUSED, (str(exc),), source="报告文本")
+        outcome = import_bytes(store, data, path.name, by=by, note=note)
+        return Outcome(str(path), outcome.status, outcome.messages, outcome.evaluation_id, outcome.version_number,
+                       outcome.label, outcome.source)
     try:
         data = path.read_bytes()
     except OSError as exc:

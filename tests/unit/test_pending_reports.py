@@ -80,3 +80,13 @@ def test_the_cli_lists_a_waiting_text_and_exits_1(tmp_path: Path, run_cli: Calla
     assert out.returncode == 1, out.stdout + out.stderr
     assert "已发布  " in out.stdout and "待复核  " in out.stdout
     assert "合计：已发布 1 个，重复跳过 0 个，未发布 0 个，待复核 1 个" in out.stdout
+
+
+def test_an_oversized_report_file_is_refused_before_it_is_read(tmp_path: Path, store) -> None:
+    from evalcore.importer import REFUSED, import_file
+    from evalcore.reporttext.formats import MAX_REPORT_BYTES
+    big = tmp_path / "大报告.pdf"
+    with big.open("wb") as fh:
+        fh.truncate(MAX_REPORT_BYTES + 1)  # sparse: nothing to read if the size is checked first
+    outcome = import_file(store, big, by=ZHANG)
+    assert outcome.status == REFUSED and "过大" in outcome.messages[0]
