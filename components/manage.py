@@ -25,7 +25,7 @@ from evalcore.template import template_bytes
 from evalcore.textutil import shorten
 from evalcore.workbook import MAX_FILE_BYTES, Message, ReadResult, build_evaluation, read_raw, read_workbook
 
-from . import auth, cache, layout
+from . import auth, cache, layout, review
 from .text import file_stem, plain, shown
 
 NEED_OPERATOR = "请先在上方填写操作人。"
@@ -136,10 +136,14 @@ def upload_section(who: Actor | None) -> None:
 
 def report_text_section(who: Actor | None) -> None:
     """A published report's text (pasted, or .md/.txt/.docx) parsed into a workbook: preview, then publish."""
-    st.markdown("把已发布的绩效评价结果（正文文本、.md、.txt 或 .docx）转为数据：先预览，核对后再发布。"
+    st.markdown("把已发布的绩效评价结果（正文文本、.md、.txt、.docx、.pdf 或网页 .html）转为数据："
+                "先预览，核对后再发布。"
                 "未能识别的内容会逐行列出，不会被猜测补全。")
+    review.pending_section(who, show_parsed=show_parsed, show_diff=show_diff)
+    st.subheader("导入一份报告")
     pasted = st.text_area("粘贴报告正文", height=200, key="report_text")
-    report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx"], key="report_file")
+    report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx", "pdf", "html", "htm"],
+                                   key="report_file")
     source = None
     if report_file is not None:
         refused = too_big(report_file.size)
@@ -158,14 +162,15 @@ def report_text_section(who: Actor | None) -> None:
         return
     if found_nothing(parsed):
         st.error("这段文本中没有找到任何单位、金额、得分、等次或问题建议，没有可发布的内容。"
-                 "请确认粘贴的是绩效评价报告的正文（PDF 请先复制正文再粘贴）。")
+                 "请确认粘贴或上传的是绩效评价报告的正文。")
         return
     show_parsed(parsed)
     result = read_workbook(wb)
     show_messages(result)
     name = source[1].rsplit(".", 1)[0] + ".xlsx"
     st.download_button("下载转换后的工作簿", data=wb, file_name=name, on_click="ignore", key="parsed_download")
-    publish_panel(wb, name, result, who, key="parsed")
+    if result.ok:  # a person confirms, corrects, removes or adds figures before publishing (issue 24)
+        review.review_panel(parsed, source[1], who, key="parsed", show_diff=show_diff)
 
 
 # --- what changes -----------------------------------------------------------------------------------------
@@ -471,10 +476,11 @@ def bulk_import_section(who: Actor | None) -> None:
     transaction per file: a refused file writes nothing), then one result row per file."""
     from evalcore.importer import STATUS_LABELS, Outcome, import_bytes, totals
 
-    st.markdown("一次选择多个工作簿（.xlsx）或已发布的报告文本（.md、.txt、.docx）：逐个校验，通过的发布为新版本，"
+    st.markdown("一次选择多个工作簿（.xlsx）或已发布的报告（.md、.txt、.docx、.pdf、.html）：逐个校验，通过的发布为新版本，"
                 "与已有版本内容相同的跳过，未通过的列出前几条错误。命令行同样可以："
                 "`python -m evalcore import 文件夹`。")
-    files = st.file_uploader("选择文件（可多选）", type=["xlsx", "md", "txt", "docx"], accept_multiple_files=True,
+    files = st.file_uploader("选择文件（可多选）", type=["xlsx", "md", "txt", "docx", "pdf", "html", "htm"],
+                             accept_multiple_files=True,
                              key="bulk_files")
     if who is None:
         st.caption(NEED_OPERATOR)
@@ -492,7 +498,9 @@ def bulk_import_section(who: Actor | None) -> None:
         return
     n = totals(shown)
     summary = f"已发布 {n['published']} 个，重复跳过 {n['duplicate']} 个，未发布 {n['refused']} 个。"
-    (st.success if not n["refused"] else st.warning)(summary)
+    if n["pending"]:
+        summary += f"待复核 {n['pending']} 个：请在“报告文本导入”下方的“待复核的报告”中核对后发布。"
+    (st.success if not n["refused"] and not n["pending"] else st.warning)(summary)
     frame = pd.DataFrame([{
         "文件": o.name, "结果": STATUS_LABELS[o.status], "类型": o.source,
         "评价": o.label, "版本": f"第 {o.version_number} 版" if o.version_number else "",

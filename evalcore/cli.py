@@ -3,7 +3,7 @@
     python -m evalcore template OUT.xlsx                                   blank workbook with instructions
     python -m evalcore validate FILE.xlsx [--json]                         exit 0 valid, 1 invalid
     python -m evalcore summary FILE.xlsx --json                            per unit and totals (2-decimal strings)
-    python -m evalcore parse-report REPORT.(md|txt|docx) --out FILE.xlsx [--json]
+    python -m evalcore parse-report REPORT.(md|txt|docx|pdf|html) --out FILE.xlsx [--json]
                              a published report into a workbook; --json prints every figure taken with its source
                              (line, sentence or cell) and the figures not found; exit 1 when nothing is found
     python -m evalcore export FILE.xlsx --format xlsx|pptx|html|md|docx --out OUT
@@ -12,9 +12,12 @@ The store the dashboard uses, across evaluations:
 
     python -m evalcore list [--json]                                       every evaluation of the store
     python -m evalcore publish FILE.xlsx [--note TEXT]                     validate, publish a new version
-    python -m evalcore import PATH... [--note TEXT]                        files and folders (.xlsx .md .txt .docx),
+    python -m evalcore import PATH... [--note TEXT]                        files and folders (.xlsx .md .txt .docx
+                                                                           .pdf .html),
                                                                            one line per file; exit 0 all published
-                                                                           or duplicates, 1 otherwise, 130 interrupted
+                                                                           or duplicates, 1 otherwise (a report text
+                                                                           with uncertain figures waits for review:
+                                                                           待复核), 130 interrupted
     python -m evalcore apply-results [EVALUATION_ID] [--json]              结果应用: suggested budgets from grades
 
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
@@ -143,7 +146,7 @@ def _parse_report(args: argparse.Namespace) -> int:
         print(json.dumps(provenance(result), ensure_ascii=False, indent=2))
     if empty:
         print(f"{args.report} 中没有找到任何单位、金额、得分、等次或问题建议，未写入 {args.out}。"
-              "请确认这是绩效评价报告的正文（PDF 请先复制正文粘贴为 .txt）", file=sys.stderr)
+              "请确认这是绩效评价报告的正文", file=sys.stderr)
         return 1
     _write(args.out, workbook_bytes(ev))
     if args.json:
@@ -376,13 +379,13 @@ PROGRESS_FROM = 5  # files: a progress bar on a terminal from this many on
 def _import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .importer import DUPLICATE, PUBLISHED, REFUSED, collect, import_file, totals
+    from .importer import DUPLICATE, PENDING, PUBLISHED, REFUSED, collect, import_file, totals
     from .store import StoreError
     files, outcomes = collect(args.paths)
     for o in outcomes:
         print(o.line())
     if not files and not outcomes:
-        print("没有可导入的文件（支持 .xlsx、.md、.txt、.docx）", file=sys.stderr)
+        print("没有可导入的文件（支持 .xlsx、.md、.txt、.docx、.pdf、.html）", file=sys.stderr)
         return 1
     try:
         store = _open_store()
@@ -420,13 +423,15 @@ def _import(args: argparse.Namespace) -> int:
         store.dispose()
     n = totals(outcomes)
     summary = f"合计：已发布 {n[PUBLISHED]} 个，重复跳过 {n[DUPLICATE]} 个，未发布 {n[REFUSED]} 个"
+    if n[PENDING]:
+        summary += f"，待复核 {n[PENDING]} 个（请在“数据管理”页复核后发布）"
     if interrupted:
         handled = {o.name for o in outcomes}
         left = sum(1 for f in files if str(f) not in handled)
         print(f"{summary}；已中断，其余 {left} 个文件未处理（每个文件要么完整发布，要么未写入任何内容）")
         return 130
     print(summary)
-    return 0 if n[REFUSED] == 0 else 1
+    return 0 if n[REFUSED] == 0 and n[PENDING] == 0 else 1
 
 
 def _add_store_commands(sub) -> None:
@@ -459,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--json", action="store_true")
     s.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     s.set_defaults(func=_summary, bulk_read=True)
-    r = sub.add_parser("parse-report", help="把已发布的绩效评价结果文本（md/txt/docx）转为工作簿")
+    r = sub.add_parser("parse-report", help="把已发布的绩效评价结果（md/txt/docx/pdf/html）转为工作簿")
     r.add_argument("report")
     r.add_argument("--out", required=True, metavar="FILE.xlsx")
     r.add_argument("--json", action="store_true",

@@ -19,10 +19,11 @@ from .store import PublishError, Store, StoreError
 from .workbook import read_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx",)
-TEXT_SUFFIXES = (".md", ".txt", ".docx")
+TEXT_SUFFIXES = (".md", ".txt", ".docx", ".pdf", ".html", ".htm")
 SUFFIXES = WORKBOOK_SUFFIXES + TEXT_SUFFIXES
-PUBLISHED, DUPLICATE, REFUSED = "published", "duplicate", "refused"
-STATUS_LABELS = {PUBLISHED: "已发布", DUPLICATE: "重复，已跳过", REFUSED: "未通过，未发布"}
+PUBLISHED, DUPLICATE, REFUSED, PENDING = "published", "duplicate", "refused", "pending"
+STATUS_LABELS = {PUBLISHED: "已发布", DUPLICATE: "重复，已跳过", REFUSED: "未通过，未发布",
+                 PENDING: "待复核，未发布"}
 FIRST_MESSAGES = 3  # how many validation messages a refusal shows
 
 
@@ -47,6 +48,9 @@ class Outcome:
         if self.status == DUPLICATE:
             return (f"已跳过  {self.name}：与“{self.label}”第 {self.version_number} 版内容相同"
                     f"（评价 {self.evaluation_id}）")
+        if self.status == PENDING:
+            return f"待复核  {self.name}：有待核对的数值，未发布，请在“数据管理”页复核后发布（" + "；".join(
+                self.messages) + "）"
         return f"未发布  {self.name}：" + "；".join(self.messages)
 
 
@@ -98,6 +102,10 @@ def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str =
         if found_nothing(parsed):  # nothing found is not a success: never an empty evaluation (issue 13)
             return Outcome(name, REFUSED, ("文本中没有识别出任何单位、金额、得分、等次或问题、建议，未导入；"
                                            "请确认这是绩效评价结果的正文",), source=source)
+        from .reporttext.review import doubts
+        reasons = doubts(parsed)
+        if reasons:  # a person sees what is uncertain before anything reaches the dashboard (issue 24)
+            return _wait_for_review(store, data, name, reasons, by, source)
         file_name = Path(name).stem + ".xlsx"
         note = note or f"由报告文本“{Path(name).name}”解析导入"
     elif suffix in WORKBOOK_SUFFIXES:
@@ -127,7 +135,28 @@ def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str =
     return Outcome(name, PUBLISHED, (), version.evaluation_id, version.number, _label(ev), source)
 
 
+def _wait_for_review(store: Store, data: bytes, name: str, reasons: list[str], by: Actor, source: str) -> Outcome:
+    try:
+        store.add_pending(data, file_name=Path(name).name, reasons=reasons, by=by)
+    except PermissionDenied as exc:
+        return Outcome(name, REFUSED, (str(exc),), source=source)
+    except StoreError as exc:
+        return Outcome(name, REFUSED, (str(exc),), source=source)
+    first = tuple(reasons[:FIRST_MESSAGES])
+    more = len(reasons) - len(first)
+    return Outcome(name, PENDING, first + ((f"另有 {more} 处待核对",) if more > 0 else ()), source=source)
+
+
 def import_file(store: Store, path: Path, *, by: Actor, note: str = "") -> Outcome:
+    if path.suffix.lower() in TEXT_SUFFIXES:  # a report: its size checked before it is read (issue 24)
+        from .reporttext.formats import read_path_bytes
+        try:
+            data = read_path_bytes(path)
+        except ValueError as exc:
+            return Outcome(str(path), REFUSED, (str(exc),), source="报告文本")
+        outcome = import_bytes(store, data, path.name, by=by, note=note)
+        return Outcome(str(path), outcome.status, outcome.messages, outcome.evaluation_id, outcome.version_number,
+                       outcome.label, outcome.source)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -138,11 +167,11 @@ def import_file(store: Store, path: Path, *, by: Actor, note: str = "") -> Outco
 
 
 def totals(outcomes: Iterable[Outcome]) -> dict[str, int]:
-    counts = {PUBLISHED: 0, DUPLICATE: 0, REFUSED: 0}
+    counts = {PUBLISHED: 0, DUPLICATE: 0, REFUSED: 0, PENDING: 0}
     for o in outcomes:
         counts[o.status] += 1
     return counts
 
 
-__all__ = ["DUPLICATE", "PUBLISHED", "REFUSED", "STATUS_LABELS", "SUFFIXES", "Outcome", "collect", "import_bytes",
-           "import_file", "totals"]
+__all__ = ["DUPLICATE", "PENDING", "PUBLISHED", "REFUSED", "STATUS_LABELS", "SUFFIXES", "Outcome", "collect",
+           "import_bytes", "import_file", "totals"]

@@ -2,7 +2,8 @@
 结果 text (markdown or .docx) from one, every figure taken from the data.
 
     parse_report(text, source_name="")          -> ParseResult(evaluation, unplaced, notes, stated)
-    parse_report_file(path_or_bytes, name="")   -> ParseResult   (.md/.txt decoded, .docx read with python-docx)
+    parse_report_file(path_or_bytes, name="")   -> ParseResult   (.md/.txt decoded, .docx read with python-docx,
+                                                                  .pdf and .html through .formats)
     parse_to_workbook(path_or_bytes, name="")   -> (workbook bytes, ParseResult)
     provenance(result) -> dict                  every figure and item with its line and sentence; what was not found
     found_nothing(result) -> bool               no unit, no figure, no finding: nothing to publish
@@ -18,14 +19,17 @@ from ..workbook import workbook_bytes
 from .parse import parse_report
 from .provenance import found_nothing, provenance
 from .result import SYNTHETIC_UNIT, ParseResult, Unplaced
-from .source import read_document
+from .source import read_document, read_source
 from .write import write_docx, write_markdown
 
 
 def parse_report_file(path_or_bytes: str | Path | bytes, name: str = "") -> ParseResult:
     """Parse a report file (or its bytes; ``name`` gives the extension). Raises ValueError for unreadable files."""
-    text, name = read_document(path_or_bytes, name)
-    return parse_report(text, source_name=name)
+    doc = read_source(path_or_bytes, name)
+    result = parse_report(doc.text, source_name=doc.name)
+    result.where = [w.as_dict() for w in doc.where]
+    result.original_text = doc.original
+    return result
 
 
 def parse_to_workbook(path_or_bytes: str | Path | bytes, name: str = "") -> tuple[bytes, ParseResult]:

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..numbers import HUNDRED, to_decimal
 from .lines import _Line
+from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
 from .text import CJK, norm, numbering
 from .units import _NOT_A_UNIT, _ORG_AT_START, _ORG_BAD, ORG_SUFFIX, _Units
@@ -35,12 +36,56 @@ _GRADE_ITEM = re.compile(
     rf"(?:(?P<o>[“\"「『‘'])\s*(?P<g>{_GRADE_WORDS})\s*(?:等次|等级|等|级)?\s*[”\"」』’']"
     rf"|(?P<b>{_GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
 _GRADE_KW = re.compile(
-    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果)等级|评价结果|评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
+    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)结果|"
+    r"评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
     r"|(?P<all2>均|都|分别)?(?:被)?(?:评为|评定为|定为|确定为)(?:了)?"
     r"|(?P<all3>均|都|分别)(?:为|是|获得|属于)(?=\s*[“\"「『]))\s*")
 _GRADE_AFTER = re.compile(
     rf"(?P<all>均|都|皆)?(?:为|是|获得|达到|属于)\s*(?P<q>[“\"「『]\s*(?P<g>{_GRADE_WORDS})\s*[”\"」』]|(?P<b>{_GRADE_WORDS}))"
     r"\s*(?:等次|等级|档次)")
+_SCOPE = re.compile(r"涉及")
+_GLUED = re.compile(r"(?:资金总额|总额|合计)\s*[:：]?\s*(?P<run>\d[\d.]{5,}%)")
+_PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,4})?")
+
+
+def split_glued(run: str) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(budget, executed, rate) of the digits of cells that ran together, ``[initial] budget executed rate%``:
+    the way to cut them into numbers where executed / budget is the rate (at the rate's precision), the closest
+    one when several fit; None when none fits or two fit equally well."""
+    digits = run.rstrip("%")
+    found: dict[tuple[Decimal, Decimal, Decimal], Decimal] = {}
+    for cut in range(1, min(len(digits), 7)):
+        rate_text, rest = digits[-cut:], digits[:-cut]
+        if not _PART.fullmatch(rate_text) or not rest:
+            continue
+        rate = Decimal(rate_text)
+        if not 0 < rate <= IMPLAUSIBLE_RATE_PCT:
+            continue
+        exponent = rate.as_tuple().exponent
+        step = Decimal(1).scaleb(min(exponent if isinstance(exponent, int) else 0, 0))
+        for parts in _cuts(rest, 2) + _cuts(rest, 3):
+            budget, executed = Decimal(parts[-2]), Decimal(parts[-1])
+            if budget > 0 and (executed / budget * HUNDRED).quantize(step, ROUND_HALF_UP) == rate:
+                found[(budget, executed, rate)] = abs(executed / budget * HUNDRED - rate)
+    if not found:
+        return None
+    best = min(found.values())
+    closest = [k for k, v in found.items() if v == best]
+    return closest[0] if len(closest) == 1 else None
+
+
+def _cuts(text: str, k: int) -> list[list[str]]:
+    """Every way to cut ``text`` into ``k`` numbers written as a form writes them (no leading zeros)."""
+    if k == 1:
+        return [[text]] if _PART.fullmatch(text) else []
+    out = []
+    for i in range(1, len(text)):
+        head = text[:i]
+        if _PART.fullmatch(head):
+            out += [[head, *rest] for rest in _cuts(text[i:], k - 1)]
+    return out
+_PER = re.compile(r"每(?:年|月|季度?|人|户|亩|个|名|所|村|家|头|吨|公里|平方米|平米|生|学期|项|套|台|次)")
+_GRADE_DISTRIBUTION = re.compile(r"\s*(?:\([^)]{0,15}\))?\s*(?:的|项目|单位|部门|有|共|占)")
 _GRADE_SEP = re.compile(r"\s*[、，,和及与]?\s*")
 GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
 _DELIM = re.compile(r"[，,；;：:。、]")
@@ -99,6 +144,9 @@ def _money_kind(window: str, clause: str) -> str | None:
         last = matches[-1].lastgroup
         if last == "budget" and _EXEC_STRONG.search(scope):
             return "executed"
+        if last == "executed" and any(m.lastgroup == "received" for m in matches) and not (
+                _EXEC_STRONG.search(scope)):
+            return "received"  # “下达使用资金29.6万元”: money passed on, never by itself spent
         return last
     return None
 
@@ -133,11 +181,14 @@ def _tokens(n: str) -> list[_Token]:
         if re.match(r"\s*%", after):
             toks.append(_Token(m.start(), m.end() + after.index("%") + 1, "pct", value, m.group(0) + "%"))
             continue
-        if re.match(r"\s*分(?![钟之别值数])", after):
+        if re.match(r"\s*分(?![钟之别值数级类期配担摊批])", after):
             end = m.end() + after.index("分") + 1
+            if re.search(r"\(\s*$", n[:m.start()]) and re.match(r"\s*[)*×xX]", n[end:]):
+                continue  # “预算执行率(20分)”, “得分(20分*执行率)”: a weight or a formula, never a score
             toks.append(_Token(m.start(), end, "score", value, m.group(0) + "分"))
             continue
-        if re.search(r"(?:得分|评分)\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(r"\s*[年月日个项条.]", after):
+        if re.search(r"(?:得分|评分|总分)\s*(?:\(\s*分\s*\))?\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(
+                r"\s*[年月日个项条.]", after):  # “自评总分(分)97.6部门联系人”: a form's cells run together
             toks.append(_Token(m.start(), m.end(), "score", value, m.group(0)))
     for m in _GRADE_KW.finditer(n):
         if not m.group(0).strip():
@@ -156,6 +207,8 @@ def _tokens(n: str) -> list[_Token]:
             pos = sep.end()
         if m.group("all3") and not re.match(r"\s*(?:等次|等级|档次)", n[pos:]):
             continue  # "分别为“优”“良”" counts as grades only when followed by 等次
+        if grades and _GRADE_DISTRIBUTION.match(n, grades[-1][1]):
+            continue  # "等级为中(70-80分)的项目有3个": a distribution of projects, not this unit's grade
         flag = m.group("all") or m.group("all2") or m.group("all3") or ""
         for s, e, grade in grades:
             toks.append(_Token(s, e, "grade", grade, grade, all_units=flag in ("均", "都", "皆", "全部"),
@@ -234,7 +287,7 @@ class _FigureReader:
         return None
 
     def paragraph(self, line: _Line, ctx: str | None = None) -> None:
-        n = norm(line.text)
+        n = self._glued(line, norm(line.text))
         last_money_kind: str | None = None
         para_scored: list[str] = []  # units scored earlier in the paragraph (for "均为" / "分别为" grades)
         for s0, s1 in _sentences(n):
@@ -342,6 +395,22 @@ class _FigureReader:
             para_scored.extend(scored)
             self._confirmed_by_rate(self.facts[first_fact:], line)
 
+    def _glued(self, line: _Line, n: str) -> str:
+        """A form's total row whose cells ran together (“资金总额10001000100%20”, “64.864.864.8100%”): the digits are
+        split where the amounts over each other give the rate that ends the run; taken only when exactly one split
+        fits, and marked uncertain. The run is blanked out of the sentence (same length) so it is read once."""
+        for m in _GLUED.finditer(n):
+            split = split_glued(m.group("run"))
+            if split is None:
+                continue
+            budget, executed, rate = split
+            doubt = f"由相连的表格单元格“{m.group('run')}”拆分得出（预算÷执行数与所列执行率相符），请核对"
+            for kind, value in (("budget", budget), ("executed", executed), ("rate", rate)):
+                shown = f"{value}%" if kind == "rate" else str(value)
+                self.facts.append(_Fact(kind, value, None, line, True, False, shown, uncertain=doubt))
+            n = n[:m.start("run")] + " " * len(m.group("run")) + n[m.end("run"):]
+        return n
+
     def _confirmed_by_rate(self, facts: list[_Fact], line: _Line) -> None:
         """Two amounts and a rate in one sentence, the smaller over the larger being that rate: they are the budget
         and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，执行率
@@ -382,6 +451,10 @@ class _FigureReader:
                 kind = "received"  # “资金1749万元，全部…下达拨付给…”: the words after the amount say what it is
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
                 kind = last_money_kind
+            if _SCOPE.search(clause):
+                kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
+            elif _PER.search(clause):
+                kind = "other"  # “每年财政补助1000万元”: a standard per year / per head, not this year's figure
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
             fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown,
                          adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减", clause)))
@@ -398,6 +471,8 @@ class _FigureReader:
             assert isinstance(tok.value, Decimal), "a score token carries a number (only a grade is text)"
             if tok.value > HUNDRED or not (listed or scoring):
                 return None
+            if tok.value == HUNDRED and re.search(r"(?:总分|满分)\s*$", window):
+                return None  # “总分100分”: the most a form gives, not a score
             breakdown = bool(_SCORE_BREAKDOWN.search(clause)) and not self.units.mentions(clause)
             fact = _Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown)
             if unit is not None and not breakdown:

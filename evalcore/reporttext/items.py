@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .forms import is_none_statement
 from .lines import _SUB_PROBLEMS, _SUB_RECS, _Line, _Section, _title_like
 from .result import Unplaced
-from .text import CJK, CN_NUM, cn_to_int, norm, numbering, strip_end_punct
+from .text import CJK, CN_NUM, cn_to_int, is_digits, norm, numbering, strip_end_punct
 from .units import ORG_SUFFIX
 
 # --- findings ---------------------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]
         value: int | None
         if raw is None and m.groupdict().get("c"):
             value = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m.group("c")) + 1
-        elif raw is not None and raw.isdigit():
+        elif raw is not None and is_digits(raw):
             value = int(raw)
         else:
             value = cn_to_int(raw or "")
@@ -246,6 +246,6 @@ class _FindingsReader:
         m = re.search(rf"(?:以下|如下|主要)?\s*(?P<n>[{CN_NUM}\d]{{1,3}})\s*(?:个|类|大|项|条|点)?\s*方面", norm(text))
         if m:
             raw = m.group("n")
-            value = int(raw) if raw.isdigit() else cn_to_int(raw)
+            value = int(raw) if is_digits(raw) else cn_to_int(raw)
             if value:
                 self.stated_counts[kind] = value

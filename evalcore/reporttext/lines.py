@@ -208,3 +208,32 @@ def _split_sections(lines: list[_Line]) -> tuple[list[_Line], list[_Section]]:
         else:
             intro.append(ln)
     return intro, sections
+
+
+FINDING_KINDS = ("problems", "recs", "problems+recs")
+
+
+def _nested_findings(sections: list[_Section]) -> list[_Section]:
+    """A report with no 问题 / 建议 section of its own may hold them as numbered sub-headings of another section
+    (一、自评结论 › （三）存在的问题和原因分析 › 无。 › （四）下一步拟改进措施及有关建议 › …): each such sub-heading
+    and the lines under it, up to the next sub-heading of its style, become a section of their own."""
+    if any(sec.kind in FINDING_KINDS for sec in sections):
+        return sections
+    out: list[_Section] = []
+    for sec in sections:
+        rest = _Section(sec.kind, sec.title, sec.heading)
+        out.append(rest)
+        current: _Section | None = None
+        style: str | None = None
+        for ln in sec.lines:
+            num = ln.num if ln.cells is None else None
+            if num is not None and (style is None or num.style == style) and _title_like(num.rest) and (
+                    _section_kind(num.rest) in FINDING_KINDS):
+                style = num.style
+                current = _Section(_section_kind(num.rest), strip_end_punct(num.rest), ln)
+                out.append(current)
+                continue
+            if current is not None and num is not None and num.style == style:
+                current = None  # the next sub-heading of the same level ends it
+            (current or rest).lines.append(ln)
+    return out

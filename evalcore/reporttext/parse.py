@@ -86,7 +86,7 @@ from ..numbers import HUNDRED, round2
 from .figures import GRADE_NORMAL, _as_grade, _as_number, _Fact, _FigureReader
 from .forms import Form, find_forms, flattened_tables, is_none_statement
 from .items import _INLINE_END, _INLINE_PROBLEMS, _INLINE_RECS, _FindingsReader, _Group, _paragraph_items
-from .lines import _Line, _lines, _split_sections, _title_like
+from .lines import _Line, _lines, _nested_findings, _split_sections, _title_like
 from .meta import _EVALUATOR, _NOT_REGION, _REGION, _bigrams, _guess_title, _parse_bands, _title_parts
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
 from .text import norm, strip_end_punct
@@ -152,7 +152,7 @@ class _Parser:
         conclusion: list[str] = []
         findings: dict[str, list[_Group]] = {"problems": [], "recs": [], "achievements": []}
         reader = _FindingsReader()
-        for sec in sections:
+        for sec in _nested_findings(sections):
             if sec.kind in ("problems", "recs", "achievements", "problems+recs"):
                 for kind, groups in reader.read(sec).items():
                     if kind not in findings:
@@ -444,6 +444,8 @@ class _Parser:
                 self.unplaced.append(Unplaced(f.line.no, f.line.text, f"{f.shown}：{what}，未导入"))
             elif f.kind == "received":
                 self._unplaced(f, "到位、拨付、下达、申请或融资的金额，不是预算或实际执行金额，未导入")
+            elif f.kind == "scope":
+                self._unplaced(f, "评价涉及的资金范围，不是预算或实际执行金额，未导入")
             elif f.kind == "investment":
                 self._unplaced(f, "总投资或计划投资，不是预算或实际执行金额，未导入")
             elif f.kind == "other":
@@ -457,6 +459,7 @@ class _Parser:
         keyed_score = any(f.kind in ("score", "grade") for f in keyed)
         candidates = [k for k in self.units.keys if k in about]
         sole = candidates[0] if len(candidates) == 1 else None
+        several = len({f.unit for f in keyed}) >= 2
         attached: list[_Fact] = []
         rest: list[_Fact] = []
         used_synthetic = False
@@ -469,8 +472,8 @@ class _Parser:
                 f.unit = sole
                 attached.append(f)
                 continue
-            if (money and keyed_money) or (not money and keyed_score):
-                rest.append(f)
+            if (money and keyed_money) or (not money and keyed_score) or several:
+                rest.append(f)  # several named units (a table of eight): an unnamed figure is no ninth unit
                 continue
             if money or used_synthetic or not keyed_money:
                 f.unit = SYNTHETIC_UNIT

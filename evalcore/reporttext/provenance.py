@@ -3,9 +3,10 @@
     marks(result) -> [Mark(line, start, end, label, kind)]   the spans of the source text to highlight
 
     provenance(result) -> {"source", "title", "units": [{"unit", "name", "figures": {kind: {"value", "line", "text",
-                           "shown", "uncertain"}}, "not_found": [kind…]}], "totals", "problems": {"count", "items":
+                           "shown", "uncertain", "source": {"page", "line"} | {"page", "table", "row", "cell"}
+                           | {"line"}, "certain"}}, "not_found": [kind…]}], "totals", "problems": {"count", "items":
                            [{"line", "text", "category"}]}, "recommendations", "achievements", "not_found",
-                           "warnings", "notes", "unplaced"}
+                           "warnings", "notes", "unplaced", "needs_review": [why…]}
 
 Money is in 万元 and rates in %, as strings with exactly 2 decimals (the CLI's JSON contract); ``text`` is the line
 (sentence, paragraph or table row / form cells) the figure was read from, ``shown`` the figure as written there.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..numbers import fmt2
-from .result import FIGURE_KINDS, ParseResult
+from .result import FIGURE_KINDS, SYNTHETIC_UNIT, ParseResult
 from .text import norm
 
 LABELS = {"budget": "预算", "executed": "实际执行", "rate": "执行率", "score": "得分", "grade": "等次"}
@@ -45,8 +46,15 @@ def provenance(result: ParseResult) -> dict:
         figures = {}
         for kind, raw in stated.get("units", {}).get(u.key, {}).items():
             src = sources.get(u.key, {}).get(kind, {})
-            figures[kind] = {"value": _value(kind, raw), "line": src.get("line"), "text": src.get("text"),
-                             "shown": src.get("shown"), "uncertain": src.get("uncertain")}
+            line = src.get("line")
+            where = result.where[line - 1] if line and line <= len(result.where) else {}
+            if where.get("table"):
+                cell = _cell_of(src.get("text") or "", src.get("shown") or "", last=kind == "executed")
+                where = {**where, **({"cell": cell} if cell else {})}
+            figures[kind] = {"value": _value(kind, raw), "line": line, "text": src.get("text"),
+                             "shown": src.get("shown"), "uncertain": src.get("uncertain"),
+                             "source": {**({"line": line} if line and not where else where)},
+                             "certain": not src.get("uncertain") and u.key != SYNTHETIC_UNIT}
         units.append({"unit": u.key, "name": u.name, "figures": figures,
                       "not_found": [k for k in FIGURE_KINDS if k not in figures]})
     findings = stated.get("finding_sources", {})
@@ -64,7 +72,29 @@ def provenance(result: ParseResult) -> dict:
         "warnings": result.warnings,
         "notes": result.notes,
         "unplaced": [{"line": x.line_no, "text": x.text, "reason": x.reason} for x in result.unplaced],
+        "needs_review": _doubts(result),
     }
+
+
+def _cell_of(row: str, shown: str, last: bool = False) -> int | None:
+    """The (1-based) cell of a table row ``a | b | c`` holding the figure as shown (its last word: a form's figure
+    is shown with its column's label). When several cells hold the same value (年初 = 调整后 = 执行数), the executed
+    amount is the last of them and any other figure the first."""
+    value = norm(shown.rsplit(" ", 1)[-1]).strip()
+    if not value:
+        return None
+    cells = [norm(c).strip() for c in row.strip().strip("|").split("|")]
+    for test in (lambda c: c == value, lambda c: value in c):
+        hits = [i for i, c in enumerate(cells, start=1) if test(c)]
+        if hits:
+            return hits[-1] if last else hits[0]
+    return None
+
+
+def _doubts(result: ParseResult) -> list[str]:
+    from .review import doubts  # review builds on this module
+
+    return doubts(result)
 
 
 def _find(line: str, shown: str) -> tuple[int, int] | None:

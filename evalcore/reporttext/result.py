@@ -34,6 +34,9 @@ class ParseResult:
     stated: dict = field(default_factory=dict)
     warnings: list[dict] = field(default_factory=list)  # {"line", "text", "message"}: figures dropped as implausible
     source_text: str = ""  # the text that was parsed (line numbers refer to it)
+    where: list[dict] = field(default_factory=list)  # per line of source_text: {"page", "line"} or {"page", "table",
+    # "row"} in the original file (PDF, web page); empty for plain text, where the line number is the place
+    original_text: str = ""  # the text before traditional → simplified conversion ("" when none was converted)
 
 
 

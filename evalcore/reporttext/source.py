@@ -1,4 +1,5 @@
-"""Reading a report document into text lines: .md/.txt decoded, .docx flattened to markdown-like lines.
+"""Reading a report document into text lines: .md/.txt decoded, .docx flattened to markdown-like lines; PDF and web
+pages through :mod:`.formats`.
 
 A .docx becomes the same kind of text the parser reads from a .md file, so there is one parser:
 
@@ -12,6 +13,16 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+
+from .formats import (
+    Document,
+    bounded_docx,
+    check_size,
+    html_document,
+    pdf_document,
+    read_path_bytes,
+    simplified,
+)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -104,8 +115,9 @@ def docx_text(data: bytes) -> str:
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - python-docx is a requirement
         raise ValueError("读取 .docx 需要安装 python-docx") from exc
+    safe = bounded_docx(data)
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(safe))
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise ValueError(f"不是有效的 .docx 文件（{type(exc).__name__}）") from exc
     lines: list[str] = []
@@ -120,24 +132,34 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def read_document(path_or_bytes: str | Path | bytes, name: str = "") -> tuple[str, str]:
-    """(text, name) of a report file or its bytes. Raises ValueError (Chinese) for what cannot be read."""
+def read_source(path_or_bytes: str | Path | bytes, name: str = "") -> Document:
+    """A report file (or its bytes; ``name`` gives the extension) as a :class:`~.formats.Document`: the text the
+    parser reads and where each line came from. Raises ValueError (Chinese) for what cannot be read."""
     if isinstance(path_or_bytes, (str, Path)):
         path = Path(path_or_bytes)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ValueError(f"无法读取文件：{path}") from exc
+        data = read_path_bytes(path)
         name = name or path.name
     else:
         data = bytes(path_or_bytes)
+        check_size(len(data), name)
     suffix = Path(name).suffix.lower() if name else ""
+    head = data[:1024].lstrip().lower()
     if suffix == ".docx" or (not suffix and data[:2] == b"PK"):
-        return docx_text(data), name
-    if suffix == ".doc":
+        doc = Document(docx_text(data), name, kind="docx")
+    elif suffix == ".doc":
         raise ValueError("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后再导入")
-    if suffix == ".pdf" or data[:5] == b"%PDF-":
-        raise ValueError("不支持 PDF，请复制正文粘贴，或另存为 .docx / .txt 后再导入")
-    if data[:2] == b"PK":
-        raise ValueError("该文件是压缩包或 Office 文件，只支持 .md、.txt 和 .docx")
-    return decode_text(data), name
+    elif suffix == ".pdf" or data[:5] == b"%PDF-":
+        doc = pdf_document(data, name)
+    elif data[:2] == b"PK":
+        raise ValueError("该文件是压缩包或 Office 文件，只支持 .md、.txt、.docx、.pdf 和网页（.html）")
+    elif suffix in (".html", ".htm", ".xhtml", ".shtml", ".mhtml") or head.startswith((b"<!doctype html", b"<html")):
+        doc = html_document(data, name)
+    else:
+        doc = Document(decode_text(data), name)
+    return simplified(doc)
+
+
+def read_document(path_or_bytes: str | Path | bytes, name: str = "") -> tuple[str, str]:
+    """(text, name) of a report file or its bytes. Raises ValueError (Chinese) for what cannot be read."""
+    doc = read_source(path_or_bytes, name)
+    return doc.text, doc.name

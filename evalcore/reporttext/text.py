@@ -57,6 +57,11 @@ class Numbering:
     rest: str  # the text after the numbering, from the original line
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() is also true for ① ² ٣, which int() refuses."""
+    return bool(text) and text.isascii() and text.isdigit()
+
+
 def numbering(text: str) -> Numbering | None:
     n = norm(text)
     for style, pattern in _NUMBERING:
@@ -69,7 +74,7 @@ def numbering(text: str) -> Numbering | None:
         number: int | None = None
         if m.groups():
             raw = m.group(1)
-            if raw.isdigit():
+            if is_digits(raw):
                 number = int(raw)
             elif raw in CIRCLED:
                 number = CIRCLED.index(raw) + 1

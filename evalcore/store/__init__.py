@@ -39,6 +39,7 @@ from .connection import _who as _who
 from .evaluations import EvaluationsStore
 from .evaluations import _natural_key as _natural_key
 from .evaluations import _validate as _validate
+from .pending import PendingReport, PendingStore
 from .records import (
     ANONYMOUS,
     AUDIT_ACTIONS,
@@ -76,7 +77,7 @@ from .schema import _migrate_001 as _migrate_001
 from .sessions import HANDOFF_SECONDS, WebSessionsStore
 
 
-class Store(EvaluationsStore, AccountsStore, WebSessionsStore):
+class Store(PendingStore, AccountsStore, WebSessionsStore):
     """The evaluations, their versions and the 整改 change log, with the accounts, sign-in sessions and audit
     log, in one database.
 
@@ -88,7 +89,8 @@ __all__ = [
     "ANONYMOUS", "AUDIT_ACTIONS", "CHINA_TZ", "FIELD_LABELS", "HANDOFF_SECONDS", "KINDS", "METADATA", "MIGRATIONS",
     "SCHEMA_VERSION", "SQLITE_TIMEOUT", "SYSTEM", "T_ALIAS", "T_AUDIT", "T_CHANGE", "T_EVAL", "T_FAIL", "T_USER",
     "T_VER", "T_VERSION", "T_WEB", "AccountsStore", "Actor", "ActivityStore", "AuditEntry", "ChangeInfo",
-    "ConflictError", "EvaluationInfo", "EvaluationsStore", "PermissionDenied", "PublishError", "SignInError", "Store",
+    "ConflictError", "EvaluationInfo", "EvaluationsStore",
+    "PendingReport", "PendingStore", "PermissionDenied", "PublishError", "SignInError", "Store",
     "StoreBase", "StoreError", "UTCDateTime", "UpdateError", "UserInfo", "VersionInfo", "WebSessionsStore",
     "format_time",
     "T_DECISION", "T_RULE",  # 结果应用 (issue 26)

@@ -132,6 +132,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "rule_set": "修改结果应用规则",  # evalcore.application_store (issue 26)
     "rule_reset": "恢复默认结果应用规则",
     "decision_record": "记录结果应用决定",
+    "pending_add": "报告待复核",  # evalcore.store.pending (issue 24)
+    "pending_discard": "放弃待复核报告",
 }
 
 

@@ -259,6 +259,31 @@ def _migrate_007(conn: Connection) -> None:
     sa.Table("evaluations", md, sa.Column("id", sa.Integer, primary_key=True))
     for name in ("application_rules", "application_decisions"):
         md.tables[name].create(conn)
+def _tables_v10(md: sa.MetaData) -> None:
+    """Tables added by schema version 10 (issue 24): report texts waiting for a person's review (待复核). Frozen.
+
+    ``import`` of a folder publishes a report text only when nothing in it is uncertain; the others are kept here,
+    as uploaded, with why they wait, until an evaluator publishes them after review or discards them."""
+    sa.Table(
+        "pending_reports", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("file_hash", sa.String(64), nullable=False, index=True),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+        sa.Column("reasons", sa.Text, nullable=False),  # JSON list of why it waits (Chinese)
+        sa.Column("submitted_by", sa.Text, nullable=False),
+        sa.Column("submitted_at", UTCDateTime, nullable=False),
+        sa.Column("resolved_by", sa.Text),
+        sa.Column("resolved_at", UTCDateTime),
+        sa.Column("resolution", sa.Text),  # published | discarded
+        sa.Column("evaluation_id", sa.Integer),  # the evaluation it was published to
+    )
+
+
+def _migrate_010(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v10(md)
+    md.create_all(conn)
 
 
 # (version, description, step): append only, never edit a released step.
@@ -268,6 +293,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
     (4, "单位别名表（含历史）", _migrate_004),
     (7, "结果应用规则（含历史）与结果应用决定", _migrate_007),
+    (10, "待复核的报告文本", _migrate_010),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -283,6 +309,7 @@ sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.table
 _tables_v3(METADATA)
 _tables_v4(METADATA)
 _tables_v7(METADATA)
+_tables_v10(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -294,5 +321,6 @@ T_WEB = METADATA.tables["web_sessions"]
 T_ALIAS = METADATA.tables["unit_aliases"]
 T_RULE = METADATA.tables["application_rules"]
 T_DECISION = METADATA.tables["application_decisions"]
+T_PENDING = METADATA.tables["pending_reports"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

@@ -77,7 +77,7 @@ def test_good_folder_then_the_same_folder_again(db: Path, cli: Cli, tmp_path: Pa
     shutil.copy(SAMPLE, folder / "changsha_2023.xlsx")
     _variant(folder / "sub", 1)
     shutil.copy(REPORT, folder / REPORT.name)
-    (folder / "说明.pdf").write_bytes(b"%PDF")  # not a kind we import: not even listed
+    (folder / "说明.zip").write_bytes(b"PK")  # not a kind we import: not even listed
     first = cli("import", str(folder))
     assert first.returncode == 0, first.stdout + first.stderr
     lines = first.stdout.splitlines()
