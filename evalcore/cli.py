@@ -31,7 +31,8 @@ Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_
 Backup and restore of that whole store (evalcore/backup.py; the file is a checked, portable SQLite file, 0600):
 
     python -m evalcore backup OUT
-    python -m evalcore restore IN [--force]    refuses a store that holds data unless --force
+    python -m evalcore restore IN [--force] [--trust]
+        refuses a store that holds data unless --force, and a backup this store did not sign unless --trust
 """
 from __future__ import annotations
 
@@ -300,11 +301,13 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from .backup import restore
-    done = _in_store(lambda store: (restore(store, args.file, force=args.force), store.url))
+    done = _in_store(lambda store: (restore(store, args.file, force=args.force, trust=args.trust), store.url))
     if done is None:
         return 1
     report, url = done
     print(f"已从 {report.path}（{report.created_at} 备份自 {report.backend}）恢复到 {url}，逐表核对一致：")
+    if not report.signed_here:
+        print("注意：该备份不是本数据库签名的（已按 --trust 逐表检查后恢复，其中的账户已恢复）")
     print("\n".join(report.lines()))
     return 0
 
@@ -497,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     rs = sub.add_parser("restore", help="从备份文件恢复整个数据库（目标非空时需 --force）")
     rs.add_argument("file", metavar="IN")
     rs.add_argument("--force", action="store_true", help="目标数据库已有数据时，用备份替换其中全部数据")
+    rs.add_argument("--trust", action="store_true",
+                    help="恢复不是本数据库签名的备份（其他数据库的或旧格式的）：逐表检查，账户一并恢复，浏览器会话从不恢复")
     rs.set_defaults(func=_restore)
     args = ap.parse_args(argv)
     try:

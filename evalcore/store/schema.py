@@ -204,12 +204,34 @@ def _migrate_004(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _tables_v9(md: sa.MetaData) -> None:
+    """Tables added by schema version 9 (issue 27): settings the store keeps for itself and never exports (the
+    backup signing key, :mod:`evalcore.backup`). Frozen."""
+    sa.Table(
+        "store_settings", md,
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+
+
+def _migrate_009(conn: Connection) -> None:
+    """The settings table, with this store's backup signing key generated once, here."""
+    import secrets
+    md = sa.MetaData()
+    _tables_v9(md)
+    md.create_all(conn)
+    table = md.tables["store_settings"]
+    if conn.scalar(sa.select(table.c.value).where(table.c.key == "backup_key")) is None:
+        conn.execute(sa.insert(table).values(key="backup_key", value=secrets.token_hex(32)))
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
     (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
     (4, "单位别名表（含历史）", _migrate_004),
+    (9, "数据库自身的设置（备份签名密钥，不随备份导出）", _migrate_009),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -224,6 +246,7 @@ sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id
 sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
 _tables_v3(METADATA)
 _tables_v4(METADATA)
+_tables_v9(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -233,5 +256,6 @@ T_FAIL = METADATA.tables["sign_in_failures"]
 T_AUDIT = METADATA.tables["audit_log"]
 T_WEB = METADATA.tables["web_sessions"]
 T_ALIAS = METADATA.tables["unit_aliases"]
+T_SETTINGS = METADATA.tables["store_settings"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
