@@ -15,6 +15,8 @@ The store the dashboard uses, across evaluations:
     python -m evalcore import PATH... [--note TEXT]                        files and folders (.xlsx .md .txt .docx),
                                                                            one line per file; exit 0 all published
                                                                            or duplicates, 1 otherwise, 130 interrupted
+    python -m evalcore rollback EVALUATION_ID VERSION [--note TEXT]        第 VERSION 版 current again (a new
+                                                                           version, audited); exit 1 if unknown
 
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
 .evalboard/evalboard.db under the current directory):
@@ -366,6 +368,25 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rollback(args: argparse.Namespace) -> int:
+    from .auth import PermissionDenied
+    from .rollback import rollback_to
+    from .store import StoreError
+    try:
+        done = _in_store(lambda store: rollback_to(store, args.evaluation_id, args.version, by=_cli_actor(),
+                                                   note=args.note or ""))
+    except PermissionDenied as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except StoreError as exc:  # pragma: no cover - _in_store prints every StoreError
+        print(str(exc), file=sys.stderr)
+        return 1
+    if done is None:
+        return 1
+    print(done.line())
+    return 0
+
+
 PROGRESS_FROM = 5  # files: a progress bar on a terminal from this many on
 
 
@@ -433,6 +454,11 @@ def _add_store_commands(sub) -> None:
     pb.add_argument("file", metavar="FILE.xlsx")
     pb.add_argument("--note", help="版本说明")
     pb.set_defaults(func=_publish)
+    rb = sub.add_parser("rollback", help="把评价回滚到某一版（该版内容发布为新的当前版本，记入审计日志）")
+    rb.add_argument("evaluation_id", type=int, metavar="EVALUATION_ID")
+    rb.add_argument("version", type=int, metavar="VERSION", help="版本号（第几版）")
+    rb.add_argument("--note", help="版本说明（默认“回滚到第 N 版”）")
+    rb.set_defaults(func=_rollback)
     im = sub.add_parser("import", help="批量导入工作簿和已发布的报告文本（文件或文件夹），逐个校验并发布")
     im.add_argument("paths", nargs="+", metavar="PATH")
     im.add_argument("--note", help="版本说明（报告文本默认注明来源文件）")
