@@ -118,7 +118,8 @@ def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
         scan = None if binary else _PartScan(info.filename, sheet, info.file_size)
         first = True
         where = sheet.name if sheet else FILE_SHEET
-        parser = PartParser(info.filename, sheet, where) if sheet or holds_formulas(info.filename) else None
+        parser = (PartParser(info.filename, sheet, where, fast=True) if sheet
+                  else PartParser(info.filename, None, where) if holds_formulas(info.filename) else None)
         for chunk in _inflate(zf, info, MAX_UNCOMPRESSED_BYTES - total, where):
             total += len(chunk)
             if first:
@@ -133,6 +134,11 @@ def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
             scan.finish()
         if parser is not None:
             parser.close()
+            if parser.needs_full:  # the cells need looking at: the part inflated again and parsed whole
+                parser = PartParser(info.filename, sheet, where)
+                for chunk in _inflate(zf, info, info.file_size, where):  # its size was checked above
+                    parser.feed(chunk)
+                parser.close()
             if sheet is not None:  # the parsed extent, and the bound above (cells placed by counting)
                 sheet.height = max(sheet.height, parser.max_row)
                 sheet.width = max(sheet.width, parser.max_col)
