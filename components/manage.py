@@ -356,8 +356,9 @@ def versions_panel(who: Actor | None) -> None:
     if who is None:
         st.caption(NEED_OPERATOR)
     if st.button("回滚", disabled=not (confirm and who), key="rollback_button") and who is not None:
-        try:
-            version = store.rollback(info.id, chosen.id, by=who)
+        from evalcore.rollback import rollback_to
+        try:  # refuses a version the current reader cannot read either (issue 27)
+            version = rollback_to(store, info.id, chosen.number, by=who).version
         except PermissionDenied as exc:
             _refused(exc)
         except StoreError as exc:
