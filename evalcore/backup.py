@@ -386,8 +386,12 @@ def _mismatches(found: dict[str, TableSum], expected: dict[str, TableSum]) -> li
 def check(path: Path | str) -> dict:
     """Check a backup file against its own manifest, table by table; returns the manifest. This proves the file
     is whole, not where it comes from: :func:`restore` checks the signature."""
-    path = Path(path).expanduser()
-    manifest, _, _ = _read_file_manifest(path)
+    return _check(Path(path).expanduser())[0]
+
+
+def _check(path: Path) -> tuple[dict, str, str]:
+    """:func:`check`, returning what :func:`_read_file_manifest` read as well."""
+    manifest, text, signature = _read_file_manifest(path)
     with _reading(path):
         version = manifest.get("schema_version")
         if version != SCHEMA_VERSION:
@@ -400,7 +404,7 @@ def check(path: Path | str) -> dict:
             bad = _mismatches(table_sums(conn), expected)
         if bad:
             raise BackupError(f"备份文件已损坏或被改动：{'；'.join(bad)}")
-    return manifest
+    return manifest, text, signature
 
 
 def _origin(store: Store, manifest: dict, text: str, signature: str) -> str | None:
@@ -448,8 +452,7 @@ def restore(store: Store, path: Path | str, *, force: bool = False, trust: bool 
     they keep parsed versions in memory by version id, and the ids are the backup's after it.
     """
     path = Path(path).expanduser()
-    manifest = check(path)
-    _, text, signature = _read_file_manifest(path)
+    manifest, text, signature = _check(path)
     elsewhere = _origin(store, manifest, text, signature)
     if elsewhere is not None and not trust:
         raise BackupError(f"备份文件 {path} 不是本数据库生成的备份：{elsewhere}。来自其他地方的备份会带入其中的"
