@@ -9,7 +9,7 @@ from evalcore import clock
 from evalcore.figures.narrow import narrow
 from evalcore.model import Evaluation
 
-from . import auth, cache, responsive, theme
+from . import auth, cache, responsive, theme, unreadable
 from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
@@ -41,6 +41,7 @@ _CSS = """
 
 _SELECTED = "evaluation_id"
 _CURRENT = "_current_evaluation"
+_UNREADABLE = "_unreadable_evaluation"  # set by the picker when the active version cannot be read
 _PENDING = "_select_evaluation"
 _PICKER = "_evaluation_picker"
 PORTFOLIO_PAGE = "pages/7_portfolio.py"
@@ -119,6 +120,7 @@ def _overview_params() -> dict[str, str] | None:
 
 
 def _picker() -> Evaluation | None:
+    st.session_state.pop(_UNREADABLE, None)
     try:
         infos = cache.evaluations()
     except Exception as exc:  # the database cannot be opened: say where, keep the page alive
@@ -159,8 +161,9 @@ def _picker() -> Evaluation | None:
     st.session_state[_CURRENT] = info
     try:
         return cache.load(info.active_version_id)
-    except Exception as exc:  # a stored version is always valid; still, never a traceback on a page
-        st.error(plain(f"无法读取该评价的当前版本（第 {info.active_number} 版）：{exc}"))
+    except Exception as exc:  # a version valid when stored, refused by a tightened rule: never a traceback
+        st.session_state[_UNREADABLE] = info.id
+        unreadable.notice(info, str(exc))
         return None
 
 
@@ -187,14 +190,17 @@ Sidebar = Literal["auto", "expanded", "collapsed"]
 
 
 @overload
-def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: Literal[True] = True) -> Evaluation: ...
+def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: Literal[True] = True,
+         unreadable_ok: bool = False) -> Evaluation: ...
 
 
 @overload
-def page(title: str, header: bool = True, sidebar: Sidebar = "auto", *, picker: Literal[False]) -> None: ...
+def page(title: str, header: bool = True, sidebar: Sidebar = "auto", *, picker: Literal[False],
+         unreadable_ok: bool = False) -> None: ...
 
 
-def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: bool = True) -> Evaluation | None:
+def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: bool = True,
+         unreadable_ok: bool = False) -> Evaluation | None:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
 
     Typed for the pages: with the picker it returns an :class:`Evaluation`, never None (no evaluation to show
@@ -204,6 +210,8 @@ def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: boo
     ``sidebar="auto"`` (default): open on a wide screen, closed on a phone (768 px or narrower), so a link opened
     on a phone shows the figures first; ``"collapsed"`` starts closed everywhere (the presentation page).
     ``picker=False``: a page about every evaluation (管理): no picker, returns None.
+    ``unreadable_ok=True``: when the active version cannot be read, return None after the notice instead of
+    stopping (数据管理 then shows the versions panel, components/unreadable.py).
     """
     st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
                        layout="wide", initial_sidebar_state=sidebar)
@@ -225,6 +233,8 @@ def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: boo
         return None
     ev = _picker()
     if ev is None:
+        if unreadable_ok and st.session_state.get(_UNREADABLE) is not None:
+            return None
         st.stop()
     info = current_info()
     st.sidebar.caption(plain(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度"))

@@ -361,8 +361,9 @@ def versions_panel(who: Actor | None) -> None:
     if who is None:
         st.caption(NEED_OPERATOR)
     if st.button("回滚", disabled=not (confirm and who), key="rollback_button") and who is not None:
-        try:
-            version = store.rollback(info.id, chosen.id, by=who)
+        from evalcore.rollback import rollback_to
+        try:  # refuses a version the current reader cannot read either (issue 27)
+            version = rollback_to(store, info.id, chosen.number, by=who).version
         except PermissionDenied as exc:
             _refused(exc)
         except StoreError as exc:
@@ -474,7 +475,7 @@ def show_parsed(parsed) -> None:
 def bulk_import_section(who: Actor | None) -> None:
     """Several workbooks and report texts at once: each validated and, when valid and new, published (one
     transaction per file: a refused file writes nothing), then one result row per file."""
-    from evalcore.importer import STATUS_LABELS, Outcome, import_bytes, totals
+    from evalcore.importer import REFUSED, STATUS_LABELS, Outcome, batch_refusal, import_bytes, too_big, totals
 
     st.markdown("一次选择多个工作簿（.xlsx）或已发布的报告（.md、.txt、.docx、.pdf、.html）：逐个校验，通过的发布为新版本，"
                 "与已有版本内容相同的跳过，未通过的列出前几条错误。命令行同样可以："
@@ -486,9 +487,18 @@ def bulk_import_section(who: Actor | None) -> None:
         st.caption(NEED_OPERATOR)
     if files and st.button(f"校验并发布这 {len(files)} 个文件", type="primary", disabled=who is None,
                            key="bulk_import") and who is not None:
+        whole = batch_refusal([f.size for f in files])  # sizes first: nothing is read before they pass
+        if whole:
+            st.error(whole)
+            st.session_state["_bulk_outcomes"] = []
+            return
         bar = st.progress(0.0, text="正在导入…")
         outcomes: list[Outcome] = []
         for i, f in enumerate(files):
+            refused = too_big(f.size)
+            if refused:
+                outcomes.append(Outcome(f.name, REFUSED, (refused,)))
+                continue
             bar.progress(i / len(files), text=f"正在导入 {i + 1}/{len(files)}：{f.name}")
             outcomes.append(import_bytes(cache.store(), f.getvalue(), f.name, by=who))
         bar.empty()

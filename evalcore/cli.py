@@ -18,6 +18,8 @@ The store the dashboard uses, across evaluations:
                                                                            or duplicates, 1 otherwise (a report text
                                                                            with uncertain figures waits for review:
                                                                            待复核), 130 interrupted
+    python -m evalcore rollback EVALUATION_ID VERSION [--note TEXT]        第 VERSION 版 current again (a new
+                                                                           version, audited); exit 1 if unknown
     python -m evalcore apply-results [EVALUATION_ID] [--json]              结果应用: suggested budgets from grades
 
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
@@ -36,7 +38,8 @@ prints which on standard error (standard output, e.g. --json, stays clean):
 Backup and restore of that whole store (evalcore/backup.py; the file is a checked, portable SQLite file, 0600):
 
     python -m evalcore backup OUT
-    python -m evalcore restore IN [--force]    refuses a store that holds data unless --force
+    python -m evalcore restore IN [--force] [--trust]
+        refuses a store that holds data unless --force, and a backup this store did not sign unless --trust
 """
 from __future__ import annotations
 
@@ -310,11 +313,13 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from .backup import restore
-    done = _in_store(lambda store: (restore(store, args.file, force=args.force), store.url))
+    done = _in_store(lambda store: (restore(store, args.file, force=args.force, trust=args.trust), store.url))
     if done is None:
         return 1
     report, url = done
     print(f"已从 {report.path}（{report.created_at} 备份自 {report.backend}）恢复到 {url}，逐表核对一致：")
+    if not report.signed_here:
+        print("注意：该备份不是本数据库签名的（已按 --trust 逐表检查后恢复，其中的账户已恢复）")
     print("\n".join(report.lines()))
     return 0
 
@@ -370,6 +375,25 @@ def _publish(args: argparse.Namespace) -> int:
     finally:
         store.dispose()
     print(f"已发布 {args.file} → {info.label}（评价 {info.id}，第 {version.number} 版）")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from .auth import PermissionDenied
+    from .rollback import rollback_to
+    from .store import StoreError
+    try:
+        done = _in_store(lambda store: rollback_to(store, args.evaluation_id, args.version, by=_cli_actor(),
+                                                   note=args.note or ""))
+    except PermissionDenied as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except StoreError as exc:  # pragma: no cover - _in_store prints every StoreError
+        print(str(exc), file=sys.stderr)
+        return 1
+    if done is None:
+        return 1
+    print(done.line())
     return 0
 
 
@@ -442,6 +466,11 @@ def _add_store_commands(sub) -> None:
     pb.add_argument("file", metavar="FILE.xlsx")
     pb.add_argument("--note", help="版本说明")
     pb.set_defaults(func=_publish, bulk_read=True)
+    rb = sub.add_parser("rollback", help="把评价回滚到某一版（该版内容发布为新的当前版本，记入审计日志）")
+    rb.add_argument("evaluation_id", type=int, metavar="EVALUATION_ID")
+    rb.add_argument("version", type=int, metavar="VERSION", help="版本号（第几版）")
+    rb.add_argument("--note", help="版本说明（默认“回滚到第 N 版”）")
+    rb.set_defaults(func=_rollback)
     im = sub.add_parser("import", help="批量导入工作簿和已发布的报告文本（文件或文件夹），逐个校验并发布")
     im.add_argument("paths", nargs="+", metavar="PATH")
     im.add_argument("--note", help="版本说明（报告文本默认注明来源文件）")
@@ -510,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
     rs = sub.add_parser("restore", help="从备份文件恢复整个数据库（目标非空时需 --force）")
     rs.add_argument("file", metavar="IN")
     rs.add_argument("--force", action="store_true", help="目标数据库已有数据时，用备份替换其中全部数据")
+    rs.add_argument("--trust", action="store_true",
+                    help="恢复不是本数据库签名的备份（其他数据库的或旧格式的）：逐表检查，账户一并恢复，浏览器会话从不恢复")
     rs.set_defaults(func=_restore)
     args = ap.parse_args(argv)
     # The commands that read whole workbooks (bulk_read) run with the garbage collector paused (evalcore.gcpause).

@@ -6,13 +6,15 @@ from functools import partial
 
 import streamlit as st
 
-from components import auth, cache, layout, manage
+from components import auth, cache, layout, manage, unreadable
 from components.text import file_stem
 from evalcore import clock
 
-ev = layout.page("数据管理")
+ev = layout.page("数据管理", unreadable_ok=True)
 info = layout.current_info()
 manage.flash()
+if ev is None:  # the active version cannot be read: the versions panel alone, so that an admin can roll back
+    unreadable.versions_only(manage.versions_panel, manage.operator() if auth.can("publish") else None)
 writer = auth.can("publish")  # evaluators and admins
 if not writer:
     st.info("你的角色是查看者：可以查看版本记录、下载工作簿和导出结果；上传、发布和整改更新需要评价人员账户。",

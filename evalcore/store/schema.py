@@ -284,6 +284,25 @@ def _migrate_010(conn: Connection) -> None:
     md = sa.MetaData()
     _tables_v10(md)
     md.create_all(conn)
+def _tables_v9(md: sa.MetaData) -> None:
+    """Tables added by schema version 9 (issue 27): settings the store keeps for itself and never exports (the
+    backup signing key, :mod:`evalcore.backup`). Frozen."""
+    sa.Table(
+        "store_settings", md,
+        sa.Column("key", sa.Text, primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+
+
+def _migrate_009(conn: Connection) -> None:
+    """The settings table, with this store's backup signing key generated once, here."""
+    import secrets
+    md = sa.MetaData()
+    _tables_v9(md)
+    md.create_all(conn)
+    table = md.tables["store_settings"]
+    if conn.scalar(sa.select(table.c.value).where(table.c.key == "backup_key")) is None:
+        conn.execute(sa.insert(table).values(key="backup_key", value=secrets.token_hex(32)))
 
 
 # (version, description, step): append only, never edit a released step.
@@ -293,6 +312,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
     (4, "单位别名表（含历史）", _migrate_004),
     (7, "结果应用规则（含历史）与结果应用决定", _migrate_007),
+    (9, "数据库自身的设置（备份签名密钥，不随备份导出）", _migrate_009),
     (10, "待复核的报告文本", _migrate_010),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -309,6 +329,7 @@ sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.table
 _tables_v3(METADATA)
 _tables_v4(METADATA)
 _tables_v7(METADATA)
+_tables_v9(METADATA)
 _tables_v10(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
@@ -322,5 +343,6 @@ T_ALIAS = METADATA.tables["unit_aliases"]
 T_RULE = METADATA.tables["application_rules"]
 T_DECISION = METADATA.tables["application_decisions"]
 T_PENDING = METADATA.tables["pending_reports"]
+T_SETTINGS = METADATA.tables["store_settings"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

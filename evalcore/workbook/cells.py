@@ -5,10 +5,13 @@ column letters).
 - A number written with 万/万元 in a 万元 column ("3400.06万元"), or with full-width digits ("３４００．０６"), is an
   error that gives the number to type; 元, 千元 and 亿元 are refused with the converted figure in the message.
 - Text that merely looks like "#N/A" or "=SUM(...)" is text.
-- Characters that change how the text after them is shown without being seen themselves (direction overrides,
-  embeddings and isolates U+202A–U+202E and U+2066–U+2069, the direction marks, and control characters other than
-  tab and line breaks) are dropped from every cell with a warning (:func:`visible_text`): an override left open in
-  a unit name would otherwise reverse the app's own words after it, on every page and in every export. Every
+- Characters that are not seen themselves (every format character, Unicode category Cf: direction overrides,
+  embeddings and isolates U+202A–U+202E and U+2066–U+2069, the direction marks, zero-width spaces and joiners
+  U+200B–U+200D, the word joiner U+2060, the byte order mark U+FEFF, the soft hyphen U+00AD, the tag characters
+  U+E0001–U+E007F..., and control characters other than tab and line breaks) are dropped from every cell with a
+  warning (:func:`visible_text`, the one function that cleans and whose effect the warning states): an override
+  left open in a unit name would otherwise reverse the app's own words after it, on every page and in every
+  export, and a zero-width character would make two names that look the same differ. Every
   Evaluation comes from this reader (an upload, the store, the CLI), so this is the one place for workbook text;
   :func:`visible_text` is also what the app's plain-text helpers apply to any other text they display.
 """
@@ -99,16 +102,22 @@ def _number_with_unit(col: ColumnSpec, text: str) -> tuple[Decimal | None, str |
 _FULL_WIDTH_NUMBER = re.compile("[\uff10-\uff19\uff0e\uff0c\uff0b\uff0d\uff05\u3000]")
 
 
-# Bidirectional embeddings, overrides and isolates, the direction marks (LRM, RLM, ALM), the deprecated format
-# controls U+206A–U+206F, interlinear annotation marks, and C0/C1 control characters except tab and line breaks.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                       "\u2066-\u2069\u206a-\u206f\ufff9-\ufffb]")
-_CONTROL_NOTE = ("含有看不见的控制字符（如改变文字方向的 U+202E），会使其后的文字倒序或错乱显示，读取时已删除；"
+# Every format character (Unicode category Cf: bidirectional embeddings, overrides and isolates, the direction
+# marks, zero-width spaces and joiners, the word joiner and invisible operators, the BOM, the soft hyphen, the
+# interlinear annotation marks, the tag characters, ...; a test checks the list against unicodedata), and C0/C1
+# control characters except tab and line breaks.
+_FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                 "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                 "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _FORMAT_CHARS + "]")
+_CONTROL_NOTE = ("含有看不见的控制字符或格式字符（如改变文字方向的 U+202E、零宽空格 U+200B、软连字符 U+00AD），"
+                 "会使文字倒序、错乱显示或看起来相同却不相同，读取时已删除；"
                  "请在 Excel 中删除该单元格中的这些字符（可重新输入该单元格）后再上传")
 
 
 def visible_text(text: str) -> str:
-    """``text`` without the characters that reorder or hide what follows them (see the module docstring)."""
+    """``text`` without the characters that are not seen (controls and every format character, see the module
+    docstring): the one cleaning function, used by the reader (with its warning) and the app's text helpers."""
     return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
 
 
@@ -119,7 +128,7 @@ def has_controls(text: str) -> bool:
 def _convert(col: ColumnSpec, value: Any) -> tuple[Any, str | None, str | None]:
     """(converted value, problem, note): a problem is an error, a note is a warning about how it was read."""
     if type(value) is str and _CONTROLS.search(value):
-        converted, problem, note = _convert(col, _CONTROLS.sub("", value))
+        converted, problem, note = _convert(col, visible_text(value))
         return converted, problem, note or _CONTROL_NOTE
     if value is None:
         return None, None, None

@@ -1,8 +1,11 @@
 """The safety scan of every part of the zip, and the parts an evaluation does not need.
 
 :func:`_scan` inflates every part (:func:`~.zipread._inflate`) within the file's budget and streams the XML ones
-through :class:`_PartScan`: DOCTYPE/ENTITY anywhere, and for a sheet the extent of its cells, its error values and
-its formulas (what python-calamine does not report, or would allocate without bound). :func:`_check_parts` refuses
+through :class:`_PartScan`: DOCTYPE/ENTITY anywhere, and for a sheet a bound of the extent of its cells (what
+python-calamine would allocate without bound). Every part that can hold a formula (the sheets among them) is also
+parsed as XML while it is inflated (:class:`.formulas.PartParser`): formula cells, error values and the exact
+extent of the cells of a sheet, and the formulas of conditional formats, data validations, names, tables and
+charts, refused when they can reach outside the file. :func:`_check_parts` refuses
 media, external links and connections, VBA projects, ActiveX controls, embedded objects and defined names with
 formulas, naming each part found.
 """
@@ -13,6 +16,7 @@ import zipfile
 from collections import Counter
 
 from .cells import _col_index
+from .formulas import PartParser, formula_risk, holds_formulas
 from .raw import _UNSAFE, SheetInfo, WorkbookError
 from .sniff import _OLE_MAGIC
 from .spec import FILE_SHEET, MAX_SHARED_STRINGS, MAX_UNCOMPRESSED_BYTES
@@ -27,21 +31,15 @@ _SST_COUNT = re.compile(rb'<sst\b[^>]*?\suniqueCount="(\d{1,20})"')
 _BIG_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,9})"')
 _WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _ROW_TAG = re.compile(rb'<row r="(\d{1,9})"')
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?\st="e"[^>]*(?<!/)>(.{0,4000}?)</c>', re.S)
-_ERROR_VALUE = re.compile(rb"<v>([^<]{0,40})</v>")
-_EMPTY_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]{0,8000}</f>)\s*'
-                            rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*(?<!/)>\s*<f\b')
 _LETTERS = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
 _BEYOND = [re.compile(rb'<c r="[' + bytes([65 + n]) + rb"-Z]") for n in range(26)]  # column > n (1-based)
 _REFLESS = re.compile(rb'<c(?:>| (?!r=")|\t|\n)|<row(?:>| (?!r="))')
-_RECORDED = 2000  # error cells / empty formulas remembered per sheet
 
 
 class _PartScan:
-    """A bounded streaming look at one part: DOCTYPE/ENTITY anywhere; for a worksheet, also the extent of its
-    cells (so that python-calamine, which allocates rows x columns, is never handed an absurd sheet), its
-    error cells (#N/A: calamine reads them as empty) and its formulas without a saved result."""
+    """A bounded streaming look at one part: DOCTYPE/ENTITY anywhere; for a worksheet, also a generous bound of
+    the extent of its cells (so that python-calamine, which allocates rows x columns, is never handed an absurd
+    sheet). Formulas and error cells are found by parsing (:class:`.formulas.PartParser`), not here."""
 
     def __init__(self, part: str, sheet: SheetInfo | None, size: int = 0) -> None:
         self.part = part
@@ -91,20 +89,6 @@ class _PartScan:
             self.max_col = max(self.max_col, max(_col_index(w.decode()) + 1 for w in set(wide)))
         if self.max_col < 26 and _BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
             self.max_col = next(26 - i for i, letter in enumerate(_LETTERS) if b'<c r="' + letter in buf)
-        info = self.sheet
-        assert info is not None
-        if b't="e"' in buf and len(info.error_cells) < _RECORDED:
-            for m in _ERROR_CELL.finditer(buf):
-                v = _ERROR_VALUE.search(m.group(3))
-                code = v.group(1).decode("utf-8", "replace") if v else "#错误"
-                info.error_cells[(int(m.group(2)), _col_index(m.group(1).decode()))] = code or "#错误"
-        if b"<f" in buf and len(info.empty_formulas) < _RECORDED:
-            for m in _EMPTY_FORMULA.finditer(buf):
-                info.empty_formulas.add((int(m.group(2)), _col_index(m.group(1).decode())))
-        if b"<f" in buf and len(info.formulas) < _RECORDED:
-            for m in _FORMULA_CELL.finditer(buf):
-                info.formulas.add((int(m.group(2)), _col_index(m.group(1).decode())))
-
     def finish(self) -> None:
         if self.sheet is None:
             return
@@ -122,7 +106,8 @@ class _PartScan:
 
 def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
     """Every part inflated (:func:`_inflate`) within the file's budget; XML parts looked at by :class:`_PartScan`,
-    binary parts only for what they are (an OLE container is a VBA project or an embedded object)."""
+    binary parts only for what they are (an OLE container is a VBA project or an embedded object); the sheets
+    and every other part that can hold a formula parsed by :class:`.formulas.PartParser`."""
     by_part = {s.part: s for s in sheets if s.part}
     total = 0
     for info in zf.infolist():
@@ -133,6 +118,8 @@ def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
         scan = None if binary else _PartScan(info.filename, sheet, info.file_size)
         first = True
         where = sheet.name if sheet else FILE_SHEET
+        parser = (PartParser(info.filename, sheet, where, fast=True) if sheet
+                  else PartParser(info.filename, None, where) if holds_formulas(info.filename) else None)
         for chunk in _inflate(zf, info, MAX_UNCOMPRESSED_BYTES - total, where):
             total += len(chunk)
             if first:
@@ -140,9 +127,21 @@ def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
                 if chunk.startswith(_OLE_MAGIC):
                     raise _unneeded([("宏（VBA 工程）或嵌入的 OLE 对象", info.filename)])
             if scan is not None:
-                scan.feed(chunk)
+                scan.feed(chunk)  # DOCTYPE/ENTITY refused before the parser sees the chunk
+            if parser is not None:
+                parser.feed(chunk)
         if scan is not None:
             scan.finish()
+        if parser is not None:
+            parser.close()
+            if parser.needs_full:  # the cells need looking at: the part inflated again and parsed whole
+                parser = PartParser(info.filename, sheet, where)
+                for chunk in _inflate(zf, info, info.file_size, where):  # its size was checked above
+                    parser.feed(chunk)
+                parser.close()
+            if sheet is not None:  # the parsed extent, and the bound above (cells placed by counting)
+                sheet.height = max(sheet.height, parser.max_row)
+                sheet.width = max(sheet.width, parser.max_col)
 
 
 # What an evaluation does not need and what could act when the stored file is opened again: refused by name.
@@ -162,7 +161,6 @@ _REL_TYPES = (("/vbaproject", _VBA), ("/externallink", _EXTERNAL),
               ("/oleobject", _EMBEDDED), ("/package", _EMBEDDED), ("/image", _MEDIA), ("/audio", _MEDIA),
               ("/video", _MEDIA), ("/media", _MEDIA), ("/attachedtemplate", _EXTERNAL), ("/frame", _EXTERNAL))
 _SAFE_LINK = re.compile(r"^(?:https?://|mailto:)[^\\\s]*$", re.I)  # a web or mail hyperlink: not a file share
-_NAME_FORMULA = re.compile(r"[|\[(]")  # DDE (cmd|...), another workbook ([1]Sheet!A1), a function call
 
 
 def _unneeded(found: list[tuple[str, str]]) -> WorkbookError:
@@ -226,7 +224,7 @@ def _check_parts(zf: zipfile.ZipFile) -> None:
     workbook = _read_structure(zf, "xl/workbook.xml")
     if workbook:
         for el in _xml_root(workbook, "xl/workbook.xml").iter():
-            if _local(el.tag) == "definedName" and _NAME_FORMULA.search(el.text or ""):
+            if _local(el.tag) == "definedName" and formula_risk(el.text or "", frozenset()):  # no call at all
                 found.append(("含公式或外部引用的名称", f"{el.get('name', '')}：{(el.text or '')[:40]}"))
     if found:
         raise _unneeded(found)

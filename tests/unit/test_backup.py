@@ -25,7 +25,7 @@ import sqlalchemy as sa
 import evalcore.store as store_module
 import sample_data
 from evalcore.auth import Actor
-from evalcore.backup import BackupError, backup, check, read_manifest, restore, table_sums
+from evalcore.backup import BACKUP_TABLES, BackupError, backup, check, read_manifest, restore, table_sums
 from evalcore.cli import main
 from evalcore.store import METADATA, SignInError, Store
 from evalcore.workbook import read_workbook
@@ -146,8 +146,10 @@ def test_round_trip_gives_back_everything(source: str, target: str, new_database
     assert read_manifest(out)["backend"] == source
 
     dst = stores(new_database(target))
-    restored = restore(dst, out)
-    assert restored.tables == report.tables
+    with pytest.raises(BackupError, match="不是本数据库生成的备份.*--trust"):  # another store's key (issue 27)
+        restore(dst, out)
+    restored = restore(dst, out, trust=True)
+    assert restored.tables == report.tables and not restored.signed_here
     after = snapshot(dst)
     assert after == before
     for vid, data in after["workbooks"].items():  # byte-identical workbooks, the same hashes, still readable
@@ -175,15 +177,15 @@ def test_restore_refuses_a_store_with_data_unless_forced(filled: Store, new_data
     dst.publish(variant(年度=2030), file_name="其他.xlsx", by=GROUP)
     kept = snapshot(dst)
     with pytest.raises(BackupError, match="不是空的.*--force"):
-        restore(dst, out)
+        restore(dst, out, trust=True)
     assert snapshot(dst) == kept
-    restore(dst, out, force=True)
+    restore(dst, out, force=True, trust=True)
     assert snapshot(dst) == snapshot(src)
     # an account alone makes a store non-empty too
     third = stores(new_database("sqlite"))
     third.add_user("甲", "viewer", PASSWORD, by=WANG)
     with pytest.raises(BackupError, match="账户 1 行"):
-        restore(third, out)
+        restore(third, out, trust=True)
 
 
 def test_backup_never_replaces_a_file_and_restore_refuses_other_files(filled: Store, stores, new_database,
@@ -258,7 +260,7 @@ def test_sqlite_backup_while_another_process_keeps_writing(filled: Store, stores
         thread.join(timeout=60)
     check(out)
     dst = stores(new_database("sqlite"))
-    restore(dst, out)
+    restore(dst, out, trust=True)
     versions = dst.versions(eid)
     assert len(versions) >= 5 and versions[0].active
     published = {a.version_id for a in dst.audit_log(limit=None) if a.action == "publish"}
@@ -284,14 +286,153 @@ def test_cli_backup_and_restore(filled_file: Path, tmp_path: Path, monkeypatch, 
     assert "已存在" in capsys.readouterr().err
 
     monkeypatch.setenv("EVALBOARD_DB_PATH", str(tmp_path / "new.db"))
-    assert main(["restore", str(out)]) == 0
-    assert "审计记录（audit_log）" in capsys.readouterr().out
-    assert main(["restore", str(out)]) == 1
+    assert main(["restore", str(out)]) == 1  # a new store has a key of its own: the file is from elsewhere
+    assert "--trust" in capsys.readouterr().err
+    assert main(["restore", "--trust", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "审计记录（audit_log）" in said and "不是本数据库签名的" in said
+    assert main(["restore", "--trust", str(out)]) == 1
     assert "--force" in capsys.readouterr().err
-    assert main(["restore", "--force", str(out)]) == 0
+    assert main(["restore", "--force", "--trust", str(out)]) == 0
     restored = Store.sqlite(tmp_path / "new.db")
     try:
         assert snapshot(restored) == expected
     finally:
         restored.dispose()
-    assert {t.name for t in METADATA.sorted_tables} <= set(read_manifest(out)["tables"])
+    assert {t.name for t in BACKUP_TABLES} == set(read_manifest(out)["tables"])
+    assert {t.name for t in METADATA.sorted_tables} - set(read_manifest(out)["tables"]) == {"store_settings",
+                                                                                            "web_sessions"}
+
+
+# --- issue 27: signed backups, sessions never restored, damaged files ---------------------------------------
+
+
+def _key(s: Store) -> str:
+    with s.engine.connect() as conn:
+        return conn.scalar(sa.text("SELECT value FROM store_settings WHERE key = 'backup_key'"))
+
+
+def test_a_stores_own_backup_restores_as_before_and_never_holds_its_key(filled: Store, tmp_path: Path) -> None:
+    before = snapshot(filled)
+    out = tmp_path / "own.backup"
+    backup(filled, out)
+    key = _key(filled)
+    raw = out.read_bytes()
+    assert len(key) == 64 and key.encode() not in raw and bytes.fromhex(key) not in raw
+    with sqlite3.connect(out) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert "store_settings" not in tables and "web_sessions" not in tables
+    filled.publish(variant(年度=2031), file_name="之后.xlsx", by=GROUP)
+    report = restore(filled, out, force=True)  # its own signature: no --trust needed
+    assert report.signed_here
+    assert snapshot(filled) == before
+    assert _key(filled) == key  # the store keeps its key through a restore
+
+
+def _plant(path: Path, token: str) -> None:
+    """What an attacker does to a backup file: an admin account with a known password and a live sign-in session
+    whose cookie value is known, then the manifest's digests recomputed (the key is not in the file)."""
+    import json
+
+    from evalcore.auth import hash_password
+    from evalcore.store import T_WEB
+    from evalcore.store.connection import _sha256
+    now = dt.datetime.now(dt.UTC)
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO users (name, role, password_hash, created_at, updated_at, created_by, "
+                                 "sessions_valid_after) VALUES ('mallory', 'admin', :h, :t, :t, 'x', :t)"),
+                         {"h": hash_password("mallory-pass-1"), "t": now.replace(tzinfo=None)})
+            T_WEB.create(conn)
+            conn.execute(sa.insert(T_WEB).values(token_hash=_sha256(token.encode()), name="mallory",
+                                                 signed_in_at=now, last_seen=now))
+            manifest = json.loads(conn.scalar(sa.text("SELECT value FROM evalboard_backup WHERE key='manifest'")))
+            sums = table_sums(conn, list(BACKUP_TABLES) + [T_WEB])
+            manifest["tables"] = {n: {"rows": v.rows, "sha256": v.sha256} for n, v in sums.items()}
+            conn.execute(sa.text("UPDATE evalboard_backup SET value = :v WHERE key = 'manifest'"),
+                         {"v": json.dumps(manifest, ensure_ascii=False)})
+    finally:
+        engine.dispose()
+
+
+def test_a_crafted_backup_is_refused_and_with_trust_restores_no_session(filled: Store, tmp_path: Path) -> None:
+    out = tmp_path / "crafted.backup"
+    backup(filled, out)
+    token = "attacker-knows-this-cookie-value"
+    _plant(out, token)
+    check(out)  # the digests agree: only the signature tells
+    before = snapshot(filled)
+    code = filled.open_web_session("李四", dt.datetime.now(dt.UTC))[1]
+    own = filled.redeem_handoff(code)
+    assert own and filled.web_session(own, idle_minutes=60, max_hours=12) is not None
+    with pytest.raises(BackupError, match="签名不符.*--trust"):
+        restore(filled, out, force=True)
+    assert snapshot(filled) == before and "mallory" not in {u.name for u in filled.users()}
+    assert filled.web_session(own, idle_minutes=60, max_hours=12) is not None
+
+    report = restore(filled, out, force=True, trust=True)
+    assert not report.signed_here and report.skipped["web_sessions"] == 1
+    assert filled.web_session(token, idle_minutes=60, max_hours=12) is None  # the planted session: not restored
+    assert filled.web_session(own, idle_minutes=60, max_hours=12) is None  # and every session of the store ended
+    with filled.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM web_sessions")) == 0
+    assert "mallory" in {u.name for u in filled.users()}  # accounts: restored because --trust was given
+
+
+def test_a_backup_from_elsewhere_is_checked_table_by_table(filled: Store, tmp_path: Path, stores,
+                                                           new_database) -> None:
+    out = tmp_path / "odd.backup"
+    backup(filled, out)
+    engine = sa.create_engine(f"sqlite:///{out}")
+    try:
+        import json
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE users SET role = 'root' WHERE name = 'admin'"))
+            manifest = json.loads(conn.scalar(sa.text("SELECT value FROM evalboard_backup WHERE key='manifest'")))
+            manifest["tables"] = {n: {"rows": v.rows, "sha256": v.sha256} for n, v in table_sums(conn).items()}
+            conn.execute(sa.text("UPDATE evalboard_backup SET value = :v WHERE key = 'manifest'"),
+                         {"v": json.dumps(manifest, ensure_ascii=False)})
+    finally:
+        engine.dispose()
+    dst = stores(new_database("sqlite"))
+    with pytest.raises(BackupError, match="逐表检查未通过.*账户“admin”的角色“root”无效"):
+        restore(dst, out, trust=True)
+    assert dst.users() == [] and dst.evaluations(include_archived=True) == []
+
+
+def _truncated(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _corrupted_pages(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for start in range(2 * page, len(data) - page, 3 * page):  # garbage over every third page after the header
+        data[start:start + page] = bytes((i * 37 + 11) % 256 for i in range(page))
+    path.write_bytes(bytes(data))
+
+
+def _a_zip(path: Path) -> None:
+    path.write_bytes(sample_data.WORKBOOK.read_bytes())
+
+
+@pytest.mark.parametrize("damage", [_truncated, _corrupted_pages, _a_zip], ids=["truncated", "corrupted", "zip"])
+def test_a_damaged_backup_gives_a_chinese_message(filled: Store, tmp_path: Path, damage, monkeypatch,
+                                                  capsys) -> None:
+    out = tmp_path / "damaged.backup"
+    backup(filled, out)
+    damage(out)
+    before = snapshot(filled)
+    with pytest.raises(BackupError) as info:
+        restore(filled, out, force=True, trust=True)
+    text = str(info.value)
+    assert "已损坏" in text or "不是 EvalBoard 备份文件" in text, text
+    assert "Traceback" not in text and "sqlite3" not in text
+    assert snapshot(filled) == before
+    monkeypatch.setenv("EVALBOARD_DB_PATH", str(filled.engine.url.database))
+    assert main(["restore", "--force", "--trust", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert ("已损坏" in err or "不是 EvalBoard 备份文件" in err) and "Traceback" not in err

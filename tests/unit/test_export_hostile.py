@@ -111,6 +111,8 @@ def test_xlsx_text_is_text(ev):
     for text in (hostile.SCRIPT, hostile.MD_LINK, hostile.TEMPLATE, hostile.JSCODE, hostile.LONG):
         assert text in joined, text
     assert "'" + hostile.FORMULA in texts  # =1+1 kept, neutralised
+    for text in (hostile.DDE_TEXT, hostile.WEBSERVICE_TEXT, hostile.UNC_TEXT):  # issue 27
+        assert "'" + text in texts, text
     # and the workbook's XML holds no formula at all
     with zipfile.ZipFile(io.BytesIO(export_xlsx(ev, AS_OF))) as z:
         for name in z.namelist():
