@@ -19,7 +19,8 @@ The store the dashboard uses, across evaluations:
 Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_URL, EVALBOARD_DB_PATH, else
 .evalboard/evalboard.db under the current directory):
 
-    python -m evalcore user add NAME --role viewer|evaluator|admin [--password-stdin]
+    python -m evalcore user add NAME --role viewer|evaluator|admin|unit [--unit UNIT ...] [--email ADDR]
+                                    [--password-stdin]
     python -m evalcore user passwd NAME [--password-stdin]
     python -m evalcore user role NAME --role viewer|evaluator|admin
     python -m evalcore user remove NAME
@@ -218,7 +219,8 @@ def _user(args: argparse.Namespace) -> int:
             if password is None:
                 return 1
             if args.action == "add":
-                store.add_user(args.name, args.role, password, by=actor)
+                store.add_user(args.name, args.role, password, by=actor, email=args.email or "",
+                               units=args.unit or [])
                 print(f"已新增账户“{args.name.strip()}”，角色：{ROLE_LABELS[args.role]}（数据库：{store.url}）")
             else:
                 store.set_password(args.name, password, by=actor)
@@ -464,12 +466,14 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     e.set_defaults(func=_export)
     _add_store_commands(sub)
-    roles = ("viewer", "evaluator", "admin")
+    roles = ("viewer", "evaluator", "admin", "unit")
     u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、unlock、list")
     usub = u.add_subparsers(dest="action", required=True)
     ua = usub.add_parser("add", help="新增账户")
     ua.add_argument("name")
     ua.add_argument("--role", required=True, choices=roles)
+    ua.add_argument("--unit", action="append", help="单位填报账户负责的单位（全称；可重复）")
+    ua.add_argument("--email", help="邮箱（整改提醒发往此地址）")
     ua.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
     up = usub.add_parser("passwd", help="修改密码")
     up.add_argument("name")

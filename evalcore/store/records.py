@@ -83,6 +83,8 @@ class UserInfo:
     created_at: dt.datetime
     updated_at: dt.datetime
     created_by: str
+    email: str = ""  # where reminders go (issue 25)
+    units: tuple[str, ...] = ()  # role unit: the units the account reports for
 
     @property
     def role_label(self) -> str:
@@ -129,6 +131,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "audit_export": "导出审计日志",
     "alias_set": "设置单位别名",  # evalcore.catalog (issue 18)
     "alias_retire": "停用单位别名",
+    "user_units": "修改账户单位或邮箱",  # issue 25: 整改 with the units
+    "rect_report": "单位报送整改",
+    "rect_accept": "整改销号",
+    "rect_return": "整改退回",
+    "remind": "发送整改提醒",
 }
 
 

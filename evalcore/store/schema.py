@@ -204,12 +204,66 @@ def _migrate_004(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _tables_v6(md: sa.MetaData) -> None:
+    """Tables added by schema version 6 (issue 25): unit accounts' units, the 整改 loop (a unit's reports and the
+    bureau's decisions on an item) and the evidence files of a report. Frozen.
+
+    ``rect_events`` is the loop's history, never changed: one row per step (report / accept / return), with who,
+    when and the text; ``rect_files`` holds each evidence file's checked bytes with their sha256 digest, linked to
+    the report it came with."""
+    sa.Table(
+        "user_units", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("user_name", sa.Text, nullable=False, index=True),
+        sa.Column("unit", sa.Text, nullable=False),  # as typed (the canonical full name)
+        sa.Column("unit_key", sa.Text, nullable=False),  # normalised, after the alias table (matching)
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.UniqueConstraint("user_name", "unit_key", name="uq_user_units_user_unit"),
+    )
+    sa.Table(
+        "rect_events", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),  # evaluations.id
+        sa.Column("item_id", sa.Text, nullable=False),
+        sa.Column("unit_key", sa.Text, nullable=False),  # the item's responsible unit, normalised
+        sa.Column("kind", sa.String(20), nullable=False),  # report | accept | return
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("version_id", sa.Integer),  # accept: the version that closed the item
+        sa.Index("ix_rect_events_item", "evaluation_id", "item_id"),
+        sa.Index("ix_rect_events_unit", "unit_key"),
+    )
+    sa.Table(
+        "rect_files", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("event_id", sa.Integer, sa.ForeignKey("rect_events.id"), nullable=False, index=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("item_id", sa.Text, nullable=False),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("kind", sa.String(10), nullable=False),  # pdf | jpg | png | docx | xlsx
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+    )
+
+
+def _migrate_006(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v6(md)
+    md.create_all(conn)
+    conn.exec_driver_sql("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
     (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
     (4, "单位别名表（含历史）", _migrate_004),
+    (6, "单位填报账户、整改报送与审核、佐证材料；账户邮箱", _migrate_006),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -224,6 +278,8 @@ sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id
 sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
 _tables_v3(METADATA)
 _tables_v4(METADATA)
+METADATA.tables["users"].append_column(sa.Column("email", sa.Text, nullable=False, server_default=""))  # 6
+_tables_v6(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -233,5 +289,8 @@ T_FAIL = METADATA.tables["sign_in_failures"]
 T_AUDIT = METADATA.tables["audit_log"]
 T_WEB = METADATA.tables["web_sessions"]
 T_ALIAS = METADATA.tables["unit_aliases"]
+T_USER_UNIT = METADATA.tables["user_units"]
+T_RECT_EVENT = METADATA.tables["rect_events"]
+T_RECT_FILE = METADATA.tables["rect_files"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

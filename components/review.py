@@ -1,0 +1,79 @@
+"""The bureau's review of what units reported (issue 25), on 建议与整改: how many items wait (待审核), and for an
+evaluator or admin each waiting item with its report, evidence and history, to accept (销号) or send back (退回,
+with a reason). The store checks the role and the item's state again on every step.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from evalcore.auth import Actor, PermissionDenied
+from evalcore.store import StoreError
+from evalcore.verification import PENDING, RETURNED, LoopItem
+
+from . import auth, cache
+from .my_rectification import history
+from .text import plain
+
+
+def loop_items(evaluation_id: int) -> list[LoopItem]:
+    who = auth.actor()
+    if who is None:
+        return []
+    try:
+        return cache.store().loop_items(who, evaluation_id)
+    except (PermissionDenied, StoreError):
+        return []
+
+
+def counts(items: list[LoopItem]) -> tuple[int, int]:
+    """(waiting for review, sent back and not reported again)."""
+    return sum(i.state == PENDING for i in items), sum(i.state == RETURNED for i in items)
+
+
+def _flash() -> None:
+    message = st.session_state.pop("_review_flash", None)
+    if message:
+        st.success(plain(message))
+
+
+def review_section(evaluation_id: int) -> None:
+    """The 待审核 list with 销号 / 退回 for the bureau (evaluators and admins); a count for viewers."""
+    items = loop_items(evaluation_id)
+    pending = [i for i in items if i.state == PENDING]
+    st.subheader(f"单位报送待审核（{len(pending)} 项）")
+    _flash()
+    if not pending:
+        st.caption("没有等待审核的单位报送。单位填报账户在“我的整改”页报送后，会出现在这里。")
+        return
+    if not auth.can("review"):
+        st.caption("审核（销号、退回）需要评价人员或管理员权限。")
+    who = auth.named_actor()
+    for item in pending:
+        with st.expander(plain(f"{item.item_id}　{item.task[:50]}　·　{item.unit}"), expanded=len(pending) <= 3):
+            st.caption(plain(f"整改期限：{item.deadline.isoformat() if item.deadline else '未规定'}"
+                             f"　·　整改状态：{item.status}"))
+            history(who or Actor("查看者", "viewer", "none"), item, f"review_{item.item_id}")
+            if who is not None and auth.can("review"):
+                _decide(who, evaluation_id, item)
+
+
+def _decide(who: Actor, evaluation_id: int, item: LoopItem) -> None:
+    key = f"review_{item.item_id}"
+    text = st.text_area("审核意见（退回时必填，写明理由）", key=f"{key}_text", max_chars=2000)
+    left, right = st.columns(2)
+    if left.button("销号（通过）", key=f"{key}_accept", type="primary", icon=":material/check_circle:"):
+        _run(cache.store().accept, who, evaluation_id, item.item_id, text,
+             done=f"整改事项 {item.item_id} 已销号，整改率已更新")
+    if right.button("退回", key=f"{key}_return", icon=":material/undo:"):
+        _run(cache.store().send_back, who, evaluation_id, item.item_id, text,
+             done=f"整改事项 {item.item_id} 已退回单位")
+
+
+def _run(action, *args, done: str) -> None:
+    try:
+        action(*args)
+    except (PermissionDenied, StoreError) as exc:
+        st.error(plain(str(exc)))
+        return
+    st.session_state["_review_flash"] = done
+    st.rerun()
