@@ -67,7 +67,8 @@ def render(who: Actor) -> None:
         st.info("此页供被评价单位的填报账户使用；财政部门请在“建议与整改”页审核单位报送的整改情况。")
         st.page_link("pages/3_rectification.py", label="建议与整改", icon=":material/task_alt:")
         return
-    units = store.user(who.name).units if who.via != "oidc" and store.user(who.name) else who.units
+    account = store.user(who.name) if who.via != "oidc" else None
+    units = account.units if account is not None else who.units
     st.caption(plain("本账户负责的单位：" + ("、".join(units) if units else "（未绑定单位，请联系管理员）")))
     items = store.loop_items(who)
     as_of = clock.today()

@@ -99,10 +99,12 @@ def sniff(data: bytes) -> str | None:
 
 def _what_text(data: bytes) -> str:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<svg") or b"<svg" in head:
+        return "SVG 矢量图（可能含脚本）"
     if head.startswith((b"<!doctype html", b"<html", b"<script", b"<head", b"<body")) or b"<script" in head:
         return "网页（HTML）"
-    if head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head:
-        return "SVG 或 XML 文件（可能含脚本）"
+    if head.startswith(b"<?xml"):
+        return "XML 文件"
     if data[:4] == b"GIF8":
         return "GIF 图片"
     if data[:2] == b"MZ" or data[:4] == b"\x7fELF":
