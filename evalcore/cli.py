@@ -29,6 +29,12 @@ Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_
     python -m evalcore audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--action KIND]
                              [--format csv|json] [--out FILE]
 
+整改 with the units (evalcore/loop_cli.py):
+
+    python -m evalcore remind [--dry-run] [--days N] [--as-of YYYY-MM-DD]    e-mail each unit account its due and
+                                                                           overdue items; exit 1 if any failed
+    python -m evalcore notice EVALUATION_ID --unit UNIT --out FILE.docx      a unit's 整改通知书
+
 Backup and restore of that whole store (evalcore/backup.py; the file is a checked, portable SQLite file, 0600):
 
     python -m evalcore backup OUT
@@ -466,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     e.set_defaults(func=_export)
     _add_store_commands(sub)
+    from . import loop_cli
+    loop_cli.add_commands(sub)  # remind, notice (issue 25)
     roles = ("viewer", "evaluator", "admin", "unit")
     u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、unlock、list")
     usub = u.add_subparsers(dest="action", required=True)
