@@ -77,3 +77,49 @@ def _run(action, *args, done: str) -> None:
         return
     st.session_state["_review_flash"] = done
     st.rerun()
+
+
+# --- deadlines and the notice (建议与整改) ---------------------------------------------------------------------
+
+
+def deadlines_section(evaluation_id: int, ev, as_of) -> None:
+    """Items due within N days and overdue, per unit and responsible account; and a unit's 整改通知书."""
+    from evalcore import notice, reminders
+
+    from . import sections
+    from .table import GridColumn, show_table
+
+    st.subheader("整改期限提醒")
+    days = st.number_input("提醒天数（多少天内到期）", min_value=1, max_value=365, value=reminders.DEFAULT_DAYS,
+                           key="rect_due_days", width=220)
+    try:
+        accounts = reminders.account_map(cache.store())
+    except StoreError:
+        accounts = {}
+    table = reminders.deadline_table(loop_items(evaluation_id), as_of, int(days), accounts)
+    if table.empty:
+        st.success(f"没有 {int(days)} 天内到期或已逾期的未销号整改事项。")
+    else:
+        st.markdown("**按单位和填报账户**")
+        show_table(reminders.by_unit(table), [
+            GridColumn("unit", "责任单位", width=160), GridColumn("accounts", "填报账户", flex=1),
+            GridColumn("overdue", "已逾期", "int", width=90),
+            GridColumn("due", f"{int(days)} 天内到期", "int", width=110),
+        ], key="rect_due_by_unit")
+        show_table(sections.paged(table, "rect_due_items"), [
+            GridColumn("item_id", "编号", width=80), GridColumn("task", "整改事项", flex=3, wrap=True),
+            GridColumn("unit", "责任单位", width=130), GridColumn("deadline", "整改期限", "date", width=120),
+            GridColumn("days_left", "剩余天数", "int", width=100), GridColumn("kind", "类别", width=100),
+            GridColumn("state", "审核状态", width=100), GridColumn("accounts", "填报账户", width=140),
+        ], key="rect_due_items")
+    st.caption("每天的提醒邮件由服务器上的 python -m evalcore remind 发送（见 docs/rectification.md）。")
+    units = [u for u in ev.units if notice.unit_items(ev, u)]
+    if units:
+        cols = st.columns([2, 1])
+        chosen = cols[0].selectbox("整改通知书：选择单位", [u.key for u in units], key="rect_notice_unit",
+                                   format_func=lambda k: next((u.name or u.key for u in units if u.key == k), k))
+        unit = next(u for u in units if u.key == chosen)
+        cols[1].download_button("下载整改通知书（.docx）", notice.notice_docx(ev, unit, as_of=as_of),
+                                file_name=f"整改通知书_{unit.key}.docx", key="rect_notice_download",
+                                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                icon=":material/description:")

@@ -135,3 +135,4 @@ with st.expander("整改记录"):
                sections.RECTIFICATION_HISTORY_COLUMNS, key="rect_history")
 
 review.review_section(layout.current_info().id)
+review.deadlines_section(layout.current_info().id, ev, as_of)

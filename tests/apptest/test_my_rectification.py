@@ -123,3 +123,18 @@ def test_an_admin_adds_a_unit_account_on_the_page(store):
     info = store.user("sjzx")
     assert (info.role, info.units, info.email) == ("unit", ("长沙市大数据中心",), "sjzx@example.cn")
 
+
+
+def test_the_bureau_sees_deadlines_per_unit_and_gets_a_notice(store):
+    import datetime as dt
+    at = sign_in(start(), "li")
+    at.switch_page(REVIEW).run()
+    at.date_input(key="rect_as_of").set_value(dt.date(2024, 12, 1)).run()
+    assert not at.exception
+    assert "整改期限提醒" in texts(at)
+    # 2024-12-01, 14 days: nothing open is due (Z04 and Z10, still open, are due on 2024-12-31)
+    assert "没有 14 天内到期或已逾期的未销号整改事项。" in texts(at)
+    at.number_input(key="rect_due_days").set_value(30).run()
+    assert "没有 30 天内到期" not in texts(at)
+    assert {"rect_notice_download"} <= keys(at, "download_button")
+    assert at.selectbox(key="rect_notice_unit").options == ["长沙市数据局", "长沙市大数据中心", "长沙数智科技集团有限公司"]
