@@ -123,3 +123,30 @@ def deadlines_section(evaluation_id: int, ev, as_of) -> None:
                                 file_name=f"整改通知书_{unit.key}.docx", key="rect_notice_download",
                                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                                 icon=":material/description:")
+
+
+# --- charts that follow the loop ----------------------------------------------------------------------------------
+
+
+def loop_charts_section(evaluation_id: int, as_of) -> None:
+    """Per unit, items by loop state over time; report-to-decision times; units with most send-backs."""
+    from evalcore.figures import loop as loop_figures
+
+    from . import layout
+
+    items = loop_items(evaluation_id)
+    if not any(i.steps for i in items):
+        return
+    st.subheader("单位报送与审核")
+    units = sorted({i.unit for i in items})
+    unit = st.selectbox("单位", ["全部单位", *units], key="rect_loop_unit")
+    chosen = None if unit == "全部单位" else unit
+    layout.chart(loop_figures.states_over_time_figure(loop_figures.states_over_time(items, as_of, chosen)),
+                 "rect_loop_states")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**从单位报送到审核决定的天数**")
+        layout.chart(loop_figures.decision_time_figure(loop_figures.decision_times(items)), "rect_loop_times")
+    with right:
+        st.markdown("**被退回最多的单位**")
+        layout.chart(loop_figures.returns_figure(loop_figures.returns_by_unit(items)), "rect_loop_returns")

@@ -136,3 +136,4 @@ with st.expander("整改记录"):
 
 review.review_section(layout.current_info().id)
 review.deadlines_section(layout.current_info().id, ev, as_of)
+review.loop_charts_section(layout.current_info().id, as_of)

@@ -96,6 +96,9 @@ def test_an_evaluator_sends_back_then_accepts_and_the_rate_moves(store):
     at.button(key="review_Z05_accept").click().run()
     assert not at.exception and "整改事项 Z05 已销号，整改率已更新" in texts(at)
     assert {m.label: m.value for m in at.metric}["整改率"] != rate
+    assert "单位报送与审核" in texts(at)  # the charts that follow the loop
+    charts = {c.proto.id: c for c in at.get("plotly_chart")}
+    assert len([k for k in charts if "rect_loop" in k]) == 3
     assert [e.action for e in store.audit_log(actions=["rect_accept", "rect_return"])] == ["rect_accept",
                                                                                          "rect_return"]
 
@@ -137,4 +140,5 @@ def test_the_bureau_sees_deadlines_per_unit_and_gets_a_notice(store):
     at.number_input(key="rect_due_days").set_value(30).run()
     assert "没有 30 天内到期" not in texts(at)
     assert {"rect_notice_download"} <= keys(at, "download_button")
-    assert at.selectbox(key="rect_notice_unit").options == ["长沙市数据局", "长沙市大数据中心", "长沙数智科技集团有限公司"]
+    assert at.selectbox(key="rect_notice_unit").options == ["长沙市数据局", "长沙市大数据中心",
+                                                            "长沙数智科技集团有限公司"]
