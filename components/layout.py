@@ -23,11 +23,14 @@ PAGES: list[tuple[str, str, str]] = [
     ("pages/4_present.py", "演示", ":material/slideshow:"),
     ("pages/5_data.py", "数据管理", ":material/upload_file:"),
     ("pages/6_admin.py", "管理", ":material/admin_panel_settings:"),
-    ("pages/9_my_rectification.py", "我的整改", ":material/assignment_turned_in:"),
+    ("pages/9_my_items.py", "我的整改", ":material/assignment_turned_in:"),
 ]
 # Links only some roles need (the pages check the role themselves too).
-PAGE_ACTIONS = {"pages/6_admin.py": "view_audit", "pages/9_my_rectification.py": "report"}
-UNIT_PAGE = "pages/9_my_rectification.py"  # the only page a 单位填报 account opens (issue 25)
+PAGE_ACTIONS = {"pages/6_admin.py": "view_audit", "pages/9_my_items.py": "report"}
+# the only page a 单位填报 account opens (issue 25). Not "9_my_rectification.py": Streamlit's frontend takes a URL
+# path that ends with another page's path (/my_rectification, /rectification) for a base path plus that page,
+# and a deep link or the return after signing in lands on /my_/my_rectification.
+UNIT_PAGE = "pages/9_my_items.py"
 
 _CSS = """
 <style>

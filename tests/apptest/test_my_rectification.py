@@ -11,7 +11,7 @@ from test_roles import keys, links, sign_in, start
 from evalcore.auth import Actor
 from tests.accounts import CLI_ADMIN, PASSWORD, password_store
 
-MY = "pages/9_my_rectification.py"
+MY = "pages/9_my_items.py"
 REVIEW = "pages/3_rectification.py"
 
 

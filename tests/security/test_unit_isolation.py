@@ -21,7 +21,7 @@ from tests.accounts import CLI_ADMIN, PASSWORD, password_store
 from tests.unit.badfiles import raw_zip, zeros_gib
 
 ROOT = Path(__file__).resolve().parents[2]
-MY = "pages/9_my_rectification.py"
+MY = "pages/9_my_items.py"
 DSJ = Actor("dsj", "unit", "password")  # 长沙市数据局: Z02 Z03 Z05 Z12
 ZX = Actor("zx", "unit", "password")  # 长沙市大数据中心: Z01 ...
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
