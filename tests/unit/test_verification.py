@@ -197,3 +197,48 @@ def test_changing_an_accounts_units_ends_its_sessions(loop_store) -> None:
     assert loop_store.session_actor("dsj", now) is None
     assert {i.unit for i in loop_store.loop_items(DSJ)} == {"市数据中心"}
     assert loop_store.audit_log(actions=["user_units"])
+
+
+# --- the command line and OIDC -------------------------------------------------------------------------------------
+
+
+def test_cli_user_add_unit_with_units_and_email(tmp_path, run_cli) -> None:
+    from evalcore.store import Store
+    db = tmp_path / "accounts.db"
+    result = run_cli("user", "add", "dsj", "--role", "unit", "--unit", "长沙市数据局", "--unit", "长沙市大数据中心",
+                     "--email", "dsj@example.cn", "--password-stdin", stdin=PW + "\n", db=db)
+    assert result.returncode == 0, result.stderr
+    missing = run_cli("user", "add", "x", "--role", "unit", "--password-stdin", stdin=PW + "\n", db=db)
+    assert missing.returncode == 1 and "至少一个单位" in missing.stderr
+    li = run_cli("user", "add", "li", "--role", "evaluator", "--email", "li@example.cn", "--password-stdin",
+                 stdin=PW + "\n", db=db)
+    assert li.returncode == 0
+    s = Store.sqlite(db)
+    try:
+        assert s.user("dsj").units == ("长沙市数据局", "长沙市大数据中心") and s.user("li").email == "li@example.cn"
+        assert s.audit_log(actions=["user_add"])[-1].after["单位"] == "长沙市数据局、长沙市大数据中心"
+    finally:
+        s.dispose()
+
+
+def test_oidc_unit_claim_maps_to_units() -> None:
+    from evalcore import auth
+    cfg = auth.load_config({"evalboard": {"auth": "oidc", "oidc": {"unit_claim": "evalboard_units",
+                                                                   "evaluators": ["li@czj.example.cn"]}},
+                            "auth": {"client_id": "x"}}, {})
+    roles = cfg.oidc
+    claims = {"email": "dsj@unit.example.cn", "evalboard_units": ["长沙市数据局", " 长沙市数据局 ", ""]}
+    assert auth.oidc_role(claims, roles) == "unit"
+    assert auth.oidc_units(claims, roles) == ("长沙市数据局",)
+    assert auth.oidc_role({"email": "dsj@unit.example.cn", "evalboard_units": "长沙市数据局"}, roles) == "unit"
+    assert auth.oidc_role({"email": "x@unit.example.cn"}, roles) is None  # no claim: no access
+    # a bureau rule wins over the unit claim
+    assert auth.oidc_role({"email": "li@czj.example.cn", "evalboard_units": ["长沙市数据局"]}, roles) == "evaluator"
+    only_units = auth.load_config({"evalboard": {"auth": "oidc", "oidc": {"unit_claim": "u"}}, "auth": {}}, {})
+    assert only_units.oidc.unit_claim == "u"
+
+
+def test_an_oidc_unit_reaches_the_units_of_its_claim(loop_store) -> None:
+    who = Actor("dsj@unit.example.cn", "unit", "oidc", units=("长沙市大数据中心",))
+    assert {i.unit for i in loop_store.loop_items(who)} == {"市数据中心"}
+    assert loop_store.loop_items(Actor("x@unit.example.cn", "unit", "oidc")) == []
