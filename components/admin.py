@@ -153,9 +153,10 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
         return
     store = cache.store()
     users = store.users()
-    st.dataframe(pd.DataFrame([{"账户": u.name, "角色": u.role_label, "创建人": u.created_by,
-                                "创建时间（北京时间）": _when(u.created_at), "最近修改": _when(u.updated_at)}
-                               for u in users], columns=["账户", "角色", "创建人", "创建时间（北京时间）", "最近修改"]),
+    st.dataframe(pd.DataFrame([{"账户": u.name, "角色": u.role_label, "单位": "、".join(u.units), "邮箱": u.email,
+                                "创建人": u.created_by, "创建时间（北京时间）": _when(u.created_at),
+                                "最近修改": _when(u.updated_at)} for u in users],
+                              columns=["账户", "角色", "单位", "邮箱", "创建人", "创建时间（北京时间）", "最近修改"]),
                  hide_index=True, width="stretch", key="users_table")
     st.caption("密码只以 argon2id 加盐哈希保存。修改密码或角色后，该账户已登录的会话立即失效。"
                "也可在服务器上用命令行管理：python -m evalcore user add|passwd|role|remove|list")
