@@ -184,26 +184,77 @@ def _forbidden(shown: str, text: bytes) -> None:
             at = low.find(token, end)
 
 
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]{0,400}\]|/[A-Za-z0-9#]{1,40})")
+_NAME = re.compile(rb"/([A-Za-z0-9#]{1,40})")
+_IMAGE_FILTERS = {b"dctdecode", b"dct", b"jpxdecode", b"ccittfaxdecode", b"ccf", b"jbig2decode"}
+_TEXT_FILTERS = {b"flatedecode", b"fl", b"asciihexdecode", b"ahx", b"ascii85decode", b"a85"}
+
+
+def _filters(dictionary: bytes) -> list[bytes]:
+    found = _FILTER.search(dictionary)
+    if found is None:
+        return []
+    return [_pdf_names(b"/" + n)[1:] for n in _NAME.findall(found.group(1))]
+
+
+def _decode(shown: str, raw: bytes, filters: list[bytes], budget: int) -> bytes | None:
+    """The stream decoded through its filters (None for image data, which is not looked into); refuses a filter
+    this check cannot see through (LZW, run-length, crypt) and a stream that inflates beyond ``budget``."""
+    import base64
+    import binascii
+
+    out = raw
+    for f in filters:
+        if f in _IMAGE_FILTERS:
+            return None
+        if f not in _TEXT_FILTERS:
+            raise EvidenceError(shown, f"PDF 使用了无法检查的数据流编码（/{f.decode(errors='replace')}），"
+                                       "为安全起见不接受；请重新打印或另存为 PDF 后再上传")
+        try:
+            if f in (b"flatedecode", b"fl"):
+                inflater = zlib.decompressobj()
+                decoded = inflater.decompress(out, budget + 1)
+                if len(decoded) > budget or inflater.unconsumed_tail:
+                    raise EvidenceError(shown, "PDF 中的数据流解压后过大，疑似“压缩炸弹”，已拒绝")
+                out = decoded
+            elif f in (b"asciihexdecode", b"ahx"):
+                text = re.sub(rb"\s", b"", out.split(b">", 1)[0])
+                out = binascii.unhexlify(text + (b"0" if len(text) % 2 else b""))
+            else:
+                out = base64.a85decode(re.sub(rb"\s", b"", out.split(b"~>", 1)[0]))
+        except EvidenceError:
+            raise
+        except (zlib.error, binascii.Error, ValueError):
+            return b""  # a damaged stream: a reader cannot decode it either
+    return out
+
+
 def _check_pdf(shown: str, data: bytes) -> None:
     if b"%%EOF" not in data[-2048:]:
         raise EvidenceError(shown, "PDF 文件不完整（缺少结尾标记 %%EOF），可能上传中断或文件已损坏")
+    if re.search(rb"/Encrypt\b", data):
+        raise EvidenceError(shown, "PDF 已加密，无法检查其内容；请取消密码保护后再上传")
     _forbidden(shown, data)
     budget = MAX_INFLATED
     for m in _STREAM.finditer(data):
+        if data[max(0, m.start() - 3):m.start()] == b"end":
+            continue  # "endstream"
         start = m.end()
         end = data.find(b"endstream", start)
         if end < 0:
             break
-        raw = data[start:end]
-        inflater = zlib.decompressobj()
-        try:
-            out = inflater.decompress(raw, budget + 1)
-        except zlib.error:
-            continue  # not a Flate stream (an image's DCT data, say): nothing to inflate
-        budget -= len(out)
-        if budget < 0 or inflater.unconsumed_tail:
+        head = data[max(0, m.start() - 4096):m.start()]
+        dictionary = head[head.rfind(b"obj") + 3:] if b"obj" in head else head
+        filters = _filters(dictionary)
+        if not filters:
+            continue  # not encoded: the raw bytes were scanned with the whole file
+        decoded = _decode(shown, data[start:end], filters, budget)
+        if decoded is None:
+            continue
+        budget -= len(decoded)
+        if budget < 0:
             raise EvidenceError(shown, "PDF 中的数据流解压后过大，疑似“压缩炸弹”，已拒绝")
-        _forbidden(shown, out)
+        _forbidden(shown, decoded)
 
 
 # --- images ----------------------------------------------------------------------------------------------------

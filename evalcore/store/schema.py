@@ -254,7 +254,8 @@ def _migrate_006(conn: Connection) -> None:
     md = sa.MetaData()
     _tables_v6(md)
     md.create_all(conn)
-    conn.exec_driver_sql("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+    if "email" not in {c["name"] for c in sa.inspect(conn).get_columns("users")}:  # rerun-safe, like create_all
+        conn.exec_driver_sql("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
 
 
 # (version, description, step): append only, never edit a released step.

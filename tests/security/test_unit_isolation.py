@@ -223,3 +223,32 @@ def test_size_and_count_limits(store):
     with pytest.raises(EvidenceError, match=f"最多 {evidence.MAX_FILES} 个"):
         evidence.check_files([(f"{i}.pdf", PDF) for i in range(evidence.MAX_FILES + 1)])
     assert [f.kind for f in evidence.check_files([("a.pdf", PDF), ("b.docx", docx_bytes())])] == ["pdf", "docx"]
+
+
+def _pdf_with_stream(dictionary: bytes, body: bytes) -> bytes:
+    return (b"%PDF-1.5\n1 0 obj<<" + dictionary + b"/Length " + str(len(body)).encode() + b">>stream\n" + body
+            + b"\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+@pytest.mark.parametrize(("pdf", "why"), [
+    (_pdf_with_stream(b"/Type/ObjStm/Filter/ASCIIHexDecode", b"<</S/JavaScript/JS(x)>>".hex().encode() + b">"),
+     "JavaScript"),
+    (_pdf_with_stream(b"/Type/ObjStm/Filter[/ASCII85Decode/FlateDecode]",
+                      __import__("base64").a85encode(zlib.compress(b"<</S/Launch/F(cmd.exe)>>")) + b"~>"),
+     "/Launch"),
+    (_pdf_with_stream(b"/Type/ObjStm/Filter/LZWDecode", b"\x80\x0b\x60\x50"), "无法检查的数据流编码"),
+    (b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R/Encrypt 2 0 R>>\n%%EOF\n", "已加密"),
+    (_pdf_with_stream(b"/Filter/FlateDecode", zlib.compress(bytes(4 * 1024 * 1024), 9)), "压缩炸弹"),
+])
+def test_pdfs_hiding_actions_in_encoded_streams_are_refused(pdf, why, monkeypatch):
+    monkeypatch.setattr(evidence, "MAX_INFLATED", 1024 * 1024)  # the bomb: 4 MB of zeros over a 1 MB budget
+    with pytest.raises(EvidenceError, match=why):
+        evidence.check_file("说明.pdf", pdf)
+
+
+def test_real_documents_are_accepted():
+    buf = io.BytesIO()
+    Image.new("RGB", (200, 100), (240, 240, 240)).save(buf, format="PDF")  # a real PDF writer's output
+    real = [("扫描件.pdf", buf.getvalue()), ("说明.docx", docx_bytes()),
+            ("台账.xlsx", sample_data.WORKBOOK.read_bytes())]
+    assert [f.kind for f in evidence.check_files(real)] == ["pdf", "docx", "xlsx"]
