@@ -18,7 +18,7 @@ from evalcore.store import StoreError
 from evalcore.verification import OPEN, PENDING, RETURNED, LoopItem, LoopStep, parse_key
 
 from . import cache, layout
-from .text import plain
+from .text import plain, plain_inline
 
 ITEM_PARAM = "item"  # ?item=EVALUATION_ID:ITEM_ID names the item shown
 _PICK = "my_item"
@@ -45,7 +45,8 @@ def evidence_downloads(who: Actor, step: LoopStep, key: str) -> None:
         except (PermissionDenied, StoreError) as exc:
             st.error(plain(str(exc)))
             continue
-        st.download_button(f"下载 {info.file_name}（{info.size / 1024:,.0f} KB）", data, file_name=info.file_name,
+        label = plain_inline(f"下载 {info.file_name}（{info.size / 1024:,.0f} KB）")
+        st.download_button(label, data, file_name=info.file_name,
                            mime="application/octet-stream", key=f"{key}_file_{f.id}", icon=":material/download:",
                            help=f"sha256：{info.sha256}")
 
