@@ -36,9 +36,9 @@ def _flash() -> None:
         st.success(plain(message))
 
 
-def review_section(evaluation_id: int) -> None:
-    """The 待审核 list with 销号 / 退回 for the bureau (evaluators and admins); a count for viewers."""
-    items = loop_items(evaluation_id)
+def review_section(evaluation_id: int, items: list[LoopItem]) -> None:
+    """The 待审核 list with 销号 / 退回 for the bureau (evaluators and admins); a count for viewers. ``items``:
+    :func:`loop_items` of the evaluation (read once per page run)."""
     pending = [i for i in items if i.state == PENDING]
     st.subheader(f"单位报送待审核（{len(pending)} 项）")
     _flash()
@@ -82,7 +82,7 @@ def _run(action, *args, done: str) -> None:
 # --- deadlines and the notice (建议与整改) ---------------------------------------------------------------------
 
 
-def deadlines_section(evaluation_id: int, ev, as_of) -> None:
+def deadlines_section(items: list[LoopItem], ev, as_of) -> None:
     """Items due within N days and overdue, per unit and responsible account; and a unit's 整改通知书."""
     from evalcore import notice, reminders
 
@@ -96,7 +96,7 @@ def deadlines_section(evaluation_id: int, ev, as_of) -> None:
         accounts = reminders.account_map(cache.store())
     except StoreError:
         accounts = {}
-    table = reminders.deadline_table(loop_items(evaluation_id), as_of, int(days), accounts)
+    table = reminders.deadline_table(items, as_of, int(days), accounts)
     if table.empty:
         st.success(f"没有 {int(days)} 天内到期或已逾期的未销号整改事项。")
     else:
@@ -128,13 +128,12 @@ def deadlines_section(evaluation_id: int, ev, as_of) -> None:
 # --- charts that follow the loop ----------------------------------------------------------------------------------
 
 
-def loop_charts_section(evaluation_id: int, as_of) -> None:
+def loop_charts_section(items: list[LoopItem], as_of) -> None:
     """Per unit, items by loop state over time; report-to-decision times; units with most send-backs."""
     from evalcore.figures import loop as loop_figures
 
     from . import layout
 
-    items = loop_items(evaluation_id)
     if not any(i.steps for i in items):
         return
     st.subheader("单位报送与审核")

@@ -134,6 +134,6 @@ with st.expander("整改记录"):
     show_table(sections.paged(layout.derived(rectification.history_table), "rect_history", noun="条"),
                sections.RECTIFICATION_HISTORY_COLUMNS, key="rect_history")
 
-review.review_section(layout.current_info().id)
-review.deadlines_section(layout.current_info().id, ev, as_of)
-review.loop_charts_section(layout.current_info().id, as_of)
+review.review_section(layout.current_info().id, loop)
+review.deadlines_section(loop, ev, as_of)
+review.loop_charts_section(loop, as_of)
