@@ -282,6 +282,7 @@ def _reencode(shown: str, data: bytes, kind: str) -> bytes:
         raise EvidenceError(shown, "图片无法解码，文件已损坏或不是真正的图片") from exc
     except Image.DecompressionBombError as exc:  # pragma: no cover - caught by the size check above
         raise EvidenceError(shown, "图片像素过多，疑似“解压炸弹”") from exc
+    pixels.info = {}  # no comment, profile, text chunk or EXIF carried over from the upload
     out = io.BytesIO()
     if kind == "jpg":
         pixels.save(out, format="JPEG", quality=90)  # no EXIF, no comments: only the pixels

@@ -252,3 +252,17 @@ def test_real_documents_are_accepted():
     real = [("扫描件.pdf", buf.getvalue()), ("说明.docx", docx_bytes()),
             ("台账.xlsx", sample_data.WORKBOOK.read_bytes())]
     assert [f.kind for f in evidence.check_files(real)] == ["pdf", "docx", "xlsx"]
+
+
+def test_a_photos_metadata_is_not_kept():
+    exif = Image.Exif()
+    exif[0x010F] = "相机厂商"  # Make
+    exif[0x8825] = {2: (28.0, 12.0, 0.0)}  # GPS: where the photo was taken
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), (90, 90, 90)).save(buf, format="JPEG", exif=exif, comment=b"<script>x</script>")
+    assert Image.open(io.BytesIO(buf.getvalue())).getexif()
+    checked = evidence.check_file("现场照片.jpg", buf.getvalue())
+    assert checked.kind == "jpg" and not Image.open(io.BytesIO(checked.data)).getexif()
+    assert b"<script>" not in checked.data
+    with pytest.raises(EvidenceError, match="扩展名为 .png"):
+        evidence.check_file("现场照片.png", buf.getvalue())
