@@ -121,6 +121,9 @@ def test_the_store_api_refuses_another_units_item_and_evidence(app_store):
         app_store.rollback(1, 1, by=DSJ)
     with pytest.raises(PermissionDenied):
         app_store.set_units("dsj", ["长沙市大数据中心"], by=DSJ)
+    from evalcore import catalog
+    with pytest.raises(PermissionDenied):  # an alias would widen the unit's reach: the bureau's alone
+        catalog.set_alias(app_store, "长沙市大数据中心", "长沙市数据局", by=DSJ)
     assert all(i.unit == "市数据局" for i in app_store.loop_items(DSJ))
     assert app_store.loop_item(ZX, 1, "Z15").state == "待审核"
 
