@@ -217,7 +217,8 @@ def _user(args: argparse.Namespace) -> int:
         if args.action == "list":
             users = store.users()
             for u in users:
-                print(f"{u.name}\t{ROLE_LABELS[u.role]}（{u.role}）\t创建于 {u.created_at:%Y-%m-%d %H:%M} UTC")
+                extra = "".join(f"\t{x}" for x in ("、".join(u.units), u.email) if x)  # issue 25
+                print(f"{u.name}\t{ROLE_LABELS[u.role]}（{u.role}）\t创建于 {u.created_at:%Y-%m-%d %H:%M} UTC{extra}")
             print(f"共 {len(users)} 个账户（数据库：{store.url}）")
             return 0
         if args.action in ("add", "passwd"):

@@ -213,6 +213,9 @@ def test_cli_user_add_unit_with_units_and_email(tmp_path, run_cli) -> None:
     li = run_cli("user", "add", "li", "--role", "evaluator", "--email", "li@example.cn", "--password-stdin",
                  stdin=PW + "\n", db=db)
     assert li.returncode == 0
+    listed = run_cli("user", "list", db=db)
+    assert "dsj\t单位填报（unit）" in listed.stdout
+    assert "长沙市数据局、长沙市大数据中心\tdsj@example.cn" in listed.stdout
     s = Store.sqlite(db)
     try:
         assert s.user("dsj").units == ("长沙市数据局", "长沙市大数据中心") and s.user("li").email == "li@example.cn"
