@@ -15,7 +15,7 @@ from evalcore import auditlog, clock
 from evalcore.auth import ROLE_LABELS, ROLES, Actor, AuthConfig, PermissionDenied
 from evalcore.store import AUDIT_ACTIONS, StoreError
 
-from . import auth, cache
+from . import auth, cache, unit_accounts
 from .text import plain
 
 PAGE_SIZE = 100  # audit entries shown per page
@@ -149,12 +149,14 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
             {"角色": ROLE_LABELS[r], "邮箱或域名": "、".join(getattr(rules, f"{r}s")) or "—",
              "用户组": "、".join(getattr(rules, f"{r}_groups")) or "—"} for r in ("admin", "evaluator", "viewer")
         ]).set_index("角色"))
+        unit_accounts.oidc_rule(rules)
         return
     store = cache.store()
     users = store.users()
-    st.dataframe(pd.DataFrame([{"账户": u.name, "角色": u.role_label, "创建人": u.created_by,
-                                "创建时间（北京时间）": _when(u.created_at), "最近修改": _when(u.updated_at)}
-                               for u in users], columns=["账户", "角色", "创建人", "创建时间（北京时间）", "最近修改"]),
+    st.dataframe(pd.DataFrame([{"账户": u.name, "角色": u.role_label, "单位": "、".join(u.units), "邮箱": u.email,
+                                "创建人": u.created_by, "创建时间（北京时间）": _when(u.created_at),
+                                "最近修改": _when(u.updated_at)} for u in users],
+                              columns=["账户", "角色", "单位", "邮箱", "创建人", "创建时间（北京时间）", "最近修改"]),
                  hide_index=True, width="stretch", key="users_table")
     st.caption("密码只以 argon2id 加盐哈希保存。修改密码或角色后，该账户已登录的会话立即失效。"
                "也可在服务器上用命令行管理：python -m evalcore user add|passwd|role|remove|list")
@@ -165,10 +167,11 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
         role = st.selectbox("角色", ROLES, format_func=_role_label, key="user_add_role")
         pw = st.text_input("初始密码", type="password", key="user_add_password")
         pw2 = st.text_input("再输入一次", type="password", key="user_add_password2")
+        email, units = unit_accounts.add_fields()  # issue 25: e-mail, and the units of a 单位填报 account
         if st.form_submit_button("新增", type="primary"):
             if pw != pw2:
                 st.error("两次输入的密码不一致")
-            elif _run(store.add_user, name, role, pw, by=who):
+            elif _run(store.add_user, name, role, pw, by=who, email=email, units=units):
                 _done(f"已新增账户“{name.strip()}”（{ROLE_LABELS[role]}）")
     if not users:
         return
@@ -190,6 +193,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
                     st.error("两次输入的密码不一致")
                 elif _run(store.set_password, target, pw, by=who):
                     _done(f"已重设“{target}”的密码")
+        unit_accounts.units_form(who, next(u for u in users if u.name == target), _run, _done)
         confirm = st.checkbox(plain(f"确认删除账户“{target}”"), key="user_remove_confirm")
         if st.button("删除账户", disabled=not confirm, key="user_remove") and _run(store.remove_user, target, by=who):
             _done(f"已删除账户“{target}”")

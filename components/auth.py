@@ -262,7 +262,8 @@ def _oidc(cfg: AuthConfig) -> Actor:
         st.error(plain(f"你的账号（{name or '未提供邮箱'}）没有 EvalBoard 的访问权限，请联系管理员。"))
         st.button("退出登录", key="_oidc_denied_logout", on_click=st.logout)
         st.stop()
-    who = Actor(name[:auth.NAME_MAX * 4], role, "oidc")
+    who = Actor(name[:auth.NAME_MAX * 4], role, "oidc",
+                units=auth.oidc_units(claims, cfg.oidc) if role == "unit" else ())  # issue 25
     # recorded under the e-mail (stable, unique); shown under the person's name when the provider gives one
     st.session_state["_auth_display"] = str(claims.get("name") or "").strip()[:auth.NAME_MAX] or name
     session = st.session_state.get(_SESSION)

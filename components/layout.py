@@ -23,9 +23,14 @@ PAGES: list[tuple[str, str, str]] = [
     ("pages/4_present.py", "演示", ":material/slideshow:"),
     ("pages/5_data.py", "数据管理", ":material/upload_file:"),
     ("pages/6_admin.py", "管理", ":material/admin_panel_settings:"),
+    ("pages/9_my_items.py", "我的整改", ":material/assignment_turned_in:"),
 ]
 # Links only some roles need (the pages check the role themselves too).
-PAGE_ACTIONS = {"pages/6_admin.py": "view_audit"}
+PAGE_ACTIONS = {"pages/6_admin.py": "view_audit", "pages/9_my_items.py": "report"}
+# the only page a 单位填报 account opens (issue 25). Not "9_my_rectification.py": Streamlit's frontend takes a URL
+# path that ends with another page's path (/my_rectification, /rectification) for a base path plus that page,
+# and a deep link or the return after signing in lands on /my_/my_rectification.
+UNIT_PAGE = "pages/9_my_items.py"
 
 _CSS = """
 <style>
@@ -191,16 +196,16 @@ Sidebar = Literal["auto", "expanded", "collapsed"]
 
 @overload
 def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: Literal[True] = True,
-         unreadable_ok: bool = False) -> Evaluation: ...
+         unreadable_ok: bool = False, units_page: bool = False) -> Evaluation: ...
 
 
 @overload
 def page(title: str, header: bool = True, sidebar: Sidebar = "auto", *, picker: Literal[False],
-         unreadable_ok: bool = False) -> None: ...
+         unreadable_ok: bool = False, units_page: bool = False) -> None: ...
 
 
 def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: bool = True,
-         unreadable_ok: bool = False) -> Evaluation | None:
+         unreadable_ok: bool = False, units_page: bool = False) -> Evaluation | None:
     """Set up a page and return the evaluation chosen in the sidebar; stop the page when it cannot be shown.
 
     Typed for the pages: with the picker it returns an :class:`Evaluation`, never None (no evaluation to show
@@ -219,14 +224,23 @@ def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: boo
     theme.register()  # the Plotly template of every chart (idempotent; never an import side effect)
     responsive.inject()  # phone widths: stacked metrics, tables scrolling in their box, touch-size controls
     auth.gate()  # draws the sign-in panel and stops the page until someone is signed in
+    unit_account = auth.can("report")  # a 单位填报 account: its own 整改 items only (issue 25)
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")
         for path, label, icon in PAGES:
+            if unit_account and path != UNIT_PAGE:
+                continue
             if path not in PAGE_ACTIONS or auth.can(PAGE_ACTIONS[path]):
                 st.page_link(path, label=label, icon=icon,
                              query_params=_overview_params() if path == "app.py" else None)
         st.divider()
     auth.sidebar_status()
+    if unit_account and not units_page:
+        if title != "总览":
+            auth.record_refused_visit(title, "report")
+        st.info("单位填报账户只能查看和报送本单位的整改事项，请进入“我的整改”页面。")
+        st.page_link(UNIT_PAGE, label="进入我的整改", icon=":material/assignment_turned_in:")
+        st.stop()
     if not picker:
         if header:
             st.title(title)

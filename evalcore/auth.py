@@ -8,7 +8,10 @@ Roles:
 
 * ``viewer`` 查看者: reads everything, changes nothing;
 * ``evaluator`` 评价人员: uploads and publishes workbooks, updates 整改 progress;
-* ``admin`` 管理员: everything, plus rollback, managing evaluations and accounts, the audit log.
+* ``admin`` 管理员: everything, plus rollback, managing evaluations and accounts, the audit log;
+* ``unit`` 单位填报 (issue 25): an evaluated unit's reporter, bound to one or more units; reports its own 整改
+  items with evidence (``report``) and reads nothing else: it is not a reading role, every read of a 整改 item or
+  of evidence goes through :mod:`evalcore.store.loop`, which checks the actor's units.
 """
 from __future__ import annotations
 
@@ -23,8 +26,10 @@ from dataclasses import dataclass, field
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-ROLES: tuple[str, ...] = ("viewer", "evaluator", "admin")
-ROLE_LABELS: dict[str, str] = {"viewer": "查看者", "evaluator": "评价人员", "admin": "管理员"}
+ROLES: tuple[str, ...] = ("viewer", "evaluator", "admin", "unit")
+ROLE_LABELS: dict[str, str] = {"viewer": "查看者", "evaluator": "评价人员", "admin": "管理员", "unit": "单位填报"}
+# The roles of the bureau (they read every evaluation); ``unit`` reads only its own units' 整改 items.
+BUREAU_ROLES: tuple[str, ...] = ("viewer", "evaluator", "admin")
 
 # Actions a role may take (reading is open to every signed-in role).
 ACTIONS: dict[str, str] = {
@@ -34,11 +39,14 @@ ACTIONS: dict[str, str] = {
     "manage_evaluations": "管理评价",
     "manage_users": "管理账户",
     "view_audit": "查看审计日志",
+    "report": "报送整改情况",
+    "review": "审核整改（销号、退回）",
 }
 PERMISSIONS: dict[str, frozenset[str]] = {
     "viewer": frozenset(),
-    "evaluator": frozenset({"publish", "rectify"}),
-    "admin": frozenset(ACTIONS),
+    "evaluator": frozenset({"publish", "rectify", "review"}),
+    "admin": frozenset(set(ACTIONS) - {"report"}),
+    "unit": frozenset({"report"}),
 }
 
 MODES: tuple[str, ...] = ("none", "password", "oidc")
@@ -74,6 +82,9 @@ class Actor:
     name: str
     role: str
     via: str = "password"
+    # role ``unit``: the units an OIDC identity is bound to by its claim (a password account's units are read
+    # from the store on every check, never from here)
+    units: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -257,6 +268,9 @@ class OidcRoles:
     admin_groups: tuple[str, ...] = ()
     evaluator_groups: tuple[str, ...] = ()
     viewer_groups: tuple[str, ...] = ()
+    # issue 25: an identity that no rule above matches and whose ``unit_claim`` names one or more units signs in
+    # as 单位填报 bound to those units (a string or a list of unit names in the ID token)
+    unit_claim: str = ""
 
 
 @dataclass(frozen=True)
@@ -322,6 +336,7 @@ def load_config(secrets: Mapping | None = None, environ: Mapping[str, str] | Non
         admin_groups=_strings(raw.get("admin_groups"), "[evalboard.oidc] admin_groups"),
         evaluator_groups=_strings(raw.get("evaluator_groups"), "[evalboard.oidc] evaluator_groups"),
         viewer_groups=_strings(raw.get("viewer_groups"), "[evalboard.oidc] viewer_groups"),
+        unit_claim=str(raw.get("unit_claim") or "").strip(),
     )
     if mode == "oidc":
         auth = secrets.get("auth")
@@ -332,9 +347,9 @@ def load_config(secrets: Mapping | None = None, environ: Mapping[str, str] | Non
             raise AuthConfigError(f"[evalboard.oidc] provider = {oidc.provider!r}，但 secrets.toml 中没有 "
                                   f"[auth.{oidc.provider}]")
         if not any((oidc.admins, oidc.evaluators, oidc.viewers, oidc.admin_groups, oidc.evaluator_groups,
-                    oidc.viewer_groups)):
+                    oidc.viewer_groups, oidc.unit_claim)):
             raise AuthConfigError("oidc 模式需要在 [evalboard.oidc] 中至少配置一条角色规则"
-                                  "（admins、evaluators、viewers 或 *_groups），否则没有人能访问")
+                                  "（admins、evaluators、viewers、*_groups 或 unit_claim），否则没有人能访问")
     return AuthConfig(mode=mode, idle_minutes=idle, max_hours=max_hours, oidc=oidc)
 
 
@@ -365,7 +380,30 @@ def oidc_role(claims: Mapping, roles: OidcRoles) -> str | None:
                                          ("viewer", roles.viewers, roles.viewer_groups)):
         if _matches(email, addresses) or groups.intersection(group_rules):
             return role
+    if oidc_units(claims, roles):
+        return "unit"
     return None
+
+
+UNITS_MAX = 50  # units one account may be bound to
+
+
+def oidc_units(claims: Mapping, roles: OidcRoles) -> tuple[str, ...]:
+    """The units an OIDC identity's ``unit_claim`` names (a string or a list of strings), stripped, in order,
+    without repeats; () when the claim is not configured or absent."""
+    if not roles.unit_claim:
+        return ()
+    raw = claims.get(roles.unit_claim)
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, Sequence):
+        return ()
+    out: list[str] = []
+    for value in raw:
+        text = str(value).strip()[:200]
+        if text and text not in out:
+            out.append(text)
+    return tuple(out[:UNITS_MAX])
 
 
 def oidc_name(claims: Mapping) -> str:

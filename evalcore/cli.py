@@ -26,7 +26,8 @@ Accounts and the audit log, in the store the dashboard uses (EVALBOARD_DATABASE_
 .evalboard/evalboard.db in the checkout, from whatever folder: Store.from_env). Every command that opens the store
 prints which on standard error (standard output, e.g. --json, stays clean):
 
-    python -m evalcore user add NAME --role viewer|evaluator|admin [--password-stdin]
+    python -m evalcore user add NAME --role viewer|evaluator|admin|unit [--unit UNIT ...] [--email ADDR]
+                                    [--password-stdin]
     python -m evalcore user passwd NAME [--password-stdin]
     python -m evalcore user role NAME --role viewer|evaluator|admin
     python -m evalcore user remove NAME
@@ -34,6 +35,12 @@ prints which on standard error (standard output, e.g. --json, stays clean):
     python -m evalcore user list
     python -m evalcore audit [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor NAME] [--action KIND]
                              [--format csv|json] [--out FILE]
+
+整改 with the units (evalcore/loop_cli.py):
+
+    python -m evalcore remind [--dry-run] [--days N] [--as-of YYYY-MM-DD]    e-mail each unit account its due and
+                                                                           overdue items; exit 1 if any failed
+    python -m evalcore notice EVALUATION_ID --unit UNIT --out FILE.docx      a unit's 整改通知书
 
 Backup and restore of that whole store (evalcore/backup.py; the file is a checked, portable SQLite file, 0600):
 
@@ -223,7 +230,8 @@ def _user(args: argparse.Namespace) -> int:
         if args.action == "list":
             users = store.users()
             for u in users:
-                print(f"{u.name}\t{ROLE_LABELS[u.role]}（{u.role}）\t创建于 {u.created_at:%Y-%m-%d %H:%M} UTC")
+                extra = "".join(f"\t{x}" for x in ("、".join(u.units), u.email) if x)  # issue 25
+                print(f"{u.name}\t{ROLE_LABELS[u.role]}（{u.role}）\t创建于 {u.created_at:%Y-%m-%d %H:%M} UTC{extra}")
             print(f"共 {len(users)} 个账户（数据库：{store.url}）")
             return 0
         if args.action in ("add", "passwd"):
@@ -231,7 +239,8 @@ def _user(args: argparse.Namespace) -> int:
             if password is None:
                 return 1
             if args.action == "add":
-                store.add_user(args.name, args.role, password, by=actor)
+                store.add_user(args.name, args.role, password, by=actor, email=args.email or "",
+                               units=args.unit or [])
                 print(f"已新增账户“{args.name.strip()}”，角色：{ROLE_LABELS[args.role]}（数据库：{store.url}）")
             else:
                 store.set_password(args.name, password, by=actor)
@@ -506,12 +515,16 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     e.set_defaults(func=_export, bulk_read=True)
     _add_store_commands(sub)
-    roles = ("viewer", "evaluator", "admin")
+    from . import loop_cli
+    loop_cli.add_commands(sub)  # remind, notice (issue 25)
+    roles = ("viewer", "evaluator", "admin", "unit")
     u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、unlock、list")
     usub = u.add_subparsers(dest="action", required=True)
     ua = usub.add_parser("add", help="新增账户")
     ua.add_argument("name")
     ua.add_argument("--role", required=True, choices=roles)
+    ua.add_argument("--unit", action="append", help="单位填报账户负责的单位（全称；可重复）")
+    ua.add_argument("--email", help="邮箱（整改提醒发往此地址）")
     ua.add_argument("--password-stdin", action="store_true", help="从标准输入读取一行作为密码")
     up = usub.add_parser("passwd", help="修改密码")
     up.add_argument("name")

@@ -6,7 +6,7 @@ With many responsible units the 按责任单位 panel becomes a chart of the uni
 
 import streamlit as st
 
-from components import cards, charts, layout, sections, theme
+from components import cards, charts, layout, rect_review, sections, theme
 from components.table import GridColumn, show_table
 from evalcore import clock, findings, rectification
 from evalcore.figures import findings_scale
@@ -50,6 +50,10 @@ k1.metric("整改事项", f"{summary.total} 项", border=True, height="stretch")
 k2.metric("已完成", f"{summary.closed} 项", border=True, height="stretch")
 k3.metric("整改率", fmt_rate(summary.rate), border=True, height="stretch", help="已完成整改的事项 ÷ 全部整改事项")
 k4.metric("逾期未完成", f"{summary.overdue} 项", border=True, height="stretch", help="已过整改期限且尚未完成的事项")
+loop = rect_review.loop_items(layout.current_info().id)  # issue 25: what units reported, apart from the 整改率
+waiting, sent_back = rect_review.counts(loop)
+st.caption(f"整改率只计财政部门已确认完成（销号）的事项；单位已报送、待审核 {waiting} 项，"
+           f"被退回待重新报送 {sent_back} 项，均未计入。")
 
 left, right = st.columns([3, 2])
 with left:
@@ -129,3 +133,7 @@ with st.expander(f"全部整改事项（{len(items)} 项）"):
 with st.expander("整改记录"):
     show_table(sections.paged(layout.derived(rectification.history_table), "rect_history", noun="条"),
                sections.RECTIFICATION_HISTORY_COLUMNS, key="rect_history")
+
+rect_review.review_section(layout.current_info().id, loop)
+rect_review.deadlines_section(loop, ev, as_of)
+rect_review.loop_charts_section(loop, as_of)

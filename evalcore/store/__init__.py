@@ -19,7 +19,8 @@ One class, :class:`Store`, made of one part per module:
 - :mod:`.activity`: the audit log (writing an entry with an action, refusals, reading and filtering);
 - :mod:`.accounts`: local accounts, sign-in and its throttling;
 - :mod:`.sessions`: browser-bound sign-in sessions;
-- :mod:`.evaluations`: evaluations, versions, publish, rollback, 整改 updates, archiving.
+- :mod:`.evaluations`: evaluations, versions, publish, rollback, 整改 updates, archiving;
+- :mod:`.loop`: 整改 with the units (issue 25): unit accounts' reach, reports with evidence, 销号 and 退回.
 
 Every name below is importable from ``evalcore.store``; callers need not know which module holds it. The few
 private helpers imported here ``as`` themselves are those :mod:`evalcore.catalog`, tests and benchmarks use.
@@ -39,6 +40,7 @@ from .connection import _who as _who
 from .evaluations import EvaluationsStore
 from .evaluations import _natural_key as _natural_key
 from .evaluations import _validate as _validate
+from .loop import LoopStore
 from .pending import PendingReport, PendingStore
 from .records import (
     ANONYMOUS,
@@ -66,8 +68,11 @@ from .schema import (
     T_DECISION,
     T_EVAL,
     T_FAIL,
+    T_RECT_EVENT,
+    T_RECT_FILE,
     T_RULE,
     T_USER,
+    T_USER_UNIT,
     T_VER,
     T_VERSION,
     T_WEB,
@@ -77,7 +82,7 @@ from .schema import _migrate_001 as _migrate_001
 from .sessions import HANDOFF_SECONDS, WebSessionsStore
 
 
-class Store(PendingStore, AccountsStore, WebSessionsStore):
+class Store(LoopStore, PendingStore, EvaluationsStore, AccountsStore, WebSessionsStore):
     """The evaluations, their versions and the 整改 change log, with the accounts, sign-in sessions and audit
     log, in one database.
 
@@ -88,7 +93,8 @@ class Store(PendingStore, AccountsStore, WebSessionsStore):
 __all__ = [
     "ANONYMOUS", "AUDIT_ACTIONS", "CHINA_TZ", "FIELD_LABELS", "HANDOFF_SECONDS", "KINDS", "METADATA", "MIGRATIONS",
     "SCHEMA_VERSION", "SQLITE_TIMEOUT", "SYSTEM", "T_ALIAS", "T_AUDIT", "T_CHANGE", "T_EVAL", "T_FAIL", "T_USER",
-    "T_VER", "T_VERSION", "T_WEB", "AccountsStore", "Actor", "ActivityStore", "AuditEntry", "ChangeInfo",
+    "T_VER", "T_VERSION", "T_WEB", "T_RECT_EVENT", "T_RECT_FILE", "T_USER_UNIT",
+    "LoopStore", "AccountsStore", "Actor", "ActivityStore", "AuditEntry", "ChangeInfo",
     "ConflictError", "EvaluationInfo", "EvaluationsStore",
     "PendingReport", "PendingStore", "PermissionDenied", "PublishError", "SignInError", "Store",
     "StoreBase", "StoreError", "UTCDateTime", "UpdateError", "UserInfo", "VersionInfo", "WebSessionsStore",

@@ -8,6 +8,7 @@ hashes. Every change and every checked sign-in is an audit entry.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -15,36 +16,54 @@ from sqlalchemy.engine import Connection
 
 from .. import auth
 from ..auth import Actor
+from ..matching import alias_map, normalise
 from .activity import ActivityStore
 from .connection import _LOCK_USERS, AnyRow, _now, _who
 from .records import SignInError, StoreError, UserInfo
-from .schema import T_FAIL, T_USER
+from .schema import T_ALIAS, T_FAIL, T_USER, T_USER_UNIT
 
 
 class AccountsStore(ActivityStore):
     """The accounts and sign-in part of :class:`~evalcore.store.Store`."""
 
     @staticmethod
-    def _user_info(row: AnyRow) -> UserInfo:
+    def _user_info(row: AnyRow, units: Sequence[str] = ()) -> UserInfo:
         return UserInfo(id=row.id, name=row.name, role=row.role, created_at=row.created_at,
-                        updated_at=row.updated_at, created_by=row.created_by)
+                        updated_at=row.updated_at, created_by=row.created_by, email=row.email or "",
+                        units=tuple(units))
+
+    @staticmethod
+    def _units_of(conn: Connection, names: Sequence[str] | None = None) -> dict[str, list[str]]:
+        query = sa.select(T_USER_UNIT.c.user_name, T_USER_UNIT.c.unit).order_by(T_USER_UNIT.c.id)
+        if names is not None:
+            query = query.where(T_USER_UNIT.c.user_name.in_(list(names)))
+        out: dict[str, list[str]] = {}
+        for r in conn.execute(query).all():
+            out.setdefault(r.user_name, []).append(r.unit)
+        return out
 
     def users(self) -> list[UserInfo]:
         with self._read() as conn:
             rows = conn.execute(sa.select(T_USER).order_by(T_USER.c.name)).all()
-        return [self._user_info(r) for r in rows]
+            units = self._units_of(conn)
+        return [self._user_info(r, units.get(r.name, ())) for r in rows]
 
     def user(self, name: str) -> UserInfo | None:
         with self._read() as conn:
             row = conn.execute(sa.select(T_USER).where(T_USER.c.name == (name or "").strip())).first()
-        return self._user_info(row) if row is not None else None
+            units = self._units_of(conn, [row.name]) if row is not None else {}
+        return self._user_info(row, units.get(row.name, ())) if row is not None else None
 
-    def add_user(self, name: str, role: str, password: str, *, by: Actor) -> UserInfo:
-        """Create a local account. The password is kept only as an argon2id hash."""
+    def add_user(self, name: str, role: str, password: str, *, by: Actor, email: str = "",
+                 units: Sequence[str] = ()) -> UserInfo:
+        """Create a local account. The password is kept only as an argon2id hash. A ``unit`` account needs one
+        or more ``units`` (names of units as evaluations list them, matched through the alias table)."""
         self._require(by, "manage_users", target=name)
         name = auth.check_name(name)
         if role not in auth.ROLES:
             raise ValueError(f"角色应为 {'、'.join(auth.ROLES)} 之一，不是“{role}”")
+        email = check_email(email)
+        unit_names = check_units(role, units)
         auth.check_password(password, name)
         hashed = auth.hash_password(password)
         now = _now()
@@ -53,11 +72,57 @@ class AccountsStore(ActivityStore):
             if conn.scalar(sa.select(T_USER.c.id).where(T_USER.c.name == name)) is not None:
                 raise StoreError(f"账户“{name}”已存在")
             conn.execute(sa.insert(T_USER).values(name=name, role=role, password_hash=hashed, created_at=now,
-                                                  updated_at=now, created_by=_who(by), sessions_valid_after=now))
+                                                  updated_at=now, created_by=_who(by), sessions_valid_after=now,
+                                                  email=email))
+            self._write_units(conn, name, unit_names, by, now)
+            after: dict = {"账户": name, "角色": auth.role_label(role)}
+            if email:
+                after["邮箱"] = email
+            if unit_names:
+                after["单位"] = "、".join(unit_names)
             self._audit(conn, by, "user_add", f"新增账户“{name}”，角色{auth.role_label(role)}", target=name,
-                        now=now, after={"账户": name, "角色": auth.role_label(role)})
+                        now=now, after=after)
             row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).one()
-            return self._user_info(row)
+            return self._user_info(row, unit_names)
+
+    @staticmethod
+    def _write_units(conn: Connection, name: str, units: Sequence[str], by: Actor, now: dt.datetime) -> None:
+        conn.execute(sa.delete(T_USER_UNIT).where(T_USER_UNIT.c.user_name == name))
+        if units:
+            conn.execute(sa.insert(T_USER_UNIT), [
+                {"user_name": name, "unit": u, "unit_key": normalise(u), "created_by": _who(by), "created_at": now}
+                for u in units])
+
+    def set_units(self, name: str, units: Sequence[str], *, by: Actor, email: str | None = None) -> UserInfo:
+        """Bind a ``unit`` account to other units (and, with ``email``, a new address); its sessions end when
+        its units change. Admins only."""
+        self._require(by, "manage_users", target=name)
+        now = _now()
+        with self._write() as conn:
+            self._lock_global(conn, _LOCK_USERS)
+            row = self._account(conn, name)
+            unit_names = check_units(row.role, units)
+            before_units = self._units_of(conn, [row.name]).get(row.name, [])
+            values: dict = {"updated_at": now}
+            if [normalise(u) for u in before_units] != [normalise(u) for u in unit_names]:
+                values["sessions_valid_after"] = now
+            new_email = row.email if email is None else check_email(email)
+            values["email"] = new_email
+            if new_email == (row.email or "") and before_units == unit_names:
+                raise StoreError(f"账户“{row.name}”的单位和邮箱没有变化")
+            conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id).values(**values))
+            self._write_units(conn, row.name, unit_names, by, now)
+            self._audit(conn, by, "user_units", f"修改账户“{row.name}”的单位或邮箱", target=row.name, now=now,
+                        before={"单位": "、".join(before_units), "邮箱": row.email or ""},
+                        after={"单位": "、".join(unit_names), "邮箱": new_email})
+            return self._user_info(conn.execute(sa.select(T_USER).where(T_USER.c.id == row.id)).one(), unit_names)
+
+    def alias_map(self) -> dict[str, str]:
+        """The alias table in force (normalised alias -> canonical name), for matching unit names."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(T_ALIAS.c.alias, T_ALIAS.c.canonical)
+                                .where(T_ALIAS.c.retired_at.is_(None)).order_by(T_ALIAS.c.id)).all()
+        return alias_map([(r.alias, r.canonical) for r in rows])
 
     def _account(self, conn: Connection, name: str) -> AnyRow:
         row = conn.execute(sa.select(T_USER).where(T_USER.c.name == (name or "").strip()).with_for_update()).first()
@@ -79,6 +144,7 @@ class AccountsStore(ActivityStore):
             if row.role == "admin" and not self._other_admins(conn, row.name):
                 raise StoreError(f"“{row.name}”是唯一的管理员，不能删除；请先把另一个账户设为管理员")
             conn.execute(sa.delete(T_USER).where(T_USER.c.id == row.id))
+            conn.execute(sa.delete(T_USER_UNIT).where(T_USER_UNIT.c.user_name == row.name))
             self._audit(conn, by, "user_remove", f"删除账户“{row.name}”", target=row.name, now=now,
                         before={"账户": row.name, "角色": auth.role_label(row.role)})
 
@@ -109,10 +175,14 @@ class AccountsStore(ActivityStore):
             row = self._account(conn, name)
             if row.role == role:
                 raise StoreError(f"“{row.name}”的角色已是{auth.role_label(role)}")
+            if role == "unit" and not self._units_of(conn, [row.name]).get(row.name):
+                raise StoreError(f"“{row.name}”还没有绑定单位，请先为其设置所属单位（单位填报账户必须绑定单位）")
             if row.role == "admin" and not self._other_admins(conn, row.name):
                 raise StoreError(f"“{row.name}”是唯一的管理员，不能改为其他角色；请先把另一个账户设为管理员")
             conn.execute(sa.update(T_USER).where(T_USER.c.id == row.id)
                          .values(role=role, updated_at=now, sessions_valid_after=now))
+            if row.role == "unit":  # a bureau role is bound to no unit
+                conn.execute(sa.delete(T_USER_UNIT).where(T_USER_UNIT.c.user_name == row.name))
             self._audit(conn, by, "user_role",
                         f"账户“{row.name}”的角色由{auth.role_label(row.role)}改为{auth.role_label(role)}",
                         target=row.name, now=now, before={"角色": auth.role_label(row.role)},
@@ -249,3 +319,35 @@ class AccountsStore(ActivityStore):
             self._audit(conn, by, "user_unlock", f"解除账户“{row.name}”的登录锁定", target=row.name, now=now,
                         after={"清除的计数": cleared})
             return cleared
+
+
+_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
+
+
+def check_email(email: str | None) -> str:
+    """An e-mail address, stripped ("" for none); raises ValueError (Chinese) for one that is not an address."""
+    email = (email or "").strip()
+    if email and (len(email) > 254 or not _EMAIL_RE.match(email)):
+        raise ValueError(f"邮箱地址“{email[:60]}”格式不正确")
+    return email
+
+
+def check_units(role: str, units: Sequence[str]) -> list[str]:
+    """The units of an account: stripped, without repeats (by normalised name); a ``unit`` account needs at least
+    one, and other roles none."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for u in units or ():
+        text = str(u).strip()
+        if len(text) > 200:
+            raise ValueError(f"单位名称过长（{len(text)} 个字符）")
+        if text and normalise(text) not in seen:
+            seen.add(normalise(text))
+            out.append(text)
+    if len(out) > auth.UNITS_MAX:
+        raise ValueError(f"一个账户最多绑定 {auth.UNITS_MAX} 个单位")
+    if role == "unit" and not out:
+        raise ValueError("单位填报账户必须绑定至少一个单位")
+    if role != "unit" and out:
+        raise ValueError(f"只有单位填报账户可以绑定单位（该账户的角色是{auth.role_label(role)}）")
+    return out

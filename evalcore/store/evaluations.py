@@ -188,48 +188,56 @@ class EvaluationsStore(ActivityStore):
         are kept and the edit is applied on top of them. ``on`` defaults to today's date in Beijing time.
         """
         self._require(by, "rectify", evaluation_id=evaluation_id, target=item_id)
+        with self._write() as conn:
+            return self._save_update(conn, evaluation_id, item_id, base_version_id=base_version_id, status=status,
+                                     progress=progress, note=note, evidence=evidence, by=by, on=on)
+
+    def _save_update(self, conn: Connection, evaluation_id: int, item_id: str, *, base_version_id: int, status: str,
+                     progress: Decimal | None, note: str, evidence: str, by: Actor,
+                     on: dt.date | None = None, action: str = "rectify") -> VersionInfo:
+        """:meth:`update_rectification` inside the caller's transaction, the role already checked (a 销号 of
+        :mod:`.loop` writes its version and its loop step together)."""
         on = on or clock.today()
         who = _who(by)
-        with self._write() as conn:
-            self._lock(conn, evaluation_id)
-            active = self._active(conn, evaluation_id)
-            if active is None:  # pragma: no cover - an evaluation always has a version
-                raise StoreError(f"评价不存在（编号 {evaluation_id}）")
-            base_eval_id = conn.scalar(sa.select(T_VER.c.evaluation_id).where(T_VER.c.id == base_version_id))
-            if base_eval_id != evaluation_id:
-                raise StoreError(f"该评价没有这个版本（编号 {base_version_id}）")
-            current_ev = _parse(self._data(conn, active.id), active.id)
-            current = find_item(current_ev, item_id)
-            if current is None:
-                raise UpdateError(f"整改事项 {item_id} 在当前版本中不存在，可能已被删除，请刷新后重试")
-            if base_version_id != active.id:
-                seen = find_item(_parse(self._data(conn, base_version_id), base_version_id), item_id)
-                if seen != current:
-                    changed_by, changed_at = self._last_change(conn, evaluation_id, item_id, base_version_id, active)
-                    raise ConflictError(item_id, current, changed_by, changed_at)
-            try:
-                new_ev = apply_update(current_ev, item_id, status=status, progress=progress, note=note,
-                                      evidence=evidence, by=who, on=on)
-            except ValueError as exc:
-                raise UpdateError(str(exc)) from exc
-            updated = find_item(new_ev, item_id)
-            assert updated is not None
-            changed = item_changes(current, updated)
-            summary = change_summary(current, updated)
-            now = _now()
-            version = self._add_version(conn, evaluation_id, workbook_bytes(new_ev), kind="rectification",
-                                        file_name=active.file_name, by=by, note=f"整改更新 {item_id}：{summary}",
-                                        source_version_id=None, now=now)
-            conn.execute(sa.insert(T_CHANGE), [
-                {"evaluation_id": evaluation_id, "version_id": version.id, "item_id": item_id, "field": label,
-                 "old_value": old, "new_value": new, "changed_by": who, "changed_at": now}
-                for label, old, new in changed
-            ])
-            self._audit(conn, by, "rectify", f"整改事项 {item_id}：{summary}（第 {version.number} 版）",
-                        evaluation_id=evaluation_id, version_id=version.id, target=item_id, now=now,
-                        before={label: old for label, old, _ in changed},
-                        after={label: new for label, _, new in changed})
-            return version
+        self._lock(conn, evaluation_id)
+        active = self._active(conn, evaluation_id)
+        if active is None:  # pragma: no cover - an evaluation always has a version
+            raise StoreError(f"评价不存在（编号 {evaluation_id}）")
+        base_eval_id = conn.scalar(sa.select(T_VER.c.evaluation_id).where(T_VER.c.id == base_version_id))
+        if base_eval_id != evaluation_id:
+            raise StoreError(f"该评价没有这个版本（编号 {base_version_id}）")
+        current_ev = _parse(self._data(conn, active.id), active.id)
+        current = find_item(current_ev, item_id)
+        if current is None:
+            raise UpdateError(f"整改事项 {item_id} 在当前版本中不存在，可能已被删除，请刷新后重试")
+        if base_version_id != active.id:
+            seen = find_item(_parse(self._data(conn, base_version_id), base_version_id), item_id)
+            if seen != current:
+                changed_by, changed_at = self._last_change(conn, evaluation_id, item_id, base_version_id, active)
+                raise ConflictError(item_id, current, changed_by, changed_at)
+        try:
+            new_ev = apply_update(current_ev, item_id, status=status, progress=progress, note=note,
+                                  evidence=evidence, by=who, on=on)
+        except ValueError as exc:
+            raise UpdateError(str(exc)) from exc
+        updated = find_item(new_ev, item_id)
+        assert updated is not None
+        changed = item_changes(current, updated)
+        summary = change_summary(current, updated)
+        now = _now()
+        version = self._add_version(conn, evaluation_id, workbook_bytes(new_ev), kind="rectification",
+                                    file_name=active.file_name, by=by, note=f"整改更新 {item_id}：{summary}",
+                                    source_version_id=None, now=now)
+        conn.execute(sa.insert(T_CHANGE), [
+            {"evaluation_id": evaluation_id, "version_id": version.id, "item_id": item_id, "field": label,
+             "old_value": old, "new_value": new, "changed_by": who, "changed_at": now}
+            for label, old, new in changed
+        ])
+        self._audit(conn, by, action, f"整改事项 {item_id}：{summary}（第 {version.number} 版）",
+                    evaluation_id=evaluation_id, version_id=version.id, target=item_id, now=now,
+                    before={label: old for label, old, _ in changed},
+                    after={label: new for label, _, new in changed})
+        return version
 
     def ensure_sample(self, path: Path) -> VersionInfo | None:
         """Publish the sample workbook (kind "sample", by 系统) if the store holds no evaluation yet.

@@ -83,6 +83,8 @@ class UserInfo:
     created_at: dt.datetime
     updated_at: dt.datetime
     created_by: str
+    email: str = ""  # where reminders go (issue 25)
+    units: tuple[str, ...] = ()  # role unit: the units the account reports for
 
     @property
     def role_label(self) -> str:
@@ -134,6 +136,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "decision_record": "记录结果应用决定",
     "pending_add": "报告待复核",  # evalcore.store.pending (issue 24)
     "pending_discard": "放弃待复核报告",
+    "user_units": "修改账户单位或邮箱",  # issue 25: 整改 with the units
+    "rect_report": "单位报送整改",
+    "rect_accept": "整改销号",
+    "rect_return": "整改退回",
+    "remind": "发送整改提醒",
 }
 
 

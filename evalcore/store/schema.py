@@ -303,6 +303,58 @@ def _migrate_009(conn: Connection) -> None:
     table = md.tables["store_settings"]
     if conn.scalar(sa.select(table.c.value).where(table.c.key == "backup_key")) is None:
         conn.execute(sa.insert(table).values(key="backup_key", value=secrets.token_hex(32)))
+def _tables_v6(md: sa.MetaData) -> None:
+    """Tables added by schema version 6 (issue 25): unit accounts' units, the 整改 loop (a unit's reports and the
+    bureau's decisions on an item) and the evidence files of a report. Frozen.
+
+    ``rect_events`` is the loop's history, never changed: one row per step (report / accept / return), with who,
+    when and the text; ``rect_files`` holds each evidence file's checked bytes with their sha256 digest, linked to
+    the report it came with."""
+    sa.Table(
+        "user_units", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("user_name", sa.Text, nullable=False, index=True),
+        sa.Column("unit", sa.Text, nullable=False),  # as typed (the canonical full name)
+        sa.Column("unit_key", sa.Text, nullable=False),  # normalised, after the alias table (matching)
+        sa.Column("created_by", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.UniqueConstraint("user_name", "unit_key", name="uq_user_units_user_unit"),
+    )
+    sa.Table(
+        "rect_events", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),  # evaluations.id
+        sa.Column("item_id", sa.Text, nullable=False),
+        sa.Column("unit_key", sa.Text, nullable=False),  # the item's responsible unit, normalised
+        sa.Column("kind", sa.String(20), nullable=False),  # report | accept | return
+        sa.Column("actor", sa.Text, nullable=False),
+        sa.Column("role", sa.String(20), nullable=False),
+        sa.Column("at", UTCDateTime, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("version_id", sa.Integer),  # accept: the version that closed the item
+        sa.Index("ix_rect_events_item", "evaluation_id", "item_id"),
+        sa.Index("ix_rect_events_unit", "unit_key"),
+    )
+    sa.Table(
+        "rect_files", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("event_id", sa.Integer, sa.ForeignKey("rect_events.id"), nullable=False, index=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("item_id", sa.Text, nullable=False),
+        sa.Column("file_name", sa.Text, nullable=False),
+        sa.Column("kind", sa.String(10), nullable=False),  # pdf | jpg | png | docx | xlsx
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("data", sa.LargeBinary, nullable=False),
+    )
+
+
+def _migrate_006(conn: Connection) -> None:
+    md = sa.MetaData()
+    _tables_v6(md)
+    md.create_all(conn)
+    if "email" not in {c["name"] for c in sa.inspect(conn).get_columns("users")}:  # rerun-safe, like create_all
+        conn.exec_driver_sql("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
 
 
 # (version, description, step): append only, never edit a released step.
@@ -311,6 +363,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
     (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
     (4, "单位别名表（含历史）", _migrate_004),
+    (6, "单位填报账户、整改报送与审核、佐证材料；账户邮箱", _migrate_006),
     (7, "结果应用规则（含历史）与结果应用决定", _migrate_007),
     (9, "数据库自身的设置（备份签名密钥，不随备份导出）", _migrate_009),
     (10, "待复核的报告文本", _migrate_010),
@@ -328,6 +381,8 @@ sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id
 sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
 _tables_v3(METADATA)
 _tables_v4(METADATA)
+METADATA.tables["users"].append_column(sa.Column("email", sa.Text, nullable=False, server_default=""))  # 6
+_tables_v6(METADATA)
 _tables_v7(METADATA)
 _tables_v9(METADATA)
 _tables_v10(METADATA)
@@ -344,5 +399,8 @@ T_RULE = METADATA.tables["application_rules"]
 T_DECISION = METADATA.tables["application_decisions"]
 T_PENDING = METADATA.tables["pending_reports"]
 T_SETTINGS = METADATA.tables["store_settings"]
+T_USER_UNIT = METADATA.tables["user_units"]
+T_RECT_EVENT = METADATA.tables["rect_events"]
+T_RECT_FILE = METADATA.tables["rect_files"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

@@ -50,6 +50,7 @@ ROLE_RULES = {
     "admin_groups": ["evalboard-admin"],
     "evaluator_groups": ["evalboard-evaluator"],
     "viewer_groups": ["evalboard-viewer"],
+    "unit_claim": "evalboard_units",  # issue 25: 单位填报 for the units this claim names
 }
 
 CONFTEST = Path(__file__).with_name("conftest.py").resolve()
@@ -289,3 +290,17 @@ def test_named_provider_section(request, idp, tmp_path, new_page, ui):
         sign_in(page, ui, idp, url)
         ui.wait_for_texts(page, OVERVIEW_FIGURES)
         assert_signed_in_as(page, ui, "李评价", "评价人员")
+
+
+def test_a_unit_identity_signs_in_by_its_claim_and_sees_only_its_items(oidc_url, idp, new_page, ui):
+    idp.set_user(email="dsj@unit.example.cn", name="数据局填报", evalboard_units=["长沙市数据局"])
+    page = new_page(1400, 1000)
+    ui.open_and_settle(page, oidc_url + "/")
+    sign_in(page, ui, idp, oidc_url)
+    assert_signed_in_as(page, ui, "数据局填报", "单位填报")
+    ui.wait_for_texts(page, ["单位填报账户只能查看和报送本单位的整改事项"])
+    assert not [f for f in OVERVIEW_FIGURES if f in _body(page)]
+    ui.open_and_settle(page, oidc_url + "/my_items")
+    ui.wait_for_texts(page, ["本账户负责的单位：长沙市数据局", "加快统筹集约建设项目实施和支付"])  # Z02, the first
+    assert "清理上年结转资金" not in page.inner_text("body")  # 市数据中心's Z01
+    ui.assert_no_errors(page)

@@ -15,8 +15,10 @@ ADMIN = Actor("陈管理", "admin")
 
 def test_roles_and_actions() -> None:
     assert [a for a in auth.ACTIONS if auth.can(VIEWER, a)] == []
-    assert {a for a in auth.ACTIONS if auth.can(EVALUATOR, a)} == {"publish", "rectify"}
-    assert {a for a in auth.ACTIONS if auth.can(ADMIN, a)} == set(auth.ACTIONS)
+    assert {a for a in auth.ACTIONS if auth.can(EVALUATOR, a)} == {"publish", "rectify", "review"}
+    # reporting a unit's 整改 is the unit's own (issue 25): not even an admin reports for a unit
+    assert {a for a in auth.ACTIONS if auth.can(ADMIN, a)} == set(auth.ACTIONS) - {"report"}
+    assert {a for a in auth.ACTIONS if auth.can(Actor("填报", "unit"), a)} == {"report"}
     assert not auth.can(None, "publish")
     with pytest.raises(ValueError):
         auth.can(ADMIN, "delete_everything")  # a typo in an action name is a bug, not a refusal
