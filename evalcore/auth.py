@@ -199,12 +199,16 @@ def needs_rehash(encoded: str) -> bool:
 # Failures are counted under three keys at once (see Store.sign_in): the account from this address (3 free), the
 # address whatever the name (10 free: one client spraying names), and the account from anywhere (20 free: many
 # addresses against one account). Each key has its own doubling lock; a sign-in is refused while any is locked.
-# One client thus locks out only itself; an account is locked for everyone only by failures from many addresses,
-# and an admin lifts that with ``python -m evalcore user unlock NAME`` on the server.
+# One address adds at most ADDRESS_SHARE failures to the account-wide count, however long it keeps guessing (one
+# guess whenever its own lock runs out, for days): only the account from that address and the address itself stay
+# locked. One client thus locks out only itself; an account is locked for everyone only by failures from at least
+# ACCOUNT_FREE_FAILURES / ADDRESS_SHARE (7) addresses, and an admin lifts that with
+# ``python -m evalcore user unlock NAME`` on the server (docs/security.md).
 
 FREE_FAILURES = 3  # failed attempts allowed before any wait (one account from one address)
 ADDRESS_FREE_FAILURES = 10  # from one address, whatever the names
 ACCOUNT_FREE_FAILURES = 20  # on one account, from all addresses together
+ADDRESS_SHARE = FREE_FAILURES  # at most this many of the account-wide failures come from any one address
 MAX_LOCK_SECONDS = 15 * 60
 UNKNOWN_NAME = "未知用户名"  # how a failed sign-in with a name that is no account is recorded (never the text)
 LOCAL_ADDRESS = "本机"  # the address of a client on the server itself (or when none is known)
