@@ -99,8 +99,8 @@ STORED_AS_IS = (f"工作簿不超过 {UPLOAD_LIMIT_MB} MB。发布后原样保�
 
 
 def too_big(size: int) -> Message | None:
-    """The app's own size limit, in Chinese: Streamlit's (server.maxUploadSize, larger) only stops absurd files,
-    with its own English message."""
+    """The app's own size limit, in Chinese (the same limit as Streamlit's server.maxUploadSize and nginx's, all
+    from MAX_FILE_BYTES: docs/security.md), for a file that reached the page some other way."""
     if size <= MAX_FILE_BYTES:
         return None
     return Message("（文件）", None, "", f"{size / 1024 / 1024:,.1f} MB",
