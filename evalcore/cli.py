@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -108,8 +109,14 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _write(path: str, data: bytes) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(data)
+    """Every file the command line writes (exports, the audit log, templates) is its owner's alone (0600): an
+    export holds the evaluations, the audit log names, addresses and account changes."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        os.fchmod(out.fileno(), 0o600)  # an existing file keeps its mode on O_CREAT: tighten it
+        out.write(data)
 
 
 def _template(args: argparse.Namespace) -> int:
