@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -19,6 +19,13 @@ from ..auth import Actor, PermissionDenied
 from .connection import StoreBase, _json, _now, _who
 from .records import AUDIT_ACTIONS, AuditEntry
 from .schema import T_AUDIT
+
+
+def _entry(r: sa.Row) -> AuditEntry:
+    return AuditEntry(id=r.id, at=r.at, actor=r.actor, role=r.role, via=r.via, action=r.action, summary=r.summary,
+                      evaluation_id=r.evaluation_id, version_id=r.version_id, target=r.target,
+                      before=json.loads(r.before) if r.before else None,
+                      after=json.loads(r.after) if r.after else None)
 
 
 class ActivityStore(StoreBase):
@@ -63,10 +70,31 @@ class ActivityStore(StoreBase):
             query = query.offset(offset)
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [AuditEntry(id=r.id, at=r.at, actor=r.actor, role=r.role, via=r.via, action=r.action,
-                           summary=r.summary, evaluation_id=r.evaluation_id, version_id=r.version_id,
-                           target=r.target, before=json.loads(r.before) if r.before else None,
-                           after=json.loads(r.after) if r.after else None) for r in rows]
+        return [_entry(r) for r in rows]
+
+    def iter_audit(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                   actor: str | None = None, actions: Sequence[str] | None = None, evaluation_id: int | None = None,
+                   limit: int | None = None, batch: int = 2_000) -> Iterator[AuditEntry]:
+        """:meth:`audit_log`'s entries (newest first, same filters), read ``batch`` at a time with a keyset on
+        (at, id) so that an export of millions holds one batch in memory, never the whole log."""
+        after: tuple[dt.datetime, int] | None = None
+        left = limit
+        while left is None or left > 0:
+            size = batch if left is None else min(batch, left)
+            query = self._audit_where(sa.select(T_AUDIT), since, until, actor, actions, evaluation_id)
+            if after is not None:
+                query = query.where(sa.or_(T_AUDIT.c.at < after[0],
+                                           sa.and_(T_AUDIT.c.at == after[0], T_AUDIT.c.id < after[1])))
+            query = query.order_by(T_AUDIT.c.at.desc(), T_AUDIT.c.id.desc()).limit(size)
+            with self._read() as conn:
+                rows = conn.execute(query).all()
+            for r in rows:
+                yield _entry(r)
+            if len(rows) < size:
+                return
+            after = (rows[-1].at, rows[-1].id)
+            if left is not None:
+                left -= len(rows)
 
     def audit_count(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
                     actor: str | None = None, actions: Sequence[str] | None = None,

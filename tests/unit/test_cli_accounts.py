@@ -120,7 +120,7 @@ def test_every_file_the_command_line_writes_is_private(db: Path, cli: Cli, tmp_p
     cli("user", "add", "li", "--role", "admin", "--password-stdin", stdin=SECRET + "\n")
     old_umask = os.umask(0o022)
     try:
-        for fmt in ("csv", "json"):
+        for fmt in ("csv", "json", "xlsx"):
             out = tmp_path / f"audit.{fmt}"
             out.write_text("older, world-readable")
             os.chmod(out, 0o644)
