@@ -77,16 +77,17 @@ def named_actor() -> Actor | None:
 
 def record_refused_visit(page: str, action: str) -> None:
     """Leave an audit entry of a signed-in person opening a page their role may not use (once per session and
-    page: reruns of the refused page add nothing, so a visitor cannot flood the log with it)."""
+    page: reruns of the refused page add nothing; and new sessions within the store's refusal window count up
+    the same entry, so a visitor cannot flood the log with it)."""
     who = actor()
     if who is None or mode() == "none":
         return
     key = f"_refused_{page}"
     if st.session_state.get(key) == who.name:
         return
-    try:
-        cache.store().record(who, "denied", f"{who.label}打开“{page}”页面被拒绝（{auth.ACTIONS[action]}）",
-                            target=page, after={"操作": action, "页面": page})
+    try:  # counted: new sessions reopening the page within the window raise the entry's count (docs/security.md)
+        cache.store().record_refusal(who, f"{who.label}打开“{page}”页面被拒绝（{auth.ACTIONS[action]}）",
+                                     target=page, after={"操作": action, "页面": page})
     except StoreError:
         return  # the refusal itself still stands
     st.session_state[key] = who.name
