@@ -139,7 +139,8 @@ def report_text_section(who: Actor | None) -> None:
     st.markdown("把已发布的绩效评价结果（正文文本、.md、.txt 或 .docx）转为数据：先预览，核对后再发布。"
                 "未能识别的内容会逐行列出，不会被猜测补全。")
     pasted = st.text_area("粘贴报告正文", height=200, key="report_text")
-    report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx"], key="report_file")
+    report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx"], key="report_file",
+                                   help=f"文件不超过 {UPLOAD_LIMIT_MB} MB")
     source = None
     if report_file is not None:
         refused = too_big(report_file.size)

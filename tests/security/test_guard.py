@@ -189,3 +189,17 @@ def test_the_upload_limit_is_stated_once() -> None:
     assert f"上限 {guard.UPLOAD_LIMIT_MB} MB" in site
     serve = (ROOT / "serve.py").read_text(encoding="utf-8")
     assert 'set_option("server.maxUploadSize", guard.UPLOAD_LIMIT_MB' in serve
+
+
+def test_streamlits_own_limit_is_the_same_and_answers_in_chinese(password_server: str) -> None:
+    """A file a little over 30 MB whose request is within nginx's framing margin passes the guard's header check;
+    Streamlit's own limit (server.maxUploadSize, set from the constant by serve.py) then refuses it, and the
+    guard gives its 413 the Chinese body."""
+    client, cookie = sign_in(password_server, "li")
+    try:
+        run = client.rerun()
+        response = upload(password_server, run.session_id, "f-over", MAX_FILE_BYTES + MB // 2, cookie)
+    finally:
+        client.close()
+    assert response.status_code == 413
+    assert f"上限 {MAX_FILE_BYTES // MB} MB" in response.text
