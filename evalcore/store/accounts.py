@@ -170,7 +170,8 @@ class AccountsStore(ActivityStore):
         with self._read() as conn:
             row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).first()
         account = row.name.lower() if row is not None else None
-        keys = self._throttle_keys(account, address)
+        client = auth.throttle_address(address)
+        keys = self._throttle_keys(account, client)
         # 1. claim: check every lock and count the attempt as a failure, atomically
         with self._write() as conn:
             rows = self._lock_failure_rows(conn, list(keys), now)
@@ -182,7 +183,7 @@ class AccountsStore(ActivityStore):
                 wait = max(waits)
                 refusal = SignInError(f"登录失败次数过多，请 {auth.wait_text(wait)}后再试", retry_after=wait)
             else:
-                pair = f"user:{account}|{address}"
+                pair = f"user:{account}|{client}"
                 for key, free in keys.items():
                     if key == f"user:{account}" and rows[pair].failures >= auth.ADDRESS_SHARE:
                         # this address has given the account its share already: its further guesses lock
@@ -207,7 +208,7 @@ class AccountsStore(ActivityStore):
         # 3. settle
         with self._write() as conn:
             if user is None:
-                mine = claimed[f"user:{account}|{address}" if account else f"unknown|{address}"]
+                mine = claimed[f"user:{account}|{client}" if account else f"unknown|{client}"]
                 lock = max(auth.lock_seconds(claimed[k], free) for k, free in keys.items() if k in counted)
                 if row is not None:
                     who = Actor(row.name, row.role, "password")

@@ -182,3 +182,16 @@ def test_the_account_wide_lock_still_needs_many_addresses(store: Store) -> None:
                 store.sign_in("admin1", f"guess-{a}-{g}", address=f"203.0.113.{100 + a}", now=T0)
     with pytest.raises(SignInError, match="失败次数过多"):
         store.sign_in("admin1", PASSWORD, address="198.51.100.20", now=T0)
+
+
+def test_an_ipv6_client_cannot_multiply_itself_inside_its_own_network(store: Store) -> None:
+    """Addresses of one /64 are one client: hopping through them neither escapes that client's lock nor adds
+    more than one share to the account-wide count."""
+    store.add_user("admin1", "admin", PASSWORD, by=ADMIN)
+    for i in range(30):
+        with pytest.raises(SignInError):
+            store.sign_in("admin1", f"guess-{i}", address=f"2001:db8:1:2::{i + 1:x}", now=T0)
+    assert checked(store) == auth.FREE_FAILURES  # the network's own lock stopped it after 3 checks
+    assert store.sign_in("admin1", PASSWORD, address="2001:db8:9:9::1", now=T0).name == "admin1"
+    assert auth.throttle_address("::ffff:203.0.113.5") == "203.0.113.5"
+    assert auth.throttle_address("本机") == "本机"
