@@ -457,6 +457,31 @@ def test_nginx_refuses_large_uploads_in_chinese_and_closes_metrics(cluster: Clus
     assert data.split(b" ", 2)[1] == b"413"
     assert "上限 30 MB" in data.split(b"\r\n\r\n", 1)[1].decode("utf-8")
     assert http_status(cluster.proxy_url + "_stcore/metrics") == 404
+    # the guard behind nginx: an anonymous visitor's upload is refused from its headers, in Chinese; a WebSocket
+    # from another port of the same machine is refused (the same answers as one server: tests/security)
+    from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
+    from websockets.exceptions import InvalidStatus
+    proxy = cluster.proxy_url.rstrip("/")
+    visitor = Client(proxy)
+    try:
+        session_id = visitor.rerun().session_id
+        xsrf = generate_xsrf_token_string()
+        head = (f"PUT /_stcore/upload_file/{session_id}/file-1 HTTP/1.1\r\nHost: 127.0.0.1:{cluster.proxy}\r\n"
+                f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {1024 * 1024}\r\n"
+                f"X-Xsrftoken: {xsrf}\r\nCookie: _streamlit_xsrf={xsrf}\r\nConnection: close\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", cluster.proxy), timeout=20) as sock:
+            sock.sendall(head.encode())
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+    finally:
+        visitor.close()
+    assert data.split(b" ", 2)[1] == b"403", data[:300]
+    assert "请先登录" in data.split(b"\r\n\r\n", 1)[1].decode("utf-8")
+    SEEN.append(session_id)
+    _, cookie = wire_sign_in(proxy)
+    with pytest.raises(InvalidStatus):
+        Client(proxy, cookies=cookie, origin=f"http://localhost:{cluster.proxy + 1}")
     alive = [p for p in cluster.ports if serving.health_ok(f"http://127.0.0.1:{p}")]  # (one was killed above)
     assert alive
     for port in alive:
