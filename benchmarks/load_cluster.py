@@ -1,7 +1,7 @@
 """benchmarks/load_sessions.py through nginx: one instance, then two, on one PostgreSQL, side by side.
 
 Each configuration is a full run of load_sessions.py (same options, passed through) whose server is replaced by
-``scripts/cluster.sh`` (N instances of ``load_server.py run app.py`` on a fresh PostgreSQL database, nginx in
+``scripts/cluster.sh`` (N instances of ``load_server.py run serve.py`` on a fresh PostgreSQL database, nginx in
 front); the browsers talk to nginx only. At the end, one table compares the two runs, with the share of
 sessions each instance served (from nginx's access log).
 

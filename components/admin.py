@@ -126,7 +126,8 @@ def audit_section(who: Actor) -> None:
 
 
 def _export(filters: AuditFilters, fmt: str) -> bytes:
-    return auditlog.audit_bytes(cache.store().audit_log(**filters, limit=EXPORT_MAX), fmt)
+    # streamed from the store a batch at a time into the file (XLSX in write-only mode): only the file is held
+    return auditlog.audit_bytes(cache.store().iter_audit(**filters, limit=EXPORT_MAX), fmt)
 
 
 def _record_export(who: Actor, fmt: str, count: int, start: str, end: str) -> None:

@@ -7,6 +7,7 @@ with :func:`can`; the store checks the role again on every write, so a hidden bu
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -72,16 +73,18 @@ def named_actor() -> Actor | None:
 
 def record_refused_visit(page: str, action: str) -> None:
     """Leave an audit entry of a signed-in person opening a page their role may not use (once per session and
-    page: reruns of the refused page add nothing, so a visitor cannot flood the log with it)."""
+    page: reruns of the refused page add nothing; and new sessions within the store's refusal window count up
+    the same entry, so a visitor cannot flood the log with it)."""
     who = actor()
     if who is None or mode() == "none":
         return
     key = f"_refused_{page}"
     if st.session_state.get(key) == who.name:
         return
+    # counted: new sessions reopening the page within the window raise the entry's count (docs/security-attacks.md)
     try:
-        cache.store().record(who, "denied", f"{who.label}打开“{page}”页面被拒绝（{auth.ACTIONS[action]}）",
-                            target=page, after={"操作": action, "页面": page})
+        cache.store().record_refusal(who, f"{who.label}打开“{page}”页面被拒绝（{auth.ACTIONS[action]}）",
+                                     target=page, after={"操作": action, "页面": page})
     except StoreError:
         return  # the refusal itself still stands
     st.session_state[key] = who.name
@@ -170,6 +173,8 @@ def _bind(cfg: AuthConfig) -> None:
     session = st.session_state.get(_SESSION)
     if session and (web is None or session.get("web") != web[0]):
         _end("登录状态与本浏览器不符（或已过期），请重新登录。")
+    if web is not None:  # the upload guard (components/guard.py) checks an upload's cookie against this
+        st.session_state[session_cookie.STATE_DIGEST] = hashlib.sha256(token.encode()).hexdigest()
     if web is not None and not st.session_state.get(_SESSION):
         web_id, name, signed_in_at, last_seen = web
         st.session_state[_SESSION] = {"name": name, "signed_in_at": signed_in_at, "last_seen": last_seen,
@@ -214,6 +219,10 @@ def _sign_in_form() -> None:
     if not submitted:
         left.caption("没有账户或忘记密码，请联系本系统的管理员。")
         return
+    browser = st.context.cookies.get(session_cookie.BIND) or ""
+    if session_cookie.enabled() and not browser:
+        left.error("本浏览器没有保存本站的 Cookie，无法登录：请允许本站使用 Cookie，然后刷新页面再登录。")
+        return
     try:
         who = cache.store().sign_in(name, password, address=st.context.ip_address)
     except SignInError as exc:
@@ -227,7 +236,7 @@ def _sign_in_form() -> None:
     if session_cookie.enabled():
         # The browser fetches the cookie over plain HTTP (a one-time code, valid for a minute) and comes back
         # to this page; its new session is then signed in from the cookie.
-        web_id, code = cache.store().open_web_session(who.name, now)
+        web_id, code = cache.store().open_web_session(who.name, now, browser=browser)
         st.session_state[_SESSION] = {"name": who.name, "signed_in_at": now, "last_seen": now, "web": web_id}
         url = session_cookie.handoff_url(code, _current_path())
         left.success("登录成功，正在进入……")

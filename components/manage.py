@@ -99,8 +99,8 @@ STORED_AS_IS = (f"工作簿不超过 {UPLOAD_LIMIT_MB} MB。发布后原样保�
 
 
 def too_big(size: int) -> Message | None:
-    """The app's own size limit, in Chinese: Streamlit's (server.maxUploadSize, larger) only stops absurd files,
-    with its own English message."""
+    """The app's own size limit, in Chinese (the same limit as Streamlit's server.maxUploadSize and nginx's, all
+    from MAX_FILE_BYTES: docs/security-attacks.md), for a file that reached the page some other way."""
     if size <= MAX_FILE_BYTES:
         return None
     return Message("（文件）", None, "", f"{size / 1024 / 1024:,.1f} MB",
@@ -143,7 +143,7 @@ def report_text_section(who: Actor | None) -> None:
     st.subheader("导入一份报告")
     pasted = st.text_area("粘贴报告正文", height=200, key="report_text")
     report_file = st.file_uploader("或上传报告文件", type=["md", "txt", "docx", "pdf", "html", "htm"],
-                                   key="report_file")
+                                   key="report_file", help=f"文件不超过 {UPLOAD_LIMIT_MB} MB")
     source = None
     if report_file is not None:
         refused = too_big(report_file.size)

@@ -13,6 +13,8 @@ import os
 from urllib.parse import urlsplit
 
 COOKIE = "evalboard_session"
+BIND = "evalboard_bind"  # a browser's own random secret, set on page loads (components/guard.py): sign-ins bind to it
+STATE_DIGEST = "_auth_cookie_digest"  # session_state: sha256 of the session's cookie (checked by the upload guard)
 PATH = "/api/evalboard/session"
 ENV = "EVALBOARD_SESSION_ROUTE"  # set by serve.py: the route exists in this process
 
@@ -53,7 +55,8 @@ async def _redeem(request):
     from evalcore import auth
 
     target = safe_next(request.query_params.get("next"))
-    token = await run_in_threadpool(_the_store().redeem_handoff, request.query_params.get("code", ""))
+    token = await run_in_threadpool(lambda: _the_store().redeem_handoff(
+        request.query_params.get("code", ""), browser=request.cookies.get(BIND, "")))
     response = RedirectResponse(target, status_code=303)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -9,7 +9,8 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from .auth import ROLE_LABELS, VIA_LABELS
 from .clock import CHINA_TZ, format_time
@@ -39,9 +40,13 @@ def _change_text(values: dict | None) -> str:
 
 def rows(entries: Iterable[AuditEntry]) -> list[dict[str, object]]:
     """One dict per entry with Chinese headers (see :data:`COLUMNS`), values as display text."""
-    out: list[dict[str, object]] = []
+    return list(iter_rows(entries))
+
+
+def iter_rows(entries: Iterable[AuditEntry]) -> Iterator[dict[str, object]]:
+    """:func:`rows`, one at a time."""
     for e in entries:
-        out.append({
+        yield ({
             "时间（北京时间）": format_time(e.at, seconds=True),
             "操作人": e.actor,
             "角色": ROLE_LABELS.get(e.role, e.role),
@@ -54,7 +59,6 @@ def rows(entries: Iterable[AuditEntry]) -> list[dict[str, object]]:
             "修改前": _change_text(e.before),
             "修改后": _change_text(e.after),
         })
-    return out
 
 
 def _csv_cell(value: object) -> str:
@@ -62,43 +66,67 @@ def _csv_cell(value: object) -> str:
     return neutralise(text)  # a spreadsheet opening the CSV must not run "=..." typed into a workbook
 
 
-def audit_bytes(entries: Sequence[AuditEntry], fmt: str) -> bytes:
+def audit_bytes(entries: Iterable[AuditEntry], fmt: str) -> bytes:
     """The entries as ``csv`` (UTF-8 with BOM, so Excel reads the Chinese), ``json`` or ``xlsx``."""
-    if fmt == "json":
-        return json.dumps([{
-            "id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "via": e.via, "action": e.action,
-            "summary": e.summary, "target": e.target, "evaluation_id": e.evaluation_id, "version_id": e.version_id,
-            "before": e.before, "after": e.after,
-        } for e in entries], ensure_ascii=False, indent=2).encode("utf-8")
-    table = rows(entries)
+    buf = io.BytesIO()
+    write_audit(entries, fmt, buf)
+    return buf.getvalue()
+
+
+def write_audit(entries: Iterable[AuditEntry], fmt: str, out: BinaryIO, *, bom: bool = True) -> int:
+    """Write the entries to ``out`` as ``csv``, ``json`` or ``xlsx``, one entry at a time (``entries`` may be
+    :meth:`~evalcore.store.Store.iter_audit`): memory stays bounded by a batch of entries, whatever their number
+    (XLSX through openpyxl's write-only mode, which streams rows to a temporary file). ``bom``: the CSV begins
+    with a UTF-8 BOM (for Excel). Returns the count."""
+    if fmt not in ("csv", "json", "xlsx"):
+        raise ValueError(f"unknown audit export format {fmt!r}")
     headers = [label for _, label in COLUMNS]
+    count = 0
+    if fmt == "json":
+        out.write(b"[")
+        for e in entries:
+            item = json.dumps({
+                "id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "via": e.via,
+                "action": e.action, "summary": e.summary, "target": e.target, "evaluation_id": e.evaluation_id,
+                "version_id": e.version_id, "before": e.before, "after": e.after,
+            }, ensure_ascii=False, indent=2)
+            out.write((",\n  " if count else "\n  ").encode() + item.replace("\n", "\n  ").encode("utf-8"))
+            count += 1
+        out.write(b"\n]" if count else b"]")
+        return count
     if fmt == "csv":
-        text = io.StringIO()
+        text = io.TextIOWrapper(out, encoding="utf-8-sig" if bom else "utf-8", newline="", write_through=True)
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(headers)
-        for row in table:
+        for row in iter_rows(entries):
             writer.writerow([_csv_cell(row[h]) for h in headers])
-        return text.getvalue().encode("utf-8-sig")
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "审计日志"
-        ws.append(headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in table:
-            ws.append([row[h] if isinstance(row[h], int) else neutralise(str(row[h])) for h in headers])
-        for cell in ws["A"][1:]:
-            cell.number_format = "@"
-        for column, width in zip("ABCDEFGHIJK", (20, 16, 10, 12, 14, 60, 24, 10, 10, 40, 40), strict=True):
-            ws.column_dimensions[column].width = width
-        ws.freeze_panes = "A2"
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
-    raise ValueError(f"unknown audit export format {fmt!r}")
+            count += 1
+        text.flush()
+        text.detach()  # leave ``out`` open for the caller
+        return count
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("审计日志")
+    for column, width in zip("ABCDEFGHIJK", (20, 16, 10, 12, 14, 60, 24, 10, 10, 40, 40), strict=True):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in iter_rows(entries):
+        values: list[object] = [row[h] if isinstance(row[h], int) else neutralise(str(row[h])) for h in headers]
+        at = WriteOnlyCell(ws, value=values[0])
+        at.number_format = "@"
+        ws.append([at, *values[1:]])
+        count += 1
+    wb.save(out)
+    return count
 
 
 def day_range(since: str | dt.date | None,
@@ -127,4 +155,4 @@ def day_range(since: str | dt.date | None,
     return (midnight(start) if start else None, midnight(end + dt.timedelta(days=1)) if end else None)
 
 
-__all__ = ["AUDIT_ACTIONS", "COLUMNS", "audit_bytes", "day_range", "rows"]
+__all__ = ["AUDIT_ACTIONS", "COLUMNS", "audit_bytes", "day_range", "iter_rows", "rows", "write_audit"]

@@ -16,6 +16,7 @@ Roles:
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import math
 import re
 import threading
@@ -210,15 +211,34 @@ def needs_rehash(encoded: str) -> bool:
 # Failures are counted under three keys at once (see Store.sign_in): the account from this address (its 3rd
 # consecutive failure locks), the address whatever the name (the 10th: one client spraying names), and the account
 # from anywhere (the 20th: many addresses against one account). Each key has its own doubling lock; a sign-in is
-# refused while any is locked. One client thus locks out only itself; an account is locked for everyone only by
-# failures from many addresses, and an admin lifts that with ``python -m evalcore user unlock NAME`` on the server.
+# refused while any is locked. One address adds at most ADDRESS_SHARE failures to the account-wide count, however
+# long it keeps guessing (one guess whenever its own lock runs out, for days): only the account from that address
+# and the address itself stay locked. One client thus locks out only itself; an account is locked for everyone only
+# by failures from at least ACCOUNT_LOCK_AT_FAILURE / ADDRESS_SHARE (7) addresses (an IPv6 address counts by its /64
+# network: throttle_address), and an admin lifts that with ``python -m evalcore user unlock NAME`` on the server
+# (docs/security-attacks.md).
 
 LOCK_AT_FAILURE = 3  # the consecutive failure that starts the first wait (one account from one address): 2 go free
 ADDRESS_LOCK_AT_FAILURE = 10  # from one address, whatever the names
 ACCOUNT_LOCK_AT_FAILURE = 20  # on one account, from all addresses together
+ADDRESS_SHARE = LOCK_AT_FAILURE  # at most this many of the account-wide failures come from any one address
 MAX_LOCK_SECONDS = 15 * 60
 UNKNOWN_NAME = "未知用户名"  # how a failed sign-in with a name that is no account is recorded (never the text)
 LOCAL_ADDRESS = "本机"  # the address of a client on the server itself (or when none is known)
+
+
+def throttle_address(address: str) -> str:
+    """The address a client's failures are counted under: an IPv6 address by its /64 network (one subscriber's
+    line or one host's interfaces, which an attacker changes at will), anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def lock_seconds(failures: int, lock_at: int = LOCK_AT_FAILURE) -> int:

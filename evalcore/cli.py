@@ -53,6 +53,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import signal
 import sys
 from contextlib import nullcontext
@@ -124,9 +125,19 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _private_file(path: str):
+    """Every file the command line writes (exports, the audit log, templates) is its owner's alone (0600): an
+    export holds the evaluations, the audit log names, addresses and account changes."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode on O_CREAT: tighten it
+    return os.fdopen(fd, "wb")
+
+
 def _write(path: str, data: bytes) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(data)
+    with _private_file(path) as out:
+        out.write(data)
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -263,7 +274,7 @@ def _user(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from .auditlog import AUDIT_ACTIONS, audit_bytes, day_range
+    from .auditlog import AUDIT_ACTIONS, day_range, write_audit
     from .store import StoreError
     try:
         since, until = day_range(args.since, args.until)
@@ -273,23 +284,30 @@ def _audit(args: argparse.Namespace) -> int:
     if args.action and args.action not in AUDIT_ACTIONS:
         print(f"--action 应为 {'、'.join(AUDIT_ACTIONS)} 之一", file=sys.stderr)
         return 1
+    if args.format == "xlsx" and not args.out:
+        print("--format xlsx 须与 --out 文件.xlsx 同用（Excel 文件不能输出到屏幕）", file=sys.stderr)
+        return 1
     try:
         store = _open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    # streamed: entries are read from the store a batch at a time and written as they come (bounded memory)
+    entries = store.iter_audit(since=since, until=until, actor=args.actor or None,
+                               actions=[args.action] if args.action else None)
     try:
-        entries = store.audit_log(since=since, until=until, actor=args.actor or None,
-                                  actions=[args.action] if args.action else None, limit=None)
+        if args.out:
+            with _private_file(args.out) as out:
+                count = write_audit(entries, args.format, out)
+            print(f"已导出 {count} 条审计记录：{args.out}")
+        else:
+            sys.stdout.flush()
+            write_audit(entries, args.format, sys.stdout.buffer, bom=False)  # (a terminal or a pipe needs no BOM)
+            sys.stdout.buffer.flush()
     finally:
         store.dispose()
-    data = audit_bytes(entries, args.format)
-    if args.out:
-        _write(args.out, data)
-        print(f"已导出 {len(entries)} 条审计记录：{args.out}")
-    else:
-        sys.stdout.write(data.decode("utf-8-sig"))
     return 0
+
 
 
 def _in_store(work):
@@ -543,8 +561,8 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--until", help="截止日期 YYYY-MM-DD（北京时间，含当天）")
     a.add_argument("--actor", help="只看此人")
     a.add_argument("--action", help="只看此类操作，例如 publish、rectify、sign_in")
-    a.add_argument("--format", choices=("csv", "json"), default="csv")
-    a.add_argument("--out", help="写入文件（默认输出到屏幕）")
+    a.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv", help="xlsx 须与 --out 同用")
+    a.add_argument("--out", help="写入文件（默认输出到屏幕；文件仅所有者可读写）")
     a.set_defaults(func=_audit)
     b = sub.add_parser("backup", help="备份整个数据库到一个新文件（应用运行时也可执行）")
     b.add_argument("out", metavar="OUT")

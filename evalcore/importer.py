@@ -25,7 +25,7 @@ from pathlib import Path
 from .auth import Actor, PermissionDenied
 from .catalog import duplicate_of
 from .store import PublishError, Store, StoreError
-from .workbook import MAX_FILE_BYTES, read_workbook
+from .workbook import MAX_FILE_BYTES, MAX_PENDING_UPLOAD_BYTES, read_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 TEXT_SUFFIXES = (".md", ".txt", ".docx", ".pdf", ".html", ".htm")
@@ -35,7 +35,7 @@ STATUS_LABELS = {PUBLISHED: "已发布", DUPLICATE: "重复，已跳过", REFUSE
                  PENDING: "待复核，未发布"}
 FIRST_MESSAGES = 3  # how many validation messages a refusal shows
 MAX_IMPORT_BYTES = MAX_FILE_BYTES  # one file, whatever its kind (the upload's limit)
-MAX_IMPORT_TOTAL_BYTES = 200 * 1024 * 1024  # one batch on the 数据管理 page
+MAX_IMPORT_TOTAL_BYTES = MAX_PENDING_UPLOAD_BYTES  # one batch on 数据管理: what the server lets a session hold
 MAX_IMPORT_FILES = 200  # one batch on the 数据管理 page
 
 

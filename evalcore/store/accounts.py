@@ -195,12 +195,13 @@ class AccountsStore(ActivityStore):
         :class:`SignInError`.
 
         Throttled under three keys (see :mod:`evalcore.auth`): the account from this address, the address, and
-        the account from anywhere; a name that is no account counts under one "unknown name" key per address, so
-        the answer never tells which names exist and nothing typed is kept. The attempt is counted as a failure
-        BEFORE the password is checked, in one transaction that also checks the locks (a row lock on PostgreSQL,
-        the writer lock on SQLite), so parallel attempts cannot pass the lock; the check itself runs in the
-        bounded hash pool; a right password then takes its own count back. Every checked attempt is an audit
-        entry (a refused one, checked or not, never records what was typed); the password is never written.
+        the account from anywhere (to which one address adds at most ``ADDRESS_SHARE`` failures); a name that is
+        no account counts under one "unknown name" key per address, so the answer never tells which names exist
+        and nothing typed is kept. The attempt is counted as a failure BEFORE the password is checked, in one
+        transaction that also checks the locks (a row lock on PostgreSQL, the writer lock on SQLite), so parallel
+        attempts cannot pass the lock; the check itself runs in the bounded hash pool; a right password then takes
+        its own count back. Every checked attempt is an audit entry (a refused one, checked or not, never records
+        what was typed); the password is never written.
         """
         now = now or _now()
         name = (name or "").strip()
@@ -239,7 +240,8 @@ class AccountsStore(ActivityStore):
         with self._read() as conn:
             row = conn.execute(sa.select(T_USER).where(T_USER.c.name == name)).first()
         account = row.name.lower() if row is not None else None
-        keys = self._throttle_keys(account, address)
+        client = auth.throttle_address(address)
+        keys = self._throttle_keys(account, client)
         # 1. claim: check every lock and count the attempt as a failure, atomically
         with self._write() as conn:
             rows = self._lock_failure_rows(conn, list(keys), now)
@@ -251,13 +253,20 @@ class AccountsStore(ActivityStore):
                 wait = max(waits)
                 refusal = SignInError(f"登录失败次数过多，请 {auth.wait_text(wait)}后再试", retry_after=wait)
             else:
+                pair = f"user:{account}|{client}"
                 for key, lock_at in keys.items():
+                    if key == f"user:{account}" and rows[pair].failures >= auth.ADDRESS_SHARE:
+                        # this address has given the account its share already: its further guesses lock
+                        # only the address (and the account from it), never the account for everyone
+                        claimed[key] = rows[key].failures
+                        continue
                     failures = rows[key].failures + 1
                     lock = auth.lock_seconds(failures, lock_at)
                     conn.execute(sa.update(T_FAIL).where(T_FAIL.c.name == key).values(
                         failures=failures, last_failed_at=now,
                         locked_until=now + dt.timedelta(seconds=lock) if lock else None))
                     claimed[key] = failures
+                counted = {k for k in keys if claimed[k] != rows[k].failures}
         if refusal is not None:
             raise refusal
         # 2. check the password (the caller holds a hash-pool slot)
@@ -269,8 +278,8 @@ class AccountsStore(ActivityStore):
         # 3. settle
         with self._write() as conn:
             if user is None:
-                mine = claimed[f"user:{account}|{address}" if account else f"unknown|{address}"]
-                lock = max(auth.lock_seconds(claimed[k], lock_at) for k, lock_at in keys.items())
+                mine = claimed[f"user:{account}|{client}" if account else f"unknown|{client}"]
+                lock = max(auth.lock_seconds(claimed[k], lock_at) for k, lock_at in keys.items() if k in counted)
                 if row is not None:
                     who = Actor(row.name, row.role, "password")
                     summary = f"“{row.name}”登录失败（该地址连续第 {mine} 次）"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -19,6 +19,16 @@ from ..auth import Actor, PermissionDenied
 from .connection import StoreBase, _json, _now, _who
 from .records import AUDIT_ACTIONS, AuditEntry
 from .schema import T_AUDIT
+
+# Refusals of one person on one target within this window are one audit entry with a count (record_refusal).
+REFUSAL_WINDOW = dt.timedelta(minutes=10)
+
+
+def _entry(r: sa.Row) -> AuditEntry:
+    return AuditEntry(id=r.id, at=r.at, actor=r.actor, role=r.role, via=r.via, action=r.action, summary=r.summary,
+                      evaluation_id=r.evaluation_id, version_id=r.version_id, target=r.target,
+                      before=json.loads(r.before) if r.before else None,
+                      after=json.loads(r.after) if r.after else None)
 
 
 class ActivityStore(StoreBase):
@@ -32,6 +42,37 @@ class ActivityStore(StoreBase):
         with self._write() as conn:
             self._audit(conn, actor, action, summary, target=target, evaluation_id=evaluation_id,
                         version_id=version_id, before=before, after=after)
+
+    def record_refusal(self, actor: Actor, summary: str, *, target: str, evaluation_id: int | None = None,
+                       after: dict | None = None, now: dt.datetime | None = None) -> int:
+        """A refusal ("denied") of ``actor`` on ``target``, counted: while the entry of the same person's first
+        refusal on the same target (and evaluation) is less than :data:`REFUSAL_WINDOW` old, its count (``次数``)
+        and the time of the latest (``最近一次``) go up instead of a new entry being written, so reopening a
+        refused page in new sessions, or repeating a forged write, adds at most one entry a window (6 an hour)
+        however often it is done. Returns the count."""
+        with self._write() as conn:
+            return self._refusal(conn, actor, summary, target=target, evaluation_id=evaluation_id, after=after,
+                                 now=now)
+
+    @classmethod
+    def _refusal(cls, conn: Connection, actor: Actor, summary: str, *, target: str, evaluation_id: int | None,
+                 after: dict | None, now: dt.datetime | None = None) -> int:
+        now = now or _now()
+        query = (sa.select(T_AUDIT.c.id, T_AUDIT.c.after).where(
+            T_AUDIT.c.at >= now - REFUSAL_WINDOW, T_AUDIT.c.action == "denied", T_AUDIT.c.actor == _who(actor),
+            T_AUDIT.c.target == (target or ""),
+            T_AUDIT.c.evaluation_id.is_(None) if evaluation_id is None else T_AUDIT.c.evaluation_id == evaluation_id)
+            .order_by(T_AUDIT.c.at.desc(), T_AUDIT.c.id.desc()).limit(1).with_for_update())
+        last = conn.execute(query).first()
+        if last is not None:
+            values = json.loads(last.after) if last.after else {}
+            count = int(values.get("次数", 1)) + 1
+            values.update({"次数": count, "最近一次": now.isoformat(timespec="seconds")})
+            conn.execute(sa.update(T_AUDIT).where(T_AUDIT.c.id == last.id).values(after=_json(values)))
+            return count
+        cls._audit(conn, actor, "denied", summary, target=target, evaluation_id=evaluation_id,
+                   after={**(after or {}), "次数": 1}, now=now)
+        return 1
 
     @staticmethod
     def _audit_where(query: sa.Select, since: dt.datetime | None, until: dt.datetime | None, actor: str | None,
@@ -63,10 +104,31 @@ class ActivityStore(StoreBase):
             query = query.offset(offset)
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return [AuditEntry(id=r.id, at=r.at, actor=r.actor, role=r.role, via=r.via, action=r.action,
-                           summary=r.summary, evaluation_id=r.evaluation_id, version_id=r.version_id,
-                           target=r.target, before=json.loads(r.before) if r.before else None,
-                           after=json.loads(r.after) if r.after else None) for r in rows]
+        return [_entry(r) for r in rows]
+
+    def iter_audit(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+                   actor: str | None = None, actions: Sequence[str] | None = None, evaluation_id: int | None = None,
+                   limit: int | None = None, batch: int = 2_000) -> Iterator[AuditEntry]:
+        """:meth:`audit_log`'s entries (newest first, same filters), read ``batch`` at a time with a keyset on
+        (at, id) so that an export of millions holds one batch in memory, never the whole log."""
+        after: tuple[dt.datetime, int] | None = None
+        left = limit
+        while left is None or left > 0:
+            size = batch if left is None else min(batch, left)
+            query = self._audit_where(sa.select(T_AUDIT), since, until, actor, actions, evaluation_id)
+            if after is not None:
+                query = query.where(sa.or_(T_AUDIT.c.at < after[0],
+                                           sa.and_(T_AUDIT.c.at == after[0], T_AUDIT.c.id < after[1])))
+            query = query.order_by(T_AUDIT.c.at.desc(), T_AUDIT.c.id.desc()).limit(size)
+            with self._read() as conn:
+                rows = conn.execute(query).all()
+            for r in rows:
+                yield _entry(r)
+            if len(rows) < size:
+                return
+            after = (rows[-1].at, rows[-1].id)
+            if left is not None:
+                left -= len(rows)
 
     def audit_count(self, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
                     actor: str | None = None, actions: Sequence[str] | None = None,
@@ -87,8 +149,8 @@ class ActivityStore(StoreBase):
             return auth.require(actor, action)
         except PermissionDenied as exc:
             with self._write() as conn:
-                self._audit(conn, exc.actor, "denied", str(exc), evaluation_id=evaluation_id,
-                            target=target or auth.ACTIONS.get(action, action), after={"操作": action})
+                self._refusal(conn, exc.actor, str(exc), evaluation_id=evaluation_id,
+                              target=target or auth.ACTIONS.get(action, action), after={"操作": action})
             raise
 
     @staticmethod

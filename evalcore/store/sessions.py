@@ -18,27 +18,35 @@ from .schema import T_USER, T_WEB
 HANDOFF_SECONDS = 60  # a sign-in's one-time handoff code must be redeemed by the browser within this time
 
 
+def _handoff_digest(code: str, browser: str) -> str:
+    return _sha256(f"{code}\0{browser}".encode() if browser else code.encode())
+
+
 class WebSessionsStore(StoreBase):
     """The web session part of :class:`~evalcore.store.Store`."""
 
-    def open_web_session(self, name: str, signed_in_at: dt.datetime) -> tuple[int, str]:
-        """A new web session for ``name``; returns its id and the one-time handoff code."""
+    def open_web_session(self, name: str, signed_in_at: dt.datetime, *, browser: str = "") -> tuple[int, str]:
+        """A new web session for ``name``; returns its id and the one-time handoff code. ``browser``: a secret of
+        the browser that signed in (its ``evalboard_bind`` cookie); the code then redeems only with it, so a
+        sign-in link sent to someone else's browser does not sign that browser in (login CSRF)."""
         code = secrets.token_urlsafe(32)
         with self._write() as conn:
             result = conn.execute(sa.insert(T_WEB).values(
-                handoff_hash=_sha256(code.encode()), name=name, signed_in_at=signed_in_at, last_seen=signed_in_at,
+                handoff_hash=_handoff_digest(code, browser), name=name, signed_in_at=signed_in_at,
+                last_seen=signed_in_at,
                 handoff_expires=signed_in_at + dt.timedelta(seconds=HANDOFF_SECONDS)))
             return _new_id(result), code
 
-    def redeem_handoff(self, code: str, *, now: dt.datetime | None = None) -> str | None:
-        """Exchange a handoff code (once, within HANDOFF_SECONDS) for the web session's secret."""
+    def redeem_handoff(self, code: str, *, browser: str = "", now: dt.datetime | None = None) -> str | None:
+        """Exchange a handoff code (once, within HANDOFF_SECONDS, from the browser it was opened for) for the web
+        session's secret."""
         now = now or _now()
         if not code or len(code) > 100:
             return None
         token = secrets.token_urlsafe(32)
         with self._write() as conn:
             row = conn.execute(sa.select(T_WEB.c.id, T_WEB.c.handoff_expires, T_WEB.c.ended_at)
-                               .where(T_WEB.c.handoff_hash == _sha256(code.encode())).with_for_update()).first()
+                               .where(T_WEB.c.handoff_hash == _handoff_digest(code, browser)).with_for_update()).first()
             if row is None:
                 return None
             conn.execute(sa.update(T_WEB).where(T_WEB.c.id == row.id).values(

@@ -197,6 +197,8 @@ _SPEC_NAMES = {s.name for s in SPEC}
 # --- limits (see the module docstring) --------------------------------------------------------------------
 
 MAX_FILE_BYTES = 30 * 1024 * 1024  # the uploaded file; a 100,000-row workbook is 2-4 MB
+# what one browser session may hold in uploaded files at once (the server's guard) and so one 批量导入 batch
+MAX_PENDING_UPLOAD_BYTES = 2 * MAX_FILE_BYTES
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts of the workbook once unzipped
 MAX_COMPRESSION_RATIO = 400  # per part above RATIO_CHECK_BYTES; real sheets stay under about 50
 RATIO_CHECK_BYTES = 1024 * 1024

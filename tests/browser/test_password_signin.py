@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +72,21 @@ def test_evaluator_gets_the_uploader_after_a_deep_link(password_url, new_page, u
     ui.wait_for_app(page)
     ui.wait_for_texts(page, ["已退出登录"])
     assert page.locator(UPLOADER).count() == 0
+
+
+def test_a_signed_in_evaluators_upload_passes_the_guard(password_url, new_page, ui, tmp_path):
+    """serve.py's guard refuses uploads from anyone not signed in as an evaluator or admin with the session's own
+    cookie (components/guard.py); a real browser's upload from a signed-in evaluator goes through."""
+    import sample_data
+    page = new_page(1920, 1080)
+    ui.open_and_settle(page, password_url + "/data")
+    sign_in(page, ui, "li")
+    ui.wait_for_texts(page, ["上传填好的工作簿"])
+    path = tmp_path / "长沙2023.xlsx"
+    path.write_bytes(Path(sample_data.WORKBOOK).read_bytes())
+    page.locator(f"{UPLOADER} input[type='file']").first.set_input_files(str(path))
+    ui.wait_for_texts(page, ["长沙2023.xlsx", "与当前版本比较"], timeout_ms=30_000)
+    ui.assert_no_errors(page)
 
 
 def wang_sign_ins(url: str) -> int:

@@ -49,9 +49,9 @@ class Run:
 
 
 class Client:
-    def __init__(self, base_url: str, *, session_id: str = "", cookies: str = "") -> None:
+    def __init__(self, base_url: str, *, session_id: str = "", cookies: str = "", origin: str = "") -> None:
         ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
-        headers = {"Origin": base_url, **({"Cookie": cookies} if cookies else {})}
+        headers = {"Origin": origin or base_url, **({"Cookie": cookies} if cookies else {})}
         # the browser sends [subprotocol, xsrf token, session id to resume]; the server selects the first
         protocols = ["streamlit", "x", session_id] if session_id else ["streamlit"]
         self._connection = connect(ws_url, subprotocols=protocols, additional_headers=headers, open_timeout=30,

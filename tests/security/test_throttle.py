@@ -149,3 +149,49 @@ def test_visitors_flooding_the_log_with_new_names_write_three_entries(store: Sto
     assert len(entries) == auth.LOCK_AT_FAILURE  # the unknown-name key of that address locks at the third
     assert {e.actor for e in entries} == {auth.UNKNOWN_NAME}
     assert not any("visitor-" in (e.summary + e.target + str(e.after)) for e in entries)
+
+
+def test_one_address_guessing_slowly_for_days_never_locks_the_admin_out_elsewhere(store: Store) -> None:
+    """The red team's attack: one address guesses once whenever its own lock runs out (29 guesses in about 5 h
+    locked the only admin for every address). Each address adds at most ADDRESS_SHARE failures to the account."""
+    store.add_user("admin1", "admin", PASSWORD, by=ADMIN)
+    now, guesses = T0, 0
+    while guesses < 40:
+        try:
+            store.sign_in("admin1", f"slow-guess-{guesses}", address="203.0.113.66", now=now)
+        except SignInError as exc:
+            if "用户名或密码错误" in str(exc):
+                guesses += 1
+            if guesses < 40:
+                now += dt.timedelta(seconds=exc.retry_after + 1)  # wait the lock out, exactly as told
+    assert now - T0 > dt.timedelta(hours=5)
+    # right after its last guess, the attacker's address is locked for that account...
+    with pytest.raises(SignInError, match="失败次数过多"):
+        store.sign_in("admin1", PASSWORD, address="203.0.113.66", now=now)
+    # ...but the admin, from anywhere else, signs in at once
+    assert store.sign_in("admin1", PASSWORD, address="198.51.100.20", now=now).name == "admin1"
+
+
+def test_the_account_wide_lock_still_needs_many_addresses(store: Store) -> None:
+    store.add_user("admin1", "admin", PASSWORD, by=ADMIN)
+    share = auth.ADDRESS_SHARE
+    addresses = -(-auth.ACCOUNT_LOCK_AT_FAILURE // share)  # ceil: 7 addresses, 3 failures each
+    for a in range(addresses):
+        for g in range(share):
+            with pytest.raises(SignInError):
+                store.sign_in("admin1", f"guess-{a}-{g}", address=f"203.0.113.{100 + a}", now=T0)
+    with pytest.raises(SignInError, match="失败次数过多"):
+        store.sign_in("admin1", PASSWORD, address="198.51.100.20", now=T0)
+
+
+def test_an_ipv6_client_cannot_multiply_itself_inside_its_own_network(store: Store) -> None:
+    """Addresses of one /64 are one client: hopping through them neither escapes that client's lock nor adds
+    more than one share to the account-wide count."""
+    store.add_user("admin1", "admin", PASSWORD, by=ADMIN)
+    for i in range(30):
+        with pytest.raises(SignInError):
+            store.sign_in("admin1", f"guess-{i}", address=f"2001:db8:1:2::{i + 1:x}", now=T0)
+    assert checked(store) == auth.LOCK_AT_FAILURE  # the network's own lock stopped it after 3 checks
+    assert store.sign_in("admin1", PASSWORD, address="2001:db8:9:9::1", now=T0).name == "admin1"
+    assert auth.throttle_address("::ffff:203.0.113.5") == "203.0.113.5"
+    assert auth.throttle_address("本机") == "本机"

@@ -35,10 +35,19 @@ def test_a_widget_value_of_the_wrong_type_shows_no_internals(password_server: st
     assert f"错误编号 {error_id}" in log and "Traceback" in log
 
 
+def browser_cookie(base: str) -> str:
+    """The ``evalboard_bind`` cookie a browser gets with its first page (a sign-in is bound to it)."""
+    page = httpx.get(base + "/")
+    assert page.status_code == 200
+    return f"evalboard_bind={page.cookies['evalboard_bind']}"
+
+
 def sign_in(base: str, name: str, password: str = PASSWORD) -> tuple[Client, str]:
-    """Sign in as a browser does: the form over the WebSocket, then the one-time handoff over HTTP for the
-    cookie, then a new connection carrying it. Returns that connection and the cookie header."""
-    client = Client(base)
+    """Sign in as a browser does: its page load (the bind cookie), the form over the WebSocket, then the one-time
+    handoff over HTTP for the cookie, then a new connection carrying it. Returns that connection and the cookie
+    header."""
+    bind = browser_cookie(base)
+    client = Client(base, cookies=bind)
     first = client.rerun()
     ids = first.ids
     submitted = client.rerun(page_hash=first.page_hash, widgets=[
@@ -48,13 +57,14 @@ def sign_in(base: str, name: str, password: str = PASSWORD) -> tuple[Client, str
     client.close()
     urls = [t for t in submitted.texts if t.startswith("/api/evalboard/session?code=")]
     assert urls, submitted.text
-    response = httpx.get(base + urls[0], follow_redirects=False)
+    response = httpx.get(base + urls[0], follow_redirects=False, headers={"Cookie": bind})
     assert response.status_code == 303 and response.headers["location"] == "/"
     set_cookie = response.headers["set-cookie"]
     assert "httponly" in set_cookie.lower() and "samesite=strict" in set_cookie.lower()
     cookie = set_cookie.split(";", 1)[0]
-    assert httpx.get(base + urls[0], follow_redirects=False).headers.get("set-cookie") is None  # one use only
-    return Client(base, cookies=cookie), cookie
+    assert httpx.get(base + urls[0], follow_redirects=False, headers={"Cookie": bind}).headers.get(
+        "set-cookie") is None  # one use only
+    return Client(base, cookies=f"{cookie}; {bind}"), f"{cookie}; {bind}"
 
 
 def test_a_reused_session_id_signs_nobody_in(password_server: str) -> None:

@@ -113,3 +113,21 @@ def test_audit_export_filters_and_formats(db: Path, cli: Cli, tmp_path: Path) ->
     old = cli("audit", "--format", "json", "--since", "2000-01-01", "--until", "2000-01-02")
     assert json.loads(old.stdout) == []
     assert json.loads(cli("audit", "--format", "json", "--actor", "nobody").stdout) == []
+
+
+def test_every_file_the_command_line_writes_is_private(db: Path, cli: Cli, tmp_path: Path) -> None:
+    """``audit --out`` (names, addresses, account changes) and the exports: 0600, also over an existing file."""
+    cli("user", "add", "li", "--role", "admin", "--password-stdin", stdin=SECRET + "\n")
+    old_umask = os.umask(0o022)
+    try:
+        for fmt in ("csv", "json", "xlsx"):
+            out = tmp_path / f"audit.{fmt}"
+            out.write_text("older, world-readable")
+            os.chmod(out, 0o644)
+            assert cli("audit", "--format", fmt, "--out", str(out)).returncode == 0
+            assert out.stat().st_mode & 0o777 == 0o600, fmt
+        template = tmp_path / "template.xlsx"
+        assert cli("template", str(template)).returncode == 0
+        assert template.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old_umask)
