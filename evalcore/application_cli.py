@@ -13,6 +13,7 @@ import sys
 
 from . import application as app
 from . import application_store
+from .cli_common import open_store
 from .portfolio import kind_of
 
 
@@ -81,9 +82,9 @@ def _print(result: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .store import Store, StoreError
+    from .store import StoreError
     try:
-        store = Store.from_env()
+        store = open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -59,8 +59,9 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from . import clock, gcpause
+from . import clock, gcpause, loop_cli
 from .application_cli import register as register_apply_results
+from .cli_common import cli_actor, open_store
 from .export import EXPORT_FORMATS, export_bytes
 from .model import Evaluation
 from .summary import grade_text, summarize
@@ -193,25 +194,6 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cli_actor():
-    import getpass
-
-    from .auth import Actor
-    try:
-        who = getpass.getuser()
-    except Exception:  # no user name in this environment
-        who = ""
-    return Actor(f"{who or '未知用户'}@命令行", "admin", "cli")
-
-
-def _open_store():
-    """The store the dashboard uses (``Store.from_env``: the same from any folder); says which on stderr."""
-    from .store import Store
-    store = Store.from_env()
-    print(f"数据库：{store.url}", file=sys.stderr)
-    return store
-
-
 def _read_password(args: argparse.Namespace) -> str | None:
     """The new password: one line from standard input with --password-stdin, else typed twice at a prompt."""
     import getpass
@@ -232,11 +214,11 @@ def _user(args: argparse.Namespace) -> int:
     from .auth import ROLE_LABELS, PermissionDenied
     from .store import StoreError
     try:
-        store = _open_store()
+        store = open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    actor = _cli_actor()
+    actor = cli_actor()
     try:
         if args.action == "list":
             users = store.users()
@@ -288,7 +270,7 @@ def _audit(args: argparse.Namespace) -> int:
         print("--format xlsx 须与 --out 文件.xlsx 同用（Excel 文件不能输出到屏幕）", file=sys.stderr)
         return 1
     try:
-        store = _open_store()
+        store = open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -314,7 +296,7 @@ def _in_store(work):
     """``work(store)`` on the store the dashboard uses, closed afterwards; None after printing a StoreError."""
     from .store import StoreError
     try:
-        store = _open_store()
+        store = open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return None
@@ -384,12 +366,12 @@ def _publish(args: argparse.Namespace) -> int:
         return 1
     data = path.read_bytes()
     try:
-        store = _open_store()
+        store = open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     try:
-        version = store.publish(data, file_name=path.name, by=_cli_actor(), note=args.note or "")
+        version = store.publish(data, file_name=path.name, by=cli_actor(), note=args.note or "")
         info = store.evaluation(version.evaluation_id)
     except PublishError as exc:
         for m in exc.messages:
@@ -410,7 +392,7 @@ def _rollback(args: argparse.Namespace) -> int:
     from .rollback import rollback_to
     from .store import StoreError
     try:
-        done = _in_store(lambda store: rollback_to(store, args.evaluation_id, args.version, by=_cli_actor(),
+        done = _in_store(lambda store: rollback_to(store, args.evaluation_id, args.version, by=cli_actor(),
                                                    note=args.note or ""))
     except PermissionDenied as exc:
         print(str(exc), file=sys.stderr)
@@ -439,11 +421,11 @@ def _import(args: argparse.Namespace) -> int:
         print("没有可导入的文件（支持 .xlsx、.md、.txt、.docx、.pdf、.html）", file=sys.stderr)
         return 1
     try:
-        store = _open_store()
+        store = open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    actor = _cli_actor()
+    actor = cli_actor()
     interrupted = False
     asked: list[bool] = []
 
@@ -533,7 +515,6 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--as-of", help="整改统计日期 YYYY-MM-DD，默认今天")
     e.set_defaults(func=_export, bulk_read=True)
     _add_store_commands(sub)
-    from . import loop_cli
     loop_cli.add_commands(sub)  # remind, notice (issue 25)
     roles = ("viewer", "evaluator", "admin", "unit")
     u = sub.add_parser("user", help="账户管理（密码登录模式）：add、passwd、role、remove、unlock、list")

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from . import clock
+from .cli_common import cli_actor, open_store
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -29,9 +30,9 @@ def _as_of(text: str | None) -> dt.date | None:
 
 
 def _store():
-    from .store import Store, StoreError
+    from .store import StoreError
     try:
-        return Store.from_env()
+        return open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return None
@@ -39,7 +40,6 @@ def _store():
 
 def _remind(args: argparse.Namespace) -> int:
     from . import reminders
-    from .cli import _cli_actor
     as_of = _as_of(args.as_of)
     if as_of is None:
         return 1
@@ -51,7 +51,7 @@ def _remind(args: argparse.Namespace) -> int:
         return 1
     try:
         return reminders.run(store, as_of=as_of, days=args.days, dry_run=args.dry_run, environ=os.environ,
-                             by=_cli_actor(), out=sys.stdout, err=sys.stderr)
+                             by=cli_actor(), out=sys.stdout, err=sys.stderr)
     finally:
         store.dispose()
 
