@@ -107,5 +107,5 @@ def test_present_page_walks_every_slide_without_a_chart_per_unit(app):
         app.button(key="slide_next").click().run()
         ok(app)
     assert titles == ["单位排名：评价得分", "单位排名：预算执行率"]
-    assert "11 / 11" in "\n".join(e.proto.body for e in app.get("html"))
+    assert "12 / 12" in "\n".join(e.proto.body for e in app.get("html"))  # with the 结果应用 slide (issue 26)
 
