@@ -498,6 +498,8 @@ def main(argv: list[str] | None = None) -> int:
     rs.add_argument("file", metavar="IN")
     rs.add_argument("--force", action="store_true", help="目标数据库已有数据时，用备份替换其中全部数据")
     rs.set_defaults(func=_restore)
+    from .archive.cli import register as register_upgrade
+    register_upgrade(sub)  # upgrade (issue 23)
     args = ap.parse_args(argv)
     try:
         return args.func(args)

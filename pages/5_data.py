@@ -7,12 +7,14 @@ from functools import partial
 import streamlit as st
 
 from components import auth, cache, layout, manage
+from components.archive import attention_section
 from components.text import file_stem
 from evalcore import clock
 
 ev = layout.page("数据管理")
 info = layout.current_info()
 manage.flash()
+attention_section()  # stored versions the reader refuses (issue 23)
 writer = auth.can("publish")  # evaluators and admins
 if not writer:
     st.info("你的角色是查看者：可以查看版本记录、下载工作簿和导出结果；上传、发布和整改更新需要评价人员账户。",

@@ -1,0 +1,492 @@
+"""Queries over the facts of the active versions (SQLAlchemy Core; the same on SQLite and PostgreSQL).
+
+What the portfolio, the themes, the 整改 figures and the unit trends show, computed by the database: filters,
+aggregation and paging in SQL, pandas only on small results. The rules are those of :mod:`evalcore.portfolio`
+(whose pure functions are reused on the small results: :func:`evalcore.portfolio.unit_trend`,
+:func:`evalcore.portfolio.recurring_units`), so the figures are the same as the in-memory portfolio's.
+
+An evaluation is in these figures when it is not archived and its active version's facts are readable
+(``fact_versions.state = 'ok'``); one whose active version the reader refuses is counted apart
+(:func:`overview`, ``unreadable``) and listed on the 数据管理 page (:func:`evalcore.archive.upgrade.attention`).
+
+Dates: what depends on the day (整改 status as of a day, overdue) takes ``as_of`` as a query parameter; nothing
+is precomputed for a date.
+
+Money: exact. Sums go through :func:`money_sum` (PostgreSQL ``SUM`` on NUMERIC; SQLite the ``dsum`` aggregate on
+decimal text), and come back as :class:`~decimal.Decimal`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from ..matching import Alias, alias_map, normalise, resolve_alias
+from ..numbers import ZERO, percent
+from ..portfolio import _EVAL_COLUMNS, _UNIT_COLUMNS, GRADES, NO_GRADE, Kpis
+from ..store.schema import (
+    T_EVAL,
+    T_FACT_EVAL,
+    T_FACT_PROBLEM,
+    T_FACT_RECT,
+    T_FACT_RECT_CHANGE,
+    T_FACT_UNIT,
+    T_FACT_VER,
+    ExactDecimal,
+)
+from .write import OK, UNREADABLE
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+E, FV, FE, FU = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_UNIT
+FP, FR, FRC = T_FACT_PROBLEM, T_FACT_RECT, T_FACT_RECT_CHANGE
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The portfolio's filters (an empty one passes all). ``search`` looks in the title, region, evaluator and
+    kind (case-insensitive, every word separated by spaces must be found)."""
+
+    years: tuple[int, ...] = ()
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    evaluators: tuple[str, ...] = ()
+    search: str = ""
+
+    @classmethod
+    def of(cls, *, years: Iterable[int] = (), regions: Iterable[str] = (), kinds: Iterable[str] = (),
+           evaluators: Iterable[str] = (), search: str = "") -> Filters:
+        return cls(tuple(int(y) for y in years), tuple(regions), tuple(kinds), tuple(evaluators), search or "")
+
+
+ALL = Filters()
+
+
+# --- building blocks --------------------------------------------------------------------------------------
+
+
+def money_sum(col: Any, backend: str) -> sa.ColumnElement[Any]:
+    """The exact sum of an :class:`ExactDecimal` column (or expression), as a Decimal (None over no values)."""
+    if backend == "sqlite":
+        return sa.func.dsum(col, type_=ExactDecimal())
+    return sa.func.sum(col, type_=ExactDecimal())
+
+
+def _binary(col: Any, backend: str) -> Any:
+    """Order text by code point on both backends (SQLite's default; PostgreSQL's database collation would not)."""
+    return col.collate("C") if backend == "postgresql" else col
+
+
+def _active(fv: Any = FV, e: Any = E, fe: Any = FE) -> sa.FromClause:
+    """The evaluations with their active version's facts (join; pair with :func:`_live`)."""
+    return e.join(fv, fv.c.version_id == e.c.active_version_id).join(fe, fe.c.version_id == fv.c.facts_of)
+
+
+def _live(fv: Any = FV, e: Any = E) -> list[sa.ColumnElement[bool]]:
+    return [e.c.archived_at.is_(None), fv.c.state == OK]
+
+
+def _where(f: Filters, fe: Any = FE) -> list[sa.ColumnElement[bool]]:
+    conds: list[sa.ColumnElement[bool]] = []
+    if f.years:
+        conds.append(fe.c.year.in_(list(f.years)))
+    if f.regions:
+        conds.append(fe.c.region.in_(list(f.regions)))
+    if f.kinds:
+        conds.append(fe.c.kind.in_(list(f.kinds)))
+    if f.evaluators:
+        conds.append(fe.c.evaluator.in_(list(f.evaluators)))
+    for word in (f.search or "").strip().lower().split():
+        conds.append(fe.c.search_text.contains(word, autoescape=True))
+    return conds
+
+
+def _order(backend: str, fe: Any = FE) -> list[Any]:
+    """Newest year first (no year last), then region, then title (the portfolio table's order)."""
+    return [fe.c.year.is_(None), fe.c.year.desc(), _binary(fe.c.region, backend), _binary(fe.c.title, backend),
+            fe.c.evaluation_id]
+
+
+def _as_int(cond: Any) -> sa.ColumnElement[int]:
+    return sa.case((cond, 1), else_=0)
+
+
+def closed_as_of(day: dt.date, r: Any = FR) -> sa.ColumnElement[int]:
+    """1 when the 整改 item is closed at the end of ``day`` (its dated history, as
+    :func:`evalcore.rectification.status_on`), else 0."""
+    latest = (sa.select(FRC.c.closed).where(FRC.c.version_id == r.c.version_id, FRC.c.item == r.c.item,
+                                            FRC.c.day <= day)
+              .order_by(FRC.c.day.desc(), FRC.c.seq.desc()).limit(1).scalar_subquery())
+    return sa.case(
+        (sa.or_(r.c.last_change.is_(None), r.c.last_change <= day), _as_int(r.c.closed)),
+        (r.c.first_change > day, _as_int(r.c.initial_closed)),
+        else_=_as_int(latest),
+    )
+
+
+def overdue_as_of(day: dt.date, r: Any = FR) -> sa.ColumnElement[int]:
+    """1 when the item is past its deadline on ``day`` and not closed then."""
+    return sa.case((sa.and_(r.c.deadline.is_not(None), r.c.deadline < day), 1 - closed_as_of(day, r)), else_=0)
+
+
+def _rect_totals(day: dt.date, f: Filters, group: bool) -> sa.Select:
+    cols = [sa.func.count(FR.c.id).label("n_items"),
+            sa.func.coalesce(sa.func.sum(closed_as_of(day)), 0).label("closed"),
+            sa.func.coalesce(sa.func.sum(overdue_as_of(day)), 0).label("overdue")]
+    q = (sa.select(*([FE.c.evaluation_id] if group else []), *cols)
+         .select_from(_active().join(FR, FR.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f)))
+    return q.group_by(FE.c.evaluation_id) if group else q
+
+
+# --- unit identities (evalcore.matching.UnitMatcher, in SQL) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Identity:
+    key: Any
+    display: Any
+    via: Any
+    alias_from: Any
+    learned: sa.Subquery
+
+
+def _identity(aliases: Iterable[Alias | tuple[str, str]]) -> _Identity:
+    """The identity of each unit row ``FU`` across the active evaluations: its 全称; else the one 全称 that other
+    units of the same region give to the same 简称; else 地区+简称 when a unit has that 全称; else the 简称;
+    then the alias table, followed through chains. Join ``learned`` (outer) on region and 简称."""
+    fv2, e2, fe2, fu2 = FV.alias("fv2"), E.alias("e2"), FE.alias("fe2"), FU.alias("fu2")
+    named = (_active(fv2, e2, fe2).join(fu2, fu2.c.version_id == fv2.c.facts_of))
+    learned = (sa.select(fu2.c.region_key, fu2.c.short_key, sa.func.min(fu2.c.name).label("lname"),
+                         sa.func.min(fu2.c.name_key).label("lkey"))
+               .select_from(named).where(*_live(fv2, e2), fu2.c.name_key != "")
+               .group_by(fu2.c.region_key, fu2.c.short_key)
+               .having(sa.func.count(sa.distinct(fu2.c.name_key)) == 1)).subquery("learned")
+    fv3, e3, fe3, fu3 = FV.alias("fv3"), E.alias("e3"), FE.alias("fe3"), FU.alias("fu3")
+    names = (sa.select(fu3.c.name_key)
+             .select_from(_active(fv3, e3, fe3).join(fu3, fu3.c.version_id == fv3.c.facts_of))
+             .where(*_live(fv3, e3), fu3.c.name_key != ""))
+    has_name = FU.c.name_key != ""
+    has_learned = learned.c.lkey.is_not(None)
+    prefixed = sa.and_(FU.c.prefixed_key != "", FU.c.prefixed_key.in_(names))
+    base_key = sa.case((has_name, FU.c.name_key), (has_learned, learned.c.lkey), (prefixed, FU.c.prefixed_key),
+                       else_=FU.c.short_key)
+    display = sa.case((has_name, FU.c.name), (has_learned, learned.c.lname), (prefixed, FU.c.prefixed_key),
+                      else_=FU.c.unit)
+    via = sa.case((has_name, "全称"), (has_learned, "简称"), (prefixed, "地区+简称"), else_="简称")
+    amap = alias_map(aliases)
+    resolved = {k: resolve_alias(k, amap)[0] for k in amap}
+    if not resolved:
+        return _Identity(base_key, display, via, sa.literal(""), learned)
+    return _Identity(
+        key=sa.case({k: normalise(c) for k, c in resolved.items()}, value=base_key, else_=base_key),
+        display=sa.case(resolved, value=base_key, else_=display),
+        via=sa.case({k: "别名" for k in resolved}, value=base_key, else_=via),
+        alias_from=sa.case({k: display for k in resolved}, value=base_key, else_=""),
+        learned=learned)
+
+
+def _units_from(ident: _Identity) -> sa.FromClause:
+    return (_active().join(FU, FU.c.version_id == FV.c.facts_of)
+            .outerjoin(ident.learned, sa.and_(ident.learned.c.region_key == FU.c.region_key,
+                                              ident.learned.c.short_key == FU.c.short_key)))
+
+
+# --- the portfolio ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    evaluations: int  # readable, not archived
+    unreadable: int  # not archived, active version refused by the reader
+    years: list[int]
+    regions: list[str]
+    kinds: list[str]
+    evaluators: list[str]
+
+
+def overview(store: Store) -> Overview:
+    """What the filters offer, and how many evaluations there are."""
+    with store._read() as conn:
+        def distinct(col: Any) -> list[Any]:
+            return [v for (v,) in conn.execute(sa.select(col).distinct().select_from(_active()).where(*_live()))]
+        n = conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live())) or 0
+        bad = conn.scalar(sa.select(sa.func.count()).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
+                          .where(E.c.archived_at.is_(None), FV.c.state == UNREADABLE)) or 0
+        years = sorted({int(y) for y in distinct(FE.c.year) if y is not None}, reverse=True)
+        regions = sorted({r for r in distinct(FE.c.region) if r})
+        kinds = sorted(set(distinct(FE.c.kind)))
+        evaluators = sorted({e for e in distinct(FE.c.evaluator) if e})
+    return Overview(int(n), int(bad), years, regions, kinds, evaluators)
+
+
+def count(store: Store, f: Filters = ALL) -> int:
+    with store._read() as conn:
+        return int(conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live(), *_where(f))) or 0)
+
+
+def evaluation_ids(store: Store, f: Filters = ALL) -> list[int]:
+    with store._read() as conn:
+        q = sa.select(FE.c.evaluation_id).select_from(_active()).where(*_live(), *_where(f))
+        return [int(i) for (i,) in conn.execute(q.order_by(*_order(store.backend)))]
+
+
+def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, limit: int | None = PAGE_SIZE
+                ) -> pd.DataFrame:
+    """One page of the evaluations (the columns of :attr:`evalcore.portfolio.Portfolio.evaluations`), newest
+    year first, with 整改 figures as of ``as_of``."""
+    q = (sa.select(FE.c.evaluation_id, E.c.active_version_id.label("version_id"), FE.c.region, FE.c.year, FE.c.kind,
+                   FE.c.kind_inferred, FE.c.title, FE.c.evaluator, FE.c.units, FE.c.budget, FE.c.executed, FE.c.rate,
+                   FE.c.problems, FE.c.problem_categories, FE.c.rect_illustrative, FE.c.scores_illustrative)
+         .select_from(_active()).where(*_live(), *_where(f)).order_by(*_order(store.backend)).offset(offset))
+    if limit is not None:
+        q = q.limit(limit)
+    with store._read() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(q)]
+        ids = [r["evaluation_id"] for r in rows]
+        rect = {}
+        if ids:
+            rq = _rect_totals(as_of, ALL, group=True).where(FE.c.evaluation_id.in_(ids))
+            rect = {r.evaluation_id: r for r in conn.execute(rq)}
+    for r in rows:
+        t = rect.get(r["evaluation_id"])
+        items, closed, overdue = (int(t.n_items), int(t.closed), int(t.overdue)) if t else (0, 0, 0)
+        r.update(rect_items=items, rect_closed=closed, rect_rate=percent(Decimal(closed), Decimal(items)),
+                 overdue=overdue, rect_illustrative=bool(r["rect_illustrative"]) and items > 0,
+                 kind_inferred=bool(r["kind_inferred"]), scores_illustrative=bool(r["scores_illustrative"]))
+    df = pd.DataFrame(rows, columns=_EVAL_COLUMNS)
+    return df.astype({c: object for c in ("budget", "executed", "rate", "rect_rate")})
+
+
+def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tuple[str, str]] = ()) -> Kpis:
+    """The KPI tiles of the filtered evaluations (:class:`evalcore.portfolio.Kpis`, the same rules)."""
+    b = store.backend
+    ident = _identity(aliases)
+    counted = [*_live(), *_where(f), FU.c.counted.is_(True)]
+    uq = (sa.select(
+        sa.func.count(FU.c.id).label("units"),
+        sa.func.count(sa.distinct(ident.key)).label("distinct"),
+        money_sum(FU.c.budget, b).label("budget"),
+        money_sum(FU.c.executed, b).label("executed"),
+        money_sum(sa.type_coerce(sa.case((FU.c.rate_complete, FU.c.budget)), ExactDecimal()), b).label("cb"),
+        money_sum(sa.type_coerce(sa.case((FU.c.rate_complete, FU.c.executed)), ExactDecimal()), b).label("cx"),
+        sa.func.coalesce(sa.func.sum(_as_int(FU.c.rate_complete)), 0).label("complete"),
+        sa.func.coalesce(sa.func.sum(_as_int(FU.c.budget.is_not(None))), 0).label("funded"),
+        sa.func.coalesce(sa.func.sum(_as_int(sa.and_(FU.c.grade != NO_GRADE, FU.c.grade_stated.is_(False)))), 0)
+        .label("derived"),
+    ).select_from(_units_from(ident)).where(*counted))
+    gq = (sa.select(FU.c.grade, sa.func.count()).select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
+          .where(*counted).group_by(FU.c.grade))
+    eq = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_as_int(sa.and_(
+        FE.c.rect_illustrative.is_(True), FE.c.rect_items > 0))), 0)).select_from(_active()).where(*_live(), *_where(f))
+    with store._read() as conn:
+        u = conn.execute(uq).one()
+        grade_rows = conn.execute(gq).all()
+        n_eval, n_rect_ill = conn.execute(eq).one()
+        rect = conn.execute(_rect_totals(as_of, f, group=False)).one()
+    grades = {g: 0 for g in (*GRADES, NO_GRADE)}
+    for g, n in sorted(grade_rows, key=lambda r: str(r[0])):
+        grades[g] = int(n)
+    items, closed = int(rect.n_items), int(rect.closed)
+    complete = int(u.complete)
+    return Kpis(
+        evaluations=int(n_eval), unit_results=int(u.units), distinct_units=int(u.distinct),
+        budget=u.budget if u.budget is not None else ZERO, executed=u.executed if u.executed is not None else ZERO,
+        rate=percent(u.cx or ZERO, u.cb or ZERO) if complete else None, rate_units=complete,
+        rate_units_left_out=int(u.funded) - complete, grades=grades, grades_computed=int(u.derived),
+        rect_items=items, rect_closed=closed, rect_rate=percent(Decimal(closed), Decimal(items)),
+        overdue=int(rect.overdue), rect_illustrative=bool(n_rect_ill))
+
+
+def any_sample_title(store: Store, f: Filters) -> bool:
+    """Whether a filtered evaluation's title says 示例数据."""
+    with store._read() as conn:
+        return bool(conn.scalar(sa.select(sa.func.count()).select_from(_active())
+                                .where(*_live(), *_where(f), FE.c.title.contains("示例数据"))))
+
+
+def grades_by_year(store: Store, f: Filters) -> pd.DataFrame:
+    """year x 等次 -> units (as :func:`evalcore.portfolio.grades_by_year`)."""
+    q = (sa.select(FE.c.year, FU.c.grade, sa.func.count())
+         .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
+         .where(*_live(), *_where(f), FU.c.counted.is_(True), FE.c.year.is_not(None)).group_by(FE.c.year, FU.c.grade))
+    with store._read() as conn:
+        found = {(int(y), g): int(n) for y, g, n in conn.execute(q)}
+    years = sorted({y for y, _ in found})
+    rows = [{"year": y, "grade": g, "units": found.get((y, g), 0)} for y in years for g in (*GRADES, NO_GRADE)]
+    return pd.DataFrame(rows, columns=["year", "grade", "units"])
+
+
+def funds_by_grade(store: Store, f: Filters) -> pd.DataFrame:
+    """等次 -> Σ budget (万元, Decimal) and units (as :func:`evalcore.portfolio.funds_by_grade`)."""
+    q = (sa.select(FU.c.grade, money_sum(FU.c.budget, store.backend), sa.func.count())
+         .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
+         .where(*_live(), *_where(f), FU.c.counted.is_(True), FU.c.budget.is_not(None)).group_by(FU.c.grade))
+    with store._read() as conn:
+        found = {g: (s, int(n)) for g, s, n in conn.execute(q)}
+    rows = [{"grade": g, "budget": found.get(g, (ZERO, 0))[0], "units": found.get(g, (ZERO, 0))[1]}
+            for g in (*GRADES, NO_GRADE)]
+    return pd.DataFrame(rows, columns=["grade", "budget", "units"])
+
+
+def histogram(store: Store, f: Filters, what: str, bins: tuple[int, int, int]) -> pd.DataFrame:
+    """Counts of unit rates (``what="rate"``, the units in the weighted rate) or scores (``"score"``) in bins
+    ``[start + k·size, start + (k+1)·size)`` up to the first edge at or past ``end`` (plotly's xbins): start, count."""
+    start, end, size = bins
+    last = start
+    while last < end:
+        last += size
+    col = FU.c.rate if what == "rate" else FU.c.score
+    value = sa.cast(col, sa.Float)
+    cond = FU.c.rate_complete.is_(True) if what == "rate" else FU.c.score.is_not(None)
+    k = sa.cast((value - start) / size, sa.Integer)
+    q = (sa.select(k.label("k"), sa.func.count()).select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
+         .where(*_live(), *_where(f), FU.c.counted.is_(True), cond, value >= start, value < last)
+         .group_by(k))
+    with store._read() as conn:
+        found = {int(kk): int(n) for kk, n in conn.execute(q)}
+    rows = [{"start": start + i * size, "count": found.get(i, 0)} for i in range((last - start) // size)]
+    return pd.DataFrame(rows, columns=["start", "count"])
+
+
+def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit: int = 40) -> tuple[pd.DataFrame, int]:
+    """The filtered evaluations with 整改 items, lowest 整改率 first, at most ``limit`` of them (the columns of
+    :func:`evalcore.portfolio.rectification_by_evaluation`), and how many there are in all."""
+    t = _rect_totals(as_of, f, group=True).subquery()
+    ratio = sa.cast(t.c.closed, sa.Float) / t.c.n_items
+    q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, t.c.n_items, t.c.closed, t.c.overdue,
+                   FE.c.rect_illustrative)
+         .select_from(_active().join(t, t.c.evaluation_id == FE.c.evaluation_id))
+         .where(*_live(), t.c.n_items > 0).order_by(ratio, FE.c.evaluation_id))
+    with store._read() as conn:
+        total = conn.scalar(sa.select(sa.func.count()).select_from(t).where(t.c.n_items > 0)) or 0
+        rows = conn.execute(q.limit(limit)).all()
+    out = pd.DataFrame([{"evaluation_id": r.evaluation_id, "region": r.region, "year": r.year, "title": r.title,
+                         "rect_items": int(r.n_items), "rect_closed": int(r.closed),
+                         "rect_rate": percent(Decimal(int(r.closed)), Decimal(int(r.n_items))),
+                         "overdue": int(r.overdue), "rect_illustrative": bool(r.rect_illustrative)} for r in rows],
+                       columns=["evaluation_id", "region", "year", "title", "rect_items", "rect_closed", "rect_rate",
+                                "overdue", "rect_illustrative"])
+    return out.astype({"rect_rate": object}), int(total)
+
+
+# --- themes -----------------------------------------------------------------------------------------------
+
+
+def theme_counts(store: Store, f: Filters) -> pd.DataFrame:
+    """theme x year -> evaluations raising it, categories, items (as
+    :func:`evalcore.themes.theme_counts_by_year`; no year is 0)."""
+    cols = ["year", "theme", "evaluations", "categories", "items"]
+    year = sa.func.coalesce(FE.c.year, 0)
+    src = _active().join(FP, FP.c.version_id == FV.c.facts_of)
+    q = (sa.select(year.label("year"), FP.c.theme, sa.func.count(sa.distinct(FP.c.evaluation_id)), sa.func.count())
+         .select_from(src).where(*_live(), *_where(f)).group_by(year, FP.c.theme))
+    cats = (sa.select(year.label("year"), FP.c.evaluation_id, FP.c.category_no, FP.c.theme).distinct()
+            .select_from(src).where(*_live(), *_where(f)).subquery())
+    cq = sa.select(cats.c.year, cats.c.theme, sa.func.count()).group_by(cats.c.year, cats.c.theme)
+    with store._read() as conn:
+        rows = conn.execute(q).all()
+        ncat = {(int(y), t): int(n) for y, t, n in conn.execute(cq)}
+    df = pd.DataFrame([{"year": int(y), "theme": t, "evaluations": int(e), "categories": ncat.get((int(y), t), 0),
+                        "items": int(i)} for y, t, e, i in rows], columns=cols)
+    return df.sort_values(["year", "theme"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ThemeRows:
+    rows: pd.DataFrame  # evaluation_id, region, year, title, category, by_item, keyword, text (at most ``limit``)
+    total: int
+    evaluations: int
+    categories: list[str]  # the original category titles, sorted
+
+
+def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), limit: int = 500) -> ThemeRows:
+    """The problem items of one theme in the filtered evaluations (of ``years`` when given)."""
+    conds = [*_live(), *_where(f), FP.c.theme == theme]
+    if years:
+        conds.append(FE.c.year.in_(list(years)))
+    src = _active().join(FP, FP.c.version_id == FV.c.facts_of)
+    q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, FP.c.category, FP.c.by_item, FP.c.keyword,
+                   FP.c.text).select_from(src).where(*conds).order_by(*_order(store.backend), FP.c.seq).limit(limit))
+    with store._read() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(q)]
+        total, n_eval = conn.execute(sa.select(sa.func.count(), sa.func.count(sa.distinct(FP.c.evaluation_id)))
+                                     .select_from(src).where(*conds)).one()
+        cq = sa.select(FP.c.category).distinct().select_from(src).where(*conds)
+        titles = sorted({c for (c,) in conn.execute(cq)})
+    df = pd.DataFrame(rows, columns=["evaluation_id", "region", "year", "title", "category", "by_item", "keyword",
+                                     "text"])
+    df["by_item"] = df["by_item"].astype(bool)
+    return ThemeRows(df, int(total), int(n_eval), titles)
+
+
+def theme_years(store: Store, f: Filters, theme: str) -> list[int]:
+    q = (sa.select(FE.c.year).distinct().select_from(_active().join(FP, FP.c.version_id == FV.c.facts_of))
+         .where(*_live(), *_where(f), FP.c.theme == theme, FE.c.year.is_not(None)))
+    with store._read() as conn:
+        return sorted({int(y) for (y,) in conn.execute(q)}, reverse=True)
+
+
+# --- units ------------------------------------------------------------------------------------------------
+
+
+def unit_rows(store: Store, aliases: Iterable[Alias | tuple[str, str]] = (), *, evaluation_id: int | None = None,
+              identities: Sequence[str] | None = None, f: Filters = ALL) -> pd.DataFrame:
+    """The counted units (funded or scored) of the active versions, with their identity across evaluations: the
+    columns of :attr:`evalcore.portfolio.Portfolio.units`, in the portfolio's order. Narrow it with
+    ``evaluation_id``, ``identities`` or filters: meant for small results (one evaluation, a few units)."""
+    ident = _identity(aliases)
+    q = (sa.select(FE.c.evaluation_id, FE.c.year, FE.c.region, FE.c.kind, FE.c.title, FU.c.unit,
+                   FU.c.name, FU.c.counted, ident.key.label("identity"), ident.display.label("display"),
+                   ident.via.label("via"), ident.alias_from.label("alias_from"), FU.c.budget, FU.c.executed,
+                   FU.c.rate, FU.c.rate_complete, FU.c.score, FU.c.grade, FU.c.grade_stated, FU.c.problems)
+         .select_from(_units_from(ident)).where(*_live(), *_where(f), FU.c.counted.is_(True))
+         .order_by(*_order(store.backend), FU.c.seq))
+    if evaluation_id is not None:
+        q = q.where(FE.c.evaluation_id == evaluation_id)
+    if identities is not None:
+        q = q.where(ident.key.in_(list(identities)))
+    with store._read() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(q)]
+    for r in rows:
+        r["name"] = r["name"] or r["unit"]
+        r["rate_complete"], r["grade_stated"] = bool(r["rate_complete"]), bool(r["grade_stated"])
+    df = pd.DataFrame(rows, columns=_UNIT_COLUMNS)
+    return df.astype({c: object for c in ("budget", "executed", "rate", "score")})
+
+
+def unit_history(store: Store, evaluation_id: int, aliases: Iterable[Alias | tuple[str, str]] = ()) -> pd.DataFrame:
+    """Every active unit row sharing an identity with a unit of ``evaluation_id`` (for
+    :func:`evalcore.portfolio.recurring_units` and :func:`evalcore.portfolio.unit_trend`)."""
+    aliases = list(aliases)
+    mine = unit_rows(store, aliases, evaluation_id=evaluation_id)
+    keys = list(dict.fromkeys(mine["identity"]))
+    if not keys:
+        return mine
+    return unit_rows(store, aliases, identities=keys)
+
+
+def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Per-unit facts of the active versions (every unit, counted or not), for other pages (结果应用): evaluation,
+    year, region, unit, 全称, type, budget, executed, rate, score, 等次 and whether it is stated."""
+    q = (sa.select(FE.c.evaluation_id, FE.c.year, FE.c.region, FE.c.title, FU.c.seq, FU.c.unit, FU.c.name,
+                   FU.c.name_key, FU.c.unit_type, FU.c.counted, FU.c.budget, FU.c.executed, FU.c.rate,
+                   FU.c.rate_complete, FU.c.score, FU.c.grade, FU.c.grade_stated, FU.c.problems)
+         .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of)).where(*_live())
+         .order_by(*_order(store.backend), FU.c.seq))
+    if evaluation_ids is not None:
+        q = q.where(FE.c.evaluation_id.in_(list(evaluation_ids)))
+    with store._read() as conn:
+        return pd.DataFrame([dict(r._mapping) for r in conn.execute(q)])
+
+
+__all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
+           "evaluation_ids", "evaluations", "funds_by_grade", "grades_by_year", "histogram", "kpis", "money_sum",
+           "overdue_as_of", "overview", "rectification_by_evaluation", "theme_counts", "theme_rows", "theme_years",
+           "unit_facts", "unit_history", "unit_rows"]
