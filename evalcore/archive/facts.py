@@ -71,8 +71,8 @@ def facts_of(ev: Evaluation) -> Facts:
     # the rows of scoring.dimension_table (一级指标 x scored unit), without building its DataFrame
     top_level = min((i.level for i in ev.indicators), default=None)
     top = [i for i in ev.indicators if i.level == top_level]
-    dimensions = [{"unit": key, "indicator": i.id, "name": i.name, "points": i.points, "score": us.node_scores.get(i.id)}
-                  for key, us in scores.items() for i in top]
+    dimensions = [{"unit": key, "indicator": i.id, "name": i.name, "points": i.points,
+                   "score": us.node_scores.get(i.id)} for key, us in scores.items() for i in top]
     rules = themes.default_rules()
     cat_theme = {no: themes.classify(title, rules) for no, title in ev.problem_categories}
     generic = {no for no, title in ev.problem_categories if themes.is_generic(title)}
