@@ -32,7 +32,7 @@ def should_land() -> bool:
     if "eval" in st.query_params:
         return False
     try:
-        return len(cache.evaluations()) > 1
+        return archive.stored(cache.store()) > 1  # a count, not the list of every evaluation
     except Exception:  # the database cannot be opened: the 总览 page says so
         return False
 

@@ -226,6 +226,12 @@ def overview(store: Store) -> Overview:
     return Overview(int(n), int(bad), years, regions, kinds, evaluators)
 
 
+def stored(store: Store) -> int:
+    """How many evaluations the store shows (not archived, readable or not): one count, no listing."""
+    with store._read() as conn:
+        return int(conn.scalar(sa.select(sa.func.count()).select_from(E).where(E.c.archived_at.is_(None))) or 0)
+
+
 def count(store: Store, f: Filters = ALL) -> int:
     with store._read() as conn:
         return int(conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live(), *_where(f))) or 0)
@@ -406,7 +412,7 @@ class ThemeRows:
     categories: list[str]  # the original category titles, sorted
 
 
-def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), limit: int = 500) -> ThemeRows:
+def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), limit: int = 200) -> ThemeRows:
     """The problem items of one theme in the filtered evaluations (of ``years`` when given)."""
     conds = [*_live(), *_where(f), FP.c.theme == theme]
     if years:
@@ -488,5 +494,5 @@ def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.
 
 __all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
            "evaluation_ids", "evaluations", "funds_by_grade", "grades_by_year", "histogram", "kpis", "money_sum",
-           "overdue_as_of", "overview", "rectification_by_evaluation", "theme_counts", "theme_rows", "theme_years",
-           "unit_facts", "unit_history", "unit_rows"]
+           "overdue_as_of", "overview", "rectification_by_evaluation", "stored", "theme_counts", "theme_rows",
+           "theme_years", "unit_facts", "unit_history", "unit_rows"]
