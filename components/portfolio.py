@@ -292,18 +292,17 @@ def unit_trend_section(evaluation_id: int) -> None:
     from .table import GridColumn, show_table
     from .text import plain, plain_inline
 
-    units = archive.unit_history(cache.store(), evaluation_id, aliases())
-    mine = units[units["evaluation_id"] == evaluation_id]
-    recurring = portfolio.recurring_units(units)
-    options = [i for i in dict.fromkeys(mine["identity"]) if i in set(recurring["identity"])]
+    names = aliases()
+    recurring = archive.recurring(cache.store(), evaluation_id, names)
+    options = list(recurring["identity"])
     if not options:
         st.caption("本评价的单位没有出现在其他年度的评价中（按单位全称匹配：去空格、全角转半角、简称按同一地区的"
                    "全称补全；改名或合并的单位可在“数据管理 › 单位别名”中登记）。")
         return
-    display = dict(zip(units["identity"], units["display"], strict=True))
+    display = dict(zip(recurring["identity"], recurring["display"], strict=True))
     chosen = st.selectbox("单位", options, format_func=lambda i: plain_inline(charts.shorten(display[i], 40)),
                           key="units_trend_unit")
-    df = portfolio.unit_trend(units, chosen)
+    df = portfolio.unit_trend(archive.unit_history(cache.store(), chosen, names), chosen)
     st.plotly_chart(trend_chart(df), key="units_trend_chart", theme=None,
                     config={"displayModeBar": False, "locale": "zh-CN"})
     show_table(trend_rows(df), [

@@ -9,6 +9,7 @@ status, the deadline, and the dated changes of status.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .. import budget, scoring, themes
 from ..matching import normalise, region_prefixed
@@ -100,11 +101,22 @@ def facts_of(ev: Evaluation) -> Facts:
         changes += [{"item": it.id, "seq": i, "day": c.date, "closed": c.new_status in closed_statuses}
                     for i, c in enumerate(ordered)]
     overall = budget.overall(ev)
+    results = [u for u in units if u["counted"]]
+    funded = [u for u in results if u["budget"] is not None]
+    complete = [u for u in results if u["rate_complete"]]
+
+    def sum_of(rows: list[dict], key: str) -> Decimal | None:
+        values = [r[key] for r in rows if r[key] is not None]
+        return sum(values, Decimal(0)) if values else None
+
     evaluation = {
         "region": meta.region or "", "year": meta.year, "kind": kind, "kind_inferred": inferred,
         "title": meta.title, "evaluator": meta.evaluator or "",
         "search_text": search_text(meta.title, meta.region, meta.evaluator, kind),
-        "units": sum(1 for u in units if u["counted"]), "budget": overall.budget, "executed": overall.executed,
+        "units": len(results), "funded_units": len(funded), "funded_budget": sum_of(funded, "budget"),
+        "units_executed": sum_of(results, "executed"), "complete_units": len(complete),
+        "complete_budget": sum_of(complete, "budget"), "complete_executed": sum_of(complete, "executed"),
+        "budget": overall.budget, "executed": overall.executed,
         "rate": overall.rate, **{GRADE_COLUMNS[g]: grades.get(g, 0) for g in GRADES},
         "grade_none": grades.get(NO_GRADE, 0), "grades_derived": derived, "problems": len(ev.problems),
         "problem_categories": len(ev.problem_categories), "recommendations": len(ev.recommendations),

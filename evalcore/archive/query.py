@@ -157,31 +157,53 @@ class _Identity:
     learned: sa.Subquery
 
 
+def _resolved(aliases: Iterable[Alias | tuple[str, str]]) -> dict[str, str]:
+    """normalised alias -> the canonical name (as typed) at the end of its chain."""
+    amap = alias_map(aliases)
+    return {k: resolve_alias(k, amap)[0] for k in amap}
+
+
+def _aliased(key: Any, resolved: dict[str, str]) -> Any:
+    """A normalised name after the alias table."""
+    if not resolved:
+        return key
+    return sa.case({k: normalise(c) for k, c in resolved.items()}, value=key, else_=key)
+
+
 def _identity(aliases: Iterable[Alias | tuple[str, str]]) -> _Identity:
     """The identity of each unit row ``FU`` across the active evaluations: its 全称; else the one 全称 that other
     units of the same region give to the same 简称; else 地区+简称 when a unit has that 全称; else the 简称;
-    then the alias table, followed through chains. Join ``learned`` (outer) on region and 简称."""
-    fv2, e2, fe2, fu2 = FV.alias("fv2"), E.alias("e2"), FE.alias("fe2"), FU.alias("fu2")
-    named = (_active(fv2, e2, fe2).join(fu2, fu2.c.version_id == fv2.c.facts_of))
+    then the alias table, followed through chains. Join ``learned`` (outer) on region and 简称.
+
+    Only units without a 全称 need the other evaluations: ``learned`` is grouped over the (region, 简称) pairs
+    of those units only, and the 地区+简称 test is an EXISTS on the indexed ``name_key``, so a store whose units
+    all have a 全称 pays for neither."""
+    fv4, e4, fe4, fu4 = FV.alias("fv4"), E.alias("e4"), FE.alias("fe4"), FU.alias("fu4")
+    pairs = (sa.select(fu4.c.region_key, fu4.c.short_key).distinct()
+             .select_from(_active(fv4, e4, fe4).join(fu4, fu4.c.version_id == fv4.c.facts_of))
+             .where(*_live(fv4, e4), fu4.c.name_key == "")).subquery("pairs")
+    fv2, e2, fu2 = FV.alias("fv2"), E.alias("e2"), FU.alias("fu2")
     learned = (sa.select(fu2.c.region_key, fu2.c.short_key, sa.func.min(fu2.c.name).label("lname"),
                          sa.func.min(fu2.c.name_key).label("lkey"))
-               .select_from(named).where(*_live(fv2, e2), fu2.c.name_key != "")
+               .select_from(pairs.join(fu2, sa.and_(fu2.c.region_key == pairs.c.region_key,
+                                                    fu2.c.short_key == pairs.c.short_key))
+                            .join(fv2, fv2.c.facts_of == fu2.c.version_id)
+                            .join(e2, e2.c.active_version_id == fv2.c.version_id))
+               .where(*_live(fv2, e2), fu2.c.name_key != "")
                .group_by(fu2.c.region_key, fu2.c.short_key)
                .having(sa.func.count(sa.distinct(fu2.c.name_key)) == 1)).subquery("learned")
-    fv3, e3, fe3, fu3 = FV.alias("fv3"), E.alias("e3"), FE.alias("fe3"), FU.alias("fu3")
-    names = (sa.select(fu3.c.name_key)
-             .select_from(_active(fv3, e3, fe3).join(fu3, fu3.c.version_id == fv3.c.facts_of))
-             .where(*_live(fv3, e3), fu3.c.name_key != ""))
+    fv3, e3, fu3 = FV.alias("fv3"), E.alias("e3"), FU.alias("fu3")
+    named = (sa.exists().where(fu3.c.name_key == FU.c.prefixed_key, fv3.c.facts_of == fu3.c.version_id,
+                               e3.c.active_version_id == fv3.c.version_id, *_live(fv3, e3)))
     has_name = FU.c.name_key != ""
     has_learned = learned.c.lkey.is_not(None)
-    prefixed = sa.and_(FU.c.prefixed_key != "", FU.c.prefixed_key.in_(names))
+    prefixed = sa.and_(FU.c.prefixed_key != "", named)
     base_key = sa.case((has_name, FU.c.name_key), (has_learned, learned.c.lkey), (prefixed, FU.c.prefixed_key),
                        else_=FU.c.short_key)
     display = sa.case((has_name, FU.c.name), (has_learned, learned.c.lname), (prefixed, FU.c.prefixed_key),
                       else_=FU.c.unit)
     via = sa.case((has_name, "全称"), (has_learned, "简称"), (prefixed, "地区+简称"), else_="简称")
-    amap = alias_map(aliases)
-    resolved = {k: resolve_alias(k, amap)[0] for k in amap}
+    resolved = _resolved(aliases)
     if not resolved:
         return _Identity(base_key, display, via, sa.literal(""), learned)
     return _Identity(
@@ -271,43 +293,53 @@ def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, li
 
 
 def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tuple[str, str]] = ()) -> Kpis:
-    """The KPI tiles of the filtered evaluations (:class:`evalcore.portfolio.Kpis`, the same rules)."""
+    """The KPI tiles of the filtered evaluations (:class:`evalcore.portfolio.Kpis`, the same rules). Sums come
+    from the per-evaluation sums of the facts; units per 等次 and distinct identities from the unit rows."""
     b = store.backend
-    ident = _identity(aliases)
-    counted = [*_live(), *_where(f), FU.c.counted.is_(True)]
-    uq = (sa.select(
-        sa.func.count(FU.c.id).label("units"),
-        sa.func.count(sa.distinct(ident.key)).label("distinct"),
-        money_sum(FU.c.budget, b).label("budget"),
-        money_sum(FU.c.executed, b).label("executed"),
-        money_sum(sa.type_coerce(sa.case((FU.c.rate_complete, FU.c.budget)), ExactDecimal()), b).label("cb"),
-        money_sum(sa.type_coerce(sa.case((FU.c.rate_complete, FU.c.executed)), ExactDecimal()), b).label("cx"),
-        sa.func.coalesce(sa.func.sum(_as_int(FU.c.rate_complete)), 0).label("complete"),
-        sa.func.coalesce(sa.func.sum(_as_int(FU.c.budget.is_not(None))), 0).label("funded"),
-        sa.func.coalesce(sa.func.sum(_as_int(sa.and_(FU.c.grade != NO_GRADE, FU.c.grade_stated.is_(False)))), 0)
-        .label("derived"),
-    ).select_from(_units_from(ident)).where(*counted))
+    where = [*_live(), *_where(f)]
+    eq = sa.select(
+        sa.func.count().label("n"),
+        sa.func.coalesce(sa.func.sum(FE.c.units), 0).label("units"),
+        sa.func.coalesce(sa.func.sum(FE.c.funded_units), 0).label("funded"),
+        money_sum(FE.c.funded_budget, b).label("budget"),
+        money_sum(FE.c.units_executed, b).label("executed"),
+        sa.func.coalesce(sa.func.sum(FE.c.complete_units), 0).label("complete"),
+        money_sum(FE.c.complete_budget, b).label("cb"),
+        money_sum(FE.c.complete_executed, b).label("cx"),
+        sa.func.coalesce(sa.func.sum(FE.c.grades_derived), 0).label("derived"),
+        sa.func.coalesce(sa.func.sum(_as_int(sa.and_(FE.c.rect_illustrative.is_(True), FE.c.rect_items > 0))), 0)
+        .label("rect_ill"),
+    ).select_from(_active()).where(*where)
+    counted = [*where, FU.c.counted.is_(True)]
     gq = (sa.select(FU.c.grade, sa.func.count()).select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
           .where(*counted).group_by(FU.c.grade))
-    eq = sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(_as_int(sa.and_(
-        FE.c.rect_illustrative.is_(True), FE.c.rect_items > 0))), 0)).select_from(_active()).where(*_live(), *_where(f))
+    aliases = list(aliases)
+    ident = _identity(aliases)
+    # distinct identities: units with a 全称 are their 全称 (after aliases), without any join; the others
+    # (usually few) go through the identity rules
+    named = (sa.select(_aliased(FU.c.name_key, _resolved(aliases)).label("k"))
+             .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of)).where(*counted, FU.c.name_key != ""))
+    unnamed = (sa.select(ident.key.label("k")).select_from(_units_from(ident))
+               .where(*counted, FU.c.name_key == ""))
+    keys = sa.union_all(named, unnamed).subquery("keys")
+    dq = sa.select(sa.func.count(sa.distinct(keys.c.k)))
     with store._read() as conn:
-        u = conn.execute(uq).one()
+        e = conn.execute(eq).one()
         grade_rows = conn.execute(gq).all()
-        n_eval, n_rect_ill = conn.execute(eq).one()
+        distinct = conn.scalar(dq) or 0
         rect = conn.execute(_rect_totals(as_of, f, group=False)).one()
     grades = {g: 0 for g in (*GRADES, NO_GRADE)}
     for g, n in sorted(grade_rows, key=lambda r: str(r[0])):
         grades[g] = int(n)
     items, closed = int(rect.n_items), int(rect.closed)
-    complete = int(u.complete)
+    complete = int(e.complete)
     return Kpis(
-        evaluations=int(n_eval), unit_results=int(u.units), distinct_units=int(u.distinct),
-        budget=u.budget if u.budget is not None else ZERO, executed=u.executed if u.executed is not None else ZERO,
-        rate=percent(u.cx or ZERO, u.cb or ZERO) if complete else None, rate_units=complete,
-        rate_units_left_out=int(u.funded) - complete, grades=grades, grades_computed=int(u.derived),
+        evaluations=int(e.n), unit_results=int(e.units), distinct_units=int(distinct),
+        budget=e.budget if e.budget is not None else ZERO, executed=e.executed if e.executed is not None else ZERO,
+        rate=percent(e.cx or ZERO, e.cb or ZERO) if complete else None, rate_units=complete,
+        rate_units_left_out=int(e.funded) - complete, grades=grades, grades_computed=int(e.derived),
         rect_items=items, rect_closed=closed, rect_rate=percent(Decimal(closed), Decimal(items)),
-        overdue=int(rect.overdue), rect_illustrative=bool(n_rect_ill))
+        overdue=int(rect.overdue), rect_illustrative=bool(e.rect_ill))
 
 
 def any_sample_title(store: Store, f: Filters) -> bool:
@@ -447,6 +479,7 @@ def unit_rows(store: Store, aliases: Iterable[Alias | tuple[str, str]] = (), *, 
     """The counted units (funded or scored) of the active versions, with their identity across evaluations: the
     columns of :attr:`evalcore.portfolio.Portfolio.units`, in the portfolio's order. Narrow it with
     ``evaluation_id``, ``identities`` or filters: meant for small results (one evaluation, a few units)."""
+    aliases = list(aliases)
     ident = _identity(aliases)
     q = (sa.select(FE.c.evaluation_id, FE.c.year, FE.c.region, FE.c.kind, FE.c.title, FU.c.unit,
                    FU.c.name, FU.c.counted, ident.key.label("identity"), ident.display.label("display"),
@@ -457,7 +490,7 @@ def unit_rows(store: Store, aliases: Iterable[Alias | tuple[str, str]] = (), *, 
     if evaluation_id is not None:
         q = q.where(FE.c.evaluation_id == evaluation_id)
     if identities is not None:
-        q = q.where(ident.key.in_(list(identities)))
+        q = q.where(_candidates(identities, _resolved(aliases)), ident.key.in_(sorted(set(identities))))
     with store._read() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
     for r in rows:
@@ -467,15 +500,42 @@ def unit_rows(store: Store, aliases: Iterable[Alias | tuple[str, str]] = (), *, 
     return df.astype({c: object for c in ("budget", "executed", "rate", "score")})
 
 
-def unit_history(store: Store, evaluation_id: int, aliases: Iterable[Alias | tuple[str, str]] = ()) -> pd.DataFrame:
-    """Every active unit row sharing an identity with a unit of ``evaluation_id`` (for
-    :func:`evalcore.portfolio.recurring_units` and :func:`evalcore.portfolio.unit_trend`)."""
+def _candidates(identities: Sequence[str], resolved: dict[str, str]) -> sa.ColumnElement[bool]:
+    """Rows that can have one of these identities: a 全称 that is one (or an alias of one), or no 全称 (the
+    index on ``name_key`` serves it; the identity rules then decide)."""
+    wanted = set(identities)
+    pre = wanted | {k for k, c in resolved.items() if normalise(c) in wanted}
+    return sa.or_(FU.c.name_key.in_(sorted(pre)), FU.c.name_key == "")
+
+
+def recurring(store: Store, evaluation_id: int, aliases: Iterable[Alias | tuple[str, str]] = (),
+              min_years: int = 2) -> pd.DataFrame:
+    """The units of ``evaluation_id`` whose identity appears in at least ``min_years`` different years of the
+    active evaluations (as :func:`evalcore.portfolio.recurring_units`, restricted to this evaluation's units, in
+    its order): identity, display (as this evaluation names it), years, evaluations. Grouped in the database."""
     aliases = list(aliases)
     mine = unit_rows(store, aliases, evaluation_id=evaluation_id)
+    cols = ["identity", "display", "years", "evaluations"]
     keys = list(dict.fromkeys(mine["identity"]))
     if not keys:
-        return mine
-    return unit_rows(store, aliases, identities=keys)
+        return pd.DataFrame(columns=cols)
+    ident = _identity(aliases)
+    q = (sa.select(ident.key.label("identity"), sa.func.count(sa.distinct(FE.c.year)),
+                   sa.func.count(sa.distinct(FE.c.evaluation_id)))
+         .select_from(_units_from(ident))
+         .where(*_live(), FU.c.counted.is_(True), FE.c.year.is_not(None), _candidates(keys, _resolved(aliases)),
+                ident.key.in_(keys))
+         .group_by(ident.key).having(sa.func.count(sa.distinct(FE.c.year)) >= min_years))
+    with store._read() as conn:
+        found = {k: (int(y), int(n)) for k, y, n in conn.execute(q)}
+    display = dict(zip(mine["identity"], mine["display"], strict=True))
+    return pd.DataFrame([{"identity": k, "display": display[k], "years": found[k][0], "evaluations": found[k][1]}
+                         for k in keys if k in found], columns=cols)
+
+
+def unit_history(store: Store, identity: str, aliases: Iterable[Alias | tuple[str, str]] = ()) -> pd.DataFrame:
+    """Every active unit row of one identity (for :func:`evalcore.portfolio.unit_trend`)."""
+    return unit_rows(store, aliases, identities=[identity])
 
 
 def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.DataFrame:
@@ -494,5 +554,5 @@ def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.
 
 __all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
            "evaluation_ids", "evaluations", "funds_by_grade", "grades_by_year", "histogram", "kpis", "money_sum",
-           "overdue_as_of", "overview", "rectification_by_evaluation", "stored", "theme_counts", "theme_rows",
-           "theme_years", "unit_facts", "unit_history", "unit_rows"]
+           "overdue_as_of", "overview", "recurring", "rectification_by_evaluation", "stored", "theme_counts",
+           "theme_rows", "theme_years", "unit_facts", "unit_history", "unit_rows"]

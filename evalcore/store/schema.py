@@ -243,7 +243,7 @@ def _tables_v5(md: sa.MetaData) -> None:
         "fact_versions", md,
         sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),  # versions.id
         sa.Column("evaluation_id", sa.Integer, nullable=False, index=True),
-        sa.Column("facts_of", sa.Integer, nullable=False),
+        sa.Column("facts_of", sa.Integer, nullable=False, index=True),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("note", sa.Text, nullable=False),
         sa.Column("checked_at", UTCDateTime, nullable=False),
@@ -260,6 +260,13 @@ def _tables_v5(md: sa.MetaData) -> None:
         sa.Column("evaluator", sa.Text, nullable=False),
         sa.Column("search_text", sa.Text, nullable=False),  # title region evaluator kind, lower case
         sa.Column("units", sa.Integer, nullable=False),  # funded or scored units
+        # sums over those units (the portfolio's KPIs sum these per evaluation instead of every unit row)
+        sa.Column("funded_units", sa.Integer, nullable=False),  # with a budget
+        sa.Column("funded_budget", ExactDecimal),  # Σ budget of those
+        sa.Column("units_executed", ExactDecimal),  # Σ executed, where stated
+        sa.Column("complete_units", sa.Integer, nullable=False),  # in the funds-weighted rate
+        sa.Column("complete_budget", ExactDecimal),
+        sa.Column("complete_executed", ExactDecimal),
         sa.Column("budget", ExactDecimal),  # budget.overall (万元)
         sa.Column("executed", ExactDecimal),
         sa.Column("rate", ExactDecimal),  # unrounded %
@@ -372,10 +379,13 @@ def _tables_v5(md: sa.MetaData) -> None:
 
 def _migrate_005(conn: Connection) -> None:
     """Create the fact tables; they are filled for the versions already stored when the store is opened
-    (:meth:`evalcore.store.EvaluationsStore.fill_facts`, with a progress bar on a terminal)."""
+    (:meth:`evalcore.store.EvaluationsStore.fill_facts`, with a progress bar on a terminal). The index on
+    ``evaluations.active_version_id`` serves the joins from facts to the active versions."""
     md = sa.MetaData()
     _tables_v5(md)
     md.create_all(conn)
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_evaluations_active_version "
+                         "ON evaluations (active_version_id)"))
 
 
 # (version, description, step): append only, never edit a released step.
@@ -400,6 +410,7 @@ sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.table
 _tables_v3(METADATA)
 _tables_v4(METADATA)
 _tables_v5(METADATA)
+sa.Index("ix_evaluations_active_version", METADATA.tables["evaluations"].c.active_version_id)  # migration 5
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]

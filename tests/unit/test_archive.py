@@ -189,8 +189,9 @@ def test_the_queries_give_the_in_memory_portfolio_on_the_samples(db_url: str, st
             assert (page.sort_values("evaluation_id")[cols].to_dict("records")
                     == sub.evaluations.sort_values("evaluation_id")[cols].to_dict("records"))
     nanxian = next(e.id for e in entries if e.evaluation.meta.year == 2020)
-    hist = Q.unit_history(s, nanxian, aliases)
-    trend = portfolio.unit_trend(hist, "益阳市南县财政局")
+    recurring = Q.recurring(s, nanxian, aliases)
+    assert list(recurring["identity"]) == ["益阳市南县财政局"] and list(recurring["years"]) == [3]
+    trend = portfolio.unit_trend(Q.unit_history(s, "益阳市南县财政局", aliases), "益阳市南县财政局")
     assert list(trend["year"]) == [2020, 2021, 2022] and set(trend["via"]) == {"别名（南县财政局）"}
     assert trend.to_dict("records") == portfolio.unit_trend(p.units, "益阳市南县财政局").to_dict("records")
 
