@@ -254,6 +254,17 @@ def stored(store: Store) -> int:
         return int(conn.scalar(sa.select(sa.func.count()).select_from(E).where(E.c.archived_at.is_(None))) or 0)
 
 
+def first_evaluation_id(store: Store) -> int | None:
+    """The first evaluation of :meth:`evalcore.store.Store.evaluations` (newest year, then region, title, id),
+    by one indexed query instead of listing them all."""
+    q = (sa.select(E.c.id).where(E.c.archived_at.is_(None), E.c.active_version_id.is_not(None))
+         .order_by(E.c.year.is_(None), E.c.year.desc(), _binary(E.c.region, store.backend),
+                   _binary(E.c.title, store.backend), E.c.id).limit(1))
+    with store._read() as conn:
+        found = conn.scalar(q)
+    return None if found is None else int(found)
+
+
 def count(store: Store, f: Filters = ALL) -> int:
     with store._read() as conn:
         return int(conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live(), *_where(f))) or 0)
@@ -553,6 +564,6 @@ def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.
 
 
 __all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
-           "evaluation_ids", "evaluations", "funds_by_grade", "grades_by_year", "histogram", "kpis", "money_sum",
-           "overdue_as_of", "overview", "recurring", "rectification_by_evaluation", "stored", "theme_counts",
-           "theme_rows", "theme_years", "unit_facts", "unit_history", "unit_rows"]
+           "evaluation_ids", "evaluations", "first_evaluation_id", "funds_by_grade", "grades_by_year", "histogram",
+           "kpis", "money_sum", "overdue_as_of", "overview", "recurring", "rectification_by_evaluation", "stored",
+           "theme_counts", "theme_rows", "theme_years", "unit_facts", "unit_history", "unit_rows"]
