@@ -254,6 +254,15 @@ def stored(store: Store) -> int:
         return int(conn.scalar(sa.select(sa.func.count()).select_from(E).where(E.c.archived_at.is_(None))) or 0)
 
 
+def listing_facts(store: Store) -> dict[int, Any]:
+    """active version id -> its evaluation facts (kind, kind_inferred, units, budget, executed), archived
+    evaluations included, for ``python -m evalcore list``."""
+    q = (sa.select(E.c.active_version_id, FE.c.kind, FE.c.kind_inferred, FE.c.units, FE.c.budget, FE.c.executed)
+         .select_from(_active()).where(FV.c.state == OK))
+    with store._read() as conn:
+        return {r.active_version_id: r for r in conn.execute(q)}
+
+
 def first_evaluation_id(store: Store) -> int | None:
     """The first evaluation of :meth:`evalcore.store.Store.evaluations` (newest year, then region, title, id),
     by one indexed query instead of listing them all."""
@@ -565,5 +574,6 @@ def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.
 
 __all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
            "evaluation_ids", "evaluations", "first_evaluation_id", "funds_by_grade", "grades_by_year", "histogram",
-           "kpis", "money_sum", "overdue_as_of", "overview", "recurring", "rectification_by_evaluation", "stored",
-           "theme_counts", "theme_rows", "theme_years", "unit_facts", "unit_history", "unit_rows"]
+           "kpis", "listing_facts", "money_sum", "overdue_as_of", "overview", "recurring",
+           "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years", "unit_facts",
+           "unit_history", "unit_rows"]
