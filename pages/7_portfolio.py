@@ -55,15 +55,14 @@ with left:
 with right:
     st.subheader("各等次涉及资金")
     layout.chart(view.funds_by_grade_chart(archive.funds_by_grade(store, f)), "pf_funds_grade")
+rate_bins, score_bins = archive.histograms(store, f, (0, 110, 10), (40, 101, 5))
 left, right = st.columns(2)
 with left:
     st.subheader("预算执行率分布")
-    layout.chart(view.distribution_bars(archive.histogram(store, f, "rate", (0, 110, 10)), "预算执行率", "%", 10),
-                 "pf_rates")
+    layout.chart(view.distribution_bars(rate_bins, "预算执行率", "%", 10), "pf_rates")
 with right:
     st.subheader("得分分布")
-    layout.chart(view.distribution_bars(archive.histogram(store, f, "score", (40, 101, 5)), "得分", "分", 5),
-                 "pf_scores")
+    layout.chart(view.distribution_bars(score_bins, "得分", "分", 5), "pf_scores")
 
 st.subheader("各评价整改率")
 rect, rect_total = archive.rectification_by_evaluation(store, f, today)

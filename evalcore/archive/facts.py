@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .. import budget, scoring, themes
 from ..matching import normalise, region_prefixed
@@ -31,6 +32,7 @@ class Facts:
     recommendations: list[dict] = field(default_factory=list)
     rectifications: list[dict] = field(default_factory=list)
     rect_changes: list[dict] = field(default_factory=list)
+    grades: list[dict] = field(default_factory=list)  # per 等次: units, funded units, Σ budget
 
 
 def search_text(*parts: str | None) -> str:
@@ -48,7 +50,8 @@ def facts_of(ev: Evaluation) -> Facts:
         if p.unit:
             naming[p.unit] = naming.get(p.unit, 0) + 1
     region_key = normalise(meta.region)
-    units, grades = [], dict.fromkeys((*GRADES, NO_GRADE), 0)
+    units: list[dict[str, Any]] = []
+    grades = dict.fromkeys((*GRADES, NO_GRADE), 0)
     derived = 0
     for seq, u in enumerate(ev.units, start=1):
         r = rates[u.key]
@@ -124,7 +127,15 @@ def facts_of(ev: Evaluation) -> Facts:
         "rect_illustrative": ev.is_illustrative("rectification"),
         "scores_illustrative": ev.is_illustrative("scores"),
     }
-    return Facts(evaluation, units, dimensions, problems, recommendations, rects, changes)
+    by_grade: dict[str, dict[str, Any]] = {}
+    for row in results:
+        g = by_grade.setdefault(row["grade"], {"grade": row["grade"], "units": 0, "funded_units": 0,
+                                               "funded_budget": None})
+        g["units"] += 1
+        if row["budget"] is not None:
+            g["funded_units"] += 1
+            g["funded_budget"] = (g["funded_budget"] or Decimal(0)) + row["budget"]
+    return Facts(evaluation, units, dimensions, problems, recommendations, rects, changes, list(by_grade.values()))
 
 
 __all__ = ["GRADE_COLUMNS", "Facts", "facts_of", "search_text"]

@@ -32,6 +32,7 @@ from ..portfolio import _EVAL_COLUMNS, _UNIT_COLUMNS, GRADES, NO_GRADE, Kpis
 from ..store.schema import (
     T_EVAL,
     T_FACT_EVAL,
+    T_FACT_GRADE,
     T_FACT_PROBLEM,
     T_FACT_RECT,
     T_FACT_RECT_CHANGE,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 E, FV, FE, FU = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_UNIT
-FP, FR, FRC = T_FACT_PROBLEM, T_FACT_RECT, T_FACT_RECT_CHANGE
+FP, FR, FRC, FG = T_FACT_PROBLEM, T_FACT_RECT, T_FACT_RECT_CHANGE, T_FACT_GRADE
 PAGE_SIZE = 50
 
 
@@ -331,8 +332,8 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
         .label("rect_ill"),
     ).select_from(_active()).where(*where)
     counted = [*where, FU.c.counted.is_(True)]
-    gq = (sa.select(FU.c.grade, sa.func.count()).select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
-          .where(*counted).group_by(FU.c.grade))
+    gq = (sa.select(FG.c.grade, sa.func.sum(FG.c.units))
+          .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of)).where(*where).group_by(FG.c.grade))
     aliases = list(aliases)
     ident = _identity(aliases)
     # distinct identities: units with a 全称 are their 全称 (after aliases), without any join; the others
@@ -370,10 +371,10 @@ def any_sample_title(store: Store, f: Filters) -> bool:
 
 
 def grades_by_year(store: Store, f: Filters) -> pd.DataFrame:
-    """year x 等次 -> units (as :func:`evalcore.portfolio.grades_by_year`)."""
-    q = (sa.select(FE.c.year, FU.c.grade, sa.func.count())
-         .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
-         .where(*_live(), *_where(f), FU.c.counted.is_(True), FE.c.year.is_not(None)).group_by(FE.c.year, FU.c.grade))
+    """year x 等次 -> units (as :func:`evalcore.portfolio.grades_by_year`), from the per-evaluation counts."""
+    q = (sa.select(FE.c.year, FG.c.grade, sa.func.sum(FG.c.units))
+         .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of))
+         .where(*_live(), *_where(f), FE.c.year.is_not(None)).group_by(FE.c.year, FG.c.grade))
     with store._read() as conn:
         found = {(int(y), g): int(n) for y, g, n in conn.execute(q)}
     years = sorted({y for y, _ in found})
@@ -383,34 +384,59 @@ def grades_by_year(store: Store, f: Filters) -> pd.DataFrame:
 
 def funds_by_grade(store: Store, f: Filters) -> pd.DataFrame:
     """等次 -> Σ budget (万元, Decimal) and units (as :func:`evalcore.portfolio.funds_by_grade`)."""
-    q = (sa.select(FU.c.grade, money_sum(FU.c.budget, store.backend), sa.func.count())
-         .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
-         .where(*_live(), *_where(f), FU.c.counted.is_(True), FU.c.budget.is_not(None)).group_by(FU.c.grade))
+    q = (sa.select(FG.c.grade, money_sum(FG.c.funded_budget, store.backend), sa.func.sum(FG.c.funded_units))
+         .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of))
+         .where(*_live(), *_where(f)).group_by(FG.c.grade))
     with store._read() as conn:
-        found = {g: (s, int(n)) for g, s, n in conn.execute(q)}
+        found = {g: (s if s is not None else ZERO, int(n or 0)) for g, s, n in conn.execute(q)}
     rows = [{"grade": g, "budget": found.get(g, (ZERO, 0))[0], "units": found.get(g, (ZERO, 0))[1]}
             for g in (*GRADES, NO_GRADE)]
     return pd.DataFrame(rows, columns=["grade", "budget", "units"])
 
 
-def histogram(store: Store, f: Filters, what: str, bins: tuple[int, int, int]) -> pd.DataFrame:
-    """Counts of unit rates (``what="rate"``, the units in the weighted rate) or scores (``"score"``) in bins
-    ``[start + k·size, start + (k+1)·size)`` up to the first edge at or past ``end`` (plotly's xbins): start, count."""
+def _bin(value: Any, bins: tuple[int, int, int], backend: str) -> tuple[Any, Any, int]:
+    """(bin index expression, in-range condition, number of bins) for plotly's xbins (start, end, size): bins
+    ``[start + k·size, start + (k+1)·size)`` up to the first edge at or past ``end``."""
     start, end, size = bins
     last = start
     while last < end:
         last += size
-    col = FU.c.rate if what == "rate" else FU.c.score
-    value = sa.cast(col, sa.Float)
-    cond = FU.c.rate_complete.is_(True) if what == "rate" else FU.c.score.is_not(None)
-    k = sa.cast((value - start) / size, sa.Integer)
-    q = (sa.select(k.label("k"), sa.func.count()).select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
-         .where(*_live(), *_where(f), FU.c.counted.is_(True), cond, value >= start, value < last)
-         .group_by(k))
+    v = sa.cast(value, sa.Float)
+    ratio = (v - start) / size  # >= 0 in range: SQLite's CAST truncates; PostgreSQL's rounds, so floor there
+    k = sa.func.floor(ratio) if backend == "postgresql" else ratio
+    return sa.cast(k, sa.Integer), sa.and_(v >= start, v < last), (last - start) // size
+
+
+def histograms(store: Store, f: Filters, rate_bins: tuple[int, int, int] = (0, 110, 10),
+               score_bins: tuple[int, int, int] = (40, 101, 5)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counts of unit rates (the units in the weighted rate) and of scores in bins (plotly's xbins), in one scan
+    of the unit rows: two frames of (start, count)."""
+    kr, in_r, nr = _bin(FU.c.rate, rate_bins, store.backend)
+    ks, in_s, ns = _bin(FU.c.score, score_bins, store.backend)
+    rate_k = sa.case((sa.and_(FU.c.rate_complete.is_(True), in_r), kr))
+    score_k = sa.case((sa.and_(FU.c.score.is_not(None), in_s), ks))
+    q = (sa.select(rate_k.label("r"), score_k.label("s"), sa.func.count())
+         .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of))
+         .where(*_live(), *_where(f), FU.c.counted.is_(True)).group_by(rate_k, score_k))
+    rates: dict[int, int] = {}
+    scores: dict[int, int] = {}
     with store._read() as conn:
-        found = {int(kk): int(n) for kk, n in conn.execute(q)}
-    rows = [{"start": start + i * size, "count": found.get(i, 0)} for i in range((last - start) // size)]
-    return pd.DataFrame(rows, columns=["start", "count"])
+        for r, sc, n in conn.execute(q):
+            if r is not None:
+                rates[int(r)] = rates.get(int(r), 0) + int(n)
+            if sc is not None:
+                scores[int(sc)] = scores.get(int(sc), 0) + int(n)
+
+    def frame(found: dict[int, int], bins: tuple[int, int, int], n: int) -> pd.DataFrame:
+        return pd.DataFrame([{"start": bins[0] + i * bins[2], "count": found.get(i, 0)} for i in range(n)],
+                            columns=["start", "count"])
+    return frame(rates, rate_bins, nr), frame(scores, score_bins, ns)
+
+
+def histogram(store: Store, f: Filters, what: str, bins: tuple[int, int, int]) -> pd.DataFrame:
+    """One of :func:`histograms`: ``what`` is "rate" or "score"."""
+    rates, scores = histograms(store, f, bins, bins)
+    return rates if what == "rate" else scores
 
 
 def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit: int = 40) -> tuple[pd.DataFrame, int]:
@@ -574,6 +600,6 @@ def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.
 
 __all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
            "evaluation_ids", "evaluations", "first_evaluation_id", "funds_by_grade", "grades_by_year", "histogram",
-           "kpis", "listing_facts", "money_sum", "overdue_as_of", "overview", "recurring",
+           "histograms", "kpis", "listing_facts", "money_sum", "overdue_as_of", "overview", "recurring",
            "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years", "unit_facts",
            "unit_history", "unit_rows"]

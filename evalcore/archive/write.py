@@ -14,6 +14,7 @@ from ..model import Evaluation
 from ..store.schema import (
     T_FACT_DIM,
     T_FACT_EVAL,
+    T_FACT_GRADE,
     T_FACT_PROBLEM,
     T_FACT_REC,
     T_FACT_RECT,
@@ -25,7 +26,8 @@ from .facts import facts_of
 
 OK = "ok"
 UNREADABLE = "unreadable"
-ROW_TABLES = (T_FACT_EVAL, T_FACT_UNIT, T_FACT_DIM, T_FACT_PROBLEM, T_FACT_REC, T_FACT_RECT, T_FACT_RECT_CHANGE)
+ROW_TABLES = (T_FACT_EVAL, T_FACT_GRADE, T_FACT_UNIT, T_FACT_DIM, T_FACT_PROBLEM, T_FACT_REC, T_FACT_RECT,
+              T_FACT_RECT_CHANGE)
 
 
 def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evaluation, now: dt.datetime) -> None:
@@ -34,7 +36,7 @@ def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evalu
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}
     conn.execute(sa.insert(T_FACT_EVAL), [{**f.evaluation, **ids}])
     for table, rows in ((T_FACT_UNIT, f.units), (T_FACT_DIM, f.dimensions), (T_FACT_PROBLEM, f.problems),
-                        (T_FACT_REC, f.recommendations), (T_FACT_RECT, f.rectifications)):
+                        (T_FACT_REC, f.recommendations), (T_FACT_RECT, f.rectifications), (T_FACT_GRADE, f.grades)):
         if rows:
             conn.execute(sa.insert(table), [{**r, **ids} for r in rows])
     if f.rect_changes:

@@ -309,6 +309,15 @@ def _tables_v5(md: sa.MetaData) -> None:
         sa.Index("ix_fact_units_short", "region_key", "short_key"),
     )
     sa.Table(
+        "fact_eval_grades", md,  # per evaluation and 等次: the counted units (the portfolio's grade figures)
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("grade", sa.Text, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("units", sa.Integer, nullable=False),
+        sa.Column("funded_units", sa.Integer, nullable=False),  # with a budget
+        sa.Column("funded_budget", ExactDecimal),  # Σ budget of those
+    )
+    sa.Table(
         "fact_unit_dimensions", md,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("version_id", sa.Integer, nullable=False, index=True),
@@ -424,6 +433,7 @@ T_FACT_VER = METADATA.tables["fact_versions"]
 T_FACT_EVAL = METADATA.tables["fact_evaluations"]
 T_FACT_UNIT = METADATA.tables["fact_units"]
 T_FACT_DIM = METADATA.tables["fact_unit_dimensions"]
+T_FACT_GRADE = METADATA.tables["fact_eval_grades"]
 T_FACT_PROBLEM = METADATA.tables["fact_problems"]
 T_FACT_REC = METADATA.tables["fact_recommendations"]
 T_FACT_RECT = METADATA.tables["fact_rectifications"]

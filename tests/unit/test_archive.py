@@ -23,7 +23,7 @@ from evalcore.archive.upgrade import attention, missing
 from evalcore.auth import SYSTEM_ACTOR, Actor
 from evalcore.catalog import ensure_samples, set_alias
 from evalcore.numbers import fmt_rate, fmt_score
-from evalcore.store import Store
+from evalcore.store import METADATA, Store
 from evalcore.store.schema import T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
 from evalcore.themes import theme_counts_by_year
 
@@ -119,9 +119,9 @@ def test_a_failed_publish_leaves_no_facts(db_url: str, stores, monkeypatch) -> N
 def _forget_facts(s: Store) -> None:
     """Make the store look like one written before schema version 5: no fact tables, version 4."""
     with s.engine.begin() as conn:
-        for name in ("fact_rect_changes", "fact_rectifications", "fact_recommendations", "fact_problems",
-                     "fact_unit_dimensions", "fact_units", "fact_evaluations", "fact_versions"):
+        for name in [t for t in METADATA.tables if t.startswith("fact_")]:
             conn.execute(sa.text(f"DROP TABLE {name}"))
+        conn.execute(sa.text("DROP INDEX ix_evaluations_active_version"))
         conn.execute(sa.text("DELETE FROM schema_version WHERE version = 5"))
 
 
@@ -165,6 +165,15 @@ def test_restore_brings_the_facts_back(db_url: str, stores, tmp_path) -> None:
     assert fact_units(target, target.evaluations()[0].active_version_id)["市数据局"].budget == D("3400.06")
 
 
+def binned(values, start: int, stop: int, size: int) -> list[int]:
+    """Counts in [start + k·size, start + (k+1)·size) up to ``stop`` (plotly's histogram bins)."""
+    out = [0] * ((stop - start) // size)
+    for v in values:
+        if start <= v < stop:
+            out[int((v - start) // size)] += 1
+    return out
+
+
 def test_the_queries_give_the_in_memory_portfolio_on_the_samples(db_url: str, stores, monkeypatch) -> None:
     monkeypatch.setenv("EVALBOARD_SAMPLES", "all")
     s = stores(db_url)
@@ -183,6 +192,11 @@ def test_the_queries_give_the_in_memory_portfolio_on_the_samples(db_url: str, st
                     == portfolio.funds_by_grade(sub.units).to_dict("records"))
             assert (Q.theme_counts(s, f).to_dict("records")
                     == theme_counts_by_year(sub.themes).to_dict("records"))
+            rate_bins, score_bins = Q.histograms(s, f)
+            rates = [v for v, ok in zip(sub.units["rate"], sub.units["rate_complete"], strict=True) if ok]
+            scores = [v for v in sub.units["score"] if v is not None and v == v]
+            assert list(rate_bins["count"]) == binned(rates, 0, 110, 10)
+            assert list(score_bins["count"]) == binned(scores, 40, 105, 5)
             page = Q.evaluations(s, f, as_of, limit=None)
             assert sorted(page["evaluation_id"]) == sorted(sub.evaluations["evaluation_id"])
             cols = ["rect_items", "rect_closed", "overdue", "budget", "units", "problems"]
