@@ -31,6 +31,7 @@ from ..numbers import ZERO, percent
 from ..portfolio import _EVAL_COLUMNS, _UNIT_COLUMNS, GRADES, NO_GRADE, Kpis
 from ..store.schema import (
     T_EVAL,
+    T_FACT_DIM,
     T_FACT_EVAL,
     T_FACT_GRADE,
     T_FACT_PROBLEM,
@@ -598,8 +599,21 @@ def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.
         return pd.DataFrame([dict(r._mapping) for r in conn.execute(q)])
 
 
+def unit_dimensions(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Per unit and 一级指标 (维度) of the active versions: evaluation, unit, indicator, name, points, score."""
+    FD = T_FACT_DIM
+    q = (sa.select(FE.c.evaluation_id, FE.c.year, FD.c.unit, FD.c.indicator, FD.c.name, FD.c.points, FD.c.score)
+         .select_from(_active().join(FD, FD.c.version_id == FV.c.facts_of)).where(*_live())
+         .order_by(*_order(store.backend), FD.c.id))
+    if evaluation_ids is not None:
+        q = q.where(FE.c.evaluation_id.in_(list(evaluation_ids)))
+    with store._read() as conn:
+        return pd.DataFrame([dict(r._mapping) for r in conn.execute(q)],
+                            columns=["evaluation_id", "year", "unit", "indicator", "name", "points", "score"])
+
+
 __all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
            "evaluation_ids", "evaluations", "first_evaluation_id", "funds_by_grade", "grades_by_year", "histogram",
            "histograms", "kpis", "listing_facts", "money_sum", "overdue_as_of", "overview", "recurring",
-           "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years", "unit_facts",
-           "unit_history", "unit_rows"]
+           "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years", "unit_dimensions",
+           "unit_facts", "unit_history", "unit_rows"]

@@ -75,6 +75,11 @@ def test_publish_writes_the_facts_in_its_transaction(db_url: str, stores) -> Non
     assert bureau.budget == D("3400.06") and bureau.executed == D("2811.47") and bureau.score == D("86.98")
     k = Q.kpis(s, Q.ALL, AS_OF)
     assert (k.evaluations, k.budget, k.executed, k.grades["良"]) == (1, D("14331.38"), D("13563.60"), 2)
+    units = Q.unit_facts(s).set_index("unit")  # the per-unit API other pages use
+    assert units.loc["市数据局", "score"] == D("86.98") and units.loc["市数据局", "grade"] == "良"
+    assert units.loc["市数据中心", "budget"] == D("10931.32") and not units.loc["数智科技集团", "counted"]
+    dims = Q.unit_dimensions(s, [v1.evaluation_id])
+    assert {"决策", "过程", "产出"} <= set(dims[dims["unit"] == "市数据局"]["name"])
     assert fmt_rate(k.rate) == "94.64%"
 
 
