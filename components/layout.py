@@ -117,10 +117,10 @@ def _overview_params() -> dict[str, str] | None:
     current = st.session_state.get(_PENDING) or st.session_state.get(_SELECTED)
     if current is None:
         try:
-            infos = cache.evaluations()
+            from evalcore.archive.query import first_evaluation_id  # one query, not the list (issue 23)
+            current = first_evaluation_id(cache.store())
         except Exception:  # the picker says what is wrong with the database
             return None
-        current = infos[0].id if infos else None
     return {"eval": str(current)} if current is not None else None
 
 

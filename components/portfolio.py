@@ -1,12 +1,12 @@
-"""The portfolio (评价总览) across every evaluation of the store: the cached tables, the filters, chart builders
-(pure: DataFrame -> go.Figure) and the evaluations table with links.
+"""The portfolio (评价总览) across every evaluation of the store: chart builders (pure: DataFrame -> go.Figure),
+the evaluations table with links, and the unit trend section.
 
-Cross-evaluation figures are computed once per set of active versions (and alias table), for every session
-(:func:`current`); filters only select rows of those tables.
+Cross-evaluation figures come from SQL on the facts written when each version is stored
+(:mod:`evalcore.archive.query`): nothing here loads a workbook, and nothing is cached per set of versions or per
+day, so a publish changes only that evaluation's rows and the next visitor waits for nothing.
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 from decimal import Decimal
 
@@ -14,11 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from evalcore import catalog, clock, portfolio
+from evalcore import catalog, portfolio
+from evalcore.archive import query as archive
 from evalcore.figures.charts import category_axis, empty_figure
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, to_float
-from evalcore.portfolio import GRADES, NO_GRADE, Portfolio
-from evalcore.themes import theme_counts_by_year, theme_names
+from evalcore.portfolio import GRADES, NO_GRADE
+from evalcore.themes import theme_names
 
 from . import cache, charts, theme
 
@@ -31,27 +32,25 @@ def should_land() -> bool:
     if "eval" in st.query_params:
         return False
     try:
-        return len(cache.evaluations()) > 1
+        return archive.stored(cache.store()) > 1  # a count, not the list of every evaluation
     except Exception:  # the database cannot be opened: the 总览 page says so
         return False
 
 
-@st.cache_resource(show_spinner="正在汇总全部评价…", max_entries=8)
-def _build(key: tuple[str, str], versions: tuple[tuple[int, int], ...], aliases: tuple[tuple[str, str], ...],
-           as_of: dt.date) -> Portfolio:
-    del key
-    entries = [portfolio.Entry(eid, vid, cache.load(vid)) for eid, vid in versions]
-    return portfolio.build(entries, as_of, aliases)
+def aliases() -> tuple[tuple[str, str], ...]:
+    """The alias table in force (a few rows): identities across evaluations use it."""
+    return tuple((a.alias, a.canonical) for a in catalog.aliases(cache.store()))
 
 
-def current(as_of: dt.date | None = None) -> Portfolio:
-    """The portfolio of the store's evaluations (not archived), built once per set of versions and aliases. Shared
-    between sessions: treat its frames as read-only (filters make new frames)."""
-    as_of = as_of or clock.today()
-    infos = cache.evaluations()
-    versions = tuple((i.id, i.active_version_id) for i in infos)
-    aliases = tuple((a.alias, a.canonical) for a in catalog.aliases(cache.store()))
-    return _build(cache._store_key(), versions, aliases, as_of)
+def filters(years=(), regions=(), kinds=(), evaluators=(), search: str = "") -> archive.Filters:
+    return archive.Filters.of(years=years, regions=regions, kinds=kinds, evaluators=evaluators, search=search)
+
+
+def unreadable_note(n: int) -> None:
+    """The evaluations whose current version the reader refuses are left out of the figures, and said so."""
+    if n:
+        st.warning(f"{n} 个评价的当前版本无法被本程序读取，未计入总览；请在“数据管理 › 需要处理的版本”中查看。",
+                   icon=":material/report:")
 
 
 # --- charts (pure) ----------------------------------------------------------------------------------------
@@ -104,6 +103,19 @@ def distribution_chart(values: list[Decimal], title: str, unit: str, height: int
     fig = go.Figure(go.Histogram(x=xs, xbins=dict(start=start, end=end, size=size), marker_color=theme.PRIMARY,
                                  hovertemplate=f"{title} %{{x}}{unit}：%{{y}} 个<extra></extra>"))
     fig.update_layout(height=height, bargap=0.08, xaxis_title=f"{title}（{unit}）", yaxis_title="个数")
+    return fig
+
+
+def distribution_bars(counts: pd.DataFrame, title: str, unit: str, size: int, height: int = 300) -> go.Figure:
+    """The histogram of rates or scores from bin counts made by the database (archive.query.histogram: start,
+    count): the bars plotly's histogram would draw over the same bins."""
+    if counts.empty or counts["count"].sum() == 0:
+        return empty_figure(f"没有{title}数据")
+    xs = [s + size / 2 for s in counts["start"]]
+    labels = [f"{s}–{s + size}" for s in counts["start"]]
+    fig = go.Figure(go.Bar(x=xs, y=list(counts["count"]), width=[size * 0.92] * len(xs), marker_color=theme.PRIMARY,
+                           customdata=labels, hovertemplate=f"{title} %{{customdata}}{unit}：%{{y}} 个<extra></extra>"))
+    fig.update_layout(height=height, xaxis_title=f"{title}（{unit}）", yaxis_title="个数", showlegend=False)
     return fig
 
 
@@ -213,10 +225,6 @@ def table_html(evaluations: pd.DataFrame) -> str:
     return "".join(out)
 
 
-def theme_counts(p: Portfolio) -> pd.DataFrame:
-    return theme_counts_by_year(p.themes)
-
-
 def kpi_texts(k: portfolio.Kpis) -> dict[str, tuple[str, str]]:
     """label -> (value, help) of the KPI tiles."""
     grades = " / ".join(str(k.grades.get(g, 0)) for g in GRADES)
@@ -235,14 +243,6 @@ def kpi_texts(k: portfolio.Kpis) -> dict[str, tuple[str, str]]:
         "整改率": (fmt_rate(k.rect_rate) if k.rect_items else "—", rect_help),
         "逾期未整改": (f"{k.overdue} 项" if k.rect_items else "—", "已过整改期限、尚未整改完成的事项"),
     }
-
-
-def scores_of(p: Portfolio) -> list[Decimal]:
-    return [v for v in p.units["score"] if v is not None and not pd.isna(v)]
-
-
-def rates_of(p: Portfolio) -> list[Decimal]:
-    return [v for v, ok in zip(p.units["rate"], p.units["rate_complete"], strict=True) if ok]
 
 
 # --- a unit across years (单位对比 › 跨年度趋势) -----------------------------------------------------------------
@@ -292,18 +292,17 @@ def unit_trend_section(evaluation_id: int) -> None:
     from .table import GridColumn, show_table
     from .text import plain, plain_inline
 
-    p = current()
-    mine = p.units[p.units["evaluation_id"] == evaluation_id]
-    recurring = portfolio.recurring_units(p.units)
-    options = [i for i in dict.fromkeys(mine["identity"]) if i in set(recurring["identity"])]
+    names = aliases()
+    recurring = archive.recurring(cache.store(), evaluation_id, names)
+    options = list(recurring["identity"])
     if not options:
         st.caption("本评价的单位没有出现在其他年度的评价中（按单位全称匹配：去空格、全角转半角、简称按同一地区的"
                    "全称补全；改名或合并的单位可在“数据管理 › 单位别名”中登记）。")
         return
-    display = dict(zip(p.units["identity"], p.units["display"], strict=True))
+    display = dict(zip(recurring["identity"], recurring["display"], strict=True))
     chosen = st.selectbox("单位", options, format_func=lambda i: plain_inline(charts.shorten(display[i], 40)),
                           key="units_trend_unit")
-    df = portfolio.unit_trend(p.units, chosen)
+    df = portfolio.unit_trend(archive.unit_history(cache.store(), chosen, names), chosen)
     st.plotly_chart(trend_chart(df), key="units_trend_chart", theme=None,
                     config={"displayModeBar": False, "locale": "zh-CN"})
     show_table(trend_rows(df), [
@@ -327,6 +326,6 @@ def unit_trend_section(evaluation_id: int) -> None:
                "由得分按该评价的分数段得出。")
 
 
-__all__ = ["current", "distribution_chart", "fmt_score", "funds_by_grade_chart", "grades_by_year_chart", "kpi_texts",
-           "rectification_chart", "should_land", "table_html", "table_rows", "themes_chart", "trend_chart",
-           "unit_trend_section"]
+__all__ = ["aliases", "distribution_bars", "distribution_chart", "filters", "fmt_score", "funds_by_grade_chart",
+           "grades_by_year_chart", "kpi_texts", "rectification_chart", "should_land", "table_html", "table_rows",
+           "themes_chart", "trend_chart", "unit_trend_section", "unreadable_note"]

@@ -14,6 +14,7 @@ import streamlit as st
 
 from evalcore import application as app
 from evalcore import application_store as appstore
+from evalcore.archive import query as archive
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.clock import format_time
 from evalcore.export.ledger import ledger_docx, ledger_xlsx
@@ -22,6 +23,7 @@ from evalcore.numbers import fmt_amount, fmt_score
 from evalcore.store import StoreError
 
 from . import auth, cache
+from . import portfolio as pf_view
 from .text import plain, plain_inline
 
 ILLUSTRATIVE_NOTE = "标注“示例”的自评或评价为示例数据（虚构的演示数据），不代表实际情况。"
@@ -127,6 +129,9 @@ def _ledger_frame(suggestions: list[app.Suggestion]) -> pd.DataFrame:
     return app.with_decisions(suggestions, decided)
 
 
+APPLICATION_AUTO = 20_000  # unit results worked out on every view of 评价总览; more on request
+
+
 def portfolio_section(units: pd.DataFrame, evaluations: pd.DataFrame | None = None) -> None:
     """The 结果应用 section of the portfolio, over per-unit rows (evaluation_id, year, kind, unit, grade,
     grade_stated, budget, title, name; the portfolio's unit table or a SQL fact table), and 自评偏差 over the same
@@ -226,7 +231,6 @@ def unit_section(ev: Evaluation, key: str) -> None:
     the history of its applications (this unit in every evaluation of the store, matched by identity); its
     自评偏差."""
     from . import layout
-    from . import portfolio as pf_view
     info = layout.current_info()
     if info is None:
         return
@@ -252,7 +256,8 @@ def unit_section(ev: Evaluation, key: str) -> None:
         k[2].metric("建议下年度预算", fmt_amount(s.suggested), border=True)
         if s.change is None:
             st.caption(plain(s.reason))
-    history = appstore.decisions(store, units=_same_unit(pf_view, info.id, key), history=True)
+    same = _identity_rows(info.id, key)
+    history = appstore.decisions(store, units=_same_unit(same, info.id, key), history=True)
     current = next((d for d in history if d.evaluation_id == info.id and d.unit == key and d.retired_at is None), None)
     if current is not None:
         st.markdown(f"**{plain_inline('已记录的决定：' + current.status_label)}**，" + plain_inline(
@@ -274,18 +279,29 @@ def unit_section(ev: Evaluation, key: str) -> None:
             "理由": d.reason, "记录人": d.by, "记录时间（北京时间）": _when(d.at),
             "状态": "现行" if d.retired_at is None else "已被后来的决定替代",
         } for d in reversed(history)]), hide_index=True, width="stretch", key="unit_application_history")
-    units = pf_view.current().units
-    ident = units[(units["evaluation_id"] == info.id) & (units["unit"] == key)]["identity"]
+    ident = same[(same["evaluation_id"] == info.id) & (same["unit"] == key)]["identity"]
     if len(ident):
-        self_review_section(units, key="unit_self_review", identity=ident.iloc[0])
-        pairs = app.self_review(units)
+        self_review_section(same, key="unit_self_review", identity=ident.iloc[0])
+        pairs = app.self_review(same)
         if row.kind == app.SELF_KIND and (pairs["self_evaluation_id"] == info.id).any():
             st.caption("该单位同一年度已有财政评价（复核）：评价总览的结果应用合计以评价结果为准，本自评不重复计入。")
 
 
-def _same_unit(pf_view, evaluation_id: int, key: str) -> list[tuple[int, str]]:
-    """(evaluation id, unit) of this unit in every evaluation of the portfolio (matched by identity)."""
-    units = pf_view.current().units
+def _identity_rows(evaluation_id: int, key: str) -> pd.DataFrame:
+    """This unit's rows in every active evaluation of the store, matched by identity as the trends match units,
+    from the facts written at publish (two small queries, never the whole portfolio); empty when the unit is not
+    counted (neither funded nor scored)."""
+    store = cache.store()
+    aliases = pf_view.aliases()
+    mine = archive.unit_rows(store, aliases, evaluation_id=evaluation_id)
+    mine = mine[mine["unit"] == key]
+    if mine.empty:
+        return mine
+    return archive.unit_rows(store, aliases, identities=[str(mine["identity"].iloc[0])])
+
+
+def _same_unit(units: pd.DataFrame, evaluation_id: int, key: str) -> list[tuple[int, str]]:
+    """(evaluation id, unit) of this unit in every evaluation of the store (``units``: its identity's rows)."""
     mine = units[(units["evaluation_id"] == evaluation_id) & (units["unit"] == key)]
     if mine.empty:
         return [(evaluation_id, key)]

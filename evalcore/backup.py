@@ -79,6 +79,14 @@ TABLE_LABELS: dict[str, str] = {
     "audit_log": "审计记录",
     "web_sessions": "浏览器会话",
     "unit_aliases": "单位别名",
+    "fact_versions": "版本事实状态",
+    "fact_evaluations": "评价事实",
+    "fact_units": "单位事实",
+    "fact_unit_dimensions": "单位维度得分",
+    "fact_problems": "问题事实",
+    "fact_recommendations": "建议事实",
+    "fact_rectifications": "整改事实",
+    "fact_rect_changes": "整改状态变化",
 }
 
 _MANIFEST_TABLE = sa.Table(

@@ -153,9 +153,15 @@ def _counted_units(ev: Evaluation) -> int:
 def listing(store: Store, *, include_archived: bool = True) -> list[Listing]:
     """Every evaluation (archived ones too unless asked not to), with kind, units and funds of its active
     version, in the store's order (newest year first)."""
+    from .archive.query import listing_facts  # the facts written at publish (issue 23): no workbook is read
     out = []
+    facts = listing_facts(store)
     for info in store.evaluations(include_archived=include_archived):
-        ev = store.load(info.active_version_id)
+        f = facts.get(info.active_version_id)
+        if f is not None:
+            out.append(Listing(info, f.kind, bool(f.kind_inferred), int(f.units), f.budget, f.executed))
+            continue
+        ev = store.load(info.active_version_id)  # no readable facts: read it (says why it cannot be read)
         kind, inferred = kind_of(ev.meta)
         total = budget.overall(ev)
         out.append(Listing(info, kind, inferred, _counted_units(ev), total.budget, total.executed))

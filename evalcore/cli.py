@@ -554,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
     rs.add_argument("--trust", action="store_true",
                     help="恢复不是本数据库签名的备份（其他数据库的或旧格式的）：逐表检查，账户一并恢复，浏览器会话从不恢复")
     rs.set_defaults(func=_restore)
+    from .archive.cli import register as register_upgrade
+    register_upgrade(sub)  # upgrade (issue 23)
     args = ap.parse_args(argv)
     # The commands that read whole workbooks (bulk_read) run with the garbage collector paused (evalcore.gcpause).
     try:

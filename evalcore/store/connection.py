@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Self
 
@@ -60,6 +61,21 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+class _DecimalSum:
+    """SQLite aggregate ``dsum``: the exact sum of decimal texts (:class:`evalcore.store.schema.ExactDecimal`),
+    as text; NULL when every value is NULL, like SUM."""
+
+    def __init__(self) -> None:
+        self.total: Decimal | None = None
+
+    def step(self, value: object) -> None:
+        if value is not None:
+            self.total = (self.total or Decimal(0)) + Decimal(str(value))
+
+    def finalize(self) -> str | None:
+        return None if self.total is None else format(self.total, "f")
 
 
 def _private_file(path: Path) -> None:
@@ -166,6 +182,8 @@ class StoreBase:
         @sa.event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
             dbapi_connection.isolation_level = None
+            # exact sums of decimal text (issue 23)
+            dbapi_connection.create_aggregate("dsum", 1, _DecimalSum)  # type: ignore[arg-type]
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             if not memory:

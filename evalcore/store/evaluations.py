@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .. import clock
+from ..archive.write import mark_unreadable, point_facts, write_facts
 from ..auth import SYSTEM_ACTOR, Actor
 from ..model import Evaluation
 from ..rectification import apply_update, change_summary, find_item, item_changes
@@ -30,6 +31,17 @@ from .schema import _VERSION_COLUMNS, T_CHANGE, T_EVAL, T_VER
 
 class EvaluationsStore(ActivityStore):
     """The evaluations, their versions and the 整改 change log: the core of :class:`~evalcore.store.Store`."""
+
+    def __init__(self, url):
+        super().__init__(url)
+        self.opened_fill = self.fill_facts()  # what opening filled (python -m evalcore upgrade reports it)
+
+    def fill_facts(self, *, refresh: bool = False, progress: bool | None = None):
+        """Write the facts (:mod:`evalcore.archive`) of every version that has none yet: the versions stored
+        before schema version 5. A no-op (one query) when every version has its facts. Returns the
+        :class:`evalcore.archive.upgrade.FillReport`."""
+        from ..archive.upgrade import fill
+        return fill(self, refresh=refresh, progress=progress)  # type: ignore[arg-type]
 
     # -- reading --
 
@@ -141,7 +153,7 @@ class EvaluationsStore(ActivityStore):
             # the same bytes, or a re-saved file (Excel stamps the save time) holding the same data
             raise StoreError("与当前版本内容相同，无需重复发布")
         version = self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
-                                    source_version_id=None, now=now)
+                                    source_version_id=None, now=now, ev=ev)
         label = " · ".join(p for p in (ev.meta.region, str(ev.meta.year or ""), ev.meta.title) if p)
         self._audit(conn, by, kind, f"发布“{label}”第 {version.number} 版（{version.file_name}）",
                     evaluation_id=evaluation_id, version_id=version.id, target=version.file_name, now=now,
@@ -227,7 +239,7 @@ class EvaluationsStore(ActivityStore):
         now = _now()
         version = self._add_version(conn, evaluation_id, workbook_bytes(new_ev), kind="rectification",
                                     file_name=active.file_name, by=by, note=f"整改更新 {item_id}：{summary}",
-                                    source_version_id=None, now=now)
+                                    source_version_id=None, now=now, ev=new_ev)
         conn.execute(sa.insert(T_CHANGE), [
             {"evaluation_id": evaluation_id, "version_id": version.id, "item_id": item_id, "field": label,
              "old_value": old, "new_value": new, "changed_by": who, "changed_at": now}
@@ -310,7 +322,11 @@ class EvaluationsStore(ActivityStore):
 
     def _add_version(self, conn: Connection, evaluation_id: int, data: bytes, *, kind: str, file_name: str,
                      by: Actor,
-                     note: str, source_version_id: int | None, now: dt.datetime) -> VersionInfo:
+                     note: str, source_version_id: int | None, now: dt.datetime,
+                     ev: Evaluation | None = None) -> VersionInfo:
+        """Store a version and make it active, with its facts (:mod:`evalcore.archive`) in the same transaction:
+        those of ``ev`` when given (publish, 整改 update), else a pointer to the source's facts (rollback), else
+        parsed from ``data``."""
         number = (conn.scalar(sa.select(sa.func.max(T_VER.c.number))
                               .where(T_VER.c.evaluation_id == evaluation_id)) or 0) + 1
         result = conn.execute(sa.insert(T_VER).values(
@@ -320,6 +336,18 @@ class EvaluationsStore(ActivityStore):
         ))
         version_id = _new_id(result)
         self._activate(conn, evaluation_id, version_id, now)
+        if ev is None and source_version_id is not None and point_facts(conn, evaluation_id, version_id,
+                                                                         source_version_id, now):
+            pass
+        else:
+            if ev is None:
+                result_ = read_workbook(data)
+                ev = result_.evaluation if result_.ok else None
+                if ev is None:
+                    mark_unreadable(conn, evaluation_id, version_id,
+                                    str(result_.errors[0]) if result_.errors else "工作簿无法读取", now)
+            if ev is not None:
+                write_facts(conn, evaluation_id, version_id, ev, now)
         row = conn.execute(self._version_query().where(T_VER.c.id == version_id)).one()
         return self._version_info(row)
 

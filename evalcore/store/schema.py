@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
@@ -355,6 +356,196 @@ def _migrate_006(conn: Connection) -> None:
     md.create_all(conn)
     if "email" not in {c["name"] for c in sa.inspect(conn).get_columns("users")}:  # rerun-safe, like create_all
         conn.exec_driver_sql("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+class ExactDecimal(sa.TypeDecorator[Decimal]):
+    """Exact decimals (money in 万元, rates, scores) on both backends: PostgreSQL NUMERIC (exact, summed by
+    SUM); SQLite has no decimal type (NUMERIC there is a float), so the text of the Decimal, summed exactly by
+    the ``dsum`` aggregate the store registers on every SQLite connection (:func:`evalcore.archive.query.money_sum`).
+    Never compare these columns with numbers in SQL on SQLite: the facts carry the flags the queries need."""
+
+    impl = sa.Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.Text())
+        return dialect.type_descriptor(sa.Numeric(asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> object:
+        if value is None:
+            return None
+        value = Decimal(value)
+        return format(value, "f") if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _tables_v5(md: sa.MetaData) -> None:
+    """Tables added by schema version 5 (issue 23): the facts of each version, written when it is stored
+    (:mod:`evalcore.archive`). Frozen.
+
+    ``fact_versions`` has one row per version once its facts are written: ``facts_of`` is the version whose fact
+    rows describe it (itself, or for a rollback the version whose bytes it copies: a pointer, no rows copied);
+    ``state`` is ``ok`` or ``unreadable`` (the current reader refuses the stored workbook: the version stays in
+    the store, listed on the 数据管理 page as needing attention, with the reader's message in ``note``)."""
+    sa.Table(
+        "fact_versions", md,
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),  # versions.id
+        sa.Column("evaluation_id", sa.Integer, nullable=False, index=True),
+        sa.Column("facts_of", sa.Integer, nullable=False, index=True),
+        sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Column("checked_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "fact_evaluations", md,
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("evaluation_id", sa.Integer, nullable=False, index=True),
+        sa.Column("region", sa.Text, nullable=False),
+        sa.Column("year", sa.Integer, index=True),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("kind_inferred", sa.Boolean, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("evaluator", sa.Text, nullable=False),
+        sa.Column("search_text", sa.Text, nullable=False),  # title region evaluator kind, lower case
+        sa.Column("units", sa.Integer, nullable=False),  # funded or scored units
+        # sums over those units (the portfolio's KPIs sum these per evaluation instead of every unit row)
+        sa.Column("funded_units", sa.Integer, nullable=False),  # with a budget
+        sa.Column("funded_budget", ExactDecimal),  # Σ budget of those
+        sa.Column("units_executed", ExactDecimal),  # Σ executed, where stated
+        sa.Column("complete_units", sa.Integer, nullable=False),  # in the funds-weighted rate
+        sa.Column("complete_budget", ExactDecimal),
+        sa.Column("complete_executed", ExactDecimal),
+        sa.Column("budget", ExactDecimal),  # budget.overall (万元)
+        sa.Column("executed", ExactDecimal),
+        sa.Column("rate", ExactDecimal),  # unrounded %
+        sa.Column("grade_you", sa.Integer, nullable=False),
+        sa.Column("grade_liang", sa.Integer, nullable=False),
+        sa.Column("grade_zhong", sa.Integer, nullable=False),
+        sa.Column("grade_cha", sa.Integer, nullable=False),
+        sa.Column("grade_none", sa.Integer, nullable=False),
+        sa.Column("grades_derived", sa.Integer, nullable=False),  # graded units whose grade the report does not state
+        sa.Column("problems", sa.Integer, nullable=False),
+        sa.Column("problem_categories", sa.Integer, nullable=False),
+        sa.Column("recommendations", sa.Integer, nullable=False),
+        sa.Column("rect_items", sa.Integer, nullable=False),
+        sa.Column("rect_closed", sa.Integer, nullable=False),  # closed by their current status
+        sa.Column("rect_illustrative", sa.Boolean, nullable=False),
+        sa.Column("scores_illustrative", sa.Boolean, nullable=False),
+    )
+    sa.Table(
+        "fact_units", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, nullable=False, index=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),  # order in the workbook
+        sa.Column("unit", sa.Text, nullable=False),  # 简称 (the key)
+        sa.Column("name", sa.Text, nullable=False),  # 全称 as typed ("" when none)
+        sa.Column("name_key", sa.Text, nullable=False, index=True),  # matching.normalise(全称)
+        sa.Column("short_key", sa.Text, nullable=False),  # matching.normalise(简称)
+        sa.Column("region_key", sa.Text, nullable=False),  # matching.normalise(地区)
+        sa.Column("prefixed_key", sa.Text, nullable=False),  # matching.region_prefixed(地区, 简称)
+        sa.Column("unit_type", sa.Text, nullable=False),  # 单位类型
+        sa.Column("counted", sa.Boolean, nullable=False),  # funded or scored (the portfolio's unit results)
+        sa.Column("budget", ExactDecimal),
+        sa.Column("executed", ExactDecimal),
+        sa.Column("rate", ExactDecimal),  # unrounded %
+        sa.Column("rate_complete", sa.Boolean, nullable=False),  # in the funds-weighted rate
+        sa.Column("score", ExactDecimal),
+        sa.Column("grade", sa.Text, nullable=False),  # 优/良/中/差 or 无等次
+        sa.Column("grade_stated", sa.Boolean, nullable=False),  # False: derived from the score by the bands
+        sa.Column("problems", sa.Integer, nullable=False),  # problem items naming the unit
+        sa.Index("ix_fact_units_short", "region_key", "short_key"),
+    )
+    sa.Table(
+        "fact_eval_grades", md,  # per evaluation and 等次: the counted units (the portfolio's grade figures)
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("grade", sa.Text, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("units", sa.Integer, nullable=False),
+        sa.Column("funded_units", sa.Integer, nullable=False),  # with a budget
+        sa.Column("funded_budget", ExactDecimal),  # Σ budget of those
+    )
+    sa.Table(
+        "fact_unit_dimensions", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, nullable=False, index=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("unit", sa.Text, nullable=False),
+        sa.Column("indicator", sa.Text, nullable=False),  # a level-1 indicator (维度)
+        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("points", ExactDecimal, nullable=False),
+        sa.Column("score", ExactDecimal),
+    )
+    sa.Table(
+        "fact_problems", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, nullable=False, index=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("item", sa.Text, nullable=False),
+        sa.Column("category_no", sa.Integer, nullable=False),
+        sa.Column("category", sa.Text, nullable=False),
+        sa.Column("theme", sa.Text, nullable=False),  # evalcore.themes, default rules
+        sa.Column("keyword", sa.Text, nullable=False),
+        sa.Column("by_item", sa.Boolean, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("unit", sa.Text),  # the unit named (简称), if any
+    )
+    sa.Table(
+        "fact_recommendations", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, nullable=False, index=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("item", sa.Text, nullable=False),
+        sa.Column("category_no", sa.Integer, nullable=False),
+        sa.Column("category", sa.Text, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("answers", sa.Text, nullable=False),  # problem ids or categories, 、-joined
+    )
+    sa.Table(
+        "fact_rectifications", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, nullable=False, index=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("item", sa.Text, nullable=False),
+        sa.Column("problem", sa.Text, nullable=False),
+        sa.Column("unit", sa.Text),  # responsible unit (简称)
+        sa.Column("status", sa.Text, nullable=False),  # current status
+        sa.Column("closed", sa.Boolean, nullable=False),  # current status is a closed one
+        sa.Column("deadline", sa.Date),
+        sa.Column("closed_on", sa.Date),  # the date it last entered a closed status
+        sa.Column("progress", ExactDecimal),
+        # with a dated history: status before the first change, first and last change dates
+        sa.Column("initial_closed", sa.Boolean, nullable=False),
+        sa.Column("first_change", sa.Date),
+        sa.Column("last_change", sa.Date),
+    )
+    sa.Table(
+        "fact_rect_changes", md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, nullable=False),
+        sa.Column("item", sa.Text, nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),  # order among changes of the same date
+        sa.Column("day", sa.Date, nullable=False),
+        sa.Column("closed", sa.Boolean, nullable=False),  # the new status is a closed one
+        sa.Index("ix_fact_rect_changes_item", "version_id", "item", "day"),
+    )
+
+
+def _migrate_005(conn: Connection) -> None:
+    """Create the fact tables; they are filled for the versions already stored when the store is opened
+    (:meth:`evalcore.store.EvaluationsStore.fill_facts`, with a progress bar on a terminal). The index on
+    ``evaluations.active_version_id`` serves the joins from facts to the active versions."""
+    md = sa.MetaData()
+    _tables_v5(md)
+    md.create_all(conn)
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_evaluations_active_version "
+                         "ON evaluations (active_version_id)"))
 
 
 # (version, description, step): append only, never edit a released step.
@@ -363,6 +554,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (2, "账户、登录限流、审计日志；评价可归档", _migrate_002),
     (3, "登录限流按账户、地址计数；失败登录不记录所输入的用户名；审计日志索引；浏览器会话", _migrate_003),
     (4, "单位别名表（含历史）", _migrate_004),
+    (5, "评价事实表：发布时写入各版本的评价、单位、问题、建议、整改数据", _migrate_005),
     (6, "单位填报账户、整改报送与审核、佐证材料；账户邮箱", _migrate_006),
     (7, "结果应用规则（含历史）与结果应用决定", _migrate_007),
     (9, "数据库自身的设置（备份签名密钥，不随备份导出）", _migrate_009),
@@ -381,6 +573,8 @@ sa.Index("ix_audit_log_evaluation", METADATA.tables["audit_log"].c.evaluation_id
 sa.Index("ix_audit_log_at_id", METADATA.tables["audit_log"].c.at, METADATA.tables["audit_log"].c.id)
 _tables_v3(METADATA)
 _tables_v4(METADATA)
+_tables_v5(METADATA)
+sa.Index("ix_evaluations_active_version", METADATA.tables["evaluations"].c.active_version_id)  # migration 5
 METADATA.tables["users"].append_column(sa.Column("email", sa.Text, nullable=False, server_default=""))  # 6
 _tables_v6(METADATA)
 _tables_v7(METADATA)
@@ -402,5 +596,14 @@ T_SETTINGS = METADATA.tables["store_settings"]
 T_USER_UNIT = METADATA.tables["user_units"]
 T_RECT_EVENT = METADATA.tables["rect_events"]
 T_RECT_FILE = METADATA.tables["rect_files"]
+T_FACT_VER = METADATA.tables["fact_versions"]
+T_FACT_EVAL = METADATA.tables["fact_evaluations"]
+T_FACT_UNIT = METADATA.tables["fact_units"]
+T_FACT_DIM = METADATA.tables["fact_unit_dimensions"]
+T_FACT_GRADE = METADATA.tables["fact_eval_grades"]
+T_FACT_PROBLEM = METADATA.tables["fact_problems"]
+T_FACT_REC = METADATA.tables["fact_recommendations"]
+T_FACT_RECT = METADATA.tables["fact_rectifications"]
+T_FACT_RECT_CHANGE = METADATA.tables["fact_rect_changes"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

@@ -1,0 +1,75 @@
+"""Writing a version's facts, inside the transaction that stores the version (called by
+:meth:`evalcore.store.EvaluationsStore._add_version`, the one place every publish path goes through: upload,
+``publish``, ``import``, text import, first-run samples, rollback, 整改 update; a restore copies the fact tables
+with the rest of the backup), and filling them for versions stored before they existed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..model import Evaluation
+from ..store.schema import (
+    T_FACT_DIM,
+    T_FACT_EVAL,
+    T_FACT_GRADE,
+    T_FACT_PROBLEM,
+    T_FACT_REC,
+    T_FACT_RECT,
+    T_FACT_RECT_CHANGE,
+    T_FACT_UNIT,
+    T_FACT_VER,
+)
+from .facts import facts_of
+
+OK = "ok"
+UNREADABLE = "unreadable"
+ROW_TABLES = (T_FACT_EVAL, T_FACT_GRADE, T_FACT_UNIT, T_FACT_DIM, T_FACT_PROBLEM, T_FACT_REC, T_FACT_RECT,
+              T_FACT_RECT_CHANGE)
+
+
+def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evaluation, now: dt.datetime) -> None:
+    """The facts of ``ev`` as those of ``version_id`` (rows bulk-inserted, one statement per table)."""
+    f = facts_of(ev)
+    ids = {"version_id": version_id, "evaluation_id": evaluation_id}
+    conn.execute(sa.insert(T_FACT_EVAL), [{**f.evaluation, **ids}])
+    for table, rows in ((T_FACT_UNIT, f.units), (T_FACT_DIM, f.dimensions), (T_FACT_PROBLEM, f.problems),
+                        (T_FACT_REC, f.recommendations), (T_FACT_RECT, f.rectifications), (T_FACT_GRADE, f.grades)):
+        if rows:
+            conn.execute(sa.insert(table), [{**r, **ids} for r in rows])
+    if f.rect_changes:
+        conn.execute(sa.insert(T_FACT_RECT_CHANGE), [{**r, "version_id": version_id} for r in f.rect_changes])
+    conn.execute(sa.insert(T_FACT_VER).values(version_id=version_id, evaluation_id=evaluation_id,
+                                              facts_of=version_id, state=OK, note="", checked_at=now))
+
+
+def point_facts(conn: Connection, evaluation_id: int, version_id: int, source_version_id: int,
+                now: dt.datetime) -> bool:
+    """A rollback: the new version holds the bytes of ``source_version_id``, so its facts are the source's (one
+    pointer row, nothing copied). False when the source has no readable facts (the caller then parses)."""
+    src = conn.execute(sa.select(T_FACT_VER.c.facts_of, T_FACT_VER.c.state)
+                       .where(T_FACT_VER.c.version_id == source_version_id)).first()
+    if src is None or src.state != OK:
+        return False
+    conn.execute(sa.insert(T_FACT_VER).values(version_id=version_id, evaluation_id=evaluation_id,
+                                              facts_of=src.facts_of, state=OK, note="", checked_at=now))
+    return True
+
+
+def mark_unreadable(conn: Connection, evaluation_id: int, version_id: int, message: str, now: dt.datetime) -> None:
+    """The current reader refuses the stored workbook: no facts; the version is listed as needing attention."""
+    conn.execute(sa.insert(T_FACT_VER).values(version_id=version_id, evaluation_id=evaluation_id,
+                                              facts_of=version_id, state=UNREADABLE, note=message[:2000],
+                                              checked_at=now))
+
+
+def delete_facts(conn: Connection, version_id: int) -> None:
+    """Remove a version's facts (``upgrade --refresh`` rewrites them)."""
+    for table in ROW_TABLES:
+        conn.execute(sa.delete(table).where(table.c.version_id == version_id))
+    conn.execute(sa.delete(T_FACT_VER).where(T_FACT_VER.c.version_id == version_id))
+
+
+__all__ = ["OK", "ROW_TABLES", "UNREADABLE", "delete_facts", "mark_unreadable", "point_facts", "write_facts"]
