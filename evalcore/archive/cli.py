@@ -12,10 +12,11 @@ import sys
 
 
 def upgrade(args: argparse.Namespace) -> int:
-    from ..store import Store, StoreError
+    from ..cli_common import open_store
+    from ..store import StoreError
     from .upgrade import attention, fill
     try:
-        store = Store.from_env()
+        store = open_store()
     except StoreError as exc:
         print(str(exc), file=sys.stderr)
         return 1
