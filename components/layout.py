@@ -106,15 +106,30 @@ def _missing_evaluation(wanted: str, infos) -> None:
     st.page_link(PORTFOLIO_PAGE, label="查看全部评价", icon=":material/table_view:")
 
 
+def latest(infos):
+    """The most recently published evaluation (by the time of its active version, not by its year): what a page
+    opens on when neither its URL nor this visitor's session names one. None for an empty list."""
+    return max(infos, key=lambda i: (i.updated_at, i.id)) if infos else None
+
+
+def default_evaluation(infos) -> int | None:
+    """The evaluation a page shows when its URL names none: the one this visitor last looked at (session state),
+    else the most recently published one."""
+    ids = {i.id for i in infos}
+    for key in (_PENDING, _SELECTED):
+        if st.session_state.get(key) in ids:
+            return st.session_state[key]
+    newest = latest(infos)
+    return newest.id if newest is not None else None
+
+
 def _overview_params() -> dict[str, str] | None:
     """The 总览 link names the evaluation (app.py opens the portfolio when the URL names none)."""
-    current = st.session_state.get(_PENDING) or st.session_state.get(_SELECTED)
-    if current is None:
-        try:
-            infos = cache.evaluations()
-        except Exception:  # the picker says what is wrong with the database
-            return None
-        current = infos[0].id if infos else None
+    try:
+        infos = cache.evaluations()
+    except Exception:  # the picker says what is wrong with the database
+        return None
+    current = default_evaluation(infos)
     return {"eval": str(current)} if current is not None else None
 
 
@@ -142,8 +157,8 @@ def _picker() -> Evaluation | None:
         st.session_state[_SELECTED] = linked
         st.session_state[_PICKER] = linked
     current = st.session_state.get(_SELECTED)
-    if current not in ids:
-        current = ids[0]
+    if current not in ids:  # nothing named: the most recently published one (never the newest year's by default)
+        current = default_evaluation(infos) or ids[0]
 
     def remember() -> None:
         st.session_state[_SELECTED] = st.session_state[_PICKER]
