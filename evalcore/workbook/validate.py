@@ -44,6 +44,7 @@ from ..model import (
 from ..numbers import ZERO, fmt2
 from . import checks
 from .cells import _norm, visible_text
+from .examples import check_example_rows
 from .guard import Raw, SheetInfo, WorkbookError, read_raw
 from .messages import ReadResult, _Collector, _show
 from .sheets import _read_fields, _read_table, _Record, _sheet_notes
@@ -97,8 +98,11 @@ def _gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def read_workbook(source: str | Path | bytes | BinaryIO) -> ReadResult:
-    """Read and validate a workbook. Never raises for bad input: every problem is a Message."""
+def read_workbook(source: str | Path | bytes | BinaryIO, allow_examples: bool = False) -> ReadResult:
+    """Read and validate a workbook. Never raises for bad input: every problem is a Message.
+
+    A row the template marks as its example (:mod:`.examples`) is an error, so it cannot be published;
+    ``allow_examples`` reads such a workbook anyway (a version stored before the rule existed still opens)."""
     out = _Collector()
     with _gc_paused():
         try:
@@ -106,6 +110,8 @@ def read_workbook(source: str | Path | bytes | BinaryIO) -> ReadResult:
         except WorkbookError as exc:
             out.error(exc.sheet, None, "", exc.value, str(exc))
             return ReadResult(None, out.errors, out.warnings)
+        if not allow_examples:
+            check_example_rows(raw, out)
         return build_evaluation(raw, out)
 
 
