@@ -9,7 +9,7 @@ from evalcore import clock
 from evalcore.figures.narrow import narrow
 from evalcore.model import Evaluation
 
-from . import auth, cache, responsive, theme
+from . import auth, cache, responsive, theme, zh
 from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
@@ -212,6 +212,7 @@ def page(title: str, header: bool = True, sidebar: Literal["auto", "expanded", "
     st.html(_CSS)
     theme.register()  # the Plotly template of every chart (idempotent; never an import side effect)
     responsive.inject()  # phone widths: stacked metrics, tables scrolling in their box, touch-size controls
+    zh.inject()  # Streamlit's own English (upload widget, ARIA labels, icon names) in Chinese (issue 28)
     auth.gate()  # draws the sign-in panel and stops the page until someone is signed in
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")
