@@ -17,7 +17,7 @@ from evalcore import clock
 from evalcore import diff as evdiff
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation, RectificationItem
-from evalcore.numbers import fmt2
+from evalcore.numbers import fmt2, fmt_size
 from evalcore.reporttext import found_nothing, parse_to_workbook, provenance
 from evalcore.reporttext.provenance import marks
 from evalcore.store import ConflictError, PublishError, StoreError
@@ -129,7 +129,7 @@ def upload_section(who: Actor | None) -> None:
         cache.clear()
         cache[digest] = check_upload(content)
     result = cache[digest]
-    st.caption(plain(f"文件：{upload.name}（{len(content) / 1024:.1f} KB）"))
+    st.caption(plain(f"文件：{upload.name}（{fmt_size(len(content))}）"))
     show_messages(result)
     publish_panel(content, upload.name, result, who, key="upload")
 
@@ -249,6 +249,11 @@ def _item_label(item: RectificationItem) -> str:
     return f"{item.id}　{task}（{item.status}）"
 
 
+def version_labels(evaluation_id: int) -> dict[int, str]:
+    """Version id -> the version as the user knows it ("第 9 版"), never its database id (issue 28)."""
+    return {v.id: f"第 {v.number} 版" for v in cache.store().versions(evaluation_id)}
+
+
 def _rebase(evaluation_id: int, item_id: str) -> None:
     """Accept what is stored now as the starting point of this editor's next save."""
     latest = cache.store().evaluation(evaluation_id).active_version_id
@@ -310,8 +315,10 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
     changes = cache.store().changes(info.id, item_id)
     st.markdown("**修改记录**")
     if changes:
+        labels = version_labels(info.id)
         st.dataframe(pd.DataFrame([{"时间（北京时间）": when(c.at), "操作人": c.by, "字段": c.field,
-                                    "原值": c.old, "新值": c.new, "版本": c.version_id} for c in changes]),
+                                    "原值": c.old, "新值": c.new, "版本": labels.get(c.version_id, "—")}
+                                   for c in changes]),
                      hide_index=True, width="stretch", key=f"{prefix}_changes")
     else:
         st.caption("在本系统中还没有修改记录。")
@@ -334,7 +341,7 @@ def versions_panel(who: Actor | None) -> None:
     st.dataframe(pd.DataFrame([{
         "版本": f"第 {v.number} 版" + ("（当前）" if v.active else ""), "类型": v.kind_label,
         "操作人": v.by, "时间（北京时间）": when(v.at), "文件": v.file_name, "说明": v.note,
-        "SHA-256": v.file_hash[:12], "大小（KB）": f"{v.size / 1024:.1f}",
+        "SHA-256": v.file_hash[:12], "大小": fmt_size(v.size),
     } for v in versions]), hide_index=True, width="stretch", key="versions_table")
 
     by_number = {v.number: v for v in versions}

@@ -170,10 +170,10 @@ def render(ev: Evaluation, key: str) -> None:
     problems = layout.derived(ranking.unit_problems, key)
     st.subheader(f"涉及的问题（{len(problems)} 项）")
     if problems.empty:
-        st.caption("报告中没有点名该单位的问题。")
+        st.caption("报告中没有点名该单位的问题，该单位的整改事项也没有对应的问题。")
     for p in problems.itertuples():
         st.markdown(f"**{plain_inline(p.id)}**　{plain(p.text)}")
-        st.caption(plain(p.category))
+        st.caption(plain(p.category + (f"　·　由该单位的整改事项 {p.via} 整改" if p.via else "")))
 
     items, history = layout.derived(ranking.unit_rectification, key)
     st.subheader(f"整改事项（{len(items)} 项）")

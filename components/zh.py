@@ -48,6 +48,8 @@ def upload_css() -> str:
         # the button's English "Upload": its label hidden, ours drawn (the icon stays)
         '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none; }',
         f'[data-testid="stFileUploaderDropzone"] button::after {{ content: {_css_string(UPLOAD_BUTTON)}; }}',
+        # an uploaded file's size in Streamlit's own format ("46.0KB"): the page writes it once, its own way
+        '[data-testid="stFileChipName"] + * { display: none; }',
     ]
     for key, hint in UPLOAD_HINTS.items():
         rules.append(f'.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"]::after '

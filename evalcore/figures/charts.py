@@ -355,10 +355,12 @@ def status_donut(by_status: dict[str, int], rate_label: str, height: int = 300) 
     return fig
 
 
-def closed_over_time(df: pd.DataFrame, total: int, height: int = 320) -> go.Figure:
-    """Cumulative items closed, as a step line, against the number of items. df: date, cumulative."""
+def closed_over_time(df: pd.DataFrame, total: int, height: int = 320, undated: int = 0) -> go.Figure:
+    """Cumulative items closed, as a step line, against the number of items. df: date, cumulative. ``undated``:
+    items closed whose closing date is not recorded (not on the line; the chart says how many, so the line and
+    the 已完成 count never disagree silently)."""
     if df.empty:
-        return _empty("尚无完成整改的事项")
+        return _empty(f"已完成 {undated} 项，均未记录完成日期" if undated else "尚无完成整改的事项")
     fig = go.Figure(go.Scatter(
         x=list(df["date"]), y=list(df["cumulative"]), mode="lines+markers", line_shape="hv",
         line=dict(color=theme.STATUS_COLORS["已整改"], width=3), name="累计完成",
@@ -368,6 +370,11 @@ def closed_over_time(df: pd.DataFrame, total: int, height: int = 320) -> go.Figu
                   annotation_position="bottom right", annotation_font_color=theme.MUTED)
     fig.update_layout(height=height, showlegend=False, yaxis=dict(range=[0, total * 1.12], title="项"),
                       xaxis=dict(tickformat="%Y-%m"))
+    if undated:
+        fig.add_annotation(text=f"另有 {undated} 项已完成，未记录完成日期（合计已完成 "
+                                f"{int(df['cumulative'].iloc[-1]) + undated} 项）",
+                           xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
+                           showarrow=False, font=dict(color=theme.MUTED))
     return fig
 
 
