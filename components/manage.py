@@ -25,7 +25,7 @@ from evalcore.template import template_bytes
 from evalcore.textutil import shorten
 from evalcore.workbook import MAX_FILE_BYTES, Message, ReadResult, build_evaluation, read_raw, read_workbook
 
-from . import auth, cache, layout
+from . import auth, cache, evaluator, layout
 from .text import file_stem, plain, shown
 
 NEED_OPERATOR = "请先在上方填写操作人。"
@@ -123,6 +123,8 @@ def upload_section(who: Actor | None) -> None:
         show_messages(ReadResult(None, [refused], []))
         return
     content = upload.getvalue()
+    if evaluator.already_published(content):  # a clean page after publishing: no live 发布 for the same file
+        return
     digest = hashlib.sha256(content).hexdigest()
     cache = st.session_state.setdefault("_checked", {})
     if digest not in cache:  # validate once per file, not on every rerun
@@ -131,6 +133,7 @@ def upload_section(who: Actor | None) -> None:
     result = cache[digest]
     st.caption(plain(f"文件：{upload.name}（{fmt_size(len(content))}）"))
     show_messages(result)
+    evaluator.marked_download(content, result, upload.name, key="upload")
     publish_panel(content, upload.name, result, who, key="upload")
 
 
@@ -184,6 +187,7 @@ def show_diff(new: Evaluation) -> None:
     if info is None:
         st.info(plain(f"这是一个新的评价（{new.meta.region} · {new.meta.year or '—'} · {new.meta.title}），"
                       f"发布后将作为第 1 版。"))
+        evaluator.first_publish_summary(new)
         return
     old = cache.load(info.active_version_id)
     changes = evdiff.diff(old, new)
@@ -230,6 +234,7 @@ def publish_panel(content: bytes, file_name: str, result: ReadResult, who: Actor
             st.error(plain(str(exc)))
             return
         layout.select(version.evaluation_id)
+        evaluator.remember_published(content, f"{file_name} 已发布为第 {version.number} 版。")
         st.session_state["_flash"] = plain(f"已发布第 {version.number} 版（{file_name}）。各页面现在显示该版本。")
         st.rerun()
 
