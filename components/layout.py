@@ -9,7 +9,7 @@ from evalcore import clock
 from evalcore.figures.narrow import narrow
 from evalcore.model import Evaluation
 
-from . import auth, cache, responsive, theme, zh
+from . import a11y, auth, cache, responsive, theme, zh
 from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
@@ -207,12 +207,13 @@ def page(title: str, header: bool = True, sidebar: Literal["auto", "expanded", "
     on a phone shows the figures first; ``"collapsed"`` starts closed everywhere (the presentation page).
     ``picker=False``: a page about every evaluation (管理): no picker, returns None.
     """
-    st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
+    st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=a11y.FAVICON,  # local: no request out
                        layout="wide", initial_sidebar_state=sidebar)
     st.html(_CSS)
     theme.register()  # the Plotly template of every chart (idempotent; never an import side effect)
     responsive.inject()  # phone widths: stacked metrics, tables scrolling in their box, touch-size controls
     zh.inject()  # Streamlit's own English (upload widget, ARIA labels, icon names) in Chinese (issue 28)
+    a11y.inject()  # visible keyboard focus; the charts' text alternatives (chart() below)
     auth.gate()  # draws the sign-in panel and stops the page until someone is signed in
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")
@@ -254,4 +255,5 @@ def chart(fig, key: str, **kwargs):
     selection the page reads (``on_select``) keeps its bar orientation."""
     if responsive.is_phone():
         fig = narrow(fig, flip_bars="on_select" not in kwargs)
+    a11y.describe(fig)  # what the chart shows and its key figure, for screen readers
     return st.plotly_chart(fig, key=key, theme=None, config={"displayModeBar": False, "locale": "zh-CN"}, **kwargs)
