@@ -114,7 +114,7 @@ def unit_card_figures(result: dict | None, rate: RateResult, note: str = "", bud
         executed = f"实际执行 {fmt_amount(rate.executed)}" if rate.executed is not None else "未列实际执行"
         st.caption(f"预算 {fmt_amount(rate.budget)}，{executed}")
     missing = unit_missing(result, rate, budget_said)
-    if missing or note:
+    if missing:  # the unit's note often says why (e.g. "未公布得分"): shown with what is missing, not otherwise
         st.caption(plain("；".join([*missing, note] if note else missing)))
 
 
