@@ -11,11 +11,12 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from evalcore import budget, kpi
 from evalcore.budget import RateResult
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
-from . import cards
+from . import cache, cards
 from .text import plain
 
 RATE_HELP = "实际执行 ÷ 预算 × 100%（按各单位合计计算）"
@@ -69,12 +70,45 @@ def missing_headline(tiles: list[tuple[str, str, str | None]]) -> str:
     return ""
 
 
+def _last_year(ev: Evaluation) -> RateResult | None:
+    """The same evaluation a year earlier in the store (its overall budget and rate), or None."""
+    try:
+        infos = cache.evaluations()
+        info = kpi.previous_year(infos, ev.meta.region, ev.meta.year, ev.meta.title)
+        return budget.overall(cache.load(info.active_version_id)) if info is not None else None
+    except Exception:  # 同比 is extra information: never take the headline down
+        return None
+
+
+def headline_deltas(ev: Evaluation, overall: RateResult,
+                    last: RateResult | None) -> dict[str, tuple[str, str]]:
+    """Label -> (delta, what it is against): 同比 for the amounts, the distance to the target for the rate; only
+    where there is one."""
+    out: dict[str, tuple[str, str]] = {}
+    year = f"{ev.meta.year - 1} 年" if ev.meta.year else "上年"
+    if last is not None:
+        for label, now, before in (("预算总额", overall.budget, last.budget),
+                                   ("实际执行", overall.executed, last.executed)):
+            if (delta := kpi.change(now, before)) is not None:
+                out[label] = (delta, f"同比（{year}）")
+    if (delta := kpi.target_delta(overall.rate, ev.meta.rate_target)) is not None:
+        out["总体预算执行率"] = (delta, f"较目标 {fmt_rate(ev.meta.rate_target)}")
+    return out
+
+
 def headline_tiles(ev: Evaluation, overall: RateResult) -> None:
-    """The 总览 headline: the stated figures as tiles, what is missing said once below them."""
+    """The 总览 headline: the stated figures as tiles (with 同比 and the distance to the target where there is
+    one), the rate's red / amber / green mark with its rule, what is missing said once below them."""
     tiles = headline(ev, overall)
+    deltas = headline_deltas(ev, overall, _last_year(ev))
     if tiles:
         for col, (label, value, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
-            col.metric(label, value, border=True, height="stretch", help=help_text)
+            delta, against = deltas.get(label, (None, None))
+            col.metric(label, value, delta=delta, delta_description=against, border=True, height="stretch",
+                       help=help_text)
+    mark = kpi.rate_mark(overall.rate, ev.meta.rate_target)
+    if mark is not None:
+        st.badge(f"执行率{mark.label}", color=mark.colour, help=mark.rule)  # type: ignore[arg-type]
     note = missing_headline(tiles)
     if note:
         st.caption(note)
