@@ -250,8 +250,10 @@ def flash() -> None:
 
 
 def _item_label(item: RectificationItem) -> str:
+    """The item in the picker: its id and task, not its status (the picker's text is not redrawn after a save,
+    so a status in it went stale; the status is shown below the picker, from the saved version)."""
     task = shorten(item.task, 36)
-    return f"{item.id}　{task}（{item.status}）"
+    return f"{item.id}　{task}"
 
 
 def version_labels(evaluation_id: int) -> dict[int, str]:
@@ -279,7 +281,8 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
     base = bases[(info.id, item_id)]
 
     st.text(f"整改事项：{item.task}")
-    st.text(f"责任单位：{item.unit or '—'}　整改期限：{item.deadline or '—'}　对应问题：{item.problem or '—'}")
+    st.text(f"当前状态：{item.status}　责任单位：{item.unit or '—'}　整改期限：{item.deadline or '—'}　"
+            f"对应问题：{item.problem or '—'}")
     prefix = f"rect_{info.id}_{item_id}"
     with st.form(key=f"{prefix}_form"):
         cols = st.columns(2)
