@@ -108,6 +108,11 @@ def current_unit(ev: Evaluation) -> str | None:
 
 def render(ev: Evaluation, key: str) -> None:
     """The unit page: figures, budget lines, dimension scores against the average, deductions, problems, 整改."""
+    info = layout.current_info()
+    back = {layout.EVAL_PARAM: str(info.id)} if info is not None else None
+    with st.container(horizontal=True, gap="medium"):  # a way back (issue 28): the unit list and the overview
+        st.page_link("pages/1_units.py", label="返回单位对比", icon=":material/arrow_back:", query_params=back)
+        st.page_link("app.py", label="返回总览", icon=":material/dashboard:", query_params=back)
     table = layout.derived(ranking.unit_ranking)
     row = table[table["unit"] == key].iloc[0]
     unit = ev.unit(key)
