@@ -253,6 +253,9 @@ def chart(fig, key: str, **kwargs):
 
     On a phone the figure is laid out again for the narrow screen (``evalcore.figures.narrow``); a chart whose
     selection the page reads (``on_select``) keeps its bar orientation."""
+    if not fig.data and fig.layout.annotations:  # nothing to draw: say so in words, not in an empty frame
+        st.caption(plain(fig.layout.annotations[0].text or ""))
+        return None
     if responsive.is_phone():
         fig = narrow(fig, flip_bars="on_select" not in kwargs)
     a11y.describe(fig)  # what the chart shows and its key figure, for screen readers

@@ -66,3 +66,17 @@ def test_partial_data_reads_as_partial(many):
     assert "报告未公布得分" in shown
     assert "报告未列问题、建议。" in shown or "报告未列产出成果及效益、问题、建议。" in shown
     assert not at.get("plotly_chart")  # no empty chart frame: the report lists no budget lines and no problems
+
+
+@pytest.mark.parametrize("page", [PAGES["单位对比"], PAGES["问题分析"], PAGES["建议与整改"]])
+def test_no_empty_chart_frame_or_nan_on_a_partial_evaluation(many, page):
+    import json
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params["eval"] = str(_ids(many)[FENGZE_TITLE])
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for chart in at.get("plotly_chart"):
+        assert json.loads(chart.proto.spec)["data"], "an empty chart frame"  # said in words instead
+    assert "nan" not in texts(at) and "None" not in texts(at)
