@@ -47,7 +47,9 @@ def upload_css() -> str:
         "font-size: .875rem; color: rgba(29, 36, 51, .72); }",
         # the button's English "Upload": its label hidden, ours drawn (the icon stays)
         '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] { display: none; }',
-        f'[data-testid="stFileUploaderDropzone"] button::after {{ content: {_css_string(UPLOAD_BUTTON)}; }}',
+        # (only the button that had the English label: not the uploaded file's delete button)
+        f'[data-testid="stFileUploaderDropzone"] button:has([data-testid="stMarkdownContainer"])::after '
+        f'{{ content: {_css_string(UPLOAD_BUTTON)}; white-space: nowrap; }}',
         # an uploaded file's size in Streamlit's own format ("46.0KB"): the page writes it once, its own way
         '[data-testid="stFileChipName"] + * { display: none; }',
     ]
@@ -93,6 +95,8 @@ EXACT = {
     "Delete": "删除",
     "Remove file": "移除文件",
     "file upload": UPLOAD_BUTTON,
+    "Add files": "添加文件",
+    "Add file": "添加文件",
     "st_aggrid.AgGrid.agGrid": "数据表格",
     "Deploy": "部署",
 }
@@ -105,6 +109,8 @@ PATTERNS = [  # applied in this order, each to the result of the one before
     (r"^month, (.*)$", "$1：月"),
     (r"^day, (.*)$", "$1：日"),
     (r"^Shortcut (.*)$", "快捷键：$1"),
+    (r"^Remove (.*)$", "移除 $1"),
+    (r"^(.+), [0-9.]+ ?(?:B|KB|MB|GB)$", "$1"),  # an uploaded file's size in Streamlit's format: the page says it
 ]
 # An icon's English name ("info icon" on a badge or an alert): hidden from screen readers (the text next to it
 # says it all). Its label is kept, so a test looking for an icon that workbook text must never produce still finds

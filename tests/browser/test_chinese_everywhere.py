@@ -89,6 +89,14 @@ def test_the_upload_widget_says_what_the_app_accepts(app_url, new_page, ui):
     button = box.locator("[data-testid='stFileUploaderDropzone'] button").evaluate(
         "el => getComputedStyle(el, '::after').content")
     assert "选择文件" in button
+    # once a file is chosen: its chip and the add button speak Chinese, and its size is written once, by the page
+    box.locator("input[type='file']").set_input_files(
+        files=[{"name": "填报.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a workbook"}])
+    ui.wait_for_app(page)
+    page.wait_for_timeout(500)
+    labels = box.evaluate("e => Array.from(e.querySelectorAll('[aria-label]')).map(x => x.getAttribute('aria-label'))")
+    assert not [x for x in labels if english_words(x)], labels
+    assert "KB" not in box.inner_text()  # Streamlit's own "0.0KB" next to the file is hidden
 
 
 def test_no_results_in_chinese(app_url, new_page, ui):
