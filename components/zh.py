@@ -127,6 +127,9 @@ _SCRIPT = """
   const PATTERNS = %(patterns)s.map(([p, r]) => [new RegExp(p), r]);
   const ALERT_ICON = new RegExp(%(alert_icon)s);
   const ATTRS = ["aria-label", "placeholder", "title"];
+  // text the app draws from data (markdown, HTML, tables, grids): never translated, even if it reads "Search"
+  const DATA = '[data-testid="stMarkdownContainer"], [data-testid="stHtml"], [data-testid="stTable"], ' +
+               '[data-testid="stDataFrame"], [data-testid="stText"], [data-testid="stCode"], .ag-root-wrapper';
   const ICONS = '[data-testid="stIconMaterial"], [data-testid="stIconEmoji"], span[translate="no"][class*="material"]';
   function attr(el, name) {
     const v = el.getAttribute(name);
@@ -146,7 +149,7 @@ _SCRIPT = """
       if (el.matches(ICONS)) el.setAttribute("aria-hidden", "true");
       if (el.childNodes.length === 1 && el.firstChild.nodeType === 3) {
         const t = el.firstChild.nodeValue.trim();
-        if (t && Object.prototype.hasOwnProperty.call(EXACT, t) && !el.closest("[data-eb-keep]")) {
+        if (t && Object.prototype.hasOwnProperty.call(EXACT, t) && !el.closest(DATA)) {
           el.firstChild.nodeValue = EXACT[t];
         }
       }
