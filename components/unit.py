@@ -4,9 +4,11 @@ The unit lives in the URL (``?eval=ID&unit=KEY``), so the page can be bookmarked
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import streamlit as st
 
-from evalcore import ranking
+from evalcore import kpi, ranking
 from evalcore.figures import scale
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
@@ -130,7 +132,10 @@ def render(ev: Evaluation, key: str) -> None:
     k[1].metric("实际执行", fmt_amount(row["executed"]), border=True)
     k[2].metric("未执行", fmt_amount(row["unspent"]), border=True)
     k = st.columns(3)
+    rate = row["rate"] if isinstance(row["rate"], Decimal) else None  # None, never NaN
     k[0].metric("预算执行率", fmt_rate(row["rate"]), border=True,
+                delta=kpi.target_delta(rate, target),  # where it stands (None without a rate or a target)
+                delta_description=f"较目标 {fmt_rate(target)}" if rate is not None and target is not None else None,
                 help=f"目标 {fmt_rate(target)}；各单位平均 {fmt_rate(avg['rate'])}")
     k[1].metric("评价得分", fmt_score(row["score"]), border=True, help=f"各单位平均 {fmt_score(avg['score'])}")
     k[2].metric("等次", row["grade"] or "未评等次", border=True,

@@ -17,5 +17,7 @@ def test_unit_problems_and_a_way_back(tmp_path, monkeypatch):
     problems = next(s.value for s in at.subheader if s.value.startswith("涉及的问题"))
     assert items == "整改事项（4 项）"
     assert problems != "涉及的问题（0 项）" and "由该单位的整改事项" in shown
+    rate = next(m for m in at.metric if m.label == "预算执行率")
+    assert rate.value == "82.69%" and rate.delta == "-7.31 个百分点"  # where it stands against the 90% target
     links = [p.proto.label for p in at.get("page_link")]
     assert "返回单位对比" in links and "返回总览" in links
