@@ -5,7 +5,7 @@ so every page has a stable URL that can be bookmarked or refreshed (see README, 
 """
 import streamlit as st
 
-from components import cards, charts, layout, scale, sections
+from components import charts, layout, scale, sections, stated
 from components import unit as unit_page
 from components.portfolio import should_land
 
@@ -13,7 +13,6 @@ if should_land():  # more than one evaluation and none named in the URL: the por
     st.switch_page("pages/7_portfolio.py")
 from components.text import plain, plain_inline
 from evalcore import budget, findings, ranking, scoring
-from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
 ev = layout.page("总览", header=False)
 
@@ -26,11 +25,7 @@ overall = layout.derived(budget.overall)
 problems = layout.derived(findings.problems_table)
 recs = layout.derived(findings.recommendations_table)
 
-k1, k2, k3 = st.columns(3)
-k1.metric("预算总额", fmt_amount(overall.budget), border=True, height="stretch")
-k2.metric("实际执行", fmt_amount(overall.executed), border=True, height="stretch")
-k3.metric("总体预算执行率", fmt_rate(overall.rate), border=True, height="stretch",
-          help="实际执行 ÷ 预算 × 100%（按各单位合计计算）")
+stated.headline_tiles(ev, overall)  # the stated figures; what the report does not state said once in words
 
 if ranking.is_large(ev):
     # many units: distributions, a scatter, top/bottom lists and a treemap instead of a card per unit
@@ -48,35 +43,35 @@ else:
             with col.container(border=True):
                 st.markdown(f"**{plain_inline(unit.name or unit.key)}**")
                 r = scored.get(unit.key)
-                left, right = st.columns(2)
-                left.metric("评价得分", fmt_score(r["score"]) if r else "—")
-                right.metric("预算执行率", fmt_rate(rates[unit.key].rate))
-                cards.grade_badge(r["grade"] if r else None, derived=bool(r and r["grade_derived"]))
-                rr = rates[unit.key]
-                if rr.budget is not None:
-                    st.caption(f"预算 {fmt_amount(rr.budget)}，实际执行 {fmt_amount(rr.executed)}")
+                stated.unit_card_figures(r, rates[unit.key], unit.note, budget_said=not stated.has_budget_lines(table))
                 unit_page.link(unit.key, "单位详情")
     others = [u for u in ev.units if u not in units]
     if others:
         st.caption("另涉及：" + "；".join(f"{plain(u.name or u.key)}（{plain(u.note or '未列预算')}）" for u in others))
 
-    sections.budget_and_rates(ev, table, "overview")
+    if stated.has_budget_lines(table):  # else the headline has said once that the report lists no budget
+        sections.budget_and_rates(ev, table, "overview")
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("产出成果及效益")
-    for no, area in ev.achievement_areas:
-        items = [a for a in ev.achievements if a.area_no == no]
-        with st.container(border=True):
-            st.markdown(f"**（{findings.cn_number(no)}）{plain_inline(area)}**")
-            st.caption("\n".join(f"{i}. {plain(a.text)}" for i, a in enumerate(items, 1)) if len(items) > 1
-                       else plain(items[0].text))
-with right:
-    st.subheader(f"问题 {len(problems)} 项 · 建议 {len(recs)} 条")
-    pc = findings.counts_by_category(problems)
-    layout.chart(charts.category_counts(pc, "项"), "overview_problems")
-    st.caption(f"{len(pc)} 类 {len(problems)} 项问题；{len(ev.recommendation_categories)} 类 {len(recs)} 条建议，"
-               "详见“问题分析”和“建议与整改”。")
+findings_note = stated.findings_note(ev, problems, recs)  # what the report does not list, said once
+if findings_note:
+    st.caption(findings_note)
+left, right = st.columns([3, 2]) if ev.achievement_areas and len(problems) else (st.container(), st.container())
+if ev.achievement_areas:
+    with left:
+        st.subheader("产出成果及效益")
+        for no, area in ev.achievement_areas:
+            items = [a for a in ev.achievements if a.area_no == no]
+            with st.container(border=True):
+                st.markdown(f"**（{findings.cn_number(no)}）{plain_inline(area)}**")
+                st.caption("\n".join(f"{i}. {plain(a.text)}" for i, a in enumerate(items, 1)) if len(items) > 1
+                           else plain(items[0].text))
+if len(problems):
+    with right:
+        st.subheader(f"问题 {len(problems)} 项 · 建议 {len(recs)} 条")
+        pc = findings.counts_by_category(problems)
+        layout.chart(charts.category_counts(pc, "项"), "overview_problems")
+        st.caption(f"{len(pc)} 类 {len(problems)} 项问题；{len(ev.recommendation_categories)} 类 {len(recs)} 条建议，"
+                   "详见“问题分析”和“建议与整改”。")
 
 if ev.meta.conclusion:
     st.subheader("评价结论")

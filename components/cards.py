@@ -20,7 +20,7 @@ DERIVED_SUFFIX = "（按分数段推算）"  # a grade the report does not state
 
 def grade_badge(grade: str | None, derived: bool = False) -> None:
     """The grade as a badge; one the report does not state (read off the score bands) says so."""
-    if grade:
+    if grade and isinstance(grade, str):  # never NaN ("nan") from a DataFrame's missing cell
         text.badge(f"等次：{grade}" + (DERIVED_SUFFIX if derived else ""), color=theme.GRADE_BADGE.get(grade, "gray"))
     else:
         st.badge("未评等次", color="gray")

@@ -6,10 +6,11 @@ from typing import Literal, overload
 import streamlit as st
 
 from evalcore import clock
+from evalcore.archive.query import latest_evaluation_id
 from evalcore.figures.narrow import narrow
 from evalcore.model import Evaluation
 
-from . import auth, cache, responsive, theme, unreadable
+from . import a11y, auth, cache, responsive, theme, unreadable, zh
 from .text import plain
 
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
@@ -112,13 +113,29 @@ def _missing_evaluation(wanted: str, infos) -> None:
     st.page_link(PORTFOLIO_PAGE, label="查看全部评价", icon=":material/table_view:")
 
 
+def latest(infos):
+    """The most recently published evaluation (by the time of its active version, not by its year): what a page
+    opens on when neither its URL nor this visitor's session names one. None for an empty list."""
+    return max(infos, key=lambda i: (i.updated_at, i.id)) if infos else None
+
+
+def default_evaluation(infos) -> int | None:
+    """The evaluation a page shows when its URL names none: the one this visitor last looked at (session state),
+    else the most recently published one."""
+    ids = {i.id for i in infos}
+    for key in (_PENDING, _SELECTED):
+        if st.session_state.get(key) in ids:
+            return st.session_state[key]
+    newest = latest(infos)
+    return newest.id if newest is not None else None
+
+
 def _overview_params() -> dict[str, str] | None:
     """The 总览 link names the evaluation (app.py opens the portfolio when the URL names none)."""
-    current = st.session_state.get(_PENDING) or st.session_state.get(_SELECTED)
+    current = st.session_state.get(_PENDING) or st.session_state.get(_SELECTED)  # what this visitor looks at
     if current is None:
-        try:
-            from evalcore.archive.query import first_evaluation_id  # one query, not the list (issue 23)
-            current = first_evaluation_id(cache.store())
+        try:  # else the most recently published: one query, not the list (issue 23)
+            current = latest_evaluation_id(cache.store())
         except Exception:  # the picker says what is wrong with the database
             return None
     return {"eval": str(current)} if current is not None else None
@@ -149,8 +166,8 @@ def _picker() -> Evaluation | None:
         st.session_state[_SELECTED] = linked
         st.session_state[_PICKER] = linked
     current = st.session_state.get(_SELECTED)
-    if current not in ids:
-        current = ids[0]
+    if current not in ids:  # nothing named: the most recently published one (never the newest year's by default)
+        current = default_evaluation(infos) or ids[0]
 
     def remember() -> None:
         st.session_state[_SELECTED] = st.session_state[_PICKER]
@@ -218,11 +235,13 @@ def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: boo
     ``unreadable_ok=True``: when the active version cannot be read, return None after the notice instead of
     stopping (数据管理 then shows the versions panel, components/unreadable.py).
     """
-    st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=":material/insights:",
+    st.set_page_config(page_title=f"{title} · EvalBoard 绩效评价看板", page_icon=a11y.FAVICON,  # local: no request out
                        layout="wide", initial_sidebar_state=sidebar)
     st.html(_CSS)
     theme.register()  # the Plotly template of every chart (idempotent; never an import side effect)
     responsive.inject()  # phone widths: stacked metrics, tables scrolling in their box, touch-size controls
+    zh.inject()  # Streamlit's own English (upload widget, ARIA labels, icon names) in Chinese (issue 28)
+    a11y.inject()  # visible keyboard focus; the charts' text alternatives (chart() below)
     auth.gate()  # draws the sign-in panel and stops the page until someone is signed in
     unit_account = auth.can("report")  # a 单位填报 account: its own 整改 items only (issue 25)
     with st.sidebar:
@@ -273,6 +292,10 @@ def chart(fig, key: str, **kwargs):
 
     On a phone the figure is laid out again for the narrow screen (``evalcore.figures.narrow``); a chart whose
     selection the page reads (``on_select``) keeps its bar orientation."""
+    if not fig.data and fig.layout.annotations:  # nothing to draw: say so in words, not in an empty frame
+        st.caption(plain(fig.layout.annotations[0].text or ""))
+        return None
     if responsive.is_phone():
         fig = narrow(fig, flip_bars="on_select" not in kwargs)
+    a11y.describe(fig)  # what the chart shows and its key figure, for screen readers
     return st.plotly_chart(fig, key=key, theme=None, config={"displayModeBar": False, "locale": "zh-CN"}, **kwargs)

@@ -17,7 +17,7 @@ from evalcore import clock
 from evalcore import diff as evdiff
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation, RectificationItem
-from evalcore.numbers import fmt2
+from evalcore.numbers import fmt2, fmt_size
 from evalcore.reporttext import found_nothing, parse_to_workbook, provenance
 from evalcore.reporttext.provenance import marks
 from evalcore.store import ConflictError, PublishError, StoreError
@@ -25,7 +25,7 @@ from evalcore.template import template_bytes
 from evalcore.textutil import shorten
 from evalcore.workbook import MAX_FILE_BYTES, Message, ReadResult, build_evaluation, read_raw, read_workbook
 
-from . import auth, cache, layout, review
+from . import auth, cache, evaluator, layout, review
 from .text import file_stem, plain, shown
 
 NEED_OPERATOR = "请先在上方填写操作人。"
@@ -123,14 +123,17 @@ def upload_section(who: Actor | None) -> None:
         show_messages(ReadResult(None, [refused], []))
         return
     content = upload.getvalue()
+    if evaluator.already_published(content):  # a clean page after publishing: no live 发布 for the same file
+        return
     digest = hashlib.sha256(content).hexdigest()
     cache = st.session_state.setdefault("_checked", {})
     if digest not in cache:  # validate once per file, not on every rerun
         cache.clear()
         cache[digest] = check_upload(content)
     result = cache[digest]
-    st.caption(plain(f"文件：{upload.name}（{len(content) / 1024:.1f} KB）"))
+    st.caption(plain(f"文件：{upload.name}（{fmt_size(len(content))}）"))
     show_messages(result)
+    evaluator.marked_download(content, result, upload.name, key="upload")
     publish_panel(content, upload.name, result, who, key="upload")
 
 
@@ -189,6 +192,7 @@ def show_diff(new: Evaluation) -> None:
     if info is None:
         st.info(plain(f"这是一个新的评价（{new.meta.region} · {new.meta.year or '—'} · {new.meta.title}），"
                       f"发布后将作为第 1 版。"))
+        evaluator.first_publish_summary(new)
         return
     old = cache.load(info.active_version_id)
     changes = evdiff.diff(old, new)
@@ -235,6 +239,7 @@ def publish_panel(content: bytes, file_name: str, result: ReadResult, who: Actor
             st.error(plain(str(exc)))
             return
         layout.select(version.evaluation_id)
+        evaluator.remember_published(content, f"{file_name} 已发布为第 {version.number} 版。")
         st.session_state["_flash"] = plain(f"已发布第 {version.number} 版（{file_name}）。各页面现在显示该版本。")
         st.rerun()
 
@@ -250,8 +255,15 @@ def flash() -> None:
 
 
 def _item_label(item: RectificationItem) -> str:
+    """The item in the picker: its id and task, not its status (the picker's text is not redrawn after a save,
+    so a status in it went stale; the status is shown below the picker, from the saved version)."""
     task = shorten(item.task, 36)
-    return f"{item.id}　{task}（{item.status}）"
+    return f"{item.id}　{task}"
+
+
+def version_labels(evaluation_id: int) -> dict[int, str]:
+    """Version id -> the version as the user knows it ("第 9 版"), never its database id (issue 28)."""
+    return {v.id: f"第 {v.number} 版" for v in cache.store().versions(evaluation_id)}
 
 
 def _rebase(evaluation_id: int, item_id: str) -> None:
@@ -274,7 +286,8 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
     base = bases[(info.id, item_id)]
 
     st.text(f"整改事项：{item.task}")
-    st.text(f"责任单位：{item.unit or '—'}　整改期限：{item.deadline or '—'}　对应问题：{item.problem or '—'}")
+    st.text(f"当前状态：{item.status}　责任单位：{item.unit or '—'}　整改期限：{item.deadline or '—'}　"
+            f"对应问题：{item.problem or '—'}")
     prefix = f"rect_{info.id}_{item_id}"
     with st.form(key=f"{prefix}_form"):
         cols = st.columns(2)
@@ -315,8 +328,10 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
     changes = cache.store().changes(info.id, item_id)
     st.markdown("**修改记录**")
     if changes:
+        labels = version_labels(info.id)
         st.dataframe(pd.DataFrame([{"时间（北京时间）": when(c.at), "操作人": c.by, "字段": c.field,
-                                    "原值": c.old, "新值": c.new, "版本": c.version_id} for c in changes]),
+                                    "原值": c.old, "新值": c.new, "版本": labels.get(c.version_id, "—")}
+                                   for c in changes]),
                      hide_index=True, width="stretch", key=f"{prefix}_changes")
     else:
         st.caption("在本系统中还没有修改记录。")
@@ -339,7 +354,7 @@ def versions_panel(who: Actor | None) -> None:
     st.dataframe(pd.DataFrame([{
         "版本": f"第 {v.number} 版" + ("（当前）" if v.active else ""), "类型": v.kind_label,
         "操作人": v.by, "时间（北京时间）": when(v.at), "文件": v.file_name, "说明": v.note,
-        "SHA-256": v.file_hash[:12], "大小（KB）": f"{v.size / 1024:.1f}",
+        "SHA-256": v.file_hash[:12], "大小": fmt_size(v.size),
     } for v in versions]), hide_index=True, width="stretch", key="versions_table")
 
     by_number = {v.number: v for v in versions}

@@ -41,6 +41,9 @@ CSS = f"""
   [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]) {{ flex-wrap: wrap; }}
   [data-testid="stColumn"] {{ flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; }}
   [data-testid="stMetricValue"] {{ font-size: 1.7rem; }}
+  /* issue 28: fewer screens: columns inside a column (a unit card's 得分 | 执行率) stay side by side */
+  [data-testid="stColumn"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{
+    flex: 1 1 45% !important; width: auto !important; min-width: 45% !important; }}
   [data-testid="stMetricValue"] > div {{ white-space: normal; overflow-wrap: anywhere; }}
 
   /* tables scroll inside their own box, never the page */

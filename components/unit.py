@@ -4,9 +4,11 @@ The unit lives in the URL (``?eval=ID&unit=KEY``), so the page can be bookmarked
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import streamlit as st
 
-from evalcore import ranking
+from evalcore import kpi, ranking
 from evalcore.figures import scale
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
@@ -108,6 +110,11 @@ def current_unit(ev: Evaluation) -> str | None:
 
 def render(ev: Evaluation, key: str) -> None:
     """The unit page: figures, budget lines, dimension scores against the average, deductions, problems, 整改."""
+    info = layout.current_info()
+    back = {layout.EVAL_PARAM: str(info.id)} if info is not None else None
+    with st.container(horizontal=True, gap="medium"):  # a way back (issue 28): the unit list and the overview
+        st.page_link("pages/1_units.py", label="返回单位对比", icon=":material/arrow_back:", query_params=back)
+        st.page_link("app.py", label="返回总览", icon=":material/dashboard:", query_params=back)
     table = layout.derived(ranking.unit_ranking)
     row = table[table["unit"] == key].iloc[0]
     unit = ev.unit(key)
@@ -125,7 +132,10 @@ def render(ev: Evaluation, key: str) -> None:
     k[1].metric("实际执行", fmt_amount(row["executed"]), border=True)
     k[2].metric("未执行", fmt_amount(row["unspent"]), border=True)
     k = st.columns(3)
+    rate = row["rate"] if isinstance(row["rate"], Decimal) else None  # None, never NaN
     k[0].metric("预算执行率", fmt_rate(row["rate"]), border=True,
+                delta=kpi.target_delta(rate, target),  # where it stands (None without a rate or a target)
+                delta_description=f"较目标 {fmt_rate(target)}" if rate is not None and target is not None else None,
                 help=f"目标 {fmt_rate(target)}；各单位平均 {fmt_rate(avg['rate'])}")
     k[1].metric("评价得分", fmt_score(row["score"]), border=True, help=f"各单位平均 {fmt_score(avg['score'])}")
     k[2].metric("等次", row["grade"] or "未评等次", border=True,
@@ -170,10 +180,10 @@ def render(ev: Evaluation, key: str) -> None:
     problems = layout.derived(ranking.unit_problems, key)
     st.subheader(f"涉及的问题（{len(problems)} 项）")
     if problems.empty:
-        st.caption("报告中没有点名该单位的问题。")
+        st.caption("报告中没有点名该单位的问题，该单位的整改事项也没有对应的问题。")
     for p in problems.itertuples():
         st.markdown(f"**{plain_inline(p.id)}**　{plain(p.text)}")
-        st.caption(plain(p.category))
+        st.caption(plain(p.category + (f"　·　由该单位的整改事项 {p.via} 整改" if p.via else "")))
 
     items, history = layout.derived(ranking.unit_rectification, key)
     st.subheader(f"整改事项（{len(items)} 项）")

@@ -65,6 +65,13 @@ def fmt_amount(value: Decimal | None, unit: str = " 万元") -> str:
     return f"{round2(value):,.2f}{unit}"
 
 
+def fmt_size(n_bytes: int) -> str:
+    """A file size, the one way every page writes it (1 KB = 1024 bytes): 46080 -> "45.0 KB", 3.5 MiB -> "3.5 MB"."""
+    if n_bytes < 1024 * 1024:
+        return f"{n_bytes / 1024:.1f} KB"
+    return f"{n_bytes / (1024 * 1024):.1f} MB"
+
+
 def fmt_rate(value: Decimal | None) -> str:
     """A percentage already expressed in %, e.g. Decimal("82.6925") -> "82.69%"."""
     if value is None:

@@ -187,10 +187,17 @@ def unit_dimensions(ev: Evaluation, unit: str) -> pd.DataFrame:
 
 
 def unit_problems(ev: Evaluation, unit: str) -> pd.DataFrame:
-    """The problems that name the unit, in report order: id, category, text."""
-    rows = [{"id": p.id, "category_no": p.category_no, "category": p.category, "text": p.text}
-            for p in ev.problems if p.unit == unit]
-    return pd.DataFrame(rows, columns=["id", "category_no", "category", "text"])
+    """The unit's problems, in report order: those that name it and those its 整改 items answer (a unit with
+    four 整改 items is never shown "涉及的问题（0 项）"). id, category, text, and ``via``: "" for a problem that
+    names the unit, else the ids of the unit's 整改 items that answer it ("Z01、Z02")."""
+    answered: dict[str, list[str]] = {}
+    for it in ev.rectification:
+        if it.unit == unit and it.problem:
+            answered.setdefault(it.problem, []).append(it.id)
+    rows = [{"id": p.id, "category_no": p.category_no, "category": p.category, "text": p.text,
+             "via": "" if p.unit == unit else "、".join(answered[p.id])}
+            for p in ev.problems if p.unit == unit or p.id in answered]
+    return pd.DataFrame(rows, columns=["id", "category_no", "category", "text", "via"])
 
 
 def unit_rectification(ev: Evaluation, unit: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -210,11 +210,21 @@ def status_by_unit(ev: Evaluation, as_of: dt.date) -> pd.DataFrame:
     return g
 
 
+def _closed_day(item: RectificationItem, closed: tuple[str, ...], as_of: dt.date) -> dt.date | None:
+    """The day an item closed as of ``as_of`` last entered a closed status (None when its history records none)."""
+    dates = [c.date for c in item.history if c.new_status in closed and c.date <= as_of]
+    return max(dates) if dates else None
+
+
 def closed_over_time(ev: Evaluation, as_of: dt.date) -> pd.DataFrame:
-    """Cumulative number of items closed by each date on which one closed (up to ``as_of``)."""
+    """Cumulative number of items closed by each date on which one closed (up to ``as_of``).
+
+    The items are those :func:`rectification_summary` counts as 已完成 on ``as_of`` (one source: the status on
+    that day), so the line ends at that count, except for items whose history records no closing date:
+    :func:`closed_undated` counts them, and the chart says so instead of dropping them silently."""
     closed = ev.meta.closed_statuses
     days = sorted(d for it in ev.rectification
-                  if (d := closed_on(it, closed)) is not None and d <= as_of)
+                  if status_on(it, as_of) in closed and (d := _closed_day(it, closed, as_of)) is not None)
     rows: list[dict[str, Any]] = []
     for i, d in enumerate(days, start=1):
         if rows and rows[-1]["date"] == d:
@@ -222,6 +232,13 @@ def closed_over_time(ev: Evaluation, as_of: dt.date) -> pd.DataFrame:
         else:
             rows.append({"date": d, "cumulative": i})
     return pd.DataFrame(rows, columns=["date", "cumulative"])
+
+
+def closed_undated(ev: Evaluation, as_of: dt.date) -> int:
+    """Items closed on ``as_of`` whose history records no closing date (not on :func:`closed_over_time`'s line)."""
+    closed = ev.meta.closed_statuses
+    return sum(1 for it in ev.rectification
+               if status_on(it, as_of) in closed and _closed_day(it, closed, as_of) is None)
 
 
 def history_table(ev: Evaluation) -> pd.DataFrame:

@@ -281,7 +281,8 @@ def results_table(ev: Evaluation) -> pd.DataFrame:
     from the bands (the report states none), agreement."""
     rows = []
     for key, us in all_unit_scores(ev).items():
-        grade = grade_for(us.total, ev.meta.grade_bands)
+        # a grade the report states wins (also without a score); else the one read off the bands
+        grade = us.stated_grade or grade_for(us.total, ev.meta.grade_bands)
         rows.append({
             "unit": key,
             "score": us.total,
@@ -293,8 +294,12 @@ def results_table(ev: Evaluation) -> pd.DataFrame:
             "grade_derived": bool(grade) and not us.stated_grade,
             "breakdown_agrees": not us.breakdown_disagrees,
         })
-    return pd.DataFrame(rows, columns=["unit", "score", "computed", "stated", "grade", "stated_grade",
-                                       "grade_derived", "breakdown_agrees"])
+    df = pd.DataFrame(rows, columns=["unit", "score", "computed", "stated", "grade", "stated_grade",
+                                     "grade_derived", "breakdown_agrees"])
+    # a missing grade stays None (pandas would make it NaN, which reads "nan" on a page)
+    for col in ("grade", "stated_grade"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
 
 
 def indicator_table(ev: Evaluation) -> pd.DataFrame:

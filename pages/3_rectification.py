@@ -79,7 +79,8 @@ left, right = st.columns(2)
 with left:
     st.markdown("**累计完成整改**")
     closed = layout.derived(rectification.closed_over_time, as_of)
-    layout.chart(charts.closed_over_time(closed, summary.total), "rect_time")
+    layout.chart(charts.closed_over_time(closed, summary.total,
+                                         undated=layout.derived(rectification.closed_undated, as_of)), "rect_time")
 with right:
     if many_units:
         st.markdown(f"**未完成事项最多的责任单位（前 {UNIT_BARS} 个）**")

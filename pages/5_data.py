@@ -25,8 +25,10 @@ if not writer:
     who = None
 else:
     who = manage.operator()
+    # key + on_change: the tab is remembered, so a save (which reruns the page) leaves the evaluator where they were
     upload_tab, text_tab, bulk_tab, rect_tab, alias_tab, versions_tab, export_tab = st.tabs(
-        ["上传工作簿", "从报告文本导入", "批量导入", "整改更新", "单位别名", "版本记录", "导出"])
+        ["上传工作簿", "从报告文本导入", "批量导入", "整改更新", "单位别名", "版本记录", "导出"], key="data_tab",
+        on_change="rerun")
     with upload_tab:
         manage.upload_section(who)
     with text_tab:

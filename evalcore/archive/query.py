@@ -265,12 +265,12 @@ def listing_facts(store: Store) -> dict[int, Any]:
         return {r.active_version_id: r for r in conn.execute(q)}
 
 
-def first_evaluation_id(store: Store) -> int | None:
-    """The first evaluation of :meth:`evalcore.store.Store.evaluations` (newest year, then region, title, id),
-    by one indexed query instead of listing them all."""
+def latest_evaluation_id(store: Store) -> int | None:
+    """The most recently published evaluation (by the time of its latest version, then id: what a page opens on
+    when neither its URL nor the visitor's session names one, components.layout.latest), by one query instead of
+    listing them all."""
     q = (sa.select(E.c.id).where(E.c.archived_at.is_(None), E.c.active_version_id.is_not(None))
-         .order_by(E.c.year.is_(None), E.c.year.desc(), _binary(E.c.region, store.backend),
-                   _binary(E.c.title, store.backend), E.c.id).limit(1))
+         .order_by(E.c.updated_at.desc(), E.c.id.desc()).limit(1))
     with store._read() as conn:
         found = conn.scalar(q)
     return None if found is None else int(found)
@@ -613,7 +613,7 @@ def unit_dimensions(store: Store, evaluation_ids: Sequence[int] | None = None) -
 
 
 __all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
-           "evaluation_ids", "evaluations", "first_evaluation_id", "funds_by_grade", "grades_by_year", "histogram",
+           "evaluation_ids", "evaluations", "latest_evaluation_id", "funds_by_grade", "grades_by_year", "histogram",
            "histograms", "kpis", "listing_facts", "money_sum", "overdue_as_of", "overview", "recurring",
            "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years", "unit_dimensions",
            "unit_facts", "unit_history", "unit_rows"]

@@ -8,6 +8,7 @@ workbook is HTML-escaped; chart data travels as JSON in which Plotly escapes ``<
 from __future__ import annotations
 
 import datetime as dt
+import json
 from html import escape
 
 import plotly.io as pio
@@ -21,12 +22,14 @@ from . import slide_html
 from .slides import Slide, slide_plan
 
 CHART_HEIGHT = 420
+# Plotly's toolbar speaks English unless a locale is registered, and the plotly package ships no locale files
+# (plotly.js's zh-cn dictionary is a separate download that the file could not carry offline): no toolbar. The
+# charts keep their hover labels (Chinese, from the figure builders); ``responsive`` redraws them with the window.
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "displayModeBar": "hover",
-    "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "displayModeBar": False,
+    "locale": "zh-CN",
 }
 
 # The shared slide markup (evalcore.export.slide_html) without a class prefix: this is a document of its own.
@@ -59,14 +62,15 @@ h2 { font-size: 1.9rem; }
 .tag.small { font-size: .8rem; padding: .1rem .5rem; margin-left: .4rem; vertical-align: middle; }
 figure.chart { margin: 0; }
 .body > *, .plot, .plot > div { min-width: 0; max-width: 100%; }
-.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: .9rem; margin: .8rem 0 1rem; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(240px, 100%), 1fr)); gap: .9rem;
+         margin: .8rem 0 1rem; }
 .tile { background: var(--panel); border-radius: 8px; padding: .7rem 1rem; }
 .tile .label { color: var(--muted); font-size: .95rem; }
 .tile .value { color: var(--primary); font-size: 1.85rem; font-weight: 700; line-height: 1.25;
                font-variant-numeric: tabular-nums; }
 .tile .note { font-size: .95rem; }
 .sentences p { font-size: 1.15rem; margin: .35rem 0; }
-.body { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem 1.6rem;
+.body { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); gap: 1rem 1.6rem;
         margin-top: .8rem; align-items: start; }
 .chart-title { font-size: 1.05rem; font-weight: 700; margin: 0 0 .2rem; color: var(--ink); }
 .chart .plot { width: 100%; min-height: var(--chart-height); }
@@ -75,7 +79,8 @@ th { background: var(--primary); color: #fff; font-weight: 600; }
 th, td { padding: .45rem .6rem; text-align: center; border-bottom: 1px solid var(--grid); }
 th:first-child, td:first-child { text-align: left; }
 tbody tr:nth-child(even) { background: var(--panel); }
-.blocks { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: .9rem; margin-top: .6rem; }
+.blocks { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(300px, 100%), 1fr)); gap: .9rem;
+          margin-top: .6rem; }
 .block { background: var(--panel); border-radius: 8px; padding: .8rem 1rem; }
 .block h3 { color: var(--primary); font-size: 1.08rem; margin: 0 0 .3rem; }
 .block ol, .block ul { margin: 0; padding-left: 1.4rem; }
@@ -92,6 +97,18 @@ section.cover p.small { font-size: .92rem; margin: .1rem 0; }
 section.cover p:not(.small) + p.small, section.cover .bar + p.small { margin-top: .7rem; }
 section.cover p.small, section.cover .page-no { color: var(--on-primary-muted); }
 footer { text-align: center; color: var(--muted); font-size: .85rem; padding: 0 0 2rem; }
+.table { overflow-x: auto; max-width: 100%; }
+@media (max-width: 600px) {
+  main { padding: 1rem .5rem 2rem; }
+  section.slide { padding: 1rem .9rem .9rem; }
+  section.cover { padding: 2.2rem 1.2rem 2rem; }
+  section.cover h1 { font-size: 1.8rem; }
+  h2 { font-size: 1.45rem; }
+  .head { flex-wrap: wrap; }
+  nav.toc { position: static; padding: .5rem .8rem; }
+  nav.toc a { white-space: normal; }
+  th, td { padding: .35rem .4rem; }
+}
 
 @media print {
   @page { size: A4 landscape; margin: 10mm 12mm; }
@@ -109,12 +126,28 @@ footer { text-align: center; color: var(--muted); font-size: .85rem; padding: 0 
 }
 """
 
-# Plotly sizes charts to their box; printing changes the box, so redraw before and after printing.
-_PRINT_JS = """
+# Every chart is drawn after the page is laid out, sized to its column (the figure JSON sits next to its box);
+# a box that changes size (window, print, a phone turned) redraws its chart at the new width.
+_DRAW_JS = """
 (function () {
+  var config = %s;
   function resize() {
     document.querySelectorAll('.js-plotly-plot').forEach(function (el) { Plotly.Plots.resize(el); });
   }
+  function draw() {
+    document.querySelectorAll('script.eb-figure').forEach(function (s) {
+      var el = document.getElementById(s.getAttribute('data-for'));
+      var fig = JSON.parse(s.textContent);
+      Plotly.newPlot(el, fig.data, fig.layout, config);
+    });
+    if (window.ResizeObserver) {
+      var ro = new ResizeObserver(function (entries) {
+        entries.forEach(function (e) { if (e.target.data) { Plotly.Plots.resize(e.target); } });
+      });
+      document.querySelectorAll('.eb-plot').forEach(function (el) { ro.observe(el); });
+    }
+  }
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', draw); } else { draw(); }
   window.addEventListener('beforeprint', resize);
   window.addEventListener('afterprint', resize);
 })();
@@ -125,11 +158,21 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+def _json_in_script(text: str) -> str:
+    """JSON safe inside a <script> element: no "</" (which would close it) and no "<!--"."""
+    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+
+
 def _chart(chart, div_id: str) -> str:
+    """A chart's box and its figure as JSON: drawn by _DRAW_JS once the whole page is laid out, at the width of its
+    column (a chart drawn while the page is still loading takes the width its column has at that moment: the
+    first of a pair took the whole row and covered its neighbour). The figure has no width of its own."""
     fig = findings_scale.slide_chart(chart, height=CHART_HEIGHT)
-    plot = pio.to_html(fig, full_html=False, include_plotlyjs=False, include_mathjax=False, div_id=div_id,
-                       config=PLOTLY_CONFIG, default_width="100%", default_height=f"{CHART_HEIGHT}px",
-                       validate=False)
+    fig.update_layout(autosize=True, width=None)
+    data = _json_in_script(pio.to_json(fig, validate=False))
+    plot = (f'<div id="{_e(div_id)}" class="plotly-graph-div eb-plot" style="height:{CHART_HEIGHT}px; width:100%;" '
+            f'role="img" aria-label="{_e(chart.title)}"></div>'
+            f'<script type="application/json" class="eb-figure" data-for="{_e(div_id)}">{data}</script>')
     return f'<figure class="chart">{slide_html.chart_title(chart, PREFIX)}<div class="plot">{plot}</div></figure>'
 
 
@@ -185,7 +228,7 @@ def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
         f'<nav class="toc"><strong>{_e(shorten(title, NAV_TITLE_LIMIT))}</strong>{toc}</nav>'
         f'<main>{"".join(sections)}</main>'
         f"<footer>由 EvalBoard 绩效评价看板生成（{generated}）。本文件可离线打开，打印时按 A4 横向每节一页。</footer>"
-        f"<script>{_PRINT_JS}</script>"
+        f"<script>{_DRAW_JS % json.dumps(PLOTLY_CONFIG)}</script>"
         "</body></html>\n"
     )
     return page.encode("utf-8")

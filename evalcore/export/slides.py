@@ -20,6 +20,7 @@ import pandas as pd
 from .. import budget, findings, rectification, scoring
 from ..model import Evaluation
 from ..numbers import fmt2, fmt_amount, fmt_rate, fmt_score, round2
+from ..textutil import join_phrase
 
 ILLUSTRATIVE_LABEL = "示例数据"
 
@@ -249,7 +250,7 @@ def _figures(ev: Evaluation, rows: list[dict]) -> Slide:
     tiles.append(Tile("建议", f"{len(ev.recommendations)} 条", f"{rcats} 类" if rcats else ""))
     sentences = []
     if overall.budget is not None and not overall.missing_budget:
-        sentence = f"{_project_prefix(ev)}资金总额为{fmt2(overall.budget)}万元"
+        sentence = join_phrase(_project_prefix(ev), f"资金总额为{fmt2(overall.budget)}万元")
         if overall.rate is not None:
             sentence += f"，实际执行{fmt2(overall.executed)}万元，总体预算执行率为{fmt2(overall.rate)}%"
         sentences.append(sentence + "。")
@@ -266,7 +267,7 @@ def _budget(ev: Evaluation) -> Slide:
     with_budget = table[table["budget"].notna()]
     if overall.budget is not None and not overall.missing_budget:  # a partial sum is not the 资金总额
         parts = "；".join(f"{r.unit}{fmt2(r.budget)}万元" for r in with_budget.itertuples())
-        sentence = f"{_project_prefix(ev)}资金总额为{fmt2(overall.budget)}万元。"
+        sentence = join_phrase(_project_prefix(ev), f"资金总额为{fmt2(overall.budget)}万元。")
         if 1 < len(with_budget) <= MANY_UNITS:
             sentence += f"其中：{parts}。"
         sentences.append(sentence)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from ..numbers import fmt_rate, fmt_score, round2, to_float
 from ..textutil import shorten
-from . import theme
+from . import palette, theme
 
 
 def _f(values) -> list[float | None]:
@@ -124,7 +124,7 @@ def execution_rates(df: pd.DataFrame, target: Decimal | None = None, height: int
     df = df[df["rate"].notna()]
     if df.empty:
         return _empty("没有可计算的预算执行率")
-    colors = [theme.PRIMARY if (target is None or r >= target) else theme.ACCENT for r in df["rate"]]
+    colors = [theme.PRIMARY if (target is None or r >= target) else palette.ATTENTION for r in df["rate"]]
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
         x=keys, y=_f(df["rate"]), marker_color=colors, text=[fmt_rate(r) for r in df["rate"]],
@@ -147,7 +147,8 @@ def dimension_radar(df: pd.DataFrame, height: int = 400) -> go.Figure:
     if df.empty:
         return _empty("没有指标得分")
     fig = go.Figure()
-    for i, (unit, sub) in enumerate(df.groupby("unit", sort=False)):
+    colors = palette.stable_colors(df["unit"])  # a unit keeps its colour from chart to chart
+    for unit, sub in df.groupby("unit", sort=False):
         share = [to_float(s / p * 100) if p else None for s, p in zip(sub["score"], sub["points"], strict=True)]
         labels = [f"{hover_label(n)}（{fmt_score(s)}/{fmt_score(p)}）"
                   for n, s, p in zip(sub["name"], sub["score"], sub["points"], strict=True)]
@@ -155,7 +156,7 @@ def dimension_radar(df: pd.DataFrame, height: int = 400) -> go.Figure:
         who = [hover_label(unit)] * (len(labels) + 1)
         fig.add_scatterpolar(
             r=share + share[:1], theta=theta + theta[:1], fill="toself", name=legend_label(unit),
-            line_color=theme.SERIES[i % len(theme.SERIES)], opacity=0.75, customdata=who,
+            line_color=colors[unit], opacity=0.75, customdata=who,
             text=labels + labels[:1], hovertemplate="%{text}<br>得分率 %{r:.2f}%<extra>%{customdata}</extra>",
         )
     names = dict(zip(_indicator_keys(df), df["name"], strict=True))  # key -> name, in order
@@ -176,9 +177,10 @@ def dimension_bars(df: pd.DataFrame, height: int | None = None) -> go.Figure:
         return _empty("没有指标得分")
     fig = go.Figure()
     names = dict(zip(_indicator_keys(df), df["name"], strict=True))  # key -> name, in order
-    for i, (unit, sub) in enumerate(df.groupby("unit", sort=False)):
+    colors = palette.stable_colors(df["unit"])
+    for unit, sub in df.groupby("unit", sort=False):
         fig.add_bar(name=legend_label(unit), y=_indicator_keys(sub), x=_f(sub["score"]), orientation="h",
-                    marker_color=theme.SERIES[i % len(theme.SERIES)],
+                    marker_color=colors[unit],
                     text=[f"{fmt_score(s)} / {fmt_score(p)}" for s, p in zip(sub["score"], sub["points"], strict=True)],
                     textposition="outside", cliponaxis=False, hovertext=[hover_label(n) for n in sub["name"]],
                     customdata=[hover_label(unit)] * len(sub),
@@ -206,10 +208,11 @@ def deductions(df: pd.DataFrame, top: int = 12, height: int | None = None) -> go
     order = list(totals.sort_values(ascending=False, kind="stable").index[:top])
     df = df[df["key"].isin(order)]
     fig = go.Figure()
-    for i, (unit, sub) in enumerate(df.groupby("unit", sort=False)):
+    colors = palette.stable_colors(df["unit"])
+    for unit, sub in df.groupby("unit", sort=False):
         sub = sub.set_index("key").reindex(order[::-1]).dropna(subset=["deduction"])
         fig.add_bar(name=legend_label(unit), y=list(sub.index), x=_f(sub["deduction"]), orientation="h",
-                    marker_color=theme.SERIES[i % len(theme.SERIES)], text=[fmt_score(v) for v in sub["deduction"]],
+                    marker_color=colors[unit], text=[fmt_score(v) for v in sub["deduction"]],
                     textposition="outside", cliponaxis=False, textfont=dict(size=13),
                     hovertext=[hover_label(n) for n in sub["name"]], customdata=[hover_label(unit)] * len(sub),
                     hovertemplate="%{hovertext}<br>扣分：%{text}<extra>%{customdata}</extra>")
@@ -254,8 +257,11 @@ def problems_sunburst(df: pd.DataFrame, height: int = 460) -> go.Figure:
         return _empty("没有问题")
     # ids are ours (never data), so a category named like a problem id cannot collide with it
     ids, labels, parents, values, hover = ["all"], [f"问题<br>{len(df)} 项"], [""], [len(df)], ["全部问题"]
+    cat_colors = palette.stable_colors(df["category_label"])  # a category keeps its colour across evaluations
+    sector_category: list[str] = []  # the category of each sector after the root
     for c, (cat, sub) in enumerate(df.groupby("category_label", sort=False), start=1):
         cat_id = f"c{c}"
+        sector_category.extend([cat] * (len(sub) + 1))
         ids.append(cat_id)
         labels.append(wrap_label(cat, 7, 3))
         parents.append("all")
@@ -270,9 +276,9 @@ def problems_sunburst(df: pd.DataFrame, height: int = 460) -> go.Figure:
     fig = go.Figure(go.Sunburst(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total", hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>", insidetextorientation="horizontal",
-        marker=dict(colors=["#ffffff"] + [None] * (len(ids) - 1)),
+        marker=dict(colors=["#ffffff"] + [cat_colors[c] for c in sector_category]),
     ))
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), sunburstcolorway=theme.SERIES)
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0))
     return fig
 
 
@@ -355,10 +361,12 @@ def status_donut(by_status: dict[str, int], rate_label: str, height: int = 300) 
     return fig
 
 
-def closed_over_time(df: pd.DataFrame, total: int, height: int = 320) -> go.Figure:
-    """Cumulative items closed, as a step line, against the number of items. df: date, cumulative."""
+def closed_over_time(df: pd.DataFrame, total: int, height: int = 320, undated: int = 0) -> go.Figure:
+    """Cumulative items closed, as a step line, against the number of items. df: date, cumulative. ``undated``:
+    items closed whose closing date is not recorded (not on the line; the chart says how many, so the line and
+    the 已完成 count never disagree silently)."""
     if df.empty:
-        return _empty("尚无完成整改的事项")
+        return _empty(f"已完成 {undated} 项，均未记录完成日期" if undated else "尚无完成整改的事项")
     fig = go.Figure(go.Scatter(
         x=list(df["date"]), y=list(df["cumulative"]), mode="lines+markers", line_shape="hv",
         line=dict(color=theme.STATUS_COLORS["已整改"], width=3), name="累计完成",
@@ -368,6 +376,11 @@ def closed_over_time(df: pd.DataFrame, total: int, height: int = 320) -> go.Figu
                   annotation_position="bottom right", annotation_font_color=theme.MUTED)
     fig.update_layout(height=height, showlegend=False, yaxis=dict(range=[0, total * 1.12], title="项"),
                       xaxis=dict(tickformat="%Y-%m"))
+    if undated:
+        fig.add_annotation(text=f"另有 {undated} 项已完成，未记录完成日期（合计已完成 "
+                                f"{int(df['cumulative'].iloc[-1]) + undated} 项）",
+                           xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
+                           showarrow=False, font=dict(color=theme.MUTED))
     return fig
 
 

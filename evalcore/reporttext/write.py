@@ -27,6 +27,7 @@ from ..budget import execution_rate
 from ..findings import cn_number
 from ..model import Evaluation
 from ..numbers import fmt2
+from ..textutil import join_phrase
 from .figures import GRADE_NORMAL, _FigureReader
 from .lines import _Line
 from .result import SYNTHETIC_UNIT
@@ -111,15 +112,15 @@ def _budget_sentences(ev: Evaluation, esc: Escape = _same) -> list[str]:
     with_budget = [(b.unit, b.budget) for b in ev.budget_lines if b.budget is not None]
     listing = "；".join(f"{esc(unit)}{_amount(budget)}" for unit, budget in with_budget)
     if m.stated_total_budget is not None:
-        sentences.append(f"{year}{project}资金总额为{_amount(m.stated_total_budget)}。")
+        sentences.append(join_phrase(f"{year}{project}", f"资金总额为{_amount(m.stated_total_budget)}。"))
         if listing:
             sentences.append(f"其中：{listing}。")
     elif len(with_budget) == 1:
         unit, budget = with_budget[0]
         who = "" if unit == SYNTHETIC_UNIT else esc(unit)
-        sentences.append(f"{year}{who}{project}预算资金为{_amount(budget)}。")
+        sentences.append(join_phrase(f"{year}{who}{project}", f"预算资金为{_amount(budget)}。"))
     elif with_budget:
-        sentences.append(f"{year}{project}各单位预算资金：{listing}。")
+        sentences.append(join_phrase(f"{year}{project}", f"各单位预算资金：{listing}。"))
     for b in ev.budget_lines:
         parts = []
         if b.executed is not None:

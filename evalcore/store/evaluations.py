@@ -383,7 +383,7 @@ def _validate(data: bytes) -> Evaluation:
 
 
 def _parse(data: bytes, version_id: int) -> Evaluation:
-    result = read_workbook(data)
+    result = read_workbook(data, allow_examples=True)  # a version stored before example rows were refused
     if not result.ok or result.evaluation is None:  # stored bytes were valid when written
         raise StoreError(f"版本 {version_id} 的工作簿无法读取：{result.errors[0] if result.errors else ''}")
     return result.evaluation

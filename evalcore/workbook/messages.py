@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Evaluation
-from .spec import MESSAGES_PER_RULE, MESSAGES_PER_SHEET
+from .spec import FILE_SHEET, MESSAGES_PER_RULE, MESSAGES_PER_SHEET, SPEC
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,17 @@ class _Collector:
                                   "请先改正上面列出的问题，再重新上传查看其余问题", level))
         self._rules.clear()
         self._dropped.clear()
+        # ordered by sheet (the file first, then the workbook's order) and row, as the evaluator works through them;
+        # a summary without a row comes last in its sheet (stable: the order found within one row is kept)
+        self.errors.sort(key=_position)
+        self.warnings.sort(key=_position)
+
+
+_SHEET_ORDER = {FILE_SHEET: -1, **{s.name: i for i, s in enumerate(SPEC)}}
+
+
+def _position(m: Message) -> tuple[int, int]:
+    return _SHEET_ORDER.get(m.sheet, len(_SHEET_ORDER)), m.row if m.row is not None else 1 << 60
 
 
 def _show(value: Any) -> str:

@@ -52,12 +52,17 @@ class SheetSpec:
 
 
 NONNEG = Decimal(0)
+# The mark of the template's example rows (evalcore.workbook.examples refuses a row still holding it); every example
+# row carries it in a text cell, the sheets without free text in their note column.
+EXAMPLE_MARK = "（模板示例）"
+EXAMPLE_ROW_NOTE = f"本行是模板示例，请改写或删除{EXAMPLE_MARK}"
 MAX_SEQ = Decimal(9999)  # category / area / item numbers: far above any report, and bounded
 EXPERT_LABELS = tuple(scoring.EXPERT_METHODS.values())
 METHOD_LABELS = tuple(scoring.METHODS.values())
 
 META = SheetSpec("meta", "评价信息", layout="fields", required=True, note="评价的基本信息，每行一个字段。", columns=(
-    ColumnSpec("title", "评价标题", required=True, example="2023年度××市信息化建设和运维项目绩效评价结果", width=60),
+    ColumnSpec("title", "评价标题", required=True, width=60,
+               example=f"2023年度××市信息化建设和运维项目绩效评价结果{EXAMPLE_MARK}"),
     ColumnSpec("year", "年度", kind="int", example=2023, minimum=Decimal(1990), maximum=Decimal(2100)),
     ColumnSpec("region", "地区", example="××市"),
     ColumnSpec("evaluator", "评价机构", example="××市财政局绩效评价工作组"),
@@ -85,7 +90,7 @@ UNITS = SheetSpec("units", "单位", required=True, unique=("key",), note="被�
     ColumnSpec("key", "单位简称", required=True, example="市数据局", note="其他工作表用简称引用单位。"),
     ColumnSpec("name", "单位全称", example="××市数据局", width=24),
     ColumnSpec("role", "单位类型", example="项目主管单位"),
-    ColumnSpec("note", "备注", width=30),
+    ColumnSpec("note", "备注", width=30, example=EXAMPLE_ROW_NOTE),
 ))
 
 BUDGET = SheetSpec("budget", "预算执行", note="每个单位（或单位下每个项目）一行，金额单位为万元。", columns=(
@@ -100,7 +105,7 @@ BUDGET = SheetSpec("budget", "预算执行", note="每个单位（或单位下�
                note="报告未列明实际执行金额时可不填（该单位的执行率显示为“无法计算”）。"),
     ColumnSpec("stated_rate", "报告执行率（%）", kind="decimal", minimum=NONNEG, example="82.69",
                note="报告中写明的执行率，用于核对；可不填。"),
-    ColumnSpec("note", "说明", width=30),
+    ColumnSpec("note", "说明", width=30, example=EXAMPLE_ROW_NOTE),
 ))
 
 INDICATORS = SheetSpec("indicators", "指标体系", unique=("id",),
@@ -113,7 +118,7 @@ INDICATORS = SheetSpec("indicators", "指标体系", unique=("id",),
     ColumnSpec("points", "分值", kind="decimal", required=True, minimum=NONNEG, example="100"),
     ColumnSpec("method", "评分方式", choices=METHOD_LABELS, default=METHOD_LABELS[0]),
     ColumnSpec("params", "评分参数", note="分档计分填 执行率下限:得分比例，如 95:100;90:80;0:0。"),
-    ColumnSpec("note", "指标说明", width=30),
+    ColumnSpec("note", "指标说明", width=30, example=EXAMPLE_ROW_NOTE),
 ))
 
 SCORES = SheetSpec("scores", "指标评分", unique=("unit", "indicator", "expert"),
@@ -124,14 +129,14 @@ SCORES = SheetSpec("scores", "指标评分", unique=("unit", "indicator", "exper
     ColumnSpec("expert", "专家", default="评价组", example="专家1"),
     ColumnSpec("score", "得分", kind="decimal", minimum=NONNEG, example="86.98", note="填得分或扣分其中之一。"),
     ColumnSpec("deduction", "扣分", kind="decimal", minimum=NONNEG, note="扣分制指标可填扣分，得分 = 分值 − 扣分。"),
-    ColumnSpec("note", "扣分说明", width=30),
+    ColumnSpec("note", "扣分说明", width=30, example=EXAMPLE_ROW_NOTE),
 ))
 
 RESULTS = SheetSpec("results", "评价结果", unique=("unit",), note="报告公布的总得分和等次（以报告为准）。", columns=(
     ColumnSpec("unit", "单位", required=True, choices="units", example="市数据局"),
     ColumnSpec("stated_score", "报告得分", kind="decimal", minimum=NONNEG, maximum=HUNDRED, example="86.98"),
     ColumnSpec("stated_grade", "报告等次", example="良", note="须是“评价信息”等次划分中的等次。"),
-    ColumnSpec("note", "说明", width=30),
+    ColumnSpec("note", "说明", width=30, example=EXAMPLE_ROW_NOTE),
 ))
 
 ACHIEVEMENTS = SheetSpec("achievements", "产出成效", group=("area_no", "area"),
@@ -139,7 +144,7 @@ ACHIEVEMENTS = SheetSpec("achievements", "产出成效", group=("area_no", "area
     ColumnSpec("area_no", "领域序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     ColumnSpec("area", "成效领域", required=True, example="不断打造样板标杆，持续发展数字经济", width=30),
     ColumnSpec("seq", "序号", kind="int", minimum=Decimal(1), maximum=MAX_SEQ, example=1),
-    ColumnSpec("text", "内容", required=True, width=60, example="建成统一的政务数据共享平台（示例）"),
+    ColumnSpec("text", "内容", required=True, width=60, example="建成统一的政务数据共享平台（模板示例）"),
 ))
 
 PROBLEMS = SheetSpec("problems", "问题", unique=("id",), group=("category_no", "category"),
@@ -148,7 +153,7 @@ PROBLEMS = SheetSpec("problems", "问题", unique=("id",), group=("category_no",
     ColumnSpec("category_no", "类别序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     ColumnSpec("category", "问题类别", required=True, example="资金使用管理效率有待提高", width=28),
     ColumnSpec("seq", "序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
-    ColumnSpec("text", "问题内容", required=True, width=60, example="部分项目预算执行率偏低（示例）"),
+    ColumnSpec("text", "问题内容", required=True, width=60, example="部分项目预算执行率偏低（模板示例）"),
     ColumnSpec("unit", "涉及单位", choices="units"),
 ))
 
@@ -158,14 +163,14 @@ RECOMMENDATIONS = SheetSpec("recommendations", "建议", unique=("id",), group=(
     ColumnSpec("category_no", "类别序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
     ColumnSpec("category", "建议类别", required=True, example="进一步提高资金预算管理效率", width=28),
     ColumnSpec("seq", "序号", kind="int", required=True, minimum=Decimal(1), maximum=MAX_SEQ, example=1),
-    ColumnSpec("text", "建议内容", required=True, width=60, example="加强预算执行进度监控（示例）"),
+    ColumnSpec("text", "建议内容", required=True, width=60, example="加强预算执行进度监控（模板示例）"),
     ColumnSpec("answers", "对应问题", kind="list", example="P1", note="问题编号或问题类别，多个用分号分隔。"),
 ))
 
 RECTIFICATION = SheetSpec("rectification", "整改", unique=("id",), note="整改事项，每行一个。", columns=(
     ColumnSpec("id", "整改编号", required=True, example="Z01"),
     ColumnSpec("problem", "对应问题编号", example="P1-1"),
-    ColumnSpec("task", "整改事项", required=True, width=40, example="提高预算执行率（示例）"),
+    ColumnSpec("task", "整改事项", required=True, width=40, example="提高预算执行率（模板示例）"),
     ColumnSpec("unit", "责任单位", choices="units", example="市数据局"),
     ColumnSpec("deadline", "整改期限", kind="date", example=dt.date(2024, 12, 31)),
     ColumnSpec("status", "整改状态", required=True, choices="statuses", example="整改中"),
@@ -180,7 +185,7 @@ HISTORY = SheetSpec("history", "整改记录", note="整改状态的每次变化
     ColumnSpec("old_status", "原状态", choices="statuses", example="未开始"),
     ColumnSpec("new_status", "新状态", required=True, choices="statuses", example="整改中"),
     ColumnSpec("progress", "整改进度（%）", kind="decimal", minimum=NONNEG, maximum=HUNDRED),
-    ColumnSpec("note", "说明", width=30),
+    ColumnSpec("note", "说明", width=30, example=EXAMPLE_ROW_NOTE),
     ColumnSpec("by", "记录人"),
 ))
 
@@ -216,6 +221,7 @@ MIN_NONZERO = Decimal("1e-6")
 # What the validator checks, for the instructions sheet of the template (evalcore.template).
 VALIDATION_RULES: tuple[tuple[str, str], ...] = (
     ("错误", "缺少必需的工作表（评价信息、单位）或必填列，列名与模板不一致"),
+    ("错误", f"模板的示例行（含“{EXAMPLE_MARK}”）没有改写或删除"),
     ("错误", "单元格类型不对：数值列填了文字，整数列填了小数，日期列填了无法识别的日期"),
     ("错误", "金额、分值、得分为负数，或超出允许范围（如得分超过 100、整改进度超过 100%）"),
     ("错误", "引用了“单位”工作表中没有列出的单位"),

@@ -12,6 +12,7 @@ Errors block publishing, warnings do not (:data:`~.spec.VALIDATION_RULES` lists 
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -40,6 +41,7 @@ from ..model import (
 from ..numbers import ZERO, fmt2
 from . import checks
 from .cells import _norm, visible_text
+from .examples import check_example_rows
 from .guard import Raw, SheetInfo, WorkbookError, read_raw
 from .messages import ReadResult, _Collector, _show
 from .sheets import _read_fields, _read_table, _Record, _sheet_notes
@@ -60,13 +62,16 @@ from .spec import (
     RESULTS,
     SCORES,
     SPEC,
+    UNITS,
     SheetSpec,
 )
 
 
-def read_workbook(source: str | Path | bytes | BinaryIO) -> ReadResult:
+def read_workbook(source: str | Path | bytes | BinaryIO, allow_examples: bool = False) -> ReadResult:
     """Read and validate a workbook. Never raises for bad input: every problem is a Message.
 
+    A row the template marks as its example (:mod:`.examples`) is an error, so it cannot be published;
+    ``allow_examples`` reads such a workbook anyway (a version stored before the rule existed still opens).
     The command line's bulk commands call it with the garbage collector paused (:mod:`evalcore.gcpause`); the app
     does not."""
     out = _Collector()
@@ -75,16 +80,19 @@ def read_workbook(source: str | Path | bytes | BinaryIO) -> ReadResult:
     except WorkbookError as exc:
         out.error(exc.sheet, None, "", exc.value, str(exc))
         return ReadResult(None, out.errors, out.warnings)
-    return build_evaluation(raw, out)
+    return build_evaluation(raw, out, allow_examples=allow_examples)
 
 
-def build_evaluation(raw: Raw, out: _Collector | None = None) -> ReadResult:
-    """Validate the cells :func:`read_raw` gave (or any ``{sheet name: rows}``) and build the Evaluation."""
+def build_evaluation(raw: Raw, out: _Collector | None = None, allow_examples: bool = False) -> ReadResult:
+    """Validate the cells :func:`read_raw` gave (or any ``{sheet name: rows}``) and build the Evaluation; a row
+    still marked as the template's example is an error (see :func:`read_workbook`)."""
     out = out or _Collector()
     try:
         ev = _build(raw, out)
         if ev is not None:
             _plausibility(ev, out)
+        if not allow_examples:  # after the other checks, which stop early on errors of their own
+            check_example_rows(raw, out)
     except Exception as exc:  # a bug of ours must not take the upload page down: report it in Chinese
         out.error(FILE_SHEET, None, "", type(exc).__name__,
                   "校验时发生内部错误，无法完成校验；请把该文件发给系统管理员处理")
@@ -125,7 +133,8 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
 
     units = tuple(Unit(r.values["key"], r.values["name"] or "", r.values["role"] or "", r.values["note"] or "")
                   for r in recs["units"])
-    refs = _UnitRefs(units, out)
+    # references to a row that an error of its own rejected are not reported again (one error per mistake)
+    refs = _UnitRefs(units, out, _typed_values(raw, UNITS, "key") - {_norm(u.key) for u in units})
     checks.duplicates(recs, refs.key, out)
     budget_lines = _budget_lines(recs["budget"], refs, out)
     indicators = _indicators(recs["indicators"], out)
@@ -135,9 +144,11 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
                          for i, r in enumerate(recs["achievements"], start=1))
     _check_categories(ACHIEVEMENTS, recs["achievements"], out)
     problems = _problems(recs["problems"], refs, out)
-    recommendations = _recommendations(recs["recommendations"], problems, out)
-    history = _history(recs["history"], recs["rectification"], meta, out)
-    rectification = _rectification(recs["rectification"], history, problems, meta, refs, out)
+    rejected = _typed_values(raw, PROBLEMS, "id") - {_norm(p.id) for p in problems}
+    recommendations = _recommendations(recs["recommendations"], problems, out, rejected)
+    rejected_items = _typed_values(raw, RECTIFICATION, "id") - {_norm(r.values["id"]) for r in recs["rectification"]}
+    history = _history(recs["history"], recs["rectification"], meta, out, rejected_items)
+    rectification = _rectification(recs["rectification"], history, problems, meta, refs, out, rejected)
 
     if out.errors:
         return None
@@ -194,6 +205,27 @@ def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: _Collec
     )
 
 
+def _typed_values(raw: Raw, spec: SheetSpec, key: str) -> set[str]:
+    """Every value typed in a column of a sheet, whether its row passed or not: a reference to a row that an
+    earlier error already rejected is explained by that error, and is not reported again (one error per mistake)."""
+    rows = raw.get(spec.name) or []
+    if not rows:
+        return set()
+    header = spec.column(key).header
+    idx = next((i for i, cell in enumerate(rows[0]) if isinstance(cell, str) and cell.strip() == header), None)
+    if idx is None:
+        return set()
+    return {_norm(str(r[idx])) for r in rows[1:] if idx < len(r) and r[idx] is not None and str(r[idx]).strip()}
+
+
+def suggestion(value: object, known: list[str]) -> str:
+    """"（是否为“区实验小学”？）" for the closest known name (difflib), or ""."""
+    if not isinstance(value, str) or not known:
+        return ""
+    close = difflib.get_close_matches(value.strip(), known, n=1, cutoff=0.5)
+    return f"（是否为“{close[0]}”？）" if close else ""
+
+
 class _UnitRefs:
     """Unit references of the other sheets, resolved to the 单位简称 of the 单位 sheet (a 单位全称 is accepted).
 
@@ -201,10 +233,12 @@ class _UnitRefs:
     normalised once, and a column's header is looked up only to report a problem.
     """
 
-    def __init__(self, units: tuple[Unit, ...], out: _Collector) -> None:
+    def __init__(self, units: tuple[Unit, ...], out: _Collector, explained: set[str] | None = None) -> None:
         self._lookup = _unit_lookup(units)
         self._normalised: dict[str, str] = {}
         self._out = out
+        self._names = [u.key for u in units] + [u.name for u in units if u.name and u.name != u.key]
+        self._explained = explained or set()  # units typed on 单位 whose row has an error of its own
 
     def _norm(self, value: str) -> str:
         text = self._normalised.get(value)
@@ -224,8 +258,11 @@ class _UnitRefs:
             return None
         found = self._lookup.get(self._norm(value))
         if found is None:
+            if self._norm(value) in self._explained:  # its row on 单位 has an error already: one error per mistake
+                return None
             self._out.error(spec.name, rec.row, spec.column(key).header, value,
-                            "单位未在“单位”工作表中列出；请先在“单位”工作表添加该单位，或改用已列出的单位简称")
+                            "单位未在“单位”工作表中列出" + suggestion(value, self._names)
+                            + "；请先在“单位”工作表添加该单位，或改用已列出的单位简称")
         else:
             typed = rec.raw.get(key)
             if isinstance(typed, str) and typed != found and self._norm(typed) == self._norm(found) \
@@ -441,8 +478,10 @@ def _problems(records: list[_Record], refs: _UnitRefs, out: _Collector) -> list[
     return problems
 
 
-def _recommendations(records: list[_Record], problems: list[Problem], out: _Collector) -> list[Recommendation]:
-    """建议: each 对应问题 is a problem id (P1-1) or a problem category (P1, stored upper-case)."""
+def _recommendations(records: list[_Record], problems: list[Problem], out: _Collector,
+                     rejected: set[str] = frozenset()) -> list[Recommendation]:  # type: ignore[assignment]
+    """建议: each 对应问题 is a problem id (P1-1) or a problem category (P1, stored upper-case). A reference to a
+    问题 row rejected by an error of its own is not reported again."""
     problem_ids = {p.id for p in problems}
     problem_cats = {f"P{p.category_no}" for p in problems}
     recommendations = []
@@ -450,23 +489,25 @@ def _recommendations(records: list[_Record], problems: list[Problem], out: _Coll
         v = r.values
         answers = tuple(v["answers"] or ())
         for ref in answers:
-            if ref not in problem_ids and ref.upper() not in problem_cats:
+            if ref not in problem_ids and ref.upper() not in problem_cats and _norm(ref) not in rejected:
                 out.error(RECOMMENDATIONS.name, r.row, "对应问题", ref,
-                          "问题编号或问题类别（如 P1）不存在；请填写“问题”工作表中的问题编号（如 P1-1）"
-                          "或类别（P 加类别序号，如 P1），多个用分号分隔")
+                          "问题编号或问题类别（如 P1）不存在" + suggestion(ref, sorted(problem_ids))
+                          + "；请填写“问题”工作表中的问题编号（如 P1-1）或类别（P 加类别序号，如 P1），多个用分号分隔")
         recommendations.append(Recommendation(v["id"], v["category_no"], v["category"], v["seq"], v["text"],
                                               tuple(a.upper() if a.upper() in problem_cats else a for a in answers)))
     _check_categories(RECOMMENDATIONS, records, out)
     return recommendations
 
 
-def _history(records: list[_Record], items: list[_Record], meta: Meta,
-             out: _Collector) -> dict[str, list[StatusChange]]:
+def _history(records: list[_Record], items: list[_Record], meta: Meta, out: _Collector,
+             rejected: set[str] = frozenset()) -> dict[str, list[StatusChange]]:  # type: ignore[assignment]
     """整改记录: the status changes of each 整改 item (by 整改编号), with known statuses."""
     history: dict[str, list[StatusChange]] = defaultdict(list)
     item_ids = {r.values["id"] for r in items}
     for r in records:
         v = r.values
+        if v["item"] not in item_ids and _norm(str(v["item"])) in rejected:
+            continue  # its 整改 row has an error of its own
         if v["item"] not in item_ids:
             out.error(HISTORY.name, r.row, "整改编号", v["item"],
                       "整改编号不在“整改”工作表中；请先在“整改”中添加该事项，或改正编号")
@@ -479,16 +520,18 @@ def _history(records: list[_Record], items: list[_Record], meta: Meta,
 
 
 def _rectification(records: list[_Record], history: dict[str, list[StatusChange]], problems: list[Problem],
-                   meta: Meta, refs: _UnitRefs, out: _Collector) -> list[RectificationItem]:
+                   meta: Meta, refs: _UnitRefs, out: _Collector,
+                   rejected: set[str] = frozenset()) -> list[RectificationItem]:  # type: ignore[assignment]
     """整改: each item with its history in date order; its status should be the last change's."""
     problem_ids = {p.id for p in problems}
     rectification = []
     for r in records:
         v = r.values
         unit = refs.resolve(RECTIFICATION, r) if v["unit"] else None
-        if v["problem"] and v["problem"] not in problem_ids:
+        if v["problem"] and v["problem"] not in problem_ids and _norm(str(v["problem"])) not in rejected:
             out.error(RECTIFICATION.name, r.row, "对应问题编号", v["problem"],
-                      "问题编号不在“问题”工作表中；请填写已有的问题编号（如 P1-1），或留空")
+                      "问题编号不在“问题”工作表中" + suggestion(v["problem"], sorted(problem_ids))
+                      + "；请填写已有的问题编号（如 P1-1），或留空")
         if not _status_ok(RECTIFICATION, r, "status", meta, out):
             continue
         changes = tuple(sorted(history.get(v["id"], []), key=lambda c: c.date))

@@ -66,7 +66,7 @@ def test_theme_drill_down_lists_the_original_titles(many):
 
 def test_a_link_opens_that_evaluation(many):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params["eval"] = "1"
+    at.query_params["eval"] = "7"  # the seed is loaded last (sample_data.FIRST_RUN), so it is the most recent
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert _metrics(at)["预算总额"] == "14,331.38 万元"  # 总览 of Changsha 2023, not the portfolio
@@ -88,13 +88,13 @@ def test_one_evaluation_keeps_the_overview_and_the_portfolio_says_so(one):
 
 def test_unit_trend_on_the_units_page(many):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.query_params["eval"] = "3"  # 南县财政局 2020 (first-run order: seed, 丰泽 2019, 南县 2020, ...)
+    at.query_params["eval"] = "2"  # 南县财政局 2020 (first-run order: 丰泽 2019, 南县 2020, ..., the seed last)
     at.run()
     at.switch_page("pages/1_units.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="units_trend_unit").options == ["南县财政局"]
     assert "得分取平均" in texts(at)
-    at.query_params["eval"] = "1"  # Changsha: its units appear in no other year
+    at.query_params["eval"] = "7"  # Changsha: its units appear in no other year
     at.switch_page("pages/1_units.py").run()
     assert "没有出现在其他年度的评价中" in texts(at)
 
@@ -109,9 +109,10 @@ def _data_page(monkeypatch, tmp_path):
 
 
 def test_bulk_import_on_the_data_page(tmp_path, monkeypatch):
-    from sample_data import FIRST_RUN, WORKBOOK
+    from sample_data import PORTFOLIO, WORKBOOK
     at = _data_page(monkeypatch, tmp_path)
-    files = [("changsha.xlsx", WORKBOOK.read_bytes()), ("nanxian.xlsx", FIRST_RUN[2].read_bytes()),
+    files = [("changsha.xlsx", WORKBOOK.read_bytes()),
+             ("nanxian.xlsx", (PORTFOLIO / "nanxian_czj_2020.xlsx").read_bytes()),
              ("broken.xlsx", b"not a workbook")]
     XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     at.file_uploader(key="bulk_files").set_value([(n, d, XLSX) for n, d in files]).run()

@@ -1,6 +1,7 @@
 """The HTML report: one self-contained file (no network), the plan's sections, the seed figures, charts drawn by
 the dashboard's builders, a print stylesheet for A4, and workbook text escaped."""
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -39,7 +40,8 @@ def test_no_external_script_stylesheet_image_or_font(page):
 
 
 def test_plotly_js_is_inlined_once(page):
-    assert page.count("Plotly.newPlot") >= 7  # one call per chart
+    assert page.count('class="eb-figure"') >= 7  # one figure per chart, drawn once the page is laid out
+    assert page.count("Plotly.newPlot") == 1  # by one drawing script
     assert len(re.findall(r"plotly\.js v\d", page)) == 1  # the library's banner: one copy
     assert len(page) > 3_000_000  # plotly.min.js itself
 
@@ -61,6 +63,11 @@ def test_charts_come_from_the_dashboard_builders(page, ev):
     divs = re.findall(r'<div id="(chart-\d+-\d+)"', page)
     assert len(divs) == sum(len(s.charts) for s in slide_plan(ev, AS_OF)) == 7
     assert '"displaylogo": false' in page
+    assert '"displayModeBar": false' in page  # the plotly package ships no zh-CN locale: no English toolbar
+    assert '"responsive": true' in page
+    for data in re.findall(r'<script type="application/json" class="eb-figure"[^>]*>(.*?)</script>', page, re.S):
+        layout = json.loads(data)["layout"]
+        assert "width" not in layout and layout["autosize"] is True  # sized by its column, not fixed
     assert "MathJax.Hub" not in page.split("Plotly.newPlot")[-1]  # no MathJax configured for the charts
 
 

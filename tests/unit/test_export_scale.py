@@ -48,10 +48,10 @@ def test_the_html_report_draws_the_summary_charts(big):
     assert text.count('<section class="slide') == len(slide_plan(big, AS_OF))
     assert "单位排名：评价得分" in text and "预算执行率分布" in text
     # every figure's data: no trace with more than 40 points
-    figures = re.findall(r'Plotly\.newPlot\(\s*"[^"]+",\s*(\[.*?\])\s*,\s*\{', text, re.S)
+    figures = re.findall(r'<script type="application/json" class="eb-figure"[^>]*>(.*?)</script>', text, re.S)
     assert len(figures) == sum(len(s.charts) for s in slide_plan(big, AS_OF))
     for data in figures:
-        for trace in json.loads(data):
+        for trace in json.loads(data)["data"]:
             for key in ("x", "y", "values"):
                 assert len(trace.get(key) or ()) <= MAX_CATEGORIES
 

@@ -107,3 +107,15 @@ def test_dimension_average_and_selection(synth):
     both = ranking.with_average(picked, avg)
     assert list(dict.fromkeys(both["unit"]))[-1] == ranking.AVERAGE_LABEL
     assert len(both) == len(picked) + len(avg)
+
+
+def test_a_units_problems_include_those_its_rectification_answers():
+    """Issue 28, item 8: the unit page said 涉及的问题（0 项） above four 整改 items answering its problems."""
+    import dataclasses
+
+    ev = small()
+    item = dataclasses.replace(ev.rectification[0], id="Z2", problem="P1-2", unit="丙")
+    ev = dataclasses.replace(ev, rectification=(*ev.rectification, item))
+    problems = ranking.unit_problems(ev, "丙")
+    assert list(problems["id"]) == ["P1-2"] and list(problems["via"]) == ["Z2"]
+    assert list(ranking.unit_problems(ev, "乙")["via"]) == ["", ""]  # named by the report itself

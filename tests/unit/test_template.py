@@ -22,6 +22,7 @@ from evalcore.workbook import (
     unit_list_ref,
     workbook_bytes,
 )
+from evalcore.workbook.spec import EXAMPLE_MARK
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +57,19 @@ def _cells(spec: SheetSpec) -> list[tuple[ColumnSpec, str, str]]:
 
 # --- the template is a valid workbook ---------------------------------------------------------------------
 
-def test_template_passes_the_reader(data: bytes) -> None:
-    result = read_workbook(data)
+def test_template_passes_the_reader_but_its_examples_cannot_be_published(data: bytes) -> None:
+    result = read_workbook(data, allow_examples=True)
     assert result.errors == [], [str(m) for m in result.errors]
     assert result.warnings == [], [str(m) for m in result.warnings]
     assert isinstance(result.evaluation, Evaluation)
+    refused = read_workbook(data)  # as uploaded: every example row is an error naming its sheet and row
+    assert refused.evaluation is None
+    assert [(m.sheet, m.row) for m in refused.errors] == [(s.name, 2) for s in SPEC]
+    assert all(EXAMPLE_MARK in m.message for m in refused.errors)
 
 
 def test_examples_form_one_evaluation(data: bytes) -> None:
-    ev = read_workbook(data).evaluation
+    ev = read_workbook(data, allow_examples=True).evaluation
     assert [u.key for u in ev.units] == ["市数据局"]
     assert ev.budget_lines[0].budget == ev.meta.stated_total_budget
     assert [i.id for i in ev.indicators] == [ev.scores[0].indicator]
@@ -80,7 +85,7 @@ def test_write_template_to_a_path_and_a_stream(tmp_path: Path, data: bytes) -> N
     buf = io.BytesIO()
     write_template(buf)
     for source in (path, tmp_path / "t2.xlsx", buf.getvalue()):
-        assert read_workbook(source).ok
+        assert read_workbook(source, allow_examples=True).ok
     assert openpyxl.load_workbook(path).sheetnames == openpyxl.load_workbook(io.BytesIO(data)).sheetnames
 
 
