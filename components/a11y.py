@@ -22,7 +22,8 @@ CSS = """
 <style>
   .eb-sr-only { position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
                 clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
-  [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] .eb-sr-only) { margin: 0; height: 0; }
+  /* no room at all: the block's gap before it cancelled too (a slide must still fit 1920x1080) */
+  [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] .eb-sr-only) { margin: 0 0 -1rem 0; height: 0; }
   /* captions at 4.5:1 or better on white (Streamlit draws them at about 4.2:1) */
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: rgba(29, 36, 51, .78); }
   a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, [role="button"]:focus-visible,

@@ -11,8 +11,8 @@ ASGI middleware answers before any of that is reached (docs/security-attacks.md)
 * ``/_stcore/upload_file/<session>/<file>``: refused before the body is read unless the request states its length,
   the length is within :data:`UPLOAD_BODY_MAX` (the workbook limit :data:`MAX_FILE_BYTES` plus the form's
   framing), the session's pending uploads stay within :data:`PENDING_MAX`, and, with sign-in on, the session is
-  signed in with a role that uploads (evaluator, admin) and, in password mode, the request carries that session's
-  cookie. Every refusal has a Chinese body.
+  signed in with a role that uploads (evaluator and admin: workbooks; a unit's reporter: evidence) and, in
+  password mode, the request carries that session's cookie. Every refusal has a Chinese body.
 * every 413 an upstream handler still returns gets the Chinese body too.
 * a page load without the ``evalboard_bind`` cookie gets one (random, HttpOnly): a sign-in's one-time handoff
   code is bound to it, so a sign-in link redeems only in the browser that asked for it (login CSRF).
@@ -25,6 +25,7 @@ import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from evalcore import auth
 from evalcore.workbook import MAX_FILE_BYTES, MAX_PENDING_UPLOAD_BYTES
 
 from . import session_cookie
@@ -129,7 +130,7 @@ def upload_refusal(scope: Scope, session_id: str, *, auth_mode: str) -> tuple[in
     if auth_mode != "none":
         state = _session_state(session_id)
         actor = _get(state, "_auth_actor") if state is not None else None
-        if actor is None or getattr(actor, "role", "") not in ("evaluator", "admin"):
+        if not (auth.can(actor, "publish") or auth.can(actor, "report")):  # evaluators, admins; unit reporters
             return 403, NOT_SIGNED_IN
         if auth_mode == "password" and session_cookie.enabled():
             token = _cookies(scope).get(session_cookie.COOKIE, "")

@@ -112,7 +112,7 @@ def deadlines_section(items: list[LoopItem], ev, as_of) -> None:
             GridColumn("days_left", "剩余天数", "int", width=100), GridColumn("kind", "类别", width=100),
             GridColumn("state", "审核状态", width=100), GridColumn("accounts", "填报账户", width=140),
         ], key="rect_due_items")
-    st.caption("每天的提醒邮件由服务器上的 python -m evalcore remind 发送（见 docs/rectification.md）。")
+    st.caption("每天的提醒邮件由服务器上的定时任务发送（由系统管理员设置）。")
     units = [u for u in ev.units if notice.unit_items(ev, u)]
     if units:
         cols = st.columns([2, 1])

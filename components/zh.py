@@ -99,6 +99,8 @@ EXACT = {
     "Add file": "添加文件",
     "st_aggrid.AgGrid.agGrid": "数据表格",
     "Deploy": "部署",
+    "Decrement": "减少",
+    "Increment": "增加",
 }
 # Patterns (JavaScript regular expressions, applied to aria-labels) -> replacement ($1 is the widget's label).
 PATTERNS = [  # applied in this order, each to the result of the one before

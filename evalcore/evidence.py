@@ -1,8 +1,9 @@
 """佐证材料 (evidence files of a unit's 整改 report), checked by their content, never by their name (issue 25).
 
-Accepted: PDF, JPG/PNG, DOCX, XLSX; at most :data:`MAX_FILE_BYTES` (20 MB) a file and :data:`MAX_FILES` (10) files
-a report. What a file is comes from its bytes (magic numbers, then its structure), and the name's extension must
-agree with it (a Word macro document renamed .pdf, an HTML page renamed .jpg are refused).
+Accepted: PDF, JPG/PNG, DOCX, XLSX; at most :data:`MAX_FILE_BYTES` (20 MB) a file, :data:`MAX_FILES` (10) files
+and :data:`MAX_REPORT_BYTES` (60 MB, what the server lets one browser session hold in uploads) a report. What a
+file is comes from its bytes (magic numbers, then its structure), and the name's extension must agree with it (a
+Word macro document renamed .pdf, an HTML page renamed .jpg are refused).
 
 - PDF: the %PDF- header and an %%EOF trailer; no JavaScript, launch, embedded-file, rich-media, XFA form or
   submit/import actions, looked for in the raw bytes (names with #xx escapes decoded) and inside every Flate
@@ -30,8 +31,11 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .workbook.spec import MAX_PENDING_UPLOAD_BYTES
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10  # a report
+MAX_REPORT_BYTES = MAX_PENDING_UPLOAD_BYTES  # all the files of a report (the server's bound on a session's uploads)
 MAX_PIXELS = 60_000_000  # an image's width x height (a phone photo is 12-50 MP)
 MAX_INFLATED = 200 * 1024 * 1024  # what the streams of one PDF, or the parts of one Office file, may inflate to
 MAX_ZIP_ENTRIES = 5_000
@@ -149,6 +153,10 @@ def check_files(files: Sequence[tuple[str, bytes]], already: int = 0) -> list[Ch
     files = list(files or ())
     if len(files) + already > MAX_FILES:
         raise EvidenceError(f"共 {len(files) + already} 个文件", f"每次报送最多 {MAX_FILES} 个佐证材料文件")
+    total = sum(len(data) for _, data in files)
+    if total > MAX_REPORT_BYTES:
+        raise EvidenceError(f"共 {total / 1024 / 1024:,.1f} MB",
+                            f"每次报送的佐证材料合计不超过 {MAX_REPORT_BYTES // 1024 // 1024} MB，请分次报送")
     out = [check_file(name, data) for name, data in files]
     names = [f.name for f in out]
     dup = next((n for n in names if names.count(n) > 1), None)

@@ -17,6 +17,7 @@ from .. import auth
 
 UTC = dt.UTC
 
+
 class UTCDateTime(sa.TypeDecorator[dt.datetime]):
     """Aware UTC datetimes on both backends (SQLite stores naive UTC text; PostgreSQL timestamptz)."""
 
@@ -259,7 +260,9 @@ def _migrate_007(conn: Connection) -> None:
     # the foreign key names evaluations, which this MetaData does not hold: give it the table to point at
     sa.Table("evaluations", md, sa.Column("id", sa.Integer, primary_key=True))
     for name in ("application_rules", "application_decisions"):
-        md.tables[name].create(conn)
+        md.tables[name].create(conn, checkfirst=True)  # rerun-safe, like create_all
+
+
 def _tables_v10(md: sa.MetaData) -> None:
     """Tables added by schema version 10 (issue 24): report texts waiting for a person's review (待复核). Frozen.
 
@@ -285,6 +288,8 @@ def _migrate_010(conn: Connection) -> None:
     md = sa.MetaData()
     _tables_v10(md)
     md.create_all(conn)
+
+
 def _tables_v9(md: sa.MetaData) -> None:
     """Tables added by schema version 9 (issue 27): settings the store keeps for itself and never exports (the
     backup signing key, :mod:`evalcore.backup`). Frozen."""
@@ -304,6 +309,8 @@ def _migrate_009(conn: Connection) -> None:
     table = md.tables["store_settings"]
     if conn.scalar(sa.select(table.c.value).where(table.c.key == "backup_key")) is None:
         conn.execute(sa.insert(table).values(key="backup_key", value=secrets.token_hex(32)))
+
+
 def _tables_v6(md: sa.MetaData) -> None:
     """Tables added by schema version 6 (issue 25): unit accounts' units, the 整改 loop (a unit's reports and the
     bureau's decisions on an item) and the evidence files of a report. Frozen.
@@ -356,6 +363,8 @@ def _migrate_006(conn: Connection) -> None:
     md.create_all(conn)
     if "email" not in {c["name"] for c in sa.inspect(conn).get_columns("users")}:  # rerun-safe, like create_all
         conn.exec_driver_sql("ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+
+
 class ExactDecimal(sa.TypeDecorator[Decimal]):
     """Exact decimals (money in 万元, rates, scores) on both backends: PostgreSQL NUMERIC (exact, summed by
     SUM); SQLite has no decimal type (NUMERIC there is a float), so the text of the Decimal, summed exactly by

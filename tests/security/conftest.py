@@ -26,7 +26,7 @@ class Server(str):
 
 @pytest.fixture(scope="module")
 def password_server(tmp_path_factory) -> Iterator[str]:
-    """``streamlit run serve.py`` (the app with its cookie route) in password mode, accounts wang (viewer) and li
+    """``streamlit run serve.py`` (the app with its cookie route) in password mode, accounts wang (viewer), li
     (evaluator); its base URL."""
     import subprocess
     import sys
@@ -38,6 +38,7 @@ def password_server(tmp_path_factory) -> Iterator[str]:
     s = Store.sqlite(db)
     for name, role in (("wang", "viewer"), ("li", "evaluator"), ("zhao", "evaluator")):
         s.add_user(name, role, PASSWORD, by=Actor("测试@命令行", "admin", "cli"))
+    s.add_user("zhou", "unit", PASSWORD, by=Actor("测试@命令行", "admin", "cli"), units=("长沙市数据局",))
     s.dispose()
     env = {k: v for k, v in os.environ.items() if k != "EVALBOARD_DATABASE_URL"}
     env.update(EVALBOARD_AUTH="password", EVALBOARD_DB_PATH=str(db))

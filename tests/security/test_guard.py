@@ -106,6 +106,17 @@ def test_a_signed_in_viewer_cannot_upload(password_server: str) -> None:
     assert status == 403 and "请先登录" in body
 
 
+def test_a_signed_in_unit_reporter_may_upload_evidence(password_server: str) -> None:
+    client, cookie = sign_in(password_server, "zhou")  # 单位填报: uploads its 佐证材料 (issue 25)
+    try:
+        run = client.rerun()
+        assert "zhou" in run.text
+        done = upload(password_server, run.session_id, "f1", MB, cookie)
+    finally:
+        client.close()
+    assert done.status_code == 204
+
+
 def test_a_session_id_without_its_cookie_cannot_upload(password_server: str) -> None:
     client, _ = sign_in(password_server, "li")
     try:

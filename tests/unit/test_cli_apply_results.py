@@ -29,6 +29,15 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
+def _id(db: Path, word: str) -> str:
+    """The id of the sample evaluation whose title holds ``word`` (ids follow the first-run order, which may change)."""
+    store = Store(f"sqlite:///{db}")
+    try:
+        return str(next(i.id for i in store.evaluations() if word in i.title))
+    finally:
+        store.dispose()
+
+
 def _amounts(node: Any) -> list[tuple[str, Any]]:
     out = []
     if isinstance(node, dict):
@@ -43,7 +52,7 @@ def _amounts(node: Any) -> list[tuple[str, Any]]:
 
 
 def test_one_evaluation_as_json(db: Path, run_cli: Callable[..., Any]):
-    got = run_cli("apply-results", "1", "--json", db=db)
+    got = run_cli("apply-results", _id(db, "长沙"), "--json", db=db)
     assert got.returncode == 0, got.stderr
     data = json.loads(got.stdout)
     assert [(u["unit"], u["grade"], u["rule"]["label"], u["budget"], u["change"], u["suggested_budget"])
@@ -59,7 +68,7 @@ def test_a_changed_rule_changes_the_suggestion(db: Path, run_cli: Callable[..., 
     store = Store(f"sqlite:///{db}")
     appstore.set_rule(store, "重点项目", "良", "cut", "37.5", "本局规定", by=ADMIN)
     store.dispose()
-    data = json.loads(run_cli("apply-results", "1", "--json", db=db).stdout)
+    data = json.loads(run_cli("apply-results", _id(db, "长沙"), "--json", db=db).stdout)
     assert [(u["change"], u["suggested_budget"]) for u in data["units"]] == [
         ("-1275.02", "2125.04"), ("-4099.25", "6832.07")]  # half-up: 4099.245 -> 4099.25
     assert data["totals"]["cut"] == "5374.27"
@@ -73,17 +82,18 @@ def test_without_an_id_the_totals_per_evaluation(db: Path, run_cli: Callable[...
     data = json.loads(got.stdout)
     assert len(data["evaluations"]) == 7 and "units" not in data["evaluations"][0]
     by_id = {e["evaluation_id"]: e["totals"] for e in data["evaluations"]}
-    assert by_id[1]["suggested_budget"] == "14331.38"
+    assert by_id[int(_id(db, "长沙"))]["suggested_budget"] == "14331.38"
     assert data["totals"]["with_amount"] == 3 and data["totals"]["without_amount"] > 0  # units without a budget
     assert all(v is None or TWO_DECIMALS.match(v) for _, v in _amounts(data))
     assert [y["year"] for y in data["years"]] == sorted(y["year"] for y in data["years"])
 
 
 def test_units_without_a_budget_say_why(db: Path, run_cli: Callable[..., Any]):
-    data = json.loads(run_cli("apply-results", "2", "--json", db=db).stdout)  # 丰泽区 2019: grades, no budgets
+    fengze = _id(db, "丰泽")  # 丰泽区 2019: grades, no budgets
+    data = json.loads(run_cli("apply-results", fengze, "--json", db=db).stdout)
     assert all(u["change"] is None and u["suggested_budget"] is None and "预算" in u["reason"]
                for u in data["units"])
-    text = run_cli("apply-results", "2", db=db).stdout
+    text = run_cli("apply-results", fengze, db=db).stdout
     assert "按得分推算" in text  # 禁毒工作专项: 93.4, no stated grade
 
 
