@@ -70,6 +70,20 @@ layout.chart(view.rectification_chart(rect), "pf_rect")
 if rect_total > len(rect):
     st.caption(f"有整改事项的评价共 {rect_total} 个，图中为整改率最低的 {len(rect)} 个。")
 
+st.subheader("整改期限：逾期与即将到期（按责任单位）")
+soon_days = st.segmented_control("即将到期的天数", [7, 15, 30, 60], default=30, key="pf_due_days",
+                                 format_func=lambda d: f"{d} 天内") or 30
+due, due_units = archive.deadlines_by_unit(store, f, today, int(soon_days))
+if due.empty:
+    st.caption(f"所选评价中没有逾期或 {soon_days} 天内到期的未完成整改事项。")
+else:
+    st.dataframe(due.rename(columns={"unit": "责任单位", "overdue": "逾期未完成（项）",
+                                     "soon": f"{soon_days} 天内到期（项）", "evaluations": "涉及评价（个）"}),
+                 hide_index=True, width="stretch", key="pf_due_table")
+    st.caption(f"统计日期 {today:%Y-%m-%d}；未完成指当前状态不是已完成的状态。"
+               + (f"共 {due_units} 个责任单位有逾期或即将到期的事项，表中为逾期最多的 {len(due)} 个。"
+                  if due_units > len(due) else ""))
+
 # 结果应用 and 自评偏差 (issue 26), over the units of the filtered evaluations as written at publish. Every unit's
 # suggestion is its own rule applied to its own budget; past APPLICATION_AUTO units it is worked out on request.
 if k.unit_results <= results_use.APPLICATION_AUTO or st.toggle(

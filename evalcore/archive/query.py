@@ -461,6 +461,33 @@ def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit:
     return out.astype({"rect_rate": object}), int(total)
 
 
+def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit: int = 15
+                      ) -> tuple[pd.DataFrame, int]:
+    """整改 deadlines across the filtered evaluations, per responsible unit (as the items name it): open items past
+    their deadline on ``as_of`` and open items due within ``days`` days after it, the units with most overdue first,
+    at most ``limit`` of them; and how many units have any. Open means not in a closed status now (the facts of
+    the active versions); grouped in the database."""
+    open_ = sa.not_(FR.c.closed)
+    overdue = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline < as_of))
+    soon = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline >= as_of,
+                           FR.c.deadline <= as_of + dt.timedelta(days=days)))
+    unit = sa.func.coalesce(FR.c.unit, "")
+    t = (sa.select(unit.label("unit"), sa.func.sum(overdue).label("overdue"), sa.func.sum(soon).label("soon"),
+                   sa.func.count(sa.distinct(FR.c.evaluation_id)).label("evaluations"))
+         .select_from(_active().join(FR, FR.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f))
+         .group_by(unit).subquery())
+    busy = sa.or_(t.c.overdue > 0, t.c.soon > 0)
+    q = (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations).where(busy)
+         .order_by(t.c.overdue.desc(), t.c.soon.desc(), _binary(t.c.unit, store.backend)).limit(limit))
+    with store._read() as conn:
+        total = conn.scalar(sa.select(sa.func.count()).select_from(t).where(busy)) or 0
+        rows = conn.execute(q).all()
+    out = pd.DataFrame([{"unit": r.unit, "overdue": int(r.overdue), "soon": int(r.soon),
+                         "evaluations": int(r.evaluations)} for r in rows],
+                       columns=["unit", "overdue", "soon", "evaluations"])
+    return out, int(total)
+
+
 # --- themes -----------------------------------------------------------------------------------------------
 
 
@@ -613,7 +640,7 @@ def unit_dimensions(store: Store, evaluation_ids: Sequence[int] | None = None) -
 
 
 __all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
-           "evaluation_ids", "evaluations", "latest_evaluation_id", "funds_by_grade", "grades_by_year", "histogram",
-           "histograms", "kpis", "listing_facts", "money_sum", "overdue_as_of", "overview", "recurring",
-           "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years", "unit_dimensions",
-           "unit_facts", "unit_history", "unit_rows"]
+           "deadlines_by_unit", "evaluation_ids", "evaluations", "funds_by_grade", "grades_by_year", "histogram",
+           "histograms", "kpis", "latest_evaluation_id", "listing_facts", "money_sum", "overdue_as_of", "overview",
+           "recurring", "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years",
+           "unit_dimensions", "unit_facts", "unit_history", "unit_rows"]

@@ -34,6 +34,9 @@ def test_many_evaluations_land_on_the_portfolio(many):
     assert m["等次（优 / 良 / 中 / 差）"] == "5 / 3 / 0 / 0"
     shown = texts(at)
     assert "反复出现的问题" in shown and "示例数据" in shown
+    # 整改 deadlines per responsible unit (issue 25), from the facts: the seed's open items are past 2025-06-30
+    due = next(df.value for df in at.dataframe if "责任单位" in df.value.columns)
+    assert {"数智科技集团", "市数据局"} <= set(due["责任单位"]) and (due["逾期未完成（项）"] > 0).all()
     html = "".join(str(h.proto.body) for h in at.get("html"))
     for eid in range(1, 8):
         assert f'href="/?eval={eid}"' in html

@@ -247,3 +247,31 @@ def test_the_upgrade_command_lists_what_needs_attention(tmp_path, run_cli) -> No
     assert f"版本编号 {bad.id}，当前版本" in done.stdout and "需要处理的版本 1 个" in done.stdout
     again = run_cli("upgrade", db=db)
     assert "本次写入事实表的版本 0 个" in again.stdout and "需要处理的版本 1 个" in again.stdout
+
+
+def test_deadlines_by_unit_count_open_items_overdue_and_due_soon(db_url: str, stores, monkeypatch) -> None:
+    """整改 deadlines on 评价总览 (issue 25): per responsible unit, the open items past their deadline and those due
+    within N days, in SQL over the facts; the oracle counts the same from the evaluations themselves."""
+    monkeypatch.setenv("EVALBOARD_SAMPLES", "all")
+    s = stores(db_url)
+    ensure_samples(s, sample_data.first_run())
+    evs = [s.load(i.active_version_id) for i in s.evaluations()]
+    for as_of, days in ((dt.date(2024, 12, 15), 30), (dt.date(2025, 6, 1), 60), (dt.date(2027, 3, 1), 45)):
+        expected: dict[str, list[int]] = {}
+        for ev in evs:
+            closed = ev.meta.closed_statuses
+            for it in ev.rectification:
+                if it.status in closed or it.deadline is None:
+                    continue
+                late = it.deadline < as_of
+                soon = as_of <= it.deadline <= as_of + dt.timedelta(days=days)
+                if late or soon:
+                    counts = expected.setdefault(it.unit or "", [0, 0])
+                    counts[0] += late
+                    counts[1] += soon
+        got, total = Q.deadlines_by_unit(s, Q.ALL, as_of, days, limit=1000)
+        assert total == len(expected) and total > 0
+        assert {r["unit"]: [r["overdue"], r["soon"]] for r in got.to_dict("records")} == expected
+        assert list(got["overdue"]) == sorted(got["overdue"], reverse=True)  # the most overdue first
+        top, _ = Q.deadlines_by_unit(s, Q.ALL, as_of, days, limit=2)
+        assert len(top) == min(2, total)
