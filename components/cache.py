@@ -16,6 +16,8 @@ from typing import Any
 
 import streamlit as st
 
+from evalcore.application import RuleSet
+from evalcore.application_store import rules as application_rules
 from evalcore.catalog import ensure_samples
 from evalcore.export import export_bytes
 from evalcore.export.slides import Slide, slide_plan
@@ -55,19 +57,24 @@ def load(version_id: int) -> Evaluation:
     return _load(_store_key(), version_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _plan(key: tuple[str, str], version_id: int, as_of) -> list[Slide]:
-    return slide_plan(_load(key, version_id), as_of)
+# The 结果应用 rules in force are part of the key: a rule the bureau changes changes the slide and the sheet.
+_RULES_HASH: dict[Any, Callable[[Any], Any]] = {RuleSet: RuleSet.key}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=_RULES_HASH)
+def _plan(key: tuple[str, str], version_id: int, as_of, rules: RuleSet) -> list[Slide]:
+    return slide_plan(_load(key, version_id), as_of, rules)
 
 
 def plan(version_id: int, as_of) -> list[Slide]:
-    """The slides of a version as of a date: built once, not on every click of 上一页 / 下一页."""
-    return _plan(_store_key(), version_id, as_of)
+    """The slides of a version as of a date, with the 结果应用 rules in force: built once, not on every click of
+    上一页 / 下一页."""
+    return _plan(_store_key(), version_id, as_of, application_rules(store()))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _export(key: tuple[str, str], version_id: int, fmt: str, as_of) -> bytes:
-    return export_bytes(_load(key, version_id), fmt, as_of)
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=_RULES_HASH)
+def _export(key: tuple[str, str], version_id: int, fmt: str, as_of, rules: RuleSet) -> bytes:
+    return export_bytes(_load(key, version_id), fmt, as_of, rules)
 
 
 _DERIVED: dict[str, Callable[..., Any]] = {}
@@ -92,4 +99,4 @@ def derived(fn: Callable[..., Any], version_id: int, *args: Any) -> Any:
 
 def export(version_id: int, fmt: str, as_of) -> bytes:
     """A version in an export format (xlsx, pptx, html, md, docx), generated once for every session."""
-    return _export(_store_key(), version_id, fmt, as_of)
+    return _export(_store_key(), version_id, fmt, as_of, application_rules(store()))

@@ -153,6 +153,16 @@ class RuleSet:
     def with_rule(self, rule: Rule) -> RuleSet:
         return RuleSet({**self.rules, (rule.kind, rule.grade): rule})
 
+    @property
+    def is_default(self) -> bool:
+        """Every rule in force does what the documented default does (same action and percentage)."""
+        return all((r.action, r.percent) == (DEFAULT_RULES[(r.kind, r.grade)].action,
+                                              DEFAULT_RULES[(r.kind, r.grade)].percent) for r in self.table())
+
+    def key(self) -> tuple:
+        """What tells two rule sets apart (a cache key): each rule in force, by kind and grade."""
+        return tuple((r.kind, r.grade, r.action, str(r.percent), r.note, r.rule_id) for r in self.table())
+
 
 def default_rules() -> RuleSet:
     return RuleSet(dict(DEFAULT_RULES))

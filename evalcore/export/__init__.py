@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..application import RuleSet
 from ..model import Evaluation
 
 EXPORT_FORMATS = ("xlsx", "pptx", "html", "md", "docx")
 
 
-def export_bytes(ev: Evaluation, fmt: str, as_of: dt.date) -> bytes:
-    """One evaluation in one export format (the app's download buttons and ``evalcore export`` call this)."""
+def export_bytes(ev: Evaluation, fmt: str, as_of: dt.date, rules: RuleSet | None = None) -> bytes:
+    """One evaluation in one export format (the app's download buttons and ``evalcore export`` call this).
+    ``rules``: the 结果应用 rules in force (the app passes the bureau's; without them the defaults)."""
     if fmt == "xlsx":
         from .xlsx import export_xlsx
-        return export_xlsx(ev, as_of)
+        return export_xlsx(ev, as_of, rules)
     if fmt == "pptx":
         from .pptx import export_pptx
-        return export_pptx(ev, as_of)
+        return export_pptx(ev, as_of, rules)
     if fmt == "html":
         from .html import export_html
-        return export_html(ev, as_of)
+        return export_html(ev, as_of, rules)
     if fmt == "md":
         from ..reporttext import write_markdown
         return write_markdown(ev).encode("utf-8")

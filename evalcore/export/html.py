@@ -15,6 +15,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from .. import clock
+from ..application import RuleSet
 from ..figures import findings_scale, theme
 from ..model import Evaluation
 from ..textutil import shorten
@@ -205,10 +206,10 @@ def _section(slide: Slide, number: int, total: int) -> str:
 NAV_TITLE_LIMIT = 60  # characters of the title in the sticky navigation bar (the cover shows it whole)
 
 
-def export_html(ev: Evaluation, as_of: dt.date) -> bytes:
+def export_html(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) -> bytes:
     """The report as one self-contained HTML file (UTF-8 bytes): no external script, stylesheet, font or image."""
     theme.register()  # the figures below use the dashboard's Plotly template
-    plan = slide_plan(ev, as_of)
+    plan = slide_plan(ev, as_of, rules)
     total = len(plan)
     toc = "".join(f'<a href="#slide-{i}">{i}. {_e(s.title if s.kind != "cover" else "封面")}</a>'
                   for i, s in enumerate(plan, 1))

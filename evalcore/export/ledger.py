@@ -175,15 +175,21 @@ def ledger_docx(table: pd.DataFrame, totals: app.Totals, title: str = "结果应
     return buf.getvalue()
 
 
-def application_sheet(wb: Workbook, ev: Evaluation) -> None:
-    """The 结果应用 sheet of an evaluation's results workbook: each unit's grade, the default rule and the suggested
-    budget. The workbook stands alone (no store), so it uses the default rules and says so."""
+def _rules_words(rules: app.RuleSet) -> str:
+    return "默认结果应用规则" if rules.is_default else "财政部门设定的结果应用规则"
+
+
+def application_sheet(wb: Workbook, ev: Evaluation, rules: app.RuleSet | None = None) -> None:
+    """The 结果应用 sheet of an evaluation's results workbook: each unit's grade, the rule and the suggested budget.
+    ``rules``: the bureau's rules in force (the app's download); without them (``evalcore export`` of a file, no
+    store) the default rules, and the sheet says which."""
     from .xlsx import NUM, Row, SheetColumn
-    suggestions = app.suggest_all(app.rows_from_evaluation(ev), app.default_rules())
+    rules = rules or app.default_rules()
+    suggestions = app.suggest_all(app.rows_from_evaluation(ev), rules)
     frame = app.suggestion_frame(suggestions)
     keys = ("name", "grade", "grade_source", "rule", "rule_note", "budget", "change", "suggested", "reason")
-    heads = ("单位", "等次", "等次来源", "默认规则", "规则说明", "预算（万元）", "建议调整（万元）",
-             "建议下年度预算（万元）", "说明")
+    heads = ("单位", "等次", "等次来源", "默认规则" if rules.is_default else "规则", "规则说明", "预算（万元）",
+             "建议调整（万元）", "建议下年度预算（万元）", "说明")
     widths = (22, 7, 11, 11, 40, 14, 14, 16, 30)
     cols = [SheetColumn(h, w, NUM if k in ("budget", "change", "suggested") else None, k in ("rule_note", "reason"))
             for k, h, w in zip(keys, heads, widths, strict=True)]
@@ -192,10 +198,12 @@ def application_sheet(wb: Workbook, ev: Evaluation) -> None:
     t = app.totals(suggestions)
     if suggestions:
         rows.append(Row(("合计", None, None, None, None, t.budget, t.change, t.suggested, None), bold=True))
+    words = _rules_words(rules)
     _notes_after(wb, "结果应用", cols, rows, None, [
-        f"按默认规则，据评价结果调减预算 {fmt_amount(t.cut)}，建议下年度预算 {fmt_amount(t.suggested)}。",
-        "本表按默认结果应用规则测算：工作簿不含财政部门在看板中设定的规则，以看板“结果应用”和结果应用台账为准。"
-        + RULES_NOTE])
+        f"按{words}，据评价结果调减预算 {fmt_amount(t.cut)}，建议下年度预算 {fmt_amount(t.suggested)}。",
+        ("本表按默认结果应用规则测算：财政部门尚未在看板中设定规则，或本表由命令行从工作簿导出；"
+         if rules.is_default else "本表按导出时看板中财政部门设定的结果应用规则测算；")
+        + "以看板“结果应用”和结果应用台账为准。" + RULES_NOTE])
 
 
 __all__ = ["LEDGER", "RULES_NOTE", "application_sheet", "ledger_docx", "ledger_records", "ledger_xlsx"]
@@ -206,21 +214,23 @@ __all__ = ["LEDGER", "RULES_NOTE", "application_sheet", "ledger_docx", "ledger_r
 SLIDE_ROWS = 8  # units listed on the slide; more are summed per grade
 
 
-def application_slide(ev: Evaluation):
-    """The 结果应用 slide of the 演示 (PPTX, HTML): each unit's grade, the default rule and the suggested budget
-    (with many units: per grade). By the default rules, and it says so: the deck stands alone, like the workbook."""
+def application_slide(ev: Evaluation, rules: app.RuleSet | None = None):
+    """The 结果应用 slide of the 演示 (PPTX, HTML): each unit's grade, the rule and the suggested budget (with many
+    units: per grade), by the bureau's ``rules`` in force, else the default rules, and it says which."""
     from .slides import Slide, Table
-    suggestions = app.suggest_all(app.rows_from_evaluation(ev), app.default_rules())
+    rules = rules or app.default_rules()
+    suggestions = app.suggest_all(app.rows_from_evaluation(ev), rules)
     if not suggestions:
         return Slide("application", "结果应用", sentences=("没有评价等次，无法提出预算安排建议。",))
     t = app.totals(suggestions)
-    sentences = [f"按默认结果应用规则，据评价结果调减预算 {fmt_amount(t.cut)}"
+    sentences = [f"按{_rules_words(rules)}，据评价结果调减预算 {fmt_amount(t.cut)}"
                  + (f"、增加 {fmt_amount(t.added)}" if t.added else "")
                  + f"，建议下年度预算合计 {fmt_amount(t.suggested)}（{t.with_amount} 个单位）。"]
     if t.without_amount:
         sentences.append(f"{t.without_amount} 个单位报告未列预算或无等次，未测算金额。")
     derived = sum(1 for s in suggestions if s.row.grade and not s.row.grade_stated)
-    footnotes = ["规则由财政部门设定，本页按默认规则测算（比例并非国家文件规定的固定数字）；以看板“结果应用”为准。"]
+    footnotes = ["规则由财政部门设定，本页按默认规则测算（比例并非国家文件规定的固定数字）；以看板“结果应用”为准。"
+                 if rules.is_default else "本页按财政部门在看板中设定的结果应用规则测算；以看板“结果应用”为准。"]
     if derived:
         footnotes.append(f"{derived} 个单位的等次按得分推算，报告本身未列等次。")
     if len(suggestions) <= SLIDE_ROWS:
@@ -236,8 +246,8 @@ def application_slide(ev: Evaluation):
             if not part:
                 continue
             pt = app.totals(part)
-            rules = "、".join(dict.fromkeys(s.rule.label for s in part if s.rule)) or "—"
-            rows_list.append((g or "无等次", f"{len(part)} 个", rules, fmt_amount(pt.budget, ""),
+            labels = "、".join(dict.fromkeys(s.rule.label for s in part if s.rule)) or "—"
+            rows_list.append((g or "无等次", f"{len(part)} 个", labels, fmt_amount(pt.budget, ""),
                               fmt_amount(pt.change, ""), fmt_amount(pt.suggested, "")))
         table = Table(("等次", "单位", "规则", "预算（万元）", "建议调整（万元）", "建议预算（万元）"),
                       tuple(rows_list))

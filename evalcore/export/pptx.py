@@ -21,6 +21,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
+from ..application import RuleSet
 from ..model import Evaluation
 from .pptx_charts import add_chart
 from .pptx_shapes import (
@@ -181,9 +182,9 @@ def _content(slide, plan: Slide, ev: Evaluation, number: int, total: int) -> Non
         x += w + gap
 
 
-def build_presentation(ev: Evaluation, as_of: dt.date):
-    """The python-pptx ``Presentation`` of the deck (``export_pptx`` saves it)."""
-    plan = slide_plan(ev, as_of)
+def build_presentation(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None):
+    """The python-pptx ``Presentation`` of the deck (``export_pptx`` saves it); ``rules``: 结果应用 rules in force."""
+    plan = slide_plan(ev, as_of, rules)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     theme_typefaces(prs)
@@ -207,10 +208,10 @@ def build_presentation(ev: Evaluation, as_of: dt.date):
     return prs
 
 
-def export_pptx(ev: Evaluation, as_of: dt.date) -> bytes:
+def export_pptx(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) -> bytes:
     """The deck as bytes (.pptx): 16:9, the slides of ``slide_plan``, native charts with their data embedded."""
     out = io.BytesIO()
-    build_presentation(ev, as_of).save(out)
+    build_presentation(ev, as_of, rules).save(out)
     return out.getvalue()
 
 

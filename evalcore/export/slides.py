@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .. import budget, findings, rectification, scoring
+from ..application import RuleSet
 from ..model import Evaluation
 from ..numbers import fmt2, fmt_amount, fmt_rate, fmt_score, round2
 from ..textutil import join_phrase
@@ -479,7 +480,7 @@ def _conclusion(ev: Evaluation, rows: list[dict]) -> Slide:
     return Slide("conclusion", "评价结论", sentences=sentences or ("报告未给出评价结论。",), tiles=tiles)
 
 
-def slide_plan(ev: Evaluation, as_of: dt.date) -> list[Slide]:
+def slide_plan(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) -> list[Slide]:
     """Every slide, in order: cover, key figures, budget, scores, (with many units: rankings by score and by
     rate), achievements, problems, recommendations, 整改, 结果应用, conclusion."""
     from .ledger import application_slide
@@ -495,6 +496,6 @@ def slide_plan(ev: Evaluation, as_of: dt.date) -> list[Slide]:
         _problems(ev),
         _recommendations(ev),
         _rectification(ev, as_of),
-        application_slide(ev),  # 结果应用 (issue 26): evalcore/export/ledger.py
+        application_slide(ev, rules),  # 结果应用 (issue 26): evalcore/export/ledger.py
         _conclusion(ev, rows),
     ]

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import budget, findings, rectification, scoring
+from ..application import RuleSet
 from ..model import Evaluation
 from ..numbers import round2
 
@@ -517,8 +518,9 @@ def _history_sheet(wb: Workbook, ev: Evaluation) -> None:
     _table_sheet(wb, "整改记录", cols, rows, _banner(ev, "rectification", "整改记录"), empty="无整改记录")
 
 
-def export_xlsx(ev: Evaluation, as_of: dt.date) -> bytes:
-    """The results workbook of an evaluation, with 整改 figures as of ``as_of``."""
+def export_xlsx(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) -> bytes:
+    """The results workbook of an evaluation, with 整改 figures as of ``as_of`` (``rules``: 结果应用 rules in force,
+    else the defaults)."""
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.title = ev.meta.title
@@ -531,8 +533,8 @@ def export_xlsx(ev: Evaluation, as_of: dt.date) -> bytes:
     _recommendations_sheet(wb, ev)
     _rectification_sheet(wb, ev, as_of)
     _history_sheet(wb, ev)
-    from .ledger import application_sheet  # 结果应用 (issue 26), by the default rules
-    application_sheet(wb, ev)
+    from .ledger import application_sheet  # 结果应用 (issue 26)
+    application_sheet(wb, ev, rules)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

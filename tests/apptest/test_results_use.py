@@ -92,6 +92,16 @@ def test_an_admin_changes_a_rule_and_the_portfolio_follows(store):
     ledger = frame(at, "pf_application_ledger")
     assert list(ledger["建议调整"]) == ["-1,275.02", "-4,099.25"] and list(ledger["决定"]) == ["未记录"] * 2
 
+    ok(at.switch_page("pages/4_present.py").run())  # the 演示's 结果应用 slide follows the bureau's rule too
+    seen = ""
+    for _ in range(15):
+        html = "\n".join(e.proto.body for e in at.get("html"))
+        if "结果应用：下年度预算建议" in html:
+            seen = html
+            break
+        ok(at.button(key="slide_next").click().run())
+    assert "财政部门设定的结果应用规则" in seen and "5,374.27" in seen and "默认规则" not in seen
+
     ok(at.switch_page(ADMIN).run())
     at.selectbox(key="rule_grade").set_value("良").run()
     at.button(key="rule_reset").click().run()

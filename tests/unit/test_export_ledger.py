@@ -69,3 +69,18 @@ def test_the_slide_marks_derived_grades_and_units_without_a_budget():
     assert slide.table.rows[0][:3] == ("甲", "中（推算）", "调减 10%") and slide.table.rows[0][4] == "-20.00"
     assert slide.table.rows[1][3:] == ("—", "—", "—")
     assert any("未列预算" in s for s in slide.sentences) and any("按得分推算" in f for f in slide.footnotes)
+
+
+def test_the_sheet_and_the_slide_follow_the_bureaus_rules_when_given(ev: Evaluation):
+    kind = app.rows_from_evaluation(ev, 1)[0].kind
+    rules = app.default_rules().with_rule(app.check_rule(kind, "良", "cut", "37.5", "本局规定"))
+    assert app.default_rules().is_default and not rules.is_default
+    slide = application_slide(ev, rules)
+    assert slide.table is not None
+    assert slide.table.rows[0] == ("长沙市数据局", "良", "调减 37.5%", "3,400.06", "-1,275.02", "2,125.04")
+    assert "财政部门设定的结果应用规则" in slide.sentences[0] and "调减预算 5,374.27 万元" in slide.sentences[0]
+    assert not any("默认规则" in f for f in slide.footnotes)
+    wb = openpyxl.load_workbook(io.BytesIO(export_xlsx(ev, dt.date(2024, 9, 1), rules)))
+    texts = [str(c.value) for row in wb["结果应用"].iter_rows() for c in row if c.value is not None]
+    assert "规则" in texts and "默认规则" not in texts
+    assert any("财政部门设定的结果应用规则" in t and "5,374.27" in t for t in texts)
