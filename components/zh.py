@@ -101,7 +101,17 @@ EXACT = {
     "Deploy": "部署",
     "Decrement": "减少",
     "Increment": "增加",
+    # the upload widget's own refusals, drawn in the browser before anything is sent
+    "File size is too small.": "文件太小（空文件）",
+    "Only one file is allowed.": "只能选择一个文件",
+    "Unexpected error. Please try again.": "出现意外错误，请重试",
 }
+# Patterns (JavaScript regular expressions) for text Streamlit's front end draws itself (never data) -> Chinese.
+TEXT_PATTERNS = [
+    (r"^(?:Error: )?File must be (.+) or smaller\.$", "错误：文件不能超过 $1，请删除多余内容或拆分后再上传"),
+    (r"^(?:Error: )?(.+) files are not allowed\.$", "错误：不接受 $1 类型的文件"),
+    (r"^Error: (.+)$", "错误：$1"),
+]
 # Patterns (JavaScript regular expressions, applied to aria-labels) -> replacement ($1 is the widget's label).
 PATTERNS = [  # applied in this order, each to the result of the one before
     (r"^Help for (.*)$", "$1的说明"),
@@ -127,6 +137,7 @@ _SCRIPT = """
   const doc = window.parent && window.parent !== window && window.parent.document ? window.parent.document : document;
   const EXACT = %(exact)s;
   const PATTERNS = %(patterns)s.map(([p, r]) => [new RegExp(p), r]);
+  const TEXT_PATTERNS = %(text_patterns)s.map(([p, r]) => [new RegExp(p), r]);
   const ALERT_ICON = new RegExp(%(alert_icon)s);
   const ATTRS = ["aria-label", "placeholder", "title"];
   // text the app draws from data (markdown, HTML, tables, grids): never translated, even if it reads "Search"
@@ -149,11 +160,21 @@ _SCRIPT = """
     for (const el of all) {
       for (const name of ATTRS) attr(el, name);
       if (el.matches(ICONS)) el.setAttribute("aria-hidden", "true");
-      if (el.childNodes.length === 1 && el.firstChild.nodeType === 3) {
-        const t = el.firstChild.nodeValue.trim();
-        if (t && Object.prototype.hasOwnProperty.call(EXACT, t) && !el.closest(DATA)) {
-          el.firstChild.nodeValue = EXACT[t];
+      // an element holding only text (React may split "Error: {message}" into several text nodes): the nodes are
+      // kept, the first gets the translation and the others are emptied, so React can still update them
+      const nodes = Array.from(el.childNodes);
+      if (nodes.length && nodes.every((n) => n.nodeType === 3)) {
+        const t = el.textContent.trim();
+        let out = null;
+        if (t && !el.closest(DATA)) {
+          if (Object.prototype.hasOwnProperty.call(EXACT, t)) {
+            out = EXACT[t];
+          } else {
+            const hit = TEXT_PATTERNS.find(([re]) => re.test(t));
+            if (hit) out = t.replace(hit[0], hit[1]);
+          }
         }
+        if (out !== null) nodes.forEach((n, i) => { n.nodeValue = i === 0 ? out : ""; });
       }
     }
   }
@@ -173,7 +194,7 @@ _SCRIPT = """
 
 def script() -> str:
     return _SCRIPT % {"exact": json.dumps(EXACT, ensure_ascii=False), "patterns": json.dumps(PATTERNS),
-                      "alert_icon": json.dumps(ALERT_ICON)}
+                      "text_patterns": json.dumps(TEXT_PATTERNS), "alert_icon": json.dumps(ALERT_ICON)}
 
 
 def inject() -> None:

@@ -99,6 +99,18 @@ def test_the_upload_widget_says_what_the_app_accepts(app_url, new_page, ui):
     assert "KB" not in box.inner_text()  # Streamlit's own "0.0KB" next to the file is hidden
 
 
+def test_a_file_over_the_limit_is_refused_in_chinese_in_the_browser(app_url, new_page, ui):
+    """Streamlit's front end refuses a file over the limit itself, before sending it; it says so in Chinese."""
+    page = new_page(1280, 800)
+    ui.open_and_settle(page, app_url + "/data")
+    box = page.locator(".st-key-upload_file")
+    box.locator("input[type='file']").set_input_files(
+        files=[{"name": "太大.xlsx", "mimeType": "application/octet-stream", "buffer": b"0" * (31 * 1024 * 1024)}])
+    page.wait_for_function("() => document.body.innerText.includes('文件不能超过')", timeout=15000)
+    text = box.inner_text()
+    assert "File must be" not in text and "or smaller" not in text
+
+
 def test_no_results_in_chinese(app_url, new_page, ui):
     page = new_page(1280, 800)
     ui.open_and_settle(page, app_url + "/admin")
