@@ -116,6 +116,8 @@ def distribution_bars(counts: pd.DataFrame, title: str, unit: str, size: int, he
     fig = go.Figure(go.Bar(x=xs, y=list(counts["count"]), width=[size * 0.92] * len(xs), marker_color=theme.PRIMARY,
                            customdata=labels, hovertemplate=f"{title} %{{customdata}}{unit}：%{{y}} 个<extra></extra>"))
     fig.update_layout(height=height, xaxis_title=f"{title}（{unit}）", yaxis_title="个数", showlegend=False)
+    # a count axis has whole ticks only (no 0.5 of an evaluation)
+    fig.update_yaxes(tickformat=",d", rangemode="tozero", **({"dtick": 1} if counts["count"].max() <= 8 else {}))
     return fig
 
 
@@ -134,7 +136,8 @@ def rectification_chart(df: pd.DataFrame, height: int | None = None) -> go.Figur
         textposition="outside", cliponaxis=False, hovertext=[charts.hover_label(t) for t in labels],
         hovertemplate="%{hovertext}<br>整改率：%{text}<extra></extra>"))
     fig.update_layout(height=height or max(240, 48 * len(df) + 80), showlegend=False,
-                      xaxis=dict(title="整改率（%）", range=[0, 125]),
+                      # room right of 100% for the labels, but no tick past 100%
+                      xaxis=dict(title="整改率（%）", range=[0, 125], tickvals=[0, 20, 40, 60, 80, 100]),
                       yaxis=category_axis(keys, [charts.wrap_label(t, 14, 2) for t in labels]))
     return fig
 

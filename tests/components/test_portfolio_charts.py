@@ -1,0 +1,21 @@
+"""The 评价总览 chart builders (components/portfolio.py) read at a glance: count axes have whole ticks only, and the
+整改率 axis stops at 100% although the bars' labels need room to its right (issue 28, item 10)."""
+from decimal import Decimal as D
+
+import pandas as pd
+
+from components import portfolio as view
+
+
+def test_a_count_axis_has_whole_ticks_only():
+    few = view.distribution_bars(pd.DataFrame({"start": [80, 90], "count": [1, 2]}), "预算执行率", "%", 10)
+    assert few.layout.yaxis.tickformat == ",d" and few.layout.yaxis.dtick == 1
+    many = view.distribution_bars(pd.DataFrame({"start": [80, 90], "count": [40, 900]}), "预算执行率", "%", 10)
+    assert many.layout.yaxis.tickformat == ",d" and many.layout.yaxis.dtick is None  # plotly picks whole steps
+
+
+def test_the_rectification_rate_axis_stops_at_100():
+    df = pd.DataFrame([{"evaluation_id": 1, "region": "长沙市", "year": 2023, "title": "评价", "rect_items": 19,
+                        "rect_closed": 13, "rect_rate": D("68.42"), "overdue": 4, "rect_illustrative": False}])
+    fig = view.rectification_chart(df)
+    assert max(fig.layout.xaxis.tickvals) == 100 and fig.layout.xaxis.range[1] > 100
