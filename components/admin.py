@@ -12,10 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from evalcore import auditlog, clock
-from evalcore.auth import ROLE_LABELS, ROLES, Actor, AuthConfig, PermissionDenied
-from evalcore.store import AUDIT_ACTIONS, StoreError
+from evalcore.auth import ROLE_LABELS, ROLES, Actor, AuthConfig
+from evalcore.store import AUDIT_ACTIONS
 
 from . import auth, cache, unit_accounts
+from .errors import store_write
 from .text import plain
 
 PAGE_SIZE = 100  # audit entries shown per page
@@ -58,19 +59,6 @@ def flash() -> None:
     message = st.session_state.pop("_admin_flash", None)
     if message:
         st.success(plain(message))
-
-
-def _run(action, *args, **kwargs) -> bool:
-    """Call a store write; True if it succeeded, else show the refusal or error in Chinese and return False."""
-    try:
-        action(*args, **kwargs)
-    except PermissionDenied as exc:
-        st.error(plain(f"{exc}。"))
-    except (StoreError, ValueError) as exc:
-        st.error(plain(str(exc)))
-    else:
-        return True
-    return False
 
 
 # --- the audit log ----------------------------------------------------------------------------------------
@@ -172,7 +160,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
         if st.form_submit_button("新增", type="primary"):
             if pw != pw2:
                 st.error("两次输入的密码不一致")
-            elif _run(store.add_user, name, role, pw, by=who, email=email, units=units):
+            elif store_write(store.add_user, name, role, pw, by=who, email=email, units=units):
                 _done(f"已新增账户“{name.strip()}”（{ROLE_LABELS[role]}）")
     if not users:
         return
@@ -184,7 +172,7 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
         with st.form("user_role_form"):
             role = st.selectbox("新角色", ROLES, index=ROLES.index(roles[target]), format_func=_role_label,
                                 key="user_role")
-            if st.form_submit_button("修改角色") and _run(store.set_role, target, role, by=who):
+            if st.form_submit_button("修改角色") and store_write(store.set_role, target, role, by=who):
                 _done(f"已把“{target}”的角色改为{ROLE_LABELS[role]}")
         with st.form("user_password_form", clear_on_submit=True):
             pw = st.text_input("新密码", type="password", key="user_new_password")
@@ -192,11 +180,12 @@ def accounts_section(who: Actor, cfg: AuthConfig) -> None:
             if st.form_submit_button("重设密码"):
                 if pw != pw2:
                     st.error("两次输入的密码不一致")
-                elif _run(store.set_password, target, pw, by=who):
+                elif store_write(store.set_password, target, pw, by=who):
                     _done(f"已重设“{target}”的密码")
-        unit_accounts.units_form(who, next(u for u in users if u.name == target), _run, _done)
+        unit_accounts.units_form(who, next(u for u in users if u.name == target), store_write, _done)
         confirm = st.checkbox(plain(f"确认删除账户“{target}”"), key="user_remove_confirm")
-        if st.button("删除账户", disabled=not confirm, key="user_remove") and _run(store.remove_user, target, by=who):
+        if st.button("删除账户", disabled=not confirm, key="user_remove") and store_write(store.remove_user, target,
+                                                                                        by=who):
             _done(f"已删除账户“{target}”")
 
 
@@ -219,13 +208,13 @@ def evaluations_section(who: Actor) -> None:
     active = [e for e in infos if not e.archived]
     if info.archived:
         if cols[1].button("恢复", key="evaluation_restore", width="stretch") and \
-                _run(store.set_archived, info.id, False, by=who):
+                store_write(store.set_archived, info.id, False, by=who):
             _done(f"已恢复评价“{info.label}”")
     else:
         disabled = len(active) <= 1
         if cols[1].button("归档", key="evaluation_archive", width="stretch", disabled=disabled,
                           help="至少保留一个使用中的评价" if disabled else None) and \
-                _run(store.set_archived, info.id, True, by=who):
+                store_write(store.set_archived, info.id, True, by=who):
             _done(f"已归档评价“{info.label}”")
 
 

@@ -12,7 +12,26 @@ import secrets
 
 import streamlit as st
 
+from evalcore.auth import PermissionDenied
+from evalcore.store import StoreError
+
+from .text import plain
+
 _LOG = logging.getLogger("evalboard.errors")
+
+
+def store_write(action, *args, **kwargs) -> bool:
+    """Call a store write; True if it succeeded, else show the refusal or the store's message in Chinese (the
+    store checks the role again on every write) and return False."""
+    try:
+        action(*args, **kwargs)
+    except PermissionDenied as exc:
+        st.error(plain(f"{exc}。"))
+    except (StoreError, ValueError) as exc:
+        st.error(plain(str(exc)))
+    else:
+        return True
+    return False
 
 
 def new_error_id() -> str:

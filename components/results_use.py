@@ -15,15 +15,15 @@ import streamlit as st
 from evalcore import application as app
 from evalcore import application_store as appstore
 from evalcore.archive import query as archive
-from evalcore.auth import Actor, PermissionDenied
+from evalcore.auth import Actor
 from evalcore.clock import format_time
 from evalcore.export.ledger import ledger_docx, ledger_xlsx
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_score
-from evalcore.store import StoreError
 
 from . import auth, cache
 from . import portfolio as pf_view
+from .errors import store_write
 from .text import plain, plain_inline
 
 ILLUSTRATIVE_NOTE = "标注“示例”的自评或评价为示例数据（虚构的演示数据），不代表实际情况。"
@@ -42,18 +42,6 @@ def _signed(v) -> str:
 
 def _when(at) -> str:
     return format_time(at) if at is not None and at == at else ""
-
-
-def _write(action, *args, **kwargs) -> bool:
-    try:
-        action(*args, **kwargs)
-    except PermissionDenied as exc:
-        st.error(plain(f"{exc}。"))
-    except (StoreError, ValueError) as exc:
-        st.error(plain(str(exc)))
-    else:
-        return True
-    return False
 
 
 def _flash(message: str) -> None:
@@ -100,11 +88,11 @@ def rules_section(who: Actor) -> None:
                                     value=str(current.percent.normalize()) if current.percent is not None else "",
                                     key="rule_percent", placeholder="例如 10")
             note = st.text_input("说明", value=current.note, key="rule_note")
-            if st.form_submit_button("保存规则", type="primary") and _write(
+            if st.form_submit_button("保存规则", type="primary") and store_write(
                     appstore.set_rule, store, kind, grade, action, percent if action in app.WITH_PERCENT else None,
                     note, by=who):
                 _flash(f"已保存规则：{kind} · {grade}")
-        if not current.is_default and st.button("恢复默认规则", key="rule_reset") and _write(
+        if not current.is_default and st.button("恢复默认规则", key="rule_reset") and store_write(
                 appstore.reset_rule, store, kind, grade, by=who):
             _flash(f"已恢复默认规则：{kind} · {grade}")
     with right:
@@ -322,7 +310,7 @@ def _decision_form(s: app.Suggestion) -> None:
             who = auth.named_actor()
             if who is None:
                 st.error("请先在页面上方填写操作人。")
-            elif _write(appstore.record_decision, cache.store(), s, choice, amount, reason, by=who):
+            elif store_write(appstore.record_decision, cache.store(), s, choice, amount, reason, by=who):
                 _flash(f"已记录 {s.row.name or s.row.unit} 的结果应用决定")
 
 
