@@ -13,7 +13,7 @@ import sys
 
 from . import application as app
 from . import application_store
-from .cli_common import open_store
+from .cli_common import store_or_none
 from .portfolio import kind_of
 
 
@@ -83,10 +83,8 @@ def _print(result: dict) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .store import StoreError
-    try:
-        store = open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = store_or_none()
+    if store is None:
         return 1
     try:
         result = _work(store, args)

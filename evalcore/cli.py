@@ -61,7 +61,7 @@ from pathlib import Path
 
 from . import clock, gcpause, loop_cli
 from .application_cli import register as register_apply_results
-from .cli_common import cli_actor, open_store
+from .cli_common import cli_actor, store_or_none
 from .export import EXPORT_FORMATS, export_bytes
 from .model import Evaluation
 from .summary import grade_text, summarize
@@ -213,10 +213,8 @@ def _read_password(args: argparse.Namespace) -> str | None:
 def _user(args: argparse.Namespace) -> int:
     from .auth import ROLE_LABELS, PermissionDenied
     from .store import StoreError
-    try:
-        store = open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = store_or_none()
+    if store is None:
         return 1
     actor = cli_actor()
     try:
@@ -257,7 +255,6 @@ def _user(args: argparse.Namespace) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     from .auditlog import AUDIT_ACTIONS, day_range, write_audit
-    from .store import StoreError
     try:
         since, until = day_range(args.since, args.until)
     except ValueError as exc:
@@ -269,10 +266,8 @@ def _audit(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and not args.out:
         print("--format xlsx 须与 --out 文件.xlsx 同用（Excel 文件不能输出到屏幕）", file=sys.stderr)
         return 1
-    try:
-        store = open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = store_or_none()
+    if store is None:
         return 1
     # streamed: entries are read from the store a batch at a time and written as they come (bounded memory)
     entries = store.iter_audit(since=since, until=until, actor=args.actor or None,
@@ -295,10 +290,8 @@ def _audit(args: argparse.Namespace) -> int:
 def _in_store(work):
     """``work(store)`` on the store the dashboard uses, closed afterwards; None after printing a StoreError."""
     from .store import StoreError
-    try:
-        store = open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = store_or_none()
+    if store is None:
         return None
     try:
         return work(store)
@@ -365,10 +358,8 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"找不到文件：{args.file}", file=sys.stderr)
         return 1
     data = path.read_bytes()
-    try:
-        store = open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = store_or_none()
+    if store is None:
         return 1
     try:
         version = store.publish(data, file_name=path.name, by=cli_actor(), note=args.note or "")
@@ -413,17 +404,14 @@ def _import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .importer import DUPLICATE, PENDING, PUBLISHED, REFUSED, collect, import_file, totals
-    from .store import StoreError
     files, outcomes = collect(args.paths)
     for o in outcomes:
         print(o.line())
     if not files and not outcomes:
         print("没有可导入的文件（支持 .xlsx、.md、.txt、.docx、.pdf、.html）", file=sys.stderr)
         return 1
-    try:
-        store = open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = store_or_none()
+    if store is None:
         return 1
     actor = cli_actor()
     interrupted = False

@@ -10,7 +10,7 @@ import getpass
 import sys
 
 from .auth import Actor
-from .store import Store
+from .store import Store, StoreError
 
 
 def cli_actor() -> Actor:
@@ -30,4 +30,13 @@ def open_store() -> Store:
     return store
 
 
-__all__ = ["cli_actor", "open_store"]
+def store_or_none() -> Store | None:
+    """:func:`open_store`, or None after printing why it cannot be opened (the caller exits 1)."""
+    try:
+        return open_store()
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return None
+
+
+__all__ = ["cli_actor", "open_store", "store_or_none"]

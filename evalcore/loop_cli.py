@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from . import clock
-from .cli_common import cli_actor, open_store
+from .cli_common import cli_actor, store_or_none
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -29,13 +29,6 @@ def _as_of(text: str | None) -> dt.date | None:
         return None
 
 
-def _store():
-    from .store import StoreError
-    try:
-        return open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return None
 
 
 def _remind(args: argparse.Namespace) -> int:
@@ -46,7 +39,7 @@ def _remind(args: argparse.Namespace) -> int:
     if args.days < 0:
         print("--days 不能为负数", file=sys.stderr)
         return 1
-    store = _store()
+    store = store_or_none()
     if store is None:
         return 1
     try:
@@ -62,7 +55,7 @@ def _notice(args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of)
     if as_of is None:
         return 1
-    store = _store()
+    store = store_or_none()
     if store is None:
         return 1
     try:

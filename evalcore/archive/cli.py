@@ -8,17 +8,13 @@ reader refuses (kept in the store, listed on the 数据管理 page). Exit status
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def upgrade(args: argparse.Namespace) -> int:
-    from ..cli_common import open_store
-    from ..store import StoreError
+    from ..cli_common import store_or_none
     from .upgrade import attention, fill
-    try:
-        store = open_store()
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
+    store = store_or_none()
+    if store is None:
         return 1
     try:
         report = fill(store, refresh=True, progress=True) if args.refresh else store.opened_fill
