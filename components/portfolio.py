@@ -19,7 +19,7 @@ from evalcore.archive import query as archive
 from evalcore.figures.charts import category_axis, empty_figure
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, to_float
 from evalcore.portfolio import GRADES, NO_GRADE
-from evalcore.themes import theme_names
+from evalcore.problem_themes import theme_names
 
 from . import cache, charts, theme
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from . import budget, rectification, scoring, themes
+from . import budget, problem_themes, rectification, scoring
 from .matching import Alias, UnitMatcher, UnitName
 from .model import KINDS, Evaluation, Meta
 from .numbers import ZERO, percent
@@ -87,7 +87,7 @@ def _unit_names(entries: Sequence[Entry]) -> list[UnitName]:
 
 
 def build(entries: Sequence[Entry], as_of: dt.date, aliases: Iterable[Alias | tuple[str, str]] = (),
-          rules: Sequence[themes.Theme] | None = None) -> Portfolio:
+          rules: Sequence[problem_themes.Theme] | None = None) -> Portfolio:
     """Every table of the portfolio, computed once."""
     matcher = UnitMatcher(_unit_names(entries), aliases)
     eval_rows, unit_rows, rect_frames = [], [], []
@@ -139,7 +139,7 @@ def build(entries: Sequence[Entry], as_of: dt.date, aliases: Iterable[Alias | tu
     return Portfolio(
         evaluations=pd.DataFrame(eval_rows, columns=_EVAL_COLUMNS),
         units=pd.DataFrame(unit_rows, columns=_UNIT_COLUMNS),
-        themes=themes.problem_themes(((e.id, e.evaluation) for e in entries), rules),
+        themes=problem_themes.problem_themes(((e.id, e.evaluation) for e in entries), rules),
         rectification=rect_all,
         version_ids=tuple(sorted(e.version_id for e in entries)),
     )

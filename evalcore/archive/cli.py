@@ -2,7 +2,7 @@
 
 Opening the store runs the schema migrations and writes the facts of every version that has none (a progress
 bar on a terminal); ``--refresh`` deletes every fact and writes them all again from the stored workbooks (after
-the theme rules in evalcore/themes.toml changed, say). Prints what was done and every stored version the current
+the theme rules in evalcore/problem_themes.toml changed, say). Prints what was done and every stored version the current
 reader refuses (kept in the store, listed on the 数据管理 page). Exit status 0, also when versions need attention.
 """
 from __future__ import annotations

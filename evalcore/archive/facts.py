@@ -2,7 +2,7 @@
 
 The rules are those of :func:`evalcore.portfolio.build` (a unit is counted when it is funded or scored; its 等次
 is the stated one, else the one its score falls in by the evaluation's bands, marked not stated; a problem's
-theme by :mod:`evalcore.themes`), so the pages that query these rows show what the in-memory portfolio showed.
+theme by :mod:`evalcore.problem_themes`), so the pages that query these rows show what the in-memory portfolio showed.
 What depends on the date (整改 status as of a day, overdue) is left to the queries: the rows keep the current
 status, the deadline, and the dated changes of status.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .. import budget, scoring, themes
+from .. import budget, problem_themes, scoring
 from ..matching import normalise, region_prefixed
 from ..model import Evaluation
 from ..portfolio import GRADES, NO_GRADE, kind_of
@@ -77,12 +77,12 @@ def facts_of(ev: Evaluation) -> Facts:
     top = [i for i in ev.indicators if i.level == top_level]
     dimensions = [{"unit": key, "indicator": i.id, "name": i.name, "points": i.points,
                    "score": us.node_scores.get(i.id)} for key, us in scores.items() for i in top]
-    rules = themes.default_rules()
-    cat_theme = {no: themes.classify(title, rules) for no, title in ev.problem_categories}
-    generic = {no for no, title in ev.problem_categories if themes.is_generic(title)}
+    rules = problem_themes.default_rules()
+    cat_theme = {no: problem_themes.classify(title, rules) for no, title in ev.problem_categories}
+    generic = {no for no, title in ev.problem_categories if problem_themes.is_generic(title)}
     problems = []
     for seq, p in enumerate(ev.problems, start=1):
-        m = themes.classify(p.text, rules) if p.category_no in generic else cat_theme[p.category_no]
+        m = problem_themes.classify(p.text, rules) if p.category_no in generic else cat_theme[p.category_no]
         problems.append({"seq": seq, "item": p.id, "category_no": p.category_no, "category": p.category,
                          "theme": m.theme, "keyword": m.keyword, "by_item": p.category_no in generic,
                          "text": p.text, "unit": p.unit})

@@ -493,7 +493,7 @@ def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit
 
 def theme_counts(store: Store, f: Filters) -> pd.DataFrame:
     """theme x year -> evaluations raising it, categories, items (as
-    :func:`evalcore.themes.theme_counts_by_year`; no year is 0)."""
+    :func:`evalcore.problem_themes.theme_counts_by_year`; no year is 0)."""
     cols = ["year", "theme", "evaluations", "categories", "items"]
     year = sa.func.coalesce(FE.c.year, 0)
     src = _active().join(FP, FP.c.version_id == FV.c.facts_of)

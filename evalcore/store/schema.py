@@ -497,7 +497,7 @@ def _tables_v5(md: sa.MetaData) -> None:
         sa.Column("item", sa.Text, nullable=False),
         sa.Column("category_no", sa.Integer, nullable=False),
         sa.Column("category", sa.Text, nullable=False),
-        sa.Column("theme", sa.Text, nullable=False),  # evalcore.themes, default rules
+        sa.Column("theme", sa.Text, nullable=False),  # evalcore.problem_themes, default rules
         sa.Column("keyword", sa.Text, nullable=False),
         sa.Column("by_item", sa.Boolean, nullable=False),
         sa.Column("text", sa.Text, nullable=False),

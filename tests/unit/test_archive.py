@@ -23,9 +23,9 @@ from evalcore.archive.upgrade import attention, missing
 from evalcore.auth import SYSTEM_ACTOR, Actor
 from evalcore.catalog import ensure_samples, set_alias
 from evalcore.numbers import fmt_rate, fmt_score
+from evalcore.problem_themes import theme_counts_by_year
 from evalcore.store import METADATA, Store, schema
 from evalcore.store.schema import T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
-from evalcore.themes import theme_counts_by_year
 
 SAMPLE = sample_data.WORKBOOK
 GROUP = Actor("评价组", "evaluator")

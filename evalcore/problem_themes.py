@@ -1,5 +1,5 @@
 """Standard problem themes (问题主题): every problem category title of every evaluation mapped to one of a small
-set of themes by a rule table kept as data (``evalcore/themes.toml``), so an evaluator can edit the rules
+set of themes by a rule table kept as data (``evalcore/problem_themes.toml``), so an evaluator can edit the rules
 without touching code. A title no rule matches is :data:`UNCLASSIFIED` (未归类), never forced into a theme.
 
 The rule: normalise the title (:func:`evalcore.matching.normalise`), then go through the themes in the file's
@@ -21,7 +21,7 @@ import pandas as pd
 from .matching import normalise
 from .model import Evaluation
 
-RULES_FILE = Path(__file__).with_name("themes.toml")
+RULES_FILE = Path(__file__).with_name("problem_themes.toml")
 UNCLASSIFIED = "未归类"
 
 

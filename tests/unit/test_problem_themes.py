@@ -2,7 +2,7 @@
 titles are 未归类; the rule table is data and its errors are Chinese messages."""
 import pytest
 
-from evalcore.themes import (
+from evalcore.problem_themes import (
     UNCLASSIFIED,
     classify,
     default_rules,
