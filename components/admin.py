@@ -11,7 +11,7 @@ from typing import TypedDict
 import pandas as pd
 import streamlit as st
 
-from evalcore import auditlog, clock
+from evalcore import audit, clock
 from evalcore.auth import ROLE_LABELS, ROLES, Actor, AuthConfig
 from evalcore.store import AUDIT_ACTIONS
 
@@ -81,7 +81,7 @@ def audit_section(who: Actor) -> None:
         start, end = (period[0], period[-1]) if period else (None, None)
     else:
         start = end = period
-    since, until = auditlog.day_range(start, end)
+    since, until = audit.day_range(start, end)
     filters = AuditFilters(since=since, until=until, actor=None if actor == "（全部）" else actor,
                            actions=kinds or None, evaluation_id=evaluation)
     total = store.audit_count(**filters)  # counted and paged in SQL: a million entries cost one page
@@ -98,7 +98,7 @@ def audit_section(who: Actor) -> None:
                                                       value=1, step=1, key="audit_page",
                                                       help=f"每页 {PAGE_SIZE} 条，最新的在前"))
     entries = store.audit_log(**filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    frame = pd.DataFrame(auditlog.rows(entries)).astype({"评价编号": str, "版本编号": str})  # one type per column
+    frame = pd.DataFrame(audit.rows(entries)).astype({"评价编号": str, "版本编号": str})  # one type per column
     st.dataframe(frame, hide_index=True, width="stretch", height=min(600, 54 + 35 * len(frame)), key="audit_table",
                  column_config={"内容": st.column_config.TextColumn(width="large")})
     stem = f"审计日志_{start}_{end}"
@@ -115,7 +115,7 @@ def audit_section(who: Actor) -> None:
 
 def _export(filters: AuditFilters, fmt: str) -> bytes:
     # streamed from the store a batch at a time into the file (XLSX in write-only mode): only the file is held
-    return auditlog.audit_bytes(cache.store().iter_audit(**filters, limit=EXPORT_MAX), fmt)
+    return audit.audit_bytes(cache.store().iter_audit(**filters, limit=EXPORT_MAX), fmt)
 
 
 def _record_export(who: Actor, fmt: str, count: int, start: str, end: str) -> None:

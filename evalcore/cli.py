@@ -254,7 +254,7 @@ def _user(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from .auditlog import AUDIT_ACTIONS, day_range, write_audit
+    from .audit import AUDIT_ACTIONS, day_range, write_audit
     try:
         since, until = day_range(args.since, args.until)
     except ValueError as exc:

@@ -2,7 +2,7 @@
 
     check(ev) -> list[Discrepancy]
 
-Not to be confused with ``auditlog`` (操作日志, who did what) or ``findings`` (问题/建议/整改 of a report).
+Not to be confused with ``audit`` (操作日志, who did what) or ``findings`` (问题/建议/整改 of a report).
 
 Checks (each disagreement is one ``Discrepancy`` naming both values; figures compared at 2 decimals, half-up):
 

@@ -4,7 +4,7 @@
   :func:`status_by_category`, :func:`status_by_unit`, :func:`closed_over_time`, :func:`history_table`;
 - updates: :func:`apply_update` returns a new :class:`Evaluation` with the item changed and its dated history
   extended, :func:`item_changes` lists what differs between two versions of an item and :func:`change_summary`
-  words it in one line (for the change log, the activity log and the UI).
+  words it in one line (for the change log, the audit log and the UI).
 
 Pure functions over the immutable model; ``evalcore.store`` only persists what they return.
 """

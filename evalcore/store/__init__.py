@@ -16,7 +16,7 @@ One class, :class:`Store`, made of one part per module:
 - :mod:`.records`: the dataclasses the store returns and the exceptions it raises;
 - :mod:`.schema`: tables, migrations, the UTC time column;
 - :mod:`.connection`: the engine, transactions, advisory locks, running the migrations (:class:`StoreBase`);
-- :mod:`.activity`: the audit log (writing an entry with an action, refusals, reading and filtering);
+- :mod:`.audit`: the audit log (writing an entry with an action, refusals, reading and filtering);
 - :mod:`.accounts`: local accounts, sign-in and its throttling;
 - :mod:`.sessions`: browser-bound sign-in sessions;
 - :mod:`.evaluations`: evaluations, versions, publish, rollback, 整改 updates, archiving;
@@ -31,7 +31,7 @@ from ..auth import Actor, PermissionDenied
 from ..clock import CHINA_TZ, format_time
 from ..rectification import FIELD_LABELS
 from .accounts import AccountsStore
-from .activity import ActivityStore
+from .audit import AuditStore
 from .connection import SQLITE_TIMEOUT, StoreBase
 from .connection import _normalise_url as _normalise_url
 from .connection import _now as _now
@@ -94,7 +94,7 @@ __all__ = [
     "ANONYMOUS", "AUDIT_ACTIONS", "CHINA_TZ", "FIELD_LABELS", "HANDOFF_SECONDS", "KINDS", "METADATA", "MIGRATIONS",
     "SCHEMA_VERSION", "SQLITE_TIMEOUT", "SYSTEM", "T_ALIAS", "T_AUDIT", "T_CHANGE", "T_EVAL", "T_FAIL", "T_USER",
     "T_VER", "T_VERSION", "T_WEB", "T_RECT_EVENT", "T_RECT_FILE", "T_USER_UNIT",
-    "LoopStore", "AccountsStore", "Actor", "ActivityStore", "AuditEntry", "ChangeInfo",
+    "LoopStore", "AccountsStore", "Actor", "AuditStore", "AuditEntry", "ChangeInfo",
     "ConflictError", "EvaluationInfo", "EvaluationsStore",
     "PendingReport", "PendingStore", "PermissionDenied", "PublishError", "SignInError", "Store",
     "StoreBase", "StoreError", "UTCDateTime", "UpdateError", "UserInfo", "VersionInfo", "WebSessionsStore",

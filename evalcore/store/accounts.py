@@ -17,13 +17,13 @@ from sqlalchemy.engine import Connection
 from .. import auth
 from ..auth import Actor
 from ..matching import alias_map, normalise
-from .activity import ActivityStore
+from .audit import AuditStore
 from .connection import _LOCK_USERS, AnyRow, _now, _who
 from .records import SignInError, StoreError, UserInfo
 from .schema import T_ALIAS, T_FAIL, T_USER, T_USER_UNIT
 
 
-class AccountsStore(ActivityStore):
+class AccountsStore(AuditStore):
     """The accounts and sign-in part of :class:`~evalcore.store.Store`."""
 
     @staticmethod

@@ -23,13 +23,13 @@ from ..auth import SYSTEM_ACTOR, Actor
 from ..model import Evaluation
 from ..rectification import apply_update, change_summary, find_item, item_changes
 from ..workbook import read_workbook, workbook_bytes
-from .activity import ActivityStore
+from .audit import AuditStore
 from .connection import _LOCK_SAMPLE, AnyRow, _new_id, _now, _sha256, _who
 from .records import ChangeInfo, ConflictError, EvaluationInfo, PublishError, StoreError, UpdateError, VersionInfo
 from .schema import _VERSION_COLUMNS, T_CHANGE, T_EVAL, T_VER
 
 
-class EvaluationsStore(ActivityStore):
+class EvaluationsStore(AuditStore):
     """The evaluations, their versions and the 整改 change log: the core of :class:`~evalcore.store.Store`."""
 
     def __init__(self, url):

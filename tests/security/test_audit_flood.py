@@ -28,10 +28,10 @@ def flooded(tmp_path, monkeypatch):
 
 
 def test_the_admin_page_reads_one_page_and_builds_no_export(flooded, monkeypatch):
-    from evalcore import auditlog
+    from evalcore import audit
     built: list[str] = []
-    real = auditlog.audit_bytes
-    monkeypatch.setattr(auditlog, "audit_bytes", lambda entries, fmt: built.append(fmt) or real(entries, fmt))
+    real = audit.audit_bytes
+    monkeypatch.setattr(audit, "audit_bytes", lambda entries, fmt: built.append(fmt) or real(entries, fmt))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.text_input(key="_sign_in_name").input("chen")
     at.text_input(key="_sign_in_password").input(PASSWORD)

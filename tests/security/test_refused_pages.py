@@ -51,7 +51,7 @@ def test_repeated_refusals_are_counted_per_person_target_and_window(store):
     import datetime as dt
 
     from evalcore.auth import Actor
-    from evalcore.store.activity import REFUSAL_WINDOW
+    from evalcore.store.audit import REFUSAL_WINDOW
 
     wang, li = Actor("wang", "viewer"), Actor("li", "viewer")
     t0 = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from evalcore import auditlog, auth
+from evalcore import audit, auth
 from evalcore.auth import Actor
 from evalcore.store import SignInError, Store
 
@@ -37,7 +37,7 @@ def test_a_password_typed_as_the_name_is_never_kept(store: Store, caplog) -> Non
     with pytest.raises(SignInError):
         store.sign_in("li", "Wrong-Password-3", address="198.51.100.3")  # an account: its name is recorded
     dump = everything_written(store)
-    exported = b"".join(auditlog.audit_bytes(store.audit_log(), fmt) for fmt in ("csv", "json", "xlsx"))
+    exported = b"".join(audit.audit_bytes(store.audit_log(), fmt) for fmt in ("csv", "json", "xlsx"))
     for slip in (*slips, "Wrong-Password-3"):
         assert slip not in dump
         assert slip.encode() not in exported

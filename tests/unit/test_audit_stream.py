@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from evalcore import auditlog
+from evalcore import audit
 from evalcore.store import Store
 from evalcore.store.schema import T_AUDIT
 
@@ -54,7 +54,7 @@ def test_iter_audit_reads_every_entry_once_newest_first_in_batches(big: Store) -
 def test_a_streamed_export_is_the_same_file(big: Store, fmt: str) -> None:
     fill(big, 300)
     streamed = io.BytesIO()
-    assert auditlog.write_audit(big.iter_audit(batch=40), fmt, streamed) == 300
+    assert audit.write_audit(big.iter_audit(batch=40), fmt, streamed) == 300
     if fmt == "csv":
         table = list(csv.DictReader(io.StringIO(streamed.getvalue().decode("utf-8-sig"))))
         first = table[0]["内容"]
@@ -71,7 +71,7 @@ def test_a_streamed_export_is_the_same_file(big: Store, fmt: str) -> None:
 def _peak_mib(store: Store, fmt: str) -> float:
     tracemalloc.start()
     try:
-        auditlog.write_audit(store.iter_audit(), fmt, io.BytesIO() if fmt != "xlsx" else _Sink())
+        audit.write_audit(store.iter_audit(), fmt, io.BytesIO() if fmt != "xlsx" else _Sink())
         return tracemalloc.get_traced_memory()[1] / 2**20
     finally:
         tracemalloc.stop()

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 import sample_data
-from evalcore import auditlog
+from evalcore import audit
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.store import SignInError, Store, StoreError
 from evalcore.workbook import read_workbook, workbook_bytes
@@ -252,7 +252,7 @@ def test_passwords_are_never_stored_or_logged_in_clear(store: Store, tmp_path: P
     assert hashes["li"] != hashes["wang"]  # salted: the same password, different hashes
     assert secret not in dump
     assert secret not in caplog.text
-    exported = b"".join(auditlog.audit_bytes(store.audit_log(), fmt) for fmt in ("csv", "json", "xlsx"))
+    exported = b"".join(audit.audit_bytes(store.audit_log(), fmt) for fmt in ("csv", "json", "xlsx"))
     assert secret.encode() not in exported
     if store.backend == "sqlite":  # the database file itself (and its write-ahead log)
         db = Path(store.engine.url.database)
@@ -270,24 +270,24 @@ def test_record_rejects_unknown_actions(store: Store) -> None:
 def test_audit_exports_neutralise_formulas_and_keep_chinese(store: Store) -> None:
     store.record(Actor("=HYPERLINK(\"http://x\")", "viewer", "oidc"), "sign_in", "@SUM(1)", target="+1")
     entries = store.audit_log()
-    csv_text = auditlog.audit_bytes(entries, "csv").decode("utf-8-sig")
+    csv_text = audit.audit_bytes(entries, "csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text and "'@SUM(1)" in csv_text and "'+1" in csv_text
     assert csv_text.splitlines()[0].startswith("时间（北京时间）,操作人,角色")
-    ws = openpyxl.load_workbook(io.BytesIO(auditlog.audit_bytes(entries, "xlsx"))).active
+    ws = openpyxl.load_workbook(io.BytesIO(audit.audit_bytes(entries, "xlsx"))).active
     assert ws["B2"].value == "'=HYPERLINK(\"http://x\")" and ws["B2"].data_type == "s"
     with pytest.raises(ValueError):
-        auditlog.audit_bytes(entries, "pdf")
+        audit.audit_bytes(entries, "pdf")
 
 
 def test_day_range_is_beijing_days() -> None:
-    since, until = auditlog.day_range("2026-03-01", "2026-03-01")
+    since, until = audit.day_range("2026-03-01", "2026-03-01")
     assert since == dt.datetime(2026, 2, 28, 16, 0, tzinfo=dt.UTC)
     assert until == dt.datetime(2026, 3, 1, 16, 0, tzinfo=dt.UTC)
-    assert auditlog.day_range(None, None) == (None, None)
+    assert audit.day_range(None, None) == (None, None)
     with pytest.raises(ValueError, match="晚于"):
-        auditlog.day_range("2026-03-02", "2026-03-01")
+        audit.day_range("2026-03-02", "2026-03-01")
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
-        auditlog.day_range("3月1日", None)
+        audit.day_range("3月1日", None)
 
 
 def test_an_old_database_is_upgraded_keeping_its_data(tmp_path: Path) -> None:

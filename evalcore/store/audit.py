@@ -1,9 +1,9 @@
-"""The activity (audit) log in the database: who did what, when, to which evaluation or account.
+"""The audit log in the database: who did what, when, to which evaluation or account.
 
-Writing an entry inside the caller's transaction (:meth:`ActivityStore._audit`), so an action and its entry are
+Writing an entry inside the caller's transaction (:meth:`AuditStore._audit`), so an action and its entry are
 kept together or not at all; refusing an action the actor's role does not allow, with an entry of the refusal
-(:meth:`ActivityStore._require`); and reading entries back, filtered and paged in SQL. Turning entries into
-tables and files is :mod:`evalcore.auditlog`.
+(:meth:`AuditStore._require`); and reading entries back, filtered and paged in SQL. Turning entries into
+tables and files is :mod:`evalcore.audit`.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _entry(r: sa.Row) -> AuditEntry:
                       after=json.loads(r.after) if r.after else None)
 
 
-class ActivityStore(StoreBase):
+class AuditStore(StoreBase):
     """The audit log part of :class:`~evalcore.store.Store`."""
 
     def record(self, actor: Actor, action: str, summary: str, *, target: str = "", evaluation_id: int | None = None,
