@@ -12,7 +12,7 @@ The package, one concern a module (the names below are its public interface, re-
 - :mod:`.raw`       what those share: :class:`WorkbookError`, :class:`SheetInfo`, :class:`RawWorkbook`
 - :mod:`.sheets`    reading a table sheet's records and a 字段 | 内容 sheet's fields
 - :mod:`.validate`  :func:`read_workbook` and :func:`build_evaluation`: one function per sheet, cross-sheet checks
-- :mod:`.checks`    duplicated rows, absent sheets and stated figures with nothing to compare to
+- :mod:`.duplicates_and_gaps` duplicated rows, absent sheets and stated figures with nothing to compare to
 - :mod:`.write`     :func:`write_workbook` and the sheet builder that :mod:`evalcore.template` shares
 
 Reading never raises for bad input: every problem is a :class:`Message` (sheet, row as Excel shows it, column,

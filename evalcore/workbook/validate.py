@@ -8,7 +8,7 @@ Errors block publishing, warnings do not (:data:`~.spec.VALIDATION_RULES` lists 
   Referring to a unit by its full name (单位全称) is accepted silently.
 - Stated figures that disagree with the computed ones (:func:`evalcore.consistency.check`) are warnings placed on the
   row that holds the stated figure; stated figures with nothing to compare to, absent sheets and duplicated rows
-  are :mod:`.checks` (its docstring gives the decisions).
+  are :mod:`.duplicates_and_gaps` (its docstring gives the decisions).
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import ZERO, fmt2
-from . import checks
+from . import duplicates_and_gaps
 from .cells import _norm, visible_text
 from .examples import check_example_rows
 from .guard import Raw, SheetInfo, WorkbookError, read_raw
@@ -124,7 +124,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
                       "缺少必需的工作表；请从模板复制该工作表（工作表名称须与模板完全一致）")
     if out.errors:
         return None
-    checks.missing_sheets(set(raw), out)
+    duplicates_and_gaps.missing_sheets(set(raw), out)
 
     meta_values, meta_rows = _read_fields(META, raw[META.name], out, info_of.get(META.name))
     meta = _build_meta(meta_values, meta_rows, out)
@@ -135,7 +135,7 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
                   for r in recs["units"])
     # references to a row that an error of its own rejected are not reported again (one error per mistake)
     refs = _UnitRefs(units, out, _typed_values(raw, UNITS, "key") - {_norm(u.key) for u in units})
-    checks.duplicates(recs, refs.key, out)
+    duplicates_and_gaps.duplicates(recs, refs.key, out)
     budget_lines = _budget_lines(recs["budget"], refs, out)
     indicators = _indicators(recs["indicators"], out)
     scores = _scores(recs["scores"], indicators, refs, out)
@@ -561,7 +561,7 @@ def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dic
     for r, line in zip(recs["budget"], ev.budget_lines, strict=False):
         if line.stated_rate is not None:
             budget_rows[(line.unit, fmt2(line.stated_rate))].append(r)
-    checks.unchecked_figures(ev, {u: r.row for u, r in result_rows.items() if u is not None}, meta_rows,
+    duplicates_and_gaps.unchecked_figures(ev, {u: r.row for u, r in result_rows.items() if u is not None}, meta_rows,
                             present, out)
     for f in audit(ev):
         rec: _Record | None = None

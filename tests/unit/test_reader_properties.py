@@ -138,8 +138,8 @@ notes = st.one_of(st.just(""), texts)
 
 
 def _squeezed(text: str) -> str:
-    """Text as the duplicate checks compare it (evalcore.workbook.checks: whitespace and invisible characters
-    ignored)."""
+    """Text as the duplicate checks compare it (evalcore.workbook.duplicates_and_gaps: whitespace and invisible
+    characters ignored)."""
     return _norm(text)
 
 
