@@ -85,7 +85,7 @@ def _derived(key: tuple[str, str], version_id: int, name: str, args: tuple) -> A
     return _DERIVED[name](_load(key, version_id), *args)
 
 
-def derived(fn: Callable[..., Any], version_id: int, *args: Any) -> Any:
+def per_version(fn: Callable[..., Any], version_id: int, *args: Any) -> Any:
     """``fn(evaluation, *args)`` for a stored version, computed once for every session and every rerun.
 
     For the pure evalcore functions the pages show (budget tables, scores, findings): a version never changes,

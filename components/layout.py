@@ -204,8 +204,9 @@ def current_info():
 
 
 def derived(fn, *args):
-    """``fn(ev, *args)`` for the evaluation the page shows, cached per stored version for every session."""
-    return cache.derived(fn, current_info().active_version_id, *args)
+    """``fn(ev, *args)`` for the evaluation the page shows, cached per stored version for every session (the one
+    way pages get derived tables; :func:`components.cache.per_version` is the cache underneath, for any version)."""
+    return cache.per_version(fn, current_info().active_version_id, *args)
 
 
 Sidebar = Literal["auto", "expanded", "collapsed"]

@@ -29,14 +29,14 @@ def test_derived_is_computed_once_per_version_and_arguments(tmp_path, monkeypatc
     second = store.publish(workbook_bytes(dataclasses.replace(ev, meta=dataclasses.replace(ev.meta, source="二"))),
                            file_name="v2.xlsx", by=Actor("测试", "evaluator"))
     CALLS.clear()
-    a = cache.derived(counted_table, first.id, "x")
-    b = cache.derived(counted_table, first.id, "x")
+    a = cache.per_version(counted_table, first.id, "x")
+    b = cache.per_version(counted_table, first.id, "x")
     assert len(CALLS) == 1  # the second caller (another session, another rerun) shares the result
     assert a.equals(b) and a is not b  # ...as its own copy
     a.loc[0, "tag"] = "changed by one page"
-    assert cache.derived(counted_table, first.id, "x").loc[0, "tag"] == "x"
-    cache.derived(counted_table, first.id, "y")
-    cache.derived(counted_table, second.id, "x")
+    assert cache.per_version(counted_table, first.id, "x").loc[0, "tag"] == "x"
+    cache.per_version(counted_table, first.id, "y")
+    cache.per_version(counted_table, second.id, "x")
     assert len(CALLS) == 3  # other arguments, another version: computed for them
-    assert list(cache.derived(counted_table, second.id, "x")["budget"]) == list(a["budget"])
+    assert list(cache.per_version(counted_table, second.id, "x")["budget"]) == list(a["budget"])
     store.dispose()
