@@ -15,7 +15,7 @@ from evalcore import audit, clock
 from evalcore.auth import ROLE_LABELS, ROLES, Actor, AuthConfig
 from evalcore.store import AUDIT_ACTIONS
 
-from . import auth, cache, unit_accounts
+from . import auth, cache, flash, unit_accounts
 from .errors import store_write
 from .text import plain
 
@@ -51,14 +51,10 @@ def _role_label(role: str) -> str:
 
 
 def _done(message: str) -> None:
-    st.session_state["_admin_flash"] = message
+    flash.leave(message)
     st.rerun()
 
 
-def flash() -> None:
-    message = st.session_state.pop("_admin_flash", None)
-    if message:
-        st.success(plain(message))
 
 
 # --- the audit log ----------------------------------------------------------------------------------------

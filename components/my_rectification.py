@@ -17,7 +17,7 @@ from evalcore.auth import Actor, PermissionDenied
 from evalcore.store import StoreError
 from evalcore.verification import OPEN, PENDING, RETURNED, LoopItem, LoopStep, parse_key
 
-from . import cache, layout
+from . import cache, flash, layout
 from .text import plain, plain_inline
 
 ITEM_PARAM = "item"  # ?item=EVALUATION_ID:ITEM_ID names the item shown
@@ -153,11 +153,7 @@ def report_form(who: Actor, item: LoopItem) -> None:
     except (PermissionDenied, StoreError) as exc:
         st.error(plain(str(exc)))
         return
-    st.session_state["_my_flash"] = f"已报送整改事项 {item.item_id}，等待财政部门审核"
+    flash.leave(f"已报送整改事项 {item.item_id}，等待财政部门审核")
     st.rerun()
 
 
-def flash() -> None:
-    message = st.session_state.pop("_my_flash", None)
-    if message:
-        st.success(plain(message))

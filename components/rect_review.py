@@ -10,7 +10,7 @@ from evalcore.auth import Actor, PermissionDenied
 from evalcore.store import StoreError
 from evalcore.verification import PENDING, RETURNED, LoopItem
 
-from . import auth, cache
+from . import auth, cache, flash
 from .my_rectification import history
 from .text import plain
 
@@ -25,15 +25,14 @@ def loop_items(evaluation_id: int) -> list[LoopItem]:
         return []
 
 
+REVIEW = "review"  # the flash slot of the 待审核 section
+
+
 def counts(items: list[LoopItem]) -> tuple[int, int]:
     """(waiting for review, sent back and not reported again)."""
     return sum(i.state == PENDING for i in items), sum(i.state == RETURNED for i in items)
 
 
-def _flash() -> None:
-    message = st.session_state.pop("_review_flash", None)
-    if message:
-        st.success(plain(message))
 
 
 def review_section(evaluation_id: int, items: list[LoopItem]) -> None:
@@ -41,7 +40,7 @@ def review_section(evaluation_id: int, items: list[LoopItem]) -> None:
     :func:`loop_items` of the evaluation (read once per page run)."""
     pending = [i for i in items if i.state == PENDING]
     st.subheader(f"单位报送待审核（{len(pending)} 项）")
-    _flash()
+    flash.show(REVIEW)
     if not pending:
         st.caption("没有等待审核的单位报送。单位填报账户在“我的整改”页报送后，会出现在这里。")
         return
@@ -75,7 +74,7 @@ def _run(action, *args, done: str) -> None:
     except (PermissionDenied, StoreError) as exc:
         st.error(plain(str(exc)))
         return
-    st.session_state["_review_flash"] = done
+    flash.leave(done, REVIEW)
     st.rerun()
 
 

@@ -21,7 +21,7 @@ from evalcore.export.ledger import ledger_docx, ledger_xlsx
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_score
 
-from . import auth, cache
+from . import auth, cache, flash
 from . import portfolio as pf_view
 from .errors import store_write
 from .text import plain, plain_inline
@@ -44,15 +44,13 @@ def _when(at) -> str:
     return format_time(at) if at is not None and at == at else ""
 
 
-def _flash(message: str) -> None:
-    st.session_state["_results_flash"] = message
+RESULTS = "results"  # the flash slot of the 结果应用 sections (管理 has its own line at the top)
+
+
+def done(message: str) -> None:
+    """Keep the message for the next run, in this section's slot, and rerun."""
+    flash.leave(message, RESULTS)
     st.rerun()
-
-
-def flash() -> None:
-    message = st.session_state.pop("_results_flash", None)
-    if message:
-        st.success(plain(message))
 
 
 # --- 管理: the rules ----------------------------------------------------------------------------------------
@@ -60,7 +58,7 @@ def flash() -> None:
 
 def rules_section(who: Actor) -> None:
     """The rules in force (by kind and grade), a form to change one, going back to a default, and the history."""
-    flash()
+    flash.show(RESULTS)
     store = cache.store()
     rules = appstore.rules(store)
     st.caption("评价结果与下年度预算安排挂钩：按评价类型和等次设定预算处理方式（保持、调减、取消、增加）。"
@@ -91,10 +89,10 @@ def rules_section(who: Actor) -> None:
             if st.form_submit_button("保存规则", type="primary") and store_write(
                     appstore.set_rule, store, kind, grade, action, percent if action in app.WITH_PERCENT else None,
                     note, by=who):
-                _flash(f"已保存规则：{kind} · {grade}")
+                done(f"已保存规则：{kind} · {grade}")
         if not current.is_default and st.button("恢复默认规则", key="rule_reset") and store_write(
                 appstore.reset_rule, store, kind, grade, by=who):
-            _flash(f"已恢复默认规则：{kind} · {grade}")
+            done(f"已恢复默认规则：{kind} · {grade}")
     with right:
         history = appstore.rule_history(store)
         st.markdown("**规则修改记录**")
@@ -226,7 +224,7 @@ def unit_section(ev: Evaluation, key: str) -> None:
     rules = appstore.rules(store)
     rows = {r.unit: r for r in layout.derived(app.rows_from_evaluation, info.id)}  # once per version
     st.subheader("结果应用")
-    flash()
+    flash.show(RESULTS)
     row = rows.get(key)
     if row is None:
         st.caption("该单位既无预算也无得分，不适用结果应用。")
@@ -311,7 +309,7 @@ def _decision_form(s: app.Suggestion) -> None:
             if who is None:
                 st.error("请先在页面上方填写操作人。")
             elif store_write(appstore.record_decision, cache.store(), s, choice, amount, reason, by=who):
-                _flash(f"已记录 {s.row.name or s.row.unit} 的结果应用决定")
+                done(f"已记录 {s.row.name or s.row.unit} 的结果应用决定")
 
 
-__all__ = ["flash", "portfolio_section", "rules_section", "self_review_section", "unit_section"]
+__all__ = ["done", "portfolio_section", "rules_section", "self_review_section", "unit_section"]

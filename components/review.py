@@ -25,7 +25,7 @@ from evalcore.reporttext.review import KIND_OF_LABEL, apply_review, doubts, figu
 from evalcore.store import PublishError, StoreError
 from evalcore.workbook import read_workbook, workbook_bytes
 
-from . import cache, layout
+from . import cache, flash, layout
 from .text import plain, shown
 
 COLUMNS = ["单位", "项目", "数值", "出处位置", "原文", "待核对", "原单位"]
@@ -106,7 +106,7 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
             st.error(plain(f"发布失败：{exc}"))
             return
         layout.select(version.evaluation_id)
-        st.session_state["_flash"] = plain(f"已发布第 {version.number} 版（{name}），版本说明记录了核对结果。")
+        flash.leave(f"已发布第 {version.number} 版（{name}），版本说明记录了核对结果。")
         st.rerun()
 
 
@@ -144,5 +144,5 @@ def pending_section(who: Actor | None, *, show_parsed: Callable[[ParseResult], N
             except (PermissionDenied, StoreError) as exc:
                 st.error(plain(str(exc)))
                 return
-            st.session_state["_flash"] = plain(f"已放弃待复核的报告“{item.file_name}”。")
+            flash.leave(f"已放弃待复核的报告“{item.file_name}”。")
             st.rerun()

@@ -6,14 +6,14 @@ from functools import partial
 
 import streamlit as st
 
-from components import auth, cache, layout, manage, unreadable
+from components import auth, cache, flash, layout, manage, unreadable
 from components.archive import attention_section
 from components.text import file_stem
 from evalcore import clock
 
 ev = layout.page("数据管理", unreadable_ok=True)
 info = layout.current_info()
-manage.flash()
+flash.show()
 attention_section()  # stored versions the reader refuses (issue 23)
 if ev is None:  # the active version cannot be read: the versions panel alone, so that an admin can roll back
     unreadable.versions_only(manage.versions_panel, manage.operator() if auth.can("publish") else None)

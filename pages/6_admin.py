@@ -1,11 +1,11 @@
 """管理 (admins only): the audit log with filters and export, accounts, evaluations."""
 import streamlit as st
 
-from components import admin, auth, layout, results_use
+from components import admin, auth, flash, layout, results_use
 
 layout.page("管理", picker=False)
 who = admin.require_admin()
-admin.flash()
+flash.show()
 audit_tab, accounts_tab, evaluations_tab, rules_tab = st.tabs(["审计日志", "账户", "评价", "结果应用规则"])
 with audit_tab:
     admin.audit_section(who)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from .aliases import aliases_section
 from .bulk_import import bulk_import_section
 from .common import NEED_OPERATOR, operator, refused, when
-from .preview import existing_evaluation, flash, publish_panel, show_diff, show_gaps
+from .preview import existing_evaluation, publish_panel, show_diff, show_gaps
 from .rectification import item_label, rectification_editor, version_labels
 from .report_text import (
     MARK_COLOURS,

@@ -10,7 +10,7 @@ from evalcore.model import Evaluation
 from evalcore.store import PublishError, StoreError
 from evalcore.workbook import ReadResult
 
-from .. import cache, evaluator, layout
+from .. import cache, evaluator, flash, layout
 from ..text import plain
 from .common import NEED_OPERATOR, refused
 
@@ -76,12 +76,7 @@ def publish_panel(content: bytes, file_name: str, result: ReadResult, who: Actor
             return
         layout.select(version.evaluation_id)
         evaluator.remember_published(content, f"{file_name} 已发布为第 {version.number} 版。")
-        st.session_state["_flash"] = plain(f"已发布第 {version.number} 版（{file_name}）。各页面现在显示该版本。")
+        flash.leave(f"已发布第 {version.number} 版（{file_name}）。各页面现在显示该版本。")
         st.rerun()
 
 
-def flash() -> None:
-    """A message left by the previous run (already escaped where it holds workbook text)."""
-    message = st.session_state.pop("_flash", None)
-    if message:
-        st.success(message)

@@ -12,7 +12,7 @@ from evalcore.numbers import fmt2
 from evalcore.store import ConflictError, StoreError
 from evalcore.textutil import shorten
 
-from .. import cache, layout
+from .. import cache, flash, layout
 from ..text import plain
 from .common import NEED_OPERATOR, refused, when
 
@@ -85,7 +85,7 @@ def rectification_editor(ev: Evaluation, who: Actor | None) -> None:
             st.error(plain(str(exc)))
         else:
             bases[(info.id, item_id)] = version.id
-            st.session_state["_flash"] = plain(f"已保存 {item_id} 的整改更新（第 {version.number} 版）。")
+            flash.leave(f"已保存 {item_id} 的整改更新（第 {version.number} 版）。")
             st.rerun()
 
     changes = cache.store().changes(info.id, item_id)

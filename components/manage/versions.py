@@ -9,7 +9,7 @@ from evalcore.numbers import fmt_size
 from evalcore.rollback import rollback_to
 from evalcore.store import StoreError
 
-from .. import auth, cache, layout
+from .. import auth, cache, flash, layout
 from ..text import file_stem, plain
 from .common import NEED_OPERATOR, refused, when
 
@@ -51,5 +51,5 @@ def versions_panel(who: Actor | None) -> None:
         except StoreError as exc:
             st.error(plain(str(exc)))
         else:
-            st.session_state["_flash"] = f"已回滚：第 {version.number} 版的内容与第 {chosen.number} 版相同。"
+            flash.leave(f"已回滚：第 {version.number} 版的内容与第 {chosen.number} 版相同。")
             st.rerun()
