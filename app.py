@@ -5,12 +5,12 @@ so every page has a stable URL that can be bookmarked or refreshed (see README, 
 """
 import streamlit as st
 
-from components import charts, layout, scale, sections, stated
+from components import charts, layout, nav, scale, sections, stated
 from components import unit as unit_page
 from components.portfolio import should_land
 
 if should_land():  # more than one evaluation and none named in the URL: the portfolio first (issue 18)
-    st.switch_page("pages/7_portfolio.py")
+    st.switch_page(nav.PORTFOLIO)
 from components.text import plain, plain_inline
 from evalcore import budget, findings, ranking, scoring
 

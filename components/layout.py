@@ -10,28 +10,8 @@ from evalcore.archive.query import latest_evaluation_id
 from evalcore.figures.narrow import narrow
 from evalcore.model import Evaluation
 
-from . import a11y, auth, cache, responsive, theme, unreadable, zh
+from . import a11y, auth, cache, nav, responsive, theme, unreadable, zh
 from .text import plain
-
-# The file-based multipage app: pages/ is the page registry (deep links work natively); the default
-# navigation is hidden in .streamlit/config.toml and drawn here with Chinese labels.
-PAGES: list[tuple[str, str, str]] = [
-    ("pages/7_portfolio.py", "全部评价", ":material/table_view:"),
-    ("app.py", "总览", ":material/dashboard:"),
-    ("pages/1_units.py", "单位对比", ":material/compare_arrows:"),
-    ("pages/2_problems.py", "问题分析", ":material/report:"),
-    ("pages/3_rectification.py", "建议与整改", ":material/task_alt:"),
-    ("pages/4_present.py", "演示", ":material/slideshow:"),
-    ("pages/5_data.py", "数据管理", ":material/upload_file:"),
-    ("pages/6_admin.py", "管理", ":material/admin_panel_settings:"),
-    ("pages/9_my_items.py", "我的整改", ":material/assignment_turned_in:"),
-]
-# Links only some roles need (the pages check the role themselves too).
-PAGE_ACTIONS = {"pages/6_admin.py": "view_audit", "pages/9_my_items.py": "report"}
-# the only page a 单位填报 account opens (issue 25). Not "9_my_rectification.py": Streamlit's frontend takes a URL
-# path that ends with another page's path (/my_rectification, /rectification) for a base path plus that page,
-# and a deep link or the return after signing in lands on /my_/my_rectification.
-UNIT_PAGE = "pages/9_my_items.py"
 
 _CSS = """
 <style>
@@ -50,7 +30,6 @@ _CURRENT = "_current_evaluation"
 _UNREADABLE = "_unreadable_evaluation"  # set by the picker when the active version cannot be read
 _PENDING = "_select_evaluation"
 _PICKER = "_evaluation_picker"
-PORTFOLIO_PAGE = "pages/7_portfolio.py"
 
 # The view lives in the URL, so a link reopens it (on a cold server too): ?eval=ID, plus each page's own keys
 # (the unit page's unit=KEY, 单位对比's filters).
@@ -110,7 +89,7 @@ def _missing_evaluation(wanted: str, infos) -> None:
     for info in infos:
         st.button(info.label, key=f"_choose_eval_{info.id}", on_click=_choose, args=(info.id,),
                   icon=":material/arrow_forward:")
-    st.page_link(PORTFOLIO_PAGE, label="查看全部评价", icon=":material/table_view:")
+    st.page_link(nav.PORTFOLIO, label="查看全部评价", icon=":material/table_view:")
 
 
 def latest(infos):
@@ -247,19 +226,19 @@ def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: boo
     unit_account = auth.can("report")  # a 单位填报 account: its own 整改 items only (issue 25)
     with st.sidebar:
         st.markdown("### EvalBoard 绩效评价看板")
-        for path, label, icon in PAGES:
-            if unit_account and path != UNIT_PAGE:
+        for path, label, icon in nav.PAGES:
+            if unit_account and path != nav.MY_ITEMS:
                 continue
-            if path not in PAGE_ACTIONS or auth.can(PAGE_ACTIONS[path]):
+            if path not in nav.PAGE_ACTIONS or auth.can(nav.PAGE_ACTIONS[path]):
                 st.page_link(path, label=label, icon=icon,
-                             query_params=_overview_params() if path == "app.py" else None)
+                             query_params=_overview_params() if path == nav.OVERVIEW else None)
         st.divider()
     auth.sidebar_status()
     if unit_account and not units_page:
         if title != "总览":
             auth.record_refused_visit(title, "report")
         st.info("单位填报账户只能查看和报送本单位的整改事项，请进入“我的整改”页面。")
-        st.page_link(UNIT_PAGE, label="进入我的整改", icon=":material/assignment_turned_in:")
+        st.page_link(nav.MY_ITEMS, label="进入我的整改", icon=":material/assignment_turned_in:")
         st.stop()
     if not picker:
         if header:

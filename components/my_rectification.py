@@ -17,7 +17,7 @@ from evalcore.auth import Actor, PermissionDenied
 from evalcore.store import StoreError
 from evalcore.verification import OPEN, PENDING, RETURNED, LoopItem, LoopStep, parse_key
 
-from . import cache, flash, layout
+from . import cache, flash, layout, nav
 from .text import plain, plain_inline
 
 ITEM_PARAM = "item"  # ?item=EVALUATION_ID:ITEM_ID names the item shown
@@ -66,7 +66,7 @@ def render(who: Actor) -> None:
     store = cache.store()
     if who.role != "unit":
         st.info("此页供被评价单位的填报账户使用；财政部门请在“建议与整改”页审核单位报送的整改情况。")
-        st.page_link("pages/3_rectification.py", label="建议与整改", icon=":material/task_alt:")
+        st.page_link(nav.RECTIFICATION, label="建议与整改", icon=":material/task_alt:")
         return
     account = store.user(who.name) if who.via != "oidc" else None
     units = account.units if account is not None else who.units

@@ -13,11 +13,10 @@ from evalcore.figures import scale
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
-from . import cards, charts, layout, sections
+from . import cards, charts, layout, nav, sections
 from .table import GridColumn, show_table
 from .text import plain, plain_inline
 
-PAGE = "pages/8_unit.py"
 UNIT_PARAM = "unit"
 _PICK = "_unit_pick"
 
@@ -28,7 +27,7 @@ def open_unit(key: str) -> None:
     params = {UNIT_PARAM: key}
     if info is not None:
         params[layout.EVAL_PARAM] = str(info.id)
-    st.switch_page(PAGE, query_params=params)
+    st.switch_page(nav.UNIT, query_params=params)
 
 
 def clicked_unit(event) -> str | None:
@@ -68,7 +67,7 @@ def link(key: str, label: str | None = None) -> None:
     """A link to a unit's page (labelled with the unit's key unless ``label`` is given)."""
     info = layout.current_info()
     params = {UNIT_PARAM: key, **({layout.EVAL_PARAM: str(info.id)} if info else {})}
-    st.page_link(PAGE, label=label or plain_inline(key), icon=":material/arrow_forward:", query_params=params)
+    st.page_link(nav.UNIT, label=label or plain_inline(key), icon=":material/arrow_forward:", query_params=params)
 
 
 def _label(ev: Evaluation, key: str) -> str:
@@ -113,8 +112,8 @@ def render(ev: Evaluation, key: str) -> None:
     info = layout.current_info()
     back = {layout.EVAL_PARAM: str(info.id)} if info is not None else None
     with st.container(horizontal=True, gap="medium"):  # a way back (issue 28): the unit list and the overview
-        st.page_link("pages/1_units.py", label="返回单位对比", icon=":material/arrow_back:", query_params=back)
-        st.page_link("app.py", label="返回总览", icon=":material/dashboard:", query_params=back)
+        st.page_link(nav.UNITS, label="返回单位对比", icon=":material/arrow_back:", query_params=back)
+        st.page_link(nav.OVERVIEW, label="返回总览", icon=":material/dashboard:", query_params=back)
     table = layout.derived(ranking.unit_ranking)
     row = table[table["unit"] == key].iloc[0]
     unit = ev.unit(key)

@@ -12,9 +12,8 @@ import streamlit as st
 
 from evalcore.store import EvaluationInfo
 
+from . import nav
 from .text import plain
-
-DATA_PAGE = "pages/5_data.py"
 
 
 def notice(info: EvaluationInfo, reason: str) -> None:
@@ -25,7 +24,7 @@ def notice(info: EvaluationInfo, reason: str) -> None:
                    f"python -m evalcore rollback {info.id} 版本号），也可以重新发布改正后的工作簿。"),
              icon=":material/report:")
     st.caption(plain(f"无法读取的原因：{reason}"))
-    st.page_link(DATA_PAGE, label="打开“数据管理 → 版本记录”", icon=":material/history:")
+    st.page_link(nav.DATA, label="打开“数据管理 → 版本记录”", icon=":material/history:")
 
 
 def versions_only(panel, who) -> None:

@@ -6,7 +6,7 @@ With many responsible units the 按责任单位 panel becomes a chart of the uni
 
 import streamlit as st
 
-from components import cards, charts, layout, rect_review, sections, theme
+from components import cards, charts, layout, nav, rect_review, sections, theme
 from components.table import GridColumn, show_table
 from evalcore import clock, findings, rectification
 from evalcore.figures import findings_scale
@@ -40,7 +40,7 @@ if not ev.rectification:
     st.info("该评价还没有整改事项。")
     st.stop()
 cards.illustrative(ev, "rectification")
-st.page_link("pages/5_data.py", label="更新整改进度（数据管理 › 整改更新）", icon=":material/edit_note:")
+st.page_link(nav.DATA, label="更新整改进度（数据管理 › 整改更新）", icon=":material/edit_note:")
 as_of = st.date_input("统计日期", value=clock.today(), key="rect_as_of", format="YYYY-MM-DD", width=220,
                       help="按此日期统计状态、整改率和逾期事项")
 summary = layout.derived(rectification.rectification_summary, as_of)

@@ -4,7 +4,7 @@ evaluation and the URL names none. Every figure is a query on the facts of the a
 (evalcore.archive.query): filters, sums and paging run in the database; no workbook is loaded here."""
 import streamlit as st
 
-from components import cache, layout, results_use
+from components import cache, layout, nav, results_use
 from components import portfolio as view
 from components.table import GridColumn, show_table
 from components.text import plain, plain_inline
@@ -24,7 +24,7 @@ if not over.evaluations:
 if over.evaluations == 1:
     only = archive.evaluations(store, archive.ALL, today, limit=1).iloc[0]
     st.info(plain(f"数据库中只有一个评价：{only['title']}。"))
-    st.page_link("app.py", label="打开该评价的总览", icon=":material/dashboard:",
+    st.page_link(nav.OVERVIEW, label="打开该评价的总览", icon=":material/dashboard:",
                  query_params={"eval": str(int(only["evaluation_id"]))})
 
 c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.4, 2])

@@ -4,17 +4,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from components import nav
+
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = {
-    "全部评价": "pages/7_portfolio.py",
-    "总览": None,
-    "单位对比": "pages/1_units.py",
-    "问题分析": "pages/2_problems.py",
-    "建议与整改": "pages/3_rectification.py",
-    "演示": "pages/4_present.py",
-    "数据管理": "pages/5_data.py",
-    "管理": "pages/6_admin.py",
-}
+# The pages a viewer's sidebar links, label -> file (None: the entry page), from the app's own list
+# (components.nav.PAGES); 我的整改 is only for 单位填报 accounts.
+PAGES = {label: None if path == "app.py" else path for path, label, _ in nav.PAGES if path != nav.MY_ITEMS}
 
 
 def open_page(page: str | None, timeout: float = 60) -> AppTest:
