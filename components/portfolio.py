@@ -17,6 +17,7 @@ import streamlit as st
 from evalcore import catalog, portfolio
 from evalcore.archive import query as archive
 from evalcore.figures.charts import category_axis, empty_figure
+from evalcore.model import evaluation_label
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, to_float
 from evalcore.portfolio import GRADES, NO_GRADE
 from evalcore.problem_themes import theme_names
@@ -126,7 +127,7 @@ def rectification_chart(df: pd.DataFrame, height: int | None = None) -> go.Figur
     if df.empty:
         return empty_figure("所选评价都还没有整改事项")
     df = df.sort_values("rect_rate", key=lambda s: s.map(lambda v: v if v is not None else Decimal(-1)))
-    labels = [f"{r.region} {r.year or ''} {r.title}" + ("（示例数据）" if r.rect_illustrative else "")
+    labels = [evaluation_label(r.region, r.year, r.title) + ("（示例数据）" if r.rect_illustrative else "")
               for r in df.itertuples()]
     keys = [f"{r.evaluation_id}" for r in df.itertuples()]
     fig = go.Figure(go.Bar(

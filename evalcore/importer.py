@@ -148,10 +148,6 @@ def _outside(link: Path, root: Path) -> Outcome:
                                         "如需导入，请把文件本身复制到该文件夹中",))
 
 
-def _label(ev) -> str:
-    return " · ".join(p for p in (ev.meta.region, str(ev.meta.year or ""), ev.meta.title) if p)
-
-
 def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str = "") -> Outcome:
     """Validate, check for a duplicate, publish. Never raises for a bad file: the outcome says why."""
     suffix = Path(name).suffix.lower()
@@ -186,7 +182,7 @@ def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str =
     ev = result.evaluation
     dup = duplicate_of(store, workbook, ev)
     if dup is not None:
-        return Outcome(name, DUPLICATE, (), dup.evaluation_id, dup.number, _label(ev), source)
+        return Outcome(name, DUPLICATE, (), dup.evaluation_id, dup.number, ev.meta.label, source)
     try:
         version = store.publish(workbook, file_name=file_name, by=by, note=note)
     except PublishError as exc:
@@ -196,9 +192,9 @@ def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str =
     except StoreError as exc:  # another writer published the same content in between
         dup = duplicate_of(store, workbook, ev)
         if dup is not None:
-            return Outcome(name, DUPLICATE, (), dup.evaluation_id, dup.number, _label(ev), source)
+            return Outcome(name, DUPLICATE, (), dup.evaluation_id, dup.number, ev.meta.label, source)
         return Outcome(name, REFUSED, (str(exc),), source=source)
-    return Outcome(name, PUBLISHED, (), version.evaluation_id, version.number, _label(ev), source)
+    return Outcome(name, PUBLISHED, (), version.evaluation_id, version.number, ev.meta.label, source)
 
 
 def _wait_for_review(store: Store, data: bytes, name: str, reasons: list[str], by: Actor, source: str) -> Outcome:

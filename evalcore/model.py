@@ -33,6 +33,26 @@ DEFAULT_BANDS: tuple[GradeBand, ...] = (
 )
 
 
+def evaluation_identity(region: str | None, year: object, title: str | None) -> tuple[str, int | None, str]:
+    """What makes two evaluations the same one: region, year and title (a new workbook with the same three is a
+    new version of the stored evaluation; the store keys on it). ``year`` as any layer holds it: an int, None, or a
+    float / NaN from a pandas column."""
+    return (region or "", _year(year), title or "")
+
+
+def evaluation_label(region: str | None, year: object, title: str | None) -> str:
+    """How an evaluation is named everywhere (the picker, the portfolio, the audit log, the command line, the
+    preview): "长沙市 · 2023 · <title>", the parts it lacks left out."""
+    region, number, title = evaluation_identity(region, year, title)
+    return " · ".join(p for p in (region, "" if number is None else str(number), title) if p)
+
+
+def _year(year: object) -> int | None:
+    if year is None or year != year:  # None, or NaN from a pandas column
+        return None
+    return int(year)  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
 class Meta:
     title: str
@@ -50,9 +70,17 @@ class Meta:
     illustrative: frozenset[str] = frozenset()  # subset of {"scores", "rectification"}
     illustrative_note: str = ""
     source: str = ""
-    # Totals as the report states them (万元); the audit compares them with the sum of the budget lines.
+    # Totals as the report states them (万元); evalcore.consistency compares them with the sum of the budget lines.
     stated_total_budget: Decimal | None = None
     stated_total_executed: Decimal | None = None
+
+    @property
+    def identity(self) -> tuple[str, int | None, str]:
+        return evaluation_identity(self.region, self.year, self.title)
+
+    @property
+    def label(self) -> str:
+        return evaluation_label(self.region, self.year, self.title)
 
 
 @dataclass(frozen=True)

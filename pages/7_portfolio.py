@@ -10,6 +10,7 @@ from components.table import GridColumn, show_table
 from components.text import plain, plain_inline
 from evalcore import clock
 from evalcore.archive import query as archive
+from evalcore.model import evaluation_label
 from evalcore.problem_themes import UNCLASSIFIED, theme_names
 
 layout.page("评价总览", picker=False)
@@ -118,8 +119,7 @@ if not counts.empty:
                             f"原始类别标题：{'；'.join(found.categories)}"))
     if found.total > len(rows):
         st.caption(f"下表列出前 {len(rows)} 项；可用上方筛选或年度缩小范围。")
-    rows = rows.assign(source=[f"{r.region} {int(r.year) if r.year == r.year and r.year is not None else ''} {r.title}"
-                               for r in rows.itertuples()],
+    rows = rows.assign(source=[evaluation_label(r.region, r.year, r.title) for r in rows.itertuples()],
                        basis=["按条目归类" if b else f"关键词“{kw}”" if kw else "—"
                               for b, kw in zip(rows["by_item"], rows["keyword"], strict=True)])
     show_table(rows.astype(object), [

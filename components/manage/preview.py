@@ -18,7 +18,7 @@ from .common import NEED_OPERATOR, refused
 def existing_evaluation(new: Evaluation):
     """The stored evaluation this one would become a new version of (same region, year and title)."""
     for info in cache.evaluations():
-        if (info.region, info.year, info.title) == (new.meta.region, new.meta.year, new.meta.title):
+        if info.identity == new.meta.identity:
             return info
     return None
 
@@ -26,7 +26,7 @@ def existing_evaluation(new: Evaluation):
 def show_diff(new: Evaluation) -> None:
     info = existing_evaluation(new)
     if info is None:
-        st.info(plain(f"这是一个新的评价（{new.meta.region} · {new.meta.year or '—'} · {new.meta.title}），"
+        st.info(plain(f"这是一个新的评价（{new.meta.label}），"
                       f"发布后将作为第 1 版。"))
         evaluator.first_publish_summary(new)
         return

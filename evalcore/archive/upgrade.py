@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from ..model import evaluation_label
 from ..store.schema import T_EVAL, T_FACT_VER, T_VER
 from ..workbook import read_workbook
 from .write import ROW_TABLES, UNREADABLE, mark_unreadable, point_facts, write_facts
@@ -113,7 +114,7 @@ def attention(store: Store) -> list[Attention]:
     with store._read() as conn:
         rows = conn.execute(query).all()
     return [Attention(version_id=r.version_id, evaluation_id=r.evaluation_id, number=r.number,
-                      label=" · ".join(p for p in (r.region, str(r.year or ""), r.title) if p),
+                      label=evaluation_label(r.region, r.year, r.title),
                       file_name=r.file_name, active=r.active_version_id == r.version_id, note=r.note,
                       checked_at=r.checked_at) for r in rows]
 

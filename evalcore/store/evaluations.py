@@ -154,7 +154,7 @@ class EvaluationsStore(AuditStore):
             raise StoreError("与当前版本内容相同，无需重复发布")
         version = self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
                                     source_version_id=None, now=now, ev=ev)
-        label = " · ".join(p for p in (ev.meta.region, str(ev.meta.year or ""), ev.meta.title) if p)
+        label = ev.meta.label
         self._audit(conn, by, kind, f"发布“{label}”第 {version.number} 版（{version.file_name}）",
                     evaluation_id=evaluation_id, version_id=version.id, target=version.file_name, now=now,
                     before=None if active is None else {"当前版本": active.number, "sha256": active.file_hash},

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import auth
 from ..clock import format_time
-from ..model import RectificationItem
+from ..model import RectificationItem, evaluation_identity, evaluation_label
 from ..workbook import Message
 
 KINDS: dict[str, str] = {"publish": "发布", "rectification": "整改更新", "rollback": "回滚", "sample": "示例数据"}
@@ -34,10 +34,13 @@ class EvaluationInfo:
     archived: bool = False
 
     @property
+    def identity(self) -> tuple[str, int | None, str]:
+        return evaluation_identity(self.region, self.year, self.title)
+
+    @property
     def label(self) -> str:
-        """"长沙市 · 2023 · <title>" (empty parts left out)."""
-        parts = [self.region, str(self.year) if self.year is not None else "", self.title]
-        return " · ".join(p for p in parts if p)
+        """"长沙市 · 2023 · <title>" (empty parts left out): :func:`evalcore.model.evaluation_label`."""
+        return evaluation_label(self.region, self.year, self.title)
 
 
 @dataclass(frozen=True)
