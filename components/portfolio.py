@@ -21,8 +21,11 @@ from evalcore.model import evaluation_label
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, to_float
 from evalcore.portfolio import GRADES, NO_GRADE
 from evalcore.problem_themes import theme_names
+from evalcore.workbook.unit_columns import UNIT_COLUMNS
 
 from . import cache, charts, theme
+from .table import GridColumn, show_table, unit_column
+from .text import plain, plain_inline
 
 theme.register()
 
@@ -186,6 +189,10 @@ TABLE_CSS = """
 """
 
 
+# An evaluation's budget and rate, under the same headers as every per-unit table.
+BUDGET, RATE = UNIT_COLUMNS["budget"], UNIT_COLUMNS["rate"]
+
+
 def table_rows(evaluations: pd.DataFrame) -> list[dict[str, str]]:
     """The displayed cells of each evaluation (strings, formatted half-up), newest year first."""
     df = evaluations.sort_values(["year", "region", "title"], ascending=[False, True, True], na_position="last")
@@ -198,13 +205,13 @@ def table_rows(evaluations: pd.DataFrame) -> list[dict[str, str]]:
         rows.append({
             "id": str(int(r.evaluation_id)), "评价": r.title, "地区": r.region or "—",
             "年度": str(int(r.year)) if pd.notna(r.year) else "—", "类型": kind, "评价机构": r.evaluator or "—",
-            "单位": str(r.units), "预算（万元）": fmt_amount(r.budget, "") if r.budget is not None else "—",
-            "执行率": fmt_rate(r.rate), "问题": str(r.problems), "整改率": rect,
+            "单位": str(r.units), BUDGET: fmt_amount(r.budget, "") if r.budget is not None else "—",
+            RATE: fmt_rate(r.rate), "问题": str(r.problems), "整改率": rect,
         })
     return rows
 
 
-NUMERIC_COLUMNS = {"单位", "预算（万元）", "执行率", "问题", "整改率"}
+NUMERIC_COLUMNS = {"单位", BUDGET, RATE, "问题", "整改率"}
 SHORT_COLUMNS = {"地区", "年度", "类型"}
 
 
@@ -212,7 +219,7 @@ def table_html(evaluations: pd.DataFrame) -> str:
     """A plain HTML table (every cell escaped) whose first column links to each evaluation's 总览 (/?eval=ID),
     opening in the same tab: a grid inside a component frame could not navigate the page."""
     rows = table_rows(evaluations)
-    heads = ["评价", "地区", "年度", "类型", "评价机构", "单位", "预算（万元）", "执行率", "问题", "整改率"]
+    heads = ["评价", "地区", "年度", "类型", "评价机构", "单位", BUDGET, RATE, "问题", "整改率"]
     out = [TABLE_CSS, '<div class="pf-wrap"><table class="pf-table"><thead><tr>']
     out += [f"<th>{html.escape(h)}</th>" for h in heads]
     out.append("</tr></thead><tbody>")
@@ -293,9 +300,6 @@ def trend_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 def unit_trend_section(evaluation_id: int) -> None:
     """The units of one evaluation that appear in other years' evaluations: pick one, see its years."""
-    from .table import GridColumn, show_table
-    from .text import plain, plain_inline
-
     names = aliases()
     recurring = archive.recurring(cache.store(), evaluation_id, names)
     options = list(recurring["identity"])
@@ -313,14 +317,14 @@ def unit_trend_section(evaluation_id: int) -> None:
         GridColumn("year", "年度", "int", width=70),
         GridColumn("names", "评价中的名称", width=170, wrap=True),
         GridColumn("via", "匹配方式", width=130, wrap=True),
-        GridColumn("budget", "预算（万元）", "amount", width=110),
-        GridColumn("executed", "实际执行（万元）", "amount", width=120),
-        GridColumn("rate", "执行率", "rate", width=90),
-        GridColumn("score", "得分", "score", width=70),
-        GridColumn("grade_text", "等次", width=110),
+        unit_column("budget", width=130),
+        unit_column("executed", width=150),
+        unit_column("rate", width=105),
+        unit_column("score", width=70),
+        unit_column("grade_text", width=110, of="grade"),
         GridColumn("problems", "点名问题", "int", width=80),
         GridColumn("budget_change_text", "预算同比（万元）", width=120),
-        GridColumn("rate_change_text", "执行率同比", width=130),
+        GridColumn("rate_change_text", f"{UNIT_COLUMNS['rate']}同比", width=130),
         GridColumn("score_change_text", "得分同比", width=100),
     ], key=f"units_trend_table_{options.index(chosen)}")
     via_alias = [v for v in df["via"] if "别名" in v]

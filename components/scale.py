@@ -12,7 +12,7 @@ from evalcore.model import Evaluation
 from evalcore.numbers import fmt_rate, fmt_score
 
 from . import cards, charts, layout, theme, unit
-from .table import GridColumn, show_table
+from .table import GridColumn, show_table, unit_column
 from .text import plain, plain_inline
 
 TOP_N = 10
@@ -121,14 +121,14 @@ def ranking_and_comparison(ev: Evaluation) -> None:
     grid = shown.sort_values("rank", na_position="last", kind="stable")
     picked = show_table(grid, [
         GridColumn("rank", "排名", "int", width=70),
-        GridColumn("unit", "单位", width=120),
-        GridColumn("name", "单位全称", flex=1),
-        GridColumn("role", "类型", width=90),
-        GridColumn("budget", "预算（万元）", "amount", width=120),
-        GridColumn("rate", "执行率", "rate", width=95),
-        GridColumn("unspent", "未执行（万元）", "amount", width=120),
-        GridColumn("score", "得分", "score", width=80),
-        GridColumn("grade", "等次", width=70),
+        unit_column("unit", width=120),
+        unit_column("name", flex=1),
+        unit_column("role", width=100),
+        unit_column("budget", width=130),
+        unit_column("rate", width=105),
+        unit_column("unspent", width=140),
+        unit_column("score", width=80),
+        unit_column("grade", width=70),
         GridColumn("problems", "问题", "int", width=70),
     ], key="units_ranking", height=640, page_size=15, select="unit")
     fresh = unit.newly_picked("units_ranking", picked)  # called on every run: a cleared selection resets it

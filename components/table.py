@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
+from evalcore.workbook.unit_columns import UNIT_COLUMNS
 
 from .theme import FONT_FAMILY, INK, PRIMARY
 
@@ -42,6 +43,18 @@ class GridColumn:
 
 
 NUMERIC = ("amount", "rate", "score", "int")
+# How a per-unit column is shown (its header is the workbook's: evalcore.workbook.unit_columns).
+UNIT_KINDS = {"budget": "amount", "executed": "amount", "unspent": "amount", "rate": "rate", "stated_rate": "rate",
+              "score": "score", "stated_score": "score"}
+
+
+def unit_column(field: str, width: int | None = None, flex: int | None = None, wrap: bool = False,
+                of: str | None = None) -> GridColumn:
+    """A column of a per-unit grid under the header every table uses for it (the workbook's own words, from
+    :data:`evalcore.workbook.unit_columns.UNIT_COLUMNS`); ``of``: the column it shows when the frame names it
+    otherwise (a grade as text, say)."""
+    key = of or field
+    return GridColumn(field, UNIT_COLUMNS[key], UNIT_KINDS.get(key, "text"), width=width, flex=flex, wrap=wrap)
 
 # Our own constant comparator (no workbook content in it): sorts "14,331.38" / "82.69%" / "—" as numbers.
 NUMERIC_COMPARATOR = """function(a, b) {

@@ -14,7 +14,7 @@ from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 
 from . import cards, charts, layout, nav, sections
-from .table import GridColumn, show_table
+from .table import GridColumn, show_table, unit_column
 from .text import plain, plain_inline
 
 UNIT_PARAM = "unit"
@@ -146,13 +146,13 @@ def render(ev: Evaluation, key: str) -> None:
         st.caption(plain(f"{key}：未列预算。"))
     else:
         show_table(lines, [
-            GridColumn("project", "项目", flex=2),
-            GridColumn("kind", "类别", width=90),
-            GridColumn("budget", "预算（万元）", "amount", width=120),
-            GridColumn("executed", "实际执行（万元）", "amount", width=130),
-            GridColumn("rate", "执行率", "rate", width=100),
-            GridColumn("stated_rate", "报告执行率", "rate", width=105),
-            GridColumn("note", "说明", flex=1, wrap=True),
+            unit_column("project", flex=2),
+            unit_column("kind", width=100),
+            unit_column("budget", width=130),
+            unit_column("executed", width=150),
+            unit_column("rate", width=105),
+            unit_column("stated_rate", width=105),
+            unit_column("note", flex=1, wrap=True),
         ], key="unit_lines")
 
     dims = layout.derived(ranking.unit_dimensions, key)

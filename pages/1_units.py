@@ -4,7 +4,7 @@ import streamlit as st
 from components import cards, charts, layout, scale, sections
 from components import unit as unit_page
 from components.portfolio import unit_trend_section
-from components.table import GridColumn, show_table
+from components.table import GridColumn, show_table, unit_column
 from components.text import plain_inline
 from evalcore import budget, ranking, scoring
 
@@ -22,14 +22,14 @@ sections.budget_and_rates(ev, table, "units", rate_title="预算执行率与目�
 st.subheader("单位一览")
 merged = table.merge(results[["unit", "score", "grade"]], on="unit", how="left")
 show_table(merged, [
-    GridColumn("unit", "单位", width=130),
-    GridColumn("name", "单位全称", flex=1),
-    GridColumn("budget", "预算（万元）", "amount", width=120),
-    GridColumn("executed", "实际执行（万元）", "amount", width=130),
-    GridColumn("rate", "预算执行率", "rate", width=105),
-    GridColumn("unspent", "未执行（万元）", "amount", width=120),
-    GridColumn("score", "得分", "score", width=80),
-    GridColumn("grade", "等次", width=80),
+    unit_column("unit", width=130),
+    unit_column("name", flex=1),
+    unit_column("budget", width=130),
+    unit_column("executed", width=150),
+    unit_column("rate", width=105),
+    unit_column("unspent", width=140),
+    unit_column("score", width=80),
+    unit_column("grade", width=80),
 ], key="units_table")
 
 dims = layout.derived(scoring.dimension_table)

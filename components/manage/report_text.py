@@ -12,6 +12,8 @@ from evalcore.numbers import fmt2
 from evalcore.reporttext import found_nothing, parse_to_workbook, provenance
 from evalcore.reporttext.provenance import marks
 from evalcore.workbook import ReadResult, read_workbook
+from evalcore.workbook.spec import BUDGET
+from evalcore.workbook.unit_columns import UNIT_COLUMNS as U
 
 from .. import review
 from ..text import plain, shown
@@ -62,6 +64,7 @@ MARK_COLOURS = {"budget": "#fde68a", "executed": "#bbf7d0", "rate": "#bfdbfe", "
                 "problem": "#fed7aa", "recommendation": "#e5e7eb"}
 MARK_NAMES = {"budget": "预算", "executed": "实际执行", "rate": "执行率", "score": "得分", "grade": "等次",
               "problem": "问题", "recommendation": "建议"}
+STATED_RATE = BUDGET.column("stated_rate").header  # a bare number here: the sheet's own "（%）" header
 SOURCE_LINES_SHOWN = 3000  # a longer text is cut in the preview (the figures list below names every line)
 
 
@@ -134,13 +137,13 @@ def show_parsed(parsed) -> None:
         else:
             st.dataframe(table, hide_index=True, width="stretch", key="parsed_figures")
         if ev.budget_lines:
-            st.dataframe(pd.DataFrame([{"单位": shown(b.unit), "预算（万元）": fmt2(b.budget),
-                                        "实际执行（万元）": fmt2(b.executed), "报告执行率（%）": fmt2(b.stated_rate)}
+            st.dataframe(pd.DataFrame([{U["unit"]: shown(b.unit), U["budget"]: fmt2(b.budget),
+                                        U["executed"]: fmt2(b.executed), STATED_RATE: fmt2(b.stated_rate)}
                                        for b in ev.budget_lines]),
                          hide_index=True, width="stretch", key="parsed_budget")
         if ev.results:
-            st.dataframe(pd.DataFrame([{"单位": shown(r.unit), "报告得分": fmt2(r.stated_score),
-                                        "报告等次": shown(r.stated_grade or "")} for r in ev.results]),
+            st.dataframe(pd.DataFrame([{U["unit"]: shown(r.unit), U["stated_score"]: fmt2(r.stated_score),
+                                        U["stated_grade"]: shown(r.stated_grade or "")} for r in ev.results]),
                          hide_index=True, width="stretch", key="parsed_results")
     for note in parsed.notes:
         st.caption(plain(note))

@@ -33,6 +33,7 @@ from .. import budget, findings, rectification, scoring
 from ..application import RuleSet
 from ..model import Evaluation
 from ..numbers import round2
+from ..workbook.unit_columns import UNIT_COLUMNS as U
 
 NUM = "0.00"
 PCT = '0.00"%"'
@@ -266,10 +267,10 @@ def _score_source(ev: Evaluation, rec: dict[str, Any] | None) -> str:
 def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[str, Any]]) -> None:
     ws = wb.create_sheet("概览")
     m = ev.meta
-    cols = [SheetColumn("单位", 16), SheetColumn("单位全称", 24), SheetColumn("单位类型", 14),
-            SheetColumn("预算金额（万元）", 14, NUM), SheetColumn("实际执行金额（万元）", 14, NUM),
-            SheetColumn("预算执行率", 12, PCT), SheetColumn("得分", 10, NUM), SheetColumn("等次", 8),
-            SheetColumn("得分来源", 16), SheetColumn("说明", 30, wrap=True)]
+    cols = [SheetColumn(U["unit"], 16), SheetColumn(U["name"], 24), SheetColumn(U["role"], 14),
+            SheetColumn(U["budget"], 14, NUM), SheetColumn(U["executed"], 14, NUM),
+            SheetColumn(U["rate"], 12, PCT), SheetColumn(U["score"], 10, NUM), SheetColumn(U["grade"], 8),
+            SheetColumn("得分来源", 16), SheetColumn(U["note"], 30, wrap=True)]
     _widths(ws, cols)
     span = len(cols)
     row = 1
@@ -389,11 +390,11 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
 
 
 def _budget_sheet(wb: Workbook, ev: Evaluation) -> None:
-    cols = [SheetColumn("单位", 16), SheetColumn("项目名称", 26, wrap=True), SheetColumn("项目类型", 10),
-            SheetColumn("明细", 10), SheetColumn("预算金额（万元）", 14, NUM),
-            SheetColumn("实际执行金额（万元）", 14, NUM), SheetColumn("预算执行率", 12, PCT),
-            SheetColumn("未执行金额（万元）", 14, NUM), SheetColumn("报告执行率", 12, PCT),
-            SheetColumn("说明", 36, wrap=True)]
+    cols = [SheetColumn(U["unit"], 16), SheetColumn(U["project"], 26, wrap=True), SheetColumn(U["kind"], 10),
+            SheetColumn("明细", 10), SheetColumn(U["budget"], 14, NUM),
+            SheetColumn(U["executed"], 14, NUM), SheetColumn(U["rate"], 12, PCT),
+            SheetColumn(U["unspent"], 14, NUM), SheetColumn(U["stated_rate"], 12, PCT),
+            SheetColumn(U["note"], 36, wrap=True)]
     rows = []
     for rec in budget.budget_table(ev).to_dict("records"):
         unit = rec["unit"]
