@@ -264,14 +264,30 @@ def _score_source(ev: Evaluation, rec: dict[str, Any] | None) -> str:
     return "按指标得分计算" + ("（示例数据）" if ev.is_illustrative("scores") else "")
 
 
+OVERVIEW_COLUMNS = [SheetColumn(U["unit"], 16), SheetColumn(U["name"], 24), SheetColumn(U["role"], 14),
+                    SheetColumn(U["budget"], 14, NUM), SheetColumn(U["executed"], 14, NUM),
+                    SheetColumn(U["rate"], 12, PCT), SheetColumn(U["score"], 10, NUM), SheetColumn(U["grade"], 8),
+                    SheetColumn("得分来源", 16), SheetColumn(U["note"], 30, wrap=True)]
+
+
 def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[str, Any]]) -> None:
+    """The 概览 sheet: the evaluation's facts, then one section after another, each starting on the row the
+    previous one left free (one blank row between them)."""
     ws = wb.create_sheet("概览")
-    m = ev.meta
-    cols = [SheetColumn(U["unit"], 16), SheetColumn(U["name"], 24), SheetColumn(U["role"], 14),
-            SheetColumn(U["budget"], 14, NUM), SheetColumn(U["executed"], 14, NUM),
-            SheetColumn(U["rate"], 12, PCT), SheetColumn(U["score"], 10, NUM), SheetColumn(U["grade"], 8),
-            SheetColumn("得分来源", 16), SheetColumn(U["note"], 30, wrap=True)]
+    cols = OVERVIEW_COLUMNS
     _widths(ws, cols)
+    row = _overview_facts(ws, ev, as_of, cols)
+    row = _overview_units(ws, ev, results, cols, row + 1)
+    row = _overview_findings(ws, ev, row + 1)
+    _overview_rectification(ws, ev, as_of, row + 1)
+    ws.freeze_panes = "A2"
+    _print_setup(ws, None)
+
+
+def _overview_facts(ws: Worksheet, ev: Evaluation, as_of: dt.date, cols: list[SheetColumn]) -> int:
+    """The title, the 示例数据 banner, the stated facts (年度, 地区, ...; those given) and the 评价结论, from row 1;
+    returns the first free row."""
+    m = ev.meta
     span = len(cols)
     row = 1
     _merged_text(ws, row, span, m.title or "绩效评价结果", _TITLE_FONT, chars_per_line=_span_width(cols))
@@ -308,9 +324,12 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
         width = _span_width(cols) - cols[0].width
         ws.row_dimensions[row].height = 16 * max(1, math.ceil(_display_width(m.conclusion) / width)) + 4
         row += 1
+    return row
 
-    # budget and results per unit
-    row += 1
+
+def _overview_units(ws: Worksheet, ev: Evaluation, results: list[dict[str, Any]], cols: list[SheetColumn],
+                    row: int) -> int:
+    """预算执行与评价结果: budget and results per unit, then the total; from ``row``, returns the first free row."""
     _put(ws, row, 1, "预算执行与评价结果").font = _SECTION_FONT
     row += 1
     _header(ws, row, cols)
@@ -325,10 +344,12 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
     total = budget.overall(ev)
     rows.append(Row(("合计", "", "", total.budget, total.executed, total.rate, None, None, "", total.reason),
                     bold=True, fill=_TOTAL_FILL))
-    row = _body(ws, row, cols, rows)
+    return _body(ws, row, cols, rows)
 
-    # problems and recommendations by category
-    row += 1
+
+def _overview_findings(ws: Worksheet, ev: Evaluation, row: int) -> int:
+    """问题与建议: the count of problems and of recommendations in each category, side by side, then the totals;
+    from ``row``, returns the first free row."""
     _put(ws, row, 1, "问题与建议").font = _SECTION_FONT
     row += 1
     pcount = findings.counts_by_category(findings.problems_table(ev)).to_dict("records")
@@ -360,10 +381,11 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
         cell.fill = _TOTAL_FILL
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
     ws.merge_cells(start_row=row, start_column=5, end_row=row, end_column=6)
-    row += 1
+    return row + 1
 
-    # 整改 as of the date
-    row += 1
+
+def _overview_rectification(ws: Worksheet, ev: Evaluation, as_of: dt.date, row: int) -> None:
+    """整改情况 as of the date: items, closed, 整改率, overdue and the count in each status, from ``row``."""
     rs = rectification.rectification_summary(ev, as_of)
     title = f"整改情况（截至 {as_of.isoformat()}）"
     if ev.is_illustrative("rectification"):
@@ -384,9 +406,6 @@ def _overview(wb: Workbook, ev: Evaluation, as_of: dt.date, results: list[dict[s
         _put(ws, row, i, v, fmt)
     if rs.rate is None:
         _put(ws, row + 1, 1, "无整改事项，无法计算整改率")
-
-    ws.freeze_panes = "A2"
-    _print_setup(ws, None)
 
 
 def _budget_sheet(wb: Workbook, ev: Evaluation) -> None:
