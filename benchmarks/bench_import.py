@@ -313,7 +313,7 @@ def stages(units: int, args: argparse.Namespace, workdir: Path) -> None:
     wrap(guard, "_scan", "scan")
     wrap(validate, "_read_table", "table")
     wrap(validate, "_cross_checks", "cross")
-    wrap(consistency, "_rates", "audit_rates")
+    wrap(consistency, "_rates", "consistency_rates")
     wrap(validate, "build_evaluation", "build")
     W.read_workbook(path)  # warm
     runs: dict[str, list[float]] = {}
@@ -333,7 +333,8 @@ def stages(units: int, args: argparse.Namespace, workdir: Path) -> None:
         ("_read_table: cell conversion and checks", m["table"]),
         ("_build: unit references, model objects, tree and cross-sheet checks",
          m["build"] - m["table"] - m["cross"]),
-        (f"_cross_checks (evalcore.consistency; of which consistency._rates {m['audit_rates']:.2f} s)", m["cross"]),
+        (f"_cross_checks (evalcore.consistency; of which consistency._rates {m['consistency_rates']:.2f} s)",
+         m["cross"]),
         ("the rest (the collection after the read, ReadResult)", m["total"] - m["raw"] - m["build"]),
     ]
     print(f"read_workbook on {case.path.name}, CPU time, median of {args.repeats} calls in one process\n")
