@@ -16,7 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from .. import clock
 from ..application import RuleSet
-from ..figures import findings_scale, theme
+from ..figures import findings_scale, style
 from ..model import Evaluation
 from ..textutil import shorten
 from . import slide_html
@@ -36,9 +36,9 @@ PLOTLY_CONFIG = {
 # The shared slide markup (evalcore.export.slide_html) without a class prefix: this is a document of its own.
 PREFIX = ""
 
-_CSS_VARS = (f":root {{ --primary: {theme.PRIMARY}; --accent: {theme.ACCENT}; --ink: {theme.INK}; "
-             f"--muted: {theme.MUTED}; --grid: {theme.GRID}; --panel: {theme.PANEL}; --font: {theme.FONT_FAMILY}; "
-             f"--on-primary-muted: {theme.ON_PRIMARY_MUTED}; "
+_CSS_VARS = (f":root {{ --primary: {style.PRIMARY}; --accent: {style.ACCENT}; --ink: {style.INK}; "
+             f"--muted: {style.MUTED}; --grid: {style.GRID}; --panel: {style.PANEL}; --font: {style.FONT_FAMILY}; "
+             f"--on-primary-muted: {style.ON_PRIMARY_MUTED}; "
              f"--chart-height: {CHART_HEIGHT}px; }}")
 _CSS = """
 * { box-sizing: border-box; }
@@ -208,7 +208,7 @@ NAV_TITLE_LIMIT = 60  # characters of the title in the sticky navigation bar (th
 
 def export_html(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) -> bytes:
     """The report as one self-contained HTML file (UTF-8 bytes): no external script, stylesheet, font or image."""
-    theme.register()  # the figures below use the dashboard's Plotly template
+    style.register()  # the figures below use the dashboard's Plotly template
     plan = slide_plan(ev, as_of, rules)
     total = len(plan)
     toc = "".join(f'<a href="#slide-{i}">{i}. {_e(s.title if s.kind != "cover" else "封面")}</a>'

@@ -18,7 +18,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from ..figures import palette, theme
+from ..figures import palette, style
 from ..numbers import round2, to_float
 from .pptx_shapes import INK, MUTED, WHITE, apply_typefaces, clean, rgb
 from .slides import ILLUSTRATIVE_LABEL, Chart
@@ -56,7 +56,7 @@ def _axes(chart, value_format: str, reverse: bool = False, maximum: float | None
     cat, val = chart.category_axis, chart.value_axis
     cat.tick_labels.font.size = Pt(13)
     cat.has_major_gridlines = False
-    cat.format.line.color.rgb = rgb(theme.GRID)
+    cat.format.line.color.rgb = rgb(style.GRID)
     if reverse:
         cat.reverse_order = True
     val.tick_labels.font.size = Pt(12)
@@ -64,7 +64,7 @@ def _axes(chart, value_format: str, reverse: bool = False, maximum: float | None
     val.tick_labels.number_format = value_format
     val.tick_labels.number_format_is_linked = False
     val.has_major_gridlines = True
-    val.major_gridlines.format.line.color.rgb = rgb(theme.GRID)
+    val.major_gridlines.format.line.color.rgb = rgb(style.GRID)
     val.format.line.fill.background()
     val.minimum_scale = 0
     if maximum is not None:
@@ -144,8 +144,8 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         _axes(c, "#,##0", reverse=True, maximum=_nice_max(top), labelled=True)
         plot = c.plots[0]
         plot.gap_width, plot.overlap = 60, -5
-        _fill(plot.series[0].format, theme.BUDGET_COLOR)
-        _fill(plot.series[1].format, theme.EXECUTED_COLOR)
+        _fill(plot.series[0].format, style.BUDGET_COLOR)
+        _fill(plot.series[1].format, style.EXECUTED_COLOR)
         _labels(plot, FMT_AMOUNT, XL_DATA_LABEL_POSITION.OUTSIDE_END, size=13 if len(df) <= 4 else 10)
     elif kind == "rates":
         target = chart.options.get("target")
@@ -161,7 +161,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         plot = c.plots[0]
         plot.gap_width = 90
         series = plot.series[0]
-        _fill(series.format, theme.PRIMARY)
+        _fill(series.format, style.PRIMARY)
         for i, rate in enumerate(df["rate"]):
             if target is not None and rate < target:
                 _fill(series.points[i].format, palette.ATTENTION)
@@ -208,7 +208,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         c.category_axis.tick_labels.font.size = Pt(13)
         plot = c.plots[0]
         plot.gap_width = 50
-        _fill(plot.series[0].format, theme.PRIMARY if kind == "problem_categories" else theme.SERIES[2])
+        _fill(plot.series[0].format, style.PRIMARY if kind == "problem_categories" else style.SERIES[2])
         _labels(plot, f'0"{unit}"', XL_DATA_LABEL_POSITION.OUTSIDE_END, size=14)
     elif kind == "status":
         present = [(s, int(n)) for s, n in zip(df["status"], df["count"], strict=True) if int(n)]
@@ -223,7 +223,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         plot = c.plots[0]
         plot.vary_by_categories = True
         for i, (s, _) in enumerate(present):
-            _fill(plot.series[0].points[i].format, theme.STATUS_COLORS.get(s, theme.SERIES[i % len(theme.SERIES)]))
+            _fill(plot.series[0].points[i].format, style.STATUS_COLORS.get(s, style.SERIES[i % len(style.SERIES)]))
         series = plot.series[0]
         dl = series.data_labels
         dl.number_format, dl.number_format_is_linked, dl.show_value = '0"项"', False, True
@@ -243,11 +243,11 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         c.category_axis.tick_labels.font.size = Pt(11)
         plot = c.plots[0]
         done, all_items = plot.series
-        done.format.line.color.rgb = rgb(theme.STATUS_COLORS["已整改"])
+        done.format.line.color.rgb = rgb(style.STATUS_COLORS["已整改"])
         done.format.line.width = Pt(3)
         done.smooth = False
         done.marker.format.fill.solid()
-        done.marker.format.fill.fore_color.rgb = rgb(theme.STATUS_COLORS["已整改"])
+        done.marker.format.fill.fore_color.rgb = rgb(style.STATUS_COLORS["已整改"])
         all_items.format.line.color.rgb = MUTED
         all_items.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
         all_items.format.line.width = Pt(1.5)
@@ -270,7 +270,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         plot = c.plots[0]
         plot.gap_width = 50
         series = plot.series[0]
-        _fill(series.format, theme.PRIMARY)
+        _fill(series.format, style.PRIMARY)
         for i, high in enumerate(df["highlight"] if "highlight" in df.columns else []):
             if high:
                 _fill(series.points[i].format, palette.ATTENTION)
@@ -290,7 +290,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         plot = c.plots[0]
         plot.gap_width = 50
         series = plot.series[0]
-        _fill(series.format, theme.PRIMARY)
+        _fill(series.format, style.PRIMARY)
         for i, value in enumerate(df["value"]):
             if is_rate and target is not None and value is not None and value < target:
                 _fill(series.points[i].format, palette.ATTENTION)

@@ -17,7 +17,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from ..figures import theme
+from ..figures import style
 from .slides import Block, Table
 
 LATIN_FONT = "Arial"
@@ -28,7 +28,7 @@ def rgb(hex_color: str) -> RGBColor:
     return RGBColor.from_string(hex_color.lstrip("#").upper())
 
 
-PRIMARY, ACCENT, INK, MUTED = (rgb(c) for c in (theme.PRIMARY, theme.ACCENT, theme.INK, theme.MUTED))
+PRIMARY, ACCENT, INK, MUTED = (rgb(c) for c in (style.PRIMARY, style.ACCENT, style.INK, style.MUTED))
 PANEL = rgb("#f2f5fa")
 WHITE = rgb("#ffffff")
 

@@ -3,7 +3,7 @@
 Inputs carry Decimal money, rates and scores; labels are formatted from the Decimals (half-up, exactly as
 published) and only the plotted coordinates become floats. No Streamlit here, so every builder is unit-tested; the
 dashboard (``components.charts``) and the HTML export draw the same figures. The look comes from the Plotly template
-that ``theme.register()`` makes the default (called by every page and by the exporters, never at import).
+that ``style.register()`` makes the default (called by every page and by the exporters, never at import).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from ..numbers import fmt_rate, fmt_score, round2, to_float
 from ..textutil import shorten
-from . import palette, theme
+from . import palette, style
 
 
 def _f(values) -> list[float | None]:
@@ -27,7 +27,7 @@ def _amount_label(v: Decimal | None) -> str:
 
 def _empty(message: str) -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color=theme.MUTED), x=0.5, y=0.5,
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color=style.MUTED), x=0.5, y=0.5,
                        xref="paper", yref="paper")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -105,7 +105,7 @@ def budget_vs_executed(df: pd.DataFrame, height: int | None = None) -> go.Figure
     keys = [esc(u) for u in df["unit"]]
     hover = [hover_label(u) for u in df["unit"]]
     fig = go.Figure()
-    for col, name, color in (("executed", "实际执行", theme.EXECUTED_COLOR), ("budget", "预算", theme.BUDGET_COLOR)):
+    for col, name, color in (("executed", "实际执行", style.EXECUTED_COLOR), ("budget", "预算", style.BUDGET_COLOR)):
         fig.add_bar(
             name=name, y=keys, x=_f(df[col]), marker_color=color, orientation="h",
             text=[_amount_label(v) for v in df[col]], textposition="outside", cliponaxis=False, hovertext=hover,
@@ -124,7 +124,7 @@ def execution_rates(df: pd.DataFrame, target: Decimal | None = None, height: int
     df = df[df["rate"].notna()]
     if df.empty:
         return _empty("没有可计算的预算执行率")
-    colors = [theme.PRIMARY if (target is None or r >= target) else palette.ATTENTION for r in df["rate"]]
+    colors = [style.PRIMARY if (target is None or r >= target) else palette.ATTENTION for r in df["rate"]]
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
         x=keys, y=_f(df["rate"]), marker_color=colors, text=[fmt_rate(r) for r in df["rate"]],
@@ -133,9 +133,9 @@ def execution_rates(df: pd.DataFrame, target: Decimal | None = None, height: int
         hovertemplate="%{hovertext}<br>预算执行率：%{text}<extra></extra>",
     ))
     if target is not None:
-        fig.add_hline(y=float(target), line_dash="dash", line_color=theme.MUTED,
+        fig.add_hline(y=float(target), line_dash="dash", line_color=style.MUTED,
                       annotation_text=f"目标 {fmt_rate(target)}", annotation_position="top left",
-                      annotation_font_color=theme.MUTED)
+                      annotation_font_color=style.MUTED)
     fig.update_layout(height=height, yaxis_title="%", yaxis_range=[0, 112], showlegend=False, bargap=0.45,
                       xaxis=_category_axis(keys, [wrap_label(u, UNIT_WIDTH, UNIT_LINES) for u in df["unit"]]))
     return fig
@@ -160,9 +160,9 @@ def dimension_radar(df: pd.DataFrame, height: int = 400) -> go.Figure:
             text=labels + labels[:1], hovertemplate="%{text}<br>得分率 %{r:.2f}%<extra>%{customdata}</extra>",
         )
     names = dict(zip(_indicator_keys(df), df["name"], strict=True))  # key -> name, in order
-    radial = dict(range=[50, 100], ticksuffix="%", angle=45, tickfont=dict(size=11, color=theme.MUTED),
-                  gridcolor=theme.GRID)
-    angular = dict(gridcolor=theme.GRID, rotation=90, direction="clockwise", tickfont=dict(size=16),
+    radial = dict(range=[50, 100], ticksuffix="%", angle=45, tickfont=dict(size=11, color=style.MUTED),
+                  gridcolor=style.GRID)
+    angular = dict(gridcolor=style.GRID, rotation=90, direction="clockwise", tickfont=dict(size=16),
                    type="category", tickmode="array", tickvals=list(names),
                    ticktext=[wrap_label(n, RADAR_WIDTH, 1) for n in names.values()])
     fig.update_layout(height=height, polar=dict(radialaxis=radial, angularaxis=angular),
@@ -224,7 +224,7 @@ def deductions(df: pd.DataFrame, top: int = 12, height: int | None = None) -> go
     return fig
 
 
-def category_counts(df: pd.DataFrame, title_axis: str = "项", color: str = theme.PRIMARY,
+def category_counts(df: pd.DataFrame, title_axis: str = "项", color: str = style.PRIMARY,
                     selected: int | None = None, height: int | None = None) -> go.Figure:
     """Horizontal bars of items per category, first category on top; clickable (customdata = category_no).
 
@@ -287,7 +287,7 @@ def unit_counts(df: pd.DataFrame, height: int = 260) -> go.Figure:
     if df.empty:
         return _empty("没有数据")
     keys = [esc(u) for u in df["unit"]]
-    fig = go.Figure(go.Bar(x=keys, y=list(df["count"]), marker_color=theme.SERIES[2],
+    fig = go.Figure(go.Bar(x=keys, y=list(df["count"]), marker_color=style.SERIES[2],
                            text=[f"{n} 项" for n in df["count"]], textposition="outside", cliponaxis=False,
                            hovertext=[hover_label(u) for u in df["unit"]],
                            hovertemplate="%{hovertext}<br>%{y} 项<extra></extra>"))
@@ -306,7 +306,7 @@ def links_sankey(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
         node=dict(label=[wrap_label(n, 20, 2) for n in nodes], pad=14, thickness=14,
-                  color=[theme.ACCENT] * len(left) + [theme.PRIMARY] * len(right),
+                  color=[style.ACCENT] * len(left) + [style.PRIMARY] * len(right),
                   x=[0.001] * len(left) + [0.999] * len(right),
                   y=[(i + 0.5) / len(left) for i in range(len(left))] + [(i + 0.5) / len(right)
                                                                        for i in range(len(right))],
@@ -335,7 +335,7 @@ def status_stacked(df: pd.DataFrame, statuses: tuple[str, ...], height: int | No
         sub = df[df["status"] == s].set_index("category_label").reindex(cats)
         counts = [int(c) if pd.notna(c) else 0 for c in sub["count"]]
         fig.add_bar(name=legend_label(s), y=keys, x=counts, orientation="h",
-                    marker_color=theme.STATUS_COLORS.get(s), text=[c or "" for c in counts],
+                    marker_color=style.STATUS_COLORS.get(s), text=[c or "" for c in counts],
                     textposition="inside", hovertext=hover, customdata=[hover_label(s)] * len(cats),
                     hovertemplate="%{hovertext}<br>%{customdata}：%{x} 项<extra></extra>")
     ticks = [wrap_label(c, CATEGORY_WIDTH, CATEGORY_LINES) for c in cats]
@@ -352,7 +352,7 @@ def status_donut(by_status: dict[str, int], rate_label: str, height: int = 300) 
         return _empty("没有整改事项")
     fig = go.Figure(go.Pie(
         labels=[esc(s) for s, _ in items], values=[n for _, n in items], hole=0.62, sort=False,
-        marker=dict(colors=[theme.STATUS_COLORS.get(s) for s, _ in items]), textinfo="text+value",
+        marker=dict(colors=[style.STATUS_COLORS.get(s) for s, _ in items]), textinfo="text+value",
         text=[wrap_label(s, 6, 2) for s, _ in items], hovertext=[hover_label(s) for s, _ in items],
         hovertemplate="%{hovertext}：%{value} 项（%{percent}）<extra></extra>",
     ))
@@ -369,18 +369,18 @@ def closed_over_time(df: pd.DataFrame, total: int, height: int = 320, undated: i
         return _empty(f"已完成 {undated} 项，均未记录完成日期" if undated else "尚无完成整改的事项")
     fig = go.Figure(go.Scatter(
         x=list(df["date"]), y=list(df["cumulative"]), mode="lines+markers", line_shape="hv",
-        line=dict(color=theme.STATUS_COLORS["已整改"], width=3), name="累计完成",
+        line=dict(color=style.STATUS_COLORS["已整改"], width=3), name="累计完成",
         hovertemplate="%{x|%Y-%m-%d}<br>累计完成 %{y} 项<extra></extra>",
     ))
-    fig.add_hline(y=total, line_dash="dash", line_color=theme.MUTED, annotation_text=f"整改事项共 {total} 项",
-                  annotation_position="bottom right", annotation_font_color=theme.MUTED)
+    fig.add_hline(y=total, line_dash="dash", line_color=style.MUTED, annotation_text=f"整改事项共 {total} 项",
+                  annotation_position="bottom right", annotation_font_color=style.MUTED)
     fig.update_layout(height=height, showlegend=False, yaxis=dict(range=[0, total * 1.12], title="项"),
                       xaxis=dict(tickformat="%Y-%m"))
     if undated:
         fig.add_annotation(text=f"另有 {undated} 项已完成，未记录完成日期（合计已完成 "
                                 f"{int(df['cumulative'].iloc[-1]) + undated} 项）",
                            xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom",
-                           showarrow=False, font=dict(color=theme.MUTED))
+                           showarrow=False, font=dict(color=style.MUTED))
     return fig
 
 
@@ -399,7 +399,7 @@ def slide_chart(chart, height: int | None = None, font_size: int | None = None) 
     elif chart.kind == "dimensions":
         fig = dimension_radar(data, **({"height": height} if height else {}))
     elif chart.kind in ("problem_categories", "recommendation_categories"):
-        color = theme.PRIMARY if chart.kind == "problem_categories" else theme.SERIES[2]
+        color = style.PRIMARY if chart.kind == "problem_categories" else style.SERIES[2]
         fig = category_counts(data, opts.get("unit", "项"), color=color, height=height)
         fig.update_layout(clickmode="none")
     elif chart.kind == "status":

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..numbers import fmt_rate, fmt_score, to_float
-from . import charts, palette, theme
+from . import charts, palette, style
 
 # More problems than this and 问题构成 shows the categories only (one sunburst segment per problem would not
 # be legible, and would draw hundreds of paths).
@@ -25,7 +25,7 @@ def _is_other(label: object, others: int) -> bool:
     return others > 1 or str(label) == "未指明单位"
 
 
-def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", color: str = theme.SERIES[2],
+def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", color: str = style.SERIES[2],
                   height: int | None = None) -> go.Figure:
     """Horizontal bars, the largest first, of ``df`` (unit, ``value``, others) as from ``findings.top_with_other``;
     the 其他 row and 未指明单位 in grey at the bottom. Clickable: customdata is the unit (None for 其他)."""
@@ -92,7 +92,7 @@ def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = 
     highlight = list(df["highlight"]) if "highlight" in df.columns else [False] * len(df)
     counts = [int(n) for n in df["count"]]
     fig = go.Figure(go.Bar(
-        x=keys, y=counts, marker_color=[palette.ATTENTION if h else theme.PRIMARY for h in highlight],
+        x=keys, y=counts, marker_color=[palette.ATTENTION if h else style.PRIMARY for h in highlight],
         text=[f"{n} {unit}" for n in counts], textposition="outside", cliponaxis=False,
         hovertext=[charts.hover_label(lbl) for lbl in df["label"]],
         hovertemplate="%{hovertext}：%{y} " + unit + "<extra></extra>",
@@ -115,7 +115,7 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
     show = _FORMATS[fmt]
     keys = [f"{i:03d}{charts.esc(u)}" for i, u in enumerate(df["unit"])]
     values = charts._f(df["value"])
-    colors = [palette.ATTENTION if (target is not None and v < target) else theme.PRIMARY for v in df["value"]]
+    colors = [palette.ATTENTION if (target is not None and v < target) else style.PRIMARY for v in df["value"]]
     fig = go.Figure(go.Bar(
         y=keys, x=values, orientation="h", marker_color=colors, text=[show(v) for v in df["value"]],
         textposition="outside", cliponaxis=False, hovertext=[charts.hover_label(u) for u in df["unit"]],
@@ -124,7 +124,7 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
     candidates = [v for v in values if v is not None] + [to_float(target) or 0.0 if target is not None else 0.0]
     top = max(candidates)
     if target is not None and fmt == "rate":
-        fig.add_vline(x=to_float(target), line_dash="dash", line_color=theme.MUTED)
+        fig.add_vline(x=to_float(target), line_dash="dash", line_color=style.MUTED)
     fig.update_layout(height=height or max(300, 34 * len(df) + 80), showlegend=False, bargap=0.25,
                       xaxis=dict(range=[0, top * 1.22], ticksuffix="%" if fmt == "rate" else ""),
                       yaxis=charts._category_axis(keys, [charts.wrap_label(u, 12, 1) for u in df["unit"]],

@@ -20,9 +20,9 @@ import plotly.graph_objects as go
 
 from ..clock import CHINA_TZ
 from ..verification import ACCEPT, ACCEPTED, OPEN, PENDING, REPORT, RETURN, RETURNED, STATES, LoopItem
-from . import charts, theme
+from . import charts, style
 
-STATE_COLORS = {OPEN: "#a5adba", PENDING: theme.ACCENT, RETURNED: "#d64550", ACCEPTED: "#2e9e6a"}
+STATE_COLORS = {OPEN: "#a5adba", PENDING: style.ACCENT, RETURNED: "#d64550", ACCEPTED: "#2e9e6a"}
 _AFTER = {REPORT: PENDING, RETURN: RETURNED, ACCEPT: ACCEPTED}
 TOP = 15
 
@@ -97,7 +97,7 @@ def decision_time_figure(df: pd.DataFrame) -> go.Figure:
     for u in reversed(units):
         sub = df[df["unit"] == u]
         fig.add_trace(go.Box(x=[float(d) for d in sub["days"]], name=charts.esc(u), orientation="h",
-                             marker_color=theme.PRIMARY, boxpoints="all" if len(sub) <= 50 else False,
+                             marker_color=style.PRIMARY, boxpoints="all" if len(sub) <= 50 else False,
                              hovertemplate="%{x:.1f} 天<extra></extra>", showlegend=False))
     fig.update_layout(height=max(260, 60 + 36 * len(units)),
                       xaxis=dict(title="报送到审核决定（天）", rangemode="tozero"))

@@ -1,7 +1,7 @@
 """One palette per meaning (issue 28, item 6), so that a colour says one thing across the product:
 
-- **grades** (优/良/中/差): ``theme.GRADE_COLORS`` (green, blue, orange, red) — only grades use them;
-- **整改 status**: ``theme.STATUS_COLORS``;
+- **grades** (优/良/中/差): ``style.GRADE_COLORS`` (green, blue, orange, red) — only grades use them;
+- **整改 status**: ``style.STATUS_COLORS``;
 - **attention** (below the target, the bottom of a ranking): :data:`ATTENTION`, a wine red that is neither a
   grade's colour nor a unit's (it used to be the accent orange, which is also 中's);
 - **units** and **categories** (problem categories, unit types): :data:`CATEGORICAL`, Paul Tol's "muted" scheme

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..numbers import fmt_amount, fmt_rate, fmt_score, to_float
-from . import palette, theme
+from . import palette, style
 from .charts import UNIT_LINES, UNIT_WIDTH, _empty, esc, hover_label, legend_label, wrap_label
 
 WEBGL_FROM = 200  # points from which the scatter is drawn with WebGL
@@ -41,7 +41,7 @@ def grade_distribution(dist: pd.DataFrame, measure: str = "units", height: int =
         axis = "预算（万元）"
     fig = go.Figure(go.Bar(
         x=grades, y=values, text=text, textposition="outside", cliponaxis=False,
-        marker_color=[theme.GRADE_COLORS.get(g, theme.MUTED) for g in dist["grade"]],
+        marker_color=[style.GRADE_COLORS.get(g, style.MUTED) for g in dist["grade"]],
         hovertemplate="%{x}：%{text}<extra></extra>",
     ))
     top = max((v or 0 for v in values), default=0) or 1
@@ -62,7 +62,7 @@ def rate_histogram(ranking: pd.DataFrame, target: Decimal | None, height: int = 
     rates = [v for v in _floats(ranking["rate"]) if v is not None]
     if not rates:
         return _empty("没有可计算的执行率")
-    fig = go.Figure(go.Histogram(x=rates, xbins=dict(size=5), marker_color=theme.PRIMARY, opacity=0.85,
+    fig = go.Figure(go.Histogram(x=rates, xbins=dict(size=5), marker_color=style.PRIMARY, opacity=0.85,
                                  hovertemplate="执行率 %{x}%<br>%{y} 个单位<extra></extra>"))
     if target is not None:
         below = sum(1 for v in rates if v < float(target))
@@ -78,13 +78,13 @@ def score_histogram(ranking: pd.DataFrame, bands, height: int = 300) -> go.Figur
     scores = [v for v in _floats(ranking["score"]) if v is not None]
     if not scores:
         return _empty("没有得分")
-    fig = go.Figure(go.Histogram(x=scores, xbins=dict(size=2), marker_color=theme.SERIES[2], opacity=0.85,
+    fig = go.Figure(go.Histogram(x=scores, xbins=dict(size=2), marker_color=style.SERIES[2], opacity=0.85,
                                  hovertemplate="得分 %{x}<br>%{y} 个单位<extra></extra>"))
     low, high = min(scores), max(scores)
     for band in bands:
         x = float(band.lower)
         if band.lower > 0 and low - 5 <= x <= high + 5:
-            color = theme.GRADE_COLORS.get(band.grade, theme.MUTED)
+            color = style.GRADE_COLORS.get(band.grade, style.MUTED)
             fig.add_vline(x=x, line_dash="dot", line_color=color)
             _above(fig, x, f"{esc(band.grade)} ≥ {fmt_score(band.lower)}", color)
     fig.update_layout(height=height, showlegend=False, bargap=0.05, xaxis=dict(title="评价得分"),
@@ -118,7 +118,7 @@ def score_rate_scatter(ranking: pd.DataFrame, target: Decimal | None, boundary: 
     for grade, sub in df.groupby(df["grade"].fillna("未评等次"), sort=False):
         fig.add_trace(trace(
             x=_floats(sub["rate"]), y=_floats(sub["score"]), mode="markers", name=legend_label(grade),
-            marker=dict(size=8 if len(df) < WEBGL_FROM else 6, color=theme.GRADE_COLORS.get(grade, theme.MUTED),
+            marker=dict(size=8 if len(df) < WEBGL_FROM else 6, color=style.GRADE_COLORS.get(grade, style.MUTED),
                         opacity=0.8, line=dict(width=0)),
             customdata=[[u, hover_label(n or u), fmt_rate(r), fmt_score(s)]
                         for u, n, r, s in zip(sub["unit"], sub["name"], sub["rate"], sub["score"], strict=True)],
@@ -129,16 +129,16 @@ def score_rate_scatter(ranking: pd.DataFrame, target: Decimal | None, boundary: 
                       annotation_text=f"执行率目标 {fmt_rate(target)}", annotation_position="bottom right",
                       annotation_font_color=palette.TARGET_LINE)
     if boundary is not None:
-        fig.add_hline(y=float(boundary), line_dash="dot", line_color=theme.MUTED,
+        fig.add_hline(y=float(boundary), line_dash="dot", line_color=style.MUTED,
                       annotation_text=f"等次分界 {fmt_score(boundary)}", annotation_position="top left",
-                      annotation_font_color=theme.MUTED)
+                      annotation_font_color=style.MUTED)
     fig.update_layout(height=height, xaxis=dict(title="预算执行率（%）", ticksuffix="%"),
                       yaxis=dict(title="评价得分"), clickmode="event+select", dragmode="pan", hovermode="closest",
                       margin=dict(l=10, r=20, t=50, b=10))
     return fig
 
 
-def ranked_bars(df: pd.DataFrame, column: str, kind: str, color: str = theme.PRIMARY,
+def ranked_bars(df: pd.DataFrame, column: str, kind: str, color: str = style.PRIMARY,
                 height: int | None = None) -> go.Figure:
     """Short horizontal bars of a few units (already ranked, first on top). ``kind``: score | rate | amount.
     customdata[0] = unit key."""
@@ -204,7 +204,7 @@ def funds_treemap(ranking: pd.DataFrame, limit: int = TREEMAP_UNITS, height: int
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total", customdata=custom,
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", textinfo="label",
-        tiling=dict(pad=2), pathbar=dict(visible=False), root=dict(color=theme.PANEL),
+        tiling=dict(pad=2), pathbar=dict(visible=False), root=dict(color=style.PANEL),
         marker=dict(colors=colors),
     ))
     fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0))
@@ -221,7 +221,7 @@ def compare_units(selected: pd.DataFrame, column: str, average: Decimal | None, 
     fmt = fmt_score if kind == "score" else fmt_rate
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
-        x=keys, y=_floats(df[column]), marker_color=theme.PRIMARY if kind == "score" else theme.SERIES[2],
+        x=keys, y=_floats(df[column]), marker_color=style.PRIMARY if kind == "score" else style.SERIES[2],
         text=[fmt(v) for v in df[column]], textposition="inside", insidetextanchor="end",
         textfont=dict(color="#ffffff"), showlegend=False,
         customdata=[[u, hover_label(n or u)] for u, n in zip(df["unit"], df["name"], strict=True)],
@@ -231,7 +231,7 @@ def compare_units(selected: pd.DataFrame, column: str, average: Decimal | None, 
     marks = [float(m) for m in (average, target) if m is not None]
     top = max(values + marks, default=0) or 1
     # reference lines as legend entries (labels on the lines would run into the bars' values)
-    for name, value, dash, color in (("评价平均", average, "dash", theme.MUTED),
+    for name, value, dash, color in (("评价平均", average, "dash", style.MUTED),
                                      ("目标", target, "dot", palette.TARGET_LINE)):
         if value is not None:
             fig.add_hline(y=float(value), line_dash=dash, line_color=color, line_width=2)
@@ -255,12 +255,12 @@ def dimension_against_average(unit_dims: pd.DataFrame, average: pd.DataFrame, un
     avg = average.set_index("id").reindex(list(unit_dims["id"]))
     fig = go.Figure()
     fig.add_bar(name=legend_label(unit_label), y=keys, x=_floats(unit_dims["share"]), orientation="h",
-                marker_color=theme.PRIMARY, text=[f"{fmt_score(s)} / {fmt_score(p)}" for s, p in
+                marker_color=style.PRIMARY, text=[f"{fmt_score(s)} / {fmt_score(p)}" for s, p in
                                                   zip(unit_dims["score"], unit_dims["points"], strict=True)],
                 textposition="outside", cliponaxis=False,
                 hovertext=[hover_label(n) for n in unit_dims["name"]],
                 hovertemplate="%{hovertext}：%{text}（得分率 %{x:.2f}%）<extra></extra>")
-    fig.add_bar(name="评价平均", y=keys, x=_floats(avg["share"]), orientation="h", marker_color=theme.BUDGET_COLOR,
+    fig.add_bar(name="评价平均", y=keys, x=_floats(avg["share"]), orientation="h", marker_color=style.BUDGET_COLOR,
                 text=[f"{fmt_score(s)} / {fmt_score(p)}" for s, p in zip(avg["score"], avg["points"], strict=True)],
                 textposition="outside", cliponaxis=False,
                 hovertext=[hover_label(n) for n in unit_dims["name"]],

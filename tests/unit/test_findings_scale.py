@@ -9,7 +9,7 @@ import pytest
 from evalcore import findings, rectification
 from evalcore.export import slides
 from evalcore.export.slides import by_month, grade_distribution, ranked, rate_bins
-from evalcore.figures import charts, findings_scale, theme
+from evalcore.figures import charts, findings_scale, style
 from sample_data.synth import synthetic_evaluation
 
 AS_OF = dt.date(2025, 1, 1)
@@ -17,7 +17,7 @@ AS_OF = dt.date(2025, 1, 1)
 
 @pytest.fixture(scope="module", autouse=True)
 def template():
-    theme.register()
+    style.register()
 
 
 @pytest.fixture(scope="module")

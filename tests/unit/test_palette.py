@@ -3,7 +3,7 @@ category keeps it across evaluations (its "（一）" number aside), the names o
 and the attention colour is nobody else's."""
 import pandas as pd
 
-from evalcore.figures import palette, theme
+from evalcore.figures import palette, style
 from evalcore.figures.charts import dimension_radar, execution_rates
 from evalcore.figures.findings_scale import category_sunburst
 
@@ -20,15 +20,15 @@ def test_stable_and_distinct():
 
 def test_attention_is_its_own_colour():
     assert palette.ATTENTION not in palette.CATEGORICAL
-    assert palette.ATTENTION not in theme.GRADE_COLORS.values()
-    assert palette.ATTENTION not in theme.STATUS_COLORS.values()
-    assert theme.GRADE_COLORS["中"] not in palette.CATEGORICAL
+    assert palette.ATTENTION not in style.GRADE_COLORS.values()
+    assert palette.ATTENTION not in style.STATUS_COLORS.values()
+    assert style.GRADE_COLORS["中"] not in palette.CATEGORICAL
 
 
 def test_charts_use_the_palettes():
     from decimal import Decimal as D
     rates = execution_rates(pd.DataFrame({"unit": ["甲", "乙"], "rate": [D(50), D(99)]}), D(90))
-    assert list(rates.data[0].marker.color) == [palette.ATTENTION, theme.PRIMARY]
+    assert list(rates.data[0].marker.color) == [palette.ATTENTION, style.PRIMARY]
     radar = dimension_radar(pd.DataFrame({"unit": ["甲", "甲", "乙", "乙"], "name": ["A", "B", "A", "B"],
                                           "points": [D(50)] * 4, "score": [D(40), D(45), D(30), D(35)]}))
     colors = palette.stable_colors(["甲", "乙"])

@@ -1,4 +1,7 @@
-"""One visual theme for pages, slides and HTML: colours, the CJK font stack and a Plotly template."""
+"""The visual style of pages, slides and HTML: colours, the CJK font stack and a Plotly template.
+
+(Named ``style``, not ``theme``: ``evalcore.themes`` is about problem themes, 问题主题.)
+"""
 from __future__ import annotations
 
 import plotly.graph_objects as go
