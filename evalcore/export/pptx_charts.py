@@ -18,7 +18,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from ..figures import palette, style
+from ..figures import style
 from ..numbers import round2, to_float
 from .pptx_shapes import INK, MUTED, WHITE, apply_typefaces, clean, rgb
 from .slides import ILLUSTRATIVE_LABEL, Chart
@@ -164,7 +164,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         _fill(series.format, style.PRIMARY)
         for i, rate in enumerate(df["rate"]):
             if target is not None and rate < target:
-                _fill(series.points[i].format, palette.ATTENTION)
+                _fill(series.points[i].format, style.ATTENTION)
         _labels(plot, FMT_RATE, XL_DATA_LABEL_POSITION.INSIDE_END, size=16 if len(df) <= 4 else 10, color=WHITE)
         plot.data_labels.font.bold = True
     elif kind == "dimensions":
@@ -187,7 +187,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         val.tick_labels.font.color.rgb = MUTED
         c.category_axis.tick_labels.font.size = Pt(16)
         _plot_area(c, 0.12, 0.22, 0.76, 0.6)  # LibreOffice otherwise draws a radar far smaller than its frame
-        unit_colors = palette.stable_colors(list(dict.fromkeys(df["unit"])))  # as on the dashboard's radar
+        unit_colors = style.stable_colors(list(dict.fromkeys(df["unit"])))  # as on the dashboard's radar
         for unit, series in zip(dict.fromkeys(df["unit"]), c.plots[0].series, strict=False):
             color = unit_colors[unit]
             series.format.line.color.rgb = rgb(color)
@@ -273,7 +273,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         _fill(series.format, style.PRIMARY)
         for i, high in enumerate(df["highlight"] if "highlight" in df.columns else []):
             if high:
-                _fill(series.points[i].format, palette.ATTENTION)
+                _fill(series.points[i].format, style.ATTENTION)
         _labels(plot, f'0"{unit}"', XL_DATA_LABEL_POSITION.OUTSIDE_END, size=13)
     elif kind == "ranking":
         is_rate = chart.options.get("format") == "rate"
@@ -293,7 +293,7 @@ def add_chart(slide, chart: Chart, x: float, y: float, w: float, h: float):
         _fill(series.format, style.PRIMARY)
         for i, value in enumerate(df["value"]):
             if is_rate and target is not None and value is not None and value < target:
-                _fill(series.points[i].format, palette.ATTENTION)
+                _fill(series.points[i].format, style.ATTENTION)
         _labels(plot, number_format, XL_DATA_LABEL_POSITION.OUTSIDE_END, size=12)
     else:
         raise ValueError(f"未知的图表类型：{kind}")

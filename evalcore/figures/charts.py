@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from ..numbers import fmt_rate, fmt_score, round2, to_float
 from ..textutil import shorten
-from . import palette, style
+from . import style
 
 
 def _f(values) -> list[float | None]:
@@ -124,7 +124,7 @@ def execution_rates(df: pd.DataFrame, target: Decimal | None = None, height: int
     df = df[df["rate"].notna()]
     if df.empty:
         return _empty("没有可计算的预算执行率")
-    colors = [style.PRIMARY if (target is None or r >= target) else palette.ATTENTION for r in df["rate"]]
+    colors = [style.PRIMARY if (target is None or r >= target) else style.ATTENTION for r in df["rate"]]
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
         x=keys, y=_f(df["rate"]), marker_color=colors, text=[fmt_rate(r) for r in df["rate"]],
@@ -147,7 +147,7 @@ def dimension_radar(df: pd.DataFrame, height: int = 400) -> go.Figure:
     if df.empty:
         return _empty("没有指标得分")
     fig = go.Figure()
-    colors = palette.stable_colors(df["unit"])  # a unit keeps its colour from chart to chart
+    colors = style.stable_colors(df["unit"])  # a unit keeps its colour from chart to chart
     for unit, sub in df.groupby("unit", sort=False):
         share = [to_float(s / p * 100) if p else None for s, p in zip(sub["score"], sub["points"], strict=True)]
         labels = [f"{hover_label(n)}（{fmt_score(s)}/{fmt_score(p)}）"
@@ -177,7 +177,7 @@ def dimension_bars(df: pd.DataFrame, height: int | None = None) -> go.Figure:
         return _empty("没有指标得分")
     fig = go.Figure()
     names = dict(zip(_indicator_keys(df), df["name"], strict=True))  # key -> name, in order
-    colors = palette.stable_colors(df["unit"])
+    colors = style.stable_colors(df["unit"])
     for unit, sub in df.groupby("unit", sort=False):
         fig.add_bar(name=legend_label(unit), y=_indicator_keys(sub), x=_f(sub["score"]), orientation="h",
                     marker_color=colors[unit],
@@ -208,7 +208,7 @@ def deductions(df: pd.DataFrame, top: int = 12, height: int | None = None) -> go
     order = list(totals.sort_values(ascending=False, kind="stable").index[:top])
     df = df[df["key"].isin(order)]
     fig = go.Figure()
-    colors = palette.stable_colors(df["unit"])
+    colors = style.stable_colors(df["unit"])
     for unit, sub in df.groupby("unit", sort=False):
         sub = sub.set_index("key").reindex(order[::-1]).dropna(subset=["deduction"])
         fig.add_bar(name=legend_label(unit), y=list(sub.index), x=_f(sub["deduction"]), orientation="h",
@@ -257,7 +257,7 @@ def problems_sunburst(df: pd.DataFrame, height: int = 460) -> go.Figure:
         return _empty("没有问题")
     # ids are ours (never data), so a category named like a problem id cannot collide with it
     ids, labels, parents, values, hover = ["all"], [f"问题<br>{len(df)} 项"], [""], [len(df)], ["全部问题"]
-    cat_colors = palette.stable_colors(df["category_label"])  # a category keeps its colour across evaluations
+    cat_colors = style.stable_colors(df["category_label"])  # a category keeps its colour across evaluations
     sector_category: list[str] = []  # the category of each sector after the root
     for c, (cat, sub) in enumerate(df.groupby("category_label", sort=False), start=1):
         cat_id = f"c{c}"

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..numbers import fmt_rate, fmt_score, to_float
-from . import charts, palette, style
+from . import charts, style
 
 # More problems than this and 问题构成 shows the categories only (one sunburst segment per problem would not
 # be legible, and would draw hundreds of paths).
@@ -58,7 +58,7 @@ def category_sunburst(counts: pd.DataFrame, total_label: str = "问题", unit: s
     if counts.empty:
         return charts._empty("没有问题")
     total = int(counts["count"].sum())
-    cat_colors = palette.stable_colors(counts["category_label"])
+    cat_colors = style.stable_colors(counts["category_label"])
     ids = ["all"] + [f"c{i}" for i in range(1, len(counts) + 1)]
     labels = [f"{total_label}<br>{total} {unit}"] + [charts.wrap_label(c, 7, 3) for c in counts["category_label"]]
     hover = [f"全部{total_label}：{total} {unit}"] + [f"{charts.hover_label(c)}：{int(n)} {unit}"
@@ -69,7 +69,7 @@ def category_sunburst(counts: pd.DataFrame, total_label: str = "问题", unit: s
         values=[total] + [int(n) for n in counts["count"]],
         branchvalues="total", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
         insidetextorientation="horizontal",
-        # a category keeps its colour across evaluations (palette.stable_colors: hashed from its name)
+        # a category keeps its colour across evaluations (style.stable_colors: hashed from its name)
         marker=dict(colors=["#ffffff"] + [cat_colors[c] for c in counts["category_label"]]),
     ))
     fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0))
@@ -92,7 +92,7 @@ def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = 
     highlight = list(df["highlight"]) if "highlight" in df.columns else [False] * len(df)
     counts = [int(n) for n in df["count"]]
     fig = go.Figure(go.Bar(
-        x=keys, y=counts, marker_color=[palette.ATTENTION if h else style.PRIMARY for h in highlight],
+        x=keys, y=counts, marker_color=[style.ATTENTION if h else style.PRIMARY for h in highlight],
         text=[f"{n} {unit}" for n in counts], textposition="outside", cliponaxis=False,
         hovertext=[charts.hover_label(lbl) for lbl in df["label"]],
         hovertemplate="%{hovertext}：%{y} " + unit + "<extra></extra>",
@@ -115,7 +115,7 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
     show = _FORMATS[fmt]
     keys = [f"{i:03d}{charts.esc(u)}" for i, u in enumerate(df["unit"])]
     values = charts._f(df["value"])
-    colors = [palette.ATTENTION if (target is not None and v < target) else style.PRIMARY for v in df["value"]]
+    colors = [style.ATTENTION if (target is not None and v < target) else style.PRIMARY for v in df["value"]]
     fig = go.Figure(go.Bar(
         y=keys, x=values, orientation="h", marker_color=colors, text=[show(v) for v in df["value"]],
         textposition="outside", cliponaxis=False, hovertext=[charts.hover_label(u) for u in df["unit"]],

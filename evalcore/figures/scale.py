@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..numbers import fmt_amount, fmt_rate, fmt_score, to_float
-from . import palette, style
+from . import style
 from .charts import UNIT_LINES, UNIT_WIDTH, _empty, esc, hover_label, legend_label, wrap_label
 
 WEBGL_FROM = 200  # points from which the scatter is drawn with WebGL
@@ -66,8 +66,8 @@ def rate_histogram(ranking: pd.DataFrame, target: Decimal | None, height: int = 
                                  hovertemplate="执行率 %{x}%<br>%{y} 个单位<extra></extra>"))
     if target is not None:
         below = sum(1 for v in rates if v < float(target))
-        fig.add_vline(x=float(target), line_dash="dash", line_color=palette.TARGET_LINE)
-        _above(fig, float(target), f"目标 {fmt_rate(target)}（{below} 个单位低于目标）", palette.TARGET_LINE)
+        fig.add_vline(x=float(target), line_dash="dash", line_color=style.TARGET_LINE)
+        _above(fig, float(target), f"目标 {fmt_rate(target)}（{below} 个单位低于目标）", style.TARGET_LINE)
     fig.update_layout(height=height, showlegend=False, bargap=0.05, xaxis=dict(title="预算执行率（%）"),
                       yaxis=dict(title="单位数（个）"), margin=dict(l=10, r=10, t=40, b=10))
     return fig
@@ -125,9 +125,9 @@ def score_rate_scatter(ranking: pd.DataFrame, target: Decimal | None, boundary: 
             hovertemplate="%{customdata[1]}<br>执行率 %{customdata[2]}<br>得分 %{customdata[3]}<extra></extra>",
         ))
     if target is not None:
-        fig.add_vline(x=float(target), line_dash="dash", line_color=palette.TARGET_LINE,
+        fig.add_vline(x=float(target), line_dash="dash", line_color=style.TARGET_LINE,
                       annotation_text=f"执行率目标 {fmt_rate(target)}", annotation_position="bottom right",
-                      annotation_font_color=palette.TARGET_LINE)
+                      annotation_font_color=style.TARGET_LINE)
     if boundary is not None:
         fig.add_hline(y=float(boundary), line_dash="dot", line_color=style.MUTED,
                       annotation_text=f"等次分界 {fmt_score(boundary)}", annotation_position="top left",
@@ -198,8 +198,8 @@ def funds_treemap(ranking: pd.DataFrame, limit: int = TREEMAP_UNITS, height: int
         values.append(float(row.budget))
         custom.append(row.unit)
         hover.append(f"{hover_label(row.name or row.unit)}：{fmt_amount(row.budget)}")
-    # a unit type keeps its colour (palette.stable_colors: hashed from its name), and so do its units
-    type_colors = palette.stable_colors(groups)
+    # a unit type keeps its colour (style.stable_colors: hashed from its name), and so do its units
+    type_colors = style.stable_colors(groups)
     colors = ["#ffffff"] + [type_colors[g] for g in groups] + [type_colors[row.group] for row in shown.itertuples()]
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total", customdata=custom,
@@ -232,7 +232,7 @@ def compare_units(selected: pd.DataFrame, column: str, average: Decimal | None, 
     top = max(values + marks, default=0) or 1
     # reference lines as legend entries (labels on the lines would run into the bars' values)
     for name, value, dash, color in (("评价平均", average, "dash", style.MUTED),
-                                     ("目标", target, "dot", palette.TARGET_LINE)):
+                                     ("目标", target, "dot", style.TARGET_LINE)):
         if value is not None:
             fig.add_hline(y=float(value), line_dash=dash, line_color=color, line_width=2)
             fig.add_scatter(x=[None], y=[None], mode="lines", name=f"{name} {fmt(value)}",  # its legend entry
