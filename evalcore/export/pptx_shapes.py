@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -18,7 +19,9 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from ..figures import style
-from .slides import Block, Table
+
+if TYPE_CHECKING:  # the slide plan's types only (the plan imports the chart registry, which imports these shapes)
+    from .slides import Block, Table
 
 LATIN_FONT = "Arial"
 EA_FONT = "Microsoft YaHei"  # 微软雅黑: on every Windows PC; WPS and LibreOffice substitute a CJK sans where absent

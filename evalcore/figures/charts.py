@@ -384,40 +384,6 @@ def closed_over_time(df: pd.DataFrame, total: int, height: int = 320, undated: i
     return fig
 
 
-# --- slides (演示 page and HTML report) ------------------------------------------------------------------------
-
-def slide_chart(chart, height: int | None = None, font_size: int | None = None) -> go.Figure:
-    """The figure of one chart of a slide (``evalcore.export.slides.Chart``), drawn by the builders above.
-
-    The same data gives a native chart in the PPTX deck; ``font_size`` enlarges the text for a projector.
-    """
-    data, opts = chart.data, chart.options
-    if chart.kind == "budget":
-        fig = budget_vs_executed(data, height=height)
-    elif chart.kind == "rates":
-        fig = execution_rates(data, opts.get("target"), **({"height": height} if height else {}))
-    elif chart.kind == "dimensions":
-        fig = dimension_radar(data, **({"height": height} if height else {}))
-    elif chart.kind in ("problem_categories", "recommendation_categories"):
-        color = style.PRIMARY if chart.kind == "problem_categories" else style.SERIES[2]
-        fig = category_counts(data, opts.get("unit", "项"), color=color, height=height)
-        fig.update_layout(clickmode="none")
-    elif chart.kind == "status":
-        by_status = {s: int(n) for s, n in zip(data["status"], data["count"], strict=True)}
-        fig = status_donut(by_status, opts.get("rate_label", ""), **({"height": height} if height else {}))
-    elif chart.kind == "closed":
-        fig = closed_over_time(data, int(opts.get("total", 0)), **({"height": height} if height else {}))
-    else:
-        raise ValueError(f"未知的图表类型：{chart.kind}")
-    if font_size:
-        fig.update_layout(font=dict(size=font_size), hoverlabel=dict(font=dict(size=font_size)))
-        fig.update_traces(textfont_size=font_size, selector=dict(type="bar"))
-        fig.update_traces(textfont_size=font_size, selector=dict(type="pie"))
-        fig.update_polars(angularaxis_tickfont_size=font_size, radialaxis_tickfont_size=max(11, font_size - 4))
-        fig.update_annotations(font_size=font_size)
-    return fig
-
-
 # Public names for builders outside this module (components.portfolio): a placeholder figure and a category axis.
 empty_figure = _empty
 category_axis = _category_axis

@@ -30,6 +30,9 @@ def _clean(text: Any) -> str:
 
 def alt_text(fig: go.Figure) -> str:
     """"<kind>：<series>；<n> 项，最大为 <label> <value>" (what it shows, its key figure); "图表" when empty."""
+    meta = fig.layout.meta
+    if isinstance(meta, dict) and meta.get("alt"):  # the chart's own (a slide chart: evalcore.export.chart_kinds)
+        return str(meta["alt"])
     traces = [t for t in fig.data if getattr(t, "visible", True) is not False]
     title = getattr(getattr(fig.layout, "title", None), "text", None)
     head = _clean(title) + "：" if title else ""

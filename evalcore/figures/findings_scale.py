@@ -2,8 +2,8 @@
 
 - :func:`ranked_counts`: the top units by a count and one 其他 bar (``evalcore.findings.top_with_other``);
 - :func:`category_sunburst`: problem categories only, for when the problems are too many to draw one by one;
-- :func:`distribution_bars` / :func:`ranking_bars`: the slide charts of many units (``distribution``, ``ranking``);
-- :func:`slide_chart`: every slide chart kind, the per-unit ones drawn by ``evalcore.figures.charts``.
+- :func:`distribution_bars` / :func:`ranking_bars`: the slide charts of many units (``distribution``, ``ranking``,
+  registered in ``evalcore.export.chart_kinds``);
 
 Pure: no Streamlit. Text from a workbook goes through ``charts.esc`` / ``hover_label`` like every other figure.
 """
@@ -158,19 +158,3 @@ def status_stacked(df: pd.DataFrame, statuses: tuple[str, ...], **kwargs) -> go.
             fig.update_xaxes(dtick=None)
     return fig
 
-
-def slide_chart(chart, height: int | None = None, font_size: int | None = None) -> go.Figure:
-    """The figure of one chart of a slide: ``distribution`` and ``ranking`` drawn here, every other kind by
-    ``evalcore.figures.charts.slide_chart``."""
-    if chart.kind == "distribution":
-        fig = distribution_bars(chart.data, chart.options.get("unit", "个"), height=height)
-    elif chart.kind == "ranking":
-        fig = ranking_bars(chart.data, chart.options.get("format", "score"), chart.options.get("target"),
-                           height=height)
-    else:
-        return fit_ticks(charts.slide_chart(chart, height=height, font_size=font_size))
-    fig.update_layout(clickmode="none")
-    if font_size:
-        fig.update_layout(font=dict(size=font_size), hoverlabel=dict(font=dict(size=font_size)))
-        fig.update_traces(textfont_size=font_size, selector=dict(type="bar"))
-    return fig

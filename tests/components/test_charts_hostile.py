@@ -11,6 +11,7 @@ import pytest
 
 from components import charts
 from evalcore import budget, findings, rectification, scoring
+from evalcore.export import chart_figures
 from evalcore.export.slides import slide_plan
 from tests import hostile
 
@@ -47,7 +48,7 @@ def figures(ev):
     }
     for slide in slide_plan(ev, AS_OF):
         for i, chart in enumerate(slide.charts):
-            figs[f"slide {slide.kind} {i}"] = charts.slide_chart(chart, height=500, font_size=18)
+            figs[f"slide {slide.kind} {i}"] = chart_figures.figure(chart, height=500, font_size=18)
     return figs
 
 

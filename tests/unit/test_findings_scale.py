@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from evalcore import findings, rectification
-from evalcore.export import slides
+from evalcore.export import chart_figures, slides
 from evalcore.export.slides import by_month, grade_distribution, ranked, rate_bins
 from evalcore.figures import charts, findings_scale, style
 from sample_data.synth import synthetic_evaluation
@@ -139,6 +139,6 @@ def test_every_slide_chart_at_scale_has_few_categories_and_draws(big):
     for s in plan:
         for c in s.charts:
             assert len(c.data) <= 40, (s.title, c.title, len(c.data))
-            fig = findings_scale.slide_chart(c, height=500, font_size=18)
+            fig = chart_figures.figure(c, height=500, font_size=18)
             assert marks(fig) <= 60, (s.title, c.title)
     assert [s.kind for s in plan].count("ranking") == 2

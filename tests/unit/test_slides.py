@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from evalcore.export.slides import CHART_KINDS, ILLUSTRATIVE_LABEL, slide_plan
+from evalcore.export.chart_kinds import KINDS as CHART_KINDS
+from evalcore.export.slides import ILLUSTRATIVE_LABEL, slide_plan
 from evalcore.model import BudgetLine, Evaluation, Meta, Problem, Recommendation, Unit
 
 AS_OF = dt.date(2026, 11, 28)
@@ -134,7 +135,7 @@ def test_conclusion_verbatim(plan, ev):
 def test_every_chart_kind_is_known_and_has_its_columns(plan):
     for s in plan:
         for c in s.charts:
-            assert set(CHART_KINDS[c.kind][1]) <= set(c.data.columns), (s.kind, c.kind)
+            assert set(CHART_KINDS[c.kind].columns) <= set(c.data.columns), (s.kind, c.kind)
             assert not c.data.empty
 
 
