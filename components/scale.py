@@ -71,8 +71,8 @@ def overview(ev: Evaluation) -> None:
                                                      kind, style.ATTENTION), f"overview_bottom_{column}")
 
     st.subheader("各单位预算资金")
-    st.caption("按单位类型分组，每块的面积为该单位的预算（万元）。点击单位查看详情。")
-    unit.chart_to_unit(scale.funds_treemap(table), "overview_treemap")
+    st.caption(f"预算最多的 {scale.FUNDS_TOP} 个单位，其余合为“其他”。点击单位查看详情。")
+    unit.chart_to_unit(scale.funds_bars(table), "overview_funds")
 
 
 # --- 单位对比 --------------------------------------------------------------------------------------------------

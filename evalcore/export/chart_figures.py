@@ -56,9 +56,9 @@ def ranking(chart: Chart, height: int | None) -> go.Figure:
 def figure(chart: Chart, height: int | None = None, font_size: int | None = None) -> go.Figure:
     """The Plotly figure of one slide chart; ``font_size`` enlarges the text for a projector. Not clickable (a slide
     is for showing), a count axis keeps legible ticks, and the figure carries the kind's text alternative
-    (``layout.meta["alt"]``, which ``evalcore.figures.describe.alt_text`` reads)."""
+    (``layout.meta["alt"]``, escaped; ``evalcore.figures.describe.alt_text`` reads it)."""
     fig = findings_scale.fit_ticks(renderer(KINDS[chart.kind].plotly)(chart, height))
-    fig.update_layout(clickmode="none", meta={"alt": alt_text(chart)})
+    fig.update_layout(clickmode="none", meta={"alt": charts.esc(alt_text(chart))})  # escaped like all text
     if font_size:
         fig.update_layout(font=dict(size=font_size), hoverlabel=dict(font=dict(size=font_size)))
         fig.update_traces(textfont_size=font_size, selector=dict(type="bar"))

@@ -22,6 +22,7 @@ from pptx.shapes.graphfrm import GraphicFrame
 from pptx.util import Inches, Pt
 
 from ..figures import style
+from ..figures.charts import nice_step
 from ..numbers import round2, to_float
 from .chart_kinds import ILLUSTRATIVE_LABEL, KINDS, Chart, alt_text, renderer
 from .pptx_shapes import INK, MUTED, WHITE, apply_typefaces, clean, rgb
@@ -76,6 +77,13 @@ def _axes(chart, value_format: str, reverse: bool = False, maximum: float | None
     if labelled:
         val.visible = False
         val.has_major_gridlines = False
+
+
+def _count_axis(chart, top: int, room: float) -> None:
+    """A count axis: whole steps (about five), the labels stopping at the largest value (``room`` above it for the
+    data labels), as on the dashboard (``evalcore.figures.charts.value_axis``)."""
+    _axes(chart, "0", maximum=top * room)
+    chart.value_axis.major_unit = nice_step(top, whole=True)
 
 
 def _labels(plot, number_format: str, position=None, size: int = 13, color: RGBColor = INK) -> None:
@@ -148,7 +156,7 @@ def budget(shapes, chart: Chart, at: tuple[int, int, int, int]) -> GraphicFrame:
     plot.gap_width, plot.overlap = 60, -5
     _fill(plot.series[0].format, style.BUDGET_COLOR)
     _fill(plot.series[1].format, style.EXECUTED_COLOR)
-    _labels(plot, FMT_AMOUNT, XL_DATA_LABEL_POSITION.OUTSIDE_END, size=13 if len(df) <= 4 else 10)
+    _labels(plot, FMT_AMOUNT, XL_DATA_LABEL_POSITION.OUTSIDE_END, size=13 if len(df) <= 4 else 12)
     return frame
 
 
@@ -172,7 +180,7 @@ def rates(shapes, chart: Chart, at: tuple[int, int, int, int]) -> GraphicFrame:
     for i, rate in enumerate(df["rate"]):
         if target is not None and rate < target:
             _fill(series.points[i].format, style.ATTENTION)
-    _labels(plot, FMT_RATE, XL_DATA_LABEL_POSITION.INSIDE_END, size=16 if len(df) <= 4 else 10, color=WHITE)
+    _labels(plot, FMT_RATE, XL_DATA_LABEL_POSITION.INSIDE_END, size=16 if len(df) <= 4 else 12, color=WHITE)
     plot.data_labels.font.bold = True
     return frame
 
@@ -195,7 +203,7 @@ def dimensions(shapes, chart: Chart, at: tuple[int, int, int, int]) -> GraphicFr
     val.minimum_scale, val.maximum_scale, val.major_unit = 50, 100, 10
     val.tick_labels.number_format = '0"%"'
     val.tick_labels.number_format_is_linked = False
-    val.tick_labels.font.size = Pt(11)
+    val.tick_labels.font.size = Pt(12)
     val.tick_labels.font.color.rgb = MUTED
     c.category_axis.tick_labels.font.size = Pt(16)
     _plot_area(c, 0.12, 0.22, 0.76, 0.6)  # LibreOffice otherwise draws a radar far smaller than its frame
@@ -275,8 +283,8 @@ def closed(shapes, chart: Chart, at: tuple[int, int, int, int]) -> GraphicFrame:
     frame = shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *at, data)
     c = frame.chart
     _style_chart(c, chart.title, legend=True)
-    _axes(c, "0", maximum=_nice_max(total))
-    c.category_axis.tick_labels.font.size = Pt(11)
+    _count_axis(c, total, room=1.05)
+    c.category_axis.tick_labels.font.size = Pt(12)
     plot = c.plots[0]
     done, all_items = plot.series
     done.format.line.color.rgb = rgb(style.STATUS_COLORS["已整改"])
@@ -307,7 +315,7 @@ def distribution(shapes, chart: Chart, at: tuple[int, int, int, int]) -> Graphic
     frame = shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, *at, data)
     c = frame.chart
     _style_chart(c, chart.title, legend=False)
-    _axes(c, "0", maximum=_nice_max(max([int(n) for n in df["count"]] + [1])))
+    _count_axis(c, max([int(n) for n in df["count"]] + [1]), room=1.15)
     plot = c.plots[0]
     plot.gap_width = 50
     series = plot.series[0]

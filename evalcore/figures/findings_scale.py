@@ -18,7 +18,7 @@ from . import charts, style
 # More problems than this and 问题构成 shows the categories only (one sunburst segment per problem would not
 # be legible, and would draw hundreds of paths).
 SUNBURST_LEAVES = 60
-OTHER_COLOR = "#b8c2d3"  # the 其他 / 未指明单位 bars
+OTHER_COLOR = style.OTHER  # the 其他 / 未指明单位 bars
 
 
 def _is_other(label: object, others: int) -> bool:
@@ -44,10 +44,8 @@ def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", col
         hovertemplate="%{hovertext}<br>%{x} " + unit + "<extra></extra>",
     ))
     ticks = [charts.wrap_label(lbl, 16, 1) for lbl in labels]
-    widest: float = max(values, default=0) * 1.2 or 1.0
     fig.update_layout(height=height or max(260, 26 * len(df) + 70), showlegend=False, bargap=0.25,
-                      xaxis=dict(title=unit, range=[0, widest],
-                                 rangemode="tozero"),
+                      xaxis=charts.value_axis(max(values, default=0), whole=True, title=unit),
                       yaxis=charts._category_axis(keys, ticks, autorange="reversed"), dragmode=False)
     return fig
 
@@ -72,7 +70,7 @@ def category_sunburst(counts: pd.DataFrame, total_label: str = "问题", unit: s
         # a category keeps its colour across evaluations (style.stable_colors: hashed from its name)
         marker=dict(colors=["#ffffff"] + [cat_colors[c] for c in counts["category_label"]]),
     ))
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0))
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), uniformtext=dict(minsize=12, mode="hide"))
     return fig
 
 
@@ -98,7 +96,7 @@ def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = 
         hovertemplate="%{hovertext}：%{y} " + unit + "<extra></extra>",
     ))
     fig.update_layout(height=height or 360, showlegend=False, bargap=0.25,
-                      yaxis=dict(title=f"单位数（{unit}）", range=[0, max(counts) * 1.2]),
+                      yaxis=charts.value_axis(max(counts), whole=True, title=f"单位数（{unit}）"),
                       xaxis=charts._category_axis(keys, [charts.wrap_label(lbl, 8, 2) for lbl in df["label"]]))
     return fig
 
@@ -124,9 +122,9 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
     candidates = [v for v in values if v is not None] + [to_float(target) or 0.0 if target is not None else 0.0]
     top = max(candidates)
     if target is not None and fmt == "rate":
-        fig.add_vline(x=to_float(target), line_dash="dash", line_color=style.MUTED)
+        fig.add_vline(x=to_float(target), line_dash="dash", line_color=style.TARGET_LINE)
     fig.update_layout(height=height or max(300, 34 * len(df) + 80), showlegend=False, bargap=0.25,
-                      xaxis=dict(range=[0, top * 1.22], ticksuffix="%" if fmt == "rate" else ""),
+                      xaxis=charts.value_axis(top, rate=fmt == "rate", room=1.22),
                       yaxis=charts._category_axis(keys, [charts.wrap_label(u, 12, 1) for u in df["unit"]],
                                                   autorange="reversed"))
     return fig

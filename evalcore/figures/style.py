@@ -47,6 +47,7 @@ STATUS_COLORS = {"已整改": "#2e9e6a", "整改中": "#3d7fd9", "未开始": "#
 # --- one palette per meaning ---------------------------------------------------------------------------------
 
 ATTENTION = "#882255"  # below target / bottom N: needs attention
+OTHER = "#b8c2d3"  # the 其他 (the rest of a top-N list) and 未指明单位 bars: a light grey, no meaning of its own
 TARGET_LINE = "#4d5566"  # the target line itself: a dark grey, dashed
 CATEGORICAL = ("#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77", "#cc6677", "#aa4499")
 
@@ -95,6 +96,8 @@ def _template() -> go.layout.Template:
         yaxis=dict(gridcolor=GRID, zerolinecolor=GRID, automargin=True, title=dict(standoff=8)),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, title=dict(text="")),
         hoverlabel=dict(font=dict(family=FONT_FAMILY, size=14)),
+        # labels on and at bars and slices never shrink below 12 px (Plotly fits them to thin bars: 6-7 px)
+        uniformtext=dict(minsize=12, mode="show"),
         separators=".,",
     )
     return t

@@ -97,3 +97,15 @@ def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="未知的图表类型"):
         chart_kinds.Chart("pie3d", "饼图", pd.DataFrame())
 
+
+
+def test_deck_chart_text_is_at_least_12pt_and_count_axes_step_whole(ev, big):
+    for e in (ev, big):
+        prs = Presentation(io.BytesIO(export_pptx(e, AS_OF)))
+        for frame in (sh for slide in prs.slides for sh in slide.shapes if sh.has_chart):
+            xml = frame.chart._chartSpace.xml
+            sizes = [int(s) for s in re.findall(r'<a:(?:def)?rPr[^>]* sz="(\d+)"', xml)]
+            assert sizes and min(sizes) >= 1200, (frame.name, sorted(set(sizes)))
+            unit = re.search(r'<c:majorUnit val="([\d.]+)"/>', xml)
+            if unit and ("单位" in frame.name or "累计" in frame.name):  # counts of units or items
+                assert float(unit.group(1)).is_integer(), frame.name
