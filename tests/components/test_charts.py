@@ -112,7 +112,7 @@ def test_rectification_charts(ev):
 @pytest.mark.parametrize("text,width,expected", [
     ("短", 10, "短"),
     ("（一）资金使用管理效率有待提高", 14, "（一）资金使用<br>管理效率有待提高"),  # not 管<br>理
-    ("（三）项目实施管理过程欠严格规范", 8, "（三）项目<br>实施管理过程<br>欠严格规范"),  # a line more than a split word
+    ("（三）项目实施管理过程欠严格规范", 8, "（三）项目<br>实施管理过程<br>欠严格规范"),  # one more line, no split word
     ("数据ABCDEFG平台", 7, "数据<br>ABCDEFG<br>平台"),  # a Latin word is never split while it fits a line
     ("一二三四五六七八九十一", 10, "一二三四五六<br>七八九十一"),
 ])
