@@ -31,7 +31,7 @@ def problem_categories(chart: Chart, height: int | None) -> go.Figure:
 
 
 def recommendation_categories(chart: Chart, height: int | None) -> go.Figure:
-    return findings_scale.category_counts(chart.data, chart.options.get("unit", "条"), color=style.SERIES[2],
+    return findings_scale.category_counts(chart.data, chart.options.get("unit", "条"), color=style.PRIMARY,
                                           height=height)
 
 

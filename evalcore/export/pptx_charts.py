@@ -244,7 +244,7 @@ def problem_categories(shapes, chart: Chart, at: tuple[int, int, int, int]) -> G
 
 
 def recommendation_categories(shapes, chart: Chart, at: tuple[int, int, int, int]) -> GraphicFrame:
-    return _categories(shapes, chart, at, "建议数量", style.SERIES[2])
+    return _categories(shapes, chart, at, "建议数量", style.PRIMARY)
 
 
 def status(shapes, chart: Chart, at: tuple[int, int, int, int]) -> GraphicFrame:
@@ -267,6 +267,13 @@ def status(shapes, chart: Chart, at: tuple[int, int, int, int]) -> GraphicFrame:
     dl = series.data_labels
     dl.number_format, dl.number_format_is_linked, dl.show_value = '0"项"', False, True
     dl.font.size, dl.font.bold, dl.font.color.rgb = Pt(14), True, WHITE
+    for i, (s, _) in enumerate(present):  # dark text on a light slice (未开始): 4.5:1 at least
+        fill = style.STATUS_COLORS.get(s, style.SERIES[i % len(style.SERIES)])
+        if style.text_on(fill) != "#ffffff":
+            label = series.points[i].data_label
+            label.font.size, label.font.bold, label.font.color.rgb = Pt(14), True, rgb(style.text_on(fill))
+            fmt = etree.Element(qn("c:numFmt"), formatCode='0"项"', sourceLinked="0")
+            label._get_or_add_dLbl().insert(1, fmt)
     count = sum(n for _, n in present)
     _hide_labels(series, [i for i, (_, n) in enumerate(present) if n / count < 0.08])  # the legend names them
     return frame

@@ -230,9 +230,9 @@ def execution_rates(df: pd.DataFrame, target: Decimal | None = None, height: int
         hovertemplate="%{hovertext}<br>预算执行率：%{text}<extra></extra>",
     ))
     if target is not None:
-        fig.add_hline(y=float(target), line_dash="dash", line_color=style.MUTED,
+        fig.add_hline(y=float(target), line_dash="dash", line_color=style.TARGET_LINE,
                       annotation_text=f"目标 {fmt_rate(target)}", annotation_position="top left",
-                      annotation_font_color=style.MUTED)
+                      annotation_font_color=style.TARGET_LINE)
     top = max(v for v in _f(df["rate"]) if v is not None)
     fig.update_layout(height=height, yaxis=value_axis(top, rate=True, room=1.12, title="预算执行率"),
                       showlegend=False, bargap=0.45,
@@ -388,7 +388,7 @@ def unit_counts(df: pd.DataFrame, height: int = 260) -> go.Figure:
     if df.empty:
         return _empty("没有数据")
     keys = [esc(u) for u in df["unit"]]
-    fig = go.Figure(go.Bar(x=keys, y=list(df["count"]), marker_color=style.SERIES[2],
+    fig = go.Figure(go.Bar(x=keys, y=list(df["count"]), marker_color=style.PRIMARY,
                            text=[f"{n} 项" for n in df["count"]], textposition="outside", cliponaxis=False,
                            hovertext=[hover_label(u) for u in df["unit"]],
                            hovertemplate="%{hovertext}<br>%{y} 项<extra></extra>"))
@@ -407,7 +407,7 @@ def links_sankey(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
         node=dict(label=[wrap_label(n, 20, 2) for n in nodes], pad=14, thickness=14,
-                  color=[style.ACCENT] * len(left) + [style.PRIMARY] * len(right),
+                  color=[style.MUTED] * len(left) + [style.PRIMARY] * len(right),
                   x=[0.001] * len(left) + [0.999] * len(right),
                   y=[(i + 0.5) / len(left) for i in range(len(left))] + [(i + 0.5) / len(right)
                                                                        for i in range(len(right))],
@@ -448,7 +448,7 @@ def links_overview(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     keys = [esc(p) for p in df["problem_category"]]
     items = [int(n) for n in df["items"]]
     fig = go.Figure(go.Bar(
-        y=keys, x=items, orientation="h", marker_color=style.SERIES[2], text=[f"{n} 条建议" for n in items],
+        y=keys, x=items, orientation="h", marker_color=style.PRIMARY, text=[f"{n} 条建议" for n in items],
         textposition="outside", cliponaxis=False,
         hovertext=[f"{hover_label(p)} →<br>{hover_label(r)}"
                    for p, r in zip(df["problem_category"], df["recommendation_category"], strict=True)],

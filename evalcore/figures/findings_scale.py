@@ -25,7 +25,7 @@ def _is_other(label: object, others: int) -> bool:
     return others > 1 or str(label) == "未指明单位"
 
 
-def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", color: str = style.SERIES[2],
+def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", color: str = style.PRIMARY,
                   height: int | None = None) -> go.Figure:
     """Horizontal bars, the largest first, of ``df`` (unit, ``value``, others) as from ``findings.top_with_other``;
     the 其他 row and 未指明单位 in grey at the bottom. Clickable: customdata is the unit (None for 其他)."""

@@ -89,7 +89,7 @@ def score_histogram(ranking: pd.DataFrame, bands, height: int = 300) -> go.Figur
     if not scores:
         return _empty("没有得分")
     start = math.floor(min(scores) / 2) * 2
-    fig = go.Figure(go.Histogram(x=scores, xbins=dict(start=start, size=2), marker_color=style.SERIES[2], opacity=0.85,
+    fig = go.Figure(go.Histogram(x=scores, xbins=dict(start=start, size=2), marker_color=style.PRIMARY, opacity=0.85,
                                  hovertemplate="得分 %{x}<br>%{y} 个单位<extra></extra>"))
     low, high = min(scores), max(scores)
     for band in bands:
@@ -224,7 +224,7 @@ def compare_units(selected: pd.DataFrame, column: str, average: Decimal | None, 
     fmt = fmt_score if kind == "score" else fmt_rate
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
-        x=keys, y=_floats(df[column]), marker_color=style.PRIMARY if kind == "score" else style.SERIES[2],
+        x=keys, y=_floats(df[column]), marker_color=style.PRIMARY,
         text=[fmt(v) for v in df[column]], textposition="inside", insidetextanchor="end",
         textfont=dict(color="#ffffff"), showlegend=False,
         customdata=[[u, hover_label(n or u)] for u, n in zip(df["unit"], df["name"], strict=True)],

@@ -3,17 +3,20 @@
 (Named ``style``, not ``theme``: ``evalcore.themes`` is about problem themes, 问题主题.) The one home of the
 product's colours; one palette per meaning (issue 28, item 6), so that a colour says one thing across the product:
 
-- **grades** (优/良/中/差): :data:`GRADE_COLORS` (green, blue, orange, red) — only grades use them;
-- **整改 status**: :data:`STATUS_COLORS`;
-- **attention** (below the target, the bottom of a ranking): :data:`ATTENTION`, a wine red that is neither a
-  grade's colour nor a unit's (it used to be the accent orange, which is also 中's);
+- **the figure itself**: :data:`PRIMARY` (navy), :data:`BUDGET_COLOR` for 预算 beside 实际执行;
+- **grades** (优/良/中/差): :data:`GRADE_COLORS` (green, blue, amber, red) — only grades use them;
+- **整改 status**: :data:`STATUS_COLORS` (teal, violet, light grey, and ATTENTION for 未整改);
+- **attention** (below the target, the bottom of a ranking, 未整改, the 示例数据 label): :data:`ATTENTION`, a wine
+  red that is neither a grade's colour nor a unit's;
+- **the target line**: :data:`TARGET_LINE`; **the rest** (其他): :data:`OTHER`;
 - **units** and **categories** (problem categories, unit types): :data:`CATEGORICAL`, Paul Tol's "muted" scheme
   (designed to stay distinguishable with colour-blindness) without the wine of ATTENTION. A name always gets the
   same colour: its slot is a hash of its text (categories without their "（一）" number, which changes from one
   evaluation to the next), so a unit keeps its colour from one chart to the next and a category from one
   evaluation to the next; two names of one chart that hash to the same slot take the next free one.
 
-Documented in docs/colours.md.
+Every palette stays distinguishable with deuteranopia, protanopia and tritanopia and text colours reach 4.5:1
+(tests/unit/test_colours.py). Documented in docs/colours.md.
 """
 from __future__ import annotations
 
@@ -27,29 +30,56 @@ import plotly.io as pio
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
                '"WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif')
 
-PRIMARY = "#1f4e9c"
-ACCENT = "#e07b39"
-INK = "#1d2433"
-MUTED = "#6b7385"
+# --- the figure itself, text and surfaces ------------------------------------------------------------------------
+
+PRIMARY = "#1f4e9c"  # the figure itself: an amount, a count, a score, a rate (navy)
+BUDGET_COLOR = "#9db7e0"  # 预算 next to 实际执行 (a tint of PRIMARY)
+EXECUTED_COLOR = PRIMARY
+INK = "#1d2433"  # text
+MUTED = "#5f6779"  # secondary text: 5.2:1 on PANEL, 5.7:1 on white (was #6b7385, 4.35:1 on PANEL)
 GRID = "#e3e8f0"
 PANEL = "#f2f5fa"  # the background of a tile or a block on a slide
-ACCENT_TEXT = "#c2622a"  # accent-coloured small text (readable on white)
-ON_PRIMARY_MUTED = "#c9d6ee"  # small text on a PRIMARY background (the cover)
-
-SERIES = ["#1f4e9c", "#e07b39", "#2a9d8f", "#8e6cc0", "#d64550", "#6b8e23", "#c9a227", "#4f9fd6"]
-BUDGET_COLOR = "#9db7e0"
-EXECUTED_COLOR = PRIMARY
-
-GRADE_COLORS = {"优": "#1b8a5a", "良": "#1f4e9c", "中": "#d08a1e", "差": "#c0392b"}
-GRADE_BADGE = {"优": "green", "良": "blue", "中": "orange", "差": "red"}
-STATUS_COLORS = {"已整改": "#2e9e6a", "整改中": "#3d7fd9", "未开始": "#a5adba", "未整改": "#d64550"}
+ON_PRIMARY_MUTED = "#c9d6ee"  # small text on a PRIMARY background (the cover): 5.5:1
 
 # --- one palette per meaning ---------------------------------------------------------------------------------
 
-ATTENTION = "#882255"  # below target / bottom N: needs attention
+ATTENTION = "#882255"  # needs a second look: below target, bottom N, 未整改, 退回, items still open (wine)
+ACCENT = ATTENTION  # the 示例数据 label and the cover's bar: "look twice" too (was an orange, which is 中's)
+ACCENT_TEXT = ATTENTION  # small text in that colour: 8.7:1 on white
 OTHER = "#b8c2d3"  # the 其他 (the rest of a top-N list) and 未指明单位 bars: a light grey, no meaning of its own
 TARGET_LINE = "#4d5566"  # the target line itself: a dark grey, dashed
+
+# 等次, ordered from good to bad: green, blue, amber, red (the hues of the grade badges). Only grades use them.
+GRADE_COLORS = {"优": "#1a6b45", "良": "#4c9be8", "中": "#e8a317", "差": "#b2182b"}
+GRADE_BADGE = {"优": "green", "良": "blue", "中": "orange", "差": "red"}
+# 整改 status: teal (done), violet (under way), light grey (not begun), ATTENTION (not rectified: needs attention).
+STATUS_COLORS = {"已整改": "#1f7a86", "整改中": "#7b5fb5", "未开始": "#c3c9d4", "未整改": ATTENTION}
+# Units, unit types and categories: Paul Tol's "muted" scheme without its wine (ATTENTION's), by a stable hash.
 CATEGORICAL = ("#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77", "#cc6677", "#aa4499")
+# Plotly's colorway, for traces given no colour of their own: the figure, then the categorical colours.
+SERIES = [PRIMARY, *CATEGORICAL]
+
+PALETTES = {"grades": tuple(GRADE_COLORS.values()), "status": tuple(STATUS_COLORS.values()),
+            "categories": CATEGORICAL}
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of "#rrggbb"."""
+    channels = [int(color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """The label colour for text on ``fill``: white or INK, whichever contrasts more."""
+    return "#ffffff" if contrast("#ffffff", fill) >= contrast(INK, fill) else INK
+
 
 _NUMBER_PREFIX = re.compile(r"^\s*[（(][一二三四五六七八九十百零〇\d]+[)）]\s*")
 

@@ -21,8 +21,10 @@ def test_stable_and_distinct():
 def test_attention_is_its_own_colour():
     assert style.ATTENTION not in style.CATEGORICAL
     assert style.ATTENTION not in style.GRADE_COLORS.values()
-    assert style.ATTENTION not in style.STATUS_COLORS.values()
+    # 未整改 is the one status that needs attention, and says so in the attention colour
+    assert [s for s, c in style.STATUS_COLORS.items() if c == style.ATTENTION] == ["未整改"]
     assert style.GRADE_COLORS["中"] not in style.CATEGORICAL
+    assert style.ACCENT == style.ATTENTION  # the 示例数据 label is not 中's orange
 
 
 def test_charts_use_the_palettes():
