@@ -45,7 +45,8 @@ def closed(chart: Chart, height: int | None) -> go.Figure:
 
 
 def distribution(chart: Chart, height: int | None) -> go.Figure:
-    return findings_scale.distribution_bars(chart.data, chart.options.get("unit", "个"), height=height)
+    return findings_scale.distribution_bars(chart.data, chart.options.get("unit", "个"), height=height,
+                                            grades=bool(chart.options.get("grades")))
 
 
 def ranking(chart: Chart, height: int | None) -> go.Figure:

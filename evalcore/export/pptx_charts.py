@@ -23,6 +23,7 @@ from pptx.util import Inches, Pt
 
 from ..figures import style
 from ..figures.charts import nice_step
+from ..figures.findings_scale import bar_colors
 from ..numbers import round2, to_float
 from .chart_kinds import ILLUSTRATIVE_LABEL, KINDS, Chart, alt_text, renderer
 from .pptx_shapes import INK, MUTED, WHITE, apply_typefaces, clean, rgb
@@ -327,9 +328,9 @@ def distribution(shapes, chart: Chart, at: tuple[int, int, int, int]) -> Graphic
     plot.gap_width = 50
     series = plot.series[0]
     _fill(series.format, style.PRIMARY)
-    for i, high in enumerate(df["highlight"] if "highlight" in df.columns else []):
-        if high:
-            _fill(series.points[i].format, style.ATTENTION)
+    for i, color in enumerate(bar_colors(df, bool(chart.options.get("grades")))):  # as on the page
+        if color != style.PRIMARY:
+            _fill(series.points[i].format, color)
     _labels(plot, f'0"{unit}"', XL_DATA_LABEL_POSITION.OUTSIDE_END, size=13)
     return frame
 

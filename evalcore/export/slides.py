@@ -204,8 +204,9 @@ def _score_sentences(rows: list[dict]) -> list[str]:
         return [_score_sentence(r) for r in rows]
     top = max(rows, key=lambda r: r["score"])
     low = min(rows, key=lambda r: r["score"])
-    return [f"{len(rows)}个单位参与评分，最高为{top['unit']}{fmt2(top['score'])}分，"
-            f"最低为{low['unit']}{fmt2(low['score'])}分。"]
+    # the figure in brackets: "单位0561（98.11分）", never "单位056198.11分"
+    return [f"{len(rows)}个单位参与评分，最高为{top['unit']}（{fmt2(top['score'])}分），"
+            f"最低为{low['unit']}（{fmt2(low['score'])}分）。"]
 
 
 def _figures(ev: Evaluation, rows: list[dict]) -> Slide:
@@ -247,8 +248,8 @@ def _budget(ev: Evaluation) -> Slide:
             sentences.append(f"{r.unit}实际执行项目资金预算{fmt2(r.executed)}万元，项目预算执行率为{fmt2(r.rate)}%。")
     else:
         top, low = rated.loc[rated["rate"].idxmax()], rated.loc[rated["rate"].idxmin()]
-        sentences.append(f"{len(rated)}个单位中，预算执行率最高为{top['unit']}{fmt2(top['rate'])}%，"
-                         f"最低为{low['unit']}{fmt2(low['rate'])}%。")
+        sentences.append(f"{len(rated)}个单位中，预算执行率最高为{top['unit']}（{fmt2(top['rate'])}%），"
+                         f"最低为{low['unit']}（{fmt2(low['rate'])}%）。")
     unrated = table[table["rate"].isna() & table["executed"].notna()]
     if len(unrated) <= MANY_UNITS:  # what is known of a unit whose rate cannot be computed (the reason: footnotes)
         for r in unrated.itertuples():
@@ -331,7 +332,7 @@ def _scores_summary(ev: Evaluation, rows: list[dict], dims: pd.DataFrame, senten
         grades = grade_distribution(ev, rows)
         charts.append(Chart("distribution", "各等次单位数（个）",
                             pd.DataFrame({"label": list(grades["grade"]), "count": list(grades["count"]),
-                                          "highlight": [False] * len(grades)}), {"unit": "个"}))
+                                          "highlight": [False] * len(grades)}), {"unit": "个", "grades": True}))
         table = Table(("等次", "单位数", "占比", "预算金额（万元）"), tuple(
             (g.grade, f"{g.count}个", fmt_rate(g.share), fmt2(g.budget) if g.budget is not None else "—")
             for g in grades.itertuples()))

@@ -261,7 +261,7 @@ def dimension_radar(df: pd.DataFrame, height: int = 400) -> go.Figure:
     names = dict(zip(_indicator_keys(df), df["name"], strict=True))  # key -> name, in order
     # three ticks, written level (not along the 45° axis), between the first two indicators: they never overlap
     # each other or an indicator's name
-    radial = dict(range=[50, 100], tickvals=[60, 80, 100], ticksuffix="%", angle=45, tickangle=0,
+    radial = dict(range=[50, 100], tickvals=[60, 80, 100], ticktext=["60%", "80%", "100%"], angle=45, tickangle=0,
                   tickfont=dict(size=13, color=style.MUTED), gridcolor=style.GRID, showline=False)
     angular = dict(gridcolor=style.GRID, rotation=90, direction="clockwise", tickfont=dict(size=16),
                    type="category", tickmode="array", tickvals=list(names),

@@ -82,15 +82,25 @@ def problems_overview(problems: pd.DataFrame, counts: pd.DataFrame, height: int 
     return charts.problems_sunburst(problems, height=height)
 
 
-def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = None) -> go.Figure:
-    """Columns of units per bin or grade. df: label, count, highlight (bins below the target, in the accent)."""
+def bar_colors(df: pd.DataFrame, grades: bool = False) -> list[str]:
+    """The colour of each bin: its grade's (``grades``: the labels are 等次), else the attention colour for the
+    highlighted bins (below the target) and the figure's for the others."""
+    if grades:
+        return [style.GRADE_COLORS.get(str(lbl), style.PRIMARY) for lbl in df["label"]]
+    highlight = list(df["highlight"]) if "highlight" in df.columns else [False] * len(df)
+    return [style.ATTENTION if h else style.PRIMARY for h in highlight]
+
+
+def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = None,
+                      grades: bool = False) -> go.Figure:
+    """Columns of units per bin or grade. df: label, count, highlight (bins below the target, in the attention
+    colour); ``grades``: the labels are 等次, each in its grade's colour."""
     if df.empty or not int(df["count"].sum()):
         return charts._empty("没有数据")
     keys = [charts.esc(lbl) for lbl in df["label"]]
-    highlight = list(df["highlight"]) if "highlight" in df.columns else [False] * len(df)
     counts = [int(n) for n in df["count"]]
     fig = go.Figure(go.Bar(
-        x=keys, y=counts, marker_color=[style.ATTENTION if h else style.PRIMARY for h in highlight],
+        x=keys, y=counts, marker_color=bar_colors(df, grades),
         text=[f"{n} {unit}" for n in counts], textposition="outside", cliponaxis=False,
         hovertext=[charts.hover_label(lbl) for lbl in df["label"]],
         hovertemplate="%{hovertext}：%{y} " + unit + "<extra></extra>",

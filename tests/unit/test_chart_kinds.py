@@ -109,3 +109,15 @@ def test_deck_chart_text_is_at_least_12pt_and_count_axes_step_whole(ev, big):
             unit = re.search(r'<c:majorUnit val="([\d.]+)"/>', xml)
             if unit and ("单位" in frame.name or "累计" in frame.name):  # counts of units or items
                 assert float(unit.group(1)).is_integer(), frame.name
+
+
+def test_grades_keep_their_colours_on_the_page_and_in_the_deck(big):
+    from evalcore.figures import style
+
+    grades = next(c for s in slide_plan(big, AS_OF) for c in s.charts if c.title == "各等次单位数（个）")
+    fig = chart_figures.figure(grades)
+    assert list(fig.data[0].marker.color) == [style.GRADE_COLORS[g] for g in grades.data["label"]]
+    prs = Presentation(io.BytesIO(export_pptx(big, AS_OF)))
+    frame = next(sh for slide in prs.slides for sh in slide.shapes if sh.has_chart and "各等次" in sh.name)
+    fills = re.findall(r'<c:dPt>.*?<a:srgbClr val="([0-9A-F]{6})"/>', frame.chart._chartSpace.xml, re.S)
+    assert {f"#{f.lower()}" for f in fills} == {style.GRADE_COLORS[g] for g in grades.data["label"]}
