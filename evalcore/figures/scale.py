@@ -175,30 +175,31 @@ def ranked_bars(df: pd.DataFrame, column: str, kind: str, color: str = style.PRI
 
 
 def funds_bars(ranking: pd.DataFrame, top: int = FUNDS_TOP, height: int | None = None) -> go.Figure:
-    """Budget (万元) of the ``top`` largest units as bars, largest first, and one grey "其他 N 个单位" bar with the
-    rest's total (a treemap of dozens of tiles said nothing); the title gives the shown units' share of all funds.
-    customdata[0] = unit key (None for 其他)."""
+    """Budget (万元) of the ``top`` largest units as bars, largest first, then one "其他 N 个单位" row stating the
+    rest's total and share in words (a treemap of dozens of tiles said nothing, and a bar of the rest would dwarf
+    the units); the title gives the shown units' share of all funds. customdata[0] = unit key (None for 其他)."""
     df = ranking[ranking["budget"].notna()]
     df = df[[v > 0 for v in df["budget"]]]
     if df.empty:
         return _empty("没有预算")
     order = df["budget"].map(float).sort_values(ascending=False, kind="stable").index
     shown, rest = df.loc[order[:top]], df.loc[order[top:]]
-    labels = [str(u) for u in shown["unit"]]
-    values = list(shown["budget"])
-    custom: list[list] = [[u, hover_label(n or u)] for u, n in zip(shown["unit"], shown["name"], strict=True)]
-    colors = [style.PRIMARY] * len(shown)
-    if len(rest):
-        labels.append(f"其他 {len(rest)} 个单位")
-        values.append(sum(rest["budget"], Decimal(0)))
-        custom.append([None, f"其他 {len(rest)} 个单位（合计）"])
-        colors.append(style.OTHER)
     whole = sum(df["budget"], Decimal(0))
     part = sum(shown["budget"], Decimal(0))
+    labels = [str(u) for u in shown["unit"]]
+    floats = [to_float(v) for v in shown["budget"]]
+    text = [fmt_amount(v) for v in shown["budget"]]
+    custom: list[list] = [[u, hover_label(n or u)] for u, n in zip(shown["unit"], shown["name"], strict=True)]
+    colors = [style.PRIMARY] * len(shown)
+    if len(rest):  # one row for the rest, its total in words: a bar on the same scale would dwarf the others
+        labels.append(f"其他 {len(rest)} 个单位")
+        floats.append(0.0)
+        text.append(f"合计 {fmt_amount(whole - part)}（占 {fmt_rate((whole - part) / whole * 100)}）")
+        custom.append([None, f"其他 {len(rest)} 个单位（合计）"])
+        colors.append(style.OTHER)
     keys = [f"{i:03d}{esc(lbl)}" for i, lbl in enumerate(labels)]  # distinct even if two names repeat
-    floats = [to_float(v) for v in values]
     fig = go.Figure(go.Bar(
-        y=keys, x=floats, orientation="h", marker_color=colors, text=[fmt_amount(v) for v in values],
+        y=keys, x=floats, orientation="h", marker_color=colors, text=text,
         textposition="outside", cliponaxis=False, customdata=custom,
         hovertemplate="%{customdata[1]}：%{text}<extra></extra>",
     ))

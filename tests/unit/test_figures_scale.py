@@ -71,7 +71,9 @@ def test_funds_show_the_largest_units_then_one_other_bar(large):
     assert fig.layout.yaxis.ticktext[-1] == "其他 985 个单位"
     total = sum(table["budget"], Decimal(0))
     part = sum(top["budget"], Decimal(0))
-    assert bar.text[-1] == fmt_amount(total - part)  # the rest's total, exact
+    # the rest's total and share in words, exact, with no bar that would dwarf the units
+    assert bar.text[-1] == f"合计 {fmt_amount(total - part)}（占 {fmt_rate((total - part) / total * 100)}）"
+    assert bar.x[-1] == 0 and fig.layout.xaxis.range[1] < float(total - part)
     assert bar.marker.color[-1] == style.OTHER and set(bar.marker.color[:-1]) == {style.PRIMARY}
     assert fig.layout.title.text == f"预算最多的 15 个单位（共 1000 个），占预算总额 {fmt_rate(part / total * 100)}"
     assert len(bar.y) == 16  # not 60 tiles
