@@ -156,11 +156,12 @@ def value_axis(top: float | None, *, whole: bool = False, rate: bool = False, ro
         step = nice_step(top, whole=whole)
         last = math.floor(top / step + 1e-9) * step if top else step
     ticks = [round(i * step, 10) for i in range(int(round(last / step)) + 1)]
-    axis: dict = dict(range=[0, max(last, top) * room], tickmode="array", tickvals=ticks, rangemode="tozero")
-    if whole:
-        axis["tickformat"] = ",d"
+    # the labels written out (Plotly leaves ticksuffix and tickformat off ticks given as an array)
+    text = [f"{t:,.0f}" if float(t).is_integer() else f"{t:,g}" for t in ticks]
     if rate:
-        axis["ticksuffix"] = "%"
+        text = [f"{label}%" for label in text]
+    axis: dict = dict(range=[0, max(last, top) * room], tickmode="array", tickvals=ticks, ticktext=text,
+                      rangemode="tozero")
     return {**axis, **kwargs}
 
 

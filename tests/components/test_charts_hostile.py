@@ -105,7 +105,7 @@ def test_long_labels_are_shortened_on_the_axes_and_whole_in_the_hover(figures):
     long = hostile.LONG
     for name in ("budget", "rates", "units", "categories", "stacked"):
         fig = figures[name]
-        axis = fig.layout.yaxis if fig.layout.yaxis.ticktext else fig.layout.xaxis
+        axis = fig.layout.yaxis if fig.layout.yaxis.type == "category" else fig.layout.xaxis  # the names
         for tick in axis.ticktext:
             lines = _visible(tick)
             assert len(lines) <= 3 and all(len(line) <= 14 for line in lines), (name, tick)

@@ -121,4 +121,4 @@ def test_count_and_rate_axes_stop_at_the_data(large):
         assert all(float(t).is_integer() for t in ticks) and len(ticks) <= 6  # whole units, never 2.5 units
     top = ranking.ranked(table, "rate", 5)
     compare = scale.compare_units(top, "rate", None, "rate").layout.yaxis
-    assert list(compare.tickvals) == [0, 20, 40, 60, 80, 100] and compare.ticksuffix == "%"  # not up to 120%
+    assert list(compare.tickvals) == [0, 20, 40, 60, 80, 100] and compare.ticktext[-1] == "100%"  # not 120%
