@@ -19,17 +19,17 @@ from evalcore.figures.charts import (
     execution_rates,
     hover_label,
     legend_label,
+    links_overview,
     links_sankey,
     problems_sunburst,
     shorten,
-    slide_chart,
     status_donut,
     status_stacked,
     unit_counts,
     wrap_label,
 )
 
-__all__ = ["HOVER_LIMIT", "HOVER_WIDTH", "LEGEND_LIMIT", "RADAR_WIDTH", "budget_vs_executed",
-           "category_counts", "closed_over_time", "deductions", "dimension_bars", "dimension_radar", "esc",
-           "execution_rates", "hover_label", "legend_label", "links_sankey", "problems_sunburst", "shorten",
-           "slide_chart", "status_donut", "status_stacked", "unit_counts", "wrap_label"]
+__all__ = ["HOVER_LIMIT", "HOVER_WIDTH", "LEGEND_LIMIT", "RADAR_WIDTH", "budget_vs_executed", "category_counts",
+           "closed_over_time", "deductions", "dimension_bars", "dimension_radar", "esc", "execution_rates",
+           "hover_label", "legend_label", "links_overview", "links_sankey", "problems_sunburst", "shorten",
+           "status_donut", "status_stacked", "unit_counts", "wrap_label"]

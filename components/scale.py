@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from evalcore import ranking
-from evalcore.figures import palette, scale
+from evalcore.figures import scale, style
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_rate, fmt_score
 
@@ -68,11 +68,11 @@ def overview(ev: Evaluation) -> None:
             with right:
                 st.caption(f"{low} {TOP_N} 个单位")
                 unit.chart_to_unit(scale.ranked_bars(ranking.ranked(table, column, TOP_N, highest=False), column,
-                                                     kind, palette.ATTENTION), f"overview_bottom_{column}")
+                                                     kind, style.ATTENTION), f"overview_bottom_{column}")
 
     st.subheader("各单位预算资金")
-    st.caption("按单位类型分组，每块的面积为该单位的预算（万元）。点击单位查看详情。")
-    unit.chart_to_unit(scale.funds_treemap(table), "overview_treemap")
+    st.caption(f"预算最多的 {scale.FUNDS_TOP} 个单位，其余合为“其他”。点击单位查看详情。")
+    unit.chart_to_unit(scale.funds_bars(table), "overview_funds")
 
 
 # --- 单位对比 --------------------------------------------------------------------------------------------------

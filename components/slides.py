@@ -3,7 +3,8 @@ exports the 演示 page offers for download.
 
 The slide's pieces are drawn by ``evalcore.export.slide_html`` (the renderer the HTML export uses too; auto-escaped,
 then sanitised again by ``st.html``), so workbook text can never become markup; charts come from
-``evalcore.figures.findings_scale.slide_chart`` (the builders the dashboard pages use). Colours come from the theme.
+``evalcore.export.chart_figures.figure`` (by the registry of chart kinds the HTML report and the deck draw from too,
+with the builders the dashboard pages use). Colours come from the theme.
 """
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from evalcore.export import slide_html
+from evalcore.export import chart_figures, slide_html
 from evalcore.export.slides import Slide, Table
-from evalcore.figures import findings_scale
 from evalcore.model import Evaluation
 
 from . import cache, layout, theme
@@ -134,7 +134,7 @@ def render(slide: Slide, ev: Evaluation, key: str) -> None:
             with col:
                 if kind == "chart":
                     st.html(slide_html.chart_title(item, PREFIX))
-                    fig = findings_scale.slide_chart(item, height=height, font_size=CHART_FONT)
+                    fig = chart_figures.figure(item, height=height, font_size=CHART_FONT)
                     layout.chart(fig, key=f"{key}_{i}")
                 else:
                     st.html(slide_html.table(item, PREFIX))

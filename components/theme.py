@@ -1,9 +1,9 @@
 """The visual theme for pages: the same colours, font stack and Plotly template as the exports.
 
-Defined once in ``evalcore.figures.theme`` (the exports need it and evalcore never imports components); this module
+Defined once in ``evalcore.figures.style`` (the exports need it and evalcore never imports components); this module
 re-exports it under its old name so pages and components keep ``from components import theme``.
 """
-from evalcore.figures.theme import (
+from evalcore.figures.style import (
     ACCENT,
     ACCENT_TEXT,
     BUDGET_COLOR,

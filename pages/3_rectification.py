@@ -21,9 +21,8 @@ st.subheader("问题 → 建议")
 if recs.empty:
     st.info("该评价没有列出建议。")
 else:
-    st.caption(f"{len(ev.recommendation_categories)} 类 {len(recs)} 条建议。"
-               "连线表示建议所回应的问题类别，线宽为建议条数。")
-    layout.chart(charts.links_sankey(links), "rect_sankey")
+    st.caption(f"{len(ev.recommendation_categories)} 类 {len(recs)} 条建议。")
+    layout.chart(charts.links_overview(links), "rect_sankey")
     unanswered = layout.derived(findings.unanswered_problem_categories)
     if unanswered:
         st.warning("以下问题类别没有对应的建议：" + "、".join(f"（{findings.cn_number(n)}）" for n in unanswered))

@@ -1,9 +1,10 @@
 """The HTML report: ``export_html(ev, as_of) -> bytes``, one self-contained UTF-8 file of ``slide_plan``'s slides.
 
-plotly.js is inlined once and every chart is drawn by the dashboard's own builders (``evalcore.figures.charts``, which
-import Plotly and pandas but never Streamlit), so the file opens offline, makes no network request and its charts
-stay interactive. A print stylesheet lays it out on A4, one section per page. Every piece of text from the
-workbook is HTML-escaped; chart data travels as JSON in which Plotly escapes ``</``.
+plotly.js is inlined once and every chart is drawn by the dashboard's own builders (``.chart_figures``, through
+the registry of chart kinds ``.chart_kinds``; they import Plotly and pandas but never Streamlit), so the file opens
+offline, makes no network request and its charts stay interactive. A print stylesheet lays it out on A4, one section
+per page. Every piece of text from the workbook is HTML-escaped; chart data travels as JSON in
+which Plotly escapes ``</``.
 """
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from plotly.offline import get_plotlyjs
 
 from .. import clock
 from ..application import RuleSet
-from ..figures import findings_scale, theme
+from ..figures import style
 from ..model import Evaluation
 from ..textutil import shorten
-from . import slide_html
+from . import chart_figures, chart_kinds, slide_html
 from .slides import Slide, slide_plan
 
 CHART_HEIGHT = 420
@@ -36,9 +37,9 @@ PLOTLY_CONFIG = {
 # The shared slide markup (evalcore.export.slide_html) without a class prefix: this is a document of its own.
 PREFIX = ""
 
-_CSS_VARS = (f":root {{ --primary: {theme.PRIMARY}; --accent: {theme.ACCENT}; --ink: {theme.INK}; "
-             f"--muted: {theme.MUTED}; --grid: {theme.GRID}; --panel: {theme.PANEL}; --font: {theme.FONT_FAMILY}; "
-             f"--on-primary-muted: {theme.ON_PRIMARY_MUTED}; "
+_CSS_VARS = (f":root {{ --primary: {style.PRIMARY}; --accent: {style.ACCENT}; --ink: {style.INK}; "
+             f"--muted: {style.MUTED}; --grid: {style.GRID}; --panel: {style.PANEL}; --font: {style.FONT_FAMILY}; "
+             f"--on-primary-muted: {style.ON_PRIMARY_MUTED}; "
              f"--chart-height: {CHART_HEIGHT}px; }}")
 _CSS = """
 * { box-sizing: border-box; }
@@ -75,6 +76,8 @@ figure.chart { margin: 0; }
         margin-top: .8rem; align-items: start; }
 .chart-title { font-size: 1.05rem; font-weight: 700; margin: 0 0 .2rem; color: var(--ink); }
 .chart .plot { width: 100%; min-height: var(--chart-height); }
+.sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0);
+           white-space: nowrap; border: 0; padding: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 1rem; }
 th { background: var(--primary); color: #fff; font-weight: 600; }
 th, td { padding: .45rem .6rem; text-align: center; border-bottom: 1px solid var(--grid); }
@@ -168,13 +171,15 @@ def _chart(chart, div_id: str) -> str:
     """A chart's box and its figure as JSON: drawn by _DRAW_JS once the whole page is laid out, at the width of its
     column (a chart drawn while the page is still loading takes the width its column has at that moment: the
     first of a pair took the whole row and covered its neighbour). The figure has no width of its own."""
-    fig = findings_scale.slide_chart(chart, height=CHART_HEIGHT)
+    fig = chart_figures.figure(chart, height=CHART_HEIGHT)
     fig.update_layout(autosize=True, width=None)
     data = _json_in_script(pio.to_json(fig, validate=False))
     plot = (f'<div id="{_e(div_id)}" class="plotly-graph-div eb-plot" style="height:{CHART_HEIGHT}px; width:100%;" '
-            f'role="img" aria-label="{_e(chart.title)}"></div>'
+            f'role="img" aria-label="{_e(chart.title)}" aria-describedby="{_e(div_id)}-alt"></div>'
+            f'<p class="sr-only" id="{_e(div_id)}-alt">{_e(chart_kinds.alt_text(chart))}</p>'
             f'<script type="application/json" class="eb-figure" data-for="{_e(div_id)}">{data}</script>')
-    return f'<figure class="chart">{slide_html.chart_title(chart, PREFIX)}<div class="plot">{plot}</div></figure>'
+    return (f'<figure class="chart" data-kind="{_e(chart.kind)}">{slide_html.chart_title(chart, PREFIX)}'
+            f'<div class="plot">{plot}</div></figure>')
 
 
 def _cover(slide: Slide, ev: Evaluation, number: int, total: int, as_of: dt.date) -> str:
@@ -208,7 +213,7 @@ NAV_TITLE_LIMIT = 60  # characters of the title in the sticky navigation bar (th
 
 def export_html(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) -> bytes:
     """The report as one self-contained HTML file (UTF-8 bytes): no external script, stylesheet, font or image."""
-    theme.register()  # the figures below use the dashboard's Plotly template
+    style.register()  # the figures below use the dashboard's Plotly template
     plan = slide_plan(ev, as_of, rules)
     total = len(plan)
     toc = "".join(f'<a href="#slide-{i}">{i}. {_e(s.title if s.kind != "cover" else "封面")}</a>'

@@ -8,7 +8,7 @@ Numbers are shown as in the report: 2 decimals, 万元, %.
 
 This module owns the layout of each slide (title and footer, number tiles, sentences, the body's charts, table and
 lists side by side) and the file; the pieces come from :mod:`.pptx_shapes` (typefaces, text, boxes, tables, lists)
-and :mod:`.pptx_charts` (native charts).
+and :mod:`.pptx_charts` (each chart kind's native chart, registered in :mod:`.chart_kinds`).
 """
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -17,8 +18,10 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from ..figures import theme
-from .slides import Block, Table
+from ..figures import style
+
+if TYPE_CHECKING:  # the slide plan's types only (the plan imports the chart registry, which imports these shapes)
+    from .slides import Block, Table
 
 LATIN_FONT = "Arial"
 EA_FONT = "Microsoft YaHei"  # 微软雅黑: on every Windows PC; WPS and LibreOffice substitute a CJK sans where absent
@@ -28,7 +31,7 @@ def rgb(hex_color: str) -> RGBColor:
     return RGBColor.from_string(hex_color.lstrip("#").upper())
 
 
-PRIMARY, ACCENT, INK, MUTED = (rgb(c) for c in (theme.PRIMARY, theme.ACCENT, theme.INK, theme.MUTED))
+PRIMARY, ACCENT, INK, MUTED = (rgb(c) for c in (style.PRIMARY, style.ACCENT, style.INK, style.MUTED))
 PANEL = rgb("#f2f5fa")
 WHITE = rgb("#ffffff")
 

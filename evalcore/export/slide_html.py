@@ -3,7 +3,7 @@
 The pieces (head, tiles, sentences, table, chart title, blocks, footnotes, cover) are Jinja2 macros with
 auto-escaping, so workbook text is always text, never markup. Both callers get the same markup; only the class
 prefix differs: the page lives inside Streamlit's DOM and prefixes its classes (``eb-``), the export is a document
-of its own (no prefix). Each caller brings its stylesheet; the colours come from ``evalcore.figures.theme``.
+of its own (no prefix). Each caller brings its stylesheet; the colours come from ``evalcore.figures.style``.
 
 The page draws charts with Streamlit between these pieces, the export places Plotly's HTML between them: so the
 chart itself is not drawn here, only its title.

@@ -3,17 +3,17 @@
 
 A :class:`Slide` holds text that is already formatted (half-up, 2 decimals, 万元, %), the key sentences (shown on
 the slide and carried in the speaker notes), big-number tiles, a small table, headed lists, and the data of each
-chart as one of evalcore's DataFrames. Charts are named by what they show (:data:`CHART_KINDS`); the renderers
-map a kind to a Plotly builder (``evalcore.figures.charts.slide_chart``) or to a native PowerPoint chart.
+chart as one of evalcore's DataFrames. Charts are named by what they show: the kinds, their columns and how each
+is drawn (a Plotly figure on the page and in the HTML report, a native chart in the deck) are registered once in
+:mod:`.chart_kinds`.
 
-Pure: no Plotly, no Streamlit.
+Pure: no Streamlit; the plan itself draws nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import pandas as pd
 
@@ -22,29 +22,13 @@ from ..application import RuleSet
 from ..model import Evaluation
 from ..numbers import fmt2, fmt_amount, fmt_rate, fmt_score, round2
 from ..textutil import join_phrase
-
-ILLUSTRATIVE_LABEL = "示例数据"
+from .chart_kinds import ILLUSTRATIVE_LABEL, KINDS, Chart
 
 # Why a section is illustrative, when the evaluation gives no note of its own.
 ILLUSTRATIVE_DEFAULT = {
     "scores": "报告只公布了总得分和等次，指标明细为示意，合计等于报告得分。",
     "rectification": "报告未公布整改进度，整改事项、期限和状态为示意。",
 }
-
-# kind -> (what it shows, the DataFrame columns it reads)
-CHART_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "budget": ("预算与实际执行（万元）", ("unit", "budget", "executed")),
-    "rates": ("预算执行率（%）", ("unit", "rate")),
-    "dimensions": ("分维度得分率（%）", ("unit", "id", "name", "points", "score")),
-    "problem_categories": ("各类问题数量（项）", ("category_no", "category_label", "count")),
-    "recommendation_categories": ("各类建议数量（条）", ("category_no", "category_label", "count")),
-    "status": ("整改状态分布（项）", ("status", "count")),
-    "closed": ("累计完成整改（项）", ("date", "cumulative")),
-    # at scale (more units than CHART_UNITS): how many units fall in each bin or grade, and short rankings
-    "distribution": ("单位分布（个）", ("label", "count", "highlight")),
-    "ranking": ("单位排名", ("unit", "value")),
-}
-
 
 @dataclass(frozen=True)
 class Tile:
@@ -65,21 +49,6 @@ class Block:
     """A headed list, e.g. one achievement area and its items (verbatim)."""
     heading: str
     lines: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class Chart:
-    """The data of one chart. ``data`` is evalcore's DataFrame (Decimal values); ``options`` what the builder needs
-    besides (the target rate, the statuses, the 整改率 label, the number of items)."""
-    kind: str
-    title: str
-    data: pd.DataFrame
-    options: dict[str, Any] = field(default_factory=dict)
-    illustrative: bool = False
-
-    def __post_init__(self) -> None:
-        if self.kind not in CHART_KINDS:
-            raise ValueError(f"未知的图表类型：{self.kind}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -235,8 +204,9 @@ def _score_sentences(rows: list[dict]) -> list[str]:
         return [_score_sentence(r) for r in rows]
     top = max(rows, key=lambda r: r["score"])
     low = min(rows, key=lambda r: r["score"])
-    return [f"{len(rows)}个单位参与评分，最高为{top['unit']}{fmt2(top['score'])}分，"
-            f"最低为{low['unit']}{fmt2(low['score'])}分。"]
+    # the figure in brackets: "单位0561（98.11分）", never "单位056198.11分"
+    return [f"{len(rows)}个单位参与评分，最高为{top['unit']}（{fmt2(top['score'])}分），"
+            f"最低为{low['unit']}（{fmt2(low['score'])}分）。"]
 
 
 def _figures(ev: Evaluation, rows: list[dict]) -> Slide:
@@ -278,8 +248,8 @@ def _budget(ev: Evaluation) -> Slide:
             sentences.append(f"{r.unit}实际执行项目资金预算{fmt2(r.executed)}万元，项目预算执行率为{fmt2(r.rate)}%。")
     else:
         top, low = rated.loc[rated["rate"].idxmax()], rated.loc[rated["rate"].idxmin()]
-        sentences.append(f"{len(rated)}个单位中，预算执行率最高为{top['unit']}{fmt2(top['rate'])}%，"
-                         f"最低为{low['unit']}{fmt2(low['rate'])}%。")
+        sentences.append(f"{len(rated)}个单位中，预算执行率最高为{top['unit']}（{fmt2(top['rate'])}%），"
+                         f"最低为{low['unit']}（{fmt2(low['rate'])}%）。")
     unrated = table[table["rate"].isna() & table["executed"].notna()]
     if len(unrated) <= MANY_UNITS:  # what is known of a unit whose rate cannot be computed (the reason: footnotes)
         for r in unrated.itertuples():
@@ -300,7 +270,7 @@ def _budget(ev: Evaluation) -> Slide:
                                 rate_bins(rated["rate"], target), {"unit": "个"}))
     else:
         if not with_budget.empty:
-            charts.append(Chart("budget", CHART_KINDS["budget"][0],
+            charts.append(Chart("budget", KINDS["budget"].title,
                                 with_budget[["unit", "budget", "executed"]].reset_index(drop=True)))
         if not rated.empty:
             charts.append(Chart("rates", f"预算执行率（目标 {fmt_rate(target)}）",
@@ -337,7 +307,7 @@ def _scores(ev: Evaluation, rows: list[dict]) -> Slide:
     body: list[tuple[str, ...]] = []
     if not dims.empty:
         illustrative = ev.is_illustrative("scores")
-        charts = (Chart("dimensions", CHART_KINDS["dimensions"][0], dims[["unit", "id", "name", "points", "score"]],
+        charts = (Chart("dimensions", KINDS["dimensions"].title, dims[["unit", "id", "name", "points", "score"]],
                         illustrative=illustrative),)
         units = list(dict.fromkeys([*units, *dims["unit"]]))
         # by indicator id: two dimensions may share a name
@@ -362,7 +332,7 @@ def _scores_summary(ev: Evaluation, rows: list[dict], dims: pd.DataFrame, senten
         grades = grade_distribution(ev, rows)
         charts.append(Chart("distribution", "各等次单位数（个）",
                             pd.DataFrame({"label": list(grades["grade"]), "count": list(grades["count"]),
-                                          "highlight": [False] * len(grades)}), {"unit": "个"}))
+                                          "highlight": [False] * len(grades)}), {"unit": "个", "grades": True}))
         table = Table(("等次", "单位数", "占比", "预算金额（万元）"), tuple(
             (g.grade, f"{g.count}个", fmt_rate(g.share), fmt2(g.budget) if g.budget is not None else "—")
             for g in grades.itertuples()))
@@ -427,7 +397,7 @@ def _problems(ev: Evaluation) -> Slide:
         sentences.append("点名涉及：" + "，".join(f"{r.unit}{r.count}项" for r in named.itertuples()) + "。")
     listing = tuple(f"{r.category_label}：{r.count}项" for r in counts.itertuples())
     return Slide("problems", "存在的主要问题", sentences=tuple(sentences), more_notes=listing,
-                 charts=(Chart("problem_categories", CHART_KINDS["problem_categories"][0], counts, {"unit": "项"}),))
+                 charts=(Chart("problem_categories", KINDS["problem_categories"].title, counts, {"unit": "项"}),))
 
 
 def _recommendations(ev: Evaluation) -> Slide:
@@ -448,7 +418,7 @@ def _recommendations(ev: Evaluation) -> Slide:
     footnotes = ("没有对应建议的问题类别：" + "、".join(f"（{findings.cn_number(n)}）" for n in unanswered),) \
         if unanswered and not links.empty else ()
     return Slide("recommendations", "建议", sentences=tuple(sentences), table=table, footnotes=footnotes,
-                 charts=(Chart("recommendation_categories", CHART_KINDS["recommendation_categories"][0], counts,
+                 charts=(Chart("recommendation_categories", KINDS["recommendation_categories"].title, counts,
                                {"unit": "条"}),))
 
 
@@ -463,11 +433,11 @@ def _rectification(ev: Evaluation, as_of: dt.date) -> Slide:
     tiles = (Tile("整改事项", f"{s.total} 项"), Tile("已完成", f"{s.closed} 项"), Tile("整改率", fmt_rate(s.rate)),
              Tile("逾期未完成", f"{s.overdue} 项"))
     status = pd.DataFrame([{"status": k, "count": v} for k, v in s.by_status.items()], columns=["status", "count"])
-    charts = [Chart("status", CHART_KINDS["status"][0], status,
+    charts = [Chart("status", KINDS["status"].title, status,
                     {"rate_label": fmt_rate(s.rate), "statuses": tuple(ev.meta.statuses)}, illustrative)]
     closed = by_month(rectification.closed_over_time(ev, as_of))
     if not closed.empty:
-        charts.append(Chart("closed", CHART_KINDS["closed"][0], closed, {"total": s.total}, illustrative))
+        charts.append(Chart("closed", KINDS["closed"].title, closed, {"total": s.total}, illustrative))
     return Slide("rectification", "整改进展", subtitle=f"统计日期：{as_of.isoformat()}", sentences=sentences,
                  tiles=tiles, charts=tuple(charts), illustrative=illustrative,
                  illustrative_note=_note(ev, "rectification") if illustrative else "")

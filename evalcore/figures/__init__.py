@@ -1,5 +1,5 @@
-"""Pure Plotly figures and the visual theme, shared by the dashboard (``components``) and the exports.
+"""Pure Plotly figures and their visual style, shared by the dashboard (``components``) and the exports.
 
-``theme`` holds the colours, the CJK font stack and the Plotly template (registered by ``theme.register()``, never
+``style`` holds the colours, the CJK font stack and the Plotly template (registered by ``style.register()``, never
 as an import side effect); ``charts`` builds figures from evalcore's DataFrames. No Streamlit here.
 """

@@ -5,6 +5,7 @@ off the figure itself so every chart gets one without each page writing it ("柱
 Pure (a Plotly figure in, a sentence out); pages put it next to the chart for screen readers."""
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import plotly.graph_objects as go
@@ -30,6 +31,9 @@ def _clean(text: Any) -> str:
 
 def alt_text(fig: go.Figure) -> str:
     """"<kind>：<series>；<n> 项，最大为 <label> <value>" (what it shows, its key figure); "图表" when empty."""
+    meta = fig.layout.meta
+    if isinstance(meta, dict) and meta.get("alt"):  # the chart's own (a slide chart: evalcore.export.chart_kinds)
+        return html.unescape(str(meta["alt"]))
     traces = [t for t in fig.data if getattr(t, "visible", True) is not False]
     title = getattr(getattr(fig.layout, "title", None), "text", None)
     head = _clean(title) + "：" if title else ""

@@ -2,8 +2,8 @@
 
 - :func:`ranked_counts`: the top units by a count and one 其他 bar (``evalcore.findings.top_with_other``);
 - :func:`category_sunburst`: problem categories only, for when the problems are too many to draw one by one;
-- :func:`distribution_bars` / :func:`ranking_bars`: the slide charts of many units (``distribution``, ``ranking``);
-- :func:`slide_chart`: every slide chart kind, the per-unit ones drawn by ``evalcore.figures.charts``.
+- :func:`distribution_bars` / :func:`ranking_bars`: the slide charts of many units (``distribution``, ``ranking``,
+  registered in ``evalcore.export.chart_kinds``);
 
 Pure: no Streamlit. Text from a workbook goes through ``charts.esc`` / ``hover_label`` like every other figure.
 """
@@ -13,19 +13,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..numbers import fmt_rate, fmt_score, to_float
-from . import charts, palette, theme
+from . import charts, style
 
 # More problems than this and 问题构成 shows the categories only (one sunburst segment per problem would not
 # be legible, and would draw hundreds of paths).
 SUNBURST_LEAVES = 60
-OTHER_COLOR = "#b8c2d3"  # the 其他 / 未指明单位 bars
+OTHER_COLOR = style.OTHER  # the 其他 / 未指明单位 bars
 
 
 def _is_other(label: object, others: int) -> bool:
     return others > 1 or str(label) == "未指明单位"
 
 
-def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", color: str = theme.SERIES[2],
+def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", color: str = style.PRIMARY,
                   height: int | None = None) -> go.Figure:
     """Horizontal bars, the largest first, of ``df`` (unit, ``value``, others) as from ``findings.top_with_other``;
     the 其他 row and 未指明单位 in grey at the bottom. Clickable: customdata is the unit (None for 其他)."""
@@ -44,10 +44,8 @@ def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", col
         hovertemplate="%{hovertext}<br>%{x} " + unit + "<extra></extra>",
     ))
     ticks = [charts.wrap_label(lbl, 16, 1) for lbl in labels]
-    widest: float = max(values, default=0) * 1.2 or 1.0
     fig.update_layout(height=height or max(260, 26 * len(df) + 70), showlegend=False, bargap=0.25,
-                      xaxis=dict(title=unit, range=[0, widest],
-                                 rangemode="tozero"),
+                      xaxis=charts.value_axis(max(values, default=0), whole=True, title=unit),
                       yaxis=charts._category_axis(keys, ticks, autorange="reversed"), dragmode=False)
     return fig
 
@@ -58,7 +56,7 @@ def category_sunburst(counts: pd.DataFrame, total_label: str = "问题", unit: s
     if counts.empty:
         return charts._empty("没有问题")
     total = int(counts["count"].sum())
-    cat_colors = palette.stable_colors(counts["category_label"])
+    cat_colors = style.stable_colors(counts["category_label"])
     ids = ["all"] + [f"c{i}" for i in range(1, len(counts) + 1)]
     labels = [f"{total_label}<br>{total} {unit}"] + [charts.wrap_label(c, 7, 3) for c in counts["category_label"]]
     hover = [f"全部{total_label}：{total} {unit}"] + [f"{charts.hover_label(c)}：{int(n)} {unit}"
@@ -69,10 +67,10 @@ def category_sunburst(counts: pd.DataFrame, total_label: str = "问题", unit: s
         values=[total] + [int(n) for n in counts["count"]],
         branchvalues="total", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
         insidetextorientation="horizontal",
-        # a category keeps its colour across evaluations (palette.stable_colors: hashed from its name)
+        # a category keeps its colour across evaluations (style.stable_colors: hashed from its name)
         marker=dict(colors=["#ffffff"] + [cat_colors[c] for c in counts["category_label"]]),
     ))
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0))
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), uniformtext=dict(minsize=12, mode="hide"))
     return fig
 
 
@@ -84,21 +82,31 @@ def problems_overview(problems: pd.DataFrame, counts: pd.DataFrame, height: int 
     return charts.problems_sunburst(problems, height=height)
 
 
-def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = None) -> go.Figure:
-    """Columns of units per bin or grade. df: label, count, highlight (bins below the target, in the accent)."""
+def bar_colors(df: pd.DataFrame, grades: bool = False) -> list[str]:
+    """The colour of each bin: its grade's (``grades``: the labels are 等次), else the attention colour for the
+    highlighted bins (below the target) and the figure's for the others."""
+    if grades:
+        return [style.GRADE_COLORS.get(str(lbl), style.PRIMARY) for lbl in df["label"]]
+    highlight = list(df["highlight"]) if "highlight" in df.columns else [False] * len(df)
+    return [style.ATTENTION if h else style.PRIMARY for h in highlight]
+
+
+def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = None,
+                      grades: bool = False) -> go.Figure:
+    """Columns of units per bin or grade. df: label, count, highlight (bins below the target, in the attention
+    colour); ``grades``: the labels are 等次, each in its grade's colour."""
     if df.empty or not int(df["count"].sum()):
         return charts._empty("没有数据")
     keys = [charts.esc(lbl) for lbl in df["label"]]
-    highlight = list(df["highlight"]) if "highlight" in df.columns else [False] * len(df)
     counts = [int(n) for n in df["count"]]
     fig = go.Figure(go.Bar(
-        x=keys, y=counts, marker_color=[palette.ATTENTION if h else theme.PRIMARY for h in highlight],
+        x=keys, y=counts, marker_color=bar_colors(df, grades),
         text=[f"{n} {unit}" for n in counts], textposition="outside", cliponaxis=False,
         hovertext=[charts.hover_label(lbl) for lbl in df["label"]],
         hovertemplate="%{hovertext}：%{y} " + unit + "<extra></extra>",
     ))
     fig.update_layout(height=height or 360, showlegend=False, bargap=0.25,
-                      yaxis=dict(title=f"单位数（{unit}）", range=[0, max(counts) * 1.2]),
+                      yaxis=charts.value_axis(max(counts), whole=True, title=f"单位数（{unit}）"),
                       xaxis=charts._category_axis(keys, [charts.wrap_label(lbl, 8, 2) for lbl in df["label"]]))
     return fig
 
@@ -115,7 +123,7 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
     show = _FORMATS[fmt]
     keys = [f"{i:03d}{charts.esc(u)}" for i, u in enumerate(df["unit"])]
     values = charts._f(df["value"])
-    colors = [palette.ATTENTION if (target is not None and v < target) else theme.PRIMARY for v in df["value"]]
+    colors = [style.ATTENTION if (target is not None and v < target) else style.PRIMARY for v in df["value"]]
     fig = go.Figure(go.Bar(
         y=keys, x=values, orientation="h", marker_color=colors, text=[show(v) for v in df["value"]],
         textposition="outside", cliponaxis=False, hovertext=[charts.hover_label(u) for u in df["unit"]],
@@ -124,9 +132,9 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
     candidates = [v for v in values if v is not None] + [to_float(target) or 0.0 if target is not None else 0.0]
     top = max(candidates)
     if target is not None and fmt == "rate":
-        fig.add_vline(x=to_float(target), line_dash="dash", line_color=theme.MUTED)
+        fig.add_vline(x=to_float(target), line_dash="dash", line_color=style.TARGET_LINE)
     fig.update_layout(height=height or max(300, 34 * len(df) + 80), showlegend=False, bargap=0.25,
-                      xaxis=dict(range=[0, top * 1.22], ticksuffix="%" if fmt == "rate" else ""),
+                      xaxis=charts.value_axis(top, rate=fmt == "rate", room=1.22),
                       yaxis=charts._category_axis(keys, [charts.wrap_label(u, 12, 1) for u in df["unit"]],
                                                   autorange="reversed"))
     return fig
@@ -158,19 +166,3 @@ def status_stacked(df: pd.DataFrame, statuses: tuple[str, ...], **kwargs) -> go.
             fig.update_xaxes(dtick=None)
     return fig
 
-
-def slide_chart(chart, height: int | None = None, font_size: int | None = None) -> go.Figure:
-    """The figure of one chart of a slide: ``distribution`` and ``ranking`` drawn here, every other kind by
-    ``evalcore.figures.charts.slide_chart``."""
-    if chart.kind == "distribution":
-        fig = distribution_bars(chart.data, chart.options.get("unit", "个"), height=height)
-    elif chart.kind == "ranking":
-        fig = ranking_bars(chart.data, chart.options.get("format", "score"), chart.options.get("target"),
-                           height=height)
-    else:
-        return fit_ticks(charts.slide_chart(chart, height=height, font_size=font_size))
-    fig.update_layout(clickmode="none")
-    if font_size:
-        fig.update_layout(font=dict(size=font_size), hoverlabel=dict(font=dict(size=font_size)))
-        fig.update_traces(textfont_size=font_size, selector=dict(type="bar"))
-    return fig

@@ -20,9 +20,12 @@ import plotly.graph_objects as go
 
 from ..clock import CHINA_TZ
 from ..verification import ACCEPT, ACCEPTED, OPEN, PENDING, REPORT, RETURN, RETURNED, STATES, LoopItem
-from . import charts, theme
+from . import charts, style
 
-STATE_COLORS = {OPEN: "#a5adba", PENDING: theme.ACCENT, RETURNED: "#d64550", ACCEPTED: "#2e9e6a"}
+# the 整改 status colours, by what each state means: open (not begun), 待审核 (under way), 退回 (needs attention),
+# 已销号 (done)
+STATE_COLORS = {OPEN: style.STATUS_COLORS["未开始"], PENDING: style.STATUS_COLORS["整改中"], RETURNED: style.ATTENTION,
+                ACCEPTED: style.STATUS_COLORS["已整改"]}
 _AFTER = {REPORT: PENDING, RETURN: RETURNED, ACCEPT: ACCEPTED}
 TOP = 15
 
@@ -97,7 +100,7 @@ def decision_time_figure(df: pd.DataFrame) -> go.Figure:
     for u in reversed(units):
         sub = df[df["unit"] == u]
         fig.add_trace(go.Box(x=[float(d) for d in sub["days"]], name=charts.esc(u), orientation="h",
-                             marker_color=theme.PRIMARY, boxpoints="all" if len(sub) <= 50 else False,
+                             marker_color=style.PRIMARY, boxpoints="all" if len(sub) <= 50 else False,
                              hovertemplate="%{x:.1f} 天<extra></extra>", showlegend=False))
     fig.update_layout(height=max(260, 60 + 36 * len(units)),
                       xaxis=dict(title="报送到审核决定（天）", rangemode="tozero"))
@@ -123,9 +126,8 @@ def returns_figure(df: pd.DataFrame) -> go.Figure:
         return charts._empty("没有被退回的报送")
     fig = go.Figure(go.Bar(
         y=[charts.esc(u) for u in df["unit"]][::-1], x=[int(v) for v in df["returned"]][::-1], orientation="h",
-        marker_color="#d64550", customdata=[int(v) for v in df["items"]][::-1],
+        marker_color=style.ATTENTION, customdata=[int(v) for v in df["items"]][::-1],
         hovertemplate="%{y}<br>退回 %{x} 次（%{customdata} 项事项）<extra></extra>"))
-    fig.update_layout(height=max(240, 60 + 30 * len(df)), xaxis=dict(title="退回次数", rangemode="tozero",
-                                                                      dtick=1 if int(df["returned"].max()) < 10
-                                                                      else None))
+    fig.update_layout(height=max(240, 60 + 30 * len(df)),
+                      xaxis=charts.value_axis(int(df["returned"].max()), whole=True, title="退回次数"))
     return fig

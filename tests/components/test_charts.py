@@ -111,7 +111,9 @@ def test_rectification_charts(ev):
 
 @pytest.mark.parametrize("text,width,expected", [
     ("短", 10, "短"),
-    ("（一）资金使用管理效率有待提高", 14, "（一）资金使用管<br>理效率有待提高"),
+    ("（一）资金使用管理效率有待提高", 14, "（一）资金使用<br>管理效率有待提高"),  # not 管<br>理
+    ("（三）项目实施管理过程欠严格规范", 8, "（三）项目<br>实施管理过程<br>欠严格规范"),  # one more line, no split word
+    ("数据ABCDEFG平台", 7, "数据<br>ABCDEFG<br>平台"),  # a Latin word is never split while it fits a line
     ("一二三四五六七八九十一", 10, "一二三四五六<br>七八九十一"),
 ])
 def test_wrap_label_balances_lines(text, width, expected):
@@ -119,12 +121,13 @@ def test_wrap_label_balances_lines(text, width, expected):
 
 
 def test_slide_chart_draws_every_chart_of_the_slide_plan_with_the_page_builders(ev):
+    from evalcore.export.chart_figures import figure
     from evalcore.export.slides import slide_plan
 
     figures = {}
     for slide in slide_plan(ev, AS_OF):
         for chart in slide.charts:
-            figures[chart.kind] = charts.slide_chart(chart, height=500, font_size=20)
+            figures[chart.kind] = figure(chart, height=500, font_size=20)
     assert set(figures) == {"budget", "rates", "dimensions", "problem_categories", "recommendation_categories",
                             "status", "closed"}
     assert all(f.layout.height == 500 and f.layout.font.size == 20 for f in figures.values())
@@ -141,13 +144,13 @@ def test_slide_chart_draws_every_chart_of_the_slide_plan_with_the_page_builders(
     assert figures["problem_categories"].layout.clickmode == "none"  # nothing to filter on a slide
 
 
-def test_slide_chart_rejects_an_unknown_kind():
-    from types import SimpleNamespace
-
+def test_a_chart_of_an_unknown_kind_is_refused():
     import pandas as pd
 
+    from evalcore.export.chart_kinds import Chart
+
     with pytest.raises(ValueError, match="未知的图表类型"):
-        charts.slide_chart(SimpleNamespace(kind="pie3d", data=pd.DataFrame(), options={}))
+        Chart("pie3d", "饼图", pd.DataFrame())
 
 
 def test_budget_charts_with_missing_amounts():

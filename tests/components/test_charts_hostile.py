@@ -11,6 +11,7 @@ import pytest
 
 from components import charts
 from evalcore import budget, findings, rectification, scoring
+from evalcore.export import chart_figures
 from evalcore.export.slides import slide_plan
 from tests import hostile
 
@@ -47,7 +48,7 @@ def figures(ev):
     }
     for slide in slide_plan(ev, AS_OF):
         for i, chart in enumerate(slide.charts):
-            figs[f"slide {slide.kind} {i}"] = charts.slide_chart(chart, height=500, font_size=18)
+            figs[f"slide {slide.kind} {i}"] = chart_figures.figure(chart, height=500, font_size=18)
     return figs
 
 
@@ -104,7 +105,7 @@ def test_long_labels_are_shortened_on_the_axes_and_whole_in_the_hover(figures):
     long = hostile.LONG
     for name in ("budget", "rates", "units", "categories", "stacked"):
         fig = figures[name]
-        axis = fig.layout.yaxis if fig.layout.yaxis.ticktext else fig.layout.xaxis
+        axis = fig.layout.yaxis if fig.layout.yaxis.type == "category" else fig.layout.xaxis  # the names
         for tick in axis.ticktext:
             lines = _visible(tick)
             assert len(lines) <= 3 and all(len(line) <= 14 for line in lines), (name, tick)
@@ -118,9 +119,9 @@ def test_long_labels_are_shortened_on_the_axes_and_whole_in_the_hover(figures):
 
 def test_escape_happens_before_wrapping():
     label = charts.wrap_label("<script>&amp;", 4)
-    assert label == "&lt;scr<br>ipt&gt;<br>&amp;amp<br>;"  # every line escaped on its own: no entity is cut
-    assert [html.unescape(x) for x in label.split("<br>")] == ["<scr", "ipt>", "&amp", ";"]
-    assert charts.wrap_label("（一）资金使用管理效率有待提高", 14) == "（一）资金使用管<br>理效率有待提高"
+    assert label == "&lt;<br>scri<br>pt&gt;&amp;<br>amp;"  # every line escaped on its own: no entity is cut
+    assert [html.unescape(x) for x in label.split("<br>")] == ["<", "scri", "pt>&", "amp;"]
+    assert charts.wrap_label("（一）资金使用管理效率有待提高", 14) == "（一）资金使用<br>管理效率有待提高"
     assert charts.wrap_label("x" * 50, 10, 2) == "xxxxxxxxxx<br>xxxxxxxxx…"  # 20 characters, the last "…"
     assert charts.hover_label("a" * 1000).count("…") == 1
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from evalcore import ranking
-from evalcore.figures import scale
+from evalcore.figures import scale, style
 from evalcore.model import DEFAULT_BANDS
-from evalcore.numbers import fmt_rate
+from evalcore.numbers import fmt_amount, fmt_rate
 from sample_data.synth import synthetic_evaluation
 
 
@@ -57,25 +57,26 @@ def test_no_svg_figure_over_2000_marks(large):
     figs = [scale.grade_distribution(dist, "units"), scale.grade_distribution(dist, "budget"),
             scale.rate_histogram(table, ev.meta.rate_target), scale.score_histogram(table, ev.meta.grade_bands),
             scale.ranked_bars(ranking.ranked(table, "score", 10), "score", "score"),
-            scale.funds_treemap(table)]
+            scale.funds_bars(table)]
     for fig in figs:
         assert _svg_marks(fig) <= 2000, fig.data[0].type
 
 
-def test_treemap_shows_the_largest_units_and_their_share(large):
+def test_funds_show_the_largest_units_then_one_other_bar(large):
     _, table = large
-    fig = scale.funds_treemap(table, limit=50)
-    t = fig.data[0]
-    units = [c for c in t.customdata if c]
-    assert units == list(ranking.ranked(table, "budget", 50)["unit"])
+    fig = scale.funds_bars(table, top=15)
+    bar = fig.data[0]
+    top = ranking.ranked(table, "budget", 15)
+    assert [c[0] for c in bar.customdata] == [*top["unit"], None]  # 15 units, then 其他 (not clickable)
+    assert fig.layout.yaxis.ticktext[-1] == "其他 985 个单位"
     total = sum(table["budget"], Decimal(0))
-    part = sum(ranking.ranked(table, "budget", 50)["budget"], Decimal(0))
-    assert t.labels[0] == f"预算最多的 50 个单位（共 1000 个），占预算总额 {fmt_rate(part / total * 100)}"
-    # every parent's value is the sum of its children (branchvalues="total")
-    for i, node in enumerate(t.ids):
-        children = [v for v, p in zip(t.values, t.parents, strict=True) if p == node]
-        if children:
-            assert sum(children) == pytest.approx(t.values[i])
+    part = sum(top["budget"], Decimal(0))
+    # the rest's total and share in words, exact, with no bar that would dwarf the units
+    assert bar.text[-1] == f"合计 {fmt_amount(total - part)}（占 {fmt_rate((total - part) / total * 100)}）"
+    assert bar.x[-1] == 0 and fig.layout.xaxis.range[1] < float(total - part)
+    assert bar.marker.color[-1] == style.OTHER and set(bar.marker.color[:-1]) == {style.PRIMARY}
+    assert fig.layout.title.text == f"预算最多的 15 个单位（共 1000 个），占预算总额 {fmt_rate(part / total * 100)}"
+    assert len(bar.y) == 16  # not 60 tiles
 
 
 def test_ranked_bars_label_exact_values(large):
@@ -108,3 +109,16 @@ def test_hostile_unit_names_are_escaped():
     table.loc[0, "unit"] = "<b>x</b>"
     fig = scale.ranked_bars(table, "score", "score")
     assert "<b>" not in "".join(fig.layout.yaxis.ticktext)
+
+
+def test_count_and_rate_axes_stop_at_the_data(large):
+    ev, table = large
+    dist = ranking.grade_distribution(ev, table)
+    units = scale.grade_distribution(dist, "units").layout.yaxis
+    assert all(float(t).is_integer() for t in units.tickvals) and units.tickvals[-1] <= int(dist["units"].max())
+    for fig in (scale.rate_histogram(table, ev.meta.rate_target), scale.score_histogram(table, ev.meta.grade_bands)):
+        ticks = list(fig.layout.yaxis.tickvals)
+        assert all(float(t).is_integer() for t in ticks) and len(ticks) <= 6  # whole units, never 2.5 units
+    top = ranking.ranked(table, "rate", 5)
+    compare = scale.compare_units(top, "rate", None, "rate").layout.yaxis
+    assert list(compare.tickvals) == [0, 20, 40, 60, 80, 100] and compare.ticktext[-1] == "100%"  # not 120%

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from evalcore import findings, rectification
-from evalcore.export import slides
+from evalcore.export import chart_figures, slides
 from evalcore.export.slides import by_month, grade_distribution, ranked, rate_bins
-from evalcore.figures import charts, findings_scale, theme
+from evalcore.figures import charts, findings_scale, style
 from sample_data.synth import synthetic_evaluation
 
 AS_OF = dt.date(2025, 1, 1)
@@ -17,7 +17,7 @@ AS_OF = dt.date(2025, 1, 1)
 
 @pytest.fixture(scope="module", autouse=True)
 def template():
-    theme.register()
+    style.register()
 
 
 @pytest.fixture(scope="module")
@@ -121,15 +121,24 @@ def test_ranked_counts_draws_the_top_units_and_other_in_grey(big):
     assert bar.customdata[-2] is None  # 其他 is not one unit: a click on it names nobody
 
 
-def test_count_axes_let_plotly_choose_the_step_at_hundreds_of_items(big):
+def whole_ticks(axis, top: int) -> list[float]:
+    """The axis's ticks, checked: whole numbers from 0, at most 6, none beyond the largest value."""
+    ticks = list(axis.tickvals)
+    assert ticks[0] == 0 and all(float(t).is_integer() for t in ticks) and len(ticks) <= 6, ticks
+    assert ticks[-1] <= top and axis.range[1] >= top, (ticks, axis.range, top)
+    return ticks
+
+
+def test_count_axes_have_a_few_whole_ticks_at_any_size(big):
     counts = findings.counts_by_category(findings.problems_table(big))
     small = counts.assign(count=[1] * len(counts))
-    assert charts.category_counts(small).layout.xaxis.dtick == 1  # the seed's look for a handful
-    assert charts.category_counts(counts).layout.xaxis.dtick is None  # dozens a bar: Plotly's own step
-    assert findings_scale.category_counts(counts).layout.xaxis.dtick is None
-    assert findings_scale.category_counts(small).layout.xaxis.dtick == 1
+    assert whole_ticks(charts.category_counts(small).layout.xaxis, 1) == [0, 1]  # no half a problem
+    widest = int(counts["count"].max())
+    assert len(whole_ticks(charts.category_counts(counts).layout.xaxis, widest)) >= 3
+    assert len(whole_ticks(findings_scale.category_counts(counts).layout.xaxis, widest)) >= 3
     stacked = rectification.status_by_category(big, AS_OF)
-    assert findings_scale.status_stacked(stacked, big.meta.statuses).layout.xaxis.dtick is None
+    fig = findings_scale.status_stacked(stacked, big.meta.statuses)
+    whole_ticks(fig.layout.xaxis, int(stacked.groupby("category_label")["count"].sum().max()))
 
 
 def test_every_slide_chart_at_scale_has_few_categories_and_draws(big):
@@ -139,6 +148,6 @@ def test_every_slide_chart_at_scale_has_few_categories_and_draws(big):
     for s in plan:
         for c in s.charts:
             assert len(c.data) <= 40, (s.title, c.title, len(c.data))
-            fig = findings_scale.slide_chart(c, height=500, font_size=18)
+            fig = chart_figures.figure(c, height=500, font_size=18)
             assert marks(fig) <= 60, (s.title, c.title)
     assert [s.kind for s in plan].count("ranking") == 2

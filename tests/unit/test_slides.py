@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from evalcore.export.slides import CHART_KINDS, ILLUSTRATIVE_LABEL, slide_plan
+from evalcore.export.chart_kinds import KINDS as CHART_KINDS
+from evalcore.export.slides import ILLUSTRATIVE_LABEL, slide_plan
 from evalcore.model import BudgetLine, Evaluation, Meta, Problem, Recommendation, Unit
 
 AS_OF = dt.date(2026, 11, 28)
@@ -134,7 +135,7 @@ def test_conclusion_verbatim(plan, ev):
 def test_every_chart_kind_is_known_and_has_its_columns(plan):
     for s in plan:
         for c in s.charts:
-            assert set(CHART_KINDS[c.kind][1]) <= set(c.data.columns), (s.kind, c.kind)
+            assert set(CHART_KINDS[c.kind].columns) <= set(c.data.columns), (s.kind, c.kind)
             assert not c.data.empty
 
 
@@ -187,8 +188,8 @@ def many_units(n: int = 8) -> Evaluation:
 
 def test_many_units_are_summarised_rather_than_listed():
     plan = {s.kind: s for s in slide_plan(many_units(), AS_OF)}
-    assert plan["budget"].sentences[1] == "8个单位中，预算执行率最高为单位189.00%，最低为单位882.00%。"
+    assert plan["budget"].sentences[1] == "8个单位中，预算执行率最高为单位1（89.00%），最低为单位8（82.00%）。"
     assert len(plan["budget"].charts[0].data) == 8  # the charts still show every unit
-    assert plan["scores"].sentences == ("8个单位参与评分，最高为单位890.00分，最低为单位172.50分。",)
+    assert plan["scores"].sentences == ("8个单位参与评分，最高为单位8（90.00分），最低为单位1（72.50分）。",)
     assert [t.label for t in plan["figures"].tiles] == ["预算总额", "实际执行", "总体预算执行率", "问题", "建议"]
     assert plan["conclusion"].tiles == ()
