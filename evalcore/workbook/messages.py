@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..consistency import Discrepancy
 from ..model import Evaluation
-from .spec import FILE_SHEET, MESSAGES_PER_RULE, MESSAGES_PER_SHEET, SPEC
+from .spec import FILE_SHEET, MESSAGES_PER_RULE, MESSAGES_PER_SHEET, SPEC, stated_place
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,13 @@ class Message:
     def as_dict(self) -> dict[str, Any]:
         return {"level": self.level, "sheet": self.sheet, "row": self.row, "column": self.column,
                 "value": self.value, "message": self.message}
+
+
+def discrepancy_message(d: Discrepancy) -> Message:
+    """A stated figure that disagrees with the computed one (:func:`evalcore.consistency.check`) as a validation
+    warning on the sheet and column holding it (no row: :mod:`.validate`, which knows the rows, places it)."""
+    sheet, column = stated_place(d.record, d.field)
+    return Message(sheet, None, column, d.stated, d.message, "warning")
 
 
 @dataclass

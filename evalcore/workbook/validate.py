@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .. import scoring
+from .. import consistency, scoring
 from ..model import (
     DEFAULT_BANDS,
     DEFAULT_CLOSED,
@@ -64,6 +64,7 @@ from .spec import (
     SPEC,
     UNITS,
     SheetSpec,
+    stated_place,
 )
 
 
@@ -90,7 +91,7 @@ def build_evaluation(raw: Raw, out: _Collector | None = None, allow_examples: bo
     try:
         ev = _build(raw, out)
         if ev is not None:
-            _plausibility(ev, out)
+            checks.plausibility(ev, out)
         if not allow_examples:  # after the other checks, which stop early on errors of their own
             check_example_rows(raw, out)
     except Exception as exc:  # a bug of ours must not take the upload page down: report it in Chinese
@@ -101,15 +102,6 @@ def build_evaluation(raw: Raw, out: _Collector | None = None, allow_examples: bo
     if out.errors:
         ev = None
     return ReadResult(ev, out.errors, out.warnings)
-
-
-def _plausibility(ev: Evaluation, out: _Collector) -> None:
-    """Warnings about figures that make no sense (a rate of 8269% for 82.69%, executed many times the budget) or
-    that a text import marked uncertain: the evaluator confirms or corrects (evalcore.reporttext.checks)."""
-    from ..reporttext.checks import plausibility_warnings  # reporttext writes workbooks: imported when used
-
-    for w in plausibility_warnings(ev):
-        out.warn(w.sheet, w.row, w.column, w.value, w.message)
 
 
 def _build(raw: Raw, out: _Collector) -> Evaluation | None:
@@ -551,9 +543,6 @@ def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dic
     The checks themselves are :func:`evalcore.consistency.check` (one implementation for validate, the app and the
     parsed reports); here each finding is placed on the Excel row that holds the stated figure.
     """
-    from ..consistency import check as audit  # consistency builds on the sheet specs of evalcore.workbook
-
-    meta_keys = {c.header: c.key for c in META.columns}
     # with no errors, every record became one line / result, in order: the records give the rows
     result_rows: dict[str | None, _Record] = {res.unit: r for r, res in zip(recs["results"], ev.results,
                                                                              strict=False)}
@@ -563,17 +552,17 @@ def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dic
             budget_rows[(line.unit, fmt2(line.stated_rate))].append(r)
     checks.unchecked_figures(ev, {u: r.row for u, r in result_rows.items() if u is not None}, meta_rows,
                             present, out)
-    for f in audit(ev):
+    for f in consistency.check(ev):
         rec: _Record | None = None
         row: int | None = None
-        if f.where == BUDGET.name:
+        if f.record == "budget_line":
             found = budget_rows.get((f.unit, f.stated)) or [None]  # popped: the next finding gets the next row
             rec = found.pop(0) if len(found) > 1 else found[0]
-        elif f.where == RESULTS.name:
+        elif f.record == "result":
             rec = result_rows.get(f.unit)
-        elif f.where == META.name:
-            row = meta_rows.get(meta_keys.get(f.column, ""))
-        key = {"报告执行率（%）": "stated_rate", "报告得分": "stated_score", "报告等次": "stated_grade"}.get(f.column)
-        value = _show(rec.raw.get(key)) if rec is not None and key else f.stated  # the value as the cell holds it
-        out.warn(f.where, rec.row if rec is not None else row, f.column, value or f.stated,
+        elif f.record == "meta":
+            row = meta_rows.get(f.field)
+        value = _show(rec.raw.get(f.field)) if rec is not None else f.stated  # the value as the cell holds it
+        where, column = stated_place(f.record, f.field)
+        out.warn(where, rec.row if rec is not None else row, column, value or f.stated,
                  f"{f.message}；请核对后修改其中一方")
