@@ -22,6 +22,8 @@ from evalcore.portfolio import GRADES, NO_GRADE
 from evalcore.themes import theme_names
 
 from . import cache, charts, theme
+from .table import GridColumn, show_table
+from .text import plain, plain_inline
 
 theme.register()
 
@@ -292,8 +294,6 @@ def trend_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 def unit_trend_section(evaluation_id: int) -> None:
     """The units of one evaluation that appear in other years' evaluations: pick one, see its years."""
-    from .table import GridColumn, show_table
-    from .text import plain, plain_inline
 
     names = aliases()
     recurring = archive.recurring(cache.store(), evaluation_id, names)

@@ -15,9 +15,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from . import budget, scoring
+from .archive.query import listing_facts
 from .auth import SYSTEM_ACTOR, Actor
 from .matching import Alias, check_aliases, normalise
 from .model import Evaluation
+from .numbers import fmt2
 from .portfolio import kind_of
 from .store import (
     T_ALIAS,
@@ -135,7 +137,6 @@ class Listing:
 
     def as_dict(self) -> dict:
         """The ``list --json`` row: amounts as 2-decimal strings."""
-        from .numbers import fmt2
         i = self.info
         return {"id": i.id, "region": i.region, "year": i.year, "kind": self.kind, "kind_inferred": self.kind_inferred,
                 "title": i.title, "units": self.units, "budget": fmt2(self.budget) or None,
@@ -153,7 +154,6 @@ def _counted_units(ev: Evaluation) -> int:
 def listing(store: Store, *, include_archived: bool = True) -> list[Listing]:
     """Every evaluation (archived ones too unless asked not to), with kind, units and funds of its active
     version, in the store's order (newest year first)."""
-    from .archive.query import listing_facts  # the facts written at publish (issue 23): no workbook is read
     out = []
     facts = listing_facts(store)
     for info in store.evaluations(include_archived=include_archived):

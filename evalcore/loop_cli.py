@@ -17,8 +17,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import clock
+from . import clock, reminders
 from .cli_common import cli_actor, store_or_none
+from .notice import find_unit, notice_docx
+from .store import StoreError
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -32,7 +34,6 @@ def _as_of(text: str | None) -> dt.date | None:
 
 
 def _remind(args: argparse.Namespace) -> int:
-    from . import reminders
     as_of = _as_of(args.as_of)
     if as_of is None:
         return 1
@@ -50,8 +51,6 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _notice(args: argparse.Namespace) -> int:
-    from .notice import find_unit, notice_docx
-    from .store import StoreError
     as_of = _as_of(args.as_of)
     if as_of is None:
         return 1

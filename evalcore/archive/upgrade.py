@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from ..clock import utc_now
 from ..store.schema import T_EVAL, T_FACT_VER, T_VER
 from ..workbook import read_workbook
 from .write import ROW_TABLES, UNREADABLE, mark_unreadable, point_facts, write_facts
@@ -62,7 +63,6 @@ def missing(store: Store) -> list[tuple[int, int, int | None]]:
 def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -> FillReport:
     """Write the facts of every version that has none (with ``refresh``: of every version, after deleting all
     facts, e.g. after the theme rules changed). ``progress``: a tqdm bar (None: only on a terminal)."""
-    from ..store.connection import _now
     if refresh:
         with store._write() as conn:
             for table in (*ROW_TABLES, T_FACT_VER):
@@ -85,7 +85,7 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
                 for vid, eid, source in chunk:
                     if conn.scalar(sa.select(T_FACT_VER.c.version_id).where(T_FACT_VER.c.version_id == vid)):
                         continue  # another process filled it meanwhile
-                    now = _now()
+                    now = utc_now()
                     result = parsed[vid]
                     if source is not None and point_facts(conn, eid, vid, source, now):
                         report.pointed += 1

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from .. import auth, clock
 from ..auth import Actor, PermissionDenied
+from ..evidence import check_files
 from ..matching import UnitMatcher, UnitName, normalise, resolve_alias
 from ..model import Evaluation
 from ..verification import (
@@ -224,7 +225,6 @@ class LoopStore(EvaluationsStore, AccountsStore):
         """A unit reports progress on one of its items (报送): the text and the evidence files; the item then waits
         for the bureau (待审核). Returns the step's id. Every file is checked by its content first
         (:func:`evalcore.evidence.check_files`); one refused file refuses the report and nothing is stored."""
-        from ..evidence import check_files
 
         item, text = self._checked_step(actor, evaluation_id, item_id, REPORT, text)
         checked = check_files(files, already=0)

@@ -20,6 +20,7 @@ import re
 from xml.parsers import expat
 
 from .raw import _UNSAFE, SheetInfo, WorkbookError
+from .zipread import _unsafe_xml
 
 # Functions a conditional format or a data validation may call: pure, local, no I/O.
 RULE_FUNCTIONS = frozenset({
@@ -153,7 +154,6 @@ class PartParser:
         self.refused: list[tuple[str, str, str]] = []  # (kind, formula, why)
 
     def _dtd(self, *args: object) -> int:
-        from .zipread import _unsafe_xml
         raise _unsafe_xml(self.part, self.where)
 
     def _code(self, name: str) -> int:
