@@ -79,7 +79,7 @@ def _rule_of(message: str) -> str:
     return rule
 
 
-class _Collector:
+class Collector:
     """Errors and warnings, at most MESSAGES_PER_RULE of a kind: 200,000 bad rows give a bounded list."""
 
     def __init__(self, per_rule: int = MESSAGES_PER_RULE, per_sheet: int = MESSAGES_PER_SHEET) -> None:
@@ -113,7 +113,7 @@ class _Collector:
             return
         self._sheets[(level, sheet)] += 1
         target = self.errors if level == "error" else self.warnings
-        target.append(Message(sheet, row, column, _show(value), message, level, gap))
+        target.append(Message(sheet, row, column, show(value), message, level, gap))
 
     def finish(self) -> None:
         """Append one summary message per rule that was cut off."""
@@ -145,7 +145,7 @@ def _position(m: Message) -> tuple[int, int]:
     return _SHEET_ORDER.get(m.sheet, len(_SHEET_ORDER)), m.row if m.row is not None else 1 << 60
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -189,8 +189,8 @@ HISTORY = SheetSpec("history", "整改记录", note="整改状态的每次变化
     ColumnSpec("by", "记录人"),
 ))
 
-_BUDGET_HEADER = BUDGET.column("budget").header  # looked up once, not on every row
-_EXECUTED_HEADER = BUDGET.column("executed").header
+BUDGET_HEADER = BUDGET.column("budget").header  # looked up once, not on every row
+EXECUTED_HEADER = BUDGET.column("executed").header
 
 SPEC: tuple[SheetSpec, ...] = (META, UNITS, BUDGET, INDICATORS, SCORES, RESULTS, ACHIEVEMENTS, PROBLEMS,
                                RECOMMENDATIONS, RECTIFICATION, HISTORY)
@@ -208,7 +208,7 @@ def stated_place(record: str, field: str) -> tuple[str, str]:
 
 INSTRUCTIONS_SHEET = "填写说明"
 FILE_SHEET = "（文件）"  # the "sheet" of messages about the file as a whole
-_SPEC_NAMES = {s.name for s in SPEC}
+SPEC_NAMES = {s.name for s in SPEC}
 
 # --- limits (see the module docstring) --------------------------------------------------------------------
 
