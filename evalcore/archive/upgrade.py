@@ -56,7 +56,7 @@ def missing(store: Store) -> list[tuple[int, int, int | None]]:
     query = (sa.select(T_VER.c.id, T_VER.c.evaluation_id, T_VER.c.source_version_id)
              .outerjoin(T_FACT_VER, T_FACT_VER.c.version_id == T_VER.c.id)
              .where(T_FACT_VER.c.version_id.is_(None)).order_by(T_VER.c.id))
-    with store._read() as conn:
+    with store.reading() as conn:
         return [(r.id, r.evaluation_id, r.source_version_id) for r in conn.execute(query)]
 
 
@@ -64,7 +64,7 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
     """Write the facts of every version that has none (with ``refresh``: of every version, after deleting all
     facts, e.g. after the theme rules changed). ``progress``: a tqdm bar (None: only on a terminal)."""
     if refresh:
-        with store._write() as conn:
+        with store.writing() as conn:
             for table in (*ROW_TABLES, T_FACT_VER):
                 conn.execute(sa.delete(table))
     todo = missing(store)
@@ -77,11 +77,11 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
         for start in range(0, len(todo), BATCH):
             chunk = todo[start:start + BATCH]
             parsed = {}
-            with store._read() as conn:
+            with store.reading() as conn:
                 for vid, _, _ in chunk:
                     data = conn.scalar(sa.select(T_VER.c.data).where(T_VER.c.id == vid))
                     parsed[vid] = read_workbook(bytes(data or b""))
-            with store._write() as conn:
+            with store.writing() as conn:
                 for vid, eid, source in chunk:
                     if conn.scalar(sa.select(T_FACT_VER.c.version_id).where(T_FACT_VER.c.version_id == vid)):
                         continue  # another process filled it meanwhile
@@ -110,7 +110,7 @@ def attention(store: Store) -> list[Attention]:
              .join(T_VER, T_VER.c.id == T_FACT_VER.c.version_id)
              .join(T_EVAL, T_EVAL.c.id == T_FACT_VER.c.evaluation_id)
              .where(T_FACT_VER.c.state == UNREADABLE).order_by(T_FACT_VER.c.version_id.desc()))
-    with store._read() as conn:
+    with store.reading() as conn:
         rows = conn.execute(query).all()
     return [Attention(version_id=r.version_id, evaluation_id=r.evaluation_id, number=r.number,
                       label=" · ".join(p for p in (r.region, str(r.year or ""), r.title) if p),

@@ -32,14 +32,8 @@ from ..clock import CHINA_TZ, format_time
 from ..rectification import FIELD_LABELS
 from .accounts import AccountsStore
 from .activity import ActivityStore
-from .connection import SQLITE_TIMEOUT, StoreBase
-from .connection import _normalise_url as _normalise_url
-from .connection import _now as _now
-from .connection import _sha256 as _sha256
-from .connection import _who as _who
-from .evaluations import EvaluationsStore
-from .evaluations import _natural_key as _natural_key
-from .evaluations import _validate as _validate
+from .connection import SQLITE_TIMEOUT, StoreBase, actor_name, normalise_url, sha256_hex
+from .evaluations import EvaluationsStore, natural_key_of, validated
 from .loop import LoopStore
 from .pending import PendingReport, PendingStore
 from .records import (
@@ -78,7 +72,6 @@ from .schema import (
     T_WEB,
     UTCDateTime,
 )
-from .schema import _migrate_001 as _migrate_001
 from .sessions import HANDOFF_SECONDS, WebSessionsStore
 
 
@@ -100,4 +93,6 @@ __all__ = [
     "StoreBase", "StoreError", "UTCDateTime", "UpdateError", "UserInfo", "VersionInfo", "WebSessionsStore",
     "format_time",
     "T_DECISION", "T_RULE",  # 结果应用 (issue 26)
+    # helpers for the modules that keep tables of their own in the store (catalog, 结果应用, the benchmarks)
+    "actor_name", "natural_key_of", "normalise_url", "sha256_hex", "validated",
 ]

@@ -45,7 +45,7 @@ def variant(**meta: object) -> bytes:
 
 
 def fact_units(s: Store, version_id: int) -> dict[str, sa.Row]:
-    with s._read() as conn:
+    with s.reading() as conn:
         facts_version = conn.scalar(sa.select(T_FACT_VER.c.facts_of).where(T_FACT_VER.c.version_id == version_id))
         rows = conn.execute(sa.select(T_FACT_UNIT).where(T_FACT_UNIT.c.version_id == facts_version)).all()
     return {r.unit: r for r in rows}
@@ -95,10 +95,10 @@ def test_rectification_update_and_rollback_point_the_facts(db_url: str, stores) 
                                 progress=D(100), note="完成", evidence="文号", by=GROUP, on=dt.date(2025, 6, 1))
     assert Q.kpis(s, Q.ALL, later).rect_closed == before + 1  # the new version's facts are active
     assert Q.kpis(s, Q.ALL, earlier).rect_closed == before_earlier  # as of a day before the change
-    with s._read() as conn:
+    with s.reading() as conn:
         rows_before = conn.scalar(sa.select(sa.func.count()).select_from(T_FACT_UNIT))
     v3 = s.rollback(v1.evaluation_id, v1.id, by=ADMIN)
-    with s._read() as conn:
+    with s.reading() as conn:
         pointer = conn.execute(sa.select(T_FACT_VER).where(T_FACT_VER.c.version_id == v3.id)).one()
         rows_after = conn.scalar(sa.select(sa.func.count()).select_from(T_FACT_UNIT))
     assert (pointer.facts_of, pointer.state) == (v1.id, "ok") and rows_after == rows_before  # a pointer only
@@ -116,7 +116,7 @@ def test_a_failed_publish_leaves_no_facts(db_url: str, stores, monkeypatch) -> N
     monkeypatch.setattr(evaluations, "write_facts", boom)
     with pytest.raises(RuntimeError):
         s.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
-    with s._read() as conn:
+    with s.reading() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(T_VER)) == 0
         assert conn.scalar(sa.select(sa.func.count()).select_from(T_FACT_EVAL)) == 0
 
@@ -158,7 +158,7 @@ def test_the_upgrade_fills_old_versions_and_lists_an_unreadable_one(db_url: str,
     k = Q.kpis(upgraded, Q.ALL, AS_OF)  # the refused evaluation is left out; the other's figures are intact
     assert k.evaluations == 1 and k.budget == D("14331.38")
     assert expected.evaluations == 2
-    with upgraded._read() as conn:  # the rollback version points at the facts of the version it copies
+    with upgraded.reading() as conn:  # the rollback version points at the facts of the version it copies
         pointer = conn.scalar(sa.select(T_FACT_VER.c.facts_of).where(T_FACT_VER.c.version_id == back.id))
     assert pointer == v2.id
     assert stores(db_url).fill_facts().total == 0  # once
