@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from ..matching import Alias, alias_map, normalise, resolve_alias
 from ..numbers import ZERO, percent
-from ..portfolio import _EVAL_COLUMNS, _UNIT_COLUMNS, GRADES, NO_GRADE, Kpis
+from ..portfolio import EVAL_COLUMNS, GRADES, NO_GRADE, UNIT_COLUMNS, Kpis
 from ..store.schema import (
     T_EVAL,
     T_FACT_DIM,
@@ -310,7 +310,7 @@ def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, li
         r.update(rect_items=items, rect_closed=closed, rect_rate=percent(Decimal(closed), Decimal(items)),
                  overdue=overdue, rect_illustrative=bool(r["rect_illustrative"]) and items > 0,
                  kind_inferred=bool(r["kind_inferred"]), scores_illustrative=bool(r["scores_illustrative"]))
-    df = pd.DataFrame(rows, columns=_EVAL_COLUMNS)
+    df = pd.DataFrame(rows, columns=EVAL_COLUMNS)
     return df.astype({c: object for c in ("budget", "executed", "rate", "rect_rate")})
 
 
@@ -570,7 +570,7 @@ def unit_rows(store: Store, aliases: Iterable[Alias | tuple[str, str]] = (), *, 
     for r in rows:
         r["name"] = r["name"] or r["unit"]
         r["rate_complete"], r["grade_stated"] = bool(r["rate_complete"]), bool(r["grade_stated"])
-    df = pd.DataFrame(rows, columns=_UNIT_COLUMNS)
+    df = pd.DataFrame(rows, columns=UNIT_COLUMNS)
     return df.astype({c: object for c in ("budget", "executed", "rate", "score")})
 
 
