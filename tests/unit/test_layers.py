@@ -81,3 +81,113 @@ def test_the_check_finds_a_hidden_import(tmp_path: Path) -> None:
     f = tmp_path / "m.py"
     f.write_text("import os\n\ndef f():\n    from evalcore import consistency\n    from .x import y\n    import json\n")
     assert [line for line, _ in function_level_imports(f)] == [4, 5]
+
+
+# --- private names stay in their module ---------------------------------------------------------------------
+
+SCANNED = ("evalcore", "components", "pages", "app.py", "serve.py", "benchmarks", "scripts", "tests", "sample_data")
+FIRST_PARTY = ("evalcore", "components", "sample_data", "tests", "benchmarks", "pages", "scripts")
+
+# Removed at merge: helper i24b converts the private imports of evalcore/reporttext/ (inside it, and of its names
+# from outside) and helper i22b splits components/manage.py into a package, at the same time as this check.
+PRIVATE_ALLOWED = ("evalcore/reporttext/", "components/manage.py")
+PRIVATE_ALLOWED_FROM = ("evalcore.reporttext",)
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_module(path: Path, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    base = _module_of(path).split(".")
+    if path.name != "__init__.py":
+        base = base[:-1]
+    base = base[:len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def private_imports(path: Path) -> list[tuple[int, str, str]]:
+    """(line, module, name) of every ``from module import _name`` of a first-party module in ``path``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            module = _imported_module(path, node)
+            if module.split(".")[0] in FIRST_PARTY:
+                found += [(node.lineno, module, a.name) for a in node.names if _private(a.name)]
+    return found
+
+
+def _store_private_names() -> set[str]:
+    """The private names the store defines: module-level and in its classes (``_read``, ``_write``, ``_audit``…)."""
+    names: set[str] = set()
+    for p in _python_files("evalcore/store"):
+        tree = ast.parse(p.read_text(encoding="utf-8"))
+        bodies = [tree.body] + [n.body for n in tree.body if isinstance(n, ast.ClassDef)]
+        for body in bodies:
+            for n in body:
+                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    names.add(n.name)
+                elif isinstance(n, ast.Assign | ast.AnnAssign):
+                    targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                    names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return {n for n in names if _private(n)}
+
+
+def _own_names(tree: ast.AST) -> set[str]:
+    """The names a file defines itself: functions, classes, and attributes it assigns (``self._lock = …``)."""
+    own: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            own.add(n.name)
+        elif isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store):
+            own.add(n.attr)
+    return own
+
+
+def store_private_uses(path: Path, names: set[str]) -> list[tuple[int, str]]:
+    """(line, source) of every ``something._name`` in ``path`` where ``_name`` is private to the store (``self``
+    and ``cls`` excepted, and names the file defines itself: an object of its own)."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = names - _own_names(tree)
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr in names
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
+            found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
+def test_no_private_name_imported_across_modules() -> None:
+    offenders = [f"{_rel(p)}:{line}: from {module} import {name}"
+                 for p in _python_files(*SCANNED) if not _rel(p).startswith(PRIVATE_ALLOWED)
+                 for line, module, name in private_imports(p)
+                 if not module.startswith(PRIVATE_ALLOWED_FROM)]
+    assert offenders == [], ("a name used by another module is public (renamed without the underscore), or it "
+                             "moves to where it is used:\n" + "\n".join(offenders))
+
+
+def test_nothing_outside_the_store_uses_its_private_names() -> None:
+    names = _store_private_names()
+    assert {"_read", "_write", "_require", "_audit", "_publish"} <= names
+    offenders = [f"{_rel(p)}:{line}: {src}" for p in _python_files(*SCANNED)
+                 if not _rel(p).startswith("evalcore/store/") and not _rel(p).startswith(PRIVATE_ALLOWED)
+                 for line, src in store_private_uses(p, names)]
+    assert offenders == [], ("use the store's public API (reading, writing, require, record_in, publish_in, "
+                             "actor_name, sha256_hex, …):\n" + "\n".join(offenders))
+
+
+def test_the_private_checks_find_what_they_look_for(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("from evalcore.store.connection import _sha256\nfrom os import _exit\n"
+                     "with store._read() as conn:\n    self._read()\n")
+    assert [(m, n) for _, m, n in private_imports(probe)] == [("evalcore.store.connection", "_sha256")]
+    assert [src for _, src in store_private_uses(probe, {"_read", "_lock"})] == ["store._read"]
+    probe.write_text("class P:\n    def __init__(self):\n        self._lock = 1\n\nprovider._lock\n")
+    assert store_private_uses(probe, {"_lock"}) == []  # an object of the file's own
