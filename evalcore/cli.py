@@ -62,20 +62,16 @@ from pathlib import Path
 from . import clock, gcpause, loop_cli
 from .application_cli import register as register_apply_results
 from .archive.cli import register as register_upgrade
-from .auditlog import AUDIT_ACTIONS, day_range, write_audit
 from .auth import ROLE_LABELS, PermissionDenied
 from .backup import backup, restore
 from .catalog import listing
 from .cli_common import cli_actor, store_or_none
 from .export import EXPORT_FORMATS, export_bytes
-from .importer import DUPLICATE, PENDING, PUBLISHED, REFUSED, collect, import_file, totals
 from .model import Evaluation
 from .numbers import fmt2
-from .reporttext import found_nothing, parse_report_file, provenance
 from .rollback import rollback_to
 from .store import PublishError, StoreError
 from .summary import grade_text, summarize
-from .template import template_bytes
 from .workbook import read_workbook, workbook_bytes
 
 
@@ -153,13 +149,18 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _template(args: argparse.Namespace) -> int:
-
+    from .template import template_bytes  # loaded by this command only (see tests/unit/test_layers.py)
     _write(args.out, template_bytes())
     print(f"已生成模板：{args.out}")
     return 0
 
 
 def _parse_report(args: argparse.Namespace) -> int:
+    from .reporttext import (  # loaded by this command only (see tests/unit/test_layers.py)
+        found_nothing,
+        parse_report_file,
+        provenance,
+    )
 
     path = Path(args.report)
     if not path.is_file():
@@ -260,6 +261,11 @@ def _user(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from .auditlog import (  # loaded by this command only (see tests/unit/test_layers.py)
+        AUDIT_ACTIONS,
+        day_range,
+        write_audit,
+    )
     try:
         since, until = day_range(args.since, args.until)
     except ValueError as exc:
@@ -398,6 +404,15 @@ PROGRESS_FROM = 5  # files: a progress bar on a terminal from this many on
 def _import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from .importer import (  # loaded by this command only (see tests/unit/test_layers.py)
+        DUPLICATE,
+        PENDING,
+        PUBLISHED,
+        REFUSED,
+        collect,
+        import_file,
+        totals,
+    )
     files, outcomes = collect(args.paths)
     for o in outcomes:
         print(o.line())

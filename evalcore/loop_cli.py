@@ -17,9 +17,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import clock, reminders
+from . import clock
 from .cli_common import cli_actor, store_or_none
-from .notice import find_unit, notice_docx
 from .store import StoreError
 
 
@@ -34,6 +33,7 @@ def _as_of(text: str | None) -> dt.date | None:
 
 
 def _remind(args: argparse.Namespace) -> int:
+    from . import reminders  # loaded by this command only (see tests/unit/test_layers.py)
     as_of = _as_of(args.as_of)
     if as_of is None:
         return 1
@@ -51,6 +51,7 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _notice(args: argparse.Namespace) -> int:
+    from .notice import find_unit, notice_docx  # loaded by this command only (see tests/unit/test_layers.py)
     as_of = _as_of(args.as_of)
     if as_of is None:
         return 1
