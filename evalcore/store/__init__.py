@@ -22,8 +22,12 @@ One class, :class:`Store`, made of one part per module:
 - :mod:`.evaluations`: evaluations, versions, publish, rollback, 整改 updates, archiving;
 - :mod:`.loop`: 整改 with the units (issue 25): unit accounts' reach, reports with evidence, 销号 and 退回.
 
-Every name below is importable from ``evalcore.store``; callers need not know which module holds it. The few
-private helpers imported here ``as`` themselves are those :mod:`evalcore.catalog`, tests and benchmarks use.
+Every name below is importable from ``evalcore.store``; callers need not know which module holds it. Modules that
+keep tables of their own in the database (:mod:`evalcore.catalog`, :mod:`evalcore.application_store`,
+:mod:`evalcore.archive`) use the public way in: :meth:`Store.reading` / :meth:`Store.writing` (transactions),
+:meth:`Store.require`, :meth:`Store.record_in`, :meth:`Store.publish_in`, and the helpers :func:`actor_name`,
+:func:`sha256_hex`, :func:`natural_key_of`, :func:`validated`, :func:`normalise_url`. Nothing outside this package
+uses a private name of it (tests/unit/test_layers.py).
 """
 from __future__ import annotations
 
