@@ -8,6 +8,7 @@ PYTHON := $(BIN)/python
 PIP := $(PYTHON) -m pip
 STREAMLIT := $(BIN)/streamlit
 RUFF := $(BIN)/ruff
+LINT_IMPORTS := $(BIN)/lint-imports
 PORT ?= 8501
 
 REQ_RUN := requirements.txt
@@ -35,11 +36,11 @@ help:
 	@echo "make venv       create $(VENV), install $(REQ_RUN) and the project itself (pip install -e .)"
 	@echo "make dev        also install $(REQ_DEV) (pytest, pytest-xdist, playwright, ruff, mypy, hypothesis)"
 	@echo "make run        start the app on http://localhost:$(PORT)"
-	@echo "make test       ruff check, mypy (everything but the tests), then the whole pytest suite on PYTEST_WORKERS=$(PYTEST_WORKERS)"
+	@echo "make test       ruff check, mypy (everything but the tests), lint-imports (the layers), then the whole pytest suite on PYTEST_WORKERS=$(PYTEST_WORKERS)"
 	@echo "                pytest-xdist workers (browser and cluster tests use /usr/bin/chromium; PYTEST_WORKERS=0: one process)"
 	@echo "make unit       the quick tests: evalcore, components and AppTest pages, no Chromium, PostgreSQL or nginx"
 	@echo "                (UNIT_WORKERS=$(UNIT_WORKERS) xdist workers; a few minutes). CI runs make test, the whole suite"
-	@echo "make lint       ruff check and mypy"
+	@echo "make lint       ruff check, mypy and lint-imports (the layers in pyproject.toml)"
 	@echo "make clean      remove caches; make distclean also removes $(VENV)"
 
 $(PYTHON):
@@ -66,10 +67,12 @@ run: venv
 lint: dev
 	$(RUFF) check .
 	$(PYTHON) -m mypy
+	$(LINT_IMPORTS)
 
 test: dev
 	$(RUFF) check .
 	$(PYTHON) -m mypy
+	$(LINT_IMPORTS)
 	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 unit: dev
@@ -78,7 +81,7 @@ unit: dev
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis test-results
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis test-results
 
 distclean: clean
 	rm -rf $(VENV)

@@ -54,7 +54,8 @@ def build_store(url: str, evaluations: int, units: int, log=print) -> float:
 
     from benchmarks.portfolio_synth import synthetic_portfolio
     from evalcore.archive.write import write_facts
-    from evalcore.store import T_EVAL, T_VER, Store, _natural_key, _now, _sha256
+    from evalcore.clock import utc_now
+    from evalcore.store import T_EVAL, T_VER, Store, natural_key_of, sha256_hex
     from evalcore.workbook import workbook_bytes
 
     start = time.perf_counter()
@@ -68,12 +69,12 @@ def build_store(url: str, evaluations: int, units: int, log=print) -> float:
             chunk = [next(evs) for _ in range(min(batch, evaluations - done))]
             if sample_bytes is None:
                 sample_bytes = workbook_bytes(chunk[0])
-            digest = _sha256(sample_bytes)
-            with store._write() as conn:
-                now = _now()
+            digest = sha256_hex(sample_bytes)
+            with store.writing() as conn:
+                now = utc_now()
                 for ev in chunk:
                     inserted = conn.execute(sa.insert(T_EVAL).values(
-                        natural_key=_natural_key(ev), region=ev.meta.region, year=ev.meta.year, title=ev.meta.title,
+                        natural_key=natural_key_of(ev), region=ev.meta.region, year=ev.meta.year, title=ev.meta.title,
                         active_version_id=None, created_at=now, updated_at=now)).inserted_primary_key
                     assert inserted is not None
                     eid = inserted[0]

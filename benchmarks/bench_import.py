@@ -310,8 +310,8 @@ def stages(units: int, args: argparse.Namespace, workdir: Path) -> None:
 
     # each function is wrapped in the module that calls it
     wrap(validate, "read_raw", "raw")
-    wrap(guard, "_scan", "scan")
-    wrap(validate, "_read_table", "table")
+    wrap(guard, "scan_parts", "scan")
+    wrap(validate, "read_table", "table")
     wrap(validate, "_cross_checks", "cross")
     wrap(consistency, "_rates", "consistency_rates")
     wrap(validate, "build_evaluation", "build")

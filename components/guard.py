@@ -147,7 +147,6 @@ def upload_refusal(scope: Scope, session_id: str, *, auth_mode: str) -> tuple[in
 def _auth_mode() -> str:
     import os
 
-    from evalcore import auth
     try:
         return auth.load_config(_secrets(), os.environ).mode
     except auth.AuthConfigError:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from evalcore import notice, reminders
 from evalcore.auth import Actor, PermissionDenied
+from evalcore.figures import loop as loop_figures
 from evalcore.store import StoreError
 from evalcore.verification import PENDING, RETURNED, LoopItem
 
-from . import auth, cache, flash
+from . import auth, cache, flash, layout, sections
 from .my_rectification import history
+from .table import GridColumn, show_table
 from .text import plain
 
 
@@ -83,10 +86,7 @@ def _run(action, *args, done: str) -> None:
 
 def deadlines_section(items: list[LoopItem], ev, as_of) -> None:
     """Items due within N days and overdue, per unit and responsible account; and a unit's 整改通知书."""
-    from evalcore import notice, reminders
 
-    from . import sections
-    from .table import GridColumn, show_table
 
     st.subheader("整改期限提醒")
     days = st.number_input("提醒天数（多少天内到期）", min_value=1, max_value=365, value=reminders.DEFAULT_DAYS,
@@ -129,9 +129,7 @@ def deadlines_section(items: list[LoopItem], ev, as_of) -> None:
 
 def loop_charts_section(items: list[LoopItem], as_of) -> None:
     """Per unit, items by loop state over time; report-to-decision times; units with most send-backs."""
-    from evalcore.figures import loop as loop_figures
 
-    from . import layout
 
     if not any(i.steps for i in items):
         return

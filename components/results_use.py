@@ -21,7 +21,7 @@ from evalcore.export.ledger import ledger_docx, ledger_xlsx
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_score
 
-from . import auth, cache, flash
+from . import auth, cache, flash, layout
 from . import portfolio as pf_view
 from .errors import store_write
 from .text import plain, plain_inline
@@ -216,7 +216,6 @@ def unit_section(ev: Evaluation, key: str) -> None:
     """The unit's grade and what it means for next year's budget; the decision (record one: evaluators, admins);
     the history of its applications (this unit in every evaluation of the store, matched by identity); its
     自评偏差."""
-    from . import layout
     info = layout.current_info()
     if info is None:
         return

@@ -38,7 +38,7 @@ def _frame(parsed: ParseResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _rows(edited: pd.DataFrame) -> list[dict]:
+def edited_rows(edited: pd.DataFrame) -> list[dict]:
     out = []
     for rec in edited.to_dict("records"):
         unit, kind, value = rec.get("单位"), rec.get("项目"), rec.get("数值")
@@ -74,7 +74,7 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
             "原单位": st.column_config.TextColumn(disabled=True, help="解析时的单位（用于记录更正）"),
         })
     try:
-        reviewed = apply_review(parsed, _rows(edited))
+        reviewed = apply_review(parsed, edited_rows(edited))
     except ValueError as exc:
         st.error(plain(f"表中有无法使用的内容：{exc}"))
         return

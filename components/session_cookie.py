@@ -12,6 +12,9 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
+from evalcore import auth
+from evalcore.store import Store
+
 COOKIE = "evalboard_session"
 BIND = "evalboard_bind"  # a browser's own random secret, set on page loads (components/guard.py): sign-ins bind to it
 STATE_DIGEST = "_auth_cookie_digest"  # session_state: sha256 of the session's cookie (checked by the upload guard)
@@ -43,7 +46,6 @@ def handoff_url(code: str, next_path: str) -> str:
 def _the_store():
     global _store
     if _store is None:
-        from evalcore.store import Store
         _store = Store.from_env()
     return _store
 
@@ -52,7 +54,6 @@ async def _redeem(request):
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import RedirectResponse
 
-    from evalcore import auth
 
     target = safe_next(request.query_params.get("next"))
     token = await run_in_threadpool(lambda: _the_store().redeem_handoff(

@@ -9,6 +9,7 @@ import streamlit as st
 from evalcore.auth import Actor, OidcRoles
 from evalcore.store import UserInfo
 
+from . import cache
 from .text import plain
 
 
@@ -32,7 +33,6 @@ def units_form(who: Actor, user: UserInfo, run: Callable[..., bool], done: Calla
         units = st.text_area("所属单位（每行一个）", value="\n".join(user.units), key="user_units_units", height=80,
                              disabled=user.role != "unit", help="只有单位填报账户绑定单位")
         if st.form_submit_button("保存单位与邮箱"):
-            from . import cache
             if run(cache.store().set_units, user.name, _lines(units) if user.role == "unit" else [], by=who,
                    email=email):
                 done(f"已修改“{user.name}”的单位与邮箱")

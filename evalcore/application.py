@@ -159,9 +159,20 @@ class RuleSet:
         return all((r.action, r.percent) == (DEFAULT_RULES[(r.kind, r.grade)].action,
                                               DEFAULT_RULES[(r.kind, r.grade)].percent) for r in self.table())
 
+    @property
+    def words(self) -> str:
+        """What the exports call the rules in force."""
+        return "默认结果应用规则" if self.is_default else "财政部门设定的结果应用规则"
+
     def key(self) -> tuple:
         """What tells two rule sets apart (a cache key): each rule in force, by kind and grade."""
         return tuple((r.kind, r.grade, r.action, str(r.percent), r.note, r.rule_id) for r in self.table())
+
+
+# Under every table of suggestions the exports draw (results workbook, ledger): where the rules come from.
+RULES_NOTE = ("建议金额按结果应用规则测算（各评价类型、等次对应保持、调减、取消或增加），规则由财政部门在“管理”页设定；"
+              "默认规则的依据和比例见 docs/results.md，比例并非国家文件规定的固定数字。"
+              "等次注明“按得分推算”的，是按该评价的等次划分由得分推算，报告本身未列等次。")
 
 
 def default_rules() -> RuleSet:

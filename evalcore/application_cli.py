@@ -15,6 +15,7 @@ from . import application as app
 from . import application_store
 from .cli_common import store_or_none
 from .portfolio import kind_of
+from .store import StoreError
 
 
 def register(sub) -> None:
@@ -82,7 +83,6 @@ def _print(result: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .store import StoreError
     store = store_or_none()
     if store is None:
         return 1

@@ -55,8 +55,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from . import clock
+from .auth import ROLES
 from .store import METADATA, SCHEMA_VERSION, T_USER, T_VER, T_VERSION, T_WEB, Store, StoreError
 from .store.schema import T_SETTINGS
+from .workbook import read_workbook
 
 FORMAT = "evalboard-backup"
 FORMAT_VERSION = 2  # 2: signed (1: unsigned, read as a backup from elsewhere)
@@ -431,8 +433,6 @@ def _origin(store: Store, manifest: dict, text: str, signature: str) -> str | No
 def _check_foreign(src: Connection) -> list[str]:
     """A backup from elsewhere, table by table: what would be refused in this store (the accounts' roles and
     password hashes, every stored workbook read again by the current reader)."""
-    from .auth import ROLES
-    from .workbook import read_workbook
     problems: list[str] = []
     for row in src.execute(sa.select(T_USER.c.name, T_USER.c.role, T_USER.c.password_hash)):
         if row.role not in ROLES:

@@ -21,6 +21,10 @@ import pandas as pd
 from .model import BudgetLine, Evaluation
 from .numbers import ZERO, fmt2, percent, round2
 
+# An execution rate (%) above this is implausible: a component or an investment taken as the budget, or a slip
+# (8269 typed for 82.69). The report parser drops such a figure; the workbook validator warns of it.
+IMPLAUSIBLE_RATE = Decimal(150)
+
 NO_BUDGET = "无预算安排"
 ZERO_BUDGET = "预算为 0，无法计算执行率"
 MISSING_EXECUTED = "缺少实际执行金额"

@@ -15,9 +15,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from . import budget, scoring
+from .archive.query import listing_facts
 from .auth import SYSTEM_ACTOR, Actor
+from .clock import utc_now
 from .matching import Alias, check_aliases, normalise
 from .model import Evaluation
+from .numbers import fmt2
 from .portfolio import kind_of
 from .store import (
     T_ALIAS,
@@ -27,11 +30,10 @@ from .store import (
     Store,
     StoreError,
     VersionInfo,
-    _natural_key,
-    _now,
-    _sha256,
-    _validate,
-    _who,
+    actor_name,
+    natural_key_of,
+    sha256_hex,
+    validated,
 )
 
 # --- aliases ----------------------------------------------------------------------------------------------
@@ -66,7 +68,7 @@ def aliases(store: Store, *, history: bool = False) -> list[AliasInfo]:
     query = sa.select(T_ALIAS)
     if not history:
         query = query.where(T_ALIAS.c.retired_at.is_(None))
-    with store._read() as conn:
+    with store.reading() as conn:
         rows = conn.execute(query.order_by(T_ALIAS.c.id)).all()
     return [_alias_info(r) for r in rows]
 
@@ -75,15 +77,15 @@ def set_alias(store: Store, alias: str, canonical: str, *, by: Actor, note: str 
     """``alias`` (an old or other name of a unit) is the unit now called ``canonical``. Replaces the row in force
     for the same alias (which is retired, not deleted). Evaluators and admins; refused with a Chinese message for
     empty names, a name onto itself, and a table that would loop."""
-    store._require(by, "publish", target=f"别名 {alias}")
+    store.require(by, "publish", target=f"别名 {alias}")
     alias, canonical, note = (alias or "").strip(), (canonical or "").strip(), (note or "").strip()
     key = normalise(alias)
     if not key or not normalise(canonical):
         raise StoreError("别名和现用名称都不能为空")
     if key == normalise(canonical):
         raise StoreError(f"别名“{alias}”与现用名称相同，无需设置")
-    now = _now()
-    with store._write() as conn:
+    now = utc_now()
+    with store.writing() as conn:
         current = conn.execute(sa.select(T_ALIAS).where(T_ALIAS.c.retired_at.is_(None))).all()
         table = [(r.alias, r.canonical) for r in current if r.alias_key != key] + [(alias, canonical)]
         try:
@@ -92,12 +94,14 @@ def set_alias(store: Store, alias: str, canonical: str, *, by: Actor, note: str 
             raise StoreError(f"{exc}，未保存") from exc
         old = [r for r in current if r.alias_key == key]
         for r in old:
-            conn.execute(sa.update(T_ALIAS).where(T_ALIAS.c.id == r.id).values(retired_by=_who(by), retired_at=now))
-        inserted = conn.execute(sa.insert(T_ALIAS).values(alias_key=key, alias=alias, canonical=canonical, note=note,
-                                                          created_by=_who(by), created_at=now)).inserted_primary_key
+            conn.execute(sa.update(T_ALIAS).where(T_ALIAS.c.id == r.id)
+                         .values(retired_by=actor_name(by), retired_at=now))
+        inserted = conn.execute(sa.insert(T_ALIAS).values(
+            alias_key=key, alias=alias, canonical=canonical, note=note, created_by=actor_name(by),
+            created_at=now)).inserted_primary_key
         assert inserted is not None  # an INSERT of one row always has its key
         new_id = inserted[0]
-        store._audit(conn, by, "alias_set", f"单位别名：{alias} → {canonical}", target=alias, now=now,
+        store.record_in(conn, by, "alias_set", f"单位别名：{alias} → {canonical}", target=alias, now=now,
                      before={"现用名称": old[0].canonical} if old else None,
                      after={"别名": alias, "现用名称": canonical, "说明": note})
         return _alias_info(conn.execute(sa.select(T_ALIAS).where(T_ALIAS.c.id == new_id)).one())
@@ -105,16 +109,17 @@ def set_alias(store: Store, alias: str, canonical: str, *, by: Actor, note: str 
 
 def retire_alias(store: Store, alias_id: int, *, by: Actor) -> AliasInfo:
     """Stop using an alias row (it stays in the history)."""
-    store._require(by, "publish", target=f"别名 {alias_id}")
-    now = _now()
-    with store._write() as conn:
+    store.require(by, "publish", target=f"别名 {alias_id}")
+    now = utc_now()
+    with store.writing() as conn:
         row = conn.execute(sa.select(T_ALIAS).where(T_ALIAS.c.id == alias_id)).first()
         if row is None:
             raise StoreError(f"别名不存在（编号 {alias_id}）")
         if row.retired_at is not None:
             raise StoreError(f"别名“{row.alias}”已停用")
-        conn.execute(sa.update(T_ALIAS).where(T_ALIAS.c.id == alias_id).values(retired_by=_who(by), retired_at=now))
-        store._audit(conn, by, "alias_retire", f"停用单位别名：{row.alias} → {row.canonical}", target=row.alias,
+        conn.execute(sa.update(T_ALIAS).where(T_ALIAS.c.id == alias_id)
+                     .values(retired_by=actor_name(by), retired_at=now))
+        store.record_in(conn, by, "alias_retire", f"停用单位别名：{row.alias} → {row.canonical}", target=row.alias,
                      now=now, before={"别名": row.alias, "现用名称": row.canonical})
         return _alias_info(conn.execute(sa.select(T_ALIAS).where(T_ALIAS.c.id == alias_id)).one())
 
@@ -135,7 +140,6 @@ class Listing:
 
     def as_dict(self) -> dict:
         """The ``list --json`` row: amounts as 2-decimal strings."""
-        from .numbers import fmt2
         i = self.info
         return {"id": i.id, "region": i.region, "year": i.year, "kind": self.kind, "kind_inferred": self.kind_inferred,
                 "title": i.title, "units": self.units, "budget": fmt2(self.budget) or None,
@@ -153,7 +157,6 @@ def _counted_units(ev: Evaluation) -> int:
 def listing(store: Store, *, include_archived: bool = True) -> list[Listing]:
     """Every evaluation (archived ones too unless asked not to), with kind, units and funds of its active
     version, in the store's order (newest year first)."""
-    from .archive.query import listing_facts  # the facts written at publish (issue 23): no workbook is read
     out = []
     facts = listing_facts(store)
     for info in store.evaluations(include_archived=include_archived):
@@ -174,10 +177,10 @@ def listing(store: Store, *, include_archived: bool = True) -> list[Listing]:
 def duplicate_of(store: Store, data: bytes, ev: Evaluation) -> VersionInfo | None:
     """The stored version this workbook repeats, or None: a version of the same evaluation (地区, 年度, 标题) with
     the same bytes, or the active version holding the same data (a re-saved or re-parsed file)."""
-    digest = _sha256(data)
-    with store._read() as conn:
+    digest = sha256_hex(data)
+    with store.reading() as conn:
         row = conn.execute(sa.select(T_EVAL.c.id, T_EVAL.c.active_version_id)
-                           .where(T_EVAL.c.natural_key == _natural_key(ev))).first()
+                           .where(T_EVAL.c.natural_key == natural_key_of(ev))).first()
         if row is None:
             return None
         same = conn.scalar(sa.select(T_VER.c.id).where(T_VER.c.evaluation_id == row.id, T_VER.c.file_hash == digest)
@@ -204,9 +207,9 @@ def ensure_samples(store: Store, paths: Sequence[Path]) -> list[VersionInfo]:
     written = [first]
     for path in paths[1:]:
         data = Path(path).read_bytes()
-        ev = _validate(data)
-        with store._write() as conn:
-            written.append(store._publish(conn, data, ev, file_name=Path(path).name, by=SYSTEM_ACTOR,
+        ev = validated(data)
+        with store.writing() as conn:
+            written.append(store.publish_in(conn, data, ev, file_name=Path(path).name, by=SYSTEM_ACTOR,
                                           note="首次启动时载入的示例评价", kind="sample"))
     return written
 

@@ -61,11 +61,18 @@ from pathlib import Path
 
 from . import clock, gcpause, loop_cli
 from .application_cli import register as register_apply_results
+from .archive.cli import register as register_upgrade
+from .auth import ROLE_LABELS, PermissionDenied
+from .backup import backup, restore
+from .catalog import listing
 from .cli_common import cli_actor, store_or_none
 from .export import EXPORT_FORMATS, export_bytes
 from .model import Evaluation
+from .numbers import fmt2
+from .rollback import rollback_to
+from .store import PublishError, StoreError
 from .summary import grade_text, summarize
-from .workbook import read_workbook
+from .workbook import read_workbook, workbook_bytes
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -142,16 +149,18 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .template import template_bytes
-
+    from .template import template_bytes  # loaded by this command only (see tests/unit/test_layers.py)
     _write(args.out, template_bytes())
     print(f"已生成模板：{args.out}")
     return 0
 
 
 def _parse_report(args: argparse.Namespace) -> int:
-    from .reporttext import found_nothing, parse_report_file, provenance
-    from .workbook import workbook_bytes
+    from .reporttext import (  # loaded by this command only (see tests/unit/test_layers.py)
+        found_nothing,
+        parse_report_file,
+        provenance,
+    )
 
     path = Path(args.report)
     if not path.is_file():
@@ -211,8 +220,6 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 
 def _user(args: argparse.Namespace) -> int:
-    from .auth import ROLE_LABELS, PermissionDenied
-    from .store import StoreError
     store = store_or_none()
     if store is None:
         return 1
@@ -254,7 +261,11 @@ def _user(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from .audit import AUDIT_ACTIONS, day_range, write_audit
+    from .audit import (  # loaded by this command only (see tests/unit/test_layers.py)
+        AUDIT_ACTIONS,
+        day_range,
+        write_audit,
+    )
     try:
         since, until = day_range(args.since, args.until)
     except ValueError as exc:
@@ -289,7 +300,6 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _in_store(work):
     """``work(store)`` on the store the dashboard uses, closed afterwards; None after printing a StoreError."""
-    from .store import StoreError
     store = store_or_none()
     if store is None:
         return None
@@ -303,7 +313,6 @@ def _in_store(work):
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from .backup import backup
     done = _in_store(lambda store: (backup(store, args.out), store.url))
     if done is None:
         return 1
@@ -314,7 +323,6 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from .backup import restore
     done = _in_store(lambda store: (restore(store, args.file, force=args.force, trust=args.trust), store.url))
     if done is None:
         return 1
@@ -330,7 +338,6 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from .catalog import listing
     done = _in_store(lambda store: (listing(store, include_archived=True), store.url))
     if done is None:
         return 1
@@ -338,7 +345,6 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return 0
-    from .numbers import fmt2
     for r in rows:
         i = r.info
         kind = f"{r.kind}（推断）" if r.kind_inferred else r.kind
@@ -351,8 +357,6 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .auth import PermissionDenied
-    from .store import PublishError, StoreError
     path = Path(args.file)
     if not path.is_file():
         print(f"找不到文件：{args.file}", file=sys.stderr)
@@ -379,9 +383,6 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from .auth import PermissionDenied
-    from .rollback import rollback_to
-    from .store import StoreError
     try:
         done = _in_store(lambda store: rollback_to(store, args.evaluation_id, args.version, by=cli_actor(),
                                                    note=args.note or ""))
@@ -403,7 +404,15 @@ PROGRESS_FROM = 5  # files: a progress bar on a terminal from this many on
 def _import(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .importer import DUPLICATE, PENDING, PUBLISHED, REFUSED, collect, import_file, totals
+    from .importer import (  # loaded by this command only (see tests/unit/test_layers.py)
+        DUPLICATE,
+        PENDING,
+        PUBLISHED,
+        REFUSED,
+        collect,
+        import_file,
+        totals,
+    )
     files, outcomes = collect(args.paths)
     for o in outcomes:
         print(o.line())
@@ -542,7 +551,6 @@ def main(argv: list[str] | None = None) -> int:
     rs.add_argument("--trust", action="store_true",
                     help="恢复不是本数据库签名的备份（其他数据库的或旧格式的）：逐表检查，账户一并恢复，浏览器会话从不恢复")
     rs.set_defaults(func=_restore)
-    from .archive.cli import register as register_upgrade
     register_upgrade(sub)  # upgrade (issue 23)
     args = ap.parse_args(argv)
     # The commands that read whole workbooks (bulk_read) run with the garbage collector paused (evalcore.gcpause).

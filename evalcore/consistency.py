@@ -13,6 +13,10 @@ Checks (each disagreement is one ``Discrepancy`` naming both values; figures com
 - 评价结果: a stated score vs the indicator breakdown (when there is one, via :func:`evalcore.scoring.score_unit`);
   a stated grade vs the grade the (stated, else computed) score falls in under the evaluation's grade bands.
 
+Each finding is a domain fact: which record (a budget line, the evaluation's meta, a unit's result) and which of
+its fields states the figure. Where that field sits in a workbook (sheet and column) is the workbook's business:
+:func:`evalcore.workbook.stated_place` words it, :mod:`evalcore.workbook.validate` puts it on the Excel row.
+
 Counts a report states in words (“存在以下六个方面的问题”) are not in the model, so they are not checked here; the
 report parser compares them with what it found when it reads the text (see ``ParseResult.notes``).
 """
@@ -21,12 +25,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from . import scoring
 from .budget import combine
 from .model import Evaluation
 from .numbers import ZERO, fmt2, round2
-from .workbook import BUDGET, META, RESULTS, Message
+
+# The record of the model that states a figure: a BudgetLine, the evaluation's Meta, a unit's UnitResult.
+Record = Literal["budget_line", "meta", "result"]
 
 
 @dataclass(frozen=True)
@@ -34,24 +41,10 @@ class Discrepancy:
     what: str  # e.g. "市数据局 预算执行率"
     stated: str  # as the report states it, 2 decimals ("82.70") or a grade ("良")
     computed: str  # computed from the data, same form; "" when it cannot be computed
-    where: str  # the workbook sheet holding the stated figure: 预算执行 / 评价信息 / 评价结果
-    unit: str | None
+    record: Record  # the record stating the figure
+    unit: str | None  # the unit of that record (None for the meta)
     message: str
-    column: str = ""  # the column (or field) of that sheet
-
-    def as_message(self) -> Message:
-        return Message(self.where, None, self.column, self.stated, self.message, "warning")
-
-    def as_dict(self) -> dict:
-        return {"what": self.what, "stated": self.stated, "computed": self.computed, "where": self.where,
-                "unit": self.unit, "column": self.column, "message": self.message}
-
-
-RATE_COLUMN = BUDGET.column("stated_rate").header
-TOTAL_BUDGET_FIELD = META.column("stated_total_budget").header
-TOTAL_EXECUTED_FIELD = META.column("stated_total_executed").header
-SCORE_COLUMN = RESULTS.column("stated_score").header
-GRADE_COLUMN = RESULTS.column("stated_grade").header
+    field: str  # the record's field holding the stated figure: stated_rate, stated_total_budget, stated_score, ...
 
 
 def _rates(ev: Evaluation) -> list[Discrepancy]:
@@ -66,24 +59,24 @@ def _rates(ev: Evaluation) -> list[Discrepancy]:
         stated = fmt2(line.stated_rate)
         r = combine([line])  # a line whose budget is not stated: 缺少预算金额 (not 无预算安排)
         if r.rate is None:
-            out.append(Discrepancy(what, stated, "", BUDGET.name, line.unit,
-                               f"报告所列 {what} {stated}% 无法按金额核对：{r.reason}", RATE_COLUMN))
+            out.append(Discrepancy(what, stated, "", "budget_line", line.unit,
+                                   f"报告所列 {what} {stated}% 无法按金额核对：{r.reason}", "stated_rate"))
             continue
         computed = fmt2(r.rate)
         if round2(r.rate) != round2(line.stated_rate):
             out.append(Discrepancy(
-                what, stated, computed, BUDGET.name, line.unit,
+                what, stated, computed, "budget_line", line.unit,
                 f"报告所列 {what} {stated}% 与按金额计算的 {computed}%"
                 f"（{fmt2(line.executed)} ÷ {fmt2(line.budget)}）不一致",
-                RATE_COLUMN))
+                "stated_rate"))
     return out
 
 
 def _totals(ev: Evaluation) -> list[Discrepancy]:
     out = []
-    for stated, attr, what, column in (
-        (ev.meta.stated_total_budget, "budget", "资金总额", TOTAL_BUDGET_FIELD),
-        (ev.meta.stated_total_executed, "executed", "实际执行总额", TOTAL_EXECUTED_FIELD),
+    for stated, attr, what, field in (
+        (ev.meta.stated_total_budget, "budget", "资金总额", "stated_total_budget"),
+        (ev.meta.stated_total_executed, "executed", "实际执行总额", "stated_total_executed"),
     ):
         if stated is None:
             continue
@@ -93,9 +86,9 @@ def _totals(ev: Evaluation) -> list[Discrepancy]:
         total = sum(parts, ZERO)
         if round2(total) != round2(stated):
             terms = " + ".join(fmt2(p) for p in parts)
-            out.append(Discrepancy(what, fmt2(stated), fmt2(total), META.name, None,
-                               f"报告所列 {what} {fmt2(stated)} 万元与各单位合计 {fmt2(total)} 万元（{terms}）不一致",
-                               column))
+            out.append(Discrepancy(
+                what, fmt2(stated), fmt2(total), "meta", None,
+                f"报告所列 {what} {fmt2(stated)} 万元与各单位合计 {fmt2(total)} 万元（{terms}）不一致", field))
     return out
 
 
@@ -105,18 +98,18 @@ def _scores(ev: Evaluation) -> list[Discrepancy]:
         if us.breakdown_disagrees:
             assert us.stated_total is not None and us.computed_total is not None
             what = f"{key} 得分"
-            out.append(Discrepancy(what, fmt2(us.stated_total), fmt2(us.computed_total), RESULTS.name, key,
-                               f"报告所列 {what} {fmt2(us.stated_total)} 分与指标得分合计 "
-                               f"{fmt2(us.computed_total)} 分不一致（以报告得分为准）",
-                               SCORE_COLUMN))
+            out.append(Discrepancy(what, fmt2(us.stated_total), fmt2(us.computed_total), "result", key,
+                                   f"报告所列 {what} {fmt2(us.stated_total)} 分与指标得分合计 "
+                                   f"{fmt2(us.computed_total)} 分不一致（以报告得分为准）",
+                                   "stated_score"))
         if us.stated_grade and us.total is not None:
             grade = scoring.grade_for(us.total, ev.meta.grade_bands)
             if grade is not None and grade != us.stated_grade:
                 what = f"{key} 等次"
                 basis = "报告得分" if us.stated_total is not None else "指标得分合计"
-                out.append(Discrepancy(what, us.stated_grade, grade, RESULTS.name, key,
-                                   f"报告所列 {what}“{us.stated_grade}”与按{basis} {fmt2(us.total)} 分和等次划分"
-                                   f"（{_bands(ev)}）应得的“{grade}”不一致", GRADE_COLUMN))
+                out.append(Discrepancy(what, us.stated_grade, grade, "result", key,
+                                       f"报告所列 {what}“{us.stated_grade}”与按{basis} {fmt2(us.total)} 分和等次划分"
+                                       f"（{_bands(ev)}）应得的“{grade}”不一致", "stated_grade"))
     return out
 
 
@@ -131,8 +124,3 @@ def _plain(value: Decimal) -> str:
 def check(ev: Evaluation) -> list[Discrepancy]:
     """Every stated figure that disagrees with the data, in sheet order: rates, totals, scores and grades."""
     return _rates(ev) + _totals(ev) + _scores(ev)
-
-
-def check_messages(ev: Evaluation) -> list[Message]:
-    """``check(ev)`` as validation warnings (one per discrepancy)."""
-    return [d.as_message() for d in check(ev)]

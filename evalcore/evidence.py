@@ -31,7 +31,9 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .workbook.raw import WorkbookError
 from .workbook.spec import MAX_PENDING_UPLOAD_BYTES
+from .workbook.zipread import inflate_part
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10  # a report
@@ -333,8 +335,6 @@ def _office_kind(shown: str, data: bytes) -> str:
 def _check_office(shown: str, data: bytes, kind: str) -> None:
     from defusedxml.ElementTree import fromstring
 
-    from .workbook.raw import WorkbookError
-    from .workbook.zipread import _inflate
 
     zf = zipfile.ZipFile(io.BytesIO(data))
     infos = zf.infolist()
@@ -358,7 +358,7 @@ def _check_office(shown: str, data: bytes, kind: str) -> None:
             if fragment in "/" + low:
                 found.append((what, info.filename))
         try:
-            body = b"".join(_inflate(zf, info, MAX_INFLATED - total + info.file_size))
+            body = b"".join(inflate_part(zf, info, MAX_INFLATED - total + info.file_size))
         except WorkbookError as exc:
             raise EvidenceError(shown, f"文件中的“{info.filename}”无法安全解压（{exc}）") from exc
         if body.startswith(_OLE):

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from .auth import Actor, PermissionDenied
 from .catalog import duplicate_of
+from .reporttext import found_nothing, parse_to_workbook
+from .reporttext.review import doubts
 from .store import PublishError, Store, StoreError
 from .workbook import MAX_FILE_BYTES, MAX_PENDING_UPLOAD_BYTES, read_workbook
 
@@ -156,7 +158,6 @@ def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str =
     if refused:
         return Outcome(name, REFUSED, (refused,), source=source)
     if suffix in TEXT_SUFFIXES:
-        from .reporttext import found_nothing, parse_to_workbook
         try:
             workbook, parsed = parse_to_workbook(data, name)
         except ValueError as exc:
@@ -164,7 +165,6 @@ def import_bytes(store: Store, data: bytes, name: str, *, by: Actor, note: str =
         if found_nothing(parsed):  # nothing found is not a success: never an empty evaluation (issue 13)
             return Outcome(name, REFUSED, ("文本中没有识别出任何单位、金额、得分、等次或问题、建议，未导入；"
                                            "请确认这是绩效评价结果的正文",), source=source)
-        from .reporttext.review import doubts
         reasons = doubts(parsed)
         if reasons:  # a person sees what is uncertain before anything reaches the dashboard (issue 24)
             return _wait_for_review(store, data, name, reasons, by, source)

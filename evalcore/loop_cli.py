@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import clock
 from .cli_common import cli_actor, store_or_none
+from .store import StoreError
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -32,7 +33,7 @@ def _as_of(text: str | None) -> dt.date | None:
 
 
 def _remind(args: argparse.Namespace) -> int:
-    from . import reminders
+    from . import reminders  # loaded by this command only (see tests/unit/test_layers.py)
     as_of = _as_of(args.as_of)
     if as_of is None:
         return 1
@@ -50,8 +51,7 @@ def _remind(args: argparse.Namespace) -> int:
 
 
 def _notice(args: argparse.Namespace) -> int:
-    from .notice import find_unit, notice_docx
-    from .store import StoreError
+    from .notice import find_unit, notice_docx  # loaded by this command only (see tests/unit/test_layers.py)
     as_of = _as_of(args.as_of)
     if as_of is None:
         return 1

@@ -106,6 +106,11 @@ class BudgetLine:
     note: str = ""
 
 
+# A budget line's note starting so holds the text import's doubt about its figures (written by evalcore.reporttext,
+# warned of by evalcore.workbook.plausibility until the evaluator checks the figures and deletes the mark).
+UNCERTAIN_MARK = "文本导入待核对："
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str

@@ -74,10 +74,10 @@ class Portfolio:
     version_ids: tuple[int, ...] = field(default=())
 
 
-_EVAL_COLUMNS = ["evaluation_id", "version_id", "region", "year", "kind", "kind_inferred", "title", "evaluator",
+EVAL_COLUMNS = ["evaluation_id", "version_id", "region", "year", "kind", "kind_inferred", "title", "evaluator",
                  "units", "budget", "executed", "rate", "problems", "problem_categories", "rect_items", "rect_closed",
                  "rect_rate", "overdue", "rect_illustrative", "scores_illustrative"]
-_UNIT_COLUMNS = ["evaluation_id", "year", "region", "kind", "title", "unit", "name", "identity", "display", "via",
+UNIT_COLUMNS = ["evaluation_id", "year", "region", "kind", "title", "unit", "name", "identity", "display", "via",
                  "alias_from", "budget", "executed", "rate", "rate_complete", "score", "grade", "grade_stated",
                  "problems"]
 
@@ -137,8 +137,8 @@ def build(entries: Sequence[Entry], as_of: dt.date, aliases: Iterable[Alias | tu
     rect_all = pd.concat(rect_frames, ignore_index=True) if rect_frames else pd.DataFrame(
         columns=["evaluation_id", "year", "illustrative", "id", "status", "closed", "overdue"])
     return Portfolio(
-        evaluations=pd.DataFrame(eval_rows, columns=_EVAL_COLUMNS),
-        units=pd.DataFrame(unit_rows, columns=_UNIT_COLUMNS),
+        evaluations=pd.DataFrame(eval_rows, columns=EVAL_COLUMNS),
+        units=pd.DataFrame(unit_rows, columns=UNIT_COLUMNS),
         themes=problem_themes.problem_themes(((e.id, e.evaluation) for e in entries), rules),
         rectification=rect_all,
         version_ids=tuple(sorted(e.version_id for e in entries)),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import pandas as pd
 
-from .auth import Actor
+from .auth import SYSTEM_ACTOR, Actor
 from .verification import ACCEPTED, LoopItem
 
 if TYPE_CHECKING:
@@ -92,7 +92,6 @@ def due_by_unit(store: Store, as_of: dt.date, days: int = DEFAULT_DAYS,
                 evaluation_id: int | None = None) -> pd.DataFrame:
     """For the portfolio and 建议与整改: due and overdue items per unit and responsible account, across the
     evaluations in use (or one). Read as the system (the bureau's view)."""
-    from .auth import SYSTEM_ACTOR
     items = store.loop_items(SYSTEM_ACTOR, evaluation_id)
     return by_unit(deadline_table(items, as_of, days, account_map(store)))
 

@@ -6,9 +6,10 @@ from collections import Counter
 from typing import Any
 
 from . import budget, findings, rectification, scoring
-from .consistency import check
+from .consistency import Discrepancy, check
 from .model import Evaluation
 from .numbers import fmt2
+from .workbook import stated_place
 
 GRADE_SOURCE_LABEL = {"stated": "报告所列", "derived": "按分数段推算"}
 
@@ -71,7 +72,7 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
         # are known and this says so (e.g. "缺少预算金额（3 项中 1 项未列明），无法计算执行率；预算合计 … 只含…")
         "totals_note": overall.reason or None,
         # stated figures that disagree with the ones computed from the data (both values named)
-        "consistency": [d.as_dict() for d in check(ev)],
+        "consistency": [_discrepancy(d) for d in check(ev)],
         "problems": {
             "categories": len(pcats),
             "items": len(ev.problems),
@@ -93,3 +94,10 @@ def summarize(ev: Evaluation, as_of: dt.date) -> dict[str, Any]:
             "overdue": rs.overdue,
         },
     }
+
+
+def _discrepancy(d: Discrepancy) -> dict[str, Any]:
+    """One finding of :func:`evalcore.consistency.check`, with the workbook sheet and column holding the figure."""
+    where, column = stated_place(d.record, d.field)
+    return {"what": d.what, "stated": d.stated, "computed": d.computed, "where": where, "unit": d.unit,
+            "column": column, "message": d.message}

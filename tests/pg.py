@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from evalcore.store import _normalise_url
+from evalcore.store import normalise_url
 
 PG_ENV = "EVALBOARD_TEST_POSTGRES_URL"
 NEED = (f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user:pass@host:port/db "
@@ -26,7 +26,7 @@ NEED = (f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user:pass@host:por
 def admin_url() -> str | None:
     """The server's URL from the environment (a plain ``postgresql://`` means psycopg 3 here too), or None."""
     url = os.environ.get(PG_ENV)
-    return _normalise_url(url).render_as_string(hide_password=False) if url else None
+    return normalise_url(url).render_as_string(hide_password=False) if url else None
 
 
 def admin_url_or_skip(what: str = "PostgreSQL tests") -> str:
@@ -44,7 +44,7 @@ def admin_url_or_skip(what: str = "PostgreSQL tests") -> str:
 
 def admin_engine(url: str) -> sa.Engine:
     """An engine on the server's maintenance database, in autocommit (CREATE/DROP DATABASE need it)."""
-    return sa.create_engine(_normalise_url(url), isolation_level="AUTOCOMMIT")
+    return sa.create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
 
 
 def create_database(admin: sa.Engine, prefix: str) -> tuple[str, str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 
+from ..cli_common import store_or_none
+from .upgrade import attention, fill
+
 
 def upgrade(args: argparse.Namespace) -> int:
-    from ..cli_common import store_or_none
-    from .upgrade import attention, fill
     store = store_or_none()
     if store is None:
         return 1

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from ..matching import Alias, alias_map, normalise, resolve_alias
 from ..numbers import ZERO, percent
-from ..portfolio import _EVAL_COLUMNS, _UNIT_COLUMNS, GRADES, NO_GRADE, Kpis
+from ..portfolio import EVAL_COLUMNS, GRADES, NO_GRADE, UNIT_COLUMNS, Kpis
 from ..store.schema import (
     T_EVAL,
     T_FACT_DIM,
@@ -237,7 +237,7 @@ class Overview:
 
 def overview(store: Store) -> Overview:
     """What the filters offer, and how many evaluations there are."""
-    with store._read() as conn:
+    with store.reading() as conn:
         def distinct(col: Any) -> list[Any]:
             return [v for (v,) in conn.execute(sa.select(col).distinct().select_from(_active()).where(*_live()))]
         n = conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live())) or 0
@@ -252,7 +252,7 @@ def overview(store: Store) -> Overview:
 
 def stored(store: Store) -> int:
     """How many evaluations the store shows (not archived, readable or not): one count, no listing."""
-    with store._read() as conn:
+    with store.reading() as conn:
         return int(conn.scalar(sa.select(sa.func.count()).select_from(E).where(E.c.archived_at.is_(None))) or 0)
 
 
@@ -261,7 +261,7 @@ def listing_facts(store: Store) -> dict[int, Any]:
     evaluations included, for ``python -m evalcore list``."""
     q = (sa.select(E.c.active_version_id, FE.c.kind, FE.c.kind_inferred, FE.c.units, FE.c.budget, FE.c.executed)
          .select_from(_active()).where(FV.c.state == OK))
-    with store._read() as conn:
+    with store.reading() as conn:
         return {r.active_version_id: r for r in conn.execute(q)}
 
 
@@ -271,18 +271,18 @@ def latest_evaluation_id(store: Store) -> int | None:
     listing them all."""
     q = (sa.select(E.c.id).where(E.c.archived_at.is_(None), E.c.active_version_id.is_not(None))
          .order_by(E.c.updated_at.desc(), E.c.id.desc()).limit(1))
-    with store._read() as conn:
+    with store.reading() as conn:
         found = conn.scalar(q)
     return None if found is None else int(found)
 
 
 def count(store: Store, f: Filters = ALL) -> int:
-    with store._read() as conn:
+    with store.reading() as conn:
         return int(conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live(), *_where(f))) or 0)
 
 
 def evaluation_ids(store: Store, f: Filters = ALL) -> list[int]:
-    with store._read() as conn:
+    with store.reading() as conn:
         q = sa.select(FE.c.evaluation_id).select_from(_active()).where(*_live(), *_where(f))
         return [int(i) for (i,) in conn.execute(q.order_by(*_order(store.backend)))]
 
@@ -297,7 +297,7 @@ def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, li
          .select_from(_active()).where(*_live(), *_where(f)).order_by(*_order(store.backend)).offset(offset))
     if limit is not None:
         q = q.limit(limit)
-    with store._read() as conn:
+    with store.reading() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
         ids = [r["evaluation_id"] for r in rows]
         rect = {}
@@ -310,7 +310,7 @@ def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, li
         r.update(rect_items=items, rect_closed=closed, rect_rate=percent(Decimal(closed), Decimal(items)),
                  overdue=overdue, rect_illustrative=bool(r["rect_illustrative"]) and items > 0,
                  kind_inferred=bool(r["kind_inferred"]), scores_illustrative=bool(r["scores_illustrative"]))
-    df = pd.DataFrame(rows, columns=_EVAL_COLUMNS)
+    df = pd.DataFrame(rows, columns=EVAL_COLUMNS)
     return df.astype({c: object for c in ("budget", "executed", "rate", "rect_rate")})
 
 
@@ -345,7 +345,7 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
                .where(*counted, FU.c.name_key == ""))
     keys = sa.union_all(named, unnamed).subquery("keys")
     dq = sa.select(sa.func.count(sa.distinct(keys.c.k)))
-    with store._read() as conn:
+    with store.reading() as conn:
         e = conn.execute(eq).one()
         grade_rows = conn.execute(gq).all()
         distinct = conn.scalar(dq) or 0
@@ -366,7 +366,7 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
 
 def any_sample_title(store: Store, f: Filters) -> bool:
     """Whether a filtered evaluation's title says 示例数据."""
-    with store._read() as conn:
+    with store.reading() as conn:
         return bool(conn.scalar(sa.select(sa.func.count()).select_from(_active())
                                 .where(*_live(), *_where(f), FE.c.title.contains("示例数据"))))
 
@@ -376,7 +376,7 @@ def grades_by_year(store: Store, f: Filters) -> pd.DataFrame:
     q = (sa.select(FE.c.year, FG.c.grade, sa.func.sum(FG.c.units))
          .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f), FE.c.year.is_not(None)).group_by(FE.c.year, FG.c.grade))
-    with store._read() as conn:
+    with store.reading() as conn:
         found = {(int(y), g): int(n) for y, g, n in conn.execute(q)}
     years = sorted({y for y, _ in found})
     rows = [{"year": y, "grade": g, "units": found.get((y, g), 0)} for y in years for g in (*GRADES, NO_GRADE)]
@@ -388,7 +388,7 @@ def funds_by_grade(store: Store, f: Filters) -> pd.DataFrame:
     q = (sa.select(FG.c.grade, money_sum(FG.c.funded_budget, store.backend), sa.func.sum(FG.c.funded_units))
          .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f)).group_by(FG.c.grade))
-    with store._read() as conn:
+    with store.reading() as conn:
         found = {g: (s if s is not None else ZERO, int(n or 0)) for g, s, n in conn.execute(q)}
     rows = [{"grade": g, "budget": found.get(g, (ZERO, 0))[0], "units": found.get(g, (ZERO, 0))[1]}
             for g in (*GRADES, NO_GRADE)]
@@ -421,7 +421,7 @@ def histograms(store: Store, f: Filters, rate_bins: tuple[int, int, int] = (0, 1
          .where(*_live(), *_where(f), FU.c.counted.is_(True)).group_by(rate_k, score_k))
     rates: dict[int, int] = {}
     scores: dict[int, int] = {}
-    with store._read() as conn:
+    with store.reading() as conn:
         for r, sc, n in conn.execute(q):
             if r is not None:
                 rates[int(r)] = rates.get(int(r), 0) + int(n)
@@ -449,7 +449,7 @@ def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit:
                    FE.c.rect_illustrative)
          .select_from(_active().join(t, t.c.evaluation_id == FE.c.evaluation_id))
          .where(*_live(), t.c.n_items > 0).order_by(ratio, FE.c.evaluation_id))
-    with store._read() as conn:
+    with store.reading() as conn:
         total = conn.scalar(sa.select(sa.func.count()).select_from(t).where(t.c.n_items > 0)) or 0
         rows = conn.execute(q.limit(limit)).all()
     out = pd.DataFrame([{"evaluation_id": r.evaluation_id, "region": r.region, "year": r.year, "title": r.title,
@@ -479,7 +479,7 @@ def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit
     busy = sa.or_(t.c.overdue > 0, t.c.soon > 0)
     q = (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations).where(busy)
          .order_by(t.c.overdue.desc(), t.c.soon.desc(), _binary(t.c.unit, store.backend)).limit(limit))
-    with store._read() as conn:
+    with store.reading() as conn:
         total = conn.scalar(sa.select(sa.func.count()).select_from(t).where(busy)) or 0
         rows = conn.execute(q).all()
     out = pd.DataFrame([{"unit": r.unit, "overdue": int(r.overdue), "soon": int(r.soon),
@@ -502,7 +502,7 @@ def theme_counts(store: Store, f: Filters) -> pd.DataFrame:
     cats = (sa.select(year.label("year"), FP.c.evaluation_id, FP.c.category_no, FP.c.theme).distinct()
             .select_from(src).where(*_live(), *_where(f)).subquery())
     cq = sa.select(cats.c.year, cats.c.theme, sa.func.count()).group_by(cats.c.year, cats.c.theme)
-    with store._read() as conn:
+    with store.reading() as conn:
         rows = conn.execute(q).all()
         ncat = {(int(y), t): int(n) for y, t, n in conn.execute(cq)}
     df = pd.DataFrame([{"year": int(y), "theme": t, "evaluations": int(e), "categories": ncat.get((int(y), t), 0),
@@ -526,7 +526,7 @@ def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), 
     src = _active().join(FP, FP.c.version_id == FV.c.facts_of)
     q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, FP.c.category, FP.c.by_item, FP.c.keyword,
                    FP.c.text).select_from(src).where(*conds).order_by(*_order(store.backend), FP.c.seq).limit(limit))
-    with store._read() as conn:
+    with store.reading() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
         total, n_eval = conn.execute(sa.select(sa.func.count(), sa.func.count(sa.distinct(FP.c.evaluation_id)))
                                      .select_from(src).where(*conds)).one()
@@ -541,7 +541,7 @@ def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), 
 def theme_years(store: Store, f: Filters, theme: str) -> list[int]:
     q = (sa.select(FE.c.year).distinct().select_from(_active().join(FP, FP.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f), FP.c.theme == theme, FE.c.year.is_not(None)))
-    with store._read() as conn:
+    with store.reading() as conn:
         return sorted({int(y) for (y,) in conn.execute(q)}, reverse=True)
 
 
@@ -565,12 +565,12 @@ def unit_rows(store: Store, aliases: Iterable[Alias | tuple[str, str]] = (), *, 
         q = q.where(FE.c.evaluation_id == evaluation_id)
     if identities is not None:
         q = q.where(_candidates(identities, _resolved(aliases)), ident.key.in_(sorted(set(identities))))
-    with store._read() as conn:
+    with store.reading() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
     for r in rows:
         r["name"] = r["name"] or r["unit"]
         r["rate_complete"], r["grade_stated"] = bool(r["rate_complete"]), bool(r["grade_stated"])
-    df = pd.DataFrame(rows, columns=_UNIT_COLUMNS)
+    df = pd.DataFrame(rows, columns=UNIT_COLUMNS)
     return df.astype({c: object for c in ("budget", "executed", "rate", "score")})
 
 
@@ -600,7 +600,7 @@ def recurring(store: Store, evaluation_id: int, aliases: Iterable[Alias | tuple[
          .where(*_live(), FU.c.counted.is_(True), FE.c.year.is_not(None), _candidates(keys, _resolved(aliases)),
                 ident.key.in_(keys))
          .group_by(ident.key).having(sa.func.count(sa.distinct(FE.c.year)) >= min_years))
-    with store._read() as conn:
+    with store.reading() as conn:
         found = {k: (int(y), int(n)) for k, y, n in conn.execute(q)}
     display = dict(zip(mine["identity"], mine["display"], strict=True))
     return pd.DataFrame([{"identity": k, "display": display[k], "years": found[k][0], "evaluations": found[k][1]}
@@ -622,7 +622,7 @@ def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.
          .order_by(*_order(store.backend), FU.c.seq))
     if evaluation_ids is not None:
         q = q.where(FE.c.evaluation_id.in_(list(evaluation_ids)))
-    with store._read() as conn:
+    with store.reading() as conn:
         return pd.DataFrame([dict(r._mapping) for r in conn.execute(q)])
 
 
@@ -634,7 +634,7 @@ def unit_dimensions(store: Store, evaluation_ids: Sequence[int] | None = None) -
          .order_by(*_order(store.backend), FD.c.id))
     if evaluation_ids is not None:
         q = q.where(FE.c.evaluation_id.in_(list(evaluation_ids)))
-    with store._read() as conn:
+    with store.reading() as conn:
         return pd.DataFrame([dict(r._mapping) for r in conn.execute(q)],
                             columns=["evaluation_id", "year", "unit", "indicator", "name", "points", "score"])
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from ..clock import utc_now
 from ..model import evaluation_label
 from ..store.schema import T_EVAL, T_FACT_VER, T_VER
 from ..workbook import read_workbook
@@ -56,16 +57,15 @@ def missing(store: Store) -> list[tuple[int, int, int | None]]:
     query = (sa.select(T_VER.c.id, T_VER.c.evaluation_id, T_VER.c.source_version_id)
              .outerjoin(T_FACT_VER, T_FACT_VER.c.version_id == T_VER.c.id)
              .where(T_FACT_VER.c.version_id.is_(None)).order_by(T_VER.c.id))
-    with store._read() as conn:
+    with store.reading() as conn:
         return [(r.id, r.evaluation_id, r.source_version_id) for r in conn.execute(query)]
 
 
 def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -> FillReport:
     """Write the facts of every version that has none (with ``refresh``: of every version, after deleting all
     facts, e.g. after the theme rules changed). ``progress``: a tqdm bar (None: only on a terminal)."""
-    from ..store.connection import _now
     if refresh:
-        with store._write() as conn:
+        with store.writing() as conn:
             for table in (*ROW_TABLES, T_FACT_VER):
                 conn.execute(sa.delete(table))
     todo = missing(store)
@@ -78,15 +78,15 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
         for start in range(0, len(todo), BATCH):
             chunk = todo[start:start + BATCH]
             parsed = {}
-            with store._read() as conn:
+            with store.reading() as conn:
                 for vid, _, _ in chunk:
                     data = conn.scalar(sa.select(T_VER.c.data).where(T_VER.c.id == vid))
                     parsed[vid] = read_workbook(bytes(data or b""))
-            with store._write() as conn:
+            with store.writing() as conn:
                 for vid, eid, source in chunk:
                     if conn.scalar(sa.select(T_FACT_VER.c.version_id).where(T_FACT_VER.c.version_id == vid)):
                         continue  # another process filled it meanwhile
-                    now = _now()
+                    now = utc_now()
                     result = parsed[vid]
                     if source is not None and point_facts(conn, eid, vid, source, now):
                         report.pointed += 1
@@ -111,7 +111,7 @@ def attention(store: Store) -> list[Attention]:
              .join(T_VER, T_VER.c.id == T_FACT_VER.c.version_id)
              .join(T_EVAL, T_EVAL.c.id == T_FACT_VER.c.evaluation_id)
              .where(T_FACT_VER.c.state == UNREADABLE).order_by(T_FACT_VER.c.version_id.desc()))
-    with store._read() as conn:
+    with store.reading() as conn:
         rows = conn.execute(query).all()
     return [Attention(version_id=r.version_id, evaluation_id=r.evaluation_id, number=r.number,
                       label=evaluation_label(r.region, r.year, r.title),

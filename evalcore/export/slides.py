@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .. import budget, findings, rectification, scoring
-from ..application import RuleSet
+from .. import application, budget, findings, rectification, scoring
+from ..application import RuleSet, default_rules
 from ..model import Evaluation
 from ..numbers import fmt2, fmt_amount, fmt_rate, fmt_score, round2
 from ..textutil import join_phrase
@@ -453,7 +453,6 @@ def _conclusion(ev: Evaluation, rows: list[dict]) -> Slide:
 def slide_plan(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) -> list[Slide]:
     """Every slide, in order: cover, key figures, budget, scores, (with many units: rankings by score and by
     rate), achievements, problems, recommendations, 整改, 结果应用, conclusion."""
-    from .ledger import application_slide
     results = scoring.results_table(ev)  # once: every score slide reads it (1,000 units take seconds to score)
     rows = _score_rows(ev, results)
     return [
@@ -466,6 +465,51 @@ def slide_plan(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) -> 
         _problems(ev),
         _recommendations(ev),
         _rectification(ev, as_of),
-        application_slide(ev, rules),  # 结果应用 (issue 26): evalcore/export/ledger.py
+        application_slide(ev, rules),  # 结果应用 (issue 26)
         _conclusion(ev, rows),
     ]
+
+
+# --- the 演示 slide -------------------------------------------------------------------------------------------
+
+SLIDE_ROWS = 8  # units listed on the slide; more are summed per grade
+
+
+def application_slide(ev: Evaluation, rules: RuleSet | None = None) -> Slide:
+    """The 结果应用 slide of the 演示 (PPTX, HTML): each unit's grade, the rule and the suggested budget (with many
+    units: per grade), by the bureau's ``rules`` in force, else the default rules, and it says which."""
+    rules = rules or default_rules()
+    suggestions = application.suggest_all(application.rows_from_evaluation(ev), rules)
+    if not suggestions:
+        return Slide("application", "结果应用", sentences=("没有评价等次，无法提出预算安排建议。",))
+    t = application.totals(suggestions)
+    sentences = [f"按{rules.words}，据评价结果调减预算 {fmt_amount(t.cut)}"
+                 + (f"、增加 {fmt_amount(t.added)}" if t.added else "")
+                 + f"，建议下年度预算合计 {fmt_amount(t.suggested)}（{t.with_amount} 个单位）。"]
+    if t.without_amount:
+        sentences.append(f"{t.without_amount} 个单位报告未列预算或无等次，未测算金额。")
+    derived = sum(1 for s in suggestions if s.row.grade and not s.row.grade_stated)
+    footnotes = ["规则由财政部门设定，本页按默认规则测算（比例并非国家文件规定的固定数字）；以看板“结果应用”为准。"
+                 if rules.is_default else "本页按财政部门在看板中设定的结果应用规则测算；以看板“结果应用”为准。"]
+    if derived:
+        footnotes.append(f"{derived} 个单位的等次按得分推算，报告本身未列等次。")
+    if len(suggestions) <= SLIDE_ROWS:
+        rows = tuple((s.row.name or s.row.unit,
+                      (s.row.grade or "—") + ("（推算）" if s.row.grade and not s.row.grade_stated else ""),
+                      s.rule.label if s.rule else "—", fmt_amount(s.row.budget, ""),
+                      fmt_amount(s.change, ""), fmt_amount(s.suggested, "")) for s in suggestions)
+        table = Table(("单位", "等次", "规则", "预算（万元）", "建议调整（万元）", "建议预算（万元）"), rows)
+    else:
+        rows_list = []
+        for g in (*application.GRADES, None):
+            part = [s for s in suggestions if s.row.grade == g]
+            if not part:
+                continue
+            pt = application.totals(part)
+            labels = "、".join(dict.fromkeys(s.rule.label for s in part if s.rule)) or "—"
+            rows_list.append((g or "无等次", f"{len(part)} 个", labels, fmt_amount(pt.budget, ""),
+                              fmt_amount(pt.change, ""), fmt_amount(pt.suggested, "")))
+        table = Table(("等次", "单位", "规则", "预算（万元）", "建议调整（万元）", "建议预算（万元）"),
+                      tuple(rows_list))
+    return Slide("application", "结果应用：下年度预算建议", sentences=tuple(sentences), table=table,
+                 footnotes=tuple(footnotes))

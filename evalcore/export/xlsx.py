@@ -23,16 +23,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import budget, findings, rectification, scoring
-from ..application import RuleSet
+from .. import application, budget, findings, rectification, scoring
+from ..application import RULES_NOTE, RuleSet, default_rules
 from ..model import Evaluation
-from ..numbers import round2
+from ..numbers import fmt_amount, round2
 from ..workbook.unit_columns import UNIT_COLUMNS as U
 
 NUM = "0.00"
@@ -50,7 +51,7 @@ _TITLE_FONT = Font(bold=True, size=16)
 _SECTION_FONT = Font(bold=True, size=12, color="1F4E9C")
 _BANNER_FONT = Font(bold=True, color="9C3D00")
 _BANNER_FILL = PatternFill("solid", fgColor="FFF2CC")
-_TOTAL_FILL = PatternFill("solid", fgColor="E8EEF8")
+TOTAL_FILL = PatternFill("solid", fgColor="E8EEF8")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 _ILLUSTRATIVE_TAB = "ED7D31"
@@ -343,7 +344,7 @@ def _overview_units(ws: Worksheet, ev: Evaluation, results: list[dict[str, Any]]
                          rec["reason"])))
     total = budget.overall(ev)
     rows.append(Row(("合计", "", "", total.budget, total.executed, total.rate, None, None, "", total.reason),
-                    bold=True, fill=_TOTAL_FILL))
+                    bold=True, fill=TOTAL_FILL))
     return _body(ws, row, cols, rows)
 
 
@@ -378,7 +379,7 @@ def _overview_findings(ws: Worksheet, ev: Evaluation, row: int) -> int:
                        (7, len(ev.recommendations))):
         cell = _put(ws, row, col, value)
         cell.font = _BOLD
-        cell.fill = _TOTAL_FILL
+        cell.fill = TOTAL_FILL
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
     ws.merge_cells(start_row=row, start_column=5, end_row=row, end_column=6)
     return row + 1
@@ -418,7 +419,7 @@ def _budget_sheet(wb: Workbook, ev: Evaluation) -> None:
     for rec in budget.budget_table(ev).to_dict("records"):
         unit = rec["unit"]
         rows.append(Row((unit, "（全部项目）", "", "单位合计", rec["budget"], rec["executed"], rec["rate"],
-                         rec["unspent"], rec["stated_rate"], rec["reason"]), bold=True, fill=_TOTAL_FILL))
+                         rec["unspent"], rec["stated_rate"], rec["reason"]), bold=True, fill=TOTAL_FILL))
         for ln in (b for b in ev.budget_lines if b.unit == unit):
             r = budget.combine([ln])  # a line without a budget amount: 缺少预算金额 (not 无预算安排)
             note = "；".join(t for t in (r.reason, ln.note) if t)
@@ -426,7 +427,7 @@ def _budget_sheet(wb: Workbook, ev: Evaluation) -> None:
                              ln.stated_rate, note), indent={1: 1}))
     total = budget.overall(ev)
     rows.append(Row(("合计", "", "", "全部单位", total.budget, total.executed, total.rate, total.unspent, None,
-                     total.reason), bold=True, fill=_TOTAL_FILL))
+                     total.reason), bold=True, fill=TOTAL_FILL))
     _table_sheet(wb, "预算执行", cols, rows)
 
 
@@ -484,7 +485,7 @@ def _scores_sheet(wb: Workbook, ev: Evaluation, results: list[dict[str, Any]]) -
         if stated_grade and stated_grade != res["grade"]:
             notes.append(f"报告等次为“{stated_grade}”")
         rows.append(Row((unit, "", None, "评价得分", "", "", None, res["score"], None, None, res["grade"],
-                         "；".join(notes)), bold=True, fill=_TOTAL_FILL))
+                         "；".join(notes)), bold=True, fill=TOTAL_FILL))
     _table_sheet(wb, "评分", cols, rows, _banner(ev, "scores", "指标得分明细"), empty="无评分数据")
 
 
@@ -553,8 +554,44 @@ def export_xlsx(ev: Evaluation, as_of: dt.date, rules: RuleSet | None = None) ->
     _recommendations_sheet(wb, ev)
     _rectification_sheet(wb, ev, as_of)
     _history_sheet(wb, ev)
-    from .ledger import application_sheet  # 结果应用 (issue 26)
-    application_sheet(wb, ev, rules)
+    application_sheet(wb, ev, rules)  # 结果应用 (issue 26)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# --- 结果应用 (issue 26); the ledger (evalcore/export/ledger.py) draws its sheet the same way ---------------
+
+def notes_after(wb: Workbook, title: str, cols: list, rows: list, banner: str | None, notes: list[str]) -> None:
+    """A table sheet (with the 示例数据 banner when given) and lines of notes under the table."""
+    ws = _table_sheet(wb, title, cols, rows, banner, empty="没有可应用结果的单位")
+    end = ws.max_row + 2
+    for i, text in enumerate(notes):
+        _merged_text(ws, end + i, len(cols), text, _BOLD if i == 0 else _BANNER_FONT,
+                     None if i == 0 else _BANNER_FILL, chars_per_line=_span_width(cols))
+
+
+def application_sheet(wb: Workbook, ev: Evaluation, rules: application.RuleSet | None = None) -> None:
+    """The 结果应用 sheet of an evaluation's results workbook: each unit's grade, the rule and the suggested budget.
+    ``rules``: the bureau's rules in force (the app's download); without them (``evalcore export`` of a file, no
+    store) the default rules, and the sheet says which."""
+    rules = rules or default_rules()
+    suggestions = application.suggest_all(application.rows_from_evaluation(ev), rules)
+    frame = application.suggestion_frame(suggestions)
+    keys = ("name", "grade", "grade_source", "rule", "rule_note", "budget", "change", "suggested", "reason")
+    heads = ("单位", "等次", "等次来源", "默认规则" if rules.is_default else "规则", "规则说明", "预算（万元）",
+             "建议调整（万元）", "建议下年度预算（万元）", "说明")
+    widths = (22, 7, 11, 11, 40, 14, 14, 16, 30)
+    cols = [SheetColumn(h, w, NUM if k in ("budget", "change", "suggested") else None, k in ("rule_note", "reason"))
+            for k, h, w in zip(keys, heads, widths, strict=True)]
+    rows = [Row(tuple(None if (v := r[k]) is None or (not isinstance(v, str) and pd.isna(v)) else v for k in keys))
+            for r in frame.to_dict("records")]
+    t = application.totals(suggestions)
+    if suggestions:
+        rows.append(Row(("合计", None, None, None, None, t.budget, t.change, t.suggested, None), bold=True))
+    words = rules.words
+    notes_after(wb, "结果应用", cols, rows, None, [
+        f"按{words}，据评价结果调减预算 {fmt_amount(t.cut)}，建议下年度预算 {fmt_amount(t.suggested)}。",
+        ("本表按默认结果应用规则测算：财政部门尚未在看板中设定规则，或本表由命令行从工作簿导出；"
+         if rules.is_default else "本表按导出时看板中财政部门设定的结果应用规则测算；")
+        + "以看板“结果应用”和结果应用台账为准。" + RULES_NOTE])

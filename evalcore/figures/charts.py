@@ -27,7 +27,7 @@ def _amount_label(v: Decimal | None) -> str:
     return "" if v is None else f"{round2(v):,.2f}"
 
 
-def _empty(message: str) -> go.Figure:
+def message_figure(message: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color=style.MUTED), x=0.5, y=0.5,
                        xref="paper", yref="paper")
@@ -199,7 +199,7 @@ def budget_vs_executed(df: pd.DataFrame, height: int | None = None) -> go.Figure
     """
     df = df[df["budget"].notna()]
     if df.empty:
-        return _empty("没有预算数据")
+        return message_figure("没有预算数据")
     keys = [esc(u) for u in df["unit"]]
     hover = [hover_label(u) for u in df["unit"]]
     fig = go.Figure()
@@ -221,7 +221,7 @@ def execution_rates(df: pd.DataFrame, target: Decimal | None = None, height: int
     """Bars of 预算执行率 per unit (%), labelled 82.69%, with a dashed target line. df: unit, rate."""
     df = df[df["rate"].notna()]
     if df.empty:
-        return _empty("没有可计算的预算执行率")
+        return message_figure("没有可计算的预算执行率")
     colors = [style.PRIMARY if (target is None or r >= target) else style.ATTENTION for r in df["rate"]]
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
@@ -245,7 +245,7 @@ def dimension_radar(df: pd.DataFrame, height: int = 400) -> go.Figure:
     """Radar of 一级指标 score as % of its points per unit. df: unit, name, points, score."""
     df = df[df["score"].notna()]
     if df.empty:
-        return _empty("没有指标得分")
+        return message_figure("没有指标得分")
     fig = go.Figure()
     colors = style.stable_colors(df["unit"])  # a unit keeps its colour from chart to chart
     for unit, sub in df.groupby("unit", sort=False):
@@ -276,7 +276,7 @@ def dimension_bars(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     """Horizontal grouped bars of 一级指标 scores, labelled "13.50 / 15". df: unit, name, points, score."""
     df = df[df["score"].notna()]
     if df.empty:
-        return _empty("没有指标得分")
+        return message_figure("没有指标得分")
     fig = go.Figure()
     names = dict(zip(_indicator_keys(df), df["name"], strict=True))  # key -> name, in order
     colors = style.stable_colors(df["unit"])
@@ -302,7 +302,7 @@ def deductions(df: pd.DataFrame, top: int = 12, height: int | None = None) -> go
     df = df[df["is_leaf"] & df["deduction"].notna()]
     df = df[df["deduction"] > 0]
     if df.empty:
-        return _empty("没有扣分")
+        return message_figure("没有扣分")
     # by indicator id: two leaves may share a name (under different parents)
     df = df.assign(key=_indicator_keys(df))
     names = dict(zip(df["key"], df["name"], strict=True))
@@ -334,7 +334,7 @@ def category_counts(df: pd.DataFrame, title_axis: str = "项", color: str = styl
     ("项" / "条"), never data.
     """
     if df.empty:
-        return _empty("没有数据")
+        return message_figure("没有数据")
     df = df.sort_values("category_no", ascending=False)
     colors = [color if selected in (None, no) else "#c9d3e3" for no in df["category_no"]]
     keys = [esc(c) for c in df["category_label"]]
@@ -355,7 +355,7 @@ def category_counts(df: pd.DataFrame, title_axis: str = "项", color: str = styl
 def problems_sunburst(df: pd.DataFrame, height: int = 460) -> go.Figure:
     """Problem categories and their items. df: id, category_label, text (as from findings.problems_table)."""
     if df.empty:
-        return _empty("没有问题")
+        return message_figure("没有问题")
     # ids are ours (never data), so a category named like a problem id cannot collide with it
     ids, labels, parents, values, hover = ["all"], [f"问题<br>{len(df)} 项"], [""], [len(df)], ["全部问题"]
     cat_colors = style.stable_colors(df["category_label"])  # a category keeps its colour across evaluations
@@ -387,7 +387,7 @@ def problems_sunburst(df: pd.DataFrame, height: int = 460) -> go.Figure:
 def unit_counts(df: pd.DataFrame, height: int = 260) -> go.Figure:
     """Bars of problems per unit. df: unit, count."""
     if df.empty:
-        return _empty("没有数据")
+        return message_figure("没有数据")
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(x=keys, y=list(df["count"]), marker_color=style.PRIMARY,
                            text=[f"{n} 项" for n in df["count"]], textposition="outside", cliponaxis=False,
@@ -401,7 +401,7 @@ def unit_counts(df: pd.DataFrame, height: int = 260) -> go.Figure:
 def links_sankey(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     """问题类别 -> 建议类别 flows. df: problem_category, recommendation_category, items."""
     if df.empty:
-        return _empty("建议未关联问题")
+        return message_figure("建议未关联问题")
     left = list(dict.fromkeys(df["problem_category"]))
     right = list(dict.fromkeys(df["recommendation_category"]))
     nodes = left + right
@@ -440,7 +440,7 @@ def links_overview(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     (:func:`links_sankey`), at most :data:`SANKEY_HEIGHT` px high. df: problem_category, recommendation_category,
     items."""
     if df.empty:
-        return _empty("建议未关联问题")
+        return message_figure("建议未关联问题")
     if not one_to_one(df):
         fig = links_sankey(df, height=min(height or SANKEY_HEIGHT, SANKEY_HEIGHT))
         fig.update_layout(title=dict(text="连线表示建议所回应的问题类别，线宽为建议条数", font=dict(size=14)),
@@ -467,7 +467,7 @@ def links_overview(df: pd.DataFrame, height: int | None = None) -> go.Figure:
 def status_stacked(df: pd.DataFrame, statuses: tuple[str, ...], height: int | None = None) -> go.Figure:
     """Stacked horizontal bars: 整改 items per problem category by status. df: category_label, status, count."""
     if df.empty:
-        return _empty("没有整改事项")
+        return message_figure("没有整改事项")
     cats = list(dict.fromkeys(df["category_label"]))
     keys = [esc(c) for c in cats]
     hover = [hover_label(c) for c in cats]
@@ -491,7 +491,7 @@ def status_donut(by_status: dict[str, int], rate_label: str, height: int = 300) 
     """Donut of 整改 items by status with the 整改率 in the middle. ``rate_label`` is ours (e.g. "68.42%")."""
     items = [(s, n) for s, n in by_status.items() if n]
     if not items:
-        return _empty("没有整改事项")
+        return message_figure("没有整改事项")
     total = sum(n for _, n in items)
     fig = go.Figure(go.Pie(
         labels=[esc(s) for s, _ in items], values=[n for _, n in items], hole=0.62, sort=False,
@@ -512,7 +512,7 @@ def closed_over_time(df: pd.DataFrame, total: int, height: int = 320, undated: i
     items closed whose closing date is not recorded (not on the line; the chart says how many, so the line and
     the 已完成 count never disagree silently)."""
     if df.empty:
-        return _empty(f"已完成 {undated} 项，均未记录完成日期" if undated else "尚无完成整改的事项")
+        return message_figure(f"已完成 {undated} 项，均未记录完成日期" if undated else "尚无完成整改的事项")
     fig = go.Figure(go.Scatter(
         x=list(df["date"]), y=list(df["cumulative"]), mode="lines+markers", line_shape="hv",
         line=dict(color=style.STATUS_COLORS["已整改"], width=3), name="累计完成",
@@ -531,5 +531,5 @@ def closed_over_time(df: pd.DataFrame, total: int, height: int = 320, undated: i
 
 
 # Public names for builders outside this module (components.portfolio): a placeholder figure and a category axis.
-empty_figure = _empty
+empty_figure = message_figure
 category_axis = _category_axis

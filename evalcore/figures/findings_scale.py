@@ -30,7 +30,7 @@ def ranked_counts(df: pd.DataFrame, value: str = "count", unit: str = "项", col
     """Horizontal bars, the largest first, of ``df`` (unit, ``value``, others) as from ``findings.top_with_other``;
     the 其他 row and 未指明单位 in grey at the bottom. Clickable: customdata is the unit (None for 其他)."""
     if df.empty:
-        return charts._empty("没有数据")
+        return charts.message_figure("没有数据")
     labels = list(df["unit"])
     others = [int(o) for o in df["others"]] if "others" in df.columns else [1] * len(df)
     grey = [_is_other(lbl, o) for lbl, o in zip(labels, others, strict=True)]
@@ -54,7 +54,7 @@ def category_sunburst(counts: pd.DataFrame, total_label: str = "问题", unit: s
                       height: int = 460) -> go.Figure:
     """One ring of categories around the total. counts: category_label, count (``findings.counts_by_category``)."""
     if counts.empty:
-        return charts._empty("没有问题")
+        return charts.message_figure("没有问题")
     total = int(counts["count"].sum())
     cat_colors = style.stable_colors(counts["category_label"])
     ids = ["all"] + [f"c{i}" for i in range(1, len(counts) + 1)]
@@ -96,7 +96,7 @@ def distribution_bars(df: pd.DataFrame, unit: str = "个", height: int | None = 
     """Columns of units per bin or grade. df: label, count, highlight (bins below the target, in the attention
     colour); ``grades``: the labels are 等次, each in its grade's colour."""
     if df.empty or not int(df["count"].sum()):
-        return charts._empty("没有数据")
+        return charts.message_figure("没有数据")
     keys = [charts.esc(lbl) for lbl in df["label"]]
     counts = [int(n) for n in df["count"]]
     fig = go.Figure(go.Bar(
@@ -119,7 +119,7 @@ def ranking_bars(df: pd.DataFrame, fmt: str = "score", target=None, height: int 
     a rate below ``target`` in the accent colour, with a dashed line at the target."""
     df = df[df["value"].notna()]
     if df.empty:
-        return charts._empty("没有数据")
+        return charts.message_figure("没有数据")
     show = _FORMATS[fmt]
     keys = [f"{i:03d}{charts.esc(u)}" for i, u in enumerate(df["unit"])]
     values = charts._f(df["value"])

@@ -62,7 +62,7 @@ def states_over_time(items: Iterable[LoopItem], as_of: dt.date, unit: str | None
 
 def states_over_time_figure(df: pd.DataFrame, title_unit: str = "") -> go.Figure:
     if df.empty or not int(df["count"].sum()):
-        return charts._empty("没有整改事项")
+        return charts.message_figure("没有整改事项")
     fig = go.Figure()
     for state in STATES:
         sub = df[df["state"] == state]
@@ -93,7 +93,7 @@ def decision_times(items: Iterable[LoopItem]) -> pd.DataFrame:
 def decision_time_figure(df: pd.DataFrame) -> go.Figure:
     """One horizontal box per unit (the TOP units with most decisions), days from report to decision."""
     if df.empty:
-        return charts._empty("还没有审核记录")
+        return charts.message_figure("还没有审核记录")
     counts = df.groupby("unit").size().sort_values(ascending=False, kind="stable")
     units = list(counts.index[:TOP])
     fig = go.Figure()
@@ -123,7 +123,7 @@ def returns_by_unit(items: Iterable[LoopItem], n: int = TOP) -> pd.DataFrame:
 
 def returns_figure(df: pd.DataFrame) -> go.Figure:
     if df.empty:
-        return charts._empty("没有被退回的报送")
+        return charts.message_figure("没有被退回的报送")
     fig = go.Figure(go.Bar(
         y=[charts.esc(u) for u in df["unit"]][::-1], x=[int(v) for v in df["returned"]][::-1], orientation="h",
         marker_color=style.ATTENTION, customdata=[int(v) for v in df["items"]][::-1],

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from ..numbers import fmt_amount, fmt_rate, fmt_score, to_float
 from . import style
-from .charts import UNIT_LINES, UNIT_WIDTH, _empty, esc, hover_label, legend_label, value_axis, wrap_label
+from .charts import UNIT_LINES, UNIT_WIDTH, esc, hover_label, legend_label, message_figure, value_axis, wrap_label
 
 WEBGL_FROM = 200  # points from which the scatter is drawn with WebGL
 FUNDS_TOP = 15  # units named in the funds chart; the rest are one 其他 bar
@@ -36,7 +36,7 @@ def _floats(values) -> list[float | None]:
 def grade_distribution(dist: pd.DataFrame, measure: str = "units", height: int = 300) -> go.Figure:
     """Bars per 等次: units (``measure="units"``) or funds in 万元 (``"budget"``). dist: grade, units, budget."""
     if dist.empty or not dist["units"].sum():
-        return _empty("没有单位")
+        return message_figure("没有单位")
     grades = [esc(g) for g in dist["grade"]]
     values: list[float | None]
     if measure == "units":
@@ -69,7 +69,7 @@ def rate_histogram(ranking: pd.DataFrame, target: Decimal | None, height: int = 
     """The units' execution rates binned (5-point bins), with the target as a dashed line and the share below it."""
     rates = [v for v in _floats(ranking["rate"]) if v is not None]
     if not rates:
-        return _empty("没有可计算的执行率")
+        return message_figure("没有可计算的执行率")
     start = math.floor(min(rates) / 5) * 5
     fig = go.Figure(go.Histogram(x=rates, xbins=dict(start=start, size=5), marker_color=style.PRIMARY, opacity=0.85,
                                  hovertemplate="执行率 %{x}%<br>%{y} 个单位<extra></extra>"))
@@ -87,7 +87,7 @@ def score_histogram(ranking: pd.DataFrame, bands, height: int = 300) -> go.Figur
     """The units' scores binned (2-point bins), with the grade boundaries as dotted lines."""
     scores = [v for v in _floats(ranking["score"]) if v is not None]
     if not scores:
-        return _empty("没有得分")
+        return message_figure("没有得分")
     start = math.floor(min(scores) / 2) * 2
     fig = go.Figure(go.Histogram(x=scores, xbins=dict(start=start, size=2), marker_color=style.PRIMARY, opacity=0.85,
                                  hovertemplate="得分 %{x}<br>%{y} 个单位<extra></extra>"))
@@ -124,7 +124,7 @@ def score_rate_scatter(ranking: pd.DataFrame, target: Decimal | None, boundary: 
     lines at the target rate and at ``boundary``. WebGL from :data:`WEBGL_FROM` points. customdata[0] = unit key."""
     df = ranking[ranking["rate"].notna() & ranking["score"].notna()]
     if df.empty:
-        return _empty("没有同时具备执行率和得分的单位")
+        return message_figure("没有同时具备执行率和得分的单位")
     trace = go.Scattergl if len(df) >= WEBGL_FROM else go.Scatter
     fig = go.Figure()
     for grade, sub in df.groupby(df["grade"].fillna("未评等次"), sort=False):
@@ -155,7 +155,7 @@ def ranked_bars(df: pd.DataFrame, column: str, kind: str, color: str = style.PRI
     """Short horizontal bars of a few units (already ranked, first on top). ``kind``: score | rate | amount.
     customdata[0] = unit key."""
     if df.empty:
-        return _empty("没有数据")
+        return message_figure("没有数据")
     fmt = {"score": fmt_score, "rate": fmt_rate, "amount": lambda v: fmt_amount(v, "")}[kind]
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
@@ -181,7 +181,7 @@ def funds_bars(ranking: pd.DataFrame, top: int = FUNDS_TOP, height: int | None =
     df = ranking[ranking["budget"].notna()]
     df = df[[v > 0 for v in df["budget"]]]
     if df.empty:
-        return _empty("没有预算")
+        return message_figure("没有预算")
     order = df["budget"].map(float).sort_values(ascending=False, kind="stable").index
     shown, rest = df.loc[order[:top]], df.loc[order[top:]]
     whole = sum(df["budget"], Decimal(0))
@@ -221,7 +221,7 @@ def compare_units(selected: pd.DataFrame, column: str, average: Decimal | None, 
     customdata[0] = unit key."""
     df = selected[selected[column].notna()]
     if df.empty:
-        return _empty("所选单位没有该项数据")
+        return message_figure("所选单位没有该项数据")
     fmt = fmt_score if kind == "score" else fmt_rate
     keys = [esc(u) for u in df["unit"]]
     fig = go.Figure(go.Bar(
@@ -255,7 +255,7 @@ def dimension_against_average(unit_dims: pd.DataFrame, average: pd.DataFrame, un
     """One unit's 一级指标 scores as % of their points against the evaluation's average (grouped bars).
     unit_dims / average: id, name, points, score, share."""
     if unit_dims.empty or unit_dims["share"].isna().all():
-        return _empty("没有指标得分")
+        return message_figure("没有指标得分")
     keys = [esc(k) for k in unit_dims["id"]]
     avg = average.set_index("id").reindex(list(unit_dims["id"]))
     fig = go.Figure()

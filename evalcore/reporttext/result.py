@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from ..budget import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE  # re-exported: the parser's rules use it
+from ..model import UNCERTAIN_MARK as UNCERTAIN_MARK  # re-exported: the parser writes it
 from ..model import Evaluation
 
 SYNTHETIC_UNIT = "本项目"  # the unit of figures a report gives without naming any unit
@@ -39,7 +40,4 @@ class ParseResult:
     original_text: str = ""  # the text before traditional → simplified conversion ("" when none was converted)
 
 
-
 FIGURE_KINDS = ("budget", "executed", "rate", "score", "grade")
-UNCERTAIN_MARK = "文本导入待核对："  # a budget line's note starting so holds the parser's doubt (see checks.py)
-IMPLAUSIBLE_RATE = Decimal(150)  # a rate above this (%) is dropped: a component or an investment taken as the budget

@@ -22,8 +22,12 @@ One class, :class:`Store`, made of one part per module:
 - :mod:`.evaluations`: evaluations, versions, publish, rollback, 整改 updates, archiving;
 - :mod:`.loop`: 整改 with the units (issue 25): unit accounts' reach, reports with evidence, 销号 and 退回.
 
-Every name below is importable from ``evalcore.store``; callers need not know which module holds it. The few
-private helpers imported here ``as`` themselves are those :mod:`evalcore.catalog`, tests and benchmarks use.
+Every name below is importable from ``evalcore.store``; callers need not know which module holds it. Modules that
+keep tables of their own in the database (:mod:`evalcore.catalog`, :mod:`evalcore.application_store`,
+:mod:`evalcore.archive`) use the public way in: :meth:`Store.reading` / :meth:`Store.writing` (transactions),
+:meth:`Store.require`, :meth:`Store.record_in`, :meth:`Store.publish_in`, and the helpers :func:`actor_name`,
+:func:`sha256_hex`, :func:`natural_key_of`, :func:`validated`, :func:`normalise_url`. Nothing outside this package
+uses a private name of it (tests/unit/test_layers.py).
 """
 from __future__ import annotations
 
@@ -32,14 +36,8 @@ from ..clock import CHINA_TZ, format_time
 from ..rectification import FIELD_LABELS
 from .accounts import AccountsStore
 from .audit import AuditStore
-from .connection import SQLITE_TIMEOUT, StoreBase
-from .connection import _normalise_url as _normalise_url
-from .connection import _now as _now
-from .connection import _sha256 as _sha256
-from .connection import _who as _who
-from .evaluations import EvaluationsStore
-from .evaluations import _natural_key as _natural_key
-from .evaluations import _validate as _validate
+from .connection import SQLITE_TIMEOUT, StoreBase, actor_name, normalise_url, sha256_hex
+from .evaluations import EvaluationsStore, natural_key_of, validated
 from .loop import LoopStore
 from .pending import PendingReport, PendingStore
 from .records import (
@@ -78,7 +76,6 @@ from .schema import (
     T_WEB,
     UTCDateTime,
 )
-from .schema import _migrate_001 as _migrate_001
 from .sessions import HANDOFF_SECONDS, WebSessionsStore
 
 
@@ -100,4 +97,6 @@ __all__ = [
     "StoreBase", "StoreError", "UTCDateTime", "UpdateError", "UserInfo", "VersionInfo", "WebSessionsStore",
     "format_time",
     "T_DECISION", "T_RULE",  # 结果应用 (issue 26)
+    # helpers for the modules that keep tables of their own in the store (catalog, 结果应用, the benchmarks)
+    "actor_name", "natural_key_of", "normalise_url", "sha256_hex", "validated",
 ]

@@ -16,9 +16,10 @@ from sqlalchemy.engine import Connection
 
 from .. import auth
 from ..auth import Actor
+from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
 from ..matching import alias_map, normalise
 from .audit import AuditStore
-from .connection import _LOCK_USERS, AnyRow, _now, _who
+from .connection import LOCK_USERS, AnyRow, actor_name
 from .records import SignInError, StoreError, UserInfo
 from .schema import T_ALIAS, T_FAIL, T_USER, T_USER_UNIT
 
@@ -68,11 +69,11 @@ class AccountsStore(AuditStore):
         hashed = auth.hash_password(password)
         now = _now()
         with self._write() as conn:
-            self._lock_global(conn, _LOCK_USERS)
+            self._lock_global(conn, LOCK_USERS)
             if conn.scalar(sa.select(T_USER.c.id).where(T_USER.c.name == name)) is not None:
                 raise StoreError(f"账户“{name}”已存在")
             conn.execute(sa.insert(T_USER).values(name=name, role=role, password_hash=hashed, created_at=now,
-                                                  updated_at=now, created_by=_who(by), sessions_valid_after=now,
+                                                  updated_at=now, created_by=actor_name(by), sessions_valid_after=now,
                                                   email=email))
             self._write_units(conn, name, unit_names, by, now)
             after: dict = {"账户": name, "角色": auth.role_label(role)}
@@ -90,8 +91,8 @@ class AccountsStore(AuditStore):
         conn.execute(sa.delete(T_USER_UNIT).where(T_USER_UNIT.c.user_name == name))
         if units:
             conn.execute(sa.insert(T_USER_UNIT), [
-                {"user_name": name, "unit": u, "unit_key": normalise(u), "created_by": _who(by), "created_at": now}
-                for u in units])
+                {"user_name": name, "unit": u, "unit_key": normalise(u), "created_by": actor_name(by),
+                 "created_at": now} for u in units])
 
     def set_units(self, name: str, units: Sequence[str], *, by: Actor, email: str | None = None) -> UserInfo:
         """Bind a ``unit`` account to other units (and, with ``email``, a new address); its sessions end when
@@ -99,7 +100,7 @@ class AccountsStore(AuditStore):
         self._require(by, "manage_users", target=name)
         now = _now()
         with self._write() as conn:
-            self._lock_global(conn, _LOCK_USERS)
+            self._lock_global(conn, LOCK_USERS)
             row = self._account(conn, name)
             unit_names = check_units(row.role, units)
             before_units = self._units_of(conn, [row.name]).get(row.name, [])
@@ -139,7 +140,7 @@ class AccountsStore(AuditStore):
         self._require(by, "manage_users", target=name)
         now = _now()
         with self._write() as conn:
-            self._lock_global(conn, _LOCK_USERS)
+            self._lock_global(conn, LOCK_USERS)
             row = self._account(conn, name)
             if row.role == "admin" and not self._other_admins(conn, row.name):
                 raise StoreError(f"“{row.name}”是唯一的管理员，不能删除；请先把另一个账户设为管理员")
@@ -171,7 +172,7 @@ class AccountsStore(AuditStore):
             raise ValueError(f"角色应为 {'、'.join(auth.ROLES)} 之一，不是“{role}”")
         now = _now()
         with self._write() as conn:
-            self._lock_global(conn, _LOCK_USERS)
+            self._lock_global(conn, LOCK_USERS)
             row = self._account(conn, name)
             if row.role == role:
                 raise StoreError(f"“{row.name}”的角色已是{auth.role_label(role)}")

@@ -16,7 +16,8 @@ from sqlalchemy.engine import Connection
 
 from .. import auth
 from ..auth import Actor, PermissionDenied
-from .connection import StoreBase, _json, _now, _who
+from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from .connection import StoreBase, actor_name, to_json
 from .records import AUDIT_ACTIONS, AuditEntry
 from .schema import T_AUDIT
 
@@ -59,7 +60,7 @@ class AuditStore(StoreBase):
                  after: dict | None, now: dt.datetime | None = None) -> int:
         now = now or _now()
         query = (sa.select(T_AUDIT.c.id, T_AUDIT.c.after).where(
-            T_AUDIT.c.at >= now - REFUSAL_WINDOW, T_AUDIT.c.action == "denied", T_AUDIT.c.actor == _who(actor),
+            T_AUDIT.c.at >= now - REFUSAL_WINDOW, T_AUDIT.c.action == "denied", T_AUDIT.c.actor == actor_name(actor),
             T_AUDIT.c.target == (target or ""),
             T_AUDIT.c.evaluation_id.is_(None) if evaluation_id is None else T_AUDIT.c.evaluation_id == evaluation_id)
             .order_by(T_AUDIT.c.at.desc(), T_AUDIT.c.id.desc()).limit(1).with_for_update())
@@ -68,7 +69,7 @@ class AuditStore(StoreBase):
             values = json.loads(last.after) if last.after else {}
             count = int(values.get("次数", 1)) + 1
             values.update({"次数": count, "最近一次": now.isoformat(timespec="seconds")})
-            conn.execute(sa.update(T_AUDIT).where(T_AUDIT.c.id == last.id).values(after=_json(values)))
+            conn.execute(sa.update(T_AUDIT).where(T_AUDIT.c.id == last.id).values(after=to_json(values)))
             return count
         cls._audit(conn, actor, "denied", summary, target=target, evaluation_id=evaluation_id,
                    after={**(after or {}), "次数": 1}, now=now)
@@ -143,6 +144,22 @@ class AuditStore(StoreBase):
         with self._read() as conn:
             return list(conn.scalars(sa.select(T_AUDIT.c.actor).distinct().order_by(T_AUDIT.c.actor)))
 
+    def require(self, actor: Actor, action: str, *, evaluation_id: int | None = None, target: str = "") -> Actor:
+        """``actor`` if allowed to do ``action`` (:data:`evalcore.auth.ACTIONS`); else the refusal is written to the
+        audit log and :class:`evalcore.auth.PermissionDenied` raised. For the modules outside the store that change
+        what it holds (catalog, 结果应用)."""
+        return self._require(actor, action, evaluation_id=evaluation_id, target=target)
+
+    def record_in(self, conn: Connection, actor: Actor, action: str, summary: str, *, target: str = "",
+                  evaluation_id: int | None = None, version_id: int | None = None, before: dict | None = None,
+                  after: dict | None = None, now: dt.datetime | None = None) -> None:
+        """An audit entry written in the caller's transaction (``conn`` from :meth:`writing`), so it is kept
+        exactly when the change it describes is. ``action``: one of :data:`AUDIT_ACTIONS`."""
+        if action not in AUDIT_ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        self._audit(conn, actor, action, summary, target=target, evaluation_id=evaluation_id, version_id=version_id,
+                    before=before, after=after, now=now)
+
     def _require(self, actor: Actor, action: str, *, evaluation_id: int | None = None, target: str = "") -> Actor:
         """:func:`evalcore.auth.require`, leaving an audit entry of a refusal before raising it."""
         try:
@@ -158,6 +175,6 @@ class AuditStore(StoreBase):
                evaluation_id: int | None = None, version_id: int | None = None, before: dict | None = None,
                after: dict | None = None, now: dt.datetime | None = None) -> None:
         conn.execute(sa.insert(T_AUDIT).values(
-            at=now or _now(), actor=_who(actor), role=actor.role, via=actor.via, action=action, summary=summary,
-            evaluation_id=evaluation_id, version_id=version_id, target=target or "", before=_json(before),
-            after=_json(after)))
+            at=now or _now(), actor=actor_name(actor), role=actor.role, via=actor.via, action=action, summary=summary,
+            evaluation_id=evaluation_id, version_id=version_id, target=target or "", before=to_json(before),
+            after=to_json(after)))

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Self
@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Connection, CursorResult, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from ..auth import Actor
-from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock); the store's modules import it as _now
+from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock); every store module imports it so
 from . import schema
 from .records import ANONYMOUS, StoreError
 from .schema import T_VERSION
@@ -40,8 +40,8 @@ SQLITE_TIMEOUT = 30.0  # seconds a writer waits for another writer's transaction
 
 # PostgreSQL advisory lock keys (any two distinct bigints): schema upgrades, and the first-run sample.
 _LOCK_MIGRATE = 4_152_023_001
-_LOCK_SAMPLE = 4_152_023_002
-_LOCK_USERS = 4_152_023_003
+LOCK_SAMPLE = 4_152_023_002
+LOCK_USERS = 4_152_023_003
 
 # A row of any select (what ``Result.first()`` and ``.all()`` give back).
 AnyRow = sa.Row[*tuple[Any, ...]]
@@ -96,27 +96,27 @@ def _private_file(path: Path) -> None:
         os.close(fd)
 
 
-def _normalise_url(url: str | URL) -> URL:
+def normalise_url(url: str | URL) -> URL:
     u = make_url(url)
     if u.drivername in ("postgresql", "postgres"):  # psycopg 3 is the driver this project installs
         u = u.set(drivername="postgresql+psycopg")
     return u
 
 
-def _sha256(data: bytes) -> str:
+def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _who(by: Actor | str) -> str:
+def actor_name(by: Actor | str) -> str:
     name = by.name if isinstance(by, Actor) else by
     return (name or "").strip() or ANONYMOUS
 
 
-def _json(value: dict | None) -> str | None:
+def to_json(value: dict | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str, sort_keys=False)
 
 
-def _new_id(result: CursorResult[Any]) -> int:
+def new_id(result: CursorResult[Any]) -> int:
     """The primary key of the row a single-row INSERT just wrote."""
     key = result.inserted_primary_key
     if key is None:  # every table here has an integer key the database assigns
@@ -131,7 +131,7 @@ class StoreBase:
     """
 
     def __init__(self, url: str | URL):
-        self._url = _normalise_url(url)
+        self._url = normalise_url(url)
         if self._url.get_backend_name() == "sqlite" and self._url.database not in (None, "", ":memory:"):
             try:
                 _private_file(Path(self._url.database).expanduser())
@@ -215,6 +215,18 @@ class StoreBase:
         self.engine.dispose()
 
     # -- transactions --
+
+    # The public way in for the modules that keep tables of their own in this database (evalcore.catalog,
+    # evalcore.application_store, evalcore.archive): the same transactions the store's own methods use.
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A read transaction on a pooled connection: ``with store.reading() as conn: conn.execute(query)``."""
+        return self._read()
+
+    def writing(self) -> AbstractContextManager[Connection]:
+        """A write transaction, committed when the block ends and rolled back if it raises (on SQLite a BEGIN
+        IMMEDIATE: writers wait for each other instead of failing)."""
+        return self._write()
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

@@ -20,13 +20,14 @@ from sqlalchemy.engine import Connection
 from .. import clock
 from ..archive.write import mark_unreadable, point_facts, write_facts
 from ..auth import SYSTEM_ACTOR, Actor
+from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
 from ..model import Evaluation
 from ..rectification import apply_update, change_summary, find_item, item_changes
 from ..workbook import read_workbook, workbook_bytes
 from .audit import AuditStore
-from .connection import _LOCK_SAMPLE, AnyRow, _new_id, _now, _sha256, _who
+from .connection import LOCK_SAMPLE, AnyRow, actor_name, new_id, sha256_hex
 from .records import ChangeInfo, ConflictError, EvaluationInfo, PublishError, StoreError, UpdateError, VersionInfo
-from .schema import _VERSION_COLUMNS, T_CHANGE, T_EVAL, T_VER
+from .schema import T_CHANGE, T_EVAL, T_VER, VERSION_COLUMNS
 
 
 class EvaluationsStore(AuditStore):
@@ -77,7 +78,7 @@ class EvaluationsStore(AuditStore):
         return self._eval_info(row)
 
     def _version_query(self) -> sa.Select:
-        return (sa.select(*_VERSION_COLUMNS, T_EVAL.c.active_version_id)
+        return (sa.select(*VERSION_COLUMNS, T_EVAL.c.active_version_id)
                 .join(T_EVAL, T_EVAL.c.id == T_VER.c.evaluation_id))
 
     @staticmethod
@@ -112,7 +113,7 @@ class EvaluationsStore(AuditStore):
         return bytes(data)
 
     def load(self, version_id: int) -> Evaluation:
-        return _parse(self.workbook(version_id), version_id)
+        return parse_stored(self.workbook(version_id), version_id)
 
     def changes(self, evaluation_id: int, item_id: str | None = None) -> list[ChangeInfo]:
         """The 整改 change log of an evaluation (or of one item): newest save first; within one save, in field
@@ -138,18 +139,25 @@ class EvaluationsStore(AuditStore):
         its audit entry are written together or not at all.
         """
         self._require(by, "publish", target=Path(file_name or "").name)
-        ev = _validate(data)
+        ev = validated(data)
         with self._write() as conn:
             return self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind="publish")
+
+    def publish_in(self, conn: Connection, data: bytes, ev: Evaluation, *, file_name: str, by: Actor, note: str,
+                   kind: str) -> VersionInfo:
+        """Publish ``ev`` (read from the workbook ``data``) as a new version in the caller's transaction (``conn``
+        from :meth:`writing`), for a caller that writes more in the same transaction (the samples of the first
+        run). No permission check: the caller has made it. Raises :class:`StoreError` when nothing changed."""
+        return self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind=kind)
 
     def _publish(self, conn: Connection, data: bytes, ev: Evaluation, *, file_name: str, by: Actor, note: str,
                  kind: str) -> VersionInfo:
         now = _now()
         evaluation_id = self._lock_or_create(conn, ev, now)
         active = self._active(conn, evaluation_id)
-        digest = _sha256(data)
+        digest = sha256_hex(data)
         if active is not None and (active.file_hash == digest
-                                   or _parse(self._data(conn, active.id), active.id) == ev):
+                                   or parse_stored(self._data(conn, active.id), active.id) == ev):
             # the same bytes, or a re-saved file (Excel stamps the save time) holding the same data
             raise StoreError("与当前版本内容相同，无需重复发布")
         version = self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
@@ -210,7 +218,7 @@ class EvaluationsStore(AuditStore):
         """:meth:`update_rectification` inside the caller's transaction, the role already checked (a 销号 of
         :mod:`.loop` writes its version and its loop step together)."""
         on = on or clock.today()
-        who = _who(by)
+        who = actor_name(by)
         self._lock(conn, evaluation_id)
         active = self._active(conn, evaluation_id)
         if active is None:  # pragma: no cover - an evaluation always has a version
@@ -218,12 +226,12 @@ class EvaluationsStore(AuditStore):
         base_eval_id = conn.scalar(sa.select(T_VER.c.evaluation_id).where(T_VER.c.id == base_version_id))
         if base_eval_id != evaluation_id:
             raise StoreError(f"该评价没有这个版本（编号 {base_version_id}）")
-        current_ev = _parse(self._data(conn, active.id), active.id)
+        current_ev = parse_stored(self._data(conn, active.id), active.id)
         current = find_item(current_ev, item_id)
         if current is None:
             raise UpdateError(f"整改事项 {item_id} 在当前版本中不存在，可能已被删除，请刷新后重试")
         if base_version_id != active.id:
-            seen = find_item(_parse(self._data(conn, base_version_id), base_version_id), item_id)
+            seen = find_item(parse_stored(self._data(conn, base_version_id), base_version_id), item_id)
             if seen != current:
                 changed_by, changed_at = self._last_change(conn, evaluation_id, item_id, base_version_id, active)
                 raise ConflictError(item_id, current, changed_by, changed_at)
@@ -262,9 +270,9 @@ class EvaluationsStore(AuditStore):
             if conn.scalar(sa.select(sa.func.count()).select_from(T_EVAL)):
                 return None
         data = path.read_bytes()
-        ev = _validate(data)
+        ev = validated(data)
         with self._write() as conn:
-            self._lock_global(conn, _LOCK_SAMPLE)
+            self._lock_global(conn, LOCK_SAMPLE)
             if conn.scalar(sa.select(sa.func.count()).select_from(T_EVAL)):
                 return None
             return self._publish(conn, data, ev, file_name=path.name, by=SYSTEM_ACTOR,
@@ -298,7 +306,7 @@ class EvaluationsStore(AuditStore):
             raise StoreError(f"评价不存在（编号 {evaluation_id}）")
 
     def _lock_or_create(self, conn: Connection, ev: Evaluation, now: dt.datetime) -> int:
-        key = _natural_key(ev)
+        key = natural_key_of(ev)
         # Concurrent first publishes of the same evaluation: the second waits for the first's row, then skips.
         self._insert_new(conn, T_EVAL, {"natural_key": key, "region": ev.meta.region, "year": ev.meta.year,
                                         "title": ev.meta.title, "active_version_id": None, "created_at": now,
@@ -331,10 +339,10 @@ class EvaluationsStore(AuditStore):
                               .where(T_VER.c.evaluation_id == evaluation_id)) or 0) + 1
         result = conn.execute(sa.insert(T_VER).values(
             evaluation_id=evaluation_id, number=number, kind=kind, file_name=Path(file_name or "").name or "评价.xlsx",
-            file_hash=_sha256(data), size=len(data), created_by=_who(by), created_at=now, note=(note or "").strip(),
-            source_version_id=source_version_id, data=data,
+            file_hash=sha256_hex(data), size=len(data), created_by=actor_name(by), created_at=now,
+            note=(note or "").strip(), source_version_id=source_version_id, data=data,
         ))
-        version_id = _new_id(result)
+        version_id = new_id(result)
         self._activate(conn, evaluation_id, version_id, now)
         if ev is None and source_version_id is not None and point_facts(conn, evaluation_id, version_id,
                                                                          source_version_id, now):
@@ -370,11 +378,11 @@ class EvaluationsStore(AuditStore):
 
 
 
-def _natural_key(ev: Evaluation) -> str:
+def natural_key_of(ev: Evaluation) -> str:
     return json.dumps([ev.meta.region, ev.meta.year, ev.meta.title], ensure_ascii=False)
 
 
-def _validate(data: bytes) -> Evaluation:
+def validated(data: bytes) -> Evaluation:
     result = read_workbook(data)
     if not result.ok:
         raise PublishError(result.errors)
@@ -382,7 +390,7 @@ def _validate(data: bytes) -> Evaluation:
     return result.evaluation
 
 
-def _parse(data: bytes, version_id: int) -> Evaluation:
+def parse_stored(data: bytes, version_id: int) -> Evaluation:
     result = read_workbook(data, allow_examples=True)  # a version stored before example rows were refused
     if not result.ok or result.evaluation is None:  # stored bytes were valid when written
         raise StoreError(f"版本 {version_id} 的工作簿无法读取：{result.errors[0] if result.errors else ''}")

@@ -22,6 +22,8 @@ from sqlalchemy.engine import Connection
 
 from .. import auth, clock
 from ..auth import Actor, PermissionDenied
+from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from ..evidence import check_files
 from ..matching import UnitMatcher, UnitName, normalise, resolve_alias
 from ..model import Evaluation
 from ..verification import (
@@ -39,8 +41,8 @@ from ..verification import (
     loop_state,
 )
 from .accounts import AccountsStore
-from .connection import _new_id, _now, _who
-from .evaluations import EvaluationsStore, _parse
+from .connection import actor_name, new_id
+from .evaluations import EvaluationsStore, parse_stored
 from .records import StoreError
 from .schema import T_RECT_EVENT, T_RECT_FILE, T_USER_UNIT
 
@@ -60,7 +62,7 @@ class LoopStore(EvaluationsStore, AccountsStore):
             if version_id in cache:
                 cache.move_to_end(version_id)
                 return cache[version_id]
-        ev = _parse(self.workbook(version_id), version_id)
+        ev = parse_stored(self.workbook(version_id), version_id)
         with self._parsed_lock:
             cache[version_id] = ev
             while len(cache) > _PARSED_MAX:
@@ -195,8 +197,8 @@ class LoopStore(EvaluationsStore, AccountsStore):
               version_id: int | None = None) -> int:
         result = conn.execute(sa.insert(T_RECT_EVENT).values(
             evaluation_id=item.evaluation_id, item_id=item.item_id, unit_key=item.unit_key, kind=step,
-            actor=_who(actor), role=actor.role, at=_now(), text=text, version_id=version_id))
-        return _new_id(result)
+            actor=actor_name(actor), role=actor.role, at=_now(), text=text, version_id=version_id))
+        return new_id(result)
 
     def _checked_step(self, actor: Actor, evaluation_id: int, item_id: str, step: str, text: str) -> tuple[LoopItem,
                                                                                                            str]:
@@ -224,7 +226,6 @@ class LoopStore(EvaluationsStore, AccountsStore):
         """A unit reports progress on one of its items (报送): the text and the evidence files; the item then waits
         for the bureau (待审核). Returns the step's id. Every file is checked by its content first
         (:func:`evalcore.evidence.check_files`); one refused file refuses the report and nothing is stored."""
-        from ..evidence import check_files
 
         item, text = self._checked_step(actor, evaluation_id, item_id, REPORT, text)
         checked = check_files(files, already=0)
@@ -254,7 +255,7 @@ class LoopStore(EvaluationsStore, AccountsStore):
             info = self.evaluation(evaluation_id)
             ev = self._parsed(info.active_version_id)
             closed = ev.meta.closed_statuses[0] if ev.meta.closed_statuses else ACCEPTED
-            wording = f"销号（{_who(actor)}）" + (f"：{note}" if note else "")
+            wording = f"销号（{actor_name(actor)}）" + (f"：{note}" if note else "")
             version = self._save_update(conn, evaluation_id, item_id, base_version_id=info.active_version_id,
                                         status=closed, progress=Decimal(100), note=wording,
                                         evidence=f"单位报送的佐证材料：{files}" if files else "单位已报送整改情况",

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..auth import Actor
-from .connection import _now, _sha256, _who
-from .evaluations import EvaluationsStore, _validate
+from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from .connection import actor_name, sha256_hex
+from .evaluations import EvaluationsStore, validated
 from .records import StoreError, VersionInfo
 from .schema import T_PENDING
 
@@ -41,14 +42,14 @@ class PendingStore(EvaluationsStore):
         """Keep a report text for review; the same bytes already waiting are not kept twice (that row is
         returned). Needs the right to publish."""
         self._require(by, "publish", target=file_name)
-        digest = _sha256(data)
+        digest = sha256_hex(data)
         with self._write() as conn:
             row = conn.execute(sa.select(T_PENDING.c.id).where(T_PENDING.c.file_hash == digest,
                                                               T_PENDING.c.resolution.is_(None))).first()
             if row is None:
                 key = conn.execute(sa.insert(T_PENDING).values(
                     file_name=file_name, file_hash=digest, data=data,
-                    reasons=json.dumps(list(reasons), ensure_ascii=False), submitted_by=_who(by),
+                    reasons=json.dumps(list(reasons), ensure_ascii=False), submitted_by=actor_name(by),
                     submitted_at=_now())).inserted_primary_key
                 assert key is not None
                 new_id = key[0]
@@ -91,7 +92,7 @@ class PendingStore(EvaluationsStore):
     def _resolve(self, conn, pending_id: int, by: Actor, resolution: str, evaluation_id: int | None) -> None:
         done = conn.execute(sa.update(T_PENDING).where(T_PENDING.c.id == pending_id,
                                                        T_PENDING.c.resolution.is_(None))
-                            .values(resolution=resolution, resolved_by=_who(by), resolved_at=_now(),
+                            .values(resolution=resolution, resolved_by=actor_name(by), resolved_at=_now(),
                                     evaluation_id=evaluation_id))
         if done.rowcount != 1:
             raise StoreError("这份报告已由他人处理（已发布或已放弃），请刷新页面")
@@ -102,7 +103,7 @@ class PendingStore(EvaluationsStore):
         corrected; the audit entry records who), and, for a text that was waiting, mark it published: one
         transaction."""
         self._require(by, "publish", target=file_name)
-        ev = _validate(data)
+        ev = validated(data)
         with self._write() as conn:
             if pending_id is not None:
                 row = conn.execute(sa.select(T_PENDING.c.resolution).where(T_PENDING.c.id == pending_id)

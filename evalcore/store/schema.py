@@ -615,4 +615,4 @@ T_FACT_REC = METADATA.tables["fact_recommendations"]
 T_FACT_RECT = METADATA.tables["fact_rectifications"]
 T_FACT_RECT_CHANGE = METADATA.tables["fact_rect_changes"]
 
-_VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
+VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

@@ -12,14 +12,15 @@ import secrets
 import sqlalchemy as sa
 
 from ..auth import Actor
-from .connection import StoreBase, _new_id, _now, _sha256
+from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from .connection import StoreBase, new_id, sha256_hex
 from .schema import T_USER, T_WEB
 
 HANDOFF_SECONDS = 60  # a sign-in's one-time handoff code must be redeemed by the browser within this time
 
 
 def _handoff_digest(code: str, browser: str) -> str:
-    return _sha256(f"{code}\0{browser}".encode() if browser else code.encode())
+    return sha256_hex(f"{code}\0{browser}".encode() if browser else code.encode())
 
 
 class WebSessionsStore(StoreBase):
@@ -35,7 +36,7 @@ class WebSessionsStore(StoreBase):
                 handoff_hash=_handoff_digest(code, browser), name=name, signed_in_at=signed_in_at,
                 last_seen=signed_in_at,
                 handoff_expires=signed_in_at + dt.timedelta(seconds=HANDOFF_SECONDS)))
-            return _new_id(result), code
+            return new_id(result), code
 
     def redeem_handoff(self, code: str, *, browser: str = "", now: dt.datetime | None = None) -> str | None:
         """Exchange a handoff code (once, within HANDOFF_SECONDS, from the browser it was opened for) for the web
@@ -50,7 +51,7 @@ class WebSessionsStore(StoreBase):
             if row is None:
                 return None
             conn.execute(sa.update(T_WEB).where(T_WEB.c.id == row.id).values(
-                handoff_hash=None, handoff_expires=None, token_hash=_sha256(token.encode())))
+                handoff_hash=None, handoff_expires=None, token_hash=sha256_hex(token.encode())))
             if row.ended_at is not None or row.handoff_expires is None or row.handoff_expires < now:
                 return None
         return token
@@ -62,7 +63,7 @@ class WebSessionsStore(StoreBase):
         now = now or _now()
         if not token or len(token) > 100:
             return None
-        digest = _sha256(token.encode())
+        digest = sha256_hex(token.encode())
         with self._read() as conn:
             row = conn.execute(sa.select(T_WEB).where(T_WEB.c.token_hash == digest)).first()
         if row is None or row.ended_at is not None:

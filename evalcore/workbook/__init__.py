@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from .cells import convert, visible_text
 from .guard import Raw, RawWorkbook, SheetInfo, WorkbookError, read_raw
-from .messages import Message, ReadResult
+from .messages import Message, ReadResult, discrepancy_message
 from .spec import (
     ACHIEVEMENTS,
     BUDGET,
@@ -57,10 +57,12 @@ from .spec import (
     SCORES,
     SHEETS,
     SPEC,
+    STATED_SHEETS,
     UNITS,
     VALIDATION_RULES,
     ColumnSpec,
     SheetSpec,
+    stated_place,
 )
 from .validate import build_evaluation, read_workbook
 from .write import (
@@ -85,8 +87,8 @@ __all__ = [
     "MAX_PENDING_UPLOAD_BYTES", "MAX_UNCOMPRESSED_BYTES", "MAX_ZIP_ENTRIES", "MESSAGES_PER_RULE", "MESSAGES_PER_SHEET",
     "META", "METHOD_LABELS",
     "MIN_NONZERO", "NONNEG", "PROBLEMS", "RATIO_CHECK_BYTES", "RECOMMENDATIONS", "RECTIFICATION", "RESULTS",
-    "SCORES", "SHEETS", "SPEC", "UNITS", "UNIT_LIST_ROWS", "VALIDATION_RULES", "ColumnSpec", "Message", "Raw",
-    "RawWorkbook", "ReadResult", "SheetInfo", "SheetSpec", "WorkbookError", "add_spec_sheet", "build_evaluation",
-    "column_note", "convert", "new_book", "read_raw", "read_workbook", "save_book", "unit_list_ref",
-    "visible_text", "workbook_bytes", "write_workbook",
+    "SCORES", "SHEETS", "SPEC", "STATED_SHEETS", "UNITS", "UNIT_LIST_ROWS", "VALIDATION_RULES", "ColumnSpec",
+    "Message", "Raw", "RawWorkbook", "ReadResult", "SheetInfo", "SheetSpec", "WorkbookError", "add_spec_sheet",
+    "build_evaluation", "column_note", "convert", "discrepancy_message", "new_book", "read_raw", "read_workbook",
+    "save_book", "stated_place", "unit_list_ref", "visible_text", "workbook_bytes", "write_workbook",
 ]

@@ -29,18 +29,18 @@ from .spec import MAX_NUMBER, MIN_NONZERO, ColumnSpec
 _OPENPYXL_COLUMNS = 18278  # ZZZ: openpyxl's letters stop there (Excel's at XFD, 16384)
 
 
-def _col_letter(index: int) -> str:
+def col_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A). openpyxl is imported here, not with the module: reading a
     workbook (python-calamine) does not need it."""
     from openpyxl.utils.cell import get_column_letter
 
     if index >= _OPENPYXL_COLUMNS:  # only in a hostile file (a merged range to column AAAAA): the message still
         rest, last = divmod(index, 26)  # names it, one letter more per factor 26
-        return _col_letter(rest - 1) + chr(65 + last)
+        return col_letter(rest - 1) + chr(65 + last)
     return get_column_letter(index + 1)
 
 
-def _col_index(letters: str) -> int:
+def col_index(letters: str) -> int:
     """Excel letters -> 0-based column index (A -> 0)."""
     from openpyxl.utils.cell import column_index_from_string
 
@@ -52,12 +52,12 @@ _UNIT_SUFFIX = re.compile(r"(.*?)\s*(万元|万|亿元|亿|千元|元)")
 _NUMBER_HINT = "请只填写数字，例如 3400.06"
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     """An empty cell: None, "" (how python-calamine gives empty cells) or only whitespace."""
     return value is None or value == "" or (type(value) is str and not value.strip())
 
 
-def _clean_text(value: Any) -> str:
+def clean_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -69,7 +69,7 @@ def _clean_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _plain(number: Decimal) -> str:
+def plain_number(number: Decimal) -> str:
     """A Decimal as people write it: 3400.06, 0.5, 100 (no exponent, no trailing zeros)."""
     text = f"{number:f}"
     if "." in text:
@@ -91,11 +91,11 @@ def _number_with_unit(col: ColumnSpec, text: str) -> tuple[Decimal | None, str |
     if not in_wan:
         return None, f"应为数值，本列不是金额列，请去掉“{unit}”字，{_NUMBER_HINT}", None
     if unit in ("万元", "万"):
-        return None, (f"应为数值：列名已注明单位为万元，请只填数字 {_plain(number)}，不要带“{unit}”字"), None
+        return None, (f"应为数值：列名已注明单位为万元，请只填数字 {plain_number(number)}，不要带“{unit}”字"), None
     factor = {"亿元": Decimal(10000), "亿": Decimal(10000), "千元": Decimal("0.1"), "元": Decimal("0.0001")}[unit]
-    wan = _plain(number * factor)
+    wan = plain_number(number * factor)
     return None, (f"应为数值，且单位为万元：“{text}”以“{unit}”为单位，请换算为万元后只填数字"
-                  f"（{_plain(number)} {unit} = {wan} 万元，应填 {wan}）"), None
+                  f"（{plain_number(number)} {unit} = {wan} 万元，应填 {wan}）"), None
 
 
 # full-width digits, . , + - % and the ideographic space: the message gives the half-width number (NFKC)
@@ -125,10 +125,10 @@ def has_controls(text: str) -> bool:
     return _CONTROLS.search(text) is not None
 
 
-def _convert(col: ColumnSpec, value: Any) -> tuple[Any, str | None, str | None]:
+def convert_cell(col: ColumnSpec, value: Any) -> tuple[Any, str | None, str | None]:
     """(converted value, problem, note): a problem is an error, a note is a warning about how it was read."""
     if type(value) is str and _CONTROLS.search(value):
-        converted, problem, note = _convert(col, visible_text(value))
+        converted, problem, note = convert_cell(col, visible_text(value))
         return converted, problem, note or _CONTROL_NOTE
     if value is None:
         return None, None, None
@@ -137,12 +137,12 @@ def _convert(col: ColumnSpec, value: Any) -> tuple[Any, str | None, str | None]:
         if not value:
             return None, None, None
     if col.kind == "text":
-        text = value if type(value) is str else _clean_text(value)
+        text = value if type(value) is str else clean_text(value)
         if isinstance(col.choices, tuple) and col.choices and text not in col.choices:
             return None, f"不是可选的值，请从下拉列表中选择：{'、'.join(col.choices)}", None
         return text, None, None
     if col.kind == "list":
-        parts = [p.strip() for p in re.split(r"[;；,，、\s]+", _clean_text(value)) if p.strip()]
+        parts = [p.strip() for p in re.split(r"[;；,，、\s]+", clean_text(value)) if p.strip()]
         return tuple(parts), None, None
     if col.kind in ("decimal", "int"):
         note = None
@@ -204,18 +204,18 @@ def _range_hint(col: ColumnSpec) -> str:
 _INF = float("inf")
 
 
-def _converter(col: ColumnSpec) -> Any:
-    """A function ``cell -> (value, problem, note)`` equal to ``_convert(col, cell)`` for every cell, with a fast
+def cell_converter(col: ColumnSpec) -> Any:
+    """A function ``cell -> (value, problem, note)`` equal to ``convert_cell(col, cell)`` for every cell, with a fast
     path for the cells that are almost all of a big sheet (text in a free-text column, a plain number in a number
     column that is in range); anything else, including every cell that has a problem, goes through
-    :func:`_convert` itself, so the messages are the same.
+    :func:`convert_cell` itself, so the messages are the same.
     """
     if col.kind == "text" and not (isinstance(col.choices, tuple) and col.choices):
         def text(cell: Any) -> tuple[Any, str | None, str | None]:
             if type(cell) is str and not _CONTROLS.search(cell):
                 cell = cell.strip()
                 return (cell or None), None, None
-            return _convert(col, cell)
+            return convert_cell(col, cell)
         return text
     if col.kind in ("decimal", "int"):
         is_int, low, high = col.kind == "int", col.minimum, col.maximum
@@ -225,35 +225,35 @@ def _converter(col: ColumnSpec) -> Any:
             value: Decimal | int
             if t is float:
                 if cell != cell or cell == _INF or cell == -_INF:
-                    return _convert(col, cell)
+                    return convert_cell(col, cell)
                 value = Decimal(repr(cell))
             elif t is int:
                 value = Decimal(cell)
             else:
-                return _convert(col, cell)
+                return convert_cell(col, cell)
             size = abs(value)
             if size > MAX_NUMBER or (value and size < MIN_NONZERO):
-                return _convert(col, cell)
+                return convert_cell(col, cell)
             if is_int:
                 if value != value.to_integral_value():
-                    return _convert(col, cell)
+                    return convert_cell(col, cell)
                 value = int(value)
             if (low is not None and value < low) or (high is not None and value > high):
-                return _convert(col, cell)
+                return convert_cell(col, cell)
             return value, None, None
         return number
-    return lambda cell: _convert(col, cell)
+    return lambda cell: convert_cell(col, cell)
 
 
 def convert(col: ColumnSpec, value: Any) -> tuple[Any, str | None]:
     """(converted value, None) or (None, Chinese message). Empty cells convert to None."""
-    value, problem, _ = _convert(col, value)
+    value, problem, _ = convert_cell(col, value)
     return value, problem
 
 
 _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff" + _CONTROLS.pattern[1:-1] + "]+")
 
 
-def _norm(text: str) -> str:
+def norm_text(text: str) -> str:
     """Text without any whitespace or invisible characters: how names with stray spaces are matched."""
     return _INVISIBLE.sub("", str(text))

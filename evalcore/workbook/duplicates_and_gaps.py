@@ -31,13 +31,13 @@ from .. import scoring
 from ..budget import unit_rates
 from ..model import Evaluation
 from ..numbers import fmt2
-from .cells import _norm
-from .messages import _Collector
-from .sheets import _Record
+from .cells import norm_text
+from .messages import Collector
+from .sheets import Record
 from .spec import (
-    _BUDGET_HEADER,
-    _EXECUTED_HEADER,
     BUDGET,
+    BUDGET_HEADER,
+    EXECUTED_HEADER,
     META,
     PROBLEMS,
     RECOMMENDATIONS,
@@ -63,7 +63,7 @@ _WITHOUT = {
 }
 
 
-def missing_sheets(present: set[str], out: _Collector) -> None:
+def missing_sheets(present: set[str], out: Collector) -> None:
     """Every optional sheet of the template that the file lacks, named (a required one is an error already)."""
     for spec in SPEC:
         if not spec.required and spec.name not in present:
@@ -72,19 +72,19 @@ def missing_sheets(present: set[str], out: _Collector) -> None:
                      "工作表并填写（工作表名称须与模板一致），报告确无这部分内容的可忽略本警告", gap=True)
 
 
-def _amounts(r: _Record) -> tuple[Any, ...]:
+def _amounts(r: Record) -> tuple[Any, ...]:
     v = r.values
     return v["budget"], v["executed"], v["stated_rate"]
 
 
-def duplicate_budget_lines(records: list[_Record], unit_of: Resolve, out: _Collector) -> None:
+def duplicate_budget_lines(records: list[Record], unit_of: Resolve, out: Collector) -> None:
     """The same unit and project on two rows: an error with the same amounts, a warning with others."""
-    seen: dict[tuple[str, str], _Record] = {}
+    seen: dict[tuple[str, str], Record] = {}
     for r in records:
         unit = unit_of(r.values.get("unit"))
         if unit is None:
             continue
-        key = (unit, _norm(r.values.get("project") or ""))
+        key = (unit, norm_text(r.values.get("project") or ""))
         first = seen.setdefault(key, r)
         if first is r:
             continue
@@ -101,7 +101,7 @@ def duplicate_budget_lines(records: list[_Record], unit_of: Resolve, out: _Colle
                      "请在项目名称中区分（如“一期”“二期”）")
 
 
-def duplicate_scores(records: list[_Record], unit_of: Resolve, out: _Collector) -> None:
+def duplicate_scores(records: list[Record], unit_of: Resolve, out: Collector) -> None:
     """One score per unit, indicator and expert, also when one row names the unit by its 全称."""
     seen: dict[tuple[str, Any, Any], int] = {}
     for r in records:
@@ -116,15 +116,15 @@ def duplicate_scores(records: list[_Record], unit_of: Resolve, out: _Collector) 
         seen.setdefault(key, r.row)
 
 
-def duplicate_texts(records: list[_Record], sheet: str, text_key: str, scope_keys: tuple[str, ...],
-                    scope_label: str, out: _Collector) -> None:
+def duplicate_texts(records: list[Record], sheet: str, text_key: str, scope_keys: tuple[str, ...],
+                    scope_label: str, out: Collector) -> None:
     """Items whose text is the same (ignoring whitespace) in the same scope (category; problem and unit): an
     error naming the first row."""
-    by_text: dict[str, list[_Record]] = {}
+    by_text: dict[str, list[Record]] = {}
     spec = next(s for s in SPEC if s.name == sheet)
     header = spec.column(text_key).header
     for r in records:
-        text = _norm(r.values.get(text_key) or "")
+        text = norm_text(r.values.get(text_key) or "")
         if not text:
             continue
         earlier = by_text.setdefault(text, [])
@@ -136,7 +136,7 @@ def duplicate_texts(records: list[_Record], sheet: str, text_key: str, scope_key
         earlier.append(r)
 
 
-def duplicates(recs: dict[str, list[_Record]], unit_of: Resolve, out: _Collector) -> None:
+def duplicates(recs: dict[str, list[Record]], unit_of: Resolve, out: Collector) -> None:
     duplicate_budget_lines(recs["budget"], unit_of, out)
     duplicate_scores(recs["scores"], unit_of, out)
     duplicate_texts(recs["problems"], PROBLEMS.name, "text", ("category_no",), "问题类别", out)
@@ -171,15 +171,15 @@ def _no_roll_up(ev: Evaluation) -> dict[str, str]:
 
 
 def unchecked_figures(ev: Evaluation, result_rows: dict[str, int], meta_rows: dict[str, int],
-                      present: set[str], out: _Collector) -> None:
+                      present: set[str], out: Collector) -> None:
     """Stated figures that nothing in the workbook can confirm: said, so that a missing part is not silent.
 
     A stated score is unconfirmed when the unit has no indicator score although the workbook has an indicator
     system, or has no 指标评分 sheet at all. A workbook with the 指标评分 and 指标体系 sheets present and both empty
     says that the report publishes totals only (the seed report does): nothing is missing, nothing is said.
     """
-    for key, attr, label, amount_header in (("stated_total_budget", "budget", "资金总额", _BUDGET_HEADER),
-                                             ("stated_total_executed", "executed", "实际执行总额", _EXECUTED_HEADER)):
+    for key, attr, label, amount_header in (("stated_total_budget", "budget", "资金总额", BUDGET_HEADER),
+                                             ("stated_total_executed", "executed", "实际执行总额", EXECUTED_HEADER)):
         stated = getattr(ev.meta, key)
         if stated is None:
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .messages import _Collector
+from .messages import Collector
 from .spec import EXAMPLE_MARK, SHEETS
 
 _FIELDS_SHEETS = {s.name for s in SHEETS.values() if s.layout == "fields"}
@@ -23,7 +23,7 @@ def _column_name(sheet: str, header: list[Any], row: list[Any], col: int) -> str
     return str(header[col] or "") if col < len(header) else ""
 
 
-def check_example_rows(raw: dict[str, list[list[Any]]], out: _Collector) -> int:
+def check_example_rows(raw: dict[str, list[list[Any]]], out: Collector) -> int:
     """One error per example row still in the workbook (sheet, row as Excel shows it, the cell with the mark);
     returns how many."""
     found = 0

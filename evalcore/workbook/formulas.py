@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from xml.parsers import expat
 
-from .raw import _UNSAFE, SheetInfo, WorkbookError
+from .raw import UNSAFE, SheetInfo, WorkbookError
+from .zipread import unsafe_xml
 
 # Functions a conditional format or a data validation may call: pure, local, no I/O.
 RULE_FUNCTIONS = frozenset({
@@ -153,8 +154,7 @@ class PartParser:
         self.refused: list[tuple[str, str, str]] = []  # (kind, formula, why)
 
     def _dtd(self, *args: object) -> int:
-        from .zipread import _unsafe_xml
-        raise _unsafe_xml(self.part, self.where)
+        raise unsafe_xml(self.part, self.where)
 
     def _code(self, name: str) -> int:
         code = self.codes[name] = _CODES.get(_local(name), _OTHER)
@@ -362,7 +362,7 @@ class PartParser:
                 f"文件中的“{self.part}”有{kind}公式“{shown}”（{why}）{more}：上传的工作簿会原样保存、供他人再次下载，"
                 "这类公式在打开时可能访问网络、其他文件或执行程序，为安全起见不接受。请在 Excel 中删除该"
                 f"{kind}（条件格式：开始 → 条件格式 → 清除规则；数据验证：数据 → 数据验证 → 全部清除；名称：公式 → "
-                f"名称管理器），另存为 .xlsx 后再上传。{_UNSAFE}", sheet=self.where, value=text[:200])
+                f"名称管理器），另存为 .xlsx 后再上传。{UNSAFE}", sheet=self.where, value=text[:200])
 
     def _broken(self) -> WorkbookError:
         return WorkbookError(f"文件中的“{self.part}”不是有效的 XML，文件已损坏或被改动。"

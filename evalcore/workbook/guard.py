@@ -13,13 +13,13 @@ count of 4 billion strings, would abort the process: the extent of every sheet a
 first. The scan also records what calamine does not report: hidden sheets, merged ranges, error values (#N/A,
 #DIV/0!, ...), formulas and formulas without a saved result.
 
-Every part of the zip is inflated, chunk by chunk (:func:`.zipread._inflate`), whatever it is (a sheet, an image,
+Every part of the zip is inflated, chunk by chunk (:func:`.zipread.inflate_part`), whatever it is (a sheet, an image,
 a binary part): its real size is counted while inflating and never trusted from the zip's headers, and inflating
 stops as soon as the part outgrows what its header declares or the whole file outgrows
 :data:`~.spec.MAX_UNCOMPRESSED_BYTES`.
 
 The uploaded file is stored as it is and offered for download again, so a file with parts that an evaluation does
-not need and that could act when the file is opened (:func:`.scan._check_parts`: images and other media, external
+not need and that could act when the file is opened (:func:`.scan.check_parts`: images and other media, external
 links and data connections, VBA projects under any name, ActiveX controls, embedded or linked objects, defined names
 with formulas or external references) is refused with a message naming what was found; formulas in any cell of
 any sheet are refused by :mod:`.sheets`. What is stored is therefore always a workbook of plain values.
@@ -30,22 +30,22 @@ import io
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .cells import _norm
+from .cells import norm_text
 from .raw import Raw, RawWorkbook, SheetInfo, WorkbookError
-from .scan import _check_parts, _scan
-from .sniff import _load_bytes, _sniff
-from .spec import _SPEC_NAMES, MAX_BOOK_CELLS, MAX_MERGED, MAX_SHEET_CELLS
-from .zipread import _open_zip, _sheets_of
+from .scan import check_parts, scan_parts
+from .sniff import load_bytes, sniff
+from .spec import MAX_BOOK_CELLS, MAX_MERGED, MAX_SHEET_CELLS, SPEC_NAMES
+from .zipread import open_zip, sheets_of
 
 __all__ = ["Raw", "RawWorkbook", "SheetInfo", "WorkbookError", "read_raw"]
 
 
-def _spec_name(name: str) -> str | None:
+def sheet_spec_name(name: str) -> str | None:
     """The spec sheet a sheet of the file is read as: its exact name, or its name without stray spaces."""
-    if name in _SPEC_NAMES:
+    if name in SPEC_NAMES:
         return name
-    squeezed = _norm(name)
-    return squeezed if squeezed in _SPEC_NAMES else None
+    squeezed = norm_text(name)
+    return squeezed if squeezed in SPEC_NAMES else None
 
 
 def read_raw(source: str | Path | bytes | BinaryIO) -> RawWorkbook:
@@ -69,15 +69,15 @@ def read_raw(source: str | Path | bytes | BinaryIO) -> RawWorkbook:
 def _read_raw(source: str | Path | bytes | BinaryIO) -> RawWorkbook:
     import python_calamine
 
-    data = _load_bytes(source)
-    _sniff(data)
-    zf = _open_zip(data)
-    sheets = _sheets_of(zf)
-    _check_parts(zf)
-    _scan(zf, sheets)
+    data = load_bytes(source)
+    sniff(data)
+    zf = open_zip(data)
+    sheets = sheets_of(zf)
+    check_parts(zf)
+    scan_parts(zf, sheets)
     chosen: dict[str, SheetInfo] = {}
     for s in sheets:
-        spec_name = _spec_name(s.name)
+        spec_name = sheet_spec_name(s.name)
         if spec_name and (spec_name not in chosen or s.name == spec_name):
             chosen[spec_name] = s
     cells = 0

@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..consistency import Discrepancy
 from ..model import Evaluation
-from .spec import FILE_SHEET, MESSAGES_PER_RULE, MESSAGES_PER_SHEET, SPEC
+from .spec import FILE_SHEET, MESSAGES_PER_RULE, MESSAGES_PER_SHEET, SPEC, stated_place
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,13 @@ class Message:
     def as_dict(self) -> dict[str, Any]:
         return {"level": self.level, "sheet": self.sheet, "row": self.row, "column": self.column,
                 "value": self.value, "message": self.message}
+
+
+def discrepancy_message(d: Discrepancy) -> Message:
+    """A stated figure that disagrees with the computed one (:func:`evalcore.consistency.check`) as a validation
+    warning on the sheet and column holding it (no row: :mod:`.validate`, which knows the rows, places it)."""
+    sheet, column = stated_place(d.record, d.field)
+    return Message(sheet, None, column, d.stated, d.message, "warning")
 
 
 @dataclass
@@ -71,7 +79,7 @@ def _rule_of(message: str) -> str:
     return rule
 
 
-class _Collector:
+class Collector:
     """Errors and warnings, at most MESSAGES_PER_RULE of a kind: 200,000 bad rows give a bounded list."""
 
     def __init__(self, per_rule: int = MESSAGES_PER_RULE, per_sheet: int = MESSAGES_PER_SHEET) -> None:
@@ -105,7 +113,7 @@ class _Collector:
             return
         self._sheets[(level, sheet)] += 1
         target = self.errors if level == "error" else self.warnings
-        target.append(Message(sheet, row, column, _show(value), message, level, gap))
+        target.append(Message(sheet, row, column, show(value), message, level, gap))
 
     def finish(self) -> None:
         """Append one summary message per rule that was cut off."""
@@ -137,7 +145,7 @@ def _position(m: Message) -> tuple[int, int]:
     return _SHEET_ORDER.get(m.sheet, len(_SHEET_ORDER)), m.row if m.row is not None else 1 << 60
 
 
-def _show(value: Any) -> str:
+def show(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

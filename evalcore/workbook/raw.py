@@ -52,9 +52,9 @@ class RawWorkbook(dict):
 
 Raw = dict[str, list[list[Any]]]
 
-_SAVE_AS = "请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（*.xlsx）后再上传"
-_UNSAFE = "如果文件来源不明，请不要打开它"
+SAVE_AS = "请在 Excel 或 WPS 中打开它，“另存为”Excel 工作簿（*.xlsx）后再上传"
+UNSAFE = "如果文件来源不明，请不要打开它"
 
 
-def _mb(n: int) -> str:
+def mb(n: int) -> str:
     return f"{n / 1024 / 1024:,.1f} MB"

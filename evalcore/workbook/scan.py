@@ -1,11 +1,11 @@
 """The safety scan of every part of the zip, and the parts an evaluation does not need.
 
-:func:`_scan` inflates every part (:func:`~.zipread._inflate`) within the file's budget and streams the XML ones
-through :class:`_PartScan`: DOCTYPE/ENTITY anywhere, and for a sheet a bound of the extent of its cells (what
+:func:`scan_parts` inflates every part (:func:`~.zipread.inflate_part`) within the file's budget and streams the XML
+ones through :class:`_PartScan`: DOCTYPE/ENTITY anywhere, and for a sheet a bound of the extent of its cells (what
 python-calamine would allocate without bound). Every part that can hold a formula (the sheets among them) is also
 parsed as XML while it is inflated (:class:`.formulas.PartParser`): formula cells, error values and the exact
 extent of the cells of a sheet, and the formulas of conditional formats, data validations, names, tables and
-charts, refused when they can reach outside the file. :func:`_check_parts` refuses
+charts, refused when they can reach outside the file. :func:`check_parts` refuses
 media, external links and connections, VBA projects, ActiveX controls, embedded objects and defined names with
 formulas, naming each part found.
 """
@@ -15,12 +15,12 @@ import re
 import zipfile
 from collections import Counter
 
-from .cells import _col_index
+from .cells import col_index
 from .formulas import PartParser, formula_risk, holds_formulas
-from .raw import _UNSAFE, SheetInfo, WorkbookError
-from .sniff import _OLE_MAGIC
+from .raw import UNSAFE, SheetInfo, WorkbookError
+from .sniff import OLE_MAGIC
 from .spec import FILE_SHEET, MAX_SHARED_STRINGS, MAX_UNCOMPRESSED_BYTES
-from .zipread import _DOCTYPE, _check_encoding, _inflate, _local, _read_structure, _unsafe_xml, _xml_root
+from .zipread import DOCTYPE_MARKS, check_encoding, inflate_part, local_name, read_structure, unsafe_xml, xml_root
 
 # binary parts: inflated (their size is counted) but not looked into
 _SKIP_SCAN = (".png", ".jpg", ".jpeg", ".jfif", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".wdp",
@@ -59,16 +59,16 @@ class _PartScan:
     def feed(self, chunk: bytes) -> None:
         where = self.sheet.name if self.sheet else FILE_SHEET
         if self.first:
-            _check_encoding(self.part, chunk, where)
+            check_encoding(self.part, chunk, where)
             self.first = False
             m = _SST_COUNT.search(chunk, 0, 4096)
             if m and int(m.group(1)) > min(MAX_SHARED_STRINGS, self.size // 5 + 16):
                 raise WorkbookError(f"文件中的“{self.part}”声明了 {int(m.group(1)):,} 个文本，与其大小不符，"
-                                    f"不是 Excel 保存的正常文件，已拒绝读取。请用 Excel 重新保存为 .xlsx；{_UNSAFE}",
+                                    f"不是 Excel 保存的正常文件，已拒绝读取。请用 Excel 重新保存为 .xlsx；{UNSAFE}",
                                     value=self.part)
         buf = self.tail + chunk
-        if any(p in buf for p in _DOCTYPE):
-            raise _unsafe_xml(self.part, where)
+        if any(p in buf for p in DOCTYPE_MARKS):
+            raise unsafe_xml(self.part, where)
         if self.sheet is not None:
             self._sheet(buf)
         self.tail = buf[-_TAIL:]
@@ -86,7 +86,7 @@ class _PartScan:
             self.big_row = max(self.big_row, max(map(int, big)))
         wide = _WIDE_COL.findall(buf)
         if wide:
-            self.max_col = max(self.max_col, max(_col_index(w.decode()) + 1 for w in set(wide)))
+            self.max_col = max(self.max_col, max(col_index(w.decode()) + 1 for w in set(wide)))
         if self.max_col < 26 and _BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
             self.max_col = next(26 - i for i, letter in enumerate(_LETTERS) if b'<c r="' + letter in buf)
     def finish(self) -> None:
@@ -104,8 +104,8 @@ class _PartScan:
         self.sheet.height, self.sheet.width = height, width
 
 
-def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
-    """Every part inflated (:func:`_inflate`) within the file's budget; XML parts looked at by :class:`_PartScan`,
+def scan_parts(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
+    """Every part inflated (:func:`inflate_part`) within the file's budget; XML parts looked at by :class:`_PartScan`,
     binary parts only for what they are (an OLE container is a VBA project or an embedded object); the sheets
     and every other part that can hold a formula parsed by :class:`.formulas.PartParser`."""
     by_part = {s.part: s for s in sheets if s.part}
@@ -120,11 +120,11 @@ def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
         where = sheet.name if sheet else FILE_SHEET
         parser = (PartParser(info.filename, sheet, where, fast=True) if sheet
                   else PartParser(info.filename, None, where) if holds_formulas(info.filename) else None)
-        for chunk in _inflate(zf, info, MAX_UNCOMPRESSED_BYTES - total, where):
+        for chunk in inflate_part(zf, info, MAX_UNCOMPRESSED_BYTES - total, where):
             total += len(chunk)
             if first:
                 first = False
-                if chunk.startswith(_OLE_MAGIC):
+                if chunk.startswith(OLE_MAGIC):
                     raise _unneeded([("宏（VBA 工程）或嵌入的 OLE 对象", info.filename)])
             if scan is not None:
                 scan.feed(chunk)  # DOCTYPE/ENTITY refused before the parser sees the chunk
@@ -136,7 +136,7 @@ def _scan(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
             parser.close()
             if parser.needs_full:  # the cells need looking at: the part inflated again and parsed whole
                 parser = PartParser(info.filename, sheet, where)
-                for chunk in _inflate(zf, info, info.file_size, where):  # its size was checked above
+                for chunk in inflate_part(zf, info, info.file_size, where):  # its size was checked above
                     parser.feed(chunk)
                 parser.close()
             if sheet is not None:  # the parsed extent, and the bound above (cells placed by counting)
@@ -173,11 +173,11 @@ def _unneeded(found: list[tuple[str, str]]) -> WorkbookError:
                       for kind, parts in kinds.items())
     return WorkbookError(f"文件中有评价数据不需要的内容：{listed}。上传的工作簿会原样保存、供他人再次下载，"
                          "为安全起见不接受这类内容；请在 Excel 中删除图片、外部链接、宏、控件和嵌入对象"
-                         f"（或把数据复制到新下载的模板中），另存为 .xlsx 后再上传。{_UNSAFE}",
+                         f"（或把数据复制到新下载的模板中），另存为 .xlsx 后再上传。{UNSAFE}",
                          value=found[0][1])
 
 
-def _check_parts(zf: zipfile.ZipFile) -> None:
+def check_parts(zf: zipfile.ZipFile) -> None:
     """Refuse a file with parts the evaluation does not need (see the module docstring), naming each kind and
     part: by part name, by content type (a VBA project under any name) and by relationship (anything linked
     outside the file, except a web or mail hyperlink)."""
@@ -188,13 +188,13 @@ def _check_parts(zf: zipfile.ZipFile) -> None:
         for prefix, kind in _PART_PREFIXES:
             if low.startswith(prefix):
                 found.append((kind, name))
-    types = _xml_root(_read_structure(zf, "[Content_Types].xml") or b"<Types/>", "[Content_Types].xml")
+    types = xml_root(read_structure(zf, "[Content_Types].xml") or b"<Types/>", "[Content_Types].xml")
     defaults: dict[str, str] = {}
     overrides: dict[str, str] = {}
     for el in types.iter():
-        if _local(el.tag) == "Default":
+        if local_name(el.tag) == "Default":
             defaults[el.get("Extension", "").lower()] = el.get("ContentType", "").lower()
-        elif _local(el.tag) == "Override":
+        elif local_name(el.tag) == "Override":
             overrides[el.get("PartName", "").lstrip("/").lower()] = el.get("ContentType", "").lower()
     for name in names:
         low = name.lower()
@@ -210,8 +210,8 @@ def _check_parts(zf: zipfile.ZipFile) -> None:
     for name in names:
         if not name.lower().endswith(".rels"):
             continue
-        for el in _xml_root(_read_structure(zf, name), name).iter():
-            if _local(el.tag) != "Relationship":
+        for el in xml_root(read_structure(zf, name), name).iter():
+            if local_name(el.tag) != "Relationship":
                 continue
             rtype = el.get("Type", "").lower()
             target = el.get("Target", "")
@@ -221,10 +221,10 @@ def _check_parts(zf: zipfile.ZipFile) -> None:
             elif el.get("TargetMode", "").lower() == "external":
                 if not (rtype.endswith("/hyperlink") and _SAFE_LINK.match(target)):
                     found.append((_EXTERNAL, target or name))
-    workbook = _read_structure(zf, "xl/workbook.xml")
+    workbook = read_structure(zf, "xl/workbook.xml")
     if workbook:
-        for el in _xml_root(workbook, "xl/workbook.xml").iter():
-            if _local(el.tag) == "definedName" and formula_risk(el.text or "", frozenset()):  # no call at all
+        for el in xml_root(workbook, "xl/workbook.xml").iter():
+            if local_name(el.tag) == "definedName" and formula_risk(el.text or "", frozenset()):  # no call at all
                 found.append(("含公式或外部引用的名称", f"{el.get('name', '')}：{(el.text or '')[:40]}"))
     if found:
         raise _unneeded(found)

@@ -1,5 +1,5 @@
-"""Reading the sheets: a table sheet's header and records (:func:`_read_table`), a 字段 | 内容 sheet's fields
-(:func:`_read_fields`), and the notes about the file's sheets as a whole (:func:`_sheet_notes`).
+"""Reading the sheets: a table sheet's header and records (:func:`read_table`), a 字段 | 内容 sheet's fields
+(:func:`read_fields`), and the notes about the file's sheets as a whole (:func:`sheet_notes`).
 
 Each cell goes through :mod:`.cells`; a record with a problem is reported and left out. What the scan of
 :mod:`.guard` saw is placed on the cell: error values, formulas without a saved result, merged ranges.
@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from .cells import _blank, _clean_text, _col_letter, _convert, _converter, _norm
-from .guard import Raw, SheetInfo, _spec_name
-from .messages import _Collector, _show
-from .spec import _SPEC_NAMES, FILE_SHEET, INSTRUCTIONS_SHEET, MAX_DATA_ROWS, MESSAGES_PER_RULE, SPEC, SheetSpec
+from .cells import cell_converter, clean_text, col_letter, convert_cell, is_blank, norm_text
+from .guard import Raw, SheetInfo, sheet_spec_name
+from .messages import Collector, show
+from .spec import FILE_SHEET, INSTRUCTIONS_SHEET, MAX_DATA_ROWS, MESSAGES_PER_RULE, SPEC, SPEC_NAMES, SheetSpec
 
 
 @dataclass
-class _Record:
+class Record:
     row: int
     values: dict[str, Any]
     raw: dict[str, Any]
@@ -37,7 +37,7 @@ _ERROR_CODES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE
 
 
 def _range_ref(r0: int, c0: int, r1: int, c1: int) -> str:
-    return f"{_col_letter(c0)}{r0 + 1}:{_col_letter(c1)}{r1 + 1}"
+    return f"{col_letter(c0)}{r0 + 1}:{col_letter(c1)}{r1 + 1}"
 
 
 def _merged_at(info: SheetInfo | None, row: int, col: int) -> str | None:
@@ -68,13 +68,13 @@ def _cell_problem(spec: SheetSpec, info: SheetInfo | None, row: int, idx: int, v
         code = value.strip().upper() if isinstance(value, str) and value.strip().upper() in _ERROR_CODES else None
     if code is None:
         return None
-    return (f"单元格 {_col_letter(idx)}{row} 是错误值 {code}（公式计算出错或引用失效），"
+    return (f"单元格 {col_letter(idx)}{row} 是错误值 {code}（公式计算出错或引用失效），"
             "请改正公式，或直接填写正确的值")
 
 
 def _empty_hint(info: SheetInfo | None, row: int, idx: int) -> str:
     if info is not None and (row, idx) in info.empty_formulas:
-        return (f"单元格 {_col_letter(idx)}{row} 是公式但没有保存计算结果（常见于程序生成的文件），按空白处理；"
+        return (f"单元格 {col_letter(idx)}{row} 是公式但没有保存计算结果（常见于程序生成的文件），按空白处理；"
                 "请在 Excel 中打开并保存一次，或直接填写数值")
     merged = _merged_at(info, row, idx)
     if merged:
@@ -83,18 +83,18 @@ def _empty_hint(info: SheetInfo | None, row: int, idx: int) -> str:
 
 
 def _unknown_formula(idx: int, row: int) -> str:
-    return (f"单元格 {_col_letter(idx)}{row} 是公式但没有保存计算结果（常见于程序生成的文件），无法知道其数值；"
+    return (f"单元格 {col_letter(idx)}{row} 是公式但没有保存计算结果（常见于程序生成的文件），无法知道其数值；"
             "请在 Excel 中打开并保存一次，或直接填写数值；报告未列明该金额时请清空该单元格")
 
 
-def _header_map(spec: SheetSpec, header: list[Any], out: _Collector,
+def _header_map(spec: SheetSpec, header: list[Any], out: Collector,
                 info: SheetInfo | None = None) -> dict[str, int] | None:
     by_header: dict[str, int] = {}
     for idx, cell in enumerate(header):
-        text = _clean_text(cell)
+        text = clean_text(cell)
         if text:
             by_header.setdefault(text, idx)
-    squeezed = {_norm(text): idx for text, idx in by_header.items()}
+    squeezed = {norm_text(text): idx for text, idx in by_header.items()}
     mapping: dict[str, int] = {}
     missing = False
     used: set[str] = set()
@@ -103,9 +103,9 @@ def _header_map(spec: SheetSpec, header: list[Any], out: _Collector,
             mapping[col.key] = by_header[col.header]
             used.add(col.header)
             continue
-        at = squeezed.get(_norm(col.header))
+        at = squeezed.get(norm_text(col.header))
         if at is not None:  # "预算金额（万元） " or "单位 简称": the column, with a warning
-            found = _clean_text(header[at])
+            found = clean_text(header[at])
             mapping[col.key] = at
             used.add(found)
             out.warn(spec.name, 1, col.header, found,
@@ -116,12 +116,12 @@ def _header_map(spec: SheetSpec, header: list[Any], out: _Collector,
             missing = True
     for text, idx in by_header.items():
         if text not in used and text not in {c.header for c in spec.columns}:
-            out.warn(spec.name, 1, text, "", f"未知列（第{idx + 1}列，{_col_letter(idx)}列）将被忽略；"
+            out.warn(spec.name, 1, text, "", f"未知列（第{idx + 1}列，{col_letter(idx)}列）将被忽略；"
                      "如果它是模板中的列，请把列名改成与模板完全一致")
     return None if missing else mapping
 
 
-def _check_merged(spec: SheetSpec, info: SheetInfo | None, out: _Collector) -> None:
+def _check_merged(spec: SheetSpec, info: SheetInfo | None, out: Collector) -> None:
     if info is None:
         return
     for r0, c0, r1, c1 in info.merged:
@@ -134,8 +134,8 @@ def _check_merged(spec: SheetSpec, info: SheetInfo | None, out: _Collector) -> N
                      "请取消合并，并在每一行、每一列填写完整")
 
 
-def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
-                info: SheetInfo | None = None) -> list[_Record]:
+def read_table(spec: SheetSpec, rows: list[list[Any]], out: Collector,
+                info: SheetInfo | None = None) -> list[Record]:
     if not rows:
         if spec.required:
             out.error(spec.name, None, "", "", "工作表为空：请从模板复制第1行的列标题，再逐行填写")
@@ -145,7 +145,7 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
     if mapping is None:
         return []
     data = rows[1:MAX_DATA_ROWS + 1]
-    beyond = sum(1 for cells in rows[MAX_DATA_ROWS + 1:] if not all(_blank(v) for v in cells))
+    beyond = sum(1 for cells in rows[MAX_DATA_ROWS + 1:] if not all(is_blank(v) for v in cells))
     if beyond:
         out.error(spec.name, MAX_DATA_ROWS + 2, "", f"{beyond:,} 行",
                   f"数据行超过上限：每个工作表最多读取 {MAX_DATA_ROWS:,} 行数据（第 2～{MAX_DATA_ROWS + 1:,} 行），"
@@ -155,7 +155,7 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
     errors = info.error_cells if info is not None else {}
     formulas = info.empty_formulas if info is not None else set()
     plan = [(col, mapping[col.key]) for col in spec.columns if col.key in mapping]
-    steps = [(col.key, col, idx, _converter(col)) for col, idx in plan]  # per column: converter looked up once
+    steps = [(col.key, col, idx, cell_converter(col)) for col, idx in plan]  # per column: converter looked up once
     defaults = {col.key: col.default for col in spec.columns if col.key not in mapping}
     check_text = info is None  # cells not from a file: an error value can only be recognised by its text
     for i, cells in enumerate(data, start=2):
@@ -196,7 +196,7 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
                 bad = True
                 values[key] = None
                 continue
-            if cell is None or cell == "":  # an empty cell: what _convert gives for it, without the call
+            if cell is None or cell == "":  # an empty cell: what convert_cell gives for it, without the call
                 value = problem = note = None
             else:
                 value, problem, note = conv(cell)
@@ -220,7 +220,7 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
                 out.warn(spec.name, i, col.header, cell, note)
             values[key] = value if value is not None else col.default
         if not bad:
-            records.append(_Record(i, values, raw))
+            records.append(Record(i, values, raw))
     if spec.unique:
         seen: dict[tuple[Any, ...], int] = {}
         keep = []
@@ -230,7 +230,7 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
             ident: tuple[Any, ...] = get(rec.values) if several else (get(rec.values),)
             if ident in seen:
                 headers = "、".join(spec.column(k).header for k in spec.unique)
-                out.error(spec.name, rec.row, spec.column(spec.unique[-1]).header, "／".join(map(_show, ident)),
+                out.error(spec.name, rec.row, spec.column(spec.unique[-1]).header, "／".join(map(show, ident)),
                           f"{headers}重复（与第{seen[ident]}行相同），请删除或改正其中一行")
             else:
                 seen[ident] = rec.row
@@ -239,22 +239,22 @@ def _read_table(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
     return records
 
 
-def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
+def read_fields(spec: SheetSpec, rows: list[list[Any]], out: Collector,
                  info: SheetInfo | None = None) -> tuple[dict[str, Any], dict[str, int]]:
     _check_merged(spec, info, out)
     by_label: dict[str, tuple[int, Any]] = {}
     for i, cells in enumerate(rows[:MAX_DATA_ROWS + 1], start=1):
-        label = _clean_text(cells[0]) if cells else ""
+        label = clean_text(cells[0]) if cells else ""
         if not label or label in ("字段", "项目"):
             continue
         by_label.setdefault(label, (i, cells[1] if len(cells) > 1 else None))
     values: dict[str, Any] = {}
     field_rows: dict[str, int] = {}
     known = {c.header for c in spec.columns}
-    squeezed = {_norm(label): label for label in by_label}
+    squeezed = {norm_text(label): label for label in by_label}
     for col in spec.columns:  # a label with stray spaces is read as the field, with a warning
-        if col.header not in by_label and _norm(col.header) in squeezed:
-            label = squeezed[_norm(col.header)]
+        if col.header not in by_label and norm_text(col.header) in squeezed:
+            label = squeezed[norm_text(col.header)]
             by_label[col.header] = by_label.pop(label)
             out.warn(spec.name, by_label[col.header][0], "字段", label,
                      f"字段名含多余空格，已按“{col.header}”读取；请删除字段名中的空格")
@@ -271,7 +271,7 @@ def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
             value = None
             raw = info.error_cells.get((row, 1), raw) if info and row is not None else raw
         else:
-            value, problem, note = _convert(col, raw)
+            value, problem, note = convert_cell(col, raw)
         if problem:
             out.error(spec.name, row, col.header, raw, problem)
             value = None
@@ -290,15 +290,15 @@ def _read_fields(spec: SheetSpec, rows: list[list[Any]], out: _Collector,
 
 def _known_cells(spec: SheetSpec, rows: list[list[Any]]) -> tuple[set[int], set[int]]:
     """The columns (table) or rows (字段 | 内容) whose cells the sheet readers look at: a formula without a saved
-    result there gets their own message; anywhere else only :func:`_sheet_notes` sees it."""
-    headers = {_norm(c.header) for c in spec.columns}
+    result there gets their own message; anywhere else only :func:`sheet_notes` sees it."""
+    headers = {norm_text(c.header) for c in spec.columns}
     if spec.layout == "table":
         header = rows[0] if rows else []
-        return {i for i, h in enumerate(header) if _norm(_clean_text(h)) in headers}, set()
-    return set(), {i for i, cells in enumerate(rows, start=1) if cells and _norm(_clean_text(cells[0])) in headers}
+        return {i for i, h in enumerate(header) if norm_text(clean_text(h)) in headers}, set()
+    return set(), {i for i, cells in enumerate(rows, start=1) if cells and norm_text(clean_text(cells[0])) in headers}
 
 
-def _sheet_notes(raw: Raw, out: _Collector) -> None:
+def sheet_notes(raw: Raw, out: Collector) -> None:
     """Notes about the sheets as a whole: names with stray spaces, hidden sheets, unknown sheets, and formulas in
     any cell of any sheet (an extra sheet or a column outside the template included: the file is stored and
     downloaded again as it is). Each kind is capped at MESSAGES_PER_RULE sheets, then one summary."""
@@ -313,7 +313,7 @@ def _sheet_notes(raw: Raw, out: _Collector) -> None:
 
     for name in names:
         info = infos.get(name)
-        spec_name = info.read_as if info else (name if name in _SPEC_NAMES else "")
+        spec_name = info.read_as if info else (name if name in SPEC_NAMES else "")
         hidden = info is not None and info.state in ("hidden", "veryHidden")
         if spec_name and spec_name != name and not capped("renamed"):
             out.warn(name, None, "", name,
@@ -325,7 +325,7 @@ def _sheet_notes(raw: Raw, out: _Collector) -> None:
                 out.error(name, None, "", "隐藏" if info.state == "hidden" else "深度隐藏",
                           "工作簿中有隐藏的工作表，隐藏的内容未经核对不能发布；请在 Excel 中右键工作表标签选择"
                           "“取消隐藏”并核对其中数据，或删除该工作表后重新上传")
-        elif not spec_name and name != INSTRUCTIONS_SHEET and not (info and _spec_name(name)):
+        elif not spec_name and name != INSTRUCTIONS_SHEET and not (info and sheet_spec_name(name)):
             if not capped("unknown"):
                 out.warn(name, None, "", "", "未知工作表将被忽略"
                          "；如果其中是要上传的数据，请把数据移到模板中对应的工作表，否则可删除该工作表")
@@ -342,7 +342,7 @@ def _sheet_notes(raw: Raw, out: _Collector) -> None:
             (out.error if level == "error" else out.warn)(FILE_SHEET, None, "", f"{n - MESSAGES_PER_RULE}", text)
 
 
-def _formula_notes(name: str, spec_name: str, info: SheetInfo, raw: Raw, out: _Collector,
+def _formula_notes(name: str, spec_name: str, info: SheetInfo, raw: Raw, out: Collector,
                    by_name: dict[str, SheetSpec]) -> None:
     """Formulas with a saved result in a sheet of the spec; every formula of any other sheet, and those without a
     saved result outside the cells the sheet readers look at (each other formula problem, no saved result in a
@@ -359,10 +359,10 @@ def _formula_notes(name: str, spec_name: str, info: SheetInfo, raw: Raw, out: _C
     header = rows[0] if rows else []
     where = spec_name or name
     for row, idx in sorted(cells)[:MESSAGES_PER_RULE]:
-        column = _clean_text(header[idx]) if spec_name and idx < len(header) and row > 1 else ""
+        column = clean_text(header[idx]) if spec_name and idx < len(header) and row > 1 else ""
         line = rows[row - 1] if 0 < row <= len(rows) else []
-        shown = line[idx] if idx < len(line) and line[idx] not in (None, "") else f"{_col_letter(idx)}{row}"
+        shown = line[idx] if idx < len(line) and line[idx] not in (None, "") else f"{col_letter(idx)}{row}"
         place = "" if spec_name else "（该工作表虽不读取，但文件会原样保存、供他人下载）"
         out.error(where, row, column, shown,
-                  f"单元格 {_col_letter(idx)}{row} 是公式{place}：上传的数据须是直接填写的值，公式的结果可能未更新、"
+                  f"单元格 {col_letter(idx)}{row} 是公式{place}：上传的数据须是直接填写的值，公式的结果可能未更新、"
                   "引用了其他文件或在打开时执行；请复制后“选择性粘贴 → 数值”，或删除该公式，再重新上传")

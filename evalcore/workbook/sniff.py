@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from .raw import _SAVE_AS, WorkbookError, _mb
+from .raw import SAVE_AS, WorkbookError, mb
 from .spec import MAX_FILE_BYTES
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _load_bytes(source: str | Path | bytes | BinaryIO) -> bytes:
+def load_bytes(source: str | Path | bytes | BinaryIO) -> bytes:
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
@@ -41,8 +41,8 @@ def _load_bytes(source: str | Path | bytes | BinaryIO) -> bytes:
 
 
 def _too_big(size: int) -> WorkbookError:
-    return WorkbookError(f"文件过大（{_mb(size)}，上限 {_mb(MAX_FILE_BYTES)}）。正常的评价工作簿只有几 MB；"
-                         "请删除图片、多余的工作表和空行后另存为 .xlsx 再上传", value=_mb(size))
+    return WorkbookError(f"文件过大（{mb(size)}，上限 {mb(MAX_FILE_BYTES)}）。正常的评价工作簿只有几 MB；"
+                         "请删除图片、多余的工作表和空行后另存为 .xlsx 再上传", value=mb(size))
 
 
 def _as_text(head: bytes) -> str | None:
@@ -72,14 +72,14 @@ def _as_text(head: bytes) -> str | None:
     return None
 
 
-def _sniff(data: bytes) -> None:
+def sniff(data: bytes) -> None:
     """Raise a WorkbookError naming what the file is, unless it starts like a zip (an .xlsx is a zip)."""
     if not data:
         raise WorkbookError("文件是空的（0 字节）。请下载模板填写后另存为 .xlsx，再上传")
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
         return
     head = data[:4096]
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise WorkbookError("文件设置了打开密码（已加密），无法读取。请在 Excel 中取消密码"
                                 "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码），另存为 .xlsx 后再上传")
@@ -87,7 +87,7 @@ def _sniff(data: bytes) -> None:
             raise WorkbookError("这是 Word 文档（.doc），不是 Excel 工作簿。请上传按模板填写的 Excel 工作簿（.xlsx）")
         if "PowerPoint Document".encode("utf-16-le") in data:
             raise WorkbookError("这是 PowerPoint 演示文稿（.ppt），不是 Excel 工作簿。请上传按模板填写的 .xlsx 文件")
-        raise WorkbookError(f"这是旧版 Excel 97-2003 工作簿（.xls），不能直接读取。{_SAVE_AS}")
+        raise WorkbookError(f"这是旧版 Excel 97-2003 工作簿（.xls），不能直接读取。{SAVE_AS}")
     if head.startswith(b"%PDF"):
         raise WorkbookError("这是 PDF 文件，不是 Excel 工作簿。请上传按模板填写的 Excel 工作簿（.xlsx）")
     if head.startswith(b"{\\rtf"):
@@ -101,10 +101,10 @@ def _sniff(data: bytes) -> None:
         low = text.lstrip("\ufeff \t\r\n").lower()
         if low.startswith("<"):
             if "urn:schemas-microsoft-com:office:spreadsheet" in low or "excel.sheet" in low:
-                raise WorkbookError(f"这是 Excel 2003 XML 表格，不是 .xlsx 工作簿。{_SAVE_AS}")
+                raise WorkbookError(f"这是 Excel 2003 XML 表格，不是 .xlsx 工作簿。{SAVE_AS}")
             if any(tag in low for tag in ("<html", "<!doctype html", "<table", "<meta", "<body", "<head")):
                 raise WorkbookError("这是网页（HTML）文件，不是 Excel 工作簿；有些系统导出的“.xls”其实是网页。"
-                                    f"{_SAVE_AS}")
+                                    f"{SAVE_AS}")
             raise WorkbookError("这是 XML 文本文件，不是 Excel 工作簿（.xlsx）。请下载模板填写后另存为 .xlsx 再上传")
         if any(sep in text for sep in (",", "\t", "，", ";")):
             raise WorkbookError("这是 CSV 文本文件（用逗号或制表符分隔的文字），不是 Excel 工作簿。"

@@ -189,15 +189,26 @@ HISTORY = SheetSpec("history", "整改记录", note="整改状态的每次变化
     ColumnSpec("by", "记录人"),
 ))
 
-_BUDGET_HEADER = BUDGET.column("budget").header  # looked up once, not on every row
-_EXECUTED_HEADER = BUDGET.column("executed").header
+BUDGET_HEADER = BUDGET.column("budget").header  # looked up once, not on every row
+EXECUTED_HEADER = BUDGET.column("executed").header
 
 SPEC: tuple[SheetSpec, ...] = (META, UNITS, BUDGET, INDICATORS, SCORES, RESULTS, ACHIEVEMENTS, PROBLEMS,
                                RECOMMENDATIONS, RECTIFICATION, HISTORY)
 SHEETS = {s.key: s for s in SPEC}
+# Where a figure a report states sits in the workbook: the model's record (evalcore.consistency.Record) -> its
+# sheet; the column's key is the record's field (stated_rate, stated_total_budget, stated_score, ...).
+STATED_SHEETS = {"budget_line": BUDGET, "meta": META, "result": RESULTS}
+
+
+def stated_place(record: str, field: str) -> tuple[str, str]:
+    """The sheet and the column (in 评价信息: the field) holding a stated figure of a record of the model."""
+    sheet = STATED_SHEETS[record]
+    return sheet.name, sheet.column(field).header
+
+
 INSTRUCTIONS_SHEET = "填写说明"
 FILE_SHEET = "（文件）"  # the "sheet" of messages about the file as a whole
-_SPEC_NAMES = {s.name for s in SPEC}
+SPEC_NAMES = {s.name for s in SPEC}
 
 # --- limits (see the module docstring) --------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .. import scoring
+from .. import consistency, scoring
 from ..model import (
     DEFAULT_BANDS,
     DEFAULT_CLOSED,
@@ -39,17 +39,17 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import ZERO, fmt2
-from . import duplicates_and_gaps
-from .cells import _norm, visible_text
+from . import duplicates_and_gaps, plausibility
+from .cells import norm_text, visible_text
 from .examples import check_example_rows
 from .guard import Raw, SheetInfo, WorkbookError, read_raw
-from .messages import ReadResult, _Collector, _show
-from .sheets import _read_fields, _read_table, _Record, _sheet_notes
+from .messages import Collector, ReadResult, show
+from .sheets import Record, read_fields, read_table, sheet_notes
 from .spec import (
-    _BUDGET_HEADER,
-    _EXECUTED_HEADER,
     ACHIEVEMENTS,
     BUDGET,
+    BUDGET_HEADER,
+    EXECUTED_HEADER,
     FILE_SHEET,
     HISTORY,
     INDICATORS,
@@ -64,6 +64,7 @@ from .spec import (
     SPEC,
     UNITS,
     SheetSpec,
+    stated_place,
 )
 
 
@@ -74,7 +75,7 @@ def read_workbook(source: str | Path | bytes | BinaryIO, allow_examples: bool = 
     ``allow_examples`` reads such a workbook anyway (a version stored before the rule existed still opens).
     The command line's bulk commands call it with the garbage collector paused (:mod:`evalcore.gcpause`); the app
     does not."""
-    out = _Collector()
+    out = Collector()
     try:
         raw = read_raw(source)
     except WorkbookError as exc:
@@ -83,14 +84,14 @@ def read_workbook(source: str | Path | bytes | BinaryIO, allow_examples: bool = 
     return build_evaluation(raw, out, allow_examples=allow_examples)
 
 
-def build_evaluation(raw: Raw, out: _Collector | None = None, allow_examples: bool = False) -> ReadResult:
+def build_evaluation(raw: Raw, out: Collector | None = None, allow_examples: bool = False) -> ReadResult:
     """Validate the cells :func:`read_raw` gave (or any ``{sheet name: rows}``) and build the Evaluation; a row
     still marked as the template's example is an error (see :func:`read_workbook`)."""
-    out = out or _Collector()
+    out = out or Collector()
     try:
         ev = _build(raw, out)
         if ev is not None:
-            _plausibility(ev, out)
+            plausibility.plausibility(ev, out)
         if not allow_examples:  # after the other checks, which stop early on errors of their own
             check_example_rows(raw, out)
     except Exception as exc:  # a bug of ours must not take the upload page down: report it in Chinese
@@ -103,21 +104,12 @@ def build_evaluation(raw: Raw, out: _Collector | None = None, allow_examples: bo
     return ReadResult(ev, out.errors, out.warnings)
 
 
-def _plausibility(ev: Evaluation, out: _Collector) -> None:
-    """Warnings about figures that make no sense (a rate of 8269% for 82.69%, executed many times the budget) or
-    that a text import marked uncertain: the evaluator confirms or corrects (evalcore.reporttext.checks)."""
-    from ..reporttext.checks import plausibility_warnings  # reporttext writes workbooks: imported when used
-
-    for w in plausibility_warnings(ev):
-        out.warn(w.sheet, w.row, w.column, w.value, w.message)
-
-
-def _build(raw: Raw, out: _Collector) -> Evaluation | None:
+def _build(raw: Raw, out: Collector) -> Evaluation | None:
     """The evaluation the sheets describe, or None when they have errors: each sheet is checked on its own, then
     against the sheets it refers to (units, indicators, problems, statuses, grades), in the order of the spec."""
     infos: dict[str, SheetInfo] = getattr(raw, "sheets", {}) or {}
     info_of = {s.read_as: s for s in infos.values() if s.read_as}
-    _sheet_notes(raw, out)
+    sheet_notes(raw, out)
     for spec in SPEC:
         if spec.required and spec.name not in raw:
             out.error(spec.name, None, "", "",
@@ -126,15 +118,15 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
         return None
     duplicates_and_gaps.missing_sheets(set(raw), out)
 
-    meta_values, meta_rows = _read_fields(META, raw[META.name], out, info_of.get(META.name))
+    meta_values, meta_rows = read_fields(META, raw[META.name], out, info_of.get(META.name))
     meta = _build_meta(meta_values, meta_rows, out)
-    recs = {spec.key: _read_table(spec, raw.get(spec.name, []), out, info_of.get(spec.name))
+    recs = {spec.key: read_table(spec, raw.get(spec.name, []), out, info_of.get(spec.name))
             for spec in SPEC if spec.layout == "table"}
 
     units = tuple(Unit(r.values["key"], r.values["name"] or "", r.values["role"] or "", r.values["note"] or "")
                   for r in recs["units"])
     # references to a row that an error of its own rejected are not reported again (one error per mistake)
-    refs = _UnitRefs(units, out, _typed_values(raw, UNITS, "key") - {_norm(u.key) for u in units})
+    refs = _UnitRefs(units, out, _typed_values(raw, UNITS, "key") - {norm_text(u.key) for u in units})
     duplicates_and_gaps.duplicates(recs, refs.key, out)
     budget_lines = _budget_lines(recs["budget"], refs, out)
     indicators = _indicators(recs["indicators"], out)
@@ -144,9 +136,10 @@ def _build(raw: Raw, out: _Collector) -> Evaluation | None:
                          for i, r in enumerate(recs["achievements"], start=1))
     _check_categories(ACHIEVEMENTS, recs["achievements"], out)
     problems = _problems(recs["problems"], refs, out)
-    rejected = _typed_values(raw, PROBLEMS, "id") - {_norm(p.id) for p in problems}
+    rejected = _typed_values(raw, PROBLEMS, "id") - {norm_text(p.id) for p in problems}
     recommendations = _recommendations(recs["recommendations"], problems, out, rejected)
-    rejected_items = _typed_values(raw, RECTIFICATION, "id") - {_norm(r.values["id"]) for r in recs["rectification"]}
+    rejected_items = (_typed_values(raw, RECTIFICATION, "id")
+                      - {norm_text(r.values["id"]) for r in recs["rectification"]})
     history = _history(recs["history"], recs["rectification"], meta, out, rejected_items)
     rectification = _rectification(recs["rectification"], history, problems, meta, refs, out, rejected)
 
@@ -162,7 +155,7 @@ def _split(text: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"[;；,，、]+", text or "") if p.strip())
 
 
-def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: _Collector) -> Meta:
+def _build_meta(values: dict[str, Any], field_rows: dict[str, int], out: Collector) -> Meta:
     """评价信息: grade bands, 整改 statuses (the closed ones among them) and the illustrative sections."""
     sheet = META.name
     try:
@@ -215,7 +208,7 @@ def _typed_values(raw: Raw, spec: SheetSpec, key: str) -> set[str]:
     idx = next((i for i, cell in enumerate(rows[0]) if isinstance(cell, str) and cell.strip() == header), None)
     if idx is None:
         return set()
-    return {_norm(str(r[idx])) for r in rows[1:] if idx < len(r) and r[idx] is not None and str(r[idx]).strip()}
+    return {norm_text(str(r[idx])) for r in rows[1:] if idx < len(r) and r[idx] is not None and str(r[idx]).strip()}
 
 
 def suggestion(value: object, known: list[str]) -> str:
@@ -233,39 +226,39 @@ class _UnitRefs:
     normalised once, and a column's header is looked up only to report a problem.
     """
 
-    def __init__(self, units: tuple[Unit, ...], out: _Collector, explained: set[str] | None = None) -> None:
+    def __init__(self, units: tuple[Unit, ...], out: Collector, explained: set[str] | None = None) -> None:
         self._lookup = _unit_lookup(units)
         self._normalised: dict[str, str] = {}
         self._out = out
         self._names = [u.key for u in units] + [u.name for u in units if u.name and u.name != u.key]
         self._explained = explained or set()  # units typed on 单位 whose row has an error of its own
 
-    def _norm(self, value: str) -> str:
+    def norm_text(self, value: str) -> str:
         text = self._normalised.get(value)
         if text is None:
-            text = self._normalised[value] = _norm(value)
+            text = self._normalised[value] = norm_text(value)
         return text
 
     def key(self, value: Any) -> str | None:
         """The unit's key for a reference, or None; silent (:meth:`resolve` reports)."""
-        return None if value is None else self._lookup.get(self._norm(value))
+        return None if value is None else self._lookup.get(self.norm_text(value))
 
-    def resolve(self, spec: SheetSpec, rec: _Record, key: str = "unit") -> str | None:
+    def resolve(self, spec: SheetSpec, rec: Record, key: str = "unit") -> str | None:
         """The unit's key, or None (with an error) when the 单位 sheet does not list it. A reference that differs
         from the listed unit only in spaces is an error naming the unit to use (the unit is still returned)."""
         value = rec.values.get(key)
         if value is None:
             return None
-        found = self._lookup.get(self._norm(value))
+        found = self._lookup.get(self.norm_text(value))
         if found is None:
-            if self._norm(value) in self._explained:  # its row on 单位 has an error already: one error per mistake
+            if self.norm_text(value) in self._explained:  # its row on 单位 has an error already: one error per mistake
                 return None
             self._out.error(spec.name, rec.row, spec.column(key).header, value,
                             "单位未在“单位”工作表中列出" + suggestion(value, self._names)
                             + "；请先在“单位”工作表添加该单位，或改用已列出的单位简称")
         else:
             typed = rec.raw.get(key)
-            if isinstance(typed, str) and typed != found and self._norm(typed) == self._norm(found) \
+            if isinstance(typed, str) and typed != found and self.norm_text(typed) == self.norm_text(found) \
                     and visible_text(typed) != found:  # controls alone: dropped, with their own warning
                 self._out.error(spec.name, rec.row, spec.column(key).header, typed,
                                 f"单位名称含多余的空格（或全角空格），与“单位”工作表中的“{found}”不完全一致；"
@@ -276,14 +269,14 @@ class _UnitRefs:
 def _unit_lookup(units: tuple[Unit, ...]) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for u in units:
-        lookup.setdefault(_norm(u.key), u.key)
+        lookup.setdefault(norm_text(u.key), u.key)
     for u in units:
         if u.name:
-            lookup.setdefault(_norm(u.name), u.key)
+            lookup.setdefault(norm_text(u.name), u.key)
     return lookup
 
 
-def _status_ok(spec: SheetSpec, rec: _Record, key: str, meta: Meta, out: _Collector) -> bool:
+def _status_ok(spec: SheetSpec, rec: Record, key: str, meta: Meta, out: Collector) -> bool:
     value = rec.values.get(key)
     if value is not None and value not in meta.statuses:
         out.error(spec.name, rec.row, spec.column(key).header, value,
@@ -293,7 +286,7 @@ def _status_ok(spec: SheetSpec, rec: _Record, key: str, meta: Meta, out: _Collec
     return True
 
 
-def _budget_lines(records: list[_Record], refs: _UnitRefs, out: _Collector) -> list[BudgetLine]:
+def _budget_lines(records: list[Record], refs: _UnitRefs, out: Collector) -> list[BudgetLine]:
     """预算执行: one line per record of a listed unit; an over-spent or zero budget is a warning."""
     lines = []
     for r in records:
@@ -313,12 +306,12 @@ def _budget_lines(records: list[_Record], refs: _UnitRefs, out: _Collector) -> l
     return lines
 
 
-def _check_amounts(r: _Record, out: _Collector) -> None:
+def _check_amounts(r: Record, out: Collector) -> None:
     """A budget line may lack its budget or its executed amount (a report may state only one of them, or only the
     rate), but a line with none of the three says nothing: an error. One amount without a stated rate: a warning
     that the unit's rate cannot be computed (with a stated rate, the audit already says it cannot be checked)."""
     v = r.values
-    budget_header, executed_header = _BUDGET_HEADER, _EXECUTED_HEADER
+    budget_header, executed_header = BUDGET_HEADER, EXECUTED_HEADER
     if v["budget"] is None and v["executed"] is None:
         if v["stated_rate"] is None:
             out.error(BUDGET.name, r.row, budget_header, "",
@@ -335,7 +328,7 @@ def _check_amounts(r: _Record, out: _Collector) -> None:
                      "报告确未列明的可保留空白")
 
 
-def _indicators(records: list[_Record], out: _Collector) -> list[Indicator]:
+def _indicators(records: list[Record], out: Collector) -> list[Indicator]:
     """指标体系: each indicator with a known scoring method, then the tree (parents, levels) and the points."""
     indicators = []
     for r in records:
@@ -357,7 +350,7 @@ def _indicators(records: list[_Record], out: _Collector) -> list[Indicator]:
     return indicators
 
 
-def _check_indicator_tree(indicators: list[Indicator], rows: dict[str, int], out: _Collector) -> None:
+def _check_indicator_tree(indicators: list[Indicator], rows: dict[str, int], out: Collector) -> None:
     by_id = {i.id: i for i in indicators}
     for ind in indicators:
         if ind.parent is not None:
@@ -379,11 +372,11 @@ def _check_indicator_tree(indicators: list[Indicator], rows: dict[str, int], out
                       f"{p.message}；请调整各指标的分值，使同一层级合计为 100、下级合计等于上级分值")
 
 
-def _sheet_has_errors(out: _Collector, sheet: str) -> bool:
+def _sheet_has_errors(out: Collector, sheet: str) -> bool:
     return any(m.sheet == sheet for m in out.errors)
 
 
-def _scores(records: list[_Record], indicators: list[Indicator], refs: _UnitRefs, out: _Collector) -> list[Score]:
+def _scores(records: list[Record], indicators: list[Indicator], refs: _UnitRefs, out: Collector) -> list[Score]:
     """指标评分: a score (or a deduction) per unit, leaf indicator and expert, within the indicator's points."""
     ind_by_id = {i.id: i for i in indicators}
     leaf_ids = {i.id for i in scoring.leaves(tuple(indicators))}
@@ -421,7 +414,7 @@ def _scores(records: list[_Record], indicators: list[Indicator], refs: _UnitRefs
     return scores
 
 
-def _results(records: list[_Record], meta: Meta, refs: _UnitRefs, out: _Collector) -> list[UnitResult]:
+def _results(records: list[Record], meta: Meta, refs: _UnitRefs, out: Collector) -> list[UnitResult]:
     """评价结果: the published score and grade of a unit; the grade is one of the 等次划分."""
     grades = {b.grade for b in meta.grade_bands}
     results = []
@@ -437,7 +430,7 @@ def _results(records: list[_Record], meta: Meta, refs: _UnitRefs, out: _Collecto
     return results
 
 
-def _check_categories(spec: SheetSpec, records: list[_Record], out: _Collector) -> None:
+def _check_categories(spec: SheetSpec, records: list[Record], out: Collector) -> None:
     """One name per category number; category numbers 1, 2, 3, ... without gaps (a gap is a warning)."""
     assert spec.group is not None
     no_key, name_key = spec.group
@@ -467,7 +460,7 @@ def _check_categories(spec: SheetSpec, records: list[_Record], out: _Collector) 
             break
 
 
-def _problems(records: list[_Record], refs: _UnitRefs, out: _Collector) -> list[Problem]:
+def _problems(records: list[Record], refs: _UnitRefs, out: Collector) -> list[Problem]:
     """问题: grouped in categories; the unit involved, when given, is a listed unit."""
     problems = []
     for r in records:
@@ -478,7 +471,7 @@ def _problems(records: list[_Record], refs: _UnitRefs, out: _Collector) -> list[
     return problems
 
 
-def _recommendations(records: list[_Record], problems: list[Problem], out: _Collector,
+def _recommendations(records: list[Record], problems: list[Problem], out: Collector,
                      rejected: set[str] = frozenset()) -> list[Recommendation]:  # type: ignore[assignment]
     """建议: each 对应问题 is a problem id (P1-1) or a problem category (P1, stored upper-case). A reference to a
     问题 row rejected by an error of its own is not reported again."""
@@ -489,7 +482,7 @@ def _recommendations(records: list[_Record], problems: list[Problem], out: _Coll
         v = r.values
         answers = tuple(v["answers"] or ())
         for ref in answers:
-            if ref not in problem_ids and ref.upper() not in problem_cats and _norm(ref) not in rejected:
+            if ref not in problem_ids and ref.upper() not in problem_cats and norm_text(ref) not in rejected:
                 out.error(RECOMMENDATIONS.name, r.row, "对应问题", ref,
                           "问题编号或问题类别（如 P1）不存在" + suggestion(ref, sorted(problem_ids))
                           + "；请填写“问题”工作表中的问题编号（如 P1-1）或类别（P 加类别序号，如 P1），多个用分号分隔")
@@ -499,14 +492,14 @@ def _recommendations(records: list[_Record], problems: list[Problem], out: _Coll
     return recommendations
 
 
-def _history(records: list[_Record], items: list[_Record], meta: Meta, out: _Collector,
+def _history(records: list[Record], items: list[Record], meta: Meta, out: Collector,
              rejected: set[str] = frozenset()) -> dict[str, list[StatusChange]]:  # type: ignore[assignment]
     """整改记录: the status changes of each 整改 item (by 整改编号), with known statuses."""
     history: dict[str, list[StatusChange]] = defaultdict(list)
     item_ids = {r.values["id"] for r in items}
     for r in records:
         v = r.values
-        if v["item"] not in item_ids and _norm(str(v["item"])) in rejected:
+        if v["item"] not in item_ids and norm_text(str(v["item"])) in rejected:
             continue  # its 整改 row has an error of its own
         if v["item"] not in item_ids:
             out.error(HISTORY.name, r.row, "整改编号", v["item"],
@@ -519,8 +512,8 @@ def _history(records: list[_Record], items: list[_Record], meta: Meta, out: _Col
     return history
 
 
-def _rectification(records: list[_Record], history: dict[str, list[StatusChange]], problems: list[Problem],
-                   meta: Meta, refs: _UnitRefs, out: _Collector,
+def _rectification(records: list[Record], history: dict[str, list[StatusChange]], problems: list[Problem],
+                   meta: Meta, refs: _UnitRefs, out: Collector,
                    rejected: set[str] = frozenset()) -> list[RectificationItem]:  # type: ignore[assignment]
     """整改: each item with its history in date order; its status should be the last change's."""
     problem_ids = {p.id for p in problems}
@@ -528,7 +521,7 @@ def _rectification(records: list[_Record], history: dict[str, list[StatusChange]
     for r in records:
         v = r.values
         unit = refs.resolve(RECTIFICATION, r) if v["unit"] else None
-        if v["problem"] and v["problem"] not in problem_ids and _norm(str(v["problem"])) not in rejected:
+        if v["problem"] and v["problem"] not in problem_ids and norm_text(str(v["problem"])) not in rejected:
             out.error(RECTIFICATION.name, r.row, "对应问题编号", v["problem"],
                       "问题编号不在“问题”工作表中" + suggestion(v["problem"], sorted(problem_ids))
                       + "；请填写已有的问题编号（如 P1-1），或留空")
@@ -544,36 +537,33 @@ def _rectification(records: list[_Record], history: dict[str, list[StatusChange]
     return rectification
 
 
-def _cross_checks(ev: Evaluation, recs: dict[str, list[_Record]], meta_rows: dict[str, int],
-                  present: set[str], out: _Collector) -> None:
+def _cross_checks(ev: Evaluation, recs: dict[str, list[Record]], meta_rows: dict[str, int],
+                  present: set[str], out: Collector) -> None:
     """Warnings that do not block: stated figures that disagree with computed ones.
 
     The checks themselves are :func:`evalcore.consistency.check` (one implementation for validate, the app and the
     parsed reports); here each finding is placed on the Excel row that holds the stated figure.
     """
-    from ..consistency import check as audit  # consistency builds on the sheet specs of evalcore.workbook
-
-    meta_keys = {c.header: c.key for c in META.columns}
     # with no errors, every record became one line / result, in order: the records give the rows
-    result_rows: dict[str | None, _Record] = {res.unit: r for r, res in zip(recs["results"], ev.results,
+    result_rows: dict[str | None, Record] = {res.unit: r for r, res in zip(recs["results"], ev.results,
                                                                              strict=False)}
-    budget_rows: dict[tuple[str | None, str], list[_Record | None]] = defaultdict(list)
+    budget_rows: dict[tuple[str | None, str], list[Record | None]] = defaultdict(list)
     for r, line in zip(recs["budget"], ev.budget_lines, strict=False):
         if line.stated_rate is not None:
             budget_rows[(line.unit, fmt2(line.stated_rate))].append(r)
     duplicates_and_gaps.unchecked_figures(ev, {u: r.row for u, r in result_rows.items() if u is not None}, meta_rows,
                             present, out)
-    for f in audit(ev):
-        rec: _Record | None = None
+    for f in consistency.check(ev):
+        rec: Record | None = None
         row: int | None = None
-        if f.where == BUDGET.name:
+        if f.record == "budget_line":
             found = budget_rows.get((f.unit, f.stated)) or [None]  # popped: the next finding gets the next row
             rec = found.pop(0) if len(found) > 1 else found[0]
-        elif f.where == RESULTS.name:
+        elif f.record == "result":
             rec = result_rows.get(f.unit)
-        elif f.where == META.name:
-            row = meta_rows.get(meta_keys.get(f.column, ""))
-        key = {"报告执行率（%）": "stated_rate", "报告得分": "stated_score", "报告等次": "stated_grade"}.get(f.column)
-        value = _show(rec.raw.get(key)) if rec is not None and key else f.stated  # the value as the cell holds it
-        out.warn(f.where, rec.row if rec is not None else row, f.column, value or f.stated,
+        elif f.record == "meta":
+            row = meta_rows.get(f.field)
+        value = show(rec.raw.get(f.field)) if rec is not None else f.stated  # the value as the cell holds it
+        where, column = stated_place(f.record, f.field)
+        out.warn(where, rec.row if rec is not None else row, column, value or f.stated,
                  f"{f.message}；请核对后修改其中一方")

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from .. import scoring
 from ..model import DEFAULT_STATUSES, ILLUSTRATIVE_SECTIONS, Evaluation
-from .cells import _plain
+from .cells import plain_number
 from .spec import MAX_NUMBER, SPEC, UNITS, ColumnSpec, SheetSpec
 
 KIND_LABELS = {"text": "文本", "int": "整数", "decimal": "数值", "date": "日期（如 2024-06-30）",
@@ -168,7 +168,8 @@ def _validation(col: ColumnSpec, statuses: tuple[str, ...], unit_rows: int) -> A
         rng = (f"，范围 {low}～{high}" if col.maximum is not None
                else "，不能为负数" if low == 0 else f"，不小于 {low}")
         return DataValidation(type="whole" if col.kind == "int" else "decimal", operator="between",
-                              formula1=_plain(Decimal(low)), formula2=_plain(Decimal(high)), allow_blank=True,
+                              formula1=plain_number(Decimal(low)), formula2=plain_number(Decimal(high)),
+                              allow_blank=True,
                               showErrorMessage=True, errorStyle="stop", errorTitle=f"请填写{what}",
                               error=f"“{col.header}”应为{what}{unit}{rng}。")
     if col.kind == "date":

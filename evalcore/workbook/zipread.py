@@ -1,5 +1,5 @@
 """Reading the zip of an .xlsx within bounds: opening it (entry count, declared sizes, compression ratios,
-encrypted parts, what kind of zip it is), inflating one part chunk by chunk (:func:`_inflate`: the real size is
+encrypted parts, what kind of zip it is), inflating one part chunk by chunk (:func:`inflate_part`: the real size is
 counted, never trusted from the headers), reading the small structural XML parts (no DOCTYPE/ENTITY) and the
 list of sheets from xl/workbook.xml.
 """
@@ -12,14 +12,14 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-from .raw import _SAVE_AS, _UNSAFE, SheetInfo, WorkbookError, _mb
+from .raw import SAVE_AS, UNSAFE, SheetInfo, WorkbookError, mb
 from .spec import FILE_SHEET, MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_BYTES, MAX_ZIP_ENTRIES, RATIO_CHECK_BYTES
 
 _STRUCTURE_LIMIT = 4 * 1024 * 1024  # [Content_Types].xml, xl/workbook.xml and its relationships
 _CHUNK = 1024 * 1024
 
 
-def _open_zip(data: bytes) -> zipfile.ZipFile:
+def open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -28,13 +28,13 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
                             "请在 Excel 中重新打开原文件，另存为 .xlsx 后再上传") from exc
     if len(infos) > MAX_ZIP_ENTRIES:
         raise WorkbookError(f"文件内部有 {len(infos):,} 个部件，远超正常的 Excel 工作簿（上限 {MAX_ZIP_ENTRIES:,}），"
-                            f"已拒绝读取。请用 Excel 重新保存为 .xlsx；{_UNSAFE}")
+                            f"已拒绝读取。请用 Excel 重新保存为 .xlsx；{UNSAFE}")
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         if "xl/workbook.bin" in names:
-            raise WorkbookError(f"这是 Excel 二进制工作簿（.xlsb），不能直接读取。{_SAVE_AS}")
+            raise WorkbookError(f"这是 Excel 二进制工作簿（.xlsb），不能直接读取。{SAVE_AS}")
         if "mimetype" in names:
-            raise WorkbookError(f"这是 OpenDocument 文件（如 WPS/LibreOffice 的 .ods），不是 .xlsx 工作簿。{_SAVE_AS}")
+            raise WorkbookError(f"这是 OpenDocument 文件（如 WPS/LibreOffice 的 .ods），不是 .xlsx 工作簿。{SAVE_AS}")
         if "word/document.xml" in names:
             raise WorkbookError("这是 Word 文档（.docx），不是 Excel 工作簿。请上传按模板填写的 Excel 工作簿（.xlsx）")
         if "ppt/presentation.xml" in names:
@@ -52,16 +52,16 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
                 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)):
             ratio = info.file_size // max(info.compress_size, 1)
             raise WorkbookError(f"文件中的“{info.filename}”压缩比异常（约 {ratio:,} 倍，正常不超过几十倍），"
-                                f"疑似“压缩炸弹”，已拒绝读取。请用 Excel 重新保存为 .xlsx；{_UNSAFE}",
+                                f"疑似“压缩炸弹”，已拒绝读取。请用 Excel 重新保存为 .xlsx；{UNSAFE}",
                                 value=info.filename)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise WorkbookError(f"文件解压后过大（约 {_mb(total)}，上限 {_mb(MAX_UNCOMPRESSED_BYTES)}），已拒绝读取。"
+        raise WorkbookError(f"文件解压后过大（约 {mb(total)}，上限 {mb(MAX_UNCOMPRESSED_BYTES)}），已拒绝读取。"
                             "正常的评价工作簿解压后只有几 MB；请删除多余的工作表、图片和空行后重新保存，"
-                            f"{_UNSAFE}", value=_mb(total))
+                            f"{UNSAFE}", value=mb(total))
     return zf
 
 
-def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sheet: str = FILE_SHEET) -> Iterator[bytes]:
+def inflate_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sheet: str = FILE_SHEET) -> Iterator[bytes]:
     """The part's bytes, inflated here chunk by chunk from the raw compressed data: at most ``limit`` bytes and
     never more than the part's header declares (a header that understates the size is found after one chunk
     past it, not after gigabytes), then checked against the declared size and the CRC.
@@ -111,16 +111,16 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sheet: str 
                 yield out
         else:
             raise WorkbookError(f"文件中的“{info.filename}”使用了 Excel 不会使用的压缩方式，已拒绝读取。"
-                                f"请用 Excel 重新保存为 .xlsx；{_UNSAFE}", sheet=sheet, value=info.filename)
+                                f"请用 Excel 重新保存为 .xlsx；{UNSAFE}", sheet=sheet, value=info.filename)
     finally:
         del buf
     if total > declared:
         raise WorkbookError(f"文件中的“{info.filename}”解压后大于文件头中登记的大小（登记 {declared:,} 字节），"
-                            f"文件已损坏或被篡改（疑似“压缩炸弹”），已拒绝读取。请用 Excel 重新保存为 .xlsx；{_UNSAFE}",
+                            f"文件已损坏或被篡改（疑似“压缩炸弹”），已拒绝读取。请用 Excel 重新保存为 .xlsx；{UNSAFE}",
                             sheet=sheet, value=info.filename)
     if total > limit:
-        raise WorkbookError(f"文件解压后超过 {_mb(MAX_UNCOMPRESSED_BYTES)}，疑似“压缩炸弹”，已拒绝读取。"
-                            f"请用 Excel 重新保存为 .xlsx；{_UNSAFE}", sheet=sheet, value=info.filename)
+        raise WorkbookError(f"文件解压后超过 {mb(MAX_UNCOMPRESSED_BYTES)}，疑似“压缩炸弹”，已拒绝读取。"
+                            f"请用 Excel 重新保存为 .xlsx；{UNSAFE}", sheet=sheet, value=info.filename)
     if total != declared or crc != info.CRC:
         raise _damaged(info.filename, sheet)
 
@@ -135,38 +135,38 @@ def _macro() -> WorkbookError:
                          "Excel 工作簿（*.xlsx，不含宏）后再上传")
 
 
-_DOCTYPE = (b"<!DOCTYPE", b"<!ENTITY")
+DOCTYPE_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
-def _unsafe_xml(part: str, sheet: str) -> WorkbookError:
+def unsafe_xml(part: str, sheet: str) -> WorkbookError:
     return WorkbookError(f"文件中的“{part}”含有 DOCTYPE/ENTITY 声明（Excel 保存的文件不会有），可能是恶意构造的文件"
-                         f"（如“十亿笑声”实体膨胀攻击），已拒绝读取。请用 Excel 重新保存为 .xlsx；{_UNSAFE}",
+                         f"（如“十亿笑声”实体膨胀攻击），已拒绝读取。请用 Excel 重新保存为 .xlsx；{UNSAFE}",
                          sheet=sheet, value=part)
 
 
-def _check_encoding(part: str, first: bytes, sheet: str) -> None:
+def check_encoding(part: str, first: bytes, sheet: str) -> None:
     if first[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in first[:4]:
         raise WorkbookError(f"文件中的“{part}”编码异常（不是 UTF-8），Excel 保存的文件不会这样。"
                             "请用 Excel 重新保存为 .xlsx 后再上传", sheet=sheet, value=part)
 
 
-def _read_structure(zf: zipfile.ZipFile, name: str) -> bytes:
+def read_structure(zf: zipfile.ZipFile, name: str) -> bytes:
     """A small structural part, read whole (bounded) and checked for DOCTYPE."""
     try:
         info = zf.getinfo(name)
     except KeyError:
         return b""
     if info.file_size > _STRUCTURE_LIMIT:
-        raise WorkbookError(f"文件中的“{name}”大小异常（{_mb(info.file_size)}），不是正常的 Excel 工作簿。"
-                            f"请用 Excel 重新保存为 .xlsx；{_UNSAFE}", value=name)
-    data = b"".join(_inflate(zf, info, _STRUCTURE_LIMIT))
-    _check_encoding(name, data, FILE_SHEET)
-    if any(p in data for p in _DOCTYPE):
-        raise _unsafe_xml(name, FILE_SHEET)
+        raise WorkbookError(f"文件中的“{name}”大小异常（{mb(info.file_size)}），不是正常的 Excel 工作簿。"
+                            f"请用 Excel 重新保存为 .xlsx；{UNSAFE}", value=name)
+    data = b"".join(inflate_part(zf, info, _STRUCTURE_LIMIT))
+    check_encoding(name, data, FILE_SHEET)
+    if any(p in data for p in DOCTYPE_MARKS):
+        raise unsafe_xml(name, FILE_SHEET)
     return data
 
 
-def _xml_root(data: bytes, name: str) -> Any:
+def xml_root(data: bytes, name: str) -> Any:
     try:
         from defusedxml.ElementTree import fromstring
     except ImportError:  # pragma: no cover - defusedxml is a requirement; DOCTYPE is refused before anyway
@@ -178,31 +178,31 @@ def _xml_root(data: bytes, name: str) -> Any:
                             value=name) from exc
 
 
-def _local(tag: str) -> str:
+def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _sheets_of(zf: zipfile.ZipFile) -> list[SheetInfo]:
+def sheets_of(zf: zipfile.ZipFile) -> list[SheetInfo]:
     """The sheets listed in xl/workbook.xml, in order, with their state and zip entry."""
-    types = _read_structure(zf, "[Content_Types].xml")
+    types = read_structure(zf, "[Content_Types].xml")
     if b"macroenabled" in types.lower():
         raise _macro()
     targets: dict[str, tuple[str, str]] = {}
     names = set(zf.namelist())
-    rels = _read_structure(zf, "xl/_rels/workbook.xml.rels")
+    rels = read_structure(zf, "xl/_rels/workbook.xml.rels")
     if rels:
-        for el in _xml_root(rels, "xl/_rels/workbook.xml.rels").iter():
-            if _local(el.tag) == "Relationship":
+        for el in xml_root(rels, "xl/_rels/workbook.xml.rels").iter():
+            if local_name(el.tag) == "Relationship":
                 target = el.get("Target", "")
                 candidates = [target] if target.startswith("/") else ["xl/" + target, target]
                 found = [p for p in map(_normpath, candidates) if p in names]
                 kind = el.get("Type", "").rsplit("/", 1)[-1]
                 targets[el.get("Id", "")] = (found[0] if found else "", kind)
     sheets = []
-    for el in _xml_root(_read_structure(zf, "xl/workbook.xml"), "xl/workbook.xml").iter():
-        if _local(el.tag) != "sheet":
+    for el in xml_root(read_structure(zf, "xl/workbook.xml"), "xl/workbook.xml").iter():
+        if local_name(el.tag) != "sheet":
             continue
-        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+        rid = next((v for k, v in el.attrib.items() if local_name(k) == "id"), "")
         part, kind = targets.get(rid, ("", ""))
         if kind not in ("worksheet", "chartsheet"):
             kind = "worksheet" if part.startswith("xl/worksheets/") else "other"
@@ -220,3 +220,8 @@ def _normpath(path: str) -> str:
         elif p not in ("", "."):
             parts.append(p)
     return "/".join(parts)
+
+
+# The old private names, for evalcore.reporttext.source until its own conversion (helper i24b): removed at merge.
+_DOCTYPE = DOCTYPE_MARKS
+_inflate = inflate_part

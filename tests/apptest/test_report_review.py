@@ -6,7 +6,7 @@ import pytest
 from apptest_support import PAGES, ROOT, texts
 from streamlit.testing.v1 import AppTest
 
-from components.review import _rows
+from components.review import edited_rows
 from evalcore.auth import Actor
 from evalcore.importer import PENDING, import_bytes
 from evalcore.store import Store
@@ -108,6 +108,6 @@ def test_the_edited_table_becomes_rows_for_the_review():
         {"单位": "乙区水利局", "项目": "得分", "数值": "91", "原单位": None},  # a row the evaluator added
         {"单位": None, "项目": None, "数值": None, "原单位": None},  # an empty row the editor left
     ])
-    assert _rows(edited) == [
+    assert edited_rows(edited) == [
         {"unit": "乙区水利局", "kind": "实际执行", "value": "250", "orig_unit": "本项目"},
         {"unit": "乙区水利局", "kind": "得分", "value": "91", "orig_unit": None}]

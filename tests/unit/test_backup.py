@@ -154,7 +154,7 @@ def test_round_trip_gives_back_everything(source: str, target: str, new_database
     assert after == before
     for vid, data in after["workbooks"].items():  # byte-identical workbooks, the same hashes, still readable
         info = dst.version(vid)
-        assert store_module._sha256(data) == info.file_hash and len(data) == info.size
+        assert store_module.sha256_hex(data) == info.file_hash and len(data) == info.size
     assert all(read_workbook(after["workbooks"][e.active_version_id]).ok for e in before["evaluations"])
     with src.engine.connect() as a, dst.engine.connect() as b:
         assert table_sums(a) == table_sums(b)  # every table, the sign-in throttling included
@@ -337,7 +337,7 @@ def _plant(path: Path, token: str) -> None:
 
     from evalcore.auth import hash_password
     from evalcore.store import T_WEB
-    from evalcore.store.connection import _sha256
+    from evalcore.store.connection import sha256_hex
     now = dt.datetime.now(dt.UTC)
     engine = sa.create_engine(f"sqlite:///{path}")
     try:
@@ -346,7 +346,7 @@ def _plant(path: Path, token: str) -> None:
                                  "sessions_valid_after) VALUES ('mallory', 'admin', :h, :t, :t, 'x', :t)"),
                          {"h": hash_password("mallory-pass-1"), "t": now.replace(tzinfo=None)})
             T_WEB.create(conn)
-            conn.execute(sa.insert(T_WEB).values(token_hash=_sha256(token.encode()), name="mallory",
+            conn.execute(sa.insert(T_WEB).values(token_hash=sha256_hex(token.encode()), name="mallory",
                                                  signed_in_at=now, last_seen=now))
             manifest = json.loads(conn.scalar(sa.text("SELECT value FROM evalboard_backup WHERE key='manifest'")))
             sums = table_sums(conn, list(BACKUP_TABLES) + [T_WEB])

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from evalcore.consistency import Discrepancy, check, check_messages
+from evalcore.consistency import Discrepancy, check
 from evalcore.model import BudgetLine, Evaluation, GradeBand, Meta, Unit, UnitResult
 from evalcore.reporttext import parse_report
-from evalcore.workbook import Message
+from evalcore.workbook import Message, discrepancy_message, stated_place
 
 D = Decimal
 
@@ -46,7 +46,8 @@ def test_parsed_seed_has_no_findings(seed_text: str) -> None:
 def test_altered_rate(ev: Evaluation) -> None:
     f = only(check(replace_line(ev, 0, stated_rate=D("82.70"))))
     assert (f.what, f.stated, f.computed) == ("市数据局 预算执行率", "82.70", "82.69")
-    assert (f.where, f.unit) == ("预算执行", "市数据局")
+    assert (f.record, f.field, f.unit) == ("budget_line", "stated_rate", "市数据局")
+    assert stated_place(f.record, f.field) == ("预算执行", "报告执行率（%）")
     assert f.message == "报告所列 市数据局 预算执行率 82.70% 与按金额计算的 82.69%（2811.47 ÷ 3400.06）不一致"
 
 
@@ -65,7 +66,9 @@ def test_altered_amount_breaks_rate_and_total(ev: Evaluation) -> None:
 def test_altered_total(ev: Evaluation) -> None:
     meta = dataclasses.replace(ev.meta, stated_total_budget=D("14331.83"))
     f = only(check(dataclasses.replace(ev, meta=meta)))
-    assert (f.what, f.stated, f.computed, f.where) == ("资金总额", "14331.83", "14331.38", "评价信息")
+    assert (f.what, f.stated, f.computed, f.record, f.field) == (
+        "资金总额", "14331.83", "14331.38", "meta", "stated_total_budget")
+    assert stated_place(f.record, f.field) == ("评价信息", "报告资金总额（万元）")
     assert f.message == "报告所列 资金总额 14331.83 万元与各单位合计 14331.38 万元（3400.06 + 10931.32）不一致"
 
 
@@ -79,13 +82,16 @@ def test_stated_total_executed(ev: Evaluation) -> None:
 
 def test_altered_grade(ev: Evaluation) -> None:
     f = only(check(replace_result(ev, 1, stated_grade="优")))
-    assert (f.what, f.stated, f.computed, f.where, f.unit) == ("市数据中心 等次", "优", "良", "评价结果", "市数据中心")
+    assert (f.what, f.stated, f.computed, f.record, f.unit) == ("市数据中心 等次", "优", "良", "result", "市数据中心")
+    assert stated_place(f.record, f.field) == ("评价结果", "报告等次")
     assert "“优”" in f.message and "“良”" in f.message and "86.38" in f.message
 
 
 def test_altered_score_against_the_indicator_breakdown(ev: Evaluation) -> None:
     f = only(check(replace_result(ev, 0, stated_score=D("88.98"))))
-    assert (f.what, f.stated, f.computed, f.where) == ("市数据局 得分", "88.98", "86.98", "评价结果")
+    assert (f.what, f.stated, f.computed, f.record, f.field) == ("市数据局 得分", "88.98", "86.98", "result",
+                                                                 "stated_score")
+    assert stated_place(f.record, f.field) == ("评价结果", "报告得分")
     assert f.message == "报告所列 市数据局 得分 88.98 分与指标得分合计 86.98 分不一致（以报告得分为准）"
 
 
@@ -163,10 +169,8 @@ def test_nothing_to_compare_gives_nothing() -> None:
     assert check(ev) == []
 
 
-def test_as_message(ev: Evaluation) -> None:
+def test_the_workbook_words_a_discrepancy_in_its_sheet_and_column(ev: Evaluation) -> None:
     f = only(check(replace_line(ev, 0, stated_rate=D("82.70"))))
-    m = f.as_message()
+    m = discrepancy_message(f)
     assert m == Message("预算执行", None, "报告执行率（%）", "82.70", f.message, "warning")
-    assert check_messages(replace_line(ev, 0, stated_rate=D("82.70"))) == [m]
     assert m.as_dict()["level"] == "warning"
-    assert f.as_dict()["computed"] == "82.69"

@@ -10,7 +10,8 @@ import docx
 import openpyxl
 
 from evalcore import application as app
-from evalcore.export.ledger import application_slide, ledger_docx, ledger_xlsx
+from evalcore.export.ledger import ledger_docx, ledger_xlsx
+from evalcore.export.slides import application_slide
 from evalcore.export.xlsx import export_xlsx
 from evalcore.model import BudgetLine, Evaluation, Meta, Unit, UnitResult
 

@@ -131,7 +131,7 @@ def test_reading_a_workbook_normalises_each_unit_reference_once(monkeypatch) -> 
     # every row names a unit. The old reader ran the normalising re.sub and a linear column lookup on each.
     data = synthetic_workbook(units=15, projects_per_unit=2, indicators=12, experts=3, problems=19, seed=2)
     norm_calls = column_calls = 0
-    real_norm, real_column = workbook._norm, workbook.SheetSpec.column
+    real_norm, real_column = workbook.norm_text, workbook.SheetSpec.column
 
     def norm(text):
         nonlocal norm_calls
@@ -143,7 +143,7 @@ def test_reading_a_workbook_normalises_each_unit_reference_once(monkeypatch) -> 
         column_calls += 1
         return real_column(self, key)
 
-    monkeypatch.setattr(workbook, "_norm", norm)
+    monkeypatch.setattr(workbook, "norm_text", norm)
     monkeypatch.setattr(workbook.SheetSpec, "column", column)
     result = workbook.read_workbook(data)
     assert result.ok, [str(m) for m in result.errors[:5]]

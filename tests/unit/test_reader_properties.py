@@ -33,7 +33,7 @@ from evalcore.model import (
     UnitResult,
 )
 from evalcore.workbook import SPEC, Message, read_workbook, visible_text, workbook_bytes
-from evalcore.workbook.cells import _norm
+from evalcore.workbook.cells import norm_text
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -140,7 +140,7 @@ notes = st.one_of(st.just(""), texts)
 def _squeezed(text: str) -> str:
     """Text as the duplicate checks compare it (evalcore.workbook.duplicates_and_gaps: whitespace and invisible
     characters ignored)."""
-    return _norm(text)
+    return norm_text(text)
 
 
 def _distinct_texts(draw, max_size: int):

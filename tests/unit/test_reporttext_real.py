@@ -317,7 +317,7 @@ def test_summary_marks_a_grade_from_the_bands_as_derived() -> None:
 
 def test_plausibility_warnings_for_validate() -> None:
     from evalcore.model import BudgetLine, Evaluation, Unit
-    from evalcore.reporttext.checks import plausibility_warnings
+    from evalcore.workbook.plausibility import plausibility_warnings
 
     ev = parse_report(TITLE + "一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n").evaluation
     assert plausibility_warnings(ev) == []

@@ -550,10 +550,10 @@ def test_a_database_that_cannot_be_opened_is_a_store_error(tmp_path: Path, db_ur
 
 
 def test_plain_postgresql_urls_use_psycopg() -> None:
-    u = store_module._normalise_url("postgresql://u:p@db.example:5432/evalboard")
+    u = store_module.normalise_url("postgresql://u:p@db.example:5432/evalboard")
     assert u.drivername == "postgresql+psycopg"
-    assert store_module._normalise_url("postgres://u:p@h/e").drivername == "postgresql+psycopg"
-    assert store_module._normalise_url("sqlite:///x.db").drivername == "sqlite"
+    assert store_module.normalise_url("postgres://u:p@h/e").drivername == "postgresql+psycopg"
+    assert store_module.normalise_url("sqlite:///x.db").drivername == "sqlite"
 
 
 def test_in_memory_sqlite_is_one_database_for_every_thread() -> None:

@@ -302,7 +302,7 @@ def test_an_old_database_is_upgraded_keeping_its_data(tmp_path: Path) -> None:
     now = dt.datetime.now(dt.UTC)
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # what EvalBoard 0.1 wrote
-        store_module._migrate_001(conn)
+        store_module.MIGRATIONS[0][2](conn)  # the first migration: the tables of 0.1
         conn.execute(sa.text("INSERT INTO schema_version VALUES (1, '评价、版本、整改修改记录', :at)"),
                      {"at": now.replace(tzinfo=None)})
         conn.execute(sa.text("INSERT INTO evaluations (id, natural_key, region, year, title, active_version_id, "
