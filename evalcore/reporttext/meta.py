@@ -10,6 +10,7 @@ from ..numbers import ZERO
 from .figures import _GRADE_WORDS, GRADE_NORMAL
 from .lines import _Line
 from .text import CJK, norm
+from .units import _NOT_A_UNIT, _ORG_BAD, ORG_SUFFIX
 
 # --- meta -------------------------------------------------------------------------------------------------
 
@@ -70,6 +71,75 @@ def _title_parts(title: str) -> tuple[int | None, str, str]:
     if not re.search(r"项目|资金|工程|专项|经费|支出|计划|补助|建设", project):
         project = ""
     return year, region, project
+
+
+# --- the report's own unit -----------------------------------------------------------------------------------
+
+# an organisation's name as a title or a site writes it (schools and commands too: 第一示范小学, 人居环境指挥部)
+_OWN_SUFFIX = re.compile(rf"(?:{ORG_SUFFIX}|小学|中学|幼儿园|指挥部|大队|支队|中队)")
+_TITLE_START = re.compile(rf"^(?:关于)?\s*(?:20\d{{2}}\s*年度?)?\s*(?P<run>[{CJK}()]{{2,40}})")
+_TITLE_NEXT = re.compile(rf"\s*(?:20\d{{2}}|关于|对|的|部门|单位|机关|整体|本级|项目|专项|[{CJK}]{{0,30}}"
+                         r"(?:绩效|自评|评价|决算))")
+_NAME_LINE = re.compile(r"^[-*•]?\s*(?:部门名称|单位名称|部门\(单位\)名称|预算单位|项目单位|实施单位|被评价单位|"
+                        rf"填报单位|报送单位)(?:\(盖章\))?\s*[:：|]\s*(?P<run>[{CJK}()]{{2,40}})")
+_PUBLISHER = re.compile(rf"(?:发布机构|发文机关|发文单位|信息来源|文章来源|来源)\s*[:：|]\s*(?P<run>[{CJK}()]{{2,40}})")
+_OWN_SPENDING = re.compile(r"自评|整体|机关|本级|部门决算|单位决算")
+
+
+def own_unit(title: str, lines: list[_Line]) -> tuple[str, str] | None:
+    """(name, where it was read) of the unit a report is about, as the report itself states it: the organisation
+    that opens its title (“XX县农业农村局2022年度部门整体支出绩效自评报告”, “XX县水利局关于…”), else a
+    “部门名称：…” / “单位名称：…” line, else the site's 发布机构 / 来源 line. A finance bureau is that unit only when
+    the title is about its own spending (自评, 整体, 机关…): otherwise it published or made the evaluation of others.
+    None when the report states none (names are never cut from running text)."""
+    for piece in re.split(r"[|｜\s]+", norm(title)):  # a title guessed with the site's line before it
+        tm = _TITLE_START.match(piece)
+        if tm:
+            name = _org_in(tm.group("run"), piece[tm.end("run"):], title, in_title=True)
+            if name:
+                return name, "标题"
+    for where, pattern in (("“单位名称”一行", _NAME_LINE), ("网页的发布机构或来源", _PUBLISHER)):
+        for ln in lines[:40]:
+            text = norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
+            m = pattern.match(text) if pattern is _NAME_LINE else pattern.search(text)
+            if not m:
+                continue
+            name = _org_in(m.group("run"), "", title if pattern is _PUBLISHER else "自评")
+            if name and (pattern is _NAME_LINE or _written_in(name, [x for x in lines if x is not ln])):
+                return name, where
+    return None
+
+
+def _written_in(org: str, lines: list[_Line]) -> bool:
+    """A site's publisher is often the department above the unit (a county's 教育体育局 publishing a school's
+    report): it is the report's own unit only when the report itself writes its name (with or without the region)."""
+    short = re.sub(rf"^(?:[{CJK}]{{1,6}}?(?:自治区|自治州|省|市|县|区|州|旗))+", "", org)
+    forms = {org} | ({short} if len(short) >= 3 else set())
+    return any(f in ln.text for ln in lines for f in forms)
+
+
+def _org_in(run: str, after: str, title: str, in_title: bool = False) -> str | None:
+    """The longest organisation name that opens ``run`` (in a title: one followed by the year, 关于, 部门整体… or
+    the words of the title), acceptable as a unit."""
+    ends = [m.end() for m in _OWN_SUFFIX.finditer(run)]
+    for end in sorted(set(ends), reverse=True):
+        org, rest = run[:end], run[end:] + after
+        if in_title and not _TITLE_NEXT.match(rest):
+            continue
+        if _OWN_SUFFIX.match(rest):
+            continue  # “襄阳市中心” followed by 医院
+        if len(org) >= 4 and _acceptable(org, title):
+            return org
+    return None
+
+
+def _acceptable(org: str, title: str) -> bool:
+    finance = bool(re.search(r"财政局|财政厅", org))
+    if _ORG_BAD.search(org) and not finance:
+        return False
+    if _NOT_A_UNIT.search(org):
+        return finance and bool(_OWN_SPENDING.search(norm(title)))
+    return True
 
 
 # --- the parser -------------------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ from .figures import GRADE_NORMAL, _as_grade, _as_number, _Fact, _FigureReader
 from .forms import Form, find_forms, flattened_tables, is_none_statement
 from .items import _INLINE_END, _INLINE_PROBLEMS, _INLINE_RECS, _FindingsReader, _Group, _paragraph_items
 from .lines import _Line, _lines, _nested_findings, _split_sections, _title_like
-from .meta import _EVALUATOR, _NOT_REGION, _REGION, _bigrams, _guess_title, _parse_bands, _title_parts
+from .meta import _EVALUATOR, _NOT_REGION, _REGION, _bigrams, _guess_title, _parse_bands, _title_parts, own_unit
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
 from .text import norm, strip_end_punct
 from .units import (
@@ -114,6 +114,7 @@ class _Parser:
         self.units = _Units()
         self.excluded: dict[str, str] = {}
         self.warnings: list[dict] = []
+        self.own: tuple[str, str] | None = None  # (name, where): the unit the report states it is about
 
     def run(self) -> ParseResult:
         lines = _lines(self.text)
@@ -144,7 +145,14 @@ class _Parser:
             rm = _REGION.match(norm(evaluator))
             if rm and not _NOT_REGION.search(rm.group("r")):
                 region = rm.group("r")
+        self.own = own_unit(title, lines)
+        if self.own is not None and not region:
+            rm = _REGION.match(norm(self.own[0]))
+            if rm and not _NOT_REGION.search(rm.group("r")) and len(rm.group("r")) < len(self.own[0]) - 1:
+                region = rm.group("r")  # the region of the unit the report is about
         self.units.region = _region_variants(region)
+        if self.own is not None:
+            self.units.expected = self.own[0]  # “水利局…” in the text is this unit
         for ln in all_text:
             self._definitions(ln)
 
@@ -458,6 +466,10 @@ class _Parser:
         keyed_money = any(f.kind in money_kinds for f in keyed)
         keyed_score = any(f.kind in ("score", "grade") for f in keyed)
         candidates = [k for k in self.units.keys if k in about]
+        own_note = ""
+        if self.own is not None and not candidates:
+            candidates = [self.units.resolve(self.own[0])]  # the text names no unit: the one the report states
+            own_note = f"（取自{self.own[1]}）"
         sole = candidates[0] if len(candidates) == 1 else None
         several = len({f.unit for f in keyed}) >= 2
         attached: list[_Fact] = []
@@ -485,7 +497,7 @@ class _Parser:
         if attached:
             what = "、".join(dict.fromkeys(_label(f.kind) for f in attached))
             if sole is not None:
-                self.notes.append(f"报告只点名了一个单位（{sole}），未注明单位的{what}归于该单位")
+                self.notes.append(f"报告只点名了一个单位（{sole}{own_note}），未注明单位的{what}归于该单位")
             else:
                 self.units.define(SYNTHETIC_UNIT, "")
                 self.notes.append(f"报告未把{what}对应到具体单位，归于“{SYNTHETIC_UNIT}”（项目整体）")

@@ -46,6 +46,7 @@ class _Units:
         self.names: dict[str, str] = {}  # key -> full name
         self.lookup: dict[str, str] = {}  # any written form -> key
         self.region: set[str] = set()
+        self.expected = ""  # the unit the report states it is about (its title, 部门名称…): a shorter form is it
         self._re: re.Pattern[str] | None = None
 
     def _add_form(self, form: str, key: str) -> None:
@@ -86,7 +87,14 @@ class _Units:
         return None
 
     def resolve(self, org: str) -> str:
-        return self.match(org) or self.define(org)
+        found = self.match(org)
+        if found is not None:
+            return found
+        if self.expected and self.expected.endswith(org) and len(org) >= 3:  # “水利局” for the title's 长沙县水利局
+            key = self.define(self.expected)
+            self._add_form(org, key)
+            return key
+        return self.define(org)
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, key) of every known unit written in ``text``, longest form first, not overlapping."""
