@@ -136,8 +136,11 @@ class _Token:
     respectively: bool = False
 
 
+_NOT_KIND = re.compile(r"转移支付")  # 转移支付 is a transfer (a kind of funding), not money paid out
+
+
 def _money_kind(window: str, clause: str) -> str | None:
-    for scope in (clause, window):
+    for scope in (_NOT_KIND.sub("＿＿＿＿", clause), _NOT_KIND.sub("＿＿＿＿", window)):
         matches = list(_KIND_WORDS.finditer(scope))
         if not matches:
             continue
@@ -188,7 +191,8 @@ def _tokens(n: str) -> list[_Token]:
             toks.append(_Token(m.start(), end, "score", value, m.group(0) + "分"))
             continue
         if re.search(r"(?:得分|评分|总分)\s*(?:\(\s*分\s*\))?\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(
-                r"\s*[年月日个项条.]", after):  # “自评总分(分)97.6部门联系人”: a form's cells run together
+                r"\s*[年月日个项条.]|\s+(?:[-—]|\d)", after):  # “自评总分(分)97.6部门联系人”: a form's cells run
+            # together; not “得分 65.66 65.07 10”, a column title followed by a row of values
             toks.append(_Token(m.start(), m.end(), "score", value, m.group(0)))
     for m in _GRADE_KW.finditer(n):
         if not m.group(0).strip():
@@ -254,6 +258,9 @@ class _FigureReader:
     def _org(self, clause: str) -> str | None:
         m = _ORG_AT_START.match(clause.strip())
         if m and not _ORG_BAD.search(m.group("org")) and not _NOT_A_UNIT.search(m.group("org")):
+            if self.units.expected and self.units.match(m.group("org")) is None and not (
+                    self.units.expected.endswith(m.group("org"))):
+                return None  # the report states its unit (title, 发布机构): a name in running text is no new unit
             return self.units.resolve(m.group("org"))
         return None
 

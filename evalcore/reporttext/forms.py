@@ -62,7 +62,7 @@ _COLUMN = re.compile(r"年初预算数|年初预算|年初|全年预算数|全�
                      r"执行数|预算执行率|执行率|分值|权重|得分|原因")
 _ROW_TOTAL = re.compile(r"^(?:年度资金总额|资金总额|总额|合计)\s*[:：]?$")
 _ROW_FISCAL = re.compile(r"^其中\s*[:：]?\s*(?:本年|当年)?(?:财政拨款|财政资金)\s*[:：]?$")
-_VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*%?$")
+_VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*(?:%|万元|万)?$")  # “3359.62万”: the form's unit is 万元
 _EMPTY = {"", "/", "-", "—", "——"}
 _INSTRUCTION = re.compile(r"字以内|需说明|应单独说明|请在|填写|结合自评情况|针对项目自评")
 _NONE = re.compile(r"^(?:无|暂无|没有|未发现|不存在)(?:问题|措施|建议)?[。.]?$")
@@ -128,7 +128,7 @@ def _value(cell: Cell) -> tuple[bool, Decimal | None]:
         return True, None
     if _VALUE.match(t):
         try:
-            return True, to_decimal(t.rstrip("%").strip())
+            return True, to_decimal(re.sub(r"(?:%|万元|万)$", "", t).strip())
         except ValueError:
             return False, None
     return False, None
@@ -168,7 +168,8 @@ def _after(stream: list[Cell], i: int, limit: int = 3) -> Cell | None:
 def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None, Cell | None]:
     for i in range(stop - 1, start - 1, -1):
         t = norm(stream[i].text)
-        m = re.match(r"^(?:实施单位|项目单位|部门\(单位\)名称|单位名称|被评价单位)\s*(?:\(盖章\))?\s*[:：]?\s*(.*)$", t)
+        m = re.match(r"^(?:实施单位|项目单位|部门\(单位\)名称|单位名称|被评价单位|资金使用单位)"
+                     r"\s*(?:\(盖章\))?\s*[:：]?\s*(.*)$", t)
         if not m:
             continue
         value = m.group(1).strip()
@@ -178,6 +179,8 @@ def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None,
             if nxt is None:
                 continue
             value, cell = norm(nxt.text).strip(), nxt
+            if _is_label(value):
+                continue  # “实施单位 全年预算数 …”: the form flattened with its value elsewhere, not named here
         value = re.sub(r"^\d+\s*-\s*", "", value)  # a budget code before the name (219001-…)
         value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)", value)[0].strip()
         if 2 <= len(value) <= 40 and not _VALUE.match(value):
@@ -199,6 +202,55 @@ _PROBLEMS_LABEL = re.compile(r"^(?:存在(?:的)?(?:主要)?问题|主要问题)
 _RECS_LABEL = re.compile(r"^(?:改进措施|改进建议|整改措施|下一步改进措施|意见建议|相关建议)\s*[:：]?$")
 
 
+_HEADER_START = re.compile(r"^(?:年初(?:预算数?)?|全年预算数?)(?:\([A-Z]\))?$")
+
+
+def _label_text(cell: Cell) -> str:
+    return re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(cell.text).replace(" ", ""))
+
+
+def _is_label(text: str) -> bool:
+    return bool(_COLUMN.fullmatch(re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(text).replace(" ", ""))))
+
+
+@dataclass
+class _Flat:
+    header: list[str]
+    row: FormRow
+    end: int
+    note: str
+
+
+def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
+    """全年预算数 全年执行数 分值 执行率 得分 65.66 65.07 10 99% 9: a form flattened on one line, its header cells
+    followed by the total row's values with no row label between. Read by the header sequence, and taken only when
+    the amounts over each other give the stated rate (else the cells are not known to line up: refused)."""
+    k = i
+    while k < len(stream) and _COLUMN.fullmatch(_label_text(stream[k])):
+        k += 1
+    header = [_label_text(c) for c in stream[i:k]]
+    kinds = [_kind(h) for h in header]
+    if k - i < 3 or "executed" not in kinds or "rate" not in kinds or not ("budget" in kinds or "initial" in kinds):
+        return None
+    row = _read_row(stream, k - 1, header)
+    if len(row.cells) < len(header):
+        return None
+    budget = row.values.get("budget") if row.values.get("budget") is not None else row.values.get("initial")
+    executed, rate = row.values.get("executed"), row.values.get("rate")
+    if not budget or executed is None or rate is None or not _rate_fits(budget, executed, rate):
+        return None
+    row = FormRow(stream[k - 1], row.values, row.cells, row.value_cells)
+    return _Flat(header, row, k + len(row.cells), f"第{stream[i].line_no}行自评表的表头与数值连在一起（每格一项），"
+                                                  "按表头顺序读取，预算÷执行数与所列执行率相符")
+
+
+def _rate_fits(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
+    from decimal import ROUND_HALF_UP
+    exponent = rate.as_tuple().exponent
+    step = Decimal(1).scaleb(min(exponent if isinstance(exponent, int) else 0, 0))
+    return (executed / budget * 100).quantize(step, ROUND_HALF_UP) == rate
+
+
 def find_forms(text: str) -> list[Form]:
     """The self-evaluation forms in the text, in order (an empty list when there is none)."""
     stream = cells(text)
@@ -207,11 +259,17 @@ def find_forms(text: str) -> list[Form]:
     i = 0
     while i < len(stream):
         t = norm(stream[i].text).replace(" ", "")
-        if re.match(r"^年初(?:预算数?)?$", t):
+        if _HEADER_START.match(t):
             # the header runs to the row label (年度资金总额 / 总额)
             j = i
             while j < len(stream) and j - i < 16 and not _ROW_TOTAL.match(norm(stream[j].text).strip()):
                 j += 1
+            flat = None if j < len(stream) and j - i < 16 else _header_then_values(stream, i)
+            if flat is not None:  # a form flattened on one line: the header cells, then the total row's values
+                starts.append(i)
+                forms.append(Form(None, None, flat.header, flat.row, notes=[flat.note]))
+                i = flat.end
+                continue
             if j < len(stream) and j - i < 16:
                 header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j]))
                 kinds = [_kind(h) for h in header]

@@ -45,18 +45,56 @@ def test_the_title_comes_before_the_publisher() -> None:
     assert units(page) == {"昌宁县第一示范小学": WANT}
 
 
-def test_a_unit_named_in_the_text_or_a_table_is_not_replaced_by_the_title() -> None:
+def test_a_table_of_units_is_read_beside_a_title_unit_and_running_text_makes_no_new_unit() -> None:
     text = ("某区财政局关于2022年度部门整体支出绩效评价结果的公示\n一、评价结果\n"
             "| 序号 | 单位 | 预算（万元） | 实际支出（万元） |\n"
             "| 1 | 区教育局 | 100 | 90 |\n| 2 | 区卫健局 | 200 | 180 |\n")
     assert units(text) == {"区教育局": {"budget": "100", "executed": "90"},
                            "区卫健局": {"budget": "200", "executed": "180"}}
-    text = ("某县农业农村局2022年度项目绩效自评报告\n一、基本情况\n"
-            "某县畜牧水产事务中心项目预算100万元，实际支出90万元。\n")
-    assert units(text) == {"某县畜牧水产事务中心": {"budget": "100", "executed": "90"}}
+    # “中和木材检查站租金项目经费11.2万元”: an organisation opening a clause is a guess; the page states its unit
+    text = ("| 索引号 | 01526035-8 | 发布机构 | 腾冲市林业和草原局 |\n(中和木材检查站租金项目)\n一、项目基本情况\n"
+            "腾冲市林业和草原局负责实施。截至2019年底，中和木材检查站租金项目预算11.2万元。\n")
+    assert units(text) == {"腾冲市林业和草原局": {"budget": "11.2"}}
+    assert units(text.replace("发布机构", "发布日期")) == {"中和木材检查站": {"budget": "11.2"}}  # no stated unit
 
 
 def test_names_are_never_cut_from_running_text_even_with_a_title_unit() -> None:
     text = ("襄阳市中心医院2021年度项目支出绩效自评报告\n一、基本情况\n"
             "2021年度我院项目预算100万元，实际支出100万元，按照资金管理办法执行。\n")
     assert units(text) == {"襄阳市中心医院": {"budget": "100", "executed": "100"}}
+
+
+FLAT_FORM = ("某县项目支出绩效自评表 (2020年度) 项目名称 某某配套资金 主管部门 某县医疗保障局 项目资金 "
+             "年初预算数 (万元) 年度资金总额 其中:当年财政拨款 实施单位 "
+             "全年预算数 全年执行数 分值 执行率 得分 65.66 65.07 10 99% 9 "
+             "65.66 65.07 — 99% — 上年结转资金 — — 其他资金 — — 预期目标 实际完成情况 提高医疗保障水平 一级 指标\n")
+
+
+def test_a_form_flattened_on_one_line_is_read_by_its_header_sequence() -> None:
+    result = parse_report(FLAT_FORM)
+    assert result.stated["units"] == {SYNTHETIC_UNIT: {"budget": "65.66", "executed": "65.07", "rate": "99"}}
+    assert any("按表头顺序读取" in n for n in result.notes)
+    # “得分 65.66 65.07 …” is a column title followed by a row of values: no score
+    assert "score" not in result.stated["units"][SYNTHETIC_UNIT]
+
+
+def test_a_flattened_form_whose_cells_do_not_line_up_is_refused() -> None:
+    # 年初 0 first, one amount for two columns: 0 / 207.45 is no 100%, so nothing is guessed
+    text = FLAT_FORM.replace("65.66 65.07 10 99% 9 65.66 65.07 — 99% —", "0 207.4538 10 100% 10 207.4538 — 100% —")
+    got = units(text).get(SYNTHETIC_UNIT, {})
+    assert "budget" not in got and "executed" not in got
+
+
+def test_a_transfer_form_with_its_funds_user_and_amounts_in_wan() -> None:
+    text = ("医疗救助补助资金转移支付项目绩效目标自评表 | |||||||\n(2024年度) | |||||||\n"
+            "地方主管部门 | 医疗保障局 | 资金使用单位 | 某县医疗保障局 | ||||\n"
+            "资金投入情况(万元) | 全年预算数(A) | 全年执行数(B) | 预算执行率(B/A×100%) | ||||\n"
+            "年度资金总额: | 3359.62万 | 3359.62万 | 100% | ||||\n"
+            "其中:中央财政资金 | 829.3万 | 829.3万 | 100% | ||||\n")
+    assert units(text) == {"某县医疗保障局": {"budget": "3359.62", "executed": "3359.62", "rate": "100"}}
+
+
+def test_a_transfer_payment_is_funding_not_money_paid_out() -> None:
+    text = ("2024年度车购税收入补助地方预算资金转移支付绩效自评报告\n一、绩效目标分解下达情况\n"
+            "2024年度车辆购置税收入补助地方预算资金转移支付共10401.21万元。\n")
+    assert units(text) == {SYNTHETIC_UNIT: {"budget": "10401.21"}}
