@@ -18,6 +18,7 @@ into rows so that the table reader can read it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -357,4 +358,71 @@ def flattened_tables(text: str) -> list[list[list[Cell]]]:
             number += 1
         out.append(rows)
         i = k
+    return out + _header_tables(stream, {c.line_no for rows in out for row in rows for c in row})
+
+
+# a column title of a results table (one cell per line): who, what, and the figures
+_HEADER_CELL = re.compile(r"(?:主管部门|项目单位|实施单位|预算单位|被评价单位|单位名称|单位|部门名称|部门|项目名称|"
+                          r"项目|债券名称|"
+                          r"发行金额|债券金额|金额|预算数?|预算金额|执行数|实际支出|执行率|预算执行率|"
+                          r"(?:自评|评价|综合)?(?:得分|分数|评分)|(?:评价|绩效|自评)?(?:结果|等级|等次)|备注)"
+                          r"(?:\((?:万元|亿元|元|分|%)\))?")
+_GRADE_CELL = re.compile(r"[“\"]?(?:优秀|良好|中等|较差|合格|不合格|优|良|中|差)[”\"]?")
+
+
+def _column_check(header: str) -> Callable[[Decimal | None], bool] | None:
+    """What a cell under this column title must look like (None: anything not empty)."""
+    if re.search(r"得分|分数|评分", header):
+        return lambda v: v is not None and 0 <= v <= 100
+    if re.search(r"率", header):
+        return lambda v: v is not None and 0 <= v <= 1000
+    if re.search(r"金额|预算|执行数|实际支出", header):
+        return lambda v: v is not None and v >= 0
+    return None
+
+
+def _header_tables(stream: list[Cell], taken: set[int]) -> list[list[list[Cell]]]:
+    """Results tables flattened one cell per line without a 序号 column (项目单位, 项目名称, 发行金额, 自评分数, 等级,
+    then the values): rebuilt into rows by the header sequence. A row is taken only when every cell fits its column
+    (a number under 得分 / 金额, a grade under 等级, a name under 单位 / 项目); the first row that does not fit ends
+    the table (a missing cell would shift the rest, so nothing after it is guessed)."""
+    out = []
+    i = 0
+    while i < len(stream):
+        j = i
+        while j < len(stream) and _HEADER_CELL.fullmatch(norm(stream[j].text).replace(" ", "")) and (
+                stream[j].line_no not in taken) and sum(1 for c in stream if c.line_no == stream[j].line_no) == 1:
+            j += 1
+        header = [norm(c.text).replace(" ", "") for c in stream[i:j]]
+        named = any(re.search(r"单位|部门|项目", h) for h in header)
+        figures = [h for h in header if re.search(r"得分|分数|评分|结果|等级|等次|金额|预算|执行", h)]
+        if j - i < 3 or not named or not figures:
+            i = max(j, i + 1)
+            continue
+        rows = [stream[i:j]]
+        k = j
+        while k + len(header) <= len(stream):
+            chunk = stream[k:k + len(header)]
+            if not all(_fits(h, c) for h, c in zip(header, chunk, strict=True)):
+                break
+            rows.append(chunk)
+            k += len(header)
+        if len(rows) > 1:
+            out.append(rows)
+        i = k if len(rows) > 1 else j
     return out
+
+
+def _fits(header: str, cell: Cell) -> bool:
+    text = norm(cell.text).strip()
+    if _HEADER_CELL.fullmatch(text.replace(" ", "")):
+        return False  # the next table's header
+    if re.search(r"结果|等级|等次", header):
+        return bool(_GRADE_CELL.fullmatch(text))
+    check = _column_check(header)
+    if check is not None:
+        ok, value = _value(cell)
+        return ok and check(value)
+    if re.search(r"单位|部门|项目", header):
+        return len(text) >= 2 and not _VALUE.match(text) and not _GRADE_CELL.fullmatch(text)
+    return bool(text)

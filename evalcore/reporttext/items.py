@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .forms import is_none_statement
 from .lines import _SUB_PROBLEMS, _SUB_RECS, _Line, _Section, _title_like
@@ -16,6 +16,7 @@ _ORDINAL = re.compile(rf"(?:^|(?<=[。；;！!？?，,：:\s])|(?<=[{CJK}]\.))"
                       rf"(?:第)?(?P<n>[{CN_NUM}]{{1,3}})是\s*[，,：:]?\s*")
 _ORDINAL_QI = re.compile(rf"(?:^|(?<=[。；;！!？?\s]))(?:其|第)(?P<n>[{CN_NUM}]{{1,3}})\s*[，,、：:]\s*")
 _INLINE_NUM = re.compile(r"(?:^|(?<=[。；;：:，,\s]))\(\s*(?P<n>\d{1,2})\s*\)\s*|(?P<c>[①-⑳])\s*")
+_INLINE_DOT = re.compile(rf"(?:^|(?<=[。；;：:]))(?P<n>\d{{1,2}})\s*[.、](?=[{CJK}])")  # “建议：1.加强…；2.加快…”
 
 
 def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]] | None:
@@ -47,6 +48,7 @@ def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]
 
 _INLINE_PROBLEMS = re.compile(r"(?:存在的?(?:主要)?问题|主要问题|发现的问题)\s*[:：]\s*")
 _INLINE_RECS = re.compile(r"(?:下一步(?:工作)?(?:改进)?(?:措施|打算|建议)|改进(?:措施|建议|意见)|整改措施|相关建议|"
+                          r"(?:(?<=^)|(?<=[。；;，,\s]))(?:主要|几点|有关|以下|我们|评价组|工作组)?建议(?:如下)?|"
                           r"意见建议)\s*[:：]\s*")
 _INLINE_END = re.compile(rf"{_INLINE_RECS.pattern}|{_INLINE_PROBLEMS.pattern}|\s\d{{4}}\s*年[^。.]{{0,20}}表")
 _TRAILER = re.compile(
@@ -72,7 +74,7 @@ def _is_lead_in(text: str) -> bool:
 
 def _paragraph_items(text: str) -> tuple[str, list[str]]:
     """(lead-in, items) of one paragraph: 一是…二是…, 其一…其二…, （1）…（2）…, or the paragraph itself."""
-    for pattern in (_ORDINAL, _ORDINAL_QI, _INLINE_NUM):
+    for pattern in (_ORDINAL, _ORDINAL_QI, _INLINE_NUM, _INLINE_DOT):
         split = _split_markers(text, pattern)
         if split is not None:
             return split
@@ -138,6 +140,17 @@ class _FindingsReader:
                     kind = "recs"
                     parts.setdefault(kind, [])
                     continue
+            marker = _INLINE_RECS.search(norm(ln.text)) if (
+                section.kind == "problems+recs" and kind == "problems" and ln.cells is None) else None
+            if marker is not None:  # “资金拨付较慢。建议：一是…；二是…”: the recommendations start inside the paragraph
+                before, after = ln.text[:marker.start()].strip(), ln.text[marker.end():].strip()
+                if before:
+                    parts[kind].append(replace(ln, text=before))
+                kind = "recs"
+                parts.setdefault(kind, [])
+                if after:
+                    parts[kind].append(_Line(ln.no, after))
+                continue
             parts.setdefault(kind, []).append(ln)
         return {k: self._groups(k, section.title, lines) for k, lines in parts.items()}
 

@@ -98,3 +98,52 @@ def test_a_transfer_payment_is_funding_not_money_paid_out() -> None:
     text = ("2024年度车购税收入补助地方预算资金转移支付绩效自评报告\n一、绩效目标分解下达情况\n"
             "2024年度车辆购置税收入补助地方预算资金转移支付共10401.21万元。\n")
     assert units(text) == {SYNTHETIC_UNIT: {"budget": "10401.21"}}
+
+
+BOND_TABLE = ("某区2023年度专项债券项目资金绩效自评结果\n主管部门\n项目单位\n项目名称\n发行金额(亿元)\n自评分数\n等级\n"
+              "区住建局\n区城投公司\n某某污水管网工程\n1.5\n92\n优\n"
+              "区交通局\n区交投公司\n某某道路工程\n0.8\n85\n良\n说明：以上为单位自评结果。\n")
+
+
+def test_a_results_table_one_cell_per_line_without_a_number_column_is_read_by_its_header() -> None:
+    result = parse_report(BOND_TABLE)
+    assert result.stated["units"] == {"区城投公司": {"score": "92", "grade": "优"},
+                                      "区交投公司": {"score": "85", "grade": "良"}}
+    assert any("按表头还原为2行" in n for n in result.notes)
+
+
+def test_a_row_that_does_not_fit_its_columns_ends_the_table() -> None:
+    # the second row lost its 发行金额 cell: its cells would shift, so it is not read (nor anything after it)
+    text = BOND_TABLE.replace("某某道路工程\n0.8\n", "某某道路工程\n")
+    assert units(text) == {"区城投公司": {"score": "92", "grade": "优"}}
+
+
+def test_recommendations_stated_inline_are_counted_as_stated() -> None:
+    head = "某项目绩效评价报告\n一、基本情况\n项目预算100万元。\n"
+    for body, recs, problems in (
+            ("二、评价结论\n项目总体较好。建议：一是加强资金管理；二是加快项目进度。\n", 2, 0),
+            ("二、评价结论\n项目总体较好。\n建议：一是加强资金管理；二是加快项目进度；三是完善档案。\n", 3, 0),
+            ("二、存在问题及建议\n资金拨付较慢。建议：一是加强资金管理；二是加快项目进度。\n", 2, 1),
+            ("二、评价结论\n针对上述问题，建议：1.加强资金管理；2.加快项目进度。\n", 2, 0),
+            ("二、评价结论\n存在的问题：资金拨付较慢。建议：加强资金管理，加快项目进度。\n", 1, 1)):
+        ev = parse_report(head + body).evaluation
+        assert (len(ev.recommendations), len(ev.problems)) == (recs, problems), body
+    both = "二、存在问题及建议\n资金拨付较慢。建议：一是加强资金管理；二是加快项目进度。\n"
+    ev = parse_report(head + both).evaluation
+    assert [r.text for r in ev.recommendations] == ["加强资金管理；", "加快项目进度。"]
+    assert [p.text for p in ev.problems] == ["资金拨付较慢。"]
+    # a decimal is no numbering, and 建议 in a sentence without a colon is no list
+    assert parse_report(head + "二、评价结论\n我们建议加强管理，预算1.5万元。\n").evaluation.recommendations == ()
+
+
+def test_item_four_of_the_issue_each_has_its_regression() -> None:
+    """Stated grades, a weight never a score, 涉及 / 下达 / 到位 amounts never executed, circled numerals never
+    digits (test_reporttext_published.py holds the first cases; these are the ones it lacked)."""
+    head = "某项目绩效评价报告\n一、基本情况\n"
+    assert units(head + "项目资金到位50万元，资金到位率100%。\n") == {}  # 到位: neither spent nor an execution rate
+    assert units(head + "截至年底资金全部到位，到位资金50万元。\n") == {}
+    assert units(head + "本项目涉及资金6.5亿元，已全部支出。\n") == {}  # 涉及 stays the scope, even when “spent”
+    assert units(head + "上级下达资金29.6万元。\n") == {}
+    assert units(head + "预算执行率(20分)，项目总得分90分。\n") == {SYNTHETIC_UNIT: {"score": "90"}}
+    assert units(head + "项目自评得分85.82分,等级为良。\n") == {SYNTHETIC_UNIT: {"score": "85.82", "grade": "良"}}
+    assert units(head + "③预算执行率100%。④项目得分90分。\n") == {SYNTHETIC_UNIT: {"rate": "100", "score": "90"}}
