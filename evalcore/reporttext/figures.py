@@ -36,7 +36,7 @@ _GRADE_ITEM = re.compile(
     rf"(?:(?P<o>[“\"「『‘'])\s*(?P<g>{_GRADE_WORDS})\s*(?:等次|等级|等|级)?\s*[”\"」』’']"
     rf"|(?P<b>{_GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
 _GRADE_KW = re.compile(
-    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)结果|"
+    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评|结\s*论)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)结果|"
     r"评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
     r"|(?P<all2>均|都|分别)?(?:被)?(?:评为|评定为|定为|确定为)(?:了)?"
     r"|(?P<all3>均|都|分别)(?:为|是|获得|属于)(?=\s*[“\"「『]))\s*")
@@ -265,7 +265,9 @@ class _FigureReader:
         return None
 
     def _unit_in(self, window: str) -> str | None:
-        """The unit named nearest before a figure: a known name, or an organisation opening a clause."""
+        """The unit named nearest before a figure: a known name, or an organisation opening a clause; never one
+        inside the title of a document cited (《省财政厅、省卫健委关于…的通知》)."""
+        window = re.sub(r"《[^《》]*》?", lambda m: " " * len(m.group(0)), window)
         for clause in reversed(_DELIM.split(window)):
             found = self.units.mentions(clause)
             if found:
@@ -450,12 +452,17 @@ class _FigureReader:
     def _emit(self, tok: _Token, unit: str | None, line: _Line, window: str, clause: str,
               last_money_kind: str | None, scored: list[str], is_total: bool = False,
               part: bool = False, after: str = "") -> _Fact | None:
+        spent_all = False
         if tok.kind == "money":
             kind = _money_kind(window, clause)
             tail = re.split(r"[。！？!?；;]", after, maxsplit=1)[0]
             if _money_kind(clause, clause) is None and re.search(r"到位|拨付|下达|到账", tail) and not (
                     _EXEC_STRONG.search(tail)):
                 kind = "received"  # “资金1749万元，全部…下达拨付给…”: the words after the amount say what it is
+            spent_all = bool(re.match(r"\s*[，,]?\s*(?:已|均)?(?:全部|全额)(?:执行|支出|使用|支付)", tail)) and (
+                _money_kind(clause, clause) in (None, "budget") and not _SCOPE.search(clause))
+            if spent_all:
+                kind = "budget"  # “资金3728万元全部执行到位”: the year's money, and all of it spent
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
                 kind = last_money_kind
             if _SCOPE.search(clause):
@@ -487,6 +494,9 @@ class _FigureReader:
         else:
             fact = _Fact("grade", str(tok.value), unit, line, is_total, False, tok.shown)
         self.facts.append(fact)
+        if tok.kind == "money" and spent_all and fact.kind == "budget" and not fact.breakdown:
+            self.facts.append(_Fact("executed", tok.value, unit, line, is_total, False, tok.shown,
+                                    uncertain=f"原文写“{tok.shown}”全部执行，实际执行按该金额录入，请核对"))
         self.prev_kind = fact.kind
         return fact
 

@@ -237,3 +237,34 @@ def _nested_findings(sections: list[_Section]) -> list[_Section]:
                 current = None  # the next sub-heading of the same level ends it
             (current or rest).lines.append(ln)
     return out
+
+
+_MONEY_TITLE = re.compile(r"^(?:项目|转移支付)?(?:资金|预算)(?:投入|使用|执行|到位|支出)?(?:及使用)?"
+                          r"(?:情况)?(?:分析)?$")
+
+
+def money_subsections(sections: list[_Section]) -> list[_Section]:
+    """An achievements section (绩效情况分析, 主要绩效) whose numbered sub-heading is about the money
+    (（一）资金投入情况分析。): that sub-heading and the lines under it, up to the next sub-heading of its style,
+    become an information section, so that its budget, executed amount and rate are read."""
+    out: list[_Section] = []
+    for sec in sections:
+        if sec.kind != "achievements":
+            out.append(sec)
+            continue
+        rest = _Section(sec.kind, sec.title, sec.heading)
+        out.append(rest)
+        current: _Section | None = None
+        style: str | None = None
+        for ln in sec.lines:
+            num = ln.num if ln.cells is None else None
+            if num is not None and (style is None or num.style == style) and _title_like(num.rest) and (
+                    _MONEY_TITLE.match(strip_end_punct(num.rest))):
+                style = num.style
+                current = _Section("info", strip_end_punct(num.rest), ln)
+                out.append(current)
+                continue
+            if current is not None and num is not None and num.style == style:
+                current = None
+            (current or rest).lines.append(ln)
+    return out

@@ -86,7 +86,7 @@ from ..numbers import HUNDRED, round2
 from .figures import GRADE_NORMAL, _as_grade, _as_number, _Fact, _FigureReader
 from .forms import Form, find_forms, flattened_tables, is_none_statement
 from .items import _INLINE_END, _INLINE_PROBLEMS, _INLINE_RECS, _FindingsReader, _Group, _paragraph_items
-from .lines import _Line, _lines, _nested_findings, _split_sections, _title_like
+from .lines import _Line, _lines, _nested_findings, _split_sections, _title_like, money_subsections
 from .meta import _EVALUATOR, _NOT_REGION, _REGION, _bigrams, _guess_title, _parse_bands, _title_parts, own_unit
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
 from .text import norm, strip_end_punct
@@ -160,7 +160,7 @@ class _Parser:
         conclusion: list[str] = []
         findings: dict[str, list[_Group]] = {"problems": [], "recs": [], "achievements": []}
         reader = _FindingsReader()
-        for sec in _nested_findings(sections):
+        for sec in money_subsections(_nested_findings(sections)):
             if sec.kind in ("problems", "recs", "achievements", "problems+recs"):
                 for kind, groups in reader.read(sec).items():
                     if kind not in findings:

@@ -147,3 +147,38 @@ def test_item_four_of_the_issue_each_has_its_regression() -> None:
     assert units(head + "预算执行率(20分)，项目总得分90分。\n") == {SYNTHETIC_UNIT: {"score": "90"}}
     assert units(head + "项目自评得分85.82分,等级为良。\n") == {SYNTHETIC_UNIT: {"score": "85.82", "grade": "良"}}
     assert units(head + "③预算执行率100%。④项目得分90分。\n") == {SYNTHETIC_UNIT: {"rate": "100", "score": "90"}}
+
+
+def test_the_money_analysis_inside_a_performance_section_is_read() -> None:
+    text = ("某区残联中央转移支付2023年度绩效自评报告\n一、绩效目标分解下达情况\n2023年下达资金29.6万元。\n"
+            "二、绩效情况分析\n（一）资金投入情况分析。\n投入中央直达资金29.6万,执行数29.6万,执行率100%。\n"
+            "（二）总体绩效目标完成情况分析。\n残疾人康复服务覆盖率100%，完成投资50万元。\n")
+    assert units(text) == {SYNTHETIC_UNIT: {"budget": "29.6", "executed": "29.6", "rate": "100"}}
+
+
+def test_all_of_it_spent_gives_the_executed_amount_but_never_for_money_passed_on() -> None:
+    head = "某项目绩效评价报告\n一、基本情况\n"
+    result = parse_report(head + "2023年度服务资金3728万元全部执行到位。\n")
+    assert result.stated["units"] == {SYNTHETIC_UNIT: {"budget": "3728", "executed": "3728"}}
+    assert "全部执行" in result.stated["sources"][SYNTHETIC_UNIT]["executed"]["uncertain"]
+    assert units(head + "上级下达资金29.6万元，已全部使用。\n") == {}
+    assert units(head + "本次评价涉及资金100万元，已全部支出。\n") == {}
+
+
+def test_an_organisation_in_a_cited_documents_title_is_no_unit() -> None:
+    text = ("某项目绩效评价报告\n一、基本情况\n"
+            "根据《安徽省财政厅、安徽省卫健委关于提前下达资金的通知》精神，项目资金3728万元全部执行到位。\n")
+    assert set(units(text)) == {SYNTHETIC_UNIT}
+
+
+def test_a_grade_with_pinyin_printed_after_it() -> None:
+    text = "某项目绩效自评报告\n一、综合评价结论\n项目自评得分92.3分,项目综合评价结(jié)论等级为“优(yōu)”。\n"
+    assert units(text) == {SYNTHETIC_UNIT: {"score": "92.3", "grade": "优"}}
+
+
+def test_a_publisher_written_as_cells_of_a_metadata_table() -> None:
+    text = ("索引号: | 11340722/202403-00037 | 组配分类: | 绩效 |\n"
+            "发布机构: | 枞阳县卫生健康委员会 | 主题分类: | 卫生 |\n"
+            "枞阳县2023年度国家基本公共卫生服务项目绩效评价自评报告\n一、项目基本情况\n"
+            "枞阳县卫生健康委员会组织实施。项目预算3728万元，实际支出3728万元。\n")
+    assert units(text) == {"枞阳县卫生健康委员会": {"budget": "3728", "executed": "3728"}}
