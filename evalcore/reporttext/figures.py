@@ -182,6 +182,8 @@ def _tokens(n: str) -> list[_Token]:
             toks.append(_Token(m.start(), m.end() + mu.end(), "money", value, m.group(0) + unit, note))
             continue
         if re.match(r"\s*%", after):
+            if re.search(r"\d\s*%?\s*[-—~～至到一]\s*$", n[:m.start()]) or re.match(r"\s*%\s*[-—~～至到]\s*\d", after):
+                continue  # “预算执行率10一100%9”, “95%-100%的得满分”: a range of a scoring rule, not a rate
             toks.append(_Token(m.start(), m.end() + after.index("%") + 1, "pct", value, m.group(0) + "%"))
             continue
         if re.match(r"\s*分(?![钟之别值数级类期配担摊批])", after):

@@ -182,3 +182,9 @@ def test_a_publisher_written_as_cells_of_a_metadata_table() -> None:
             "枞阳县2023年度国家基本公共卫生服务项目绩效评价自评报告\n一、项目基本情况\n"
             "枞阳县卫生健康委员会组织实施。项目预算3728万元，实际支出3728万元。\n")
     assert units(text) == {"枞阳县卫生健康委员会": {"budget": "3728", "executed": "3728"}}
+
+
+def test_a_range_of_a_scoring_rule_is_no_rate() -> None:
+    assert units("某项目绩效自评表\n预算执行率10一100%9\n") == {}
+    assert units("某项目绩效评价报告\n一、基本情况\n预算执行率为95%-100%的得满分，项目预算执行率98%。\n") == {
+        SYNTHETIC_UNIT: {"rate": "98"}}
