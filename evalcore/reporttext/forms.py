@@ -103,6 +103,7 @@ class Form:
     problems: tuple[Cell, str | None] | None = None  # (label cell, content or None when only the instruction)
     recommendations: tuple[Cell, str | None] | None = None
     notes: list[str] = field(default_factory=list)
+    doubt: str = ""  # why its figures need a person's look (the cells did not line up with the header)
 
     def cell(self, kind: str) -> Cell | None:
         """The cell a figure was read from."""
@@ -252,6 +253,49 @@ def _rate_fits(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
     return (executed / budget * 100).quantize(step, ROUND_HALF_UP) == rate
 
 
+_TOTAL_CELL = re.compile(r"^(?:年度资金总额|资金总额)\s*(?:\(万元\))?\s*[:：]?\s*(?P<rest>.*)$")
+_NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?%?$")
+
+
+def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
+    """A transfer form whose columns a flattened text no longer lines up (行次 全年预算数 (A) 统筹整合资金数 (B) …
+    全年执行资金 (E) 预算执行 (E/C×100%), then “年度资金总额(万元): 1 52.800000 52.800000 52.800000 100.00% 30.800000
+    58.33%”): the header must name an executed amount (执行资金 / 执行数) and the execution rate; in the total row the
+    executed amount is the one right before the last percentage, and the budget the first amount over which it gives
+    that percentage. Nothing is taken when no amount fits."""
+    for at, cell in enumerate(stream):
+        m = _TOTAL_CELL.match(norm(cell.text).strip())
+        if not m:
+            continue
+        header = "".join(norm(c.text).replace(" ", "") for c in stream[max(0, at - 30):at])
+        if not re.search(r"全年执行(?:资金|数)", header) or not re.search(r"预算执行(?:率)?\(?[A-Z]/[A-Z]", header):
+            continue
+        tokens = m.group("rest").split()
+        for nxt in stream[at + 1:at + 4]:
+            words = norm(nxt.text).split()
+            if not words or not _NUMBER.match(words[0]):
+                break
+            tokens += [w for w in words if _NUMBER.match(w)]
+        if "行次" in header and tokens and re.fullmatch(r"\d{1,2}", tokens[0]):
+            tokens = tokens[1:]  # the row number
+        values = [(t.endswith("%"), to_decimal(t.rstrip("%"))) for t in tokens if _NUMBER.match(t)]
+        last = max((k for k, (pct, _) in enumerate(values) if pct and k and not values[k - 1][0]), default=None)
+        if last is None:
+            continue
+        rate, executed = values[last][1], values[last - 1][1]
+        budget = next((v for pct, v in values[:last - 1] if not pct and v and _rate_fits(v, executed, rate)), None)
+        if budget is None:
+            continue
+        shown = {"budget": budget, "executed": executed, "rate": rate}
+        row = FormRow(cell, {k: v for k, v in shown.items()}, [Cell(cell.line_no, str(v)) for v in shown.values()],
+                      {k: Cell(cell.line_no, str(v)) for k, v in shown.items()})
+        note = (f"第{cell.line_no}行自评表的数值与表头未能逐格对应，按“全年执行资金÷预算”等于所列执行率{rate}%"
+                "取预算与执行数")
+        return at, Form(None, None, ["全年预算数", "全年执行数", "执行率"], row, notes=[note],
+                        doubt="自评表的数值与表头未能逐格对应，按执行数÷预算等于所列执行率取得，请核对")
+    return None
+
+
 def find_forms(text: str) -> list[Form]:
     """The self-evaluation forms in the text, in order (an empty list when there is none)."""
     stream = cells(text)
@@ -293,7 +337,11 @@ def find_forms(text: str) -> list[Form]:
                     continue
         i += 1
     if not forms:
-        return []
+        found = _total_row_by_rate(stream)
+        if found is None:
+            return []
+        starts.append(found[0])
+        forms.append(found[1])
     bounds = starts + [len(stream)]
     for n, form in enumerate(forms):
         lo = bounds[n - 1] if n else 0

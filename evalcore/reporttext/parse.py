@@ -322,7 +322,8 @@ class _Parser:
                 at = line if cell is None else _Line(cell.line_no, line.text, cells=line.cells)
                 figures.facts.append(_Fact(kind, value, unit, at, shown=f"{label} {cell.text if cell else value}",
                                            adjusted=kind == "budget" and row.values.get("budget") is not None,
-                                           uncertain="自评表合计行未填，取自“其中：财政拨款”一行" if fiscal else ""))
+                                           uncertain=form.doubt or ("自评表合计行未填，取自“其中：财政拨款”一行"
+                                                                    if fiscal else "")))
             if form.unit:
                 self.notes.append(f"自评表第{row.label.line_no}行的金额归于实施单位“{form.unit}”")
 

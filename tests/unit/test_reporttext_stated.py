@@ -4,6 +4,8 @@ header; recommendations stated inline. Every text here is made for the test (syn
 describes."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from evalcore.reporttext import parse_report
 from evalcore.reporttext.result import SYNTHETIC_UNIT
 
@@ -188,3 +190,17 @@ def test_a_range_of_a_scoring_rule_is_no_rate() -> None:
     assert units("某项目绩效自评表\n预算执行率10一100%9\n") == {}
     assert units("某项目绩效评价报告\n一、基本情况\n预算执行率为95%-100%的得满分，项目预算执行率98%。\n") == {
         SYNTHETIC_UNIT: {"rate": "98"}}
+
+
+TRANSFER_FORM = ("某区林业局2024年度林业草原改革发展资金绩效评价表\n资金投入情况\n(万元)\n行次 全年预算数\n(A)\n"
+                 "统筹整合资金数\n(B)\n扣除统筹整合资金后预算金额\n(C)\n全年到位资金\n(D)\n预算到位\n(D/C×100%)\n全年执行资金\n(E)\n预算执行\n"
+                 "(E/C×100%)\n列次 0 1 2 3 4 5 6 7\n年度资金总额(万元): 1 52.800000\n"
+                 "52.800000 52.800000 100.00% 30.800000 58.33%\n地方财政资金(万元) 3\n")
+
+
+def test_a_transfer_form_whose_cells_no_longer_line_up_is_read_by_its_rate() -> None:
+    result = parse_report(TRANSFER_FORM)
+    got = {k: Decimal(v) for k, v in result.stated["units"]["某区林业局"].items()}
+    assert got == {"budget": Decimal("52.8"), "executed": Decimal("30.8"), "rate": Decimal("58.33")}
+    assert all("未能逐格对应" in s["uncertain"] for s in result.stated["sources"]["某区林业局"].values())
+    assert units(TRANSFER_FORM.replace("30.800000 58.33%", "30.800000 57.00%")) == {}  # no amount fits: nothing
