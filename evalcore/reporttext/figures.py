@@ -27,7 +27,7 @@ _KIND_WORDS = re.compile(
     r"|(?P<executed>执行|支出|使用|支付|花费|开支|决算|兑付|发放|费用)"
     r"|(?P<budget>预算|安排|批复|核定|资金总额|总额|资金规模|年初|调整后)")
 _TOTAL = re.compile(r"总额|总计|合计|共计|总预算|总投资|总体|整体|全部|累计安排|共安排|共下达|总共|资金总")
-_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率")
+_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率|(?:预算|资金)使用率")
 _RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
 _SCORE_WORD = re.compile(r"得分|评分|总分|满分|分值|扣分|扣除|扣|权重")
 _SCORE_BREAKDOWN = re.compile(r"决策|过程|产出|效益|满意度|指标|维度|其中|一级|二级|部分")
@@ -473,7 +473,7 @@ class _FigureReader:
                 kind = "other"  # “每年财政补助1000万元”: a standard per year / per head, not this year's figure
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
             fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown,
-                         adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减", clause)))
+                         adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause)))
         elif tok.kind == "pct":
             words = list(_RATE_WORD.finditer(window))
             listed = not words and self.prev_kind == "rate" and self._named(window)  # "A局90%，B局85%"

@@ -204,3 +204,12 @@ def test_a_transfer_form_whose_cells_no_longer_line_up_is_read_by_its_rate() -> 
     assert got == {"budget": Decimal("52.8"), "executed": Decimal("30.8"), "rate": Decimal("58.33")}
     assert all("未能逐格对应" in s["uncertain"] for s in result.stated["sources"]["某区林业局"].values())
     assert units(TRANSFER_FORM.replace("30.800000 58.33%", "30.800000 57.00%")) == {}  # no amount fits: nothing
+
+
+def test_the_full_year_budget_comes_before_the_initial_one_and_a_funds_use_rate_is_a_rate() -> None:
+    head = "某项目绩效自评报告\n一、基本情况\n"
+    assert units(head + "项目年初预算数100万元，全年预算数120万元，全年执行数110万元，预算执行率91.67%。\n") == {
+        SYNTHETIC_UNIT: {"budget": "120", "executed": "110", "rate": "91.67"}}
+    assert units(head + "项目资金安排100万元，实际使用资金100万元，资金使用率100%。\n") == {
+        SYNTHETIC_UNIT: {"budget": "100", "executed": "100", "rate": "100"}}
+    assert units(head + "设备使用率95%，项目预算100万元。\n") == {SYNTHETIC_UNIT: {"budget": "100"}}
