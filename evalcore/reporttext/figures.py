@@ -257,14 +257,27 @@ class _FigureReader:
 
     # -- a paragraph ---------------------------------------------------------------------------------------
 
-    def _org(self, clause: str) -> str | None:
+    def _org_name(self, clause: str) -> str | None:
+        """The organisation opening a clause, as written (nothing resolved)."""
         m = _ORG_AT_START.match(clause.strip())
         if m and not _ORG_BAD.search(m.group("org")) and not _NOT_A_UNIT.search(m.group("org")):
             if self.units.expected and self.units.match(m.group("org")) is None and not (
                     self.units.expected.endswith(m.group("org"))):
                 return None  # the report states its unit (title, 发布机构): a name in running text is no new unit
-            return self.units.resolve(m.group("org"))
+            return m.group("org")
         return None
+
+    def _org(self, clause: str) -> str | None:
+        name = self._org_name(clause)
+        return None if name is None else self.units.resolve(name)
+
+    def _org_list(self, text: str) -> list[str]:
+        """The units of a list “A局、B局和C中心的…” (pieces separated by NUL for 、), each an organisation; [] unless
+        every piece is one."""
+        pieces = [p.strip() for p in re.split(r"\0|和|及|与", text) if p.strip()]
+        if len(pieces) < 2 or not all(self._org_name(p) for p in pieces):
+            return []  # nothing resolved (defined) unless every piece is an organisation
+        return [k for k in (self._org(p) for p in pieces) if k is not None]
 
     def _unit_in(self, window: str) -> str | None:
         """The unit named nearest before a figure: a known name, or an organisation opening a clause; never one
@@ -336,6 +349,8 @@ class _FigureReader:
                     for _, _, key in self.units.mentions(window if resp else sent[:tok.start]):
                         if key not in listed:
                             listed.append(key)
+                    if not listed and resp and not last_listed:  # “区教育局、区卫健局的得分分别为…”: named here
+                        listed = self._org_list(_DELIM.split(window[:window.rfind("分别")].replace("、", "\0"))[-1])
                     if not listed and tok.kind == "grade":
                         listed = list(dict.fromkeys(scored or para_scored))
                     if not listed:
@@ -472,8 +487,8 @@ class _FigureReader:
             elif _PER.search(clause):
                 kind = "other"  # “每年财政补助1000万元”: a standard per year / per head, not this year's figure
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
-            fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown,
-                         adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause)))
+            adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
+            fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted)
         elif tok.kind == "pct":
             words = list(_RATE_WORD.finditer(window))
             listed = not words and self.prev_kind == "rate" and self._named(window)  # "A局90%，B局85%"

@@ -213,3 +213,13 @@ def test_the_full_year_budget_comes_before_the_initial_one_and_a_funds_use_rate_
     assert units(head + "项目资金安排100万元，实际使用资金100万元，资金使用率100%。\n") == {
         SYNTHETIC_UNIT: {"budget": "100", "executed": "100", "rate": "100"}}
     assert units(head + "设备使用率95%，项目预算100万元。\n") == {SYNTHETIC_UNIT: {"budget": "100"}}
+
+
+def test_units_listed_before_respectively_take_the_figures_in_order() -> None:
+    head = "某区2022年度项目绩效评价结果公示\n一、评价结果\n"
+    assert units(head + "区教育局、区卫健局的评价得分分别为90分、85分，等次分别为优、良。\n") == {
+        "区教育局": {"score": "90", "grade": "优"}, "区卫健局": {"score": "85", "grade": "良"}}
+    assert units(head + "区教育局和区卫健局的预算执行率分别为90%、85%。\n") == {
+        "区教育局": {"rate": "90"}, "区卫健局": {"rate": "85"}}
+    result = parse_report(head + "教育、卫生两个领域的得分分别为90分、85分。\n")  # no organisations: nothing
+    assert result.stated["units"] == {} and [u.key for u in result.evaluation.units] == []
