@@ -104,6 +104,8 @@ class Form:
     recommendations: tuple[Cell, str | None] | None = None
     notes: list[str] = field(default_factory=list)
     doubt: str = ""  # why its figures need a person's look (the cells did not line up with the header)
+    score: tuple[Cell, Decimal] | None = None  # the form's total score (总分 100 94) and its cell
+    grade: tuple[Cell, str] | None = None  # the form's stated grade (自评等级 优)
 
     def cell(self, kind: str) -> Cell | None:
         """The cell a figure was read from."""
@@ -358,7 +360,40 @@ def find_forms(text: str) -> list[Form]:
                 owner = forms[n]
         if getattr(owner, which) is None:
             setattr(owner, which, _finding(stream, k))
+    for k, c in enumerate(stream):  # the form's total score and grade, each in the form it follows
+        t = norm(c.text).replace(" ", "")
+        owner = forms[0]
+        for n, s in enumerate(starts):
+            if k > s:
+                owner = forms[n]
+        if owner.score is None and _SCORE_LABEL.fullmatch(t):
+            owner.score = _total_score(stream, k, total=t == "合计")
+        elif owner.grade is None and _GRADE_LABEL.fullmatch(t):
+            nxt = _after(stream, k, limit=1)
+            g = re.fullmatch(r"[“\"]?(优秀|良好|中等|较差|优|良|中|差)[”\"]?", norm(nxt.text).strip()) if nxt else None
+            if g and nxt is not None:
+                owner.grade = (nxt, g.group(1))
     return forms
+
+
+_SCORE_LABEL = re.compile(r"(?:自评)?总分(?:\(分\))?|总得分|自评得分|自评总得分|综合得分|评价得分|合计")
+_GRADE_LABEL = re.compile(r"(?:自评|评价|绩效|综合)?(?:等级|等次)|自评结果|评价结果")
+
+
+def _total_score(stream: list[Cell], k: int, total: bool) -> tuple[Cell, Decimal] | None:
+    """The score after a 总分 / 合计 label: “100 94” (the maximum, then the score) gives 94; a single number below
+    100 after 总分 is the score; a lone 100 (the maximum, or a 合计 of weights) is none."""
+    values: list[tuple[Cell, Decimal]] = []
+    for c in stream[k + 1:k + 4]:
+        ok, value = _value(c)
+        if not ok or value is None or "%" in c.text:
+            break
+        values.append((c, value))
+    if len(values) >= 2 and values[0][1] == 100 and 0 <= values[1][1] <= 100:
+        return values[1]
+    if len(values) == 1 and not total and 0 <= values[0][1] < 100:
+        return values[0]
+    return None
 
 
 def is_none_statement(text: str) -> bool:

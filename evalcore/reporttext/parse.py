@@ -84,7 +84,7 @@ from ..model import (
 )
 from ..numbers import HUNDRED, round2
 from .figures import GRADE_NORMAL, _as_grade, _as_number, _Fact, _FigureReader
-from .forms import Form, find_forms, flattened_tables, is_none_statement
+from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement
 from .items import _INLINE_END, _INLINE_PROBLEMS, _INLINE_RECS, _FindingsReader, _Group, _paragraph_items
 from .lines import _Line, _lines, _nested_findings, _split_sections, _title_like, money_subsections
 from .meta import _EVALUATOR, _NOT_REGION, _REGION, _bigrams, _guess_title, _parse_bands, _title_parts, own_unit
@@ -326,6 +326,16 @@ class _Parser:
                                                                     if fiscal else "")))
             if form.unit:
                 self.notes.append(f"自评表第{row.label.line_no}行的金额归于实施单位“{form.unit}”")
+        for form in forms:
+            unit = self.units.resolve(form.unit) if form.unit else None
+            given: list[tuple[str, Cell, Decimal | str]] = []
+            if form.score is not None:
+                given.append(("score", *form.score))
+            if form.grade is not None:
+                given.append(("grade", *form.grade))
+            for kind, cell, figure in given:
+                figures.facts.append(_Fact(kind, figure, unit, _Line(cell.line_no, cell.text, cells=[cell.text]),
+                                           shown=f"自评表{'总分' if kind == 'score' else '等级'} {cell.text}"))
 
     def _form_findings(self, forms: list[Form], findings: dict[str, list[_Group]]) -> dict[str, list[_Group]]:
         """In a form the 存在问题 / 改进措施 cells are the findings; headings such as 偏差原因分析及改进措施 are

@@ -223,3 +223,15 @@ def test_units_listed_before_respectively_take_the_figures_in_order() -> None:
         "区教育局": {"rate": "90"}, "区卫健局": {"rate": "85"}}
     result = parse_report(head + "教育、卫生两个领域的得分分别为90分、85分。\n")  # no organisations: nothing
     assert result.stated["units"] == {} and [u.key for u in result.evaluation.units] == []
+
+
+def test_a_forms_total_score_and_grade() -> None:
+    form = ("项目支出绩效自评表\n| 项目名称 | 某某项目 |\n| 实施单位 | 某县水利局 |\n"
+            "| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+            "| 年度资金总额 | 100 | 100 | 90 | 10 | 90% | 9 |\n")
+    money = {"budget": "100", "executed": "90", "rate": "90"}
+    assert units(form + "| 总分 | 100 | 94 | |\n") == {"某县水利局": money | {"score": "94"}}
+    assert units(form + "| 合计 | 100 | 94 |\n") == {"某县水利局": money | {"score": "94"}}
+    assert units(form + "| 自评得分 | 94 | 自评等级 | 优 |\n") == {"某县水利局": money | {"score": "94", "grade": "优"}}
+    assert units(form + "| 合计 | 100 | |\n") == {"某县水利局": money}  # the weights' total: no score
+    assert units(form + "| 总分 | 100 |\n") == {"某县水利局": money}  # the maximum: no score
