@@ -545,6 +545,62 @@ class _FigureReader:
             return project_col, f"第{rows[0].no}行的表格{why}以“{header[project_col]}”列为评价对象"
         return (unit_cols[0], "") if unit_cols else (None, "")
 
+    def _label_value_table(self, rows: list[_Line]) -> bool:
+        """A table of label | value pairs (| 评价得分 | 88 | 评价等级 | 良好 |): each value read by its label. Money
+        only with its unit written (万元 / 元) in the label or the value. False (nothing read) unless a figure is
+        found."""
+        found: list[_Fact] = []
+        unit: str | None = None
+        for r in rows:
+            cells = [norm(c).strip() for c in r.cells or []]
+            while cells and not cells[-1]:
+                cells.pop()
+            if len(cells) % 2 or not cells:
+                return False
+            for label, value in zip(cells[0::2], cells[1::2], strict=True):
+                label = re.sub(r"\s", "", label)
+                if not label or _to_decimal(label) is not None:
+                    return False  # a value where a label belongs: not a label | value table
+                if re.fullmatch(r"(?:单位|部门|项目单位|实施单位|被评价单位)(?:名称)?", label) and value:
+                    org = self._org_name(value)
+                    unit = self.units.resolve(org) if org == value.strip() else unit
+                    continue
+                fact = self._labelled(label, value, r)
+                if fact is not None:
+                    found.append(fact)
+        if not found:
+            return False
+        for f in found:
+            f.unit = unit
+        self.facts.extend(found)
+        return True
+
+    @staticmethod
+    def _labelled(label: str, value: str, r: _Line) -> _Fact | None:
+        if re.search(r"满分|分值|权重|标准|目标|指标值", label):
+            return None
+        if re.search(r"等级|等次|评价结果|自评结果", label):
+            g = re.fullmatch(rf"[“\"「]?({_GRADE_WORDS})[”\"」]?", value)
+            return _Fact("grade", g.group(1), None, r, shown=value) if g else None
+        number = _to_decimal(re.sub(r"[%分万元\s,]", "", value)) if re.fullmatch(
+            r"\d[\d,]*(?:\.\d+)?\s*(?:%|分|万元|元)?", value) else None
+        if number is None:
+            return None
+        if re.search(r"得分|评分|总分|分数", label):
+            return _Fact("score", number, None, r, shown=value) if number <= HUNDRED and "%" not in value else None
+        if _EXEC_RATE.search(label):
+            return _Fact("rate", number, None, r, shown=value) if "%" in value or "%" in label else None
+        money = "万元" in label + value or re.search(r"\(元\)|元$", label + value)
+        if not money:
+            return None
+        if "万元" not in label + value:
+            number = number / Decimal(10000)
+        if re.search(r"实际执行|执行数|执行金额|实际支出|支出数|已支付", label):
+            return _Fact("executed", number, None, r, shown=value)
+        if re.search(r"预算|批复|调整后|全年预算", label) and "率" not in label:
+            return _Fact("budget", number, None, r, shown=value, adjusted=bool(re.search(r"调整后|全年", label)))
+        return None
+
     def table(self, rows: list[_Line], before: list[_Line]) -> list[str]:
         """Facts from a table whose header names units and figures. Returns notes."""
         notes: list[str] = []
@@ -579,6 +635,9 @@ class _FigureReader:
             cols["unit"] = -1  # no 单位 column: the table is about the evaluated body itself
             notes.append(f"第{rows[0].no}行的表格没有“单位”列，其数值归于被评价的单位（项目）")
         if "unit" not in cols or len(cols) < 2:
+            if self._label_value_table(rows):
+                notes.append(f"第{rows[0].no}行的表格为“项目 | 数值”的形式，按各格的标签读取")
+                return notes
             for r in rows:
                 self.unplaced.append(Unplaced(r.no, r.text, "表格未识别出“单位”列和数值列，未导入"))
             return notes

@@ -235,3 +235,14 @@ def test_a_forms_total_score_and_grade() -> None:
     assert units(form + "| 自评得分 | 94 | 自评等级 | 优 |\n") == {"某县水利局": money | {"score": "94", "grade": "优"}}
     assert units(form + "| 合计 | 100 | |\n") == {"某县水利局": money}  # the weights' total: no score
     assert units(form + "| 总分 | 100 |\n") == {"某县水利局": money}  # the maximum: no score
+
+
+def test_a_table_of_label_value_pairs() -> None:
+    head = "某项目绩效评价报告\n一、评价结果\n"
+    assert units(head + "| 项目名称 | 某某项目 |\n| 评价得分 | 88 |\n| 评价等级 | 良好 |\n") == {
+        SYNTHETIC_UNIT: {"score": "88", "grade": "良"}}
+    assert units(head + "| 单位名称 | 某县水利局 |\n| 预算数（万元） | 100 | 执行数（万元） | 90 |\n"
+                        "| 预算执行率 | 90% | 自评得分 | 92分 |\n") == {
+        "某县水利局": {"budget": "100", "executed": "90", "rate": "90", "score": "92"}}
+    assert units(head + "| 指标 | 分值 |\n| 决策 | 20 |\n| 过程 | 20 |\n") == {}  # weights
+    assert units(head + "| 预算数 | 100 |\n") == {}  # money without its unit: not read
