@@ -31,6 +31,9 @@ Units
     "全称（以下简称“简称”）" defines a unit (key = 简称 as written, name = 全称). An organisation named as the
     subject of a figure without a definition becomes a unit keyed by the name as written; a region-prefixed form of a
     known 简称 (长沙市数据局 for 市数据局) is the same unit. The finance bureau and the evaluator are not units.
+    The unit the report states it is about (the organisation opening its title, a 部门名称 line, the site's 发布机构
+    when the report writes that name: :func:`.meta.own_unit`) takes the figures the text gives no unit, before
+    "本项目"; with it, an organisation opening a clause of running text makes no new unit.
 
 Recommendations → problems
     Recommendation category n answers problem category n (answers=("Pn",)) only when both sections have the same
