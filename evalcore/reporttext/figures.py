@@ -314,6 +314,7 @@ class FigureReader:
         n = self._glued(line, norm(line.text))
         last_money_kind: str | None = None
         para_scored: list[str] = []  # units scored earlier in the paragraph (for "均为" / "分别为" grades)
+        para_start = len(self.facts)
         for s0, s1 in _sentences(n):
             sent = n[s0:s1]
             first_fact = len(self.facts)
@@ -405,7 +406,7 @@ class FigureReader:
                     continue
                 if unit is None and not is_total and not part:
                     unit = ctx
-                after = sent[tok.end:toks[i + 1].start if i + 1 < len(toks) else len(sent)]
+                after = sent[tok.end:toks[i + 1].end if i + 1 < len(toks) else len(sent)]  # with the next figure
                 fact = self._emit(tok, unit, line, window, clause, last_money_kind, scored, is_total=is_total,
                                   part=part, after=after)
                 if fact is not None and aggregate:
@@ -420,6 +421,7 @@ class FigureReader:
                 ctx = head_ctx
             para_scored.extend(scored)
             self._confirmed_by_rate(self.facts[first_fact:], line)
+        self._total_confirmed_by_rate(self.facts[para_start:], line)
 
     def _glued(self, line: Line, n: str) -> str:
         """A form's total row whose cells ran together (“资金总额10001000100%20”, “64.864.864.8100%”): the digits are
@@ -463,6 +465,30 @@ class FigureReader:
                 self.notes.append(f"第{line.no}行“{f.shown}”按与执行率{rate}%相符作为{label}")
                 f.kind = kind
 
+    def _total_confirmed_by_rate(self, facts: list[Fact], line: Line) -> None:
+        """“项目资金共计500万元，其中…。截至年底已支出480万元，支出率96%。”: across the sentences of one paragraph,
+        an amount whose meaning the words left open is the budget when the paragraph's only executed amount over it
+        is the paragraph's only rate. Never a 下达 / 到位 amount (those need the same sentence)."""
+        open_ = [f for f in facts if f.kind == "unknown" and not f.breakdown and not f.aggregate]
+        if len(open_) != 1 or any(f.kind == "budget" for f in facts):
+            return
+        executed = [f for f in facts if f.kind == "executed" and not f.breakdown and not f.aggregate]
+        rates = [f for f in facts if f.kind == "rate"]
+        if len(executed) != 1 or len(rates) != 1 or len({f.unit for f in open_ + executed + rates}) != 1:
+            return
+        amount = Decimal(open_[0].value)
+        rate = Decimal(rates[0].value)
+        exponent = rate.as_tuple().exponent
+        if not amount or not isinstance(exponent, int):
+            return
+        step = Decimal(1).scaleb(min(exponent, 0))
+        if (Decimal(executed[0].value) / amount * HUNDRED).quantize(step, ROUND_HALF_UP) != rate:
+            return
+        f = open_[0]
+        f.kind = "budget"
+        f.uncertain = f"预算取自“{f.shown}”（原文未写明，按实际执行与它之比等于所列执行率{rate}%推定）"
+        self.notes.append(f"第{line.no}行“{f.shown}”按与执行率{rate}%相符作为预算")
+
     def _skip(self, line: Line, tok: _Token, reason: str) -> None:
         self.unplaced.append(Unplaced(line.no, line.text, f"{tok.shown}：{reason}"))
 
@@ -504,6 +530,9 @@ class FigureReader:
                 return None
             if tok.value == HUNDRED and re.search(r"(?:总分|满分)\s*$", window):
                 return None  # “总分100分”: the most a form gives, not a score
+            out_of = re.match(r"\s*\(\s*(?:满分|总分|分值)\s*(?:为|:)?\s*(\d+(?:\.\d+)?)", after)
+            if out_of and Decimal(out_of.group(1)) < HUNDRED:
+                return None  # “得分9.6分(满分10分)”: one item's score, not the evaluation's
             breakdown = bool(_SCORE_BREAKDOWN.search(clause)) and not self.units.mentions(clause)
             fact = Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown)
             if unit is not None and not breakdown:

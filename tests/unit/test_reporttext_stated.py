@@ -246,3 +246,15 @@ def test_a_table_of_label_value_pairs() -> None:
         "某县水利局": {"budget": "100", "executed": "90", "rate": "90", "score": "92"}}
     assert units(head + "| 指标 | 分值 |\n| 决策 | 20 |\n| 过程 | 20 |\n") == {}  # weights
     assert units(head + "| 预算数 | 100 |\n") == {}  # money without its unit: not read
+
+
+def test_a_total_confirmed_by_the_rate_across_sentences_and_an_items_score_out_of_ten() -> None:
+    head = "某县教育局2022年度学生资助项目绩效自评报告\n一、基本情况\n"
+    result = parse_report(head + "项目资金共计500万元，其中中央资金300万元、省级资金200万元。"
+                                 "截至2022年12月31日，已支出480万元，支出率96%。\n")
+    assert result.stated["units"] == {"某县教育局": {"budget": "500", "executed": "480", "rate": "96"}}
+    assert "推定" in result.stated["sources"]["某县教育局"]["budget"]["uncertain"]
+    assert units(head + "项目资金共计500万元。已支出400万元，支出率96%。\n") == {  # 400/500 is not 96%: no budget
+        "某县教育局": {"executed": "400", "rate": "96"}}
+    assert units(head + "执行率96.00%，得分9.6分（满分10分）。\n二、评价结论\n本项目自评总分为93.5分。\n") == {
+        "某县教育局": {"rate": "96.00", "score": "93.5"}}
