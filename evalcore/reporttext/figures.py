@@ -36,7 +36,7 @@ _GRADE_ITEM = re.compile(
     rf"(?:(?P<o>[“\"「『‘'])\s*(?P<g>{GRADE_WORDS})\s*(?:等次|等级|等|级)?\s*[”\"」』’']"
     rf"|(?P<b>{GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
 _GRADE_KW = re.compile(
-    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评|结\s*论)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)结果|"
+    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评|结\s*论)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)(?:结果|结论)|"
     r"评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
     r"|(?P<all2>均|都|分别)?(?:被)?(?:评为|评定为|定为|确定为)(?:了)?"
     r"|(?P<all3>均|都|分别)(?:为|是|获得|属于)(?=\s*[“\"「『]))\s*")
@@ -107,7 +107,8 @@ class Fact:
     total: bool = False
     breakdown: bool = False
     shown: str = ""  # the figure as written
-    adjusted: bool = False  # a budget written as 调整后 / 调整预算: preferred over an earlier 年初 budget
+    adjusted: bool = False  # a budget written as 调整后 / 全年预算 (over an earlier 年初 one), a score written as the
+    # evaluation's (总得分, 最终得分… over an earlier one)
     aggregate: bool = False  # a sum over several projects or units (涉及资金… / 两个部门合计…): a total at most
     uncertain: str = ""  # why the parser is not sure of this figure (shown to the evaluator, kept in the note)
 
@@ -533,8 +534,10 @@ class FigureReader:
             out_of = re.match(r"\s*\(\s*(?:满分|总分|分值)\s*(?:为|:)?\s*(\d+(?:\.\d+)?)", after)
             if out_of and Decimal(out_of.group(1)) < HUNDRED:
                 return None  # “得分9.6分(满分10分)”: one item's score, not the evaluation's
-            breakdown = bool(_SCORE_BREAKDOWN.search(clause)) and not self.units.mentions(clause)
-            fact = Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown)
+            breakdown = bool(_SCORE_BREAKDOWN.search(clause) or re.search(r"(?:该|此|本|单|分)项(?!目)", clause)) and (
+                not self.units.mentions(clause))
+            overall = bool(re.search(r"总得分|总分|综合得分|最终得分|评价得分|自评得分", window))  # wins over the first
+            fact = Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=overall)
             if unit is not None and not breakdown:
                 scored.append(unit)
         else:

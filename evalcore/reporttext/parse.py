@@ -543,7 +543,7 @@ class _Parser:
             assert f.unit is not None  # keyed: named in the text, or attached to a unit above
             figure = (f.unit, f.kind)
             best = chosen.get(figure)
-            if best is None or (f.kind == "budget" and f.adjusted and not best.adjusted) or (
+            if best is None or (f.kind in ("budget", "score") and f.adjusted and not best.adjusted) or (
                     f.kind in ("budget", "executed") and f.total and not best.total and not best.adjusted):
                 chosen[figure] = f
         for f in keyed:

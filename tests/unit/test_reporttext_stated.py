@@ -258,3 +258,12 @@ def test_a_total_confirmed_by_the_rate_across_sentences_and_an_items_score_out_o
         "某县教育局": {"executed": "400", "rate": "96"}}
     assert units(head + "执行率96.00%，得分9.6分（满分10分）。\n二、评价结论\n本项目自评总分为93.5分。\n") == {
         "某县教育局": {"rate": "96.00", "score": "93.5"}}
+
+
+def test_the_evaluations_score_wins_over_an_items_and_a_stated_conclusion_grade() -> None:
+    head = "某县教育局2022年度学生资助项目绩效自评报告\n一、基本情况\n"
+    assert units(head + "执行率为96%，该项得分9.6分。自评总得分为95.6分，等级为优。\n") == {
+        "某县教育局": {"rate": "96", "score": "95.6", "grade": "优"}}
+    assert units(head + "项目得分88分。经复核，最终得分90分。\n") == {"某县教育局": {"score": "90"}}
+    assert units(head + "自评得分：93分。自评结论：优。\n") == {"某县教育局": {"score": "93", "grade": "优"}}
+    assert units(head + "评价结论：该项目总体良好。\n") == {}
