@@ -171,6 +171,12 @@ class Section:
     lines: list[Line] = field(default_factory=list)
 
 
+def _bare(text: str) -> bool:
+    """A short line that can be an unnumbered heading: not a sentence (…。) nor a label with its content (建议：…)."""
+    t = text.strip()
+    return not t.endswith(("。", ".")) and not re.search(r"[:：]\s*\S", t)
+
+
 def split_sections(lines: list[Line]) -> tuple[list[Line], list[Section]]:
     """(intro lines before the first section, sections)."""
     style: str | None = None
@@ -185,7 +191,7 @@ def split_sections(lines: list[Line]) -> tuple[list[Line], list[Section]]:
         if num is not None and num.style in ("cn_dun", "cn_paren", "ar_dot", "ar_dun", "cn_ord"):
             style, found = num.style, True
             break
-        if num is None and (ln.headingish or len(title) <= 12) and not re.match(r"[\d(（]", title):
+        if num is None and (ln.headingish or (len(title) <= 12 and _bare(title))) and not re.match(r"[\d(（]", title):
             style, found = None, True
             break
     intro: list[Line] = []
@@ -198,7 +204,7 @@ def split_sections(lines: list[Line]) -> tuple[list[Line], list[Section]]:
             if style is not None and num is not None and num.style == style and title_like(num.rest):
                 is_section, title = True, num.rest
             elif style is None and num is None and title_like(ln.text) and _section_like(ln.text) and (
-                    ln.headingish or len(ln.text) <= 12) and not re.match(r"[\d(（]", ln.text):
+                    ln.headingish or (len(ln.text) <= 12 and _bare(ln.text))) and not re.match(r"[\d(（]", ln.text):
                 is_section, title = True, ln.text
         if is_section:
             title = strip_end_punct(title)

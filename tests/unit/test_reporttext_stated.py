@@ -267,3 +267,11 @@ def test_the_evaluations_score_wins_over_an_items_and_a_stated_conclusion_grade(
     assert units(head + "项目得分88分。经复核，最终得分90分。\n") == {"某县教育局": {"score": "90"}}
     assert units(head + "自评得分：93分。自评结论：优。\n") == {"某县教育局": {"score": "93", "grade": "优"}}
     assert units(head + "评价结论：该项目总体良好。\n") == {}
+
+
+def test_a_short_sentence_or_a_label_with_its_content_is_no_section_heading() -> None:
+    text = ("关于2022年度城区道路维修项目绩效评价结果的公示\n我局委托第三方开展绩效评价。该项目预算800万元，"
+            "实际支出760万元，预算执行率95%。评价得分86分，等级为良。\n存在问题：项目验收不及时。\n意见建议：加快验收进度。\n")
+    ev = parse_report(text).evaluation
+    assert [p.text for p in ev.problems] == ["项目验收不及时。"]
+    assert [r.text for r in ev.recommendations] == ["加快验收进度。"]
