@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..model import GradeBand
 from ..numbers import ZERO
-from .figures import GRADE_NORMAL, GRADE_WORDS
 from .lines import Line
+from .numbers_found import GRADE_NORMAL, GRADE_WORDS
 from .text import CJK, norm
 from .units import NOT_A_UNIT, ORG_BAD, ORG_SUFFIX
 

@@ -61,8 +61,9 @@ Provenance
     (``stated["finding_sources"]``); :mod:`.provenance` turns them into the ``--json`` output and the spans the import
     page highlights. Figures looked for and not found are listed (``stated["not_found"]``).
 
-Modules: :mod:`.lines` (lines, sections), :mod:`.units`, :mod:`.figures` (sentences and tables), :mod:`.items`
-(findings), :mod:`.meta` (title, bands), :mod:`.forms`, :mod:`.result` (ParseResult, constants); this module runs them.
+Modules: :mod:`.lines` (lines, sections), :mod:`.units`, :mod:`.numbers_found` (figures read from sentences and
+tables), :mod:`.items` (findings), :mod:`.meta` (title, bands, the report's own unit), :mod:`.forms`, :mod:`.result`
+(ParseResult, constants); this module runs them.
 
 Everything the parser saw but could not place (a figure whose unit or meaning is unclear, a lead-in sentence before
 一是, a table inside the problems section, a conflicting second value for the same figure) is listed in
@@ -86,11 +87,11 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import HUNDRED, round2
-from .figures import GRADE_NORMAL, Fact, FigureReader, as_grade, as_number
 from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement
 from .items import INLINE_END, INLINE_PROBLEMS, INLINE_RECS, FindingsReader, Group, paragraph_items
 from .lines import Line, money_subsections, nested_findings, read_lines, split_sections, title_like
 from .meta import EVALUATOR, NOT_REGION, REGION, bigrams, guess_title, own_unit, parse_bands, title_parts
+from .numbers_found import GRADE_NORMAL, Fact, FigureReader, as_grade, as_number
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
 from .text import norm, strip_end_punct
 from .units import (

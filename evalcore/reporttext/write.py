@@ -28,8 +28,8 @@ from ..findings import cn_number
 from ..model import Evaluation
 from ..numbers import fmt2
 from ..textutil import join_phrase
-from .figures import GRADE_NORMAL, FigureReader
 from .lines import Line
+from .numbers_found import GRADE_NORMAL, FigureReader
 from .result import SYNTHETIC_UNIT
 from .units import Units
 

@@ -1,4 +1,5 @@
-"""Figures in sentences and tables: budget, executed, rate, score, grade, each with its unit and its line."""
+"""Numbers read from a report's text: budget, executed, rate, score, grade in sentences and tables, each with its
+unit and its line (not to be confused with evalcore/figures, the charts)."""
 from __future__ import annotations
 
 import re
