@@ -24,10 +24,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pdfbound import inflate_bound
+
 MAX_REPORT_BYTES = 30 * 1024 * 1024  # a report file: PDFs with images run to a few MB
 MAX_PDF_PAGES = 400
 MAX_DOCX_PART_BYTES = 60 * 1024 * 1024  # the inflated word/document.xml (and any other part)
 MAX_DOCX_TOTAL_BYTES = 150 * 1024 * 1024
+MAX_PDF_INFLATED_BYTES = 256 * 1024 * 1024  # all of a PDF's streams inflated (pages, fonts, object streams)
 MIN_TEXT_CHARS_PER_PAGE = 20  # fewer (on average) and the PDF is taken for a scan
 
 
@@ -92,12 +95,31 @@ def _pdf_chars(text: str) -> str:
 
 
 def pdf_document(data: bytes, name: str = "") -> Document:
+    """The text of a PDF (tables as rows), every stream inflated within :data:`MAX_PDF_INFLATED_BYTES`
+    (:mod:`.pdfbound`): a compression bomb inside the PDF is refused with a message naming the file."""
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings of ordinary PDFs are no news to the user
+    label = f"“{name}”" if name else "该 PDF"
+    refusal = (f"{label}中的压缩内容解压后超过 {MAX_PDF_INFLATED_BYTES // 1024 // 1024} MB，不是正常的评价报告"
+               "（疑似“压缩炸弹”），已拒绝读取。请用 PDF 阅读器另存或打印为新的 PDF，或改用 .docx、网页另存的文件")
+    with inflate_bound(MAX_PDF_INFLATED_BYTES) as budget:
+        try:
+            doc = _pdf_document(data, name)
+        except Exception as exc:  # pdfplumber wraps what pdfminer raises (PdfminerException)
+            if budget.exceeded:
+                raise ValueError(refusal) from exc
+            raise
+    if budget.exceeded:  # swallowed by a library on the way: the text read is incomplete
+        raise ValueError(refusal)
+    return doc
+
+
+def _pdf_document(data: bytes, name: str) -> Document:
     try:
         import pdfplumber
         from pdfminer.pdfparser import PDFSyntaxError
     except ImportError as exc:  # pragma: no cover - pdfplumber is a requirement
         raise ValueError("读取 PDF 需要安装 pdfplumber") from exc
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings of ordinary PDFs are no news to the user
+
     lines: list[str] = []
     where: list[Where] = []
     try:
@@ -113,7 +135,7 @@ def pdf_document(data: bytes, name: str = "") -> Document:
         for page_no, page in enumerate(pages, start=1):
             try:
                 tables = page.find_tables()
-            except Exception:  # a damaged page: read its text only
+            except Exception:  # a damaged page: its text only (a stream over the inflation bound is refused after)
                 tables = []
             boxes = [t.bbox for t in tables]
 

@@ -18,6 +18,7 @@ into rows so that the table reader can read it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -62,7 +63,7 @@ _COLUMN = re.compile(r"年初预算数|年初预算|年初|全年预算数|全�
                      r"执行数|预算执行率|执行率|分值|权重|得分|原因")
 _ROW_TOTAL = re.compile(r"^(?:年度资金总额|资金总额|总额|合计)\s*[:：]?$")
 _ROW_FISCAL = re.compile(r"^其中\s*[:：]?\s*(?:本年|当年)?(?:财政拨款|财政资金)\s*[:：]?$")
-_VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*%?$")
+_VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*(?:%|万元|万)?$")  # “3359.62万”: the form's unit is 万元
 _EMPTY = {"", "/", "-", "—", "——"}
 _INSTRUCTION = re.compile(r"字以内|需说明|应单独说明|请在|填写|结合自评情况|针对项目自评")
 _NONE = re.compile(r"^(?:无|暂无|没有|未发现|不存在)(?:问题|措施|建议)?[。.]?$")
@@ -102,6 +103,9 @@ class Form:
     problems: tuple[Cell, str | None] | None = None  # (label cell, content or None when only the instruction)
     recommendations: tuple[Cell, str | None] | None = None
     notes: list[str] = field(default_factory=list)
+    doubt: str = ""  # why its figures need a person's look (the cells did not line up with the header)
+    score: tuple[Cell, Decimal] | None = None  # the form's total score (总分 100 94) and its cell
+    grade: tuple[Cell, str] | None = None  # the form's stated grade (自评等级 优)
 
     def cell(self, kind: str) -> Cell | None:
         """The cell a figure was read from."""
@@ -128,7 +132,7 @@ def _value(cell: Cell) -> tuple[bool, Decimal | None]:
         return True, None
     if _VALUE.match(t):
         try:
-            return True, to_decimal(t.rstrip("%").strip())
+            return True, to_decimal(re.sub(r"(?:%|万元|万)$", "", t).strip())
         except ValueError:
             return False, None
     return False, None
@@ -168,7 +172,8 @@ def _after(stream: list[Cell], i: int, limit: int = 3) -> Cell | None:
 def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None, Cell | None]:
     for i in range(stop - 1, start - 1, -1):
         t = norm(stream[i].text)
-        m = re.match(r"^(?:实施单位|项目单位|部门\(单位\)名称|单位名称|被评价单位)\s*(?:\(盖章\))?\s*[:：]?\s*(.*)$", t)
+        m = re.match(r"^(?:实施单位|项目单位|部门\(单位\)名称|单位名称|被评价单位|资金使用单位)"
+                     r"\s*(?:\(盖章\))?\s*[:：]?\s*(.*)$", t)
         if not m:
             continue
         value = m.group(1).strip()
@@ -178,6 +183,8 @@ def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None,
             if nxt is None:
                 continue
             value, cell = norm(nxt.text).strip(), nxt
+            if _is_label(value):
+                continue  # “实施单位 全年预算数 …”: the form flattened with its value elsewhere, not named here
         value = re.sub(r"^\d+\s*-\s*", "", value)  # a budget code before the name (219001-…)
         value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)", value)[0].strip()
         if 2 <= len(value) <= 40 and not _VALUE.match(value):
@@ -199,6 +206,98 @@ _PROBLEMS_LABEL = re.compile(r"^(?:存在(?:的)?(?:主要)?问题|主要问题)
 _RECS_LABEL = re.compile(r"^(?:改进措施|改进建议|整改措施|下一步改进措施|意见建议|相关建议)\s*[:：]?$")
 
 
+_HEADER_START = re.compile(r"^(?:年初(?:预算数?)?|全年预算数?)(?:\([A-Z]\))?$")
+
+
+def _label_text(cell: Cell) -> str:
+    return re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(cell.text).replace(" ", ""))
+
+
+def _is_label(text: str) -> bool:
+    return bool(_COLUMN.fullmatch(re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(text).replace(" ", ""))))
+
+
+@dataclass
+class _Flat:
+    header: list[str]
+    row: FormRow
+    end: int
+    note: str
+
+
+def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
+    """全年预算数 全年执行数 分值 执行率 得分 65.66 65.07 10 99% 9: a form flattened on one line, its header cells
+    followed by the total row's values with no row label between. Read by the header sequence, and taken only when
+    the amounts over each other give the stated rate (else the cells are not known to line up: refused)."""
+    k = i
+    while k < len(stream) and _COLUMN.fullmatch(_label_text(stream[k])):
+        k += 1
+    header = [_label_text(c) for c in stream[i:k]]
+    kinds = [_kind(h) for h in header]
+    if k - i < 3 or "executed" not in kinds or "rate" not in kinds or not ("budget" in kinds or "initial" in kinds):
+        return None
+    row = _read_row(stream, k - 1, header)
+    if len(row.cells) < len(header):
+        return None
+    budget = row.values.get("budget") if row.values.get("budget") is not None else row.values.get("initial")
+    executed, rate = row.values.get("executed"), row.values.get("rate")
+    if not budget or executed is None or rate is None or not _rate_fits(budget, executed, rate):
+        return None
+    row = FormRow(stream[k - 1], row.values, row.cells, row.value_cells)
+    return _Flat(header, row, k + len(row.cells), f"第{stream[i].line_no}行自评表的表头与数值连在一起（每格一项），"
+                                                  "按表头顺序读取，预算÷执行数与所列执行率相符")
+
+
+def _rate_fits(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
+    from decimal import ROUND_HALF_UP
+    exponent = rate.as_tuple().exponent
+    step = Decimal(1).scaleb(min(exponent if isinstance(exponent, int) else 0, 0))
+    return (executed / budget * 100).quantize(step, ROUND_HALF_UP) == rate
+
+
+_TOTAL_CELL = re.compile(r"^(?:年度资金总额|资金总额)\s*(?:\(万元\))?\s*[:：]?\s*(?P<rest>.*)$")
+_NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?%?$")
+
+
+def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
+    """A transfer form whose columns a flattened text no longer lines up (行次 全年预算数 (A) 统筹整合资金数 (B) …
+    全年执行资金 (E) 预算执行 (E/C×100%), then “年度资金总额(万元): 1 52.800000 52.800000 52.800000 100.00% 30.800000
+    58.33%”): the header must name an executed amount (执行资金 / 执行数) and the execution rate; in the total row the
+    executed amount is the one right before the last percentage, and the budget the first amount over which it gives
+    that percentage. Nothing is taken when no amount fits."""
+    for at, cell in enumerate(stream):
+        m = _TOTAL_CELL.match(norm(cell.text).strip())
+        if not m:
+            continue
+        header = "".join(norm(c.text).replace(" ", "") for c in stream[max(0, at - 30):at])
+        if not re.search(r"全年执行(?:资金|数)", header) or not re.search(r"预算执行(?:率)?\(?[A-Z]/[A-Z]", header):
+            continue
+        tokens = m.group("rest").split()
+        for nxt in stream[at + 1:at + 4]:
+            words = norm(nxt.text).split()
+            if not words or not _NUMBER.match(words[0]):
+                break
+            tokens += [w for w in words if _NUMBER.match(w)]
+        if "行次" in header and tokens and re.fullmatch(r"\d{1,2}", tokens[0]):
+            tokens = tokens[1:]  # the row number
+        values = [(t.endswith("%"), to_decimal(t.rstrip("%"))) for t in tokens if _NUMBER.match(t)]
+        last = max((k for k, (pct, _) in enumerate(values) if pct and k and not values[k - 1][0]), default=None)
+        if last is None:
+            continue
+        rate, executed = values[last][1], values[last - 1][1]
+        budget = next((v for pct, v in values[:last - 1] if not pct and v and _rate_fits(v, executed, rate)), None)
+        if budget is None:
+            continue
+        shown = {"budget": budget, "executed": executed, "rate": rate}
+        row = FormRow(cell, {k: v for k, v in shown.items()}, [Cell(cell.line_no, str(v)) for v in shown.values()],
+                      {k: Cell(cell.line_no, str(v)) for k, v in shown.items()})
+        note = (f"第{cell.line_no}行自评表的数值与表头未能逐格对应，按“全年执行资金÷预算”等于所列执行率{rate}%"
+                "取预算与执行数")
+        return at, Form(None, None, ["全年预算数", "全年执行数", "执行率"], row, notes=[note],
+                        doubt="自评表的数值与表头未能逐格对应，按执行数÷预算等于所列执行率取得，请核对")
+    return None
+
+
 def find_forms(text: str) -> list[Form]:
     """The self-evaluation forms in the text, in order (an empty list when there is none)."""
     stream = cells(text)
@@ -207,11 +306,17 @@ def find_forms(text: str) -> list[Form]:
     i = 0
     while i < len(stream):
         t = norm(stream[i].text).replace(" ", "")
-        if re.match(r"^年初(?:预算数?)?$", t):
+        if _HEADER_START.match(t):
             # the header runs to the row label (年度资金总额 / 总额)
             j = i
             while j < len(stream) and j - i < 16 and not _ROW_TOTAL.match(norm(stream[j].text).strip()):
                 j += 1
+            flat = None if j < len(stream) and j - i < 16 else _header_then_values(stream, i)
+            if flat is not None:  # a form flattened on one line: the header cells, then the total row's values
+                starts.append(i)
+                forms.append(Form(None, None, flat.header, flat.row, notes=[flat.note]))
+                i = flat.end
+                continue
             if j < len(stream) and j - i < 16:
                 header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j]))
                 kinds = [_kind(h) for h in header]
@@ -234,7 +339,11 @@ def find_forms(text: str) -> list[Form]:
                     continue
         i += 1
     if not forms:
-        return []
+        found = _total_row_by_rate(stream)
+        if found is None:
+            return []
+        starts.append(found[0])
+        forms.append(found[1])
     bounds = starts + [len(stream)]
     for n, form in enumerate(forms):
         lo = bounds[n - 1] if n else 0
@@ -251,7 +360,40 @@ def find_forms(text: str) -> list[Form]:
                 owner = forms[n]
         if getattr(owner, which) is None:
             setattr(owner, which, _finding(stream, k))
+    for k, c in enumerate(stream):  # the form's total score and grade, each in the form it follows
+        t = norm(c.text).replace(" ", "")
+        owner = forms[0]
+        for n, s in enumerate(starts):
+            if k > s:
+                owner = forms[n]
+        if owner.score is None and _SCORE_LABEL.fullmatch(t):
+            owner.score = _total_score(stream, k, total=t == "合计")
+        elif owner.grade is None and _GRADE_LABEL.fullmatch(t):
+            nxt = _after(stream, k, limit=1)
+            g = re.fullmatch(r"[“\"]?(优秀|良好|中等|较差|优|良|中|差)[”\"]?", norm(nxt.text).strip()) if nxt else None
+            if g and nxt is not None:
+                owner.grade = (nxt, g.group(1))
     return forms
+
+
+_SCORE_LABEL = re.compile(r"(?:自评)?总分(?:\(分\))?|总得分|自评得分|自评总得分|综合得分|评价得分|合计")
+_GRADE_LABEL = re.compile(r"(?:自评|评价|绩效|综合)?(?:等级|等次)|自评结果|评价结果")
+
+
+def _total_score(stream: list[Cell], k: int, total: bool) -> tuple[Cell, Decimal] | None:
+    """The score after a 总分 / 合计 label: “100 94” (the maximum, then the score) gives 94; a single number below
+    100 after 总分 is the score; a lone 100 (the maximum, or a 合计 of weights) is none."""
+    values: list[tuple[Cell, Decimal]] = []
+    for c in stream[k + 1:k + 4]:
+        ok, value = _value(c)
+        if not ok or value is None or "%" in c.text:
+            break
+        values.append((c, value))
+    if len(values) >= 2 and values[0][1] == 100 and 0 <= values[1][1] <= 100:
+        return values[1]
+    if len(values) == 1 and not total and 0 <= values[0][1] < 100:
+        return values[0]
+    return None
 
 
 def is_none_statement(text: str) -> bool:
@@ -299,4 +441,71 @@ def flattened_tables(text: str) -> list[list[list[Cell]]]:
             number += 1
         out.append(rows)
         i = k
+    return out + _header_tables(stream, {c.line_no for rows in out for row in rows for c in row})
+
+
+# a column title of a results table (one cell per line): who, what, and the figures
+_HEADER_CELL = re.compile(r"(?:主管部门|项目单位|实施单位|预算单位|被评价单位|单位名称|单位|部门名称|部门|项目名称|"
+                          r"项目|债券名称|"
+                          r"发行金额|债券金额|金额|预算数?|预算金额|执行数|实际支出|执行率|预算执行率|"
+                          r"(?:自评|评价|综合)?(?:得分|分数|评分)|(?:评价|绩效|自评)?(?:结果|等级|等次)|备注)"
+                          r"(?:\((?:万元|亿元|元|分|%)\))?")
+_GRADE_CELL = re.compile(r"[“\"]?(?:优秀|良好|中等|较差|合格|不合格|优|良|中|差)[”\"]?")
+
+
+def _column_check(header: str) -> Callable[[Decimal | None], bool] | None:
+    """What a cell under this column title must look like (None: anything not empty)."""
+    if re.search(r"得分|分数|评分", header):
+        return lambda v: v is not None and 0 <= v <= 100
+    if re.search(r"率", header):
+        return lambda v: v is not None and 0 <= v <= 1000
+    if re.search(r"金额|预算|执行数|实际支出", header):
+        return lambda v: v is not None and v >= 0
+    return None
+
+
+def _header_tables(stream: list[Cell], taken: set[int]) -> list[list[list[Cell]]]:
+    """Results tables flattened one cell per line without a 序号 column (项目单位, 项目名称, 发行金额, 自评分数, 等级,
+    then the values): rebuilt into rows by the header sequence. A row is taken only when every cell fits its column
+    (a number under 得分 / 金额, a grade under 等级, a name under 单位 / 项目); the first row that does not fit ends
+    the table (a missing cell would shift the rest, so nothing after it is guessed)."""
+    out = []
+    i = 0
+    while i < len(stream):
+        j = i
+        while j < len(stream) and _HEADER_CELL.fullmatch(norm(stream[j].text).replace(" ", "")) and (
+                stream[j].line_no not in taken) and sum(1 for c in stream if c.line_no == stream[j].line_no) == 1:
+            j += 1
+        header = [norm(c.text).replace(" ", "") for c in stream[i:j]]
+        named = any(re.search(r"单位|部门|项目", h) for h in header)
+        figures = [h for h in header if re.search(r"得分|分数|评分|结果|等级|等次|金额|预算|执行", h)]
+        if j - i < 3 or not named or not figures:
+            i = max(j, i + 1)
+            continue
+        rows = [stream[i:j]]
+        k = j
+        while k + len(header) <= len(stream):
+            chunk = stream[k:k + len(header)]
+            if not all(_fits(h, c) for h, c in zip(header, chunk, strict=True)):
+                break
+            rows.append(chunk)
+            k += len(header)
+        if len(rows) > 1:
+            out.append(rows)
+        i = k if len(rows) > 1 else j
     return out
+
+
+def _fits(header: str, cell: Cell) -> bool:
+    text = norm(cell.text).strip()
+    if _HEADER_CELL.fullmatch(text.replace(" ", "")):
+        return False  # the next table's header
+    if re.search(r"结果|等级|等次", header):
+        return bool(_GRADE_CELL.fullmatch(text))
+    check = _column_check(header)
+    if check is not None:
+        ok, value = _value(cell)
+        return ok and check(value)
+    if re.search(r"单位|部门|项目", header):
+        return len(text) >= 2 and not _VALUE.match(text) and not _GRADE_CELL.fullmatch(text)
+    return bool(text)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .forms import is_none_statement
-from .lines import _SUB_PROBLEMS, _SUB_RECS, _Line, _Section, _title_like
+from .lines import SUB_PROBLEMS, SUB_RECS, Line, Section, title_like
 from .result import Unplaced
 from .text import CJK, CN_NUM, cn_to_int, is_digits, norm, numbering, strip_end_punct
 from .units import ORG_SUFFIX
@@ -16,6 +16,7 @@ _ORDINAL = re.compile(rf"(?:^|(?<=[。；;！!？?，,：:\s])|(?<=[{CJK}]\.))"
                       rf"(?:第)?(?P<n>[{CN_NUM}]{{1,3}})是\s*[，,：:]?\s*")
 _ORDINAL_QI = re.compile(rf"(?:^|(?<=[。；;！!？?\s]))(?:其|第)(?P<n>[{CN_NUM}]{{1,3}})\s*[，,、：:]\s*")
 _INLINE_NUM = re.compile(r"(?:^|(?<=[。；;：:，,\s]))\(\s*(?P<n>\d{1,2})\s*\)\s*|(?P<c>[①-⑳])\s*")
+_INLINE_DOT = re.compile(rf"(?:^|(?<=[。；;：:]))(?P<n>\d{{1,2}})\s*[.、](?=[{CJK}])")  # “建议：1.加强…；2.加快…”
 
 
 def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]] | None:
@@ -45,10 +46,11 @@ def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]
     return lead, [i for i in items if i]
 
 
-_INLINE_PROBLEMS = re.compile(r"(?:存在的?(?:主要)?问题|主要问题|发现的问题)\s*[:：]\s*")
-_INLINE_RECS = re.compile(r"(?:下一步(?:工作)?(?:改进)?(?:措施|打算|建议)|改进(?:措施|建议|意见)|整改措施|相关建议|"
+INLINE_PROBLEMS = re.compile(r"(?:存在的?(?:主要)?问题|主要问题|发现的问题)\s*[:：]\s*")
+INLINE_RECS = re.compile(r"(?:下一步(?:工作)?(?:改进)?(?:措施|打算|建议)|改进(?:措施|建议|意见)|整改措施|相关建议|"
+                          r"(?:(?<=^)|(?<=[。；;，,\s]))(?:主要|几点|有关|以下|我们|评价组|工作组)?建议(?:如下)?|"
                           r"意见建议)\s*[:：]\s*")
-_INLINE_END = re.compile(rf"{_INLINE_RECS.pattern}|{_INLINE_PROBLEMS.pattern}|\s\d{{4}}\s*年[^。.]{{0,20}}表")
+INLINE_END = re.compile(rf"{INLINE_RECS.pattern}|{INLINE_PROBLEMS.pattern}|\s\d{{4}}\s*年[^。.]{{0,20}}表")
 _TRAILER = re.compile(
     r"(?:20\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|20\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
     r"|(?:附件|来源|信息来源|发布(?:时间|日期|机构)|责任编辑|编辑|浏览次数|分享到)\s*[:：].*"
@@ -56,7 +58,7 @@ _TRAILER = re.compile(
     r"|.*【\s*(?:打印|关闭|返回|字体)[^】]*】.*")
 
 
-def _is_trailer(line: _Line) -> bool:
+def _is_trailer(line: Line) -> bool:
     """落款 dates, web page furniture (【打印本页】, 来源：…), a bare organisation name signing the report."""
     t = norm(line.text).strip()
     if _TRAILER.fullmatch(t):
@@ -67,12 +69,12 @@ def _is_trailer(line: _Line) -> bool:
 
 def _is_lead_in(text: str) -> bool:
     """A paragraph that only announces the items (“主要存在以下问题：”)."""
-    return text.rstrip()[-1:] in "：:" and _paragraph_items(text)[0] == ""
+    return text.rstrip()[-1:] in "：:" and paragraph_items(text)[0] == ""
 
 
-def _paragraph_items(text: str) -> tuple[str, list[str]]:
+def paragraph_items(text: str) -> tuple[str, list[str]]:
     """(lead-in, items) of one paragraph: 一是…二是…, 其一…其二…, （1）…（2）…, or the paragraph itself."""
-    for pattern in (_ORDINAL, _ORDINAL_QI, _INLINE_NUM):
+    for pattern in (_ORDINAL, _ORDINAL_QI, _INLINE_NUM, _INLINE_DOT):
         split = _split_markers(text, pattern)
         if split is not None:
             return split
@@ -80,21 +82,21 @@ def _paragraph_items(text: str) -> tuple[str, list[str]]:
 
 
 @dataclass
-class _Group:
+class Group:
     no: int
     title: str
-    items: list[tuple[str, _Line]] = field(default_factory=list)
+    items: list[tuple[str, Line]] = field(default_factory=list)
 
 
 @dataclass
 class _Block:
-    line: _Line
+    line: Line
     title: str | None  # None: the line is an item, not a category
-    body: list[_Line] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
     first: str = ""  # text after the title on the same line
 
 
-def _title_split(line: _Line, rest: str) -> tuple[str | None, str]:
+def _title_split(line: Line, rest: str) -> tuple[str | None, str]:
     """(category title or None, text after the title on the same line)."""
     if line.lead:
         lead = line.lead
@@ -110,41 +112,52 @@ def _title_split(line: _Line, rest: str) -> tuple[str | None, str]:
     m = re.match(r"^(.{2,30}?)[。：:](.+)$", rest)
     if m and not re.search(r"[，,；;]", m.group(1)) and m.group(2).strip():
         return strip_end_punct(m.group(1)), m.group(2).strip()
-    if _title_like(rest) and len(rest) <= 30 and rest.strip()[-1:] not in "。；;！!？?":
+    if title_like(rest) and len(rest) <= 30 and rest.strip()[-1:] not in "。；;！!？?":
         return strip_end_punct(rest), ""
     return None, rest
 
 
-class _FindingsReader:
+class FindingsReader:
     def __init__(self) -> None:
         self.unplaced: list[Unplaced] = []
         self.notes: list[str] = []
         self.stated_counts: dict[str, int] = {}
 
-    def read(self, section: _Section) -> dict[str, list[_Group]]:
+    def read(self, section: Section) -> dict[str, list[Group]]:
         """kind -> groups; a combined 问题及建议 section yields both kinds."""
         kind = section.kind if section.kind != "problems+recs" else "problems"
-        parts: dict[str, list[_Line]] = {kind: []}
+        parts: dict[str, list[Line]] = {kind: []}
         for ln in section.lines:
             num = ln.num
             title = num.rest if num else ln.text
-            if ln.cells is None and _title_like(title) and (num is not None or ln.headingish):
+            if ln.cells is None and title_like(title) and (num is not None or ln.headingish):
                 t = strip_end_punct(title)
-                if _SUB_PROBLEMS.fullmatch(t):
+                if SUB_PROBLEMS.fullmatch(t):
                     kind = "problems"
                     parts.setdefault(kind, [])
                     continue
-                if _SUB_RECS.fullmatch(t):
+                if SUB_RECS.fullmatch(t):
                     kind = "recs"
                     parts.setdefault(kind, [])
                     continue
+            marker = INLINE_RECS.search(norm(ln.text)) if (
+                section.kind == "problems+recs" and kind == "problems" and ln.cells is None) else None
+            if marker is not None:  # “资金拨付较慢。建议：一是…；二是…”: the recommendations start inside the paragraph
+                before, after = ln.text[:marker.start()].strip(), ln.text[marker.end():].strip()
+                if before:
+                    parts[kind].append(replace(ln, text=before))
+                kind = "recs"
+                parts.setdefault(kind, [])
+                if after:
+                    parts[kind].append(Line(ln.no, after))
+                continue
             parts.setdefault(kind, []).append(ln)
         return {k: self._groups(k, section.title, lines) for k, lines in parts.items()}
 
-    def _groups(self, kind: str, section_title: str, lines: list[_Line]) -> list[_Group]:
+    def _groups(self, kind: str, section_title: str, lines: list[Line]) -> list[Group]:
         cat_style: str | None = None
         blocks: list[_Block] = []
-        lead: list[_Line] = []
+        lead: list[Line] = []
         for ln in lines:
             if ln.cells is not None:
                 self.unplaced.append(Unplaced(ln.no, ln.text, "问题、建议或成效部分中的表格，未导入"))
@@ -162,7 +175,7 @@ class _FindingsReader:
                 starts = cat_style is None or cat_style == "heading"
                 if cat_style is None:
                     cat_style = "heading"
-            elif num is None and ln.bold and cat_style in (None, "heading") and _title_like(ln.text):
+            elif num is None and ln.bold and cat_style in (None, "heading") and title_like(ln.text):
                 starts = True
                 cat_style = "heading"
             if starts:
@@ -175,7 +188,7 @@ class _FindingsReader:
                 lead.append(ln)
         if not blocks:  # no categories at all: the paragraphs are the items of one category named after the section
             name = strip_end_punct(section_title) or section_title
-            group = _Group(1, name)
+            group = Group(1, name)
             for ln in lead:
                 self._count(kind, ln.text)
                 if ln.num is None and _is_lead_in(ln.text):
@@ -192,7 +205,7 @@ class _FindingsReader:
         has_body = any(b.body or b.first for b in blocks if b.title is not None)
         if not has_body:  # numbered lines are the items of one category named after the section
             name = strip_end_punct(re.sub(r"^(?:[一二三四五六七八九十]+、)", "", section_title)) or section_title
-            group = _Group(1, name)
+            group = Group(1, name)
             for b in blocks:
                 text = (b.line.num.rest if b.line.num else b.line.text).strip()
                 group.items.append((text, b.line))
@@ -200,16 +213,16 @@ class _FindingsReader:
                     self._body_items(group, ln)
             self.notes.append(f"“{section_title}”部分未分类别，{len(group.items)}个条目归入同一类别“{name}”")
             return [group]
-        groups: list[_Group] = []
+        groups: list[Group] = []
         for no, b in enumerate(blocks, start=1):
             title = b.title
             if title is None:
                 full = (b.line.num.rest if b.line.num else b.line.text).strip()
                 title = strip_end_punct(re.split(r"[。；;]", full, maxsplit=1)[0])
-                group = _Group(no, title, [(full, b.line)])
+                group = Group(no, title, [(full, b.line)])
                 self.notes.append(f"第{b.line.no}行没有单独的类别标题，以其首句“{title}”作为类别名称")
             else:
-                group = _Group(no, title)
+                group = Group(no, title)
                 if b.first:
                     self._text_items(group, b.first, b.line)
             for ln in b.body:
@@ -221,7 +234,7 @@ class _FindingsReader:
             groups.append(group)
         return groups
 
-    def _body_items(self, group: _Group, ln: _Line) -> None:
+    def _body_items(self, group: Group, ln: Line) -> None:
         num = ln.num
         if num is None and is_none_statement(ln.text):
             self.notes.append(f"第{ln.no}行为“{ln.text}”，即没有条目")
@@ -236,8 +249,8 @@ class _FindingsReader:
         else:
             self._text_items(group, ln.text, ln)
 
-    def _text_items(self, group: _Group, text: str, ln: _Line) -> None:
-        lead, items = _paragraph_items(text)
+    def _text_items(self, group: Group, text: str, ln: Line) -> None:
+        lead, items = paragraph_items(text)
         if lead:
             self.unplaced.append(Unplaced(ln.no, lead, "条目之前的引导语，未作为条目导入"))
         group.items.extend((i, ln) for i in items)

@@ -10,7 +10,7 @@ from .text import CJK, TERMINAL, Numbering, numbering, strip_end_punct
 
 
 @dataclass
-class _Line:
+class Line:
     no: int
     text: str  # markdown markers removed, stripped
     heading: int = 0  # markdown / docx heading level, 0 for body text
@@ -32,13 +32,13 @@ _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: a backslash befor
 _TABLE_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
-def _strip_md(text: str) -> str:
+def strip_md(text: str) -> str:
     return _MD_ESCAPE.sub(r"\1", text.replace("**", "").replace("__", "")).strip()
 
 
-def _raw_lines(text: str) -> list[_Line | None]:
+def _raw_lines(text: str) -> list[Line | None]:
     """One entry per source line; None for a blank line."""
-    out: list[_Line | None] = []
+    out: list[Line | None] = []
     for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         s = raw.strip().strip("\u3000\ufeff").strip()
         if not s:
@@ -50,8 +50,8 @@ def _raw_lines(text: str) -> list[_Line | None]:
             if _TABLE_SEP.match(s.replace("｜", "|")):
                 out.append(None)
                 continue
-            cells = [_strip_md(c) for c in re.split(r"[|｜]", s.strip("|｜"))]
-            out.append(_Line(no, " | ".join(cells), cells=cells))
+            cells = [strip_md(c) for c in re.split(r"[|｜]", s.strip("|｜"))]
+            out.append(Line(no, " | ".join(cells), cells=cells))
             continue
         heading = 0
         m = _MD_HEADING.match(s)
@@ -62,11 +62,11 @@ def _raw_lines(text: str) -> list[_Line | None]:
         bold = bool(re.fullmatch(r"\*\*(?:(?!\*\*).)+\*\*[。.]?", s.strip()))
         lead = ""
         lm = re.match(r"^\*\*((?:(?!\*\*).)+)\*\*(.+)$", s.strip())
-        if lm and not bold and _strip_md(lm.group(2)):
-            lead = _strip_md(lm.group(1))
-        clean = re.sub(r"\s*[|｜]+\s*$", "", _strip_md(s))  # a form cell copied with its closing |
+        if lm and not bold and strip_md(lm.group(2)):
+            lead = strip_md(lm.group(1))
+        clean = re.sub(r"\s*[|｜]+\s*$", "", strip_md(s))  # a form cell copied with its closing |
         if clean:
-            out.append(_Line(no, clean, heading, bold, lead))
+            out.append(Line(no, clean, heading, bold, lead))
         else:
             out.append(None)
     return out
@@ -76,12 +76,12 @@ def _ends_open(text: str) -> bool:
     return bool(text) and text[-1] not in TERMINAL + "."  # PDF text often ends a sentence with “.”
 
 
-def _joinable_start(line: _Line) -> bool:
+def _joinable_start(line: Line) -> bool:
     """Can this line continue the sentence before it? Not a heading, a numbered line, a table row, or a short
     unnumbered section title such as “存在的问题”."""
     if line.cells is not None or line.headingish or line.num is not None:
         return False
-    return not (len(line.text) <= 12 and _title_like(line.text) and _section_like(line.text))
+    return not (len(line.text) <= 12 and title_like(line.text) and _section_like(line.text))
 
 
 _PAGE_NO = re.compile(rf"^\d{{1,3}}\s+(?=[{CJK}]{{2}})(?![分万元亿个项年月日人次家所%](?!目))")
@@ -95,10 +95,10 @@ def _without_page_number(before: str, text: str) -> str:
     return text
 
 
-def _lines(text: str) -> list[_Line]:
+def read_lines(text: str) -> list[Line]:
     """Non-blank lines, with a sentence broken across lines (and blank lines) joined back together."""
     raw = _raw_lines(text)
-    out: list[_Line] = []
+    out: list[Line] = []
     i = 0
     while i < len(raw):
         cur = raw[i]
@@ -114,7 +114,7 @@ def _lines(text: str) -> list[_Line]:
             nxt = raw[j] if j < len(raw) else None
             if nxt is None or not _joinable_start(nxt):
                 break
-            cur = _Line(cur.no, cur.text.rstrip() + _without_page_number(cur.text, nxt.text.lstrip()), cur.heading,
+            cur = Line(cur.no, cur.text.rstrip() + _without_page_number(cur.text, nxt.text.lstrip()), cur.heading,
                         cur.bold, cur.lead)
             i = j + 1
         out.append(cur)
@@ -130,9 +130,9 @@ _ACHIEVE_KW = re.compile(r"成效|成果|效益|效果|绩效情况|绩效分析
 _INFO_KW = re.compile(r"基本情况|概况|概述|预算|资金|投入|执行情况|项目情况|评价工作|评价情况|实施情况|说明|背景|其他")
 
 # A short title that is nothing but a section name (switches the kind inside a combined 问题及建议 section).
-_SUB_PROBLEMS = re.compile(r"(?:评价)?(?:发现的?|存在的?)?(?:主要|突出)?问题"
+SUB_PROBLEMS = re.compile(r"(?:评价)?(?:发现的?|存在的?)?(?:主要|突出)?问题"
                            r"(?:及原因(?:分析)?|和不足|与不足)?(?:分析)?")
-_SUB_RECS = re.compile(r"(?:相关|有关|改进|对策|整改|意见和|政策|工作)?(?:意见)?建议(?:及对策|和意见)?"
+SUB_RECS = re.compile(r"(?:相关|有关|改进|对策|整改|意见和|政策|工作)?(?:意见)?建议(?:及对策|和意见)?"
                        r"|(?:改进|整改)(?:意见|措施)|对策(?:建议)?|下一步(?:工作)?(?:建议|打算|措施)")
 
 
@@ -158,20 +158,26 @@ def _section_like(title: str) -> bool:
     return _section_kind(title) != "info" or bool(_INFO_KW.search(title))
 
 
-def _title_like(text: str) -> bool:
+def title_like(text: str) -> bool:
     body = text.strip().rstrip("。.：:")
     return 0 < len(body) <= 40 and not re.search(r"[。；;]", body)
 
 
 @dataclass
-class _Section:
+class Section:
     kind: str
     title: str
-    heading: _Line | None
-    lines: list[_Line] = field(default_factory=list)
+    heading: Line | None
+    lines: list[Line] = field(default_factory=list)
 
 
-def _split_sections(lines: list[_Line]) -> tuple[list[_Line], list[_Section]]:
+def _bare(text: str) -> bool:
+    """A short line that can be an unnumbered heading: not a sentence (…。) nor a label with its content (建议：…)."""
+    t = text.strip()
+    return not t.endswith(("。", ".")) and not re.search(r"[:：]\s*\S", t)
+
+
+def split_sections(lines: list[Line]) -> tuple[list[Line], list[Section]]:
     """(intro lines before the first section, sections)."""
     style: str | None = None
     found = False
@@ -180,29 +186,29 @@ def _split_sections(lines: list[_Line]) -> tuple[list[_Line], list[_Section]]:
             continue
         num = ln.num
         title = num.rest if num else ln.text
-        if not _title_like(title) or not _section_like(title):
+        if not title_like(title) or not _section_like(title):
             continue
         if num is not None and num.style in ("cn_dun", "cn_paren", "ar_dot", "ar_dun", "cn_ord"):
             style, found = num.style, True
             break
-        if num is None and (ln.headingish or len(title) <= 12) and not re.match(r"[\d(（]", title):
+        if num is None and (ln.headingish or (len(title) <= 12 and _bare(title))) and not re.match(r"[\d(（]", title):
             style, found = None, True
             break
-    intro: list[_Line] = []
-    sections: list[_Section] = []
+    intro: list[Line] = []
+    sections: list[Section] = []
     for ln in lines:
         num = ln.num
         is_section = False
         title = ""
         if found and ln.cells is None:
-            if style is not None and num is not None and num.style == style and _title_like(num.rest):
+            if style is not None and num is not None and num.style == style and title_like(num.rest):
                 is_section, title = True, num.rest
-            elif style is None and num is None and _title_like(ln.text) and _section_like(ln.text) and (
-                    ln.headingish or len(ln.text) <= 12) and not re.match(r"[\d(（]", ln.text):
+            elif style is None and num is None and title_like(ln.text) and _section_like(ln.text) and (
+                    ln.headingish or (len(ln.text) <= 12 and _bare(ln.text))) and not re.match(r"[\d(（]", ln.text):
                 is_section, title = True, ln.text
         if is_section:
             title = strip_end_punct(title)
-            sections.append(_Section(_section_kind(title), title, ln))
+            sections.append(Section(_section_kind(title), title, ln))
         elif sections:
             sections[-1].lines.append(ln)
         else:
@@ -213,27 +219,58 @@ def _split_sections(lines: list[_Line]) -> tuple[list[_Line], list[_Section]]:
 FINDING_KINDS = ("problems", "recs", "problems+recs")
 
 
-def _nested_findings(sections: list[_Section]) -> list[_Section]:
+def nested_findings(sections: list[Section]) -> list[Section]:
     """A report with no 问题 / 建议 section of its own may hold them as numbered sub-headings of another section
     (一、自评结论 › （三）存在的问题和原因分析 › 无。 › （四）下一步拟改进措施及有关建议 › …): each such sub-heading
     and the lines under it, up to the next sub-heading of its style, become a section of their own."""
     if any(sec.kind in FINDING_KINDS for sec in sections):
         return sections
-    out: list[_Section] = []
+    out: list[Section] = []
     for sec in sections:
-        rest = _Section(sec.kind, sec.title, sec.heading)
+        rest = Section(sec.kind, sec.title, sec.heading)
         out.append(rest)
-        current: _Section | None = None
+        current: Section | None = None
         style: str | None = None
         for ln in sec.lines:
             num = ln.num if ln.cells is None else None
-            if num is not None and (style is None or num.style == style) and _title_like(num.rest) and (
+            if num is not None and (style is None or num.style == style) and title_like(num.rest) and (
                     _section_kind(num.rest) in FINDING_KINDS):
                 style = num.style
-                current = _Section(_section_kind(num.rest), strip_end_punct(num.rest), ln)
+                current = Section(_section_kind(num.rest), strip_end_punct(num.rest), ln)
                 out.append(current)
                 continue
             if current is not None and num is not None and num.style == style:
                 current = None  # the next sub-heading of the same level ends it
+            (current or rest).lines.append(ln)
+    return out
+
+
+_MONEY_TITLE = re.compile(r"^(?:项目|转移支付)?(?:资金|预算)(?:投入|使用|执行|到位|支出)?(?:及使用)?"
+                          r"(?:情况)?(?:分析)?$")
+
+
+def money_subsections(sections: list[Section]) -> list[Section]:
+    """An achievements section (绩效情况分析, 主要绩效) whose numbered sub-heading is about the money
+    (（一）资金投入情况分析。): that sub-heading and the lines under it, up to the next sub-heading of its style,
+    become an information section, so that its budget, executed amount and rate are read."""
+    out: list[Section] = []
+    for sec in sections:
+        if sec.kind != "achievements":
+            out.append(sec)
+            continue
+        rest = Section(sec.kind, sec.title, sec.heading)
+        out.append(rest)
+        current: Section | None = None
+        style: str | None = None
+        for ln in sec.lines:
+            num = ln.num if ln.cells is None else None
+            if num is not None and (style is None or num.style == style) and title_like(num.rest) and (
+                    _MONEY_TITLE.match(strip_end_punct(num.rest))):
+                style = num.style
+                current = Section("info", strip_end_punct(num.rest), ln)
+                out.append(current)
+                continue
+            if current is not None and num is not None and num.style == style:
+                current = None
             (current or rest).lines.append(ln)
     return out

@@ -7,20 +7,21 @@ from pathlib import Path
 
 from ..model import GradeBand
 from ..numbers import ZERO
-from .figures import _GRADE_WORDS, GRADE_NORMAL
-from .lines import _Line
+from .lines import Line
+from .numbers_found import GRADE_NORMAL, GRADE_WORDS
 from .text import CJK, norm
+from .units import NOT_A_UNIT, ORG_BAD, ORG_SUFFIX
 
 # --- meta -------------------------------------------------------------------------------------------------
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_REGION = re.compile(rf"^(?:关于)?\s*(?:20\d{{2}}\s*年度?\s*)?(?!度)"
+REGION = re.compile(rf"^(?:关于)?\s*(?:20\d{{2}}\s*年度?\s*)?(?!度)"
                      rf"(?P<r>[{CJK}]{{1,10}}?(?:自治区|自治州|省|市|县|区|州|盟|旗))")
-_NOT_REGION = re.compile(r"社区|园区|景区|片区|城区|辖区|小区|山区|库区|林区|矿区|牧区|校区|"
+NOT_REGION = re.compile(r"社区|园区|景区|片区|城区|辖区|小区|山区|库区|林区|矿区|牧区|校区|"
                          r"农村|城市|城乡|本级|全市|全省|全县")
 _TITLE_TAIL = re.compile(r"(?:的)?(?:绩效)?(?:评价|自评|评估|考评)(?:结果|报告|情况|结论)?"
                          r"(?:的)?(?:公示|公告|公开|报告)?$")
-_EVALUATOR = re.compile(
+EVALUATOR = re.compile(
     rf"(?P<e>[{CJK}]{{2,40}}?(?:绩效评价工作组|评价工作组|评价组|评价小组|事务所(?:有限公司)?|咨询有限公司|评估有限公司|"
     r"财政局|财政厅))\s*(?:\([^)]{0,30}\))?\s*(?:对|于|组织|成立|牵头|会同)")
 
@@ -30,7 +31,7 @@ _SITE_META = re.compile(r"^[-*•]?\s*(?:索引号|发布机构|发文机关|发
                         r"发布时间|浏览量|浏览次数|点击率|编辑|时间)\s*[:：]")
 
 
-def _guess_title(intro: list[_Line], source_name: str) -> tuple[str, list[_Line]]:
+def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     """(title, the lines it was read from). The site's metadata block (索引号, 发布机构, 发布日期…) is skipped."""
     intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text))]
     for ln in intro:
@@ -51,14 +52,14 @@ def _guess_title(intro: list[_Line], source_name: str) -> tuple[str, list[_Line]
     return stem or "未命名的绩效评价报告", []
 
 
-def _title_parts(title: str) -> tuple[int | None, str, str]:
+def title_parts(title: str) -> tuple[int | None, str, str]:
     """(year, region, project) read off a title such as 2023年度长沙市信息化建设和运维项目绩效评价结果."""
     n = norm(title)
     ym = _YEAR.search(n)
     year = int(ym.group(1)) if ym else None
     region = ""
-    rm = _REGION.match(n)
-    if (rm and not _NOT_REGION.search(rm.group("r")) and not re.search(r"项目|资金|预算", rm.group("r"))
+    rm = REGION.match(n)
+    if (rm and not NOT_REGION.search(rm.group("r")) and not re.search(r"项目|资金|预算", rm.group("r"))
             and rm.group("r")[0] not in "市省县区州"):
         region = rm.group("r")
     project = re.sub(r"^(?:关于)?\s*(?:20\d{2}\s*年度?)?\s*", "", n)
@@ -72,6 +73,76 @@ def _title_parts(title: str) -> tuple[int | None, str, str]:
     return year, region, project
 
 
+# --- the report's own unit -----------------------------------------------------------------------------------
+
+# an organisation's name as a title or a site writes it (schools and commands too: 第一示范小学, 人居环境指挥部)
+_OWN_SUFFIX = re.compile(rf"(?:{ORG_SUFFIX}|小学|中学|幼儿园|指挥部|大队|支队|中队)")
+_TITLE_START = re.compile(rf"^(?:关于)?\s*(?:20\d{{2}}\s*年度?)?\s*(?P<run>[{CJK}()]{{2,40}})")
+_TITLE_NEXT = re.compile(rf"\s*(?:20\d{{2}}|关于|对|的|部门|单位|机关|整体|本级|项目|专项|[{CJK}]{{0,30}}"
+                         r"(?:绩效|自评|评价|决算))")
+_NAME_LINE = re.compile(r"^[-*•]?\s*(?:部门名称|单位名称|部门\(单位\)名称|预算单位|项目单位|实施单位|被评价单位|"
+                        rf"填报单位|报送单位)(?:\(盖章\))?\s*[:：|][:：|\s]*(?P<run>[{CJK}()]{{2,40}})")
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发文单位|信息来源|文章来源|来源)\s*[:：|][:：|\s]*"
+                        rf"(?P<run>[{CJK}()]{{2,40}})")
+_OWN_SPENDING = re.compile(r"自评|整体|机关|本级|部门决算|单位决算")
+
+
+def own_unit(title: str, lines: list[Line]) -> tuple[str, str] | None:
+    """(name, where it was read) of the unit a report is about, as the report itself states it: the organisation
+    that opens its title (“XX县农业农村局2022年度部门整体支出绩效自评报告”, “XX县水利局关于…”), else a
+    “部门名称：…” / “单位名称：…” line, else the site's 发布机构 / 来源 line. A finance bureau is that unit only when
+    the title is about its own spending (自评, 整体, 机关…): otherwise it published or made the evaluation of others.
+    None when the report states none (names are never cut from running text)."""
+    for piece in re.split(r"[|｜\s]+", norm(title)):  # a title guessed with the site's line before it
+        tm = _TITLE_START.match(piece)
+        if tm:
+            name = _org_in(tm.group("run"), piece[tm.end("run"):], title, in_title=True)
+            if name:
+                return name, "标题"
+    for where, pattern in (("“单位名称”一行", _NAME_LINE), ("网页的发布机构或来源", _PUBLISHER)):
+        for ln in lines[:40]:
+            text = norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
+            m = pattern.match(text) if pattern is _NAME_LINE else pattern.search(text)
+            if not m:
+                continue
+            name = _org_in(m.group("run"), "", title if pattern is _PUBLISHER else "自评")
+            if name and (pattern is _NAME_LINE or _written_in(name, [x for x in lines if x is not ln])):
+                return name, where
+    return None
+
+
+def _written_in(org: str, lines: list[Line]) -> bool:
+    """A site's publisher is often the department above the unit (a county's 教育体育局 publishing a school's
+    report): it is the report's own unit only when the report itself writes its name (with or without the region)."""
+    short = re.sub(rf"^(?:[{CJK}]{{1,6}}?(?:自治区|自治州|省|市|县|区|州|旗))+", "", org)
+    forms = {org} | ({short} if len(short) >= 3 else set())
+    return any(f in ln.text for ln in lines for f in forms)
+
+
+def _org_in(run: str, after: str, title: str, in_title: bool = False) -> str | None:
+    """The longest organisation name that opens ``run`` (in a title: one followed by the year, 关于, 部门整体… or
+    the words of the title), acceptable as a unit."""
+    ends = [m.end() for m in _OWN_SUFFIX.finditer(run)]
+    for end in sorted(set(ends), reverse=True):
+        org, rest = run[:end], run[end:] + after
+        if in_title and not _TITLE_NEXT.match(rest):
+            continue
+        if _OWN_SUFFIX.match(rest):
+            continue  # “襄阳市中心” followed by 医院
+        if len(org) >= 4 and _acceptable(org, title):
+            return org
+    return None
+
+
+def _acceptable(org: str, title: str) -> bool:
+    finance = bool(re.search(r"财政局|财政厅", org))
+    if ORG_BAD.search(org) and not finance:
+        return False
+    if NOT_A_UNIT.search(org):
+        return finance and bool(_OWN_SPENDING.search(norm(title)))
+    return True
+
+
 # --- the parser -------------------------------------------------------------------------------------------
 
 
@@ -79,23 +150,23 @@ _COMMON_BIGRAMS = {"进一", "一步", "有待", "待进", "待提", "待完", "
                    "进行"}
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     chars = re.sub(rf"[^{CJK}]", "", text)
     grams = {chars[i:i + 2] for i in range(len(chars) - 1)}
     return grams - _COMMON_BIGRAMS
 
 
-def _parse_bands(text: str) -> tuple[GradeBand, ...] | None:
+def parse_bands(text: str) -> tuple[GradeBand, ...] | None:
     """Grade bands when the text states them, e.g. 优（90分及以上）、良（80-89分）、中（60-79分）、差（60分以下）."""
     n = norm(text)
     bands = []
-    for m in re.finditer(rf"[“\"「]?({_GRADE_WORDS})[”\"」]?\s*\(\s*(?:得分)?\s*(\d+(?:\.\d+)?)\s*分?\s*"
-                         r"(?:\(含\)|及)?以上|[“\"「]?(" + _GRADE_WORDS + r")[”\"」]?\s*\(\s*(?:得分)?\s*"
+    for m in re.finditer(rf"[“\"「]?({GRADE_WORDS})[”\"」]?\s*\(\s*(?:得分)?\s*(\d+(?:\.\d+)?)\s*分?\s*"
+                         r"(?:\(含\)|及)?以上|[“\"「]?(" + GRADE_WORDS + r")[”\"」]?\s*\(\s*(?:得分)?\s*"
                          r"(\d+(?:\.\d+)?)\s*分?\s*(?:\(含\))?\s*[-—~～至到]", n):
         grade = m.group(1) or m.group(3)
         lower = m.group(2) or m.group(4)
         bands.append(GradeBand(GRADE_NORMAL.get(grade, grade), Decimal(lower)))
-    below = re.search(rf"[“\"「]?({_GRADE_WORDS})[”\"」]?\s*\(\s*(?:得分)?\s*\d+(?:\.\d+)?\s*分?\s*以下", n)
+    below = re.search(rf"[“\"「]?({GRADE_WORDS})[”\"」]?\s*\(\s*(?:得分)?\s*\d+(?:\.\d+)?\s*分?\s*以下", n)
     if len(bands) >= 2 and below:
         bands.append(GradeBand(GRADE_NORMAL.get(below.group(1), below.group(1)), ZERO))
         grades = [b.grade for b in bands]

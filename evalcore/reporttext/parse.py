@@ -31,6 +31,9 @@ Units
     "全称（以下简称“简称”）" defines a unit (key = 简称 as written, name = 全称). An organisation named as the
     subject of a figure without a definition becomes a unit keyed by the name as written; a region-prefixed form of a
     known 简称 (长沙市数据局 for 市数据局) is the same unit. The finance bureau and the evaluator are not units.
+    The unit the report states it is about (the organisation opening its title, a 部门名称 line, the site's 发布机构
+    when the report writes that name: :func:`.meta.own_unit`) takes the figures the text gives no unit, before
+    "本项目"; with it, an organisation opening a clause of running text makes no new unit.
 
 Recommendations → problems
     Recommendation category n answers problem category n (answers=("Pn",)) only when both sections have the same
@@ -58,8 +61,9 @@ Provenance
     (``stated["finding_sources"]``); :mod:`.provenance` turns them into the ``--json`` output and the spans the import
     page highlights. Figures looked for and not found are listed (``stated["not_found"]``).
 
-Modules: :mod:`.lines` (lines, sections), :mod:`.units`, :mod:`.figures` (sentences and tables), :mod:`.items`
-(findings), :mod:`.meta` (title, bands), :mod:`.forms`, :mod:`.result` (ParseResult, constants); this module runs them.
+Modules: :mod:`.lines` (lines, sections), :mod:`.units`, :mod:`.numbers_found` (figures read from sentences and
+tables), :mod:`.items` (findings), :mod:`.meta` (title, bands, the report's own unit), :mod:`.forms`, :mod:`.result`
+(ParseResult, constants); this module runs them.
 
 Everything the parser saw but could not place (a figure whose unit or meaning is unclear, a lead-in sentence before
 一是, a table inside the problems section, a conflicting second value for the same figure) is listed in
@@ -83,25 +87,25 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import HUNDRED, round2
-from .figures import GRADE_NORMAL, _as_grade, _as_number, _Fact, _FigureReader
-from .forms import Form, find_forms, flattened_tables, is_none_statement
-from .items import _INLINE_END, _INLINE_PROBLEMS, _INLINE_RECS, _FindingsReader, _Group, _paragraph_items
-from .lines import _Line, _lines, _nested_findings, _split_sections, _title_like
-from .meta import _EVALUATOR, _NOT_REGION, _REGION, _bigrams, _guess_title, _parse_bands, _title_parts
+from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement
+from .items import INLINE_END, INLINE_PROBLEMS, INLINE_RECS, FindingsReader, Group, paragraph_items
+from .lines import Line, money_subsections, nested_findings, read_lines, split_sections, title_like
+from .meta import EVALUATOR, NOT_REGION, REGION, bigrams, guess_title, own_unit, parse_bands, title_parts
+from .numbers_found import GRADE_NORMAL, Fact, FigureReader, as_grade, as_number
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
 from .text import norm, strip_end_punct
 from .units import (
-    _ALIAS,
-    _ALIASES,
-    _EVALUATOR_CONTEXT,
-    _NOT_A_UNIT,
-    _ORG_BAD,
-    _ROLE_UNIT,
+    ALIAS,
+    ALIASES,
+    EVALUATOR_CONTEXT,
+    NOT_A_UNIT,
+    ORG_BAD,
     ORG_SUFFIX,
-    _name_before,
-    _name_list_before,
-    _region_variants,
-    _Units,
+    ROLE_UNIT,
+    Units,
+    name_before,
+    name_list_before,
+    region_variants,
 )
 
 
@@ -111,20 +115,21 @@ class _Parser:
         self.source_name = source_name
         self.unplaced: list[Unplaced] = []
         self.notes: list[str] = []
-        self.units = _Units()
+        self.units = Units()
         self.excluded: dict[str, str] = {}
         self.warnings: list[dict] = []
+        self.own: tuple[str, str] | None = None  # (name, where): the unit the report states it is about
 
     def run(self) -> ParseResult:
-        lines = _lines(self.text)
-        head: list[_Line] = []
+        lines = read_lines(self.text)
+        head: list[Line] = []
         for ln in lines[:15]:
             if ln.num is not None and ln.num.style == "cn_dun":
                 break
             head.append(ln)
-        title, title_lines = _guess_title(head, self.source_name)
-        intro, sections = _split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
-        year, region, project = _title_parts(title)
+        title, title_lines = guess_title(head, self.source_name)
+        intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
+        year, region, project = title_parts(title)
         all_text = [ln for ln in lines if ln.cells is None]
         if year is None:
             for ln in all_text:
@@ -134,25 +139,32 @@ class _Parser:
                     break
         evaluator = ""
         for ln in all_text:
-            em = _EVALUATOR.search(norm(ln.text))
+            em = EVALUATOR.search(norm(ln.text))
             if em:
                 e = em.group("e")
                 cut = e.rfind("委托") + 2 if "委托" in e else 0
                 evaluator = ln.text[em.start("e") + cut:em.end("e")].strip()
                 break
         if not region and evaluator:
-            rm = _REGION.match(norm(evaluator))
-            if rm and not _NOT_REGION.search(rm.group("r")):
+            rm = REGION.match(norm(evaluator))
+            if rm and not NOT_REGION.search(rm.group("r")):
                 region = rm.group("r")
-        self.units.region = _region_variants(region)
+        self.own = own_unit(title, lines)
+        if self.own is not None and not region:
+            rm = REGION.match(norm(self.own[0]))
+            if rm and not NOT_REGION.search(rm.group("r")) and len(rm.group("r")) < len(self.own[0]) - 1:
+                region = rm.group("r")  # the region of the unit the report is about
+        self.units.region = region_variants(region)
+        if self.own is not None:
+            self.units.expected = self.own[0]  # “水利局…” in the text is this unit
         for ln in all_text:
             self._definitions(ln)
 
-        figure_lines: list[_Line] = list(intro)
+        figure_lines: list[Line] = list(intro)
         conclusion: list[str] = []
-        findings: dict[str, list[_Group]] = {"problems": [], "recs": [], "achievements": []}
-        reader = _FindingsReader()
-        for sec in _nested_findings(sections):
+        findings: dict[str, list[Group]] = {"problems": [], "recs": [], "achievements": []}
+        reader = FindingsReader()
+        for sec in money_subsections(nested_findings(sections)):
             if sec.kind in ("problems", "recs", "achievements", "problems+recs"):
                 for kind, groups in reader.read(sec).items():
                     if kind not in findings:
@@ -165,16 +177,16 @@ class _Parser:
                 continue
             if sec.kind == "conclusion":
                 conclusion.extend(ln.text for ln in sec.lines if ln.cells is None)
-            figure_lines.append(_Line(0, ""))  # a section boundary
+            figure_lines.append(Line(0, ""))  # a section boundary
             figure_lines.extend(sec.lines)
         self.unplaced.extend(reader.unplaced)
         self.notes.extend(reader.notes)
 
-        figures = _FigureReader(self.units)
-        table: list[_Line] = []
-        before: list[_Line] = []
+        figures = FigureReader(self.units)
+        table: list[Line] = []
+        before: list[Line] = []
         heading_unit: str | None = None  # a heading that names a unit: the paragraphs under it are about it
-        for ln in figure_lines + [_Line(0, "")]:
+        for ln in figure_lines + [Line(0, "")]:
             if ln.cells is not None:
                 table.append(ln)
                 continue
@@ -185,12 +197,12 @@ class _Parser:
                 heading_unit = None
                 continue
             num = ln.num
-            if (num is not None or ln.headingish) and _title_like(num.rest if num else ln.text):
+            if (num is not None or ln.headingish) and title_like(num.rest if num else ln.text):
                 heading_unit = figures.subject(ln.text)  # "（一）常德市教育局": the paragraphs below are about it
             figures.paragraph(ln, heading_unit)
             before.append(ln)
         for rows in flattened_tables(self.text):
-            lines_ = [_Line(r[0].line_no, " | ".join(c.text for c in r), cells=[c.text for c in r]) for r in rows]
+            lines_ = [Line(r[0].line_no, " | ".join(c.text for c in r), cells=[c.text for c in r]) for r in rows]
             self.notes.append(f"第{rows[0][0].line_no}行起的表格为每格一行的形式，已按表头还原为{len(rows) - 1}行")
             self.notes.extend(figures.table(lines_, []))
         for kind, groups in self._inline_findings(figure_lines, findings).items():
@@ -206,7 +218,7 @@ class _Parser:
             where = "、".join(map(str, sorted(set(nos))))
             self.notes.append(f"金额单位为{scale}的数值已按 {how} 换算为万元（第{where}行）")
 
-        bands = _parse_bands(self.text)
+        bands = parse_bands(self.text)
         if bands:
             self.notes.append("报告列明了等次划分：" + "；".join(f"{b.grade} ≥ {b.lower}" for b in bands))
         stated: dict = {"units": {}}
@@ -253,26 +265,26 @@ class _Parser:
 
     # -- findings written inline in a paragraph ---------------------------------------------------------------
 
-    def _inline_findings(self, lines: list[_Line], findings: dict[str, list[_Group]]) -> dict[str, list[_Group]]:
+    def _inline_findings(self, lines: list[Line], findings: dict[str, list[Group]]) -> dict[str, list[Group]]:
         """“存在的问题：一是…二是…。下一步改进措施：一是…” inside a paragraph of a report that has no such sections."""
-        out: dict[str, list[_Group]] = {}
-        for kind, label, title in (("problems", _INLINE_PROBLEMS, "存在的问题"), ("recs", _INLINE_RECS, "改进措施")):
+        out: dict[str, list[Group]] = {}
+        for kind, label, title in (("problems", INLINE_PROBLEMS, "存在的问题"), ("recs", INLINE_RECS, "改进措施")):
             if findings[kind]:
                 continue
-            group = _Group(1, title)
+            group = Group(1, title)
             for ln in lines:
                 if not ln.no or ln.cells is not None:
                     continue
                 n = norm(ln.text)
                 for m in label.finditer(n):
-                    end = _INLINE_END.search(n, m.end())
+                    end = INLINE_END.search(n, m.end())
                     segment = ln.text[m.end():end.start() if end else len(n)].strip()
                     if not segment:
                         continue
                     if is_none_statement(segment):
                         self.notes.append(f"第{ln.no}行“{m.group(0).rstrip('：: ')}”为“{segment}”，即没有{title}")
                         continue
-                    lead, items = _paragraph_items(segment)
+                    lead, items = paragraph_items(segment)
                     if lead:
                         self.unplaced.append(Unplaced(ln.no, lead, "条目之前的引导语，未作为条目导入"))
                     group.items.extend((i, ln) for i in items)
@@ -283,7 +295,7 @@ class _Parser:
 
     # -- self-evaluation forms -----------------------------------------------------------------------------
 
-    def _form_figures(self, forms: list[Form], figures: _FigureReader) -> None:
+    def _form_figures(self, forms: list[Form], figures: FigureReader) -> None:
         """The figures of each form's 年度资金总额 row replace whatever the sentences said about money."""
         with_money = [f for f in forms if f.row is not None]
         if not with_money:
@@ -301,7 +313,7 @@ class _Parser:
             unit = self.units.resolve(form.unit) if form.unit else None
             row = form.row
             assert row is not None
-            line = _Line(row.label.line_no, row.text(), cells=[row.label.text] + [c.text for c in row.cells])
+            line = Line(row.label.line_no, row.text(), cells=[row.label.text] + [c.text for c in row.cells])
             for kind in ("budget", "executed", "rate"):
                 value = form.figure(kind)
                 if value is None:
@@ -311,17 +323,28 @@ class _Parser:
                     label = "年初预算数"
                 fiscal = not row.label.text.startswith(("年度资金总额", "资金总额", "总额", "合计"))
                 cell = form.cell(kind)
-                at = line if cell is None else _Line(cell.line_no, line.text, cells=line.cells)
-                figures.facts.append(_Fact(kind, value, unit, at, shown=f"{label} {cell.text if cell else value}",
+                at = line if cell is None else Line(cell.line_no, line.text, cells=line.cells)
+                figures.facts.append(Fact(kind, value, unit, at, shown=f"{label} {cell.text if cell else value}",
                                            adjusted=kind == "budget" and row.values.get("budget") is not None,
-                                           uncertain="自评表合计行未填，取自“其中：财政拨款”一行" if fiscal else ""))
+                                           uncertain=form.doubt or ("自评表合计行未填，取自“其中：财政拨款”一行"
+                                                                    if fiscal else "")))
             if form.unit:
                 self.notes.append(f"自评表第{row.label.line_no}行的金额归于实施单位“{form.unit}”")
+        for form in forms:
+            unit = self.units.resolve(form.unit) if form.unit else None
+            given: list[tuple[str, Cell, Decimal | str]] = []
+            if form.score is not None:
+                given.append(("score", *form.score))
+            if form.grade is not None:
+                given.append(("grade", *form.grade))
+            for kind, cell, figure in given:
+                figures.facts.append(Fact(kind, figure, unit, Line(cell.line_no, cell.text, cells=[cell.text]),
+                                           shown=f"自评表{'总分' if kind == 'score' else '等级'} {cell.text}"))
 
-    def _form_findings(self, forms: list[Form], findings: dict[str, list[_Group]]) -> dict[str, list[_Group]]:
+    def _form_findings(self, forms: list[Form], findings: dict[str, list[Group]]) -> dict[str, list[Group]]:
         """In a form the 存在问题 / 改进措施 cells are the findings; headings such as 偏差原因分析及改进措施 are
         column titles, not sections."""
-        out: dict[str, list[_Group]] = {"problems": [], "recs": [], "achievements": []}
+        out: dict[str, list[Group]] = {"problems": [], "recs": [], "achievements": []}
         for kind, attr, title in (("problems", "problems", "存在问题"), ("recs", "recommendations", "改进措施"),
                                   ("achievements", "", "")):
             for g in findings[kind]:
@@ -338,46 +361,46 @@ class _Parser:
                 if is_none_statement(content):
                     self.notes.append(f"第{label.line_no}行“{label.text}”一栏为“{content}”，即没有{title}")
                     continue
-                _, items = _paragraph_items(content)
-                group = _Group(len(out[kind]) + 1, title)
-                ln = _Line(label.line_no, content)
+                _, items = paragraph_items(content)
+                group = Group(len(out[kind]) + 1, title)
+                ln = Line(label.line_no, content)
                 group.items.extend((text, ln) for text in items)
                 out[kind].append(group)
         return out
 
     # -- units named in the text ---------------------------------------------------------------------------
 
-    def _definitions(self, ln: _Line) -> None:
+    def _definitions(self, ln: Line) -> None:
         n = norm(ln.text)
-        for m in _ALIASES.finditer(n):  # A局、B中心（以下分别简称“A”“B”）
+        for m in ALIASES.finditer(n):  # A局、B中心（以下分别简称“A”“B”）
             keys = re.findall(r"[“\"「『‘']([^”\"」』’']{2,20})[”\"」』’']", m.group("keys"))
             names = []
-            for part in re.split(r"[、，,]", _name_list_before(ln.text, m.start())):
+            for part in re.split(r"[、，,]", name_list_before(ln.text, m.start())):
                 both = re.match(rf"^(.+?{ORG_SUFFIX})(?:和|及|与)(.+)$", part.strip())
                 names.extend([both.group(1), both.group(2)] if both else [part.strip()])
             names = [x for x in names if x]
             if len(keys) >= 2 and len(names) >= len(keys):
                 for key, name in zip(keys, names[-len(keys):], strict=True):
-                    if not _NOT_A_UNIT.search(name) and re.search(rf"{ORG_SUFFIX}$", name + key):
+                    if not NOT_A_UNIT.search(name) and re.search(rf"{ORG_SUFFIX}$", name + key):
                         self.units.define(key, name)
-        for m in _ALIAS.finditer(n):
+        for m in ALIAS.finditer(n):
             key = ln.text[m.start("key"):m.end("key")]
-            name = _name_before(ln.text, m.start(), self.units.region)
+            name = name_before(ln.text, m.start(), self.units.region)
             if not (re.search(rf"{ORG_SUFFIX}$", key) or re.search(rf"{ORG_SUFFIX}$", name)):
                 continue
             start = m.start() - len(name)
             before = n[max(0, start - 4):start]
             after = n[m.end():m.end() + 6]
-            if (_NOT_A_UNIT.search(name) or _NOT_A_UNIT.search(key) or _EVALUATOR_CONTEXT.search(before)
+            if (NOT_A_UNIT.search(name) or NOT_A_UNIT.search(key) or EVALUATOR_CONTEXT.search(before)
                     or re.match(r"\s*(?:作为|组成)", after)):
                 self.excluded[key] = name
                 continue
-            if name and (_ORG_BAD.search(name) and not re.search(rf"{ORG_SUFFIX}$", name)):
+            if name and (ORG_BAD.search(name) and not re.search(rf"{ORG_SUFFIX}$", name)):
                 name = ""
             self.units.define(key, name if name != key else "")
-        for m in _ROLE_UNIT.finditer(n):
+        for m in ROLE_UNIT.finditer(n):
             org = ln.text[m.start("org"):m.end("org")]
-            if not _NOT_A_UNIT.search(org) and not _ORG_BAD.search(org):
+            if not NOT_A_UNIT.search(org) and not ORG_BAD.search(org):
                 self.units.resolve(org)
 
     def _unit_named(self, text: str, keys: list[str], whole: bool = False) -> str | None:
@@ -408,20 +431,20 @@ class _Parser:
                                                     f"{_label(kind)}未导入")
                     del slot[kind]
 
-    def _warn(self, f: _Fact, message: str) -> None:
+    def _warn(self, f: Fact, message: str) -> None:
         self.warnings.append({"line": f.line.no, "text": f.line.text, "message": message})
         self.unplaced.append(Unplaced(f.line.no, f.line.text, f"{f.shown}：{message}"))
 
     # -- recommendation -> problem links -------------------------------------------------------------------
 
-    def _links(self, problems: list[_Group], recs: list[_Group]) -> dict[int, tuple[str, ...]]:
+    def _links(self, problems: list[Group], recs: list[Group]) -> dict[int, tuple[str, ...]]:
         if not problems or not recs:
             return {}
         if len(problems) != len(recs):
             self.notes.append(f"建议类别（{len(recs)}个）与问题类别（{len(problems)}个）数量不同，未建立建议与问题的对应关系")
             return {}
         for p, r in zip(problems, recs, strict=True):
-            if not (_bigrams(p.title) & _bigrams(r.title)):
+            if not (bigrams(p.title) & bigrams(r.title)):
                 self.notes.append(f"建议“{r.title}”与同序号的问题“{p.title}”没有共同用语，未建立建议与问题的对应关系")
                 return {}
         self.notes.append(f"建议类别与问题类别数量相同（{len(recs)}个）且逐一对应，建议第n类对应问题第n类")
@@ -429,10 +452,10 @@ class _Parser:
 
     # -- figures to units, budget lines, results -----------------------------------------------------------
 
-    def _unplaced(self, f: _Fact, reason: str) -> None:
+    def _unplaced(self, f: Fact, reason: str) -> None:
         self.unplaced.append(Unplaced(f.line.no, f.line.text, f"{f.shown}：{reason}"))
 
-    def _resolve(self, facts: list[_Fact], stated: dict, bands: tuple[GradeBand, ...],
+    def _resolve(self, facts: list[Fact], stated: dict, bands: tuple[GradeBand, ...],
                  about: set[str]) -> tuple[list[Unit], list[BudgetLine], list[UnitResult], dict]:
         keyed = [f for f in facts if f.unit is not None and f.kind in ("budget", "executed", "rate", "score", "grade")
                  and not f.breakdown]
@@ -458,10 +481,14 @@ class _Parser:
         keyed_money = any(f.kind in money_kinds for f in keyed)
         keyed_score = any(f.kind in ("score", "grade") for f in keyed)
         candidates = [k for k in self.units.keys if k in about]
+        own_note = ""
+        if self.own is not None and not candidates:
+            candidates = [self.units.resolve(self.own[0])]  # the text names no unit: the one the report states
+            own_note = f"（取自{self.own[1]}）"
         sole = candidates[0] if len(candidates) == 1 else None
         several = len({f.unit for f in keyed}) >= 2
-        attached: list[_Fact] = []
-        rest: list[_Fact] = []
+        attached: list[Fact] = []
+        rest: list[Fact] = []
         used_synthetic = False
         for f in loose:
             money = f.kind in money_kinds
@@ -485,7 +512,7 @@ class _Parser:
         if attached:
             what = "、".join(dict.fromkeys(_label(f.kind) for f in attached))
             if sole is not None:
-                self.notes.append(f"报告只点名了一个单位（{sole}），未注明单位的{what}归于该单位")
+                self.notes.append(f"报告只点名了一个单位（{sole}{own_note}），未注明单位的{what}归于该单位")
             else:
                 self.units.define(SYNTHETIC_UNIT, "")
                 self.notes.append(f"报告未把{what}对应到具体单位，归于“{SYNTHETIC_UNIT}”（项目整体）")
@@ -512,12 +539,12 @@ class _Parser:
         per: dict[str, dict[str, Decimal | str]] = {}
         # Several values for one unit's figure: a 调整后 budget wins, then one written as a total (合计 / 总额: the
         # parts before it are components), then the first. The others are listed as unplaced.
-        chosen: dict[tuple[str, str], _Fact] = {}
+        chosen: dict[tuple[str, str], Fact] = {}
         for f in keyed:
             assert f.unit is not None  # keyed: named in the text, or attached to a unit above
             figure = (f.unit, f.kind)
             best = chosen.get(figure)
-            if best is None or (f.kind == "budget" and f.adjusted and not best.adjusted) or (
+            if best is None or (f.kind in ("budget", "score") and f.adjusted and not best.adjusted) or (
                     f.kind in ("budget", "executed") and f.total and not best.total and not best.adjusted):
                 chosen[figure] = f
         for f in keyed:
@@ -547,18 +574,18 @@ class _Parser:
             doubt = "；".join(chosen[(u.key, k)].uncertain for k in ("budget", "executed", "rate")
                              if k in slot and chosen[(u.key, k)].uncertain)
             if any(k in slot for k in ("budget", "executed", "rate")):
-                budget_lines.append(BudgetLine(u.key, _as_number(slot.get("budget")), _as_number(slot.get("executed")),
-                                               stated_rate=_as_number(slot.get("rate")),
+                budget_lines.append(BudgetLine(u.key, as_number(slot.get("budget")), as_number(slot.get("executed")),
+                                               stated_rate=as_number(slot.get("rate")),
                                                note=f"{UNCERTAIN_MARK}{doubt}" if doubt else ""))
             if "score" in slot or "grade" in slot:
-                grade = _as_grade(slot.get("grade"))
+                grade = as_grade(slot.get("grade"))
                 note = ""
                 if grade is not None and grade not in grades:
                     note = f"报告等次为“{grade}”"
                     self.notes.append(f"{u.key} 的等次“{grade}”不在等次划分（{'、'.join(sorted(grades))}）之中，"
                                       "已写入说明，请在“评价信息”中设置等次划分后再填")
                     grade = None
-                results.append(UnitResult(u.key, _as_number(slot.get("score")), grade, note))
+                results.append(UnitResult(u.key, as_number(slot.get("score")), grade, note))
             shown = {k: str(v) for k, v in slot.items()}
             if shown:
                 stated["units"][u.key] = shown

@@ -13,9 +13,16 @@ CN_NUM = "一二三四五六七八九十"
 _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)} | {"两": 2, "〇": 0}
 
 
+# pinyin that content farms print after a character (優(yōu), 項(xiàng)): read as spaces, keeping the length
+_PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
 def norm(text: str) -> str:
-    """Half-width digits, %, (), :, ; and spaces; same length as the input."""
-    return text.translate(_HALF)
+    """Half-width digits, %, (), :, ; and spaces; pinyin after a character blanked; same length as the input."""
+    out = text.translate(_HALF)
+    if "(" in out:
+        out = _PINYIN.sub(lambda m: " " * len(m.group(0)), out)
+    return out
 
 
 def cn_to_int(text: str) -> int | None:

@@ -9,29 +9,29 @@ from .text import CJK
 
 ORG_SUFFIX = (r"(?:管理委员会|委员会|管委会|办公室|事务中心|服务中心|中心|有限责任公司|有限公司|股份公司|公司|集团|"
               r"局|委|办|厅|院|所|站|队|馆|署|学校|医院|大学|学院|街道办事处|街道|政府)")
-_ORG_AT_START = re.compile(
+ORG_AT_START = re.compile(
     rf"^(?:其中\s*[:：,，]?\s*)?(?:20\d{{2}}\s*年度?\s*[,，]?\s*)?(?:全年|本年度?|该年度?)?\s*"
     rf"(?P<org>(?![度年月日号我本该此其])[{CJK}]{{2,25}}?{ORG_SUFFIX})(?![有属以需得部理校长内外里间区法城规事])"
     rf"(?!{ORG_SUFFIX})")  # “襄阳市中心医院”: not “襄阳市中心” followed by 医院
-_ORG_BAD = re.compile(r"项目|资金|预算|执行|支出|支付|金额|总额|合计|其中|年度|全年|实际|共计|"
+ORG_BAD = re.compile(r"项目|资金|预算|执行|支出|支付|金额|总额|合计|其中|年度|全年|实际|共计|"
                       r"为|的|了|在|是|对|按|将|已|未|"
                       r"及时|评价|得分|等次|单位|部门|各|本级|经费|工作组|财政局|财政厅|财政部|事务所|根据|依据|通过|截至|截止|"
                       r"经过|关于|以及|下达|安排|批复|拨付|咨询|评估|会计|"
                       r"申报|申请|争取|编报|报送|围绕|完善|推进|开展|落实|支持|补助|保障|下设|设有|内设|共设|另设|包括|"
                       r"负责|指导|协调|督促|配合|联系|组织|成立|委托|聘请|抽取|选取|涉及|"
                       r"^(?:我|本|该|此|其|贵)(?:们)?(?:局|单位|部门|中心|委|办|院|所|站|队|馆|公司|集团)")
-_NOT_A_UNIT = re.compile(r"财政局|财政厅|财政部|事务所|评价工作组|评价组|评价小组|评估中心|咨询|评估有限|"
+NOT_A_UNIT = re.compile(r"财政局|财政厅|财政部|事务所|评价工作组|评价组|评价小组|评估中心|咨询|评估有限|"
                          r"评价机构|第三方")
-_EVALUATOR_CONTEXT = re.compile(r"委托|聘请|第三方|中介|评价机构|评估机构")
-_ALIAS = re.compile(
+EVALUATOR_CONTEXT = re.compile(r"委托|聘请|第三方|中介|评价机构|评估机构")
+ALIAS = re.compile(
     r"\(\s*(?:以下|下文|下同|以下统)?\s*(?:简称|称)\s*(?:为)?\s*[:：]?\s*[“\"「『‘']?"
     rf"(?P<key>[{CJK}A-Za-z0-9]{{2,20}}?)[”\"」』’']?\s*\)")
-_ROLE_UNIT = re.compile(
+ROLE_UNIT = re.compile(
     rf"(?:项目)?(?:实施|主管|建设|责任|预算|承担|承办|被评价)(?:单位|部门|主体)(?:为|是|:|：)\s*"
     rf"(?P<org>[{CJK}]{{2,30}}?{ORG_SUFFIX})(?=[，,。；;、\s(]|$)")
 
 
-def _region_variants(region: str) -> set[str]:
+def region_variants(region: str) -> set[str]:
     if not region:
         return set()
     out = {region}
@@ -40,12 +40,13 @@ def _region_variants(region: str) -> set[str]:
     return out
 
 
-class _Units:
+class Units:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.names: dict[str, str] = {}  # key -> full name
         self.lookup: dict[str, str] = {}  # any written form -> key
         self.region: set[str] = set()
+        self.expected = ""  # the unit the report states it is about (its title, 部门名称…): a shorter form is it
         self._re: re.Pattern[str] | None = None
 
     def _add_form(self, form: str, key: str) -> None:
@@ -86,7 +87,14 @@ class _Units:
         return None
 
     def resolve(self, org: str) -> str:
-        return self.match(org) or self.define(org)
+        found = self.match(org)
+        if found is not None:
+            return found
+        if self.expected and self.expected.endswith(org) and len(org) >= 3:  # “水利局” for the title's 长沙县水利局
+            key = self.define(self.expected)
+            self._add_form(org, key)
+            return key
+        return self.define(org)
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, key) of every known unit written in ``text``, longest form first, not overlapping."""
@@ -98,12 +106,12 @@ class _Units:
         return [(m.start(), m.end(), self.lookup[m.group(0)]) for m in self._re.finditer(text)]
 
 
-_ALIASES = re.compile(r"\(\s*(?:以下|下文)?\s*分别\s*(?:简称|称)\s*(?:为)?\s*[:：]?\s*"
+ALIASES = re.compile(r"\(\s*(?:以下|下文)?\s*分别\s*(?:简称|称)\s*(?:为)?\s*[:：]?\s*"
                       r"(?P<keys>(?:[“\"「『‘'][^”\"」』’')]{2,20}"
                       r"[”\"」』’']\s*[、，,和及与]?\s*){2,})\)")
 
 
-def _name_list_before(text: str, end: int) -> str:
+def name_list_before(text: str, end: int) -> str:
     """The list of names (A局、B中心和C公司) that ends just before a （以下分别简称…） bracket."""
     seg = text[:end]
     cut = max(seg.rfind(c) for c in "，,。；;：:（(）)“”\"「」 \n")
@@ -113,7 +121,7 @@ def _name_list_before(text: str, end: int) -> str:
     return re.sub(r"^(?:受|由|和|与|及|以及|会同|联合|组织|委托|经|向|是|为|等)+", "", seg)
 
 
-def _name_before(text: str, end: int, region: set[str] | None = None) -> str:
+def name_before(text: str, end: int, region: set[str] | None = None) -> str:
     """The organisation name that ends at ``end`` (just before a （以下简称…） bracket)."""
     seg = text[:end]
     cut = max(seg.rfind(c) for c in "，,。；;：:、（(）)“”\"「」 \n")

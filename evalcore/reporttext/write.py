@@ -28,10 +28,10 @@ from ..findings import cn_number
 from ..model import Evaluation
 from ..numbers import fmt2
 from ..textutil import join_phrase
-from .figures import GRADE_NORMAL, _FigureReader
-from .lines import _Line
+from .lines import Line
+from .numbers_found import GRADE_NORMAL, FigureReader
 from .result import SYNTHETIC_UNIT
-from .units import _Units
+from .units import Units
 
 _END = "。；;！!？?"
 
@@ -41,7 +41,7 @@ _END = "。；;！!？?"
 # HTML, emphasis, a heading, a list, a table, a formula, an emoji or an autolink. So every character of data text
 # that markdown (CommonMark, GitHub's extensions, the common math / emoji / highlight extensions) gives a meaning
 # is backslash-escaped, and so is a list or heading marker at the start of a line. Only characters with a meaning
-# are escaped, so the figures (“86.98分”, “82.69%”) read as before. The parser (``parse._strip_md``) removes a
+# are escaped, so the figures (“86.98分”, “82.69%”) read as before. The parser (``parse.strip_md``) removes a
 # backslash before any ASCII punctuation, as CommonMark does, so ``parse-report`` of this text gives back the data.
 
 _MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>&~|$#:@{}^=!])")
@@ -145,13 +145,13 @@ def _conclusion_agrees(ev: Evaluation) -> bool:
     text = ev.meta.conclusion.strip()
     if not text:
         return False
-    units = _Units()
+    units = Units()
     for u in ev.units:
         units.define(u.key, u.name)
-    reader = _FigureReader(units)
+    reader = FigureReader(units)
     for no, para in enumerate(text.splitlines(), start=1):
         if para.strip():
-            reader.paragraph(_Line(no, para.strip()))
+            reader.paragraph(Line(no, para.strip()))
     results = {r.unit: r for r in ev.results}
     lines = {b.unit: b for b in ev.budget_lines}
     only = {r.unit for r in ev.results} | {b.unit for b in ev.budget_lines}

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evalcore.reporttext import parse_report, parse_report_file, parse_to_workbook, write_docx, write_markdown
-from evalcore.reporttext.lines import _strip_md
+from evalcore.reporttext.lines import strip_md
 from evalcore.reporttext.write import md_escape
 from evalcore.workbook import read_workbook
 from tests import hostile
@@ -46,7 +46,7 @@ def unescaped(line: str) -> list[str]:
 def test_md_escape_makes_every_special_character_literal_and_reads_back(text):
     md = md_escape(text)
     assert unescaped(md) == []
-    assert _strip_md(md) == text
+    assert strip_md(md) == text
 
 
 @pytest.mark.parametrize(("text", "escaped"), [
@@ -61,7 +61,7 @@ def test_md_escape_line_starts_and_figures(text, escaped):
 @given(st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=60))
 def test_md_escape_reads_back_as_typed(text):
     text = text.strip()
-    assert _strip_md(md_escape(text)) == text.strip()
+    assert strip_md(md_escape(text)) == text.strip()
 
 
 def test_markdown_of_the_hostile_workbook_shows_nothing_but_text():

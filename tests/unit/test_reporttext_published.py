@@ -90,7 +90,7 @@ def test_a_forms_maximum_is_no_score_and_run_together_cells_give_the_total():
 
 
 def test_cells_that_ran_together_are_split_where_the_rate_fits():
-    from evalcore.reporttext.figures import split_glued
+    from evalcore.reporttext.numbers_found import split_glued
     assert split_glued("10001000100%") == (Decimal("1000"), Decimal("1000"), Decimal("100"))
     assert split_glued("64.864.864.8100%") == (Decimal("64.8"), Decimal("64.8"), Decimal("100"))
     assert split_glued("43.243.237.2486%") == (Decimal("43.2"), Decimal("37.24"), Decimal("86"))

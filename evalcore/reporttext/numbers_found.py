@@ -1,4 +1,5 @@
-"""Figures in sentences and tables: budget, executed, rate, score, grade, each with its unit and its line."""
+"""Numbers read from a report's text: budget, executed, rate, score, grade in sentences and tables, each with its
+unit and its line (not to be confused with evalcore/figures, the charts)."""
 from __future__ import annotations
 
 import re
@@ -6,11 +7,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..numbers import HUNDRED, to_decimal
-from .lines import _Line
+from .lines import Line
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
 from .text import CJK, norm, numbering
-from .units import _NOT_A_UNIT, _ORG_AT_START, _ORG_BAD, ORG_SUFFIX, _Units
+from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 
 # --- figures ----------------------------------------------------------------------------------------------
 
@@ -27,21 +28,21 @@ _KIND_WORDS = re.compile(
     r"|(?P<executed>执行|支出|使用|支付|花费|开支|决算|兑付|发放|费用)"
     r"|(?P<budget>预算|安排|批复|核定|资金总额|总额|资金规模|年初|调整后)")
 _TOTAL = re.compile(r"总额|总计|合计|共计|总预算|总投资|总体|整体|全部|累计安排|共安排|共下达|总共|资金总")
-_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率")
+_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率|(?:预算|资金)使用率")
 _RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
 _SCORE_WORD = re.compile(r"得分|评分|总分|满分|分值|扣分|扣除|扣|权重")
 _SCORE_BREAKDOWN = re.compile(r"决策|过程|产出|效益|满意度|指标|维度|其中|一级|二级|部分")
-_GRADE_WORDS = "优秀|良好|中等|较差|不合格|合格|优|良|中|差"
+GRADE_WORDS = "优秀|良好|中等|较差|不合格|合格|优|良|中|差"
 _GRADE_ITEM = re.compile(
-    rf"(?:(?P<o>[“\"「『‘'])\s*(?P<g>{_GRADE_WORDS})\s*(?:等次|等级|等|级)?\s*[”\"」』’']"
-    rf"|(?P<b>{_GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
+    rf"(?:(?P<o>[“\"「『‘'])\s*(?P<g>{GRADE_WORDS})\s*(?:等次|等级|等|级)?\s*[”\"」』’']"
+    rf"|(?P<b>{GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
 _GRADE_KW = re.compile(
-    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)结果|"
+    r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评|结\s*论)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)(?:结果|结论)|"
     r"评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
     r"|(?P<all2>均|都|分别)?(?:被)?(?:评为|评定为|定为|确定为)(?:了)?"
     r"|(?P<all3>均|都|分别)(?:为|是|获得|属于)(?=\s*[“\"「『]))\s*")
 _GRADE_AFTER = re.compile(
-    rf"(?P<all>均|都|皆)?(?:为|是|获得|达到|属于)\s*(?P<q>[“\"「『]\s*(?P<g>{_GRADE_WORDS})\s*[”\"」』]|(?P<b>{_GRADE_WORDS}))"
+    rf"(?P<all>均|都|皆)?(?:为|是|获得|达到|属于)\s*(?P<q>[“\"「『]\s*(?P<g>{GRADE_WORDS})\s*[”\"」』]|(?P<b>{GRADE_WORDS}))"
     r"\s*(?:等次|等级|档次)")
 _SCOPE = re.compile(r"涉及")
 _GLUED = re.compile(r"(?:资金总额|总额|合计)\s*[:：]?\s*(?P<run>\d[\d.]{5,}%)")
@@ -99,26 +100,27 @@ _TARGET_AFTER = re.compile(r"\s*(?:的需|需|的应|应|以上|以下|及以上
 
 
 @dataclass
-class _Fact:
+class Fact:
     kind: str  # budget | executed | rate | score | grade | received | investment | scope | other | unknown
     value: Decimal | str
     unit: str | None
-    line: _Line
+    line: Line
     total: bool = False
     breakdown: bool = False
     shown: str = ""  # the figure as written
-    adjusted: bool = False  # a budget written as 调整后 / 调整预算: preferred over an earlier 年初 budget
+    adjusted: bool = False  # a budget written as 调整后 / 全年预算 (over an earlier 年初 one), a score written as the
+    # evaluation's (总得分, 最终得分… over an earlier one)
     aggregate: bool = False  # a sum over several projects or units (涉及资金… / 两个部门合计…): a total at most
     uncertain: str = ""  # why the parser is not sure of this figure (shown to the evaluator, kept in the note)
 
 
-def _as_number(value: Decimal | str | None) -> Decimal | None:
+def as_number(value: Decimal | str | None) -> Decimal | None:
     """The value of a budget, executed amount, rate or score fact: a number (only a grade is text)."""
     assert not isinstance(value, str), f"a figure that should be a number is text: {value!r}"
     return value
 
 
-def _as_grade(value: Decimal | str | None) -> str | None:
+def as_grade(value: Decimal | str | None) -> str | None:
     """The value of a grade fact: text."""
     assert not isinstance(value, Decimal), f"a grade that should be text is a number: {value}"
     return value
@@ -136,8 +138,11 @@ class _Token:
     respectively: bool = False
 
 
+_NOT_KIND = re.compile(r"转移支付")  # 转移支付 is a transfer (a kind of funding), not money paid out
+
+
 def _money_kind(window: str, clause: str) -> str | None:
-    for scope in (clause, window):
+    for scope in (_NOT_KIND.sub("＿＿＿＿", clause), _NOT_KIND.sub("＿＿＿＿", window)):
         matches = list(_KIND_WORDS.finditer(scope))
         if not matches:
             continue
@@ -179,6 +184,8 @@ def _tokens(n: str) -> list[_Token]:
             toks.append(_Token(m.start(), m.end() + mu.end(), "money", value, m.group(0) + unit, note))
             continue
         if re.match(r"\s*%", after):
+            if re.search(r"\d\s*%?\s*[-—~～至到一]\s*$", n[:m.start()]) or re.match(r"\s*%\s*[-—~～至到]\s*\d", after):
+                continue  # “预算执行率10一100%9”, “95%-100%的得满分”: a range of a scoring rule, not a rate
             toks.append(_Token(m.start(), m.end() + after.index("%") + 1, "pct", value, m.group(0) + "%"))
             continue
         if re.match(r"\s*分(?![钟之别值数级类期配担摊批])", after):
@@ -188,7 +195,8 @@ def _tokens(n: str) -> list[_Token]:
             toks.append(_Token(m.start(), end, "score", value, m.group(0) + "分"))
             continue
         if re.search(r"(?:得分|评分|总分)\s*(?:\(\s*分\s*\))?\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(
-                r"\s*[年月日个项条.]", after):  # “自评总分(分)97.6部门联系人”: a form's cells run together
+                r"\s*[年月日个项条.]|\s+(?:[-—]|\d)", after):  # “自评总分(分)97.6部门联系人”: a form's cells run
+            # together; not “得分 65.66 65.07 10”, a column title followed by a row of values
             toks.append(_Token(m.start(), m.end(), "score", value, m.group(0)))
     for m in _GRADE_KW.finditer(n):
         if not m.group(0).strip():
@@ -213,7 +221,7 @@ def _tokens(n: str) -> list[_Token]:
         for s, e, grade in grades:
             toks.append(_Token(s, e, "grade", grade, grade, all_units=flag in ("均", "都", "皆", "全部"),
                                respectively=flag == "分别" or len(grades) > 1))
-    for m in re.finditer(rf"分\s*\(\s*(?P<g>{_GRADE_WORDS})\s*(?:等次|等级)?\s*\)", n):
+    for m in re.finditer(rf"分\s*\(\s*(?P<g>{GRADE_WORDS})\s*(?:等次|等级)?\s*\)", n):
         toks.append(_Token(m.start("g"), m.end("g"), "grade", m.group("g"), m.group("g")))
     for m in _GRADE_AFTER.finditer(n):
         grade = m.group("g") or m.group("b")
@@ -238,12 +246,12 @@ def _sentences(n: str) -> list[tuple[int, int]]:
     return out
 
 
-class _FigureReader:
+class FigureReader:
     """Turns the sentences and tables outside the findings sections into facts (figure, unit, line)."""
 
-    def __init__(self, units: _Units) -> None:
+    def __init__(self, units: Units) -> None:
         self.units = units
-        self.facts: list[_Fact] = []
+        self.facts: list[Fact] = []
         self.unplaced: list[Unplaced] = []
         self.scale_lines: dict[str, list[int]] = {}
         self.notes: list[str] = []
@@ -251,14 +259,32 @@ class _FigureReader:
 
     # -- a paragraph ---------------------------------------------------------------------------------------
 
-    def _org(self, clause: str) -> str | None:
-        m = _ORG_AT_START.match(clause.strip())
-        if m and not _ORG_BAD.search(m.group("org")) and not _NOT_A_UNIT.search(m.group("org")):
-            return self.units.resolve(m.group("org"))
+    def _org_name(self, clause: str) -> str | None:
+        """The organisation opening a clause, as written (nothing resolved)."""
+        m = ORG_AT_START.match(clause.strip())
+        if m and not ORG_BAD.search(m.group("org")) and not NOT_A_UNIT.search(m.group("org")):
+            if self.units.expected and self.units.match(m.group("org")) is None and not (
+                    self.units.expected.endswith(m.group("org"))):
+                return None  # the report states its unit (title, 发布机构): a name in running text is no new unit
+            return m.group("org")
         return None
 
+    def _org(self, clause: str) -> str | None:
+        name = self._org_name(clause)
+        return None if name is None else self.units.resolve(name)
+
+    def _org_list(self, text: str) -> list[str]:
+        """The units of a list “A局、B局和C中心的…” (pieces separated by NUL for 、), each an organisation; [] unless
+        every piece is one."""
+        pieces = [p.strip() for p in re.split(r"\0|和|及|与", text) if p.strip()]
+        if len(pieces) < 2 or not all(self._org_name(p) for p in pieces):
+            return []  # nothing resolved (defined) unless every piece is an organisation
+        return [k for k in (self._org(p) for p in pieces) if k is not None]
+
     def _unit_in(self, window: str) -> str | None:
-        """The unit named nearest before a figure: a known name, or an organisation opening a clause."""
+        """The unit named nearest before a figure: a known name, or an organisation opening a clause; never one
+        inside the title of a document cited (《省财政厅、省卫健委关于…的通知》)."""
+        window = re.sub(r"《[^《》]*》?", lambda m: " " * len(m.group(0)), window)
         for clause in reversed(_DELIM.split(window)):
             found = self.units.mentions(clause)
             if found:
@@ -281,15 +307,16 @@ class _FigureReader:
             return starts[0]
         if not found:
             head = _DELIM.split(n)[0]
-            m = _ORG_AT_START.match(head)
-            if m and m.group("org") == head.strip() and not _ORG_BAD.search(head) and not _NOT_A_UNIT.search(head):
+            m = ORG_AT_START.match(head)
+            if m and m.group("org") == head.strip() and not ORG_BAD.search(head) and not NOT_A_UNIT.search(head):
                 return self.units.resolve(head.strip())
         return None
 
-    def paragraph(self, line: _Line, ctx: str | None = None) -> None:
+    def paragraph(self, line: Line, ctx: str | None = None) -> None:
         n = self._glued(line, norm(line.text))
         last_money_kind: str | None = None
         para_scored: list[str] = []  # units scored earlier in the paragraph (for "均为" / "分别为" grades)
+        para_start = len(self.facts)
         for s0, s1 in _sentences(n):
             sent = n[s0:s1]
             first_fact = len(self.facts)
@@ -325,6 +352,8 @@ class _FigureReader:
                     for _, _, key in self.units.mentions(window if resp else sent[:tok.start]):
                         if key not in listed:
                             listed.append(key)
+                    if not listed and resp and not last_listed:  # “区教育局、区卫健局的得分分别为…”: named here
+                        listed = self._org_list(_DELIM.split(window[:window.rfind("分别")].replace("、", "\0"))[-1])
                     if not listed and tok.kind == "grade":
                         listed = list(dict.fromkeys(scored or para_scored))
                     if not listed:
@@ -379,7 +408,7 @@ class _FigureReader:
                     continue
                 if unit is None and not is_total and not part:
                     unit = ctx
-                after = sent[tok.end:toks[i + 1].start if i + 1 < len(toks) else len(sent)]
+                after = sent[tok.end:toks[i + 1].end if i + 1 < len(toks) else len(sent)]  # with the next figure
                 fact = self._emit(tok, unit, line, window, clause, last_money_kind, scored, is_total=is_total,
                                   part=part, after=after)
                 if fact is not None and aggregate:
@@ -394,8 +423,9 @@ class _FigureReader:
                 ctx = head_ctx
             para_scored.extend(scored)
             self._confirmed_by_rate(self.facts[first_fact:], line)
+        self._total_confirmed_by_rate(self.facts[para_start:], line)
 
-    def _glued(self, line: _Line, n: str) -> str:
+    def _glued(self, line: Line, n: str) -> str:
         """A form's total row whose cells ran together (“资金总额10001000100%20”, “64.864.864.8100%”): the digits are
         split where the amounts over each other give the rate that ends the run; taken only when exactly one split
         fits, and marked uncertain. The run is blanked out of the sentence (same length) so it is read once."""
@@ -407,11 +437,11 @@ class _FigureReader:
             doubt = f"由相连的表格单元格“{m.group('run')}”拆分得出（预算÷执行数与所列执行率相符），请核对"
             for kind, value in (("budget", budget), ("executed", executed), ("rate", rate)):
                 shown = f"{value}%" if kind == "rate" else str(value)
-                self.facts.append(_Fact(kind, value, None, line, True, False, shown, uncertain=doubt))
+                self.facts.append(Fact(kind, value, None, line, True, False, shown, uncertain=doubt))
             n = n[:m.start("run")] + " " * len(m.group("run")) + n[m.end("run"):]
         return n
 
-    def _confirmed_by_rate(self, facts: list[_Fact], line: _Line) -> None:
+    def _confirmed_by_rate(self, facts: list[Fact], line: Line) -> None:
         """Two amounts and a rate in one sentence, the smaller over the larger being that rate: they are the budget
         and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，执行率
         96.98%; 项目资金共2179万元，已完成拨付2113.63万元，执行率97%). A 下达 / 拨付 amount is taken only so."""
@@ -437,18 +467,47 @@ class _FigureReader:
                 self.notes.append(f"第{line.no}行“{f.shown}”按与执行率{rate}%相符作为{label}")
                 f.kind = kind
 
-    def _skip(self, line: _Line, tok: _Token, reason: str) -> None:
+    def _total_confirmed_by_rate(self, facts: list[Fact], line: Line) -> None:
+        """“项目资金共计500万元，其中…。截至年底已支出480万元，支出率96%。”: across the sentences of one paragraph,
+        an amount whose meaning the words left open is the budget when the paragraph's only executed amount over it
+        is the paragraph's only rate. Never a 下达 / 到位 amount (those need the same sentence)."""
+        open_ = [f for f in facts if f.kind == "unknown" and not f.breakdown and not f.aggregate]
+        if len(open_) != 1 or any(f.kind == "budget" for f in facts):
+            return
+        executed = [f for f in facts if f.kind == "executed" and not f.breakdown and not f.aggregate]
+        rates = [f for f in facts if f.kind == "rate"]
+        if len(executed) != 1 or len(rates) != 1 or len({f.unit for f in open_ + executed + rates}) != 1:
+            return
+        amount = Decimal(open_[0].value)
+        rate = Decimal(rates[0].value)
+        exponent = rate.as_tuple().exponent
+        if not amount or not isinstance(exponent, int):
+            return
+        step = Decimal(1).scaleb(min(exponent, 0))
+        if (Decimal(executed[0].value) / amount * HUNDRED).quantize(step, ROUND_HALF_UP) != rate:
+            return
+        f = open_[0]
+        f.kind = "budget"
+        f.uncertain = f"预算取自“{f.shown}”（原文未写明，按实际执行与它之比等于所列执行率{rate}%推定）"
+        self.notes.append(f"第{line.no}行“{f.shown}”按与执行率{rate}%相符作为预算")
+
+    def _skip(self, line: Line, tok: _Token, reason: str) -> None:
         self.unplaced.append(Unplaced(line.no, line.text, f"{tok.shown}：{reason}"))
 
-    def _emit(self, tok: _Token, unit: str | None, line: _Line, window: str, clause: str,
+    def _emit(self, tok: _Token, unit: str | None, line: Line, window: str, clause: str,
               last_money_kind: str | None, scored: list[str], is_total: bool = False,
-              part: bool = False, after: str = "") -> _Fact | None:
+              part: bool = False, after: str = "") -> Fact | None:
+        spent_all = False
         if tok.kind == "money":
             kind = _money_kind(window, clause)
             tail = re.split(r"[。！？!?；;]", after, maxsplit=1)[0]
             if _money_kind(clause, clause) is None and re.search(r"到位|拨付|下达|到账", tail) and not (
                     _EXEC_STRONG.search(tail)):
                 kind = "received"  # “资金1749万元，全部…下达拨付给…”: the words after the amount say what it is
+            spent_all = bool(re.match(r"\s*[，,]?\s*(?:已|均)?(?:全部|全额)(?:执行|支出|使用|支付)", tail)) and (
+                _money_kind(clause, clause) in (None, "budget") and not _SCOPE.search(clause))
+            if spent_all:
+                kind = "budget"  # “资金3728万元全部执行到位”: the year's money, and all of it spent
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
                 kind = last_money_kind
             if _SCOPE.search(clause):
@@ -456,14 +515,14 @@ class _FigureReader:
             elif _PER.search(clause):
                 kind = "other"  # “每年财政补助1000万元”: a standard per year / per head, not this year's figure
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
-            fact = _Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown,
-                         adjusted=kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减", clause)))
+            adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
+            fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted)
         elif tok.kind == "pct":
             words = list(_RATE_WORD.finditer(window))
             listed = not words and self.prev_kind == "rate" and self._named(window)  # "A局90%，B局85%"
             if not listed and (not words or not _EXEC_RATE.fullmatch(words[-1].group(0))):
                 return None  # a percentage that is not an execution rate (覆盖率, 满意度…): narrative, not a figure
-            fact = _Fact("rate", tok.value, unit, line, is_total, False, tok.shown)
+            fact = Fact("rate", tok.value, unit, line, is_total, False, tok.shown)
         elif tok.kind == "score":
             words = list(_SCORE_WORD.finditer(window))
             listed = not words and self.prev_kind == "score" and self._named(window)  # "A局88分，B局85分"
@@ -473,13 +532,21 @@ class _FigureReader:
                 return None
             if tok.value == HUNDRED and re.search(r"(?:总分|满分)\s*$", window):
                 return None  # “总分100分”: the most a form gives, not a score
-            breakdown = bool(_SCORE_BREAKDOWN.search(clause)) and not self.units.mentions(clause)
-            fact = _Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown)
+            out_of = re.match(r"\s*\(\s*(?:满分|总分|分值)\s*(?:为|:)?\s*(\d+(?:\.\d+)?)", after)
+            if out_of and Decimal(out_of.group(1)) < HUNDRED:
+                return None  # “得分9.6分(满分10分)”: one item's score, not the evaluation's
+            breakdown = bool(_SCORE_BREAKDOWN.search(clause) or re.search(r"(?:该|此|本|单|分)项(?!目)", clause)) and (
+                not self.units.mentions(clause))
+            overall = bool(re.search(r"总得分|总分|综合得分|最终得分|评价得分|自评得分", window))  # wins over the first
+            fact = Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=overall)
             if unit is not None and not breakdown:
                 scored.append(unit)
         else:
-            fact = _Fact("grade", str(tok.value), unit, line, is_total, False, tok.shown)
+            fact = Fact("grade", str(tok.value), unit, line, is_total, False, tok.shown)
         self.facts.append(fact)
+        if tok.kind == "money" and spent_all and fact.kind == "budget" and not fact.breakdown:
+            self.facts.append(Fact("executed", tok.value, unit, line, is_total, False, tok.shown,
+                                    uncertain=f"原文写“{tok.shown}”全部执行，实际执行按该金额录入，请核对"))
         self.prev_kind = fact.kind
         return fact
 
@@ -491,7 +558,7 @@ class _FigureReader:
     # -- a table -------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _unit_column(rows: list[_Line], header: list[str], unit_cols: list[int],
+    def _unit_column(rows: list[Line], header: list[str], unit_cols: list[int],
                      project_col: int | None) -> tuple[int | None, str]:
         """The column naming the evaluated object: a 单位 column whose rows differ (被评价单位 / 项目单位 before
         主管部门), else the 项目名称 column (a table listing projects of one unit)."""
@@ -511,7 +578,63 @@ class _FigureReader:
             return project_col, f"第{rows[0].no}行的表格{why}以“{header[project_col]}”列为评价对象"
         return (unit_cols[0], "") if unit_cols else (None, "")
 
-    def table(self, rows: list[_Line], before: list[_Line]) -> list[str]:
+    def _label_value_table(self, rows: list[Line]) -> bool:
+        """A table of label | value pairs (| 评价得分 | 88 | 评价等级 | 良好 |): each value read by its label. Money
+        only with its unit written (万元 / 元) in the label or the value. False (nothing read) unless a figure is
+        found."""
+        found: list[Fact] = []
+        unit: str | None = None
+        for r in rows:
+            cells = [norm(c).strip() for c in r.cells or []]
+            while cells and not cells[-1]:
+                cells.pop()
+            if len(cells) % 2 or not cells:
+                return False
+            for label, value in zip(cells[0::2], cells[1::2], strict=True):
+                label = re.sub(r"\s", "", label)
+                if not label or _to_decimal(label) is not None:
+                    return False  # a value where a label belongs: not a label | value table
+                if re.fullmatch(r"(?:单位|部门|项目单位|实施单位|被评价单位)(?:名称)?", label) and value:
+                    org = self._org_name(value)
+                    unit = self.units.resolve(org) if org == value.strip() else unit
+                    continue
+                fact = self._labelled(label, value, r)
+                if fact is not None:
+                    found.append(fact)
+        if not found:
+            return False
+        for f in found:
+            f.unit = unit
+        self.facts.extend(found)
+        return True
+
+    @staticmethod
+    def _labelled(label: str, value: str, r: Line) -> Fact | None:
+        if re.search(r"满分|分值|权重|标准|目标|指标值", label):
+            return None
+        if re.search(r"等级|等次|评价结果|自评结果", label):
+            g = re.fullmatch(rf"[“\"「]?({GRADE_WORDS})[”\"」]?", value)
+            return Fact("grade", g.group(1), None, r, shown=value) if g else None
+        number = _to_decimal(re.sub(r"[%分万元\s,]", "", value)) if re.fullmatch(
+            r"\d[\d,]*(?:\.\d+)?\s*(?:%|分|万元|元)?", value) else None
+        if number is None:
+            return None
+        if re.search(r"得分|评分|总分|分数", label):
+            return Fact("score", number, None, r, shown=value) if number <= HUNDRED and "%" not in value else None
+        if _EXEC_RATE.search(label):
+            return Fact("rate", number, None, r, shown=value) if "%" in value or "%" in label else None
+        money = "万元" in label + value or re.search(r"\(元\)|元$", label + value)
+        if not money:
+            return None
+        if "万元" not in label + value:
+            number = number / Decimal(10000)
+        if re.search(r"实际执行|执行数|执行金额|实际支出|支出数|已支付", label):
+            return Fact("executed", number, None, r, shown=value)
+        if re.search(r"预算|批复|调整后|全年预算", label) and "率" not in label:
+            return Fact("budget", number, None, r, shown=value, adjusted=bool(re.search(r"调整后|全年", label)))
+        return None
+
+    def table(self, rows: list[Line], before: list[Line]) -> list[str]:
         """Facts from a table whose header names units and figures. Returns notes."""
         notes: list[str] = []
         header = [norm(c) for c in rows[0].cells or []]
@@ -545,6 +668,9 @@ class _FigureReader:
             cols["unit"] = -1  # no 单位 column: the table is about the evaluated body itself
             notes.append(f"第{rows[0].no}行的表格没有“单位”列，其数值归于被评价的单位（项目）")
         if "unit" not in cols or len(cols) < 2:
+            if self._label_value_table(rows):
+                notes.append(f"第{rows[0].no}行的表格为“项目 | 数值”的形式，按各格的标签读取")
+                return notes
             for r in rows:
                 self.unplaced.append(Unplaced(r.no, r.text, "表格未识别出“单位”列和数值列，未导入"))
             return notes
@@ -572,7 +698,7 @@ class _FigureReader:
             elif not total:
                 unit = self.units.match(name)
                 if unit is None and (cols["unit"] == project_col or (
-                        re.search(rf"{ORG_SUFFIX}$", name) and not _NOT_A_UNIT.search(name))):
+                        re.search(rf"{ORG_SUFFIX}$", name) and not NOT_A_UNIT.search(name))):
                     unit = self.units.define(name)
                 if unit is None:
                     self.unplaced.append(Unplaced(r.no, r.text, f"“{name}”不像单位名称，该行未导入"))
@@ -584,9 +710,9 @@ class _FigureReader:
                 if raw in ("", "-", "—", "/", "无", "——"):
                     continue
                 if kind == "grade":
-                    g = re.fullmatch(rf"[“\"「]?({_GRADE_WORDS})[”\"」]?", raw)
+                    g = re.fullmatch(rf"[“\"「]?({GRADE_WORDS})[”\"」]?", raw)
                     if g:
-                        self.facts.append(_Fact("grade", g.group(1), unit, r, total, False, raw))
+                        self.facts.append(Fact("grade", g.group(1), unit, r, total, False, raw))
                     continue
                 value = _to_decimal(re.sub(r"[%分万元\s]", "", raw))
                 if value is None:
@@ -594,5 +720,5 @@ class _FigureReader:
                     continue
                 if kind in ("budget", "executed"):
                     value = value * scale
-                self.facts.append(_Fact(kind, value, unit, r, total, False, raw))
+                self.facts.append(Fact(kind, value, unit, r, total, False, raw))
         return notes
