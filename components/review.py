@@ -20,7 +20,7 @@ import streamlit as st
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation
 from evalcore.reporttext import ParseResult, parse_report_file
-from evalcore.reporttext.provenance import LABELS
+from evalcore.reporttext.result import LABELS
 from evalcore.reporttext.review import KIND_OF_LABEL, apply_review, doubts, figure_rows
 from evalcore.store import PublishError, StoreError
 from evalcore.workbook import read_workbook, workbook_bytes

@@ -14,7 +14,7 @@ import io
 
 from .matching import normalise
 from .model import Evaluation, RectificationItem, Unit
-from .reporttext.write import BODY_FONT, HEADING_FONT, _set_fonts
+from .reporttext.write import BODY_FONT, HEADING_FONT, set_fonts
 
 DOC_NUMBER_PLACEHOLDER = "〔　　　　〕　　号"
 
@@ -50,7 +50,7 @@ def notice_docx(ev: Evaluation, unit: Unit, *, as_of: dt.date | None = None) -> 
         run = p.add_run(text)
         run.font.size = Pt(size)
         run.bold = bold
-        _set_fonts(run, font)
+        set_fonts(run, font)
         return p
 
     para("整改通知书", font=HEADING_FONT, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -69,7 +69,7 @@ def notice_docx(ev: Evaluation, unit: Unit, *, as_of: dt.date | None = None) -> 
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
-        _set_fonts(run, HEADING_FONT)
+        set_fonts(run, HEADING_FONT)
     for n, it in enumerate(items, start=1):
         status = it.status + ("" if it.status in closed else "（待整改）")
         values = (str(n), problems.get(it.problem or "", ""), it.task,
@@ -78,7 +78,7 @@ def notice_docx(ev: Evaluation, unit: Unit, *, as_of: dt.date | None = None) -> 
             cell.text = ""
             run = cell.paragraphs[0].add_run(text)
             run.font.size = Pt(11)
-            _set_fonts(run, BODY_FONT)
+            set_fonts(run, BODY_FONT)
     if not items:
         para("（本次评价没有列出你单位的整改事项。）", indent=True)
     open_items = [it for it in items if it.status not in closed]

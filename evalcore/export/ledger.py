@@ -19,7 +19,7 @@ from .. import application as app
 from ..application import RULES_NOTE as RULES_NOTE  # re-exported: the ledger's note
 from ..clock import format_time
 from ..numbers import fmt_amount
-from ..reporttext.write import BODY_FONT, HEADING_FONT, _set_fonts
+from ..reporttext.write import BODY_FONT, HEADING_FONT, set_fonts
 from .xlsx import NUM, TOTAL_FILL, Row, SheetColumn, notes_after
 
 ILLUSTRATIVE = "示例数据：台账中标题注明“示例数据”的评价为虚构的演示数据，不代表实际情况。"
@@ -122,12 +122,12 @@ def ledger_docx(table: pd.DataFrame, totals: app.Totals, title: str = "结果应
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
     heading = document.add_heading("", level=0)
-    _set_fonts(heading.add_run(title), HEADING_FONT)
+    set_fonts(heading.add_run(title), HEADING_FONT)
 
     def para(text: str, size: int = 11, bold: bool = False) -> None:
         run = document.add_paragraph().add_run(text)
         run.font.size, run.bold = Pt(size), bold
-        _set_fonts(run, BODY_FONT)
+        set_fonts(run, BODY_FONT)
 
     if _illustrative(records):
         para(ILLUSTRATIVE, bold=True)
@@ -137,13 +137,13 @@ def ledger_docx(table: pd.DataFrame, totals: app.Totals, title: str = "结果应
     for source in sources:
         part = [r for r in records if r["source"] == source]
         h = document.add_heading("", level=2)
-        _set_fonts(h.add_run(str(source)), HEADING_FONT)
+        set_fonts(h.add_run(str(source)), HEADING_FONT)
         grid = document.add_table(rows=1, cols=len(DOCX_KEYS))
         grid.style = "Table Grid"
         for cell, key in zip(grid.rows[0].cells, DOCX_KEYS, strict=True):
             run = cell.paragraphs[0].add_run(by[key].header)
             run.bold, run.font.size = True, Pt(9)
-            _set_fonts(run, HEADING_FONT)
+            set_fonts(run, HEADING_FONT)
         for r in part:
             cells = grid.add_row().cells
             for cell, key in zip(cells, DOCX_KEYS, strict=True):
@@ -152,7 +152,7 @@ def ledger_docx(table: pd.DataFrame, totals: app.Totals, title: str = "结果应
                     text += "（按得分推算）"
                 run = cell.paragraphs[0].add_run(text)
                 run.font.size = Pt(9)
-                _set_fonts(run, BODY_FONT)
+                set_fonts(run, BODY_FONT)
     if not records:
         para("没有可应用结果的单位。")
     para(RULES_NOTE, size=9)

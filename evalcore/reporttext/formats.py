@@ -206,10 +206,22 @@ def _noise(el) -> bool:
     return bool(ident.strip()) and bool(_NOISE_ATTR.search(ident)) and tag.lower() not in ("table", "td", "tr")
 
 
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ValueError("无法识别文本编码（已尝试 UTF-8 和 GB18030），请另存为 UTF-8 文本") from exc
+
+
 def html_document(data: bytes, name: str = "") -> Document:
     from lxml import etree, html
-
-    from .source import decode_text
 
     m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", data[:4096], re.I)
     text: str

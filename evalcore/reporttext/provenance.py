@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..numbers import fmt2
-from .result import FIGURE_KINDS, SYNTHETIC_UNIT, ParseResult
+from .result import FIGURE_KINDS, LABELS, SYNTHETIC_UNIT, ParseResult
+from .review import doubts
 from .text import norm
-
-LABELS = {"budget": "预算", "executed": "实际执行", "rate": "执行率", "score": "得分", "grade": "等次"}
 
 
 def _value(kind: str, raw: str | None) -> str | None:
@@ -72,7 +71,7 @@ def provenance(result: ParseResult) -> dict:
         "warnings": result.warnings,
         "notes": result.notes,
         "unplaced": [{"line": x.line_no, "text": x.text, "reason": x.reason} for x in result.unplaced],
-        "needs_review": _doubts(result),
+        "needs_review": doubts(result),
     }
 
 
@@ -89,12 +88,6 @@ def _cell_of(row: str, shown: str, last: bool = False) -> int | None:
         if hits:
             return hits[-1] if last else hits[0]
     return None
-
-
-def _doubts(result: ParseResult) -> list[str]:
-    from .review import doubts  # review builds on this module
-
-    return doubts(result)
 
 
 def _find(line: str, shown: str) -> tuple[int, int] | None:

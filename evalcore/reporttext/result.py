@@ -7,6 +7,8 @@ from ..budget import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE  # re-exported: the pa
 from ..model import UNCERTAIN_MARK as UNCERTAIN_MARK  # re-exported: the parser writes it
 from ..model import Evaluation
 
+# The figures a report states, in the words the review and the provenance show them with.
+LABELS = {"budget": "预算", "executed": "实际执行", "rate": "执行率", "score": "得分", "grade": "等次"}
 SYNTHETIC_UNIT = "本项目"  # the unit of figures a report gives without naming any unit
 
 

@@ -20,8 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..model import BudgetLine, Evaluation, Unit, UnitResult
 from ..numbers import fmt2
-from .provenance import LABELS
-from .result import SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult
+from .result import LABELS, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult
 
 KINDS = ("budget", "executed", "rate", "score", "grade")
 KIND_OF_LABEL = {v: k for k, v in LABELS.items()}

@@ -9,7 +9,7 @@ A .docx becomes the same kind of text the parser reads from a .md file, so there
 - a table becomes ``| a | b |`` rows, in document order between the paragraphs.
 
 A .docx is a zip: before python-docx (which inflates and parses every part whole) sees it, :func:`check_docx`
-inflates every part through the workbook reader's bounded inflater (:func:`evalcore.workbook.zipread._inflate`:
+inflates every part through the workbook reader's bounded inflater (:func:`evalcore.workbook.zipread.inflate_part`:
 the real size counted chunk by chunk, never trusted from the headers) within :data:`DOCX_MAX_XML_PART` per XML part
 and :data:`DOCX_MAX_UNCOMPRESSED` in all, with at most :data:`DOCX_MAX_RATIO` compression for an XML part above
 1 MB, and refuses DOCTYPE/ENTITY declarations: a small file whose document.xml inflates to 20 MB is refused in
@@ -22,10 +22,13 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..workbook.raw import WorkbookError
 from ..workbook.spec import MAX_FILE_BYTES, MAX_ZIP_ENTRIES
+from ..workbook.zipread import DOCTYPE_MARKS, inflate_part
 from .formats import (
     Document,
     check_size,
+    decode_text,
     html_document,
     pdf_document,
     read_path_bytes,
@@ -48,8 +51,6 @@ def _mb(n: int) -> str:
 def check_docx(data: bytes) -> None:
     """Refuse (ValueError, Chinese) a .docx that is not a zip, too big, a zip bomb, encrypted or with a DOCTYPE,
     inflating every part within bounds (see the module docstring)."""
-    from ..workbook.raw import WorkbookError
-    from ..workbook.zipread import _DOCTYPE, _inflate
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"文件过大（{_mb(len(data))}，上限 {_mb(MAX_FILE_BYTES)}），未读取。{_RESAVE}")
     try:
@@ -77,30 +78,16 @@ def check_docx(data: bytes) -> None:
                              f"疑似“压缩炸弹”，已拒绝读取。{_RESAVE}")
         tail = b""
         try:
-            for chunk in _inflate(zf, info, limit):
+            for chunk in inflate_part(zf, info, limit):
                 total += len(chunk)
                 if xml:
-                    if any(p in tail + chunk for p in _DOCTYPE):
+                    if any(p in tail + chunk for p in DOCTYPE_MARKS):
                         raise ValueError(f"文件中的“{name}”含有 DOCTYPE/ENTITY 声明（Word 保存的文件不会有），"
                                          f"可能是恶意构造的文件，已拒绝读取。{_RESAVE}")
                     tail = chunk[-64:]
         except WorkbookError as exc:
             raise ValueError(f"文件中的“{name}”解压后与文件头登记的大小不符、超出上限或已损坏（疑似“压缩炸弹”），"
                              f"已拒绝读取。{_RESAVE}") from exc
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ValueError("无法识别文本编码（已尝试 UTF-8 和 GB18030），请另存为 UTF-8 文本") from exc
 
 
 def _heading_level(paragraph) -> int:

@@ -260,7 +260,7 @@ HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 
 
-def _set_fonts(run, east_asian: str) -> None:
+def set_fonts(run, east_asian: str) -> None:
     from docx.oxml.ns import qn
 
     run.font.name = LATIN_FONT
@@ -290,13 +290,13 @@ def write_docx(ev: Evaluation) -> bytes:
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.first_line_indent = Pt(28)
             run = paragraph.add_run(text)
-            _set_fonts(run, BODY_FONT)
+            set_fonts(run, BODY_FONT)
             continue
         paragraph = document.add_heading("", level=level[kind])
         run = paragraph.add_run(text)
         run.font.color.rgb = RGBColor(0, 0, 0)
         run.font.size = Pt({0: 20, 1: 16, 2: 15}[level[kind]])
-        _set_fonts(run, HEADING_FONT)
+        set_fonts(run, HEADING_FONT)
         if kind == "title":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     buf = io.BytesIO()

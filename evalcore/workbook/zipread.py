@@ -220,8 +220,3 @@ def _normpath(path: str) -> str:
         elif p not in ("", "."):
             parts.append(p)
     return "/".join(parts)
-
-
-# The old private names, for evalcore.reporttext.source until its own conversion (helper i24b): removed at merge.
-_DOCTYPE = DOCTYPE_MARKS
-_inflate = inflate_part

@@ -22,7 +22,8 @@ from evalcore.reporttext import (
     write_docx,
     write_markdown,
 )
-from evalcore.reporttext.source import decode_text, read_document
+from evalcore.reporttext.formats import decode_text
+from evalcore.reporttext.source import read_document
 from evalcore.workbook import read_workbook
 
 D = Decimal
