@@ -16,7 +16,7 @@ from .text import plain
 # The file-based multipage app: pages/ is the page registry (deep links work natively); the default
 # navigation is hidden in .streamlit/config.toml and drawn here with Chinese labels.
 PAGES: list[tuple[str, str, str]] = [
-    ("pages/7_portfolio.py", "全部评价", ":material/table_view:"),
+    ("pages/7_portfolio.py", "评价总览", ":material/table_view:"),
     ("app.py", "总览", ":material/dashboard:"),
     ("pages/1_units.py", "单位对比", ":material/compare_arrows:"),
     ("pages/2_problems.py", "问题分析", ":material/report:"),
@@ -110,7 +110,7 @@ def _missing_evaluation(wanted: str, infos) -> None:
     for info in infos:
         st.button(info.label, key=f"_choose_eval_{info.id}", on_click=_choose, args=(info.id,),
                   icon=":material/arrow_forward:")
-    st.page_link(PORTFOLIO_PAGE, label="查看全部评价", icon=":material/table_view:")
+    st.page_link(PORTFOLIO_PAGE, label="查看评价总览", icon=":material/table_view:")
 
 
 def latest(infos):

@@ -102,7 +102,7 @@ if pages > 1:
 st.html(view.table_html(archive.evaluations(store, f, today, offset=(page - 1) * archive.PAGE_SIZE)))
 
 st.subheader("反复出现的问题")
-st.caption("各评价“存在的主要问题”的类别标题按规则表（evalcore/themes.toml）归入标准问题主题；"
+st.caption("各评价“存在的主要问题”的类别标题按系统内置的问题主题规则（关键词对照表）归入标准问题主题；"
            f"没有命中任何关键词的类别显示为“{UNCLASSIFIED}”，不强行归类。格内为提出该主题的评价数 / 问题条数。")
 counts = archive.theme_counts(store, f)
 layout.chart(view.themes_chart(counts), "pf_themes")

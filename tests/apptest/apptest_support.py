@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {
-    "全部评价": "pages/7_portfolio.py",
+    "评价总览": "pages/7_portfolio.py",
     "总览": None,
     "单位对比": "pages/1_units.py",
     "问题分析": "pages/2_problems.py",
