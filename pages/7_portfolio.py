@@ -4,7 +4,7 @@ evaluation and the URL names none. Every figure is a query on the facts of the a
 (evalcore.archive.query): filters, sums and paging run in the database; no workbook is loaded here."""
 import streamlit as st
 
-from components import cache, layout, results_use
+from components import cache, layout, responsive, results_use
 from components import portfolio as view
 from components.table import GridColumn, show_table
 from components.text import plain, plain_inline
@@ -27,7 +27,10 @@ if over.evaluations == 1:
     st.page_link("app.py", label="打开该评价的总览", icon=":material/dashboard:",
                  query_params={"eval": str(int(only["evaluation_id"]))})
 
-c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.4, 2])
+first = st.container()  # on a phone the key figures come first, the filters behind one button below them
+FILTER_KEYS = ("pf_years", "pf_regions", "pf_kinds", "pf_evaluators", "pf_search")
+with responsive.filter_panel(sum(bool(st.session_state.get(key)) for key in FILTER_KEYS), key="pf_filters"):
+    c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.4, 2])
 pick_years = c1.multiselect("年度", over.years, key="pf_years", placeholder="全部年度")
 pick_regions = c2.multiselect("地区", over.regions, key="pf_regions", placeholder="全部地区")
 pick_kinds = c3.multiselect("评价类型", over.kinds, key="pf_kinds", placeholder="全部类型")
@@ -41,10 +44,11 @@ if not n:
 k = archive.kpis(store, f, today, view.aliases())
 
 tiles = view.kpi_texts(k)
-top, bottom = st.columns(4), st.columns(3)
-for col, label in zip([*top, *bottom], tiles, strict=True):
-    value, help_text = tiles[label]
-    col.metric(label, value, help=help_text, border=True, height="stretch")
+with first if responsive.is_phone() else st.container():
+    top, bottom = st.columns(4), st.columns(3)
+    for col, label in zip([*top, *bottom], tiles, strict=True):
+        value, help_text = tiles[label]
+        col.metric(label, value, help=help_text, border=True, height="stretch")
 if k.rect_illustrative or archive.any_sample_title(store, f):
     st.caption("所选评价中含示例数据（标题或整改进度注明“示例数据”）：仅作演示，不代表实际情况。")
 
