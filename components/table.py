@@ -77,7 +77,7 @@ def display_frame(df: pd.DataFrame, cols: list[GridColumn]) -> pd.DataFrame:
 
 
 # --- a phone (issue 28): the figures that matter on screen, never cut, headers never one character per line ----
-PHONE_KEY_FIELDS = ("score", "grade", "rate")  # 得分, 等次, 执行率: next to the row's name on a phone
+PHONE_KEY_FIELDS = ("score", "grade", "rate", "deduction")  # 得分, 等次, 执行率, 扣分: next to the row's name
 PHONE_TEXT_MAX_PX = 150  # a text column wraps within this width on a phone
 CELL_PADDING_PX = 26  # AG Grid's cell padding (balham) and the borders
 _WIDE_PX, _NARROW_PX = 15, 8.5  # a CJK character and a digit / Latin letter at the grid's 14 px font
@@ -96,12 +96,13 @@ def header_px(header: str) -> int:
 
 
 def phone_columns(frame: pd.DataFrame, cols: list[GridColumn]) -> list[GridColumn]:
-    """The columns of a grid on a phone: the row's name first, then 得分 / 等次 / 执行率, then the rest; each
+    """The columns of a grid on a phone: the row's name first, then 得分 / 等次 / 执行率 / 扣分, then the rest; each
     number column as wide as its widest figure (never "10,93…"), each text column wrapping within
     ``PHONE_TEXT_MAX_PX`` (never "单位0…"); ``frame`` is the displayed frame (``display_frame``)."""
     if not cols:
         return cols
-    first, rest = cols[0], cols[1:]
+    first = next((c for c in cols if c.kind == "text"), cols[0])  # the row's name (单位, 编号), not a rank
+    rest = [c for c in cols if c is not first]
     key = sorted((c for c in rest if c.field in PHONE_KEY_FIELDS), key=lambda c: PHONE_KEY_FIELDS.index(c.field))
     out = []
     for c in [first, *key, *(c for c in rest if c not in key)]:

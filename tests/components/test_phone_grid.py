@@ -42,6 +42,13 @@ def test_phone_columns_put_the_figures_that_matter_first_and_whole():
     assert all(c.flex is None and not c.filter for c in cols)
 
 
+def test_a_rank_column_does_not_take_the_name_s_place():
+    cols = [GridColumn("rank", "排名", "int", width=70), *COLS]
+    frame = _frame().assign(rank=[1, 2]).astype(object)
+    assert [c.field for c in phone_columns(display_frame(frame, cols), cols)][:4] == ["unit", "score", "grade",
+                                                                                        "rate"]
+
+
 def test_headers_wrap_on_at_most_two_lines_of_two_characters():
     assert header_px("编号") >= text_px("编号")  # one line
     assert header_px("预算（万元）") >= text_px("预算（") and header_px("预算（万元）") < text_px("预算（万元）")
