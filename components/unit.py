@@ -150,7 +150,8 @@ def render(ev: Evaluation, key: str) -> None:
     score = standing.decimal_or_none(row["score"])
     score_delta = kpi.score_change(score, standing.decimal_or_none(last.get("score"))) if last is not None else None
     k[1].metric("评价得分", fmt_score(row["score"]), border=True, help=f"各单位平均 {fmt_score(avg['score'])}",
-                delta=score_delta, delta_description=year if score_delta else None)
+                delta=score_delta, delta_description=year if score_delta else None,
+                delta_color="off" if score_delta == "+0.00 分" else "normal")  # no change is neither up nor down
     k[2].metric("等次", row["grade"] or "未评等次", border=True,
                 help="报告未列等次：按评价得分和本评价的等次划分推算" if row["grade_derived"] else None)
     standing.rate_mark(rate, target)
