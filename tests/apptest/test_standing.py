@@ -92,3 +92,10 @@ def test_large_amounts_read_at_a_glance_with_the_exact_figure_in_the_tooltip(tmp
     assert budget.proto.help == "精确值 14,331,380.00 万元"
     executed = next(m for m in at.metric if m.label == "实际执行")
     assert executed.value == "13,563.60 万元" and not executed.proto.help  # below 10 亿元: exact, no tooltip
+    at.switch_page("pages/7_portfolio.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    tiles = {m.label: m for m in at.metric}
+    assert tiles["涉及资金"].value == "≈1,433 亿元" and "精确值 14,331,380.00 万元" in tiles["涉及资金"].proto.help
+    suggested = tiles["建议预算"]  # 结果应用: no "6,797,119…" cut in its tile
+    assert suggested.value.startswith("≈") and suggested.value.endswith("亿元")
+    assert "精确值" in suggested.proto.help and "建议预算（万元）" not in tiles
