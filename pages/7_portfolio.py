@@ -27,7 +27,7 @@ if over.evaluations == 1:
     st.page_link("app.py", label="打开该评价的总览", icon=":material/dashboard:",
                  query_params={"eval": str(int(only["evaluation_id"]))})
 
-first = st.container()  # on a phone the key figures come first, the filters behind one button below them
+first = st.container() if responsive.is_phone() else None  # on a phone the key figures first, then the filters
 FILTER_KEYS = ("pf_years", "pf_regions", "pf_kinds", "pf_evaluators", "pf_search")
 with responsive.filter_panel(sum(bool(st.session_state.get(key)) for key in FILTER_KEYS), key="pf_filters"):
     c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.4, 2])
@@ -44,7 +44,7 @@ if not n:
 k = archive.kpis(store, f, today, view.aliases())
 
 tiles = view.kpi_texts(k)
-with first if responsive.is_phone() else st.container():
+with first or st.container():
     top, bottom = st.columns(4), st.columns(3)
     for col, label in zip([*top, *bottom], tiles, strict=True):
         value, help_text = tiles[label]
