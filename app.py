@@ -5,7 +5,7 @@ so every page has a stable URL that can be bookmarked or refreshed (see README, 
 """
 import streamlit as st
 
-from components import charts, layout, nav, scale, sections, stated
+from components import achievements, charts, layout, nav, scale, sections, stated
 from components import unit as unit_page
 from components.portfolio import should_land
 
@@ -58,13 +58,7 @@ if findings_note:
 left, right = st.columns([3, 2]) if ev.achievement_areas and len(problems) else (st.container(), st.container())
 if ev.achievement_areas:
     with left:
-        st.subheader("产出成果及效益")
-        for no, area in ev.achievement_areas:
-            items = [a for a in ev.achievements if a.area_no == no]
-            with st.container(border=True):
-                st.markdown(f"**（{findings.cn_number(no)}）{plain_inline(area)}**")
-                st.caption("\n".join(f"{i}. {plain(a.text)}" for i, a in enumerate(items, 1)) if len(items) > 1
-                           else plain(items[0].text))
+        achievements.show(ev)  # cards on a desktop, one expander per area on a phone
 if len(problems):
     with right:
         st.subheader(f"问题 {len(problems)} 项 · 建议 {len(recs)} 条")

@@ -198,11 +198,21 @@ def _password(cfg: AuthConfig) -> Actor:
     st.stop()
 
 
+def return_path(url: str | None, params: Mapping[str, list[str]]) -> str:
+    """The page to come back to after signing in: the path of ``url`` with the page's query string (``?eval=3``).
+
+    ``st.context.url`` drops the query string, so it is put back from ``st.query_params`` (every value of a
+    repeated key, in order)."""
+    from urllib.parse import urlencode, urlsplit
+    path = urlsplit(url or "/").path or "/"
+    query = urlencode([(k, v) for k, values in params.items() for v in values])
+    return path + (f"?{query}" if query else "")
+
+
 def _current_path() -> str:
     try:
-        from urllib.parse import urlsplit
-        parts = urlsplit(st.context.url or "/")
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        return return_path(st.context.url, params)
     except Exception:  # no URL known (tests without a browser)
         return "/"
 

@@ -30,6 +30,6 @@ def illustrative(ev: Evaluation, section: str) -> bool:
     """Label a section as illustrative when the evaluation flags it so; returns whether it did."""
     if not ev.is_illustrative(section):
         return False
-    st.badge("示例数据", icon=":material/info:", color="orange")
+    st.badge("示例数据", icon=":material/info:", color="violet")  # the accent, not 中's amber
     st.caption(ILLUSTRATIVE_TEXT[section])
     return True

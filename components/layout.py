@@ -89,7 +89,7 @@ def _missing_evaluation(wanted: str, infos) -> None:
     for info in infos:
         st.button(info.label, key=f"_choose_eval_{info.id}", on_click=_choose, args=(info.id,),
                   icon=":material/arrow_forward:")
-    st.page_link(nav.PORTFOLIO, label="查看全部评价", icon=":material/table_view:")
+    st.page_link(nav.PORTFOLIO, label="查看评价总览", icon=":material/table_view:")
 
 
 def latest(infos):

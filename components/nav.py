@@ -23,7 +23,7 @@ MY_ITEMS = "pages/9_my_items.py"
 
 # The sidebar, in order: (file, label, icon).
 PAGES: list[tuple[str, str, str]] = [
-    (PORTFOLIO, "全部评价", ":material/table_view:"),
+    (PORTFOLIO, "评价总览", ":material/table_view:"),
     (OVERVIEW, "总览", ":material/dashboard:"),
     (UNITS, "单位对比", ":material/compare_arrows:"),
     (PROBLEMS, "问题分析", ":material/report:"),

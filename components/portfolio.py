@@ -18,7 +18,7 @@ from evalcore import catalog, portfolio
 from evalcore.archive import query as archive
 from evalcore.figures.charts import category_axis, empty_figure
 from evalcore.model import evaluation_label
-from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, to_float
+from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, round2, tile_amount, to_float
 from evalcore.portfolio import GRADES, NO_GRADE
 from evalcore.problem_themes import theme_names
 from evalcore.workbook.unit_columns import UNIT_COLUMNS
@@ -240,13 +240,14 @@ def kpi_texts(k: portfolio.Kpis) -> dict[str, tuple[str, str]]:
     """label -> (value, help) of the KPI tiles."""
     grades = " / ".join(str(k.grades.get(g, 0)) for g in GRADES)
     rect_help = "已整改事项 ÷ 全部整改事项"
+    funds, funds_exact = tile_amount(k.budget)  # past 10 亿元 ≈752 亿元, the exact 万元 figure in the tooltip
     if k.rect_illustrative:
         rect_help += "；含示例数据（报告未公布整改进度的评价）"
     return {
         "评价": (f"{k.evaluations} 个", "所选的评价报告数"),
         "被评价单位 / 项目": (f"{k.unit_results} 个",
                                f"列有预算或得分的单位、项目（按年度计）；跨年度合并后 {k.distinct_units} 个"),
-        "涉及资金（万元）": (fmt_amount(k.budget, ""), "列明的预算金额合计"),
+        "涉及资金": (funds, "列明的预算金额合计" + (f"；{funds_exact}" if funds_exact else "")),
         "资金加权执行率": (fmt_rate(k.rate), f"Σ实际执行 ÷ Σ预算，只含预算和执行都列明的 {k.rate_units} 个；"
                                          f"另有 {k.rate_units_left_out} 个缺少金额未计入"),
         "等次（优 / 良 / 中 / 差）": (grades, f"按单位计，{k.grades.get(NO_GRADE, 0)} 个无等次；其中 "
@@ -273,10 +274,12 @@ def trend_chart(df: pd.DataFrame, height: int = 320) -> go.Figure:
     fig.add_scatter(x=years, y=[to_float(v) for v in df["rate"]], name="预算执行率", yaxis="y2",
                     mode="lines+markers+text",
                     text=[fmt_rate(v) if v is not None else "" for v in df["rate"]], textposition="top center",
-                    line=dict(color=theme.ACCENT, width=3), hovertemplate="%{x} 年 执行率：%{text}<extra></extra>")
+                    line=dict(color=theme.INK, width=3), hovertemplate="%{x} 年 执行率：%{text}<extra></extra>")
+    rates = [to_float(v) for v in df["rate"] if v is not None]
+    top = max([100.0, *(r * 1.1 for r in rates if r is not None)])  # 0-100% unless a rate goes past it
     fig.update_layout(height=height, barmode="group", xaxis=dict(type="category", title="年度"),
                       yaxis=dict(title="万元", tickformat=","),
-                      yaxis2=dict(title="执行率（%）", overlaying="y", side="right", range=[0, 120], showgrid=False))
+                      yaxis2=dict(title="执行率（%）", overlaying="y", side="right", range=[0, top], showgrid=False))
     return fig
 
 

@@ -137,6 +137,22 @@ def inject() -> None:
         st.html(SCRIPT, unsafe_allow_javascript=True)
 
 
+FILTER_LABEL = "筛选"
+
+
+def filter_label(active: int) -> str:
+    """The one button a phone's filters sit behind: "筛选", with how many are set ("筛选（已选 2 项）")."""
+    return FILTER_LABEL + (f"（已选 {active} 项）" if active else "")
+
+
+def filter_panel(active: int = 0, key: str | None = None):
+    """Where a page's filter row goes: on a phone behind one button (a popover, issue 28: the key figures first,
+    not five filters filling the first screen); on a desktop the row as it is."""
+    if is_phone():
+        return st.popover(filter_label(active), icon=":material/filter_list:", width="stretch", key=key)
+    return st.container()
+
+
 def is_phone_agent(user_agent: str | None) -> bool:
     return user_agent is not None and _PHONE_AGENT.search(user_agent) is not None
 

@@ -7,6 +7,7 @@ by :mod:`evalcore.application_store` with the signed-in actor (which checks the 
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 
 import pandas as pd
@@ -19,7 +20,7 @@ from evalcore.auth import Actor
 from evalcore.clock import format_time
 from evalcore.export.ledger import ledger_docx, ledger_xlsx
 from evalcore.model import Evaluation
-from evalcore.numbers import fmt_amount, fmt_score
+from evalcore.numbers import fmt_amount, fmt_score, tile_amount
 
 from . import auth, cache, flash, layout
 from . import portfolio as pf_view
@@ -129,11 +130,17 @@ def portfolio_section(units: pd.DataFrame, evaluations: pd.DataFrame | None = No
     t = app.totals(suggestions)
     st.subheader("结果应用")
     k = st.columns([1.6, 1, 1.2, 1])
-    k[0].metric("据评价结果调减（万元）", _amount(t.cut), border=True,
-                help="按结果应用规则（管理页设定，未设定的用默认规则）由等次测算的下年度预算调减合计")
-    k[1].metric("增加（万元）", _amount(t.added), border=True, help="据评价结果增加（支持）的预算合计")
-    k[2].metric("建议预算（万元）", _amount(t.suggested), border=True,
-                help=f"下年度建议预算合计：{t.with_amount} 个有预算、有等次的单位；现预算 {fmt_amount(t.budget)}")
+    for col, label, value, help_text in (
+            (k[0], "据评价结果调减", t.cut,
+             "按结果应用规则（管理页设定，未设定的用默认规则）由等次测算的下年度预算调减合计"),
+            (k[1], "增加", t.added, "据评价结果增加（支持）的预算合计"),
+            (k[2], "建议预算", t.suggested,
+             f"下年度建议预算合计：{t.with_amount} 个有预算、有等次的单位；现预算 {fmt_amount(t.budget)}")):
+        shown, exact = tile_amount(value) if isinstance(value, Decimal) else (_amount(value), None)
+        if exact is None:  # fits the tile: the exact figure, the unit in the label
+            col.metric(f"{label}（万元）", _amount(value), border=True, help=help_text)
+        else:  # past 10 亿元 (issue 28): ≈ 亿元 in the tile, the exact 万元 figure in its tooltip
+            col.metric(label, shown, border=True, help=f"{help_text}；{exact}")
     k[3].metric("未测算金额", f"{t.without_amount} 个单位", border=True,
                 help="报告未列预算或无等次的单位：只列出适用的规则，不测算金额")
     frame = _ledger_frame(suggestions)

@@ -11,7 +11,7 @@ from evalcore.figures import scale, style
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_rate, fmt_score
 
-from . import cards, charts, layout, theme, unit
+from . import cards, charts, layout, responsive, theme, unit
 from .table import GridColumn, show_table, unit_column
 from .text import plain, plain_inline
 
@@ -103,8 +103,11 @@ def ranking_and_comparison(ev: Evaluation) -> None:
     _from_url(_BELOW, "below", lambda v: bool(v) and v[-1] == "1")
     _from_url(_QUERY, "q", lambda v: v[-1] if v else "")
 
-    st.subheader("筛选")
-    c = st.columns([2, 2, 1.6, 2], vertical_alignment="bottom")
+    if not responsive.is_phone():
+        st.subheader("筛选")
+    active = sum(bool(st.session_state.get(k)) for k in (_ROLES, _GRADES, _BELOW, _QUERY))
+    with responsive.filter_panel(active, key="units_filters"):  # on a phone behind one button
+        c = st.columns([2, 2, 1.6, 2], vertical_alignment="bottom")
     c[0].multiselect("单位类型", roles, key=_ROLES, placeholder="全部类型",
                      on_change=_to_url, args=("type", _ROLES, list))
     c[1].multiselect("等次", grades, key=_GRADES, placeholder="全部等次",

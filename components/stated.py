@@ -14,9 +14,9 @@ import streamlit as st
 from evalcore import budget, kpi
 from evalcore.budget import RateResult
 from evalcore.model import Evaluation
-from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
+from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, tile_amount
 
-from . import cache, cards
+from . import cache, cards, standing
 from .text import plain
 
 RATE_HELP = "实际执行 ÷ 预算 × 100%（按各单位合计计算）"
@@ -45,10 +45,9 @@ def headline(ev: Evaluation, overall: RateResult) -> list[tuple[str, str, str | 
     if rate is None and budget and executed is not None and overall.budget is None:
         rate = executed / budget * Decimal(100)
     tiles: list[tuple[str, str, str | None]] = []
-    if budget is not None:
-        tiles.append((budget_label, fmt_amount(budget), None))
-    if executed is not None:
-        tiles.append((executed_label, fmt_amount(executed), None))
+    for label, amount in ((budget_label, budget), (executed_label, executed)):
+        if amount is not None:  # past 10 亿元 the compact form (≈752 亿元), the exact 万元 figure in the tooltip
+            tiles.append((label, *tile_amount(amount)))
     if rate is not None:
         tiles.append(("总体预算执行率", fmt_rate(rate), RATE_HELP))
     return tiles
@@ -105,10 +104,8 @@ def headline_tiles(ev: Evaluation, overall: RateResult) -> None:
         for col, (label, value, help_text) in zip(st.columns(len(tiles)), tiles, strict=True):
             delta, against = deltas.get(label, (None, None))
             col.metric(label, value, delta=delta, delta_description=against, border=True, height="stretch",
-                       help=help_text)
-    mark = kpi.rate_mark(overall.rate, ev.meta.rate_target)
-    if mark is not None:
-        st.badge(f"执行率{mark.label}", color=mark.colour, help=mark.rule)  # type: ignore[arg-type]
+                       help=help_text, delta_color="normal" if label == "总体预算执行率" else "off")
+    standing.rate_mark(overall.rate, ev.meta.rate_target)  # the mark with its rule in words beside it
     note = missing_headline(tiles)
     if note:
         st.caption(note)

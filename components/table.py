@@ -10,7 +10,8 @@ wrapping cell (overflow-wrap: anywhere); other cells clip it with "…".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ import pandas as pd
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
 from evalcore.workbook.unit_columns import UNIT_COLUMNS
 
+from . import responsive
 from .theme import FONT_FAMILY, INK, PRIMARY
 
 FORMATTERS = {
@@ -87,8 +89,45 @@ def display_frame(df: pd.DataFrame, cols: list[GridColumn]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=[c.header for c in cols])
 
 
+# --- a phone (issue 28): the figures that matter on screen, never cut, headers never one character per line ----
+PHONE_KEY_FIELDS = ("score", "grade", "rate", "deduction")  # 得分, 等次, 执行率, 扣分: next to the row's name
+PHONE_TEXT_MAX_PX = 150  # a text column wraps within this width on a phone
+CELL_PADDING_PX = 26  # AG Grid's cell padding (balham) and the borders
+_WIDE_PX, _NARROW_PX = 15, 8.5  # a CJK character and a digit / Latin letter at the grid's 14 px font
+
+
+def text_px(text: str) -> float:
+    """About how wide ``text`` is drawn at the grid's 14 px font."""
+    return sum(_WIDE_PX if ord(ch) >= 0x2E80 or ch in "（）：，；、" else _NARROW_PX for ch in text)
+
+
+def header_px(header: str) -> int:
+    """A header's width on a phone: on one line up to 4 characters, else on two lines of at least 2 characters
+    each (AG Grid wraps a header to its column's width; a column one character wide reads 编/号)."""
+    shown = header if len(header) <= 4 else header[:math.ceil(len(header) / 2)]
+    return math.ceil(text_px(shown)) + CELL_PADDING_PX
+
+
+def phone_columns(frame: pd.DataFrame, cols: list[GridColumn]) -> list[GridColumn]:
+    """The columns of a grid on a phone: the row's name first, then 得分 / 等次 / 执行率 / 扣分, then the rest; each
+    number column as wide as its widest figure (never "10,93…"), each text column wrapping within
+    ``PHONE_TEXT_MAX_PX`` (never "单位0…"); ``frame`` is the displayed frame (``display_frame``)."""
+    if not cols:
+        return cols
+    first = next((c for c in cols if c.kind == "text"), cols[0])  # the row's name (单位, 编号), not a rank
+    rest = [c for c in cols if c is not first]
+    key = sorted((c for c in rest if c.field in PHONE_KEY_FIELDS), key=lambda c: PHONE_KEY_FIELDS.index(c.field))
+    out = []
+    for c in [first, *key, *(c for c in rest if c not in key)]:
+        values = [str(v) for v in frame[c.header]] if c.header in frame else []
+        widest = math.ceil(max((text_px(v) for v in values), default=0)) + CELL_PADDING_PX
+        width = max(header_px(c.header), widest if c.kind != "text" else min(widest, PHONE_TEXT_MAX_PX))
+        out.append(replace(c, width=width, flex=None, wrap=c.wrap or c.kind == "text", filter=False))
+    return out
+
+
 def grid_options(df: pd.DataFrame, cols: list[GridColumn], height: int | None = None, page_size: int | None = None,
-                 selectable: bool = False) -> dict[str, Any]:
+                 selectable: bool = False, phone: bool = False) -> dict[str, Any]:
     """AG Grid options for the displayed frame: Chinese headers, numeric columns right-aligned, wrapping text.
 
     ``page_size``: AG Grid's own paging (it renders one page of rows, never every row in the DOM);
@@ -117,6 +156,11 @@ def grid_options(df: pd.DataFrame, cols: list[GridColumn], height: int | None = 
             # a long word (a URL, 2,000 characters without a space) wraps inside the cell too
             d["cellStyle"] = {"lineHeight": "1.5", "paddingTop": "6px", "paddingBottom": "6px",
                               "overflowWrap": "anywhere"}
+        if phone:  # phone_columns: exact widths, the row's name pinned while the other columns scroll
+            d.pop("flex", None)
+            d["width"] = d["minWidth"] = c.width
+            if c is cols[0]:
+                d["pinned"] = "left"
         column_defs.append(d)
     opts: dict[str, Any] = {
         "columnDefs": column_defs,
@@ -206,9 +250,12 @@ def show_table(df: pd.DataFrame, cols: list[GridColumn], key: str, height: int |
     from st_aggrid import AgGrid, JsCode
     from st_aggrid.shared import StAggridTheme
 
+    phone = responsive.is_phone()
+    if phone:
+        cols = phone_columns(display_frame(df, cols), cols)
     frame = display_frame(df, cols)
     height = height or estimate_height(frame, cols)
-    opts = grid_options(frame, cols, height, page_size=page_size, selectable=select is not None)
+    opts = grid_options(frame, cols, height, page_size=page_size, selectable=select is not None, phone=phone)
     for d in opts["columnDefs"]:
         if "comparator" in d:
             d["comparator"] = JsCode(d["comparator"])

@@ -11,9 +11,9 @@ import streamlit as st
 from evalcore import kpi, ranking
 from evalcore.figures import scale
 from evalcore.model import Evaluation
-from evalcore.numbers import fmt_amount, fmt_rate, fmt_score
+from evalcore.numbers import fmt_rate, fmt_score, tile_amount
 
-from . import cards, charts, layout, nav, sections
+from . import cards, charts, layout, nav, sections, standing
 from .table import GridColumn, show_table, unit_column
 from .text import plain, plain_inline
 
@@ -126,19 +126,37 @@ def render(ev: Evaluation, key: str) -> None:
 
     avg = layout.derived(ranking.evaluation_averages)
     target = ev.meta.rate_target
+    last = standing.unit_last_year(ev, key)  # the same unit a year earlier (同比), or None: then nothing is said
+    year = f"同比（{int(last['year'])} 年）" if last is not None else None
+
+    def amount(column: str, label: str, col) -> None:
+        value, exact = tile_amount(row[column])  # past 10 亿元 ≈ 亿元, the exact figure in the tooltip
+        delta = kpi.change(standing.decimal_or_none(row[column]), standing.decimal_or_none(last.get(column))) \
+            if last is not None and column != "unspent" else None
+        col.metric(label, value, border=True, help=exact, delta=delta, delta_color="off",
+                   delta_description=year if delta else None)
+
     k = st.columns(3)
-    k[0].metric("预算", fmt_amount(row["budget"]), border=True)
-    k[1].metric("实际执行", fmt_amount(row["executed"]), border=True)
-    k[2].metric("未执行", fmt_amount(row["unspent"]), border=True)
+    for col, (column, label) in zip(k, (("budget", "预算"), ("executed", "实际执行"), ("unspent", "未执行")),
+                                    strict=True):
+        amount(column, label, col)
     k = st.columns(3)
     rate = row["rate"] if isinstance(row["rate"], Decimal) else None  # None, never NaN
     k[0].metric("预算执行率", fmt_rate(row["rate"]), border=True,
                 delta=kpi.target_delta(rate, target),  # where it stands (None without a rate or a target)
                 delta_description=f"较目标 {fmt_rate(target)}" if rate is not None and target is not None else None,
                 help=f"目标 {fmt_rate(target)}；各单位平均 {fmt_rate(avg['rate'])}")
-    k[1].metric("评价得分", fmt_score(row["score"]), border=True, help=f"各单位平均 {fmt_score(avg['score'])}")
+    score = standing.decimal_or_none(row["score"])
+    score_delta = kpi.score_change(score, standing.decimal_or_none(last.get("score"))) if last is not None else None
+    k[1].metric("评价得分", fmt_score(row["score"]), border=True, help=f"各单位平均 {fmt_score(avg['score'])}",
+                delta=score_delta, delta_description=year if score_delta else None,
+                delta_color="off" if score_delta == "+0.00 分" else "normal")  # no change is neither up nor down
     k[2].metric("等次", row["grade"] or "未评等次", border=True,
                 help="报告未列等次：按评价得分和本评价的等次划分推算" if row["grade_derived"] else None)
+    standing.rate_mark(rate, target)
+    rate_change = standing.unit_rate_change(rate, last)
+    if rate_change:
+        st.caption(rate_change)
 
     lines = layout.derived(ranking.unit_budget_lines, key)
     st.subheader("预算明细")

@@ -7,7 +7,7 @@ Pure functions on figures and store records; the pages draw them (``components.s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -82,4 +82,27 @@ def previous_year(infos: Iterable, region: str, year: int | None, title: str):
     return None
 
 
-__all__ = ["AMBER_BAND", "Mark", "change", "points", "previous_year", "rate_mark", "rule_text", "target_delta"]
+def score_change(now: Decimal | None, before: Decimal | None) -> str | None:
+    """A score's change on last year, signed first: "+1.50 分" (None when either is missing)."""
+    if now is None or before is None:
+        return None
+    value = round2(now - before)
+    return f"{'+' if value >= 0 else ''}{value:.2f} 分"
+
+
+def previous_unit_row(history: Iterable[Mapping], evaluation_id: int, year: int | None, title: str) -> dict | None:
+    """The same unit a year earlier among its rows across the store's evaluations (``history``: the rows of one
+    unit identity, matched by normalised name and the alias table, as ``archive.query.unit_history`` gives them):
+    the row of year - 1 in another evaluation; of several, the one whose title is this one's without the year;
+    None when there is none or no single one (同比 is said only where it is unambiguous)."""
+    if year is None:
+        return None
+    rows = [dict(r) for r in history if r.get("year") == year - 1 and r.get("evaluation_id") != evaluation_id]
+    if len(rows) > 1:
+        key = _title_key(title)
+        rows = [r for r in rows if _title_key(str(r.get("title") or "")) == key]
+    return rows[0] if len(rows) == 1 else None
+
+
+__all__ = ["AMBER_BAND", "Mark", "change", "points", "previous_unit_row", "previous_year", "rate_mark", "rule_text",
+           "score_change", "target_delta"]

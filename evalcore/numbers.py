@@ -65,6 +65,39 @@ def fmt_amount(value: Decimal | None, unit: str = " 万元") -> str:
     return f"{round2(value):,.2f}{unit}"
 
 
+YI = Decimal(10000)  # 1 亿元 = 10,000 万元
+WANYI = Decimal(100000000)  # 1 万亿元 = 100,000,000 万元
+COMPACT_FROM = Decimal(100000)  # 10 亿元: from here a tile shows the compact form (the exact one is too wide)
+
+
+def fmt_amount_compact(value: Decimal | None) -> str:
+    """An amount in 万元 in the unit a reader takes in at a glance, marked ≈ (it is rounded, half-up):
+    below 1 亿元 the exact figure ("9,999.99 万元"); 1–100 亿元 to one decimal ("≈7.5 亿元"); 100 亿元 to 1 万亿元
+    whole ("≈752 亿元"); from 1 万亿元 in 万亿元 to one decimal ("≈1.2 万亿元"). A compact form of the stated
+    figure only, never a new one: the exact 万元 figure goes next to it (a tooltip, the table)."""
+    if value is None:
+        return "—"
+    if abs(value) < YI:
+        return fmt_amount(value)
+    yi = value / YI
+    whole, tenth = yi.quantize(Decimal(1), ROUND_HALF_UP), yi.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    if abs(whole) * YI >= WANYI:  # the unit is chosen on the rounded figure: never "≈100.0 亿元" or "≈10,000 亿元"
+        shown, unit = (value / WANYI).quantize(Decimal("0.1"), ROUND_HALF_UP), "万亿元"
+    elif abs(tenth) >= 100:
+        shown, unit = whole, "亿元"
+    else:
+        shown, unit = tenth, "亿元"
+    return f"≈{shown:,f} {unit}"
+
+
+def tile_amount(value: Decimal | None) -> tuple[str, str | None]:
+    """A KPI tile's amount: (what the tile shows, the exact figure for its tooltip or None). Exact below
+    ``COMPACT_FROM`` (10 亿元: "99,999.99 万元" still fits a tile at 1280 px); the compact form above it."""
+    if value is None or abs(value) < COMPACT_FROM:
+        return fmt_amount(value), None
+    return fmt_amount_compact(value), f"精确值 {fmt_amount(value)}"
+
+
 def fmt_size(n_bytes: int) -> str:
     """A file size, the one way every page writes it (1 KB = 1024 bytes): 46080 -> "45.0 KB", 3.5 MiB -> "3.5 MB"."""
     if n_bytes < 1024 * 1024:

@@ -4,7 +4,7 @@ evaluation and the URL names none. Every figure is a query on the facts of the a
 (evalcore.archive.query): filters, sums and paging run in the database; no workbook is loaded here."""
 import streamlit as st
 
-from components import cache, layout, nav, results_use
+from components import cache, layout, nav, responsive, results_use
 from components import portfolio as view
 from components.table import GridColumn, show_table
 from components.text import plain, plain_inline
@@ -28,7 +28,10 @@ if over.evaluations == 1:
     st.page_link(nav.OVERVIEW, label="打开该评价的总览", icon=":material/dashboard:",
                  query_params={"eval": str(int(only["evaluation_id"]))})
 
-c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.4, 2])
+first = st.container() if responsive.is_phone() else None  # on a phone the key figures first, then the filters
+FILTER_KEYS = ("pf_years", "pf_regions", "pf_kinds", "pf_evaluators", "pf_search")
+with responsive.filter_panel(sum(bool(st.session_state.get(key)) for key in FILTER_KEYS), key="pf_filters"):
+    c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.2, 1.4, 2])
 pick_years = c1.multiselect("年度", over.years, key="pf_years", placeholder="全部年度")
 pick_regions = c2.multiselect("地区", over.regions, key="pf_regions", placeholder="全部地区")
 pick_kinds = c3.multiselect("评价类型", over.kinds, key="pf_kinds", placeholder="全部类型")
@@ -42,10 +45,11 @@ if not n:
 k = archive.kpis(store, f, today, view.aliases())
 
 tiles = view.kpi_texts(k)
-top, bottom = st.columns(4), st.columns(3)
-for col, label in zip([*top, *bottom], tiles, strict=True):
-    value, help_text = tiles[label]
-    col.metric(label, value, help=help_text, border=True, height="stretch")
+with first or st.container():
+    top, bottom = st.columns(4), st.columns(3)
+    for col, label in zip([*top, *bottom], tiles, strict=True):
+        value, help_text = tiles[label]
+        col.metric(label, value, help=help_text, border=True, height="stretch")
 if k.rect_illustrative or archive.any_sample_title(store, f):
     st.caption("所选评价中含示例数据（标题或整改进度注明“示例数据”）：仅作演示，不代表实际情况。")
 
@@ -103,7 +107,7 @@ if pages > 1:
 st.html(view.table_html(archive.evaluations(store, f, today, offset=(page - 1) * archive.PAGE_SIZE)))
 
 st.subheader("反复出现的问题")
-st.caption("各评价“存在的主要问题”的类别标题按规则表（evalcore/problem_themes.toml）归入标准问题主题；"
+st.caption("各评价“存在的主要问题”的类别标题按系统内置的问题主题规则（关键词对照表）归入标准问题主题；"
            f"没有命中任何关键词的类别显示为“{UNCLASSIFIED}”，不强行归类。格内为提出该主题的评价数 / 问题条数。")
 counts = archive.theme_counts(store, f)
 layout.chart(view.themes_chart(counts), "pf_themes")

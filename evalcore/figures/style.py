@@ -1,6 +1,6 @@
 """The visual style of pages, slides and HTML: colours, the CJK font stack and a Plotly template.
 
-(Named ``style``, not ``theme``: ``evalcore.themes`` is about problem themes, 问题主题.) The one home of the
+(Named ``style``, not ``theme``: ``evalcore.problem_themes`` is about problem themes, 问题主题.) The one home of the
 product's colours; one palette per meaning (issue 28, item 6), so that a colour says one thing across the product:
 
 - **the figure itself**: :data:`PRIMARY` (navy), :data:`BUDGET_COLOR` for 预算 beside 实际执行;

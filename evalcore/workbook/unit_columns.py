@@ -1,4 +1,4 @@
-"""The headers of every per-unit table (the grids of 单位对比, 单位详情 and 全部评价, the Excel export, the parsed
+"""The headers of every per-unit table (the grids of 单位对比, 单位详情 and 评价总览, the Excel export, the parsed
 report's preview), in the words of the workbook's own sheets (:mod:`.spec`): the evaluator reads "预算金额（万元）"
 on screen because that is what they typed it under, never a second name for it.
 

@@ -37,7 +37,7 @@ def test_the_portfolio_leaves_a_refused_version_out_and_says_so(refused):
     assert not at.exception, [e.value for e in at.exception]
     assert any("1 个评价的当前版本无法被本程序读取" in w.value for w in at.warning)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["评价"] == "6 个" and metrics["涉及资金（万元）"] == "18,392.84"
+    assert metrics["评价"] == "6 个" and metrics["涉及资金"] == "18,392.84 万元"
     html = "".join(str(h.proto.body) for h in at.get("html"))
     assert "大英县" not in html and "长沙市" in html
 

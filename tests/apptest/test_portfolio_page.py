@@ -28,7 +28,7 @@ def test_many_evaluations_land_on_the_portfolio(many):
     assert not at.exception, [e.value for e in at.exception]
     m = _metrics(at)
     assert m["评价"] == "7 个"
-    assert m["涉及资金（万元）"] == "18,392.84"  # 14331.38 + 3200.00 (示例数据) + 861.46
+    assert m["涉及资金"] == "18,392.84 万元"  # 14331.38 + 3200.00 (示例数据) + 861.46
     # funds-weighted over the units with both amounts: (2811.47 + 10752.13 + 3104.00) / (14331.38 + 3200.00)
     assert m["资金加权执行率"] == "95.07%"
     assert m["等次（优 / 良 / 中 / 差）"] == "5 / 3 / 0 / 0"

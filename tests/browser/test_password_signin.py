@@ -1,13 +1,18 @@
 """Password sign-in in real Chromium: the form, a refusal, a viewer without write controls, an evaluator with them."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
+import sample_data
 from evalcore.auth import Actor
 from evalcore.store import Store
+from evalcore.workbook import read_workbook, workbook_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +124,33 @@ def test_a_reload_a_bookmark_and_a_new_tab_stay_signed_in(password_url, new_page
     page.reload()  # signed out everywhere: the cookie no longer names a live session
     ui.wait_for_app(page)
     assert page.get_by_role("textbox", name="密码").count() == 1
+
+
+def test_sign_in_returns_to_the_link_with_its_query_string(password_url, new_page, ui):
+    """A link with ``?eval=ID`` opened before signing in comes back to that evaluation (issue 28): the handoff
+    keeps the query string that ``st.context.url`` drops."""
+    first = new_page(1280, 800)
+    ui.open_and_settle(first, password_url + "/units")
+    sign_in(first, ui, "wang")  # the server seeds its store with the first-run samples on a signed-in page run
+    expect(first.locator(SIDEBAR)).to_contain_text("已登录：wang（查看者）")
+    store = Store.sqlite(url_db[password_url])
+    try:  # a second evaluation, published later: a page without ?eval= would open that one (the last test here)
+        ev = read_workbook(sample_data.WORKBOOK).evaluation
+        later = dataclasses.replace(ev, meta=dataclasses.replace(ev.meta, year=2024,
+                                                                 title=ev.meta.title.replace("2023", "2024")))
+        store.publish(workbook_bytes(later), file_name="2024.xlsx", by=Actor("测试@命令行", "evaluator", "cli"))
+        infos = store.evaluations()
+    finally:
+        store.dispose()
+    assert len(infos) >= 2
+    newest = max(infos, key=lambda i: (i.updated_at, i.id))
+    other = next(i for i in infos if i.id != newest.id)  # not the one a page opens on without ?eval=
+    page = new_page(1280, 800)  # another browser, not signed in, opens a link naming that evaluation
+    ui.open_and_settle(page, password_url + f"/units?eval={other.id}")
+    assert page.get_by_role("textbox", name="密码").count() == 1
+    sign_in(page, ui, "wang")
+    expect(page.locator(SIDEBAR)).to_contain_text("已登录：wang（查看者）")
+    assert f"eval={other.id}" in page.url, page.url
+    expect(page.locator("[data-testid='stMain']")).to_contain_text(other.title)  # that evaluation, not the newest
+    assert urlparse(page.url).path.endswith("/units"), page.url
+    ui.assert_no_errors(page)

@@ -1,4 +1,4 @@
-"""The grids of 单位对比, 单位详情 and 全部评价 take a per-unit column's header and format from the one list
+"""The grids of 单位对比, 单位详情 and 评价总览 take a per-unit column's header and format from the one list
 (components.table.unit_column over evalcore.workbook.unit_columns)."""
 from __future__ import annotations
 

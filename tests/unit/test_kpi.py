@@ -36,3 +36,21 @@ def test_previous_year_is_the_same_evaluation_a_year_earlier():
     found = kpi.previous_year(infos, "长沙市", 2023, "2023年度长沙市信息化建设和运维项目绩效评价结果")
     assert found.id == 1
     assert kpi.previous_year(infos, "长沙市", 2025, "2025年度长沙市信息化建设和运维项目绩效评价结果") is None
+
+
+def test_previous_unit_row_only_where_unambiguous():
+    rows = [{"evaluation_id": 1, "year": 2022, "title": "长沙市2022年度信息化项目绩效评价", "budget": D(100)},
+            {"evaluation_id": 2, "year": 2023, "title": "长沙市2023年度信息化项目绩效评价", "budget": D(120)}]
+    assert kpi.previous_unit_row(rows, 2, 2023, "长沙市2023年度信息化项目绩效评价")["budget"] == D(100)
+    assert kpi.previous_unit_row(rows, 2, 2024, "x") is None  # no 2023 row in another evaluation
+    assert kpi.previous_unit_row(rows, 2, None, "x") is None
+    two = [*rows, {"evaluation_id": 3, "year": 2022, "title": "另一个评价", "budget": D(90)}]
+    assert kpi.previous_unit_row(two, 2, 2023, "长沙市2023年度信息化项目绩效评价")["evaluation_id"] == 1  # same title
+    three = [*two, {"evaluation_id": 4, "year": 2022, "title": "第三个评价", "budget": D(80)}]
+    assert kpi.previous_unit_row(three, 2, 2023, "没有同名的评价") is None  # three candidates, none by title
+
+
+def test_score_change():
+    assert kpi.score_change(D("86.98"), D("85.48")) == "+1.50 分"
+    assert kpi.score_change(D("80"), D("86.385")) == "-6.39 分"
+    assert kpi.score_change(None, D(1)) is None

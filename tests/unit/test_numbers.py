@@ -222,3 +222,29 @@ def test_to_float() -> None:
     value = to_float(D("82.69"))
     assert isinstance(value, float)
     assert math.isclose(value, 82.69)
+
+
+def test_fmt_amount_compact_reads_at_a_glance() -> None:
+    """Issue 28: 7,519,816.44 万元 reads as ≈752 亿元; half-up, the unit chosen on the rounded figure."""
+    from evalcore.numbers import fmt_amount_compact
+    assert fmt_amount_compact(D("7519816.44")) == "≈752 亿元"
+    assert fmt_amount_compact(D("7538209.50")) == "≈754 亿元"
+    assert fmt_amount_compact(D("75000")) == "≈7.5 亿元"
+    assert fmt_amount_compact(D("75250")) == "≈7.5 亿元"  # 7.525 -> 7.5 (one decimal)
+    assert fmt_amount_compact(D("75500")) == "≈7.6 亿元"  # 7.55 half-up -> 7.6 (round() would give 7.6 too)
+    assert fmt_amount_compact(D("72500")) == "≈7.3 亿元"  # 7.25 half-up; banker's rounding gives 7.2
+    assert fmt_amount_compact(D("7525000")) == "≈753 亿元"  # 752.5 half-up; banker's rounding gives 752
+    assert fmt_amount_compact(D("999950")) == "≈100 亿元"  # 99.995 rounds to 100.0: whole 亿, never "100.0"
+    assert fmt_amount_compact(D("99999999")) == "≈1.0 万亿元"
+    assert fmt_amount_compact(D("123456789")) == "≈1.2 万亿元"
+    assert fmt_amount_compact(D("-7519816.44")) == "≈-752 亿元"
+    assert fmt_amount_compact(D("9999.99")) == "9,999.99 万元"  # below 1 亿元 the exact figure, no ≈
+    assert fmt_amount_compact(None) == "—"
+
+
+def test_tile_amount_is_exact_where_it_fits() -> None:
+    from evalcore.numbers import tile_amount
+    assert tile_amount(D("14331.38")) == ("14,331.38 万元", None)  # the seed: exact, as the report states it
+    assert tile_amount(D("99999.99")) == ("99,999.99 万元", None)
+    assert tile_amount(D("7519816.44")) == ("≈752 亿元", "精确值 7,519,816.44 万元")
+    assert tile_amount(None) == ("—", None)
