@@ -23,6 +23,7 @@ from ..store.schema import (
     T_FACT_VER,
 )
 from .facts import facts_of
+from .rollup import delete_rollups, write_rollups
 
 OK = "ok"
 UNREADABLE = "unreadable"
@@ -31,7 +32,8 @@ ROW_TABLES = (T_FACT_EVAL, T_FACT_GRADE, T_FACT_UNIT, T_FACT_DIM, T_FACT_PROBLEM
 
 
 def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evaluation, now: dt.datetime) -> None:
-    """The facts of ``ev`` as those of ``version_id`` (rows bulk-inserted, one statement per table)."""
+    """The facts of ``ev`` as those of ``version_id`` (rows bulk-inserted, one statement per table), and their
+    roll-ups (:mod:`evalcore.archive.rollup`)."""
     f = facts_of(ev)
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}
     conn.execute(sa.insert(T_FACT_EVAL), [{**f.evaluation, **ids}])
@@ -41,6 +43,7 @@ def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evalu
             conn.execute(sa.insert(table), [{**r, **ids} for r in rows])
     if f.rect_changes:
         conn.execute(sa.insert(T_FACT_RECT_CHANGE), [{**r, "version_id": version_id} for r in f.rect_changes])
+    write_rollups(conn, evaluation_id, version_id, f.units, f.rectifications, f.problems)
     conn.execute(sa.insert(T_FACT_VER).values(version_id=version_id, evaluation_id=evaluation_id,
                                               facts_of=version_id, state=OK, note="", checked_at=now))
 
@@ -69,6 +72,7 @@ def delete_facts(conn: Connection, version_id: int) -> None:
     """Remove a version's facts (``upgrade --refresh`` rewrites them)."""
     for table in ROW_TABLES:
         conn.execute(sa.delete(table).where(table.c.version_id == version_id))
+    delete_rollups(conn, version_id)
     conn.execute(sa.delete(T_FACT_VER).where(T_FACT_VER.c.version_id == version_id))
 
 

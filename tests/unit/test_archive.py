@@ -125,7 +125,8 @@ def _forget_facts(s: Store) -> None:
     """Make the store look like one written before schema version 5: version 4, none of the tables the later
     migrations add (the fact tables among them; users.email stays: migration 6 adds it only where it is missing)."""
     later = sa.MetaData()
-    for tables in (schema._tables_v5, schema._tables_v6, schema._tables_v7, schema._tables_v9, schema._tables_v10):
+    for tables in (schema._tables_v5, schema._tables_v6, schema._tables_v7, schema._tables_v9, schema._tables_v10,
+                   schema._tables_v11):
         tables(later)
     with s.engine.begin() as conn:
         for table in reversed(METADATA.sorted_tables):
