@@ -594,6 +594,7 @@ _INDEXES_V11 = (
     ("ix_fact_units_name_counted", "fact_units", ("name_key", "counted", "version_id")),
     ("ix_fact_problems_theme", "fact_problems", ("theme", "version_id")),
     ("ix_fact_rollup_themes_theme", "fact_rollup_themes", ("theme", "version_id")),
+    ("ix_evaluations_updated", "evaluations", ("updated_at", "id")),  # the picker's recent evaluations
 )
 
 
