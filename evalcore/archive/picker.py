@@ -63,12 +63,12 @@ def choices(store: Store, text: str = "", must: Iterable[int | None] = ()) -> Ch
         rows = list(conn.execute(base.order_by(T_EVAL.c.updated_at.desc(), T_EVAL.c.id.desc()).limit(RECENT)))
         if wanted:
             rows += conn.execute(base.where(T_EVAL.c.id.in_(wanted))).all()
-        found: list = []
+        found: list = []  # rows
         cond = search_condition(text)
         if cond is not None:
-            found = conn.execute(base.where(cond).order_by(
+            found = list(conn.execute(base.where(cond).order_by(
                 T_EVAL.c.year.is_(None), T_EVAL.c.year.desc(), T_EVAL.c.region, T_EVAL.c.title, T_EVAL.c.id)
-                .limit(MATCHES + 1)).all()
+                .limit(MATCHES + 1)))
     more = len(found) > MATCHES
     infos = [store._eval_info(r) for r in [*rows, *found[:MATCHES]]]
     return Choices(_order(infos), total, bounded=True, matches=min(len(found), MATCHES), more=more)
