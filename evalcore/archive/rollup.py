@@ -27,8 +27,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from ..store.schema import (
@@ -40,6 +38,7 @@ from ..store.schema import (
     T_FACT_UNIT_NAME,
     T_FACT_VER,
 )
+from .bulk import insert_all
 
 RATE_BINS = (0, 110, 10)  # the portfolio page's 预算执行率 histogram (plotly xbins: start, end, size)
 SCORE_BINS = (40, 101, 5)  # its 得分 histogram
@@ -103,25 +102,22 @@ def rollup_of(units: Iterable[Mapping[str, Any]], rects: Iterable[Mapping[str, A
     return row, theme_rows, names
 
 
+def rollup_parts(evaluation_id: int, version_id: int, units: Iterable[Mapping[str, Any]],
+                 rects: Iterable[Mapping[str, Any]], problems: Iterable[Mapping[str, Any]]
+                 ) -> list[tuple[sa.Table, list[dict]]]:
+    """The roll-up rows of ``version_id`` from its fact rows, per table (for
+    :func:`evalcore.archive.bulk.insert_all`; ``fact_unit_names`` rows already there are to be skipped)."""
+    row, theme_rows, names = rollup_of(units, rects, problems)
+    ids = {"version_id": version_id, "evaluation_id": evaluation_id}
+    return [(T_FACT_ROLLUP, [{**row, **ids}]), (T_FACT_ROLLUP_THEME, [{**t, **ids} for t in theme_rows]),
+            (T_FACT_UNIT_NAME, [{"name_key": n} for n in sorted(names)])]
+
+
 def write_rollups(conn: Connection, evaluation_id: int, version_id: int, units: Iterable[Mapping[str, Any]],
                   rects: Iterable[Mapping[str, Any]], problems: Iterable[Mapping[str, Any]]) -> None:
     """The roll-ups of ``version_id`` from its fact rows (inside the caller's transaction)."""
-    row, theme_rows, names = rollup_of(units, rects, problems)
-    ids = {"version_id": version_id, "evaluation_id": evaluation_id}
-    conn.execute(sa.insert(T_FACT_ROLLUP).values(**row, **ids))
-    if theme_rows:
-        conn.execute(sa.insert(T_FACT_ROLLUP_THEME).values([{**t, **ids} for t in theme_rows]))
-    if names:
-        add_names(conn, names)
-
-
-def add_names(conn: Connection, names: Iterable[str]) -> None:
-    """Add name keys to ``fact_unit_names`` (those already there are left alone)."""
-    values = [{"name_key": n} for n in sorted(set(names))]
-    if not values:
-        return
-    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(insert(T_FACT_UNIT_NAME).values(values).on_conflict_do_nothing(index_elements=["name_key"]))
+    insert_all(conn, rollup_parts(evaluation_id, version_id, units, rects, problems),
+               skip_existing=[T_FACT_UNIT_NAME])
 
 
 def delete_rollups(conn: Connection, version_id: int | None = None) -> None:
@@ -176,5 +172,5 @@ def backfill(conn: Connection, batch: int = 500) -> int:
     return len(todo)
 
 
-__all__ = ["RATE_BINS", "RATE_COLUMNS", "SCORE_BINS", "SCORE_COLUMNS", "add_names", "backfill", "bin_count",
-           "delete_rollups", "fill_from_rows", "missing", "rollup_of", "write_rollups"]
+__all__ = ["RATE_BINS", "RATE_COLUMNS", "SCORE_BINS", "SCORE_COLUMNS", "backfill", "bin_count",
+           "delete_rollups", "fill_from_rows", "missing", "rollup_of", "rollup_parts", "write_rollups"]

@@ -184,3 +184,27 @@ def test_a_new_store_opens_at_schema_11_with_every_table(db_url: str, stores) ->
         indexes = {i["name"] for i in sa.inspect(conn).get_indexes("fact_units")}
     assert {"fact_rollups", "fact_rollup_themes", "fact_unit_names"} <= names
     assert {"ix_fact_units_counted_name", "ix_fact_units_name_counted"} <= indexes
+
+
+def test_the_bulk_insert_keeps_every_value_exactly(db_url: str, stores) -> None:
+    """One statement on PostgreSQL (arrays through unnest): text with array syntax, NULLs, exact decimals,
+    dates and booleans come back as they went in; rows already in a skip_existing table are left alone."""
+    from evalcore.archive.bulk import insert_all
+    from evalcore.store.schema import T_FACT_RECT
+
+    s = stores(db_url)
+    tricky = ['a,b{c}"d\\e', "换行\n第二行", "", "NULL", "'引号'", "{}"]
+    rects = [{"version_id": 99, "evaluation_id": 9, "seq": i, "item": f"Z{i}", "problem": text,
+              "unit": None if i % 2 else text, "status": "整改中", "closed": bool(i % 3 == 0),
+              "deadline": dt.date(2025, 1, 1 + i) if i % 2 else None, "closed_on": None,
+              "progress": D("12.345678901234567890") if i else None, "initial_closed": False,
+              "first_change": None, "last_change": dt.date(2024, 12, 31)} for i, text in enumerate(tricky)]
+    with s._write() as conn:
+        insert_all(conn, [(T_FACT_RECT, rects), (T_FACT_UNIT_NAME, [{"name_key": "甲"}, {"name_key": "乙"}])],
+                   skip_existing=[T_FACT_UNIT_NAME])
+        insert_all(conn, [(T_FACT_UNIT_NAME, [{"name_key": "乙"}, {"name_key": "丙"}])],
+                   skip_existing=[T_FACT_UNIT_NAME])
+    with s._read() as conn:
+        back = [dict(r._mapping) for r in conn.execute(sa.select(T_FACT_RECT).order_by(T_FACT_RECT.c.seq))]
+    assert [{k: v for k, v in r.items() if k != "id"} for r in back] == rects
+    assert [r[0] for r in rows(s, T_FACT_UNIT_NAME)] == sorted(["甲", "乙", "丙"])
