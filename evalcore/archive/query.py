@@ -38,6 +38,7 @@ from ..store.schema import (
     T_FACT_RECT,
     T_FACT_RECT_CHANGE,
     T_FACT_ROLLUP,
+    T_FACT_ROLLUP_RECT_UNIT,
     T_FACT_ROLLUP_THEME,
     T_FACT_UNIT,
     T_FACT_UNIT_NAME,
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 
 E, FV, FE, FU = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_UNIT
 FP, FR, FRC, FG = T_FACT_PROBLEM, T_FACT_RECT, T_FACT_RECT_CHANGE, T_FACT_GRADE
-RU, RT, UN = T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME
+RU, RT, UN, RRU = T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_ROLLUP_RECT_UNIT
 PAGE_SIZE = 50
 
 
@@ -537,16 +538,34 @@ def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit
     """整改 deadlines across the filtered evaluations, per responsible unit (as the items name it): open items past
     their deadline on ``as_of`` and open items due within ``days`` days after it, the units with most overdue first,
     at most ``limit`` of them; and how many units have any. Open means not in a closed status now (the facts of
-    the active versions); grouped in the database."""
+    the active versions); grouped in the database, from the per-version, per-unit roll-ups where they give the
+    counts for this day and window exactly, from the items of the other (version, unit) pairs."""
+    end = as_of + dt.timedelta(days=days)
+    first, last, n = RRU.c.open_first_deadline, RRU.c.open_last_deadline, RRU.c.open_dated
+    none = first.is_(None)
+    over_exact = sa.or_(none, first >= as_of, last < as_of)
+    soon_all = sa.and_(first >= as_of, last <= end)
+    soon_exact = sa.or_(none, first > end, last < as_of, soon_all)
+    exact = sa.and_(over_exact, soon_exact)
+    src = _active().join(RRU, RRU.c.version_id == FV.c.facts_of)
+    from_rollup = (sa.select(RRU.c.unit.label("unit"),
+                             sa.case((sa.and_(sa.not_(none), last < as_of), n), else_=0).label("overdue"),
+                             sa.case((sa.and_(sa.not_(none), soon_all), n), else_=0).label("soon"))
+                   .select_from(src).where(*_live(), *_where(f), exact))
+    slow = (sa.select(FV.c.facts_of.label("vid"), RRU.c.unit).distinct().select_from(src)
+            .where(*_live(), *_where(f), sa.not_(exact)).subquery("slow"))
     open_ = sa.not_(FR.c.closed)
     overdue = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline < as_of))
-    soon = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline >= as_of,
-                           FR.c.deadline <= as_of + dt.timedelta(days=days)))
-    unit = sa.func.coalesce(FR.c.unit, "")
-    t = (sa.select(unit.label("unit"), sa.func.sum(overdue).label("overdue"), sa.func.sum(soon).label("soon"),
-                   sa.func.count(sa.distinct(FR.c.evaluation_id)).label("evaluations"))
-         .select_from(_active().join(FR, FR.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f))
-         .group_by(unit).subquery())
+    soon = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline >= as_of, FR.c.deadline <= end))
+    from_items = (sa.select(slow.c.unit, sa.func.sum(overdue).label("overdue"), sa.func.sum(soon).label("soon"))
+                  .select_from(slow.join(FR, sa.and_(FR.c.version_id == slow.c.vid,
+                                                     sa.func.coalesce(FR.c.unit, "") == slow.c.unit)))
+                  .group_by(slow.c.vid, slow.c.unit))
+    both = sa.union_all(from_rollup, from_items).subquery("both")
+    # one row per (active version, unit) in ``both``: the count is the evaluations naming the unit
+    t = (sa.select(both.c.unit, sa.func.sum(both.c.overdue).label("overdue"), sa.func.sum(both.c.soon).label("soon"),
+                   sa.func.count().label("evaluations"))
+         .group_by(both.c.unit).subquery())
     busy = sa.or_(t.c.overdue > 0, t.c.soon > 0)
     # one grouping: how many units in all comes with each row (a window over the busy units)
     q = (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations, sa.func.count().over().label("total"))

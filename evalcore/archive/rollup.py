@@ -13,6 +13,8 @@ have facts and no roll-ups (a restored older backup, say).
   status; overdue items are none before the earliest open deadline, all open dated items after the latest one.
   A version for which the day falls between (or before a dated change) is counted from its items.
 - ``fact_rollup_themes``: per version and problem theme: categories and items (the themes chart).
+- ``fact_rollup_rect_units``: per version and responsible unit: 整改 items, open items with a deadline (how many,
+  earliest and latest): the deadlines table per unit, exact for a day and window the same way.
 - ``fact_unit_names``: every normalised 全称 of a counted unit that any version has had (never shrinks, except
   on ``upgrade --refresh``): when units recur across evaluations it is much shorter than the unit rows, and the
   distinct-unit count probes it instead of scanning them.
@@ -33,6 +35,7 @@ from ..store.schema import (
     T_FACT_PROBLEM,
     T_FACT_RECT,
     T_FACT_ROLLUP,
+    T_FACT_ROLLUP_RECT_UNIT,
     T_FACT_ROLLUP_THEME,
     T_FACT_UNIT,
     T_FACT_UNIT_NAME,
@@ -63,6 +66,20 @@ def _bin_of(value: Decimal | None, bins: tuple[int, int, int]) -> int | None:
     start, _, size = bins
     k = int((Decimal(value) - start) // size) if value >= start else -1
     return k if 0 <= k < bin_count(bins) else None
+
+
+def rect_units_of(rects: Iterable[Mapping[str, Any]]) -> list[dict]:
+    """The ``fact_rollup_rect_units`` rows: per responsible unit ("" for none), its items and its open items
+    with a deadline (how many, the earliest and latest deadline)."""
+    by_unit: dict[str, dict[str, Any]] = {}
+    for r in rects:
+        u = by_unit.setdefault(r["unit"] or "", {"unit": r["unit"] or "", "items": 0, "deadlines": []})
+        u["items"] += 1
+        if not r["closed"] and r["deadline"] is not None:
+            u["deadlines"].append(r["deadline"])
+    return [{"unit": u["unit"], "items": u["items"], "open_dated": len(u["deadlines"]),
+             "open_first_deadline": min(u["deadlines"], default=None),
+             "open_last_deadline": max(u["deadlines"], default=None)} for u in by_unit.values()]
 
 
 def rollup_of(units: Iterable[Mapping[str, Any]], rects: Iterable[Mapping[str, Any]],
@@ -107,9 +124,11 @@ def rollup_parts(evaluation_id: int, version_id: int, units: Iterable[Mapping[st
                  ) -> list[tuple[sa.Table, list[dict]]]:
     """The roll-up rows of ``version_id`` from its fact rows, per table (for
     :func:`evalcore.archive.bulk.insert_all`; ``fact_unit_names`` rows already there are to be skipped)."""
+    rects = list(rects)
     row, theme_rows, names = rollup_of(units, rects, problems)
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}
     return [(T_FACT_ROLLUP, [{**row, **ids}]), (T_FACT_ROLLUP_THEME, [{**t, **ids} for t in theme_rows]),
+            (T_FACT_ROLLUP_RECT_UNIT, [{**u, **ids} for u in rect_units_of(rects)]),
             (T_FACT_UNIT_NAME, [{"name_key": n} for n in sorted(names)])]
 
 
@@ -122,7 +141,7 @@ def write_rollups(conn: Connection, evaluation_id: int, version_id: int, units: 
 
 def delete_rollups(conn: Connection, version_id: int | None = None) -> None:
     """Remove a version's roll-ups (every roll-up, names included, when ``version_id`` is None)."""
-    for table in (T_FACT_ROLLUP, T_FACT_ROLLUP_THEME):
+    for table in (T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_ROLLUP_RECT_UNIT):
         q = sa.delete(table)
         conn.execute(q if version_id is None else q.where(table.c.version_id == version_id))
     if version_id is None:
@@ -140,7 +159,7 @@ def missing(conn: Connection) -> list[tuple[int, int]]:
 
 
 _UNIT_COLS = ("version_id", "counted", "name_key", "rate", "rate_complete", "score")
-_RECT_COLS = ("version_id", "closed", "deadline", "last_change")
+_RECT_COLS = ("version_id", "unit", "closed", "deadline", "last_change")
 _PROBLEM_COLS = ("version_id", "theme", "category_no")
 
 
@@ -173,4 +192,4 @@ def backfill(conn: Connection, batch: int = 500) -> int:
 
 
 __all__ = ["RATE_BINS", "RATE_COLUMNS", "SCORE_BINS", "SCORE_COLUMNS", "backfill", "bin_count",
-           "delete_rollups", "fill_from_rows", "missing", "rollup_of", "rollup_parts", "write_rollups"]
+           "delete_rollups", "fill_from_rows", "missing", "rect_units_of", "rollup_of", "rollup_parts", "write_rollups"]

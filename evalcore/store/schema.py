@@ -583,6 +583,16 @@ def _tables_v11(md: sa.MetaData) -> None:
         sa.Column("items", sa.Integer, nullable=False),
     )
     sa.Table(
+        "fact_rollup_rect_units", md,  # per version and responsible unit ("" for none): its 整改 items
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("unit", sa.Text, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("items", sa.Integer, nullable=False),
+        sa.Column("open_dated", sa.Integer, nullable=False),  # open now, with a deadline
+        sa.Column("open_first_deadline", sa.Date),
+        sa.Column("open_last_deadline", sa.Date),
+    )
+    sa.Table(
         "fact_unit_names", md,  # every matching.normalise(全称) of a counted unit of any version
         sa.Column("name_key", sa.Text, primary_key=True),
     )
@@ -674,5 +684,6 @@ T_FACT_RECT_CHANGE = METADATA.tables["fact_rect_changes"]
 T_FACT_ROLLUP = METADATA.tables["fact_rollups"]
 T_FACT_ROLLUP_THEME = METADATA.tables["fact_rollup_themes"]
 T_FACT_UNIT_NAME = METADATA.tables["fact_unit_names"]
+T_FACT_ROLLUP_RECT_UNIT = METADATA.tables["fact_rollup_rect_units"]
 
 _VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

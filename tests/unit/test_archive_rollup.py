@@ -31,7 +31,7 @@ from tests.unit.test_archive import SAMPLE, binned, variant
 GROUP = Actor("评价组", "evaluator")
 ADMIN = Actor("王五", "admin")
 ALIASES = [("南县财政局", "益阳市南县财政局")]
-DAYS = (dt.date(2021, 6, 1), dt.date(2024, 9, 1), dt.date(2025, 1, 10), dt.date(2026, 1, 1))
+DAYS = (dt.date(2021, 6, 1), dt.date(2024, 9, 1), dt.date(2025, 1, 10), dt.date(2027, 5, 1))
 
 
 @pytest.fixture
@@ -57,9 +57,31 @@ def all_rollups(s: Store) -> tuple[list, list, list]:
     return rows(s, T_FACT_ROLLUP), rows(s, T_FACT_ROLLUP_THEME), rows(s, T_FACT_UNIT_NAME)
 
 
+def expected_deadlines(s: Store, as_of: dt.date, days: int) -> dict[str, list[int]]:
+    """unit -> [open items overdue on the day, open items due within ``days``, evaluations naming the unit], from
+    the active versions' own 整改 items, for the units with any overdue or due soon."""
+    found: dict[str, list] = {}
+    for info in s.evaluations():
+        ev = s.load(info.active_version_id)
+        for it in ev.rectification:
+            counts = found.setdefault(it.unit or "", [0, 0, set()])
+            counts[2].add(info.id)
+            if it.status in ev.meta.closed_statuses or it.deadline is None:
+                continue
+            counts[0] += it.deadline < as_of
+            counts[1] += as_of <= it.deadline <= as_of + dt.timedelta(days=days)
+    return {u: [a, b, len(e)] for u, (a, b, e) in found.items() if a or b}
+
+
 def assert_portfolio_figures(s: Store, days=DAYS) -> None:
-    """Every figure the roll-ups serve equals the in-memory portfolio of the active versions."""
+    """Every figure the roll-ups serve equals the in-memory portfolio of the active versions (and the 整改
+    deadlines per unit equal those counted from the evaluations' items)."""
     for as_of in days:
+        for window in (30, 200):
+            got, total = Q.deadlines_by_unit(s, Q.ALL, as_of, window, limit=1000)
+            expected = expected_deadlines(s, as_of, window)
+            assert {r["unit"]: [r["overdue"], r["soon"], r["evaluations"]] for r in got.to_dict("records")} == expected
+            assert total == len(expected)
         p = in_memory(s, as_of)
         assert Q.kpis(s, Q.ALL, as_of, ALIASES) == portfolio.kpis(p), as_of
         rate_bins, score_bins = Q.histograms(s, Q.ALL)
@@ -122,6 +144,17 @@ def test_the_figures_are_exact_on_days_the_rollups_answer_and_on_days_they_do_no
             answered[day] = (conn.scalar(sa.select(sa.func.count()).select_from(Q.RU).where(exact)),
                              conn.scalar(sa.select(sa.func.count()).select_from(Q.RU).where(sa.not_(exact))))
     assert any(fast for fast, _ in answered.values()) and any(slow for _, slow in answered.values()), answered
+    pairs = set()  # (day, window) where some (version, unit) roll-ups answer and some do not
+    for day in DAYS:
+        for window in (30, 200):
+            end = day + dt.timedelta(days=window)
+            first, last = Q.RRU.c.open_first_deadline, Q.RRU.c.open_last_deadline
+            inside = sa.and_(first.is_not(None), sa.or_(sa.and_(first < day, last >= day),
+                                                         sa.and_(first <= end, last > end)))
+            with s._read() as conn:
+                if conn.scalar(sa.select(sa.func.count()).select_from(Q.RRU).where(inside)):
+                    pairs.add((day, window))
+    assert pairs
     assert_portfolio_figures(s)
 
 
