@@ -227,8 +227,9 @@ def publish_times(url: str, n: int = 5, units: int = 50) -> tuple[float, float]:
 
 
 def explain(url: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the two heaviest portfolio queries (the KPI unit aggregate with identities,
-    and the 整改 totals as of today), on PostgreSQL."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the heaviest portfolio queries on PostgreSQL: the 整改 deadlines per
+    responsible unit (grouped over the per-version, per-unit roll-ups) and the themes by year (over the per-version
+    theme roll-ups), plus the KPI distinct-unit count (the names probed) and the 整改 totals as of today."""
     import sqlalchemy as sa
 
     from evalcore.archive import query as Q
@@ -236,17 +237,21 @@ def explain(url: str) -> str:
 
     s = Store(url)
     try:
-        ident = Q._identity([])
-        uq = (sa.select(sa.func.count(Q.FU.c.id), sa.func.count(sa.distinct(ident.key)),
-                        Q.money_sum(Q.FU.c.budget, s.backend))
-              .select_from(Q._units_from(ident)).where(*Q._live(), Q.FU.c.counted.is_(True)))
-        rq = Q._rect_totals(dt.date.today(), Q.ALL, group=False)
+        today = dt.date.today()
+        names = Q._names_in_use({}).subquery()
+        queries = (("整改 deadlines per responsible unit (30 days)", Q.deadlines_query(s.backend, Q.ALL, today, 30)),
+                   ("themes by year", Q.theme_counts_query(Q.ALL)),
+                   ("KPI: distinct units (names probed)", sa.select(sa.func.count(sa.distinct(names.c.k)))),
+                   ("整改 totals as of today", Q._rect_totals(today, Q.ALL, group=False)))
         out = []
         with s.engine.connect() as conn:
-            for name, q in (("KPI: units, distinct identities, Σ budget", uq), ("整改 totals as of today", rq)):
+            for name, q in queries:
                 sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+                t = time.perf_counter()
                 plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").all()
-                out.append(f"### {name}\n\n```sql\n{sql}\n```\n\n```\n" + "\n".join(r[0] for r in plan) + "\n```\n")
+                took = time.perf_counter() - t
+                out.append(f"### {name} ({took * 1000:.0f} ms with EXPLAIN ANALYZE)\n\n```sql\n{sql}\n```\n\n```\n"
+                           + "\n".join(r[0] for r in plan) + "\n```\n")
         return "\n".join(out)
     finally:
         s.dispose()

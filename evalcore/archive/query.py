@@ -45,7 +45,7 @@ from ..store.schema import (
     T_FACT_VER,
     ExactDecimal,
 )
-from .rollup import RATE_BINS, RATE_COLUMNS, SCORE_BINS, SCORE_COLUMNS
+from .rollup import RATE_BINS, RATE_COLUMNS, SCORE_BINS, SCORE_COLUMNS, TITLE_SEPARATOR
 from .write import OK, UNREADABLE
 
 if TYPE_CHECKING:
@@ -533,12 +533,9 @@ def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit:
     return out.astype({"rect_rate": object}), int(total)
 
 
-def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit: int = 15
-                      ) -> tuple[pd.DataFrame, int]:
-    """整改 deadlines across the filtered evaluations, per responsible unit (as the items name it): open items past
-    their deadline on ``as_of`` and open items due within ``days`` days after it, the units with most overdue first,
-    at most ``limit`` of them; and how many units have any. Open means not in a closed status now (the facts of
-    the active versions); grouped in the database, from the per-version, per-unit roll-ups where they give the
+def deadlines_query(backend: str, f: Filters, as_of: dt.date, days: int, limit: int = 15) -> sa.Select:
+    """The query of :func:`deadlines_by_unit`. Open means not in a closed status now (the facts of the active
+    versions); grouped in the database, from the per-version, per-unit roll-ups where they give the
     counts for this day and window exactly, from the items of the other (version, unit) pairs."""
     end = as_of + dt.timedelta(days=days)
     first, last, n = RRU.c.open_first_deadline, RRU.c.open_last_deadline, RRU.c.open_dated
@@ -568,8 +565,16 @@ def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit
          .group_by(both.c.unit).subquery())
     busy = sa.or_(t.c.overdue > 0, t.c.soon > 0)
     # one grouping: how many units in all comes with each row (a window over the busy units)
-    q = (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations, sa.func.count().over().label("total"))
-         .where(busy).order_by(t.c.overdue.desc(), t.c.soon.desc(), _binary(t.c.unit, store.backend)).limit(limit))
+    return (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations, sa.func.count().over().label("total"))
+            .where(busy).order_by(t.c.overdue.desc(), t.c.soon.desc(), _binary(t.c.unit, backend)).limit(limit))
+
+
+def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit: int = 15
+                      ) -> tuple[pd.DataFrame, int]:
+    """整改 deadlines across the filtered evaluations, per responsible unit (as the items name it): open items past
+    their deadline on ``as_of`` and open items due within ``days`` days after it, the units with most overdue first,
+    at most ``limit`` of them; and how many units have any (:func:`deadlines_query`)."""
+    q = deadlines_query(store.backend, f, as_of, days, limit)
     with store._read() as conn:
         rows = conn.execute(q).all()
     total = int(rows[0].total) if rows else 0
@@ -586,16 +591,20 @@ def theme_counts(store: Store, f: Filters) -> pd.DataFrame:
     """theme x year -> evaluations raising it, categories, items (as
     :func:`evalcore.themes.theme_counts_by_year`; no year is 0), from the per-version theme roll-ups."""
     cols = ["year", "theme", "evaluations", "categories", "items"]
-    year = sa.func.coalesce(FE.c.year, 0)
-    q = (sa.select(year.label("year"), RT.c.theme, sa.func.count(), sa.func.sum(RT.c.categories),
-                   sa.func.sum(RT.c["items"]))
-         .select_from(_active().join(RT, RT.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f))
-         .group_by(year, RT.c.theme))
+    q = theme_counts_query(f)
     with store._read() as conn:
         rows = conn.execute(q).all()
     df = pd.DataFrame([{"year": int(y), "theme": t, "evaluations": int(e), "categories": int(c), "items": int(i)}
                        for y, t, e, c, i in rows], columns=cols)
     return df.sort_values(["year", "theme"]).reset_index(drop=True)
+
+
+def theme_counts_query(f: Filters) -> sa.Select:
+    year = sa.func.coalesce(FE.c.year, 0)
+    return (sa.select(year.label("year"), RT.c.theme, sa.func.count(), sa.func.sum(RT.c.categories),
+                      sa.func.sum(RT.c["items"]))
+            .select_from(_active().join(RT, RT.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f))
+            .group_by(year, RT.c.theme))
 
 
 @dataclass(frozen=True)
@@ -607,19 +616,27 @@ class ThemeRows:
 
 
 def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), limit: int = 200) -> ThemeRows:
-    """The problem items of one theme in the filtered evaluations (of ``years`` when given)."""
-    conds = [*_live(), *_where(f), FP.c.theme == theme]
+    """The problem items of one theme in the filtered evaluations (of ``years`` when given): the first ``limit``
+    in the page's order, and the totals and category titles from the per-version theme roll-ups."""
+    conds = [*_live(), *_where(f), RT.c.theme == theme]
     if years:
         conds.append(FE.c.year.in_(list(years)))
-    src = _active().join(FP, FP.c.version_id == FV.c.facts_of)
+    src = _active().join(RT, RT.c.version_id == FV.c.facts_of)
+    # each evaluation with the theme has at least one item: the first ``limit`` of them hold the rows shown
+    first = (sa.select(FV.c.facts_of).select_from(src).where(*conds).order_by(*_order(store.backend))
+             .limit(limit).subquery("first"))
     q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, FP.c.category, FP.c.by_item, FP.c.keyword,
-                   FP.c.text).select_from(src).where(*conds).order_by(*_order(store.backend), FP.c.seq).limit(limit))
+                   FP.c.text).select_from(_active().join(FP, FP.c.version_id == FV.c.facts_of))
+         .where(FP.c.version_id.in_(sa.select(first.c.facts_of)), FP.c.theme == theme, *_live())
+         .order_by(*_order(store.backend), FP.c.seq).limit(limit))
     with store._read() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
-        total, n_eval = conn.execute(sa.select(sa.func.count(), sa.func.count(sa.distinct(FP.c.evaluation_id)))
+        total, n_eval = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(RT.c["items"]), 0), sa.func.count())
                                      .select_from(src).where(*conds)).one()
-        cq = sa.select(FP.c.category).distinct().select_from(src).where(*conds)
-        titles = sorted({c for (c,) in conn.execute(cq)})
+        found: set[str] = set()
+        for (joined,) in conn.execute(sa.select(RT.c.titles).distinct().select_from(src).where(*conds)):
+            found.update(joined.split(TITLE_SEPARATOR))
+        titles = sorted(found)
     df = pd.DataFrame(rows, columns=["evaluation_id", "region", "year", "title", "category", "by_item", "keyword",
                                      "text"])
     df["by_item"] = df["by_item"].astype(bool)
@@ -728,8 +745,8 @@ def unit_dimensions(store: Store, evaluation_ids: Sequence[int] | None = None) -
 
 
 __all__ = ["ALL", "PAGE_SIZE", "PROBE_RATIO", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of",
-           "count",
-           "deadlines_by_unit", "evaluation_ids", "evaluations", "funds_by_grade", "grades_by_year", "histogram",
-           "histograms", "kpis", "latest_evaluation_id", "listing_facts", "money_sum", "overdue_as_of", "overview",
-           "recurring", "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years",
-           "unit_dimensions", "unit_facts", "unit_history", "unit_rows"]
+           "count", "deadlines_by_unit", "deadlines_query", "evaluation_ids", "evaluations", "funds_by_grade",
+           "grades_by_year", "histogram", "histograms", "kpis", "latest_evaluation_id", "listing_facts", "money_sum",
+           "overdue_as_of", "overview", "rectification_by_evaluation", "recurring", "stored", "theme_counts",
+           "theme_counts_query", "theme_rows", "theme_years", "unit_dimensions", "unit_facts", "unit_history",
+           "unit_rows"]

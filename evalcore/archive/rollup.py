@@ -12,7 +12,8 @@ have facts and no roll-ups (a restored older backup, say).
   earliest and latest deadline). For a day on or after the last change, "closed as of the day" is the current
   status; overdue items are none before the earliest open deadline, all open dated items after the latest one.
   A version for which the day falls between (or before a dated change) is counted from its items.
-- ``fact_rollup_themes``: per version and problem theme: categories and items (the themes chart).
+- ``fact_rollup_themes``: per version and problem theme: categories (how many, their titles) and items (the
+  themes chart, the drill-down's totals).
 - ``fact_rollup_rect_units``: per version and responsible unit: 整改 items, open items with a deadline (how many,
   earliest and latest): the deadlines table per unit, exact for a day and window the same way.
 - ``fact_unit_names``: every normalised 全称 of a counted unit that any version has had (never shrinks, except
@@ -43,6 +44,7 @@ from ..store.schema import (
 )
 from .bulk import insert_all
 
+TITLE_SEPARATOR = "\x1f"  # between category titles in fact_rollup_themes.titles
 RATE_BINS = (0, 110, 10)  # the portfolio page's 预算执行率 histogram (plotly xbins: start, end, size)
 SCORE_BINS = (40, 101, 5)  # its 得分 histogram
 
@@ -112,10 +114,12 @@ def rollup_of(units: Iterable[Mapping[str, Any]], rects: Iterable[Mapping[str, A
                rect_open_last_deadline=max(open_deadlines, default=None))
     themes: dict[str, dict[str, Any]] = {}
     for p in problems:
-        t = themes.setdefault(p["theme"], {"theme": p["theme"], "cats": set(), "items": 0})
+        t = themes.setdefault(p["theme"], {"theme": p["theme"], "cats": set(), "titles": set(), "items": 0})
         t["cats"].add(p["category_no"])
+        t["titles"].add(p["category"])
         t["items"] += 1
-    theme_rows = [{"theme": t["theme"], "categories": len(t["cats"]), "items": t["items"]} for t in themes.values()]
+    theme_rows = [{"theme": t["theme"], "categories": len(t["cats"]), "items": t["items"],
+                   "titles": TITLE_SEPARATOR.join(sorted(t["titles"]))} for t in themes.values()]
     return row, theme_rows, names
 
 
@@ -160,7 +164,7 @@ def missing(conn: Connection) -> list[tuple[int, int]]:
 
 _UNIT_COLS = ("version_id", "counted", "name_key", "rate", "rate_complete", "score")
 _RECT_COLS = ("version_id", "unit", "closed", "deadline", "last_change")
-_PROBLEM_COLS = ("version_id", "theme", "category_no")
+_PROBLEM_COLS = ("version_id", "theme", "category_no", "category")
 
 
 def fill_from_rows(conn: Connection, todo: list[tuple[int, int]]) -> None:
@@ -191,5 +195,5 @@ def backfill(conn: Connection, batch: int = 500) -> int:
     return len(todo)
 
 
-__all__ = ["RATE_BINS", "RATE_COLUMNS", "SCORE_BINS", "SCORE_COLUMNS", "backfill", "bin_count",
+__all__ = ["TITLE_SEPARATOR", "RATE_BINS", "RATE_COLUMNS", "SCORE_BINS", "SCORE_COLUMNS", "backfill", "bin_count",
            "delete_rollups", "fill_from_rows", "missing", "rect_units_of", "rollup_of", "rollup_parts", "write_rollups"]

@@ -581,6 +581,7 @@ def _tables_v11(md: sa.MetaData) -> None:
         sa.Column("evaluation_id", sa.Integer, nullable=False),
         sa.Column("categories", sa.Integer, nullable=False),  # problem categories of the theme
         sa.Column("items", sa.Integer, nullable=False),
+        sa.Column("titles", sa.Text, nullable=False),  # those categories' titles, sorted, joined by U+001F
     )
     sa.Table(
         "fact_rollup_rect_units", md,  # per version and responsible unit ("" for none): its 整改 items

@@ -90,6 +90,15 @@ def assert_portfolio_figures(s: Store, days=DAYS) -> None:
         assert list(rate_bins["count"]) == binned(rates, 0, 110, 10)
         assert list(score_bins["count"]) == binned(scores, 40, 105, 5)
         assert Q.theme_counts(s, Q.ALL).to_dict("records") == theme_counts_by_year(p.themes).to_dict("records")
+        order = {e: i for i, e in enumerate(Q.evaluation_ids(s))}  # the page's order of evaluations
+        for theme, items in p.themes.groupby("theme"):
+            for limit in (3, 200):
+                found = Q.theme_rows(s, Q.ALL, theme, limit=limit)
+                assert (found.total, found.evaluations) == (len(items), items["evaluation_id"].nunique()), theme
+                assert found.categories == sorted(set(items["category"])), theme
+                ranked = items.assign(rank=items["evaluation_id"].map(order)).sort_values(["rank"], kind="stable")
+                assert (list(zip(found.rows["evaluation_id"], found.rows["text"], strict=True))
+                        == list(zip(ranked["evaluation_id"], ranked["text"], strict=True))[:limit]), theme
         rect, total = Q.rectification_by_evaluation(s, Q.ALL, as_of, limit=100)
         expected = portfolio.rectification_by_evaluation(p.evaluations)
         cols = ["evaluation_id", "rect_items", "rect_closed", "overdue"]
