@@ -74,4 +74,13 @@ def choices(store: Store, text: str = "", must: Iterable[int | None] = ()) -> Ch
     return Choices(_order(infos), total, bounded=True, matches=min(len(found), MATCHES), more=more)
 
 
-__all__ = ["MATCHES", "RECENT", "SMALL", "Choices", "choices", "search_condition"]
+def of_region_year(store: Store, region: str, year: int) -> list[EvaluationInfo]:
+    """The shown evaluations of one region and year (e.g. the candidates for 同比, a year earlier): one query,
+    not the list of every evaluation."""
+    q = store._eval_query().where(T_EVAL.c.archived_at.is_(None), T_EVAL.c.region == region, T_EVAL.c.year == year)
+    with store._read() as conn:
+        rows = conn.execute(q).all()
+    return _order(store._eval_info(r) for r in rows)
+
+
+__all__ = ["MATCHES", "RECENT", "SMALL", "Choices", "choices", "of_region_year", "search_condition"]

@@ -250,3 +250,29 @@ def test_the_bulk_insert_keeps_every_value_exactly(db_url: str, stores) -> None:
         back = [dict(r._mapping) for r in conn.execute(sa.select(T_FACT_RECT).order_by(T_FACT_RECT.c.seq))]
     assert [{k: v for k, v in r.items() if k != "id"} for r in back] == rects
     assert [r[0] for r in rows(s, T_FACT_UNIT_NAME)] == sorted(["甲", "乙", "丙"])
+
+
+def test_the_picker_lists_a_bounded_set_and_finds_by_title_region_year(samples: Store, monkeypatch) -> None:
+    from evalcore.archive import picker
+
+    everything = samples.evaluations()
+    assert picker.choices(samples).infos == everything  # a small store: every evaluation, in the store's order
+    monkeypatch.setattr(picker, "SMALL", 3)
+    monkeypatch.setattr(picker, "RECENT", 2)
+    monkeypatch.setattr(picker, "MATCHES", 2)
+    newest = sorted(everything, key=lambda i: (i.updated_at, i.id))[-2:]
+    oldest = min(everything, key=lambda i: (i.updated_at, i.id))
+    found = picker.choices(samples, "", [oldest.id, 10**6])
+    assert found.bounded and found.total == 7
+    assert {i.id for i in found.infos} == {i.id for i in newest} | {oldest.id}
+    region = everything[0].region
+    wanted = [i for i in everything if region in i.label]
+    found = picker.choices(samples, f"  {region.upper()}  ")
+    assert found.matches == min(2, len(wanted)) and found.more == (len(wanted) > 2)
+    assert {i.id for i in wanted[:2]} <= {i.id for i in found.infos}
+    year = next(i.year for i in everything if i.year)
+    assert all(str(year) in i.label for i in picker.choices(samples, str(year)).infos
+               if i.id not in {n.id for n in newest})
+    assert picker.choices(samples, "没有 这个").matches == 0
+    same = [i for i in everything if i.region == region and i.year == everything[0].year]
+    assert picker.of_region_year(samples, region, everything[0].year) == same
