@@ -121,6 +121,9 @@ def serve(url: str, publish_file: Path, repeats: int) -> dict:
     os.environ["EVALBOARD_DATABASE_URL"] = url
     os.environ["EVALBOARD_SAMPLES"] = "none"
     from streamlit.testing.v1 import AppTest
+    if os.environ.get("ARCHIVE_BENCH_NO_APPLICATION"):  # see --no-application
+        import components.results_use
+        components.results_use.APPLICATION_AUTO = 0
 
     def load() -> tuple[float, AppTest]:
         t = time.perf_counter()
@@ -268,9 +271,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases")
+    ap.add_argument("--reuse", action="store_true", help="SQLite: serve a store file already built in --workdir")
+    ap.add_argument("--no-application", action="store_true",
+                    help="leave 结果应用 to its toggle at every size (its 自评偏差 pairing is quadratic on synthetic "
+                         "stores where every unit name recurs in every evaluation: ~16 GB at 20,000 units)")
     ap.add_argument("--serve", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--publish-file", type=Path, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.no_application:
+        os.environ["ARCHIVE_BENCH_NO_APPLICATION"] = "1"
     if a.serve:
         print(json.dumps(serve(a.serve, a.publish_file, a.repeats)))
         return 0
@@ -299,8 +308,9 @@ def main(argv: list[str] | None = None) -> int:
         def new_url(name: str, backend: str = backend, databases: list = databases) -> str:
             if backend == "sqlite":
                 path = work / f"{name}.db"
-                for p in work.glob(f"{name}.db*"):
-                    p.unlink()
+                if not (a.reuse and name.startswith("s") and name[1:2].isdigit() and path.exists()):
+                    for p in work.glob(f"{name}.db*"):
+                        p.unlink()
                 return f"sqlite:///{path}"
             ctx = pg.new_database(pg.admin_url_or_skip("archive bench"), f"bench_{name}")
             databases.append(ctx)
@@ -317,8 +327,12 @@ def main(argv: list[str] | None = None) -> int:
             for n, units in sizes:
                 name = f"s{n}x{units}"
                 url = new_url(name)
-                print(f"[{backend}] building {n} x {units} ...", flush=True)
-                built = build_store(url, n, units, log=lambda m: print(m, flush=True) if "000/" in m else None)
+                if backend == "sqlite" and a.reuse and (work / f"{name}.db").exists():
+                    built = 0.0
+                    print(f"[{backend}] reusing {name}.db", flush=True)
+                else:
+                    print(f"[{backend}] building {n} x {units} ...", flush=True)
+                    built = build_store(url, n, units, log=lambda m: print(m, flush=True) if "000/" in m else None)
                 print(f"[{backend}] {n} x {units} built in {built:.0f} s; serving ...", flush=True)
                 results.append((backend, f"{n} x {units}", url, run_server(url, publish_file, a.repeats), built))
                 if a.explain and backend == "postgresql" and (n, units) == max(sizes):
