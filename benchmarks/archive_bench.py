@@ -294,8 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     backends = [b for b in a.backends.split(",") if b]
     extra = next(iter(synthetic_portfolio(1, 50)))
     import dataclasses
-    extra = dataclasses.replace(extra, meta=dataclasses.replace(extra.meta, title="2024年度基准追加评价（合成数据）",
-                                                                year=2024))
+    run = dt.datetime.now().strftime("%H%M%S")  # a new evaluation each run (a reused store has the last one)
+    title = f"2024年度基准追加评价{run}（合成数据）"
+    extra = dataclasses.replace(extra, meta=dataclasses.replace(extra.meta, title=title, year=2024))
     publish_file = work / "extra.xlsx"
     publish_file.write_bytes(workbook_bytes(extra))
 
