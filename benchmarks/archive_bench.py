@@ -122,6 +122,9 @@ def serve(url: str, publish_file: Path, repeats: int) -> dict:
     os.environ["EVALBOARD_DATABASE_URL"] = url
     os.environ["EVALBOARD_SAMPLES"] = "none"
     from streamlit.testing.v1 import AppTest
+    if os.environ.get("ARCHIVE_BENCH_NO_APPLICATION"):  # see --no-application
+        import components.results_use
+        components.results_use.APPLICATION_AUTO = 0
 
     def load() -> tuple[float, AppTest]:
         t = time.perf_counter()
@@ -228,8 +231,9 @@ def publish_times(url: str, n: int = 5, units: int = 50) -> tuple[float, float]:
 
 
 def explain(url: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the two heaviest portfolio queries (the KPI unit aggregate with identities,
-    and the 整改 totals as of today), on PostgreSQL."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the heaviest portfolio queries on PostgreSQL: the 整改 deadlines per
+    responsible unit (grouped over the per-version, per-unit roll-ups) and the themes by year (over the per-version
+    theme roll-ups), plus the KPI distinct-unit count (the names probed) and the 整改 totals as of today."""
     import sqlalchemy as sa
 
     from evalcore.archive import query as Q
@@ -237,17 +241,21 @@ def explain(url: str) -> str:
 
     s = Store(url)
     try:
-        ident = Q._identity([])
-        uq = (sa.select(sa.func.count(Q.FU.c.id), sa.func.count(sa.distinct(ident.key)),
-                        Q.money_sum(Q.FU.c.budget, s.backend))
-              .select_from(Q._units_from(ident)).where(*Q._live(), Q.FU.c.counted.is_(True)))
-        rq = Q._rect_totals(dt.date.today(), Q.ALL, group=False)
+        today = dt.date.today()
+        names = Q._names_in_use({}).subquery()
+        queries = (("整改 deadlines per responsible unit (30 days)", Q.deadlines_query(s.backend, Q.ALL, today, 30)),
+                   ("themes by year", Q.theme_counts_query(Q.ALL)),
+                   ("KPI: distinct units (names probed)", sa.select(sa.func.count(sa.distinct(names.c.k)))),
+                   ("整改 totals as of today", Q._rect_totals(today, Q.ALL, group=False)))
         out = []
         with s.engine.connect() as conn:
-            for name, q in (("KPI: units, distinct identities, Σ budget", uq), ("整改 totals as of today", rq)):
+            for name, q in queries:
                 sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+                t = time.perf_counter()
                 plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").all()
-                out.append(f"### {name}\n\n```sql\n{sql}\n```\n\n```\n" + "\n".join(r[0] for r in plan) + "\n```\n")
+                took = time.perf_counter() - t
+                out.append(f"### {name} ({took * 1000:.0f} ms with EXPLAIN ANALYZE)\n\n```sql\n{sql}\n```\n\n```\n"
+                           + "\n".join(r[0] for r in plan) + "\n```\n")
         return "\n".join(out)
     finally:
         s.dispose()
@@ -264,9 +272,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases")
+    ap.add_argument("--reuse", action="store_true", help="SQLite: serve a store file already built in --workdir")
+    ap.add_argument("--no-application", action="store_true",
+                    help="leave 结果应用 to its toggle at every size (its 自评偏差 pairing is quadratic on synthetic "
+                         "stores where every unit name recurs in every evaluation: ~16 GB at 20,000 units)")
     ap.add_argument("--serve", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--publish-file", type=Path, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.no_application:
+        os.environ["ARCHIVE_BENCH_NO_APPLICATION"] = "1"
     if a.serve:
         print(json.dumps(serve(a.serve, a.publish_file, a.repeats)))
         return 0
@@ -281,8 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     backends = [b for b in a.backends.split(",") if b]
     extra = next(iter(synthetic_portfolio(1, 50)))
     import dataclasses
-    extra = dataclasses.replace(extra, meta=dataclasses.replace(extra.meta, title="2024年度基准追加评价（合成数据）",
-                                                                year=2024))
+    run = dt.datetime.now().strftime("%H%M%S")  # a new evaluation each run (a reused store has the last one)
+    title = f"2024年度基准追加评价{run}（合成数据）"
+    extra = dataclasses.replace(extra, meta=dataclasses.replace(extra.meta, title=title, year=2024))
     publish_file = work / "extra.xlsx"
     publish_file.write_bytes(workbook_bytes(extra))
 
@@ -295,8 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         def new_url(name: str, backend: str = backend, databases: list = databases) -> str:
             if backend == "sqlite":
                 path = work / f"{name}.db"
-                for p in work.glob(f"{name}.db*"):
-                    p.unlink()
+                if not (a.reuse and name.startswith("s") and name[1:2].isdigit() and path.exists()):
+                    for p in work.glob(f"{name}.db*"):
+                        p.unlink()
                 return f"sqlite:///{path}"
             ctx = pg.new_database(pg.admin_url_or_skip("archive bench"), f"bench_{name}")
             databases.append(ctx)
@@ -313,8 +329,12 @@ def main(argv: list[str] | None = None) -> int:
             for n, units in sizes:
                 name = f"s{n}x{units}"
                 url = new_url(name)
-                print(f"[{backend}] building {n} x {units} ...", flush=True)
-                built = build_store(url, n, units, log=lambda m: print(m, flush=True) if "000/" in m else None)
+                if backend == "sqlite" and a.reuse and (work / f"{name}.db").exists():
+                    built = 0.0
+                    print(f"[{backend}] reusing {name}.db", flush=True)
+                else:
+                    print(f"[{backend}] building {n} x {units} ...", flush=True)
+                    built = build_store(url, n, units, log=lambda m: print(m, flush=True) if "000/" in m else None)
                 print(f"[{backend}] {n} x {units} built in {built:.0f} s; serving ...", flush=True)
                 results.append((backend, f"{n} x {units}", url, run_server(url, publish_file, a.repeats), built))
                 if a.explain and backend == "postgresql" and (n, units) == max(sizes):

@@ -10,7 +10,7 @@ from evalcore.archive.query import latest_evaluation_id
 from evalcore.figures.narrow import narrow
 from evalcore.model import Evaluation
 
-from . import a11y, auth, cache, nav, responsive, theme, unreadable, zh
+from . import a11y, auth, cache, evaluation_search, nav, responsive, theme, unreadable, zh
 from .text import plain
 
 _CSS = """
@@ -76,8 +76,11 @@ def _missing_evaluation(wanted: str, infos) -> None:
     """The link names an evaluation that is not shown: say why in Chinese and offer the list (never another
     evaluation silently)."""
     parsed = _parse_id(wanted)
-    archived = {} if parsed is None else {i.id: i for i in cache.store().evaluations(include_archived=True)
-                                          if i.archived}
+    try:  # one row, not the list (issue 23)
+        named = None if parsed is None else cache.store().evaluation(parsed)
+    except Exception:
+        named = None
+    archived = {parsed: named} if named is not None and named.archived else {}
     if parsed in archived:
         st.error(plain(f"链接中的评价“{archived[parsed].label}”（编号 {parsed}）已归档，不再显示。"
                        "请从下面的列表中选择要查看的评价。"), icon=":material/inventory_2:")
@@ -123,7 +126,8 @@ def _overview_params() -> dict[str, str] | None:
 def _picker() -> Evaluation | None:
     st.session_state.pop(_UNREADABLE, None)
     try:
-        infos = cache.evaluations()
+        infos = evaluation_search.choices(st.session_state.get(_PENDING), evaluation_from_url(),  # bounded (issue 23)
+                                          st.session_state.get(_SELECTED))
     except Exception as exc:  # the database cannot be opened: say where, keep the page alive
         st.sidebar.error(f"无法打开数据库：{exc}")
         return None

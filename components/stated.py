@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from evalcore import budget, kpi
+from evalcore.archive import picker
 from evalcore.budget import RateResult
 from evalcore.model import Evaluation
 from evalcore.numbers import fmt_amount, fmt_rate, fmt_score, tile_amount
@@ -72,7 +73,8 @@ def missing_headline(tiles: list[tuple[str, str, str | None]]) -> str:
 def _last_year(ev: Evaluation) -> RateResult | None:
     """The same evaluation a year earlier in the store (its overall budget and rate), or None."""
     try:
-        infos = cache.evaluations()
+        infos = [] if ev.meta.year is None else picker.of_region_year(cache.store(), ev.meta.region or "",
+                                                                       ev.meta.year - 1)  # not every evaluation
         info = kpi.previous_year(infos, ev.meta.region, ev.meta.year, ev.meta.title)
         return budget.overall(cache.load(info.active_version_id)) if info is not None else None
     except Exception:  # 同比 is extra information: never take the headline down

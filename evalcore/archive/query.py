@@ -37,10 +37,15 @@ from ..store.schema import (
     T_FACT_PROBLEM,
     T_FACT_RECT,
     T_FACT_RECT_CHANGE,
+    T_FACT_ROLLUP,
+    T_FACT_ROLLUP_RECT_UNIT,
+    T_FACT_ROLLUP_THEME,
     T_FACT_UNIT,
+    T_FACT_UNIT_NAME,
     T_FACT_VER,
     ExactDecimal,
 )
+from .rollup import RATE_BINS, RATE_COLUMNS, SCORE_BINS, SCORE_COLUMNS, TITLE_SEPARATOR
 from .write import OK, UNREADABLE
 
 if TYPE_CHECKING:
@@ -48,6 +53,7 @@ if TYPE_CHECKING:
 
 E, FV, FE, FU = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_UNIT
 FP, FR, FRC, FG = T_FACT_PROBLEM, T_FACT_RECT, T_FACT_RECT_CHANGE, T_FACT_GRADE
+RU, RT, UN, RRU = T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_ROLLUP_RECT_UNIT
 PAGE_SIZE = 50
 
 
@@ -138,13 +144,46 @@ def overdue_as_of(day: dt.date, r: Any = FR) -> sa.ColumnElement[int]:
     return sa.case((sa.and_(r.c.deadline.is_not(None), r.c.deadline < day), 1 - closed_as_of(day, r)), else_=0)
 
 
+def _rect_exact_from_rollup(day: dt.date) -> sa.ColumnElement[bool]:
+    """Whether a version's roll-up gives its 整改 figures on ``day`` exactly (see :mod:`evalcore.archive.rollup`):
+    no dated change after the day, and the day not strictly inside its open items' deadlines."""
+    return sa.and_(sa.or_(RU.c.rect_last_change.is_(None), RU.c.rect_last_change <= day),
+                   sa.or_(RU.c.rect_open_first_deadline.is_(None), RU.c.rect_open_first_deadline >= day,
+                          RU.c.rect_open_last_deadline < day))
+
+
+def _rect_per_evaluation(day: dt.date, f: Filters, ids: Sequence[int] | None = None) -> sa.Subquery:
+    """evaluation_id, n_items, closed, overdue on ``day``, per filtered evaluation (those with 整改 items; of
+    ``ids`` when given): from the roll-ups where they are exact for the day, from the items of the other
+    versions."""
+    more = [] if ids is None else [FE.c.evaluation_id.in_(list(ids))]
+    fast = sa.case((sa.or_(RU.c.rect_open_first_deadline.is_(None), RU.c.rect_open_first_deadline >= day), 0),
+                   else_=RU.c.rect_open_dated)
+    exact = _rect_exact_from_rollup(day)
+    src = _active().join(RU, RU.c.version_id == FV.c.facts_of)
+    from_rollup = (sa.select(FE.c.evaluation_id, FE.c.rect_items.label("n_items"), FE.c.rect_closed.label("closed"),
+                             fast.label("overdue"))
+                   .select_from(src).where(*_live(), *_where(f), *more, exact, FE.c.rect_items > 0))
+    # the versions to count from their items, first (DISTINCT: SQLite materialises it, so only their items
+    # are read, never every item before the roll-up is looked at)
+    slow = (sa.select(FE.c.evaluation_id, FV.c.facts_of.label("vid")).distinct().select_from(src)
+            .where(*_live(), *_where(f), *more, sa.not_(exact), FE.c.rect_items > 0).subquery("slow"))
+    from_items = (sa.select(slow.c.evaluation_id, sa.func.count(FR.c.id).label("n_items"),
+                            sa.func.coalesce(sa.func.sum(closed_as_of(day)), 0).label("closed"),
+                            sa.func.coalesce(sa.func.sum(overdue_as_of(day)), 0).label("overdue"))
+                  .select_from(slow.join(FR, FR.c.version_id == slow.c.vid)).group_by(slow.c.evaluation_id))
+    return sa.union_all(from_rollup, from_items).subquery("rect")
+
+
 def _rect_totals(day: dt.date, f: Filters, group: bool) -> sa.Select:
-    cols = [sa.func.count(FR.c.id).label("n_items"),
-            sa.func.coalesce(sa.func.sum(closed_as_of(day)), 0).label("closed"),
-            sa.func.coalesce(sa.func.sum(overdue_as_of(day)), 0).label("overdue")]
-    q = (sa.select(*([FE.c.evaluation_id] if group else []), *cols)
-         .select_from(_active().join(FR, FR.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f)))
-    return q.group_by(FE.c.evaluation_id) if group else q
+    """The 整改 totals (n_items, closed, overdue) on ``day`` of the filtered evaluations, per evaluation
+    (``group``: with evaluation_id) or in all."""
+    t = _rect_per_evaluation(day, f)
+    if group:
+        return sa.select(t.c.evaluation_id, t.c.n_items, t.c.closed, t.c.overdue)
+    return sa.select(sa.func.coalesce(sa.func.sum(t.c.n_items), 0).label("n_items"),
+                     sa.func.coalesce(sa.func.sum(t.c.closed), 0).label("closed"),
+                     sa.func.coalesce(sa.func.sum(t.c.overdue), 0).label("overdue"))
 
 
 # --- unit identities (evalcore.matching.UnitMatcher, in SQL) -------------------------------------------------
@@ -302,7 +341,7 @@ def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, li
         ids = [r["evaluation_id"] for r in rows]
         rect = {}
         if ids:
-            rq = _rect_totals(as_of, ALL, group=True).where(FE.c.evaluation_id.in_(ids))
+            rq = sa.select(_rect_per_evaluation(as_of, ALL, ids))
             rect = {r.evaluation_id: r for r in conn.execute(rq)}
     for r in rows:
         t = rect.get(r["evaluation_id"])
@@ -337,18 +376,23 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
           .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of)).where(*where).group_by(FG.c.grade))
     aliases = list(aliases)
     ident = _identity(aliases)
-    # distinct identities: units with a 全称 are their 全称 (after aliases), without any join; the others
-    # (usually few) go through the identity rules
-    named = (sa.select(_aliased(FU.c.name_key, _resolved(aliases)).label("k"))
-             .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of)).where(*counted, FU.c.name_key != ""))
+    # distinct identities: units with a 全称 are their 全称 (after aliases); the others (usually few) go
+    # through the identity rules. The 全称 are either the distinct keys of the unit rows (a scan of the
+    # filtered units) or, unfiltered and when units recur (far fewer names than unit rows), the names of
+    # fact_unit_names that some active counted unit has (one indexed probe per name)
+    resolved = _resolved(aliases)
     unnamed = (sa.select(ident.key.label("k")).select_from(_units_from(ident))
                .where(*counted, FU.c.name_key == ""))
-    keys = sa.union_all(named, unnamed).subquery("keys")
-    dq = sa.select(sa.func.count(sa.distinct(keys.c.k)))
     with store.reading() as conn:
         e = conn.execute(eq).one()
         grade_rows = conn.execute(gq).all()
-        distinct = conn.scalar(dq) or 0
+        names = conn.scalar(sa.select(sa.func.count()).select_from(UN)) or 0
+        probe = f == ALL and names * PROBE_RATIO <= int(e.units)
+        named = _names_in_use(resolved) if probe else (
+            sa.select(_aliased(FU.c.name_key, resolved).label("k"))
+            .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of)).where(*counted, FU.c.name_key != ""))
+        keys = sa.union_all(named, unnamed).subquery("keys")
+        distinct = conn.scalar(sa.select(sa.func.count(sa.distinct(keys.c.k)))) or 0
         rect = conn.execute(_rect_totals(as_of, f, group=False)).one()
     grades = {g: 0 for g in (*GRADES, NO_GRADE)}
     for g, n in sorted(grade_rows, key=lambda r: str(r[0])):
@@ -362,6 +406,21 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
         rate_units_left_out=int(e.funded) - complete, grades=grades, grades_computed=int(e.derived),
         rect_items=items, rect_closed=closed, rect_rate=percent(Decimal(closed), Decimal(items)),
         overdue=int(rect.overdue), rect_illustrative=bool(e.rect_ill))
+
+
+PROBE_RATIO = 4  # probe the names when there are at most a quarter as many as counted unit rows
+
+
+def _names_in_use(resolved: dict[str, str]) -> sa.Select:
+    """The 全称 keys (after aliases) of fact_unit_names that a counted unit of an active version has."""
+    fu, fv, e = FU.alias("fu_n"), FV.alias("fv_n"), E.alias("e_n")
+    # a correlated scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns an EXISTS into a semi-join that
+    # scans every unit row (measured: 288 ms at 10,000 x 20); this stays one index probe per name
+    used = (sa.select(sa.literal(1)).select_from(fu)
+            .where(fu.c.name_key == UN.c.name_key, fu.c.counted.is_(True), fv.c.facts_of == fu.c.version_id,
+                   e.c.active_version_id == fv.c.version_id, *_live(fv, e))
+            .limit(1).correlate(UN).scalar_subquery())
+    return sa.select(_aliased(UN.c.name_key, resolved).label("k")).where(used.is_not(None))
 
 
 def any_sample_title(store: Store, f: Filters) -> bool:
@@ -410,8 +469,11 @@ def _bin(value: Any, bins: tuple[int, int, int], backend: str) -> tuple[Any, Any
 
 def histograms(store: Store, f: Filters, rate_bins: tuple[int, int, int] = (0, 110, 10),
                score_bins: tuple[int, int, int] = (40, 101, 5)) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Counts of unit rates (the units in the weighted rate) and of scores in bins (plotly's xbins), in one scan
-    of the unit rows: two frames of (start, count)."""
+    """Counts of unit rates (the units in the weighted rate) and of scores in bins (plotly's xbins): two frames of
+    (start, count). The page's bins (:data:`~evalcore.archive.rollup.RATE_BINS`, ``SCORE_BINS``) are summed
+    from the per-version roll-ups; other bins count the unit rows (one scan)."""
+    if rate_bins == RATE_BINS and score_bins == SCORE_BINS:
+        return _rolled_histograms(store, f)
     kr, in_r, nr = _bin(FU.c.rate, rate_bins, store.backend)
     ks, in_s, ns = _bin(FU.c.score, score_bins, store.backend)
     rate_k = sa.case((sa.and_(FU.c.rate_complete.is_(True), in_r), kr))
@@ -434,6 +496,19 @@ def histograms(store: Store, f: Filters, rate_bins: tuple[int, int, int] = (0, 1
     return frame(rates, rate_bins, nr), frame(scores, score_bins, ns)
 
 
+def _rolled_histograms(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cols = [*RATE_COLUMNS, *SCORE_COLUMNS]
+    q = (sa.select(*(sa.func.coalesce(sa.func.sum(RU.c[c]), 0) for c in cols))
+         .select_from(_active().join(RU, RU.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f)))
+    with store.reading() as conn:
+        sums = dict(zip(cols, (int(v) for v in conn.execute(q).one()), strict=True))
+
+    def frame(names: tuple[str, ...], bins: tuple[int, int, int]) -> pd.DataFrame:
+        return pd.DataFrame([{"start": bins[0] + i * bins[2], "count": sums[c]} for i, c in enumerate(names)],
+                            columns=["start", "count"])
+    return frame(RATE_COLUMNS, RATE_BINS), frame(SCORE_COLUMNS, SCORE_BINS)
+
+
 def histogram(store: Store, f: Filters, what: str, bins: tuple[int, int, int]) -> pd.DataFrame:
     """One of :func:`histograms`: ``what`` is "rate" or "score"."""
     rates, scores = histograms(store, f, bins, bins)
@@ -443,7 +518,7 @@ def histogram(store: Store, f: Filters, what: str, bins: tuple[int, int, int]) -
 def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit: int = 40) -> tuple[pd.DataFrame, int]:
     """The filtered evaluations with 整改 items, lowest 整改率 first, at most ``limit`` of them (the columns of
     :func:`evalcore.portfolio.rectification_by_evaluation`), and how many there are in all."""
-    t = _rect_totals(as_of, f, group=True).subquery()
+    t = _rect_per_evaluation(as_of, f)
     ratio = sa.cast(t.c.closed, sa.Float) / t.c.n_items
     q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, t.c.n_items, t.c.closed, t.c.overdue,
                    FE.c.rect_illustrative)
@@ -461,27 +536,51 @@ def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit:
     return out.astype({"rect_rate": object}), int(total)
 
 
+def deadlines_query(backend: str, f: Filters, as_of: dt.date, days: int, limit: int = 15) -> sa.Select:
+    """The query of :func:`deadlines_by_unit`. Open means not in a closed status now (the facts of the active
+    versions); grouped in the database, from the per-version, per-unit roll-ups where they give the
+    counts for this day and window exactly, from the items of the other (version, unit) pairs."""
+    end = as_of + dt.timedelta(days=days)
+    first, last, n = RRU.c.open_first_deadline, RRU.c.open_last_deadline, RRU.c.open_dated
+    none = first.is_(None)
+    over_exact = sa.or_(none, first >= as_of, last < as_of)
+    soon_all = sa.and_(first >= as_of, last <= end)
+    soon_exact = sa.or_(none, first > end, last < as_of, soon_all)
+    exact = sa.and_(over_exact, soon_exact)
+    src = _active().join(RRU, RRU.c.version_id == FV.c.facts_of)
+    from_rollup = (sa.select(RRU.c.unit.label("unit"),
+                             sa.case((sa.and_(sa.not_(none), last < as_of), n), else_=0).label("overdue"),
+                             sa.case((sa.and_(sa.not_(none), soon_all), n), else_=0).label("soon"))
+                   .select_from(src).where(*_live(), *_where(f), exact))
+    slow = (sa.select(FV.c.facts_of.label("vid"), RRU.c.unit).distinct().select_from(src)
+            .where(*_live(), *_where(f), sa.not_(exact)).subquery("slow"))
+    open_ = sa.not_(FR.c.closed)
+    overdue = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline < as_of))
+    soon = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline >= as_of, FR.c.deadline <= end))
+    from_items = (sa.select(slow.c.unit, sa.func.sum(overdue).label("overdue"), sa.func.sum(soon).label("soon"))
+                  .select_from(slow.join(FR, sa.and_(FR.c.version_id == slow.c.vid,
+                                                     sa.func.coalesce(FR.c.unit, "") == slow.c.unit)))
+                  .group_by(slow.c.vid, slow.c.unit))
+    both = sa.union_all(from_rollup, from_items).subquery("both")
+    # one row per (active version, unit) in ``both``: the count is the evaluations naming the unit
+    t = (sa.select(both.c.unit, sa.func.sum(both.c.overdue).label("overdue"), sa.func.sum(both.c.soon).label("soon"),
+                   sa.func.count().label("evaluations"))
+         .group_by(both.c.unit).subquery())
+    busy = sa.or_(t.c.overdue > 0, t.c.soon > 0)
+    # one grouping: how many units in all comes with each row (a window over the busy units)
+    return (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations, sa.func.count().over().label("total"))
+            .where(busy).order_by(t.c.overdue.desc(), t.c.soon.desc(), _binary(t.c.unit, backend)).limit(limit))
+
+
 def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit: int = 15
                       ) -> tuple[pd.DataFrame, int]:
     """整改 deadlines across the filtered evaluations, per responsible unit (as the items name it): open items past
     their deadline on ``as_of`` and open items due within ``days`` days after it, the units with most overdue first,
-    at most ``limit`` of them; and how many units have any. Open means not in a closed status now (the facts of
-    the active versions); grouped in the database."""
-    open_ = sa.not_(FR.c.closed)
-    overdue = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline < as_of))
-    soon = _as_int(sa.and_(open_, FR.c.deadline.is_not(None), FR.c.deadline >= as_of,
-                           FR.c.deadline <= as_of + dt.timedelta(days=days)))
-    unit = sa.func.coalesce(FR.c.unit, "")
-    t = (sa.select(unit.label("unit"), sa.func.sum(overdue).label("overdue"), sa.func.sum(soon).label("soon"),
-                   sa.func.count(sa.distinct(FR.c.evaluation_id)).label("evaluations"))
-         .select_from(_active().join(FR, FR.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f))
-         .group_by(unit).subquery())
-    busy = sa.or_(t.c.overdue > 0, t.c.soon > 0)
-    q = (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations).where(busy)
-         .order_by(t.c.overdue.desc(), t.c.soon.desc(), _binary(t.c.unit, store.backend)).limit(limit))
+    at most ``limit`` of them; and how many units have any (:func:`deadlines_query`)."""
+    q = deadlines_query(store.backend, f, as_of, days, limit)
     with store.reading() as conn:
-        total = conn.scalar(sa.select(sa.func.count()).select_from(t).where(busy)) or 0
         rows = conn.execute(q).all()
+    total = int(rows[0].total) if rows else 0
     out = pd.DataFrame([{"unit": r.unit, "overdue": int(r.overdue), "soon": int(r.soon),
                          "evaluations": int(r.evaluations)} for r in rows],
                        columns=["unit", "overdue", "soon", "evaluations"])
@@ -493,21 +592,22 @@ def deadlines_by_unit(store: Store, f: Filters, as_of: dt.date, days: int, limit
 
 def theme_counts(store: Store, f: Filters) -> pd.DataFrame:
     """theme x year -> evaluations raising it, categories, items (as
-    :func:`evalcore.problem_themes.theme_counts_by_year`; no year is 0)."""
+    :func:`evalcore.problem_themes.theme_counts_by_year`; no year is 0), from the per-version theme roll-ups."""
     cols = ["year", "theme", "evaluations", "categories", "items"]
-    year = sa.func.coalesce(FE.c.year, 0)
-    src = _active().join(FP, FP.c.version_id == FV.c.facts_of)
-    q = (sa.select(year.label("year"), FP.c.theme, sa.func.count(sa.distinct(FP.c.evaluation_id)), sa.func.count())
-         .select_from(src).where(*_live(), *_where(f)).group_by(year, FP.c.theme))
-    cats = (sa.select(year.label("year"), FP.c.evaluation_id, FP.c.category_no, FP.c.theme).distinct()
-            .select_from(src).where(*_live(), *_where(f)).subquery())
-    cq = sa.select(cats.c.year, cats.c.theme, sa.func.count()).group_by(cats.c.year, cats.c.theme)
+    q = theme_counts_query(f)
     with store.reading() as conn:
         rows = conn.execute(q).all()
-        ncat = {(int(y), t): int(n) for y, t, n in conn.execute(cq)}
-    df = pd.DataFrame([{"year": int(y), "theme": t, "evaluations": int(e), "categories": ncat.get((int(y), t), 0),
-                        "items": int(i)} for y, t, e, i in rows], columns=cols)
+    df = pd.DataFrame([{"year": int(y), "theme": t, "evaluations": int(e), "categories": int(c), "items": int(i)}
+                       for y, t, e, c, i in rows], columns=cols)
     return df.sort_values(["year", "theme"]).reset_index(drop=True)
+
+
+def theme_counts_query(f: Filters) -> sa.Select:
+    year = sa.func.coalesce(FE.c.year, 0)
+    return (sa.select(year.label("year"), RT.c.theme, sa.func.count(), sa.func.sum(RT.c.categories),
+                      sa.func.sum(RT.c["items"]))
+            .select_from(_active().join(RT, RT.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f))
+            .group_by(year, RT.c.theme))
 
 
 @dataclass(frozen=True)
@@ -519,19 +619,27 @@ class ThemeRows:
 
 
 def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), limit: int = 200) -> ThemeRows:
-    """The problem items of one theme in the filtered evaluations (of ``years`` when given)."""
-    conds = [*_live(), *_where(f), FP.c.theme == theme]
+    """The problem items of one theme in the filtered evaluations (of ``years`` when given): the first ``limit``
+    in the page's order, and the totals and category titles from the per-version theme roll-ups."""
+    conds = [*_live(), *_where(f), RT.c.theme == theme]
     if years:
         conds.append(FE.c.year.in_(list(years)))
-    src = _active().join(FP, FP.c.version_id == FV.c.facts_of)
+    src = _active().join(RT, RT.c.version_id == FV.c.facts_of)
+    # each evaluation with the theme has at least one item: the first ``limit`` of them hold the rows shown
+    first = (sa.select(FV.c.facts_of).select_from(src).where(*conds).order_by(*_order(store.backend))
+             .limit(limit).subquery("first"))
     q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, FP.c.category, FP.c.by_item, FP.c.keyword,
-                   FP.c.text).select_from(src).where(*conds).order_by(*_order(store.backend), FP.c.seq).limit(limit))
+                   FP.c.text).select_from(_active().join(FP, FP.c.version_id == FV.c.facts_of))
+         .where(FP.c.version_id.in_(sa.select(first.c.facts_of)), FP.c.theme == theme, *_live())
+         .order_by(*_order(store.backend), FP.c.seq).limit(limit))
     with store.reading() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
-        total, n_eval = conn.execute(sa.select(sa.func.count(), sa.func.count(sa.distinct(FP.c.evaluation_id)))
+        total, n_eval = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(RT.c["items"]), 0), sa.func.count())
                                      .select_from(src).where(*conds)).one()
-        cq = sa.select(FP.c.category).distinct().select_from(src).where(*conds)
-        titles = sorted({c for (c,) in conn.execute(cq)})
+        found: set[str] = set()
+        for (joined,) in conn.execute(sa.select(RT.c.titles).distinct().select_from(src).where(*conds)):
+            found.update(joined.split(TITLE_SEPARATOR))
+        titles = sorted(found)
     df = pd.DataFrame(rows, columns=["evaluation_id", "region", "year", "title", "category", "by_item", "keyword",
                                      "text"])
     df["by_item"] = df["by_item"].astype(bool)
@@ -539,8 +647,8 @@ def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), 
 
 
 def theme_years(store: Store, f: Filters, theme: str) -> list[int]:
-    q = (sa.select(FE.c.year).distinct().select_from(_active().join(FP, FP.c.version_id == FV.c.facts_of))
-         .where(*_live(), *_where(f), FP.c.theme == theme, FE.c.year.is_not(None)))
+    q = (sa.select(FE.c.year).distinct().select_from(_active().join(RT, RT.c.version_id == FV.c.facts_of))
+         .where(*_live(), *_where(f), RT.c.theme == theme, FE.c.year.is_not(None)))
     with store.reading() as conn:
         return sorted({int(y) for (y,) in conn.execute(q)}, reverse=True)
 
@@ -639,8 +747,9 @@ def unit_dimensions(store: Store, evaluation_ids: Sequence[int] | None = None) -
                             columns=["evaluation_id", "year", "unit", "indicator", "name", "points", "score"])
 
 
-__all__ = ["ALL", "PAGE_SIZE", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of", "count",
-           "deadlines_by_unit", "evaluation_ids", "evaluations", "funds_by_grade", "grades_by_year", "histogram",
-           "histograms", "kpis", "latest_evaluation_id", "listing_facts", "money_sum", "overdue_as_of", "overview",
-           "recurring", "rectification_by_evaluation", "stored", "theme_counts", "theme_rows", "theme_years",
-           "unit_dimensions", "unit_facts", "unit_history", "unit_rows"]
+__all__ = ["ALL", "PAGE_SIZE", "PROBE_RATIO", "Filters", "Overview", "ThemeRows", "any_sample_title", "closed_as_of",
+           "count", "deadlines_by_unit", "deadlines_query", "evaluation_ids", "evaluations", "funds_by_grade",
+           "grades_by_year", "histogram", "histograms", "kpis", "latest_evaluation_id", "listing_facts", "money_sum",
+           "overdue_as_of", "overview", "rectification_by_evaluation", "recurring", "stored", "theme_counts",
+           "theme_counts_query", "theme_rows", "theme_years", "unit_dimensions", "unit_facts", "unit_history",
+           "unit_rows"]

@@ -19,6 +19,7 @@ from ..clock import utc_now
 from ..model import evaluation_label
 from ..store.schema import T_EVAL, T_FACT_VER, T_VER
 from ..workbook import read_workbook
+from . import rollup
 from .write import ROW_TABLES, UNREADABLE, mark_unreadable, point_facts, write_facts
 
 if TYPE_CHECKING:
@@ -68,9 +69,11 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
         with store.writing() as conn:
             for table in (*ROW_TABLES, T_FACT_VER):
                 conn.execute(sa.delete(table))
+            rollup.delete_rollups(conn)
     todo = missing(store)
     report = FillReport()
     if not todo:
+        fill_rollups(store, progress=progress)
         return report
     from tqdm import tqdm
     bar = tqdm(total=len(todo), desc="写入评价事实表", unit="版本", disable=None if progress is None else not progress)
@@ -100,7 +103,31 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
             bar.update(len(chunk))
     finally:
         bar.close()
+    fill_rollups(store, progress=progress)
     return report
+
+
+def fill_rollups(store: Store, *, progress: bool | None = None) -> int:
+    """Write the roll-ups (schema version 11) of every version that has fact rows and none (migration 11 fills
+    them; this catches the rest, e.g. a backup taken before it), from the stored fact rows, ``BATCH`` × 20
+    versions per transaction. One query when nothing is missing. Returns how many were written."""
+    with store.reading() as conn:
+        todo = rollup.missing(conn)
+    if not todo:
+        return 0
+    from tqdm import tqdm
+    step = BATCH * 20
+    bar = tqdm(total=len(todo), desc="写入评价汇总表", unit="版本", disable=None if progress is None else not progress)
+    try:
+        for start in range(0, len(todo), step):
+            chunk = todo[start:start + step]
+            with store.writing() as conn:
+                known = {v for v, _ in rollup.missing(conn)}  # another process may have filled some meanwhile
+                rollup.fill_from_rows(conn, [t for t in chunk if t[0] in known])
+            bar.update(len(chunk))
+    finally:
+        bar.close()
+    return len(todo)
 
 
 def attention(store: Store) -> list[Attention]:
@@ -119,4 +146,4 @@ def attention(store: Store) -> list[Attention]:
                       checked_at=r.checked_at) for r in rows]
 
 
-__all__ = ["Attention", "FillReport", "attention", "fill", "missing"]
+__all__ = ["Attention", "FillReport", "attention", "fill", "fill_rollups", "missing"]

@@ -20,9 +20,12 @@ from ..store.schema import (
     T_FACT_RECT,
     T_FACT_RECT_CHANGE,
     T_FACT_UNIT,
+    T_FACT_UNIT_NAME,
     T_FACT_VER,
 )
+from .bulk import insert_all
 from .facts import facts_of
+from .rollup import delete_rollups, rollup_parts
 
 OK = "ok"
 UNREADABLE = "unreadable"
@@ -31,18 +34,20 @@ ROW_TABLES = (T_FACT_EVAL, T_FACT_GRADE, T_FACT_UNIT, T_FACT_DIM, T_FACT_PROBLEM
 
 
 def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evaluation, now: dt.datetime) -> None:
-    """The facts of ``ev`` as those of ``version_id`` (rows bulk-inserted, one statement per table)."""
+    """The facts of ``ev`` as those of ``version_id`` and their roll-ups
+    (:mod:`evalcore.archive.rollup`), inserted by :func:`evalcore.archive.bulk.insert_all` (one statement per
+    table on SQLite, one statement in all on PostgreSQL)."""
     f = facts_of(ev)
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}
-    conn.execute(sa.insert(T_FACT_EVAL), [{**f.evaluation, **ids}])
+    parts = [(T_FACT_EVAL, [{**f.evaluation, **ids}])]
     for table, rows in ((T_FACT_UNIT, f.units), (T_FACT_DIM, f.dimensions), (T_FACT_PROBLEM, f.problems),
                         (T_FACT_REC, f.recommendations), (T_FACT_RECT, f.rectifications), (T_FACT_GRADE, f.grades)):
-        if rows:
-            conn.execute(sa.insert(table), [{**r, **ids} for r in rows])
-    if f.rect_changes:
-        conn.execute(sa.insert(T_FACT_RECT_CHANGE), [{**r, "version_id": version_id} for r in f.rect_changes])
-    conn.execute(sa.insert(T_FACT_VER).values(version_id=version_id, evaluation_id=evaluation_id,
-                                              facts_of=version_id, state=OK, note="", checked_at=now))
+        parts.append((table, [{**r, **ids} for r in rows]))
+    parts.append((T_FACT_RECT_CHANGE, [{**r, "version_id": version_id} for r in f.rect_changes]))
+    parts += rollup_parts(evaluation_id, version_id, f.units, f.rectifications, f.problems)
+    parts.append((T_FACT_VER, [{"version_id": version_id, "evaluation_id": evaluation_id, "facts_of": version_id,
+                                "state": OK, "note": "", "checked_at": now}]))
+    insert_all(conn, parts, skip_existing=[T_FACT_UNIT_NAME])
 
 
 def point_facts(conn: Connection, evaluation_id: int, version_id: int, source_version_id: int,
@@ -69,6 +74,7 @@ def delete_facts(conn: Connection, version_id: int) -> None:
     """Remove a version's facts (``upgrade --refresh`` rewrites them)."""
     for table in ROW_TABLES:
         conn.execute(sa.delete(table).where(table.c.version_id == version_id))
+    delete_rollups(conn, version_id)
     conn.execute(sa.delete(T_FACT_VER).where(T_FACT_VER.c.version_id == version_id))
 
 

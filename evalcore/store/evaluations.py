@@ -46,7 +46,7 @@ class EvaluationsStore(AuditStore):
 
     # -- reading --
 
-    def _eval_query(self) -> sa.Select:
+    def evaluation_query(self) -> sa.Select:
         counts = (sa.select(T_VER.c.evaluation_id, sa.func.count().label("n"))
                   .group_by(T_VER.c.evaluation_id).subquery())
         return (sa.select(T_EVAL, T_VER.c.number.label("active_number"), counts.c.n)
@@ -54,7 +54,7 @@ class EvaluationsStore(AuditStore):
                 .join(counts, counts.c.evaluation_id == T_EVAL.c.id))
 
     @staticmethod
-    def _eval_info(row: AnyRow) -> EvaluationInfo:
+    def evaluation_info(row: AnyRow) -> EvaluationInfo:
         return EvaluationInfo(id=row.id, region=row.region, year=row.year, title=row.title,
                               active_version_id=row.active_version_id, active_number=row.active_number,
                               versions=row.n, updated_at=row.updated_at, archived=row.archived_at is not None)
@@ -62,20 +62,20 @@ class EvaluationsStore(AuditStore):
     def evaluations(self, include_archived: bool = False) -> list[EvaluationInfo]:
         """The evaluations (archived ones only when asked): newest year first (no year last), then region,
         then title."""
-        query = self._eval_query()
+        query = self.evaluation_query()
         if not include_archived:
             query = query.where(T_EVAL.c.archived_at.is_(None))
         with self._read() as conn:
             rows = conn.execute(query).all()
-        infos = [self._eval_info(r) for r in rows]
+        infos = [self.evaluation_info(r) for r in rows]
         return sorted(infos, key=lambda e: (e.year is None, -(e.year or 0), e.region, e.title, e.id))
 
     def evaluation(self, evaluation_id: int) -> EvaluationInfo:
         with self._read() as conn:
-            row = conn.execute(self._eval_query().where(T_EVAL.c.id == evaluation_id)).first()
+            row = conn.execute(self.evaluation_query().where(T_EVAL.c.id == evaluation_id)).first()
         if row is None:
             raise StoreError(f"评价不存在（编号 {evaluation_id}）")
-        return self._eval_info(row)
+        return self.evaluation_info(row)
 
     def _version_query(self) -> sa.Select:
         return (sa.select(*VERSION_COLUMNS, T_EVAL.c.active_version_id)
@@ -291,7 +291,7 @@ class EvaluationsStore(AuditStore):
                 raise StoreError("该评价已归档" if archived else "该评价未归档，无需恢复")
             conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == evaluation_id)
                          .values(archived_at=now if archived else None))
-            info = self._eval_info(conn.execute(self._eval_query().where(T_EVAL.c.id == evaluation_id)).one())
+            info = self.evaluation_info(conn.execute(self.evaluation_query().where(T_EVAL.c.id == evaluation_id)).one())
             self._audit(conn, by, "evaluation_archive" if archived else "evaluation_restore",
                         f"{'归档' if archived else '恢复'}评价“{info.label}”", evaluation_id=evaluation_id,
                         target=info.label, now=now, before={"已归档": not archived}, after={"已归档": archived})

@@ -557,6 +557,70 @@ def _migrate_005(conn: Connection) -> None:
                          "ON evaluations (active_version_id)"))
 
 
+def _tables_v11(md: sa.MetaData) -> None:
+    """Tables added by schema version 11 (issue 23): per-version roll-ups of the facts
+    (:mod:`evalcore.archive.rollup`), written in the publish transaction with the facts. Frozen.
+
+    The bin columns are the portfolio page's histogram bins (``rate_k``: 预算执行率 in [10k, 10k+10), k = 0..10;
+    ``score_k``: 得分 in [40+5k, 45+5k), k = 0..12)."""
+    sa.Table(
+        "fact_rollups", md,
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        *(sa.Column(f"rate_{k}", sa.Integer, nullable=False) for k in range(11)),
+        *(sa.Column(f"score_{k}", sa.Integer, nullable=False) for k in range(13)),
+        sa.Column("rect_last_change", sa.Date),  # the latest dated status change of any item
+        sa.Column("rect_open_dated", sa.Integer, nullable=False),  # items open now that have a deadline
+        sa.Column("rect_open_first_deadline", sa.Date),
+        sa.Column("rect_open_last_deadline", sa.Date),
+    )
+    sa.Table(
+        "fact_rollup_themes", md,
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("theme", sa.Text, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("categories", sa.Integer, nullable=False),  # problem categories of the theme
+        sa.Column("items", sa.Integer, nullable=False),
+        sa.Column("titles", sa.Text, nullable=False),  # those categories' titles, sorted, joined by U+001F
+    )
+    sa.Table(
+        "fact_rollup_rect_units", md,  # per version and responsible unit ("" for none): its 整改 items
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("unit", sa.Text, primary_key=True),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        sa.Column("items", sa.Integer, nullable=False),
+        sa.Column("open_dated", sa.Integer, nullable=False),  # open now, with a deadline
+        sa.Column("open_first_deadline", sa.Date),
+        sa.Column("open_last_deadline", sa.Date),
+    )
+    sa.Table(
+        "fact_unit_names", md,  # every matching.normalise(全称) of a counted unit of any version
+        sa.Column("name_key", sa.Text, primary_key=True),
+    )
+
+
+# indexes of migration 11 on the fact tables of migration 5 (name, table, columns)
+_INDEXES_V11 = (
+    ("ix_fact_units_counted_name", "fact_units", ("version_id", "counted", "name_key")),
+    ("ix_fact_units_name_counted", "fact_units", ("name_key", "counted", "version_id")),
+    ("ix_fact_problems_theme", "fact_problems", ("theme", "version_id")),
+    ("ix_fact_rollup_themes_theme", "fact_rollup_themes", ("theme", "version_id")),
+    ("ix_evaluations_updated", "evaluations", ("updated_at", "id")),  # the picker's recent evaluations
+)
+
+
+def _migrate_011(conn: Connection) -> None:
+    """Create the roll-up tables and indexes, and fill the roll-ups of every version whose facts are stored
+    (from the fact rows: no workbook is read). Rerun-safe: only what is missing is created or written."""
+    from ..archive.rollup import backfill
+    md = sa.MetaData()
+    _tables_v11(md)
+    md.create_all(conn)
+    for name, table, cols in _INDEXES_V11:
+        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(cols)})"))
+    backfill(conn)
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
@@ -568,6 +632,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (7, "结果应用规则（含历史）与结果应用决定", _migrate_007),
     (9, "数据库自身的设置（备份签名密钥，不随备份导出）", _migrate_009),
     (10, "待复核的报告文本", _migrate_010),
+    (11, "评价事实汇总表（各版本的直方图、整改、问题主题计数，单位全称）及索引", _migrate_011),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -589,6 +654,9 @@ _tables_v6(METADATA)
 _tables_v7(METADATA)
 _tables_v9(METADATA)
 _tables_v10(METADATA)
+_tables_v11(METADATA)
+for _name, _table, _cols in _INDEXES_V11:  # migration 11
+    sa.Index(_name, *(METADATA.tables[_table].c[c] for c in _cols))
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -614,5 +682,9 @@ T_FACT_PROBLEM = METADATA.tables["fact_problems"]
 T_FACT_REC = METADATA.tables["fact_recommendations"]
 T_FACT_RECT = METADATA.tables["fact_rectifications"]
 T_FACT_RECT_CHANGE = METADATA.tables["fact_rect_changes"]
+T_FACT_ROLLUP = METADATA.tables["fact_rollups"]
+T_FACT_ROLLUP_THEME = METADATA.tables["fact_rollup_themes"]
+T_FACT_UNIT_NAME = METADATA.tables["fact_unit_names"]
+T_FACT_ROLLUP_RECT_UNIT = METADATA.tables["fact_rollup_rect_units"]
 
 VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
