@@ -471,7 +471,8 @@ def _illustrative(title: object) -> bool:
 
 def self_review(units: pd.DataFrame) -> pd.DataFrame:
     """自评偏差: each unit's 自评 against the bureau's evaluation (any other kind: 重点评价/复核) of the same unit
-    (matched by identity, as the trends match units) and year. score_diff = 自评得分 − 评价得分 (points),
+    (matched by identity, as the trends match units) and year; of several, the latest published (highest id).
+    score_diff = 自评得分 − 评价得分 (points),
     grade_diff = 自评等次 − 评价等次 in grade steps (优 4 … 差 1; positive: the unit rated itself higher). Most
     over-rated first (by score difference, then grade difference; pairs without both scores last).
 
@@ -481,7 +482,11 @@ def self_review(units: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=SELF_REVIEW_COLUMNS)
     dated = units[units["year"].notna()]
     own = dated[dated["kind"] == SELF_KIND]
-    other = dated[dated["kind"] != SELF_KIND]
+    # the bureau's evaluation of a unit and year is the latest one published (the highest evaluation id) when
+    # there are several: a 自评 is paired once, so the pairs never outnumber the 自评 rows (an archive where one
+    # name recurs in thousands of evaluations a year would otherwise multiply them: 20,000 rows gave 16 GB)
+    other = (dated[dated["kind"] != SELF_KIND].sort_values("evaluation_id", kind="stable")
+             .drop_duplicates(["identity", "year"], keep="last"))
     pairs = own.merge(other, on=["identity", "year"], suffixes=("_s", "_b"))  # one join, not a scan per unit
     rows = []
     for p in pairs.to_dict("records"):

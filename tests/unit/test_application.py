@@ -171,6 +171,17 @@ def test_self_review_pairs_self_and_bureau_evaluations_most_over_rated_first():
     assert app.self_review(units[units["kind"] != "自评"]).empty
 
 
+def test_self_review_pairs_each_self_evaluation_once_with_the_latest_review():
+    """A name that recurs in many evaluations of one year gives one pair per 自评, never one per combination."""
+    selfs = [(i, 2023, "自评", f"自评{i}", "甲局", "甲局", "甲局", D("90"), "优", True) for i in range(1, 201)]
+    reviews = [(1000 + i, 2023, "重点项目", f"复核{i}", "甲局", "甲局", "甲局", D(str(60 + i % 30)), "中", True)
+               for i in range(300)]
+    out = app.self_review(_units(*selfs, *reviews))
+    assert len(out) == 200
+    assert set(out["review_evaluation_id"]) == {1299}  # the latest review: 复核299, 60 + 299 % 30 = 89 points
+    assert set(out["score_diff"]) == {D("1")}
+
+
 def test_self_review_on_the_illustrative_sample_pair():
     import sample_data
     from evalcore import portfolio
