@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import load_sessions
+from benchmarks.load.procs import process_tree
+from benchmarks.load.server import Server
+from benchmarks.load.summary import fmt, mib
 from tests import pg, serving  # the database and cluster start-up code the cluster tests use
 
 HERE = Path(__file__).resolve().parent
@@ -34,9 +37,9 @@ ROOT = HERE.parent
 
 
 def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[str, Any],
-                      base_port: int | None, proxy_port: int | None, run_dir: Path) -> type[load_sessions.Server]:
-    class ClusterServer(load_sessions.Server):
-        """load_sessions.Server's interface, backed by scripts/cluster.sh (instances + nginx)."""
+                      base_port: int | None, proxy_port: int | None, run_dir: Path) -> type[Server]:
+    class ClusterServer(Server):
+        """benchmarks.load.server.Server's interface, backed by scripts/cluster.sh (instances + nginx)."""
 
         def __init__(self, workdir: Path, auth: str, profile_dir: Path | None) -> None:
             super().__init__(workdir, auth, profile_dir)
@@ -70,7 +73,7 @@ def make_server_class(instances: int, sticky: str, admin_url: str, record: dict[
             return self.pids()[0]
 
         def tree(self) -> list[int]:  # the instances' processes (nginx is negligible)
-            return [p for pid in self.pids() for p in load_sessions.process_tree(pid)]
+            return [p for pid in self.pids() for p in process_tree(pid)]
 
         def output(self) -> str:
             return "\n".join(p.read_text(errors="replace")[-2000:] for p in sorted(self.run_dir.glob("*.log")))
@@ -159,8 +162,8 @@ def main() -> int:
         cpu = rep.get("cpu") or {}
         load = rep.get("loadavg") or {}
         print(f"| {r['instances']} | {navs} | {rendered} | {rep.get('error_count', '?')} | "
-              f"{load_sessions.fmt(times.get('p50'))} | {load_sessions.fmt(times.get('p95'))} | "
-              f"{r.get('sessions_by_instance')} | {load_sessions.mib(peak)} | "
+              f"{fmt(times.get('p50'))} | {fmt(times.get('p95'))} | "
+              f"{r.get('sessions_by_instance')} | {mib(peak)} | "
               f"{cpu.get('server_s')} / {cpu.get('load_generator_s')} / {cpu.get('available_s')} | "
               f"{(load.get('start') or ['?'])[0]} → {load.get('max_1min_during')} |")
     if args.out:

@@ -12,16 +12,18 @@ several test folders each have a conftest.py.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests import serving
 
@@ -30,7 +32,9 @@ APP_DIR = Path(os.environ.get("EVALBOARD_APP_DIR") or REPO_ROOT).resolve()
 
 SERVER_START_TIMEOUT_S = 60.0
 LOAD_TIMEOUT_MS = 30_000
-SETTLE_EXTRA_MS = 400
+# How long the app must stay idle, every element drawn, before it counts as settled: a rerun (or a chart drawing)
+# that starts just after a script run ends shows within this time.
+STEADY_MS = 400
 
 ARTIFACTS_DIR = REPO_ROOT / "test-results"
 
@@ -41,7 +45,34 @@ STATUS_WIDGET = "[data-testid='stStatusWidget']"
 ERROR_SELECTORS = ("[data-testid='stException']", "[data-testid='stAlertContentError']")
 # Placeholders Streamlit draws while an element's code (a chart, a component such as a grid) is still loading; a
 # script run can end before they are replaced (seen with 29 of them on a first page load, gone a few seconds later).
-NO_PLACEHOLDER = "() => !document.querySelector(\"[data-testid='stSkeleton'], [data-testid='stAppSkeleton']\")"
+PLACEHOLDERS = "[data-testid='stSkeleton'], [data-testid='stAppSkeleton']"
+# True once the app has been idle (connected, no script run, no running indicator, no loading placeholder) for
+# ``ms`` without a break, as seen by Playwright's polling in the page: any busy poll restarts the count.
+# ``wait`` tells one wait from the next, so a count never carries over from an earlier wait.
+APP_STEADY = """([idle, status, placeholders, ms, wait]) => {
+  const now = performance.now();
+  const quiet = document.querySelector(idle) && !document.querySelector(status)
+    && !document.querySelector(placeholders);
+  if (!quiet || !window.__ebQuiet || window.__ebQuiet.wait !== wait) window.__ebQuiet = {wait, since: now};
+  if (!quiet) return false;
+  return now - window.__ebQuiet.since >= ms;
+}"""
+_waits = itertools.count()
+# The rendered text of the app's main area and of every frame inside (AG Grid tables), the same as page_text()
+# reads from Python; true once every one of ``texts`` is in it.
+TEXTS_SHOWN = """(texts) => {
+  const parts = [];
+  const walk = (doc, top) => {
+    if (!doc || !doc.body) return;
+    parts.push(((top && doc.querySelector("[data-testid='stMain']")) || doc.body).innerText);
+    for (const frame of doc.querySelectorAll("iframe")) {
+      try { walk(frame.contentDocument, false); } catch (e) { /* a frame of another origin: not ours */ }
+    }
+  };
+  walk(document, true);
+  const text = parts.join("\\n");
+  return texts.every((t) => text.includes(t));
+}"""
 PAGE_NOT_FOUND = "Page not found"
 
 
@@ -50,16 +81,22 @@ PAGE_NOT_FOUND = "Page not found"
 
 def wait_for_app(page, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
     """Wait until the app is connected, its script run has finished, the running indicator is gone and every element
-    is drawn (no loading placeholder left)."""
-    page.wait_for_selector(APP_VIEW, timeout=timeout_ms)
-    page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
-    page.wait_for_selector(STATUS_WIDGET, state="detached", timeout=timeout_ms)
-    # Every element drawn: no placeholder left where a chart or a component's frame is still loading.
-    page.wait_for_function(NO_PLACEHOLDER, timeout=timeout_ms, polling=100)
-    # A short extra wait for late work (a rerun, charts drawing), then make sure the app is still idle.
-    page.wait_for_timeout(SETTLE_EXTRA_MS)
-    page.wait_for_selector(APP_IDLE, timeout=timeout_ms)
-    page.wait_for_selector(STATUS_WIDGET, state="detached", timeout=timeout_ms)
+    is drawn (no loading placeholder left), and has stayed so for ``STEADY_MS`` (late work, such as a rerun or a
+    chart drawing, shows within that time and restarts the count)."""
+    expect(page.locator(APP_VIEW)).to_be_visible(timeout=timeout_ms)
+    page.wait_for_function(APP_STEADY, arg=[APP_IDLE, STATUS_WIDGET, PLACEHOLDERS, STEADY_MS, next(_waits)],
+                           timeout=timeout_ms, polling=100)
+
+
+def wait_until(target, predicate: str, arg: object = None, timeout_ms: int = 15_000) -> bool:
+    """Poll the JavaScript ``predicate(arg)`` in ``target`` (a page or a frame) until it is true: True, or False
+    once ``timeout_ms`` has passed. For a condition no locator expresses (a size, a scroll position, text across
+    frames); the caller then asserts the condition itself, with a message saying what was seen."""
+    try:
+        target.wait_for_function(predicate, arg=arg, timeout=timeout_ms, polling=100)
+    except PlaywrightError:  # the time ran out (a TimeoutError) or the page navigated meanwhile
+        return False
+    return True
 
 
 def open_and_settle(page, url: str, timeout_ms: int = LOAD_TIMEOUT_MS) -> None:
@@ -99,14 +136,11 @@ def page_text(page) -> str:
 
 
 def wait_for_texts(page, texts: list[str], timeout_ms: int = 15_000) -> None:
-    """Wait until every one of ``texts`` is rendered on the page; fail listing the missing ones."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while True:
-        content = page_text(page)
-        missing = [t for t in texts if t not in content]
-        if not missing or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(250)
+    """Wait until every one of ``texts`` is rendered on the page (its main area or a frame in it); fail listing
+    the missing ones."""
+    wait_until(page, TEXTS_SHOWN, texts, timeout_ms)
+    content = page_text(page)
+    missing = [t for t in texts if t not in content]
     excerpt = re.sub(r"\s+", " ", content)[:1500]
     assert not missing, f"not shown on {page.url}: {missing}\nrendered text: {excerpt}"
 
@@ -120,6 +154,7 @@ def ui() -> SimpleNamespace:
         assert_no_errors=assert_no_errors,
         page_text=page_text,
         wait_for_texts=wait_for_texts,
+        wait_until=wait_until,
         serve_app=serve_app,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +20,7 @@ def test_no_request_leaves_the_server(app_url, new_page, ui):
             and urlparse(r.url).hostname not in LOCAL else None)
     for path in PAGES:
         ui.open_and_settle(page, app_url + path)
-    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")  # anything the last page asks for late (a font, an icon) has been asked
     assert outside == []
     icon = page.evaluate("() => document.querySelector(\"link[rel~='icon']\")?.href || ''")
     assert urlparse(icon).hostname in LOCAL and urlparse(app_url).hostname in LOCAL
@@ -29,8 +30,7 @@ def test_no_request_leaves_the_server(app_url, new_page, ui):
 def test_every_chart_has_a_text_alternative(app_url, new_page, ui, path):
     page = new_page(1280, 800)
     ui.open_and_settle(page, app_url + path)
-    charts = page.locator("[data-testid='stPlotlyChart']")
-    assert charts.count() >= 1
+    expect(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible()
     notes = page.evaluate("""() => Array.from(document.querySelectorAll("[data-testid='stPlotlyChart']")).map(c => {
         let el = c.closest("[data-testid='stElementContainer']");
         let prev = el && el.previousElementSibling;

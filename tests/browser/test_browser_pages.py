@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +41,9 @@ def assert_nav_complete(page) -> None:
     links = page.locator(NAV_LINK)
     for _, _, label in PAGES:
         link = links.filter(has_text=label)
-        assert link.count() >= 1, f"no sidebar link {label!r} on {page.url}; links: {links.all_inner_texts()}"
+        expect(link.first, f"no sidebar link {label!r} on {page.url}").to_be_attached()
         if _path(page.url) not in COLLAPSED:
-            assert link.first.is_visible(), f"sidebar link {label!r} is not visible on {page.url}"
+            expect(link.first, f"sidebar link {label!r} is not visible on {page.url}").to_be_visible()
 
 
 @pytest.mark.parametrize(("source", "path", "label"), PAGES, ids=PAGE_IDS)

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,7 @@ def test_sidebar_starts_collapsed(deck):
     assert sidebar.get_attribute("data-collapsed") == "true"
     box = sidebar.bounding_box()
     assert box is None or box["x"] + box["width"] <= 0  # off screen: the slide has the whole width
-    assert deck.locator("[data-testid='stExpandSidebarButton']").is_visible()  # and it can be opened
+    expect(deck.locator("[data-testid='stExpandSidebarButton']")).to_be_visible()  # and it can be opened
 
 
 def test_buttons_and_arrow_keys(deck, ui):
@@ -89,11 +90,11 @@ def test_every_slide_fits_1920x1080_in_large_type(deck, ui):
             assert px(deck, ".eb-block li, .eb-block p") >= 20
         plots = deck.locator(".js-plotly-plot")
         for i in range(plots.count()):
-            assert plots.nth(i).is_visible()
+            expect(plots.nth(i)).to_be_visible()
             box = plots.nth(i).bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 1920, f"slide {n}: a chart overflows sideways"
         if n == 3:
-            assert plots.count() == 2
+            expect(plots).to_have_count(2)
             ui.wait_for_texts(deck, ["82.69%", "98.36%", "14331.38万元"])
 
 
@@ -137,7 +138,7 @@ def test_html_report_opens_offline(new_page, tmp_path):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 7")
-    assert page.locator(".js-plotly-plot").count() == 7
+    expect(page.locator(".js-plotly-plot")).to_have_count(7)
     assert not requests, requests
     assert not errors, errors
     assert "82.69%" in page.inner_text("body")

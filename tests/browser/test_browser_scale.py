@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from evalcore.auth import Actor
 from evalcore.store import Store
@@ -43,7 +44,13 @@ def test_clicking_a_scatter_point_opens_that_unit(large, new_page, ui):
     ui.open_and_settle(page, f"{url}/?eval={eid}", timeout_ms=LOAD_MS)
     chart = page.locator(".st-key-overview_scatter .js-plotly-plot").first
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    expect(chart).to_be_in_viewport(ratio=1)
+    # Plotly has laid the chart out: its traces and axes are there to read the point's position from
+    assert ui.wait_until(page, """() => {
+        const gd = document.querySelector('.st-key-overview_scatter .js-plotly-plot');
+        return !!(gd && gd._fullData && gd._fullData.length && gd._fullLayout && gd._fullLayout.xaxis
+                  && gd._fullLayout.xaxis._offset !== undefined);
+    }"""), "the scatter was not laid out"
     # the pixel position of the first point of the first trace, from Plotly's own axes
     point = chart.evaluate("""gd => {
         const t = gd._fullData[0], xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
@@ -53,7 +60,8 @@ def test_clicking_a_scatter_point_opens_that_unit(large, new_page, ui):
     }""")
     assert gd_type(chart) == "scattergl"
     page.mouse.move(point["x"], point["y"])
-    page.wait_for_timeout(300)
+    # Plotly's click event carries the point under the pointer: wait until hovering has found it
+    expect(chart.locator(".hoverlayer .hovertext").first).to_be_visible()
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url("**/unit?**", timeout=LOAD_MS)
     ui.wait_for_app(page, LOAD_MS)
@@ -136,6 +144,8 @@ def test_clicking_a_ranking_row_opens_that_unit(large, new_page, ui):
     ui.wait_for_texts(page, ["预算明细"])
     # back on 单位对比, the earlier click does not open the unit again
     ui.open_and_settle(page, f"{url}/units?eval={eid}", timeout_ms=LOAD_MS)
+    # The one fixed wait in the browser tests (tests/unit/test_no_fixed_waits.py allows it here only): nothing
+    # should happen, so there is no event to wait for; the time a stale click would take to switch the page.
     page.wait_for_timeout(1500)
     ui.wait_for_app(page, LOAD_MS)
     assert "/units" in page.url

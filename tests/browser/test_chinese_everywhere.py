@@ -8,6 +8,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +19,9 @@ ALLOWED = {"excel", "pdf", "html", "xlsx", "xlsm", "xls", "csv", "json", "pptx",
            "markdown", "evalboard", "readme", "vba", "activex", "wps", "id", "url", "mb", "kb", "sql", "ppt",
            "postgresql", "sqlite", "oidc", "sso"}
 
-COLLECT = r"""() => {
+COLLECT = r"""(doc = document) => {
   const out = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, el = node.parentElement;
     if (!el || el.closest('script, style, noscript, code, pre, [aria-hidden="true"]')) continue;
@@ -28,7 +29,7 @@ COLLECT = r"""() => {
     const text = node.nodeValue.trim();
     if (text) out.push(['text', text]);
   }
-  document.querySelectorAll('[aria-label], [placeholder], [title], [alt]').forEach((el) => {
+  doc.querySelectorAll('[aria-label], [placeholder], [title], [alt]').forEach((el) => {
     if (el.closest('[aria-hidden="true"]')) return;
     for (const name of ['aria-label', 'placeholder', 'title', 'alt']) {
       const v = el.getAttribute(name);
@@ -37,6 +38,22 @@ COLLECT = r"""() => {
   });
   return out;
 }"""
+
+
+# english_words() in JavaScript, over what COLLECT finds in the page and in every frame of it: true once nothing
+# English is left (the translating script works on what each run draws, as the front end draws it).
+NO_ENGLISH = r"""(allowed) => {
+  const collect = COLLECT;
+  const docs = [document];
+  for (let i = 0; i < docs.length; i++) {
+    for (const frame of docs[i].querySelectorAll('iframe')) {
+      try { if (frame.contentDocument && frame.contentDocument.body) docs.push(frame.contentDocument); } catch (e) {}
+    }
+  }
+  const english = (t) => /^[A-Za-z]{2,}$/.test(t) && !allowed.includes(t.toLowerCase());
+  return docs.every((doc) => collect(doc).every(([kind, text]) =>
+    !(text.match(/[A-Za-z0-9_.\/=:@\-]+/g) || []).some(english)));
+}""".replace("COLLECT;", COLLECT + ";")
 
 
 def english_words(text: str) -> list[str]:
@@ -72,10 +89,9 @@ def test_no_english_on_the_page(app_url, new_page, ui, path):
     page = new_page(1280, 800)
     ui.open_and_settle(page, app_url + path)
     ui.assert_no_errors(page)
-    page.wait_for_timeout(500)  # the translating script works on what the last run drew
+    ui.wait_until(page, NO_ENGLISH, sorted(ALLOWED), 5_000)
     assert _english(page) == []
-    icons = page.locator("[data-testid='stIconMaterial']")
-    assert all(icons.nth(i).get_attribute("aria-hidden") == "true" for i in range(icons.count()))
+    expect(page.locator("[data-testid='stIconMaterial']:not([aria-hidden='true'])")).to_have_count(0)
 
 
 def test_the_upload_widget_says_what_the_app_accepts(app_url, new_page, ui):
@@ -85,7 +101,8 @@ def test_the_upload_widget_says_what_the_app_accepts(app_url, new_page, ui):
     hint = box.locator("[data-testid='stFileUploaderDropzoneInstructions']").evaluate(
         "el => getComputedStyle(el, '::after').content")
     assert ".xlsx" in hint and "30 MB" in hint
-    assert "per file" not in box.inner_text() and "Upload" not in box.inner_text()
+    expect(box).not_to_contain_text("per file", use_inner_text=True)
+    expect(box).not_to_contain_text("Upload", use_inner_text=True)
     button = box.locator("[data-testid='stFileUploaderDropzone'] button").evaluate(
         "el => getComputedStyle(el, '::after').content")
     assert "选择文件" in button
@@ -93,10 +110,12 @@ def test_the_upload_widget_says_what_the_app_accepts(app_url, new_page, ui):
     box.locator("input[type='file']").set_input_files(
         files=[{"name": "填报.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a workbook"}])
     ui.wait_for_app(page)
-    page.wait_for_timeout(500)
+    expect(box.locator("[data-testid='stFileChipName']", has_text="填报.xlsx")).to_be_visible()  # its chip is drawn
+    ui.wait_until(page, NO_ENGLISH, sorted(ALLOWED), 5_000)
     labels = box.evaluate("e => Array.from(e.querySelectorAll('[aria-label]')).map(x => x.getAttribute('aria-label'))")
     assert not [x for x in labels if english_words(x)], labels
-    assert "KB" not in box.inner_text()  # Streamlit's own "0.0KB" next to the file is hidden
+    # Streamlit's own "0.0KB" next to the file is hidden
+    expect(box).not_to_contain_text("KB", use_inner_text=True)
 
 
 def test_a_file_over_the_limit_is_refused_in_chinese_in_the_browser(app_url, new_page, ui):
@@ -106,9 +125,9 @@ def test_a_file_over_the_limit_is_refused_in_chinese_in_the_browser(app_url, new
     box = page.locator(".st-key-upload_file")
     box.locator("input[type='file']").set_input_files(
         files=[{"name": "太大.xlsx", "mimeType": "application/octet-stream", "buffer": b"0" * (31 * 1024 * 1024)}])
-    page.wait_for_function("() => document.body.innerText.includes('文件不能超过')", timeout=15000)
-    text = box.inner_text()
-    assert "File must be" not in text and "or smaller" not in text
+    expect(page.locator("body")).to_contain_text("文件不能超过", timeout=15_000, use_inner_text=True)
+    expect(box).not_to_contain_text("File must be", use_inner_text=True)
+    expect(box).not_to_contain_text("or smaller", use_inner_text=True)
 
 
 def test_no_results_in_chinese(app_url, new_page, ui):
@@ -117,7 +136,6 @@ def test_no_results_in_chinese(app_url, new_page, ui):
     box = page.locator("[data-testid='stMultiSelect']").first
     box.click()
     page.keyboard.type("没有这样的操作zz")
-    page.wait_for_timeout(500)
     listbox = page.locator("[role='listbox'], [data-baseweb='popover']").last
-    text = listbox.inner_text()
-    assert "No results" not in text and "没有匹配的选项" in text
+    expect(listbox).to_contain_text("没有匹配的选项", use_inner_text=True)
+    expect(listbox).not_to_contain_text("No results", use_inner_text=True)

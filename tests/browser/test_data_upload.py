@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from evalcore.workbook import read_workbook, workbook_bytes
 
@@ -38,12 +39,12 @@ def test_upload_bad_then_good_workbook_and_publish(cold_app_url, new_page, ui, t
 
     _upload(page, bad)
     ui.wait_for_texts(page, ["有错误的文件不能发布", "有错误.xlsx"], timeout_ms=30_000)
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
     table = page.locator("[data-testid='stTable']").first
     table.wait_for()
     text = table.inner_text()  # the error table names sheet, row, column, value and what to do
     assert all(t in text for t in ("预算执行", "预算金额（万元）", "-5", "请")), text
-    assert page.get_by_role("button", name="发布").count() == 0  # no way to publish a file with errors
+    expect(page.get_by_role("button", name="发布")).to_have_count(0)  # no way to publish a file with errors
 
     _upload(page, good)
     ui.wait_for_texts(page, ["与当前版本比较", "将成为"], timeout_ms=30_000)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -13,10 +14,10 @@ def test_a_grid_in_an_expander_shows_its_rows_when_opened(app_url, new_page, ui,
     expander = page.locator("[data-testid='stExpander']", has_text=title)
     expander.locator("summary").click()
     frame = expander.locator("iframe").element_handle().content_frame()
-    frame.wait_for_selector(".ag-row")
-    page.wait_for_timeout(500)
-    width = frame.evaluate("() => document.querySelector('.ag-center-cols-viewport').getBoundingClientRect().width")
+    expect(frame.locator(".ag-row").first).to_be_attached()
     # streamlit-aggrid measured the grid 0 px wide while the expander was closed, and it stayed blank
+    viewport_width = "() => document.querySelector('.ag-center-cols-viewport').getBoundingClientRect().width"
+    ui.wait_until(frame, f"() => ({viewport_width})() > 400", timeout_ms=10_000)
+    width = frame.evaluate(viewport_width)
     assert width > 400, f"{title}: the grid's rows are {width} px wide"
-    assert frame.locator(".ag-row").count() > 0
-    assert frame.locator(".ag-cell").first.inner_text().strip()
+    expect(frame.locator(".ag-cell").first).not_to_have_text("")

@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from evalcore.export.html import export_html
 from tests import hostile
@@ -165,7 +166,12 @@ def _open_expanders(page, ui) -> None:
     for i in range(summaries.count()):
         summaries.nth(i).click()
         ui.wait_for_app(page)
-    page.wait_for_timeout(800)  # the grids inside draw
+    # the grids inside draw: every frame in an expander has loaded and shows text
+    ui.wait_until(page, """() => [...document.querySelectorAll(
+        "[data-testid='stMain'] [data-testid='stExpander'] iframe")].every((f) => {
+            const d = f.contentDocument;
+            return d && d.readyState === 'complete' && d.body && d.body.innerText.trim().length > 0;
+        })""")
 
 
 def _walk_slides(page, ui, where: str, dialogs: list[str]) -> list[str]:
@@ -231,7 +237,7 @@ def test_hostile_values_in_validation_messages_are_plain_text(cold_app_url, new_
     ui.wait_for_app(page)
     # (the validator shows a long value cut with "…")
     check(page, "数据管理 (validation messages)", dialogs, [hostile.INVALID_VALUE[:60]], ui)
-    assert page.get_by_role("button", name="发布", exact=True).count() == 0
+    expect(page.get_by_role("button", name="发布", exact=True)).to_have_count(0)
 
 
 def test_hostile_html_export_in_chromium(new_page, tmp_path):
@@ -242,8 +248,12 @@ def test_hostile_html_export_in_chromium(new_page, tmp_path):
         dialogs: list[str] = []
         page.on("dialog", lambda d, dialogs=dialogs: (dialogs.append(d.message), d.dismiss()))
         page.goto(out.as_uri())
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 7")
-        page.wait_for_timeout(500)
+        # every chart drawn (Plotly has made its SVG in each chart's div)
+        plots = page.locator(".eb-plot")
+        expect(plots.first).to_be_attached()
+        expect(plots.filter(has=page.locator(".main-svg"))).to_have_count(plots.count())
+        expect(page.locator(".js-plotly-plot")).to_have_count(plots.count())
+        assert plots.count() >= 7
         check(page, f"HTML export at {width}x{height}", dialogs)
         # our scripts only: plotly.js, one per chart, the print helper
         charts = page.locator(".js-plotly-plot").count()

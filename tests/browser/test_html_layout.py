@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from evalcore.export.html import export_html
 from evalcore.workbook import read_workbook
@@ -47,5 +48,5 @@ def test_charts_fit_their_boxes(report, new_page, size):
         assert chart <= box + 1, (section, box, chart)  # never wider than its column
         assert chart >= box * 0.9, (section, box, chart)  # and filling it
     assert page.evaluate("document.documentElement.scrollWidth") <= size[0]  # no sideways scrolling
-    assert page.locator(".modebar").count() == 0  # Plotly's toolbar would speak English
+    expect(page.locator(".modebar")).to_have_count(0)  # Plotly's toolbar would speak English
     assert not outside, outside

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +24,7 @@ def test_clicking_a_category_bar_filters_the_problem_list(app_url, new_page, ui)
     chart.scroll_into_view_if_needed()
     # bars are drawn in data order: categories 6, 5, 4, 3, 2, 1 (the first category on top)
     bars = chart.locator("g.trace.bars g.point path")
-    assert bars.count() == 6
+    expect(bars).to_have_count(6)
     box = bars.nth(3).bounding_box()  # （三）项目实施管理过程欠严格规范: 5 items
     # a real mouse click where the bar is drawn (Plotly's drag layer lies on top and receives it, as for a user)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

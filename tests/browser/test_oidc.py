@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.oidc_provider import OIDCProvider
 
@@ -136,7 +137,7 @@ def assert_signed_out(page, ui) -> None:
     body = _body(page)
     leaked = [f for f in OVERVIEW_FIGURES if f in body]
     assert not leaked, f"signed out, yet {leaked} shown on {page.url}: {body[:800]}"
-    assert page.locator(UPLOADER).count() == 0, f"signed out, yet a file uploader on {page.url}"
+    expect(page.locator(UPLOADER), f"signed out, yet a file uploader on {page.url}").to_have_count(0)
     assert "已登录" not in _sidebar(page)
 
 
@@ -159,23 +160,21 @@ def sign_in(page, ui, idp: OIDCProvider, base_url: str) -> None:
 def assert_signed_in_as(page, ui, who: str, role: str) -> None:
     ui.assert_no_errors(page)
     expected = f"已登录：{who}（{role}）"
-    deadline_ms, waited = 15_000, 0
-    while expected not in _sidebar(page) and waited < deadline_ms:
-        page.wait_for_timeout(250)
-        waited += 250
+    spaced = re.compile(r"\s*".join(map(re.escape, expected)))  # as _sidebar() reads it: white space aside
+    expect(page.locator(SIDEBAR).first, f"sidebar should show {expected!r}").to_contain_text(
+        spaced, timeout=15_000, use_inner_text=True)
     assert expected in _sidebar(page), f"sidebar should show {expected!r}: {_sidebar(page)[:600]}"
-    assert page.get_by_role("button", name=SIGN_OUT).is_visible()
-    assert page.get_by_role("button", name=SIGN_IN).count() == 0
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
+    expect(page.get_by_role("button", name=SIGN_IN)).to_have_count(0)
 
 
 def wait_for_no_access(page, ui, timeout_ms: int = 15_000) -> None:
-    waited = 0
-    while not NO_ACCESS.search(_body(page)) and waited < timeout_ms:
-        page.wait_for_timeout(250)
-        waited += 250
+    # (_body() reads the page without white space; the page itself may break the message over lines)
+    expect(page.locator("body")).to_contain_text(re.compile(NO_ACCESS.pattern, re.DOTALL), timeout=timeout_ms,
+                                                 use_inner_text=True)
     assert NO_ACCESS.search(_body(page)), f"no '你的账号 … 没有访问权限' on {page.url}: {_body(page)[:800]}"
     # the message may well be an error box; an exception may not
-    assert page.locator("[data-testid='stException']").count() == 0, _body(page)[:800]
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
 
 def open_data_page(page, ui) -> None:
@@ -212,9 +211,9 @@ def test_viewer_signs_in_sees_overview_but_cannot_upload(oidc_url, idp, new_page
     assert_signed_in_as(page, ui, "王五", "查看者")
 
     open_data_page(page, ui)
-    assert page.locator(UPLOADER).count() == 0, "a viewer must not get the file uploader on 数据管理"
+    expect(page.locator(UPLOADER), "a viewer must not get the file uploader on 数据管理").to_have_count(0)
     assert UPLOADER_LABEL not in _body(page)
-    assert page.get_by_role("button", name="发布", exact=True).count() == 0
+    expect(page.get_by_role("button", name="发布", exact=True)).to_have_count(0)
 
 
 @pytest.mark.parametrize(("user", "who", "role"), [
@@ -249,7 +248,7 @@ def test_unmapped_account_gets_no_access(oidc_url, idp, new_page, ui):
 
     ui.open_and_settle(page, oidc_url + "/data")  # nor on any other page
     wait_for_no_access(page, ui)
-    assert page.locator(UPLOADER).count() == 0
+    expect(page.locator(UPLOADER)).to_have_count(0)
     assert not [f for f in OVERVIEW_FIGURES if f in _body(page)]
 
     # the account can be switched: signing out leads back to the sign-in panel

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -206,10 +207,11 @@ def test_presentation_controls_stay_in_thumb_reach(app_url, phone, ui):
     counter = phone.get_by_text("1 / ", exact=False).first.inner_text()
     nxt.tap()
     ui.wait_for_app(phone)
-    assert phone.get_by_text("2 / ", exact=False).first.is_visible(), f"the slide did not advance from {counter}"
+    expect(phone.get_by_text("2 / ", exact=False).first, f"the slide did not advance from {counter}").to_be_visible()
     # on a long slide the bar stays at the bottom of the screen while the slide scrolls under it
     phone.locator(MAIN).evaluate("el => el.scrollTo(0, el.scrollHeight / 2)")
-    phone.wait_for_timeout(300)
+    assert ui.wait_until(phone, f"() => document.querySelector({MAIN!r}).scrollTop > 0"), "the slide did not scroll"
+    expect(phone.locator(".st-key-slide_next button")).to_be_in_viewport(ratio=1)
     box = phone.locator(".st-key-slide_next button").bounding_box()
     assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
     prev = phone.locator(".st-key-slide_prev button")

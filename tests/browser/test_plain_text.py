@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import serving
 from tests.browser.plain_text_cases import CASES
@@ -66,7 +67,12 @@ def test_plain_text_renders_literally_in_every_context(text_app_url, new_page, u
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     ui.open_and_settle(page, text_app_url)
     ui.assert_no_errors(page)
-    page.wait_for_timeout(1000)
+    # every case in every context is drawn, and nothing more is loading (a formula's or an image's code or file
+    # would be a request: the page has none once the network is idle)
+    for i in range(len(CASES)):
+        for kind in KINDS:
+            expect(page.locator(f".st-key-{kind}_{i}").first).to_be_attached()
+    page.wait_for_load_state("networkidle")
     problems = []
     for i, text in enumerate(CASES):
         for kind in KINDS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,7 @@ def test_filter_by_year_then_open_an_evaluation(many_url, new_page, ui):
     ui.assert_no_errors(page)
     ui.wait_for_texts(page, ["评价总览", "7 个", "评价一览（7 个"])
     table = page.locator("table.pf-table")
-    assert table.locator("tbody tr").count() == 7
+    expect(table.locator("tbody tr")).to_have_count(7)
 
     _year_filter(page, "2023")
     ui.wait_for_app(page)

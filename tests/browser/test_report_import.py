@@ -4,6 +4,7 @@ it is refused with nothing to publish."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +50,7 @@ def test_the_import_preview_highlights_each_figure_in_the_text(app_url, new_page
 
     text = source.inner_text()  # report text shown exactly as typed
     assert SCRIPT in text and "<img src=x onerror=" in text and "**不是粗体** :red[不是红色]" in text
-    assert source.locator("img, script").count() == 0
+    expect(source.locator("img, script")).to_have_count(0)
     assert page.evaluate("window.__pwned") is None and dialogs == []
 
     figures = page.locator("[data-testid='stDataFrame']").first
@@ -62,6 +63,6 @@ def test_a_text_with_nothing_is_refused_in_the_import(app_url, new_page, ui):
     _open_import(page, ui, app_url)
     _paste(page, ui, "本网讯 某县组织召开财政重点绩效评价项目初评结果验收会，对抽取的项目进行初验。")
     ui.wait_for_texts(page, ["没有找到任何单位、金额、得分、等次或问题建议"], timeout_ms=30_000)
-    assert page.locator(SOURCE).count() == 0
-    assert page.get_by_role("button", name="发布", exact=True).count() == 0
-    assert page.get_by_role("button", name="下载转换后的工作簿").count() == 0
+    expect(page.locator(SOURCE)).to_have_count(0)
+    expect(page.get_by_role("button", name="发布", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="下载转换后的工作簿")).to_have_count(0)
