@@ -436,7 +436,7 @@ def one_to_one(df: pd.DataFrame) -> bool:
 
 def links_overview(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     """问题类别 -> 建议类别. One to one (:func:`one_to_one`): bars of the recommendations answering each problem
-    category, the answering category named in the hover, and the title saying it in words; otherwise the flows
+    category, each labelled with both categories (cut with … when long, whole in the hover), and the title saying it in words; otherwise the flows
     (:func:`links_sankey`), at most :data:`SANKEY_HEIGHT` px high. df: problem_category, recommendation_category,
     items."""
     if df.empty:
@@ -455,7 +455,9 @@ def links_overview(df: pd.DataFrame, height: int | None = None) -> go.Figure:
                    for p, r in zip(df["problem_category"], df["recommendation_category"], strict=True)],
         hovertemplate="%{hovertext}：%{x} 条建议<extra></extra>",
     ))
-    ticks = [wrap_label(p, CATEGORY_WIDTH, CATEGORY_LINES) for p in df["problem_category"]]
+    # each bar names both ends: the problem category, then the recommendation category answering it
+    ticks = [f"{wrap_label(p, CATEGORY_WIDTH, 1)}<br>→ {wrap_label(r, CATEGORY_WIDTH - 2, 1)}"
+             for p, r in zip(df["problem_category"], df["recommendation_category"], strict=True)]
     fig.update_layout(title=dict(text=f"每类问题都有一类建议回应（一一对应，共 {len(df)} 类）：各类问题对应的建议条数",
                                  font=dict(size=14)),
                       height=height or max(260, 52 * len(df) + 90), showlegend=False, bargap=0.3,

@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import sidebar
+
 pytestmark = pytest.mark.browser
 
 # (source file, URL path, sidebar label)
@@ -40,7 +42,7 @@ def assert_nav_complete(page) -> None:
     """The sidebar has a page link for every page (visible unless the page starts with it collapsed)."""
     links = page.locator(NAV_LINK)
     for _, _, label in PAGES:
-        link = links.filter(has_text=label)
+        link = links.filter(has_text=sidebar.whole_label(label))
         expect(link.first, f"no sidebar link {label!r} on {page.url}").to_be_attached()
         if _path(page.url) not in COLLAPSED:
             expect(link.first, f"sidebar link {label!r} is not visible on {page.url}").to_be_visible()
@@ -69,7 +71,7 @@ def test_sidebar_navigation(app_url, new_page, ui):
     # Visit every other page from the overview, then come back to it: the path changes at every click.
     # (the presentation page hides the sidebar; its own browser test covers getting there and back)
     for _, path, label in [p for p in [*PAGES[1:], PAGES[0]] if p[1] not in COLLAPSED]:
-        page.locator(NAV_LINK).filter(has_text=label).first.click()
+        page.locator(NAV_LINK).filter(has_text=sidebar.whole_label(label)).first.click()
         page.wait_for_url(lambda url, expected=path: _path(url) == expected)
         ui.wait_for_app(page)
         ui.assert_no_errors(page)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from evalcore.workbook import read_workbook, workbook_bytes
+from tests.browser import sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def test_upload_bad_then_good_workbook_and_publish(cold_app_url, new_page, ui, t
     page.get_by_role("button", name="发布", exact=True).click()
     ui.wait_for_texts(page, ["已发布第 2 版"], timeout_ms=30_000)
 
-    page.locator("[data-testid='stSidebar'] a", has_text="总览").filter(has_not_text="评价总览").click()
+    sidebar.link(page, "总览").click()
     ui.wait_for_app(page)
     ui.wait_for_texts(page, ["85.29%", "13,652.13 万元"])  # 2900.00 ÷ 3400.06; 2900.00 + 10752.13
     ui.assert_no_errors(page)

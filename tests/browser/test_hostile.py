@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from evalcore.export.html import export_html
 from tests import hostile
+from tests.browser import sidebar
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +36,9 @@ VISIBLE = {
     "问题分析": [hostile.SCRIPT, hostile.IMG, hostile.MD_LINK, hostile.UNIT_KEYS[2]],
     # (the Sankey labels, the status legend, the 整改 tables)
     "建议与整改": [hostile.SCRIPT, hostile.MD_LINK, hostile.FORMULA, hostile.TEMPLATE, hostile.UNIT_KEYS[2],
-                   f"问题（三）{hostile.SCRIPT}类别", "建议（三）%{x}", "<i>整改中</i>%{x}"],
+                   # the categories as the 问题→建议 bars label them (long names are cut with …, whole on hover;
+                   # hostile.SCRIPT above is their markup, shown as text)
+                   "问题（三）", "建议（三）", "<i>整改中</i>%{x}"],
     "数据管理": [],
     "管理": [],  # (with sign-in off everyone may open it: the audit log and the evaluations list)
 }
@@ -119,7 +122,7 @@ def check(page, where: str, dialogs: list[str], visible: list[str] = (), ui=None
 
 
 def _sidebar_link(page, label: str):
-    return page.locator("[data-testid='stSidebar'] a", has_text=label).first
+    return sidebar.link(page, label)
 
 
 def _fill_operator(page, ui) -> None:

@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import sidebar
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
@@ -228,7 +230,7 @@ def test_desktop_keeps_the_sidebar_open(app_url, new_page, ui, path):
     assert m["collapsed"] == "false" and m["sidebarRight"] > 200, f"the sidebar is closed on a desktop: {m}"
     # the navigation is there to click (waits out a late redraw of the sidebar)
     nav = page.locator(f"{SIDEBAR} a[data-testid='stPageLink-NavLink']")
-    nav.filter(has_text="总览").filter(has_not_text="评价总览").first.wait_for(state="visible", timeout=10_000)
+    nav.filter(has_text=sidebar.whole_label("总览")).first.wait_for(state="visible", timeout=10_000)
     assert m["boxWidth"] <= m["boxClient"] + 1, m
 
 

@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import sidebar
+
 pytestmark = pytest.mark.browser
 
 
@@ -48,7 +50,7 @@ def test_filter_by_year_then_open_an_evaluation(many_url, new_page, ui):
     nav = page.locator("[data-testid='stSidebar'] a[data-testid='stPageLink-NavLink']")
     nav.filter(has_text="单位对比").first.click()
     ui.wait_for_app(page)
-    nav.filter(has_text="总览").filter(has_not_text="评价总览").first.click()
+    nav.filter(has_text=sidebar.whole_label("总览")).first.click()
     ui.wait_for_app(page)
     ui.wait_for_texts(page, ["2023年度长沙市信息化建设和运维项目绩效评价结果", "82.69%"])
     nav.filter(has_text="评价总览").first.click()

@@ -63,6 +63,11 @@ def test_one_to_one_links_are_bars_with_a_sentence(ev):
     fig = charts.links_overview(links)
     assert isinstance(fig.data[0], go.Bar) and "一一对应" in fig.layout.title.text
     assert list(fig.data[0].x) == list(links["items"]) and fig.data[0].text[0].endswith("条建议")
+    ticks = list(fig.layout.yaxis.ticktext)  # both ends named on the bar, not only in the hover
+    assert len(ticks) == len(links) and all("<br>→ " in t for t in ticks)
+    first = links.iloc[0]
+    assert ticks[0].startswith(str(first["problem_category"])[:4])
+    assert str(first["recommendation_category"])[:4] in ticks[0].split("<br>→ ")[1]
 
 
 def test_many_to_one_links_are_a_sankey_no_taller_than_the_limit():
