@@ -436,9 +436,9 @@ def one_to_one(df: pd.DataFrame) -> bool:
 
 def links_overview(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     """问题类别 -> 建议类别. One to one (:func:`one_to_one`): bars of the recommendations answering each problem
-    category, each labelled with both categories (cut with … when long, whole in the hover), and the title saying it in words; otherwise the flows
-    (:func:`links_sankey`), at most :data:`SANKEY_HEIGHT` px high. df: problem_category, recommendation_category,
-    items."""
+    category, each labelled with both categories (cut with … when long, whole in the hover), and the title saying
+    it in words; otherwise the flows (:func:`links_sankey`), at most :data:`SANKEY_HEIGHT` px high.
+    df: problem_category, recommendation_category, items."""
     if df.empty:
         return message_figure("建议未关联问题")
     if not one_to_one(df):
