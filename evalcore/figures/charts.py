@@ -426,6 +426,7 @@ def links_sankey(df: pd.DataFrame, height: int | None = None) -> go.Figure:
 
 
 SANKEY_HEIGHT = 420  # at most: the flows never fill the first screen
+LINK_WIDTH = 20  # characters of a category on its one line of a one-to-one bar ("问题（一）" takes five of them)
 
 
 def one_to_one(df: pd.DataFrame) -> bool:
@@ -456,7 +457,7 @@ def links_overview(df: pd.DataFrame, height: int | None = None) -> go.Figure:
         hovertemplate="%{hovertext}：%{x} 条建议<extra></extra>",
     ))
     # each bar names both ends: the problem category, then the recommendation category answering it
-    ticks = [f"{wrap_label(p, CATEGORY_WIDTH, 1)}<br>→ {wrap_label(r, CATEGORY_WIDTH - 2, 1)}"
+    ticks = [f"{wrap_label(p, LINK_WIDTH, 1)}<br>→ {wrap_label(r, LINK_WIDTH - 2, 1)}"
              for p, r in zip(df["problem_category"], df["recommendation_category"], strict=True)]
     fig.update_layout(title=dict(text=f"每类问题都有一类建议回应（一一对应，共 {len(df)} 类）：各类问题对应的建议条数",
                                  font=dict(size=14)),
