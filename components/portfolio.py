@@ -90,8 +90,10 @@ def funds_by_grade_chart(df: pd.DataFrame, height: int = 340) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=list(df["grade"]), y=[to_float(v) for v in df["budget"]],
         marker_color=[GRADE_COLORS.get(g, theme.PRIMARY) for g in df["grade"]],
-        text=[f"{round2(v):,.2f}" for v in df["budget"]], textposition="outside", cliponaxis=False,
-        customdata=list(df["units"]), hovertemplate="%{x}：%{text} 万元（%{customdata} 个）<extra></extra>"))
+        # the bar's label as the tiles write it (≈752 亿元 past 10 亿元), the exact 万元 figure in the hover
+        text=[tile_amount(v)[0] for v in df["budget"]], textposition="outside", cliponaxis=False,
+        customdata=[[n, f"{round2(v):,.2f}"] for n, v in zip(df["units"], df["budget"], strict=True)],
+        hovertemplate="%{x}：%{customdata[1]} 万元（%{customdata[0]} 个）<extra></extra>"))
     fig.update_layout(height=height, xaxis_title="等次", yaxis=dict(title="预算（万元）", tickformat=","),
                       showlegend=False)
     return fig
