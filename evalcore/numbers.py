@@ -98,6 +98,14 @@ def tile_amount(value: Decimal | None) -> tuple[str, str | None]:
     return fmt_amount_compact(value), f"精确值 {fmt_amount(value)}"
 
 
+def bar_amount(value: Decimal | None) -> str:
+    """A bar's label on an axis in 万元: the exact figure without the unit (the axis names it) below
+    ``COMPACT_FROM``, the compact form above it ("≈740 亿元"), so a province's bar never prints 7,402,282.29."""
+    if value is None or abs(value) < COMPACT_FROM:
+        return fmt_amount(value, "")
+    return fmt_amount_compact(value)
+
+
 def fmt_size(n_bytes: int) -> str:
     """A file size, the one way every page writes it (1 KB = 1024 bytes): 46080 -> "45.0 KB", 3.5 MiB -> "3.5 MB"."""
     if n_bytes < 1024 * 1024:

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..numbers import fmt_amount, fmt_rate, fmt_score, to_float
+from ..numbers import bar_amount, fmt_amount, fmt_rate, fmt_score, to_float
 from . import style
 from .charts import UNIT_LINES, UNIT_WIDTH, esc, hover_label, legend_label, message_figure, value_axis, wrap_label
 
@@ -42,15 +42,17 @@ def grade_distribution(dist: pd.DataFrame, measure: str = "units", height: int =
     if measure == "units":
         values = [float(n) for n in dist["units"]]
         text = [f"{int(n)} 个" for n in dist["units"]]
+        hover = text
         axis = "单位数（个）"
     else:
         values = _floats(dist["budget"])
-        text = [fmt_amount(v, "") for v in dist["budget"]]
+        text = [bar_amount(v) for v in dist["budget"]]  # compact past 10 亿元, exact in the hover
+        hover = [fmt_amount(v) for v in dist["budget"]]
         axis = "预算（万元）"
     fig = go.Figure(go.Bar(
-        x=grades, y=values, text=text, textposition="outside", cliponaxis=False,
+        x=grades, y=values, text=text, textposition="outside", cliponaxis=False, hovertext=hover,
         marker_color=[style.GRADE_COLORS.get(g, style.MUTED) for g in dist["grade"]],
-        hovertemplate="%{x}：%{text}<extra></extra>",
+        hovertemplate="%{x}：%{hovertext}<extra></extra>",
     ))
     top = max((v or 0 for v in values), default=0) or 1
     fig.update_layout(height=height, showlegend=False,

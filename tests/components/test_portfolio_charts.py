@@ -22,11 +22,11 @@ def test_the_rectification_rate_axis_stops_at_100():
 
 
 def test_funds_by_grade_labels_read_at_a_glance_with_the_exact_figure_in_the_hover():
-    """A province's 良 holds 7,402,282.29 万元: the bar says ≈740 亿元 as the tiles do; the seed's stays exact."""
+    """A province's 良 holds 7,402,282.29 万元: the bar says ≈740 亿元; the seed's stays exact."""
     df = pd.DataFrame([{"grade": "良", "budget": D("7402282.29"), "units": 600},
                        {"grade": "优", "budget": D("14331.38"), "units": 2},
                        {"grade": "中", "budget": D("0"), "units": 0}])
     fig = view.funds_by_grade_chart(df)
     assert list(fig.data[0].x) == ["良", "优"]  # a grade without units is no bar
-    assert list(fig.data[0].text) == ["≈740 亿元", "14,331.38 万元"]
+    assert list(fig.data[0].text) == ["≈740 亿元", "14,331.38"]  # the axis names 万元
     assert [c[1] for c in fig.data[0].customdata] == ["7,402,282.29", "14,331.38"]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalcore.numbers import fmt2, fmt_amount, fmt_rate, fmt_score, percent, round2, to_decimal, to_float
+from evalcore.numbers import bar_amount, fmt2, fmt_amount, fmt_rate, fmt_score, percent, round2, to_decimal, to_float
 
 D = Decimal
 
@@ -248,3 +248,10 @@ def test_tile_amount_is_exact_where_it_fits() -> None:
     assert tile_amount(D("99999.99")) == ("99,999.99 万元", None)
     assert tile_amount(D("7519816.44")) == ("≈752 亿元", "精确值 7,519,816.44 万元")
     assert tile_amount(None) == ("—", None)
+
+
+def test_a_bar_label_is_exact_below_ten_yi_and_compact_above():
+    assert bar_amount(Decimal("14331.38")) == "14,331.38"
+    assert bar_amount(Decimal("99999.99")) == "99,999.99"
+    assert bar_amount(Decimal("7402282.29")) == "≈740 亿元"
+    assert bar_amount(None) == "—"
