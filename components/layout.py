@@ -158,8 +158,10 @@ def _picker() -> Evaluation | None:
         for name in _EVALUATION_SCOPED:  # a unit or a filter of the evaluation left behind means nothing now
             url_set(name, None)
 
-    choice = st.sidebar.selectbox("评价", ids, index=ids.index(current), format_func=lambda i: by_id[i].label,
-                                  key=_PICKER, on_change=remember)
+    if st.session_state.get(_PICKER) not in ids:  # the widget's value lives in session state only (no index=):
+        st.session_state[_PICKER] = current         # both would make Streamlit warn on every deep link
+    choice = st.sidebar.selectbox("评价", ids, format_func=lambda i: by_id[i].label, key=_PICKER,
+                                  on_change=remember)
     st.session_state[_SELECTED] = choice
     url_set(EVAL_PARAM, str(choice))  # the URL always names the evaluation shown, so it can be copied as a link
     info = by_id[choice]
