@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from ..matching import Alias, alias_map, normalise, resolve_alias
 from ..numbers import ZERO, percent
 from ..portfolio import EVAL_COLUMNS, GRADES, NO_GRADE, UNIT_COLUMNS, Kpis
-from ..store.schema import (
+from ..tables import (
     T_EVAL,
     T_FACT_DIM,
     T_FACT_EVAL,

@@ -32,7 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..store.schema import (
+from ..tables import (
     T_FACT_PROBLEM,
     T_FACT_RECT,
     T_FACT_ROLLUP,

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ..clock import utc_now
 from ..model import evaluation_label
-from ..store.schema import T_EVAL, T_FACT_VER, T_VER
+from ..tables import T_EVAL, T_FACT_VER, T_VER
 from ..workbook import read_workbook
 from . import rollup
 from .write import ROW_TABLES, UNREADABLE, mark_unreadable, point_facts, write_facts

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..model import Evaluation
-from ..store.schema import (
+from ..tables import (
     T_FACT_DIM,
     T_FACT_EVAL,
     T_FACT_GRADE,

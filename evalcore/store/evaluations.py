@@ -23,11 +23,11 @@ from ..auth import SYSTEM_ACTOR, Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
 from ..model import Evaluation
 from ..rectification import apply_update, change_summary, find_item, item_changes
+from ..tables import T_CHANGE, T_EVAL, T_VER, VERSION_COLUMNS
 from ..workbook import read_workbook, workbook_bytes
 from .audit import AuditStore
 from .connection import LOCK_SAMPLE, AnyRow, actor_name, new_id, sha256_hex
 from .records import ChangeInfo, ConflictError, EvaluationInfo, PublishError, StoreError, UpdateError, VersionInfo
-from .schema import T_CHANGE, T_EVAL, T_VER, VERSION_COLUMNS
 
 
 class EvaluationsStore(AuditStore):

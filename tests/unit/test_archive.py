@@ -25,7 +25,7 @@ from evalcore.catalog import ensure_samples, set_alias
 from evalcore.numbers import fmt_rate, fmt_score
 from evalcore.problem_themes import theme_counts_by_year
 from evalcore.store import METADATA, MIGRATIONS, Store, schema
-from evalcore.store.schema import T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
+from evalcore.tables import T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
 
 SAMPLE = sample_data.WORKBOOK
 GROUP = Actor("评价组", "evaluator")

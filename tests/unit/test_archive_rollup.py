@@ -25,7 +25,7 @@ from evalcore.auth import SYSTEM_ACTOR, Actor
 from evalcore.catalog import ensure_samples, set_alias
 from evalcore.problem_themes import theme_counts_by_year
 from evalcore.store import Store, schema
-from evalcore.store.schema import T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_VER
+from evalcore.tables import T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_VER
 from tests.unit.test_archive import SAMPLE, binned, variant
 
 MIGRATION_11 = {version: step for version, _, step in schema.MIGRATIONS}[11]
@@ -233,7 +233,7 @@ def test_the_bulk_insert_keeps_every_value_exactly(db_url: str, stores) -> None:
     """One statement on PostgreSQL (arrays through unnest): text with array syntax, NULLs, exact decimals,
     dates and booleans come back as they went in; rows already in a skip_existing table are left alone."""
     from evalcore.archive.bulk import insert_all
-    from evalcore.store.schema import T_FACT_RECT
+    from evalcore.tables import T_FACT_RECT
 
     s = stores(db_url)
     tricky = ['a,b{c}"d\\e', "换行\n第二行", "", "NULL", "'引号'", "{}"]
