@@ -488,7 +488,7 @@ def tables_v5(md: sa.MetaData) -> None:
 
 def tables_v11(md: sa.MetaData) -> None:
     """Tables added by schema version 11 (issue 23): per-version roll-ups of the facts
-    (:mod:`evalcore.archive.rollup`), written in the publish transaction with the facts. Frozen.
+    (:mod:`evalcore.facts.rollup`), written in the publish transaction with the facts. Frozen.
 
     The bin columns are the portfolio page's histogram bins (``rate_k``: 预算执行率 in [10k, 10k+10), k = 0..10;
     ``score_k``: 得分 in [40+5k, 45+5k), k = 0..12)."""

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .. import auth
+from ..facts.rollup import backfill
 from ..tables import (
     INDEXES_V11,
     UTCDateTime,
@@ -118,7 +119,6 @@ def _migrate_005(conn: Connection) -> None:
 def _migrate_011(conn: Connection) -> None:
     """Create the roll-up tables and indexes, and fill the roll-ups of every version whose facts are stored
     (from the fact rows: no workbook is read). Rerun-safe: only what is missing is created or written."""
-    from ..archive.rollup import backfill
     md = sa.MetaData()
     tables_v11(md)
     md.create_all(conn)
