@@ -5,7 +5,9 @@ A leaf module of its own, outside :mod:`evalcore.store`, because both sides of t
 above (its transactions, :mod:`evalcore.store.schema`'s migrations, :mod:`evalcore.archive`'s queries) and the
 archive's fact writer below (:mod:`evalcore.facts`, which the store calls while publishing and migrating). Kept in
 the store package, the writer would import the store and the store the writer: a cycle. It imports SQLAlchemy and
-nothing of evalcore (tests/unit/test_layers.py), so any layer may read it (docs/architecture.md).
+nothing of evalcore (tests/unit/test_layers.py); in the layers of pyproject.toml it is the lowest of the database's
+(archive queries -> store -> fact writer -> tables), above io and the domain, which know no database
+(docs/architecture.md).
 
 :data:`METADATA` is the current schema for queries: the result of running every migration of
 :data:`evalcore.store.schema.MIGRATIONS` (a test compares the two). A ``tables_vN`` function is frozen once

@@ -14,7 +14,7 @@ creating a database from nothing is running them all.
 One class, :class:`Store`, made of one part per module:
 
 - :mod:`.records`: the dataclasses the store returns and the exceptions it raises;
-- :mod:`.schema`: tables, migrations, the UTC time column;
+- :mod:`.schema`: the migrations (the tables and the UTC time column are :mod:`evalcore.tables`, below the store);
 - :mod:`.connection`: the engine, transactions, advisory locks, running the migrations (:class:`StoreBase`);
 - :mod:`.audit`: the audit log (writing an entry with an action, refusals, reading and filtering);
 - :mod:`.accounts`: local accounts, sign-in and its throttling;
