@@ -20,7 +20,7 @@ page from app.py with Streamlit's AppTest, in that process, as the server would 
 
 The big stores are built in bulk (``build_store``): evaluations from :mod:`benchmarks.portfolio_synth`, each version
 row holding the bytes of one representative synthetic workbook of the same size (the portfolio never reads them)
-and the facts written by the same :func:`evalcore.archive.write.write_facts` that publish uses, 200 evaluations per
+and the facts written by the same :func:`evalcore.facts.write.write_facts` that publish uses, 200 evaluations per
 transaction. Publishing 10,000 workbooks one by one would take hours on the shared 2-core machine; the publish cost
 is measured apart: **publish** is the median time of ``Store.publish`` of a 50-unit synthetic workbook into the
 sample store, with the facts and with ``write_facts`` replaced by a no-op (the publish of before issue 23).
@@ -53,8 +53,8 @@ def build_store(url: str, evaluations: int, units: int, log=print) -> float:
     import sqlalchemy as sa
 
     from benchmarks.portfolio_synth import synthetic_portfolio
-    from evalcore.archive.write import write_facts
     from evalcore.clock import utc_now
+    from evalcore.facts.write import write_facts
     from evalcore.store import T_EVAL, T_VER, Store, natural_key_of, sha256_hex
     from evalcore.workbook import workbook_bytes
 

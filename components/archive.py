@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from evalcore.archive.upgrade import attention
 from evalcore.clock import format_time
+from evalcore.facts.upgrade import attention
 
 from . import cache
 

@@ -57,7 +57,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import clock
 from .auth import ROLES
 from .store import METADATA, SCHEMA_VERSION, T_USER, T_VER, T_VERSION, T_WEB, Store, StoreError
-from .store.schema import T_SETTINGS
+from .tables import T_SETTINGS
 from .workbook import read_workbook
 
 FORMAT = "evalboard-backup"

@@ -61,7 +61,6 @@ from pathlib import Path
 
 from . import clock, gcpause, loop_cli
 from .application_cli import register as register_apply_results
-from .archive.cli import register as register_upgrade
 from .auth import ROLE_LABELS, PermissionDenied
 from .backup import backup, restore
 from .catalog import listing
@@ -72,6 +71,7 @@ from .numbers import fmt2
 from .rollback import rollback_to
 from .store import PublishError, StoreError
 from .summary import grade_text, summarize
+from .upgrade_cli import register as register_upgrade
 from .workbook import read_workbook, workbook_bytes
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from ..store.records import EvaluationInfo
-from ..store.schema import T_EVAL
+from ..tables import T_EVAL
 
 if TYPE_CHECKING:
     from ..store import Store

@@ -7,7 +7,7 @@ aggregation and paging in SQL, pandas only on small results. The rules are those
 
 An evaluation is in these figures when it is not archived and its active version's facts are readable
 (``fact_versions.state = 'ok'``); one whose active version the reader refuses is counted apart
-(:func:`overview`, ``unreadable``) and listed on the 数据管理 page (:func:`evalcore.archive.upgrade.attention`).
+(:func:`overview`, ``unreadable``) and listed on the 数据管理 page (:func:`evalcore.facts.upgrade.attention`).
 
 Dates: what depends on the day (整改 status as of a day, overdue) takes ``as_of`` as a query parameter; nothing
 is precomputed for a date.
@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import sqlalchemy as sa
 
+from ..facts.rollup import RATE_BINS, RATE_COLUMNS, SCORE_BINS, SCORE_COLUMNS, TITLE_SEPARATOR
+from ..facts.write import OK, UNREADABLE
 from ..matching import Alias, alias_map, normalise, resolve_alias
 from ..numbers import ZERO, percent
 from ..portfolio import EVAL_COLUMNS, GRADES, NO_GRADE, UNIT_COLUMNS, Kpis
-from ..store.schema import (
+from ..tables import (
     T_EVAL,
     T_FACT_DIM,
     T_FACT_EVAL,
@@ -45,8 +47,6 @@ from ..store.schema import (
     T_FACT_VER,
     ExactDecimal,
 )
-from .rollup import RATE_BINS, RATE_COLUMNS, SCORE_BINS, SCORE_COLUMNS, TITLE_SEPARATOR
-from .write import OK, UNREADABLE
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -145,7 +145,7 @@ def overdue_as_of(day: dt.date, r: Any = FR) -> sa.ColumnElement[int]:
 
 
 def _rect_exact_from_rollup(day: dt.date) -> sa.ColumnElement[bool]:
-    """Whether a version's roll-up gives its 整改 figures on ``day`` exactly (see :mod:`evalcore.archive.rollup`):
+    """Whether a version's roll-up gives its 整改 figures on ``day`` exactly (see :mod:`evalcore.facts.rollup`):
     no dated change after the day, and the day not strictly inside its open items' deadlines."""
     return sa.and_(sa.or_(RU.c.rect_last_change.is_(None), RU.c.rect_last_change <= day),
                    sa.or_(RU.c.rect_open_first_deadline.is_(None), RU.c.rect_open_first_deadline >= day,
@@ -470,7 +470,7 @@ def _bin(value: Any, bins: tuple[int, int, int], backend: str) -> tuple[Any, Any
 def histograms(store: Store, f: Filters, rate_bins: tuple[int, int, int] = (0, 110, 10),
                score_bins: tuple[int, int, int] = (40, 101, 5)) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Counts of unit rates (the units in the weighted rate) and of scores in bins (plotly's xbins): two frames of
-    (start, count). The page's bins (:data:`~evalcore.archive.rollup.RATE_BINS`, ``SCORE_BINS``) are summed
+    (start, count). The page's bins (:data:`~evalcore.facts.rollup.RATE_BINS`, ``SCORE_BINS``) are summed
     from the per-version roll-ups; other bins count the unit rows (one scan)."""
     if rate_bins == RATE_BINS and score_bins == SCORE_BINS:
         return _rolled_histograms(store, f)

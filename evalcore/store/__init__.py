@@ -14,7 +14,7 @@ creating a database from nothing is running them all.
 One class, :class:`Store`, made of one part per module:
 
 - :mod:`.records`: the dataclasses the store returns and the exceptions it raises;
-- :mod:`.schema`: tables, migrations, the UTC time column;
+- :mod:`.schema`: the migrations (the tables and the UTC time column are :mod:`evalcore.tables`, below the store);
 - :mod:`.connection`: the engine, transactions, advisory locks, running the migrations (:class:`StoreBase`);
 - :mod:`.audit`: the audit log (writing an entry with an action, refusals, reading and filtering);
 - :mod:`.accounts`: local accounts, sign-in and its throttling;
@@ -34,6 +34,24 @@ from __future__ import annotations
 from ..auth import Actor, PermissionDenied
 from ..clock import CHINA_TZ, format_time
 from ..rectification import FIELD_LABELS
+from ..tables import (
+    METADATA,
+    T_ALIAS,
+    T_AUDIT,
+    T_CHANGE,
+    T_DECISION,
+    T_EVAL,
+    T_FAIL,
+    T_RECT_EVENT,
+    T_RECT_FILE,
+    T_RULE,
+    T_USER,
+    T_USER_UNIT,
+    T_VER,
+    T_VERSION,
+    T_WEB,
+    UTCDateTime,
+)
 from .accounts import AccountsStore
 from .audit import AuditStore
 from .connection import SQLITE_TIMEOUT, StoreBase, actor_name, normalise_url, sha256_hex
@@ -56,26 +74,7 @@ from .records import (
     UserInfo,
     VersionInfo,
 )
-from .schema import (
-    METADATA,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    T_ALIAS,
-    T_AUDIT,
-    T_CHANGE,
-    T_DECISION,
-    T_EVAL,
-    T_FAIL,
-    T_RECT_EVENT,
-    T_RECT_FILE,
-    T_RULE,
-    T_USER,
-    T_USER_UNIT,
-    T_VER,
-    T_VERSION,
-    T_WEB,
-    UTCDateTime,
-)
+from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sessions import HANDOFF_SECONDS, WebSessionsStore
 
 

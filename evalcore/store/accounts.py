@@ -18,10 +18,10 @@ from .. import auth
 from ..auth import Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
 from ..matching import alias_map, normalise
+from ..tables import T_ALIAS, T_FAIL, T_USER, T_USER_UNIT
 from .audit import AuditStore
 from .connection import LOCK_USERS, AnyRow, actor_name
 from .records import SignInError, StoreError, UserInfo
-from .schema import T_ALIAS, T_FAIL, T_USER, T_USER_UNIT
 
 
 class AccountsStore(AuditStore):

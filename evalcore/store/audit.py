@@ -17,9 +17,9 @@ from sqlalchemy.engine import Connection
 from .. import auth
 from ..auth import Actor, PermissionDenied
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from ..tables import T_AUDIT
 from .connection import StoreBase, actor_name, to_json
 from .records import AUDIT_ACTIONS, AuditEntry
-from .schema import T_AUDIT
 
 # Refusals of one person on one target within this window are one audit entry with a count (record_refusal).
 REFUSAL_WINDOW = dt.timedelta(minutes=10)

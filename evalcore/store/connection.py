@@ -27,9 +27,9 @@ from sqlalchemy.pool import StaticPool
 
 from ..auth import Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock); every store module imports it so
+from ..tables import T_VERSION
 from . import schema
 from .records import ANONYMOUS, StoreError
-from .schema import T_VERSION
 
 UTC = dt.UTC
 # The checkout this package is in (installed editable: ``pip install -e .``): the default store is under it, so the
@@ -64,7 +64,7 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
 
 
 class _DecimalSum:
-    """SQLite aggregate ``dsum``: the exact sum of decimal texts (:class:`evalcore.store.schema.ExactDecimal`),
+    """SQLite aggregate ``dsum``: the exact sum of decimal texts (:class:`evalcore.tables.ExactDecimal`),
     as text; NULL when every value is NULL, like SUM."""
 
     def __init__(self) -> None:

@@ -18,16 +18,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .. import clock
-from ..archive.write import mark_unreadable, point_facts, write_facts
 from ..auth import SYSTEM_ACTOR, Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from ..facts.upgrade import FillReport, fill
+from ..facts.write import mark_unreadable, point_facts, write_facts
 from ..model import Evaluation
 from ..rectification import apply_update, change_summary, find_item, item_changes
+from ..tables import T_CHANGE, T_EVAL, T_VER, VERSION_COLUMNS
 from ..workbook import read_workbook, workbook_bytes
 from .audit import AuditStore
 from .connection import LOCK_SAMPLE, AnyRow, actor_name, new_id, sha256_hex
 from .records import ChangeInfo, ConflictError, EvaluationInfo, PublishError, StoreError, UpdateError, VersionInfo
-from .schema import T_CHANGE, T_EVAL, T_VER, VERSION_COLUMNS
 
 
 class EvaluationsStore(AuditStore):
@@ -37,12 +38,11 @@ class EvaluationsStore(AuditStore):
         super().__init__(url)
         self.opened_fill = self.fill_facts()  # what opening filled (python -m evalcore upgrade reports it)
 
-    def fill_facts(self, *, refresh: bool = False, progress: bool | None = None):
-        """Write the facts (:mod:`evalcore.archive`) of every version that has none yet: the versions stored
+    def fill_facts(self, *, refresh: bool = False, progress: bool | None = None) -> FillReport:
+        """Write the facts (:mod:`evalcore.facts`) of every version that has none yet: the versions stored
         before schema version 5. A no-op (one query) when every version has its facts. Returns the
-        :class:`evalcore.archive.upgrade.FillReport`."""
-        from ..archive.upgrade import fill
-        return fill(self, refresh=refresh, progress=progress)  # type: ignore[arg-type]
+        :class:`evalcore.facts.upgrade.FillReport`."""
+        return fill(self, refresh=refresh, progress=progress)
 
     # -- reading --
 

@@ -26,6 +26,7 @@ from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
 from ..evidence import check_files
 from ..matching import UnitMatcher, UnitName, normalise, resolve_alias
 from ..model import Evaluation
+from ..tables import T_RECT_EVENT, T_RECT_FILE, T_USER_UNIT
 from ..verification import (
     ACCEPT,
     ACCEPTED,
@@ -44,7 +45,6 @@ from .accounts import AccountsStore
 from .connection import actor_name, new_id
 from .evaluations import EvaluationsStore, parse_stored
 from .records import StoreError
-from .schema import T_RECT_EVENT, T_RECT_FILE, T_USER_UNIT
 
 _PARSED_MAX = 64  # parsed active versions kept per store (a version never changes: keyed by its id)
 

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 
 from ..auth import Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from ..tables import T_PENDING
 from .connection import actor_name, sha256_hex
 from .evaluations import EvaluationsStore, validated
 from .records import StoreError, VersionInfo
-from .schema import T_PENDING
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from ..auth import Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from ..tables import T_USER, T_WEB
 from .connection import StoreBase, new_id, sha256_hex
-from .schema import T_USER, T_WEB
 
 HANDOFF_SECONDS = 60  # a sign-in's one-time handoff code must be redeemed by the browser within this time
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import sample_data
 from evalcore.catalog import ensure_samples
 from evalcore.store import T_EVAL, T_VER, Store
-from evalcore.store.schema import T_FACT_VER
+from evalcore.tables import T_FACT_VER
 
 
 @pytest.fixture

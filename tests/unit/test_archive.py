@@ -18,14 +18,14 @@ import sqlalchemy as sa
 import sample_data
 from evalcore import backup, portfolio
 from evalcore.archive import query as Q
-from evalcore.archive.facts import facts_of
-from evalcore.archive.upgrade import attention, missing
 from evalcore.auth import SYSTEM_ACTOR, Actor
 from evalcore.catalog import ensure_samples, set_alias
+from evalcore.facts.rows import facts_of
+from evalcore.facts.upgrade import attention, missing
 from evalcore.numbers import fmt_rate, fmt_score
 from evalcore.problem_themes import theme_counts_by_year
 from evalcore.store import METADATA, MIGRATIONS, Store, schema
-from evalcore.store.schema import T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
+from evalcore.tables import T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
 
 SAMPLE = sample_data.WORKBOOK
 GROUP = Actor("评价组", "evaluator")

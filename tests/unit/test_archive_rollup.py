@@ -19,13 +19,13 @@ import sqlalchemy as sa
 import sample_data
 from evalcore import portfolio
 from evalcore.archive import query as Q
-from evalcore.archive import rollup
-from evalcore.archive.upgrade import fill, fill_rollups
 from evalcore.auth import SYSTEM_ACTOR, Actor
 from evalcore.catalog import ensure_samples, set_alias
+from evalcore.facts import rollup
+from evalcore.facts.upgrade import fill, fill_rollups
 from evalcore.problem_themes import theme_counts_by_year
 from evalcore.store import Store, schema
-from evalcore.store.schema import T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_VER
+from evalcore.tables import T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_VER
 from tests.unit.test_archive import SAMPLE, binned, variant
 
 MIGRATION_11 = {version: step for version, _, step in schema.MIGRATIONS}[11]
@@ -232,8 +232,8 @@ def test_a_new_store_opens_at_schema_11_with_every_table(db_url: str, stores) ->
 def test_the_bulk_insert_keeps_every_value_exactly(db_url: str, stores) -> None:
     """One statement on PostgreSQL (arrays through unnest): text with array syntax, NULLs, exact decimals,
     dates and booleans come back as they went in; rows already in a skip_existing table are left alone."""
-    from evalcore.archive.bulk import insert_all
-    from evalcore.store.schema import T_FACT_RECT
+    from evalcore.facts.bulk import insert_all
+    from evalcore.tables import T_FACT_RECT
 
     s = stores(db_url)
     tricky = ['a,b{c}"d\\e', "换行\n第二行", "", "NULL", "'引号'", "{}"]

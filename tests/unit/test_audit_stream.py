@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from evalcore import audit
 from evalcore.store import Store
-from evalcore.store.schema import T_AUDIT
+from evalcore.tables import T_AUDIT
 
 T0 = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 

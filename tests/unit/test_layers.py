@@ -1,5 +1,6 @@
-"""The layers stay visible: no import of a project module hidden inside a function, no private name used across
-modules (the contracts themselves are in pyproject.toml, checked by ``lint-imports``; docs/architecture.md).
+"""The layers stay visible: no import cycle among evalcore's modules or packages, no import of a project module
+hidden inside a function, no private name used across modules (the contracts themselves are in pyproject.toml,
+checked by ``lint-imports``; docs/architecture.md).
 
 An import inside a function hides a cycle from the reader and from import-linter's layers alike (grimp sees it, but
 nobody reading the top of the file does). The few kept are lazy loads of heavy optional libraries, listed here with
@@ -8,7 +9,14 @@ the reason.
 from __future__ import annotations
 
 import ast
+import functools
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+import grimp
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ("evalcore", "components", "sample_data")
@@ -23,14 +31,6 @@ LAZY_IMPORTS = {
     # Each export format loads its own heavy library (plotly, python-pptx, python-docx, openpyxl) when asked for:
     # the 演示 page imports evalcore.export.slides without plotly (tests/unit/test_slides.py).
     "evalcore/export/__init__.py": "one format's libraries loaded only when that format is exported",
-    # The store fills the archive's facts when it opens, and the archive's writers use the store's tables: store and
-    # archive are one layer ("evalcore.store : evalcore.archive" in pyproject.toml), but the package __init__ of
-    # each loads the other, so this import waits for the call. To go when the archive's filling moves into the
-    # store (the archive work of issue 23 is changing both now).
-    "evalcore/store/evaluations.py": "store <-> archive.upgrade, one layer; see above",
-    # Migration 11 fills the archive's roll-ups from the fact rows (evalcore.archive.rollup.backfill): the same
-    # store <-> archive loading order as above.
-    "evalcore/store/schema.py": "store <-> archive.rollup, one layer; see above",
 }
 
 
@@ -95,6 +95,136 @@ def test_the_check_finds_a_hidden_import(tmp_path: Path) -> None:
     f.write_text("import os\n\ndef f():\n    from evalcore import consistency\n    from .x import y\n    import json\n"
                  "    from . import reminders\n")
     assert function_level_imports(f) == [(4, "evalcore"), (5, ".x"), (7, ". reminders")]
+
+
+# --- no import cycle ------------------------------------------------------------------------------------------
+# The layers contract in pyproject.toml forbids an upward import between layers, but not a cycle inside one layer
+# (two modules of the store, say), nor one that an import inside a function hides from a reader. The store and the
+# archive once imported each other (the fact writer used the store's tables, the store called the fact writer):
+# importing evalcore.archive.write first in a fresh interpreter failed. Now the tables (evalcore.tables) and the
+# fact writer (evalcore.facts) stand below the store and the archive's queries above it.
+
+# Cycles that remain, each named with its reason (none today): frozenset of the modules in it -> reason.
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
+
+
+def strongly_connected(edges: Mapping[str, Iterable[str]]) -> list[set[str]]:
+    """The cycles of a directed graph: its strongly connected components of more than one node (Tarjan's
+    algorithm, iterative: the import graph is deep enough to reach Python's recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(edges.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+    return found
+
+
+@functools.cache
+def _module_graph() -> dict[str, set[str]]:
+    """Every evalcore module -> the evalcore modules importing it runs: the ones it imports, at the top, inside a
+    function or for type checking only (grimp; not cached on disk: the files as they are now), and the packages
+    whose ``__init__`` Python runs first to import them (see :func:`loaded_with`)."""
+    graph = grimp.build_graph("evalcore", cache_dir=None)
+    return {m: {a for n in graph.find_modules_directly_imported_by(m) if n.split(".")[0] == "evalcore"
+                for a in loaded_with(m, n)}
+            for m in graph.modules if m.split(".")[0] == "evalcore"}
+
+
+def loaded_with(importer: str, imported: str) -> list[str]:
+    """What importing ``imported`` from ``importer`` runs: the module, and each package above it that is not above
+    ``importer`` too (those are loading already). ``evalcore.facts.upgrade`` importing ``evalcore.store.records``
+    runs ``evalcore/store/__init__.py``, which loads the whole store: a cycle if the store imports the facts."""
+    parts = imported.split(".")
+    mine = {".".join(importer.split(".")[:k]) for k in range(1, importer.count(".") + 1)}
+    return [p for p in (".".join(parts[:k]) for k in range(len(parts), 0, -1)) if p not in mine]
+
+
+def _package_of(module: str) -> str:
+    """``evalcore.store.schema`` -> ``evalcore.store``; a top-level module is its own package."""
+    return ".".join(module.split(".")[:2])
+
+
+def test_the_graph_is_evalcore_of_this_checkout() -> None:
+    graph = _module_graph()
+    assert {"evalcore.tables", "evalcore.facts.write", "evalcore.archive.query", "evalcore.store.schema"} <= set(graph)
+    assert "evalcore.facts.write" in graph["evalcore.store.evaluations"]  # the store calls the fact writer
+
+
+def test_no_import_cycle_between_modules() -> None:
+    cycles = [sorted(c) for c in strongly_connected(_module_graph()) if frozenset(c) not in KNOWN_CYCLES]
+    assert cycles == [], "modules that import each other (directly or round a loop):\n" + "\n".join(map(str, cycles))
+
+
+def test_no_import_cycle_between_packages() -> None:
+    """evalcore.store, evalcore.facts, evalcore.archive, evalcore.workbook… and the top-level modules: the
+    packages' order is a strict one too (the layers of pyproject.toml, read package by package)."""
+    packages: dict[str, set[str]] = {}
+    for module, imported in _module_graph().items():
+        packages.setdefault(_package_of(module), set()).update(
+            p for p in map(_package_of, imported) if p != _package_of(module))
+    cycles = [sorted(c) for c in strongly_connected(packages) if frozenset(c) not in KNOWN_CYCLES]
+    assert cycles == [], "packages that import each other:\n" + "\n".join(map(str, cycles))
+
+
+def test_the_tables_are_a_leaf() -> None:
+    """evalcore.tables imports nothing of evalcore: every layer above the domain may read it."""
+    assert _module_graph()["evalcore.tables"] == set()
+
+
+def test_a_package_init_counts_when_imported_from_outside() -> None:
+    assert loaded_with("evalcore.facts.upgrade", "evalcore.store.records") == ["evalcore.store.records",
+                                                                               "evalcore.store"]
+    assert loaded_with("evalcore.workbook.validate", "evalcore.workbook.raw") == ["evalcore.workbook.raw"]
+    assert loaded_with("evalcore.cli", "evalcore.model") == ["evalcore.model"]
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e", "d"}}
+    assert strongly_connected(edges) == [{"a", "b", "c"}]
+    assert strongly_connected({"x": {"y"}, "y": {"x"}}) == [{"x", "y"}]
+
+
+@pytest.mark.parametrize("module", ["evalcore.facts.write", "evalcore.facts.upgrade", "evalcore.archive.query",
+                                    "evalcore.tables", "evalcore.store.schema", "evalcore.upgrade_cli"])
+def test_a_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
+    """With a cycle, whichever module of it is imported first finds the other half-initialised (importing
+    evalcore.archive.write first failed with "partially initialized module")."""
+    done = subprocess.run([sys.executable, "-c", f"import {module}; print({module}.__file__)"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).resolve().is_relative_to(ROOT)  # this checkout's, not an installed copy
 
 
 # --- private names stay in their module ---------------------------------------------------------------------

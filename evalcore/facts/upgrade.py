@@ -10,20 +10,29 @@ with a note. Rollback versions point at the facts of the version they copy.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from ..clock import utc_now
 from ..model import evaluation_label
-from ..store.schema import T_EVAL, T_FACT_VER, T_VER
+from ..tables import T_EVAL, T_FACT_VER, T_VER
 from ..workbook import read_workbook
 from . import rollup
 from .write import ROW_TABLES, UNREADABLE, mark_unreadable, point_facts, write_facts
 
-if TYPE_CHECKING:
-    from ..store import Store
+
+class Transactions(Protocol):
+    """What filling asks of the store: its transactions (:class:`evalcore.store.Store` is one). A protocol, not
+    an import: the store calls this module when it opens, so this module stays below it (docs/architecture.md)."""
+
+    def reading(self) -> AbstractContextManager[Connection]: ...
+
+    def writing(self) -> AbstractContextManager[Connection]: ...
+
 
 BATCH = 25  # versions written per transaction
 
@@ -53,7 +62,7 @@ class FillReport:
         return self.filled + self.pointed + len(self.unreadable)
 
 
-def missing(store: Store) -> list[tuple[int, int, int | None]]:
+def missing(store: Transactions) -> list[tuple[int, int, int | None]]:
     """(version id, evaluation id, rollback source) of every version without facts, oldest first."""
     query = (sa.select(T_VER.c.id, T_VER.c.evaluation_id, T_VER.c.source_version_id)
              .outerjoin(T_FACT_VER, T_FACT_VER.c.version_id == T_VER.c.id)
@@ -62,7 +71,7 @@ def missing(store: Store) -> list[tuple[int, int, int | None]]:
         return [(r.id, r.evaluation_id, r.source_version_id) for r in conn.execute(query)]
 
 
-def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -> FillReport:
+def fill(store: Transactions, *, refresh: bool = False, progress: bool | None = None) -> FillReport:
     """Write the facts of every version that has none (with ``refresh``: of every version, after deleting all
     facts, e.g. after the theme rules changed). ``progress``: a tqdm bar (None: only on a terminal)."""
     if refresh:
@@ -107,7 +116,7 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
     return report
 
 
-def fill_rollups(store: Store, *, progress: bool | None = None) -> int:
+def fill_rollups(store: Transactions, *, progress: bool | None = None) -> int:
     """Write the roll-ups (schema version 11) of every version that has fact rows and none (migration 11 fills
     them; this catches the rest, e.g. a backup taken before it), from the stored fact rows, ``BATCH`` × 20
     versions per transaction. One query when nothing is missing. Returns how many were written."""
@@ -130,7 +139,7 @@ def fill_rollups(store: Store, *, progress: bool | None = None) -> int:
     return len(todo)
 
 
-def attention(store: Store) -> list[Attention]:
+def attention(store: Transactions) -> list[Attention]:
     """Every stored version the current reader refuses, newest first."""
     query = (sa.select(T_FACT_VER.c.version_id, T_FACT_VER.c.evaluation_id, T_FACT_VER.c.note,
                        T_FACT_VER.c.checked_at, T_VER.c.number, T_VER.c.file_name, T_EVAL.c.region, T_EVAL.c.year,

@@ -1,9 +1,9 @@
 """Per-version roll-ups of the facts (schema version 11): a few small rows per version that the portfolio's
 aggregates read instead of scanning every unit, problem and 整改 item of the active versions.
 
-Written in the publish transaction with the facts (:func:`evalcore.archive.write.write_facts`), from the same fact
+Written in the publish transaction with the facts (:func:`evalcore.facts.write.write_facts`), from the same fact
 rows; a rollback stays a pointer (``fact_versions.facts_of``: the roll-ups of the version it points at are used);
-filled from the stored fact rows by migration 11 and by :func:`evalcore.archive.upgrade.fill` for versions that
+filled from the stored fact rows by migration 11 and by :func:`evalcore.facts.upgrade.fill` for versions that
 have facts and no roll-ups (a restored older backup, say).
 
 - ``fact_rollups``: one row per version with facts: the unit rate and score histogram counts in the portfolio's
@@ -32,7 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..store.schema import (
+from ..tables import (
     T_FACT_PROBLEM,
     T_FACT_RECT,
     T_FACT_ROLLUP,
@@ -127,7 +127,7 @@ def rollup_parts(evaluation_id: int, version_id: int, units: Iterable[Mapping[st
                  rects: Iterable[Mapping[str, Any]], problems: Iterable[Mapping[str, Any]]
                  ) -> list[tuple[sa.Table, list[dict]]]:
     """The roll-up rows of ``version_id`` from its fact rows, per table (for
-    :func:`evalcore.archive.bulk.insert_all`; ``fact_unit_names`` rows already there are to be skipped)."""
+    :func:`evalcore.facts.bulk.insert_all`; ``fact_unit_names`` rows already there are to be skipped)."""
     rects = list(rects)
     row, theme_rows, names = rollup_of(units, rects, problems)
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..model import Evaluation
-from ..store.schema import (
+from ..tables import (
     T_FACT_DIM,
     T_FACT_EVAL,
     T_FACT_GRADE,
@@ -24,8 +24,8 @@ from ..store.schema import (
     T_FACT_VER,
 )
 from .bulk import insert_all
-from .facts import facts_of
 from .rollup import delete_rollups, rollup_parts
+from .rows import facts_of
 
 OK = "ok"
 UNREADABLE = "unreadable"
@@ -35,7 +35,7 @@ ROW_TABLES = (T_FACT_EVAL, T_FACT_GRADE, T_FACT_UNIT, T_FACT_DIM, T_FACT_PROBLEM
 
 def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evaluation, now: dt.datetime) -> None:
     """The facts of ``ev`` as those of ``version_id`` and their roll-ups
-    (:mod:`evalcore.archive.rollup`), inserted by :func:`evalcore.archive.bulk.insert_all` (one statement per
+    (:mod:`evalcore.facts.rollup`), inserted by :func:`evalcore.facts.bulk.insert_all` (one statement per
     table on SQLite, one statement in all on PostgreSQL)."""
     f = facts_of(ev)
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}

@@ -1,4 +1,4 @@
-"""One evaluation's facts: the rows :mod:`evalcore.archive.write` stores for a version. Pure, no I/O.
+"""One evaluation's facts: the rows :mod:`evalcore.facts.write` stores for a version. Pure, no I/O.
 
 The rules are those of :func:`evalcore.portfolio.build` (a unit is counted when it is funded or scored; its 等次
 is the stated one, else the one its score falls in by the evaluation's bands, marked not stated; a problem's

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..cli_common import store_or_none
-from .upgrade import attention, fill
+from .cli_common import store_or_none
+from .facts.upgrade import attention, fill
 
 
 def upgrade(args: argparse.Namespace) -> int:
