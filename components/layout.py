@@ -158,8 +158,9 @@ def _picker() -> Evaluation | None:
         for name in _EVALUATION_SCOPED:  # a unit or a filter of the evaluation left behind means nothing now
             url_set(name, None)
 
-    if st.session_state.get(_PICKER) not in ids:  # the widget's value lives in session state only (no index=):
-        st.session_state[_PICKER] = current         # both would make Streamlit warn on every deep link
+    # The widget's value is set here on every run, never also by index= (both make Streamlit warn on every deep
+    # link); a value left from another page's widget would otherwise be dropped for the first option.
+    st.session_state[_PICKER] = current
     choice = st.sidebar.selectbox("评价", ids, format_func=lambda i: by_id[i].label, key=_PICKER,
                                   on_change=remember)
     st.session_state[_SELECTED] = choice

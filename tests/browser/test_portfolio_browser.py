@@ -2,6 +2,7 @@
 evaluation from the table (its 总览, with the evaluation in the URL); the 总览 link of the sidebar keeps it."""
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -56,3 +57,23 @@ def test_filter_by_year_then_open_an_evaluation(many_url, new_page, ui):
     nav.filter(has_text="评价总览").first.click()
     ui.wait_for_app(page)
     ui.wait_for_texts(page, ["评价一览（"])
+
+
+def test_choosing_in_the_sidebar_picker_follows_to_other_pages(many_url, new_page, ui):
+    """The 评价 select of the sidebar: the choice shows at once, goes into the URL, and the next page keeps it."""
+    page = new_page(1280, 800)
+    ui.open_and_settle(page, many_url + "/?eval=7")
+    ui.wait_for_texts(page, ["2023年度长沙市信息化建设和运维项目绩效评价结果", "82.69%"])
+    picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="评价").first
+    picker.click()
+    page.get_by_role("option", name=re.compile("丰泽区")).first.click()
+    ui.wait_for_app(page)
+    ui.assert_no_errors(page)
+    ui.wait_for_texts(page, ["丰泽区2019年度财政重点绩效评价结果"])
+    expect(page).to_have_url(re.compile(r"[?&]eval=1(&|$)"))
+    sidebar.link(page, "问题分析").click()
+    ui.wait_for_app(page)
+    ui.assert_no_errors(page)
+    expect(page.locator("h1").first).to_have_text(re.compile("问题分析"))
+    ui.wait_for_texts(page, ["丰泽区2019年度财政重点绩效评价结果"])
+    expect(page).to_have_url(re.compile(r"[?&]eval=1(&|$)"))
