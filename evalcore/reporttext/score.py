@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -148,8 +149,40 @@ def held_out(stem: str, expected: dict) -> bool:
     return expected.get("added") == ADDED_HELD_OUT and hashlib.sha256(stem.encode("utf-8")).hexdigest()[0] in "01234567"
 
 
+MADE_FROM = re.compile(r"\(made from (\S+)\)")
+
+
+def source_stem(stem: str, expected: dict) -> str:
+    """The text a file was made from: a .pdf/.html form made from a corpus text (``"added": "issue 24 (made from
+    STEM)"``, or an issue-17 ``STEM_print`` / ``STEM_web``) goes with its source; any other file is its own."""
+    made = MADE_FROM.search(str(expected.get("added") or ""))
+    if made:
+        return made.group(1)
+    return re.sub(r"_(print|web)$", "", stem)
+
+
+def fit_part(stem: str, expected: dict) -> bool:
+    """The fixed split of the tuned part (docs/reporttext.md, "Fit and check"): a tuned text whose source's
+    ``sha256`` has an even second hex digit is "fit" (its misses may be looked at and tuned on), odd is "check" (scored
+    in totals only, to tell whether a rule made on fit texts holds on texts it was not made from)."""
+    return int(hashlib.sha256(source_stem(stem, expected).encode("utf-8")).hexdigest()[1], 16) % 2 == 0
+
+
+def in_part(stem: str, expected: dict, part: str) -> bool:
+    """``part``: all | tuned | held-out | fit | check (fit and check split the tuned part)."""
+    if part == "all":
+        return True
+    if held_out(stem, expected):
+        return part == "held-out"
+    if part == "tuned":
+        return True
+    if part in ("fit", "check"):
+        return fit_part(stem, expected) == (part == "fit")
+    return False
+
+
 def score_corpus(folder: str | Path, part: str = "all") -> list[TextScore]:
-    """Every text of the corpus scored; ``part`` "tuned" or "held-out" keeps that part only."""
+    """Every text of the corpus scored; ``part`` "tuned", "held-out", "fit" or "check" keeps that part only."""
     out = []
     for exp_path in sorted(Path(folder).glob("*.json")):
         stem = exp_path.stem
@@ -157,7 +190,7 @@ def score_corpus(folder: str | Path, part: str = "all") -> list[TextScore]:
         if not texts:
             continue
         expected = json.loads(exp_path.read_text(encoding="utf-8"))
-        if part != "all" and held_out(stem, expected) != (part == "held-out"):
+        if not in_part(stem, expected, part):
             continue
         text, name = read_document(texts[0])
         out.append(score_text(text, expected, name))
