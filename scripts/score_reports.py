@@ -36,6 +36,8 @@ def report(title: str, scores: list[TextScore], verbose: bool, quiet: bool = Fal
     print(f"{'overall (' + str(len(scores)) + ' texts)':44} {t['stated']:6} {t['right']:5} {t['missing']:5} "
           f"{t['wrong']:5} {t['invented']:6}")
     print(f"right: {share:.1%} of {t['stated']} stated figures; invented: {t['invented']}")
+    print(f"of the invented: {t['invented_flagged']} marked uncertain (⚠ in the review); {t['invented_unreviewed']} in "
+          f"texts import would publish without a person's review (no doubt in the text)")
     return share, t["invented"]
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..numbers import round2
 from .parse import parse_report
 from .result import SYNTHETIC_UNIT, ParseResult
+from .review import doubts, figure_rows
 from .source import read_document
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
@@ -37,12 +38,20 @@ class Outcome:
     verdict: str
     expected: str | None
     found: str | None
+    flagged: bool = False  # the parser marked the figure it found uncertain (the review shows it with ⚠)
 
 
 @dataclass
 class TextScore:
     name: str
     outcomes: list[Outcome] = field(default_factory=list)
+    reviewed: bool = False  # the text has doubts: ``import`` keeps it for a person's review (待复核) before publishing
+
+    @property
+    def unreviewed_invented(self) -> int:
+        """Figures invented in a text ``import`` would publish without a person looking (additional information:
+        the headline count of invented figures is :meth:`count`)."""
+        return 0 if self.reviewed else self.count("invented")
 
     def count(self, verdict: str) -> int:
         return sum(1 for o in self.outcomes if o.verdict == verdict)
@@ -97,7 +106,8 @@ def score_text(text: str, expected: dict, name: str = "") -> TextScore:
 
 
 def score_result(result: ParseResult, expected: dict, name: str = "") -> TextScore:
-    score = TextScore(name)
+    score = TextScore(name, reviewed=bool(doubts(result)))
+    flagged = {(r.unit, r.kind) for r in figure_rows(result) if r.uncertain}
     found, unit_names = _found(result)
     claimed: set[str] = set()
     for exp in expected.get("units", []):
@@ -112,7 +122,7 @@ def score_result(result: ParseResult, expected: dict, name: str = "") -> TextSco
             label = f"{exp['name']}.{kind}"
             if want is None:
                 if have is not None:
-                    score.outcomes.append(Outcome(label, "invented", None, have))
+                    score.outcomes.append(Outcome(label, "invented", None, have, (key, kind) in flagged))
             elif have is None:
                 score.outcomes.append(Outcome(label, "missing", want, None))
             else:
@@ -122,7 +132,7 @@ def score_result(result: ParseResult, expected: dict, name: str = "") -> TextSco
             continue
         for kind in FIGURES:
             if got.get(kind) is not None:
-                score.outcomes.append(Outcome(f"{key}.{kind}", "invented", None, got[kind]))
+                score.outcomes.append(Outcome(f"{key}.{kind}", "invented", None, got[kind], (key, kind) in flagged))
     ev = result.evaluation
     counts = {"problems": len(ev.problems), "recommendations": len(ev.recommendations)}
     for kind in COUNTS:
@@ -200,4 +210,6 @@ def score_corpus(folder: str | Path, part: str = "all") -> list[TextScore]:
 def totals(scores: list[TextScore]) -> dict[str, int]:
     out = {v: sum(s.count(v) for s in scores) for v in ("right", "missing", "wrong", "invented")}
     out["stated"] = sum(s.stated for s in scores)
+    out["invented_flagged"] = sum(1 for s in scores for o in s.outcomes if o.verdict == "invented" and o.flagged)
+    out["invented_unreviewed"] = sum(s.unreviewed_invented for s in scores)
     return out

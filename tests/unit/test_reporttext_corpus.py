@@ -116,3 +116,18 @@ def test_fit_and_check_split_the_tuned_part_and_a_made_form_goes_with_its_source
         if source != stem:
             assert source in stems and fit_part(stem, e) == fit_part(source, stems[source]), stem
     assert source_stem("a_print", {}) == "a" and source_stem("b", {"added": "issue 24 (made from c)"}) == "c"
+
+
+def test_the_scorer_tells_invented_figures_a_person_would_review_from_those_published_unseen() -> None:
+    """Additional information beside the headline count: an invented figure the parser marked uncertain (here given
+    to 本项目 because the text names no unit) goes to a person's review, so import does not publish it as it is."""
+    text = "# 2023年度甲项目绩效评价结果\n\n一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n"
+    want = {"units": [{"name": "本项目", "aliases": [], "budget": None, "executed": "240", "rate": None,
+                       "score": None, "grade": None}], "problems": None, "recommendations": None}
+    s = score_text(text, want)
+    t = totals([s])
+    assert (t["invented"], t["invented_flagged"], t["invented_unreviewed"]) == (1, 1, 0) and s.reviewed
+    text = "# 乙县水利局2023年度部门整体支出绩效自评报告\n\n一、基本情况\n\n预算资金300万元，实际支出240万元。\n"
+    want["units"][0]["name"] = "乙县水利局"
+    t = totals([score_text(text, want)])
+    assert (t["invented"], t["invented_flagged"], t["invented_unreviewed"]) == (1, 0, 1)
