@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from evalcore.reporttext.score import SUFFIXES, held_out, score_corpus, score_text, totals
+from evalcore.reporttext.score import (
+    SUFFIXES,
+    fit_part,
+    held_out,
+    in_part,
+    score_corpus,
+    score_text,
+    source_stem,
+    totals,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "reports"
 
@@ -34,11 +43,12 @@ def test_the_held_out_list_is_what_the_fixed_rule_gives() -> None:
     assert len(new) >= 17
 
 
-# The held-out part as last measured (docs/reporttext.md): 46 of 81 stated figures right, 7 invented. Issue 24's goal
+# The held-out part as last measured (docs/reporttext.md): 48 of 91 stated figures right, 8 invented (main's parser on
+# the corpus of 116 texts, as measured by the third pass). Issue 24's goal
 # (75% right, none invented) is not met; the goal stays asserted below as an expected failure (strict: the day it
 # passes, the mark must go), and this floor keeps the parser from getting worse on texts it was never tuned on.
-HELD_OUT_RIGHT_AT_LEAST = 46
-HELD_OUT_INVENTED_AT_MOST = 7
+HELD_OUT_RIGHT_AT_LEAST = 48
+HELD_OUT_INVENTED_AT_MOST = 8
 
 
 def _held_out_invented(scores) -> list[tuple[str, str, str | None]]:
@@ -66,11 +76,26 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
     assert len(_held_out_invented(scores)) <= HELD_OUT_INVENTED_AT_MOST, _held_out_invented(scores)
 
 
+# The tuned part as last measured: since the third pass's 24 texts joined the corpus, main's parser invents there
+# too (fit 109 of 132 right, 6 invented; check 87 of 98, 3 invented). A fourth pass of rules raised fit and left check
+# where it was but made the held-out part invent more, and was not merged (docs/reporttext.md).
+TUNED_FLOORS = {"fit": (109, 6), "check": (87, 3)}
+
+
+@pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
+def test_the_tuned_halves_are_no_worse_than_last_measured(part: str) -> None:
+    right_at_least, invented_at_most = TUNED_FLOORS[part]
+    t = totals(score_corpus(CORPUS, part))
+    assert t["right"] >= right_at_least and t["invented"] <= invented_at_most, \
+        {k: t[k] for k in ("stated", "right", "invented")}
+
+
+@pytest.mark.xfail(strict=True, reason="issue 24 open: the tuned part invents figures since the third pass's texts "
+                                       "joined it (docs/reporttext.md)")
 def test_goal_on_the_tuned_part_at_least_85_percent_right_and_nothing_invented() -> None:
     scores = score_corpus(CORPUS, "tuned")
     t = totals(scores)
-    invented = [(s.name, o.figure, o.found) for s in scores for o in s.outcomes if o.verdict == "invented"]
-    assert invented == []
+    assert t["invented"] == 0, {k: t[k] for k in ("stated", "right", "invented")}
     assert t["stated"] >= 30
     assert t["right"] / t["stated"] >= 0.85, t
 
@@ -92,3 +117,32 @@ def test_self_evaluation_forms_give_their_amounts(name: str) -> None:
     want = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))
     s = score_text((CORPUS / f"{name}.txt").read_text(encoding="utf-8"), want, name)
     assert [o for o in s.outcomes if o.verdict != "right"] == []
+
+
+def test_fit_and_check_split_the_tuned_part_and_a_made_form_goes_with_its_source() -> None:
+    stems = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in CORPUS.glob("*.json")}
+    tuned = {s for s, e in stems.items() if in_part(s, e, "tuned")}
+    fit = {s for s, e in stems.items() if in_part(s, e, "fit")}
+    check = {s for s, e in stems.items() if in_part(s, e, "check")}
+    assert fit | check == tuned and not fit & check and fit and check
+    assert not tuned & {s for s, e in stems.items() if in_part(s, e, "held-out")}
+    for stem, e in stems.items():
+        source = source_stem(stem, e)
+        if source != stem:
+            assert source in stems and fit_part(stem, e) == fit_part(source, stems[source]), stem
+    assert source_stem("a_print", {}) == "a" and source_stem("b", {"added": "issue 24 (made from c)"}) == "c"
+
+
+def test_the_scorer_tells_invented_figures_a_person_would_review_from_those_published_unseen() -> None:
+    """Additional information beside the headline count: an invented figure the parser marked uncertain (here given
+    to 本项目 because the text names no unit) goes to a person's review, so import does not publish it as it is."""
+    text = "# 2023年度甲项目绩效评价结果\n\n一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n"
+    want = {"units": [{"name": "本项目", "aliases": [], "budget": None, "executed": "240", "rate": None,
+                       "score": None, "grade": None}], "problems": None, "recommendations": None}
+    s = score_text(text, want)
+    t = totals([s])
+    assert (t["invented"], t["invented_flagged"], t["invented_unreviewed"]) == (1, 1, 0) and s.reviewed
+    text = "# 乙县水利局2023年度部门整体支出绩效自评报告\n\n一、基本情况\n\n预算资金300万元，实际支出240万元。\n"
+    want["units"][0]["name"] = "乙县水利局"
+    t = totals([score_text(text, want)])
+    assert (t["invented"], t["invented_flagged"], t["invented_unreviewed"]) == (1, 0, 1)
