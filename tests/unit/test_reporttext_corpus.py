@@ -146,3 +146,26 @@ def test_the_scorer_tells_invented_figures_a_person_would_review_from_those_publ
     want["units"][0]["name"] = "乙县水利局"
     t = totals([score_text(text, want)])
     assert (t["invented"], t["invented_flagged"], t["invented_unreviewed"]) == (1, 0, 1)
+
+
+def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them() -> None:
+    """The certainty columns beside the headline counts: texts ``import`` would publish with no review, those of them
+    with a figure wrong or invented, and how many such figures; a text kept for review holds no unreviewed error."""
+    named = "# 乙县水利局2023年度部门整体支出绩效自评报告\n\n一、基本情况\n\n预算资金300万元，实际支出240万元。\n"
+    unnamed = "# 2023年度甲项目绩效评价结果\n\n一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n"
+    unit = {"aliases": [], "rate": None, "score": None, "grade": None}
+    right = {"units": [{**unit, "name": "乙县水利局", "budget": "300", "executed": "240"}],
+             "problems": None, "recommendations": None}
+    wrong = {"units": [{**unit, "name": "乙县水利局", "budget": "300", "executed": "250"}],
+             "problems": None, "recommendations": None}
+    invented = {"units": [{**unit, "name": "乙县水利局", "budget": None, "executed": "250"}],
+                "problems": None, "recommendations": None}
+    reviewed = {"units": [{**unit, "name": "本项目", "budget": None, "executed": "250"}],
+                "problems": None, "recommendations": None}
+    scores = [score_text(named, right), score_text(named, wrong), score_text(named, invented),
+              score_text(unnamed, reviewed)]
+    assert [s.reviewed for s in scores] == [False, False, False, True]
+    assert [s.unreviewed_errors for s in scores] == [0, 1, 2, 0] and scores[3].errors == 2
+    t = totals(scores)
+    assert (t["published"], t["published_right"], t["unreviewed_error_texts"], t["unreviewed_errors"]) == (3, 1, 2, 3)
+    assert (t["wrong"], t["invented"]) == (3, 2)  # the headline counts are unchanged by the new columns
