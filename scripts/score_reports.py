@@ -41,7 +41,8 @@ def report(title: str, scores: list[TextScore], verbose: bool, quiet: bool = Fal
           f"texts import would publish without a person's review (no doubt in the text)")
     print(f"published without review: {t['published']} of {len(scores)} texts ({t['published_right']} with every "
           f"figure right); unreviewed errors: {t['unreviewed_error_texts']} of them with a figure wrong or invented, "
-          f"{t['unreviewed_errors']} such figures")
+          f"{t['unreviewed_errors']} such figures ({t['unreviewed_count_errors']} of them counts of problems or "
+          f"recommendations)")
     return share, t["invented"]
 
 

@@ -230,4 +230,6 @@ def totals(scores: list[TextScore]) -> dict[str, int]:
     out["published_right"] = sum(1 for s in published if not s.errors)
     out["unreviewed_error_texts"] = sum(1 for s in published if s.errors)
     out["unreviewed_errors"] = sum(s.unreviewed_errors for s in scores)
+    out["unreviewed_count_errors"] = sum(1 for s in published for o in s.outcomes  # of which problem/recommendation
+                                         if o.figure in COUNTS and o.verdict in ("wrong", "invented"))  # counts
     return out

@@ -168,4 +168,7 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
     assert [s.unreviewed_errors for s in scores] == [0, 1, 2, 0] and scores[3].errors == 2
     t = totals(scores)
     assert (t["published"], t["published_right"], t["unreviewed_error_texts"], t["unreviewed_errors"]) == (3, 1, 2, 3)
+    assert t["unreviewed_count_errors"] == 0
+    counted = score_text(named + "\n二、存在的问题\n\n一是进度滞后。二是档案不全。\n", right)  # problems: null
+    assert not counted.reviewed and totals([counted])["unreviewed_count_errors"] == 1 == counted.unreviewed_errors
     assert (t["wrong"], t["invented"]) == (3, 2)  # the headline counts are unchanged by the new columns
