@@ -172,3 +172,17 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
     counted = score_text(named + "\n二、存在的问题\n\n一是进度滞后。二是档案不全。\n", right)  # problems: null
     assert not counted.reviewed and totals([counted])["unreviewed_count_errors"] == 1 == counted.unreviewed_errors
     assert (t["wrong"], t["invented"]) == (3, 2)  # the headline counts are unchanged by the new columns
+
+
+# The certainty of what is found (docs/reporttext.md, "Certainty"), as measured with the doubt rules of issue 24
+# item 3: (unreviewed errors at most — wrong or invented figures and counts in texts import would publish without a
+# person's review —, texts published without review at least). The held-out part was scored once, in totals only.
+CERTAINTY_FLOORS = {"fit": (0, 32), "check": (1, 26), "held-out": (3, 19)}
+
+
+@pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
+def test_no_more_errors_reach_the_dashboard_unreviewed_than_last_measured(part: str) -> None:
+    errors_at_most, published_at_least = CERTAINTY_FLOORS[part]
+    t = totals(score_corpus(CORPUS, part))
+    assert t["unreviewed_errors"] <= errors_at_most and t["published"] >= published_at_least, \
+        {k: t[k] for k in ("published", "published_right", "unreviewed_error_texts", "unreviewed_errors")}
