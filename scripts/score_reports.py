@@ -23,10 +23,11 @@ GOALS = {"tuned": 0.85, "fit": 0.85, "check": 0.85, "held-out": 0.75}
 
 def report(title: str, scores: list[TextScore], verbose: bool, quiet: bool = False) -> tuple[float, int]:
     print(f"== {title}")
-    print(f"{'text':44} {'stated':>6} {'right':>5} {'miss':>5} {'wrong':>5} {'invent':>6}")
+    print(f"{'text':44} {'stated':>6} {'right':>5} {'miss':>5} {'wrong':>5} {'invent':>6}  review")
     for s in [] if quiet else scores:
+        flag = "待复核" if s.reviewed else ("published, ERRORS" if s.errors else "published")
         print(f"{s.name[:44]:44} {s.stated:6} {s.count('right'):5} {s.count('missing'):5} {s.count('wrong'):5} "
-              f"{s.count('invented'):6}")
+              f"{s.count('invented'):6}  {flag}")
         if verbose:
             for o in s.outcomes:
                 if o.verdict != "right":
@@ -38,6 +39,10 @@ def report(title: str, scores: list[TextScore], verbose: bool, quiet: bool = Fal
     print(f"right: {share:.1%} of {t['stated']} stated figures; invented: {t['invented']}")
     print(f"of the invented: {t['invented_flagged']} marked uncertain (⚠ in the review); {t['invented_unreviewed']} in "
           f"texts import would publish without a person's review (no doubt in the text)")
+    print(f"published without review: {t['published']} of {len(scores)} texts ({t['published_right']} with every "
+          f"figure right); unreviewed errors: {t['unreviewed_error_texts']} of them with a figure wrong or invented, "
+          f"{t['unreviewed_errors']} such figures ({t['unreviewed_count_errors']} of them counts of problems or "
+          f"recommendations)")
     return share, t["invented"]
 
 

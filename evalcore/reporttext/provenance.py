@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from ..numbers import fmt2
 from .result import FIGURE_KINDS, LABELS, SYNTHETIC_UNIT, ParseResult
-from .review import doubts
+from .review import doubts, rule_doubts
 from .text import norm
 
 
@@ -50,10 +50,13 @@ def provenance(result: ParseResult) -> dict:
             if where.get("table"):
                 cell = _cell_of(src.get("text") or "", src.get("shown") or "", last=kind == "executed")
                 where = {**where, **({"cell": cell} if cell else {})}
-            figures[kind] = {"value": _value(kind, raw), "line": line, "text": src.get("text"),
-                             "shown": src.get("shown"), "uncertain": src.get("uncertain"),
+            value = _value(kind, raw)
+            assert value is not None  # a stated figure has a value
+            uncertain = "；".join(x for x in (src.get("uncertain"), rule_doubts(result, u.key, kind, value, src)) if x)
+            figures[kind] = {"value": value, "line": line, "text": src.get("text"),
+                             "shown": src.get("shown"), "uncertain": uncertain or None,
                              "source": {**({"line": line} if line and not where else where)},
-                             "certain": not src.get("uncertain") and u.key != SYNTHETIC_UNIT}
+                             "certain": not uncertain and u.key != SYNTHETIC_UNIT}
         units.append({"unit": u.key, "name": u.name, "figures": figures,
                       "not_found": [k for k in FIGURE_KINDS if k not in figures]})
     findings = stated.get("finding_sources", {})

@@ -53,6 +53,16 @@ class TextScore:
         the headline count of invented figures is :meth:`count`)."""
         return 0 if self.reviewed else self.count("invented")
 
+    @property
+    def errors(self) -> int:
+        """Figures (and counts) wrong or invented in this text."""
+        return self.count("wrong") + self.count("invented")
+
+    @property
+    def unreviewed_errors(self) -> int:
+        """Wrong or invented figures in a text ``import`` would publish without a person looking (0 when reviewed)."""
+        return 0 if self.reviewed else self.errors
+
     def count(self, verdict: str) -> int:
         return sum(1 for o in self.outcomes if o.verdict == verdict)
 
@@ -212,4 +222,14 @@ def totals(scores: list[TextScore]) -> dict[str, int]:
     out["stated"] = sum(s.stated for s in scores)
     out["invented_flagged"] = sum(1 for s in scores for o in s.outcomes if o.verdict == "invented" and o.flagged)
     out["invented_unreviewed"] = sum(s.unreviewed_invented for s in scores)
+    # The certainty of what is found (additional columns, never the headline): texts ``import`` would publish with no
+    # person's review, those of them with any figure wrong or invented, and how many such figures they hold. The best
+    # state is no error published unreviewed while as many texts as possible still publish without review.
+    published = [s for s in scores if not s.reviewed]
+    out["published"] = len(published)
+    out["published_right"] = sum(1 for s in published if not s.errors)
+    out["unreviewed_error_texts"] = sum(1 for s in published if s.errors)
+    out["unreviewed_errors"] = sum(s.unreviewed_errors for s in scores)
+    out["unreviewed_count_errors"] = sum(1 for s in published for o in s.outcomes  # of which problem/recommendation
+                                         if o.figure in COUNTS and o.verdict in ("wrong", "invented"))  # counts
     return out

@@ -146,3 +146,43 @@ def test_the_scorer_tells_invented_figures_a_person_would_review_from_those_publ
     want["units"][0]["name"] = "乙县水利局"
     t = totals([score_text(text, want)])
     assert (t["invented"], t["invented_flagged"], t["invented_unreviewed"]) == (1, 0, 1)
+
+
+def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them() -> None:
+    """The certainty columns beside the headline counts: texts ``import`` would publish with no review, those of them
+    with a figure wrong or invented, and how many such figures; a text kept for review holds no unreviewed error."""
+    named = "# 乙县水利局2023年度部门整体支出绩效自评报告\n\n一、基本情况\n\n预算资金300万元，实际支出240万元。\n"
+    unnamed = "# 2023年度甲项目绩效评价结果\n\n一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n"
+    unit = {"aliases": [], "rate": None, "score": None, "grade": None}
+    right = {"units": [{**unit, "name": "乙县水利局", "budget": "300", "executed": "240"}],
+             "problems": None, "recommendations": None}
+    wrong = {"units": [{**unit, "name": "乙县水利局", "budget": "300", "executed": "250"}],
+             "problems": None, "recommendations": None}
+    invented = {"units": [{**unit, "name": "乙县水利局", "budget": None, "executed": "250"}],
+                "problems": None, "recommendations": None}
+    reviewed = {"units": [{**unit, "name": "本项目", "budget": None, "executed": "250"}],
+                "problems": None, "recommendations": None}
+    scores = [score_text(named, right), score_text(named, wrong), score_text(named, invented),
+              score_text(unnamed, reviewed)]
+    assert [s.reviewed for s in scores] == [False, False, False, True]
+    assert [s.unreviewed_errors for s in scores] == [0, 1, 2, 0] and scores[3].errors == 2
+    t = totals(scores)
+    assert (t["published"], t["published_right"], t["unreviewed_error_texts"], t["unreviewed_errors"]) == (3, 1, 2, 3)
+    assert t["unreviewed_count_errors"] == 0
+    counted = score_text(named + "\n二、存在的问题\n\n一是进度滞后。二是档案不全。\n", right)  # problems: null
+    assert not counted.reviewed and totals([counted])["unreviewed_count_errors"] == 1 == counted.unreviewed_errors
+    assert (t["wrong"], t["invented"]) == (3, 2)  # the headline counts are unchanged by the new columns
+
+
+# The certainty of what is found (docs/reporttext.md, "Certainty"), as measured with the doubt rules of issue 24
+# item 3: (unreviewed errors at most — wrong or invented figures and counts in texts import would publish without a
+# person's review —, texts published without review at least). The held-out part was scored once, in totals only.
+CERTAINTY_FLOORS = {"fit": (0, 32), "check": (1, 26), "held-out": (3, 19)}
+
+
+@pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
+def test_no_more_errors_reach_the_dashboard_unreviewed_than_last_measured(part: str) -> None:
+    errors_at_most, published_at_least = CERTAINTY_FLOORS[part]
+    t = totals(score_corpus(CORPUS, part))
+    assert t["unreviewed_errors"] <= errors_at_most and t["published"] >= published_at_least, \
+        {k: t[k] for k in ("published", "published_right", "unreviewed_error_texts", "unreviewed_errors")}

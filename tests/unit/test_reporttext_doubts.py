@@ -1,0 +1,87 @@
+"""The doubt rules of the review (issue 24, item 3; docs/reporttext.md, "Certainty"): a figure the parser was sure of
+but that may be wrong sends its text to a person's review (待复核) instead of publishing it. Each rule on a synthetic
+text that shows the pattern, beside a text that does not, which still publishes without review. A doubt flags a
+figure and never drops one."""
+from __future__ import annotations
+
+from evalcore.reporttext.parse import parse_report
+from evalcore.reporttext.provenance import provenance
+from evalcore.reporttext.review import doubts, figure_rows
+
+OWN = "# 乙县水利局2023年度部门整体支出绩效自评报告\n\n一、基本情况\n\n"
+PLAIN = OWN + "预算资金300万元，实际支出240万元。\n"
+
+
+def _figures(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(r.unit, r.kind): (r.value, r.uncertain) for r in figure_rows(parse_report(text, source_name="x.txt"))}
+
+
+def test_a_text_without_any_pattern_still_publishes_without_review() -> None:
+    result = parse_report(PLAIN, source_name="x.txt")
+    assert doubts(result) == []
+    assert _figures(PLAIN) == {("乙县水利局", "budget"): ("300.00", ""), ("乙县水利局", "executed"): ("240.00", "")}
+    assert all(f["certain"] for u in provenance(result)["units"] for f in u["figures"].values())
+
+
+def test_figures_given_to_an_organisation_cut_from_a_sentence_go_to_review() -> None:
+    """The report names no unit of its own; the one organisation its text names is a sentence's fragment
+    (“统一计入我中心”), and the budget and executed amount were given to it."""
+    text = ("# 2024年度部门决算说明\n\n一、预算执行情况\n\n2024年年中调整预算为1781.86万元，全年执行数1767.21万元。\n\n"
+            "二、其他说明\n\n市财政将预留预算资金346.87万元，统一计入我中心财政拨款收入，具体为医疗补助收入335.27万元，"
+            "不列入年初预算。\n")
+    figures = _figures(text)
+    assert {k: v[0] for k, v in figures.items()} == {("统一计入我中心", "budget"): "1781.86",
+                                                      ("统一计入我中心", "executed"): "1767.21"}  # flagged, not dropped
+    assert all("归于正文中唯一点名的“统一计入我中心”" in why for _, why in figures.values())
+    assert len(doubts(parse_report(text, source_name="x.txt"))) == 2
+    # the unit the report's title states takes the same figures with no doubt
+    stated = OWN + "2024年年中调整预算为1781.86万元，全年执行数1767.21万元。\n"
+    assert doubts(parse_report(stated, source_name="x.txt")) == []
+
+
+def test_an_amount_of_zero_goes_to_review() -> None:
+    figures = _figures(OWN + "预算资金300万元，实际支出0万元。\n")
+    assert figures[("乙县水利局", "executed")] == ("0.00", "金额为0，请核对是否为该单位本年度的预算或执行数")
+    assert figures[("乙县水利局", "budget")] == ("300.00", "")
+
+
+def test_a_score_below_sixty_goes_to_review() -> None:
+    """“自评得分5分” under one indicator is not the evaluation's total score."""
+    figures = _figures(PLAIN + "经自评，自评得分5分。\n")
+    assert figures[("乙县水利局", "score")][0] == "5.00"
+    assert "可能是某一指标的得分" in figures[("乙县水利局", "score")][1]
+    assert doubts(parse_report(PLAIN + "经自评，自评得分92分。\n", source_name="x.txt")) == []
+
+
+def test_money_passed_on_or_received_taken_as_budget_or_executed_says_so() -> None:
+    """下达 / 到位 in the figure's own clause (here beside the parser's own doubt, which the rate gave)."""
+    received = _figures(OWN + "年初预算300万元，资金到位240万元，执行率80%。\n")[("乙县水利局", "executed")]
+    assert received[0] == "240.00" and "金额所在的句子写的是“到位”" in received[1]
+    passed_on = _figures(OWN + "上级下达资金300万元，实际支出240万元，执行率80%。\n")[("乙县水利局", "budget")]
+    assert passed_on[0] == "300.00" and "金额所在的句子写的是“下达”" in passed_on[1]
+    # 安排 is how budgets are written (预算安排), and a clause naming the budget is no doubt
+    assert doubts(parse_report(OWN + "全年安排预算资金300万元，实际支出240万元。\n", source_name="x.txt")) == []
+
+
+def test_a_rate_the_amounts_do_not_give_goes_to_review() -> None:
+    figures = _figures(PLAIN.replace("。\n", "，预算执行率95%。\n"))
+    assert figures[("乙县水利局", "rate")] == ("95.00", "执行率与实际执行÷预算（80.00%）不符，请核对")
+    assert doubts(parse_report(PLAIN.replace("。\n", "，预算执行率80%。\n"), source_name="x.txt")) == []
+    assert doubts(parse_report(PLAIN.replace("。\n", "，预算执行率80.4%。\n"), source_name="x.txt")) == []
+
+
+def test_an_amount_converted_from_yuan_goes_to_review() -> None:
+    prose = _figures(OWN + "预算资金3000000元，实际支出2400000元。\n")
+    table = _figures(OWN + "金额单位：元\n\n| 项目 | 预算数 | 执行数 | 执行率 |\n|---|---|---|---|\n"
+                           "| 乙县水利局 | 3000000 | 2400000 | 80% |\n")
+    for figures in (prose, table):
+        assert figures[("乙县水利局", "budget")][0] == "300.00" and figures[("乙县水利局", "executed")][0] == "240.00"
+        assert "由元（或千元、亿元）换算为万元" in figures[("乙县水利局", "budget")][1]
+
+
+def test_parse_report_json_marks_a_figure_a_rule_doubts_as_uncertain() -> None:
+    result = parse_report(OWN + "预算资金300万元，实际支出0万元。\n", source_name="x.txt")
+    figures = provenance(result)["units"][0]["figures"]
+    assert figures["executed"]["certain"] is False and "金额为0" in figures["executed"]["uncertain"]
+    assert figures["budget"]["certain"] is True and figures["budget"]["uncertain"] is None
+    assert provenance(result)["needs_review"] == doubts(result) != []
