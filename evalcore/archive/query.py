@@ -17,6 +17,7 @@ decimal text), and come back as :class:`~decimal.Decimal`.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,9 +41,16 @@ from ..store.schema import (
     T_FACT_ROLLUP,
     T_FACT_ROLLUP_RECT_UNIT,
     T_FACT_ROLLUP_THEME,
+    T_FACT_SHOWN,
     T_FACT_UNIT,
     T_FACT_UNIT_NAME,
     T_FACT_VER,
+    T_GROUP_GRADE,
+    T_GROUP_THEME,
+    T_GROUP_TITLE,
+    T_GROUP_TOTAL,
+    T_TOTAL_DEADLINE,
+    T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
 from .rollup import RATE_BINS, RATE_COLUMNS, SCORE_BINS, SCORE_COLUMNS, TITLE_SEPARATOR
@@ -54,6 +62,8 @@ if TYPE_CHECKING:
 E, FV, FE, FU = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_UNIT
 FP, FR, FRC, FG = T_FACT_PROBLEM, T_FACT_RECT, T_FACT_RECT_CHANGE, T_FACT_GRADE
 RU, RT, UN, RRU = T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_ROLLUP_RECT_UNIT
+GT, GG, GTH, GTT = T_GROUP_TOTAL, T_GROUP_GRADE, T_GROUP_THEME, T_GROUP_TITLE
+TD, TRU, SH = T_TOTAL_DEADLINE, T_TOTAL_RECT_UNIT, T_FACT_SHOWN
 PAGE_SIZE = 50
 
 
@@ -114,6 +124,17 @@ def _where(f: Filters, fe: Any = FE) -> list[sa.ColumnElement[bool]]:
     for word in (f.search or "").strip().lower().split():
         conds.append(fe.c.search_text.contains(word, autoescape=True))
     return conds
+
+
+def _grouped(f: Filters) -> bool:
+    """Whether the totals per (year, region, kind, evaluator) (:mod:`evalcore.archive.totals`) answer: every
+    filter but the search is on those four columns."""
+    return not (f.search or "").strip()
+
+
+def _gwhere(f: Filters, t: Any) -> list[sa.ColumnElement[bool]]:
+    """The filters on a ``fact_group_*`` table (year 0 is "no year": never a year asked for)."""
+    return _where(dataclasses.replace(f, search=""), t)
 
 
 def _order(backend: str, fe: Any = FE) -> list[Any]:
@@ -277,15 +298,15 @@ class Overview:
 def overview(store: Store) -> Overview:
     """What the filters offer, and how many evaluations there are."""
     with store.reading() as conn:
-        def distinct(col: Any) -> list[Any]:
-            return [v for (v,) in conn.execute(sa.select(col).distinct().select_from(_active()).where(*_live()))]
-        n = conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live())) or 0
+        def distinct(col: Any) -> list[Any]:  # from the totals per group (a few rows per group, not per evaluation)
+            return [v for (v,) in conn.execute(sa.select(col).distinct().where(GT.c.evaluations > 0))]
+        n = conn.scalar(sa.select(sa.func.sum(GT.c.evaluations))) or 0
         bad = conn.scalar(sa.select(sa.func.count()).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
                           .where(E.c.archived_at.is_(None), FV.c.state == UNREADABLE)) or 0
-        years = sorted({int(y) for y in distinct(FE.c.year) if y is not None}, reverse=True)
-        regions = sorted({r for r in distinct(FE.c.region) if r})
-        kinds = sorted(set(distinct(FE.c.kind)))
-        evaluators = sorted({e for e in distinct(FE.c.evaluator) if e})
+        years = sorted({int(y) for y in distinct(GT.c.year) if y}, reverse=True)
+        regions = sorted({r for r in distinct(GT.c.region) if r})
+        kinds = sorted(set(distinct(GT.c.kind)))
+        evaluators = sorted({e for e in distinct(GT.c.evaluator) if e})
     return Overview(int(n), int(bad), years, regions, kinds, evaluators)
 
 
@@ -317,6 +338,8 @@ def latest_evaluation_id(store: Store) -> int | None:
 
 def count(store: Store, f: Filters = ALL) -> int:
     with store.reading() as conn:
+        if _grouped(f):
+            return int(conn.scalar(sa.select(sa.func.sum(GT.c.evaluations)).where(*_gwhere(f, GT))) or 0)
         return int(conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live(), *_where(f))) or 0)
 
 
@@ -374,6 +397,21 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
     counted = [*where, FU.c.counted.is_(True)]
     gq = (sa.select(FG.c.grade, sa.func.sum(FG.c.units))
           .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of)).where(*where).group_by(FG.c.grade))
+    if _grouped(f):  # the same sums from the totals per group
+        gw = _gwhere(f, GT)
+        eq = sa.select(
+            sa.func.coalesce(sa.func.sum(GT.c.evaluations), 0).label("n"),
+            sa.func.coalesce(sa.func.sum(GT.c.units), 0).label("units"),
+            sa.func.coalesce(sa.func.sum(GT.c.funded_units), 0).label("funded"),
+            money_sum(GT.c.funded_budget, b).label("budget"),
+            money_sum(GT.c.units_executed, b).label("executed"),
+            sa.func.coalesce(sa.func.sum(GT.c.complete_units), 0).label("complete"),
+            money_sum(GT.c.complete_budget, b).label("cb"),
+            money_sum(GT.c.complete_executed, b).label("cx"),
+            sa.func.coalesce(sa.func.sum(GT.c.grades_derived), 0).label("derived"),
+            sa.func.coalesce(sa.func.sum(GT.c.rect_illustrative), 0).label("rect_ill")).where(*gw)
+        gq = (sa.select(GG.c.grade, sa.func.sum(GG.c.units)).where(*_gwhere(f, GG)).group_by(GG.c.grade)
+              .having(sa.func.sum(GG.c.evaluations) > 0))
     aliases = list(aliases)
     ident = _identity(aliases)
     # distinct identities: units with a 全称 are their 全称 (after aliases); the others (usually few) go
@@ -393,7 +431,7 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
             .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of)).where(*counted, FU.c.name_key != ""))
         keys = sa.union_all(named, unnamed).subquery("keys")
         distinct = conn.scalar(sa.select(sa.func.count(sa.distinct(keys.c.k)))) or 0
-        rect = conn.execute(_rect_totals(as_of, f, group=False)).one()
+        rect = _rect_totals_all(conn, as_of) if f == ALL else conn.execute(_rect_totals(as_of, f, group=False)).one()
     grades = {g: 0 for g in (*GRADES, NO_GRADE)}
     for g, n in sorted(grade_rows, key=lambda r: str(r[0])):
         grades[g] = int(n)
@@ -406,6 +444,30 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
         rate_units_left_out=int(e.funded) - complete, grades=grades, grades_computed=int(e.derived),
         rect_items=items, rect_closed=closed, rect_rate=percent(Decimal(closed), Decimal(items)),
         overdue=int(rect.overdue), rect_illustrative=bool(e.rect_ill))
+
+
+@dataclass(frozen=True)
+class _RectTotals:
+    n_items: int
+    closed: int
+    overdue: int
+
+
+def _rect_totals_all(conn: Any, day: dt.date) -> _RectTotals:
+    """The 整改 totals of every shown evaluation on ``day``: items and items closed now from the totals per
+    group, open items past their deadline from the totals per (unit, deadline); the versions with a dated
+    status change after the day (found by the index on ``fact_rollups.rect_last_change``; usually none) are
+    corrected from their items."""
+    late = (sa.select(SH.c.version_id).select_from(SH.join(RU, RU.c.version_id == SH.c.version_id))
+            .where(RU.c.rect_last_change > day))
+    open_before = _as_int(sa.and_(FR.c.closed.is_(False), FR.c.deadline.is_not(None), FR.c.deadline < day))
+    fix = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(_as_int(FR.c.closed) - closed_as_of(day)), 0),
+                                 sa.func.coalesce(sa.func.sum(open_before - overdue_as_of(day)), 0))
+                       .where(FR.c.version_id.in_(late))).one()
+    n, closed = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(GT.c.rect_items), 0),
+                                       sa.func.coalesce(sa.func.sum(GT.c.rect_closed), 0))).one()
+    overdue = conn.scalar(sa.select(sa.func.coalesce(sa.func.sum(TD.c.open_items), 0)).where(TD.c.deadline < day))
+    return _RectTotals(int(n), int(closed) - int(fix[0]), int(overdue or 0) - int(fix[1]))
 
 
 PROBE_RATIO = 4  # probe the names when there are at most a quarter as many as counted unit rows
@@ -435,6 +497,9 @@ def grades_by_year(store: Store, f: Filters) -> pd.DataFrame:
     q = (sa.select(FE.c.year, FG.c.grade, sa.func.sum(FG.c.units))
          .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f), FE.c.year.is_not(None)).group_by(FE.c.year, FG.c.grade))
+    if _grouped(f):
+        q = (sa.select(GG.c.year, GG.c.grade, sa.func.sum(GG.c.units)).where(*_gwhere(f, GG), GG.c.year != 0)
+             .group_by(GG.c.year, GG.c.grade).having(sa.func.sum(GG.c.evaluations) > 0))
     with store.reading() as conn:
         found = {(int(y), g): int(n) for y, g, n in conn.execute(q)}
     years = sorted({y for y, _ in found})
@@ -447,6 +512,9 @@ def funds_by_grade(store: Store, f: Filters) -> pd.DataFrame:
     q = (sa.select(FG.c.grade, money_sum(FG.c.funded_budget, store.backend), sa.func.sum(FG.c.funded_units))
          .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f)).group_by(FG.c.grade))
+    if _grouped(f):
+        q = (sa.select(GG.c.grade, money_sum(GG.c.funded_budget, store.backend), sa.func.sum(GG.c.funded_units))
+             .where(*_gwhere(f, GG)).group_by(GG.c.grade).having(sa.func.sum(GG.c.evaluations) > 0))
     with store.reading() as conn:
         found = {g: (s if s is not None else ZERO, int(n or 0)) for g, s, n in conn.execute(q)}
     rows = [{"grade": g, "budget": found.get(g, (ZERO, 0))[0], "units": found.get(g, (ZERO, 0))[1]}
@@ -500,6 +568,8 @@ def _rolled_histograms(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataF
     cols = [*RATE_COLUMNS, *SCORE_COLUMNS]
     q = (sa.select(*(sa.func.coalesce(sa.func.sum(RU.c[c]), 0) for c in cols))
          .select_from(_active().join(RU, RU.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f)))
+    if _grouped(f):
+        q = sa.select(*(sa.func.coalesce(sa.func.sum(GT.c[c]), 0) for c in cols)).where(*_gwhere(f, GT))
     with store.reading() as conn:
         sums = dict(zip(cols, (int(v) for v in conn.execute(q).one()), strict=True))
 
@@ -524,8 +594,10 @@ def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit:
                    FE.c.rect_illustrative)
          .select_from(_active().join(t, t.c.evaluation_id == FE.c.evaluation_id))
          .where(*_live(), t.c.n_items > 0).order_by(ratio, FE.c.evaluation_id))
+    counted = (sa.select(sa.func.sum(GT.c.rect_evaluations)).where(*_gwhere(f, GT)) if _grouped(f)
+               else sa.select(sa.func.count()).select_from(t).where(t.c.n_items > 0))
     with store.reading() as conn:
-        total = conn.scalar(sa.select(sa.func.count()).select_from(t).where(t.c.n_items > 0)) or 0
+        total = conn.scalar(counted) or 0
         rows = conn.execute(q.limit(limit)).all()
     out = pd.DataFrame([{"evaluation_id": r.evaluation_id, "region": r.region, "year": r.year, "title": r.title,
                          "rect_items": int(r.n_items), "rect_closed": int(r.closed),
@@ -541,6 +613,18 @@ def deadlines_query(backend: str, f: Filters, as_of: dt.date, days: int, limit: 
     versions); grouped in the database, from the per-version, per-unit roll-ups where they give the
     counts for this day and window exactly, from the items of the other (version, unit) pairs."""
     end = as_of + dt.timedelta(days=days)
+    if f == ALL:  # every shown evaluation: the totals per (unit, deadline), whatever the day
+        per = (sa.select(TD.c.unit,
+                         sa.func.sum(sa.case((TD.c.deadline < as_of, TD.c.open_items), else_=0)).label("overdue"),
+                         sa.func.sum(sa.case((sa.and_(TD.c.deadline >= as_of, TD.c.deadline <= end), TD.c.open_items),
+                                             else_=0)).label("soon"))
+               .where(TD.c.deadline <= end).group_by(TD.c.unit).subquery("per"))
+        t = (sa.select(TRU.c.unit, per.c.overdue, per.c.soon, TRU.c.evaluations)
+             .select_from(TRU.join(per, per.c.unit == TRU.c.unit)).where(TRU.c.evaluations > 0).subquery())
+        busy = sa.or_(t.c.overdue > 0, t.c.soon > 0)
+        return (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations, sa.func.count().over().label("total"))
+                .where(busy).order_by(t.c.overdue.desc(), t.c.soon.desc(), _binary(t.c.unit, backend))
+                .limit(limit))
     first, last, n = RRU.c.open_first_deadline, RRU.c.open_last_deadline, RRU.c.open_dated
     none = first.is_(None)
     over_exact = sa.or_(none, first >= as_of, last < as_of)
@@ -603,6 +687,10 @@ def theme_counts(store: Store, f: Filters) -> pd.DataFrame:
 
 
 def theme_counts_query(f: Filters) -> sa.Select:
+    if _grouped(f):  # from the totals per group and theme
+        return (sa.select(GTH.c.year, GTH.c.theme, sa.func.sum(GTH.c.evaluations), sa.func.sum(GTH.c.categories),
+                          sa.func.sum(GTH.c["items"])).where(*_gwhere(f, GTH)).group_by(GTH.c.year, GTH.c.theme)
+                .having(sa.func.sum(GTH.c.evaluations) > 0))
     year = sa.func.coalesce(FE.c.year, 0)
     return (sa.select(year.label("year"), RT.c.theme, sa.func.count(), sa.func.sum(RT.c.categories),
                       sa.func.sum(RT.c["items"]))
@@ -634,11 +722,20 @@ def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), 
          .order_by(*_order(store.backend), FP.c.seq).limit(limit))
     with store.reading() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
-        total, n_eval = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(RT.c["items"]), 0), sa.func.count())
-                                     .select_from(src).where(*conds)).one()
         found: set[str] = set()
-        for (joined,) in conn.execute(sa.select(RT.c.titles).distinct().select_from(src).where(*conds)):
-            found.update(joined.split(TITLE_SEPARATOR))
+        if _grouped(f):  # totals and titles from the totals per group
+            gconds = [*_gwhere(f, GTH), GTH.c.theme == theme, *([GTH.c.year.in_(list(years))] if years else [])]
+            total, n_eval = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(GTH.c["items"]), 0),
+                                                   sa.func.coalesce(sa.func.sum(GTH.c.evaluations), 0))
+                                         .where(*gconds)).one()
+            tconds = [*_gwhere(f, GTT), GTT.c.theme == theme, *([GTT.c.year.in_(list(years))] if years else [])]
+            found.update(t for (t,) in conn.execute(sa.select(GTT.c.title).where(*tconds).group_by(GTT.c.title)
+                                                     .having(sa.func.sum(GTT.c.evaluations) > 0)))
+        else:
+            total, n_eval = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(RT.c["items"]), 0), sa.func.count())
+                                         .select_from(src).where(*conds)).one()
+            for (joined,) in conn.execute(sa.select(RT.c.titles).distinct().select_from(src).where(*conds)):
+                found.update(joined.split(TITLE_SEPARATOR))
         titles = sorted(found)
     df = pd.DataFrame(rows, columns=["evaluation_id", "region", "year", "title", "category", "by_item", "keyword",
                                      "text"])
@@ -649,6 +746,9 @@ def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), 
 def theme_years(store: Store, f: Filters, theme: str) -> list[int]:
     q = (sa.select(FE.c.year).distinct().select_from(_active().join(RT, RT.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f), RT.c.theme == theme, FE.c.year.is_not(None)))
+    if _grouped(f):
+        q = (sa.select(GTH.c.year).where(*_gwhere(f, GTH), GTH.c.theme == theme, GTH.c.year != 0)
+             .group_by(GTH.c.year).having(sa.func.sum(GTH.c.evaluations) > 0))
     with store.reading() as conn:
         return sorted({int(y) for (y,) in conn.execute(q)}, reverse=True)
 

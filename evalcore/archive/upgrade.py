@@ -19,7 +19,7 @@ from ..clock import utc_now
 from ..model import evaluation_label
 from ..store.schema import T_EVAL, T_FACT_VER, T_VER
 from ..workbook import read_workbook
-from . import rollup
+from . import rollup, totals
 from .write import ROW_TABLES, UNREADABLE, mark_unreadable, point_facts, write_facts
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
             for table in (*ROW_TABLES, T_FACT_VER):
                 conn.execute(sa.delete(table))
             rollup.delete_rollups(conn)
+            totals.rebuild(conn)
     todo = missing(store)
     report = FillReport()
     if not todo:
@@ -104,6 +105,8 @@ def fill(store: Store, *, refresh: bool = False, progress: bool | None = None) -
     finally:
         bar.close()
     fill_rollups(store, progress=progress)
+    with store.writing() as conn:
+        totals.rebuild(conn)
     return report
 
 
@@ -127,6 +130,8 @@ def fill_rollups(store: Store, *, progress: bool | None = None) -> int:
             bar.update(len(chunk))
     finally:
         bar.close()
+    with store.writing() as conn:
+        totals.rebuild(conn)
     return len(todo)
 
 

@@ -621,6 +621,91 @@ def _migrate_011(conn: Connection) -> None:
     backfill(conn)
 
 
+def _tables_v12(md: sa.MetaData) -> None:
+    """Tables added by schema version 12 (issue 23): the portfolio's figures summed over the evaluations it shows
+    (:mod:`evalcore.archive.totals`), kept by difference when what an evaluation shows changes (publish, 整改
+    update, rollback, archive), in the same transaction. Frozen.
+
+    ``fact_shown`` is the version whose facts each shown evaluation adds (not archived, active version readable);
+    the ``fact_group_*`` tables are summed per (year, region, kind, evaluator): year 0 when the report states none;
+    the ``fact_total_*`` tables over every shown evaluation (the unfiltered portfolio's 整改 deadlines)."""
+    def key() -> list[sa.Column]:
+        return [sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+                sa.Column("region", sa.Text, primary_key=True), sa.Column("kind", sa.Text, primary_key=True),
+                sa.Column("evaluator", sa.Text, primary_key=True)]
+
+    sa.Table(
+        "fact_shown", md,
+        sa.Column("evaluation_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("version_id", sa.Integer, nullable=False, index=True),  # fact_versions.facts_of of the active one
+    )
+    sa.Table(
+        "fact_group_totals", md, *key(),
+        sa.Column("evaluations", sa.Integer, nullable=False),
+        sa.Column("units", sa.Integer, nullable=False),
+        sa.Column("funded_units", sa.Integer, nullable=False),
+        sa.Column("funded_budget", ExactDecimal),
+        sa.Column("units_executed", ExactDecimal),
+        sa.Column("complete_units", sa.Integer, nullable=False),
+        sa.Column("complete_budget", ExactDecimal),
+        sa.Column("complete_executed", ExactDecimal),
+        sa.Column("grades_derived", sa.Integer, nullable=False),
+        sa.Column("rect_illustrative", sa.Integer, nullable=False),  # evaluations with illustrative 整改 items
+        sa.Column("rect_evaluations", sa.Integer, nullable=False),  # evaluations with 整改 items
+        sa.Column("rect_items", sa.Integer, nullable=False),
+        sa.Column("rect_closed", sa.Integer, nullable=False),  # closed by their current status
+        *(sa.Column(f"rate_{k}", sa.Integer, nullable=False) for k in range(11)),
+        *(sa.Column(f"score_{k}", sa.Integer, nullable=False) for k in range(13)),
+    )
+    sa.Table(
+        "fact_group_grades", md, *key(), sa.Column("grade", sa.Text, primary_key=True),
+        sa.Column("evaluations", sa.Integer, nullable=False),  # evaluations with a row for the 等次
+        sa.Column("units", sa.Integer, nullable=False),
+        sa.Column("funded_units", sa.Integer, nullable=False),
+        sa.Column("funded_budget", ExactDecimal),
+    )
+    sa.Table(
+        "fact_group_themes", md, *key(), sa.Column("theme", sa.Text, primary_key=True),
+        sa.Column("evaluations", sa.Integer, nullable=False),
+        sa.Column("categories", sa.Integer, nullable=False),
+        sa.Column("items", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "fact_group_theme_titles", md, *key(), sa.Column("theme", sa.Text, primary_key=True),
+        sa.Column("title", sa.Text, primary_key=True),  # a problem category's title
+        sa.Column("evaluations", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "fact_total_deadlines", md,  # 整改 items open now with a deadline, per responsible unit ("" for none)
+        sa.Column("unit", sa.Text, primary_key=True),
+        sa.Column("deadline", sa.Date, primary_key=True),
+        sa.Column("open_items", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "fact_total_rect_units", md,  # evaluations whose 整改 items name the responsible unit ("" for none)
+        sa.Column("unit", sa.Text, primary_key=True),
+        sa.Column("evaluations", sa.Integer, nullable=False),
+    )
+
+
+# indexes of migration 12 on the tables of migration 11 (name, table, columns)
+_INDEXES_V12 = (
+    ("ix_fact_rollups_last_change", "fact_rollups", ("rect_last_change",)),  # versions with a change after a day
+)
+
+
+def _migrate_012(conn: Connection) -> None:
+    """Create the tables of the shown evaluations' totals and fill them from the stored facts (no workbook is
+    read). Rerun-safe: the totals are computed again from the facts."""
+    from ..archive.totals import rebuild
+    md = sa.MetaData()
+    _tables_v12(md)
+    md.create_all(conn)
+    for name, table, cols in _INDEXES_V12:
+        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(cols)})"))
+    rebuild(conn)
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
@@ -633,6 +718,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (9, "数据库自身的设置（备份签名密钥，不随备份导出）", _migrate_009),
     (10, "待复核的报告文本", _migrate_010),
     (11, "评价事实汇总表（各版本的直方图、整改、问题主题计数，单位全称）及索引", _migrate_011),
+    (12, "总览合计表（按年度、地区、类型、机构汇总所显示的评价；整改期限按责任单位合计）", _migrate_012),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -657,6 +743,9 @@ _tables_v10(METADATA)
 _tables_v11(METADATA)
 for _name, _table, _cols in _INDEXES_V11:  # migration 11
     sa.Index(_name, *(METADATA.tables[_table].c[c] for c in _cols))
+_tables_v12(METADATA)
+for _name12, _table12, _cols12 in _INDEXES_V12:  # migration 12
+    sa.Index(_name12, *(METADATA.tables[_table12].c[c] for c in _cols12))
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -686,5 +775,12 @@ T_FACT_ROLLUP = METADATA.tables["fact_rollups"]
 T_FACT_ROLLUP_THEME = METADATA.tables["fact_rollup_themes"]
 T_FACT_UNIT_NAME = METADATA.tables["fact_unit_names"]
 T_FACT_ROLLUP_RECT_UNIT = METADATA.tables["fact_rollup_rect_units"]
+T_FACT_SHOWN = METADATA.tables["fact_shown"]
+T_GROUP_TOTAL = METADATA.tables["fact_group_totals"]
+T_GROUP_GRADE = METADATA.tables["fact_group_grades"]
+T_GROUP_THEME = METADATA.tables["fact_group_themes"]
+T_GROUP_TITLE = METADATA.tables["fact_group_theme_titles"]
+T_TOTAL_DEADLINE = METADATA.tables["fact_total_deadlines"]
+T_TOTAL_RECT_UNIT = METADATA.tables["fact_total_rect_units"]
 
 VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]
