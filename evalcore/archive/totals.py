@@ -58,13 +58,13 @@ _MONEY = ("funded_budget", "units_executed", "complete_budget", "complete_execut
 class _Sign:
     """How a version's rows count: +1 for the version now shown, -1 for the one it replaces (or +1 for all)."""
 
-    def __init__(self, backend: str, new: int | None, all_added: bool = False) -> None:
-        self.backend, self.new, self.all_added = backend, new, all_added
+    def __init__(self, backend: str, all_added: bool = False) -> None:
+        self.backend, self.all_added = backend, all_added
 
     def of(self, vid: Any) -> Any:
         if self.all_added:
             return sa.literal(1)
-        return sa.case((vid == (self.new if self.new is not None else -1), 1), else_=-1)
+        return sa.case((vid == sa.bindparam("new", type_=sa.Integer), 1), else_=-1)
 
     def count(self, vid: Any) -> Any:
         return sa.func.sum(self.of(vid))
@@ -144,6 +144,20 @@ def _added(table: sa.Table, select: sa.Select, backend: str) -> Any:
     return stmt.on_conflict_do_update(index_elements=keys, set_={c: add(c) for c in names if c not in keys})
 
 
+_SHIFTS: dict[str, list[Any]] = {}  # per backend: the statements of a shift (built once: two entries at most)
+
+
+def _shift_statements(backend: str) -> list[Any]:
+    """The upserts that subtract the old version's rows and add the new one's (parameters ``vids``: both
+    versions; ``new``: the one added, -1 for none), built once per backend: building these expressions costs
+    more than running them."""
+    if backend not in _SHIFTS:
+        vids = sa.bindparam("vids", expanding=True, type_=sa.Integer)
+        _SHIFTS[backend] = [_added(table, select, backend)
+                            for table, select in _contributions(lambda col: col.in_(vids), _Sign(backend))]
+    return _SHIFTS[backend]
+
+
 def shown_version(conn: Connection, evaluation_id: int) -> int | None:
     """The version whose facts ``evaluation_id`` shows now (None: archived, or its active version unreadable)."""
     q = (sa.select(FV.c.facts_of).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
@@ -160,11 +174,9 @@ def sync(conn: Connection, evaluation_id: int) -> None:
     have = conn.scalar(sa.select(SHOWN.c.version_id).where(SHOWN.c.evaluation_id == evaluation_id))
     if want == have:
         return
-    backend = conn.dialect.name
-    vids = [v for v in (have, want) if v is not None]
-    sign = _Sign(backend, want)
-    for table, select in _contributions(lambda col: col.in_(vids), sign):
-        conn.execute(_added(table, select, backend))
+    params = {"vids": [v for v in (have, want) if v is not None], "new": want if want is not None else -1}
+    for statement in _shift_statements(conn.dialect.name):
+        conn.execute(statement, params)
     if have is None:
         conn.execute(sa.insert(SHOWN).values(evaluation_id=evaluation_id, version_id=want))
     elif want is None:
@@ -182,7 +194,7 @@ def rebuild(conn: Connection) -> None:
              .where(E.c.archived_at.is_(None), FV.c.state == "ok"))
     conn.execute(sa.insert(SHOWN).from_select(["evaluation_id", "version_id"], shown))
     ids = sa.select(SHOWN.c.version_id)
-    for table, select in _contributions(lambda col: col.in_(ids), _Sign(conn.dialect.name, None, all_added=True)):
+    for table, select in _contributions(lambda col: col.in_(ids), _Sign(conn.dialect.name, all_added=True)):
         conn.execute(sa.insert(table).from_select([c.name for c in select.selected_columns], select))
 
 
