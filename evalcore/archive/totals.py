@@ -20,9 +20,11 @@ SQLite the decimal text through the store's ``dsum``, ``dneg`` and ``dadd`` func
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -158,11 +160,34 @@ def _shift_statements(backend: str) -> list[Any]:
     return _SHIFTS[backend]
 
 
+@lru_cache(maxsize=4)
+def _postgresql_shift(keep: bool, dialect: sa.Dialect) -> tuple[str, dict[str, Any]]:
+    """PostgreSQL: the shift as one statement (compiled once): the upserts as data-modifying CTEs of the change
+    to ``fact_shown`` (``keep``: the evaluation shows ``want``; else it shows nothing now)."""
+    vids = sa.any_(sa.bindparam("vids", type_=ARRAY(sa.Integer)))
+    upserts = [_added(table, select, "postgresql")
+               for table, select in _contributions(lambda col: col == vids, _Sign("postgresql"))]
+    eid = sa.bindparam("eid", type_=sa.Integer)
+    last: Any
+    if keep:
+        ins = postgresql_insert(SHOWN).values(evaluation_id=eid, version_id=sa.bindparam("want", type_=sa.Integer))
+        last = ins.on_conflict_do_update(index_elements=["evaluation_id"],
+                                         set_={"version_id": ins.excluded.version_id})
+    else:
+        last = sa.delete(SHOWN).where(SHOWN.c.evaluation_id == eid)
+    last = last.add_cte(*(u.cte(f"t{i}") for i, u in enumerate(upserts)))
+    compiled = last.compile(dialect=dialect)
+    return str(compiled), dict(compiled.params)  # the statement's own constants among its parameters
+
+
+def _shown_query(evaluation_id: int) -> sa.Select:
+    return (sa.select(FV.c.facts_of).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
+            .where(E.c.id == evaluation_id, E.c.archived_at.is_(None), FV.c.state == "ok"))
+
+
 def shown_version(conn: Connection, evaluation_id: int) -> int | None:
     """The version whose facts ``evaluation_id`` shows now (None: archived, or its active version unreadable)."""
-    q = (sa.select(FV.c.facts_of).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
-         .where(E.c.id == evaluation_id, E.c.archived_at.is_(None), FV.c.state == "ok"))
-    found = conn.scalar(q)
+    found = conn.scalar(_shown_query(evaluation_id))
     return None if found is None else int(found)
 
 
@@ -170,11 +195,17 @@ def sync(conn: Connection, evaluation_id: int) -> None:
     """Bring the totals up to date with what ``evaluation_id`` shows now (call it after its active version,
     archiving or facts changed, in the same transaction): its old version's rows subtracted, the new one's
     added. Nothing when nothing changed."""
-    want = shown_version(conn, evaluation_id)
-    have = conn.scalar(sa.select(SHOWN.c.version_id).where(SHOWN.c.evaluation_id == evaluation_id))
+    want, have = conn.execute(sa.select(_shown_query(evaluation_id).scalar_subquery(),
+                                        sa.select(SHOWN.c.version_id).where(SHOWN.c.evaluation_id == evaluation_id)
+                                        .scalar_subquery())).one()
     if want == have:
         return
-    params = {"vids": [v for v in (have, want) if v is not None], "new": want if want is not None else -1}
+    params = {"vids": [v for v in (have, want) if v is not None], "new": want if want is not None else -1,
+              "eid": evaluation_id, "want": want}
+    if conn.dialect.name == "postgresql":  # one statement: every upsert a CTE of the change to fact_shown
+        sql, defaults = _postgresql_shift(want is not None, conn.dialect)
+        conn.exec_driver_sql(sql, {**defaults, **params})
+        return
     for statement in _shift_statements(conn.dialect.name):
         conn.execute(statement, params)
     if have is None:
