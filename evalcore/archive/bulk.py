@@ -43,8 +43,11 @@ def _json_value(value: Any) -> Any:
 def _rows_json(table: sa.Table, names: Sequence[str], rows: Rows, dialect: sa.Dialect) -> str:
     """The rows as one JSON array, each value through its column type's own conversion first (as a plain insert
     would do)."""
-    convert = {n: table.c[n].type.process_bind_param for n in names
-               if isinstance(table.c[n].type, sa.types.TypeDecorator)}
+    convert = {}
+    for n in names:
+        col_type = table.c[n].type
+        if isinstance(col_type, sa.types.TypeDecorator):
+            convert[n] = col_type.process_bind_param
     out = [{n: (convert[n](r[n], dialect) if n in convert else r[n]) for n in names} for r in rows]
     return json.dumps(out, ensure_ascii=False, default=_json_value)
 
