@@ -588,7 +588,8 @@ def histogram(store: Store, f: Filters, what: str, bins: tuple[int, int, int]) -
 def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit: int = 40) -> tuple[pd.DataFrame, int]:
     """The filtered evaluations with 整改 items, lowest 整改率 first, at most ``limit`` of them (the columns of
     :func:`evalcore.portfolio.rectification_by_evaluation`), and how many there are in all."""
-    t = _rect_per_evaluation(as_of, f)
+    ids = _lowest_ratio_candidates(store, as_of, limit) if f == ALL else None
+    t = _rect_per_evaluation(as_of, f, ids)
     ratio = sa.cast(t.c.closed, sa.Float) / t.c.n_items
     q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, t.c.n_items, t.c.closed, t.c.overdue,
                    FE.c.rect_illustrative)
@@ -606,6 +607,20 @@ def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit:
                        columns=["evaluation_id", "region", "year", "title", "rect_items", "rect_closed", "rect_rate",
                                 "overdue", "rect_illustrative"])
     return out.astype({"rect_rate": object}), int(total)
+
+
+def _lowest_ratio_candidates(store: Store, as_of: dt.date, limit: int) -> list[int]:
+    """The evaluations among which the ``limit`` lowest 整改率 on ``as_of`` are, without computing every one:
+    an evaluation whose items have no dated change after the day has its ratio of now (``fact_shown.rect_ratio``,
+    indexed), so the lowest ``limit`` + (number of the others) by that ratio, and those others (found by the
+    index on ``fact_rollups.rect_last_change``; usually none), hold them all."""
+    late = (sa.select(SH.c.evaluation_id).select_from(SH.join(RU, RU.c.version_id == SH.c.version_id))
+            .where(RU.c.rect_last_change > as_of))
+    with store.reading() as conn:
+        others = [int(e) for (e,) in conn.execute(late)]
+        lowest = conn.execute(sa.select(SH.c.evaluation_id).where(SH.c.rect_ratio.is_not(None))
+                              .order_by(SH.c.rect_ratio, SH.c.evaluation_id).limit(limit + len(others))).scalars()
+        return sorted({int(e) for e in lowest} | set(others))
 
 
 def deadlines_query(backend: str, f: Filters, as_of: dt.date, days: int, limit: int = 15) -> sa.Select:

@@ -167,17 +167,32 @@ def _postgresql_shift(keep: bool, dialect: sa.Dialect) -> tuple[str, dict[str, A
     vids = sa.any_(sa.bindparam("vids", type_=ARRAY(sa.Integer)))
     upserts = [_added(table, select, "postgresql")
                for table, select in _contributions(lambda col: col == vids, _Sign("postgresql"))]
-    eid = sa.bindparam("eid", type_=sa.Integer)
-    last: Any
-    if keep:
-        ins = postgresql_insert(SHOWN).values(evaluation_id=eid, version_id=sa.bindparam("want", type_=sa.Integer))
-        last = ins.on_conflict_do_update(index_elements=["evaluation_id"],
-                                         set_={"version_id": ins.excluded.version_id})
-    else:
-        last = sa.delete(SHOWN).where(SHOWN.c.evaluation_id == eid)
+    last = _shown_upsert("postgresql") if keep else _shown_delete()
     last = last.add_cte(*(u.cte(f"t{i}") for i, u in enumerate(upserts)))
     compiled = last.compile(dialect=dialect)
     return str(compiled), dict(compiled.params)  # the statement's own constants among its parameters
+
+
+def _ratio(fe: Any = FE) -> Any:
+    """整改 items closed now ÷ items, as the 整改率 chart orders them (NULL without items)."""
+    return sa.case((fe.c.rect_items > 0, sa.cast(fe.c.rect_closed, sa.Float) / fe.c.rect_items))
+
+
+@lru_cache(maxsize=2)
+def _shown_upsert(backend: str) -> Any:
+    """``fact_shown`` of evaluation ``eid`` := version ``want`` (parameters), with its 整改 ratio."""
+    rows = (sa.select(sa.bindparam("eid", type_=sa.Integer), FE.c.version_id, _ratio())
+            .where(FE.c.version_id == sa.bindparam("want", type_=sa.Integer)))
+    ins = (postgresql_insert if backend == "postgresql" else sqlite_insert)(SHOWN)
+    ins = ins.from_select(["evaluation_id", "version_id", "rect_ratio"], rows)
+    return ins.on_conflict_do_update(index_elements=["evaluation_id"],
+                                     set_={"version_id": ins.excluded.version_id,
+                                           "rect_ratio": ins.excluded.rect_ratio})
+
+
+@lru_cache(maxsize=1)
+def _shown_delete() -> Any:
+    return sa.delete(SHOWN).where(SHOWN.c.evaluation_id == sa.bindparam("eid", type_=sa.Integer))
 
 
 def _shown_query(evaluation_id: int) -> sa.Select:
@@ -208,12 +223,7 @@ def sync(conn: Connection, evaluation_id: int) -> None:
         return
     for statement in _shift_statements(conn.dialect.name):
         conn.execute(statement, params)
-    if have is None:
-        conn.execute(sa.insert(SHOWN).values(evaluation_id=evaluation_id, version_id=want))
-    elif want is None:
-        conn.execute(sa.delete(SHOWN).where(SHOWN.c.evaluation_id == evaluation_id))
-    else:
-        conn.execute(sa.update(SHOWN).where(SHOWN.c.evaluation_id == evaluation_id).values(version_id=want))
+    conn.execute(_shown_upsert(conn.dialect.name) if want is not None else _shown_delete(), params)
 
 
 def rebuild(conn: Connection) -> None:
@@ -221,9 +231,11 @@ def rebuild(conn: Connection) -> None:
     filled facts): a few grouped queries, whatever the number of evaluations."""
     for table in (*TABLES, SHOWN):
         conn.execute(sa.delete(table))
-    shown = (sa.select(E.c.id, FV.c.facts_of).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
+    shown = (sa.select(E.c.id, FV.c.facts_of, _ratio())
+             .select_from(E.join(FV, FV.c.version_id == E.c.active_version_id)
+                          .join(FE, FE.c.version_id == FV.c.facts_of))
              .where(E.c.archived_at.is_(None), FV.c.state == "ok"))
-    conn.execute(sa.insert(SHOWN).from_select(["evaluation_id", "version_id"], shown))
+    conn.execute(sa.insert(SHOWN).from_select(["evaluation_id", "version_id", "rect_ratio"], shown))
     ids = sa.select(SHOWN.c.version_id)
     for table, select in _contributions(lambda col: col.in_(ids), _Sign(conn.dialect.name, all_added=True)):
         conn.execute(sa.insert(table).from_select([c.name for c in select.selected_columns], select))

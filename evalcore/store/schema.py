@@ -638,6 +638,8 @@ def _tables_v12(md: sa.MetaData) -> None:
         "fact_shown", md,
         sa.Column("evaluation_id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("version_id", sa.Integer, nullable=False, index=True),  # fact_versions.facts_of of the active one
+        sa.Column("rect_ratio", sa.Float),  # 整改 items closed now ÷ items (NULL: no items): the 整改率 chart's order
+        sa.Index("ix_fact_shown_rect_ratio", "rect_ratio", "evaluation_id"),
     )
     sa.Table(
         "fact_group_totals", md, *key(),

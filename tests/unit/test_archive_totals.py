@@ -122,13 +122,17 @@ def test_the_totals_per_group_give_what_the_evaluations_give(samples: Store, mon
         assert Q.overview(samples).evaluations == 7 and Q.count(samples, Q.ALL) == 7
 
 
-def test_the_unfiltered_rect_totals_and_deadlines_equal_the_per_evaluation_path(samples: Store) -> None:  # noqa: F811
+def test_the_unfiltered_rect_figures_and_deadlines_equal_the_per_evaluation_path(samples: Store) -> None:  # noqa: F811
     late_days = 0
     for as_of in (*DAYS, dt.date(2024, 3, 1), dt.date(2025, 6, 30)):
         with samples.reading() as conn:
             late_days += bool(conn.scalar(sa.select(sa.func.count()).select_from(Q.RU)
                                           .where(Q.RU.c.rect_last_change > as_of)))
         assert Q.kpis(samples, Q.ALL, as_of, ALIASES) == Q.kpis(samples, SPACE, as_of, ALIASES), as_of
+        for limit in (1, 2, 3, 100):  # the lowest 整改率: from the indexed ratio of now and the late versions
+            fast_rect, n_fast = Q.rectification_by_evaluation(samples, Q.ALL, as_of, limit)
+            slow_rect, n_slow = Q.rectification_by_evaluation(samples, SPACE, as_of, limit)
+            assert fast_rect.to_dict("records") == slow_rect.to_dict("records") and n_fast == n_slow, (as_of, limit)
         for window in (7, 30, 200):
             for limit in (2, 1000):
                 fast, n_fast = Q.deadlines_by_unit(samples, Q.ALL, as_of, window, limit)
