@@ -126,6 +126,11 @@ def _where(f: Filters, fe: Any = FE) -> list[sa.ColumnElement[bool]]:
     return conds
 
 
+def _shown_order(backend: str) -> list[Any]:
+    """:func:`_order` on ``fact_shown`` (served by its index on SQLite)."""
+    return [SH.c.year_order, _binary(SH.c.region, backend), _binary(SH.c.title, backend), SH.c.evaluation_id]
+
+
 def _grouped(f: Filters) -> bool:
     """Whether the totals per (year, region, kind, evaluator) (:mod:`evalcore.archive.totals`) answer: every
     filter but the search is on those four columns."""
@@ -359,6 +364,13 @@ def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, li
          .select_from(_active()).where(*_live(), *_where(f)).order_by(*_order(store.backend)).offset(offset))
     if limit is not None:
         q = q.limit(limit)
+    if f == ALL:  # the page's evaluations in the order of fact_shown's index, then their facts
+        ordered = (sa.select(SH.c.evaluation_id, SH.c.version_id).order_by(*_shown_order(store.backend))
+                   .offset(offset))
+        page = (ordered if limit is None else ordered.limit(limit)).subquery("page")
+        q = sa.select(*q.selected_columns).select_from(
+            page.join(E, E.c.id == page.c.evaluation_id).join(FE, FE.c.version_id == page.c.version_id)
+        ).order_by(*_order(store.backend))
     with store.reading() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
         ids = [r["evaluation_id"] for r in rows]
@@ -731,6 +743,11 @@ def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), 
     # each evaluation with the theme has at least one item: the first ``limit`` of them hold the rows shown
     first = (sa.select(FV.c.facts_of).select_from(src).where(*conds).order_by(*_order(store.backend))
              .limit(limit).subquery("first"))
+    if f == ALL:  # in the order of fact_shown's index, each probing the theme's roll-up row (its primary key)
+        more = [SH.c.year_order.in_([-int(y) for y in years])] if years else []
+        has = sa.exists().where(RT.c.version_id == SH.c.version_id, RT.c.theme == theme)
+        first = (sa.select(SH.c.version_id.label("facts_of")).where(has, *more)
+                 .order_by(*_shown_order(store.backend)).limit(limit).subquery("first"))
     q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, FP.c.category, FP.c.by_item, FP.c.keyword,
                    FP.c.text).select_from(_active().join(FP, FP.c.version_id == FV.c.facts_of))
          .where(FP.c.version_id.in_(sa.select(first.c.facts_of)), FP.c.theme == theme, *_live())

@@ -173,6 +173,14 @@ def _postgresql_shift(keep: bool, dialect: sa.Dialect) -> tuple[str, dict[str, A
     return str(compiled), dict(compiled.params)  # the statement's own constants among its parameters
 
 
+SHOWN_COLUMNS = ("version_id", "rect_ratio", "year_order", "region", "title")
+
+
+def _shown_columns() -> list[Any]:
+    """``fact_shown``'s columns but the evaluation, from the version's ``fact_evaluations`` row."""
+    return [FE.c.version_id, _ratio(), -sa.func.coalesce(FE.c.year, sa.literal_column("0")), FE.c.region, FE.c.title]
+
+
 def _ratio(fe: Any = FE) -> Any:
     """整改 items closed now ÷ items, as the 整改率 chart orders them (NULL without items)."""
     return sa.case((fe.c.rect_items > 0, sa.cast(fe.c.rect_closed, sa.Float) / fe.c.rect_items))
@@ -181,13 +189,12 @@ def _ratio(fe: Any = FE) -> Any:
 @lru_cache(maxsize=2)
 def _shown_upsert(backend: str) -> Any:
     """``fact_shown`` of evaluation ``eid`` := version ``want`` (parameters), with its 整改 ratio."""
-    rows = (sa.select(sa.bindparam("eid", type_=sa.Integer), FE.c.version_id, _ratio())
+    rows = (sa.select(sa.bindparam("eid", type_=sa.Integer), *_shown_columns())
             .where(FE.c.version_id == sa.bindparam("want", type_=sa.Integer)))
     ins = (postgresql_insert if backend == "postgresql" else sqlite_insert)(SHOWN)
-    ins = ins.from_select(["evaluation_id", "version_id", "rect_ratio"], rows)
+    ins = ins.from_select(["evaluation_id", *SHOWN_COLUMNS], rows)
     return ins.on_conflict_do_update(index_elements=["evaluation_id"],
-                                     set_={"version_id": ins.excluded.version_id,
-                                           "rect_ratio": ins.excluded.rect_ratio})
+                                     set_={c: ins.excluded[c] for c in SHOWN_COLUMNS})
 
 
 @lru_cache(maxsize=1)
@@ -231,11 +238,11 @@ def rebuild(conn: Connection) -> None:
     filled facts): a few grouped queries, whatever the number of evaluations."""
     for table in (*TABLES, SHOWN):
         conn.execute(sa.delete(table))
-    shown = (sa.select(E.c.id, FV.c.facts_of, _ratio())
+    shown = (sa.select(E.c.id, *_shown_columns())
              .select_from(E.join(FV, FV.c.version_id == E.c.active_version_id)
                           .join(FE, FE.c.version_id == FV.c.facts_of))
              .where(E.c.archived_at.is_(None), FV.c.state == "ok"))
-    conn.execute(sa.insert(SHOWN).from_select(["evaluation_id", "version_id", "rect_ratio"], shown))
+    conn.execute(sa.insert(SHOWN).from_select(["evaluation_id", *SHOWN_COLUMNS], shown))
     ids = sa.select(SHOWN.c.version_id)
     for table, select in _contributions(lambda col: col.in_(ids), _Sign(conn.dialect.name, all_added=True)):
         conn.execute(sa.insert(table).from_select([c.name for c in select.selected_columns], select))

@@ -639,7 +639,12 @@ def _tables_v12(md: sa.MetaData) -> None:
         sa.Column("evaluation_id", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("version_id", sa.Integer, nullable=False, index=True),  # fact_versions.facts_of of the active one
         sa.Column("rect_ratio", sa.Float),  # 整改 items closed now ÷ items (NULL: no items): the 整改率 chart's order
+        # the portfolio's order of evaluations (newest year first, no year last, region, title): -year (0: none)
+        sa.Column("year_order", sa.Integer, nullable=False),
+        sa.Column("region", sa.Text, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
         sa.Index("ix_fact_shown_rect_ratio", "rect_ratio", "evaluation_id"),
+        sa.Index("ix_fact_shown_order", "year_order", "region", "title", "evaluation_id"),
     )
     sa.Table(
         "fact_group_totals", md, *key(),

@@ -46,7 +46,7 @@ def rebuilt(s: Store) -> dict[str, list[tuple]]:
 
 
 def figures(s: Store, f: Q.Filters, as_of: dt.date) -> dict:
-    theme = "项目管理"
+    theme = "绩效目标管理"
     rect, total = Q.rectification_by_evaluation(s, f, as_of, limit=100)
     found = Q.theme_rows(s, f, theme)
     years = Q.theme_years(s, f, theme)
@@ -129,6 +129,13 @@ def test_the_unfiltered_rect_figures_and_deadlines_equal_the_per_evaluation_path
             late_days += bool(conn.scalar(sa.select(sa.func.count()).select_from(Q.RU)
                                           .where(Q.RU.c.rect_last_change > as_of)))
         assert Q.kpis(samples, Q.ALL, as_of, ALIASES) == Q.kpis(samples, SPACE, as_of, ALIASES), as_of
+        for offset, limit in ((0, 2), (2, 3), (5, 50), (0, None)):  # pages in fact_shown's order
+            fast_page = Q.evaluations(samples, Q.ALL, as_of, offset=offset, limit=limit)
+            assert fast_page.equals(Q.evaluations(samples, SPACE, as_of, offset=offset, limit=limit)), (offset, limit)
+        for theme in ("绩效目标管理", "预算编制与执行"):  # the drill-down's first evaluations in that order
+            for years in ((), (2021,), (2021, 2022)):
+                fast_t, slow_t = (Q.theme_rows(samples, f, theme, years=years, limit=2) for f in (Q.ALL, SPACE))
+                assert fast_t.rows.equals(slow_t.rows) and fast_t.total == slow_t.total, (theme, years)
         for limit in (1, 2, 3, 100):  # the lowest 整改率: from the indexed ratio of now and the late versions
             fast_rect, n_fast = Q.rectification_by_evaluation(samples, Q.ALL, as_of, limit)
             slow_rect, n_slow = Q.rectification_by_evaluation(samples, SPACE, as_of, limit)
