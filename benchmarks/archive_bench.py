@@ -235,31 +235,53 @@ def publish_times(url: str, n: int = 5, units: int = 50) -> tuple[float, float]:
 # --- EXPLAIN ----------------------------------------------------------------------------------------------
 
 
-def explain(url: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the heaviest portfolio queries on PostgreSQL: the 整改 deadlines per
-    responsible unit (grouped over the per-version, per-unit roll-ups) and the themes by year (over the per-version
-    theme roll-ups), plus the KPI distinct-unit count (the names probed) and the 整改 totals as of today."""
+def explain(url: str, heaviest: int = 2) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL of the ``heaviest`` statements that the unfiltered portfolio's
+    queries (those of one page view, the theme drill-down included) run: every statement timed on its second
+    run, the slowest explained with the parameters it ran with."""
     import sqlalchemy as sa
 
     from evalcore.archive import query as Q
     from evalcore.store import Store
 
     s = Store(url)
+    timed: list[tuple[float, str, object]] = []
+
+    @sa.event.listens_for(s.engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        conn.info["explain_t"] = time.perf_counter()
+
+    @sa.event.listens_for(s.engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        timed.append((time.perf_counter() - conn.info["explain_t"], statement, parameters))
+
     try:
         today = dt.date.today()
-        names = Q._names_in_use({}).subquery()
-        queries = (("整改 deadlines per responsible unit (30 days)", Q.deadlines_query(s.backend, Q.ALL, today, 30)),
-                   ("themes by year", Q.theme_counts_query(Q.ALL)),
-                   ("KPI: distinct units (names probed)", sa.select(sa.func.count(sa.distinct(names.c.k)))),
-                   ("整改 totals as of today", Q._rect_totals(today, Q.ALL, group=False)))
-        out = []
+
+        def page() -> None:
+            Q.overview(s)
+            Q.kpis(s, Q.ALL, today)
+            Q.any_sample_title(s, Q.ALL)
+            Q.grades_by_year(s, Q.ALL)
+            Q.funds_by_grade(s, Q.ALL)
+            Q.histograms(s, Q.ALL)
+            Q.rectification_by_evaluation(s, Q.ALL, today)
+            Q.deadlines_by_unit(s, Q.ALL, today, 30)
+            Q.evaluations(s, Q.ALL, today)
+            themes = Q.theme_counts(s, Q.ALL)
+            if len(themes):
+                top = str(themes.groupby("theme")["items"].sum().idxmax())
+                Q.theme_rows(s, Q.ALL, top)
+                Q.theme_years(s, Q.ALL, top)
+        page()
+        timed.clear()
+        page()
+        ran = [t for t in timed if t[1].lstrip().upper().startswith("SELECT")]
+        out = [f"All {len(ran)} statements of one unfiltered view: {sum(t for t, _, _ in ran) * 1000:.0f} ms.\n"]
         with s.engine.connect() as conn:
-            for name, q in queries:
-                sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-                t = time.perf_counter()
-                plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").all()
-                took = time.perf_counter() - t
-                out.append(f"### {name} ({took * 1000:.0f} ms with EXPLAIN ANALYZE)\n\n```sql\n{sql}\n```\n\n```\n"
+            for took, sql, params in sorted(ran, key=lambda t: -t[0])[:heaviest]:
+                plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params).all()  # type: ignore[arg-type]
+                out.append(f"### {took * 1000:.1f} ms\n\n```sql\n{sql}\n```\n\nparameters: {params}\n\n```\n"
                            + "\n".join(r[0] for r in plan) + "\n```\n")
         return "\n".join(out)
     finally:
