@@ -50,6 +50,7 @@ from ..store.schema import (
     T_GROUP_TITLE,
     T_GROUP_TOTAL,
     T_TOTAL_DEADLINE,
+    T_TOTAL_NAME,
     T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
@@ -63,7 +64,7 @@ E, FV, FE, FU = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_UNIT
 FP, FR, FRC, FG = T_FACT_PROBLEM, T_FACT_RECT, T_FACT_RECT_CHANGE, T_FACT_GRADE
 RU, RT, UN, RRU = T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_ROLLUP_RECT_UNIT
 GT, GG, GTH, GTT = T_GROUP_TOTAL, T_GROUP_GRADE, T_GROUP_THEME, T_GROUP_TITLE
-TD, TRU, SH = T_TOTAL_DEADLINE, T_TOTAL_RECT_UNIT, T_FACT_SHOWN
+TD, TRU, SH, TN = T_TOTAL_DEADLINE, T_TOTAL_RECT_UNIT, T_FACT_SHOWN, T_TOTAL_NAME
 PAGE_SIZE = 50
 
 
@@ -428,15 +429,15 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
     ident = _identity(aliases)
     # distinct identities: units with a 全称 are their 全称 (after aliases); the others (usually few) go
     # through the identity rules. The 全称 are either the distinct keys of the unit rows (a scan of the
-    # filtered units) or, unfiltered and when units recur (far fewer names than unit rows), the names of
-    # fact_unit_names that some active counted unit has (one indexed probe per name)
+    # filtered units) or, unfiltered and when units recur (far fewer names than unit rows), the names with
+    # units in fact_total_names (kept with the totals: one row per name)
     resolved = _resolved(aliases)
     unnamed = (sa.select(ident.key.label("k")).select_from(_units_from(ident))
                .where(*counted, FU.c.name_key == ""))
     with store.reading() as conn:
         e = conn.execute(eq).one()
         grade_rows = conn.execute(gq).all()
-        names = conn.scalar(sa.select(sa.func.count()).select_from(UN)) or 0
+        names = conn.scalar(sa.select(sa.func.count()).select_from(TN)) or 0
         probe = f == ALL and names * PROBE_RATIO <= int(e.units)
         named = _names_in_use(resolved) if probe else (
             sa.select(_aliased(FU.c.name_key, resolved).label("k"))
@@ -482,19 +483,13 @@ def _rect_totals_all(conn: Any, day: dt.date) -> _RectTotals:
     return _RectTotals(int(n), int(closed) - int(fix[0]), int(overdue or 0) - int(fix[1]))
 
 
-PROBE_RATIO = 4  # probe the names when there are at most a quarter as many as counted unit rows
+PROBE_RATIO = 4  # read fact_total_names when it has at most a quarter as many names as counted unit rows
 
 
 def _names_in_use(resolved: dict[str, str]) -> sa.Select:
-    """The 全称 keys (after aliases) of fact_unit_names that a counted unit of an active version has."""
-    fu, fv, e = FU.alias("fu_n"), FV.alias("fv_n"), E.alias("e_n")
-    # a correlated scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns an EXISTS into a semi-join that
-    # scans every unit row (measured: 288 ms at 10,000 x 20); this stays one index probe per name
-    used = (sa.select(sa.literal(1)).select_from(fu)
-            .where(fu.c.name_key == UN.c.name_key, fu.c.counted.is_(True), fv.c.facts_of == fu.c.version_id,
-                   e.c.active_version_id == fv.c.version_id, *_live(fv, e))
-            .limit(1).correlate(UN).scalar_subquery())
-    return sa.select(_aliased(UN.c.name_key, resolved).label("k")).where(used.is_not(None))
+    """The 全称 keys (after aliases) that some counted unit of a shown evaluation has: the names with units in
+    ``fact_total_names`` (kept with the totals; one row per name, whatever the number of evaluations)."""
+    return sa.select(_aliased(TN.c.name_key, resolved).label("k")).where(TN.c.units > 0)
 
 
 def any_sample_title(store: Store, f: Filters) -> bool:

@@ -13,7 +13,8 @@ recomputed for the other evaluations, nothing depends on the date, and the table
 - ``fact_group_themes`` / ``fact_group_theme_titles``: per group and problem theme (and category title):
   evaluations raising it, categories, items;
 - ``fact_total_deadlines``: 整改 items open now with a deadline, per (responsible unit, deadline), over every
-  shown evaluation; ``fact_total_rect_units``: per responsible unit, the evaluations naming it.
+  shown evaluation; ``fact_total_rect_units``: per responsible unit, the evaluations naming it;
+  ``fact_total_names``: per normalised 全称, the counted units of the shown evaluations that have it.
 
 Rows whose counts fall to 0 stay (the queries skip them). Money is exact: NUMERIC arithmetic on PostgreSQL; on
 SQLite the decimal text through the store's ``dsum``, ``dneg`` and ``dadd`` functions.
@@ -39,12 +40,14 @@ from ..store.schema import (
     T_FACT_ROLLUP_RECT_UNIT,
     T_FACT_ROLLUP_THEME,
     T_FACT_SHOWN,
+    T_FACT_UNIT,
     T_FACT_VER,
     T_GROUP_GRADE,
     T_GROUP_THEME,
     T_GROUP_TITLE,
     T_GROUP_TOTAL,
     T_TOTAL_DEADLINE,
+    T_TOTAL_NAME,
     T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
@@ -53,7 +56,8 @@ from .rollup import RATE_COLUMNS, SCORE_COLUMNS
 E, FV, FE, FG, FP, FR = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_GRADE, T_FACT_PROBLEM, T_FACT_RECT
 RU, RT, RRU, SHOWN = T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_ROLLUP_RECT_UNIT, T_FACT_SHOWN
 GROUP_KEY = ("year", "region", "kind", "evaluator")
-TABLES = (T_GROUP_TOTAL, T_GROUP_GRADE, T_GROUP_THEME, T_GROUP_TITLE, T_TOTAL_DEADLINE, T_TOTAL_RECT_UNIT)
+TABLES = (T_GROUP_TOTAL, T_GROUP_GRADE, T_GROUP_THEME, T_GROUP_TITLE, T_TOTAL_DEADLINE, T_TOTAL_RECT_UNIT,
+          T_TOTAL_NAME)
 _MONEY = ("funded_budget", "units_executed", "complete_budget", "complete_executed")
 
 
@@ -125,8 +129,11 @@ def _contributions(versions: Any, sign: _Sign) -> list[tuple[sa.Table, sa.Select
                  .group_by(unit, FR.c.deadline))
     rect_units = (sa.select(RRU.c.unit, s.count(RRU.c.version_id).label("evaluations"))
                   .where(versions(RRU.c.version_id)).group_by(RRU.c.unit))
+    FU = T_FACT_UNIT
+    names = (sa.select(FU.c.name_key, s.count(FU.c.version_id).label("units"))
+             .where(versions(FU.c.version_id), FU.c.counted.is_(True), FU.c.name_key != "").group_by(FU.c.name_key))
     return [(T_GROUP_TOTAL, totals), (T_GROUP_GRADE, grades), (T_GROUP_THEME, themes), (T_GROUP_TITLE, titles),
-            (T_TOTAL_DEADLINE, deadlines), (T_TOTAL_RECT_UNIT, rect_units)]
+            (T_TOTAL_DEADLINE, deadlines), (T_TOTAL_RECT_UNIT, rect_units), (T_TOTAL_NAME, names)]
 
 
 def _added(table: sa.Table, select: sa.Select, backend: str) -> Any:

@@ -689,6 +689,11 @@ def _tables_v12(md: sa.MetaData) -> None:
         sa.Column("open_items", sa.Integer, nullable=False),
     )
     sa.Table(
+        "fact_total_names", md,  # counted units of the shown evaluations per matching.normalise(全称) (not "")
+        sa.Column("name_key", sa.Text, primary_key=True),
+        sa.Column("units", sa.Integer, nullable=False),
+    )
+    sa.Table(
         "fact_total_rect_units", md,  # evaluations whose 整改 items name the responsible unit ("" for none)
         sa.Column("unit", sa.Text, primary_key=True),
         sa.Column("evaluations", sa.Integer, nullable=False),
@@ -789,5 +794,6 @@ T_GROUP_THEME = METADATA.tables["fact_group_themes"]
 T_GROUP_TITLE = METADATA.tables["fact_group_theme_titles"]
 T_TOTAL_DEADLINE = METADATA.tables["fact_total_deadlines"]
 T_TOTAL_RECT_UNIT = METADATA.tables["fact_total_rect_units"]
+T_TOTAL_NAME = METADATA.tables["fact_total_names"]
 
 VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

@@ -23,7 +23,7 @@ from tests.unit.test_archive_rollup import ADMIN, ALIASES, DAYS, GROUP, assert_p
 
 MIGRATION_12 = {version: step for version, _, step in schema.MIGRATIONS}[12]
 V12_TABLES = ("fact_shown", "fact_group_totals", "fact_group_grades", "fact_group_themes", "fact_group_theme_titles",
-              "fact_total_deadlines", "fact_total_rect_units")
+              "fact_total_deadlines", "fact_total_rect_units", "fact_total_names")
 SPACE = Q.Filters(search=" ")  # every evaluation, but not ALL: the per-evaluation path of the 整改 figures
 
 
@@ -33,7 +33,7 @@ def dump(s: Store) -> dict[str, list[tuple]]:
     with s.reading() as conn:
         for table in (*totals.TABLES, T_FACT_SHOWN):
             rows = [r._mapping for r in conn.execute(sa.select(table))]
-            count = next(c for c in ("evaluations", "open_items", "version_id") if c in table.c)
+            count = next(c for c in ("evaluations", "open_items", "units", "version_id") if c in table.c)
             out[table.name] = sorted(tuple(D(v) if isinstance(v, D) else v for v in r.values())
                                      for r in rows if r[count])
     return out
