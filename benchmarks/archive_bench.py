@@ -369,7 +369,11 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if not a.keep:
                 for ctx in databases:
-                    ctx.__exit__(None, None, None)
+                    try:
+                        ctx.__exit__(None, None, None)
+                    except Exception as exc:  # noqa: BLE001 - an autovacuum worker may hold it: keep the figures
+                        print(f"[{backend}] a database could not be dropped ({exc.__class__.__name__}); drop it "
+                              "later", flush=True)
 
     print()
     print("| backend | store | shown | built (s) | cold (s) | ×cold | warm (s) | ×warm | after publish (s) | "
