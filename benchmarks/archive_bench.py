@@ -20,10 +20,11 @@ page from app.py with Streamlit's AppTest, in that process, as the server would 
 
 The big stores are built in bulk (``build_store``): evaluations from :mod:`benchmarks.portfolio_synth`, each version
 row holding the bytes of one representative synthetic workbook of the same size (the portfolio never reads them)
-and the facts written by the same :func:`evalcore.facts.write.write_facts` that publish uses, 200 evaluations per
-transaction. Publishing 10,000 workbooks one by one would take hours on the shared 2-core machine; the publish cost
-is measured apart: **publish** is the median time of ``Store.publish`` of a 50-unit synthetic workbook into the
-sample store, with the facts and with ``write_facts`` replaced by a no-op (the publish of before issue 23).
+and the facts written by the same :func:`evalcore.facts.write.write_facts` that publish uses (and the totals kept
+by the same :func:`evalcore.facts.totals.sync`), 200 evaluations per transaction. Publishing 10,000 workbooks one
+by one would take hours on the shared 2-core machine; the publish cost is measured apart: **publish** is the median
+time of ``Store.publish`` of a 50-unit synthetic workbook into the sample store, with the facts and with
+``write_facts`` and the totals' ``sync`` replaced by no-ops (the publish of before issue 23).
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def build_store(url: str, evaluations: int, units: int, log=print) -> float:
 
     from benchmarks.portfolio_synth import synthetic_portfolio
     from evalcore.clock import utc_now
+    from evalcore.facts.totals import sync
     from evalcore.facts.write import write_facts
     from evalcore.store import T_EVAL, T_VER, Store, natural_key_of, sha256_hex
     from evalcore.workbook import workbook_bytes
@@ -86,6 +88,7 @@ def build_store(url: str, evaluations: int, units: int, log=print) -> float:
                     vid = vinserted[0]
                     conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == eid).values(active_version_id=vid))
                     write_facts(conn, eid, vid, ev, now)
+                    sync(conn, eid)
                     done += 1
             log(f"  {done}/{evaluations} ({time.perf_counter() - start:.0f} s)")
     finally:
@@ -199,7 +202,8 @@ def run_server(url: str, publish_file: Path, repeats: int) -> dict:
 
 
 def publish_times(url: str, n: int = 5, units: int = 50) -> tuple[float, float]:
-    """Median seconds of Store.publish with the facts and without (write_facts a no-op), alternating."""
+    """Median seconds of Store.publish with the facts and without (write_facts and the totals' sync no-ops),
+    alternating."""
     import evalcore.store.evaluations as evaluations
     from benchmarks.portfolio_synth import synthetic_portfolio
     from evalcore.auth import Actor
@@ -209,7 +213,7 @@ def publish_times(url: str, n: int = 5, units: int = 50) -> tuple[float, float]:
     actor = Actor("基准测试", "admin", "cli")
     books = [workbook_bytes(ev) for ev in synthetic_portfolio(2 * n, units)]
     store = Store(url)
-    real = evaluations.write_facts
+    real, real_sync = evaluations.write_facts, evaluations.sync_totals
     with_facts: list[float] = []
     without: list[float] = []
     try:
@@ -217,12 +221,13 @@ def publish_times(url: str, n: int = 5, units: int = 50) -> tuple[float, float]:
             plain = i % 2 == 1
             if plain:
                 evaluations.write_facts = lambda *a, **k: None
+                evaluations.sync_totals = lambda *a, **k: None
             t = time.perf_counter()
             store.publish(data, file_name=f"pub_{i}.xlsx", by=actor)
             (without if plain else with_facts).append(time.perf_counter() - t)
-            evaluations.write_facts = real
+            evaluations.write_facts, evaluations.sync_totals = real, real_sync
     finally:
-        evaluations.write_facts = real
+        evaluations.write_facts, evaluations.sync_totals = real, real_sync
         store.dispose()
     return statistics.median(with_facts), statistics.median(without)
 
@@ -230,31 +235,53 @@ def publish_times(url: str, n: int = 5, units: int = 50) -> tuple[float, float]:
 # --- EXPLAIN ----------------------------------------------------------------------------------------------
 
 
-def explain(url: str) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the heaviest portfolio queries on PostgreSQL: the 整改 deadlines per
-    responsible unit (grouped over the per-version, per-unit roll-ups) and the themes by year (over the per-version
-    theme roll-ups), plus the KPI distinct-unit count (the names probed) and the 整改 totals as of today."""
+def explain(url: str, heaviest: int = 2) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL of the ``heaviest`` statements that the unfiltered portfolio's
+    queries (those of one page view, the theme drill-down included) run: every statement timed on its second
+    run, the slowest explained with the parameters it ran with."""
     import sqlalchemy as sa
 
     from evalcore.archive import query as Q
     from evalcore.store import Store
 
     s = Store(url)
+    timed: list[tuple[float, str, object]] = []
+
+    @sa.event.listens_for(s.engine, "before_cursor_execute")
+    def _before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        conn.info["explain_t"] = time.perf_counter()
+
+    @sa.event.listens_for(s.engine, "after_cursor_execute")
+    def _after(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        timed.append((time.perf_counter() - conn.info["explain_t"], statement, parameters))
+
     try:
         today = dt.date.today()
-        names = Q._names_in_use({}).subquery()
-        queries = (("整改 deadlines per responsible unit (30 days)", Q.deadlines_query(s.backend, Q.ALL, today, 30)),
-                   ("themes by year", Q.theme_counts_query(Q.ALL)),
-                   ("KPI: distinct units (names probed)", sa.select(sa.func.count(sa.distinct(names.c.k)))),
-                   ("整改 totals as of today", Q._rect_totals(today, Q.ALL, group=False)))
-        out = []
+
+        def page() -> None:
+            Q.overview(s)
+            Q.kpis(s, Q.ALL, today)
+            Q.any_sample_title(s, Q.ALL)
+            Q.grades_by_year(s, Q.ALL)
+            Q.funds_by_grade(s, Q.ALL)
+            Q.histograms(s, Q.ALL)
+            Q.rectification_by_evaluation(s, Q.ALL, today)
+            Q.deadlines_by_unit(s, Q.ALL, today, 30)
+            Q.evaluations(s, Q.ALL, today)
+            themes = Q.theme_counts(s, Q.ALL)
+            if len(themes):
+                top = str(themes.groupby("theme")["items"].sum().idxmax())
+                Q.theme_rows(s, Q.ALL, top)
+                Q.theme_years(s, Q.ALL, top)
+        page()
+        timed.clear()
+        page()
+        ran = [t for t in timed if t[1].lstrip().upper().startswith("SELECT")]
+        out = [f"All {len(ran)} statements of one unfiltered view: {sum(t for t, _, _ in ran) * 1000:.0f} ms.\n"]
         with s.engine.connect() as conn:
-            for name, q in queries:
-                sql = str(q.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-                t = time.perf_counter()
-                plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").all()
-                took = time.perf_counter() - t
-                out.append(f"### {name} ({took * 1000:.0f} ms with EXPLAIN ANALYZE)\n\n```sql\n{sql}\n```\n\n```\n"
+            for took, sql, params in sorted(ran, key=lambda t: -t[0])[:heaviest]:
+                plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params).all()  # type: ignore[arg-type]
+                out.append(f"### {took * 1000:.1f} ms\n\n```sql\n{sql}\n```\n\nparameters: {params}\n\n```\n"
                            + "\n".join(r[0] for r in plan) + "\n```\n")
         return "\n".join(out)
     finally:
@@ -342,7 +369,11 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if not a.keep:
                 for ctx in databases:
-                    ctx.__exit__(None, None, None)
+                    try:
+                        ctx.__exit__(None, None, None)
+                    except Exception as exc:  # noqa: BLE001 - an autovacuum worker may hold it: keep the figures
+                        print(f"[{backend}] a database could not be dropped ({exc.__class__.__name__}); drop it "
+                              "later", flush=True)
 
     print()
     print("| backend | store | shown | built (s) | cold (s) | ×cold | warm (s) | ×warm | after publish (s) | "

@@ -540,6 +540,90 @@ INDEXES_V11 = (
     ("ix_evaluations_updated", "evaluations", ("updated_at", "id")),  # the picker's recent evaluations
 )
 
+def tables_v12(md: sa.MetaData) -> None:
+    """Tables added by schema version 12 (issue 23): the portfolio's figures summed over the evaluations it shows
+    (:mod:`evalcore.facts.totals`), kept by difference when what an evaluation shows changes (publish, 整改
+    update, rollback, archive), in the same transaction. Frozen.
+
+    ``fact_shown`` is the version whose facts each shown evaluation adds (not archived, active version readable);
+    the ``fact_group_*`` tables are summed per (year, region, kind, evaluator): year 0 when the report states none;
+    the ``fact_total_*`` tables over every shown evaluation (the unfiltered portfolio's 整改 deadlines)."""
+    def key() -> list[sa.Column]:
+        return [sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+                sa.Column("region", sa.Text, primary_key=True), sa.Column("kind", sa.Text, primary_key=True),
+                sa.Column("evaluator", sa.Text, primary_key=True)]
+
+    sa.Table(
+        "fact_shown", md,
+        sa.Column("evaluation_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("version_id", sa.Integer, nullable=False, index=True),  # fact_versions.facts_of of the active one
+        sa.Column("rect_ratio", sa.Float),  # 整改 items closed now ÷ items (NULL: no items): the 整改率 chart's order
+        # the portfolio's order of evaluations (newest year first, no year last, region, title): -year (0: none)
+        sa.Column("year_order", sa.Integer, nullable=False),
+        sa.Column("region", sa.Text, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Index("ix_fact_shown_rect_ratio", "rect_ratio", "evaluation_id"),
+        sa.Index("ix_fact_shown_order", "year_order", "region", "title", "evaluation_id"),
+    )
+    sa.Table(
+        "fact_group_totals", md, *key(),
+        sa.Column("evaluations", sa.Integer, nullable=False),
+        sa.Column("units", sa.Integer, nullable=False),
+        sa.Column("funded_units", sa.Integer, nullable=False),
+        sa.Column("funded_budget", ExactDecimal),
+        sa.Column("units_executed", ExactDecimal),
+        sa.Column("complete_units", sa.Integer, nullable=False),
+        sa.Column("complete_budget", ExactDecimal),
+        sa.Column("complete_executed", ExactDecimal),
+        sa.Column("grades_derived", sa.Integer, nullable=False),
+        sa.Column("rect_illustrative", sa.Integer, nullable=False),  # evaluations with illustrative 整改 items
+        sa.Column("rect_evaluations", sa.Integer, nullable=False),  # evaluations with 整改 items
+        sa.Column("rect_items", sa.Integer, nullable=False),
+        sa.Column("rect_closed", sa.Integer, nullable=False),  # closed by their current status
+        *(sa.Column(f"rate_{k}", sa.Integer, nullable=False) for k in range(11)),
+        *(sa.Column(f"score_{k}", sa.Integer, nullable=False) for k in range(13)),
+    )
+    sa.Table(
+        "fact_group_grades", md, *key(), sa.Column("grade", sa.Text, primary_key=True),
+        sa.Column("evaluations", sa.Integer, nullable=False),  # evaluations with a row for the 等次
+        sa.Column("units", sa.Integer, nullable=False),
+        sa.Column("funded_units", sa.Integer, nullable=False),
+        sa.Column("funded_budget", ExactDecimal),
+    )
+    sa.Table(
+        "fact_group_themes", md, *key(), sa.Column("theme", sa.Text, primary_key=True),
+        sa.Column("evaluations", sa.Integer, nullable=False),
+        sa.Column("categories", sa.Integer, nullable=False),
+        sa.Column("items", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "fact_group_theme_titles", md, *key(), sa.Column("theme", sa.Text, primary_key=True),
+        sa.Column("title", sa.Text, primary_key=True),  # a problem category's title
+        sa.Column("evaluations", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "fact_total_deadlines", md,  # 整改 items open now with a deadline, per responsible unit ("" for none)
+        sa.Column("unit", sa.Text, primary_key=True),
+        sa.Column("deadline", sa.Date, primary_key=True),
+        sa.Column("open_items", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "fact_total_names", md,  # counted units of the shown evaluations per matching.normalise(全称) (not "")
+        sa.Column("name_key", sa.Text, primary_key=True),
+        sa.Column("units", sa.Integer, nullable=False),
+    )
+    sa.Table(
+        "fact_total_rect_units", md,  # evaluations whose 整改 items name the responsible unit ("" for none)
+        sa.Column("unit", sa.Text, primary_key=True),
+        sa.Column("evaluations", sa.Integer, nullable=False),
+    )
+
+
+# indexes of migration 12 on the tables of migration 11 (name, table, columns)
+INDEXES_V12 = (
+    ("ix_fact_rollups_last_change", "fact_rollups", ("rect_last_change",)),  # versions with a change after a day
+)
+
 # The current schema, for queries (the result of running every migration; a test compares the two).
 METADATA = sa.MetaData()
 tables_v1(METADATA)
@@ -561,6 +645,9 @@ tables_v10(METADATA)
 tables_v11(METADATA)
 for _name, _table, _cols in INDEXES_V11:  # migration 11
     sa.Index(_name, *(METADATA.tables[_table].c[c] for c in _cols))
+tables_v12(METADATA)
+for _name12, _table12, _cols12 in INDEXES_V12:  # migration 12
+    sa.Index(_name12, *(METADATA.tables[_table12].c[c] for c in _cols12))
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -590,5 +677,13 @@ T_FACT_ROLLUP = METADATA.tables["fact_rollups"]
 T_FACT_ROLLUP_THEME = METADATA.tables["fact_rollup_themes"]
 T_FACT_UNIT_NAME = METADATA.tables["fact_unit_names"]
 T_FACT_ROLLUP_RECT_UNIT = METADATA.tables["fact_rollup_rect_units"]
+T_FACT_SHOWN = METADATA.tables["fact_shown"]
+T_GROUP_TOTAL = METADATA.tables["fact_group_totals"]
+T_GROUP_GRADE = METADATA.tables["fact_group_grades"]
+T_GROUP_THEME = METADATA.tables["fact_group_themes"]
+T_GROUP_TITLE = METADATA.tables["fact_group_theme_titles"]
+T_TOTAL_DEADLINE = METADATA.tables["fact_total_deadlines"]
+T_TOTAL_RECT_UNIT = METADATA.tables["fact_total_rect_units"]
+T_TOTAL_NAME = METADATA.tables["fact_total_names"]
 
 VERSION_COLUMNS = [c for c in T_VER.c if c.name != "data"]

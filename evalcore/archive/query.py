@@ -17,6 +17,7 @@ decimal text), and come back as :class:`~decimal.Decimal`.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,9 +43,17 @@ from ..tables import (
     T_FACT_ROLLUP,
     T_FACT_ROLLUP_RECT_UNIT,
     T_FACT_ROLLUP_THEME,
+    T_FACT_SHOWN,
     T_FACT_UNIT,
     T_FACT_UNIT_NAME,
     T_FACT_VER,
+    T_GROUP_GRADE,
+    T_GROUP_THEME,
+    T_GROUP_TITLE,
+    T_GROUP_TOTAL,
+    T_TOTAL_DEADLINE,
+    T_TOTAL_NAME,
+    T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
 
@@ -54,6 +63,8 @@ if TYPE_CHECKING:
 E, FV, FE, FU = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_UNIT
 FP, FR, FRC, FG = T_FACT_PROBLEM, T_FACT_RECT, T_FACT_RECT_CHANGE, T_FACT_GRADE
 RU, RT, UN, RRU = T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_UNIT_NAME, T_FACT_ROLLUP_RECT_UNIT
+GT, GG, GTH, GTT = T_GROUP_TOTAL, T_GROUP_GRADE, T_GROUP_THEME, T_GROUP_TITLE
+TD, TRU, SH, TN = T_TOTAL_DEADLINE, T_TOTAL_RECT_UNIT, T_FACT_SHOWN, T_TOTAL_NAME
 PAGE_SIZE = 50
 
 
@@ -114,6 +125,22 @@ def _where(f: Filters, fe: Any = FE) -> list[sa.ColumnElement[bool]]:
     for word in (f.search or "").strip().lower().split():
         conds.append(fe.c.search_text.contains(word, autoescape=True))
     return conds
+
+
+def _shown_order(backend: str) -> list[Any]:
+    """:func:`_order` on ``fact_shown`` (served by its index on SQLite)."""
+    return [SH.c.year_order, _binary(SH.c.region, backend), _binary(SH.c.title, backend), SH.c.evaluation_id]
+
+
+def _grouped(f: Filters) -> bool:
+    """Whether the totals per (year, region, kind, evaluator) (:mod:`evalcore.facts.totals`) answer: every
+    filter but the search is on those four columns."""
+    return not (f.search or "").strip()
+
+
+def _gwhere(f: Filters, t: Any) -> list[sa.ColumnElement[bool]]:
+    """The filters on a ``fact_group_*`` table (year 0 is "no year": never a year asked for)."""
+    return _where(dataclasses.replace(f, search=""), t)
 
 
 def _order(backend: str, fe: Any = FE) -> list[Any]:
@@ -277,15 +304,15 @@ class Overview:
 def overview(store: Store) -> Overview:
     """What the filters offer, and how many evaluations there are."""
     with store.reading() as conn:
-        def distinct(col: Any) -> list[Any]:
-            return [v for (v,) in conn.execute(sa.select(col).distinct().select_from(_active()).where(*_live()))]
-        n = conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live())) or 0
+        def distinct(col: Any) -> list[Any]:  # from the totals per group (a few rows per group, not per evaluation)
+            return [v for (v,) in conn.execute(sa.select(col).distinct().where(GT.c.evaluations > 0))]
+        n = conn.scalar(sa.select(sa.func.sum(GT.c.evaluations))) or 0
         bad = conn.scalar(sa.select(sa.func.count()).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
                           .where(E.c.archived_at.is_(None), FV.c.state == UNREADABLE)) or 0
-        years = sorted({int(y) for y in distinct(FE.c.year) if y is not None}, reverse=True)
-        regions = sorted({r for r in distinct(FE.c.region) if r})
-        kinds = sorted(set(distinct(FE.c.kind)))
-        evaluators = sorted({e for e in distinct(FE.c.evaluator) if e})
+        years = sorted({int(y) for y in distinct(GT.c.year) if y}, reverse=True)
+        regions = sorted({r for r in distinct(GT.c.region) if r})
+        kinds = sorted(set(distinct(GT.c.kind)))
+        evaluators = sorted({e for e in distinct(GT.c.evaluator) if e})
     return Overview(int(n), int(bad), years, regions, kinds, evaluators)
 
 
@@ -317,6 +344,8 @@ def latest_evaluation_id(store: Store) -> int | None:
 
 def count(store: Store, f: Filters = ALL) -> int:
     with store.reading() as conn:
+        if _grouped(f):
+            return int(conn.scalar(sa.select(sa.func.sum(GT.c.evaluations)).where(*_gwhere(f, GT))) or 0)
         return int(conn.scalar(sa.select(sa.func.count()).select_from(_active()).where(*_live(), *_where(f))) or 0)
 
 
@@ -336,6 +365,13 @@ def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, li
          .select_from(_active()).where(*_live(), *_where(f)).order_by(*_order(store.backend)).offset(offset))
     if limit is not None:
         q = q.limit(limit)
+    if f == ALL:  # the page's evaluations in the order of fact_shown's index, then their facts
+        ordered = (sa.select(SH.c.evaluation_id, SH.c.version_id).order_by(*_shown_order(store.backend))
+                   .offset(offset))
+        page = (ordered if limit is None else ordered.limit(limit)).subquery("page")
+        q = sa.select(*q.selected_columns).select_from(
+            page.join(E, E.c.id == page.c.evaluation_id).join(FE, FE.c.version_id == page.c.version_id)
+        ).order_by(*_order(store.backend))
     with store.reading() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
         ids = [r["evaluation_id"] for r in rows]
@@ -374,26 +410,41 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
     counted = [*where, FU.c.counted.is_(True)]
     gq = (sa.select(FG.c.grade, sa.func.sum(FG.c.units))
           .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of)).where(*where).group_by(FG.c.grade))
+    if _grouped(f):  # the same sums from the totals per group
+        gw = _gwhere(f, GT)
+        eq = sa.select(
+            sa.func.coalesce(sa.func.sum(GT.c.evaluations), 0).label("n"),
+            sa.func.coalesce(sa.func.sum(GT.c.units), 0).label("units"),
+            sa.func.coalesce(sa.func.sum(GT.c.funded_units), 0).label("funded"),
+            money_sum(GT.c.funded_budget, b).label("budget"),
+            money_sum(GT.c.units_executed, b).label("executed"),
+            sa.func.coalesce(sa.func.sum(GT.c.complete_units), 0).label("complete"),
+            money_sum(GT.c.complete_budget, b).label("cb"),
+            money_sum(GT.c.complete_executed, b).label("cx"),
+            sa.func.coalesce(sa.func.sum(GT.c.grades_derived), 0).label("derived"),
+            sa.func.coalesce(sa.func.sum(GT.c.rect_illustrative), 0).label("rect_ill")).where(*gw)
+        gq = (sa.select(GG.c.grade, sa.func.sum(GG.c.units)).where(*_gwhere(f, GG)).group_by(GG.c.grade)
+              .having(sa.func.sum(GG.c.evaluations) > 0))
     aliases = list(aliases)
     ident = _identity(aliases)
     # distinct identities: units with a 全称 are their 全称 (after aliases); the others (usually few) go
     # through the identity rules. The 全称 are either the distinct keys of the unit rows (a scan of the
-    # filtered units) or, unfiltered and when units recur (far fewer names than unit rows), the names of
-    # fact_unit_names that some active counted unit has (one indexed probe per name)
+    # filtered units) or, unfiltered and when units recur (far fewer names than unit rows), the names with
+    # units in fact_total_names (kept with the totals: one row per name)
     resolved = _resolved(aliases)
     unnamed = (sa.select(ident.key.label("k")).select_from(_units_from(ident))
                .where(*counted, FU.c.name_key == ""))
     with store.reading() as conn:
         e = conn.execute(eq).one()
         grade_rows = conn.execute(gq).all()
-        names = conn.scalar(sa.select(sa.func.count()).select_from(UN)) or 0
+        names = conn.scalar(sa.select(sa.func.count()).select_from(TN)) or 0
         probe = f == ALL and names * PROBE_RATIO <= int(e.units)
         named = _names_in_use(resolved) if probe else (
             sa.select(_aliased(FU.c.name_key, resolved).label("k"))
             .select_from(_active().join(FU, FU.c.version_id == FV.c.facts_of)).where(*counted, FU.c.name_key != ""))
         keys = sa.union_all(named, unnamed).subquery("keys")
         distinct = conn.scalar(sa.select(sa.func.count(sa.distinct(keys.c.k)))) or 0
-        rect = conn.execute(_rect_totals(as_of, f, group=False)).one()
+        rect = _rect_totals_all(conn, as_of) if f == ALL else conn.execute(_rect_totals(as_of, f, group=False)).one()
     grades = {g: 0 for g in (*GRADES, NO_GRADE)}
     for g, n in sorted(grade_rows, key=lambda r: str(r[0])):
         grades[g] = int(n)
@@ -408,19 +459,37 @@ def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tup
         overdue=int(rect.overdue), rect_illustrative=bool(e.rect_ill))
 
 
-PROBE_RATIO = 4  # probe the names when there are at most a quarter as many as counted unit rows
+@dataclass(frozen=True)
+class _RectTotals:
+    n_items: int
+    closed: int
+    overdue: int
+
+
+def _rect_totals_all(conn: Any, day: dt.date) -> _RectTotals:
+    """The 整改 totals of every shown evaluation on ``day``: items and items closed now from the totals per
+    group, open items past their deadline from the totals per (unit, deadline); the versions with a dated
+    status change after the day (found by the index on ``fact_rollups.rect_last_change``; usually none) are
+    corrected from their items."""
+    late = (sa.select(SH.c.version_id).select_from(SH.join(RU, RU.c.version_id == SH.c.version_id))
+            .where(RU.c.rect_last_change > day))
+    open_before = _as_int(sa.and_(FR.c.closed.is_(False), FR.c.deadline.is_not(None), FR.c.deadline < day))
+    fix = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(_as_int(FR.c.closed) - closed_as_of(day)), 0),
+                                 sa.func.coalesce(sa.func.sum(open_before - overdue_as_of(day)), 0))
+                       .where(FR.c.version_id.in_(late))).one()
+    n, closed = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(GT.c.rect_items), 0),
+                                       sa.func.coalesce(sa.func.sum(GT.c.rect_closed), 0))).one()
+    overdue = conn.scalar(sa.select(sa.func.coalesce(sa.func.sum(TD.c.open_items), 0)).where(TD.c.deadline < day))
+    return _RectTotals(int(n), int(closed) - int(fix[0]), int(overdue or 0) - int(fix[1]))
+
+
+PROBE_RATIO = 4  # read fact_total_names when it has at most a quarter as many names as counted unit rows
 
 
 def _names_in_use(resolved: dict[str, str]) -> sa.Select:
-    """The 全称 keys (after aliases) of fact_unit_names that a counted unit of an active version has."""
-    fu, fv, e = FU.alias("fu_n"), FV.alias("fv_n"), E.alias("e_n")
-    # a correlated scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns an EXISTS into a semi-join that
-    # scans every unit row (measured: 288 ms at 10,000 x 20); this stays one index probe per name
-    used = (sa.select(sa.literal(1)).select_from(fu)
-            .where(fu.c.name_key == UN.c.name_key, fu.c.counted.is_(True), fv.c.facts_of == fu.c.version_id,
-                   e.c.active_version_id == fv.c.version_id, *_live(fv, e))
-            .limit(1).correlate(UN).scalar_subquery())
-    return sa.select(_aliased(UN.c.name_key, resolved).label("k")).where(used.is_not(None))
+    """The 全称 keys (after aliases) that some counted unit of a shown evaluation has: the names with units in
+    ``fact_total_names`` (kept with the totals; one row per name, whatever the number of evaluations)."""
+    return sa.select(_aliased(TN.c.name_key, resolved).label("k")).where(TN.c.units > 0)
 
 
 def any_sample_title(store: Store, f: Filters) -> bool:
@@ -435,6 +504,9 @@ def grades_by_year(store: Store, f: Filters) -> pd.DataFrame:
     q = (sa.select(FE.c.year, FG.c.grade, sa.func.sum(FG.c.units))
          .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f), FE.c.year.is_not(None)).group_by(FE.c.year, FG.c.grade))
+    if _grouped(f):
+        q = (sa.select(GG.c.year, GG.c.grade, sa.func.sum(GG.c.units)).where(*_gwhere(f, GG), GG.c.year != 0)
+             .group_by(GG.c.year, GG.c.grade).having(sa.func.sum(GG.c.evaluations) > 0))
     with store.reading() as conn:
         found = {(int(y), g): int(n) for y, g, n in conn.execute(q)}
     years = sorted({y for y, _ in found})
@@ -447,6 +519,9 @@ def funds_by_grade(store: Store, f: Filters) -> pd.DataFrame:
     q = (sa.select(FG.c.grade, money_sum(FG.c.funded_budget, store.backend), sa.func.sum(FG.c.funded_units))
          .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f)).group_by(FG.c.grade))
+    if _grouped(f):
+        q = (sa.select(GG.c.grade, money_sum(GG.c.funded_budget, store.backend), sa.func.sum(GG.c.funded_units))
+             .where(*_gwhere(f, GG)).group_by(GG.c.grade).having(sa.func.sum(GG.c.evaluations) > 0))
     with store.reading() as conn:
         found = {g: (s if s is not None else ZERO, int(n or 0)) for g, s, n in conn.execute(q)}
     rows = [{"grade": g, "budget": found.get(g, (ZERO, 0))[0], "units": found.get(g, (ZERO, 0))[1]}
@@ -500,6 +575,8 @@ def _rolled_histograms(store: Store, f: Filters) -> tuple[pd.DataFrame, pd.DataF
     cols = [*RATE_COLUMNS, *SCORE_COLUMNS]
     q = (sa.select(*(sa.func.coalesce(sa.func.sum(RU.c[c]), 0) for c in cols))
          .select_from(_active().join(RU, RU.c.version_id == FV.c.facts_of)).where(*_live(), *_where(f)))
+    if _grouped(f):
+        q = sa.select(*(sa.func.coalesce(sa.func.sum(GT.c[c]), 0) for c in cols)).where(*_gwhere(f, GT))
     with store.reading() as conn:
         sums = dict(zip(cols, (int(v) for v in conn.execute(q).one()), strict=True))
 
@@ -518,14 +595,17 @@ def histogram(store: Store, f: Filters, what: str, bins: tuple[int, int, int]) -
 def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit: int = 40) -> tuple[pd.DataFrame, int]:
     """The filtered evaluations with 整改 items, lowest 整改率 first, at most ``limit`` of them (the columns of
     :func:`evalcore.portfolio.rectification_by_evaluation`), and how many there are in all."""
-    t = _rect_per_evaluation(as_of, f)
+    ids = _lowest_ratio_candidates(store, as_of, limit) if f == ALL else None
+    t = _rect_per_evaluation(as_of, f, ids)
     ratio = sa.cast(t.c.closed, sa.Float) / t.c.n_items
     q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, t.c.n_items, t.c.closed, t.c.overdue,
                    FE.c.rect_illustrative)
          .select_from(_active().join(t, t.c.evaluation_id == FE.c.evaluation_id))
          .where(*_live(), t.c.n_items > 0).order_by(ratio, FE.c.evaluation_id))
+    counted = (sa.select(sa.func.sum(GT.c.rect_evaluations)).where(*_gwhere(f, GT)) if _grouped(f)
+               else sa.select(sa.func.count()).select_from(t).where(t.c.n_items > 0))
     with store.reading() as conn:
-        total = conn.scalar(sa.select(sa.func.count()).select_from(t).where(t.c.n_items > 0)) or 0
+        total = conn.scalar(counted) or 0
         rows = conn.execute(q.limit(limit)).all()
     out = pd.DataFrame([{"evaluation_id": r.evaluation_id, "region": r.region, "year": r.year, "title": r.title,
                          "rect_items": int(r.n_items), "rect_closed": int(r.closed),
@@ -536,11 +616,37 @@ def rectification_by_evaluation(store: Store, f: Filters, as_of: dt.date, limit:
     return out.astype({"rect_rate": object}), int(total)
 
 
+def _lowest_ratio_candidates(store: Store, as_of: dt.date, limit: int) -> list[int]:
+    """The evaluations among which the ``limit`` lowest 整改率 on ``as_of`` are, without computing every one:
+    an evaluation whose items have no dated change after the day has its ratio of now (``fact_shown.rect_ratio``,
+    indexed), so the lowest ``limit`` + (number of the others) by that ratio, and those others (found by the
+    index on ``fact_rollups.rect_last_change``; usually none), hold them all."""
+    late = (sa.select(SH.c.evaluation_id).select_from(SH.join(RU, RU.c.version_id == SH.c.version_id))
+            .where(RU.c.rect_last_change > as_of))
+    with store.reading() as conn:
+        others = [int(e) for (e,) in conn.execute(late)]
+        lowest = conn.execute(sa.select(SH.c.evaluation_id).where(SH.c.rect_ratio.is_not(None))
+                              .order_by(SH.c.rect_ratio, SH.c.evaluation_id).limit(limit + len(others))).scalars()
+        return sorted({int(e) for e in lowest} | set(others))
+
+
 def deadlines_query(backend: str, f: Filters, as_of: dt.date, days: int, limit: int = 15) -> sa.Select:
     """The query of :func:`deadlines_by_unit`. Open means not in a closed status now (the facts of the active
     versions); grouped in the database, from the per-version, per-unit roll-ups where they give the
     counts for this day and window exactly, from the items of the other (version, unit) pairs."""
     end = as_of + dt.timedelta(days=days)
+    if f == ALL:  # every shown evaluation: the totals per (unit, deadline), whatever the day
+        per = (sa.select(TD.c.unit,
+                         sa.func.sum(sa.case((TD.c.deadline < as_of, TD.c.open_items), else_=0)).label("overdue"),
+                         sa.func.sum(sa.case((sa.and_(TD.c.deadline >= as_of, TD.c.deadline <= end), TD.c.open_items),
+                                             else_=0)).label("soon"))
+               .where(TD.c.deadline <= end).group_by(TD.c.unit).subquery("per"))
+        t = (sa.select(TRU.c.unit, per.c.overdue, per.c.soon, TRU.c.evaluations)
+             .select_from(TRU.join(per, per.c.unit == TRU.c.unit)).where(TRU.c.evaluations > 0).subquery())
+        busy = sa.or_(t.c.overdue > 0, t.c.soon > 0)
+        return (sa.select(t.c.unit, t.c.overdue, t.c.soon, t.c.evaluations, sa.func.count().over().label("total"))
+                .where(busy).order_by(t.c.overdue.desc(), t.c.soon.desc(), _binary(t.c.unit, backend))
+                .limit(limit))
     first, last, n = RRU.c.open_first_deadline, RRU.c.open_last_deadline, RRU.c.open_dated
     none = first.is_(None)
     over_exact = sa.or_(none, first >= as_of, last < as_of)
@@ -603,6 +709,10 @@ def theme_counts(store: Store, f: Filters) -> pd.DataFrame:
 
 
 def theme_counts_query(f: Filters) -> sa.Select:
+    if _grouped(f):  # from the totals per group and theme
+        return (sa.select(GTH.c.year, GTH.c.theme, sa.func.sum(GTH.c.evaluations), sa.func.sum(GTH.c.categories),
+                          sa.func.sum(GTH.c["items"])).where(*_gwhere(f, GTH)).group_by(GTH.c.year, GTH.c.theme)
+                .having(sa.func.sum(GTH.c.evaluations) > 0))
     year = sa.func.coalesce(FE.c.year, 0)
     return (sa.select(year.label("year"), RT.c.theme, sa.func.count(), sa.func.sum(RT.c.categories),
                       sa.func.sum(RT.c["items"]))
@@ -628,17 +738,31 @@ def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), 
     # each evaluation with the theme has at least one item: the first ``limit`` of them hold the rows shown
     first = (sa.select(FV.c.facts_of).select_from(src).where(*conds).order_by(*_order(store.backend))
              .limit(limit).subquery("first"))
+    if f == ALL:  # in the order of fact_shown's index, each probing the theme's roll-up row (its primary key)
+        more = [SH.c.year_order.in_([-int(y) for y in years])] if years else []
+        has = sa.exists().where(RT.c.version_id == SH.c.version_id, RT.c.theme == theme)
+        first = (sa.select(SH.c.version_id.label("facts_of")).where(has, *more)
+                 .order_by(*_shown_order(store.backend)).limit(limit).subquery("first"))
     q = (sa.select(FE.c.evaluation_id, FE.c.region, FE.c.year, FE.c.title, FP.c.category, FP.c.by_item, FP.c.keyword,
                    FP.c.text).select_from(_active().join(FP, FP.c.version_id == FV.c.facts_of))
          .where(FP.c.version_id.in_(sa.select(first.c.facts_of)), FP.c.theme == theme, *_live())
          .order_by(*_order(store.backend), FP.c.seq).limit(limit))
     with store.reading() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
-        total, n_eval = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(RT.c["items"]), 0), sa.func.count())
-                                     .select_from(src).where(*conds)).one()
         found: set[str] = set()
-        for (joined,) in conn.execute(sa.select(RT.c.titles).distinct().select_from(src).where(*conds)):
-            found.update(joined.split(TITLE_SEPARATOR))
+        if _grouped(f):  # totals and titles from the totals per group
+            gconds = [*_gwhere(f, GTH), GTH.c.theme == theme, *([GTH.c.year.in_(list(years))] if years else [])]
+            total, n_eval = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(GTH.c["items"]), 0),
+                                                   sa.func.coalesce(sa.func.sum(GTH.c.evaluations), 0))
+                                         .where(*gconds)).one()
+            tconds = [*_gwhere(f, GTT), GTT.c.theme == theme, *([GTT.c.year.in_(list(years))] if years else [])]
+            found.update(t for (t,) in conn.execute(sa.select(GTT.c.title).where(*tconds).group_by(GTT.c.title)
+                                                     .having(sa.func.sum(GTT.c.evaluations) > 0)))
+        else:
+            total, n_eval = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(RT.c["items"]), 0), sa.func.count())
+                                         .select_from(src).where(*conds)).one()
+            for (joined,) in conn.execute(sa.select(RT.c.titles).distinct().select_from(src).where(*conds)):
+                found.update(joined.split(TITLE_SEPARATOR))
         titles = sorted(found)
     df = pd.DataFrame(rows, columns=["evaluation_id", "region", "year", "title", "category", "by_item", "keyword",
                                      "text"])
@@ -649,6 +773,9 @@ def theme_rows(store: Store, f: Filters, theme: str, years: Sequence[int] = (), 
 def theme_years(store: Store, f: Filters, theme: str) -> list[int]:
     q = (sa.select(FE.c.year).distinct().select_from(_active().join(RT, RT.c.version_id == FV.c.facts_of))
          .where(*_live(), *_where(f), RT.c.theme == theme, FE.c.year.is_not(None)))
+    if _grouped(f):
+        q = (sa.select(GTH.c.year).where(*_gwhere(f, GTH), GTH.c.theme == theme, GTH.c.year != 0)
+             .group_by(GTH.c.year).having(sa.func.sum(GTH.c.evaluations) > 0))
     with store.reading() as conn:
         return sorted({int(y) for (y,) in conn.execute(q)}, reverse=True)
 

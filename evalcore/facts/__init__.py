@@ -4,6 +4,8 @@ transactions (publish, import, rollback, 整改 update, first run), filled by mi
 - :mod:`.rows`: pure: one evaluation -> its fact rows (the same rules as :mod:`evalcore.portfolio`);
 - :mod:`.write`: writing them in the transaction that stores the version (a rollback: one pointer row);
 - :mod:`.rollup`: the per-version roll-ups the portfolio's aggregates read, written with the facts;
+- :mod:`.totals`: the portfolio's figures summed over the shown evaluations (per year, region, kind and
+  evaluator; 整改 deadlines per unit), kept by difference in the same transactions (migration 12);
 - :mod:`.bulk`: inserting the rows in few statements (one per table on SQLite, one in all on PostgreSQL);
 - :mod:`.upgrade`: filling the facts of versions stored before the tables existed, and the versions the
   current reader refuses (``python -m evalcore upgrade``, :mod:`evalcore.upgrade_cli`).

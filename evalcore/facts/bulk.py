@@ -1,18 +1,24 @@
 """Inserting a version's fact and roll-up rows in few statements (issue 23: publish pays little for its facts).
 
 SQLite: one executemany per table (a prepared statement run in the driver, in process: no round trips).
-PostgreSQL: **one statement for every table**: each table's rows become ``INSERT … SELECT … FROM unnest(array,
-array, …)`` (one array parameter per column, so the statement and its plan have the same small size whatever the
-number of rows), all but the last as data-modifying CTEs of the last (``WITH w0 AS (INSERT …), w1 AS (INSERT …)
-INSERT …``): one round trip, one parse. SQLAlchemy Core throughout.
+PostgreSQL: **one statement for every table**: each table's rows become ``INSERT … SELECT … FROM
+jsonb_to_recordset(%(w0)s::jsonb) AS w0_rows(column type, …)`` (one JSON parameter per table, encoded by the C
+``json`` module: psycopg adapting one array per column in Python cost more than the insert), all but the last as
+data-modifying CTEs of the last (``WITH w0 AS (INSERT …), w1 AS (INSERT …) INSERT …``): one round trip, one
+parse. The statement is built with SQLAlchemy Core and compiled once per shape (which tables, which columns: a
+handful; a bounded cache), then run with its parameters.
 """
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -25,22 +31,46 @@ def _element_type(col: sa.Column) -> sa.types.TypeEngine:
     return t.impl_instance if isinstance(t, sa.types.TypeDecorator) else t
 
 
-def _unnest_insert(table: sa.Table, rows: Rows, tag: str, skip_existing: bool, dialect: sa.Dialect) -> Any:
-    names = list(rows[0])
-    arrays = []
+def _json_value(value: Any) -> Any:
+    """A bound value as JSON: exact decimal text, ISO dates (PostgreSQL reads them back with the column's type)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def _rows_json(table: sa.Table, names: Sequence[str], rows: Rows, dialect: sa.Dialect) -> str:
+    """The rows as one JSON array, each value through its column type's own conversion first (as a plain insert
+    would do)."""
+    convert = {}
     for n in names:
         col_type = table.c[n].type
-        values = [r[n] for r in rows]
-        if isinstance(col_type, sa.types.TypeDecorator):  # its own conversion, as a plain insert would do
-            values = [col_type.process_bind_param(v, dialect) for v in values]
-        array = ARRAY(_element_type(table.c[n]))
-        arrays.append(sa.cast(sa.bindparam(f"{tag}_{n}", values, type_=array), array))
-    src = sa.func.unnest(*arrays).table_valued(*names, name=f"{tag}_rows").render_derived()
+        if isinstance(col_type, sa.types.TypeDecorator):
+            convert[n] = col_type.process_bind_param
+    out = [{n: (convert[n](r[n], dialect) if n in convert else r[n]) for n in names} for r in rows]
+    return json.dumps(out, ensure_ascii=False, default=_json_value)
+
+
+def _recordset_insert(table: sa.Table, names: tuple[str, ...], tag: str, skip_existing: bool) -> Any:
+    cols = [sa.column(n, _element_type(table.c[n])) for n in names]
+    src = (sa.func.jsonb_to_recordset(sa.cast(sa.bindparam(tag, type_=sa.Text), JSONB))
+           .table_valued(*cols, name=f"{tag}_rows").render_derived(with_types=True))
     select = sa.select(*(src.c[n] for n in names))
     if skip_existing:
         pk = [c.name for c in table.primary_key.columns]
         return postgresql_insert(table).from_select(names, select).on_conflict_do_nothing(index_elements=pk)
     return sa.insert(table).from_select(names, select)
+
+
+@lru_cache(maxsize=32)
+def _postgresql_statement(shape: tuple[tuple[sa.Table, tuple[str, ...], bool], ...], dialect: sa.Dialect) -> str:
+    """The one statement for tables and columns of this shape, compiled (parameters ``w0``, ``w1``, …)."""
+    statements = [_recordset_insert(t, names, f"w{i}", skip) for i, (t, names, skip) in enumerate(shape)]
+    last = statements.pop()
+    if statements:
+        last = last.add_cte(*(s.cte(f"w{i}") for i, s in enumerate(statements)))
+    return str(last.compile(dialect=dialect))
 
 
 def insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]], skip_existing: Sequence[sa.Table] = ()
@@ -55,12 +85,10 @@ def insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]], skip_ex
             stmt = sqlite_insert(table).on_conflict_do_nothing() if table in skip_existing else sa.insert(table)
             conn.execute(stmt, list(rows))
         return
-    statements = [_unnest_insert(t, rows, f"w{i}", t in skip_existing, conn.dialect)
-                  for i, (t, rows) in enumerate(parts)]
-    last = statements.pop()
-    if statements:
-        last = last.add_cte(*(s.cte(f"w{i}") for i, s in enumerate(statements)))
-    conn.execute(last)
+    shape = tuple((t, tuple(rows[0]), t in skip_existing) for t, rows in parts)
+    sql = _postgresql_statement(shape, conn.dialect)
+    conn.exec_driver_sql(sql, {f"w{i}": _rows_json(t, names, rows, conn.dialect)
+                               for i, ((t, names, _), (_, rows)) in enumerate(zip(shape, parts, strict=True))})
 
 
 __all__ = ["insert_all"]

@@ -21,7 +21,7 @@ from ..clock import utc_now
 from ..model import evaluation_label
 from ..tables import T_EVAL, T_FACT_VER, T_VER
 from ..workbook import read_workbook
-from . import rollup
+from . import rollup, totals
 from .write import ROW_TABLES, UNREADABLE, mark_unreadable, point_facts, write_facts
 
 
@@ -79,6 +79,7 @@ def fill(store: Transactions, *, refresh: bool = False, progress: bool | None = 
             for table in (*ROW_TABLES, T_FACT_VER):
                 conn.execute(sa.delete(table))
             rollup.delete_rollups(conn)
+            totals.rebuild(conn)
     todo = missing(store)
     report = FillReport()
     if not todo:
@@ -113,6 +114,8 @@ def fill(store: Transactions, *, refresh: bool = False, progress: bool | None = 
     finally:
         bar.close()
     fill_rollups(store, progress=progress)
+    with store.writing() as conn:
+        totals.rebuild(conn)
     return report
 
 
@@ -136,6 +139,8 @@ def fill_rollups(store: Transactions, *, progress: bool | None = None) -> int:
             bar.update(len(chunk))
     finally:
         bar.close()
+    with store.writing() as conn:
+        totals.rebuild(conn)
     return len(todo)
 
 

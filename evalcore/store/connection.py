@@ -78,6 +78,19 @@ class _DecimalSum:
         return None if self.total is None else format(self.total, "f")
 
 
+def _decimal_negate(value: object) -> str | None:
+    """SQLite function ``dneg``: minus a decimal text (NULL stays NULL)."""
+    return None if value is None else format(-Decimal(str(value)), "f")
+
+
+def _decimal_add(a: object, b: object) -> str | None:
+    """SQLite function ``dadd``: the exact sum of two decimal texts, a NULL counting as nothing (NULL when both
+    are), like adding to a SUM."""
+    if a is None and b is None:
+        return None
+    return format(Decimal(str(a if a is not None else 0)) + Decimal(str(b if b is not None else 0)), "f")
+
+
 def _private_file(path: Path) -> None:
     """Make ``path`` a file only its owner may read or write (0600), creating it (and a 0700 parent folder) when
     missing. SQLite gives its -wal and -shm files the database file's mode, so those follow."""
@@ -184,6 +197,8 @@ class StoreBase:
             dbapi_connection.isolation_level = None
             # exact sums of decimal text (issue 23)
             dbapi_connection.create_aggregate("dsum", 1, _DecimalSum)  # type: ignore[arg-type]
+            dbapi_connection.create_function("dneg", 1, _decimal_negate, deterministic=True)
+            dbapi_connection.create_function("dadd", 2, _decimal_add, deterministic=True)
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             if not memory:

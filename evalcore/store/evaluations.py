@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from .. import clock
 from ..auth import SYSTEM_ACTOR, Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from ..facts.totals import sync as sync_totals
 from ..facts.upgrade import FillReport, fill
 from ..facts.write import mark_unreadable, point_facts, write_facts
 from ..model import Evaluation
@@ -291,6 +292,7 @@ class EvaluationsStore(AuditStore):
                 raise StoreError("该评价已归档" if archived else "该评价未归档，无需恢复")
             conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == evaluation_id)
                          .values(archived_at=now if archived else None))
+            sync_totals(conn, evaluation_id)
             info = self.evaluation_info(conn.execute(self.evaluation_query().where(T_EVAL.c.id == evaluation_id)).one())
             self._audit(conn, by, "evaluation_archive" if archived else "evaluation_restore",
                         f"{'归档' if archived else '恢复'}评价“{info.label}”", evaluation_id=evaluation_id,
@@ -356,6 +358,7 @@ class EvaluationsStore(AuditStore):
                                     str(result_.errors[0]) if result_.errors else "工作簿无法读取", now)
             if ev is not None:
                 write_facts(conn, evaluation_id, version_id, ev, now)
+        sync_totals(conn, evaluation_id)
         row = conn.execute(self._version_query().where(T_VER.c.id == version_id)).one()
         return self._version_info(row)
 

@@ -15,8 +15,10 @@ from sqlalchemy.engine import Connection
 
 from .. import auth
 from ..facts.rollup import backfill
+from ..facts.totals import rebuild
 from ..tables import (
     INDEXES_V11,
+    INDEXES_V12,
     UTCDateTime,
     tables_v1,
     tables_v2,
@@ -28,6 +30,7 @@ from ..tables import (
     tables_v9,
     tables_v10,
     tables_v11,
+    tables_v12,
 )
 
 
@@ -127,6 +130,17 @@ def _migrate_011(conn: Connection) -> None:
     backfill(conn)
 
 
+def _migrate_012(conn: Connection) -> None:
+    """Create the tables of the shown evaluations' totals and fill them from the stored facts (no workbook is
+    read). Rerun-safe: the totals are computed again from the facts."""
+    md = sa.MetaData()
+    tables_v12(md)
+    md.create_all(conn)
+    for name, table, cols in INDEXES_V12:
+        conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(cols)})"))
+    rebuild(conn)
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
@@ -139,5 +153,6 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (9, "数据库自身的设置（备份签名密钥，不随备份导出）", _migrate_009),
     (10, "待复核的报告文本", _migrate_010),
     (11, "评价事实汇总表（各版本的直方图、整改、问题主题计数，单位全称）及索引", _migrate_011),
+    (12, "总览合计表（按年度、地区、类型、机构汇总所显示的评价；整改期限按责任单位合计）", _migrate_012),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
