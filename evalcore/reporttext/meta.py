@@ -31,9 +31,18 @@ _SITE_META = re.compile(r"^[-*•]?\s*(?:索引号|发布机构|发文机关|发
                         r"发布时间|浏览量|浏览次数|点击率|编辑|时间)\s*[:：]")
 
 
+# A site's navigation above a page's title: its menu (• 首页, 首页 政务公开 …, bulleted items • 政务公开), where
+# the page is (当前位置：…, 您现在的位置:首页), breadcrumbs (政务公开 > 财政 > …: a > with a space beside it, never
+# a tag's <script>) and a metadata block in brackets ([ 索引号 ] …); a report's own title has none of them.
+_SITE_NAV = re.compile(r"^[-*•·]?\s*(?:网站)?首页(?:\s|$)|^(?:您|你)?(?:现在|当前)?(?:的|所在)?位置\s*[:：]|"
+                       r"(?:^|\s)[>＞»›]|[>＞»›](?:\s|$)|"
+                       r"^[•·]\s*\S{1,6}$|^[\[【]\s*(?:索引号|发文字号|文号|主题分类|体裁分类|发布机构|成文日期|发布日期)\s*[\]】]")
+
+
 def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
-    """(title, the lines it was read from). The site's metadata block (索引号, 发布机构, 发布日期…) is skipped."""
-    intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text))]
+    """(title, the lines it was read from). The site's metadata block (索引号, 发布机构, 发布日期…) and its
+    navigation (menu, 当前位置, breadcrumbs) are skipped."""
+    intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text)) and not _SITE_NAV.search(norm(ln.text))]
     for ln in intro:
         if ln.heading and ln.cells is None and ln.num is None:
             return re.sub(r"\s+", "", ln.text), [ln]

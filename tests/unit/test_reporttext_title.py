@@ -1,0 +1,34 @@
+"""The title of a report saved from a government site: the site's navigation above it is never the title."""
+from __future__ import annotations
+
+import pytest
+
+from evalcore.reporttext import parse_report
+
+BODY = "\n一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n"
+
+
+@pytest.mark.parametrize("nav", [
+    "首页 政务公开 财政预决算\n当前位置：首页 > 政务公开 > 财政预决算",
+    "您现在的位置:首页\n > 基本信息公开 > 工作信息 > 其他业务信息",
+    "政务公开 > 财政 > 财政专题 > 2023市级部门专题",
+    "• 首页\n  • 政务公开\n  • 互动交流\n  [ 索引号 ] 11500000009276433Y/2024-00751 [ 发文字号 ]\n"
+    "  [ 成文日期 ] 2024-12-25 [ 发布日期 ] 2024-12-25",
+    "第一文秘网    > 范文写作",
+])
+def test_site_navigation_is_not_the_title(nav: str) -> None:
+    title = "甲县水利局2023年度农村供水项目绩效评价报告"
+    result = parse_report(f"{nav}\n\n{title}\n{BODY}", source_name="page.html")
+    assert result.evaluation.meta.title == title
+
+
+def test_a_form_title_after_the_navigation_is_the_title() -> None:
+    text = ("首页 政务公开 财政预决算\n当前位置：首页 > 政务公开 > 财政预决算\n就业补助资金绩效自评表\n"
+            "发布时间：2024-05-20 来源：本站\n" + BODY)
+    assert parse_report(text, source_name="form.pdf").evaluation.meta.title == "就业补助资金绩效自评表"
+
+
+def test_a_title_without_navigation_is_kept() -> None:
+    """A short first line is still a title when nothing else is (a 决算 page names no 评价 or 报告)."""
+    text = "北京市甲局2023年度部门决算\n\n日期:2024-09-01 来源:北京市甲局\n" + BODY
+    assert parse_report(text, source_name="x.txt").evaluation.meta.title == "北京市甲局2023年度部门决算"
