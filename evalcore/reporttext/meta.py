@@ -39,6 +39,10 @@ _SITE_NAV = re.compile(r"^[-*•·]?\s*(?:网站)?首页(?:\s|$)|^(?:您|你)?(?
                        r"^[•·]\s*\S{1,6}$|^[\[【]\s*(?:索引号|发文字号|文号|主题分类|体裁分类|发布机构|成文日期|发布日期)\s*[\]】]")
 
 
+# The end of a title a PDF's line broke off (…绩效评价 / 情况表): no more than the kind of document it is.
+_TITLE_END = re.compile(r"^(?:的)?(?:情况|结果|自评|评价)?(?:表|报告|说明|公示|公告|通报)$")
+
+
 def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     """(title, the lines it was read from). The site's metadata block (索引号, 发布机构, 发布日期…) and its
     navigation (menu, 当前位置, breadcrumbs) are skipped."""
@@ -53,6 +57,10 @@ def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
             if (prev is not None and prev.cells is None and prev.no >= ln.no - 2 and len(prev.text) <= 40
                     and not re.search(r"[，,。：:；;]", prev.text) and prev.num is None):
                 return re.sub(r"\s+", "", prev.text + ln.text), [prev, ln]  # a title broken over two lines
+            nxt = intro[k + 1] if k + 1 < len(intro) else None
+            if (nxt is not None and nxt.cells is None and nxt.no == ln.no + 1
+                    and _TITLE_END.match(re.sub(r"\s+", "", nxt.text))):  # a PDF line broken before 情况表
+                return re.sub(r"\s+", "", ln.text + nxt.text), [ln, nxt]
             return re.sub(r"\s+", "", ln.text), [ln]
     for ln in intro[:3]:
         if ln.cells is None and len(ln.text) <= 40 and not re.search(r"[，,。]", ln.text):

@@ -32,3 +32,16 @@ def test_a_title_without_navigation_is_kept() -> None:
     """A short first line is still a title when nothing else is (a 决算 page names no 评价 or 报告)."""
     text = "北京市甲局2023年度部门决算\n\n日期:2024-09-01 来源:北京市甲局\n" + BODY
     assert parse_report(text, source_name="x.txt").evaluation.meta.title == "北京市甲局2023年度部门决算"
+
+
+def test_a_title_a_pdf_line_broke_before_its_last_word_is_joined() -> None:
+    """The same report printed to PDF and saved as a web page gets one title, so import makes one evaluation."""
+    pdf = "三门县甲局2024年度专项债券项目资金绩效评价\n情况表\n发布时间：2024-05-20 来源：本站\n" + BODY
+    web = "三门县甲局2024年度专项债券项目资金绩效评价情况表\n发布时间：2024-05-20 来源：本站\n" + BODY
+    titles = {parse_report(t, source_name="x").evaluation.meta.title for t in (pdf, web)}
+    assert titles == {"三门县甲局2024年度专项债券项目资金绩效评价情况表"}
+
+
+def test_a_section_after_the_title_is_not_joined_to_it() -> None:
+    text = "甲县乙局2023年度项目绩效评价报告\n一、基本情况\n项目预算资金300万元，实际支出240万元。\n"
+    assert parse_report(text, source_name="x").evaluation.meta.title == "甲县乙局2023年度项目绩效评价报告"
