@@ -257,7 +257,9 @@ def page(title: str, header: bool = True, sidebar: Sidebar = "auto", picker: boo
             return None
         st.stop()
     info = current_info()
-    st.sidebar.caption(plain(f"{ev.meta.evaluator}　{ev.meta.year or ''} 年度"))
+    who_when = "　".join(p for p in (ev.meta.evaluator, f"{ev.meta.year} 年度" if ev.meta.year else "") if p)
+    if who_when:  # nothing at all rather than a bare "年度" when the report states neither
+        st.sidebar.caption(plain(who_when))
     if info is not None:
         updated = clock.format_time(info.updated_at)
         st.sidebar.caption(f"当前第 {info.active_number} 版（共 {info.versions} 版）· 更新于 {updated}")

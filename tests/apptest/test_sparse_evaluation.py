@@ -53,3 +53,23 @@ def test_other_pages_of_a_sparse_evaluation(app, path):
 def test_rectification_page_says_there_is_nothing_yet(app):
     app.switch_page(PAGES["建议与整改"]).run()
     assert any("还没有整改事项" in i.value for i in app.info)
+
+
+def test_the_sidebar_says_who_evaluated_and_when_only_as_stated(tmp_path, monkeypatch):
+    """A report that states neither evaluator nor year: the sidebar writes nothing for them, not a bare "年度"."""
+    db = tmp_path / "evalboard.db"
+    monkeypatch.setenv("EVALBOARD_DB_PATH", str(db))
+    ev = sparse()
+    bare = Evaluation(meta=Meta(title="某县农业补贴项目绩效自评表"), units=ev.units, budget_lines=ev.budget_lines)
+    version = Store(f"sqlite:///{db}").publish(workbook_bytes(bare), file_name="bare.xlsx", by=Actor("测试", "evaluator"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["eval"] = str(version.evaluation_id)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value for c in at.sidebar.caption]
+    assert not any(c.strip().endswith("年度") and not any(ch.isdigit() for ch in c) for c in captions), captions
+    assert any("当前第 1 版" in c for c in captions)
+
+
+def test_the_sidebar_names_the_evaluator_and_the_year_when_stated(app):
+    assert "某县财政局　2024 年度" in [c.value for c in app.sidebar.caption]
