@@ -29,7 +29,8 @@ SCRIPT_BOX = "eb_zh_script"
 UPLOAD_HINTS = {
     "upload_file": f"Excel 工作簿（.xlsx），不超过 {MAX_FILE_BYTES // MB} MB",
     "report_file": f"报告文件（.md、.txt、.docx、.pdf、.html），不超过 {MAX_FILE_BYTES // MB} MB",
-    "bulk_files": f"工作簿（.xlsx）或报告文件（.md、.txt、.docx、.pdf、.html），可多选，每个不超过 {MAX_FILE_BYTES // MB} MB",
+    "bulk_files": f"工作簿（.xlsx）或报告文件（.md、.txt、.docx、.pdf、.html），可多选，"
+                  f"每个不超过 {MAX_FILE_BYTES // MB} MB",
 }
 UPLOAD_HINT = f"单个文件不超过 {MAX_FILE_BYTES // MB} MB"
 UPLOAD_BUTTON = "选择文件"

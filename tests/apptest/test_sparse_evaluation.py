@@ -61,7 +61,8 @@ def test_the_sidebar_says_who_evaluated_and_when_only_as_stated(tmp_path, monkey
     monkeypatch.setenv("EVALBOARD_DB_PATH", str(db))
     ev = sparse()
     bare = Evaluation(meta=Meta(title="某县农业补贴项目绩效自评表"), units=ev.units, budget_lines=ev.budget_lines)
-    version = Store(f"sqlite:///{db}").publish(workbook_bytes(bare), file_name="bare.xlsx", by=Actor("测试", "evaluator"))
+    version = Store(f"sqlite:///{db}").publish(workbook_bytes(bare), file_name="bare.xlsx",
+                                                 by=Actor("测试", "evaluator"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["eval"] = str(version.evaluation_id)
     at.run()
