@@ -77,6 +77,8 @@ def figure_rows(result: ParseResult) -> list[FigureRow]:
             if kind not in figures:
                 continue
             raw = figures[kind]
+            if kind == "grade" and raw not in GRADES:  # 合格, 达标…: never stored (the parser's note says so), so
+                continue  # not offered as a figure the review would then refuse to publish
             value = raw if kind == "grade" else fmt2(Decimal(raw))
             src = sources.get(unit, {}).get(kind, {})
             line = src.get("line")

@@ -90,3 +90,17 @@ def test_json_gives_page_table_row_and_cell_and_certainty() -> None:
     web = provenance(parse_report_file(REPORTS / "sanmen_2024_bond_table_web.html"))
     assert web["units"][0]["figures"]["grade"]["source"] == {"table": 1, "row": 2, "cell": 7}
     json.dumps(p, ensure_ascii=False)  # plain data
+
+
+def test_a_verdict_outside_the_four_grades_is_not_offered_for_review() -> None:
+    """“质量鉴定为合格” is no 等次: the parser stores no grade for it, so the review table must not offer one that
+    apply_review would then refuse (the evaluator could not publish the table as it came)."""
+    text = ("# 甲县交通运输局2022年度项目绩效自评报告\n\n一、资金情况\n\n项目资金共2179万元，已完成支出2113.63万元，"
+            "执行率97%。\n\n二、绩效目标完成情况\n\n1、产出指标完成情况分析\n\n"
+            "已组织相关技术人员对该项目进行验收,质量鉴定为合格。\n")
+    result = parse_report(text)
+    assert result.stated["units"]["甲县交通运输局"]["grade"] == "合格"  # found and highlighted in the text, as stated
+    rows = figure_rows(result)
+    assert {r.kind for r in rows} >= {"budget", "executed", "rate"} and "grade" not in {r.kind for r in rows}
+    reviewed = apply_review(result, [{"unit": r.unit, "kind": r.kind, "value": r.value} for r in rows])
+    assert [b.budget for b in reviewed.evaluation.budget_lines] == [Decimal("2179.00")]
