@@ -99,16 +99,21 @@ def source_html(parsed) -> str:
             f'font-size:0.9em;line-height:1.6">{"".join(rows)}</div></div>')
 
 
+def _line(line: int | None) -> str:
+    """A line number as text, so the row of what was not found shows an empty cell, never “None”."""
+    return str(line) if line else ""
+
+
 def figures_table(parsed) -> pd.DataFrame:
     """Every figure taken with the line and sentence (or form / table cells) it came from, and what was not found."""
     rows = []
     for u in provenance(parsed)["units"]:
         for kind, f in u["figures"].items():
-            rows.append({"单位": u["unit"], "项目": MARK_NAMES[kind], "数值": f["value"], "行号": f["line"],
+            rows.append({"单位": u["unit"], "项目": MARK_NAMES[kind], "数值": f["value"], "行号": _line(f["line"]),
                          "出处": f["text"], "待核对": f["uncertain"] or ""})
         if u["not_found"] and u["figures"]:
             rows.append({"单位": u["unit"], "项目": "未找到", "数值": "、".join(MARK_NAMES[k] for k in u["not_found"]),
-                         "行号": None, "出处": "报告未写明，未填入", "待核对": ""})
+                         "行号": "", "出处": "报告未写明，未填入", "待核对": ""})
     return pd.DataFrame(rows, columns=["项目", "数值", "行号", "单位", "出处", "待核对"])  # narrow: key columns first
 
 
