@@ -1,6 +1,8 @@
 """Inserting a version's fact and roll-up rows in few statements (issue 23: publish pays little for its facts).
 
-SQLite: one executemany per table (a prepared statement run in the driver, in process: no round trips).
+SQLite: one executemany per table (a prepared statement run in the driver, in process: no round trips), the
+statement compiled once per table and columns and each row a tuple of values already through the columns' bind
+processors (what SQLAlchemy's own executemany does per row, cost more than the insert).
 PostgreSQL: **one statement for every table**: each table's rows become ``INSERT … SELECT … FROM
 jsonb_to_recordset(%(w0)s::jsonb) AS w0_rows(column type, …)`` (one JSON parameter per table, encoded by the C
 ``json`` module: psycopg adapting one array per column in Python cost more than the insert), all but the last as
@@ -73,6 +75,18 @@ def _postgresql_statement(shape: tuple[tuple[sa.Table, tuple[str, ...], bool], .
     return str(last.compile(dialect=dialect))
 
 
+@lru_cache(maxsize=64)
+def _positional_insert(table: sa.Table, names: tuple[str, ...], skip_existing: bool, dialect: sa.Dialect
+                       ) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """(SQL, ((name, bind processor or None), …) in placeholder order) of a positional ``INSERT`` (SQLite)."""
+    stmt = sqlite_insert(table).on_conflict_do_nothing() if skip_existing else sa.insert(table)
+    compiled = stmt.compile(dialect=dialect, column_keys=list(names))
+    order = compiled.positiontup
+    assert order is not None and sorted(order) == sorted(names), (order, names)
+    processors = compiled._bind_processors  # noqa: SLF001 - the type conversions a plain execute applies
+    return str(compiled), tuple((n, processors.get(n)) for n in order)
+
+
 def insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]], skip_existing: Sequence[sa.Table] = ()
                ) -> None:
     """Insert each table's rows (every row of a table with the same keys); rows of a table in ``skip_existing``
@@ -82,8 +96,8 @@ def insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]], skip_ex
         return
     if conn.dialect.name != "postgresql":
         for table, rows in parts:
-            stmt = sqlite_insert(table).on_conflict_do_nothing() if table in skip_existing else sa.insert(table)
-            conn.execute(stmt, list(rows))
+            sql, order = _positional_insert(table, tuple(rows[0]), table in skip_existing, conn.dialect)
+            conn.exec_driver_sql(sql, [tuple(r[n] if p is None else p(r[n]) for n, p in order) for r in rows])
         return
     shape = tuple((t, tuple(rows[0]), t in skip_existing) for t, rows in parts)
     sql = _postgresql_statement(shape, conn.dialect)
