@@ -153,18 +153,22 @@ def _added(table: sa.Table, select: sa.Select, backend: str) -> Any:
     return stmt.on_conflict_do_update(index_elements=keys, set_={c: add(c) for c in names if c not in keys})
 
 
-_SHIFTS: dict[str, list[Any]] = {}  # per backend: the statements of a shift (built once: two entries at most)
-
-
-def _shift_statements(backend: str) -> list[Any]:
-    """The upserts that subtract the old version's rows and add the new one's (parameters ``vids``: both
-    versions; ``new``: the one added, -1 for none), built once per backend: building these expressions costs
-    more than running them."""
-    if backend not in _SHIFTS:
-        vids = sa.bindparam("vids", expanding=True, type_=sa.Integer)
-        _SHIFTS[backend] = [_added(table, select, backend)
-                            for table, select in _contributions(lambda col: col.in_(vids), _Sign(backend))]
-    return _SHIFTS[backend]
+@lru_cache(maxsize=2)
+def _sqlite_shift(dialect: sa.Dialect) -> tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...]:
+    """SQLite: the upserts that subtract the old version's rows and add the new one's, then the change to
+    ``fact_shown`` (parameters ``old`` and ``new``: the versions, -1 for none; ``eid``, ``want``), each compiled
+    once: (SQL, its placeholders' names in order, the statement's own constants). Building and compiling these
+    expressions costs more than running them, and so does SQLAlchemy's processing of each execution: they run
+    as driver SQL with a tuple of values."""
+    both = [sa.bindparam("old", type_=sa.Integer), sa.bindparam("new", type_=sa.Integer)]
+    statements = [_added(table, select, "sqlite")
+                  for table, select in _contributions(lambda col: col.in_(both), _Sign("sqlite"))]
+    out = []
+    for stmt in (*statements, _shown_upsert("sqlite"), _shown_delete()):
+        compiled = stmt.compile(dialect=dialect)
+        assert compiled.positiontup is not None
+        out.append((str(compiled), tuple(compiled.positiontup), dict(compiled.params)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
@@ -235,9 +239,10 @@ def sync(conn: Connection, evaluation_id: int) -> None:
         sql, defaults = _postgresql_shift(want is not None, conn.dialect)
         conn.exec_driver_sql(sql, {**defaults, **params})
         return
-    for statement in _shift_statements(conn.dialect.name):
-        conn.execute(statement, params)
-    conn.execute(_shown_upsert(conn.dialect.name) if want is not None else _shown_delete(), params)
+    *upserts, shown_upsert, shown_delete = _sqlite_shift(conn.dialect)
+    values = {**params, "old": have if have is not None else -1}
+    for sql, order, constants in (*upserts, shown_upsert if want is not None else shown_delete):
+        conn.exec_driver_sql(sql, tuple(values[n] if n in values else constants[n] for n in order))
 
 
 def rebuild(conn: Connection) -> None:
