@@ -224,13 +224,28 @@ def shown_version(conn: Connection, evaluation_id: int) -> int | None:
     return None if found is None else int(found)
 
 
+@lru_cache(maxsize=2)
+def _sync_query(dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """(the version ``eid`` should show, the one it shows) as driver SQL compiled once (parameter ``eid``):
+    (SQL, its placeholders' names in order when positional, the statement's own constants)."""
+    eid = sa.bindparam("eid", type_=sa.Integer)
+    want = (sa.select(FV.c.facts_of).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
+            .where(E.c.id == eid, E.c.archived_at.is_(None), FV.c.state == "ok"))
+    have = sa.select(SHOWN.c.version_id).where(SHOWN.c.evaluation_id == eid)
+    compiled = sa.select(want.scalar_subquery(), have.scalar_subquery()).compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+    return str(compiled), order, dict(compiled.params)
+
+
 def sync(conn: Connection, evaluation_id: int) -> None:
     """Bring the totals up to date with what ``evaluation_id`` shows now (call it after its active version,
     archiving or facts changed, in the same transaction): its old version's rows subtracted, the new one's
     added. Nothing when nothing changed."""
-    want, have = conn.execute(sa.select(_shown_query(evaluation_id).scalar_subquery(),
-                                        sa.select(SHOWN.c.version_id).where(SHOWN.c.evaluation_id == evaluation_id)
-                                        .scalar_subquery())).one()
+    sql, order, constants = _sync_query(conn.dialect)
+    values: dict[str, Any] = {"eid": evaluation_id}
+    found = conn.exec_driver_sql(sql, tuple(values[n] if n in values else constants[n] for n in order)
+                                 if order is not None else {**constants, **values}).one()
+    want, have = (None if v is None else int(v) for v in found)
     if want == have:
         return
     params = {"vids": [v for v in (have, want) if v is not None], "new": want if want is not None else -1,
