@@ -51,6 +51,7 @@ from ..tables import (
     T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
+from .bulk import run_prepared
 from .rollup import RATE_COLUMNS, SCORE_COLUMNS
 
 E, FV, FE, FG, FP, FR = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_GRADE, T_FACT_PROBLEM, T_FACT_RECT
@@ -252,7 +253,7 @@ def sync(conn: Connection, evaluation_id: int) -> None:
               "eid": evaluation_id, "want": want}
     if conn.dialect.name == "postgresql":  # one statement: every upsert a CTE of the change to fact_shown
         sql, defaults = _postgresql_shift(want is not None, conn.dialect)
-        conn.exec_driver_sql(sql, {**defaults, **params})
+        run_prepared(conn, sql, {**defaults, **params})
         return
     *upserts, shown_upsert, shown_delete = _sqlite_shift(conn.dialect)
     values = {**params, "old": have if have is not None else -1}
