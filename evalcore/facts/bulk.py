@@ -98,9 +98,10 @@ def run_prepared(conn: Connection, sql: str, params: Mapping[str, Any]) -> None:
     a statement from its fifth run on a connection, and the server makes five custom plans before it considers a
     generic one), and planning these many-CTE statements is a good part of their cost. Prepared on the first run
     on each pooled connection (``prepare=True``) with ``plan_cache_mode = force_generic_plan`` for the rest of
-    the publish's transaction (``SET LOCAL``: no other statement of the transaction is prepared by us, and the
-    setting ends with it), they are planned once per connection (measured: publish with facts ×1.35–1.43 →
-    ×1.25–1.31 of the publish without, the benchmark's five publishes on a fresh store)."""
+    the transaction (``SET LOCAL``: it ends with the transaction and matters only to prepared statements; the
+    others psycopg prepares in a publish, from their fifth run, are single-row writes and lookups by key), they
+    are planned once per connection (measured: publish with facts ×1.35–1.43 → ×1.25–1.31 of the publish
+    without, the benchmark's five publishes on a fresh store)."""
     dbapi: Any = conn.connection.dbapi_connection  # psycopg's Connection (prepare= is psycopg's own)
     with dbapi.cursor() as cur:
         cur.execute("SET LOCAL plan_cache_mode = force_generic_plan")
