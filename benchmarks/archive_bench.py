@@ -301,8 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases")
     ap.add_argument("--reuse", action="store_true", help="SQLite: serve a store file already built in --workdir")
     ap.add_argument("--no-application", action="store_true",
-                    help="leave 结果应用 to its toggle at every size (its 自评偏差 pairing is quadratic on synthetic "
-                         "stores where every unit name recurs in every evaluation: ~16 GB at 20,000 units)")
+                    help="leave 结果应用 to its toggle at every size (the archive's own figures alone; the section "
+                         "is worked out on every view up to 20,000 unit results: docs/archive.md)")
     ap.add_argument("--serve", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--publish-file", type=Path, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)

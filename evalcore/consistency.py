@@ -23,6 +23,7 @@ report parser compares them with what it found when it reads the text (see ``Par
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -92,9 +93,9 @@ def _totals(ev: Evaluation) -> list[Discrepancy]:
     return out
 
 
-def _scores(ev: Evaluation) -> list[Discrepancy]:
+def _scores(ev: Evaluation, scores: Mapping[str, scoring.UnitScore] | None = None) -> list[Discrepancy]:
     out = []
-    for key, us in scoring.all_unit_scores(ev).items():
+    for key, us in (scoring.all_unit_scores(ev) if scores is None else scores).items():
         if us.breakdown_disagrees:
             assert us.stated_total is not None and us.computed_total is not None
             what = f"{key} 得分"
@@ -121,6 +122,7 @@ def _plain(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def check(ev: Evaluation) -> list[Discrepancy]:
-    """Every stated figure that disagrees with the data, in sheet order: rates, totals, scores and grades."""
-    return _rates(ev) + _totals(ev) + _scores(ev)
+def check(ev: Evaluation, scores: Mapping[str, scoring.UnitScore] | None = None) -> list[Discrepancy]:
+    """Every stated figure that disagrees with the data, in sheet order: rates, totals, scores and grades.
+    ``scores``: :func:`evalcore.scoring.all_unit_scores` of ``ev`` when the caller has them already."""
+    return _rates(ev) + _totals(ev) + _scores(ev, scores)

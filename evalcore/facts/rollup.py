@@ -16,9 +16,8 @@ have facts and no roll-ups (a restored older backup, say).
   themes chart, the drill-down's totals).
 - ``fact_rollup_rect_units``: per version and responsible unit: 整改 items, open items with a deadline (how many,
   earliest and latest): the deadlines table per unit, exact for a day and window the same way.
-- ``fact_unit_names``: every normalised 全称 of a counted unit that any version has had (never shrinks, except
-  on ``upgrade --refresh``): when units recur across evaluations it is much shorter than the unit rows, and the
-  distinct-unit count probes it instead of scanning them.
+- ``fact_unit_names`` (created by migration 11) is no longer written: the distinct-unit count reads
+  ``fact_total_names`` (:mod:`evalcore.facts.totals`, migration 12) instead; ``upgrade --refresh`` empties it.
 
 Nothing here depends on the date; nothing grows with anything but the versions stored.
 """
@@ -39,7 +38,7 @@ from ..tables import (
     T_FACT_ROLLUP_RECT_UNIT,
     T_FACT_ROLLUP_THEME,
     T_FACT_UNIT,
-    T_FACT_UNIT_NAME,
+    T_FACT_UNIT_NAME,  # only emptied (no longer written)
     T_FACT_VER,
 )
 from .bulk import insert_all
@@ -85,16 +84,13 @@ def rect_units_of(rects: Iterable[Mapping[str, Any]]) -> list[dict]:
 
 
 def rollup_of(units: Iterable[Mapping[str, Any]], rects: Iterable[Mapping[str, Any]],
-              problems: Iterable[Mapping[str, Any]]) -> tuple[dict, list[dict], set[str]]:
-    """(the ``fact_rollups`` row, the ``fact_rollup_themes`` rows, the counted units' name keys) of one version,
-    from its fact rows (as written, or as read back: the keys of the fact tables' columns)."""
+              problems: Iterable[Mapping[str, Any]]) -> tuple[dict, list[dict]]:
+    """(the ``fact_rollups`` row, the ``fact_rollup_themes`` rows) of one version, from its fact rows (as
+    written, or as read back: the keys of the fact tables' columns)."""
     row: dict[str, Any] = dict.fromkeys((*RATE_COLUMNS, *SCORE_COLUMNS), 0)
-    names: set[str] = set()
     for u in units:
         if not u["counted"]:
             continue
-        if u["name_key"]:
-            names.add(u["name_key"])
         if u["rate_complete"]:
             k = _bin_of(u["rate"], RATE_BINS)
             if k is not None:
@@ -120,31 +116,30 @@ def rollup_of(units: Iterable[Mapping[str, Any]], rects: Iterable[Mapping[str, A
         t["items"] += 1
     theme_rows = [{"theme": t["theme"], "categories": len(t["cats"]), "items": t["items"],
                    "titles": TITLE_SEPARATOR.join(sorted(t["titles"]))} for t in themes.values()]
-    return row, theme_rows, names
+    return row, theme_rows
 
 
 def rollup_parts(evaluation_id: int, version_id: int, units: Iterable[Mapping[str, Any]],
                  rects: Iterable[Mapping[str, Any]], problems: Iterable[Mapping[str, Any]]
                  ) -> list[tuple[sa.Table, list[dict]]]:
     """The roll-up rows of ``version_id`` from its fact rows, per table (for
-    :func:`evalcore.facts.bulk.insert_all`; ``fact_unit_names`` rows already there are to be skipped)."""
+    :func:`evalcore.facts.bulk.insert_all`)."""
     rects = list(rects)
-    row, theme_rows, names = rollup_of(units, rects, problems)
+    row, theme_rows = rollup_of(units, rects, problems)
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}
     return [(T_FACT_ROLLUP, [{**row, **ids}]), (T_FACT_ROLLUP_THEME, [{**t, **ids} for t in theme_rows]),
-            (T_FACT_ROLLUP_RECT_UNIT, [{**u, **ids} for u in rect_units_of(rects)]),
-            (T_FACT_UNIT_NAME, [{"name_key": n} for n in sorted(names)])]
+            (T_FACT_ROLLUP_RECT_UNIT, [{**u, **ids} for u in rect_units_of(rects)])]
 
 
 def write_rollups(conn: Connection, evaluation_id: int, version_id: int, units: Iterable[Mapping[str, Any]],
                   rects: Iterable[Mapping[str, Any]], problems: Iterable[Mapping[str, Any]]) -> None:
     """The roll-ups of ``version_id`` from its fact rows (inside the caller's transaction)."""
-    insert_all(conn, rollup_parts(evaluation_id, version_id, units, rects, problems),
-               skip_existing=[T_FACT_UNIT_NAME])
+    insert_all(conn, rollup_parts(evaluation_id, version_id, units, rects, problems))
 
 
 def delete_rollups(conn: Connection, version_id: int | None = None) -> None:
-    """Remove a version's roll-ups (every roll-up, names included, when ``version_id`` is None)."""
+    """Remove a version's roll-ups (every roll-up when ``version_id`` is None, and the rows ``fact_unit_names``
+    kept before it stopped being written)."""
     for table in (T_FACT_ROLLUP, T_FACT_ROLLUP_THEME, T_FACT_ROLLUP_RECT_UNIT):
         q = sa.delete(table)
         conn.execute(q if version_id is None else q.where(table.c.version_id == version_id))

@@ -8,6 +8,7 @@ status, the deadline, and the dated changes of status.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -40,11 +41,14 @@ def search_text(*parts: str | None) -> str:
     return " ".join(p or "" for p in parts).lower()
 
 
-def facts_of(ev: Evaluation) -> Facts:
+def facts_of(ev: Evaluation, scores: Mapping[str, scoring.UnitScore] | None = None) -> Facts:
+    """The fact rows of ``ev``. ``scores``: :func:`evalcore.scoring.all_unit_scores` of ``ev`` when the caller
+    has them (the publish reuses those its validation computed); computed here otherwise."""
     meta = ev.meta
     kind, inferred = kind_of(meta)
     rates = budget.unit_rates(ev)
-    scores = scoring.all_unit_scores(ev)
+    if scores is None:
+        scores = scoring.all_unit_scores(ev)
     naming: dict[str, int] = {}
     for p in ev.problems:
         if p.unit:

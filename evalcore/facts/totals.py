@@ -51,6 +51,7 @@ from ..tables import (
     T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
+from .bulk import run_prepared
 from .rollup import RATE_COLUMNS, SCORE_COLUMNS
 
 E, FV, FE, FG, FP, FR = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_GRADE, T_FACT_PROBLEM, T_FACT_RECT
@@ -153,18 +154,22 @@ def _added(table: sa.Table, select: sa.Select, backend: str) -> Any:
     return stmt.on_conflict_do_update(index_elements=keys, set_={c: add(c) for c in names if c not in keys})
 
 
-_SHIFTS: dict[str, list[Any]] = {}  # per backend: the statements of a shift (built once: two entries at most)
-
-
-def _shift_statements(backend: str) -> list[Any]:
-    """The upserts that subtract the old version's rows and add the new one's (parameters ``vids``: both
-    versions; ``new``: the one added, -1 for none), built once per backend: building these expressions costs
-    more than running them."""
-    if backend not in _SHIFTS:
-        vids = sa.bindparam("vids", expanding=True, type_=sa.Integer)
-        _SHIFTS[backend] = [_added(table, select, backend)
-                            for table, select in _contributions(lambda col: col.in_(vids), _Sign(backend))]
-    return _SHIFTS[backend]
+@lru_cache(maxsize=2)
+def _sqlite_shift(dialect: sa.Dialect) -> tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...]:
+    """SQLite: the upserts that subtract the old version's rows and add the new one's, then the change to
+    ``fact_shown`` (parameters ``old`` and ``new``: the versions, -1 for none; ``eid``, ``want``), each compiled
+    once: (SQL, its placeholders' names in order, the statement's own constants). Building and compiling these
+    expressions costs more than running them, and so does SQLAlchemy's processing of each execution: they run
+    as driver SQL with a tuple of values."""
+    both = [sa.bindparam("old", type_=sa.Integer), sa.bindparam("new", type_=sa.Integer)]
+    statements = [_added(table, select, "sqlite")
+                  for table, select in _contributions(lambda col: col.in_(both), _Sign("sqlite"))]
+    out = []
+    for stmt in (*statements, _shown_upsert("sqlite"), _shown_delete()):
+        compiled = stmt.compile(dialect=dialect)
+        assert compiled.positiontup is not None
+        out.append((str(compiled), tuple(compiled.positiontup), dict(compiled.params)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
@@ -220,24 +225,40 @@ def shown_version(conn: Connection, evaluation_id: int) -> int | None:
     return None if found is None else int(found)
 
 
+@lru_cache(maxsize=2)
+def _sync_query(dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """(the version ``eid`` should show, the one it shows) as driver SQL compiled once (parameter ``eid``):
+    (SQL, its placeholders' names in order when positional, the statement's own constants)."""
+    eid = sa.bindparam("eid", type_=sa.Integer)
+    want = (sa.select(FV.c.facts_of).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
+            .where(E.c.id == eid, E.c.archived_at.is_(None), FV.c.state == "ok"))
+    have = sa.select(SHOWN.c.version_id).where(SHOWN.c.evaluation_id == eid)
+    compiled = sa.select(want.scalar_subquery(), have.scalar_subquery()).compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+    return str(compiled), order, dict(compiled.params)
+
+
 def sync(conn: Connection, evaluation_id: int) -> None:
     """Bring the totals up to date with what ``evaluation_id`` shows now (call it after its active version,
     archiving or facts changed, in the same transaction): its old version's rows subtracted, the new one's
     added. Nothing when nothing changed."""
-    want, have = conn.execute(sa.select(_shown_query(evaluation_id).scalar_subquery(),
-                                        sa.select(SHOWN.c.version_id).where(SHOWN.c.evaluation_id == evaluation_id)
-                                        .scalar_subquery())).one()
+    sql, order, constants = _sync_query(conn.dialect)
+    values: dict[str, Any] = {"eid": evaluation_id}
+    found = conn.exec_driver_sql(sql, tuple(values[n] if n in values else constants[n] for n in order)
+                                 if order is not None else {**constants, **values}).one()
+    want, have = (None if v is None else int(v) for v in found)
     if want == have:
         return
     params = {"vids": [v for v in (have, want) if v is not None], "new": want if want is not None else -1,
               "eid": evaluation_id, "want": want}
     if conn.dialect.name == "postgresql":  # one statement: every upsert a CTE of the change to fact_shown
         sql, defaults = _postgresql_shift(want is not None, conn.dialect)
-        conn.exec_driver_sql(sql, {**defaults, **params})
+        run_prepared(conn, sql, {**defaults, **params})
         return
-    for statement in _shift_statements(conn.dialect.name):
-        conn.execute(statement, params)
-    conn.execute(_shown_upsert(conn.dialect.name) if want is not None else _shown_delete(), params)
+    *upserts, shown_upsert, shown_delete = _sqlite_shift(conn.dialect)
+    values = {**params, "old": have if have is not None else -1}
+    for sql, order, constants in (*upserts, shown_upsert if want is not None else shown_delete):
+        conn.exec_driver_sql(sql, tuple(values[n] if n in values else constants[n] for n in order))
 
 
 def rebuild(conn: Connection) -> None:

@@ -6,11 +6,13 @@ with the rest of the backup), and filling them for versions stored before they e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..model import Evaluation
+from ..scoring import UnitScore
 from ..tables import (
     T_FACT_DIM,
     T_FACT_EVAL,
@@ -20,7 +22,6 @@ from ..tables import (
     T_FACT_RECT,
     T_FACT_RECT_CHANGE,
     T_FACT_UNIT,
-    T_FACT_UNIT_NAME,
     T_FACT_VER,
 )
 from .bulk import insert_all
@@ -33,11 +34,13 @@ ROW_TABLES = (T_FACT_EVAL, T_FACT_GRADE, T_FACT_UNIT, T_FACT_DIM, T_FACT_PROBLEM
               T_FACT_RECT_CHANGE)
 
 
-def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evaluation, now: dt.datetime) -> None:
+def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evaluation, now: dt.datetime,
+                scores: Mapping[str, UnitScore] | None = None) -> None:
     """The facts of ``ev`` as those of ``version_id`` and their roll-ups
     (:mod:`evalcore.facts.rollup`), inserted by :func:`evalcore.facts.bulk.insert_all` (one statement per
-    table on SQLite, one statement in all on PostgreSQL)."""
-    f = facts_of(ev)
+    table on SQLite, one statement in all on PostgreSQL). ``scores``: the unit scores of ``ev`` when the caller
+    has them (:func:`evalcore.facts.rows.facts_of`)."""
+    f = facts_of(ev, scores)
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}
     parts = [(T_FACT_EVAL, [{**f.evaluation, **ids}])]
     for table, rows in ((T_FACT_UNIT, f.units), (T_FACT_DIM, f.dimensions), (T_FACT_PROBLEM, f.problems),
@@ -47,7 +50,7 @@ def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evalu
     parts += rollup_parts(evaluation_id, version_id, f.units, f.rectifications, f.problems)
     parts.append((T_FACT_VER, [{"version_id": version_id, "evaluation_id": evaluation_id, "facts_of": version_id,
                                 "state": OK, "note": "", "checked_at": now}]))
-    insert_all(conn, parts, skip_existing=[T_FACT_UNIT_NAME])
+    insert_all(conn, parts)
 
 
 def point_facts(conn: Connection, evaluation_id: int, version_id: int, source_version_id: int,

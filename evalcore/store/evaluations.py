@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from ..facts.upgrade import FillReport, fill
 from ..facts.write import mark_unreadable, point_facts, write_facts
 from ..model import Evaluation
 from ..rectification import apply_update, change_summary, find_item, item_changes
+from ..scoring import UnitScore
 from ..tables import T_CHANGE, T_EVAL, T_VER, VERSION_COLUMNS
 from ..workbook import read_workbook, workbook_bytes
 from .audit import AuditStore
@@ -140,9 +142,10 @@ class EvaluationsStore(AuditStore):
         its audit entry are written together or not at all.
         """
         self._require(by, "publish", target=Path(file_name or "").name)
-        ev = validated(data)
+        ev, scores = validated_scored(data)
         with self._write() as conn:
-            return self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind="publish")
+            return self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind="publish",
+                                 scores=scores)
 
     def publish_in(self, conn: Connection, data: bytes, ev: Evaluation, *, file_name: str, by: Actor, note: str,
                    kind: str) -> VersionInfo:
@@ -152,7 +155,9 @@ class EvaluationsStore(AuditStore):
         return self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind=kind)
 
     def _publish(self, conn: Connection, data: bytes, ev: Evaluation, *, file_name: str, by: Actor, note: str,
-                 kind: str) -> VersionInfo:
+                 kind: str, scores: Mapping[str, UnitScore] | None = None) -> VersionInfo:
+        """``scores``: the unit scores validation computed for ``ev`` (:func:`validated_scored`), reused by
+        its facts."""
         now = _now()
         evaluation_id = self._lock_or_create(conn, ev, now)
         active = self._active(conn, evaluation_id)
@@ -162,7 +167,7 @@ class EvaluationsStore(AuditStore):
             # the same bytes, or a re-saved file (Excel stamps the save time) holding the same data
             raise StoreError("与当前版本内容相同，无需重复发布")
         version = self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
-                                    source_version_id=None, now=now, ev=ev)
+                                    source_version_id=None, now=now, ev=ev, scores=scores)
         label = ev.meta.label
         self._audit(conn, by, kind, f"发布“{label}”第 {version.number} 版（{version.file_name}）",
                     evaluation_id=evaluation_id, version_id=version.id, target=version.file_name, now=now,
@@ -271,13 +276,13 @@ class EvaluationsStore(AuditStore):
             if conn.scalar(sa.select(sa.func.count()).select_from(T_EVAL)):
                 return None
         data = path.read_bytes()
-        ev = validated(data)
+        ev, scores = validated_scored(data)
         with self._write() as conn:
             self._lock_global(conn, LOCK_SAMPLE)
             if conn.scalar(sa.select(sa.func.count()).select_from(T_EVAL)):
                 return None
             return self._publish(conn, data, ev, file_name=path.name, by=SYSTEM_ACTOR,
-                                 note="首次启动时载入的示例评价", kind="sample")
+                                 note="首次启动时载入的示例评价", kind="sample", scores=scores)
 
     # -- evaluations --
 
@@ -333,10 +338,11 @@ class EvaluationsStore(AuditStore):
     def _add_version(self, conn: Connection, evaluation_id: int, data: bytes, *, kind: str, file_name: str,
                      by: Actor,
                      note: str, source_version_id: int | None, now: dt.datetime,
-                     ev: Evaluation | None = None) -> VersionInfo:
+                     ev: Evaluation | None = None,
+                     scores: Mapping[str, UnitScore] | None = None) -> VersionInfo:
         """Store a version and make it active, with its facts (:mod:`evalcore.archive`) in the same transaction:
         those of ``ev`` when given (publish, 整改 update), else a pointer to the source's facts (rollback), else
-        parsed from ``data``."""
+        parsed from ``data``; ``scores``: the unit scores of ``ev`` when the caller has them."""
         number = (conn.scalar(sa.select(sa.func.max(T_VER.c.number))
                               .where(T_VER.c.evaluation_id == evaluation_id)) or 0) + 1
         result = conn.execute(sa.insert(T_VER).values(
@@ -357,7 +363,7 @@ class EvaluationsStore(AuditStore):
                     mark_unreadable(conn, evaluation_id, version_id,
                                     str(result_.errors[0]) if result_.errors else "工作簿无法读取", now)
             if ev is not None:
-                write_facts(conn, evaluation_id, version_id, ev, now)
+                write_facts(conn, evaluation_id, version_id, ev, now, scores)
         sync_totals(conn, evaluation_id)
         row = conn.execute(self._version_query().where(T_VER.c.id == version_id)).one()
         return self._version_info(row)
@@ -386,11 +392,17 @@ def natural_key_of(ev: Evaluation) -> str:
 
 
 def validated(data: bytes) -> Evaluation:
+    return validated_scored(data)[0]
+
+
+def validated_scored(data: bytes) -> tuple[Evaluation, dict[str, UnitScore] | None]:
+    """The evaluation of a valid workbook (else :class:`PublishError`) and the unit scores its validation
+    computed (``scoring.all_unit_scores``), which its facts reuse."""
     result = read_workbook(data)
     if not result.ok:
         raise PublishError(result.errors)
     assert result.evaluation is not None
-    return result.evaluation
+    return result.evaluation, result.unit_scores
 
 
 def parse_stored(data: bytes, version_id: int) -> Evaluation:

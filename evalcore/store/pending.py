@@ -18,7 +18,7 @@ from ..auth import Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
 from ..tables import T_PENDING
 from .connection import actor_name, sha256_hex
-from .evaluations import EvaluationsStore, validated
+from .evaluations import EvaluationsStore, validated_scored
 from .records import StoreError, VersionInfo
 
 
@@ -103,7 +103,7 @@ class PendingStore(EvaluationsStore):
         corrected; the audit entry records who), and, for a text that was waiting, mark it published: one
         transaction."""
         self._require(by, "publish", target=file_name)
-        ev = validated(data)
+        ev, scores = validated_scored(data)
         with self._write() as conn:
             if pending_id is not None:
                 row = conn.execute(sa.select(T_PENDING.c.resolution).where(T_PENDING.c.id == pending_id)
@@ -112,7 +112,8 @@ class PendingStore(EvaluationsStore):
                     raise StoreError(f"没有这份待复核的报告（编号 {pending_id}）")
                 if row.resolution is not None:
                     raise StoreError("这份报告已由他人处理（已发布或已放弃），请刷新页面")
-            version = self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind="publish")
+            version = self._publish(conn, data, ev, file_name=file_name, by=by, note=note, kind="publish",
+                                    scores=scores)
             if pending_id is not None:
                 self._resolve(conn, pending_id, by, "published", version.evaluation_id)
         return version

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..consistency import Discrepancy
 from ..model import Evaluation
+from ..scoring import UnitScore
 from .spec import FILE_SHEET, MESSAGES_PER_RULE, MESSAGES_PER_SHEET, SPEC, stated_place
 
 
@@ -56,6 +57,9 @@ class ReadResult:
     evaluation: Evaluation | None
     errors: list[Message] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
+    # scoring.all_unit_scores(evaluation) as validation computed them (None when it did not get that far): the
+    # publish writes its facts from them instead of scoring every unit again
+    unit_scores: dict[str, UnitScore] | None = None
 
     @property
     def ok(self) -> bool:
@@ -92,6 +96,7 @@ class Collector:
         self._first: dict[tuple[str, str, str, str], str] = {}
         self._dropped: Counter[tuple[str, str]] = Counter()
         self._gap: dict[tuple[str, str, str, str], bool] = {}
+        self.unit_scores: dict[str, UnitScore] | None = None  # set by the cross checks (see ReadResult)
 
     def error(self, sheet: str, row: int | None, column: str, value: Any, message: str) -> None:
         self._add("error", sheet, row, column, value, message)

@@ -101,7 +101,7 @@ def build_evaluation(raw: Raw, out: Collector | None = None, allow_examples: boo
     out.finish()
     if out.errors:
         ev = None
-    return ReadResult(ev, out.errors, out.warnings)
+    return ReadResult(ev, out.errors, out.warnings, out.unit_scores if ev is not None else None)
 
 
 def _build(raw: Raw, out: Collector) -> Evaluation | None:
@@ -553,7 +553,8 @@ def _cross_checks(ev: Evaluation, recs: dict[str, list[Record]], meta_rows: dict
             budget_rows[(line.unit, fmt2(line.stated_rate))].append(r)
     duplicates_and_gaps.unchecked_figures(ev, {u: r.row for u, r in result_rows.items() if u is not None}, meta_rows,
                             present, out)
-    for f in consistency.check(ev):
+    out.unit_scores = scoring.all_unit_scores(ev)
+    for f in consistency.check(ev, out.unit_scores):
         rec: Record | None = None
         row: int | None = None
         if f.record == "budget_line":

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 import sample_data
-from evalcore import backup, portfolio
+from evalcore import backup, portfolio, scoring
 from evalcore.archive import query as Q
 from evalcore.auth import SYSTEM_ACTOR, Actor
 from evalcore.catalog import ensure_samples, set_alias
@@ -26,6 +26,7 @@ from evalcore.numbers import fmt_rate, fmt_score
 from evalcore.problem_themes import theme_counts_by_year
 from evalcore.store import METADATA, MIGRATIONS, Store, schema
 from evalcore.tables import T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
+from evalcore.workbook import read_workbook
 
 SAMPLE = sample_data.WORKBOOK
 GROUP = Actor("评价组", "evaluator")
@@ -66,6 +67,31 @@ def test_the_seed_facts_are_exact(ev) -> None:
     assert not units["数智科技集团"]["counted"]  # named in a finding, neither funded nor scored
     assert {d["name"] for d in f.dimensions if d["unit"] == "市数据局"} >= {"决策", "过程", "产出"}
     assert f.problems[0]["theme"] == "资金使用管理" and len(f.recommendations) == 18
+
+
+@pytest.mark.parametrize("path", sample_data.first_run({"EVALBOARD_SAMPLES": "all"}), ids=lambda p: p.stem)
+def test_facts_from_the_scores_validation_computed_equal_those_computed_afresh(path) -> None:
+    result = read_workbook(path.read_bytes())
+    assert result.ok and result.unit_scores is not None
+    ev = result.evaluation
+    assert result.unit_scores == scoring.all_unit_scores(ev)
+    assert facts_of(ev, result.unit_scores) == facts_of(ev)
+
+
+def test_a_publish_scores_the_units_once(db_url: str, stores, monkeypatch) -> None:
+    """The facts reuse the unit scores of the publish's validation instead of scoring every unit again."""
+    s = stores(db_url)
+    calls = []
+    real = scoring.all_unit_scores
+
+    def counted(ev):
+        calls.append(ev.meta.title)
+        return real(ev)
+
+    monkeypatch.setattr(scoring, "all_unit_scores", counted)
+    v1 = s.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
+    assert len(calls) == 1
+    assert fact_units(s, v1.id)["市数据局"].score == D("86.98")
 
 
 def test_publish_writes_the_facts_in_its_transaction(db_url: str, stores) -> None:
