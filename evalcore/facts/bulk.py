@@ -85,8 +85,9 @@ def _positional_insert(table: sa.Table, names: tuple[str, ...], skip_existing: b
     compiled = stmt.compile(dialect=dialect, column_keys=list(names))
     order = compiled.positiontup
     assert order is not None and sorted(order) == sorted(names), (order, names)
-    processors = compiled._bind_processors  # noqa: SLF001 - the type conversions a plain execute applies
-    return str(compiled), tuple((n, processors.get(n)) for n in order)
+    # the type conversions a plain execute applies (SQLAlchemy's own lookup, through its public API)
+    processors = {n: table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names}
+    return str(compiled), tuple((n, processors[n]) for n in order)
 
 
 def run_prepared(conn: Connection, sql: str, params: Mapping[str, Any]) -> None:
