@@ -388,40 +388,34 @@ def evaluations(store: Store, f: Filters, as_of: dt.date, *, offset: int = 0, li
     return df.astype({c: object for c in ("budget", "executed", "rate", "rect_rate")})
 
 
+def _kpi_sums(t: sa.Table, b: str, n: Any, rect_ill: Any) -> list[Any]:
+    """The KPI tiles' sums over ``t``: the per-evaluation facts or the totals per group, which have the same
+    columns; ``n`` counts the evaluations and ``rect_ill`` is summed (evaluations with illustrative 整改 items)."""
+    def total(c: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(c), 0)
+
+    return [n.label("n"), total(t.c.units).label("units"), total(t.c.funded_units).label("funded"),
+            money_sum(t.c.funded_budget, b).label("budget"), money_sum(t.c.units_executed, b).label("executed"),
+            total(t.c.complete_units).label("complete"), money_sum(t.c.complete_budget, b).label("cb"),
+            money_sum(t.c.complete_executed, b).label("cx"), total(t.c.grades_derived).label("derived"),
+            total(rect_ill).label("rect_ill")]
+
+
 def kpis(store: Store, f: Filters, as_of: dt.date, aliases: Iterable[Alias | tuple[str, str]] = ()) -> Kpis:
     """The KPI tiles of the filtered evaluations (:class:`evalcore.portfolio.Kpis`, the same rules). Sums come
     from the per-evaluation sums of the facts; units per 等次 and distinct identities from the unit rows."""
     b = store.backend
     where = [*_live(), *_where(f)]
-    eq = sa.select(
-        sa.func.count().label("n"),
-        sa.func.coalesce(sa.func.sum(FE.c.units), 0).label("units"),
-        sa.func.coalesce(sa.func.sum(FE.c.funded_units), 0).label("funded"),
-        money_sum(FE.c.funded_budget, b).label("budget"),
-        money_sum(FE.c.units_executed, b).label("executed"),
-        sa.func.coalesce(sa.func.sum(FE.c.complete_units), 0).label("complete"),
-        money_sum(FE.c.complete_budget, b).label("cb"),
-        money_sum(FE.c.complete_executed, b).label("cx"),
-        sa.func.coalesce(sa.func.sum(FE.c.grades_derived), 0).label("derived"),
-        sa.func.coalesce(sa.func.sum(_as_int(sa.and_(FE.c.rect_illustrative.is_(True), FE.c.rect_items > 0))), 0)
-        .label("rect_ill"),
-    ).select_from(_active()).where(*where)
+    eq = sa.select(*_kpi_sums(FE, b, sa.func.count(), _as_int(sa.and_(FE.c.rect_illustrative.is_(True),
+                                                                      FE.c.rect_items > 0)))
+                   ).select_from(_active()).where(*where)
     counted = [*where, FU.c.counted.is_(True)]
     gq = (sa.select(FG.c.grade, sa.func.sum(FG.c.units))
           .select_from(_active().join(FG, FG.c.version_id == FV.c.facts_of)).where(*where).group_by(FG.c.grade))
     if _grouped(f):  # the same sums from the totals per group
         gw = _gwhere(f, GT)
-        eq = sa.select(
-            sa.func.coalesce(sa.func.sum(GT.c.evaluations), 0).label("n"),
-            sa.func.coalesce(sa.func.sum(GT.c.units), 0).label("units"),
-            sa.func.coalesce(sa.func.sum(GT.c.funded_units), 0).label("funded"),
-            money_sum(GT.c.funded_budget, b).label("budget"),
-            money_sum(GT.c.units_executed, b).label("executed"),
-            sa.func.coalesce(sa.func.sum(GT.c.complete_units), 0).label("complete"),
-            money_sum(GT.c.complete_budget, b).label("cb"),
-            money_sum(GT.c.complete_executed, b).label("cx"),
-            sa.func.coalesce(sa.func.sum(GT.c.grades_derived), 0).label("derived"),
-            sa.func.coalesce(sa.func.sum(GT.c.rect_illustrative), 0).label("rect_ill")).where(*gw)
+        eq = sa.select(*_kpi_sums(GT, b, sa.func.coalesce(sa.func.sum(GT.c.evaluations), 0),
+                                  GT.c.rect_illustrative)).where(*gw)
         gq = (sa.select(GG.c.grade, sa.func.sum(GG.c.units)).where(*_gwhere(f, GG)).group_by(GG.c.grade)
               .having(sa.func.sum(GG.c.evaluations) > 0))
     aliases = list(aliases)
