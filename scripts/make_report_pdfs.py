@@ -35,7 +35,9 @@ SOURCES = ["daying_sifa_2023_form_rows", "sanmen_2024_bond_table", "xiping_2022_
            "tianjiaan_2024_employment_fund_form", "huoshan_2024_medical_aid_form",
            "zongyang_2023_public_health_selfeval",
            "honghe_mzj_2020_border_party_fund_selfeval", "taijiang_2023_compulsory_edu_transfer_selfeval",
-           "jinghu_2023_disabled_fund_transfer"]
+           "jinghu_2023_disabled_fund_transfer",
+           # fifth batch of issue 24 (tuned part): a town's whole-department 自评表 as | rows
+           "suiyang_taibai_2021_dept_whole_form_rows"]
 
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>

@@ -43,12 +43,13 @@ def test_the_held_out_list_is_what_the_fixed_rule_gives() -> None:
     assert len(new) >= 17
 
 
-# The held-out part as last measured (docs/reporttext.md): 48 of 91 stated figures right, 8 invented (main's parser on
-# the corpus of 116 texts, as measured by the third pass). Issue 24's goal
+# The held-out part as last measured (docs/reporttext.md, "Fifth batch"): 53 of 122 stated figures right, 18 invented
+# (16 of them figures, the rest counts; main's parser, unchanged since the second pass, on the corpus of 146 texts after
+# the fifth batch's 30 were added; before them: 48 of 91, 8 invented). Issue 24's goal
 # (75% right, none invented) is not met; the goal stays asserted below as an expected failure (strict: the day it
 # passes, the mark must go), and this floor keeps the parser from getting worse on texts it was never tuned on.
-HELD_OUT_RIGHT_AT_LEAST = 48
-HELD_OUT_INVENTED_AT_MOST = 8
+HELD_OUT_RIGHT_AT_LEAST = 53
+HELD_OUT_INVENTED_AT_MOST = 16
 
 
 def _held_out_invented(scores) -> list[tuple[str, str, str | None]]:
@@ -78,8 +79,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 
 # The tuned part as last measured: since the third pass's 24 texts joined the corpus, main's parser invents there
 # too (fit 109 of 132 right, 6 invented; check 87 of 98, 3 invented). A fourth pass of rules raised fit and left check
-# where it was but made the held-out part invent more, and was not merged (docs/reporttext.md).
-TUNED_FLOORS = {"fit": (109, 6), "check": (87, 3)}
+# where it was but made the held-out part invent more, and was not merged (docs/reporttext.md). With the fifth batch's
+# tuned-part texts (and the PDF/HTML forms made from one of them): fit 113 of 144, 6 invented; check 96 of 111, 7.
+TUNED_FLOORS = {"fit": (113, 6), "check": (96, 7)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -177,7 +179,8 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # The certainty of what is found (docs/reporttext.md, "Certainty"), as measured with the doubt rules of issue 24
 # item 3: (unreviewed errors at most — wrong or invented figures and counts in texts import would publish without a
 # person's review —, texts published without review at least). The held-out part was scored once, in totals only.
-CERTAINTY_FLOORS = {"fit": (0, 32), "check": (1, 26), "held-out": (3, 19)}
+# Reset after the fifth batch's 30 texts were added (before: fit (0, 32), check (1, 26), held-out (3, 19)).
+CERTAINTY_FLOORS = {"fit": (0, 38), "check": (3, 33), "held-out": (5, 28)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
