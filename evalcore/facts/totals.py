@@ -263,7 +263,17 @@ def sync(conn: Connection, evaluation_id: int) -> None:
 
 def rebuild(conn: Connection) -> None:
     """Every total again from the stored facts of the shown evaluations (migration 12, and after the upgrade
-    filled facts): a few grouped queries, whatever the number of evaluations."""
+    filled facts): a few grouped queries, whatever the number of evaluations.
+
+    On PostgreSQL another instance may publish meanwhile. Every change that calls :func:`sync` first writes its
+    ``evaluations`` row (the insert or lock of a publish, the active version, ``archived_at``), so the rebuild
+    first takes ``evaluations`` in SHARE ROW EXCLUSIVE mode: it waits for those writers to commit (and then reads
+    what they wrote), a change that starts later waits for the rebuild at its first write, and two rebuilds run
+    one after the other. Without it the rebuild's deletes and a shift's upserts lock the same totals rows in
+    different orders, and PostgreSQL ends such a deadlock by aborting one of them, perhaps the publish. (SQLite:
+    ``BEGIN IMMEDIATE`` already serialises writers.)"""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"LOCK TABLE {E.name} IN SHARE ROW EXCLUSIVE MODE")
     for table in (*TABLES, SHOWN):
         conn.execute(sa.delete(table))
     shown = (sa.select(E.c.id, *_shown_columns())

@@ -183,3 +183,37 @@ def test_a_store_from_before_migration_12_upgrades_with_nothing_lost(db_url: str
     with upgraded.engine.connect() as conn:
         assert "ix_fact_rollups_last_change" in {i["name"] for i in sa.inspect(conn).get_indexes("fact_rollups")}
     assert_portfolio_figures(upgraded, DAYS[1:2])
+
+
+def test_a_rebuild_on_postgresql_waits_for_a_change_under_way(stores, monkeypatch) -> None:
+    """A rebuild (the upgrade's, in one instance) and a change that shifts the totals (a publish in another) are
+    serialised through ``evaluations``: while a transaction has written an evaluation row and not yet shifted the
+    totals, the rebuild waits (here: gives up after its lock timeout) instead of deleting and rewriting the totals
+    under it; once the change commits, the rebuild runs and includes it."""
+    from tests import pg
+
+    monkeypatch.setenv("EVALBOARD_SAMPLES", "all")
+    import sample_data
+    from evalcore.catalog import ensure_samples
+
+    with pg.new_database(pg.admin_url_or_skip("PostgreSQL store tests"), "evalboard_test") as url:
+        s = stores(url)
+        ensure_samples(s, sample_data.first_run())
+        eid = s.evaluations()[0].id
+        with s.engine.connect() as publisher, s.engine.connect() as rebuilder:
+            busy = publisher.begin()
+            publisher.execute(sa.text("UPDATE evaluations SET archived_at = now() WHERE id = :e"), {"e": eid})
+            # the change has written its evaluation row and not yet shifted the totals (a publish writing its facts)
+            with pytest.raises(sa.exc.OperationalError, match="lock"):
+                with rebuilder.begin():
+                    rebuilder.exec_driver_sql("SET LOCAL lock_timeout = '300ms'")
+                    totals.rebuild(rebuilder)
+            totals.sync(publisher, eid)  # as set_archived does
+            busy.commit()
+            with rebuilder.begin():
+                rebuilder.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
+                totals.rebuild(rebuilder)
+        with s.reading() as conn:
+            shown = {r.evaluation_id for r in conn.execute(sa.select(T_FACT_SHOWN.c.evaluation_id))}
+        assert eid not in shown and shown
+        assert dump(s) == rebuilt(s)
