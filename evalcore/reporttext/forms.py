@@ -50,19 +50,37 @@ def cells(text: str) -> list[Cell]:
                 parts = parts[1:]
             if line.endswith(("|", "｜")) and len(parts) > 1:
                 parts = parts[:-1]
-            out.extend(Cell(no, p.strip()) for p in parts)
+            for p in parts:
+                out.extend(_total_and_value(no, p.strip()))
             continue
         if len(line) > 80 and len(re.findall(r"\s+", line)) >= 12:
             out.extend(Cell(no, p) for p in line.split())
             continue
-        out.append(Cell(no, line))
+        words = line.split()
+        if len(words) >= 3 and all(_is_label(w) or _value(Cell(no, w))[0] for w in words[1:]):
+            # a form's row on a line of its own, cells separated by spaces: its label (any text), then column
+            # titles or values (年度资金总额 100 120 108 10 90% 9)
+            out.extend(Cell(no, w) for w in words)
+            continue
+        out.extend(_total_and_value(no, line))
     return out
+
+
+def _total_and_value(no: int, text: str) -> list[Cell]:
+    """“年度资金总额：100”: a total row's label and its first value in one cell are two cells."""
+    total = _ROW_TOTAL_VALUE.match(norm(text))
+    if total:
+        return [Cell(no, text[:total.end("label")]), Cell(no, text[total.start("value"):])]
+    return [Cell(no, text)]
 
 
 _COLUMN = re.compile(r"年初预算数|年初预算|年初|全年预算数|全年预算|调整后预算数|调整后预算|预算执行数|全年执行数|"
                      r"执行数|预算执行率|执行率|分值|权重|得分|原因|预算数|实际支出数|实际支出|执行金额")
 # the row a form's money is read from: its total (年度资金总额, 年度财政资金总额, 资金总额, 总额, 合计, 总计)
-_ROW_TOTAL = re.compile(r"^(?:年度)?(?:财政|项目|专项)?(?:资金)?(?:总额|合计|总计)\s*(?:\(万元\))?\s*[:：]?$")
+_TOTAL_LABEL = r"(?:年度)?(?:财政|项目|专项|部门)?(?:资金|预算|支出)?(?:总额|总金额|合计|总计)\s*(?:\(万元\))?"
+_ROW_TOTAL = re.compile(rf"^{_TOTAL_LABEL}\s*[:：]?$")
+_ROW_TOTAL_VALUE = re.compile(rf"^(?P<label>{_TOTAL_LABEL}\s*[:：])\s*"
+                              r"(?P<value>-?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|万)?)$")
 # a title spanning the budget columns under it (年度预算数(万元) over 年初预算 | 调整后预算数): no column of its own
 _SPANNING = re.compile(r"^(?:年度)?预算(?:数|金额)?(?=年初|全年|调整后)")
 _ROW_FISCAL = re.compile(r"^其中\s*[:：]?\s*(?:本年|当年)?(?:财政拨款|财政资金)\s*[:：]?$")
@@ -339,7 +357,7 @@ def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
         if not re.search(r"全年执行(?:资金|数)", header) or not re.search(r"预算执行(?:率)?\(?[A-Z]/[A-Z]", header):
             continue
         tokens = m.group("rest").split()
-        for nxt in stream[at + 1:at + 4]:
+        for nxt in stream[at + 1:at + 16]:  # the rest of the row: lines of values, or one value per cell
             words = norm(nxt.text).split()
             if not words or not _NUMBER.match(words[0]):
                 break

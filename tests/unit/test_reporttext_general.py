@@ -99,3 +99,28 @@ def test_numbered_paragraphs_each_opening_with_a_project_and_its_result_give_eac
     plain = PROJECTS.replace("最终绩效评价总得分为91.8分,评价等级为优秀。", "").replace(
         "最终绩效评价总得分为90.36分,评价等级为优秀。", "")
     assert "甲村农田道路建设项目" not in parse_report(plain).stated["units"]
+
+
+# -- a form's rows in any flattening: cells separated by spaces, a total row's label and value in one cell ----------
+
+HEAD = "项目支出绩效自评表\n（2022年度）\n项目名称 某某项目\n实施单位 某县水利局\n"
+WANT = {"某县水利局": {"budget": "120", "executed": "108", "rate": "90"}}
+
+
+def test_a_forms_rows_with_cells_separated_by_spaces() -> None:
+    rows = ("项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 100 120 108 10 90% 9\n"
+            "其中：当年财政拨款 100 120 108 — 90% —\n")
+    assert units(HEAD + rows) == WANT
+    assert units(HEAD + rows.replace("） 年初", "）\n年初")) == WANT  # the header's first cell on a line of its own
+    # a line of prose with figures and words between them is not a row of cells
+    assert find_forms(HEAD + "项目资金 全年预算 120 万元 执行 108 万元\n") == []
+
+
+def test_any_wording_of_a_total_row_and_its_label_with_the_first_value_in_one_cell() -> None:
+    dept = ("某县水利局2022年度部门整体支出绩效自评表\n"
+            "| 年度预算申请（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+            "| 年度总金额 | 100 | 120 | 108 | 10 | 90% | 9 |\n")
+    assert units(dept) == WANT
+    assert units(dept.replace("| 年度总金额 | 100 |", "| 年度总金额：100 |")) == WANT
+    cells_ = dept.replace(" | ", "\n").replace("| ", "").replace(" |", "")  # one cell per line
+    assert units(cells_) == WANT
