@@ -75,14 +75,12 @@ def _total_and_value(no: int, text: str) -> list[Cell]:
 
 
 _COLUMN = re.compile(r"年初预算数|年初预算|年初|全年预算数|全年预算|调整后预算数|调整后预算|预算执行数|全年执行数|"
-                     r"执行数|预算执行率|执行率|分值|权重|得分|原因|预算数|实际支出数|实际支出|执行金额")
-# the row a form's money is read from: its total (年度资金总额, 年度财政资金总额, 资金总额, 总额, 合计, 总计)
+                     r"执行数|预算执行率|执行率|分值|权重|得分|原因")
+# the row a form's money is read from: its total (年度资金总额, 年度总金额, 资金总额, 总额, 合计, 总计 …)
 _TOTAL_LABEL = r"(?:年度)?(?:财政|项目|专项|部门)?(?:资金|预算|支出)?(?:总额|总金额|合计|总计)\s*(?:\(万元\))?"
 _ROW_TOTAL = re.compile(rf"^{_TOTAL_LABEL}\s*[:：]?$")
 _ROW_TOTAL_VALUE = re.compile(rf"^(?P<label>{_TOTAL_LABEL}\s*[:：])\s*"
                               r"(?P<value>-?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|万)?)$")
-# a title spanning the budget columns under it (年度预算数(万元) over 年初预算 | 调整后预算数): no column of its own
-_SPANNING = re.compile(r"^(?:年度)?预算(?:数|金额)?(?=年初|全年|调整后)")
 _ROW_FISCAL = re.compile(r"^其中\s*[:：]?\s*(?:本年|当年)?(?:财政拨款|财政资金)\s*[:：]?$")
 _VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*(?:%|万元|万)?$")  # “3359.62万”: the form's unit is 万元
 _EMPTY = {"", "/", "-", "—", "——"}
@@ -91,16 +89,16 @@ _NONE = re.compile(r"^(?:无|暂无|没有|未发现|不存在)(?:问题|措施|
 
 
 def is_total_row(label: str) -> bool:
-    """The label of a form's total row (年度资金总额, 年度财政资金总额, 总额, 合计 …), not a 其中 row."""
+    """The label of a form's total row (年度资金总额, 年度总金额, 总额, 合计 …), not a 其中 row."""
     return bool(_ROW_TOTAL.match(norm(label).strip()))
 
 
 def _kind(label: str) -> str:
     if label.startswith("年初"):
         return "initial"
-    if label.startswith(("全年预算", "调整后", "预算数")):
+    if label.startswith(("全年预算", "调整后")):
         return "budget"
-    if label.endswith(("执行数", "实际支出", "实际支出数", "执行金额")):
+    if label.endswith("执行数"):
         return "executed"
     if label.endswith("执行率"):
         return "rate"
@@ -212,8 +210,7 @@ def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None,
             if _is_label(value):
                 continue  # “实施单位 全年预算数 …”: the form flattened with its value elsewhere, not named here
         value = re.sub(r"^\d+\s*-\s*", "", value)  # a budget code before the name (219001-…)
-        # the name ends where the next label starts (“隆阳区土壤肥料工作站 填报日期:2023年3月20日”)
-        value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)|\s+(?=[\u4e00-\u9fff]{2,8}[:：])", value)[0].strip()
+        value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)", value)[0].strip()
         if 2 <= len(value) <= 40 and not _VALUE.match(value):
             return value, cell
     return None, None
@@ -233,18 +230,15 @@ _PROBLEMS_LABEL = re.compile(r"^(?:存在(?:的)?(?:主要)?问题|主要问题)
 _RECS_LABEL = re.compile(r"^(?:改进措施|改进建议|整改措施|下一步改进措施|意见建议|相关建议)\s*[:：]?$")
 
 
-# the first column title of a form's money part: 年初预算数, 全年预算数, 调整后预算数, 预算数 (A), 年度预算数(万元)
-_HEADER_START = re.compile(r"^(?:年初(?:预算数?)?|全年预算数?|调整后预算数?|(?:年度)?预算(?:数|金额)(?:\(万元\))?)$")
-# what a column title carries after its name: a letter (A), a formula (B/A), (20分*执行率), a unit (万元), (%)
-_TITLE_TAIL = re.compile(r"(?:\((?:[A-Z]|[^)]*[×/*][^)]*|万元|元|%|分)\))+$")
+_HEADER_START = re.compile(r"^(?:年初(?:预算数?)?|全年预算数?)(?:\([A-Z]\))?$")
 
 
 def _label_text(cell: Cell) -> str:
-    return _TITLE_TAIL.sub("", norm(cell.text).replace(" ", ""))
+    return re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(cell.text).replace(" ", ""))
 
 
 def _is_label(text: str) -> bool:
-    return bool(_COLUMN.fullmatch(_TITLE_TAIL.sub("", norm(text).replace(" ", ""))))
+    return bool(_COLUMN.fullmatch(re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(text).replace(" ", ""))))
 
 
 @dataclass
@@ -253,7 +247,6 @@ class _Flat:
     row: FormRow
     end: int
     note: str
-    doubt: str = ""
 
 
 def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
@@ -267,69 +260,16 @@ def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
     kinds = [_kind(h) for h in header]
     if k - i < 3 or "executed" not in kinds or "rate" not in kinds or not ("budget" in kinds or "initial" in kinds):
         return None
-    row, doubt = _align(stream, k - 1, header)
-    if doubt == ALIGNED_BY_RATE:
-        return _Flat(header, row, k + len(row.cells), f"第{stream[i].line_no}行自评表的表头与数值连在一起（每格一项），"
-                                                      "数值与表头未能逐格对应，按执行数÷预算等于所列执行率取得", doubt)
+    row = _read_row(stream, k - 1, header)
     if len(row.cells) < len(header):
         return None
-    budget, executed, rate = _money(row)
-    if not budget or executed is None or rate is None or doubt:
+    budget = row.values.get("budget") if row.values.get("budget") is not None else row.values.get("initial")
+    executed, rate = row.values.get("executed"), row.values.get("rate")
+    if not budget or executed is None or rate is None or not _rate_fits(budget, executed, rate):
         return None
+    row = FormRow(stream[k - 1], row.values, row.cells, row.value_cells)
     return _Flat(header, row, k + len(row.cells), f"第{stream[i].line_no}行自评表的表头与数值连在一起（每格一项），"
                                                   "按表头顺序读取，预算÷执行数与所列执行率相符")
-
-
-ALIGNED_BY_RATE = "自评表的数值与表头未能逐格对应，按执行数÷预算等于所列执行率取得，请核对"
-RATE_DISAGREES = "自评表所列执行率与按表头顺序读取的预算、执行数不符，请核对"
-
-
-def _money(row: FormRow) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-    """(budget, executed, rate) of a row: the full-year budget, else the initial one."""
-    v = row.values
-    return v.get("budget") if v.get("budget") is not None else v.get("initial"), v.get("executed"), v.get("rate")
-
-
-def _align(stream: list[Cell], at: int, header: list[str]) -> tuple[FormRow, str]:
-    """The row after ``stream[at]`` (its label) read against ``header``: each value paired with the column title in
-    the same position. When that reading gives a budget, an executed amount and a rate that do not agree (executed ÷
-    budget is not the rate: a title spanning two columns, a merged or a missing cell shifted the values), the row's
-    values are searched for the one budget, executed amount and percentage, in the header's order (budget before
-    executed before rate), that agree: taken when exactly one such reading exists, and marked for a person's check
-    (ALIGNED_BY_RATE); otherwise the positional reading is kept and marked (RATE_DISAGREES). Returns (row, doubt)."""
-    row = _read_row(stream, at, header)
-    budget, executed, rate = _money(row)
-    # a percentage elsewhere in the row than under 执行率: the values are not where the titles are
-    pct_elsewhere = any("%" in c.text for c in row.cells) and "%" not in row.value_cells.get("rate", row.label).text
-    if budget is None or executed is None or rate is None or (
-            budget and _rate_fits(budget, executed, rate) and not pct_elsewhere):
-        return row, ""
-    if not budget and not executed:
-        return row, ""  # a row not filled in (read from 其中：财政拨款 below)
-    run: list[tuple[Cell, Decimal | None]] = []
-    for c in stream[at + 1:at + 2 + len(header)]:  # one row (and a cell the header may lack)
-        ok, value = _value(c)
-        if not ok:
-            break
-        run.append((c, value))
-    found: dict[tuple[Decimal, Decimal, Decimal], tuple[int, int, int]] = {}
-    for b, (cb, vb) in enumerate(run):
-        if not vb or "%" in cb.text:
-            continue
-        for e in range(b + 1, min(b + 4, len(run))):
-            ce, ve = run[e]
-            if ve is None or "%" in ce.text:
-                continue
-            for r in range(e + 1, min(e + 4, len(run))):
-                cr, vr = run[r]
-                if vr is not None and "%" in cr.text and _rate_fits(vb, ve, vr):
-                    found.setdefault((vb, ve, vr), (b, e, r))
-    if len(found) != 1:
-        return row, RATE_DISAGREES
-    (vb, ve, vr), (b, e, r) = next(iter(found.items()))
-    values: dict[str, Decimal | None] = {"budget": vb, "executed": ve, "rate": vr}
-    where = {"budget": run[b][0], "executed": run[e][0], "rate": run[r][0]}
-    return FormRow(stream[at], values, [c for c, _ in run[:r + 1]], where), ALIGNED_BY_RATE
 
 
 def _rate_fits(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
@@ -389,7 +329,8 @@ def find_forms(text: str) -> list[Form]:
     starts: list[int] = []
     i = 0
     while i < len(stream):
-        if _HEADER_START.match(_label_text(stream[i])):
+        t = norm(stream[i].text).replace(" ", "")
+        if _HEADER_START.match(t):
             # the header runs to the row label (年度资金总额 / 总额)
             j = i
             while j < len(stream) and j - i < 16 and not _ROW_TOTAL.match(norm(stream[j].text).strip()):
@@ -397,19 +338,16 @@ def find_forms(text: str) -> list[Form]:
             flat = None if j < len(stream) and j - i < 16 else _header_then_values(stream, i)
             if flat is not None:  # a form flattened on one line: the header cells, then the total row's values
                 starts.append(i)
-                forms.append(Form(None, None, flat.header, flat.row, notes=[flat.note], doubt=flat.doubt))
+                forms.append(Form(None, None, flat.header, flat.row, notes=[flat.note]))
                 i = flat.end
                 continue
             if j < len(stream) and j - i < 16:
-                header = _COLUMN.findall(_SPANNING.sub("", "".join(_label_text(c) for c in stream[i:j])))
+                header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j]))
                 kinds = [_kind(h) for h in header]
                 if "executed" in kinds and ("budget" in kinds or "initial" in kinds):
                     starts.append(i)
-                    row, doubt = _align(stream, j, header)
-                    form = Form(None, None, header, row, doubt=doubt)
-                    if doubt == ALIGNED_BY_RATE:
-                        form.notes.append(f"第{row.label.line_no}行自评表的数值与表头未能逐格对应，"
-                                          "按执行数÷预算等于所列执行率取得")
+                    row = _read_row(stream, j, header)
+                    form = Form(None, None, header, row)
                     if _money_zero(row):
                         form.notes.append(f"第{row.label.line_no}行自评表“{row.label.text}”一行金额为0或空，"
                                           "改读“其中：财政拨款”一行")
