@@ -181,6 +181,43 @@ def _read_row(stream: list[Cell], at: int, columns: list[str]) -> FormRow:
     return FormRow(stream[at], values, used, where)
 
 
+ALIGNED_BY_PERCENT = "自评表该行少了单元格（如未填的年初预算数），按百分数所在的执行率一栏对齐读取，请核对"
+
+
+def _read_anchored(stream: list[Cell], at: int, columns: list[str]) -> tuple[FormRow, str]:
+    """The row read by position, unless its one percentage is not under the 执行率 title: then cells are missing
+    before it (an empty 年初预算数 left out, shifting the values under the titles to their left) and the row is read
+    aligned on that percentage, the titles before the shift left empty; taken only when the amounts so read give
+    the percentage (marked for a person's check), else its money is not read at all. A percentage further right
+    than its title (a cell too many) is not known to be which, and is not read. Returns (row, doubt)."""
+    row = _read_row(stream, at, columns)
+    kinds = [_kind(c) for c in columns]
+    if "rate" not in kinds:
+        return row, ""
+    r = kinds.index("rate")
+    pcts = [n for n, c in enumerate(row.cells) if "%" in c.text]
+    if len(pcts) != 1 or pcts[0] == r:
+        return row, ""
+    refused = FormRow(row.label, {}, row.cells, {})
+    shift = r - pcts[0]
+    if shift < 0:
+        return refused, ""
+    values: dict[str, Decimal | None] = {}
+    where: dict[str, Cell] = {}
+    for i in range(shift, len(columns)):
+        if i - shift >= len(row.cells):
+            break
+        cell = row.cells[i - shift]
+        if _kind(columns[i]) not in values:
+            values[_kind(columns[i])] = _value(cell)[1]
+            where[_kind(columns[i])] = cell
+    budget = values.get("budget") if values.get("budget") is not None else values.get("initial")
+    executed, rate = values.get("executed"), values.get("rate")
+    if budget and executed is not None and rate is not None and _rate_fits(budget, executed, rate):
+        return FormRow(row.label, values, row.cells, where), ALIGNED_BY_PERCENT
+    return refused, ""
+
+
 def _money_zero(row: FormRow) -> bool:
     money = [row.values.get(k) for k in ("initial", "budget", "executed")]
     return all(v is None or v == 0 for v in money)
@@ -247,6 +284,7 @@ class _Flat:
     row: FormRow
     end: int
     note: str
+    doubt: str = ""
 
 
 def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
@@ -260,8 +298,8 @@ def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
     kinds = [_kind(h) for h in header]
     if k - i < 3 or "executed" not in kinds or "rate" not in kinds or not ("budget" in kinds or "initial" in kinds):
         return None
-    row = _read_row(stream, k - 1, header)
-    if len(row.cells) < len(header):
+    row, doubt = _read_anchored(stream, k - 1, header)
+    if len(row.cells) < len(header) and not doubt:
         return None
     budget = row.values.get("budget") if row.values.get("budget") is not None else row.values.get("initial")
     executed, rate = row.values.get("executed"), row.values.get("rate")
@@ -269,7 +307,7 @@ def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
         return None
     row = FormRow(stream[k - 1], row.values, row.cells, row.value_cells)
     return _Flat(header, row, k + len(row.cells), f"第{stream[i].line_no}行自评表的表头与数值连在一起（每格一项），"
-                                                  "按表头顺序读取，预算÷执行数与所列执行率相符")
+                                                  "按表头顺序读取，预算÷执行数与所列执行率相符", doubt)
 
 
 def _rate_fits(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
@@ -338,7 +376,7 @@ def find_forms(text: str) -> list[Form]:
             flat = None if j < len(stream) and j - i < 16 else _header_then_values(stream, i)
             if flat is not None:  # a form flattened on one line: the header cells, then the total row's values
                 starts.append(i)
-                forms.append(Form(None, None, flat.header, flat.row, notes=[flat.note]))
+                forms.append(Form(None, None, flat.header, flat.row, notes=[flat.note], doubt=flat.doubt))
                 i = flat.end
                 continue
             if j < len(stream) and j - i < 16:
@@ -346,8 +384,10 @@ def find_forms(text: str) -> list[Form]:
                 kinds = [_kind(h) for h in header]
                 if "executed" in kinds and ("budget" in kinds or "initial" in kinds):
                     starts.append(i)
-                    row = _read_row(stream, j, header)
-                    form = Form(None, None, header, row)
+                    row, doubt = _read_anchored(stream, j, header)
+                    form = Form(None, None, header, row, doubt=doubt)
+                    if doubt:
+                        form.notes.append(f"第{row.label.line_no}行自评表一行少了单元格，按百分数所在的执行率一栏对齐读取")
                     if _money_zero(row):
                         form.notes.append(f"第{row.label.line_no}行自评表“{row.label.text}”一行金额为0或空，"
                                           "改读“其中：财政拨款”一行")
