@@ -183,7 +183,6 @@ class _Parser:
         self.notes.extend(reader.notes)
 
         figures = FigureReader(self.units)
-        listed = self._listed_projects(figure_lines)
         table: list[Line] = []
         before: list[Line] = []
         heading_unit: str | None = None  # a heading that names a unit: the paragraphs under it are about it
@@ -200,13 +199,7 @@ class _Parser:
             num = ln.num
             if (num is not None or ln.headingish) and title_like(num.rest if num else ln.text):
                 heading_unit = figures.subject(ln.text)  # "（一）常德市教育局": the paragraphs below are about it
-            first = len(figures.facts)
             figures.paragraph(ln, heading_unit)
-            if ln.no in listed:  # an item of a list of evaluated projects: its figures are that project's
-                key = self.units.define(listed[ln.no])
-                for f in figures.facts[first:]:
-                    if f.kind in FIGURE_KINDS and not f.aggregate:
-                        f.unit, f.total = key, False
             before.append(ln)
         for rows in flattened_tables(self.text):
             lines_ = [Line(r[0].line_no, " | ".join(c.text for c in r), cells=[c.text for c in r]) for r in rows]
@@ -269,31 +262,6 @@ class _Parser:
         if not stated["units"]:
             stated["not_found"] = {"": list(FIGURE_KINDS)}
         return ParseResult(ev, self.unplaced, list(dict.fromkeys(self.notes)), stated, self.warnings, self.text)
-
-    # -- a list of evaluated projects ----------------------------------------------------------------------------
-
-    _PROJECT_AT_START = re.compile(r"^[^。；;：:]{4,40}?(?:项目|工程)(?=[，,。；;：:\s(]|$)")
-    _RESULT = re.compile(r"得分|总分|评分|等级|等次|评为|评定为")
-
-    def _listed_projects(self, lines: list[Line]) -> dict[int, str]:
-        """Numbered paragraphs of one style, at least two, each opening with the name of a project (…项目 / …工程)
-        and each stating its own result (a score or a grade): a list of evaluated projects (a results
-        announcement), whose paragraphs' figures belong each to the project it names. Line number -> project name;
-        empty unless every such paragraph names a different project."""
-        found: dict[str, dict[int, str]] = {}
-        for ln in lines:
-            num = ln.num if ln.no and ln.cells is None else None
-            if num is None or title_like(num.rest):
-                continue
-            m = self._PROJECT_AT_START.match(num.rest.strip())
-            if m and self._RESULT.search(norm(num.rest)):
-                found.setdefault(num.style, {})[ln.no] = m.group(0).strip()
-        best = max(found.values(), key=len, default={})
-        if len(best) < 2 or len(set(best.values())) < len(best):
-            return {}
-        self.notes.append(f"第{min(best)}行起的{len(best)}个编号段落各以一个项目开头并列出其评价结果，"
-                          "各段的数值归于该项目")
-        return best
 
     # -- findings written inline in a paragraph ---------------------------------------------------------------
 

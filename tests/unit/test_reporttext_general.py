@@ -11,29 +11,6 @@ def units(text: str) -> dict:
     return parse_report(text).stated.get("units", {})
 
 
-# -- a list of evaluated projects, one numbered paragraph each -------------------------------------------------------
-
-PROJECTS = ("某县财政局关于2021年度重点项目绩效评价结果的公告\n"
-            "1、甲村农田道路建设项目,铺建砂石路11公里。2021年下达资金197万元,实际已支付186.98万元。"
-            "最终绩效评价总得分为91.8分,评价等级为优秀。\n"
-            "2、乙村道路,巷道硬化建设项目,乙乡人民政府已修建道路5.7公里。实际已支付289.14万元。"
-            "最终绩效评价总得分为90.36分,评价等级为优秀。\n")
-
-
-def test_numbered_paragraphs_each_opening_with_a_project_and_its_result_give_each_project_its_figures() -> None:
-    result = parse_report(PROJECTS)
-    assert result.stated["units"] == {
-        "甲村农田道路建设项目": {"executed": "186.98", "score": "91.8", "grade": "优"},
-        "乙村道路,巷道硬化建设项目": {"executed": "289.14", "score": "90.36", "grade": "优"}}
-    # one such paragraph is no list: its figures are not given to a project read from running text
-    one = parse_report(PROJECTS.split("2、")[0])
-    assert "甲村农田道路建设项目" not in one.stated["units"]
-    # paragraphs without a result of their own (sub-projects of one evaluation) are no list of evaluated projects
-    plain = PROJECTS.replace("最终绩效评价总得分为91.8分,评价等级为优秀。", "").replace(
-        "最终绩效评价总得分为90.36分,评价等级为优秀。", "")
-    assert "甲村农田道路建设项目" not in parse_report(plain).stated["units"]
-
-
 # -- a form's rows in any flattening: cells separated by spaces, a total row's label and value in one cell ----------
 
 HEAD = "项目支出绩效自评表\n（2022年度）\n项目名称 某某项目\n实施单位 某县水利局\n"
