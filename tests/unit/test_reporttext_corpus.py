@@ -78,8 +78,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 
 # The tuned part as last measured: since the third pass's 24 texts joined the corpus, main's parser invents there
 # too (fit 109 of 132 right, 6 invented; check 87 of 98, 3 invented). A fourth pass of rules raised fit and left check
-# where it was but made the held-out part invent more, and was not merged (docs/reporttext.md).
-TUNED_FLOORS = {"fit": (109, 6), "check": (87, 3)}
+# where it was but made the held-out part invent more, and was not merged (docs/reporttext.md). The fifth pass's
+# alignment of a row on its percentage lifted check to 88.
+TUNED_FLOORS = {"fit": (109, 6), "check": (88, 3)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
