@@ -388,13 +388,17 @@ def find_forms(text: str) -> list[Form]:
                     form = Form(None, None, header, row, doubt=doubt)
                     if doubt:
                         form.notes.append(f"第{row.label.line_no}行自评表一行少了单元格，按百分数所在的执行率一栏对齐读取")
-                    if _money_zero(row):
+                    if row.cells and not row.values:
+                        form.notes.append(f"第{row.label.line_no}行自评表的数值与表头未能对齐（少了或多了单元格），"
+                                          "该行金额未读取")
+                        form.row = None
+                    elif _money_zero(row):
                         form.notes.append(f"第{row.label.line_no}行自评表“{row.label.text}”一行金额为0或空，"
                                           "改读“其中：财政拨款”一行")
                         form.row = None
                         for k in range(j + 1, min(len(stream), j + 3 + len(header) * 2)):
                             if _ROW_FISCAL.match(norm(stream[k].text).strip()):
-                                fiscal = _read_row(stream, k, header)
+                                fiscal, form.doubt = _read_anchored(stream, k, header)
                                 if not _money_zero(fiscal):
                                     form.row = fiscal
                                 break

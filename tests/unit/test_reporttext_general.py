@@ -59,7 +59,11 @@ def test_a_row_missing_its_empty_initial_budget_is_aligned_on_its_percentage_and
 def test_a_misaligned_row_whose_amounts_do_not_give_its_percentage_is_not_read() -> None:
     # cells missing, and no reading on the percentage agrees: nothing is taken from the row
     text = FORM.replace("| 100 | 120 | 108 | 10 | 90% | 9 |", "| 120 | 100 | 10 | 90% | 9 |")
-    assert all("budget" not in f and "executed" not in f for f in units(text).values())
+    result = parse_report(text)
+    assert all("budget" not in f and "executed" not in f for f in result.stated["units"].values())
+    assert any("未能对齐" in n for n in result.notes)
+    # nor from the 其中：财政拨款 row below it, which is read only when the total row was left empty
+    assert all("budget" not in f for f in units(text + "| 其中：当年财政拨款 | 120 | 100 | — | 90% | — |\n").values())
     # a percentage right of its title (a cell too many): which is extra is not known
     text = FORM.replace("| 100 | 120 | 108 | 10 | 90% | 9 |", "| 100 | 120 | 108 | 10 | 1 | 90% | 9 |")
     assert all("budget" not in f and "executed" not in f for f in units(text).values())
