@@ -50,23 +50,47 @@ def cells(text: str) -> list[Cell]:
                 parts = parts[1:]
             if line.endswith(("|", "｜")) and len(parts) > 1:
                 parts = parts[:-1]
-            out.extend(Cell(no, p.strip()) for p in parts)
+            for p in parts:
+                out.extend(_total_and_value(no, p.strip()))
             continue
         if len(line) > 80 and len(re.findall(r"\s+", line)) >= 12:
             out.extend(Cell(no, p) for p in line.split())
             continue
-        out.append(Cell(no, line))
+        words = line.split()
+        if len(words) >= 3 and all(_is_label(w) or _value(Cell(no, w))[0] for w in words[1:]):
+            # a form's row on a line of its own, cells separated by spaces: its label (any text), then column
+            # titles or values (年度资金总额 100 120 108 10 90% 9)
+            out.extend(Cell(no, w) for w in words)
+            continue
+        out.extend(_total_and_value(no, line))
     return out
+
+
+def _total_and_value(no: int, text: str) -> list[Cell]:
+    """“年度资金总额：100”: a total row's label and its first value in one cell are two cells."""
+    total = _ROW_TOTAL_VALUE.match(norm(text))
+    if total:
+        return [Cell(no, text[:total.end("label")]), Cell(no, text[total.start("value"):])]
+    return [Cell(no, text)]
 
 
 _COLUMN = re.compile(r"年初预算数|年初预算|年初|全年预算数|全年预算|调整后预算数|调整后预算|预算执行数|全年执行数|"
                      r"执行数|预算执行率|执行率|分值|权重|得分|原因")
-_ROW_TOTAL = re.compile(r"^(?:年度资金总额|资金总额|总额|合计)\s*[:：]?$")
+# the row a form's money is read from: its total (年度资金总额, 年度总金额, 资金总额, 总额, 合计, 总计 …)
+_TOTAL_LABEL = r"(?:年度)?(?:财政|项目|专项|部门)?(?:资金|预算|支出)?(?:总额|总金额|合计|总计)\s*(?:\(万元\))?"
+_ROW_TOTAL = re.compile(rf"^{_TOTAL_LABEL}\s*[:：]?$")
+_ROW_TOTAL_VALUE = re.compile(rf"^(?P<label>{_TOTAL_LABEL}\s*[:：])\s*"
+                              r"(?P<value>-?\d[\d,]*(?:\.\d+)?\s*(?:%|万元|万)?)$")
 _ROW_FISCAL = re.compile(r"^其中\s*[:：]?\s*(?:本年|当年)?(?:财政拨款|财政资金)\s*[:：]?$")
 _VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*(?:%|万元|万)?$")  # “3359.62万”: the form's unit is 万元
 _EMPTY = {"", "/", "-", "—", "——"}
 _INSTRUCTION = re.compile(r"字以内|需说明|应单独说明|请在|填写|结合自评情况|针对项目自评")
 _NONE = re.compile(r"^(?:无|暂无|没有|未发现|不存在)(?:问题|措施|建议)?[。.]?$")
+
+
+def is_total_row(label: str) -> bool:
+    """The label of a form's total row (年度资金总额, 年度总金额, 总额, 合计 …), not a 其中 row."""
+    return bool(_ROW_TOTAL.match(norm(label).strip()))
 
 
 def _kind(label: str) -> str:
@@ -157,6 +181,43 @@ def _read_row(stream: list[Cell], at: int, columns: list[str]) -> FormRow:
     return FormRow(stream[at], values, used, where)
 
 
+ALIGNED_BY_PERCENT = "自评表该行少了单元格（如未填的年初预算数），按百分数所在的执行率一栏对齐读取，请核对"
+
+
+def _read_anchored(stream: list[Cell], at: int, columns: list[str]) -> tuple[FormRow, str]:
+    """The row read by position, unless its one percentage is not under the 执行率 title: then cells are missing
+    before it (an empty 年初预算数 left out, shifting the values under the titles to their left) and the row is read
+    aligned on that percentage, the titles before the shift left empty; taken only when the amounts so read give
+    the percentage (marked for a person's check), else its money is not read at all. A percentage further right
+    than its title (a cell too many) is not known to be which, and is not read. Returns (row, doubt)."""
+    row = _read_row(stream, at, columns)
+    kinds = [_kind(c) for c in columns]
+    if "rate" not in kinds:
+        return row, ""
+    r = kinds.index("rate")
+    pcts = [n for n, c in enumerate(row.cells) if "%" in c.text]
+    if len(pcts) != 1 or pcts[0] == r:
+        return row, ""
+    refused = FormRow(row.label, {}, row.cells, {})
+    shift = r - pcts[0]
+    if shift < 0:
+        return refused, ""
+    values: dict[str, Decimal | None] = {}
+    where: dict[str, Cell] = {}
+    for i in range(shift, len(columns)):
+        if i - shift >= len(row.cells):
+            break
+        cell = row.cells[i - shift]
+        if _kind(columns[i]) not in values:
+            values[_kind(columns[i])] = _value(cell)[1]
+            where[_kind(columns[i])] = cell
+    budget = values.get("budget") if values.get("budget") is not None else values.get("initial")
+    executed, rate = values.get("executed"), values.get("rate")
+    if budget and executed is not None and rate is not None and _rate_fits(budget, executed, rate):
+        return FormRow(row.label, values, row.cells, where), ALIGNED_BY_PERCENT
+    return refused, ""
+
+
 def _money_zero(row: FormRow) -> bool:
     money = [row.values.get(k) for k in ("initial", "budget", "executed")]
     return all(v is None or v == 0 for v in money)
@@ -223,6 +284,7 @@ class _Flat:
     row: FormRow
     end: int
     note: str
+    doubt: str = ""
 
 
 def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
@@ -236,8 +298,8 @@ def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
     kinds = [_kind(h) for h in header]
     if k - i < 3 or "executed" not in kinds or "rate" not in kinds or not ("budget" in kinds or "initial" in kinds):
         return None
-    row = _read_row(stream, k - 1, header)
-    if len(row.cells) < len(header):
+    row, doubt = _read_anchored(stream, k - 1, header)
+    if len(row.cells) < len(header) and not doubt:
         return None
     budget = row.values.get("budget") if row.values.get("budget") is not None else row.values.get("initial")
     executed, rate = row.values.get("executed"), row.values.get("rate")
@@ -245,7 +307,7 @@ def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
         return None
     row = FormRow(stream[k - 1], row.values, row.cells, row.value_cells)
     return _Flat(header, row, k + len(row.cells), f"第{stream[i].line_no}行自评表的表头与数值连在一起（每格一项），"
-                                                  "按表头顺序读取，预算÷执行数与所列执行率相符")
+                                                  "按表头顺序读取，预算÷执行数与所列执行率相符", doubt)
 
 
 def _rate_fits(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
@@ -273,7 +335,7 @@ def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
         if not re.search(r"全年执行(?:资金|数)", header) or not re.search(r"预算执行(?:率)?\(?[A-Z]/[A-Z]", header):
             continue
         tokens = m.group("rest").split()
-        for nxt in stream[at + 1:at + 4]:
+        for nxt in stream[at + 1:at + 16]:  # the rest of the row: lines of values, or one value per cell
             words = norm(nxt.text).split()
             if not words or not _NUMBER.match(words[0]):
                 break
@@ -314,7 +376,7 @@ def find_forms(text: str) -> list[Form]:
             flat = None if j < len(stream) and j - i < 16 else _header_then_values(stream, i)
             if flat is not None:  # a form flattened on one line: the header cells, then the total row's values
                 starts.append(i)
-                forms.append(Form(None, None, flat.header, flat.row, notes=[flat.note]))
+                forms.append(Form(None, None, flat.header, flat.row, notes=[flat.note], doubt=flat.doubt))
                 i = flat.end
                 continue
             if j < len(stream) and j - i < 16:
@@ -322,15 +384,21 @@ def find_forms(text: str) -> list[Form]:
                 kinds = [_kind(h) for h in header]
                 if "executed" in kinds and ("budget" in kinds or "initial" in kinds):
                     starts.append(i)
-                    row = _read_row(stream, j, header)
-                    form = Form(None, None, header, row)
-                    if _money_zero(row):
+                    row, doubt = _read_anchored(stream, j, header)
+                    form = Form(None, None, header, row, doubt=doubt)
+                    if doubt:
+                        form.notes.append(f"第{row.label.line_no}行自评表一行少了单元格，按百分数所在的执行率一栏对齐读取")
+                    if row.cells and not row.values:
+                        form.notes.append(f"第{row.label.line_no}行自评表的数值与表头未能对齐（少了或多了单元格），"
+                                          "该行金额未读取")
+                        form.row = None
+                    elif _money_zero(row):
                         form.notes.append(f"第{row.label.line_no}行自评表“{row.label.text}”一行金额为0或空，"
                                           "改读“其中：财政拨款”一行")
                         form.row = None
                         for k in range(j + 1, min(len(stream), j + 3 + len(header) * 2)):
                             if _ROW_FISCAL.match(norm(stream[k].text).strip()):
-                                fiscal = _read_row(stream, k, header)
+                                fiscal, form.doubt = _read_anchored(stream, k, header)
                                 if not _money_zero(fiscal):
                                     form.row = fiscal
                                 break

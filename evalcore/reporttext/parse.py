@@ -87,7 +87,7 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import HUNDRED, round2
-from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement
+from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement, is_total_row
 from .items import INLINE_END, INLINE_PROBLEMS, INLINE_RECS, FindingsReader, Group, paragraph_items
 from .lines import Line, money_subsections, nested_findings, read_lines, split_sections, title_like
 from .meta import EVALUATOR, NOT_REGION, REGION, bigrams, guess_title, own_unit, parse_bands, title_parts
@@ -298,6 +298,9 @@ class _Parser:
     def _form_figures(self, forms: list[Form], figures: FigureReader) -> None:
         """The figures of each form's 年度资金总额 row replace whatever the sentences said about money."""
         with_money = [f for f in forms if f.row is not None]
+        for form in forms:
+            if form.row is None:
+                self.notes.extend(form.notes)  # why its money was not read
         if not with_money:
             return
         kept = []
@@ -321,7 +324,8 @@ class _Parser:
                 label = {"budget": "全年预算数（调整后预算数）", "executed": "全年执行数", "rate": "执行率"}[kind]
                 if kind == "budget" and row.values.get("budget") is None:
                     label = "年初预算数"
-                fiscal = not row.label.text.startswith(("年度资金总额", "资金总额", "总额", "合计"))
+                fiscal = not (is_total_row(row.label.text) or row.label.text.startswith(
+                    ("年度资金总额", "资金总额", "总额", "合计")))
                 cell = form.cell(kind)
                 at = line if cell is None else Line(cell.line_no, line.text, cells=line.cells)
                 figures.facts.append(Fact(kind, value, unit, at, shown=f"{label} {cell.text if cell else value}",
