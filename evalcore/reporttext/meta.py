@@ -28,7 +28,7 @@ EVALUATOR = re.compile(
 
 _SITE_META = re.compile(r"^[-*•]?\s*(?:索引号|发布机构|发文机关|发文单位|文号|发文编号|发布日期|发文日期|"
                         r"成文日期|时效性|公开方式|公开范围|公开目录|公开责任部门|统一登记号|文件名称|生效日期|有效期|主题分类|报表编号|来源|信息来源|"
-                        r"发布时间|浏览量|浏览次数|点击率|编辑|时间)\s*[:：]")
+                        r"发布时间|浏览量|浏览次数|点击率|编辑|时间|(?:原文)?(?:地址|网址|链接))\s*[:：]")
 
 
 # A site's navigation above a page's title: its menu (• 首页, 首页 政务公开 …, bulleted items • 政务公开), where
@@ -39,17 +39,39 @@ _SITE_NAV = re.compile(r"^[-*•·]?\s*(?:网站)?首页(?:\s|$)|^(?:您|你)?(?
                        r"^[•·]\s*\S{1,6}$|^[\[【]\s*(?:索引号|发文字号|文号|主题分类|体裁分类|发布机构|成文日期|发布日期)\s*[\]】]")
 
 
+# A site's metadata block naming the document (名称: …, 标题: …, 文件名称: …): the page's own title, with the next
+# field of a flattened block (文号: …) or the empty cells of a table row cut off.
+_META_TITLE = re.compile(r"^[-*•]?\s*(?:文件|文章|信息)?(?:名称|标题)\s*[:：]\s*(?P<t>[^|]*)")
+_NEXT_FIELD = re.compile(r"\s+[^\s:：|]{2,6}\s*[:：].*$")
+
+
+def _metadata_title(intro: list[Line]) -> tuple[str, Line] | None:
+    for ln in intro:
+        m = _META_TITLE.match(norm(ln.text))
+        if m is None:
+            continue
+        title = re.sub(r"\s+", "", _NEXT_FIELD.sub("", m.group("t").strip())).strip("“”\"'「」")
+        if len(title) >= 6 and re.search(r"评价|报告|自评|绩效|结果|[^名]表$", title):
+            return title, ln
+    return None
+
+
 # The end of a title a PDF's line broke off (…绩效评价 / 情况表): no more than the kind of document it is.
 _TITLE_END = re.compile(r"^(?:的)?(?:情况|结果|自评|评价)?(?:表|报告|说明|公示|公告|通报)$")
 
 
 def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     """(title, the lines it was read from). The site's metadata block (索引号, 发布机构, 发布日期…) and its
-    navigation (menu, 当前位置, breadcrumbs) are skipped."""
-    intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text)) and not _SITE_NAV.search(norm(ln.text))]
+    navigation (menu, 当前位置, breadcrumbs) are skipped; a title the block states (名称: …, 标题: …) is taken
+    when no heading line gives one."""
+    from_metadata = _metadata_title(intro)
+    intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text)) and not _SITE_NAV.search(norm(ln.text))
+             and not _META_TITLE.match(norm(ln.text))]
     for ln in intro:
         if ln.heading and ln.cells is None and ln.num is None:
             return re.sub(r"\s+", "", ln.text), [ln]
+    if from_metadata is not None:
+        return from_metadata[0], [from_metadata[1]]
     for k, ln in enumerate(intro[:8]):
         if ln.cells is None and len(ln.text) <= 60 and not re.search(r"[，,。：:]", ln.text) and re.search(
                 r"评价|报告|结果|公示|公告", ln.text):

@@ -45,3 +45,29 @@ def test_a_title_a_pdf_line_broke_before_its_last_word_is_joined() -> None:
 def test_a_section_after_the_title_is_not_joined_to_it() -> None:
     text = "甲县乙局2023年度项目绩效评价报告\n一、基本情况\n项目预算资金300万元，实际支出240万元。\n"
     assert parse_report(text, source_name="x").evaluation.meta.title == "甲县乙局2023年度项目绩效评价报告"
+
+
+@pytest.mark.parametrize("block", [
+    "您现在所在的位置: 网站首页> 市公安局> 部门项目\n索引号: 1134/202203-00360 组配分类: 部门项目\n"
+    "发布机构: 市公安局 主题分类: 公安\n名称: 甲市公安局禁毒项目绩效支出自评表 文号:\n发布日期: 2022-03-17",
+    "标题:甲市公安局禁毒项目绩效支出自评表 | |||\n索引号:5706/2023-00020 | 发文字号: | \n"
+    "成文日期:2023-04-27 | 公开日期:2023-04-27 |",
+    "本篇文章464字,读完约1分钟。\n\n标题:“甲市公安局禁毒项目绩效支出自评表”\n\n地址:http://example.com/258.html",
+])
+def test_a_title_the_sites_metadata_block_states_is_the_title(block: str) -> None:
+    """名称: / 标题: of the page's metadata block, without the next field (文号:), the empty cells or the quotes:
+    not the field's label with it, nor the file's name."""
+    result = parse_report(f"{block}\n{BODY}", source_name="page_123.html")
+    assert result.evaluation.meta.title == "甲市公安局禁毒项目绩效支出自评表"
+
+
+def test_a_heading_is_still_the_title_before_the_metadata_block() -> None:
+    text = "# 甲县乙局2023年度项目绩效评价报告\n名称: 政府信息公开\n" + BODY
+    assert parse_report(text, source_name="x").evaluation.meta.title == "甲县乙局2023年度项目绩效评价报告"
+
+
+@pytest.mark.parametrize("line", ["项目名称:甲县农村供水项目", "单位名称:甲县水利局 填报日期:2023年3月20日",
+                                  "名称: 2023年"])
+def test_other_name_fields_are_not_the_title(line: str) -> None:
+    text = f"甲县乙局2023年度项目绩效评价报告\n{line}\n" + BODY
+    assert parse_report(text, source_name="x").evaluation.meta.title == "甲县乙局2023年度项目绩效评价报告"
