@@ -9,7 +9,7 @@ it, a form's total row left empty …), when a figure was dropped as implausible
 values for one figure, or when the figures were given to "本项目" because the text names no unit; and when a doubt
 rule (:data:`RULES`) finds a reason the parser's certainty is not enough: figures given to an organisation cut from a
 sentence, an amount of 0, a score below 60, 下达/到位/拨付/涉及 money taken as budget or spending, a rate the amounts
-do not give, an amount converted from 元. ``import`` of a folder publishes a text only when :func:`doubts` is empty;
+do not give, or cannot confirm (a budget or executed amount not found), an amount converted from 元. ``import`` of a folder publishes a text only when :func:`doubts` is empty;
 the others wait for review (待复核).
 
 The evaluator's table is the whole truth after review: a row changed is a correction, a row removed a removal, a new
@@ -166,6 +166,18 @@ def _rate_from_amounts(result: ParseResult, unit: str, kind: str, value: str, sr
     return ""
 
 
+def _rate_unconfirmed(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
+    """A stated execution rate the unit's amounts cannot confirm: its budget or its executed amount (or both) was not
+    found, so no arithmetic checks that the percentage is the execution rate and not another one of the many a report
+    states (资金到位率, 完成率, 支付进度 …) or another unit's."""
+    if kind != "rate":
+        return ""
+    figures = result.stated.get("units", {}).get(unit, {})
+    if figures.get("budget") is not None and figures.get("executed") is not None:
+        return ""
+    return "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
+
+
 TABLE_IN_YUAN = re.compile(r"第(\d+)行的表格金额单位为元")
 
 
@@ -184,7 +196,7 @@ def _converted(result: ParseResult, unit: str, kind: str, value: str, src: dict)
 
 ALL_RULES: dict[str, Rule] = {"guessed_unit": _guessed_unit, "zero_amount": _zero_amount, "low_score": _low_score,
                               "money_words": _money_words, "rate_from_amounts": _rate_from_amounts,
-                              "converted": _converted}
+                              "converted": _converted, "rate_unconfirmed": _rate_unconfirmed}
 RULES: tuple[Rule, ...] = tuple(ALL_RULES.values())
 
 

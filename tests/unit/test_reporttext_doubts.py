@@ -85,3 +85,15 @@ def test_parse_report_json_marks_a_figure_a_rule_doubts_as_uncertain() -> None:
     assert figures["executed"]["certain"] is False and "金额为0" in figures["executed"]["uncertain"]
     assert figures["budget"]["certain"] is True and figures["budget"]["uncertain"] is None
     assert provenance(result)["needs_review"] == doubts(result) != []
+
+
+def test_a_rate_the_amounts_cannot_confirm_goes_to_review() -> None:
+    """A rate with the budget only, or with no amount at all: nothing checks that the percentage is the execution
+    rate (a report states many: 到位率, 完成率, 支付进度 …) and not another unit's. With both amounts it is checked by
+    arithmetic (the rule above) and publishes."""
+    why = "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
+    budget_only = _figures(OWN + "预算资金300万元，预算执行率95%。\n")
+    assert budget_only == {("乙县水利局", "budget"): ("300.00", ""), ("乙县水利局", "rate"): ("95.00", why)}
+    no_amount = _figures(OWN + "全年预算执行率为98.5%，自评得分92分。\n")
+    assert no_amount[("乙县水利局", "rate")] == ("98.50", why) and no_amount[("乙县水利局", "score")] == ("92.00", "")
+    assert doubts(parse_report(PLAIN.replace("。\n", "，预算执行率80%。\n"), source_name="x.txt")) == []
