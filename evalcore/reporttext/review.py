@@ -171,13 +171,16 @@ def _rate_from_amounts(result: ParseResult, unit: str, kind: str, value: str, sr
 def _rate_unconfirmed(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
     """A stated execution rate the unit's amounts cannot confirm: its budget or its executed amount (or both) was not
     found, so no arithmetic checks that the percentage is the execution rate and not another one of the many a report
-    states (资金到位率, 完成率, 支付进度 …) or another unit's."""
-    if kind != "rate":
-        return ""
+    states (资金到位率, 完成率, 支付进度 …) or another unit's. The one amount found beside such a rate is marked too:
+    it and the rate cannot confirm each other either."""
     figures = result.stated.get("units", {}).get(unit, {})
-    if figures.get("budget") is not None and figures.get("executed") is not None:
-        return ""
-    return "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
+    has = {k: figures.get(k) is not None for k in ("budget", "executed", "rate")}
+    if kind == "rate" and not (has["budget"] and has["executed"]):
+        return "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
+    other = {"budget": "executed", "executed": "budget"}.get(kind)
+    if other and has["rate"] and not has[other]:
+        return f"报告中未找到{LABELS[other]}，{LABELS[kind]}与执行率无法互相核对，请核对{LABELS[kind]}"
+    return ""
 
 
 TABLE_IN_YUAN = re.compile(r"第(\d+)行的表格金额单位为元")

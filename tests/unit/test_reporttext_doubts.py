@@ -93,7 +93,8 @@ def test_a_rate_the_amounts_cannot_confirm_goes_to_review() -> None:
     arithmetic (the rule above) and publishes."""
     why = "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
     budget_only = _figures(OWN + "预算资金300万元，预算执行率95%。\n")
-    assert budget_only == {("乙县水利局", "budget"): ("300.00", ""), ("乙县水利局", "rate"): ("95.00", why)}
+    lone = "报告中未找到实际执行，预算与执行率无法互相核对，请核对预算"  # the amount beside it is marked too
+    assert budget_only == {("乙县水利局", "budget"): ("300.00", lone), ("乙县水利局", "rate"): ("95.00", why)}
     no_amount = _figures(OWN + "全年预算执行率为98.5%，自评得分92分。\n")
     assert no_amount[("乙县水利局", "rate")] == ("98.50", why) and no_amount[("乙县水利局", "score")] == ("92.00", "")
     assert doubts(parse_report(PLAIN.replace("。\n", "，预算执行率80%。\n"), source_name="x.txt")) == []
