@@ -9,8 +9,9 @@ it, a form's total row left empty …), when a figure was dropped as implausible
 values for one figure, or when the figures were given to "本项目" because the text names no unit; and when a doubt
 rule (:data:`RULES`) finds a reason the parser's certainty is not enough: figures given to an organisation cut from a
 sentence, an amount of 0, a score below 60, 下达/到位/拨付/涉及 money taken as budget or spending, a rate the amounts
-do not give, an amount converted from 元. ``import`` of a folder publishes a text only when :func:`doubts` is empty;
-the others wait for review (待复核).
+do not give, or cannot confirm (a budget or executed amount not found), an amount converted from 元; and a count of
+problems or recommendations read from unnumbered paragraphs (:func:`count_doubts`). ``import`` of a folder publishes a
+text only when :func:`doubts` is empty; the others wait for review (待复核).
 
 The evaluator's table is the whole truth after review: a row changed is a correction, a row removed a removal, a new
 row an addition. :func:`apply_review` applies them to the parsed evaluation (nothing else changes) and describes
@@ -26,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from ..model import BudgetLine, Evaluation, Unit, UnitResult
 from ..numbers import fmt2
 from .result import LABELS, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult
+from .text import numbering
 
 KINDS = ("budget", "executed", "rate", "score", "grade")
 KIND_OF_LABEL = {v: k for k, v in LABELS.items()}
@@ -166,6 +168,21 @@ def _rate_from_amounts(result: ParseResult, unit: str, kind: str, value: str, sr
     return ""
 
 
+def _rate_unconfirmed(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
+    """A stated execution rate the unit's amounts cannot confirm: its budget or its executed amount (or both) was not
+    found, so no arithmetic checks that the percentage is the execution rate and not another one of the many a report
+    states (资金到位率, 完成率, 支付进度 …) or another unit's. The one amount found beside such a rate is marked too:
+    it and the rate cannot confirm each other either."""
+    figures = result.stated.get("units", {}).get(unit, {})
+    has = {k: figures.get(k) is not None for k in ("budget", "executed", "rate")}
+    if kind == "rate" and not (has["budget"] and has["executed"]):
+        return "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
+    other = {"budget": "executed", "executed": "budget"}.get(kind)
+    if other and has["rate"] and not has[other]:
+        return f"报告中未找到{LABELS[other]}，{LABELS[kind]}与执行率无法互相核对，请核对{LABELS[kind]}"
+    return ""
+
+
 TABLE_IN_YUAN = re.compile(r"第(\d+)行的表格金额单位为元")
 
 
@@ -184,7 +201,7 @@ def _converted(result: ParseResult, unit: str, kind: str, value: str, src: dict)
 
 ALL_RULES: dict[str, Rule] = {"guessed_unit": _guessed_unit, "zero_amount": _zero_amount, "low_score": _low_score,
                               "money_words": _money_words, "rate_from_amounts": _rate_from_amounts,
-                              "converted": _converted}
+                              "converted": _converted, "rate_unconfirmed": _rate_unconfirmed}
 RULES: tuple[Rule, ...] = tuple(ALL_RULES.values())
 
 
@@ -194,9 +211,39 @@ def rule_doubts(result: ParseResult, unit: str, kind: str, value: str, src: dict
     return "；".join(d for d in (rule(result, unit, kind, value, src) for rule in RULES) if d)
 
 
+# A count of problems or recommendations has no figure row; its doubts are the text's own (docs/reporttext.md,
+# "Certainty"). The parser's notes say which groups are a section's items under the section's own name.
+PLAIN_GROUP = re.compile(r"“.+”部分未分类别，\d+个条目归入同一类别“(.+)”$|“(.+)”写在段落之中（第\d+行）")
+COUNT_LABELS = {"problems": "问题", "recommendations": "建议"}
+
+
+def count_doubts(result: ParseResult) -> list[str]:
+    """A count of problems or recommendations that rests on how the text is cut into paragraphs: in a section with no
+    categories of its own (its items grouped under the section's name, or written inline in a paragraph), an item
+    that is a whole paragraph, neither numbered (1. （一） ① • …) nor one of several an ordinal marks in it (一是…
+    二是…, （1）…). One paragraph may hold several problems, and a lead-in or a closing remark may be counted as one."""
+    plain = {m.group(1) or m.group(2) for n in result.notes for m in [PLAIN_GROUP.match(n)] if m}
+    lines = result.source_text.split("\n")
+    out = []
+    for kind, label in COUNT_LABELS.items():
+        items = result.stated.get("finding_sources", {}).get(kind) or []
+        per_line: dict[tuple[int, str], int] = {}
+        for it in items:
+            per_line[(it["line"], it["category"])] = per_line.get((it["line"], it["category"]), 0) + 1
+        loose = sorted({it["line"] for it in items
+                        if it["category"] in plain and per_line[(it["line"], it["category"])] == 1
+                        and 0 < it["line"] <= len(lines) and numbering(lines[it["line"] - 1]) is None})
+        if loose:
+            at = "、".join(f"第{n}行" for n in loose[:3]) + ("等" if len(loose) > 3 else "")
+            out.append(f"{label} · 条数 {len(items)}：{at}的条目没有编号（一段文字算作一条），"
+                       f"条数取决于段落的划分，请核对{label}的条数")
+    return out
+
+
 def doubts(result: ParseResult) -> list[str]:
     """Why this text must be seen by a person before it is published; empty when nothing in it is uncertain."""
     out = [f"{r.unit} · {LABELS[r.kind]} {r.value}：{r.uncertain}" for r in figure_rows(result) if r.uncertain]
+    out += count_doubts(result)
     out += [f"第{w['line']}行：{w['message']}" for w in result.warnings]
     out += [f"第{u.line_no}行：{u.reason}" for u in result.unplaced if any(w in u.reason for w in CONFLICT_WORDS)]
     return out

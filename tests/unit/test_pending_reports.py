@@ -90,3 +90,13 @@ def test_an_oversized_report_file_is_refused_before_it_is_read(tmp_path: Path, s
         fh.truncate(MAX_REPORT_BYTES + 1)  # sparse: nothing to read if the size is checked first
     outcome = import_file(store, big, by=ZHANG)
     assert outcome.status == REFUSED and "过大" in outcome.messages[0]
+
+
+def test_a_count_of_problems_from_unnumbered_paragraphs_waits_for_review(store) -> None:
+    """A count of problems that rests on how the text is cut into paragraphs (docs/reporttext.md, "Certainty") keeps
+    the text for a person; the same problems numbered publish."""
+    problems = "三、存在的问题\n{a}项目资金拨付进度较慢，部分资金年底才拨付到位。\n{b}绩效目标设置不够细化。\n"
+    unnumbered = CLEAR + problems.format(a="", b="").encode()
+    waiting = import_bytes(store, unnumbered, "丙.txt", by=ZHANG)
+    assert waiting.status == PENDING and waiting.messages[0].startswith("问题 · 条数 2：")
+    assert import_bytes(store, CLEAR + problems.format(a="1.", b="2.").encode(), "丁.txt", by=ZHANG).status == PUBLISHED

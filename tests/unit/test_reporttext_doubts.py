@@ -85,3 +85,49 @@ def test_parse_report_json_marks_a_figure_a_rule_doubts_as_uncertain() -> None:
     assert figures["executed"]["certain"] is False and "金额为0" in figures["executed"]["uncertain"]
     assert figures["budget"]["certain"] is True and figures["budget"]["uncertain"] is None
     assert provenance(result)["needs_review"] == doubts(result) != []
+
+
+def test_a_rate_the_amounts_cannot_confirm_goes_to_review() -> None:
+    """A rate with the budget only, or with no amount at all: nothing checks that the percentage is the execution
+    rate (a report states many: 到位率, 完成率, 支付进度 …) and not another unit's. With both amounts it is checked by
+    arithmetic (the rule above) and publishes."""
+    why = "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
+    budget_only = _figures(OWN + "预算资金300万元，预算执行率95%。\n")
+    lone = "报告中未找到实际执行，预算与执行率无法互相核对，请核对预算"  # the amount beside it is marked too
+    assert budget_only == {("乙县水利局", "budget"): ("300.00", lone), ("乙县水利局", "rate"): ("95.00", why)}
+    no_amount = _figures(OWN + "全年预算执行率为98.5%，自评得分92分。\n")
+    assert no_amount[("乙县水利局", "rate")] == ("98.50", why) and no_amount[("乙县水利局", "score")] == ("92.00", "")
+    assert doubts(parse_report(PLAIN.replace("。\n", "，预算执行率80%。\n"), source_name="x.txt")) == []
+
+
+COUNT_WHY = "的条目没有编号（一段文字算作一条），条数取决于段落的划分，请核对"
+
+
+def test_a_count_of_problems_read_from_unnumbered_paragraphs_goes_to_review() -> None:
+    """A section with no categories of its own whose items are whole paragraphs, unnumbered: one paragraph may hold
+    two problems, or a closing remark be counted as one. The count is kept (a doubt never drops anything); numbered
+    recommendations beside it are no doubt."""
+    text = (PLAIN + "\n二、存在的问题\n\n项目资金拨付进度较慢，部分资金年底才拨付到位。\n\n"
+            "绩效目标设置不够细化，个别指标难以衡量。\n\n三、改进建议\n\n1.加快资金拨付进度。\n\n2.细化绩效目标。\n")
+    result = parse_report(text, source_name="x.txt")
+    assert (len(result.evaluation.problems), len(result.evaluation.recommendations)) == (2, 2)
+    assert doubts(result) == ["问题 · 条数 2：第9行、第11行" + COUNT_WHY + "问题的条数"]
+
+
+def test_a_count_written_inline_without_ordinals_goes_to_review() -> None:
+    """“存在的问题：…” inside a paragraph: a sentence without 一是/二是 is one item by default; the recommendations
+    marked 一是…二是… in the same paragraph are counted by their markers and raise no doubt."""
+    text = (PLAIN + "\n二、自评结论\n\n项目总体完成较好。存在的问题：资金拨付较慢，档案管理不规范。"
+            "下一步改进措施：一是加快拨付进度；二是完善档案管理。\n")
+    result = parse_report(text, source_name="x.txt")
+    assert (len(result.evaluation.problems), len(result.evaluation.recommendations)) == (1, 2)
+    assert doubts(result) == ["问题 · 条数 1：第9行" + COUNT_WHY + "问题的条数"]
+
+
+def test_counts_of_numbered_items_or_categories_publish_without_review() -> None:
+    for findings in ("二、存在的问题\n\n1.项目资金拨付进度较慢。\n\n2.绩效目标设置不够细化。\n\n"
+                     "三、改进建议\n\n一是加快资金拨付进度。二是细化绩效目标。\n",
+                     "二、存在的问题\n\n（一）资金拨付较慢\n\n部分资金年底才拨付到位。\n\n（二）目标不够细化\n\n个别指标难以衡量。\n",
+                     "二、存在的问题\n\n- 项目资金拨付进度较慢。\n- 绩效目标设置不够细化。\n"):
+        result = parse_report(PLAIN + "\n" + findings, source_name="x.txt")
+        assert len(result.evaluation.problems) == 2 and doubts(result) == [], findings
