@@ -180,8 +180,10 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # The certainty of what is found (docs/reporttext.md, "Certainty"), as measured with the doubt rules of issue 24
 # item 3: (unreviewed errors at most — wrong or invented figures and counts in texts import would publish without a
 # person's review —, texts published without review at least). The held-out part was scored once, in totals only.
-# Reset after the fifth batch's 30 texts were added (before: fit (0, 32), check (1, 26), held-out (3, 19)).
-CERTAINTY_FLOORS = {"fit": (0, 38), "check": (0, 31), "held-out": (5, 28)}
+# Reset after the fifth batch's 30 texts were added (before: fit (0, 32), check (1, 26), held-out (3, 19)), then by the
+# second doubt pass (a rate its amounts cannot confirm, a count from unnumbered paragraphs): the held-out part, scored
+# once afterwards in totals, went from (5, 28) to (3, 25).
+CERTAINTY_FLOORS = {"fit": (0, 38), "check": (0, 31), "held-out": (3, 25)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
