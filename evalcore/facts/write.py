@@ -24,9 +24,10 @@ from ..tables import (
     T_FACT_UNIT,
     T_FACT_VER,
 )
-from .bulk import insert_all
+from .bulk import insert_all, postgresql_insert_all, run_all_prepared
 from .rollup import delete_rollups, rollup_parts
 from .rows import facts_of
+from .totals import postgresql_sync, sync
 
 OK = "ok"
 UNREADABLE = "unreadable"
@@ -35,11 +36,13 @@ ROW_TABLES = (T_FACT_EVAL, T_FACT_GRADE, T_FACT_UNIT, T_FACT_DIM, T_FACT_PROBLEM
 
 
 def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evaluation, now: dt.datetime,
-                scores: Mapping[str, UnitScore] | None = None) -> None:
+                scores: Mapping[str, UnitScore] | None = None, *, shift_totals: bool = False) -> None:
     """The facts of ``ev`` as those of ``version_id`` and their roll-ups
     (:mod:`evalcore.facts.rollup`), inserted by :func:`evalcore.facts.bulk.insert_all` (one statement per
     table on SQLite, one statement in all on PostgreSQL). ``scores``: the unit scores of ``ev`` when the caller
-    has them (:func:`evalcore.facts.rows.facts_of`)."""
+    has them (:func:`evalcore.facts.rows.facts_of`). ``shift_totals`` (a publish: ``version_id`` was just made
+    the evaluation's active version): the totals brought up to date too (:func:`evalcore.facts.totals.sync`),
+    on PostgreSQL in the same round trip as the insert (:func:`evalcore.facts.bulk.run_all_prepared`)."""
     f = facts_of(ev, scores)
     ids = {"version_id": version_id, "evaluation_id": evaluation_id}
     parts = [(T_FACT_EVAL, [{**f.evaluation, **ids}])]
@@ -50,7 +53,13 @@ def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evalu
     parts += rollup_parts(evaluation_id, version_id, f.units, f.rectifications, f.problems)
     parts.append((T_FACT_VER, [{"version_id": version_id, "evaluation_id": evaluation_id, "facts_of": version_id,
                                 "state": OK, "note": "", "checked_at": now}]))
-    insert_all(conn, parts)
+    if not shift_totals:
+        insert_all(conn, parts)
+    elif conn.dialect.name == "postgresql":  # the insert and the shift in one round trip
+        run_all_prepared(conn, [postgresql_insert_all(conn, parts), postgresql_sync(conn, evaluation_id)])
+    else:
+        insert_all(conn, parts)
+        sync(conn, evaluation_id)
 
 
 def point_facts(conn: Connection, evaluation_id: int, version_id: int, source_version_id: int,

@@ -91,6 +91,32 @@ def test_the_totals_kept_by_difference_equal_a_rebuild_through_every_change(db_u
     assert_portfolio_figures(s)
 
 
+def raw(s: Store) -> dict[str, list[tuple]]:
+    """Every totals row, those whose counts fell to 0 included."""
+    with s.reading() as conn:
+        return {t.name: sorted(tuple(r) for r in conn.execute(sa.select(t))) for t in (*totals.TABLES, T_FACT_SHOWN)}
+
+
+def test_a_publish_into_an_archived_evaluation_and_a_sync_with_nothing_changed(db_url: str, stores) -> None:
+    """The publish's shift reads what the evaluation should show in its own statement (PostgreSQL): a new
+    version of an archived evaluation adds nothing, and a sync when nothing changed changes no row."""
+    s = stores(db_url)
+    v1 = s.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
+    s.publish(variant(年度=2024, 地区="株洲市"), file_name="other.xlsx", by=GROUP)
+    s.set_archived(v1.evaluation_id, True, by=ADMIN)
+    archived = raw(s)
+    s.publish(variant(数据来源="归档后发布"), file_name="v2.xlsx", by=GROUP)  # the same evaluation, archived
+    assert s.evaluation(v1.evaluation_id).archived
+    assert raw(s) == archived and dump(s) == rebuilt(s)
+    s.set_archived(v1.evaluation_id, False, by=ADMIN)
+    shown = raw(s)
+    assert dump(s) == rebuilt(s) and shown != archived
+    for eid in (v1.evaluation_id, v1.evaluation_id + 1):
+        with s.writing() as conn:
+            totals.sync(conn, eid)
+        assert raw(s) == shown
+
+
 def test_a_failed_publish_leaves_the_totals_as_they_were(db_url: str, stores, monkeypatch) -> None:
     s = stores(db_url)
     s.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
