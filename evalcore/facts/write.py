@@ -6,7 +6,8 @@ with the rest of the backup), and filling them for versions stored before they e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -44,21 +45,19 @@ def write_facts(conn: Connection, evaluation_id: int, version_id: int, ev: Evalu
     the evaluation's active version): the totals brought up to date too (:func:`evalcore.facts.totals.sync`),
     on PostgreSQL in the same round trip as the insert (:func:`evalcore.facts.bulk.run_all_prepared`)."""
     f = facts_of(ev, scores)
-    ids = {"version_id": version_id, "evaluation_id": evaluation_id}
-    parts = [(T_FACT_EVAL, [{**f.evaluation, **ids}])]
-    for table, rows in ((T_FACT_UNIT, f.units), (T_FACT_DIM, f.dimensions), (T_FACT_PROBLEM, f.problems),
-                        (T_FACT_REC, f.recommendations), (T_FACT_RECT, f.rectifications), (T_FACT_GRADE, f.grades)):
-        parts.append((table, [{**r, **ids} for r in rows]))
-    parts.append((T_FACT_RECT_CHANGE, [{**r, "version_id": version_id} for r in f.rect_changes]))
+    ids = {"version_id": version_id, "evaluation_id": evaluation_id}  # every row's: bound once (insert_all)
+    parts: list[tuple[sa.Table, Sequence[Mapping[str, Any]]]] = [
+        (T_FACT_EVAL, [f.evaluation]), (T_FACT_UNIT, f.units), (T_FACT_DIM, f.dimensions),
+        (T_FACT_PROBLEM, f.problems), (T_FACT_REC, f.recommendations), (T_FACT_RECT, f.rectifications),
+        (T_FACT_GRADE, f.grades), (T_FACT_RECT_CHANGE, f.rect_changes)]
     parts += rollup_parts(evaluation_id, version_id, f.units, f.rectifications, f.problems)
-    parts.append((T_FACT_VER, [{"version_id": version_id, "evaluation_id": evaluation_id, "facts_of": version_id,
-                                "state": OK, "note": "", "checked_at": now}]))
+    parts.append((T_FACT_VER, [{"facts_of": version_id, "state": OK, "note": "", "checked_at": now}]))
     if not shift_totals:
-        insert_all(conn, parts)
+        insert_all(conn, parts, same=ids)
     elif conn.dialect.name == "postgresql":  # the insert and the shift in one round trip
-        run_all_prepared(conn, [postgresql_insert_all(conn, parts), postgresql_sync(conn, evaluation_id)])
+        run_all_prepared(conn, [postgresql_insert_all(conn, parts, same=ids), postgresql_sync(conn, evaluation_id)])
     else:
-        insert_all(conn, parts)
+        insert_all(conn, parts, same=ids)
         sync(conn, evaluation_id)
 
 
