@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import array as postgresql_array
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -182,12 +183,17 @@ def _postgresql_sync(dialect: sa.Dialect) -> tuple[str, dict[str, Any]]:
     want, have = _shown_query(eid).scalar_subquery(), (sa.select(SHOWN.c.version_id)
                                                        .where(SHOWN.c.evaluation_id == eid).scalar_subquery())
     sv = sa.select(want.label("want"), have.label("have")).cte("sv")
-    changed = sv.c.want.is_distinct_from(sv.c.have)
-    vids = sa.union_all(sa.select(sv.c.want.label("v")).where(changed), sa.select(sv.c.have).where(changed))
-    new = sa.select(sv.c.want).scalar_subquery()
+    new, old = sa.select(sv.c.want).scalar_subquery(), sa.select(sv.c.have).scalar_subquery()
+    changed = sa.select(sv.c.want.is_distinct_from(sv.c.have)).scalar_subquery()
+    # each value an InitPlan: ``version_id = ANY(ARRAY[new, old])`` is an index condition (an IN over a
+    # subquery of the CTE was planned as a hash join over a sequential scan of the table)
+    vids = sa.any_(postgresql_array([new, old]))
+
+    def versions(col: Any) -> Any:
+        return sa.and_(changed, col == vids)
     upserts = [_added(table, select, "postgresql")
-               for table, select in _contributions(lambda col: col.in_(vids), _Sign("postgresql", new=new))]
-    rows = sa.select(eid, *_shown_columns()).where(FE.c.version_id == new, sa.exists().where(changed))
+               for table, select in _contributions(versions, _Sign("postgresql", new=new))]
+    rows = sa.select(eid, *_shown_columns()).where(changed, FE.c.version_id == new)
     ins = postgresql_insert(SHOWN).from_select(["evaluation_id", *SHOWN_COLUMNS], rows)
     shown = ins.on_conflict_do_update(index_elements=["evaluation_id"],
                                       set_={c: ins.excluded[c] for c in SHOWN_COLUMNS})
