@@ -17,11 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -117,14 +120,14 @@ def _recordset_insert(table: sa.Table, names: tuple[str, ...], tag: str, skip_ex
 
 @lru_cache(maxsize=32)
 def _postgresql_statement(shape: tuple[tuple[sa.Table, tuple[str, ...], bool, tuple[str, ...]], ...],
-                          dialect: sa.Dialect) -> str:
+                          dialect: sa.Dialect) -> Native:
     """The one statement for tables and columns of this shape, compiled (parameters ``w0``, ``w1``, …, and
     ``same_<column>`` for the columns every row has the same value in)."""
     statements = [_recordset_insert(t, names, f"w{i}", skip, same) for i, (t, names, skip, same) in enumerate(shape)]
     last = statements.pop()
     if statements:
         last = last.add_cte(*(s.cte(f"w{i}") for i, s in enumerate(statements)))
-    return str(last.compile(dialect=dialect))
+    return native(last.compile(dialect=dialect))
 
 
 @lru_cache(maxsize=64)
@@ -140,17 +143,63 @@ def _positional_insert(table: sa.Table, names: tuple[str, ...], skip_existing: b
     return str(compiled), tuple((n, processors[n]) for n in order)
 
 
-def run_prepared(conn: Connection, sql: str, params: Mapping[str, Any]) -> None:
+@dataclass(frozen=True)
+class Native:
+    """A compiled PostgreSQL statement with the server's own placeholders: ``sql`` (UTF-8, ``$1``, ``$2``, …),
+    ``names`` (the parameter of each placeholder, in order); the statement's own constants are in the text."""
+
+    sql: bytes
+    names: tuple[str, ...]
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value) if value >= 0 else f"({value})"  # never "--" (a comment) after a minus
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+def native(compiled: Any, runtime: Sequence[str] = ()) -> Native:
+    """A statement compiled by SQLAlchemy for psycopg (``%(name)s`` placeholders) with PostgreSQL's own
+    placeholders instead, done once: psycopg parses the text of every statement longer than 4,096 characters
+    or with more than 50 parameters again on each run (it caches only shorter ones), and these are 20–50 KB;
+    run with a ``RawCursor`` (:func:`run_all_prepared`), the text is sent as it is. Parameters that have a value
+    in the compiled statement (its own constants: 1, -1, 0, '') and are not ``runtime`` become literals (a generic
+    plan then sees them as a custom one would); the others are bound on each run."""
+    constants = {k: v for k, v in compiled.params.items() if v is not None and k not in runtime}
+    names: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name is None:
+            return "%"
+        if name in constants:
+            return _literal(constants[name])
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+    return Native(_PLACEHOLDER.sub(sub, str(compiled)).encode(), tuple(names))
+
+
+def run_prepared(conn: Connection, statement: Native, params: Mapping[str, Any]) -> None:
     """PostgreSQL: run one of the publish's fixed statements prepared with a generic plan
     (:func:`run_all_prepared`)."""
-    run_all_prepared(conn, [(sql, params)])
+    run_all_prepared(conn, [(statement, params)])
 
 
-def run_all_prepared(conn: Connection, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+def run_all_prepared(conn: Connection, statements: Sequence[tuple[Native, Mapping[str, Any]]]) -> None:
     """PostgreSQL: run the publish's fixed statements (the facts' insert, the totals' shift) prepared on the
     connection, with a generic plan, in order, in **one round trip** (psycopg's pipeline mode: each statement
     sees the writes of those before it, as when run one by one; an error raises here, the transaction then
-    fails as usual).
+    fails as usual), their text sent as it is (:func:`native`).
 
     Their text is fixed (compiled once per shape) and their parameters (JSON documents, version and evaluation
     ids) do not change the best plan; left to the defaults, the server plans them on every run (psycopg prepares
@@ -162,11 +211,11 @@ def run_all_prepared(conn: Connection, statements: Sequence[tuple[str, Mapping[s
     are planned once per connection (measured: publish with facts ×1.35–1.43 → ×1.25–1.31 of the publish
     without, the benchmark's five publishes on a fresh store). The ``SET LOCAL``, the insert and the shift were
     five round trips with the totals' query before the shift (the shift now reads it in its own statement)."""
-    dbapi: Any = conn.connection.dbapi_connection  # psycopg's Connection (prepare= and pipeline() are psycopg's)
-    with dbapi.pipeline(), dbapi.cursor() as cur:
-        cur.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        for sql, params in statements:
-            cur.execute(sql, params, prepare=True)
+    dbapi: Any = conn.connection.dbapi_connection  # psycopg's Connection (prepare=, pipeline(), RawCursor)
+    with dbapi.pipeline(), psycopg.RawCursor(dbapi) as cur:
+        cur.execute(b"SET LOCAL plan_cache_mode = force_generic_plan")
+        for statement, params in statements:
+            cur.execute(statement.sql, [params[n] for n in statement.names], prepare=True)
 
 
 def _same_in(table: sa.Table, names: Sequence[str], same: Mapping[str, Any]) -> tuple[str, ...]:
@@ -196,7 +245,7 @@ def insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]], skip_ex
 
 def postgresql_insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]],
                           skip_existing: Sequence[sa.Table] = (), same: Mapping[str, Any] | None = None
-                          ) -> tuple[str, dict[str, Any]]:
+                          ) -> tuple[Native, dict[str, Any]]:
     """PostgreSQL: (the one statement of :func:`insert_all`, its parameters: ``w0``, ``w1``, …: each table's
     rows as JSON; ``same_<column>``), for a caller that runs it with others (:func:`run_all_prepared`)."""
     same = same or {}
@@ -208,4 +257,4 @@ def postgresql_insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows
     return _postgresql_statement(shape, conn.dialect), params
 
 
-__all__ = ["insert_all", "postgresql_insert_all", "run_all_prepared", "run_prepared"]
+__all__ = ["Native", "insert_all", "native", "postgresql_insert_all", "run_all_prepared", "run_prepared"]

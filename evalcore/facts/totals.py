@@ -51,7 +51,7 @@ from ..tables import (
     T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
-from .bulk import run_prepared
+from .bulk import Native, native, run_prepared
 from .rollup import RATE_COLUMNS, SCORE_COLUMNS
 
 E, FV, FE, FG, FP, FR = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_GRADE, T_FACT_PROBLEM, T_FACT_RECT
@@ -174,11 +174,11 @@ def _sqlite_shift(dialect: sa.Dialect) -> tuple[tuple[str, tuple[str, ...], dict
 
 
 @lru_cache(maxsize=2)
-def _postgresql_sync(dialect: sa.Dialect) -> tuple[str, dict[str, Any]]:
+def _postgresql_sync(dialect: sa.Dialect) -> Native:
     """PostgreSQL: :func:`sync` as one statement (parameter ``eid``), compiled once: the version the evaluation
     should show and the one it shows read in the statement (a CTE, ``sv``), not by a query before it; every
     upsert a CTE of the change to ``fact_shown`` (an upsert when it shows a version, else a delete); nothing
-    changes when the two are the same. (SQL, the statement's own constants.)"""
+    changes when the two are the same."""
     eid = sa.bindparam("eid", type_=sa.Integer)
     want, have = _shown_query(eid).scalar_subquery(), (sa.select(SHOWN.c.version_id)
                                                        .where(SHOWN.c.evaluation_id == eid).scalar_subquery())
@@ -199,15 +199,13 @@ def _postgresql_sync(dialect: sa.Dialect) -> tuple[str, dict[str, Any]]:
                                       set_={c: ins.excluded[c] for c in SHOWN_COLUMNS})
     hidden = sa.delete(SHOWN).where(SHOWN.c.evaluation_id == eid, sa.exists().where(sv.c.want.is_(None)))
     last = shown.add_cte(sv, *(u.cte(f"t{i}") for i, u in enumerate(upserts)), hidden.cte("hidden"))
-    compiled = last.compile(dialect=dialect)
-    return str(compiled), dict(compiled.params)
+    return native(last.compile(dialect=dialect), runtime=("eid",))
 
 
-def postgresql_sync(conn: Connection, evaluation_id: int) -> tuple[str, dict[str, Any]]:
-    """PostgreSQL: (the statement of :func:`sync`, its parameters), for a caller that runs it (prepared)
-    with others (:func:`evalcore.facts.bulk.run_prepared`)."""
-    sql, constants = _postgresql_sync(conn.dialect)
-    return sql, {**constants, "eid": evaluation_id}
+def postgresql_sync(conn: Connection, evaluation_id: int) -> tuple[Native, dict[str, Any]]:
+    """PostgreSQL: (the statement of :func:`sync`, its parameter), for a caller that runs it (prepared)
+    with others (:func:`evalcore.facts.bulk.run_all_prepared`)."""
+    return _postgresql_sync(conn.dialect), {"eid": evaluation_id}
 
 
 SHOWN_COLUMNS = ("version_id", "rect_ratio", "year_order", "region", "title")
