@@ -132,6 +132,31 @@ def test_a_failed_publish_leaves_the_totals_as_they_were(db_url: str, stores, mo
     assert dump(s) == before
 
 
+def test_a_publish_whose_facts_the_database_refuses_leaves_everything_as_it_was(db_url: str, stores,
+                                                                                monkeypatch) -> None:
+    """The facts' insert and the totals' shift run together (on PostgreSQL in one pipeline): an error of the
+    database in them fails the publish, nothing of it stays, and the next publish works."""
+    s = stores(db_url)
+    s.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
+    before, versions = raw(s), len(s.evaluations())
+    from evalcore.facts import write
+    real = write.facts_of
+
+    def refused(*args, **kwargs):
+        f = real(*args, **kwargs)
+        f.units[0]["name_key"] = None  # NOT NULL: the database refuses the row
+        return f
+
+    monkeypatch.setattr(write, "facts_of", refused)
+    with pytest.raises(Exception) as failed:
+        s.publish(variant(年度=2024), file_name="v2.xlsx", by=GROUP)
+    assert "name_key" in str(failed.value) or "NOT NULL" in str(failed.value).upper()
+    assert raw(s) == before and len(s.evaluations()) == versions
+    monkeypatch.setattr(write, "facts_of", real)
+    s.publish(variant(年度=2024), file_name="v2.xlsx", by=GROUP)
+    assert dump(s) == rebuilt(s) and len(s.evaluations()) == versions + 1
+
+
 @pytest.mark.parametrize("flt", [{}, {"years": [2021, 2022]}, {"regions": ["长沙市"]}, {"kinds": ["部门整体"]},
                                  {"evaluators": ["南县财政局（单位自评）"]}, {"years": [2020], "regions": ["南县"]},
                                  {"years": [1999]}])
