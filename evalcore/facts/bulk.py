@@ -24,7 +24,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -211,6 +210,8 @@ def run_all_prepared(conn: Connection, statements: Sequence[tuple[Native, Mappin
     are planned once per connection (measured: publish with facts ×1.35–1.43 → ×1.25–1.31 of the publish
     without, the benchmark's five publishes on a fresh store). The ``SET LOCAL``, the insert and the shift were
     five round trips with the totals' query before the shift (the shift now reads it in its own statement)."""
+    import psycopg  # PostgreSQL only: not imported by a SQLite store
+
     dbapi: Any = conn.connection.dbapi_connection  # psycopg's Connection (prepare=, pipeline(), RawCursor)
     with dbapi.pipeline(), psycopg.RawCursor(dbapi) as cur:
         cur.execute(b"SET LOCAL plan_cache_mode = force_generic_plan")
