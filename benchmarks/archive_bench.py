@@ -20,11 +20,12 @@ page from app.py with Streamlit's AppTest, in that process, as the server would 
 
 The big stores are built in bulk (``build_store``): evaluations from :mod:`benchmarks.portfolio_synth`, each version
 row holding the bytes of one representative synthetic workbook of the same size (the portfolio never reads them)
-and the facts written by the same :func:`evalcore.facts.write.write_facts` that publish uses (and the totals kept
-by the same :func:`evalcore.facts.totals.sync`), 200 evaluations per transaction. Publishing 10,000 workbooks one
-by one would take hours on the shared 2-core machine; the publish cost is measured apart: **publish** is the median
-time of ``Store.publish`` of a 50-unit synthetic workbook into the sample store, with the facts and with
-``write_facts`` and the totals' ``sync`` replaced by no-ops (the publish of before issue 23).
+and the facts and the totals' shift written by the same :func:`evalcore.facts.write.write_facts` (``shift_totals``)
+that publish uses, 200 evaluations per transaction. Publishing 10,000 workbooks one by one would take hours on the
+shared 2-core machine; the publish cost is measured apart: **publish** is the median time of ``Store.publish`` of
+a 50-unit synthetic workbook into the sample store, with the facts and with ``write_facts`` (the facts and the totals'
+shift) and the totals' ``sync`` (rollback, unreadable version) replaced by no-ops, alternating: the same code
+without its facts.
 """
 from __future__ import annotations
 
@@ -55,7 +56,6 @@ def build_store(url: str, evaluations: int, units: int, log=print) -> float:
 
     from benchmarks.portfolio_synth import synthetic_portfolio
     from evalcore.clock import utc_now
-    from evalcore.facts.totals import sync
     from evalcore.facts.write import write_facts
     from evalcore.store import T_EVAL, T_VER, Store, natural_key_of, sha256_hex
     from evalcore.workbook import workbook_bytes
@@ -87,8 +87,7 @@ def build_store(url: str, evaluations: int, units: int, log=print) -> float:
                     assert vinserted is not None
                     vid = vinserted[0]
                     conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == eid).values(active_version_id=vid))
-                    write_facts(conn, eid, vid, ev, now)
-                    sync(conn, eid)
+                    write_facts(conn, eid, vid, ev, now, shift_totals=True)  # as a publish does
                     done += 1
             log(f"  {done}/{evaluations} ({time.perf_counter() - start:.0f} s)")
     finally:
@@ -201,9 +200,9 @@ def run_server(url: str, publish_file: Path, repeats: int) -> dict:
 # --- publish with and without facts ---------------------------------------------------------------------------
 
 
-def publish_times(url: str, n: int = 5, units: int = 50) -> tuple[float, float]:
-    """Median seconds of Store.publish with the facts and without (write_facts and the totals' sync no-ops),
-    alternating."""
+def publish_times(url: str, n: int = 15, units: int = 50) -> tuple[float, float]:
+    """Median seconds of Store.publish with the facts and without (write_facts, which writes the facts and
+    shifts the totals, and the totals' sync no-ops), alternating, ``n`` of each."""
     import evalcore.store.evaluations as evaluations
     from benchmarks.portfolio_synth import synthetic_portfolio
     from evalcore.auth import Actor
@@ -303,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-application", action="store_true",
                     help="leave 结果应用 to its toggle at every size (the archive's own figures alone; the section "
                          "is worked out on every view up to 20,000 unit results: docs/archive.md)")
+    ap.add_argument("--publish-only", action="store_true",
+                    help="only the publish with and without facts: --repeats rounds per backend, each on a new "
+                         "sample store")
     ap.add_argument("--serve", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--publish-file", type=Path, default=None, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -346,6 +348,14 @@ def main(argv: list[str] | None = None) -> int:
             return ctx.__enter__()
 
         try:
+            if a.publish_only:
+                for i in range(a.repeats):
+                    pub_url = new_url(f"publish{i}")
+                    sample_store(pub_url)
+                    w, wo = publish_times(pub_url)
+                    print(f"publish ({backend}, 50 units, median of 15, round {i + 1}): with facts {w * 1000:.1f} ms, "
+                          f"without {wo * 1000:.1f} ms, ×{w / wo:.3f}", flush=True)
+                continue
             url = new_url("samples")
             sample_store(url)
             print(f"[{backend}] samples: serving ...", flush=True)
@@ -375,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"[{backend}] a database could not be dropped ({exc.__class__.__name__}); drop it "
                               "later", flush=True)
 
+    if a.publish_only:
+        return 0
     print()
     print("| backend | store | shown | built (s) | cold (s) | ×cold | warm (s) | ×warm | after publish (s) | "
           "×warm | filters (s, max) | peak RSS (MB) | RSS cold→after (MB) |")
@@ -392,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     print("filter changes (s): " + "; ".join(
         f"{b} {st}: " + ", ".join(f"{k} {v:.2f}" for k, v in r["filters"].items()) for b, st, _, r, _ in results))
     for backend, (w, wo) in publish.items():
-        print(f"publish ({backend}, 50 units, median of 5): with facts {w:.3f} s, without {wo:.3f} s, ×{w / wo:.2f}")
+        print(f"publish ({backend}, 50 units, median of 15): with facts {w:.3f} s, without {wo:.3f} s, ×{w / wo:.2f}")
     if explained:
         print()
         print(explained)

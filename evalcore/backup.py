@@ -85,6 +85,7 @@ TABLE_LABELS: dict[str, str] = {
     "fact_evaluations": "评价事实",
     "fact_units": "单位事实",
     "fact_unit_dimensions": "单位维度得分",
+    "fact_dimension_sets": "单位维度得分（按版本）",
     "fact_problems": "问题事实",
     "fact_recommendations": "建议事实",
     "fact_rectifications": "整改事实",

@@ -619,6 +619,22 @@ def tables_v12(md: sa.MetaData) -> None:
     )
 
 
+def tables_v13(md: sa.MetaData) -> None:
+    """Table added by schema version 13 (issue 23): a version's 一级指标 (维度) scores per unit as **one row**, a
+    JSON document, instead of a row per unit and indicator in ``fact_unit_dimensions`` (200 rows for 50 units of
+    four dimensions: the largest part of the facts' insert at publish; nothing filters or sums them in SQL,
+    :func:`evalcore.archive.query.unit_dimensions` reads a version's whole list). Migration 13 moves the rows
+    of ``fact_unit_dimensions`` into it (that table stays, empty, unwritten). Frozen."""
+    sa.Table(
+        "fact_dimension_sets", md,
+        sa.Column("version_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("evaluation_id", sa.Integer, nullable=False),
+        # JSON: [[unit, indicator, name, points, score], …] in the order of scoring.dimension_table's rows;
+        # points and score as exact decimal text (score null when not scored)
+        sa.Column("dimensions", sa.Text, nullable=False),
+    )
+
+
 # indexes of migration 12 on the tables of migration 11 (name, table, columns)
 INDEXES_V12 = (
     ("ix_fact_rollups_last_change", "fact_rollups", ("rect_last_change",)),  # versions with a change after a day
@@ -648,6 +664,7 @@ for _name, _table, _cols in INDEXES_V11:  # migration 11
 tables_v12(METADATA)
 for _name12, _table12, _cols12 in INDEXES_V12:  # migration 12
     sa.Index(_name12, *(METADATA.tables[_table12].c[c] for c in _cols12))
+tables_v13(METADATA)
 T_VERSION = METADATA.tables["schema_version"]
 T_EVAL = METADATA.tables["evaluations"]
 T_VER = METADATA.tables["versions"]
@@ -668,6 +685,7 @@ T_FACT_VER = METADATA.tables["fact_versions"]
 T_FACT_EVAL = METADATA.tables["fact_evaluations"]
 T_FACT_UNIT = METADATA.tables["fact_units"]
 T_FACT_DIM = METADATA.tables["fact_unit_dimensions"]
+T_FACT_DIM_SET = METADATA.tables["fact_dimension_sets"]
 T_FACT_GRADE = METADATA.tables["fact_eval_grades"]
 T_FACT_PROBLEM = METADATA.tables["fact_problems"]
 T_FACT_REC = METADATA.tables["fact_recommendations"]

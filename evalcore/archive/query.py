@@ -28,13 +28,14 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..facts.rollup import RATE_BINS, RATE_COLUMNS, SCORE_BINS, SCORE_COLUMNS, TITLE_SEPARATOR
+from ..facts.rows import dimension_rows
 from ..facts.write import OK, UNREADABLE
 from ..matching import Alias, alias_map, normalise, resolve_alias
 from ..numbers import ZERO, percent
 from ..portfolio import EVAL_COLUMNS, GRADES, NO_GRADE, UNIT_COLUMNS, Kpis
 from ..tables import (
     T_EVAL,
-    T_FACT_DIM,
+    T_FACT_DIM_SET,
     T_FACT_EVAL,
     T_FACT_GRADE,
     T_FACT_PROBLEM,
@@ -856,14 +857,15 @@ def unit_facts(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.
 
 def unit_dimensions(store: Store, evaluation_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """Per unit and 一级指标 (维度) of the active versions: evaluation, unit, indicator, name, points, score."""
-    FD = T_FACT_DIM
-    q = (sa.select(FE.c.evaluation_id, FE.c.year, FD.c.unit, FD.c.indicator, FD.c.name, FD.c.points, FD.c.score)
-         .select_from(_active().join(FD, FD.c.version_id == FV.c.facts_of)).where(*_live())
-         .order_by(*_order(store.backend), FD.c.id))
+    DS = T_FACT_DIM_SET  # one document per version (schema version 13), its rows in their order
+    q = (sa.select(FE.c.evaluation_id, FE.c.year, DS.c.dimensions)
+         .select_from(_active().join(DS, DS.c.version_id == FV.c.facts_of)).where(*_live())
+         .order_by(*_order(store.backend)))
     if evaluation_ids is not None:
         q = q.where(FE.c.evaluation_id.in_(list(evaluation_ids)))
     with store.reading() as conn:
-        return pd.DataFrame([dict(r._mapping) for r in conn.execute(q)],
+        return pd.DataFrame([{"evaluation_id": r.evaluation_id, "year": r.year, **d}
+                             for r in conn.execute(q) for d in dimension_rows(r.dimensions)],
                             columns=["evaluation_id", "year", "unit", "indicator", "name", "points", "score"])
 
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -26,6 +29,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+
+from ..tables import ExactDecimal
 
 Rows = Sequence[Mapping[str, Any]]
 
@@ -44,37 +49,84 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def _bind_conversion(col_type: sa.types.TypeEngine) -> Any:
-    return col_type.process_bind_param if isinstance(col_type, sa.types.TypeDecorator) else None
+def _jsonable(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int | float | bool) else _json_value(value)
 
 
-def _rows_json(table: sa.Table, names: Sequence[str], rows: Rows, dialect: sa.Dialect) -> str:
+def _decimal_text(value: Any) -> str | None:
+    """What ``ExactDecimal``'s conversion then :func:`_json_value` give, in one call."""
+    return None if value is None else format(Decimal(value), "f")
+
+
+def _date_text(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _json_conversion(col_type: sa.types.TypeEngine, dialect: sa.Dialect) -> Any:
+    """How a value of a column becomes a JSON value (None: as it is): through the column type's own
+    conversion first (as a plain insert would do), then as :func:`_json_value` encodes it."""
+    if isinstance(col_type, ExactDecimal):
+        return _decimal_text
+    if isinstance(col_type, sa.types.TypeDecorator):
+        process = col_type.process_bind_param
+        return lambda value: _jsonable(process(value, dialect))
+    if isinstance(col_type, sa.Date | sa.DateTime):
+        return _date_text
+    return None
+
+
+@lru_cache(maxsize=64)
+def _json_plan(table: sa.Table, names: tuple[str, ...], dialect: sa.Dialect
+               ) -> tuple[Any, tuple[tuple[int, Any], ...]]:
+    """(a function giving a row's values in the order of ``names``, ((position, conversion), …) of the
+    columns whose values need one)."""
+    getter = operator.itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    conversions = ((i, _json_conversion(table.c[n].type, dialect)) for i, n in enumerate(names))
+    return getter, tuple((i, f) for i, f in conversions if f is not None)
+
+
+def _rows_json(table: sa.Table, names: tuple[str, ...], rows: Rows, dialect: sa.Dialect) -> str:
     """The rows as one JSON array of arrays (values in the order of ``names``), each value through its column
-    type's own conversion first (as a plain insert would do)."""
-    convert = [(n, _bind_conversion(table.c[n].type)) for n in names]
-    out = [[r[n] if f is None else f(r[n], dialect) for n, f in convert] for r in rows]
+    type's own conversion first (as a plain insert would do): the values taken out by ``itemgetter`` and only
+    the columns that need it converted (Decimals as exact text, dates ISO), so the C encoder calls back into
+    Python for nothing."""
+    getter, conversions = _json_plan(table, names, dialect)
+    if not conversions:
+        out: list[Any] = [getter(r) for r in rows]
+    else:
+        out = []
+        for r in rows:
+            values = list(getter(r))
+            for i, f in conversions:
+                values[i] = f(values[i])
+            out.append(values)
     return json.dumps(out, ensure_ascii=False, default=_json_value)
 
 
-def _recordset_insert(table: sa.Table, names: tuple[str, ...], tag: str, skip_existing: bool) -> Any:
+def _recordset_insert(table: sa.Table, names: tuple[str, ...], tag: str, skip_existing: bool,
+                      same: tuple[str, ...] = ()) -> Any:
     src = (sa.func.jsonb_array_elements(sa.cast(sa.bindparam(tag, type_=sa.Text), JSONB))
            .table_valued("value").render_derived(name=f"{tag}_rows"))
     select = sa.select(*(sa.cast(src.c.value.op("->>", return_type=sa.Text)(sa.literal_column(str(i))),
-                                 _element_type(table.c[n])).label(n) for i, n in enumerate(names)))
+                                 _element_type(table.c[n])).label(n) for i, n in enumerate(names)),
+                       *(sa.bindparam(f"same_{n}", type_=_element_type(table.c[n])).label(n) for n in same))
+    columns = (*names, *same)
     if skip_existing:
         pk = [c.name for c in table.primary_key.columns]
-        return postgresql_insert(table).from_select(names, select).on_conflict_do_nothing(index_elements=pk)
-    return sa.insert(table).from_select(names, select)
+        return postgresql_insert(table).from_select(columns, select).on_conflict_do_nothing(index_elements=pk)
+    return sa.insert(table).from_select(columns, select)
 
 
 @lru_cache(maxsize=32)
-def _postgresql_statement(shape: tuple[tuple[sa.Table, tuple[str, ...], bool], ...], dialect: sa.Dialect) -> str:
-    """The one statement for tables and columns of this shape, compiled (parameters ``w0``, ``w1``, …)."""
-    statements = [_recordset_insert(t, names, f"w{i}", skip) for i, (t, names, skip) in enumerate(shape)]
+def _postgresql_statement(shape: tuple[tuple[sa.Table, tuple[str, ...], bool, tuple[str, ...]], ...],
+                          dialect: sa.Dialect) -> Native:
+    """The one statement for tables and columns of this shape, compiled (parameters ``w0``, ``w1``, …, and
+    ``same_<column>`` for the columns every row has the same value in)."""
+    statements = [_recordset_insert(t, names, f"w{i}", skip, same) for i, (t, names, skip, same) in enumerate(shape)]
     last = statements.pop()
     if statements:
         last = last.add_cte(*(s.cte(f"w{i}") for i, s in enumerate(statements)))
-    return str(last.compile(dialect=dialect))
+    return native(last.compile(dialect=dialect))
 
 
 @lru_cache(maxsize=64)
@@ -90,9 +142,63 @@ def _positional_insert(table: sa.Table, names: tuple[str, ...], skip_existing: b
     return str(compiled), tuple((n, processors[n]) for n in order)
 
 
-def run_prepared(conn: Connection, sql: str, params: Mapping[str, Any]) -> None:
-    """PostgreSQL: run one of the publish's fixed statements (the facts' insert, the totals' shift) prepared on
-    the connection, with a generic plan.
+@dataclass(frozen=True)
+class Native:
+    """A compiled PostgreSQL statement with the server's own placeholders: ``sql`` (UTF-8, ``$1``, ``$2``, …),
+    ``names`` (the parameter of each placeholder, in order); the statement's own constants are in the text."""
+
+    sql: bytes
+    names: tuple[str, ...]
+
+
+def _literal(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value) if value >= 0 else f"({value})"  # never "--" (a comment) after a minus
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+def native(compiled: Any, runtime: Sequence[str] = ()) -> Native:
+    """A statement compiled by SQLAlchemy for psycopg (``%(name)s`` placeholders) with PostgreSQL's own
+    placeholders instead, done once: psycopg parses the text of every statement longer than 4,096 characters
+    or with more than 50 parameters again on each run (it caches only shorter ones), and these are 20–50 KB;
+    run with a ``RawCursor`` (:func:`run_all_prepared`), the text is sent as it is. Parameters that have a value
+    in the compiled statement (its own constants: 1, -1, 0, '') and are not ``runtime`` become literals (a generic
+    plan then sees them as a custom one would); the others are bound on each run."""
+    constants = {k: v for k, v in compiled.params.items() if v is not None and k not in runtime}
+    names: list[str] = []
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name is None:
+            return "%"
+        if name in constants:
+            return _literal(constants[name])
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+    return Native(_PLACEHOLDER.sub(sub, str(compiled)).encode(), tuple(names))
+
+
+def run_prepared(conn: Connection, statement: Native, params: Mapping[str, Any]) -> None:
+    """PostgreSQL: run one of the publish's fixed statements prepared with a generic plan
+    (:func:`run_all_prepared`)."""
+    run_all_prepared(conn, [(statement, params)])
+
+
+def run_all_prepared(conn: Connection, statements: Sequence[tuple[Native, Mapping[str, Any]]]) -> None:
+    """PostgreSQL: run the publish's fixed statements (the facts' insert, the totals' shift) prepared on the
+    connection, with a generic plan, in order, in **one round trip** (psycopg's pipeline mode: each statement
+    sees the writes of those before it, as when run one by one; an error raises here, the transaction then
+    fails as usual), their text sent as it is (:func:`native`).
 
     Their text is fixed (compiled once per shape) and their parameters (JSON documents, version and evaluation
     ids) do not change the best plan; left to the defaults, the server plans them on every run (psycopg prepares
@@ -102,29 +208,54 @@ def run_prepared(conn: Connection, sql: str, params: Mapping[str, Any]) -> None:
     the transaction (``SET LOCAL``: it ends with the transaction and matters only to prepared statements; the
     others psycopg prepares in a publish, from their fifth run, are single-row writes and lookups by key), they
     are planned once per connection (measured: publish with facts ×1.35–1.43 → ×1.25–1.31 of the publish
-    without, the benchmark's five publishes on a fresh store)."""
-    dbapi: Any = conn.connection.dbapi_connection  # psycopg's Connection (prepare= is psycopg's own)
-    with dbapi.cursor() as cur:
-        cur.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        cur.execute(sql, params, prepare=True)
+    without, the benchmark's five publishes on a fresh store). The ``SET LOCAL``, the insert and the shift were
+    five round trips with the totals' query before the shift (the shift now reads it in its own statement)."""
+    import psycopg  # PostgreSQL only: not imported by a SQLite store
+
+    dbapi: Any = conn.connection.dbapi_connection  # psycopg's Connection (prepare=, pipeline(), RawCursor)
+    with dbapi.pipeline(), psycopg.RawCursor(dbapi) as cur:
+        cur.execute(b"SET LOCAL plan_cache_mode = force_generic_plan")
+        for statement, params in statements:
+            cur.execute(statement.sql, [params[n] for n in statement.names], prepare=True)
 
 
-def insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]], skip_existing: Sequence[sa.Table] = ()
-               ) -> None:
+def _same_in(table: sa.Table, names: Sequence[str], same: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(n for n in same if n in table.c and n not in names)
+
+
+def insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]], skip_existing: Sequence[sa.Table] = (),
+               same: Mapping[str, Any] | None = None) -> None:
     """Insert each table's rows (every row of a table with the same keys); rows of a table in ``skip_existing``
-    whose primary key is already there are left alone (``ON CONFLICT DO NOTHING``)."""
+    whose primary key is already there are left alone (``ON CONFLICT DO NOTHING``). ``same``: values of columns
+    that every row has (the version and evaluation ids), for the tables that have the column and whose rows do
+    not hold it: bound once (PostgreSQL), not repeated in each row's JSON."""
     parts = [(t, rows) for t, rows in parts if rows]
     if not parts:
         return
+    same = same or {}
     if conn.dialect.name != "postgresql":
         for table, rows in parts:
+            extra = {n: same[n] for n in _same_in(table, tuple(rows[0]), same)}
+            if extra:
+                rows = [{**r, **extra} for r in rows]
             sql, order = _positional_insert(table, tuple(rows[0]), table in skip_existing, conn.dialect)
             conn.exec_driver_sql(sql, [tuple(r[n] if p is None else p(r[n]) for n, p in order) for r in rows])
         return
-    shape = tuple((t, tuple(rows[0]), t in skip_existing) for t, rows in parts)
-    sql = _postgresql_statement(shape, conn.dialect)
-    run_prepared(conn, sql, {f"w{i}": _rows_json(t, names, rows, conn.dialect)
-                               for i, ((t, names, _), (_, rows)) in enumerate(zip(shape, parts, strict=True))})
+    run_prepared(conn, *postgresql_insert_all(conn, parts, skip_existing, same))
 
 
-__all__ = ["insert_all"]
+def postgresql_insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows]],
+                          skip_existing: Sequence[sa.Table] = (), same: Mapping[str, Any] | None = None
+                          ) -> tuple[Native, dict[str, Any]]:
+    """PostgreSQL: (the one statement of :func:`insert_all`, its parameters: ``w0``, ``w1``, …: each table's
+    rows as JSON; ``same_<column>``), for a caller that runs it with others (:func:`run_all_prepared`)."""
+    same = same or {}
+    parts = [(t, rows) for t, rows in parts if rows]
+    shape = tuple((t, tuple(rows[0]), t in skip_existing, _same_in(t, tuple(rows[0]), same)) for t, rows in parts)
+    params: dict[str, Any] = {f"same_{n}": v for n, v in same.items()}
+    params.update((f"w{i}", _rows_json(t, names, rows, conn.dialect))
+                  for i, ((t, names, _, _), (_, rows)) in enumerate(zip(shape, parts, strict=True)))
+    return _postgresql_statement(shape, conn.dialect), params
+
+
+__all__ = ["Native", "insert_all", "native", "postgresql_insert_all", "run_all_prepared", "run_prepared"]

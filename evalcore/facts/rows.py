@@ -8,7 +8,8 @@ status, the deadline, and the dated changes of status.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -142,4 +143,27 @@ def facts_of(ev: Evaluation, scores: Mapping[str, scoring.UnitScore] | None = No
     return Facts(evaluation, units, dimensions, problems, recommendations, rects, changes, list(by_grade.values()))
 
 
-__all__ = ["GRADE_COLUMNS", "Facts", "facts_of", "search_text"]
+DIMENSION_KEYS = ("unit", "indicator", "name", "points", "score")
+
+
+def _exact(value: Any) -> str | None:
+    return None if value is None else format(Decimal(value), "f")
+
+
+def dimensions_document(rows: Iterable[Mapping[str, Any]]) -> str:
+    """A version's dimension rows (``Facts.dimensions``, in their order) as the JSON document
+    ``fact_dimension_sets.dimensions`` keeps: ``[[unit, indicator, name, points, score], …]``, points and score
+    as exact decimal text."""
+    return json.dumps([[r["unit"], r["indicator"], r["name"], _exact(r["points"]), _exact(r["score"])]
+                       for r in rows], ensure_ascii=False, separators=(",", ":"))
+
+
+def dimension_rows(document: str) -> list[dict[str, Any]]:
+    """The rows of :func:`dimensions_document`, in their order, points and score as ``Decimal`` again."""
+    return [{"unit": unit, "indicator": indicator, "name": name, "points": Decimal(points),
+             "score": None if score is None else Decimal(score)}
+            for unit, indicator, name, points, score in json.loads(document)]
+
+
+__all__ = ["DIMENSION_KEYS", "GRADE_COLUMNS", "Facts", "dimension_rows", "dimensions_document", "facts_of",
+           "search_text"]

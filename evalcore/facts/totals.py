@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import array as postgresql_array
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -51,7 +51,7 @@ from ..tables import (
     T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
-from .bulk import run_prepared
+from .bulk import Native, native, run_prepared
 from .rollup import RATE_COLUMNS, SCORE_COLUMNS
 
 E, FV, FE, FG, FP, FR = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_GRADE, T_FACT_PROBLEM, T_FACT_RECT
@@ -65,13 +65,14 @@ _MONEY = ("funded_budget", "units_executed", "complete_budget", "complete_execut
 class _Sign:
     """How a version's rows count: +1 for the version now shown, -1 for the one it replaces (or +1 for all)."""
 
-    def __init__(self, backend: str, all_added: bool = False) -> None:
+    def __init__(self, backend: str, all_added: bool = False, new: Any = None) -> None:
         self.backend, self.all_added = backend, all_added
+        self.new = sa.bindparam("new", type_=sa.Integer) if new is None else new  # the version added
 
     def of(self, vid: Any) -> Any:
         if self.all_added:
             return sa.literal(1)
-        return sa.case((vid == sa.bindparam("new", type_=sa.Integer), 1), else_=-1)
+        return sa.case((vid == self.new, 1), else_=-1)
 
     def count(self, vid: Any) -> Any:
         return sa.func.sum(self.of(vid))
@@ -172,17 +173,39 @@ def _sqlite_shift(dialect: sa.Dialect) -> tuple[tuple[str, tuple[str, ...], dict
     return tuple(out)
 
 
-@lru_cache(maxsize=4)
-def _postgresql_shift(keep: bool, dialect: sa.Dialect) -> tuple[str, dict[str, Any]]:
-    """PostgreSQL: the shift as one statement (compiled once): the upserts as data-modifying CTEs of the change
-    to ``fact_shown`` (``keep``: the evaluation shows ``want``; else it shows nothing now)."""
-    vids = sa.any_(sa.bindparam("vids", type_=ARRAY(sa.Integer)))
+@lru_cache(maxsize=2)
+def _postgresql_sync(dialect: sa.Dialect) -> Native:
+    """PostgreSQL: :func:`sync` as one statement (parameter ``eid``), compiled once: the version the evaluation
+    should show and the one it shows read in the statement (a CTE, ``sv``), not by a query before it; every
+    upsert a CTE of the change to ``fact_shown`` (an upsert when it shows a version, else a delete); nothing
+    changes when the two are the same."""
+    eid = sa.bindparam("eid", type_=sa.Integer)
+    want, have = _shown_query(eid).scalar_subquery(), (sa.select(SHOWN.c.version_id)
+                                                       .where(SHOWN.c.evaluation_id == eid).scalar_subquery())
+    sv = sa.select(want.label("want"), have.label("have")).cte("sv")
+    new, old = sa.select(sv.c.want).scalar_subquery(), sa.select(sv.c.have).scalar_subquery()
+    changed = sa.select(sv.c.want.is_distinct_from(sv.c.have)).scalar_subquery()
+    # each value an InitPlan: ``version_id = ANY(ARRAY[new, old])`` is an index condition (an IN over a
+    # subquery of the CTE was planned as a hash join over a sequential scan of the table)
+    vids = sa.any_(postgresql_array([new, old]))
+
+    def versions(col: Any) -> Any:
+        return sa.and_(changed, col == vids)
     upserts = [_added(table, select, "postgresql")
-               for table, select in _contributions(lambda col: col == vids, _Sign("postgresql"))]
-    last = _shown_upsert("postgresql") if keep else _shown_delete()
-    last = last.add_cte(*(u.cte(f"t{i}") for i, u in enumerate(upserts)))
-    compiled = last.compile(dialect=dialect)
-    return str(compiled), dict(compiled.params)  # the statement's own constants among its parameters
+               for table, select in _contributions(versions, _Sign("postgresql", new=new))]
+    rows = sa.select(eid, *_shown_columns()).where(changed, FE.c.version_id == new)
+    ins = postgresql_insert(SHOWN).from_select(["evaluation_id", *SHOWN_COLUMNS], rows)
+    shown = ins.on_conflict_do_update(index_elements=["evaluation_id"],
+                                      set_={c: ins.excluded[c] for c in SHOWN_COLUMNS})
+    hidden = sa.delete(SHOWN).where(SHOWN.c.evaluation_id == eid, sa.exists().where(sv.c.want.is_(None)))
+    last = shown.add_cte(sv, *(u.cte(f"t{i}") for i, u in enumerate(upserts)), hidden.cte("hidden"))
+    return native(last.compile(dialect=dialect), runtime=("eid",))
+
+
+def postgresql_sync(conn: Connection, evaluation_id: int) -> tuple[Native, dict[str, Any]]:
+    """PostgreSQL: (the statement of :func:`sync`, its parameter), for a caller that runs it (prepared)
+    with others (:func:`evalcore.facts.bulk.run_all_prepared`)."""
+    return _postgresql_sync(conn.dialect), {"eid": evaluation_id}
 
 
 SHOWN_COLUMNS = ("version_id", "rect_ratio", "year_order", "region", "title")
@@ -214,7 +237,7 @@ def _shown_delete() -> Any:
     return sa.delete(SHOWN).where(SHOWN.c.evaluation_id == sa.bindparam("eid", type_=sa.Integer))
 
 
-def _shown_query(evaluation_id: int) -> sa.Select:
+def _shown_query(evaluation_id: Any) -> sa.Select:
     return (sa.select(FV.c.facts_of).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
             .where(E.c.id == evaluation_id, E.c.archived_at.is_(None), FV.c.state == "ok"))
 
@@ -227,7 +250,7 @@ def shown_version(conn: Connection, evaluation_id: int) -> int | None:
 
 @lru_cache(maxsize=2)
 def _sync_query(dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
-    """(the version ``eid`` should show, the one it shows) as driver SQL compiled once (parameter ``eid``):
+    """SQLite: (the version ``eid`` should show, the one it shows) as driver SQL compiled once (parameter ``eid``):
     (SQL, its placeholders' names in order when positional, the statement's own constants)."""
     eid = sa.bindparam("eid", type_=sa.Integer)
     want = (sa.select(FV.c.facts_of).select_from(E.join(FV, FV.c.version_id == E.c.active_version_id))
@@ -241,7 +264,10 @@ def _sync_query(dialect: sa.Dialect) -> tuple[str, tuple[str, ...] | None, dict[
 def sync(conn: Connection, evaluation_id: int) -> None:
     """Bring the totals up to date with what ``evaluation_id`` shows now (call it after its active version,
     archiving or facts changed, in the same transaction): its old version's rows subtracted, the new one's
-    added. Nothing when nothing changed."""
+    added. Nothing when nothing changed. On PostgreSQL one statement (:func:`_postgresql_sync`)."""
+    if conn.dialect.name == "postgresql":
+        run_prepared(conn, *postgresql_sync(conn, evaluation_id))
+        return
     sql, order, constants = _sync_query(conn.dialect)
     values: dict[str, Any] = {"eid": evaluation_id}
     found = conn.exec_driver_sql(sql, tuple(values[n] if n in values else constants[n] for n in order)
@@ -249,14 +275,9 @@ def sync(conn: Connection, evaluation_id: int) -> None:
     want, have = (None if v is None else int(v) for v in found)
     if want == have:
         return
-    params = {"vids": [v for v in (have, want) if v is not None], "new": want if want is not None else -1,
-              "eid": evaluation_id, "want": want}
-    if conn.dialect.name == "postgresql":  # one statement: every upsert a CTE of the change to fact_shown
-        sql, defaults = _postgresql_shift(want is not None, conn.dialect)
-        run_prepared(conn, sql, {**defaults, **params})
-        return
     *upserts, shown_upsert, shown_delete = _sqlite_shift(conn.dialect)
-    values = {**params, "old": have if have is not None else -1}
+    values = {"new": want if want is not None else -1, "old": have if have is not None else -1,
+              "eid": evaluation_id, "want": want}
     for sql, order, constants in (*upserts, shown_upsert if want is not None else shown_delete):
         conn.exec_driver_sql(sql, tuple(values[n] if n in values else constants[n] for n in order))
 
@@ -286,4 +307,4 @@ def rebuild(conn: Connection) -> None:
         conn.execute(sa.insert(table).from_select([c.name for c in select.selected_columns], select))
 
 
-__all__ = ["GROUP_KEY", "TABLES", "rebuild", "shown_version", "sync"]
+__all__ = ["GROUP_KEY", "TABLES", "postgresql_sync", "rebuild", "shown_version", "sync"]

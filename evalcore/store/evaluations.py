@@ -362,9 +362,10 @@ class EvaluationsStore(AuditStore):
                 if ev is None:
                     mark_unreadable(conn, evaluation_id, version_id,
                                     str(result_.errors[0]) if result_.errors else "工作簿无法读取", now)
-            if ev is not None:
-                write_facts(conn, evaluation_id, version_id, ev, now, scores)
-        sync_totals(conn, evaluation_id)
+            if ev is not None:  # the facts and the totals' shift (on PostgreSQL one statement)
+                write_facts(conn, evaluation_id, version_id, ev, now, scores, shift_totals=True)
+        if ev is None:  # a rollback's pointer, or an unreadable version
+            sync_totals(conn, evaluation_id)
         row = conn.execute(self._version_query().where(T_VER.c.id == version_id)).one()
         return self._version_info(row)
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from .. import auth
 from ..facts.rollup import backfill
 from ..facts.totals import rebuild
+from ..facts.write import move_dimension_rows
 from ..tables import (
     INDEXES_V11,
     INDEXES_V12,
@@ -31,6 +32,7 @@ from ..tables import (
     tables_v10,
     tables_v11,
     tables_v12,
+    tables_v13,
 )
 
 
@@ -141,6 +143,16 @@ def _migrate_012(conn: Connection) -> None:
     rebuild(conn)
 
 
+def _migrate_013(conn: Connection) -> None:
+    """Each version's dimension scores as one document (``fact_dimension_sets``) instead of a row per unit and
+    indicator: the rows of ``fact_unit_dimensions`` moved (:func:`evalcore.facts.write.move_dimension_rows`; no
+    workbook is read), that table left empty. Rerun-safe."""
+    md = sa.MetaData()
+    tables_v13(md)
+    md.create_all(conn)
+    move_dimension_rows(conn)
+
+
 # (version, description, step): append only, never edit a released step.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "评价、版本、整改修改记录", _migrate_001),
@@ -154,5 +166,6 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (10, "待复核的报告文本", _migrate_010),
     (11, "评价事实汇总表（各版本的直方图、整改、问题主题计数，单位全称）及索引", _migrate_011),
     (12, "总览合计表（按年度、地区、类型、机构汇总所显示的评价；整改期限按责任单位合计）", _migrate_012),
+    (13, "单位维度得分改为每个版本一条记录（原逐单位、逐指标的记录移入，发布时少写约 200 行）", _migrate_013),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]

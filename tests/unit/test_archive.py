@@ -20,12 +20,12 @@ from evalcore import backup, portfolio, scoring
 from evalcore.archive import query as Q
 from evalcore.auth import SYSTEM_ACTOR, Actor
 from evalcore.catalog import ensure_samples, set_alias
-from evalcore.facts.rows import facts_of
+from evalcore.facts.rows import dimension_rows, facts_of
 from evalcore.facts.upgrade import attention, missing
 from evalcore.numbers import fmt_rate, fmt_score
 from evalcore.problem_themes import theme_counts_by_year
 from evalcore.store import METADATA, MIGRATIONS, Store, schema
-from evalcore.tables import T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
+from evalcore.tables import T_FACT_DIM, T_FACT_DIM_SET, T_FACT_EVAL, T_FACT_UNIT, T_FACT_VER, T_VER
 from evalcore.workbook import read_workbook
 
 SAMPLE = sample_data.WORKBOOK
@@ -107,6 +107,57 @@ def test_publish_writes_the_facts_in_its_transaction(db_url: str, stores) -> Non
     dims = Q.unit_dimensions(s, [v1.evaluation_id])
     assert {"决策", "过程", "产出"} <= set(dims[dims["unit"] == "市数据局"]["name"])
     assert fmt_rate(k.rate) == "94.64%"
+
+
+def _dimension_sets(s: Store) -> dict[int, tuple[int, str]]:
+    with s.reading() as conn:
+        return {r.version_id: (r.evaluation_id, r.dimensions) for r in conn.execute(sa.select(T_FACT_DIM_SET))}
+
+
+def test_the_dimension_scores_are_one_document_per_version_with_every_row(db_url: str, stores,
+                                                                          monkeypatch) -> None:
+    """Schema version 13: a version's 一级指标 scores per unit are one row (a JSON document), read back as the
+    rows ``facts_of`` gives (exact decimals, in order); a store written before (a row per unit and indicator in
+    ``fact_unit_dimensions``) upgrades to the same documents with nothing else changed, and the migration reruns
+    without a change."""
+    monkeypatch.setenv("EVALBOARD_SAMPLES", "all")
+    s = stores(db_url)
+    ensure_samples(s, sample_data.first_run())
+    scored = 0
+    for info in s.evaluations():
+        expected = [{"evaluation_id": info.id, "year": info.year, **row}
+                    for row in facts_of(s.load(info.active_version_id)).dimensions]
+        assert Q.unit_dimensions(s, [info.id]).to_dict("records") == expected
+        scored += bool(expected)
+    every = Q.unit_dimensions(s).to_dict("records")
+    sets = _dimension_sets(s)
+    assert len(sets) == scored >= 1 and len(every) >= 8  # versions without scores have no document
+    with s.reading() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(T_FACT_DIM)) == 0  # no longer written
+    kept = [t.name for t in METADATA.sorted_tables if t.name not in ("schema_version", "fact_dimension_sets",
+                                                                      "fact_unit_dimensions")]
+
+    def contents(store: Store) -> dict[str, list[tuple]]:
+        with store.reading() as conn:
+            return {t: sorted(map(tuple, conn.execute(sa.select(METADATA.tables[t]))), key=repr) for t in kept}
+
+    before = contents(s)
+    with s.engine.begin() as conn:  # the store as schema version 12 wrote it
+        for vid, (eid, document) in sorted(sets.items()):
+            conn.execute(sa.insert(T_FACT_DIM), [{"version_id": vid, "evaluation_id": eid, **row}
+                                                 for row in dimension_rows(document)])
+        conn.execute(sa.text("DROP TABLE fact_dimension_sets"))
+        conn.execute(sa.text("DELETE FROM schema_version WHERE version > 12"))
+    s.dispose()
+    upgraded = stores(db_url)  # opening runs migration 13
+    assert upgraded.schema_version() == schema.SCHEMA_VERSION >= 13
+    assert _dimension_sets(upgraded) == sets and Q.unit_dimensions(upgraded).to_dict("records") == every
+    assert contents(upgraded) == before
+    with upgraded.reading() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(T_FACT_DIM)) == 0
+    with upgraded.engine.begin() as conn:
+        {version: step for version, _, step in MIGRATIONS}[13](conn)  # rerun-safe
+    assert _dimension_sets(upgraded) == sets and contents(upgraded) == before
 
 
 def test_rectification_update_and_rollback_point_the_facts(db_url: str, stores) -> None:

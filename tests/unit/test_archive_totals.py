@@ -91,6 +91,32 @@ def test_the_totals_kept_by_difference_equal_a_rebuild_through_every_change(db_u
     assert_portfolio_figures(s)
 
 
+def raw(s: Store) -> dict[str, list[tuple]]:
+    """Every totals row, those whose counts fell to 0 included."""
+    with s.reading() as conn:
+        return {t.name: sorted(tuple(r) for r in conn.execute(sa.select(t))) for t in (*totals.TABLES, T_FACT_SHOWN)}
+
+
+def test_a_publish_into_an_archived_evaluation_and_a_sync_with_nothing_changed(db_url: str, stores) -> None:
+    """The publish's shift reads what the evaluation should show in its own statement (PostgreSQL): a new
+    version of an archived evaluation adds nothing, and a sync when nothing changed changes no row."""
+    s = stores(db_url)
+    v1 = s.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
+    s.publish(variant(年度=2024, 地区="株洲市"), file_name="other.xlsx", by=GROUP)
+    s.set_archived(v1.evaluation_id, True, by=ADMIN)
+    archived = raw(s)
+    s.publish(variant(数据来源="归档后发布"), file_name="v2.xlsx", by=GROUP)  # the same evaluation, archived
+    assert s.evaluation(v1.evaluation_id).archived
+    assert raw(s) == archived and dump(s) == rebuilt(s)
+    s.set_archived(v1.evaluation_id, False, by=ADMIN)
+    shown = raw(s)
+    assert dump(s) == rebuilt(s) and shown != archived
+    for eid in (v1.evaluation_id, v1.evaluation_id + 1):
+        with s.writing() as conn:
+            totals.sync(conn, eid)
+        assert raw(s) == shown
+
+
 def test_a_failed_publish_leaves_the_totals_as_they_were(db_url: str, stores, monkeypatch) -> None:
     s = stores(db_url)
     s.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
@@ -104,6 +130,31 @@ def test_a_failed_publish_leaves_the_totals_as_they_were(db_url: str, stores, mo
     with pytest.raises(RuntimeError):
         s.publish(variant(年度=2024), file_name="v2.xlsx", by=GROUP)
     assert dump(s) == before
+
+
+def test_a_publish_whose_facts_the_database_refuses_leaves_everything_as_it_was(db_url: str, stores,
+                                                                                monkeypatch) -> None:
+    """The facts' insert and the totals' shift run together (on PostgreSQL in one pipeline): an error of the
+    database in them fails the publish, nothing of it stays, and the next publish works."""
+    s = stores(db_url)
+    s.publish(SAMPLE.read_bytes(), file_name="v1.xlsx", by=GROUP)
+    before, versions = raw(s), len(s.evaluations())
+    from evalcore.facts import write
+    real = write.facts_of
+
+    def refused(*args, **kwargs):
+        f = real(*args, **kwargs)
+        f.units[0]["name_key"] = None  # NOT NULL: the database refuses the row
+        return f
+
+    monkeypatch.setattr(write, "facts_of", refused)
+    with pytest.raises(Exception) as failed:
+        s.publish(variant(年度=2024), file_name="v2.xlsx", by=GROUP)
+    assert "name_key" in str(failed.value) or "NOT NULL" in str(failed.value).upper()
+    assert raw(s) == before and len(s.evaluations()) == versions
+    monkeypatch.setattr(write, "facts_of", real)
+    s.publish(variant(年度=2024), file_name="v2.xlsx", by=GROUP)
+    assert dump(s) == rebuilt(s) and len(s.evaluations()) == versions + 1
 
 
 @pytest.mark.parametrize("flt", [{}, {"years": [2021, 2022]}, {"regions": ["长沙市"]}, {"kinds": ["部门整体"]},
