@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..model import BudgetLine, Evaluation, Unit, UnitResult
 from ..numbers import fmt2
@@ -155,32 +155,72 @@ def _money_words(result: ParseResult, unit: str, kind: str, value: str, src: dic
     return ""
 
 
-def _rate_from_amounts(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
-    """A stated execution rate the unit's own budget and executed amounts do not give (more than 1 point apart)."""
-    if kind != "rate":
-        return ""
-    figures = result.stated.get("units", {}).get(unit, {})
-    if not figures.get("budget") or figures.get("executed") is None or Decimal(figures["budget"]) == 0:
-        return ""
-    computed = Decimal(figures["executed"]) / Decimal(figures["budget"]) * 100
-    if abs(computed - Decimal(value)) > 1:
-        return f"执行率与实际执行÷预算（{fmt2(computed)}%）不符，请核对"
-    return ""
+def _decimals(shown: str) -> int:
+    """How many decimals the text wrote a figure with (“82.69%” → 2, “100%” → 0)."""
+    m = re.search(r"\d+(?:\.(\d+))?", (shown or "").replace(",", ""))
+    return len(m.group(1)) if m and m.group(1) else 0
 
 
-def _rate_unconfirmed(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
-    """A stated execution rate the unit's amounts cannot confirm: its budget or its executed amount (or both) was not
-    found, so no arithmetic checks that the percentage is the execution rate and not another one of the many a report
-    states (资金到位率, 完成率, 支付进度 …) or another unit's. The one amount found beside such a rate is marked too:
-    it and the rate cannot confirm each other either."""
+def rate_agrees(budget: Decimal, executed: Decimal, rate: Decimal, decimals: int = 2) -> bool:
+    """executed ÷ budget × 100 is the stated rate at 2 decimals half-up, or at the 1 or 0 decimals the text rounded
+    the rate to."""
+    if budget <= 0:
+        return False
+    computed = executed / budget * 100
+    places = (2,) if decimals >= 2 else (2, decimals)
+    return any(computed.quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP) == rate.quantize(
+        Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP) and (p == 2 or rate == rate.quantize(Decimal(1).scaleb(-p)))
+        for p in places)
+
+
+NUMBER_AT = r"(?<![\d.,]){}(?![\d])"
+MONEY_AFTER = r"\s*(?:万元|万|元|亿元|千元|\s*\||\s*$)"  # its unit, or the end of a cell
+UNIT_AFTER = {"budget": MONEY_AFTER, "executed": MONEY_AFTER, "rate": r"\s*[%％]", "score": r"\s*(?:分|\s*\||\s*$)"}
+
+
+def stated_twice(result: ParseResult, kind: str, src: dict) -> bool:
+    """The figure, as the text writes it, stands on another line too (a form cell and a sentence, a summary and a
+    section, outside the sentence or row it was read from): written in two places with the same value, it confirms
+    itself. Money and scores must be followed by
+    their unit or end a cell, rates by %."""
+    shown = (src.get("shown") or "").replace(",", "")
+    m = re.search(r"\d+(?:\.\d+)?", shown)
+    if not m or kind not in UNIT_AFTER:
+        return False
+    pattern = re.compile(NUMBER_AT.format(re.escape(m.group(0))) + UNIT_AFTER[kind], re.M)
+
+    def times(text: str) -> int:
+        return len(pattern.findall(text.replace(",", "")))
+    # outside the sentence or row it was read from (a paragraph may span several lines of a PDF)
+    return times(result.source_text) > times(src.get("text") or "")
+
+
+MONEY_KINDS = ("budget", "executed", "rate")
+
+
+def _money_uncorroborated(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
+    """The corroboration of money (docs/reporttext.md, “Third doubt pass”): a budget, an executed amount and an
+    execution rate are certain when all three were read for the unit and agree (executed ÷ budget is the rate at 2
+    decimals half-up, or at the 1 or 0 decimals the text rounded it to), or when the figure is written twice in the
+    text with the same value. A lone amount or rate, two of the three, or three that disagree: a person looks. This
+    subsumes the rate the amounts do not give (more than 1 point apart) and the rate the amounts cannot confirm."""
+    if kind not in MONEY_KINDS:
+        return ""
     figures = result.stated.get("units", {}).get(unit, {})
-    has = {k: figures.get(k) is not None for k in ("budget", "executed", "rate")}
-    if kind == "rate" and not (has["budget"] and has["executed"]):
-        return "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
-    other = {"budget": "executed", "executed": "budget"}.get(kind)
-    if other and has["rate"] and not has[other]:
-        return f"报告中未找到{LABELS[other]}，{LABELS[kind]}与执行率无法互相核对，请核对{LABELS[kind]}"
-    return ""
+    sources = result.stated.get("sources", {}).get(unit, {})
+    have = {k: figures.get(k) for k in MONEY_KINDS if figures.get(k) is not None}
+    if len(have) == 3:
+        budget, executed, rate = (Decimal(have[k]) for k in MONEY_KINDS)
+        if rate_agrees(budget, executed, rate, _decimals(sources.get("rate", {}).get("shown") or "")):
+            return ""
+    if stated_twice(result, kind, src):
+        return ""
+    if len(have) == 3:
+        computed = fmt2(Decimal(have["executed"]) / Decimal(have["budget"]) * 100) if Decimal(have["budget"]) else "—"
+        return f"执行率与实际执行÷预算（{computed}%）不符，且该数值在文中只出现一次，请核对"
+    missing = "、".join(LABELS[k] for k in MONEY_KINDS if k not in have)
+    return (f"报告中未找到该单位的{missing}，{LABELS[kind]}无法由预算、实际执行与执行率互相核对，"
+            f"且该数值在文中只出现一次，请核对")
 
 
 TABLE_IN_YUAN = re.compile(r"第(\d+)行的表格金额单位为元")
@@ -200,8 +240,8 @@ def _converted(result: ParseResult, unit: str, kind: str, value: str, src: dict)
 
 
 ALL_RULES: dict[str, Rule] = {"guessed_unit": _guessed_unit, "zero_amount": _zero_amount, "low_score": _low_score,
-                              "money_words": _money_words, "rate_from_amounts": _rate_from_amounts,
-                              "converted": _converted, "rate_unconfirmed": _rate_unconfirmed}
+                              "money_words": _money_words, "converted": _converted,
+                              "money_uncorroborated": _money_uncorroborated}
 RULES: tuple[Rule, ...] = tuple(ALL_RULES.values())
 
 
