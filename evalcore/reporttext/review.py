@@ -24,8 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from ..model import BudgetLine, Evaluation, Unit, UnitResult
+from ..model import DEFAULT_BANDS, BudgetLine, Evaluation, GradeBand, Unit, UnitResult
 from ..numbers import fmt2
+from ..scoring import grade_for
 from .result import LABELS, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult
 from .text import numbering
 
@@ -223,6 +224,66 @@ def _money_uncorroborated(result: ParseResult, unit: str, kind: str, value: str,
             f"且该数值在文中只出现一次，请核对")
 
 
+STANDARD_BANDS = "90分及以上为优，80–90分为良，60–80分为中，60分以下为差"
+BAND_STATED = re.compile(r"(\d{2,3})\s*分?\s*(?:[（(]含[)）])?\s*(?:及以上|以上|\s*[-－—~～至到]\s*\d{2,3}\s*分?)"
+                         r"[^。；;，,\n]{0,8}?(?:为|评为|定为|属于)?\s*[“\"「]?(优|良|中|差)")
+VERDICT_SCORE = re.compile(r"(?:(?:自评|评价|综合|最终|总体|绩效)(?:得分|评分|分数|分值)|总得分|总分|自评分"
+                           r"|[我本该](?:委|局|厅|办|单位|部门|院|中心|所|站|校|馆|队|会|处|室|项目)(?:总)?得分)"
+                           r"\s*(?:[（(]分[）)])?\s*(?:为|是|达到|达|共计|计)?\s*[:：]?\s*$")
+VERDICT_GRADE = re.compile(r"(?:等级|等次|级别|评价结果|自评结果|评定结果|结论|评定|评级)"
+                           r"\s*(?:均为|为|是|评定为|确定为|认定为|评为|定为)?\s*[:：]?\s*[“\"「『]?$")
+
+
+def bands_of(result: ParseResult) -> tuple[GradeBand, ...]:
+    """The grade bands the text states (“90分（含）以上为优”, “80-89分为良” …) when it states the lower bound of at
+    least two grades, else the standard ones (≥90 优, 80–90 良, 60–80 中, <60 差)."""
+    lower: dict[str, Decimal] = {}
+    for m in BAND_STATED.finditer(result.source_text):
+        lower.setdefault(m.group(2), Decimal(m.group(1)))
+    if len(lower) >= 2:
+        if "差" not in lower:
+            lower["差"] = Decimal(0)
+        return tuple(GradeBand(g, b) for g, b in lower.items())
+    return DEFAULT_BANDS
+
+
+def is_verdict(kind: str, src: dict) -> bool:
+    """The figure's own sentence states it as the evaluation's verdict: “自评得分为92分”, “综合得分：86.5”,
+    “经自评，我委得分98分”, “评价等级为“优””: the words right before the figure, in its sentence, and no indicator
+    (指标) named in its clause."""
+    text, shown = src.get("text") or "", src.get("shown") or ""
+    at = text.find(shown) if shown else -1
+    if at < 0:
+        return False
+    start = max(text.rfind(c, 0, at) for c in "。；;！？!?\n") + 1
+    before = text[start:at].rstrip(" |｜")
+    if "指标" in before[max(before.rfind(c) for c in "，,：:") + 1:]:  # “产出指标得分30分”: one indicator's
+        return False
+    return bool((VERDICT_SCORE if kind == "score" else VERDICT_GRADE).search(before))
+
+
+def _result_uncorroborated(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
+    """The corroboration of the result (docs/reporttext.md, “Third doubt pass”): a score and a grade are certain when
+    both were read for the unit and the score falls in the grade's band (the bands the text states, else the
+    standard ones); a lone score or grade only when the text writes it twice or its own sentence is the evaluation's
+    verdict (“自评得分为92分”, “评价等级为“优””)."""
+    if kind not in ("score", "grade"):
+        return ""
+    figures = result.stated.get("units", {}).get(unit, {})
+    score, grade = figures.get("score"), figures.get("grade")
+    if score is not None and grade in GRADES:
+        bands = bands_of(result)
+        if grade_for(Decimal(score), bands) == grade:
+            return ""
+        told = "报告所列的等级区间" if bands != DEFAULT_BANDS else f"常用的等级区间（{STANDARD_BANDS}）"
+        return f"得分{fmt2(Decimal(score))}分与等次“{grade}”不符合{told}，请核对"
+    if (kind == "score" and stated_twice(result, kind, src)) or is_verdict(kind, src):
+        return ""
+    other = "等次" if kind == "score" else "得分"
+    return (f"报告中未找到该单位的{other}，{LABELS[kind]}无法由{other}印证，且所在句子不是明确的评价结论"
+            f"（如“自评得分为…分”“评价等级为“优””），请核对是否为该单位的{'总分' if kind == 'score' else '评价等次'}")
+
+
 TABLE_IN_YUAN = re.compile(r"第(\d+)行的表格金额单位为元")
 
 
@@ -241,7 +302,8 @@ def _converted(result: ParseResult, unit: str, kind: str, value: str, src: dict)
 
 ALL_RULES: dict[str, Rule] = {"guessed_unit": _guessed_unit, "zero_amount": _zero_amount, "low_score": _low_score,
                               "money_words": _money_words, "converted": _converted,
-                              "money_uncorroborated": _money_uncorroborated}
+                              "money_uncorroborated": _money_uncorroborated,
+                              "result_uncorroborated": _result_uncorroborated}
 RULES: tuple[Rule, ...] = tuple(ALL_RULES.values())
 
 

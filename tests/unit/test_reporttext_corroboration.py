@@ -1,0 +1,62 @@
+"""The third doubt pass (docs/reporttext.md, "Third doubt pass: corroboration"): a text is published without review
+only when every figure in it is corroborated by the text itself. Each rule on a synthetic text where it fires and one
+where it must not. A doubt flags a figure and never drops one."""
+from __future__ import annotations
+
+from evalcore.reporttext.parse import parse_report
+from evalcore.reporttext.review import doubts, figure_rows
+
+OWN = ("# 乙县水利局2023年度部门整体支出绩效自评报告\n\n一、基本情况\n\n"
+       "预算资金300万元，实际支出240万元，预算执行率80%。\n\n")
+
+
+def _figures(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(r.unit, r.kind): (r.value, r.uncertain) for r in figure_rows(parse_report(text, source_name="x.txt"))}
+
+
+def _doubts(text: str) -> list[str]:
+    return doubts(parse_report(text, source_name="x.txt"))
+
+
+# --- score and grade ------------------------------------------------------------------------------------------
+
+
+def test_a_score_and_a_grade_in_the_same_band_corroborate_each_other() -> None:
+    assert _doubts(OWN + "二、评价结论\n\n经评价，该单位得分86分，等级为良。\n") == []
+    assert _doubts(OWN + "二、评价结论\n\n经评价，该单位得分90分，等级为优。\n") == []  # 90 is 优 (inclusive)
+
+
+def test_a_score_and_a_grade_in_different_bands_go_to_review() -> None:
+    figures = _figures(OWN + "二、评价结论\n\n经评价，该单位得分86分，等级为优。\n")
+    why = "得分86.00分与等次“优”不符合常用的等级区间（90分及以上为优，80–90分为良，60–80分为中，60分以下为差），请核对"
+    assert figures[("乙县水利局", "score")] == ("86.00", why) and figures[("乙县水利局", "grade")] == ("优", why)
+
+
+def test_the_grade_bands_the_text_states_are_used_instead_of_the_standard_ones() -> None:
+    bands = "评价结果分为四档：85分（含）以上为优，75-85分为良，60-75分为中，60分以下为差。\n\n"
+    assert _doubts(OWN + "二、评价结论\n\n" + bands + "经评价，该单位得分86分，等级为优。\n") == []
+    assert _doubts(OWN + "二、评价结论\n\n" + bands + "经评价，该单位得分82分，等级为优。\n") != []
+
+
+def test_a_lone_score_stated_as_the_verdict_publishes() -> None:
+    for verdict in ("经自评，自评得分为92分。", "综合评分为97分。", "经自评，我委得分98分。", "自评总分(分) | 95.5 |"):
+        assert _doubts(OWN + "二、评价结论\n\n" + verdict + "\n") == [], verdict
+
+
+def test_a_lone_score_without_a_verdict_goes_to_review() -> None:
+    """A score in a table row (one indicator's, one project's) or after words that are not a verdict: no grade
+    confirms it is the unit's total."""
+    why = "报告中未找到该单位的等次，得分无法由等次印证"
+    for text in ("项目完成较好，得分92分。", "| 单位 | 项目 | 自评分数 |\n|---|---|---|\n| 乙县水利局 | 项目A | 92 |"):
+        figures = _figures(OWN + "二、评价结论\n\n" + text + "\n")
+        assert figures[("乙县水利局", "score")][0] == "92.00" and why in figures[("乙县水利局", "score")][1], text
+    # written twice (a form cell and a sentence) it confirms itself
+    twice = OWN + "二、评价结论\n\n项目完成较好，得分92分。\n\n| 项目 | 自评分 |\n|---|---|\n| 合计 | 92 |\n"
+    assert _figures(twice)[("乙县水利局", "score")] == ("92.00", "")
+
+
+def test_a_lone_grade_publishes_only_as_a_verdict() -> None:
+    assert _doubts(OWN + "二、评价结论\n\n综合评价等级为“优”。\n") == []
+    figures = _figures(OWN + "二、评价结论\n\n| 单位 | 项目 | 等级 |\n|---|---|---|\n| 乙县水利局 | 项目A | 优 |\n")
+    assert figures[("乙县水利局", "grade")][0] == "优"
+    assert "报告中未找到该单位的得分，等次无法由得分印证" in figures[("乙县水利局", "grade")][1]
