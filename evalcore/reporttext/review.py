@@ -320,25 +320,52 @@ COUNT_LABELS = {"problems": "问题", "recommendations": "建议"}
 
 
 def count_doubts(result: ParseResult) -> list[str]:
-    """A count of problems or recommendations that rests on how the text is cut into paragraphs: in a section with no
-    categories of its own (its items grouped under the section's name, or written inline in a paragraph), an item
-    that is a whole paragraph, neither numbered (1. （一） ① • …) nor one of several an ordinal marks in it (一是…
-    二是…, （1）…). One paragraph may hold several problems, and a lead-in or a closing remark may be counted as one."""
+    """The corroboration of a count of problems or recommendations (docs/reporttext.md, “Third doubt pass”): certain
+    only when the items were found under a heading (or inline label, or form cell) that names 问题 / 建议, and every
+    item is marked as one: a numbered line (1. （一） ① • …, numbered consecutively), one of several an ordinal marks
+    in one paragraph (一是…二是…, （1）…), or the one paragraph under a category heading of its own. An item that is a
+    whole unnumbered paragraph beside others (one paragraph may hold two problems, a lead-in or a closing remark may
+    be counted as one), numbers that skip, or a heading that names neither (下一步工作打算, 改进措施): a person
+    counts."""
     plain = {m.group(1) or m.group(2) for n in result.notes for m in [PLAIN_GROUP.match(n)] if m}
     lines = result.source_text.split("\n")
     out = []
     for kind, label in COUNT_LABELS.items():
         items = result.stated.get("finding_sources", {}).get(kind) or []
+        if not items:
+            continue
+        headings = result.stated.get("finding_headings", {}).get(kind) or [""] * len(items)
         per_line: dict[tuple[int, str], int] = {}
+        per_category: dict[str, int] = {}
         for it in items:
             per_line[(it["line"], it["category"])] = per_line.get((it["line"], it["category"]), 0) + 1
-        loose = sorted({it["line"] for it in items
-                        if it["category"] in plain and per_line[(it["line"], it["category"])] == 1
-                        and 0 < it["line"] <= len(lines) and numbering(lines[it["line"] - 1]) is None})
+            per_category[it["category"]] = per_category.get(it["category"], 0) + 1
+        why = []
+        unnamed = sorted({h for h in headings if label not in h})
+        if unnamed:
+            names = "、".join(f"“{h}”" for h in unnamed[:2]) if any(unnamed) else "未写明的标题"
+            why.append(f"条目所在的标题{names}未写明“{label}”")
+        loose: list[int] = []
+        numbers: dict[str, list[int]] = {}
+        for it in items:
+            no, category = it["line"], it["category"]
+            num = numbering(lines[no - 1]) if 0 < no <= len(lines) else None
+            if num is not None:
+                if num.number is not None:
+                    numbers.setdefault(category, []).append(num.number)
+                continue
+            if per_line[(no, category)] > 1 or (category not in plain and per_category[category] == 1):
+                continue
+            loose.append(no)
         if loose:
+            loose = sorted(set(loose))
             at = "、".join(f"第{n}行" for n in loose[:3]) + ("等" if len(loose) > 3 else "")
-            out.append(f"{label} · 条数 {len(items)}：{at}的条目没有编号（一段文字算作一条），"
-                       f"条数取决于段落的划分，请核对{label}的条数")
+            why.append(f"{at}的条目没有编号（一段文字算作一条），条数取决于段落的划分")
+        skipped = [c for c, ns in numbers.items() if len(ns) > 1 and ns != list(range(ns[0], ns[0] + len(ns)))]
+        if skipped:
+            why.append(f"“{skipped[0]}”下的条目编号不连续")
+        if why:
+            out.append(f"{label} · 条数 {len(items)}：{'；'.join(why)}，请核对{label}的条数")
     return out
 
 

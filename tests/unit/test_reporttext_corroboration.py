@@ -60,3 +60,43 @@ def test_a_lone_grade_publishes_only_as_a_verdict() -> None:
     figures = _figures(OWN + "二、评价结论\n\n| 单位 | 项目 | 等级 |\n|---|---|---|\n| 乙县水利局 | 项目A | 优 |\n")
     assert figures[("乙县水利局", "grade")][0] == "优"
     assert "报告中未找到该单位的得分，等次无法由得分印证" in figures[("乙县水利局", "grade")][1]
+
+
+# --- counts of problems and recommendations -------------------------------------------------------------------
+
+
+def _counts(findings: str) -> tuple[tuple[int, int], list[str]]:
+    result = parse_report(OWN + findings, source_name="x.txt")
+    ev = result.evaluation
+    return (len(ev.problems), len(ev.recommendations)), doubts(result)
+
+
+def test_counts_numbered_under_headings_that_name_them_publish() -> None:
+    for findings in ("二、存在的问题\n\n1.项目资金拨付进度较慢。\n\n2.绩效目标设置不够细化。\n\n"
+                     "三、改进建议\n\n一是加快资金拨付进度。二是细化绩效目标。\n",
+                     # the one paragraph under a numbered category of its own (as the seed's （六）)
+                     "二、存在的问题\n\n（一）资金拨付较慢\n\n部分资金年底才拨付到位。\n\n（二）目标不够细化\n\n"
+                     "一是个别指标难以衡量。二是目标未分解。\n\n三、建议\n\n（一）加快拨付\n\n按进度拨付。\n"):
+        counts, why = _counts(findings)
+        assert counts in ((2, 2), (3, 1)) and why == [], findings
+
+
+def test_a_count_under_a_heading_that_names_neither_goes_to_review() -> None:
+    counts, why = _counts("二、存在的问题\n\n1.资金拨付较慢。\n\n2.目标不够细化。\n\n"
+                          "三、下一步工作打算\n\n1.加快拨付。\n\n2.细化目标。\n")
+    assert counts == (2, 2)
+    assert why == ["建议 · 条数 2：条目所在的标题“下一步工作打算”未写明“建议”，请核对建议的条数"]
+
+
+def test_numbers_that_skip_go_to_review() -> None:
+    counts, why = _counts("二、存在的问题\n\n1.资金拨付较慢。\n\n2.目标不够细化。\n\n4.档案不全。\n")
+    assert counts[0] == 3 and why == ["问题 · 条数 3：“存在的问题”下的条目编号不连续，请核对问题的条数"]
+
+
+def test_unnumbered_paragraphs_under_one_category_go_to_review() -> None:
+    """Two whole paragraphs under one category: the count rests on how the text is cut into paragraphs."""
+    counts, why = _counts("二、存在的问题\n\n（一）资金拨付较慢\n\n部分资金年底才拨付到位。\n\n"
+                          "总体看，资金管理仍需加强。\n")
+    assert counts[0] == 2
+    assert why == ["问题 · 条数 2：第11行、第13行的条目没有编号（一段文字算作一条），条数取决于段落的划分，"
+                   "请核对问题的条数"]

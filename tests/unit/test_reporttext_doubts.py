@@ -132,7 +132,7 @@ def test_a_count_written_inline_without_ordinals_goes_to_review() -> None:
     """“存在的问题：…” inside a paragraph: a sentence without 一是/二是 is one item by default; the recommendations
     marked 一是…二是… in the same paragraph are counted by their markers and raise no doubt."""
     text = (PLAIN + "\n二、自评结论\n\n项目总体完成较好。存在的问题：资金拨付较慢，档案管理不规范。"
-            "下一步改进措施：一是加快拨付进度；二是完善档案管理。\n")
+            "有关建议：一是加快拨付进度；二是完善档案管理。\n")
     result = parse_report(text, source_name="x.txt")
     assert (len(result.evaluation.problems), len(result.evaluation.recommendations)) == (1, 2)
     assert doubts(result) == ["问题 · 条数 1：第9行" + COUNT_WHY + "问题的条数"]
