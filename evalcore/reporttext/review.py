@@ -28,7 +28,7 @@ from ..model import DEFAULT_BANDS, BudgetLine, Evaluation, GradeBand, Unit, Unit
 from ..numbers import fmt2
 from ..scoring import grade_for
 from .result import LABELS, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult
-from .text import numbering
+from .text import CJK, numbering
 
 KINDS = ("budget", "executed", "rate", "score", "grade")
 KIND_OF_LABEL = {v: k for k, v in LABELS.items()}
@@ -113,16 +113,33 @@ def _clause(src: dict) -> str:
     return text[start:min(ends) if ends else len(text)]
 
 
-PRONOUN = re.compile(r"[我本该其]")
+REGION = re.compile(rf"^(?:[{CJK}]{{1,6}}?(?:自治区|自治州|省|市|县|区|州|旗))+")
+
+
+def _stated_by_the_report(result: ParseResult, unit: str) -> bool:
+    """The report itself says whose figures these are: the unit's name (or its full name) is in the report's title
+    (the parser's, or a title-like line among the text's first five: short, no sentence punctuation),
+    also without its region (“衡山县” before 贯塘乡人民政府), or the text defines it as a short name
+    (“（以下简称“州数据发展中心”）”)."""
+    head = [ln.strip() for ln in result.source_text.split("\n") if ln.strip()][:5]
+    title = " ".join([result.evaluation.meta.title or ""] + [ln for ln in head if len(ln) <= 60
+                                                               and not re.search(r"[。，,；;]", ln)])
+    names = {unit} | {u.name for u in result.evaluation.units if u.key == unit and u.name}
+    names |= {short for n in names for short in [REGION.sub("", n)] if len(short) >= 3}  # 贯塘乡人民政府
+    if any(n and n in title for n in names):
+        return True
+    return bool(re.search(rf"简称\s*[“\"「]?{re.escape(unit)}[”\"」]?", result.source_text))
 
 
 def _guessed_unit(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
-    """Figures given to the one organisation the running text names, when the report's title, metadata or tables do
-    not state whose figures they are and the name holds a pronoun (我, 本, 该, 其): it is cut from a sentence
-    (“统一计入我中心”), not an organisation's name."""
+    """Figures the text gives no unit, given to the one organisation its running text names, when neither the
+    report's title, its 单位名称 / 发布机构 line (the parser's “取自…” notes) nor a short name the text defines says
+    that organisation is the report's own: it may be another organisation the text mentions, or a fragment of a
+    sentence (“统一计入我中心”). Before the third doubt pass this needed a pronoun (我, 本, 该, 其) in the name."""
     for note in result.notes:
         m = SOLE_UNIT.match(note)
-        if m and m.group(1) == unit and PRONOUN.search(unit) and LABELS[kind] in m.group(2).split("、"):
+        if m and m.group(1) == unit and LABELS[kind] in m.group(2).split("、") and not _stated_by_the_report(
+                result, unit):
             return f"报告未写明这一数值属于哪个单位，归于正文中唯一点名的“{unit}”，请核对单位"
     return ""
 

@@ -100,3 +100,25 @@ def test_unnumbered_paragraphs_under_one_category_go_to_review() -> None:
     assert counts[0] == 2
     assert why == ["问题 · 条数 2：第11行、第13行的条目没有编号（一段文字算作一条），条数取决于段落的划分，"
                    "请核对问题的条数"]
+
+
+# --- the unit ---------------------------------------------------------------------------------------------------
+
+FRAGMENT = ("# 2024年度部门决算说明\n\n一、预算执行情况\n\n2024年年中调整预算为1781.86万元，全年执行数1767.21万元，"
+            "执行率99.18%。\n\n二、其他说明\n\n市财政将预留预算资金346.87万元，统一计入{}财政拨款收入，"
+            "具体为医疗补助收入335.27万元，不列入年初预算。\n")
+
+
+def test_figures_given_to_an_organisation_only_the_running_text_names_go_to_review_without_a_pronoun_too() -> None:
+    """Before the third pass the name needed 我/本/该/其 (“统一计入我中心”); a name without one is as much a guess."""
+    figures = _figures(FRAGMENT.format("甲县数据中心"))
+    assert {k[1] for k in figures} == {"budget", "executed", "rate"}  # flagged, never dropped
+    assert all("归于正文中唯一点名的“统一计入甲县数据中心”" in why for _, why in figures.values())
+
+
+def test_a_unit_the_report_names_in_its_title_or_defines_is_no_guess() -> None:
+    text = ("# 2023年度高标准农田项目绩效自评报告\n\n一、基本情况\n\n"
+            "甲县农业农村局（以下简称“县农业局”）负责资金管理。\n\n二、资金情况\n\n预算资金300万元，实际支出240万元，执行率80%。\n")
+    assert _doubts(text) == []  # the text defines the short name
+    titled = "# 甲县农业农村局2023年度高标准农田项目绩效自评报告\n\n" + text.split("\n\n", 1)[1]
+    assert _doubts(titled) == []
