@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from ..model import DEFAULT_BANDS, BudgetLine, Evaluation, GradeBand, Unit, UnitResult
 from ..numbers import fmt2
 from ..scoring import grade_for
+from .meta import parse_bands
 from .result import LABELS, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult
 from .text import CJK, numbering
 
@@ -242,8 +243,6 @@ def _money_uncorroborated(result: ParseResult, unit: str, kind: str, value: str,
 
 
 STANDARD_BANDS = "90分及以上为优，80–90分为良，60–80分为中，60分以下为差"
-BAND_STATED = re.compile(r"(\d{2,3})\s*分?\s*(?:[（(]含[)）])?\s*(?:及以上|以上|\s*[-－—~～至到]\s*\d{2,3}\s*分?)"
-                         r"[^。；;，,\n]{0,8}?(?:为|评为|定为|属于)?\s*[“\"「]?(优|良|中|差)")
 VERDICT_SCORE = re.compile(r"(?:(?:自评|评价|综合|最终|总体|绩效)(?:得分|评分|分数|分值)|总得分|总分|自评分"
                            r"|[我本该](?:委|局|厅|办|单位|部门|院|中心|所|站|校|馆|队|会|处|室|项目)(?:总)?得分)"
                            r"\s*(?:[（(]分[）)])?\s*(?:为|是|达到|达|共计|计)?\s*[:：]?\s*$")
@@ -252,16 +251,9 @@ VERDICT_GRADE = re.compile(r"(?:等级|等次|级别|评价结果|自评结果|�
 
 
 def bands_of(result: ParseResult) -> tuple[GradeBand, ...]:
-    """The grade bands the text states (“90分（含）以上为优”, “80-89分为良” …) when it states the lower bound of at
-    least two grades, else the standard ones (≥90 优, 80–90 良, 60–80 中, <60 差)."""
-    lower: dict[str, Decimal] = {}
-    for m in BAND_STATED.finditer(result.source_text):
-        lower.setdefault(m.group(2), Decimal(m.group(1)))
-    if len(lower) >= 2:
-        if "差" not in lower:
-            lower["差"] = Decimal(0)
-        return tuple(GradeBand(g, b) for g, b in lower.items())
-    return DEFAULT_BANDS
+    """The grade bands the text states (read as the parser reads them, :func:`.meta.parse_bands`), else the
+    standard ones (≥90 优, 80–90 良, 60–80 中, <60 差)."""
+    return parse_bands(result.source_text) or DEFAULT_BANDS
 
 
 def is_verdict(kind: str, src: dict) -> bool:

@@ -33,7 +33,7 @@ def test_a_score_and_a_grade_in_different_bands_go_to_review() -> None:
 
 
 def test_the_grade_bands_the_text_states_are_used_instead_of_the_standard_ones() -> None:
-    bands = "评价结果分为四档：85分（含）以上为优，75-85分为良，60-75分为中，60分以下为差。\n\n"
+    bands = "评价等次分为优（85分及以上）、良（75-84分）、中（60-74分）、差（60分以下）。\n\n"
     assert _doubts(OWN + "二、评价结论\n\n" + bands + "经评价，该单位得分86分，等级为优。\n") == []
     assert _doubts(OWN + "二、评价结论\n\n" + bands + "经评价，该单位得分82分，等级为优。\n") != []
 
