@@ -271,11 +271,36 @@ def is_verdict(kind: str, src: dict) -> bool:
     return bool((VERDICT_SCORE if kind == "score" else VERDICT_GRADE).search(before))
 
 
+BY_POSITION = re.compile(r"第(\d+)行(?:起的表格为每格一行的形式|自评表的表头与数值连在一起|自评表一行少了单元格)")
+
+
+def reading_doubt(result: ParseResult, src: dict) -> str:
+    """Why the reading itself of a figure is fragile, whatever its words say: a row of a form the parser rebuilt or
+    aligned by position (a table flattened one cell per line, header and values run together, a row short of a
+    cell), or a line whose traditional characters were not all converted. "" when neither."""
+    line, text = src.get("line") or 0, src.get("text") or ""
+    if "|" in text and any(int(m.group(1)) <= line for n in result.notes for m in [BY_POSITION.match(n)] if m):
+        return "取自按表头位置还原的表格行"
+    lines = result.source_text.split("\n")
+    if 0 < line <= len(lines) and _has_traditional(lines[line - 1]):
+        return "所在行的繁体字未能全部转换"
+    return ""
+
+
+def _has_traditional(text: str) -> bool:
+    try:
+        from zhconv import convert
+    except ImportError:  # pragma: no cover - zhconv is a requirement
+        return False
+    return convert(text, "zh-cn") != text
+
+
 def _result_uncorroborated(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
     """The corroboration of the result (docs/reporttext.md, “Third doubt pass”): a score and a grade are certain when
     both were read for the unit and the score falls in the grade's band (the bands the text states, else the
     standard ones); a lone score or grade only when the text writes it twice or its own sentence is the evaluation's
-    verdict (“自评得分为92分”, “评价等级为“优””)."""
+    verdict (“自评得分为92分”, “评价等级为“优””) — and not when that sentence was read from a form row rebuilt by
+    position or a line with traditional characters left unconverted (:func:`reading_doubt`)."""
     if kind not in ("score", "grade"):
         return ""
     figures = result.stated.get("units", {}).get(unit, {})
@@ -286,9 +311,15 @@ def _result_uncorroborated(result: ParseResult, unit: str, kind: str, value: str
             return ""
         told = "报告所列的等级区间" if bands != DEFAULT_BANDS else f"常用的等级区间（{STANDARD_BANDS}）"
         return f"得分{fmt2(Decimal(score))}分与等次“{grade}”不符合{told}，请核对"
-    if (kind == "score" and stated_twice(result, kind, src)) or is_verdict(kind, src):
+    if kind == "score" and stated_twice(result, kind, src):
         return ""
     other = "等次" if kind == "score" else "得分"
+    if is_verdict(kind, src):
+        fragile = reading_doubt(result, src)
+        if not fragile:
+            return ""
+        return (f"报告中未找到该单位的{other}，{LABELS[kind]}虽写作评价结论，但{fragile}，无法由{other}印证，"
+                f"请核对{LABELS[kind]}")
     return (f"报告中未找到该单位的{other}，{LABELS[kind]}无法由{other}印证，且所在句子不是明确的评价结论"
             f"（如“自评得分为…分”“评价等级为“优””），请核对是否为该单位的{'总分' if kind == 'score' else '评价等次'}")
 

@@ -4,7 +4,7 @@ where it must not. A doubt flags a figure and never drops one."""
 from __future__ import annotations
 
 from evalcore.reporttext.parse import parse_report
-from evalcore.reporttext.review import doubts, figure_rows
+from evalcore.reporttext.review import doubts, figure_rows, reading_doubt
 
 OWN = ("# 乙县水利局2023年度部门整体支出绩效自评报告\n\n一、基本情况\n\n"
        "预算资金300万元，实际支出240万元，预算执行率80%。\n\n")
@@ -122,3 +122,27 @@ def test_a_unit_the_report_names_in_its_title_or_defines_is_no_guess() -> None:
     assert _doubts(text) == []  # the text defines the short name
     titled = "# 甲县农业农村局2023年度高标准农田项目绩效自评报告\n\n" + text.split("\n\n", 1)[1]
     assert _doubts(titled) == []
+
+
+# --- fragile readings: traditional characters left unconverted, a form rebuilt by position -----------------------
+
+
+def test_a_verdict_on_a_line_with_unconverted_traditional_characters_is_no_corroboration() -> None:
+    figures = _figures(OWN + "二、评价结论\n\n經自评，自评得分为92分。\n")
+    why = "报告中未找到该单位的等次，得分虽写作评价结论，但所在行的繁体字未能全部转换，无法由等次印证，请核对得分"
+    assert figures[("乙县水利局", "score")] == ("92.00", why)
+    assert _doubts(OWN + "二、评价结论\n\n经自评，自评得分为92分。\n") == []
+
+
+FLAT = ("# 2022年度专项债券项目绩效自评结果\n\n一、自评结果\n\n项目单位\n项目名称\n发行金额(亿元)\n自评分数\n等级\n"
+        "甲县城建公司\n甲县产业园工程\n0.7\n{}\n良\n乙县交投公司\n乙县道路工程\n0.1\n83\n良\n")
+
+
+def test_a_row_rebuilt_by_position_is_certain_only_when_its_figures_corroborate_each_other() -> None:
+    result = parse_report(FLAT.format("86"), source_name="x.txt")
+    assert "第5行起的表格为每格一行的形式，已按表头还原为2行" in result.notes
+    src = result.stated["sources"]["甲县城建公司"]["score"]
+    assert reading_doubt(result, src) == "取自按表头位置还原的表格行"
+    assert doubts(result) == []  # 86 and 良, 83 and 良: each pair in one band
+    assert len(_doubts(FLAT.format("92"))) == 2  # 92 and 良 disagree: both marked
+    assert reading_doubt(result, {"line": 3, "text": "经自评，自评得分为92分。", "shown": "92分"}) == ""
