@@ -409,10 +409,36 @@ def count_doubts(result: ParseResult) -> list[str]:
     return out
 
 
+TOTAL_LABELS = {"total_budget": ("budget", "资金总额"), "total_executed": ("executed", "实际执行总额")}
+
+
+def total_doubts(result: ParseResult) -> list[str]:
+    """The corroboration of a stated total (资金总额, shown on the dashboard beside the units' figures; it has no row in
+    the review's table): certain when it is the sum of the units' own amounts (to a cent per unit, the text's
+    rounding) or the text writes it twice; otherwise a person looks."""
+    out = []
+    units = result.stated.get("units", {})
+    for key, (kind, label) in TOTAL_LABELS.items():
+        total = result.stated.get(key)
+        if total is None:
+            continue
+        parts = [Decimal(f[kind]) for f in units.values() if f.get(kind) is not None]
+        if parts and abs(sum(parts) - Decimal(total)) <= Decimal("0.01") * len(parts):
+            continue
+        digits = fmt2(Decimal(total))
+        written = re.escape(digits.rstrip("0").rstrip(".") if "." in digits else digits)
+        if len(re.findall(NUMBER_AT.format(written) + MONEY_AFTER, result.source_text.replace(",", ""), re.M)) >= 2:
+            continue
+        why = "与各单位金额之和不符" if parts else "报告中未找到各单位的金额"
+        out.append(f"{label} {digits}：{why}，且该数值在文中只出现一次，请核对{label}")
+    return out
+
+
 def doubts(result: ParseResult) -> list[str]:
     """Why this text must be seen by a person before it is published; empty when nothing in it is uncertain."""
     out = [f"{r.unit} · {LABELS[r.kind]} {r.value}：{r.uncertain}" for r in figure_rows(result) if r.uncertain]
     out += count_doubts(result)
+    out += total_doubts(result)
     out += [f"第{w['line']}行：{w['message']}" for w in result.warnings]
     out += [f"第{u.line_no}行：{u.reason}" for u in result.unplaced if any(w in u.reason for w in CONFLICT_WORDS)]
     return out

@@ -146,3 +146,20 @@ def test_a_row_rebuilt_by_position_is_certain_only_when_its_figures_corroborate_
     assert doubts(result) == []  # 86 and 良, 83 and 良: each pair in one band
     assert len(_doubts(FLAT.format("92"))) == 2  # 92 and 良 disagree: both marked
     assert reading_doubt(result, {"line": 3, "text": "经自评，自评得分为92分。", "shown": "92分"}) == ""
+
+
+# --- a stated total ---------------------------------------------------------------------------------------------
+
+TOTAL = ("# 2023年度甲区项目绩效评价报告\n\n一、基本情况\n\n"
+         "项目资金总额为{}万元。其中：区教育局300万元；区卫健局100万元。区教育局实际支出240万元，执行率80%。区卫健局实际支出100万元，执行率100%。\n")
+
+
+def test_a_total_the_units_amounts_add_up_to_publishes() -> None:
+    result = parse_report(TOTAL.format("400"), source_name="x.txt")
+    assert result.stated["total_budget"] == "400" and doubts(result) == []
+
+
+def test_a_total_the_units_amounts_do_not_give_goes_to_review_unless_written_twice() -> None:
+    why = "资金总额 450.00：与各单位金额之和不符，且该数值在文中只出现一次，请核对资金总额"
+    assert _doubts(TOTAL.format("450")) == [why]
+    assert _doubts(TOTAL.format("450") + "\n二、资金管理\n\n全年资金总额450万元均已下达。\n") == []
