@@ -197,21 +197,49 @@ MONEY_AFTER = r"\s*(?:万元|万|元|亿元|千元|\s*\||\s*$)"  # its unit, or 
 UNIT_AFTER = {"budget": MONEY_AFTER, "executed": MONEY_AFTER, "rate": r"\s*[%％]", "score": r"\s*(?:分|\s*\||\s*$)"}
 
 
+KIND_WORDS = {"budget": "预算|年初|全年|总额|安排|批复|资金|经费", "executed": "执行|支出|使用|实际|决算|支付|完成",
+              "rate": "执行率|执行进度|支出率|支付率|支出进度|执行", "score": "得分|评分|总分|分数|自评分"}
+
+
 def stated_twice(result: ParseResult, kind: str, src: dict) -> bool:
-    """The figure, as the text writes it, stands on another line too (a form cell and a sentence, a summary and a
-    section, outside the sentence or row it was read from): written in two places with the same value, it confirms
-    itself. Money and scores must be followed by
-    their unit or end a cell, rates by %."""
+    """The figure, as the text writes it, stands in another place too (a form cell and a sentence, a summary and a
+    section; outside the sentence or row it was read from): written twice with the same value, it confirms itself.
+    Each place must say what the number is: money and scores followed by their unit or ending a cell, rates by %,
+    and a word of the figure's kind (预算, 执行, 执行率, 得分 …) in the 20 characters before it, or in the header of
+    its table — “100%” alone (满意度100%, 完成率100%) confirms no execution rate."""
     shown = (src.get("shown") or "").replace(",", "")
     m = re.search(r"\d+(?:\.\d+)?", shown)
     if not m or kind not in UNIT_AFTER:
         return False
     pattern = re.compile(NUMBER_AT.format(re.escape(m.group(0))) + UNIT_AFTER[kind], re.M)
+    words = re.compile(KIND_WORDS[kind])
+    lines = result.source_text.replace(",", "").split("\n")
+    own = _own_lines(lines, src)
+    if not own:  # its own place is not known: no other place can be told from it
+        return False
+    for k, line in enumerate(lines):
+        if k + 1 in own:
+            continue
+        header = " ".join(x for x in lines[max(0, k - 15):k] if "|" in x) if "|" in line else ""
+        if any(words.search(line[max(0, hit.start() - 20):hit.start()]) or words.search(header)
+               for hit in pattern.finditer(line)):
+            return True
+    return False
 
-    def times(text: str) -> int:
-        return len(pattern.findall(text.replace(",", "")))
-    # outside the sentence or row it was read from (a paragraph may span several lines of a PDF)
-    return times(result.source_text) > times(src.get("text") or "")
+
+def _own_lines(lines: list[str], src: dict) -> set[int]:
+    """The lines (1-based) of the sentence or row a figure was read from: its line, and the lines after it that are
+    part of the same paragraph (a PDF breaks a paragraph into several lines, a form flattened one cell per line is
+    read as one row). Empty when the line is not known."""
+    line, text = src.get("line") or 0, (src.get("text") or "").replace(",", "")
+    if not line:
+        return set()
+    own = {line}
+    k = line + 1
+    while k <= len(lines) and lines[k - 1].strip() and lines[k - 1].strip() in text:
+        own.add(k)
+        k += 1
+    return own
 
 
 MONEY_KINDS = ("budget", "executed", "rate")

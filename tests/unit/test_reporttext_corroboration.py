@@ -163,3 +163,15 @@ def test_a_total_the_units_amounts_do_not_give_goes_to_review_unless_written_twi
     why = "资金总额 450.00：与各单位金额之和不符，且该数值在文中只出现一次，请核对资金总额"
     assert _doubts(TOTAL.format("450")) == [why]
     assert _doubts(TOTAL.format("450") + "\n二、资金管理\n\n全年资金总额450万元均已下达。\n") == []
+
+
+# --- written twice: each place must say what the number is ------------------------------------------------------
+
+
+def test_a_lone_rate_of_100_percent_is_not_confirmed_by_any_other_100_percent() -> None:
+    """满意度100%, 完成率100%: the number is the same, the figure is not."""
+    base = "# 乙县水利局2023年度项目绩效自评报告\n\n一、基本情况\n\n全年预算执行率为100%。\n\n二、绩效情况\n\n{}\n"
+    assert len(_doubts(base.format("群众满意度100%，任务完成率100%。"))) == 1
+    assert _doubts(base.format("截至年底，项目资金执行进度100%。")) == []  # the same figure, in another place
+    table = "| 指标 | 执行率 |\n|---|---|\n| 预算执行 | 100% |"
+    assert _doubts(base.format(table)) == []  # a cell under a header that names it
