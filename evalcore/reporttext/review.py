@@ -4,14 +4,17 @@
     figure_rows(result) -> [FigureRow]           every figure found, with where it came from and its doubt
     apply_review(result, rows) -> Reviewed       the evaluation with the evaluator's figures, and what was changed
 
-A figure is uncertain when the parser says so (a 下达 amount taken as the budget because the stated rate confirms
-it, a form's total row left empty …), when a figure was dropped as implausible, when the text gave two different
-values for one figure, or when the figures were given to "本项目" because the text names no unit; and when a doubt
-rule (:data:`RULES`) finds a reason the parser's certainty is not enough: figures given to an organisation cut from a
-sentence, an amount of 0, a score below 60, 下达/到位/拨付/涉及 money taken as budget or spending, a rate the amounts
-do not give, or cannot confirm (a budget or executed amount not found), an amount converted from 元; and a count of
-problems or recommendations read from unnumbered paragraphs (:func:`count_doubts`). ``import`` of a folder publishes a
-text only when :func:`doubts` is empty; the others wait for review (待复核).
+A text is published without a person only when every figure in it is corroborated by the text itself (the third
+doubt pass, docs/reporttext.md, "Certainty"): money when the unit's budget, executed amount and execution rate agree
+(executed ÷ budget is the rate) or the figure is written twice; a score and a grade when they fall in one band, or a
+lone one stated as the evaluation's verdict; a count of problems or recommendations when its items are numbered under
+a heading that names them; a stated total when the units' amounts add up to it; the unit when the report's title or
+a short name it defines names it. Everything else is uncertain, with a Chinese reason. A figure is also uncertain
+when the parser says so (a 下达 amount taken as the budget because the stated rate confirms it, a form's total row
+left empty …), when a figure was dropped as implausible, when the text gave two different values for one figure,
+when the figures were given to "本项目" because the text names no unit, and by the older doubt rules (:data:`RULES`):
+an amount of 0, a score below 60, 下达/到位/拨付/涉及 money taken as budget or spending, an amount converted from 元.
+``import`` of a folder publishes a text only when :func:`doubts` is empty; the others wait for review (待复核).
 
 The evaluator's table is the whole truth after review: a row changed is a correction, a row removed a removal, a new
 row an addition. :func:`apply_review` applies them to the parsed evaluation (nothing else changes) and describes
@@ -96,8 +99,9 @@ def figure_rows(result: ParseResult) -> list[FigureRow]:
 
 
 # Doubt rules (docs/reporttext.md, "Certainty"): why the parser's certainty is not enough for a figure. Each flags
-# the figure for a person's review and never drops it; each was kept only when the check half of the tuned corpus did
-# not publish more errors unreviewed and did not lose more published texts than errors it removed.
+# the figure for a person's review and never drops it. The first two passes kept a rule only when the check half of
+# the tuned corpus did not publish more errors unreviewed and did not lose more published texts than errors it
+# removed; the third pass (corroboration) is a principle, kept at its cost, which is reported.
 Rule = Callable[[ParseResult, str, str, str, dict], str]
 SOLE_UNIT = re.compile(r"报告只点名了一个单位（(.+?)），未注明单位的(.+?)归于该单位")
 CLAUSE_END = "，,。；;：:！？!?\n|"
