@@ -86,6 +86,7 @@ class Group:
     no: int
     title: str
     items: list[tuple[str, Line]] = field(default_factory=list)
+    heading: str = ""  # the heading (or inline label, or form cell) the items were found under
 
 
 @dataclass
@@ -127,6 +128,7 @@ class FindingsReader:
         """kind -> groups; a combined 问题及建议 section yields both kinds."""
         kind = section.kind if section.kind != "problems+recs" else "problems"
         parts: dict[str, list[Line]] = {kind: []}
+        headings = {kind: section.title}
         for ln in section.lines:
             num = ln.num
             title = num.rest if num else ln.text
@@ -135,10 +137,12 @@ class FindingsReader:
                 if SUB_PROBLEMS.fullmatch(t):
                     kind = "problems"
                     parts.setdefault(kind, [])
+                    headings[kind] = t
                     continue
                 if SUB_RECS.fullmatch(t):
                     kind = "recs"
                     parts.setdefault(kind, [])
+                    headings[kind] = t
                     continue
             marker = INLINE_RECS.search(norm(ln.text)) if (
                 section.kind == "problems+recs" and kind == "problems" and ln.cells is None) else None
@@ -148,11 +152,16 @@ class FindingsReader:
                     parts[kind].append(replace(ln, text=before))
                 kind = "recs"
                 parts.setdefault(kind, [])
+                headings[kind] = marker.group(0).rstrip("：: ")
                 if after:
                     parts[kind].append(Line(ln.no, after))
                 continue
             parts.setdefault(kind, []).append(ln)
-        return {k: self._groups(k, section.title, lines) for k, lines in parts.items()}
+        out = {k: self._groups(k, section.title, lines) for k, lines in parts.items()}
+        for k, groups in out.items():
+            for g in groups:
+                g.heading = headings.get(k, section.title)
+        return out
 
     def _groups(self, kind: str, section_title: str, lines: list[Line]) -> list[Group]:
         cat_style: str | None = None

@@ -256,6 +256,9 @@ class _Parser:
         ev = Evaluation(meta, tuple(units), tuple(budget_lines), (), (), tuple(results), achievements,
                         tuple(problems), recommendations)
         self.unplaced.sort(key=lambda u: u.line_no)
+        stated["finding_headings"] = {  # per item, the heading it was found under (the review's count doubts)
+            kind: [g.heading for g in findings[key] for _ in g.items] for kind, key in (("problems", "problems"),
+                                                                                         ("recommendations", "recs"))}
         stated["finding_sources"] = {
             kind: [{"line": ln.no, "text": text, "category": g.title} for g in findings[key] for text, ln in g.items]
             for kind, key in (("problems", "problems"), ("recommendations", "recs"), ("achievements", "achievements"))}
@@ -272,6 +275,7 @@ class _Parser:
             if findings[kind]:
                 continue
             group = Group(1, title)
+            labels: list[str] = []
             for ln in lines:
                 if not ln.no or ln.cells is not None:
                     continue
@@ -288,6 +292,8 @@ class _Parser:
                     if lead:
                         self.unplaced.append(Unplaced(ln.no, lead, "条目之前的引导语，未作为条目导入"))
                     group.items.extend((i, ln) for i in items)
+                    labels.append(m.group(0).rstrip("：: "))
+            group.heading = "、".join(dict.fromkeys(labels))
             if group.items:
                 self.notes.append(f"“{title}”写在段落之中（第{group.items[0][1].no}行），{len(group.items)}个条目归入一个类别")
                 out[kind] = [group]
@@ -366,7 +372,7 @@ class _Parser:
                     self.notes.append(f"第{label.line_no}行“{label.text}”一栏为“{content}”，即没有{title}")
                     continue
                 _, items = paragraph_items(content)
-                group = Group(len(out[kind]) + 1, title)
+                group = Group(len(out[kind]) + 1, title, heading=label.text)
                 ln = Line(label.line_no, content)
                 group.items.extend((text, ln) for text in items)
                 out[kind].append(group)

@@ -4,14 +4,17 @@
     figure_rows(result) -> [FigureRow]           every figure found, with where it came from and its doubt
     apply_review(result, rows) -> Reviewed       the evaluation with the evaluator's figures, and what was changed
 
-A figure is uncertain when the parser says so (a 下达 amount taken as the budget because the stated rate confirms
-it, a form's total row left empty …), when a figure was dropped as implausible, when the text gave two different
-values for one figure, or when the figures were given to "本项目" because the text names no unit; and when a doubt
-rule (:data:`RULES`) finds a reason the parser's certainty is not enough: figures given to an organisation cut from a
-sentence, an amount of 0, a score below 60, 下达/到位/拨付/涉及 money taken as budget or spending, a rate the amounts
-do not give, or cannot confirm (a budget or executed amount not found), an amount converted from 元; and a count of
-problems or recommendations read from unnumbered paragraphs (:func:`count_doubts`). ``import`` of a folder publishes a
-text only when :func:`doubts` is empty; the others wait for review (待复核).
+A text is published without a person only when every figure in it is corroborated by the text itself (the third
+doubt pass, docs/reporttext.md, "Certainty"): money when the unit's budget, executed amount and execution rate agree
+(executed ÷ budget is the rate) or the figure is written twice; a score and a grade when they fall in one band, or a
+lone one stated as the evaluation's verdict; a count of problems or recommendations when its items are numbered under
+a heading that names them; a stated total when the units' amounts add up to it; the unit when the report's title or
+a short name it defines names it. Everything else is uncertain, with a Chinese reason. A figure is also uncertain
+when the parser says so (a 下达 amount taken as the budget because the stated rate confirms it, a form's total row
+left empty …), when a figure was dropped as implausible, when the text gave two different values for one figure,
+when the figures were given to "本项目" because the text names no unit, and by the older doubt rules (:data:`RULES`):
+an amount of 0, a score below 60, 下达/到位/拨付/涉及 money taken as budget or spending, an amount converted from 元.
+``import`` of a folder publishes a text only when :func:`doubts` is empty; the others wait for review (待复核).
 
 The evaluator's table is the whole truth after review: a row changed is a correction, a row removed a removal, a new
 row an addition. :func:`apply_review` applies them to the parsed evaluation (nothing else changes) and describes
@@ -22,12 +25,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from ..model import BudgetLine, Evaluation, Unit, UnitResult
+from ..model import DEFAULT_BANDS, BudgetLine, Evaluation, GradeBand, Unit, UnitResult
 from ..numbers import fmt2
+from ..scoring import grade_for
+from .meta import parse_bands
 from .result import LABELS, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult
-from .text import numbering
+from .text import CJK, numbering
 
 KINDS = ("budget", "executed", "rate", "score", "grade")
 KIND_OF_LABEL = {v: k for k, v in LABELS.items()}
@@ -94,8 +99,9 @@ def figure_rows(result: ParseResult) -> list[FigureRow]:
 
 
 # Doubt rules (docs/reporttext.md, "Certainty"): why the parser's certainty is not enough for a figure. Each flags
-# the figure for a person's review and never drops it; each was kept only when the check half of the tuned corpus did
-# not publish more errors unreviewed and did not lose more published texts than errors it removed.
+# the figure for a person's review and never drops it. The first two passes kept a rule only when the check half of
+# the tuned corpus did not publish more errors unreviewed and did not lose more published texts than errors it
+# removed; the third pass (corroboration) is a principle, kept at its cost, which is reported.
 Rule = Callable[[ParseResult, str, str, str, dict], str]
 SOLE_UNIT = re.compile(r"报告只点名了一个单位（(.+?)），未注明单位的(.+?)归于该单位")
 CLAUSE_END = "，,。；;：:！？!?\n|"
@@ -112,16 +118,33 @@ def _clause(src: dict) -> str:
     return text[start:min(ends) if ends else len(text)]
 
 
-PRONOUN = re.compile(r"[我本该其]")
+REGION = re.compile(rf"^(?:[{CJK}]{{1,6}}?(?:自治区|自治州|省|市|县|区|州|旗))+")
+
+
+def _stated_by_the_report(result: ParseResult, unit: str) -> bool:
+    """The report itself says whose figures these are: the unit's name (or its full name) is in the report's title
+    (the parser's, or a title-like line among the text's first five: short, no sentence punctuation),
+    also without its region (“衡山县” before 贯塘乡人民政府), or the text defines it as a short name
+    (“（以下简称“州数据发展中心”）”)."""
+    head = [ln.strip() for ln in result.source_text.split("\n") if ln.strip()][:5]
+    title = " ".join([result.evaluation.meta.title or ""] + [ln for ln in head if len(ln) <= 60
+                                                               and not re.search(r"[。，,；;]", ln)])
+    names = {unit} | {u.name for u in result.evaluation.units if u.key == unit and u.name}
+    names |= {short for n in names for short in [REGION.sub("", n)] if len(short) >= 3}  # 贯塘乡人民政府
+    if any(n and n in title for n in names):
+        return True
+    return bool(re.search(rf"简称\s*[“\"「]?{re.escape(unit)}[”\"」]?", result.source_text))
 
 
 def _guessed_unit(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
-    """Figures given to the one organisation the running text names, when the report's title, metadata or tables do
-    not state whose figures they are and the name holds a pronoun (我, 本, 该, 其): it is cut from a sentence
-    (“统一计入我中心”), not an organisation's name."""
+    """Figures the text gives no unit, given to the one organisation its running text names, when neither the
+    report's title, its 单位名称 / 发布机构 line (the parser's “取自…” notes) nor a short name the text defines says
+    that organisation is the report's own: it may be another organisation the text mentions, or a fragment of a
+    sentence (“统一计入我中心”). Before the third doubt pass this needed a pronoun (我, 本, 该, 其) in the name."""
     for note in result.notes:
         m = SOLE_UNIT.match(note)
-        if m and m.group(1) == unit and PRONOUN.search(unit) and LABELS[kind] in m.group(2).split("、"):
+        if m and m.group(1) == unit and LABELS[kind] in m.group(2).split("、") and not _stated_by_the_report(
+                result, unit):
             return f"报告未写明这一数值属于哪个单位，归于正文中唯一点名的“{unit}”，请核对单位"
     return ""
 
@@ -155,32 +178,182 @@ def _money_words(result: ParseResult, unit: str, kind: str, value: str, src: dic
     return ""
 
 
-def _rate_from_amounts(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
-    """A stated execution rate the unit's own budget and executed amounts do not give (more than 1 point apart)."""
-    if kind != "rate":
+def _decimals(shown: str) -> int:
+    """How many decimals the text wrote a figure with (“82.69%” → 2, “100%” → 0)."""
+    m = re.search(r"\d+(?:\.(\d+))?", (shown or "").replace(",", ""))
+    return len(m.group(1)) if m and m.group(1) else 0
+
+
+def rate_agrees(budget: Decimal, executed: Decimal, rate: Decimal, decimals: int = 2) -> bool:
+    """executed ÷ budget × 100 is the stated rate at 2 decimals half-up, or at the 1 or 0 decimals the text rounded
+    the rate to."""
+    if budget <= 0:
+        return False
+    computed = executed / budget * 100
+    places = (2,) if decimals >= 2 else (2, decimals)
+    return any(computed.quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP) == rate.quantize(
+        Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP) and (p == 2 or rate == rate.quantize(Decimal(1).scaleb(-p)))
+        for p in places)
+
+
+NUMBER_AT = r"(?<![\d.,]){}(?![\d])"
+MONEY_AFTER = r"\s*(?:万元|万|元|亿元|千元|\s*\||\s*$)"  # its unit, or the end of a cell
+UNIT_AFTER = {"budget": MONEY_AFTER, "executed": MONEY_AFTER, "rate": r"\s*[%％]", "score": r"\s*(?:分|\s*\||\s*$)"}
+
+
+KIND_WORDS = {"budget": "预算|年初|全年|总额|安排|批复|资金|经费", "executed": "执行|支出|使用|实际|决算|支付|完成",
+              "rate": "执行率|执行进度|支出率|支付率|支出进度|执行", "score": "得分|评分|总分|分数|自评分"}
+
+
+def stated_twice(result: ParseResult, kind: str, src: dict) -> bool:
+    """The figure, as the text writes it, stands in another place too (a form cell and a sentence, a summary and a
+    section; outside the sentence or row it was read from): written twice with the same value, it confirms itself.
+    Each place must say what the number is: money and scores followed by their unit or ending a cell, rates by %,
+    and a word of the figure's kind (预算, 执行, 执行率, 得分 …) in the 20 characters before it, or in the header of
+    its table — “100%” alone (满意度100%, 完成率100%) confirms no execution rate."""
+    shown = (src.get("shown") or "").replace(",", "")
+    m = re.search(r"\d+(?:\.\d+)?", shown)
+    if not m or kind not in UNIT_AFTER:
+        return False
+    pattern = re.compile(NUMBER_AT.format(re.escape(m.group(0))) + UNIT_AFTER[kind], re.M)
+    words = re.compile(KIND_WORDS[kind])
+    lines = result.source_text.replace(",", "").split("\n")
+    own = _own_lines(lines, src)
+    if not own:  # its own place is not known: no other place can be told from it
+        return False
+    for k, line in enumerate(lines):
+        if k + 1 in own:
+            continue
+        header = " ".join(x for x in lines[max(0, k - 15):k] if "|" in x) if "|" in line else ""
+        if any(words.search(line[max(0, hit.start() - 20):hit.start()]) or words.search(header)
+               for hit in pattern.finditer(line)):
+            return True
+    return False
+
+
+def _own_lines(lines: list[str], src: dict) -> set[int]:
+    """The lines (1-based) of the sentence or row a figure was read from: its line, and the lines after it that are
+    part of the same paragraph (a PDF breaks a paragraph into several lines, a form flattened one cell per line is
+    read as one row). Empty when the line is not known."""
+    line, text = src.get("line") or 0, (src.get("text") or "").replace(",", "")
+    if not line:
+        return set()
+    own = {line}
+    k = line + 1
+    while k <= len(lines) and lines[k - 1].strip() and lines[k - 1].strip() in text:
+        own.add(k)
+        k += 1
+    return own
+
+
+MONEY_KINDS = ("budget", "executed", "rate")
+
+
+def _money_uncorroborated(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
+    """The corroboration of money (docs/reporttext.md, “Third doubt pass”): a budget, an executed amount and an
+    execution rate are certain when all three were read for the unit and agree (executed ÷ budget is the rate at 2
+    decimals half-up, or at the 1 or 0 decimals the text rounded it to), or when the figure is written twice in the
+    text with the same value. A lone amount or rate, two of the three, or three that disagree: a person looks. This
+    subsumes the rate the amounts do not give (more than 1 point apart) and the rate the amounts cannot confirm."""
+    if kind not in MONEY_KINDS:
         return ""
     figures = result.stated.get("units", {}).get(unit, {})
-    if not figures.get("budget") or figures.get("executed") is None or Decimal(figures["budget"]) == 0:
+    sources = result.stated.get("sources", {}).get(unit, {})
+    have = {k: figures.get(k) for k in MONEY_KINDS if figures.get(k) is not None}
+    if len(have) == 3:
+        budget, executed, rate = (Decimal(have[k]) for k in MONEY_KINDS)
+        if rate_agrees(budget, executed, rate, _decimals(sources.get("rate", {}).get("shown") or "")):
+            return ""
+    if stated_twice(result, kind, src):
         return ""
-    computed = Decimal(figures["executed"]) / Decimal(figures["budget"]) * 100
-    if abs(computed - Decimal(value)) > 1:
-        return f"执行率与实际执行÷预算（{fmt2(computed)}%）不符，请核对"
+    if len(have) == 3:
+        computed = fmt2(Decimal(have["executed"]) / Decimal(have["budget"]) * 100) if Decimal(have["budget"]) else "—"
+        return f"执行率与实际执行÷预算（{computed}%）不符，且该数值在文中只出现一次，请核对"
+    missing = "、".join(LABELS[k] for k in MONEY_KINDS if k not in have)
+    return (f"报告中未找到该单位的{missing}，{LABELS[kind]}无法由预算、实际执行与执行率互相核对，"
+            f"且该数值在文中只出现一次，请核对")
+
+
+STANDARD_BANDS = "90分及以上为优，80–90分为良，60–80分为中，60分以下为差"
+VERDICT_SCORE = re.compile(r"(?:(?:自评|评价|综合|最终|总体|绩效)(?:得分|评分|分数|分值)|总得分|总分|自评分"
+                           r"|[我本该](?:委|局|厅|办|单位|部门|院|中心|所|站|校|馆|队|会|处|室|项目)(?:总)?得分)"
+                           r"\s*(?:[（(]分[）)])?\s*(?:为|是|达到|达|共计|计)?\s*[:：]?\s*$")
+VERDICT_GRADE = re.compile(r"(?:等级|等次|级别|评价结果|自评结果|评定结果|结论|评定|评级)"
+                           r"\s*(?:均为|为|是|评定为|确定为|认定为|评为|定为)?\s*[:：]?\s*[“\"「『]?$")
+
+
+def bands_of(result: ParseResult) -> tuple[GradeBand, ...]:
+    """The grade bands the text states (read as the parser reads them, :func:`.meta.parse_bands`), else the
+    standard ones (≥90 优, 80–90 良, 60–80 中, <60 差)."""
+    return parse_bands(result.source_text) or DEFAULT_BANDS
+
+
+def is_verdict(kind: str, src: dict) -> bool:
+    """The figure's own sentence states it as the evaluation's verdict: “自评得分为92分”, “综合得分：86.5”,
+    “经自评，我委得分98分”, “评价等级为“优””: the words right before the figure, in its sentence, and no indicator
+    (指标) named in its clause."""
+    text, shown = src.get("text") or "", src.get("shown") or ""
+    at = text.find(shown) if shown else -1
+    if at < 0:
+        return False
+    start = max(text.rfind(c, 0, at) for c in "。；;！？!?\n") + 1
+    before = text[start:at].rstrip(" |｜")
+    if "指标" in before[max(before.rfind(c) for c in "，,：:") + 1:]:  # “产出指标得分30分”: one indicator's
+        return False
+    return bool((VERDICT_SCORE if kind == "score" else VERDICT_GRADE).search(before))
+
+
+BY_POSITION = re.compile(r"第(\d+)行(?:起的表格为每格一行的形式|自评表的表头与数值连在一起|自评表一行少了单元格)")
+
+
+def reading_doubt(result: ParseResult, src: dict) -> str:
+    """Why the reading itself of a figure is fragile, whatever its words say: a row of a form the parser rebuilt or
+    aligned by position (a table flattened one cell per line, header and values run together, a row short of a
+    cell), or a line whose traditional characters were not all converted. "" when neither."""
+    line, text = src.get("line") or 0, src.get("text") or ""
+    if "|" in text and any(int(m.group(1)) <= line for n in result.notes for m in [BY_POSITION.match(n)] if m):
+        return "取自按表头位置还原的表格行"
+    lines = result.source_text.split("\n")
+    if 0 < line <= len(lines) and _has_traditional(lines[line - 1]):
+        return "所在行的繁体字未能全部转换"
     return ""
 
 
-def _rate_unconfirmed(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
-    """A stated execution rate the unit's amounts cannot confirm: its budget or its executed amount (or both) was not
-    found, so no arithmetic checks that the percentage is the execution rate and not another one of the many a report
-    states (资金到位率, 完成率, 支付进度 …) or another unit's. The one amount found beside such a rate is marked too:
-    it and the rate cannot confirm each other either."""
+def _has_traditional(text: str) -> bool:
+    try:
+        from zhconv import convert
+    except ImportError:  # pragma: no cover - zhconv is a requirement
+        return False
+    return convert(text, "zh-cn") != text
+
+
+def _result_uncorroborated(result: ParseResult, unit: str, kind: str, value: str, src: dict) -> str:
+    """The corroboration of the result (docs/reporttext.md, “Third doubt pass”): a score and a grade are certain when
+    both were read for the unit and the score falls in the grade's band (the bands the text states, else the
+    standard ones); a lone score or grade only when the text writes it twice or its own sentence is the evaluation's
+    verdict (“自评得分为92分”, “评价等级为“优””) — and not when that sentence was read from a form row rebuilt by
+    position or a line with traditional characters left unconverted (:func:`reading_doubt`)."""
+    if kind not in ("score", "grade"):
+        return ""
     figures = result.stated.get("units", {}).get(unit, {})
-    has = {k: figures.get(k) is not None for k in ("budget", "executed", "rate")}
-    if kind == "rate" and not (has["budget"] and has["executed"]):
-        return "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
-    other = {"budget": "executed", "executed": "budget"}.get(kind)
-    if other and has["rate"] and not has[other]:
-        return f"报告中未找到{LABELS[other]}，{LABELS[kind]}与执行率无法互相核对，请核对{LABELS[kind]}"
-    return ""
+    score, grade = figures.get("score"), figures.get("grade")
+    if score is not None and grade in GRADES:
+        bands = bands_of(result)
+        if grade_for(Decimal(score), bands) == grade:
+            return ""
+        told = "报告所列的等级区间" if bands != DEFAULT_BANDS else f"常用的等级区间（{STANDARD_BANDS}）"
+        return f"得分{fmt2(Decimal(score))}分与等次“{grade}”不符合{told}，请核对"
+    if kind == "score" and stated_twice(result, kind, src):
+        return ""
+    other = "等次" if kind == "score" else "得分"
+    if is_verdict(kind, src):
+        fragile = reading_doubt(result, src)
+        if not fragile:
+            return ""
+        return (f"报告中未找到该单位的{other}，{LABELS[kind]}虽写作评价结论，但{fragile}，无法由{other}印证，"
+                f"请核对{LABELS[kind]}")
+    return (f"报告中未找到该单位的{other}，{LABELS[kind]}无法由{other}印证，且所在句子不是明确的评价结论"
+            f"（如“自评得分为…分”“评价等级为“优””），请核对是否为该单位的{'总分' if kind == 'score' else '评价等次'}")
 
 
 TABLE_IN_YUAN = re.compile(r"第(\d+)行的表格金额单位为元")
@@ -200,8 +373,9 @@ def _converted(result: ParseResult, unit: str, kind: str, value: str, src: dict)
 
 
 ALL_RULES: dict[str, Rule] = {"guessed_unit": _guessed_unit, "zero_amount": _zero_amount, "low_score": _low_score,
-                              "money_words": _money_words, "rate_from_amounts": _rate_from_amounts,
-                              "converted": _converted, "rate_unconfirmed": _rate_unconfirmed}
+                              "money_words": _money_words, "converted": _converted,
+                              "money_uncorroborated": _money_uncorroborated,
+                              "result_uncorroborated": _result_uncorroborated}
 RULES: tuple[Rule, ...] = tuple(ALL_RULES.values())
 
 
@@ -218,25 +392,77 @@ COUNT_LABELS = {"problems": "问题", "recommendations": "建议"}
 
 
 def count_doubts(result: ParseResult) -> list[str]:
-    """A count of problems or recommendations that rests on how the text is cut into paragraphs: in a section with no
-    categories of its own (its items grouped under the section's name, or written inline in a paragraph), an item
-    that is a whole paragraph, neither numbered (1. （一） ① • …) nor one of several an ordinal marks in it (一是…
-    二是…, （1）…). One paragraph may hold several problems, and a lead-in or a closing remark may be counted as one."""
+    """The corroboration of a count of problems or recommendations (docs/reporttext.md, “Third doubt pass”): certain
+    only when the items were found under a heading (or inline label, or form cell) that names 问题 / 建议, and every
+    item is marked as one: a numbered line (1. （一） ① • …, numbered consecutively), one of several an ordinal marks
+    in one paragraph (一是…二是…, （1）…), or the one paragraph under a category heading of its own. An item that is a
+    whole unnumbered paragraph beside others (one paragraph may hold two problems, a lead-in or a closing remark may
+    be counted as one), numbers that skip, or a heading that names neither (下一步工作打算, 改进措施): a person
+    counts."""
     plain = {m.group(1) or m.group(2) for n in result.notes for m in [PLAIN_GROUP.match(n)] if m}
     lines = result.source_text.split("\n")
     out = []
     for kind, label in COUNT_LABELS.items():
         items = result.stated.get("finding_sources", {}).get(kind) or []
+        if not items:
+            continue
+        headings = result.stated.get("finding_headings", {}).get(kind) or [""] * len(items)
         per_line: dict[tuple[int, str], int] = {}
+        per_category: dict[str, int] = {}
         for it in items:
             per_line[(it["line"], it["category"])] = per_line.get((it["line"], it["category"]), 0) + 1
-        loose = sorted({it["line"] for it in items
-                        if it["category"] in plain and per_line[(it["line"], it["category"])] == 1
-                        and 0 < it["line"] <= len(lines) and numbering(lines[it["line"] - 1]) is None})
+            per_category[it["category"]] = per_category.get(it["category"], 0) + 1
+        why = []
+        unnamed = sorted({h for h in headings if label not in h})
+        if unnamed:
+            names = "、".join(f"“{h}”" for h in unnamed[:2]) if any(unnamed) else "未写明的标题"
+            why.append(f"条目所在的标题{names}未写明“{label}”")
+        loose: list[int] = []
+        numbers: dict[str, list[int]] = {}
+        for it in items:
+            no, category = it["line"], it["category"]
+            num = numbering(lines[no - 1]) if 0 < no <= len(lines) else None
+            if num is not None:
+                if num.number is not None:
+                    numbers.setdefault(category, []).append(num.number)
+                continue
+            if per_line[(no, category)] > 1 or (category not in plain and per_category[category] == 1):
+                continue
+            loose.append(no)
         if loose:
+            loose = sorted(set(loose))
             at = "、".join(f"第{n}行" for n in loose[:3]) + ("等" if len(loose) > 3 else "")
-            out.append(f"{label} · 条数 {len(items)}：{at}的条目没有编号（一段文字算作一条），"
-                       f"条数取决于段落的划分，请核对{label}的条数")
+            why.append(f"{at}的条目没有编号（一段文字算作一条），条数取决于段落的划分")
+        skipped = [c for c, ns in numbers.items() if len(ns) > 1 and ns != list(range(ns[0], ns[0] + len(ns)))]
+        if skipped:
+            why.append(f"“{skipped[0]}”下的条目编号不连续")
+        if why:
+            out.append(f"{label} · 条数 {len(items)}：{'；'.join(why)}，请核对{label}的条数")
+    return out
+
+
+TOTAL_LABELS = {"total_budget": ("budget", "资金总额"), "total_executed": ("executed", "实际执行总额")}
+
+
+def total_doubts(result: ParseResult) -> list[str]:
+    """The corroboration of a stated total (资金总额, shown on the dashboard beside the units' figures; it has no row in
+    the review's table): certain when it is the sum of the units' own amounts (to a cent per unit, the text's
+    rounding) or the text writes it twice; otherwise a person looks."""
+    out = []
+    units = result.stated.get("units", {})
+    for key, (kind, label) in TOTAL_LABELS.items():
+        total = result.stated.get(key)
+        if total is None:
+            continue
+        parts = [Decimal(f[kind]) for f in units.values() if f.get(kind) is not None]
+        if parts and abs(sum(parts) - Decimal(total)) <= Decimal("0.01") * len(parts):
+            continue
+        digits = fmt2(Decimal(total))
+        written = re.escape(digits.rstrip("0").rstrip(".") if "." in digits else digits)
+        if len(re.findall(NUMBER_AT.format(written) + MONEY_AFTER, result.source_text.replace(",", ""), re.M)) >= 2:
+            continue
+        why = "与各单位金额之和不符" if parts else "报告中未找到各单位的金额"
+        out.append(f"{label} {digits}：{why}，且该数值在文中只出现一次，请核对{label}")
     return out
 
 
@@ -244,6 +470,7 @@ def doubts(result: ParseResult) -> list[str]:
     """Why this text must be seen by a person before it is published; empty when nothing in it is uncertain."""
     out = [f"{r.unit} · {LABELS[r.kind]} {r.value}：{r.uncertain}" for r in figure_rows(result) if r.uncertain]
     out += count_doubts(result)
+    out += total_doubts(result)
     out += [f"第{w['line']}行：{w['message']}" for w in result.warnings]
     out += [f"第{u.line_no}行：{u.reason}" for u in result.unplaced if any(w in u.reason for w in CONFLICT_WORDS)]
     return out

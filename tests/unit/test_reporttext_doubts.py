@@ -9,7 +9,7 @@ from evalcore.reporttext.provenance import provenance
 from evalcore.reporttext.review import doubts, figure_rows
 
 OWN = "# 乙县水利局2023年度部门整体支出绩效自评报告\n\n一、基本情况\n\n"
-PLAIN = OWN + "预算资金300万元，实际支出240万元。\n"
+PLAIN = OWN + "预算资金300万元，实际支出240万元，预算执行率80%。\n"
 
 
 def _figures(text: str) -> dict[tuple[str, str], tuple[str, str]]:
@@ -19,7 +19,8 @@ def _figures(text: str) -> dict[tuple[str, str], tuple[str, str]]:
 def test_a_text_without_any_pattern_still_publishes_without_review() -> None:
     result = parse_report(PLAIN, source_name="x.txt")
     assert doubts(result) == []
-    assert _figures(PLAIN) == {("乙县水利局", "budget"): ("300.00", ""), ("乙县水利局", "executed"): ("240.00", "")}
+    assert _figures(PLAIN) == {("乙县水利局", "budget"): ("300.00", ""), ("乙县水利局", "executed"): ("240.00", ""),
+                               ("乙县水利局", "rate"): ("80.00", "")}
     assert all(f["certain"] for u in provenance(result)["units"] for f in u["figures"].values())
 
 
@@ -35,12 +36,12 @@ def test_figures_given_to_an_organisation_cut_from_a_sentence_go_to_review() -> 
     assert all("归于正文中唯一点名的“统一计入我中心”" in why for _, why in figures.values())
     assert len(doubts(parse_report(text, source_name="x.txt"))) == 2
     # the unit the report's title states takes the same figures with no doubt
-    stated = OWN + "2024年年中调整预算为1781.86万元，全年执行数1767.21万元。\n"
+    stated = OWN + "2024年年中调整预算为1781.86万元，全年执行数1767.21万元，预算执行率99.18%。\n"
     assert doubts(parse_report(stated, source_name="x.txt")) == []
 
 
 def test_an_amount_of_zero_goes_to_review() -> None:
-    figures = _figures(OWN + "预算资金300万元，实际支出0万元。\n")
+    figures = _figures(OWN + "预算资金300万元，实际支出0万元，预算执行率0%。\n")
     assert figures[("乙县水利局", "executed")] == ("0.00", "金额为0，请核对是否为该单位本年度的预算或执行数")
     assert figures[("乙县水利局", "budget")] == ("300.00", "")
 
@@ -60,14 +61,22 @@ def test_money_passed_on_or_received_taken_as_budget_or_executed_says_so() -> No
     passed_on = _figures(OWN + "上级下达资金300万元，实际支出240万元，执行率80%。\n")[("乙县水利局", "budget")]
     assert passed_on[0] == "300.00" and "金额所在的句子写的是“下达”" in passed_on[1]
     # 安排 is how budgets are written (预算安排), and a clause naming the budget is no doubt
-    assert doubts(parse_report(OWN + "全年安排预算资金300万元，实际支出240万元。\n", source_name="x.txt")) == []
+    arranged = OWN + "全年安排预算资金300万元，实际支出240万元，执行率80%。\n"
+    assert doubts(parse_report(arranged, source_name="x.txt")) == []
 
 
 def test_a_rate_the_amounts_do_not_give_goes_to_review() -> None:
-    figures = _figures(PLAIN.replace("。\n", "，预算执行率95%。\n"))
-    assert figures[("乙县水利局", "rate")] == ("95.00", "执行率与实际执行÷预算（80.00%）不符，请核对")
-    assert doubts(parse_report(PLAIN.replace("。\n", "，预算执行率80%。\n"), source_name="x.txt")) == []
-    assert doubts(parse_report(PLAIN.replace("。\n", "，预算执行率80.4%。\n"), source_name="x.txt")) == []
+    """Budget, executed and rate agree only when executed ÷ budget is the rate at 2 decimals half-up, or at the 1 or 0
+    decimals the text wrote it with; three that disagree are all marked (none confirms the others)."""
+    figures = _figures(PLAIN.replace("80%", "95%"))
+    why = "执行率与实际执行÷预算（80.00%）不符，且该数值在文中只出现一次，请核对"
+    assert {k[1]: v for k, v in figures.items()} == {"budget": ("300.00", why), "executed": ("240.00", why),
+                                                     "rate": ("95.00", why)}
+    assert doubts(parse_report(PLAIN.replace("80%", "80.4%"), source_name="x.txt")) != []  # 80.0 at 1 decimal
+    three = OWN + "预算资金300万元，实际支出241万元，预算执行率{}。\n"  # 80.333…%
+    for rate in ("80.33%", "80.3%", "80%"):
+        assert doubts(parse_report(three.format(rate), source_name="x.txt")) == [], rate
+    assert doubts(parse_report(three.format("80.34%"), source_name="x.txt")) != []
 
 
 def test_an_amount_converted_from_yuan_goes_to_review() -> None:
@@ -80,24 +89,29 @@ def test_an_amount_converted_from_yuan_goes_to_review() -> None:
 
 
 def test_parse_report_json_marks_a_figure_a_rule_doubts_as_uncertain() -> None:
-    result = parse_report(OWN + "预算资金300万元，实际支出0万元。\n", source_name="x.txt")
+    result = parse_report(OWN + "预算资金300万元，实际支出0万元，预算执行率0%。\n", source_name="x.txt")
     figures = provenance(result)["units"][0]["figures"]
     assert figures["executed"]["certain"] is False and "金额为0" in figures["executed"]["uncertain"]
     assert figures["budget"]["certain"] is True and figures["budget"]["uncertain"] is None
     assert provenance(result)["needs_review"] == doubts(result) != []
 
 
-def test_a_rate_the_amounts_cannot_confirm_goes_to_review() -> None:
-    """A rate with the budget only, or with no amount at all: nothing checks that the percentage is the execution
-    rate (a report states many: 到位率, 完成率, 支付进度 …) and not another unit's. With both amounts it is checked by
-    arithmetic (the rule above) and publishes."""
-    why = "执行率无法由预算和实际执行核对（报告中未同时找到这两个金额），请核对是否为该单位的预算执行率"
+def test_a_lone_amount_or_rate_goes_to_review_unless_the_text_states_it_twice() -> None:
+    """A rate with the budget only, a rate alone, a budget and executed amount without a rate: no arithmetic checks
+    that the percentage is the execution rate (a report states many: 到位率, 完成率, 支付进度 …) or that the amounts are
+    the unit's. A figure written twice (a form cell and a sentence, a summary and a section) confirms itself."""
+    why = "报告中未找到该单位的{}，{}无法由预算、实际执行与执行率互相核对，且该数值在文中只出现一次，请核对"
     budget_only = _figures(OWN + "预算资金300万元，预算执行率95%。\n")
-    lone = "报告中未找到实际执行，预算与执行率无法互相核对，请核对预算"  # the amount beside it is marked too
-    assert budget_only == {("乙县水利局", "budget"): ("300.00", lone), ("乙县水利局", "rate"): ("95.00", why)}
-    no_amount = _figures(OWN + "全年预算执行率为98.5%，自评得分92分。\n")
-    assert no_amount[("乙县水利局", "rate")] == ("98.50", why) and no_amount[("乙县水利局", "score")] == ("92.00", "")
-    assert doubts(parse_report(PLAIN.replace("。\n", "，预算执行率80%。\n"), source_name="x.txt")) == []
+    assert budget_only == {("乙县水利局", "budget"): ("300.00", why.format("实际执行", "预算")),
+                           ("乙县水利局", "rate"): ("95.00", why.format("实际执行", "执行率"))}
+    no_rate = _figures(OWN + "预算资金300万元，实际支出240万元。\n")
+    assert no_rate[("乙县水利局", "executed")] == ("240.00", why.format("执行率", "实际执行"))
+    twice = OWN + "预算资金300万元，实际支出240万元。\n\n二、绩效情况\n\n| 项目 | 预算数 | 执行数 |\n|---|---|---|\n" \
+                  "| 合计 | 300 | 240 |\n"
+    assert doubts(parse_report(twice, source_name="x.txt")) == []
+    # the same number written for something else (a count of people, a rate) confirms nothing
+    other = OWN + "预算资金300万元，实际支出240万元。\n\n二、绩效情况\n\n培训300人次，完成率240%以上。\n"
+    assert len(doubts(parse_report(other, source_name="x.txt"))) == 2
 
 
 COUNT_WHY = "的条目没有编号（一段文字算作一条），条数取决于段落的划分，请核对"
@@ -118,7 +132,7 @@ def test_a_count_written_inline_without_ordinals_goes_to_review() -> None:
     """“存在的问题：…” inside a paragraph: a sentence without 一是/二是 is one item by default; the recommendations
     marked 一是…二是… in the same paragraph are counted by their markers and raise no doubt."""
     text = (PLAIN + "\n二、自评结论\n\n项目总体完成较好。存在的问题：资金拨付较慢，档案管理不规范。"
-            "下一步改进措施：一是加快拨付进度；二是完善档案管理。\n")
+            "有关建议：一是加快拨付进度；二是完善档案管理。\n")
     result = parse_report(text, source_name="x.txt")
     assert (len(result.evaluation.problems), len(result.evaluation.recommendations)) == (1, 2)
     assert doubts(result) == ["问题 · 条数 1：第9行" + COUNT_WHY + "问题的条数"]

@@ -273,16 +273,18 @@ def test_the_sites_metadata_block_is_not_the_title() -> None:
 
 
 def test_every_figure_and_item_has_its_line_and_sentence_and_the_rest_is_not_found() -> None:
-    text = (TITLE + "一、基本情况\n\n项目预算资金300万元，实际支出240万元。\n\n"
+    text = (TITLE + "一、基本情况\n\n项目预算资金300万元，实际支出240万元，执行率80%。\n\n"
             "二、存在的问题\n\n一是进度滞后。二是档案不全。\n")
     p = provenance(parse_report(text))
     (unit,) = p["units"]
-    assert unit["figures"]["budget"] == {"value": "300.00", "line": 5, "text": "项目预算资金300万元，实际支出240万元。",
+    assert unit["figures"]["budget"] == {"value": "300.00", "line": 5,
+                                         "text": "项目预算资金300万元，实际支出240万元，执行率80%。",
                                          "shown": "300万元", "uncertain": None, "source": {"line": 5},
                                          "certain": False}  # 本项目: the text names no unit
     assert p["needs_review"] == ["本项目 · 预算 300.00：报告未写明单位，归于“本项目”，请核对单位",
-                                 "本项目 · 实际执行 240.00：报告未写明单位，归于“本项目”，请核对单位"]
-    assert unit["not_found"] == ["rate", "score", "grade"]
+                                 "本项目 · 实际执行 240.00：报告未写明单位，归于“本项目”，请核对单位",
+                                 "本项目 · 执行率 80.00：报告未写明单位，归于“本项目”，请核对单位"]
+    assert unit["not_found"] == ["score", "grade"]
     assert [(i["line"], i["text"]) for i in p["problems"]["items"]] == [(9, "进度滞后。"), (9, "档案不全。")]
     assert p["nothing_found"] is False
 
