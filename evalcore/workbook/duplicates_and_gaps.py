@@ -10,7 +10,10 @@ Decisions (each message names both rows, or the field and what is missing):
   project names them apart. With different amounts it is a **warning**: two tranches or two years of one project
   can share a name, and both rows are added up, which the message says.
 - **Score rows** with the same unit (by 简称 or 全称), indicator and expert are an error (the row already counted
-  is named): one expert gives one score.
+  is named): one expert gives one score. An indicator of a unit that lacks the score of an expert who scored all
+  of that unit's other indicators (at least three indicators) is a warning on its first row: the mean of the
+  others is used, which moves the unit's total without any stated figure to disagree with it when the report
+  states no score.
 - **Problems, recommendations and 整改 items** whose text is the same (ignoring spaces) are an error within the
   same category (problem, recommendation) or for the same problem and responsible unit (整改): a copied row that
   would add one to every count. The same sentence in another category, or the same task for another unit or
@@ -24,6 +27,7 @@ Decisions (each message names both rows, or the field and what is missing):
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -136,9 +140,40 @@ def duplicate_texts(records: list[Record], sheet: str, text_key: str, scope_keys
         earlier.append(r)
 
 
+def missing_expert_scores(records: list[Record], unit_of: Resolve, out: Collector) -> None:
+    """An indicator of a unit without the score of an expert who scored every other indicator of that unit: a
+    row left out (or deleted) that silently moves the indicator's mean and the unit's total. A warning on the
+    indicator's first row; experts who each score only some indicators by design are left alone."""
+    experts: dict[str, dict[Any, set[str]]] = {}
+    first_row: dict[tuple[str, Any], int] = {}
+    for r in records:
+        unit = unit_of(r.values.get("unit"))
+        expert = str(r.values.get("expert") or "").strip()
+        indicator = r.values.get("indicator")
+        if unit is None or not expert or indicator in (None, ""):
+            continue
+        experts.setdefault(unit, {}).setdefault(indicator, set()).add(expert)
+        first_row.setdefault((unit, indicator), r.row)
+    for unit, by_indicator in experts.items():
+        n = len(by_indicator)
+        if n < 3:
+            continue
+        scored = Counter(e for have in by_indicator.values() for e in have)
+        all_but_one = {e for e, k in scored.items() if k == n - 1}  # the one they lack is the gap
+        if not all_but_one:
+            continue
+        for indicator, have in by_indicator.items():
+            lacking = sorted(all_but_one - have)
+            if lacking:
+                out.warn(SCORES.name, first_row[(unit, indicator)], SCORES.column("expert").header, indicator,
+                         f"“{unit}”的指标“{indicator}”没有{'、'.join(lacking)}的得分，而该单位其他各项指标都有："
+                         f"该指标按其余 {len(have)} 位专家的得分计算，会改变该单位的得分；请核对是否漏填", gap=True)
+
+
 def duplicates(recs: dict[str, list[Record]], unit_of: Resolve, out: Collector) -> None:
     duplicate_budget_lines(recs["budget"], unit_of, out)
     duplicate_scores(recs["scores"], unit_of, out)
+    missing_expert_scores(recs["scores"], unit_of, out)
     duplicate_texts(recs["problems"], PROBLEMS.name, "text", ("category_no",), "问题类别", out)
     duplicate_texts(recs["recommendations"], RECOMMENDATIONS.name, "text", ("category_no",), "建议类别", out)
     duplicate_texts(recs["rectification"], RECTIFICATION.name, "task", ("problem", "unit"), "对应问题编号和责任单位",

@@ -515,6 +515,37 @@ def test_altered_expert_score_is_a_breakdown_warning(make_workbook: MakeWorkbook
     _assert_warning(result, "评价结果", 3, "报告得分")
 
 
+def test_a_missing_expert_score_is_a_warning_on_the_indicator(make_workbook: MakeWorkbook) -> None:
+    """One expert's row of one indicator deleted: the indicator's mean (and the unit's total) moves; with the
+    unit's 报告得分 also gone nothing would disagree, so the gap itself is said, on the indicator's first row."""
+    def mutate(wb: openpyxl.Workbook) -> None:
+        ws = wb["指标评分"]
+        ws.delete_rows(_score_row(ws, "市数据局", "A12", "专家B"))
+        ws = wb["评价结果"]
+        ws.delete_rows(_row(ws, "单位", "市数据局"))
+
+    result = _read(make_workbook(mutate))
+    ws_row = 5  # 市数据局 A11 专家A/B/C are rows 2-4; A12 starts at row 5
+    m = _assert_warning(result, "指标评分", ws_row, "专家", "A12", "专家B", "2 位专家")
+    assert "市数据局" in m.message and "漏填" in m.message
+
+
+def test_experts_who_each_score_some_indicators_are_no_gap(make_workbook: MakeWorkbook) -> None:
+    """专家C scores only some indicators of 市数据中心 by design: no expert scored every other indicator and
+    not this one, so nothing is said beyond what scoring itself reports."""
+    def mutate(wb: openpyxl.Workbook) -> None:
+        ws = wb["指标评分"]
+        ce, cu, ci = _col(ws, "专家"), _col(ws, "单位"), _col(ws, "指标编号")
+        for row in range(ws.max_row, 1, -1):
+            if ws.cell(row=row, column=ce).value == "专家C" and ws.cell(row=row, column=cu).value == "市数据中心" \
+                    and str(ws.cell(row=row, column=ci).value).startswith(("A", "B")):
+                ws.delete_rows(row)
+
+    result = _read(make_workbook(mutate))
+    assert not [m for m in result.warnings if m.sheet == "指标评分" and m.column == "专家"], \
+        [str(m) for m in result.warnings]
+
+
 def test_stated_grade_disagreeing_is_a_warning(make_workbook: MakeWorkbook) -> None:
     result = _read(make_workbook(lambda wb: _set(wb["评价结果"], "单位", "市数据局", "报告等次", "优")))
     _assert_warning(result, "评价结果", 2, "报告等次", "良")
