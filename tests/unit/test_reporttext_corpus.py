@@ -185,7 +185,7 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # Reset after the fifth batch's 30 texts were added (before: fit (0, 32), check (1, 26), held-out (3, 19)), then by the
 # second doubt pass (a rate its amounts cannot confirm, a count from unnumbered paragraphs): the held-out part, scored
 # once afterwards in totals, went from (5, 28) to (3, 25).
-CERTAINTY_FLOORS = {"fit": (0, 32), "check": (0, 26), "held-out": (3, 25)}
+CERTAINTY_FLOORS = {"fit": (0, 32), "check": (0, 26), "held-out": (2, 23)}  # held out after the third pass
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
