@@ -39,9 +39,11 @@ _SITE_NAV = re.compile(r"^[-*•·]?\s*(?:网站)?首页(?:\s|$)|^(?:您|你)?(?
                        r"^[•·]\s*\S{1,6}$|^[\[【]\s*(?:索引号|发文字号|文号|主题分类|体裁分类|发布机构|成文日期|发布日期)\s*[\]】]")
 
 
-# A site's metadata block naming the document (名称: …, 标题: …, 文件名称: …): the page's own title, with the next
-# field of a flattened block (文号: …) or the empty cells of a table row cut off.
-_META_TITLE = re.compile(r"^[-*•]?\s*(?:文件|文章|信息)?(?:名称|标题)\s*[:：]\s*(?P<t>[^|]*)")
+# A site's metadata block naming the document (名称: …, 标题: …, 文件名称: …, or a table's cells run together as
+# 标      题 …): the page's own title, with the next field of a flattened block (文号: …) or the empty cells of a
+# table row cut off.
+_META_TITLE = re.compile(r"^[-*•]?\s*(?:文件|文章|信息)?(?:名\s*称|标\s*题)\s*(?:[:：]|\s(?=\s*[^\s:：|]))"
+                         r"\s*(?P<t>[^|]*)")
 _NEXT_FIELD = re.compile(r"\s+[^\s:：|]{2,6}\s*[:：].*$")
 
 

@@ -71,3 +71,13 @@ def test_a_heading_is_still_the_title_before_the_metadata_block() -> None:
 def test_other_name_fields_are_not_the_title(line: str) -> None:
     text = f"甲县乙局2023年度项目绩效评价报告\n{line}\n" + BODY
     assert parse_report(text, source_name="x").evaluation.meta.title == "甲县乙局2023年度项目绩效评价报告"
+
+
+def test_a_metadata_table_run_together_gives_its_title_and_unit() -> None:
+    """标      题 … (a metadata table's cells with the label spaced out and no colon): the title, and the unit the
+    title names, without the label glued to it."""
+    text = ("标      题 甲自治区发展和改革委员会2020年度预算绩效管理考核自评报告\n"
+            "索引号 000014349/2021-00107 文      号\n发布机构 自治区政府办公厅 发布日期 2021-04-20 10:04:04\n\n" + BODY)
+    result = parse_report(text, source_name="x.html")
+    assert result.evaluation.meta.title == "甲自治区发展和改革委员会2020年度预算绩效管理考核自评报告"
+    assert not any("标题" in u.key for u in result.evaluation.units)
