@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..model import Evaluation, Problem, Recommendation
+from ..workbook.cells import visible_text
 from .result import ParseResult
 from .review import Reviewed, count_checks, where_label
 
@@ -76,20 +77,21 @@ def _short(text: str) -> str:
     return f"“{text[:SHORT]}……”" if len(text) > SHORT else f"“{text}”"
 
 
-def _kind(raw: object, n: int) -> str:
+def _kind(raw: object, at: str) -> str:
     text = str(raw or "").strip()
     kind = KIND_OF_ITEM_LABEL.get(text, text)
     if kind not in ITEM_KINDS:
         shown = f"“{text}”" if text else "未填"
-        raise ValueError(f"问题与建议表第{n}行：类型{shown}，应为 问题 或 建议")
+        raise ValueError(f"{at}：类型{shown}，应为 问题 或 建议")
     return kind
 
 
 def apply_item_review(evaluation: Evaluation, rows: list[dict]) -> tuple[Evaluation, list[str]]:
     """The evaluation with the problems and recommendations of ``rows`` ({"kind": 问题/建议, "category", "text",
-    "id": the parsed item's id or None for an added one, "remove": True to drop it}) in place of its own, and the
-    changes in Chinese for the version's note. Raises ValueError (Chinese, naming the row) for a kind that is neither
-    问题 nor 建议, an empty text, an id that is not one of the evaluation's items, or one item given twice."""
+    "id": the parsed item's id or None for an added one, "remove": True to drop it)
+    in place of its own, and the changes in Chinese for the version's note. Raises ValueError (Chinese, naming the
+    row) for a kind that is neither 问题 nor 建议, an empty text, an id that is not one of the evaluation's items, or
+    one item given twice."""
     old = {p.id: p for p in evaluation.problems} | {r.id: r for r in evaluation.recommendations}
     old_kind = {p.id: "problems" for p in evaluation.problems} | {r.id: "recommendations"
                                                                    for r in evaluation.recommendations}
@@ -97,22 +99,27 @@ def apply_item_review(evaluation: Evaluation, rows: list[dict]) -> tuple[Evaluat
     seen: set[str] = set()
     for n, row in enumerate(rows, start=1):
         item_id = str(row.get("id") or "").strip() or None
+        at = f"问题与建议表第{n}行" + (f"（{item_id}）" if item_id else "")
         if item_id is not None and item_id not in old:
-            raise ValueError(f"问题与建议表第{n}行：原编号“{item_id}”不是解析出的条目，请删除该行后重新添加")
+            raise ValueError(f"{at}：原编号“{item_id}”不是解析出的条目，请删除该行后重新添加")
         if item_id is not None and item_id in seen:
-            raise ValueError(f"问题与建议表第{n}行：条目 {item_id} 出现了两次")
+            raise ValueError(f"{at}：条目 {item_id} 出现了两次")
         if item_id is not None:
             seen.add(item_id)
         if row.get("remove"):
             continue
-        kind = _kind(row.get("kind"), n)
+        kind = _kind(row.get("kind"), at)
         text = " ".join(str(row.get("text") or "").split())
         if not text:
-            raise ValueError(f"问题与建议表第{n}行：内容为空；不要的条目请勾选“删除”")
+            raise ValueError(f"{at}：内容为空；不要的条目请勾选“删除”")
         category = " ".join(str(row.get("category") or "").split())
         if not category:  # an added row without a category joins the last category of its kind above it
             category = next((c for k, c, *_ in reversed(kept) if k == kind), DEFAULT_CATEGORY[kind])
         was = old.get(item_id) if item_id else None
+        if was is not None and _same(was.text, text):  # as shown (bidi marks dropped, spaces collapsed): unchanged
+            text = was.text
+        if was is not None and _same(was.category, category):
+            category = was.category
         same_group = was is not None and item_id is not None and old_kind[item_id] == kind and was.category == category
         kept.append((kind, category, text, item_id, ("old", was.category_no) if same_group and was else category))
     # an item moved to the other kind goes after that kind's own items (to the end of the category it joins)
@@ -165,6 +172,10 @@ def apply_item_review(evaluation: Evaluation, rows: list[dict]) -> tuple[Evaluat
     ev = replace(evaluation, problems=tuple(problems), recommendations=tuple(recommendations),
                  rectification=rectification)
     return ev, changes
+
+
+def _same(before: str, after: str) -> bool:
+    return " ".join(visible_text(before).split()) == " ".join(visible_text(after).split())
 
 
 def _unit_of(ev: Evaluation, text: str, category: str, before: str | None) -> str | None:
