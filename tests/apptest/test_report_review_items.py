@@ -48,7 +48,7 @@ def published(db, title: str = TITLE):
     store = Store(f"sqlite:///{db}")
     info = next(e for e in store.evaluations() if e.title == title)
     (version,) = store.versions(info.id)
-    ev = store.load(info.id)
+    ev = store.load(version.id)
     entry = next(e for e in store.audit_log() if e.action == "publish" and e.evaluation_id == info.id)
     store.dispose()
     return version, ev, entry
