@@ -144,7 +144,10 @@ def apply_item_review(evaluation: Evaluation, rows: list[dict]) -> tuple[Evaluat
         new_id = f"{'P' if kind == 'problems' else 'R'}{no}-{seq}"
         was = old.get(item_id) if item_id else None
         if kind == "problems":
-            unit = _unit_of(evaluation, text, category, was.unit if isinstance(was, Problem) else None)
+            if isinstance(was, Problem) and (was.text, was.category) == (text, category):
+                unit = was.unit if evaluation.unit(was.unit or "") else None  # as parsed (unless its unit is gone)
+            else:
+                unit = _unit_of(evaluation, text, category, was.unit if isinstance(was, Problem) else None)
             problems.append(Problem(new_id, no, category, seq, text, unit))
         else:
             answers = was.answers if isinstance(was, Recommendation) else ()
@@ -185,7 +188,7 @@ def _unit_of(ev: Evaluation, text: str, category: str, before: str | None) -> st
     if len(named) == 1:
         return named.pop()
     whole = [u.key for u in ev.units if category in (u.key, u.name)]
-    return whole[0] if whole else before
+    return whole[0] if whole else before if ev.unit(before or "") else None
 
 
 def _category_map(ev: Evaluation, placed: dict[str, tuple[str, str]]) -> dict[int, int]:

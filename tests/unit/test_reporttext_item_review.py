@@ -89,6 +89,20 @@ def test_a_corrected_text_and_category_are_described_and_kept_in_place(seed) -> 
     assert valid(ev).problem_categories[1] == (2, "统筹集约建设体系有待完善")
 
 
+def test_a_problem_names_its_unit_as_parsed_or_as_corrected() -> None:
+    text = ("2023年度甲区项目绩效评价报告\n一、基本情况\n区教育局项目预算300万元，实际支出240万元，预算执行率80%。"
+            "区卫健局项目预算100万元，实际支出100万元，预算执行率100%。\n二、存在的问题\n1.区教育局项目进度滞后。\n"
+            "2.档案管理不规范。\n")
+    result = parse_report(text)
+    assert [p.unit for p in result.evaluation.problems] == ["区教育局", None]
+    rows = table(result)
+    rows[1]["text"] = "区卫健局档案管理不规范。"
+    rows.append({"kind": "问题", "category": "", "text": "区教育局资金拨付慢。", "id": None})
+    ev, _ = apply_item_review(result.evaluation, rows)
+    assert [p.unit for p in ev.problems] == ["区教育局", "区卫健局", "区教育局"]
+    valid(ev)
+
+
 def test_a_removed_item_renumbers_its_category_and_a_removed_category_the_ones_after(seed) -> None:
     rows = table(seed)
     rows[3]["remove"] = True  # P2-2
