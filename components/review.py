@@ -61,7 +61,7 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
     st.subheader("核对数值后发布")
     reasons = doubts(parsed)
     if reasons:
-        st.warning(plain(f"有 {len(reasons)} 处需要人工核对（表中标 ⚠ 的数值）：\n"
+        st.warning(plain(f"有 {len(reasons)} 处需要人工核对（下表中标 ⚠ 的数值和条目）：\n"
                          + "\n".join(f"· {r}" for r in reasons)))
     else:
         st.info("解析器对以下数值没有疑问；发布前仍请对照左侧原文核对。")
