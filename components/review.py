@@ -3,8 +3,10 @@
 :func:`review_panel` comes after the parsed text is shown (``manage.show_parsed``: the text with every taken figure
 highlighted, and the list of figures with the sentence or cells each came from). It lists what is uncertain, and
 gives the evaluator the figures as an editable table: a value can be corrected, a unit named (for "本项目"), a row
-removed or one added for a figure the parser missed. Publishing applies exactly that table
-(:func:`evalcore.reporttext.review.apply_review`); the version's note lists every correction, removal and addition,
+removed or one added for a figure the parser missed; below it the problems and recommendations, to correct, remove or
+add the same way (:mod:`components.review_items`). Publishing applies exactly those tables
+(:func:`evalcore.reporttext.review.apply_review`, :func:`evalcore.reporttext.items_review.review_items`); the
+version's note lists every correction, removal and addition,
 and the store's audit entry records who published.
 
 :func:`pending_section` lists the texts that ``python -m evalcore import`` (or the 批量导入 tab) kept for review
@@ -20,12 +22,14 @@ import streamlit as st
 from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation
 from evalcore.reporttext import ParseResult, parse_report_file
+from evalcore.reporttext.items_review import review_items
 from evalcore.reporttext.result import LABELS
 from evalcore.reporttext.review import KIND_OF_LABEL, apply_review, doubts, figure_rows
 from evalcore.store import PublishError, StoreError
 from evalcore.workbook import read_workbook, workbook_bytes
 
 from . import cache, flash, layout
+from .review_items import items_editor
 from .text import plain, shown
 
 COLUMNS = ["单位", "项目", "数值", "出处位置", "原文", "待核对", "原单位"]
@@ -57,7 +61,7 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
     st.subheader("核对数值后发布")
     reasons = doubts(parsed)
     if reasons:
-        st.warning(plain(f"有 {len(reasons)} 处需要人工核对（表中标 ⚠ 的数值）：\n"
+        st.warning(plain(f"有 {len(reasons)} 处需要人工核对（下表中标 ⚠ 的数值和条目）：\n"
                          + "\n".join(f"· {r}" for r in reasons)))
     else:
         st.info("解析器对以下数值没有疑问；发布前仍请对照左侧原文核对。")
@@ -73,8 +77,9 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
             "待核对": st.column_config.TextColumn(disabled=True, width="medium"),
             "原单位": st.column_config.TextColumn(disabled=True, help="解析时的单位（用于记录更正）"),
         })
+    items = items_editor(parsed, key=key)
     try:
-        reviewed = apply_review(parsed, edited_rows(edited))
+        reviewed = review_items(apply_review(parsed, edited_rows(edited)), items)
     except ValueError as exc:
         st.error(plain(f"表中有无法使用的内容：{exc}"))
         return
@@ -88,8 +93,8 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
         st.text("\n".join(shown(c) for c in reviewed.changes))
     if show_diff is not None:
         show_diff(result.evaluation)
-    label = (f"我已对照原文核对以上数值（含标为待核对的 {len(reasons)} 处），确认发布" if reasons
-             else "我已对照原文核对以上数值，确认发布")
+    label = (f"我已对照原文核对以上数值和问题、建议（含标为待核对的 {len(reasons)} 处），确认发布" if reasons
+             else "我已对照原文核对以上数值和问题、建议，确认发布")
     confirm = st.checkbox(label, key=f"{key}_review_confirm")
     if who is None:
         st.caption(NEED_OPERATOR)

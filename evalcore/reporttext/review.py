@@ -399,9 +399,22 @@ def count_doubts(result: ParseResult) -> list[str]:
     whole unnumbered paragraph beside others (one paragraph may hold two problems, a lead-in or a closing remark may
     be counted as one), numbers that skip, or a heading that names neither (下一步工作打算, 改进措施): a person
     counts."""
+    out = []
+    for kind, (why, _) in count_checks(result).items():
+        if why:
+            label = COUNT_LABELS[kind]
+            n = len(result.stated.get("finding_sources", {}).get(kind) or [])
+            out.append(f"{label} · 条数 {n}：{'；'.join(why)}，请核对{label}的条数")
+    return out
+
+
+def count_checks(result: ParseResult) -> dict[str, tuple[list[str], list[str]]]:
+    """Per kind (problems, recommendations) with items: why its count is uncertain (the parts of
+    :func:`count_doubts`' message, [] when certain) and, per item in the parser's order, what makes that item
+    doubtful ("" when nothing of its own: an item of an uncertain section is still shown as such by the review)."""
     plain = {m.group(1) or m.group(2) for n in result.notes for m in [PLAIN_GROUP.match(n)] if m}
     lines = result.source_text.split("\n")
-    out = []
+    out: dict[str, tuple[list[str], list[str]]] = {}
     for kind, label in COUNT_LABELS.items():
         items = result.stated.get("finding_sources", {}).get(kind) or []
         if not items:
@@ -413,13 +426,17 @@ def count_doubts(result: ParseResult) -> list[str]:
             per_line[(it["line"], it["category"])] = per_line.get((it["line"], it["category"]), 0) + 1
             per_category[it["category"]] = per_category.get(it["category"], 0) + 1
         why = []
+        mine: list[list[str]] = [[] for _ in items]
         unnamed = sorted({h for h in headings if label not in h})
         if unnamed:
             names = "、".join(f"“{h}”" for h in unnamed[:2]) if any(unnamed) else "未写明的标题"
             why.append(f"条目所在的标题{names}未写明“{label}”")
+            for i, h in enumerate(headings[:len(items)]):
+                if label not in h:
+                    mine[i].append(f"所在标题{'“' + h + '”' if h else ''}未写明“{label}”")
         loose: list[int] = []
         numbers: dict[str, list[int]] = {}
-        for it in items:
+        for i, it in enumerate(items):
             no, category = it["line"], it["category"]
             num = numbering(lines[no - 1]) if 0 < no <= len(lines) else None
             if num is not None:
@@ -429,6 +446,7 @@ def count_doubts(result: ParseResult) -> list[str]:
             if per_line[(no, category)] > 1 or (category not in plain and per_category[category] == 1):
                 continue
             loose.append(no)
+            mine[i].append("没有编号，一段文字算作一条")
         if loose:
             loose = sorted(set(loose))
             at = "、".join(f"第{n}行" for n in loose[:3]) + ("等" if len(loose) > 3 else "")
@@ -436,8 +454,10 @@ def count_doubts(result: ParseResult) -> list[str]:
         skipped = [c for c, ns in numbers.items() if len(ns) > 1 and ns != list(range(ns[0], ns[0] + len(ns)))]
         if skipped:
             why.append(f"“{skipped[0]}”下的条目编号不连续")
-        if why:
-            out.append(f"{label} · 条数 {len(items)}：{'；'.join(why)}，请核对{label}的条数")
+            for i, it in enumerate(items):
+                if it["category"] in skipped:
+                    mine[i].append("所在类别的条目编号不连续")
+        out[kind] = (why, ["；".join(m) for m in mine])
     return out
 
 
