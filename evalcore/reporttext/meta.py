@@ -58,6 +58,10 @@ def _metadata_title(intro: list[Line]) -> tuple[str, Line] | None:
     return None
 
 
+# An attachment's label above its title (附件3, 附件：): never part of the title.
+_ATTACHMENT = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]?$")
+
+
 # The end of a title a PDF's line broke off (…绩效评价 / 情况表): no more than the kind of document it is.
 _TITLE_END = re.compile(r"^(?:的)?(?:情况|结果|自评|评价)?(?:表|报告|说明|公示|公告|通报)$")
 
@@ -68,7 +72,7 @@ def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     when no heading line gives one."""
     from_metadata = _metadata_title(intro)
     intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text)) and not _SITE_NAV.search(norm(ln.text))
-             and not _META_TITLE.match(norm(ln.text))]
+             and not _META_TITLE.match(norm(ln.text)) and not _ATTACHMENT.match(norm(ln.text).strip())]
     for ln in intro:
         if ln.heading and ln.cells is None and ln.num is None:
             return re.sub(r"\s+", "", ln.text), [ln]

@@ -81,3 +81,9 @@ def test_a_metadata_table_run_together_gives_its_title_and_unit() -> None:
     result = parse_report(text, source_name="x.html")
     assert result.evaluation.meta.title == "甲自治区发展和改革委员会2020年度预算绩效管理考核自评报告"
     assert not any("标题" in u.key for u in result.evaluation.units)
+
+
+@pytest.mark.parametrize("label", ["附件3", "附件 2：", "附件一", "附件:"])
+def test_an_attachment_label_is_not_part_of_the_title(label: str) -> None:
+    title = "甲市雪亮工程转移支付2020年度绩效自评报告"
+    assert parse_report(f"{label}\n{title}\n{BODY}", source_name="x").evaluation.meta.title == title
