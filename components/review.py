@@ -32,7 +32,7 @@ from . import cache, flash, layout
 from .review_items import items_editor
 from .text import plain, shown
 
-COLUMNS = ["单位", "项目", "数值", "出处位置", "原文", "待核对", "原单位"]
+COLUMNS = ["单位", "项目", "数值", "出处位置", "待核对", "原文", "原单位"]  # the long text last: the rest stays in view
 NEED_OPERATOR = "请先在上方填写操作人。"
 
 
@@ -70,12 +70,14 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
     edited = st.data_editor(
         _frame(parsed), key=f"{key}_review_table", num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
-            "项目": st.column_config.SelectboxColumn(options=list(KIND_OF_LABEL), required=True),
-            "数值": st.column_config.TextColumn(required=True),
-            "出处位置": st.column_config.TextColumn(disabled=True),
+            "单位": st.column_config.TextColumn(width=130),
+            "项目": st.column_config.SelectboxColumn(options=list(KIND_OF_LABEL), required=True, width=80),
+            "数值": st.column_config.TextColumn(required=True, width=90),
+            "出处位置": st.column_config.TextColumn(disabled=True, width=90),
+            "待核对": st.column_config.TextColumn(disabled=True, width=180,
+                                                  help="⚠ 需要核对的原因（全文见上方提示）"),
             "原文": st.column_config.TextColumn(disabled=True, width="large"),
-            "待核对": st.column_config.TextColumn(disabled=True, width="medium"),
-            "原单位": st.column_config.TextColumn(disabled=True, help="解析时的单位（用于记录更正）"),
+            "原单位": st.column_config.TextColumn(disabled=True, width=90, help="解析时的单位（用于记录更正）"),
         })
     items = items_editor(parsed, key=key)
     try:

@@ -154,6 +154,9 @@ def show_parsed(parsed) -> None:
         st.caption(plain(note))
     if parsed.unplaced:
         st.warning(f"有 {len(parsed.unplaced)} 行未能识别，未写入数据，请核对：")
-        st.dataframe(pd.DataFrame([{"行号": u.line_no, "原文": shown(u.text), "原因": shown(u.reason)}
+        st.dataframe(pd.DataFrame([{"行号": u.line_no, "原因": shown(u.reason), "原文": shown(u.text)}
                                    for u in parsed.unplaced]),
-                     hide_index=True, width="stretch", key="parsed_unplaced")
+                     hide_index=True, width="stretch", key="parsed_unplaced",
+                     column_config={"行号": st.column_config.NumberColumn(width=60),
+                                    "原因": st.column_config.TextColumn(width=360),
+                                    "原文": st.column_config.TextColumn(width="large")})
