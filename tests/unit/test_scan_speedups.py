@@ -1,10 +1,11 @@
-"""The safety scan made faster (issue 27's scan, branch i27w) decides exactly what it decided before.
+"""read_workbook made faster (branch i27w): the safety scan (issue 27's) decides exactly what it decided before.
 
 Each rewritten step is compared with the code it replaced, kept here (and only here) verbatim, on generated sheet
 XML: cells with plain, odd and missing references, one-, two- and three-letter columns, formulas, error values,
 comments, processing instructions, prefixed elements, whitespace inside tags, fed in chunks of every size (the
 scan keeps a tail from one chunk to the next). What is compared is everything the scan keeps: the extent bound of
 the sheet (which a message shows), the counts behind it, and whether the worksheet parser's fast path applies.
+The search for the template's example rows is compared with the per-cell search it stands in front of.
 """
 from __future__ import annotations
 
@@ -178,3 +179,19 @@ def test_a_letter_only_reference_counts_too() -> None:
     """``<c r="Q">`` has no row: the one-letter bound reads its letter all the same (a byte-level bound)."""
     data = b'<worksheet><sheetData><row r="1"><c r="B1"/><c r="Q"/></row></sheetData></worksheet>'
     assert _scan(_PartScan, data, 5)[4] == _scan(_OldScan, data, 5)[4] == 17
+
+
+# --- the template's example rows: one search of a sheet's text cells joined -------------------------------
+
+CELL_VALUES = st.one_of(st.none(), st.floats(allow_nan=False), st.sampled_from(["", "（模板", "示例）", "（模板示例）",
+                                                                                "x（模板示例）y", "模板示例", "\x00"]),
+                        st.text(max_size=6))
+
+
+@SETTINGS
+@given(st.lists(st.lists(CELL_VALUES, max_size=5), max_size=6))
+def test_the_mark_is_found_in_the_joined_text_exactly_when_a_cell_holds_it(rows: list[list[object]]) -> None:
+    from evalcore.workbook.examples import EXAMPLE_MARK, _may_hold_mark
+
+    per_cell = any(isinstance(v, str) and EXAMPLE_MARK in v for row in rows[1:] for v in row)
+    assert _may_hold_mark(rows) == per_cell  # type: ignore[arg-type]
