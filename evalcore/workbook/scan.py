@@ -37,8 +37,15 @@ _REFLESS = re.compile(rb'<c(?:>| (?!r=")|\t|\n)|<row(?:>| (?!r="))')
 
 def _last_letter(buf: bytes, low: int) -> int:
     """The rightmost one-letter column (1-based) that a ``<c r="`` in ``buf`` starts with, known to be at least
-    ``low``: a binary search on :data:`_BEYOND` ("a column right of n"), five searches instead of one per letter."""
-    high = 26
+    ``low``. The last cell's letter is a first guess (the last cell of a sheet is usually the rightmost): one
+    search of :data:`_BEYOND` ("a column right of n") confirms it, else a binary search on :data:`_BEYOND` finds
+    the letter, five searches at most instead of one per letter from Z."""
+    at = buf.rfind(b'<c r="')
+    if at >= 0 and at + 6 < len(buf) and 65 + low <= buf[at + 6] <= 90:
+        low = buf[at + 6] - 64  # a letter that is there, right of low
+    if low >= 26 or not _BEYOND[low].search(buf):
+        return low
+    low, high = low + 1, 26
     while low < high:
         mid = (low + high + 1) // 2
         if _BEYOND[mid - 1].search(buf):
