@@ -33,16 +33,6 @@ _WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _ROW_TAG = re.compile(rb'<row r="(\d{1,9})"')
 _BEYOND = [re.compile(rb'<c r="[' + bytes([65 + n]) + rb"-Z]") for n in range(26)]  # column > n (1-based)
 _REFLESS = re.compile(rb'<c(?:>| (?!r=")|\t|\n)|<row(?:>| (?!r="))')
-# The four searches above in one pass (what a sheet's bytes are searched with; the four are its definition, and
-# tests/unit/test_scan_speedups.py compares the two): at a "<", a row without a plain reference (group 1) or with
-# one (2, its number), a cell without one (3), or a cell whose reference has a row of six digits or more (4) and/or
-# two or three letters (5, or 6 when the row is shorter). A plain cell of a narrow sheet matches nothing: the pass
-# returns one match per row. The matches of the four cannot overlap (none holds a "<" after its first byte), and
-# at one "<" only a big row and a wide column can both hold, which the lookaheads capture together.
-_SHEET_MARKS = re.compile(
-    rb'<(?:row(?:(>| (?!r="))| r="(\d{1,9})")'
-    rb'|c(?:(>| (?!r=")|\t|\n)'
-    rb'| r="(?:(?=[A-Z]{1,3}(\d{6,9})")(?=([A-Z]{2,3})\d)?|(?=([A-Z]{2,3})\d))))')
 
 
 def _last_letter(buf: bytes, low: int) -> int:
@@ -103,18 +93,17 @@ class _PartScan:
         self.tail = buf[-_TAIL:]
 
     def _sheet(self, buf: bytes) -> None:
-        marks = _SHEET_MARKS.findall(buf)
-        if self.refless or any(m[0] or m[2] for m in marks):  # cells or rows without a reference: count them
+        if self.refless or _REFLESS.search(buf):  # cells or rows without a reference: count them
             self.refless = True
             for pattern in (b"<c ", b"<c>", b'<c r="', b"<row ", b"<row>", b'<row r="'):
                 self._count(buf, pattern)
-        rows = [m[1] for m in marks if m[1]]
+        rows = _ROW_TAG.findall(buf)
         if rows:
             self.max_row_tag = max(self.max_row_tag, max(map(int, rows)))
-        big = [m[3] for m in marks if m[3]]  # every cell, also one with only a style: a safe over-estimate
+        big = _BIG_ROW.findall(buf)  # every cell, also one with only a style: a safe over-estimate
         if big:
             self.big_row = max(self.big_row, max(map(int, big)))
-        wide = [m[4] or m[5] for m in marks if m[4] or m[5]]
+        wide = _WIDE_COL.findall(buf)
         if wide:
             self.max_col = max(self.max_col, max(col_index(w.decode()) + 1 for w in set(wide)))
         if self.max_col < 26 and _BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
