@@ -23,11 +23,24 @@ def _column_name(sheet: str, header: list[Any], row: list[Any], col: int) -> str
     return str(header[col] or "") if col < len(header) else ""
 
 
+_SEPARATOR = "\x00"
+assert _SEPARATOR not in EXAMPLE_MARK
+
+
+def _may_hold_mark(rows: list[list[Any]]) -> bool:
+    """Whether any text cell below the header holds the mark: one search of the sheet's text cells joined (by a
+    character the mark does not contain, so the mark is found in the joined text only within one cell) instead
+    of one per cell; the rows are then looked at one by one only for a sheet that has it."""
+    return EXAMPLE_MARK in _SEPARATOR.join([v for row in rows[1:] for v in row if isinstance(v, str)])
+
+
 def check_example_rows(raw: dict[str, list[list[Any]]], out: Collector) -> int:
     """One error per example row still in the workbook (sheet, row as Excel shows it, the cell with the mark);
     returns how many."""
     found = 0
     for sheet, rows in raw.items():
+        if not _may_hold_mark(rows):
+            continue
         header = list(rows[0]) if rows else []
         for r, row in enumerate(rows[1:], start=2):  # row 1 is the header (字段 | 内容 on 评价信息)
             col = next((c for c, v in enumerate(row) if isinstance(v, str) and EXAMPLE_MARK in v), None)

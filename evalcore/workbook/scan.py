@@ -31,9 +31,28 @@ _SST_COUNT = re.compile(rb'<sst\b[^>]*?\suniqueCount="(\d{1,20})"')
 _BIG_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,9})"')
 _WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _ROW_TAG = re.compile(rb'<row r="(\d{1,9})"')
-_LETTERS = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
 _BEYOND = [re.compile(rb'<c r="[' + bytes([65 + n]) + rb"-Z]") for n in range(26)]  # column > n (1-based)
 _REFLESS = re.compile(rb'<c(?:>| (?!r=")|\t|\n)|<row(?:>| (?!r="))')
+
+
+def _last_letter(buf: bytes, low: int) -> int:
+    """The rightmost one-letter column (1-based) that a ``<c r="`` in ``buf`` starts with, known to be at least
+    ``low``. The last cell's letter is a first guess (the last cell of a sheet is usually the rightmost): one
+    search of :data:`_BEYOND` ("a column right of n") confirms it, else a binary search on :data:`_BEYOND` finds
+    the letter, five searches at most instead of one per letter from Z."""
+    at = buf.rfind(b'<c r="')
+    if at >= 0 and at + 6 < len(buf) and 65 + low <= buf[at + 6] <= 90:
+        low = buf[at + 6] - 64  # a letter that is there, right of low
+    if low >= 26 or not _BEYOND[low].search(buf):
+        return low
+    low, high = low + 1, 26
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _BEYOND[mid - 1].search(buf):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 class _PartScan:
@@ -88,7 +107,8 @@ class _PartScan:
         if wide:
             self.max_col = max(self.max_col, max(col_index(w.decode()) + 1 for w in set(wide)))
         if self.max_col < 26 and _BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
-            self.max_col = next(26 - i for i, letter in enumerate(_LETTERS) if b'<c r="' + letter in buf)
+            self.max_col = _last_letter(buf, self.max_col + 1)
+
     def finish(self) -> None:
         if self.sheet is None:
             return
