@@ -5,12 +5,13 @@
     .venv/bin/python -m benchmarks.bench_read --base /work/wt/i27w-main --publish /work/wt/i27w-2f0 --rounds 3
 
 The workbooks: five 50-unit and one 1,000-unit synthetic workbook (:mod:`benchmarks.portfolio_synth`, written by
-:func:`evalcore.workbook.workbook_bytes` of this tree) and the seed, ``sample_data/changsha_2023.xlsx``. Two
-worker processes, one importing ``evalcore`` from this tree and one from ``--base`` (``PYTHONPATH``, checked by
-the imported package's file path), are asked in turn, round after round: each times ``read_workbook`` on every
-workbook of a set (the median of ``--repeats`` calls per workbook, the garbage collector as the app has it) and
-returns the time and a digest of what was read (the evaluation, every error and warning, the unit scores), so the
-run also shows that both read the same. Printed per round and set: base ms, this tree's ms, the ratio this ÷ base.
+:func:`evalcore.workbook.workbook_bytes` of this tree) and the seed, ``sample_data/changsha_2023.xlsx``. Two worker
+processes, one importing ``evalcore`` from this tree and one from ``--base`` (each started in its tree by ``python
+-c``, whose first import path is the working directory; checked by the imported package's file path), are asked in
+turn, round after round: each times ``read_workbook`` on every workbook of a set (the median of ``--repeats`` calls
+per workbook, the garbage collector as the app has it) and returns the time and a digest of what was read (the
+evaluation, every error and warning, the unit scores), so the run also shows that both read the same. Printed per
+round and set: base ms, this tree's ms, the ratio this ÷ base.
 
 ``--publish TREE ...``: the publish instead, of ``--count`` 50-unit workbooks (written by this tree) into a new
 store per tree, backend and round (SQLite: a file; PostgreSQL: a new database from ``EVALBOARD_TEST_POSTGRES_URL``),
@@ -98,8 +99,11 @@ class _Worker:
     def __init__(self, tree: Path) -> None:
         # one hash seed for both: a frozenset's repr (Meta.illustrative) follows the string hashes, so the digests
         # of two processes agree only when their seeds do
-        env = dict(os.environ, PYTHONPATH=str(tree), PYTHONHASHSEED="0")
-        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker"], cwd=str(tree),
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        # ``python -c`` imports first from its working directory (the tree), and runs this file's worker there
+        start = (f"import runpy, sys; sys.argv = [{str(Path(__file__).resolve())!r}, '--worker']; "
+                 f"runpy.run_path(sys.argv[0], run_name='__main__')")
+        self.proc = subprocess.Popen([sys.executable, "-c", start], cwd=str(tree),
                                      env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         hello = json.loads(self._read())
         self.evalcore = hello["evalcore"]
@@ -251,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if "--worker" in sys.argv:  # run as a script by the workers: the tree given by PYTHONPATH
+    if "--worker" in sys.argv:  # the workers, started in their tree (see _Worker)
         worker()
     else:
         sys.exit(main())

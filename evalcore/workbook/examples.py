@@ -27,7 +27,7 @@ _SEPARATOR = "\x00"
 assert _SEPARATOR not in EXAMPLE_MARK
 
 
-def _may_hold_mark(rows: list[list[Any]]) -> bool:
+def may_hold_mark(rows: list[list[Any]]) -> bool:
     """Whether any text cell below the header holds the mark: one search of the sheet's text cells joined (by a
     character the mark does not contain, so the mark is found in the joined text only within one cell) instead
     of one per cell; the rows are then looked at one by one only for a sheet that has it."""
@@ -39,7 +39,7 @@ def check_example_rows(raw: dict[str, list[list[Any]]], out: Collector) -> int:
     returns how many."""
     found = 0
     for sheet, rows in raw.items():
-        if not _may_hold_mark(rows):
+        if not may_hold_mark(rows):
             continue
         header = list(rows[0]) if rows else []
         for r, row in enumerate(rows[1:], start=2):  # row 1 is the header (字段 | 内容 on 评价信息)

@@ -46,7 +46,7 @@ _CELL_REF = re.compile(r"\s*([A-Za-z]{1,3})(\d{1,7})\s*")
 # reads, and no second sheetData. Anything else, and any comment, CDATA section, processing instruction or
 # DOCTYPE before the cells end (which could hide where they end), sends the whole part through the full parse.
 # These searches only choose the path; what is found is always found by parsing.
-_NEEDS_PARSE = (
+NEEDS_PARSE = (
     re.compile(rb"<f[\s/>]"),  # a formula (a prefixed one is a prefixed element, next)
     re.compile(rb"</?[^\s<>/!?=\"'&]+:"),  # a prefixed element (searched only where there is a ":")
     re.compile(rb"=\s*[\"']\s*[e&]"),  # t="e" (an error value), or any value starting with e or a reference
@@ -54,13 +54,13 @@ _NEEDS_PARSE = (
     re.compile(rb'<row(?! r="\d{1,9}")[\s/>]'),  # a row without a plain number first
     re.compile(rb"<sheetData"),
 )
-_PREFIXED = _NEEDS_PARSE[1]
+PREFIXED = NEEDS_PARSE[1]
 # The searches of the cells' region, tag by tag, as two passes instead of six: every search above that starts at a
 # "<", with "<!" and "<?", joined into one alternation (a match of the alternation is a match of one of them), the
 # error value on its own, and the prefixed element only where there is a ":" (as before).
-_TAGS_TO_PARSE = re.compile(b"|".join([rb"<[!?]"] + [p.pattern for p in _NEEDS_PARSE
-                                                      if p is not _PREFIXED and p.pattern.startswith(b"<")]))
-_VALUES_TO_PARSE = tuple(p for p in _NEEDS_PARSE if p is not _PREFIXED and not p.pattern.startswith(b"<"))
+_TAGS_TO_PARSE = re.compile(b"|".join([rb"<[!?]"] + [p.pattern for p in NEEDS_PARSE
+                                                      if p is not PREFIXED and p.pattern.startswith(b"<")]))
+_VALUES_TO_PARSE = tuple(p for p in NEEDS_PARSE if p is not PREFIXED and not p.pattern.startswith(b"<"))
 _OPAQUE = re.compile(rb"<[!?](?!xml\s)")  # a comment, CDATA, a processing instruction, a DOCTYPE
 _DATA_START = re.compile(rb"<sheetData(?=[\s/>])")
 _DECLARED = re.compile(rb'\s*<\?xml[^>]{0,200}?encoding\s*=\s*["\']([^"\']{0,40})')
@@ -295,7 +295,7 @@ class PartParser:
             return
         if inside:  # whole tags: no tail needed
             if _TAGS_TO_PARSE.search(data) or any(p.search(data) for p in _VALUES_TO_PARSE) \
-                    or (b":" in data and _PREFIXED.search(data)):
+                    or (b":" in data and PREFIXED.search(data)):
                 self.needs_full = True
             return
         text = self.tail + data

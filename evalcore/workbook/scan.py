@@ -1,7 +1,7 @@
 """The safety scan of every part of the zip, and the parts an evaluation does not need.
 
 :func:`scan_parts` inflates every part (:func:`~.zipread.inflate_part`) within the file's budget and streams the XML
-ones through :class:`_PartScan`: DOCTYPE/ENTITY anywhere, and for a sheet a bound of the extent of its cells (what
+ones through :class:`PartScan`: DOCTYPE/ENTITY anywhere, and for a sheet a bound of the extent of its cells (what
 python-calamine would allocate without bound). Every part that can hold a formula (the sheets among them) is also
 parsed as XML while it is inflated (:class:`.formulas.PartParser`): formula cells, error values and the exact
 extent of the cells of a sheet, and the formulas of conditional formats, data validations, names, tables and
@@ -28,34 +28,34 @@ _SKIP_SCAN = (".png", ".jpg", ".jpeg", ".jfif", ".gif", ".bmp", ".tif", ".tiff",
 _TAIL = 4096  # bytes kept from one chunk to the next, so that a tag cut by a chunk boundary is still found
 
 _SST_COUNT = re.compile(rb'<sst\b[^>]*?\suniqueCount="(\d{1,20})"')
-_BIG_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,9})"')
-_WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})\d')
-_ROW_TAG = re.compile(rb'<row r="(\d{1,9})"')
-_BEYOND = [re.compile(rb'<c r="[' + bytes([65 + n]) + rb"-Z]") for n in range(26)]  # column > n (1-based)
-_REFLESS = re.compile(rb'<c(?:>| (?!r=")|\t|\n)|<row(?:>| (?!r="))')
+BIG_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,9})"')
+WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})\d')
+ROW_TAG = re.compile(rb'<row r="(\d{1,9})"')
+BEYOND = [re.compile(rb'<c r="[' + bytes([65 + n]) + rb"-Z]") for n in range(26)]  # column > n (1-based)
+REFLESS = re.compile(rb'<c(?:>| (?!r=")|\t|\n)|<row(?:>| (?!r="))')
 
 
 def _last_letter(buf: bytes, low: int) -> int:
     """The rightmost one-letter column (1-based) that a ``<c r="`` in ``buf`` starts with, known to be at least
     ``low``. The last cell's letter is a first guess (the last cell of a sheet is usually the rightmost): one
-    search of :data:`_BEYOND` ("a column right of n") confirms it, else a binary search on :data:`_BEYOND` finds
+    search of :data:`BEYOND` ("a column right of n") confirms it, else a binary search on :data:`BEYOND` finds
     the letter, five searches at most instead of one per letter from Z."""
     at = buf.rfind(b'<c r="')
     if at >= 0 and at + 6 < len(buf) and 65 + low <= buf[at + 6] <= 90:
         low = buf[at + 6] - 64  # a letter that is there, right of low
-    if low >= 26 or not _BEYOND[low].search(buf):
+    if low >= 26 or not BEYOND[low].search(buf):
         return low
     low, high = low + 1, 26
     while low < high:
         mid = (low + high + 1) // 2
-        if _BEYOND[mid - 1].search(buf):
+        if BEYOND[mid - 1].search(buf):
             low = mid
         else:
             high = mid - 1
     return low
 
 
-class _PartScan:
+class PartScan:
     """A bounded streaming look at one part: DOCTYPE/ENTITY anywhere; for a worksheet, also a generous bound of
     the extent of its cells (so that python-calamine, which allocates rows x columns, is never handed an absurd
     sheet). Formulas and error cells are found by parsing (:class:`.formulas.PartParser`), not here."""
@@ -93,20 +93,20 @@ class _PartScan:
         self.tail = buf[-_TAIL:]
 
     def _sheet(self, buf: bytes) -> None:
-        if self.refless or _REFLESS.search(buf):  # cells or rows without a reference: count them
+        if self.refless or REFLESS.search(buf):  # cells or rows without a reference: count them
             self.refless = True
             for pattern in (b"<c ", b"<c>", b'<c r="', b"<row ", b"<row>", b'<row r="'):
                 self._count(buf, pattern)
-        rows = _ROW_TAG.findall(buf)
+        rows = ROW_TAG.findall(buf)
         if rows:
             self.max_row_tag = max(self.max_row_tag, max(map(int, rows)))
-        big = _BIG_ROW.findall(buf)  # every cell, also one with only a style: a safe over-estimate
+        big = BIG_ROW.findall(buf)  # every cell, also one with only a style: a safe over-estimate
         if big:
             self.big_row = max(self.big_row, max(map(int, big)))
-        wide = _WIDE_COL.findall(buf)
+        wide = WIDE_COL.findall(buf)
         if wide:
             self.max_col = max(self.max_col, max(col_index(w.decode()) + 1 for w in set(wide)))
-        if self.max_col < 26 and _BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
+        if self.max_col < 26 and BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
             self.max_col = _last_letter(buf, self.max_col + 1)
 
     def finish(self) -> None:
@@ -125,7 +125,7 @@ class _PartScan:
 
 
 def scan_parts(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
-    """Every part inflated (:func:`inflate_part`) within the file's budget; XML parts looked at by :class:`_PartScan`,
+    """Every part inflated (:func:`inflate_part`) within the file's budget; XML parts looked at by :class:`PartScan`,
     binary parts only for what they are (an OLE container is a VBA project or an embedded object); the sheets
     and every other part that can hold a formula parsed by :class:`.formulas.PartParser`."""
     by_part = {s.part: s for s in sheets if s.part}
@@ -135,7 +135,7 @@ def scan_parts(zf: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
             continue
         sheet = by_part.get(info.filename)
         binary = sheet is None and info.filename.lower().endswith(_SKIP_SCAN)
-        scan = None if binary else _PartScan(info.filename, sheet, info.file_size)
+        scan = None if binary else PartScan(info.filename, sheet, info.file_size)
         first = True
         where = sheet.name if sheet else FILE_SHEET
         parser = (PartParser(info.filename, sheet, where, fast=True) if sheet

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evalcore.workbook import formulas
-from evalcore.workbook.formulas import _NEEDS_PARSE, _PREFIXED, PartParser
+from evalcore.workbook.formulas import NEEDS_PARSE, PREFIXED, PartParser
 from evalcore.workbook.raw import SheetInfo, WorkbookError
-from evalcore.workbook.scan import _BEYOND, _BIG_ROW, _REFLESS, _ROW_TAG, _WIDE_COL, _PartScan, col_index
+from evalcore.workbook.scan import BEYOND, BIG_ROW, REFLESS, ROW_TAG, WIDE_COL, PartScan, col_index
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -27,22 +27,22 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 _LETTERS = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
 
 
-class _OldScan(_PartScan):
+class _OldScan(PartScan):
     def _sheet(self, buf: bytes) -> None:
-        if self.refless or _REFLESS.search(buf):  # cells or rows without a reference: count them
+        if self.refless or REFLESS.search(buf):  # cells or rows without a reference: count them
             self.refless = True
             for pattern in (b"<c ", b"<c>", b'<c r="', b"<row ", b"<row>", b'<row r="'):
                 self._count(buf, pattern)
-        rows = _ROW_TAG.findall(buf)
+        rows = ROW_TAG.findall(buf)
         if rows:
             self.max_row_tag = max(self.max_row_tag, max(map(int, rows)))
-        big = _BIG_ROW.findall(buf)  # every cell, also one with only a style: a safe over-estimate
+        big = BIG_ROW.findall(buf)  # every cell, also one with only a style: a safe over-estimate
         if big:
             self.big_row = max(self.big_row, max(map(int, big)))
-        wide = _WIDE_COL.findall(buf)
+        wide = WIDE_COL.findall(buf)
         if wide:
             self.max_col = max(self.max_col, max(col_index(w.decode()) + 1 for w in set(wide)))
-        if self.max_col < 26 and _BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
+        if self.max_col < 26 and BEYOND[self.max_col].search(buf):  # a one-letter column right of max_col
             self.max_col = next(26 - i for i, letter in enumerate(_LETTERS) if b'<c r="' + letter in buf)
 
 
@@ -51,8 +51,8 @@ class _OldParser(PartParser):
         if self.needs_full:
             return
         if inside:  # whole tags: no tail needed
-            if b"<!" in data or b"<?" in data or any(p.search(data) for p in _NEEDS_PARSE if p is not _PREFIXED) \
-                    or (b":" in data and _PREFIXED.search(data)):
+            if b"<!" in data or b"<?" in data or any(p.search(data) for p in NEEDS_PARSE if p is not PREFIXED) \
+                    or (b":" in data and PREFIXED.search(data)):
                 self.needs_full = True
             return
         text = self.tail + data
@@ -117,7 +117,7 @@ def _chunks(data: bytes, size: int) -> Iterator[bytes]:
         yield data[at:at + size]
 
 
-def _scan(cls: type[_PartScan], data: bytes, size: int) -> tuple[object, ...]:
+def _scan(cls: type[PartScan], data: bytes, size: int) -> tuple[object, ...]:
     info = SheetInfo("表", part="xl/worksheets/sheet1.xml")
     scan = cls("xl/worksheets/sheet1.xml", info, len(data))
     for chunk in _chunks(data, size):
@@ -145,7 +145,7 @@ CHUNK = st.sampled_from([1, 3, 7, 64, 4096, 1 << 20])
 @SETTINGS
 @given(sheets(), CHUNK)
 def test_the_extent_bound_is_the_same(data: bytes, size: int) -> None:
-    assert _scan(_PartScan, data, size) == _scan(_OldScan, data, size)
+    assert _scan(PartScan, data, size) == _scan(_OldScan, data, size)
 
 
 @SETTINGS
@@ -163,7 +163,7 @@ ALONE = ([PLAIN + f'<row r="2">{c}</row>' for c in ODD_CELLS]
 @pytest.mark.parametrize("data", ALONE)
 def test_each_oddity_alone_is_decided_as_before(data: str, size: int) -> None:
     xml = sheet(data)
-    assert _scan(_PartScan, xml, size) == _scan(_OldScan, xml, size)
+    assert _scan(PartScan, xml, size) == _scan(_OldScan, xml, size)
     assert _fast(PartParser, xml, size) == _fast(_OldParser, xml, size)
 
 
@@ -171,14 +171,14 @@ def test_each_oddity_alone_is_decided_as_before(data: str, size: int) -> None:
 def test_the_widest_column_at_every_letter(column: str) -> None:
     cells = "".join(f'<c r="{c}1"/>' for c in ("A", "C", column))
     data = f'<worksheet><sheetData><row r="1">{cells}</row></sheetData></worksheet>'.encode()
-    assert _scan(_PartScan, data, 1 << 20) == _scan(_OldScan, data, 1 << 20)
-    assert _scan(_PartScan, data, 1 << 20)[1] == max(col_index(column) + 1, 3)
+    assert _scan(PartScan, data, 1 << 20) == _scan(_OldScan, data, 1 << 20)
+    assert _scan(PartScan, data, 1 << 20)[1] == max(col_index(column) + 1, 3)
 
 
 def test_a_letter_only_reference_counts_too() -> None:
     """``<c r="Q">`` has no row: the one-letter bound reads its letter all the same (a byte-level bound)."""
     data = b'<worksheet><sheetData><row r="1"><c r="B1"/><c r="Q"/></row></sheetData></worksheet>'
-    assert _scan(_PartScan, data, 5)[4] == _scan(_OldScan, data, 5)[4] == 17
+    assert _scan(PartScan, data, 5)[4] == _scan(_OldScan, data, 5)[4] == 17
 
 
 # --- the template's example rows: one search of a sheet's text cells joined -------------------------------
@@ -191,7 +191,7 @@ CELL_VALUES = st.one_of(st.none(), st.floats(allow_nan=False), st.sampled_from([
 @SETTINGS
 @given(st.lists(st.lists(CELL_VALUES, max_size=5), max_size=6))
 def test_the_mark_is_found_in_the_joined_text_exactly_when_a_cell_holds_it(rows: list[list[object]]) -> None:
-    from evalcore.workbook.examples import EXAMPLE_MARK, _may_hold_mark
+    from evalcore.workbook.examples import EXAMPLE_MARK, may_hold_mark
 
     per_cell = any(isinstance(v, str) and EXAMPLE_MARK in v for row in rows[1:] for v in row)
-    assert _may_hold_mark(rows) == per_cell  # type: ignore[arg-type]
+    assert may_hold_mark(rows) == per_cell  # type: ignore[arg-type]
