@@ -13,6 +13,15 @@ from .result import SYNTHETIC_UNIT, Unplaced
 from .text import CJK, norm, numbering
 from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 
+
+def rate_as_written(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
+    """executed ÷ budget × 100, rounded half-up to the decimals the rate is written with, is the rate (a rate the
+    amounts give); False for a budget of 0 or less, or a rate that is no number."""
+    exponent = rate.as_tuple().exponent
+    if budget <= 0 or not isinstance(exponent, int):
+        return False
+    return (executed / budget * HUNDRED).quantize(Decimal(1).scaleb(min(exponent, 0)), ROUND_HALF_UP) == rate
+
 # --- figures ----------------------------------------------------------------------------------------------
 
 _NUM = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
@@ -62,11 +71,9 @@ def split_glued(run: str) -> tuple[Decimal, Decimal, Decimal] | None:
         rate = Decimal(rate_text)
         if not 0 < rate <= IMPLAUSIBLE_RATE_PCT:
             continue
-        exponent = rate.as_tuple().exponent
-        step = Decimal(1).scaleb(min(exponent if isinstance(exponent, int) else 0, 0))
         for parts in _cuts(rest, 2) + _cuts(rest, 3):
             budget, executed = Decimal(parts[-2]), Decimal(parts[-1])
-            if budget > 0 and (executed / budget * HUNDRED).quantize(step, ROUND_HALF_UP) == rate:
+            if rate_as_written(budget, executed, rate):
                 found[(budget, executed, rate)] = abs(executed / budget * HUNDRED - rate)
     if not found:
         return None
@@ -454,12 +461,7 @@ class FigureReader:
         if (a.kind, b.kind) == ("budget", "executed") or not Decimal(a.value):
             return
         rate = Decimal(rates[0].value)
-        exponent = rate.as_tuple().exponent
-        if not isinstance(exponent, int):
-            return  # NaN or infinity: not a rate the amounts can be checked against
-        step = Decimal(1).scaleb(min(exponent, 0))
-        computed = (Decimal(b.value) / Decimal(a.value) * HUNDRED).quantize(step, ROUND_HALF_UP)
-        if computed != rate:
+        if not rate_as_written(Decimal(a.value), Decimal(b.value), rate):
             return
         for f, kind, label in ((a, "budget", "预算"), (b, "executed", "实际执行")):
             if f.kind != kind:
@@ -478,13 +480,8 @@ class FigureReader:
         rates = [f for f in facts if f.kind == "rate"]
         if len(executed) != 1 or len(rates) != 1 or len({f.unit for f in open_ + executed + rates}) != 1:
             return
-        amount = Decimal(open_[0].value)
         rate = Decimal(rates[0].value)
-        exponent = rate.as_tuple().exponent
-        if not amount or not isinstance(exponent, int):
-            return
-        step = Decimal(1).scaleb(min(exponent, 0))
-        if (Decimal(executed[0].value) / amount * HUNDRED).quantize(step, ROUND_HALF_UP) != rate:
+        if not rate_as_written(Decimal(open_[0].value), Decimal(executed[0].value), rate):
             return
         f = open_[0]
         f.kind = "budget"

@@ -25,12 +25,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from ..model import DEFAULT_BANDS, BudgetLine, Evaluation, GradeBand, Unit, UnitResult
-from ..numbers import fmt2
+from ..numbers import fmt2, round2
 from ..scoring import grade_for
 from .meta import parse_bands
+from .numbers_found import rate_as_written
 from .result import LABELS, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult
 from .text import CJK, numbering
 
@@ -187,13 +188,10 @@ def _decimals(shown: str) -> int:
 def rate_agrees(budget: Decimal, executed: Decimal, rate: Decimal, decimals: int = 2) -> bool:
     """executed ÷ budget × 100 is the stated rate at 2 decimals half-up, or at the 1 or 0 decimals the text rounded
     the rate to."""
-    if budget <= 0:
-        return False
-    computed = executed / budget * 100
-    places = (2,) if decimals >= 2 else (2, decimals)
-    return any(computed.quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP) == rate.quantize(
-        Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP) and (p == 2 or rate == rate.quantize(Decimal(1).scaleb(-p)))
-        for p in places)
+    if rate_as_written(budget, executed, round2(rate)):
+        return True
+    written = rate.quantize(Decimal(1).scaleb(-decimals)) if decimals < 2 else None
+    return written is not None and written == rate and rate_as_written(budget, executed, written)
 
 
 NUMBER_AT = r"(?<![\d.,]){}(?![\d])"
