@@ -30,7 +30,7 @@ from evalcore.workbook import read_workbook, workbook_bytes
 
 from . import cache, flash, layout
 from .review_items import items_editor
-from .text import plain, shown
+from .text import blank_cell, plain, shown
 
 COLUMNS = ["单位", "项目", "数值", "出处位置", "待核对", "原文", "原单位"]  # the long text last: the rest stays in view
 NEED_OPERATOR = "请先在上方填写操作人。"
@@ -46,7 +46,7 @@ def edited_rows(edited: pd.DataFrame) -> list[dict]:
     out = []
     for rec in edited.to_dict("records"):
         unit, kind, value = rec.get("单位"), rec.get("项目"), rec.get("数值")
-        if all(x is None or (isinstance(x, float) and pd.isna(x)) or not str(x).strip() for x in (unit, kind, value)):
+        if all(blank_cell(x) for x in (unit, kind, value)):
             continue  # an empty row the editor added
         orig = rec.get("原单位")
         out.append({"unit": "" if unit is None else str(unit), "kind": "" if kind is None else str(kind),

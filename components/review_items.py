@@ -14,7 +14,7 @@ import streamlit as st
 from evalcore.reporttext import ParseResult
 from evalcore.reporttext.items_review import ITEM_KINDS, item_rows
 
-from .text import shown
+from .text import blank_cell, shown
 
 COLUMNS = ["原编号", "删除", "类型", "类别", "待核对", "出处位置", "内容"]  # the long text last, in the width left
 TALL = 15  # more items than this: the table gets a fixed height and scrolls inside
@@ -27,22 +27,18 @@ def item_frame(parsed: ParseResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _blank(x: object) -> bool:
-    return x is None or (isinstance(x, float) and pd.isna(x)) or not str(x).strip()
-
-
 def edited_item_rows(edited: pd.DataFrame) -> list[dict]:
     """The editor's table as rows for :func:`evalcore.reporttext.items_review.apply_item_review`; a row the editor
     added and left empty is not a row."""
     out = []
     for rec in edited.to_dict("records"):
-        if all(_blank(rec.get(c)) for c in ("类型", "类别", "内容", "原编号")):
+        if all(blank_cell(rec.get(c)) for c in ("类型", "类别", "内容", "原编号")):
             continue
-        out.append({"kind": None if _blank(rec.get("类型")) else str(rec["类型"]),
-                    "category": "" if _blank(rec.get("类别")) else str(rec["类别"]),
-                    "text": "" if _blank(rec.get("内容")) else str(rec["内容"]),
-                    "id": None if _blank(rec.get("原编号")) else str(rec["原编号"]),
-                    "remove": bool(rec.get("删除")) if not _blank(rec.get("删除")) else False})
+        out.append({"kind": None if blank_cell(rec.get("类型")) else str(rec["类型"]),
+                    "category": "" if blank_cell(rec.get("类别")) else str(rec["类别"]),
+                    "text": "" if blank_cell(rec.get("内容")) else str(rec["内容"]),
+                    "id": None if blank_cell(rec.get("原编号")) else str(rec["原编号"]),
+                    "remove": bool(rec.get("删除")) if not blank_cell(rec.get("删除")) else False})
     return out
 
 

@@ -67,6 +67,11 @@ def _line(text: str) -> str:
     return "".join(out)
 
 
+def blank_cell(value: object) -> bool:
+    """A cell of an editable table left empty: None, NaN (pandas' empty cell) or only whitespace."""
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
 def shown(text: object) -> str:
     """Text for ``st.text``, ``st.code`` and table cells (which show it literally): only the characters that would
     reorder or hide what follows are dropped."""
