@@ -43,13 +43,14 @@ def test_the_held_out_list_is_what_the_fixed_rule_gives() -> None:
     assert len(new) >= 17
 
 
-# The held-out part as last measured (docs/reporttext.md, "Fifth batch"): 53 of 122 stated figures right, 18 invented
-# (16 of them figures, the rest counts; main's parser, unchanged since the second pass, on the corpus of 146 texts after
-# the fifth batch's 30 were added; before them: 48 of 91, 8 invented). Issue 24's goal
+# The held-out part as last measured (docs/reporttext.md, "Sixth batch"): 56 of 139 stated figures right, 30 invented
+# (27 of them figures, the rest counts; main's parser at b2bf1de on the corpus of 177 texts after the sixth batch's 31
+# were added; before them, on 146 texts after the fifth batch: 53 of 122, 18 invented, 16 of them figures; before the
+# fifth batch: 48 of 91, 8 invented). Issue 24's goal
 # (75% right, none invented) is not met; the goal stays asserted below as an expected failure (strict: the day it
 # passes, the mark must go), and this floor keeps the parser from getting worse on texts it was never tuned on.
-HELD_OUT_RIGHT_AT_LEAST = 53
-HELD_OUT_INVENTED_AT_MOST = 16
+HELD_OUT_RIGHT_AT_LEAST = 56
+HELD_OUT_INVENTED_AT_MOST = 27
 
 
 def _held_out_invented(scores) -> list[tuple[str, str, str | None]]:
@@ -82,7 +83,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # where it was but made the held-out part invent more, and was not merged (docs/reporttext.md). With the fifth batch's
 # tuned-part texts (and the PDF/HTML forms made from one of them): fit 113 of 144, 6 invented; check 96 of 111, 7.
 # The fifth pass's general form reading (rows in any flattening, a row aligned on its percentage): fit 116, check 97.
-TUNED_FLOORS = {"fit": (116, 6), "check": (97, 7)}
+# With the sixth batch's tuned-part texts (16, none tuned on; docs/reporttext.md, "Sixth batch"): fit 123 of 154, 7
+# invented; check 98 of 118, 8 invented.
+TUNED_FLOORS = {"fit": (123, 7), "check": (98, 8)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -185,7 +188,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # Reset after the fifth batch's 30 texts were added (before: fit (0, 32), check (1, 26), held-out (3, 19)), then by the
 # second doubt pass (a rate its amounts cannot confirm, a count from unnumbered paragraphs): the held-out part, scored
 # once afterwards in totals, went from (5, 28) to (3, 25).
-CERTAINTY_FLOORS = {"fit": (0, 32), "check": (0, 26), "held-out": (2, 23)}  # held out after the third pass
+# After the sixth batch's 31 texts were added (none of them published unreviewed with an error): fit (0, 40), check
+# (0, 30), held out (2, 30).
+CERTAINTY_FLOORS = {"fit": (0, 40), "check": (0, 30), "held-out": (2, 30)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
