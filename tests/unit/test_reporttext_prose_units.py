@@ -1,0 +1,39 @@
+"""Issue 24, sixth pass: several evaluated units in running text and whose figures a sentence gives, each mechanism
+shown on texts made for the test (synthetic), beside a text where it must not fire (docs/reporttext.md, "Sixth pass:
+units in running text")."""
+from __future__ import annotations
+
+from evalcore.reporttext import parse_report
+
+
+def units(text: str) -> dict:
+    return parse_report(text).stated.get("units", {})
+
+
+# -- a list of evaluated projects, one numbered paragraph each -------------------------------------------------------
+
+PROJECTS = ("某县财政局关于2021年度重点项目绩效评价结果的公告\n"
+            "1、甲村农田道路建设项目,铺建砂石路11公里。2021年下达资金197万元,实际已支付186.98万元。"
+            "最终绩效评价总得分为91.8分,评价等级为优秀。\n"
+            "2、乙村道路,巷道硬化建设项目,乙乡人民政府已修建道路5.7公里。实际已支付289.14万元。"
+            "最终绩效评价总得分为90.36分,评价等级为良好。\n")
+
+
+def test_numbered_paragraphs_each_opening_with_a_project_and_its_result_give_each_project_its_figures() -> None:
+    assert units(PROJECTS) == {
+        "甲村农田道路建设项目": {"executed": "186.98", "score": "91.8", "grade": "优"},
+        "乙村道路,巷道硬化建设项目": {"executed": "289.14", "score": "90.36", "grade": "良"}}
+    # the organisation the second paragraph's running text names (乙乡人民政府) gets nothing, nor does 本项目
+    assert "乙乡人民政府" not in units(PROJECTS) and "本项目" not in units(PROJECTS)
+
+
+def test_one_project_paragraph_or_paragraphs_without_a_result_are_no_list() -> None:
+    one = units(PROJECTS.split("2、")[0])
+    assert "甲村农田道路建设项目" not in one
+    # paragraphs without a result of their own (the parts of one evaluated project) are no list of evaluated projects
+    plain = PROJECTS.replace("最终绩效评价总得分为91.8分,评价等级为优秀。", "").replace(
+        "最终绩效评价总得分为90.36分,评价等级为良好。", "")
+    assert not {"甲村农田道路建设项目", "乙村道路,巷道硬化建设项目"} & set(units(plain))
+    # two paragraphs naming the same project are one project's, not a list
+    same = PROJECTS.replace("乙村道路,巷道硬化建设项目", "甲村农田道路建设项目")
+    assert "乙村道路,巷道硬化建设项目" not in units(same)
