@@ -82,8 +82,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # where it was but made the held-out part invent more, and was not merged (docs/reporttext.md). With the fifth batch's
 # tuned-part texts (and the PDF/HTML forms made from one of them): fit 113 of 144, 6 invented; check 96 of 111, 7.
 # The fifth pass's general form reading (rows in any flattening, a row aligned on its percentage): fit 116, check 97.
-# The sixth pass (units in running text): a list of evaluated projects, fit 125 with 3 invented.
-TUNED_FLOORS = {"fit": (125, 3), "check": (97, 7)}
+# The sixth pass (units in running text): a list of evaluated projects, fit 125 with 3 invented; a clause ending in
+# 我中心 / 本局 is the report's own unit, fit 126 with 1 invented.
+TUNED_FLOORS = {"fit": (126, 1), "check": (97, 7)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))

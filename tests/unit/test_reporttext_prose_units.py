@@ -37,3 +37,19 @@ def test_one_project_paragraph_or_paragraphs_without_a_result_are_no_list() -> N
     # two paragraphs naming the same project are one project's, not a list
     same = PROJECTS.replace("乙村道路,巷道硬化建设项目", "甲村农田道路建设项目")
     assert "乙村道路,巷道硬化建设项目" not in units(same)
+
+
+# -- whose figures: a clause about the report's own unit (…我中心, …本局) is no organisation --------------------------
+
+OWN = ("2024年度部门决算绩效自评情况\n"
+       "一是2024年部门年初预算1022.89万元,年中调整预算为1781.86万元,全年执行数1767.21万元。"
+       "市财政将部分预算资金346.87万元,统一计入我中心财政拨款收入,具体为医疗补助收入11.60万元。\n")
+
+
+def test_a_clause_ending_in_a_pronoun_and_an_organisation_word_is_the_reports_own_unit() -> None:
+    got = units(OWN)
+    assert "统一计入我中心" not in got
+    assert got == {"本项目": {"budget": "1781.86", "executed": "1767.21"}}
+    # the same clause with an organisation's own name makes it the unit the figures are given to, as before
+    named = units(OWN.replace("统一计入我中心", "统一计入甲县数据管理中心"))
+    assert [k for k in named if k.endswith("数据管理中心")] and "本项目" not in named
