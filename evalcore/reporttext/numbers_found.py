@@ -505,13 +505,17 @@ class FigureReader:
                 _money_kind(clause, clause) in (None, "budget") and not _SCOPE.search(clause))
             if spent_all:
                 kind = "budget"  # “资金3728万元全部执行到位”: the year's money, and all of it spent
+            item_of_list = False
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
-                kind = last_money_kind
+                kind = last_money_kind  # the next item of a list: its kind, and its role, are the item's before it
+                before_ = next((f for f in reversed(self.facts) if f.line is line and f.kind == kind), None)
+                item_of_list = before_ is not None and before_.breakdown  # a component's neighbour is a component
             if _SCOPE.search(clause):
                 kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
             elif _PER.search(clause):
                 kind = "other"  # “每年财政补助1000万元”: a standard per year / per head, not this year's figure
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
+            breakdown = breakdown or item_of_list
             adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
             fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted)
         elif tok.kind == "pct":

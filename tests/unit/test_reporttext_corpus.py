@@ -84,7 +84,8 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # The fifth pass's general form reading (rows in any flattening, a row aligned on its percentage): fit 116, check 97.
 # The sixth pass (units in running text): a list of evaluated projects, fit 125 with 3 invented; a clause ending in
 # 我中心 / 本局 is the report's own unit, fit 126 with 1 invented.
-TUNED_FLOORS = {"fit": (126, 1), "check": (97, 7)}
+# An amount after a component of a list is a component: fit 127, 1 invented, 0 wrong.
+TUNED_FLOORS = {"fit": (127, 1), "check": (97, 7)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))

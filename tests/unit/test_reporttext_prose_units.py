@@ -53,3 +53,18 @@ def test_a_clause_ending_in_a_pronoun_and_an_organisation_word_is_the_reports_ow
     # the same clause with an organisation's own name makes it the unit the figures are given to, as before
     named = units(OWN.replace("统一计入我中心", "统一计入甲县数据管理中心"))
     assert [k for k in named if k.endswith("数据管理中心")] and "本项目" not in named
+
+
+# -- the next item of a list takes its kind and its role from the item before it -------------------------------------
+
+LIST = ("某县水利局2024年度部门整体支出绩效自评报告\n"
+        "项目支出总额656.93万元。其中,本级项目8个,本级项目支出385.58万元;对下转移支付项目0个,对下转移支付0万元。\n"
+        "2024年部门年中调整预算为1781.86万元,全年执行数1767.21万元。\n")
+
+
+def test_an_amount_after_a_component_of_a_list_is_a_component_too() -> None:
+    # 对下转移支付0万元 follows the component 本级项目支出385.58万元 of a 其中 list: a component, not executed
+    assert units(LIST) == {"某县水利局": {"budget": "1781.86", "executed": "1767.21"}}
+    # an amount after a figure that is no component keeps taking its kind, as before (“A局100万元；B局200万元”)
+    plain = "某县财政局关于部门预算执行情况的报告\n甲县水利局预算支出100万元；甲县教育局200万元。\n"
+    assert units(plain) == {"甲县水利局": {"executed": "100"}, "甲县教育局": {"executed": "200"}}
