@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..numbers import HUNDRED, to_decimal
 from .lines import Line
+from .prose_units import enumerated
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
 from .text import CJK, norm, numbering
@@ -340,12 +341,21 @@ class FigureReader:
             last_listed: list[str] = []
             prev = 0
             i = 0
+            listed_items = enumerated(sent, [(t.start, t.end, t.kind, t.value) for t in toks])
             while i < len(toks):
                 tok = toks[i]
                 window = sent[prev:tok.start]
                 clause = _DELIM.split(window)[-1]
                 if tok.scale_note:
                     self.scale_lines.setdefault(tok.scale_note, []).append(line.no)
+                if i in listed_items:  # “甲项目执行率99%；乙项目98%”: an enumeration, each figure its project's
+                    name, kind = listed_items[i]
+                    if kind == "rate" or (isinstance(tok.value, Decimal) and tok.value <= HUNDRED):
+                        self.facts.append(Fact(kind, tok.value, self.units.define(name), line, shown=tok.shown))
+                        self.prev_kind = kind
+                    prev = tok.end
+                    i += 1
+                    continue
                 # "分别为": a run of figures of one kind matched to the units listed before it, in order.
                 resp = "分别" in window and not re.search(r"[，,；;。]", window[window.rfind("分别"):])
                 if resp or tok.respectively:

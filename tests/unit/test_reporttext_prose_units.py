@@ -68,3 +68,28 @@ def test_an_amount_after_a_component_of_a_list_is_a_component_too() -> None:
     # an amount after a figure that is no component keeps taking its kind, as before (“A局100万元；B局200万元”)
     plain = "某县财政局关于部门预算执行情况的报告\n甲县水利局预算支出100万元；甲县教育局200万元。\n"
     assert units(plain) == {"甲县水利局": {"executed": "100"}, "甲县教育局": {"executed": "200"}}
+
+
+# -- an enumeration of projects and their figures in one sentence ----------------------------------------------------
+
+RATES = ("某镇2023年度转移支付资金绩效自评报告\n"
+         "2.10个项目均完工，其中3个项目资金执行100%，剩余甲村道路硬化项目资金执行99.97%；乙村美丽乡村项目99.89%，"
+         "丙村水毁修复项目95.6%，大别山区生态补偿资金86.02%。\n")
+
+
+def test_projects_enumerated_with_their_rates_in_one_sentence_each_get_their_rate() -> None:
+    assert units(RATES) == {"甲村道路硬化项目": {"rate": "99.97"}, "乙村美丽乡村项目": {"rate": "99.89"},
+                            "丙村水毁修复项目": {"rate": "95.6"}, "大别山区生态补偿资金": {"rate": "86.02"}}
+    scores = "某县财政局关于重点项目绩效评价结果的公告\n经评价，甲村道路项目综合得分92分，乙村饮水工程88.5分。\n"
+    assert units(scores) == {"甲村道路项目": {"score": "92"}, "乙村饮水工程": {"score": "88.5"}}
+
+
+def test_an_enumeration_whose_first_item_does_not_say_what_its_figure_is_or_a_single_item_is_not_read() -> None:
+    # 甲项目95%，乙项目90%: a completion rate? a share of the money? the text does not say
+    unsaid = RATES.replace("剩余甲村道路硬化项目资金执行99.97%", "剩余甲村道路硬化项目99.97%")
+    assert units(unsaid) == {}
+    # one project with its rate is no enumeration (a report's own project is not made a unit by it)
+    one = "某县水利局2023年度项目支出绩效自评报告\n甲村道路硬化项目资金执行99.97%，项目均已完工。\n"
+    assert "甲村道路硬化项目" not in units(one)
+    # a count of projects is nobody's name: 3个项目资金执行100% gives no unit
+    assert not [k for k in units(RATES) if "3个" in k]
