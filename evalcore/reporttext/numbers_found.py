@@ -548,6 +548,9 @@ class FigureReader:
                 return None  # “得分9.6分(满分10分)”: one item's score, not the evaluation's
             breakdown = bool(_SCORE_BREAKDOWN.search(clause) or re.search(r"(?:该|此|本|单|分)项(?!目)", clause)) and (
                 not self.units.mentions(clause))
+            if re.search(r"\(\s*[^()]{0,6}(?:得分|评分)\s*[:为]?\s*$", window) and re.fullmatch(
+                    r"\s*\)\s*[。.]?\s*", after):
+                breakdown = True  # “…稳中有升。(自评得分5分)”: a bracket closing a paragraph scores that item
             overall = bool(re.search(r"总得分|总分|综合得分|最终得分|评价得分|自评得分", window))  # wins over the first
             fact = Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=overall)
             if unit is not None and not breakdown:

@@ -85,8 +85,8 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # The sixth pass (units in running text): a list of evaluated projects, fit 125 with 3 invented; a clause ending in
 # 我中心 / 本局 is the report's own unit, fit 126 with 1 invented.
 # An amount after a component of a list is a component: fit 127, 1 invented, 0 wrong. Projects enumerated with their
-# rates in one sentence: fit 132.
-TUNED_FLOORS = {"fit": (132, 1), "check": (97, 7)}
+# rates in one sentence: fit 132. A bracketed score closing a paragraph is that item's: fit invented 1 → 0.
+TUNED_FLOORS = {"fit": (132, 0), "check": (97, 7)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))

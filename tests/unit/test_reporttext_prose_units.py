@@ -93,3 +93,19 @@ def test_an_enumeration_whose_first_item_does_not_say_what_its_figure_is_or_a_si
     assert "甲村道路硬化项目" not in units(one)
     # a count of projects is nobody's name: 3个项目资金执行100% gives no unit
     assert not [k for k in units(RATES) if "3个" in k]
+
+
+# -- a number that is not the unit's figure: a bracketed score closing a paragraph scores that item ------------------
+
+ITEM = ("某区衔接资金绩效自评报告\n一、资金保障情况\n1.本级预算安排衔接资金情况\n"
+        "2021年某区安排本级预算衔接资金1016万元，与上年相比净增加10万元。\n"
+        "2021年区级衔接资金投入只增不减，稳中有升。（自评得分5分）\n")
+
+
+def test_a_bracketed_score_closing_a_paragraph_is_the_items_not_the_evaluations() -> None:
+    assert "score" not in units(ITEM).get("本项目", {})
+    # the evaluation's score in brackets inside its sentence, or written as the verdict, is still read
+    inside = ITEM + "二、自评结论\n经自评，评价等级为优（自评得分92分），各项目标均已完成。\n"
+    assert units(inside)["本项目"]["score"] == "92"
+    verdict = ITEM + "二、自评结论\n经自评，本项目自评得分92分。\n"
+    assert units(verdict)["本项目"]["score"] == "92"
