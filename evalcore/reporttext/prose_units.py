@@ -42,40 +42,7 @@ def listed_projects(lines: list[Line]) -> dict[int, str]:
             found.setdefault(num.style, {})[ln.no] = m.group(0).strip()
     best = max(found.values(), key=len, default={})
     if len(best) < 2 or len(set(best.values())) < len(best):
-        best = {}
-    return best or _project_sections(lines)
-
-
-_PROJECT_HEADING = re.compile(r"^[^。；;：:，,]{4,40}(?:项目|工程)$")
-_GENERIC = re.compile(r"^(?:本|该|各|其他|其它|重点|主要|部分|所有|相关|一般|新增|续建|在建)")
-
-
-def _project_sections(lines: list[Line]) -> dict[int, str]:
-    """Line number → project for the lines under numbered headings of one style, at least two, each heading a
-    project's name alone (（一）甲村道路建设项目) and each section stating a result of its own."""
-    heads: dict[str, list[tuple[int, str]]] = {}
-    for i, ln in enumerate(lines):
-        num = ln.num if ln.no and ln.cells is None else None
-        if num is None or not title_like(num.rest):
-            continue
-        name = norm(num.rest).strip().rstrip("。.：:")
-        if _PROJECT_HEADING.match(name) and not _GENERIC.match(name):
-            heads.setdefault(num.style, []).append((i, name))
-    best: dict[int, str] = {}
-    for style, found in heads.items():
-        out: dict[int, str] = {}
-        names = []
-        for i, name in found:
-            span = []
-            for ln in lines[i + 1:]:
-                if not ln.no or (ln.num is not None and ln.num.style == style):
-                    break
-                span.append(ln)
-            if span and _RESULT.search(" ".join(norm(ln.text) for ln in span)):
-                names.append(name)
-                out.update({ln.no: name for ln in span if ln.cells is None})
-        if len(names) >= 2 and len(set(names)) == len(names) and len(out) > len(best):
-            best = out
+        return {}
     return best
 
 

@@ -109,21 +109,3 @@ def test_a_bracketed_score_closing_a_paragraph_is_the_items_not_the_evaluations(
     assert units(inside)["本项目"]["score"] == "92"
     verdict = ITEM + "二、自评结论\n经自评，本项目自评得分92分。\n"
     assert units(verdict)["本项目"]["score"] == "92"
-
-
-# -- a list of evaluated projects as sections: a numbered heading naming each project --------------------------------
-
-SECTIONS = ("某县财政局关于2022年度重点项目绩效评价结果的公告\n一、评价结果\n（一）甲村道路建设项目\n1.资金情况\n"
-            "项目预算100万元，实际支出95万元，预算执行率95%。\n2.评价结论\n该项目综合得分92分，评价等级为优。\n"
-            "（二）乙村饮水工程\n1.资金情况\n项目预算200万元，实际支出150万元，预算执行率75%。\n2.评价结论\n"
-            "该项目综合得分85分，评价等级为良。\n")
-
-
-def test_numbered_headings_each_naming_a_project_with_a_result_below_give_each_project_its_figures() -> None:
-    assert units(SECTIONS) == {
-        "甲村道路建设项目": {"budget": "100", "executed": "95", "rate": "95", "score": "92", "grade": "优"},
-        "乙村饮水工程": {"budget": "200", "executed": "150", "rate": "75", "score": "85", "grade": "良"}}
-    # generic headings (（一）重点项目) or one project's heading are no list
-    assert "重点项目" not in units(SECTIONS.replace("甲村道路建设项目", "重点项目"))
-    one = SECTIONS.split("（二）")[0]
-    assert "甲村道路建设项目" not in units(one)
