@@ -285,10 +285,6 @@ class FigureReader:
         """The units of a list “A局、B局和C中心的…” (pieces separated by NUL for 、), each an organisation; [] unless
         every piece is one."""
         pieces = [p.strip() for p in re.split(r"\0|和|及|与", text) if p.strip()]
-        projects = [m.group(1) for m in (re.fullmatch(r"([^，,；;。：:]{4,40}?(?:项目|工程))(?:的.{0,12})?", p)
-                                          for p in pieces) if m]
-        if len(pieces) >= 2 and len(projects) == len(pieces) == len(set(projects)):
-            return [self.units.define(p) for p in projects]  # “甲项目、乙工程的得分分别为…”: projects listed
         if len(pieces) < 2 or not all(self._org_name(p) for p in pieces):
             return []  # nothing resolved (defined) unless every piece is an organisation
         return [k for k in (self._org(p) for p in pieces) if k is not None]

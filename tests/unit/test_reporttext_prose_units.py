@@ -109,15 +109,3 @@ def test_a_bracketed_score_closing_a_paragraph_is_the_items_not_the_evaluations(
     assert units(inside)["本项目"]["score"] == "92"
     verdict = ITEM + "二、自评结论\n经自评，本项目自评得分92分。\n"
     assert units(verdict)["本项目"]["score"] == "92"
-
-
-# -- projects listed before 分别为 ------------------------------------------------------------------------------------
-
-def test_projects_listed_before_respectively_each_get_their_figure() -> None:
-    text = ("某县财政局关于2022年度重点项目绩效评价结果的公告\n"
-            "经评价，甲村道路建设项目、乙村饮水工程的得分分别为92分、85分，等级分别为优、良。\n")
-    assert units(text) == {"甲村道路建设项目": {"score": "92", "grade": "优"},
-                           "乙村饮水工程": {"score": "85", "grade": "良"}}
-    # a list whose pieces are not all projects is not matched (the figures are not given out by position)
-    mixed = text.replace("乙村饮水工程", "乙村饮水安全")
-    assert "甲村道路建设项目" not in units(mixed)
