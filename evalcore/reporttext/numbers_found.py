@@ -423,6 +423,11 @@ class FigureReader:
                     prev = tok.end
                     i += 1
                     continue
+                if "平均" in clause:  # “平均得分92分”, “平均执行率95%”: an average over several, nobody's own figure
+                    self._skip(line, tok, "平均数，不是某一单位的数值，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
                 if unit is None and not is_total and not part:
                     unit = ctx
                 after = sent[tok.end:toks[i + 1].end if i + 1 < len(toks) else len(sent)]  # with the next figure

@@ -109,3 +109,13 @@ def test_a_bracketed_score_closing_a_paragraph_is_the_items_not_the_evaluations(
     assert units(inside)["本项目"]["score"] == "92"
     verdict = ITEM + "二、自评结论\n经自评，本项目自评得分92分。\n"
     assert units(verdict)["本项目"]["score"] == "92"
+
+
+# -- a number that is not the unit's figure: an average over several -------------------------------------------------
+
+def test_an_average_is_nobodys_own_figure() -> None:
+    head = "某县水利局2022年度项目支出绩效自评报告\n"
+    assert units(head + "全县共有15个项目开展自评，平均得分92分，平均执行率95.5%。\n") == {}
+    # the unit's own score and rate beside it are read
+    own = head + "全县项目平均得分90分。本项目自评得分92分，预算执行率95.5%。\n"
+    assert units(own) == {"某县水利局": {"score": "92", "rate": "95.5"}}
