@@ -119,3 +119,16 @@ def test_an_average_is_nobodys_own_figure() -> None:
     # the unit's own score and rate beside it are read
     own = head + "全县项目平均得分90分。本项目自评得分92分，预算执行率95.5%。\n"
     assert units(own) == {"某县水利局": {"score": "92", "rate": "95.5"}}
+
+
+# -- problems stated inline with their causes (主要问题及原因：一是…) ---------------------------------------------
+
+def test_problems_stated_inline_with_their_causes_are_counted() -> None:
+    text = ("某县医保中心2024年度部门决算绩效自评情况\n所有项目均开展了绩效自评。"
+            "自评发现的主要问题及原因：一是预算调整率较大，主要原因是年中追加了补助资金。"
+            "下一步改进措施：加强年初预算数据测算。\n")
+    ev = parse_report(text).evaluation
+    assert (len(ev.problems), len(ev.recommendations)) == (1, 1)
+    # “问题及原因” without a colon is running text, not a label
+    plain = text.replace("主要问题及原因：", "主要问题及原因")
+    assert len(parse_report(plain).evaluation.problems) == 0
