@@ -11,7 +11,8 @@ Two layouts that recur in results announcements and in reports about several pro
 * **an enumeration in one sentence**: at least two clauses in a row, each a project's (or fund's) name and one
   figure of the same kind, the first saying what the figure is and the next ones leaving it out (……资金执行99.97%；
   乙村美丽乡村项目99.89%，丙村水毁修复项目95.6%；甲项目得分92分，乙项目88分): each figure is its project's.
-  A count of projects (3个项目资金执行100%) is no project's name, and a figure whose kind the first clause does not
+  A count of projects (3个项目资金执行100%) or money named by its source (中央资金, 省级资金, 项目资金) is no
+  project's name, and a figure whose kind the first clause does not
   say (甲项目95%，乙项目90%: a completion rate? a share?) is not read.
 """
 from __future__ import annotations
@@ -49,12 +50,16 @@ def listed_projects(lines: list[Line]) -> dict[int, str]:
 # --- an enumeration of projects and their figures in one sentence --------------------------------------------------
 
 _LEAD = re.compile(r"^(?:剩余|其余|其中|另外|另|以及|及|和|与|而|但|此外)+")
-_ITEM = re.compile(r"^(?P<name>[^，,；;。：:、]{2,40}?(?:项目|工程|资金|专项|经费)\)?)"
+_ITEM = re.compile(r"^(?P<name>[^，,；;。：:、]{2,40}?(?:项目|工程|资金|专项)\)?)"
                    r"(?P<kw>(?:的)?(?:(?:预算|资金)?(?:执行率|支付率|支出率|执行进度|支出进度|执行|支出)"
                    r"|(?:综合|最终|评价|自评)?(?:得分|评分|总分))?(?:为|达到?|是)?)\s*$")
 _KW_KIND = {"pct": re.compile(r"执行|支付率|支出"), "score": re.compile(r"得分|评分|总分")}
 _COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两几多各所有]+)\s*(?:个|项|类)|(?:个|项)(?:项目|工程)$")
 _SEP = re.compile(r"\s*[，,；;、]\s*")
+# money by its source or level, not a project: 中央资金, 省级财政资金, 自筹资金, 项目资金, 本级专项
+_SOURCE = re.compile(r"^(?:中央|省|市|州|县|区|乡镇?|镇|村|本级|上级|地方|财政|自筹|配套|社会|银行|债券|一般|政府|基金|"
+                     r"其他|其它|各级|级|预算内|预算外|专项|补助|衔接|奖补|转移支付|本|该|各|全部|所有|项目|整体)+"
+                     r"(?:资金|专项|项目)$")
 
 
 def enumerated(sent: str, tokens: list[tuple[int, int, str, Decimal | str]]) -> dict[int, tuple[str, str]]:
@@ -79,7 +84,7 @@ def enumerated(sent: str, tokens: list[tuple[int, int, str, Decimal | str]]) -> 
             continue
         m = _ITEM.match(_LEAD.sub("", parts[-1].strip()))
         name = m.group("name") if m else ""
-        if m is None or _COUNT.search(name) or not re.search(r"[\u4e00-\u9fff]{2}", name):
+        if m is None or _COUNT.search(name) or _SOURCE.match(name) or not re.search(r"[\u4e00-\u9fff]{2}", name):
             close()
             continue
         joined = bool(run) and kind == run_kind and len(parts) == 2 and not parts[0].strip()

@@ -93,6 +93,10 @@ def test_an_enumeration_whose_first_item_does_not_say_what_its_figure_is_or_a_si
     assert "甲村道路硬化项目" not in units(one)
     # a count of projects is nobody's name: 3个项目资金执行100% gives no unit
     assert not [k for k in units(RATES) if "3个" in k]
+    # money named by its source or level, or a department's kinds of spending, are no projects
+    own = "某县水利局2022年度项目支出绩效自评报告\n"
+    assert units(own + "其中中央资金执行100%，省级资金98%，县级配套资金95%。\n") == {}
+    assert units(own + "人员经费执行100%，公用经费98%。\n") == {}
 
 
 # -- a number that is not the unit's figure: a bracketed score closing a paragraph scores that item ------------------
