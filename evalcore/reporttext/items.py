@@ -46,7 +46,7 @@ def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]
     return lead, [i for i in items if i]
 
 
-INLINE_PROBLEMS = re.compile(r"(?:存在的?(?:主要)?问题|主要问题|发现的问题)\s*[:：]\s*")
+INLINE_PROBLEMS = re.compile(r"(?:存在的?(?:主要)?问题|主要问题|发现的问题)(?:及(?:其)?(?:原因|成因))?\s*[:：]\s*")
 INLINE_RECS = re.compile(r"(?:下一步(?:工作)?(?:改进)?(?:措施|打算|建议)|改进(?:措施|建议|意见)|整改措施|相关建议|"
                           r"(?:(?<=^)|(?<=[。；;，,\s]))(?:主要|几点|有关|以下|我们|评价组|工作组)?建议(?:如下)?|"
                           r"意见建议)\s*[:：]\s*")

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..numbers import HUNDRED, to_decimal
 from .lines import Line
+from .prose_units import enumerated
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
 from .text import CJK, norm, numbering
@@ -340,12 +341,21 @@ class FigureReader:
             last_listed: list[str] = []
             prev = 0
             i = 0
+            listed_items = enumerated(sent, [(t.start, t.end, t.kind, t.value) for t in toks])
             while i < len(toks):
                 tok = toks[i]
                 window = sent[prev:tok.start]
                 clause = _DELIM.split(window)[-1]
                 if tok.scale_note:
                     self.scale_lines.setdefault(tok.scale_note, []).append(line.no)
+                if i in listed_items:  # “甲项目执行率99%；乙项目98%”: an enumeration, each figure its project's
+                    name, kind = listed_items[i]
+                    if kind == "rate" or (isinstance(tok.value, Decimal) and tok.value <= HUNDRED):
+                        self.facts.append(Fact(kind, tok.value, self.units.define(name), line, shown=tok.shown))
+                        self.prev_kind = kind
+                    prev = tok.end
+                    i += 1
+                    continue
                 # "分别为": a run of figures of one kind matched to the units listed before it, in order.
                 resp = "分别" in window and not re.search(r"[，,；;。]", window[window.rfind("分别"):])
                 if resp or tok.respectively:
@@ -410,6 +420,11 @@ class FigureReader:
                 if tok.kind in ("pct", "score") and _TARGET_BEFORE.search(window) or (
                         tok.kind == "pct" and _TARGET_AFTER.match(sent[tok.end:])):
                     self._skip(line, tok, "目标值、门槛或填表说明中的数值，不是实际数，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
+                if "平均" in clause:  # “平均得分92分”, “平均执行率95%”: an average over several, nobody's own figure
+                    self._skip(line, tok, "平均数，不是某一单位的数值，未导入")
                     prev = tok.end
                     i += 1
                     continue
@@ -505,13 +520,17 @@ class FigureReader:
                 _money_kind(clause, clause) in (None, "budget") and not _SCOPE.search(clause))
             if spent_all:
                 kind = "budget"  # “资金3728万元全部执行到位”: the year's money, and all of it spent
+            item_of_list = False
             if kind is None and last_money_kind and (unit is not None or re.search(r"其中|[、；;]", window)):
-                kind = last_money_kind
+                kind = last_money_kind  # the next item of a list: its kind, and its role, are the item's before it
+                before_ = next((f for f in reversed(self.facts) if f.line is line and f.kind == kind), None)
+                item_of_list = before_ is not None and before_.breakdown  # a component's neighbour is a component
             if _SCOPE.search(clause):
                 kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
             elif _PER.search(clause):
                 kind = "other"  # “每年财政补助1000万元”: a standard per year / per head, not this year's figure
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
+            breakdown = breakdown or item_of_list
             adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
             fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted)
         elif tok.kind == "pct":
@@ -534,6 +553,9 @@ class FigureReader:
                 return None  # “得分9.6分(满分10分)”: one item's score, not the evaluation's
             breakdown = bool(_SCORE_BREAKDOWN.search(clause) or re.search(r"(?:该|此|本|单|分)项(?!目)", clause)) and (
                 not self.units.mentions(clause))
+            if re.search(r"\(\s*[^()]{0,6}(?:得分|评分)\s*[:为]?\s*$", window) and re.fullmatch(
+                    r"\s*\)\s*[。.]?\s*", after):
+                breakdown = True  # “…稳中有升。(自评得分5分)”: a bracket closing a paragraph scores that item
             overall = bool(re.search(r"总得分|总分|综合得分|最终得分|评价得分|自评得分", window))  # wins over the first
             fact = Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=overall)
             if unit is not None and not breakdown:

@@ -92,6 +92,7 @@ from .items import INLINE_END, INLINE_PROBLEMS, INLINE_RECS, FindingsReader, Gro
 from .lines import Line, money_subsections, nested_findings, read_lines, split_sections, title_like
 from .meta import EVALUATOR, NOT_REGION, REGION, bigrams, guess_title, own_unit, parse_bands, title_parts
 from .numbers_found import GRADE_NORMAL, Fact, FigureReader, as_grade, as_number
+from .prose_units import listed_projects
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
 from .text import norm, strip_end_punct
 from .units import (
@@ -183,6 +184,10 @@ class _Parser:
         self.notes.extend(reader.notes)
 
         figures = FigureReader(self.units)
+        listed = listed_projects(figure_lines)
+        if listed:
+            self.notes.append(f"第{min(listed)}行起的{len(listed)}个编号段落各以一个项目开头并列出其评价结果，"
+                              "各段的数值归于该项目")
         table: list[Line] = []
         before: list[Line] = []
         heading_unit: str | None = None  # a heading that names a unit: the paragraphs under it are about it
@@ -199,7 +204,13 @@ class _Parser:
             num = ln.num
             if (num is not None or ln.headingish) and title_like(num.rest if num else ln.text):
                 heading_unit = figures.subject(ln.text)  # "（一）常德市教育局": the paragraphs below are about it
+            first = len(figures.facts)
             figures.paragraph(ln, heading_unit)
+            if ln.no in listed:  # an item of a list of evaluated projects: its figures are that project's
+                key = self.units.define(listed[ln.no])
+                for f in figures.facts[first:]:
+                    if f.kind in FIGURE_KINDS and not f.aggregate:
+                        f.unit, f.total = key, False
             before.append(ln)
         for rows in flattened_tables(self.text):
             lines_ = [Line(r[0].line_no, " | ".join(c.text for c in r), cells=[c.text for c in r]) for r in rows]

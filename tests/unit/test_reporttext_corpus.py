@@ -85,7 +85,12 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # The fifth pass's general form reading (rows in any flattening, a row aligned on its percentage): fit 116, check 97.
 # With the sixth batch's tuned-part texts (16, none tuned on; docs/reporttext.md, "Sixth batch"): fit 123 of 154, 7
 # invented; check 98 of 118, 8 invented.
-TUNED_FLOORS = {"fit": (123, 7), "check": (98, 8)}
+# The sixth pass (units in running text; measured on the 73/58-text halves after the sixth batch was merged): a list
+# of evaluated projects, a clause ending in 我中心 / 本局 as the report's own unit, an amount after a list's component
+# as a component, projects enumerated with their rates in one sentence, a bracketed score closing a paragraph as that
+# item's, an average as nobody's figure, problems stated inline with their causes: fit 140 of 154 with 1 invented;
+# check 98 of 118, 8 invented (wrong 3 → 2).
+TUNED_FLOORS = {"fit": (140, 1), "check": (98, 8)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -189,8 +194,10 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # second doubt pass (a rate its amounts cannot confirm, a count from unnumbered paragraphs): the held-out part, scored
 # once afterwards in totals, went from (5, 28) to (3, 25).
 # After the sixth batch's 31 texts were added (none of them published unreviewed with an error): fit (0, 40), check
-# (0, 30), held out (2, 30).
-CERTAINTY_FLOORS = {"fit": (0, 40), "check": (0, 30), "held-out": (2, 30)}
+# (0, 30), held out (2, 30). The sixth pass's enumeration of projects finds five lone rates in a fit text that gave
+# nothing before, which send it to review; an average is nobody's own figure (a wrong figure gone on check): fit
+# (0, 39), check (0, 31).
+CERTAINTY_FLOORS = {"fit": (0, 39), "check": (0, 31), "held-out": (2, 30)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))

@@ -26,15 +26,20 @@ def test_a_text_without_any_pattern_still_publishes_without_review() -> None:
 
 def test_figures_given_to_an_organisation_cut_from_a_sentence_go_to_review() -> None:
     """The report names no unit of its own; the one organisation its text names is a sentence's fragment
-    (“统一计入我中心”), and the budget and executed amount were given to it."""
+    (“统一计入甲县数据中心”), and the budget and executed amount were given to it."""
     text = ("# 2024年度部门决算说明\n\n一、预算执行情况\n\n2024年年中调整预算为1781.86万元，全年执行数1767.21万元。\n\n"
-            "二、其他说明\n\n市财政将预留预算资金346.87万元，统一计入我中心财政拨款收入，具体为医疗补助收入335.27万元，"
+            "二、其他说明\n\n市财政将预留预算资金346.87万元，统一计入甲县数据中心财政拨款收入，具体为医疗补助收入335.27万元，"
             "不列入年初预算。\n")
     figures = _figures(text)
-    assert {k: v[0] for k, v in figures.items()} == {("统一计入我中心", "budget"): "1781.86",
-                                                      ("统一计入我中心", "executed"): "1767.21"}  # flagged, not dropped
-    assert all("归于正文中唯一点名的“统一计入我中心”" in why for _, why in figures.values())
+    assert {k: v[0] for k, v in figures.items()} == {("统一计入甲县数据中心", "budget"): "1781.86",
+                                                      ("统一计入甲县数据中心", "executed"): "1767.21"}  # flagged
+    assert all("归于正文中唯一点名的“统一计入甲县数据中心”" in why for _, why in figures.values())
     assert len(doubts(parse_report(text, source_name="x.txt"))) == 2
+    # “统一计入我中心” (a pronoun and an organisation word) is no organisation at all (sixth pass): the figures are
+    # the report's own, 本项目, which is a doubt too
+    own = _figures(text.replace("甲县数据中心", "我中心"))
+    assert {k: v[0] for k, v in own.items()} == {("本项目", "budget"): "1781.86", ("本项目", "executed"): "1767.21"}
+    assert doubts(parse_report(text.replace("甲县数据中心", "我中心"), source_name="x.txt"))
     # the unit the report's title states takes the same figures with no doubt
     stated = OWN + "2024年年中调整预算为1781.86万元，全年执行数1767.21万元，预算执行率99.18%。\n"
     assert doubts(parse_report(stated, source_name="x.txt")) == []

@@ -1,0 +1,100 @@
+"""Several evaluated units in running text, and whose figures a sentence gives (issue 24, sixth pass).
+
+Two layouts that recur in results announcements and in reports about several projects:
+
+* **a list of evaluated projects**: numbered paragraphs of one numbering style, at least two, each opening with the
+  name of a project (…项目 / …工程) and each stating its own result (得分 / 等级 / 评为 …): a finance bureau's
+  publication of its key evaluations, one paragraph per project. Each paragraph's figures belong to the project it
+  opens with, whatever organisation its running text mentions (the town that built the road, the firm that
+  evaluated it). One paragraph alone, or paragraphs without a result of their own (the parts of one project), are no
+  such list.
+* **an enumeration in one sentence**: at least two clauses in a row, each a project's (or fund's) name and one
+  figure of the same kind, the first saying what the figure is and the next ones leaving it out (……资金执行99.97%；
+  乙村美丽乡村项目99.89%，丙村水毁修复项目95.6%；甲项目得分92分，乙项目88分): each figure is its project's.
+  A count of projects (3个项目资金执行100%) or money named by its source (中央资金, 省级资金, 项目资金) is no
+  project's name, and a figure whose kind the first clause does not
+  say (甲项目95%，乙项目90%: a completion rate? a share?) is not read.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .lines import Line, title_like
+from .text import norm
+
+# the name of a project opening a paragraph: up to the first comma (or full stop) after …项目 / …工程; a comma inside
+# the name (村内干道,巷道路面硬化建设项目) is kept, a sentence's end or a colon is not crossed
+PROJECT_AT_START = re.compile(r"^[^。；;：:]{4,40}?(?:项目|工程)(?=[，,。；;：:\s(]|$)")
+# a paragraph stating an evaluation's result (a score or a grade) of its own
+_RESULT = re.compile(r"得分|总分|评分|等级|等次|评为|评定为")
+
+
+def listed_projects(lines: list[Line]) -> dict[int, str]:
+    """Line number → project name for the paragraphs of a list of evaluated projects (see the module's docstring);
+    empty unless at least two numbered paragraphs of one style qualify and each names a different project."""
+    found: dict[str, dict[int, str]] = {}
+    for ln in lines:
+        num = ln.num if ln.no and ln.cells is None else None
+        if num is None or title_like(num.rest):
+            continue  # a heading, not a paragraph
+        m = PROJECT_AT_START.match(num.rest.strip())
+        if m and _RESULT.search(norm(num.rest)):
+            found.setdefault(num.style, {})[ln.no] = m.group(0).strip()
+    best = max(found.values(), key=len, default={})
+    if len(best) < 2 or len(set(best.values())) < len(best):
+        return {}
+    return best
+
+
+# --- an enumeration of projects and their figures in one sentence --------------------------------------------------
+
+_LEAD = re.compile(r"^(?:剩余|其余|其中|另外|另|以及|及|和|与|而|但|此外)+")
+_ITEM = re.compile(r"^(?P<name>[^，,；;。：:、]{2,40}?(?:项目|工程|资金|专项)\)?)"
+                   r"(?P<kw>(?:的)?(?:(?:预算|资金)?(?:执行率|支付率|支出率|执行进度|支出进度|执行|支出)"
+                   r"|(?:综合|最终|评价|自评)?(?:得分|评分|总分))?(?:为|达到?|是)?)\s*$")
+_KW_KIND = {"pct": re.compile(r"执行|支付率|支出"), "score": re.compile(r"得分|评分|总分")}
+_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两几多各所有]+)\s*(?:个|项|类)|(?:个|项)(?:项目|工程)$")
+_SEP = re.compile(r"\s*[，,；;、]\s*")
+# money by its source or level, not a project: 中央资金, 省级财政资金, 自筹资金, 项目资金, 本级专项
+_SOURCE = re.compile(r"^(?:中央|省|市|州|县|区|乡镇?|镇|村|本级|上级|地方|财政|自筹|配套|社会|银行|债券|一般|政府|基金|"
+                     r"其他|其它|各级|级|预算内|预算外|专项|补助|衔接|奖补|转移支付|本|该|各|全部|所有|项目|整体)+"
+                     r"(?:资金|专项|项目)$")
+
+
+def enumerated(sent: str, tokens: list[tuple[int, int, str, Decimal | str]]) -> dict[int, tuple[str, str]]:
+    """Token index → (project name, figure kind: rate | score) for the figures of an enumeration in ``sent`` (see the
+    module's docstring). ``tokens`` are (start, end, kind, value) in order, kind pct | score | money | grade."""
+    out: dict[int, tuple[str, str]] = {}
+    run: list[tuple[int, str]] = []
+    run_kind = ""
+
+    def close() -> None:
+        if len(run) >= 2 and len({name for _, name in run}) == len(run):
+            for idx, name in run:
+                out[idx] = (name, "rate" if run_kind == "pct" else "score")
+        run.clear()
+
+    prev_end = 0
+    for idx, (start, end, kind, _value) in enumerate(tokens):
+        parts = _SEP.split(sent[prev_end:start])
+        prev_end = end
+        if kind not in _KW_KIND:
+            close()
+            continue
+        m = _ITEM.match(_LEAD.sub("", parts[-1].strip()))
+        name = m.group("name") if m else ""
+        if m is None or _COUNT.search(name) or _SOURCE.match(name) or not re.search(r"[\u4e00-\u9fff]{2}", name):
+            close()
+            continue
+        joined = bool(run) and kind == run_kind and len(parts) == 2 and not parts[0].strip()
+        kw = m.group("kw")
+        if joined and (not kw or _KW_KIND[kind].search(kw)):
+            run.append((idx, name))  # the next item (its kind left out, or the same kind said again)
+            continue
+        close()
+        if kw and _KW_KIND[kind].search(kw):
+            run.append((idx, name))  # the first item says what its figure is
+            run_kind = kind
+    close()
+    return out
