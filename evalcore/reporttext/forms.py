@@ -75,7 +75,7 @@ def _total_and_value(no: int, text: str) -> list[Cell]:
 
 
 _COLUMN = re.compile(r"年初预算数|年初预算|年初|全年预算数|全年预算|调整后预算数|调整后预算|预算执行数|全年执行数|"
-                     r"执行数|预算执行率|执行率|分值|权重|得分|原因")
+                     r"执行数|预算执行率|执行率|分值|权重|得分|原因|预算数")
 # the row a form's money is read from: its total (年度资金总额, 年度总金额, 资金总额, 总额, 合计, 总计 …)
 _TOTAL_LABEL = r"(?:年度)?(?:财政|项目|专项|部门)?(?:资金|预算|支出)?(?:总额|总金额|合计|总计)\s*(?:\(万元\))?"
 _ROW_TOTAL = re.compile(rf"^{_TOTAL_LABEL}\s*[:：]?$")
@@ -96,7 +96,7 @@ def is_total_row(label: str) -> bool:
 def _kind(label: str) -> str:
     if label.startswith("年初"):
         return "initial"
-    if label.startswith(("全年预算", "调整后")):
+    if label.startswith(("全年预算", "调整后", "预算数")):
         return "budget"
     if label.endswith("执行数"):
         return "executed"
@@ -247,7 +247,8 @@ def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None,
             if _is_label(value):
                 continue  # “实施单位 全年预算数 …”: the form flattened with its value elsewhere, not named here
         value = re.sub(r"^\d+\s*-\s*", "", value)  # a budget code before the name (219001-…)
-        value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)", value)[0].strip()
+        # the name ends where the form's next label starts (“隆阳区土壤肥料工作站 填报日期:2023年3月20日”)
+        value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)|\s+(?=[\u4e00-\u9fff]{2,8}[:：])", value)[0].strip()
         if 2 <= len(value) <= 40 and not _VALUE.match(value):
             return value, cell
     return None, None
@@ -268,14 +269,18 @@ _RECS_LABEL = re.compile(r"^(?:改进措施|改进建议|整改措施|下一步�
 
 
 _HEADER_START = re.compile(r"^(?:年初(?:预算数?)?|全年预算数?)(?:\([A-Z]\))?$")
+# a form whose money columns are titled 预算数 (A) | 执行数 (B) | 执行率 (B/A) | 得分 (20分*执行率): no 年初 / 全年
+_PLAIN_START = re.compile(r"^预算数$")
+# what a column title carries after its name: a letter (A), a formula (B/A), (20分*执行率)
+_TITLE_TAIL = re.compile(r"\([A-Z]\)$|\([^)]*[×/*][^)]*\)$")
 
 
 def _label_text(cell: Cell) -> str:
-    return re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(cell.text).replace(" ", ""))
+    return _TITLE_TAIL.sub("", norm(cell.text).replace(" ", ""))
 
 
 def _is_label(text: str) -> bool:
-    return bool(_COLUMN.fullmatch(re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(text).replace(" ", ""))))
+    return bool(_COLUMN.fullmatch(_TITLE_TAIL.sub("", norm(text).replace(" ", ""))))
 
 
 @dataclass
@@ -360,6 +365,22 @@ def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
     return None
 
 
+def _plain_header(stream: list[Cell], i: int) -> int | None:
+    """预算数 (A) | 执行数 (B) | 执行率 (B/A) | 得分 (20分*执行率), then the total row (年度财政资金总额): a money
+    part whose budget column is titled 预算数 alone. Taken only when every cell up to the total row is a column title
+    (a results table 预算数 | 执行数 | … is followed by its rows, not by a total). Returns the total row's index."""
+    if not _PLAIN_START.match(_label_text(stream[i])):
+        return None
+    j = i
+    while j < len(stream) and j - i < 12:
+        if _ROW_TOTAL.match(norm(stream[j].text).strip()):
+            return j
+        if stream[j].text and not _COLUMN.fullmatch(_label_text(stream[j])):
+            return None
+        j += 1
+    return None
+
+
 def find_forms(text: str) -> list[Form]:
     """The self-evaluation forms in the text, in order (an empty list when there is none)."""
     stream = cells(text)
@@ -368,11 +389,15 @@ def find_forms(text: str) -> list[Form]:
     i = 0
     while i < len(stream):
         t = norm(stream[i].text).replace(" ", "")
-        if _HEADER_START.match(t):
+        plain = _plain_header(stream, i)
+        if _HEADER_START.match(t) or plain is not None:
             # the header runs to the row label (年度资金总额 / 总额)
             j = i
             while j < len(stream) and j - i < 16 and not _ROW_TOTAL.match(norm(stream[j].text).strip()):
                 j += 1
+            if plain is not None and plain != j:
+                i += 1  # 预算数 | 执行数 … not followed straight by a total row: a table, not a form's money part
+                continue
             flat = None if j < len(stream) and j - i < 16 else _header_then_values(stream, i)
             if flat is not None:  # a form flattened on one line: the header cells, then the total row's values
                 starts.append(i)
@@ -380,7 +405,8 @@ def find_forms(text: str) -> list[Form]:
                 i = flat.end
                 continue
             if j < len(stream) and j - i < 16:
-                header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j]))
+                header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j])) if (
+                    plain is None) else [_label_text(c) for c in stream[i:j] if c.text]
                 kinds = [_kind(h) for h in header]
                 if "executed" in kinds and ("budget" in kinds or "initial" in kinds):
                     starts.append(i)

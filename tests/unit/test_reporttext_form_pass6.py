@@ -1,0 +1,45 @@
+"""Issue 24, sixth pass: self-evaluation forms in their many flattenings and scores that are not the unit's, each
+shown on texts made for the test (synthetic), written differently from the published text that prompted it, and
+each beside a text where it must not fire (docs/reporttext.md, "Sixth pass: forms")."""
+from __future__ import annotations
+
+from evalcore.reporttext import parse_report
+
+
+def units(text: str) -> dict:
+    return parse_report(text).stated.get("units", {})
+
+
+# -- a form's money columns titled 预算数 (A) | 执行数 (B) | 执行率 (B/A) | 得分 (20分*执行率) -------------------
+
+PLAIN = ("2022年度项目支出绩效自评表\n单位名称:某县农技推广站 填报日期:2023年3月20日\n"
+         "| 项目名称 | 某县耕地保护项目 |\n"
+         "| 预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) | | |\n"
+         "| 年度财政资金总额 | 200.50 | 180.45 | 90.00% | 18 | | |\n"
+         "| 年度绩效目标 (80分) | 一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |\n"
+         "| 产出指标 | 数量指标 | 示范面积 | ≧2000亩 | 2000亩 | 15.0 | |\n")
+WANT = {"某县农技推广站": {"budget": "200.50", "executed": "180.45", "rate": "90.00"}}
+
+
+def test_a_forms_money_part_titled_budget_executed_rate_with_letters_and_formulas() -> None:
+    assert units(PLAIN) == WANT
+
+
+def test_the_same_form_one_cell_per_line_with_full_width_brackets_and_another_total_wording() -> None:
+    text = ("项目支出绩效自评表\n实施单位\n某县农技推广站\n预算执行情况（万元）\n预算数（A）\n执行数（B）\n"
+            "执行率（B/A）\n得分\n年度资金总额\n200.50\n180.45\n90.00%\n18\n")
+    assert units(text) == WANT
+
+
+def test_a_results_table_titled_budget_executed_rate_is_not_read_as_a_forms_total() -> None:
+    # 预算数 | 执行数 | 执行率 followed by the projects' rows, then 合计: each project keeps its own row
+    table = ("| 项目名称 | 预算数 | 执行数 | 执行率 |\n| 甲镇道路项目 | 100 | 90 | 90% |\n"
+             "| 乙镇饮水项目 | 50 | 50 | 100% |\n| 合计 | 150 | 140 | 93.33% |\n")
+    got = units("某县财政局关于2022年重点项目绩效评价结果的公告\n" + table)
+    assert got.get("甲镇道路项目", {}).get("budget") == "100"
+    assert got.get("乙镇饮水项目", {}).get("executed") == "50"
+
+
+def test_a_forms_unit_name_ends_where_the_next_label_starts() -> None:
+    got = units(PLAIN.replace("填报日期:2023年3月20日", "联系电话:1234567"))
+    assert list(got) == ["某县农技推广站"]
