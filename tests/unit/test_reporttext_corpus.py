@@ -82,8 +82,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # where it was but made the held-out part invent more, and was not merged (docs/reporttext.md). With the fifth batch's
 # tuned-part texts (and the PDF/HTML forms made from one of them): fit 113 of 144, 6 invented; check 96 of 111, 7.
 # The fifth pass's general form reading (rows in any flattening, a row aligned on its percentage): fit 116, check 97.
-# The sixth pass (forms): a money part titled 预算数 (A) | 执行数 (B) | 执行率 (B/A): fit 119.
-TUNED_FLOORS = {"fit": (119, 6), "check": (97, 7)}
+# The sixth pass (forms): a money part titled 预算数 (A) | 执行数 (B) | 执行率 (B/A): fit 119; a bracketed item score
+# (…。(自评得分5分)) refused: fit invented 5.
+TUNED_FLOORS = {"fit": (119, 5), "check": (97, 7)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))

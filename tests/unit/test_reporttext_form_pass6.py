@@ -43,3 +43,24 @@ def test_a_results_table_titled_budget_executed_rate_is_not_read_as_a_forms_tota
 def test_a_forms_unit_name_ends_where_the_next_label_starts() -> None:
     got = units(PLAIN.replace("填报日期:2023年3月20日", "联系电话:1234567"))
     assert list(got) == ["某县农技推广站"]
+
+
+# -- a score in brackets after what it scores is one item's score, never the unit's ----------------------------------
+
+ITEMS = ("某县2021年衔接推进乡村振兴补助资金绩效自评报告\n一、资金保障情况\n1.本级预算安排情况\n"
+         "2021年本级预算安排衔接资金1016万元，较上年增加10万元，只增不减。(自评得分5分)\n"
+         "2.资金拨付情况\n资金均按时拨付到项目，无滞留。（得分：8分）\n3.项目管理\n项目档案齐全。（评价得分4.5分）\n")
+
+
+def test_a_bracketed_score_closing_a_paragraph_is_an_items_score_not_the_units() -> None:
+    assert all("score" not in f for f in units(ITEMS).values())
+    # written inside the sentence, before its full stop, it is still the item's
+    inside = ITEMS.replace("只增不减。(自评得分5分)", "只增不减(自评得分5分)。")
+    assert all("score" not in f for f in units(inside).values())
+
+
+def test_a_bracketed_score_after_the_evaluations_verdict_or_a_plain_score_sentence_is_the_units() -> None:
+    verdict = ITEMS + "四、自评结论\n综合评价等级为“优”（自评得分95分）。\n"
+    assert [f.get("score") for f in units(verdict).values() if f.get("score")] == ["95"]
+    plain = ITEMS + "四、自评结论\n经自评，本项目自评得分92分，等级为优。\n"
+    assert [f.get("score") for f in units(plain).values() if f.get("score")] == ["92"]
