@@ -130,6 +130,7 @@ class Form:
     doubt: str = ""  # why its figures need a person's look (the cells did not line up with the header)
     score: tuple[Cell, Decimal] | None = None  # the form's total score (总分 100 94) and its cell
     grade: tuple[Cell, str] | None = None  # the form's stated grade (自评等级 优)
+    score_doubt: str = ""  # why the score needs a person's look (read away from its label)
 
     def cell(self, kind: str) -> Cell | None:
         """The cell a figure was read from."""
@@ -462,6 +463,10 @@ def find_forms(text: str) -> list[Form]:
                 owner = forms[n]
         if owner.score is None and _SCORE_LABEL.fullmatch(t):
             owner.score = _total_score(stream, k, total=t == "合计")
+            label_next = _after(stream, k, limit=1)
+            if owner.score is None and t != "合计" and (label_next is None or not _value(label_next)[0]):
+                owner.score = _score_before_label(stream, starts[forms.index(owner)], k)
+                owner.score_doubt = SCORE_BEFORE_LABEL if owner.score else ""
         elif owner.grade is None and _GRADE_LABEL.fullmatch(t):
             nxt = _after(stream, k, limit=1)
             g = re.fullmatch(r"[“\"]?(优秀|良好|中等|较差|优|良|中|差)[”\"]?", norm(nxt.text).strip()) if nxt else None
@@ -488,6 +493,31 @@ def _total_score(stream: list[Cell], k: int, total: bool) -> tuple[Cell, Decimal
     if len(values) == 1 and not total and 0 <= values[0][1] < 100:
         return values[0]
     return None
+
+
+SCORE_BEFORE_LABEL = "自评表“总分”一格后没有数值，取表内唯一一组“100 得分”（满分与得分）为总分，请核对"
+
+
+def _score_before_label(stream: list[Cell], start: int, k: int) -> tuple[Cell, Decimal] | None:
+    """A 总分 label with no value after it: a spreadsheet flattened cell by cell prints a merged label after its row's
+    values (“… 10 9 100 94 成本指标 … 总分”). Its values are then the one pair in the form of the most a form gives,
+    100, followed by a score below it that ends a row (the next cell not a number): taken only when the form holds
+    exactly one such pair."""
+    pairs = []
+    for n in range(start, k - 1):
+        a, b = stream[n], stream[n + 1]
+        if not all(_PLAIN_NUMBER.fullmatch(norm(c.text).strip()) for c in (a, b)):
+            continue
+        most, score = to_decimal(norm(a.text).strip()), to_decimal(norm(b.text).strip())
+        nxt = stream[n + 2] if n + 2 < len(stream) else None
+        if most == 100 and 0 < score < 100 and (nxt is None or not _value(nxt)[0]):
+            pairs.append(b)
+    if len(pairs) != 1:
+        return None
+    return pairs[0], to_decimal(norm(pairs[0].text).strip())
+
+
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
 
 
 def is_none_statement(text: str) -> bool:

@@ -349,7 +349,8 @@ class _Parser:
                 given.append(("grade", *form.grade))
             for kind, cell, figure in given:
                 figures.facts.append(Fact(kind, figure, unit, Line(cell.line_no, cell.text, cells=[cell.text]),
-                                           shown=f"自评表{'总分' if kind == 'score' else '等级'} {cell.text}"))
+                                           shown=f"自评表{'总分' if kind == 'score' else '等级'} {cell.text}",
+                                           uncertain=form.score_doubt if kind == "score" else ""))
 
     def _form_findings(self, forms: list[Form], findings: dict[str, list[Group]]) -> dict[str, list[Group]]:
         """In a form the 存在问题 / 改进措施 cells are the findings; headings such as 偏差原因分析及改进措施 are

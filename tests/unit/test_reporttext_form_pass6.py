@@ -64,3 +64,30 @@ def test_a_bracketed_score_after_the_evaluations_verdict_or_a_plain_score_senten
     assert [f.get("score") for f in units(verdict).values() if f.get("score")] == ["95"]
     plain = ITEMS + "四、自评结论\n经自评，本项目自评得分92分，等级为优。\n"
     assert [f.get("score") for f in units(plain).values() if f.get("score")] == ["92"]
+
+
+# -- a form's 总分 printed before its label: the one “100 score” pair of the form --------------------------------------
+
+FLAT = ("某县项目支出绩效自评表 (2022年度) 项目名称 某某道路养护资金 主管部门 某县交通运输局 实施单位 某县公路段 "
+        "年初预算数 全年预算数 全年执行数 分值 执行率 得分 80 80 72 10 90% 9 "
+        "一级指标 二级指标 三级指标 指标值 完成值 分值 得分 数量指标 养护里程 120公里 118公里 20 19 "
+        "质量指标 优良路率 85% 86% 20 20 满意度 90% 92% 10 10 {pair} 效益指标 社会效益 通行条件改善 {label}\n")
+
+
+def test_a_total_score_printed_before_its_label_is_the_forms_one_pair_of_100_and_a_score() -> None:
+    result = parse_report(FLAT.format(pair="100 91.5", label="自评总分"))
+    [figures] = result.stated["units"].values()
+    assert figures["score"] == "91.5" and figures["budget"] == "80"
+    [source] = [s for f in result.stated["sources"].values() for k, s in f.items() if k == "score"]
+    assert source["uncertain"]  # read away from its label: a person checks it
+
+
+def test_no_score_is_taken_when_the_pair_is_not_alone_or_the_label_has_its_value() -> None:
+    # two pairs of 100 and a number (an indicator's target 100 and its result 98): which is the total is not known
+    two = FLAT.format(pair="100 91.5", label="总分").replace("10 10 100", "10 10 完成率 100 98 时效指标 100")
+    assert all("score" not in f for f in units(two).values())
+    # 总分 followed by its own values: those are read, not a pair elsewhere
+    own = FLAT.format(pair="100 91.5", label="总分 100 88")
+    assert [f.get("score") for f in units(own).values()] == ["88"]
+    # no 总分 label at all: a pair of numbers is no score
+    assert all("score" not in f for f in units(FLAT.format(pair="100 91.5", label="")).values())
