@@ -197,7 +197,10 @@ def _read_anchored(stream: list[Cell], at: int, columns: list[str]) -> tuple[For
         return row, ""
     r = kinds.index("rate")
     pcts = [n for n, c in enumerate(row.cells) if "%" in c.text]
-    if len(pcts) != 1 or pcts[0] == r:
+    if pcts == [r]:
+        merged = _merged_full_year(row, columns)
+        return (merged, MERGED_AT_100) if merged is not None else (row, "")
+    if len(pcts) != 1:
         return row, ""
     refused = FormRow(row.label, {}, row.cells, {})
     shift = r - pcts[0]
@@ -216,7 +219,38 @@ def _read_anchored(stream: list[Cell], at: int, columns: list[str]) -> tuple[For
     executed, rate = values.get("executed"), values.get("rate")
     if budget and executed is not None and rate is not None and _rate_fits(budget, executed, rate):
         return FormRow(row.label, values, row.cells, where), ALIGNED_BY_PERCENT
+    merged = _merged_full_year(FormRow(row.label, values, row.cells, where), columns)
+    if merged is not None:
+        return merged, ALIGNED_BY_PERCENT + "；" + MERGED_AT_100
     return refused, ""
+
+
+MERGED_AT_100 = "自评表该行执行率为100%，全年预算数与全年执行数只列了一个金额（合并单元格），按两者相等读取，请核对"
+
+
+def _merged_full_year(row: FormRow, columns: list[str]) -> FormRow | None:
+    """A row stated at 100% whose full-year budget and executed amount are one merged cell (a spreadsheet printed it
+    once, beside a 年初预算数 of 0: “0 207.4538 10 100% 10”): read by position its amounts do not give the rate, but
+    its money columns hold one amount only, and at 100% the budget and the executed amount are equal. Returns the
+    row with that amount as both, or None when the row's amounts already give its rate or hold more than one."""
+    values = row.values
+    rate = values.get("rate")
+    budget = values.get("budget") if values.get("budget") is not None else values.get("initial")
+    executed = values.get("executed")
+    if rate != 100 or (budget and executed is not None and _rate_fits(budget, executed, rate)):
+        return None
+    amounts = {values.get(k) for k in ("initial", "budget", "executed")} - {None, Decimal(0)}
+    if len(amounts) != 1:
+        return None
+    (amount,) = amounts
+    if amount not in (values.get("budget"), values.get("executed")):
+        return None  # only the 年初预算数 is filled: what the year's budget became is not known
+    where = dict(row.value_cells)
+    cell = where.get("budget") if values.get("budget") == amount else where.get("executed")
+    merged = {**values, "budget": amount, "executed": amount}
+    if cell is not None:
+        where["budget"] = where["executed"] = cell
+    return FormRow(row.label, merged, row.cells, where)
 
 
 def _money_zero(row: FormRow) -> bool:
@@ -312,8 +346,9 @@ def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
     if not budget or executed is None or rate is None or not _rate_fits(budget, executed, rate):
         return None
     row = FormRow(stream[k - 1], row.values, row.cells, row.value_cells)
+    merged = "；执行率100%，全年预算数与全年执行数为一个合并单元格，按两者相等读取" if MERGED_AT_100 in doubt else ""
     return _Flat(header, row, k + len(row.cells), f"第{stream[i].line_no}行自评表的表头与数值连在一起（每格一项），"
-                                                  "按表头顺序读取，预算÷执行数与所列执行率相符", doubt)
+                                                  f"按表头顺序读取，预算÷执行数与所列执行率相符{merged}", doubt)
 
 
 def _rate_fits(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
@@ -413,8 +448,11 @@ def find_forms(text: str) -> list[Form]:
                     starts.append(i)
                     row, doubt = _read_anchored(stream, j, header)
                     form = Form(None, None, header, row, doubt=doubt)
-                    if doubt:
+                    if doubt.startswith(ALIGNED_BY_PERCENT):
                         form.notes.append(f"第{row.label.line_no}行自评表一行少了单元格，按百分数所在的执行率一栏对齐读取")
+                    if MERGED_AT_100 in doubt:
+                        form.notes.append(f"第{row.label.line_no}行自评表执行率100%，全年预算数与全年执行数为一个"
+                                          "合并单元格，按两者相等读取")
                     if row.cells and not row.values:
                         form.notes.append(f"第{row.label.line_no}行自评表的数值与表头未能对齐（少了或多了单元格），"
                                           "该行金额未读取")

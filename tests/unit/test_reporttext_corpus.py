@@ -83,8 +83,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # tuned-part texts (and the PDF/HTML forms made from one of them): fit 113 of 144, 6 invented; check 96 of 111, 7.
 # The fifth pass's general form reading (rows in any flattening, a row aligned on its percentage): fit 116, check 97.
 # The sixth pass (forms): a money part titled 预算数 (A) | 执行数 (B) | 执行率 (B/A): fit 119; a bracketed item score
-# (…。(自评得分5分)) refused: fit invented 5; a 总分 printed before its label (100 94 … 总分): fit 120.
-TUNED_FLOORS = {"fit": (120, 5), "check": (97, 7)}
+# (…。(自评得分5分)) refused: fit invented 5; a 总分 printed before its label (100 94 … 总分): fit 120; one amount
+# for two merged columns at 100%: fit 122.
+TUNED_FLOORS = {"fit": (122, 5), "check": (97, 7)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))

@@ -91,3 +91,27 @@ def test_no_score_is_taken_when_the_pair_is_not_alone_or_the_label_has_its_value
     assert [f.get("score") for f in units(own).values()] == ["88"]
     # no 总分 label at all: a pair of numbers is no score
     assert all("score" not in f for f in units(FLAT.format(pair="100 91.5", label="")).values())
+
+
+# -- a row at 100% whose full-year budget and executed amount are one merged cell -------------------------------------
+
+MERGED = ("某县项目支出绩效自评表 (2021年度) 项目名称 某某村卫生室建设 主管部门 某县卫生健康局 年初预算 数 0 项目资金 "
+          "(万元) 年度资金总额 实施单位 某县某镇卫生院 全年预算数 全年执行数 分值 执行率 得分 {row} 一级指标\n")
+
+
+def test_a_row_at_100_percent_with_one_amount_for_two_merged_columns_is_read_as_both_and_marked() -> None:
+    result = parse_report(MERGED.format(row="0 156.3210 10 100% 10 156.3210 — 100% —"))
+    assert result.stated["units"] == {"某县某镇卫生院": {"budget": "156.3210", "executed": "156.3210", "rate": "100"}}
+    assert all(s["uncertain"] for s in result.stated["sources"]["某县某镇卫生院"].values())
+    # the same as | rows under six titles, 年初预算数 0 kept in its own cell
+    rows = ("项目支出绩效自评表\n实施单位 | 某县某镇卫生院 |\n"
+            "| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+            "| 年度资金总额 | 0 | 156.3210 | 10 | 100% | 10 |\n")
+    assert units(rows) == {"某县某镇卫生院": {"budget": "156.3210", "executed": "156.3210", "rate": "100"}}
+
+
+def test_one_amount_is_not_read_as_both_below_100_percent_or_when_the_amounts_differ() -> None:
+    # at 95% the budget and the executed amount differ: one amount cannot be both
+    assert all("budget" not in f for f in units(MERGED.format(row="0 156.3210 10 95% 9.5")).values())
+    # two different amounts that do not give 100%: nothing is guessed
+    assert all("budget" not in f for f in units(MERGED.format(row="150 156.3210 10 100% 10")).values())
