@@ -126,6 +126,8 @@ class Form:
     row: FormRow | None  # the row the figures were read from
     problems: tuple[Cell, str | None] | None = None  # (label cell, content or None when only the instruction)
     recommendations: tuple[Cell, str | None] | None = None
+    # 存在问题 / 改进措施 as columns of a table (情况说明 | 存在问题 | 改进措施): per kind, the filled cells of its rows
+    finding_rows: dict[str, list[Cell]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     doubt: str = ""  # why its figures need a person's look (the cells did not line up with the header)
     score: tuple[Cell, Decimal] | None = None  # the form's total score (总分 100 94) and its cell
@@ -481,11 +483,13 @@ def find_forms(text: str) -> list[Form]:
     for n, form in enumerate(forms):
         lo = bounds[n - 1] if n else 0
         form.unit, form.unit_cell = _unit_before(stream, lo, starts[n])
+    columns = _finding_columns(stream)
+    column_heads = {stream[k].line_no for k, _ in columns}
     # findings labels belong to the form they follow (or precede, for a form's tail before the first header)
     for k, c in enumerate(stream):
         t = norm(c.text).strip()
         which = "problems" if _PROBLEMS_LABEL.match(t) else "recommendations" if _RECS_LABEL.match(t) else None
-        if which is None:
+        if which is None or c.line_no in column_heads:
             continue
         owner = forms[0]
         for n, s in enumerate(starts):
@@ -493,6 +497,13 @@ def find_forms(text: str) -> list[Form]:
                 owner = forms[n]
         if getattr(owner, which) is None:
             setattr(owner, which, _finding(stream, k))
+    for k, rows in columns:  # 存在问题 / 改进措施 as the columns of a table
+        owner = forms[0]
+        for n, s in enumerate(starts):
+            if k > s:
+                owner = forms[n]
+        if owner.problems is None and owner.recommendations is None and not owner.finding_rows:
+            owner.finding_rows = rows
     for k, c in enumerate(stream):  # the form's total score and grade, each in the form it follows
         t = norm(c.text).replace(" ", "")
         owner = forms[0]
@@ -511,6 +522,78 @@ def find_forms(text: str) -> list[Form]:
             if g and nxt is not None:
                 owner.grade = (nxt, g.group(1))
     return forms
+
+
+_PROBLEMS_TITLE = re.compile(r"存在(?:的)?(?:主要)?问题|主要问题")
+_RECS_TITLE = re.compile(r"改进措施|改进建议|整改措施|下一步改进措施|意见建议|相关建议")
+
+
+def _line_tokens(stream: list[Cell], k: int) -> tuple[list[Cell], bool]:
+    """The cells of the line ``stream[k]`` starts (several for a ``|`` row, empty ones kept), or its words as cells
+    when the line is one cell (columns separated by spaces, empty ones lost). Returns (cells, exact)."""
+    same = [c for c in stream[k:k + 40] if c.line_no == stream[k].line_no]
+    if len(same) > 1:
+        return same, True
+    return [Cell(stream[k].line_no, w) for w in stream[k].text.split()], False
+
+
+def _finding_columns(stream: list[Cell]) -> list[tuple[int, dict[str, list[Cell]]]]:
+    """A table whose header ends with the columns 存在问题 and 改进措施 (情况说明 | 存在问题 | 改进措施, a transfer
+    form's 资金管理情况), and its rows numbered 5, 6, 7 … (行次), each a name then the columns' cells. A row's cells
+    are matched to the titles from the right when the line keeps its empty cells (``|`` rows); when its columns
+    were separated by spaces (empty cells lost), a row with every column filled gives its problem and measure, a
+    row with only the columns before them gives none, and any other row makes the table's findings unknown (none
+    are counted). Cells saying 无 / 暂无 are none. Returns (where the header is, {kind: filled cells}) per table."""
+    out = []
+    k = 0
+    while k < len(stream):
+        head, _ = _line_tokens(stream, k)
+        titles = [norm(c.text).replace(" ", "") for c in head]
+        line_end = k + 1
+        while line_end < len(stream) and stream[line_end].line_no == stream[k].line_no:
+            line_end += 1
+        p = next((n for n, t in enumerate(titles) if _PROBLEMS_TITLE.fullmatch(t)), None)
+        r = next((n for n, t in enumerate(titles) if _RECS_TITLE.fullmatch(t)), None)
+        if p is None or r is None or r != p + 1 or r != len(titles) - 1 or p == 0:
+            k = line_end
+            continue
+        before = p  # the header's titles before 存在问题 (情况说明 …): cells each row has after its name
+        found: dict[str, list[Cell]] = {"problems": [], "recommendations": []}
+        unknown = False
+        number: int | None = None
+        m = line_end
+        seen = 0
+        while m < len(stream) and seen < 40:
+            row, exact = _line_tokens(stream, m)
+            nxt = m + 1
+            while nxt < len(stream) and stream[nxt].line_no == stream[m].line_no:
+                nxt += 1
+            m = nxt
+            seen += 1
+            texts = [norm(c.text).strip() for c in row]
+            at = next((n for n, t in enumerate(texts[:3]) if re.fullmatch(r"\d{1,2}", t)), None)
+            if at is None or at + 1 >= len(texts) or _value(Cell(0, texts[at + 1]))[0]:
+                continue  # a blank line, a column-number line (列次 8 9 10), a category's name on its own
+            if number is not None and int(texts[at]) != number + 1:
+                break
+            number = int(texts[at])
+            rest = row[at + 2:]  # after the row number and the item's name
+            if exact:
+                cells_ = rest[-2:] if len(rest) >= 2 else []
+            elif len(rest) == before + 2:
+                cells_ = rest[-2:]
+            elif len(rest) <= before:
+                cells_ = []
+            else:
+                unknown = True
+                break
+            for kind, cell in zip(("problems", "recommendations"), cells_, strict=False):
+                if cell.text.strip() not in _EMPTY and not is_none_statement(cell.text):
+                    found[kind].append(cell)
+        if number is not None and not unknown and (found["problems"] or found["recommendations"]):
+            out.append((k, found))
+        k = line_end
+    return out
 
 
 _SCORE_LABEL = re.compile(r"(?:自评)?总分(?:\(分\))?|总得分|自评得分|自评总得分|综合得分|评价得分|合计")

@@ -115,3 +115,42 @@ def test_one_amount_is_not_read_as_both_below_100_percent_or_when_the_amounts_di
     assert all("budget" not in f for f in units(MERGED.format(row="0 156.3210 10 95% 9.5")).values())
     # two different amounts that do not give 100%: nothing is guessed
     assert all("budget" not in f for f in units(MERGED.format(row="150 156.3210 10 100% 10")).values())
+
+
+# -- 存在问题 / 改进措施 as the columns of a form's table ----------------------------------------------------------
+
+MANAGED = ("某县2024年林业改革发展资金绩效自评表\n资金使用单位：某县林业局\n"
+           "| 资金投入情况 | 全年预算数(A) | 全年执行资金(B) | 预算执行(B/A×100%) |\n"
+           "| 年度资金总额: | 52.8 | 30.8 | 58.33% |\n"
+           "资金管理情况\n情况说明 存在问题 改进措施\n列次 8 9 10\n"
+           "分配科学性 5 资金分配规范性 按制度分配资金\n\n6 资金分配合理性 按标准分配\n"
+           "下达及时性 7 资金下达进度 已分解下达 省级文件下达滞后 建议及时下达资金。\n\n"
+           "8 资金到位率 资金已到位\n9 资金支付进度 按合同支付 支付进度缓慢 加快资金支付\n")
+
+
+def counts(text: str) -> tuple[int, int]:
+    ev = parse_report(text).evaluation
+    return len(ev.problems), len(ev.recommendations)
+
+
+def test_problems_and_measures_as_a_tables_columns_one_per_filled_row() -> None:
+    assert counts(MANAGED) == (2, 2)
+    # the same table as | rows that keep their empty cells, a 无 counting as none
+    rows = ("某县2024年林业改革发展资金绩效自评表\n资金使用单位：某县林业局\n"
+            "| 资金投入情况 | 全年预算数(A) | 全年执行资金(B) | 预算执行(B/A×100%) |\n"
+            "| 年度资金总额: | 52.8 | 30.8 | 58.33% |\n"
+            "| 一级指标 | 行次 | 二级指标 | 情况说明 | 存在问题 | 改进措施 |\n"
+            "| 分配科学性 | 5 | 资金分配规范性 | 按制度分配资金 | | |\n"
+            "| 下达及时性 | 6 | 资金下达进度 | 已分解下达 | 省级文件下达滞后 | 建议及时下达资金 |\n"
+            "| 拨付合规性 | 7 | 资金拨付合规性 | 合规 | 无 | 无 |\n"
+            "| 使用规范性 | 8 | 资金支付进度 | 按合同支付 | 支付进度缓慢 | 加快资金支付 |\n")
+    assert counts(rows) == (2, 2)
+
+
+def test_a_row_whose_cells_cannot_be_told_apart_makes_the_columns_count_unknown() -> None:
+    # one row with a cell lost between 情况说明 and the two columns: problem or measure is not known, none is counted
+    text = MANAGED.replace("按合同支付 支付进度缓慢 加快资金支付", "按合同支付 加快资金支付")
+    assert counts(text) == (0, 0)
+    # no row filled the two columns: nothing is counted from them
+    text = MANAGED.replace(" 省级文件下达滞后 建议及时下达资金。", "").replace(" 支付进度缓慢 加快资金支付", "")
+    assert counts(text) == (0, 0)
