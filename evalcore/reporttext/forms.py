@@ -512,13 +512,15 @@ def find_forms(text: str) -> list[Form]:
                 owner = forms[n]
         if owner.score is None and _SCORE_LABEL.fullmatch(t):
             owner.score = _total_score(stream, k, total=t == "合计")
+            if owner.score is not None and owner.grade is None:  # “| 总分 | 100 | 92 | 优 |”: the grade ends the row
+                owner.grade = _grade_after(stream, k, owner.score[0])
             label_next = _after(stream, k, limit=1)
             if owner.score is None and t != "合计" and (label_next is None or not _value(label_next)[0]):
                 owner.score = _score_before_label(stream, starts[forms.index(owner)], k)
                 owner.score_doubt = SCORE_BEFORE_LABEL if owner.score else ""
         elif owner.grade is None and _GRADE_LABEL.fullmatch(t):
             nxt = _after(stream, k, limit=1)
-            g = re.fullmatch(r"[“\"]?(优秀|良好|中等|较差|优|良|中|差)[”\"]?", norm(nxt.text).strip()) if nxt else None
+            g = _GRADE_WORD.fullmatch(norm(nxt.text).strip()) if nxt else None
             if g and nxt is not None:
                 owner.grade = (nxt, g.group(1))
     return forms
@@ -596,7 +598,19 @@ def _finding_columns(stream: list[Cell]) -> list[tuple[int, dict[str, list[Cell]
     return out
 
 
+def _grade_after(stream: list[Cell], k: int, score: Cell) -> tuple[Cell, str] | None:
+    """The total row's grade: a grade word in the cell right after its score (总分 | 100 | 92 | 优), which the
+    flattening keeps next to it (the same line, or the next cell of a form written one cell per line)."""
+    at = next((n for n in range(k, min(len(stream), k + 20)) if stream[n] is score), None)
+    if at is None or at + 1 >= len(stream):
+        return None
+    after = stream[at + 1]
+    g = _GRADE_WORD.fullmatch(norm(after.text).strip())
+    return (after, g.group(1)) if g else None
+
+
 _SCORE_LABEL = re.compile(r"(?:自评)?总分(?:\(分\))?|总得分|自评得分|自评总得分|综合得分|评价得分|合计")
+_GRADE_WORD = re.compile(r"[“\"]?(优秀|良好|中等|较差|优|良|中|差)[”\"]?")
 _GRADE_LABEL = re.compile(r"(?:自评|评价|绩效|综合)?(?:等级|等次)|自评结果|评价结果")
 
 

@@ -154,3 +154,30 @@ def test_a_row_whose_cells_cannot_be_told_apart_makes_the_columns_count_unknown(
     # no row filled the two columns: nothing is counted from them
     text = MANAGED.replace(" 省级文件下达滞后 建议及时下达资金。", "").replace(" 支付进度缓慢 加快资金支付", "")
     assert counts(text) == (0, 0)
+
+
+# -- the grade that ends a form's total row (总分 | 100 | 92 | 优) ----------------------------------------------
+
+TOTAL = ("项目支出绩效自评表\n实施单位 | 某县水利局 |\n"
+         "| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+         "| 年度资金总额 | 100 | 120 | 108 | 10 | 90% | 9 |\n"
+         "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+         "| 产出指标 | 数量指标 | 新建水厂 | 2座 | 2座 | 20 | 20 |\n")
+
+
+def test_a_grade_ending_the_total_row_is_the_forms_grade() -> None:
+    got = units(TOTAL + "| 总分 | 100 | 92.5 | 优 |\n")
+    assert got["某县水利局"]["score"] == "92.5" and got["某县水利局"]["grade"] == "优"
+    # one cell per line, the grade written in full
+    cells_ = (TOTAL + "| 总分 | 100 | 86 | 良好 |\n").replace(" | ", "\n").replace("| ", "").replace(" |", "")
+    got = units(cells_)
+    assert got["某县水利局"]["score"] == "86" and got["某县水利局"]["grade"] == "良"
+
+
+def test_no_grade_is_taken_from_a_total_row_without_one() -> None:
+    # the next cell is the conclusion's label or text, not a grade: no grade
+    got = units(TOTAL + "| 总分 | 100 | 92.5 |\n| 评价结论 | 项目完成较好 |\n")
+    assert got["某县水利局"]["score"] == "92.5" and "grade" not in got["某县水利局"]
+    # a 合计 of weights (100 alone) is no score, and the word after it no grade
+    got = units(TOTAL + "| 合计 | 100 | 中 |\n")
+    assert "score" not in got["某县水利局"] and "grade" not in got["某县水利局"]
