@@ -173,7 +173,7 @@ def _to_decimal(text: str) -> Decimal | None:
 # a score written alone in brackets after what it scores (…稳中有升。(自评得分5分), …（得分：8分）): one item's score,
 # unless the words before the bracket state the evaluation's verdict (综合评价等级为优（自评得分95分）)
 _ITEM_SCORE = re.compile(r"\(\s*(?:自评|评价)?(?:得分|评分|得)\s*[:：为]?\s*$")
-_VERDICT = re.compile(r"等级|等次|结果|结论|评为|评定|总分|总得分|综合|最终|优秀|良好|合格")
+_VERDICT = re.compile(r"等级|等次|结果|结论|评为|评定|总分|总得分|综合|最终|优秀|良好|合格|自评|评价")
 
 
 def _tokens(n: str) -> list[_Token]:

@@ -64,6 +64,8 @@ def test_a_bracketed_score_after_the_evaluations_verdict_or_a_plain_score_senten
     assert [f.get("score") for f in units(verdict).values() if f.get("score")] == ["95"]
     plain = ITEMS + "四、自评结论\n经自评，本项目自评得分92分，等级为优。\n"
     assert [f.get("score") for f in units(plain).values() if f.get("score")] == ["92"]
+    evaluated = ITEMS + "四、自评结论\n本项目开展了绩效自评（自评得分92分）。\n"
+    assert [f.get("score") for f in units(evaluated).values() if f.get("score")] == ["92"]
 
 
 # -- a form's 总分 printed before its label: the one “100 score” pair of the form --------------------------------------
