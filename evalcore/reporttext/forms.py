@@ -75,7 +75,7 @@ def _total_and_value(no: int, text: str) -> list[Cell]:
 
 
 _COLUMN = re.compile(r"年初预算数|年初预算|年初|全年预算数|全年预算|调整后预算数|调整后预算|预算执行数|全年执行数|"
-                     r"执行数|预算执行率|执行率|分值|权重|得分|原因")
+                     r"执行数|预算执行率|执行率|分值|权重|得分|原因|预算数")
 # the row a form's money is read from: its total (年度资金总额, 年度总金额, 资金总额, 总额, 合计, 总计 …)
 _TOTAL_LABEL = r"(?:年度)?(?:财政|项目|专项|部门)?(?:资金|预算|支出)?(?:总额|总金额|合计|总计)\s*(?:\(万元\))?"
 _ROW_TOTAL = re.compile(rf"^{_TOTAL_LABEL}\s*[:：]?$")
@@ -96,7 +96,7 @@ def is_total_row(label: str) -> bool:
 def _kind(label: str) -> str:
     if label.startswith("年初"):
         return "initial"
-    if label.startswith(("全年预算", "调整后")):
+    if label.startswith(("全年预算", "调整后", "预算数")):
         return "budget"
     if label.endswith("执行数"):
         return "executed"
@@ -126,10 +126,13 @@ class Form:
     row: FormRow | None  # the row the figures were read from
     problems: tuple[Cell, str | None] | None = None  # (label cell, content or None when only the instruction)
     recommendations: tuple[Cell, str | None] | None = None
+    # 存在问题 / 改进措施 as columns of a table (情况说明 | 存在问题 | 改进措施): per kind, the filled cells of its rows
+    finding_rows: dict[str, list[Cell]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     doubt: str = ""  # why its figures need a person's look (the cells did not line up with the header)
     score: tuple[Cell, Decimal] | None = None  # the form's total score (总分 100 94) and its cell
     grade: tuple[Cell, str] | None = None  # the form's stated grade (自评等级 优)
+    score_doubt: str = ""  # why the score needs a person's look (read away from its label)
 
     def cell(self, kind: str) -> Cell | None:
         """The cell a figure was read from."""
@@ -196,7 +199,10 @@ def _read_anchored(stream: list[Cell], at: int, columns: list[str]) -> tuple[For
         return row, ""
     r = kinds.index("rate")
     pcts = [n for n, c in enumerate(row.cells) if "%" in c.text]
-    if len(pcts) != 1 or pcts[0] == r:
+    if pcts == [r]:
+        merged = _merged_full_year(row, columns)
+        return (merged, MERGED_AT_100) if merged is not None else (row, "")
+    if len(pcts) != 1:
         return row, ""
     refused = FormRow(row.label, {}, row.cells, {})
     shift = r - pcts[0]
@@ -215,7 +221,38 @@ def _read_anchored(stream: list[Cell], at: int, columns: list[str]) -> tuple[For
     executed, rate = values.get("executed"), values.get("rate")
     if budget and executed is not None and rate is not None and _rate_fits(budget, executed, rate):
         return FormRow(row.label, values, row.cells, where), ALIGNED_BY_PERCENT
+    merged = _merged_full_year(FormRow(row.label, values, row.cells, where), columns)
+    if merged is not None:
+        return merged, ALIGNED_BY_PERCENT + "；" + MERGED_AT_100
     return refused, ""
+
+
+MERGED_AT_100 = "自评表该行执行率为100%，全年预算数与全年执行数只列了一个金额（合并单元格），按两者相等读取，请核对"
+
+
+def _merged_full_year(row: FormRow, columns: list[str]) -> FormRow | None:
+    """A row stated at 100% whose full-year budget and executed amount are one merged cell (a spreadsheet printed it
+    once, beside a 年初预算数 of 0: “0 207.4538 10 100% 10”): read by position its amounts do not give the rate, but
+    its money columns hold one amount only, and at 100% the budget and the executed amount are equal. Returns the
+    row with that amount as both, or None when the row's amounts already give its rate or hold more than one."""
+    values = row.values
+    rate = values.get("rate")
+    budget = values.get("budget") if values.get("budget") is not None else values.get("initial")
+    executed = values.get("executed")
+    if rate != 100 or (budget and executed is not None and _rate_fits(budget, executed, rate)):
+        return None
+    amounts = {values.get(k) for k in ("initial", "budget", "executed")} - {None, Decimal(0)}
+    if len(amounts) != 1:
+        return None
+    (amount,) = amounts
+    if amount not in (values.get("budget"), values.get("executed")):
+        return None  # only the 年初预算数 is filled: what the year's budget became is not known
+    where = dict(row.value_cells)
+    cell = where.get("budget") if values.get("budget") == amount else where.get("executed")
+    merged = {**values, "budget": amount, "executed": amount}
+    if cell is not None:
+        where["budget"] = where["executed"] = cell
+    return FormRow(row.label, merged, row.cells, where)
 
 
 def _money_zero(row: FormRow) -> bool:
@@ -247,7 +284,8 @@ def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None,
             if _is_label(value):
                 continue  # “实施单位 全年预算数 …”: the form flattened with its value elsewhere, not named here
         value = re.sub(r"^\d+\s*-\s*", "", value)  # a budget code before the name (219001-…)
-        value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)", value)[0].strip()
+        # the name ends where the form's next label starts (“隆阳区土壤肥料工作站 填报日期:2023年3月20日”)
+        value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)|\s+(?=[\u4e00-\u9fff]{2,8}[:：])", value)[0].strip()
         if 2 <= len(value) <= 40 and not _VALUE.match(value):
             return value, cell
     return None, None
@@ -268,14 +306,18 @@ _RECS_LABEL = re.compile(r"^(?:改进措施|改进建议|整改措施|下一步�
 
 
 _HEADER_START = re.compile(r"^(?:年初(?:预算数?)?|全年预算数?)(?:\([A-Z]\))?$")
+# a form whose money columns are titled 预算数 (A) | 执行数 (B) | 执行率 (B/A) | 得分 (20分*执行率): no 年初 / 全年
+_PLAIN_START = re.compile(r"^预算数$")
+# what a column title carries after its name: a letter (A), a formula (B/A), (20分*执行率)
+_TITLE_TAIL = re.compile(r"\([A-Z]\)$|\([^)]*[×/*][^)]*\)$")
 
 
 def _label_text(cell: Cell) -> str:
-    return re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(cell.text).replace(" ", ""))
+    return _TITLE_TAIL.sub("", norm(cell.text).replace(" ", ""))
 
 
 def _is_label(text: str) -> bool:
-    return bool(_COLUMN.fullmatch(re.sub(r"\([A-Z]\)$|\([^)]*[×/][^)]*\)$", "", norm(text).replace(" ", ""))))
+    return bool(_COLUMN.fullmatch(_TITLE_TAIL.sub("", norm(text).replace(" ", ""))))
 
 
 @dataclass
@@ -306,8 +348,9 @@ def _header_then_values(stream: list[Cell], i: int) -> _Flat | None:
     if not budget or executed is None or rate is None or not _rate_fits(budget, executed, rate):
         return None
     row = FormRow(stream[k - 1], row.values, row.cells, row.value_cells)
+    merged = "；执行率100%，全年预算数与全年执行数为一个合并单元格，按两者相等读取" if MERGED_AT_100 in doubt else ""
     return _Flat(header, row, k + len(row.cells), f"第{stream[i].line_no}行自评表的表头与数值连在一起（每格一项），"
-                                                  "按表头顺序读取，预算÷执行数与所列执行率相符", doubt)
+                                                  f"按表头顺序读取，预算÷执行数与所列执行率相符{merged}", doubt)
 
 
 def _rate_fits(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
@@ -360,6 +403,22 @@ def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
     return None
 
 
+def _plain_header(stream: list[Cell], i: int) -> int | None:
+    """预算数 (A) | 执行数 (B) | 执行率 (B/A) | 得分 (20分*执行率), then the total row (年度财政资金总额): a money
+    part whose budget column is titled 预算数 alone. Taken only when every cell up to the total row is a column title
+    (a results table 预算数 | 执行数 | … is followed by its rows, not by a total). Returns the total row's index."""
+    if not _PLAIN_START.match(_label_text(stream[i])):
+        return None
+    j = i
+    while j < len(stream) and j - i < 12:
+        if _ROW_TOTAL.match(norm(stream[j].text).strip()):
+            return j
+        if stream[j].text and not _COLUMN.fullmatch(_label_text(stream[j])):
+            return None
+        j += 1
+    return None
+
+
 def find_forms(text: str) -> list[Form]:
     """The self-evaluation forms in the text, in order (an empty list when there is none)."""
     stream = cells(text)
@@ -368,11 +427,15 @@ def find_forms(text: str) -> list[Form]:
     i = 0
     while i < len(stream):
         t = norm(stream[i].text).replace(" ", "")
-        if _HEADER_START.match(t):
+        plain = _plain_header(stream, i)
+        if _HEADER_START.match(t) or plain is not None:
             # the header runs to the row label (年度资金总额 / 总额)
             j = i
             while j < len(stream) and j - i < 16 and not _ROW_TOTAL.match(norm(stream[j].text).strip()):
                 j += 1
+            if plain is not None and plain != j:
+                i += 1  # 预算数 | 执行数 … not followed straight by a total row: a table, not a form's money part
+                continue
             flat = None if j < len(stream) and j - i < 16 else _header_then_values(stream, i)
             if flat is not None:  # a form flattened on one line: the header cells, then the total row's values
                 starts.append(i)
@@ -380,14 +443,18 @@ def find_forms(text: str) -> list[Form]:
                 i = flat.end
                 continue
             if j < len(stream) and j - i < 16:
-                header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j]))
+                header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j])) if (
+                    plain is None) else [_label_text(c) for c in stream[i:j] if c.text]
                 kinds = [_kind(h) for h in header]
                 if "executed" in kinds and ("budget" in kinds or "initial" in kinds):
                     starts.append(i)
                     row, doubt = _read_anchored(stream, j, header)
                     form = Form(None, None, header, row, doubt=doubt)
-                    if doubt:
+                    if doubt.startswith(ALIGNED_BY_PERCENT):
                         form.notes.append(f"第{row.label.line_no}行自评表一行少了单元格，按百分数所在的执行率一栏对齐读取")
+                    if MERGED_AT_100 in doubt:
+                        form.notes.append(f"第{row.label.line_no}行自评表执行率100%，全年预算数与全年执行数为一个"
+                                          "合并单元格，按两者相等读取")
                     if row.cells and not row.values:
                         form.notes.append(f"第{row.label.line_no}行自评表的数值与表头未能对齐（少了或多了单元格），"
                                           "该行金额未读取")
@@ -416,11 +483,13 @@ def find_forms(text: str) -> list[Form]:
     for n, form in enumerate(forms):
         lo = bounds[n - 1] if n else 0
         form.unit, form.unit_cell = _unit_before(stream, lo, starts[n])
+    columns = _finding_columns(stream)
+    column_heads = {stream[k].line_no for k, _ in columns}
     # findings labels belong to the form they follow (or precede, for a form's tail before the first header)
     for k, c in enumerate(stream):
         t = norm(c.text).strip()
         which = "problems" if _PROBLEMS_LABEL.match(t) else "recommendations" if _RECS_LABEL.match(t) else None
-        if which is None:
+        if which is None or c.line_no in column_heads:
             continue
         owner = forms[0]
         for n, s in enumerate(starts):
@@ -428,6 +497,13 @@ def find_forms(text: str) -> list[Form]:
                 owner = forms[n]
         if getattr(owner, which) is None:
             setattr(owner, which, _finding(stream, k))
+    for k, rows in columns:  # 存在问题 / 改进措施 as the columns of a table
+        owner = forms[0]
+        for n, s in enumerate(starts):
+            if k > s:
+                owner = forms[n]
+        if owner.problems is None and owner.recommendations is None and not owner.finding_rows:
+            owner.finding_rows = rows
     for k, c in enumerate(stream):  # the form's total score and grade, each in the form it follows
         t = norm(c.text).replace(" ", "")
         owner = forms[0]
@@ -436,15 +512,105 @@ def find_forms(text: str) -> list[Form]:
                 owner = forms[n]
         if owner.score is None and _SCORE_LABEL.fullmatch(t):
             owner.score = _total_score(stream, k, total=t == "合计")
+            if owner.score is not None and owner.grade is None:  # “| 总分 | 100 | 92 | 优 |”: the grade ends the row
+                owner.grade = _grade_after(stream, k, owner.score[0])
+            label_next = _after(stream, k, limit=1)
+            if owner.score is None and t != "合计" and (label_next is None or not _value(label_next)[0]):
+                owner.score = _score_before_label(stream, starts[forms.index(owner)], k)
+                owner.score_doubt = SCORE_BEFORE_LABEL if owner.score else ""
         elif owner.grade is None and _GRADE_LABEL.fullmatch(t):
             nxt = _after(stream, k, limit=1)
-            g = re.fullmatch(r"[“\"]?(优秀|良好|中等|较差|优|良|中|差)[”\"]?", norm(nxt.text).strip()) if nxt else None
+            g = _GRADE_WORD.fullmatch(norm(nxt.text).strip()) if nxt else None
             if g and nxt is not None:
                 owner.grade = (nxt, g.group(1))
     return forms
 
 
+_PROBLEMS_TITLE = re.compile(r"存在(?:的)?(?:主要)?问题|主要问题")
+_RECS_TITLE = re.compile(r"改进措施|改进建议|整改措施|下一步改进措施|意见建议|相关建议")
+
+
+def _line_tokens(stream: list[Cell], k: int) -> tuple[list[Cell], bool]:
+    """The cells of the line ``stream[k]`` starts (several for a ``|`` row, empty ones kept), or its words as cells
+    when the line is one cell (columns separated by spaces, empty ones lost). Returns (cells, exact)."""
+    same = [c for c in stream[k:k + 40] if c.line_no == stream[k].line_no]
+    if len(same) > 1:
+        return same, True
+    return [Cell(stream[k].line_no, w) for w in stream[k].text.split()], False
+
+
+def _finding_columns(stream: list[Cell]) -> list[tuple[int, dict[str, list[Cell]]]]:
+    """A table whose header ends with the columns 存在问题 and 改进措施 (情况说明 | 存在问题 | 改进措施, a transfer
+    form's 资金管理情况), and its rows numbered 5, 6, 7 … (行次), each a name then the columns' cells. A row's cells
+    are matched to the titles from the right when the line keeps its empty cells (``|`` rows); when its columns
+    were separated by spaces (empty cells lost), a row with every column filled gives its problem and measure, a
+    row with only the columns before them gives none, and any other row makes the table's findings unknown (none
+    are counted). Cells saying 无 / 暂无 are none. Returns (where the header is, {kind: filled cells}) per table."""
+    out = []
+    k = 0
+    while k < len(stream):
+        head, _ = _line_tokens(stream, k)
+        titles = [norm(c.text).replace(" ", "") for c in head]
+        line_end = k + 1
+        while line_end < len(stream) and stream[line_end].line_no == stream[k].line_no:
+            line_end += 1
+        p = next((n for n, t in enumerate(titles) if _PROBLEMS_TITLE.fullmatch(t)), None)
+        r = next((n for n, t in enumerate(titles) if _RECS_TITLE.fullmatch(t)), None)
+        if p is None or r is None or r != p + 1 or r != len(titles) - 1 or p == 0:
+            k = line_end
+            continue
+        before = p  # the header's titles before 存在问题 (情况说明 …): cells each row has after its name
+        found: dict[str, list[Cell]] = {"problems": [], "recommendations": []}
+        unknown = False
+        number: int | None = None
+        m = line_end
+        seen = 0
+        while m < len(stream) and seen < 40:
+            row, exact = _line_tokens(stream, m)
+            nxt = m + 1
+            while nxt < len(stream) and stream[nxt].line_no == stream[m].line_no:
+                nxt += 1
+            m = nxt
+            seen += 1
+            texts = [norm(c.text).strip() for c in row]
+            at = next((n for n, t in enumerate(texts[:3]) if re.fullmatch(r"\d{1,2}", t)), None)
+            if at is None or at + 1 >= len(texts) or _value(Cell(0, texts[at + 1]))[0]:
+                continue  # a blank line, a column-number line (列次 8 9 10), a category's name on its own
+            if number is not None and int(texts[at]) != number + 1:
+                break
+            number = int(texts[at])
+            rest = row[at + 2:]  # after the row number and the item's name
+            if exact:
+                cells_ = rest[-2:] if len(rest) >= 2 else []
+            elif len(rest) == before + 2:
+                cells_ = rest[-2:]
+            elif len(rest) <= before:
+                cells_ = []
+            else:
+                unknown = True
+                break
+            for kind, cell in zip(("problems", "recommendations"), cells_, strict=False):
+                if cell.text.strip() not in _EMPTY and not is_none_statement(cell.text):
+                    found[kind].append(cell)
+        if number is not None and not unknown and (found["problems"] or found["recommendations"]):
+            out.append((k, found))
+        k = line_end
+    return out
+
+
+def _grade_after(stream: list[Cell], k: int, score: Cell) -> tuple[Cell, str] | None:
+    """The total row's grade: a grade word in the cell right after its score (总分 | 100 | 92 | 优), which the
+    flattening keeps next to it (the same line, or the next cell of a form written one cell per line)."""
+    at = next((n for n in range(k, min(len(stream), k + 20)) if stream[n] is score), None)
+    if at is None or at + 1 >= len(stream):
+        return None
+    after = stream[at + 1]
+    g = _GRADE_WORD.fullmatch(norm(after.text).strip())
+    return (after, g.group(1)) if g else None
+
+
 _SCORE_LABEL = re.compile(r"(?:自评)?总分(?:\(分\))?|总得分|自评得分|自评总得分|综合得分|评价得分|合计")
+_GRADE_WORD = re.compile(r"[“\"]?(优秀|良好|中等|较差|优|良|中|差)[”\"]?")
 _GRADE_LABEL = re.compile(r"(?:自评|评价|绩效|综合)?(?:等级|等次)|自评结果|评价结果")
 
 
@@ -462,6 +628,31 @@ def _total_score(stream: list[Cell], k: int, total: bool) -> tuple[Cell, Decimal
     if len(values) == 1 and not total and 0 <= values[0][1] < 100:
         return values[0]
     return None
+
+
+SCORE_BEFORE_LABEL = "自评表“总分”一格后没有数值，取表内唯一一组“100 得分”（满分与得分）为总分，请核对"
+
+
+def _score_before_label(stream: list[Cell], start: int, k: int) -> tuple[Cell, Decimal] | None:
+    """A 总分 label with no value after it: a spreadsheet flattened cell by cell prints a merged label after its row's
+    values (“… 10 9 100 94 成本指标 … 总分”). Its values are then the one pair in the form of the most a form gives,
+    100, followed by a score below it that ends a row (the next cell not a number): taken only when the form holds
+    exactly one such pair."""
+    pairs = []
+    for n in range(start, k - 1):
+        a, b = stream[n], stream[n + 1]
+        if not all(_PLAIN_NUMBER.fullmatch(norm(c.text).strip()) for c in (a, b)):
+            continue
+        most, score = to_decimal(norm(a.text).strip()), to_decimal(norm(b.text).strip())
+        nxt = stream[n + 2] if n + 2 < len(stream) else None
+        if most == 100 and 0 < score < 100 and (nxt is None or not _value(nxt)[0]):
+            pairs.append(b)
+    if len(pairs) != 1:
+        return None
+    return pairs[0], to_decimal(norm(pairs[0].text).strip())
+
+
+_PLAIN_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
 
 
 def is_none_statement(text: str) -> bool:

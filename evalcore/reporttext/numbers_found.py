@@ -171,6 +171,12 @@ def _to_decimal(text: str) -> Decimal | None:
         return None
 
 
+# a score written alone in brackets after what it scores (…稳中有升。(自评得分5分), …（得分：8分）): one item's score,
+# unless the words before the bracket state the evaluation's verdict (综合评价等级为优（自评得分95分）)
+_ITEM_SCORE = re.compile(r"\(\s*(?:自评|评价)?(?:得分|评分|得)\s*[:：为]?\s*$")
+_VERDICT = re.compile(r"等级|等次|结果|结论|评为|评定|总分|总得分|综合|最终|优秀|良好|合格|自评|评价")
+
+
 def _tokens(n: str) -> list[_Token]:
     """Money amounts, percentages, scores and grades in a normalised sentence, in order."""
     toks: list[_Token] = []
@@ -200,6 +206,9 @@ def _tokens(n: str) -> list[_Token]:
             end = m.end() + after.index("分") + 1
             if re.search(r"\(\s*$", n[:m.start()]) and re.match(r"\s*[)*×xX]", n[end:]):
                 continue  # “预算执行率(20分)”, “得分(20分*执行率)”: a weight or a formula, never a score
+            if _ITEM_SCORE.search(n[:m.start()]) and re.match(r"\s*\)", n[end:]) and not _VERDICT.search(
+                    _DELIM.split(n[:n[:m.start()].rfind("(")])[-1]):
+                continue  # “…稳中有升。(自评得分5分)”: the score of the item the text describes, not the unit's
             toks.append(_Token(m.start(), end, "score", value, m.group(0) + "分"))
             continue
         if re.search(r"(?:得分|评分|总分)\s*(?:\(\s*分\s*\))?\s*(?:为|是|:)?\s*$", n[:m.start()]) and not re.match(
@@ -553,9 +562,6 @@ class FigureReader:
                 return None  # “得分9.6分(满分10分)”: one item's score, not the evaluation's
             breakdown = bool(_SCORE_BREAKDOWN.search(clause) or re.search(r"(?:该|此|本|单|分)项(?!目)", clause)) and (
                 not self.units.mentions(clause))
-            if re.search(r"\(\s*[^()]{0,6}(?:得分|评分)\s*[:为]?\s*$", window) and re.fullmatch(
-                    r"\s*\)\s*[。.]?\s*", after):
-                breakdown = True  # “…稳中有升。(自评得分5分)”: a bracket closing a paragraph scores that item
             overall = bool(re.search(r"总得分|总分|综合得分|最终得分|评价得分|自评得分", window))  # wins over the first
             fact = Fact("score", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=overall)
             if unit is not None and not breakdown:

@@ -360,7 +360,8 @@ class _Parser:
                 given.append(("grade", *form.grade))
             for kind, cell, figure in given:
                 figures.facts.append(Fact(kind, figure, unit, Line(cell.line_no, cell.text, cells=[cell.text]),
-                                           shown=f"自评表{'总分' if kind == 'score' else '等级'} {cell.text}"))
+                                           shown=f"自评表{'总分' if kind == 'score' else '等级'} {cell.text}",
+                                           uncertain=form.score_doubt if kind == "score" else ""))
 
     def _form_findings(self, forms: list[Form], findings: dict[str, list[Group]]) -> dict[str, list[Group]]:
         """In a form the 存在问题 / 改进措施 cells are the findings; headings such as 偏差原因分析及改进措施 are
@@ -372,6 +373,13 @@ class _Parser:
                 for _, ln in g.items:
                     self.unplaced.append(Unplaced(ln.no, ln.text, "本文为绩效自评表，表头、单元格或说明文字不作为条目"))
             for form in forms if attr else ():
+                if form.finding_rows.get(attr):  # 存在问题 / 改进措施 as a table's columns: one item per filled cell
+                    group = Group(len(out[kind]) + 1, title, heading=title)
+                    for c in form.finding_rows[attr]:
+                        group.items.extend((text, Line(c.line_no, c.text)) for text in paragraph_items(c.text)[1])
+                    out[kind].append(group)
+                    self.notes.append(f"第{group.items[0][1].no}行起表格的“{title}”一栏有{len(group.items)}条")
+                    continue
                 cell = getattr(form, attr)
                 if cell is None:
                     continue

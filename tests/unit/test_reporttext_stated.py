@@ -81,10 +81,16 @@ def test_a_form_flattened_on_one_line_is_read_by_its_header_sequence() -> None:
 
 
 def test_a_flattened_form_whose_cells_do_not_line_up_is_refused() -> None:
-    # 年初 0 first, one amount for two columns: 0 / 207.45 is no 100%, so nothing is guessed
-    text = FLAT_FORM.replace("65.66 65.07 10 99% 9 65.66 65.07 — 99% —", "0 207.4538 10 100% 10 207.4538 — 100% —")
+    # 年初 0 first, one amount for two columns: 0 / 207.45 is no 99%, so nothing is guessed
+    text = FLAT_FORM.replace("65.66 65.07 10 99% 9 65.66 65.07 — 99% —", "0 207.4538 10 99% 9 207.4538 — 99% —")
     got = units(text).get(SYNTHETIC_UNIT, {})
     assert "budget" not in got and "executed" not in got
+    # at 100% the budget and the executed amount are equal: the one amount of two merged cells is both, marked for
+    # review (sixth pass, tests/unit/test_reporttext_form_pass6.py)
+    text = FLAT_FORM.replace("65.66 65.07 10 99% 9 65.66 65.07 — 99% —", "0 207.4538 10 100% 10 207.4538 — 100% —")
+    result = parse_report(text)
+    assert result.stated["units"][SYNTHETIC_UNIT] == {"budget": "207.4538", "executed": "207.4538", "rate": "100"}
+    assert all(s["uncertain"] for s in result.stated["sources"][SYNTHETIC_UNIT].values())
 
 
 def test_a_transfer_form_with_its_funds_user_and_amounts_in_wan() -> None:
