@@ -107,15 +107,49 @@ def title_parts(title: str) -> tuple[int | None, str, str]:
     if (rm and not NOT_REGION.search(rm.group("r")) and not re.search(r"项目|资金|预算", rm.group("r"))
             and rm.group("r")[0] not in "市省县区州"):
         region = rm.group("r")
+    return year, region, _title_project(n, region)
+
+
+_FILE_SUFFIX = re.compile(r"\.(?:docx?|pdf|wps|xlsx?|txt|html?)$", re.I)
+_YEARS = re.compile(r"20\d{2}\s*(?:年度?)?\s*(?:[-—~～至到]\s*20\d{2}\s*年度?)|20\d{2}\s*年度?")
+_PROJECT_WORD = re.compile(r"项目|资金|工程|专项|经费|支出|计划|补助|补贴|建设")
+# a fund named in brackets after the report's own words: …2023年度绩效自评报告(残疾人事业发展补助资金)
+_BRACKETED_FUND = re.compile(r"(?:报告|结果|情况|表)\s*\(\s*(?P<f>[^()]{4,40}?(?:资金|项目|经费|专项|补助|补贴))\s*\)$")
+
+
+def title_unit(title: str) -> str:
+    """The project or fund a title names, as a unit's full name: with its regions, without years and the words
+    of the report itself (昌都市卡若区2022年度社会福利机构运行及人员经费项目绩效评价报告 → 昌都市卡若区社会福利
+    机构运行及人员经费项目); "" when the title names no project, fund or spending."""
+    return _title_project(norm(title), "", keep_regions=True)
+
+
+def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
+    """The project or fund a title names, without its region, years and the words of the report itself
+    (江西省省级公共文化专项资金和省级体彩公益金专项转移支付2021年度绩效自评报告.docx → 省级公共文化专项资金和
+    省级体彩公益金专项转移支付); "" when what is left names no project, fund or spending."""
+    n = _FILE_SUFFIX.sub("", n.strip()).strip()
+    bracketed = _BRACKETED_FUND.search(n)
+    if bracketed:
+        return bracketed.group("f").strip()
     project = re.sub(r"^(?:关于)?\s*(?:20\d{2}\s*年度?)?\s*", "", n)
     if region and project.startswith(region):
         project = project[len(region):]
-    project = re.sub(r"^\s*20\d{2}\s*年度?\s*", "", project)
-    project = _TITLE_TAIL.sub("", project).strip()
-    project = re.sub(r"(?:的)?(?:重点|整体)?(?:支出)?(?:重点|整体)?$", "", project).strip()
-    if not re.search(r"项目|资金|工程|专项|经费|支出|计划|补助|建设", project):
+    project = _YEARS.sub("", project).strip()
+    inner = REGION.match(project)  # a second level: 昌都市卡若区…
+    if (inner and not keep_regions and not NOT_REGION.search(inner.group("r"))
+            and not _PROJECT_WORD.search(inner.group("r")) and _PROJECT_WORD.search(project[inner.end():])):
+        project = project[inner.end():]
+    for _ in range(3):  # 工程绩效评价自评报告: the report's words may come twice
+        shorter = _TITLE_TAIL.sub("", project).strip()
+        shorter = re.sub(r"(?:的)?(?:重点|整体)?(?:支出)?(?:重点|整体)?$", "", shorter).strip()
+        if shorter == project:
+            break
+        project = shorter
+    project = project.strip("《》“”\"'「」")
+    if not _PROJECT_WORD.search(project):
         project = ""
-    return year, region, project
+    return project
 
 
 # --- the report's own unit -----------------------------------------------------------------------------------

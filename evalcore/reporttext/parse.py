@@ -90,7 +90,7 @@ from ..numbers import HUNDRED, round2
 from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement, is_total_row
 from .items import INLINE_END, INLINE_PROBLEMS, INLINE_RECS, FindingsReader, Group, paragraph_items
 from .lines import Line, money_subsections, nested_findings, read_lines, split_sections, title_like
-from .meta import EVALUATOR, NOT_REGION, REGION, bigrams, guess_title, own_unit, parse_bands, title_parts
+from .meta import EVALUATOR, NOT_REGION, REGION, bigrams, guess_title, own_unit, parse_bands, title_parts, title_unit
 from .numbers_found import GRADE_NORMAL, Fact, FigureReader, as_grade, as_number
 from .prose_units import listed_projects
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
@@ -120,6 +120,7 @@ class _Parser:
         self.excluded: dict[str, str] = {}
         self.warnings: list[dict] = []
         self.own: tuple[str, str] | None = None  # (name, where): the unit the report states it is about
+        self.titled = ""  # the project or fund the title names, with its region: 本项目's full name
 
     def run(self) -> ParseResult:
         lines = read_lines(self.text)
@@ -131,6 +132,7 @@ class _Parser:
         title, title_lines = guess_title(head, self.source_name)
         intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
         year, region, project = title_parts(title)
+        self.titled = title_unit(title)
         all_text = [ln for ln in lines if ln.cells is None]
         if year is None:
             for ln in all_text:
@@ -543,8 +545,9 @@ class _Parser:
             if sole is not None:
                 self.notes.append(f"报告只点名了一个单位（{sole}{own_note}），未注明单位的{what}归于该单位")
             else:
-                self.units.define(SYNTHETIC_UNIT, "")
-                self.notes.append(f"报告未把{what}对应到具体单位，归于“{SYNTHETIC_UNIT}”（项目整体）")
+                self.units.define(SYNTHETIC_UNIT, self.titled)
+                named = f"，全称取自报告标题：{self.titled}" if self.titled else ""
+                self.notes.append(f"报告未把{what}对应到具体单位，归于“{SYNTHETIC_UNIT}”（项目整体{named}）")
         keyed = keyed + attached
         loose = rest
         for f in loose:

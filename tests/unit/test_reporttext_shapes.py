@@ -87,7 +87,7 @@ EXPECTED = {
     # No named unit, no scores, no recommendations; problems as 一是…二是… in one paragraph after a lead-in.
     "liling_2021_no_unit.md": {
         "meta": ("醴陵市2021年度农机购置补贴资金绩效评价情况", 2021, "醴陵市", ""),
-        "units": [(SYNTHETIC_UNIT, "")],
+        "units": [(SYNTHETIC_UNIT, "醴陵市农机购置补贴资金")],  # the full name from the title's fund
         "budget": {SYNTHETIC_UNIT: (D("1235.60"), D("1198.30"), D("96.98"))},
         "results": {},
         "totals": (None, None),

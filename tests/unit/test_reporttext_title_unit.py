@@ -1,0 +1,58 @@
+"""Issue 24: a report about one project or fund that names no organisation of its own still names the project in its
+title. Its figures stay with 本项目 (a doubt a person settles), but 本项目's full name is the title's project, with
+its regions and without its years or the report's own words, so that the review, the workbook and the portfolio
+know which project it is. Every text here is made for the test (synthetic), in the shapes published titles take."""
+from __future__ import annotations
+
+from evalcore.reporttext import parse_report
+from evalcore.reporttext.meta import title_parts, title_unit
+from evalcore.reporttext.result import SYNTHETIC_UNIT
+from evalcore.reporttext.review import doubts
+
+FIGURES = "一、基本情况\n项目预算1000万元，实际支出900万元，预算执行率90%。\n二、自评结论\n自评得分92分，等级为优。\n"
+
+
+def full_names(text: str) -> dict[str, str]:
+    return {u.key: u.name for u in parse_report(text).evaluation.units}
+
+
+def test_the_titles_project_without_years_file_suffix_or_the_reports_words() -> None:
+    for title, want in (
+            ("江西省省级公共文化专项资金和省级体彩公益金专项转移支付2021年度绩效自评报告.docx",
+             "江西省省级公共文化专项资金和省级体彩公益金专项转移支付"),
+            ("2022年度湖南省安全生产预防及应急专项资金绩效自评报告", "湖南省安全生产预防及应急专项资金"),
+            ("昌都市卡若区2022年度社会福利机构运行及人员经费项目绩效评价报告",
+             "昌都市卡若区社会福利机构运行及人员经费项目"),
+            ("旌德县2020年农村电商提质增效工程绩效评价自评报告", "旌德县农村电商提质增效工程"),
+            ("镜湖区残联中央转移支付2023年度绩效自评报告(残疾人事业发展补助资金)", "残疾人事业发展补助资金"),
+            ("某县2018-2020年度农村公路建设项目绩效评价报告", "某县农村公路建设项目")):
+        assert title_unit(title) == want, title
+
+
+def test_a_title_that_names_no_project_gives_no_name() -> None:
+    for title in ("绩效自评报告", "2022年度绩效评价结果公示", "某县人民政府关于绩效管理工作的通知"):
+        assert title_unit(title) == "", title
+
+
+def test_title_parts_project_drops_inner_years_and_a_second_region() -> None:
+    assert title_parts("2023年度长沙市信息化建设和运维项目绩效评价结果") == (2023, "长沙市", "信息化建设和运维项目")
+    assert title_parts("昌都市卡若区2022年度社会福利机构运行及人员经费项目绩效评价报告") == (
+        2022, "昌都市", "社会福利机构运行及人员经费项目")
+    assert title_parts("城乡义务教育补助经费转移支付2023年度绩效自评报告")[2] == "城乡义务教育补助经费转移支付"
+
+
+def test_figures_given_to_the_project_carry_the_titles_name_and_stay_a_doubt() -> None:
+    result = parse_report("2022年度湖南省安全生产预防及应急专项资金绩效自评报告\n" + FIGURES)
+    assert set(result.stated["units"]) == {SYNTHETIC_UNIT}
+    assert full_names("2022年度湖南省安全生产预防及应急专项资金绩效自评报告\n" + FIGURES) == {
+        SYNTHETIC_UNIT: "湖南省安全生产预防及应急专项资金"}
+    assert any("全称取自报告标题：湖南省安全生产预防及应急专项资金" in n for n in result.notes)
+    assert doubts(result), "figures given to 本项目 are still for a person to confirm"
+
+
+def test_an_organisation_the_title_opens_with_is_still_the_unit() -> None:
+    assert full_names("某县农业农村局2022年度耕地地力保护补贴资金绩效自评报告\n" + FIGURES) == {"某县农业农村局": ""}
+
+
+def test_without_a_project_in_the_title_本项目_has_no_full_name() -> None:
+    assert full_names("绩效自评报告\n" + FIGURES) == {SYNTHETIC_UNIT: ""}
