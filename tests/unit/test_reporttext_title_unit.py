@@ -56,3 +56,11 @@ def test_an_organisation_the_title_opens_with_is_still_the_unit() -> None:
 
 def test_without_a_project_in_the_title_本项目_has_no_full_name() -> None:
     assert full_names("绩效自评报告\n" + FIGURES) == {SYNTHETIC_UNIT: ""}
+
+
+def test_a_clause_with_我区_or_opening_with_由_is_no_organisation() -> None:
+    text = ("一、绩效目标分解下达情况\n"
+            "全年预算1000万元由我区糖业发展办公室统筹安排，实际支出900万元，预算执行率90%。\n")
+    assert "由我区糖业发展办公室" not in full_names(text)
+    named = "一、绩效目标分解下达情况\n广西糖业发展办公室全年预算1000万元，实际支出900万元，预算执行率90%。\n"
+    assert "广西糖业发展办公室" in full_names(named)
