@@ -105,8 +105,10 @@ def _matches(key: str, name: str, expected: dict) -> bool:
     mine = {_norm_name(f) for f in (key, name) if f}
     if forms & mine:
         return True
-    if key == SYNTHETIC_UNIT:
-        return SYNTHETIC_UNIT in forms
+    if key == SYNTHETIC_UNIT and SYNTHETIC_UNIT in forms:
+        return True
+    # 本项目 with a full name (the title's project) is matched by that name as any unit is; the key itself, three
+    # characters, never matches by its end
     return any(len(m) >= 4 and len(f) >= 4 and (m.endswith(f) or f.endswith(m)) for m in mine for f in forms)
 
 
