@@ -93,7 +93,9 @@ def figure_rows(result: ParseResult) -> list[FigureRow]:
             where = result.where[line - 1] if line and result.where and line <= len(result.where) else None
             doubt = src.get("uncertain") or ""
             if unit == SYNTHETIC_UNIT and synthetic:
-                doubt = "；".join(x for x in (doubt, "报告未写明单位，归于“本项目”，请核对单位") if x)
+                titled = next((u.name for u in result.evaluation.units if u.key == SYNTHETIC_UNIT and u.name), "")
+                said = f"（报告标题所述项目为“{titled}”）" if titled else ""
+                doubt = "；".join(x for x in (doubt, f"报告未写明单位，归于“本项目”{said}，请核对单位") if x)
             doubt = "；".join(x for x in (doubt, rule_doubts(result, unit, kind, value, src)) if x)
             rows.append(FigureRow(unit, kind, value, line, where_label(where, line), src.get("text") or "", doubt))
     return rows

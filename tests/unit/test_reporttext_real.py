@@ -281,9 +281,9 @@ def test_every_figure_and_item_has_its_line_and_sentence_and_the_rest_is_not_fou
                                          "text": "项目预算资金300万元，实际支出240万元，执行率80%。",
                                          "shown": "300万元", "uncertain": None, "source": {"line": 5},
                                          "certain": False}  # 本项目: the text names no unit
-    assert p["needs_review"] == ["本项目 · 预算 300.00：报告未写明单位，归于“本项目”，请核对单位",
-                                 "本项目 · 实际执行 240.00：报告未写明单位，归于“本项目”，请核对单位",
-                                 "本项目 · 执行率 80.00：报告未写明单位，归于“本项目”，请核对单位"]
+    why = "报告未写明单位，归于“本项目”（报告标题所述项目为“某县某项目”），请核对单位"
+    assert p["needs_review"] == [f"本项目 · 预算 300.00：{why}", f"本项目 · 实际执行 240.00：{why}",
+                                 f"本项目 · 执行率 80.00：{why}"]
     assert unit["not_found"] == ["score", "grade"]
     assert [(i["line"], i["text"]) for i in p["problems"]["items"]] == [(9, "进度滞后。"), (9, "档案不全。")]
     assert p["nothing_found"] is False

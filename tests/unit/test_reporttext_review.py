@@ -29,7 +29,7 @@ def test_a_text_with_named_units_and_clear_words_has_nothing_uncertain() -> None
 
 def test_what_makes_a_text_uncertain() -> None:
     unnamed = parse_report("某项目绩效评价报告\n一、基本情况\n项目预算资金300万元，实际支出240万元。\n")
-    why = "报告未写明单位，归于“本项目”，请核对单位"
+    why = "报告未写明单位，归于“本项目”（报告标题所述项目为“某项目”），请核对单位"
     assert [d.split("：")[1].split("；")[0] for d in doubts(unnamed)] == [why] * 2
     confirmed = parse_report("某项目绩效评价报告\n一、基本情况\n上级下达资金1235.60万元，实际兑付1198.30万元，"
                              "执行率96.98%。\n")

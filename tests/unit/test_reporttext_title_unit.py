@@ -7,7 +7,7 @@ from __future__ import annotations
 from evalcore.reporttext import parse_report
 from evalcore.reporttext.meta import title_parts, title_unit
 from evalcore.reporttext.result import SYNTHETIC_UNIT
-from evalcore.reporttext.review import doubts
+from evalcore.reporttext.review import doubts, figure_rows
 
 FIGURES = "一、基本情况\n项目预算1000万元，实际支出900万元，预算执行率90%。\n二、自评结论\n自评得分92分，等级为优。\n"
 
@@ -48,6 +48,7 @@ def test_figures_given_to_the_project_carry_the_titles_name_and_stay_a_doubt() -
         SYNTHETIC_UNIT: "湖南省安全生产预防及应急专项资金"}
     assert any("全称取自报告标题：湖南省安全生产预防及应急专项资金" in n for n in result.notes)
     assert doubts(result), "figures given to 本项目 are still for a person to confirm"
+    assert all("（报告标题所述项目为“湖南省安全生产预防及应急专项资金”）" in r.uncertain for r in figure_rows(result))
 
 
 def test_an_organisation_the_title_opens_with_is_still_the_unit() -> None:
