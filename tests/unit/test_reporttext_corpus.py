@@ -43,15 +43,18 @@ def test_the_held_out_list_is_what_the_fixed_rule_gives() -> None:
     assert len(new) >= 17
 
 
-# The held-out part as last measured (docs/reporttext.md, "Seventh batch"): 63 of 154 stated figures right, 32
-# invented (29 of them figures, the rest counts; main's parser at 88a2f9d on the corpus of 204 texts after the seventh
-# batch's 27 were added; before them, after the sixth batch's 31, on 177 texts: 56 of 139, 30 invented, 27 of them
-# figures; on 146 texts after the fifth batch: 53 of 122, 18 invented, 16 of them figures; before the
-# fifth batch: 48 of 91, 8 invented). Issue 24's goal
-# (75% right, none invented) is not met; the goal stays asserted below as an expected failure (strict: the day it
-# passes, the mark must go), and this floor keeps the parser from getting worse on texts it was never tuned on.
-HELD_OUT_RIGHT_AT_LEAST = 63
-HELD_OUT_INVENTED_AT_MOST = 29
+# The held-out part as last measured (docs/reporttext.md, "Eighth batch"): 74 of 191 stated figures right, 47 invented
+# (44 of them figures, the rest counts; main's parser at 4245f5f, with the sixth pass, on the corpus of 230 texts after
+# the eighth batch's 26 were added; on the 204 texts before them the same parser gives, by subtraction, 63 of 154, 32
+# invented, as the seventh batch measured it before the sixth pass). After the seventh batch: 63 of 154, 32 invented (29
+# of them figures, the rest counts; main's parser at 88a2f9d on the corpus of 204 texts after the seventh batch's 27
+# were added; before them, after the sixth batch's 31, on 177 texts: 56 of 139, 30 invented, 27 of them figures; on 146
+# texts after the fifth batch: 53 of 122, 18 invented, 16 of them figures; before the fifth batch: 48 of 91, 8
+# invented). Issue 24's goal (75% right, none invented) is not met; the goal stays asserted below as an expected failure
+# (strict: the day it passes, the mark must go), and this floor keeps the parser from getting worse on texts it was
+# never tuned on.
+HELD_OUT_RIGHT_AT_LEAST = 74
+HELD_OUT_INVENTED_AT_MOST = 44
 
 
 def _held_out_invented(scores) -> list[tuple[str, str, str | None]]:
@@ -99,7 +102,10 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # 本项目's full name from the title's project (the lead, after the seventh batch): fit 153 of 162, 4 invented; check
 # 103 of 126, 11 invented.
 # The scorer matches 本项目 by that full name as it matches any unit (by its end): fit 154, 3 invented.
-TUNED_FLOORS = {"fit": (154, 3), "check": (103, 11)}
+# With the eighth batch's tuned-part texts (13, none tuned on; "Eighth batch"; main's parser at 4245f5f: fit 160 of
+# 173, 9 invented; check 101 of 136, 21 invented), measured with main's parser at 00b3920: fit 162 of 173, 7
+# invented; check 105 of 136, 16 invented.
+TUNED_FLOORS = {"fit": (162, 7), "check": (105, 16)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -221,8 +227,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # nothing before, which send it to review; an average is nobody's own figure (a wrong figure gone on check): fit
 # (0, 39), check (0, 31). After the seventh batch's 27 (none of them published unreviewed with an error; main's
 # parser before the sixth pass: fit (0, 42), check (0, 34), held out (2, 39)), with the sixth pass: fit (0, 41),
-# check (0, 35).
-CERTAINTY_FLOORS = {"fit": (0, 41), "check": (0, 35), "held-out": (2, 39)}
+# check (0, 35). After the eighth batch's 26 (none of them published unreviewed with an error), as measured: fit
+# (0, 42), check (0, 38), held out (2, 43).
+CERTAINTY_FLOORS = {"fit": (0, 42), "check": (0, 38), "held-out": (2, 43)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
