@@ -65,3 +65,10 @@ def test_a_clause_with_我区_or_opening_with_由_is_no_organisation() -> None:
     assert "由我区糖业发展办公室" not in full_names(text)
     named = "一、绩效目标分解下达情况\n广西糖业发展办公室全年预算1000万元，实际支出900万元，预算执行率90%。\n"
     assert "广西糖业发展办公室" in full_names(named)
+
+
+def test_a_duty_in_a_list_of_functions_is_no_organisation() -> None:
+    text = ("2024年度部门整体支出绩效自评报告\n一、部门、单位基本情况\n职能职责:\n7、负责与社会各界妇女的联络。\n"
+            "8、承办区委、区政府交办的其他事项。\n二、一般公共预算支出情况\n"
+            "2024年部门预算财政安排公共财政拨款资金共157.71万元,实际支出157.71万元。\n")
+    assert not any(k.startswith("承办") for k in full_names(text))
