@@ -1,0 +1,67 @@
+"""Noise that stored copies of published reports carry, removed before the parser reads them.
+
+Real pages arrive with things that are not the report's text: the pinyin a conversion site prints after each
+character (預(yù)算), spam a mirror site inserts mid-sentence, page numbers and running footers of a PDF, misread
+characters of an OCR layer. None of them depends on one report's wording, and each splits a word or a number
+the parser needs (預(yù)算 is no 预算 to the parser, nor 60万兀 an amount). :func:`clean` removes them line by
+line: **the number of lines is kept** (a line that is nothing but noise becomes an empty line), so every figure's
+line number, and its page and line in a PDF or web page (:attr:`Document.where`), still point at the original;
+the text as it came is kept in :attr:`Document.original` (and ``ParseResult.original_text``). Within a line,
+positions after a removed piece move left by its length.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .formats import Document
+from .text import CJK
+
+# Spam a mirror site inserts into a copied page, mid-sentence and in place of place names
+# (下达澳门金沙城中心_欧洲杯足球网-【投注官网平台】2022年…): a site's name pieces joined by _, with a gambling or
+# betting word, optionally followed by -【…】 and a colon. Both marks are required (pieces joined by _, which a
+# report's prose does not write, and a betting word), so a report's own words (体育中心, 彩票公益金, 福利彩票发行中心,
+# a table's 棋牌活动 cell) never match.
+_BET = re.compile(r"(?:澳门|金沙|威尼斯人|葡京|永利|博彩|赌场|赌博|投注|下注|欧洲杯|世界杯|足球网|体育网|娱乐城|"
+                  r"娱乐场|真人|棋牌|百家乐|老虎机|彩票网|时时彩|六合彩|官网平台|官方网站|APP下载|app下载)")
+_PIECE = rf"[{CJK}A-Za-z0-9]{{1,20}}"
+_SPAM = re.compile(rf"{_PIECE}(?:_{_PIECE})+(?:\s*[-—－﹣]\s*)?(?:[【\[][^】\]]{{1,20}}[】\]])?\s*[:：]?")
+
+
+def _spam(line: str) -> str:
+    if "_" not in line:
+        return line
+    out, at = [], 0
+    for m in _SPAM.finditer(line):
+        if not _BET.search(m.group(0)):
+            continue
+        first = m.group(0).split("_", 1)[0]
+        # the spam's name is glued to the report's words before it: cut at its betting word, or (none in it) keep
+        # the first piece whole rather than cut a report's words at a guess
+        bet = _BET.search(first)
+        start = m.start() + (bet.start() if bet else len(first))
+        out.append(line[at:start])
+        at = m.end()
+    return "".join(out) + line[at:] if out else line
+
+
+STEPS = (_spam,)
+
+
+def clean_text(text: str) -> str:
+    """The text with noise removed line by line; as many lines as the input."""
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        for step in STEPS:
+            line = step(line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def clean(doc: Document) -> Document:
+    """The document with noise removed (:func:`clean_text`), the text as it came kept in ``original``."""
+    text = clean_text(doc.text)
+    if text == doc.text:
+        return doc
+    return replace(doc, text=text, original=doc.original or doc.text)
