@@ -45,7 +45,27 @@ def _spam(line: str) -> str:
     return "".join(out) + line[at:] if out else line
 
 
-STEPS = (_spam,)
+# A PDF's page number or page footer, as a line of its own (—23—, - 3 -, 第 3 页 共 9 页, 第3页/共9页, Page 3 of 9) or
+# inside a line (…资金 第 3 页 共 9 页 100万元): nothing of the report; a line of nothing else becomes empty, so the
+# sentence the page broke is joined again and the number is never taken for the title. A bare number on a line is
+# left alone (it may be a form's cell).
+_DASH = "-—－–~〜"
+_PAGE_ALONE = re.compile(rf"^\s*[{_DASH}]+\s*\d{{1,4}}\s*[{_DASH}]+\s*$|^\s*(?:page|Page|PAGE)\s*\d{{1,4}}"
+                         r"(?:\s*(?:of|/)\s*\d{1,4})?\s*$")
+_PAGE_OF = re.compile(r"\s*(?:第\s*\d{1,4}\s*页\s*[,，/／]?\s*共\s*\d{1,4}\s*页"
+                      r"|共\s*\d{1,4}\s*页\s*[,，/／]?\s*第\s*\d{1,4}\s*页)\s*")
+
+
+def _page_numbers(line: str) -> str:
+    if _PAGE_ALONE.match(line):
+        return ""
+    if "页" not in line:
+        return line
+    # a space where the footer stood between two words or numbers (10 第3页共9页 20 stays two numbers)
+    return _PAGE_OF.sub(lambda m: "" if m.start() == 0 or m.end() == len(line) else " ", line)
+
+
+STEPS = (_spam, _page_numbers)
 
 
 def clean_text(text: str) -> str:

@@ -58,3 +58,39 @@ def test_a_reports_own_words_are_no_spam() -> None:
     for text in ("| 棋牌活动 | 10 | 9 |", "福利彩票发行中心彩票公益金_项目 50万元", "宁夏福彩APP_升级改版",
                  "体育中心足球场建设项目", "项目编号 ZJ_2022_001", "文件 report_2022_final.pdf"):
         assert clean_text(text) == text
+
+
+# -- page numbers and page footers of a PDF's text ----------------------------------------------------------------
+
+BROKEN = ("甲县林业局2022年度项目支出绩效自评报告\n"
+          "一、基本情况\n"
+          "2022年项目预算资金100万元，实际支出{a}\n"
+          "{footer}\n"
+          "{b}，预算执行率95%，较好地完成了年度目标。\n"
+          "二、自评结论\n"
+          "经自评，本项目自评得分92分，评价等级为优。\n")
+FOOTERS = ("—3—", "- 3 -", "－ 3 －", "第 3 页 共 9 页", "第3页/共9页", "共9页 第3页", "Page 3 of 9")
+
+
+def test_a_page_footer_that_breaks_a_sentence_is_removed_and_the_sentence_joined() -> None:
+    whole = units(BROKEN.format(a="95万元", footer="", b="").replace("\n\n，", "，"))
+    assert whole["甲县林业局"]["executed"] == "95"
+    for a, b in (("95", "万元"), ("9", "5万元")):  # an amount the page broke from its unit, or a number broken
+        for footer in FOOTERS:
+            text = BROKEN.format(a=a, footer=footer, b=b)
+            assert units(text) == whole, (a, footer)
+            if not footer.startswith("Page"):  # the raw text reads no executed amount, or a wrong one (5)
+                assert parse_report(text).stated["units"]["甲县林业局"].get("executed") != "95", (a, footer)
+    # inside a line, a space stands where the footer was: two numbers stay two
+    assert clean_text("年度资金总额 10 第3页共9页 20") == "年度资金总额 10 20"
+
+
+def test_a_page_number_is_never_the_title() -> None:
+    text = "—23—\n（二）项目支出绩效自评结果。\n本年度项目预算资金100万元，实际支出95万元，预算执行率95%。\n"
+    assert parse_report(text).evaluation.meta.title == "—23—"  # as the raw text reads
+    assert parsed(text).evaluation.meta.title != "—23—"
+
+
+def test_numbers_and_dashes_that_are_no_page_footer_stay() -> None:
+    for text in ("3", "-", "10-20", "第三页", "共3页", "—23—资金", "得分 — 100 — 95", "| — | 23 | — |"):
+        assert clean_text(text) == text
