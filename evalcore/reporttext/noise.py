@@ -65,7 +65,29 @@ def _page_numbers(line: str) -> str:
     return _PAGE_OF.sub(lambda m: "" if m.start() == 0 or m.end() == len(line) else " ", line)
 
 
-STEPS = (_spam, _page_numbers)
+# Misreadings an OCR layer (or a page typed on a full-width keyboard) leaves in numbers, each read back only where it
+# cannot be anything else:
+# - 兀 for 元 after a digit or 万 / 千 / 亿 (60万兀; 突兀 stays);
+# - the letter O / o for a zero inside a number that starts with a digit (1O0.5万元, 2O22年); never a letter's
+#   neighbour (H2O, CO2, 臭氧(o3), 100%o5);
+# - a full-width comma grouping thousands in an amount with decimals (1，234.56万元 → 1,234.56: without it the
+#   parser reads 234.56); without decimals (100，200万元) it may be two amounts, and is left alone.
+_YUAN = re.compile(r"(?<=[\d万千亿])\s*兀")
+_O_ZERO = re.compile(r"(?<![A-Za-z\d.])\d[\d.]*[Oo][\dOo.]*(?![A-Za-z])")
+_WIDE_THOUSANDS = re.compile(r"(?<![\d.,，])\d{1,3}(?:，\d{3})+\.\d+")
+
+
+def _ocr(line: str) -> str:
+    if "兀" in line:
+        line = _YUAN.sub("元", line)
+    if "O" in line or "o" in line:
+        line = _O_ZERO.sub(lambda m: m.group(0).replace("O", "0").replace("o", "0"), line)
+    if "，" in line:
+        line = _WIDE_THOUSANDS.sub(lambda m: m.group(0).replace("，", ","), line)
+    return line
+
+
+STEPS = (_spam, _page_numbers, _ocr)
 
 
 def clean_text(text: str) -> str:

@@ -94,3 +94,29 @@ def test_a_page_number_is_never_the_title() -> None:
 def test_numbers_and_dashes_that_are_no_page_footer_stay() -> None:
     for text in ("3", "-", "10-20", "第三页", "共3页", "—23—资金", "得分 — 100 — 95", "| — | 23 | — |"):
         assert clean_text(text) == text
+
+
+# -- OCR misreadings in numbers ----------------------------------------------------------------------------------
+
+OCR = ("甲县林业局2022年度项目支出绩效自评报告\n"
+       "一、基本情况\n"
+       "2022年项目预算资金{budget}，实际支出{executed}，预算执行率97.20%，较好地完成了年度目标。\n")
+
+
+def test_ocr_misreadings_in_amounts_are_read_back() -> None:
+    want = {"budget": "1234.56", "executed": "1200.00", "rate": "97.20"}
+    assert units(OCR.format(budget="1,234.56万元", executed="1,200.00万元"))["甲县林业局"] == want
+    for budget, executed in (("1，234.56万元", "1，200.00万元"),  # a full-width comma grouping thousands
+                             ("1，234.56万兀", "1，2OO.00万兀"),  # 兀 for 元, O for 0
+                             ("1,234.56万兀", "12O0.00 兀")):  # 兀 after a space, an amount in 元
+        text = OCR.format(budget=budget, executed=executed)
+        got = units(text)["甲县林业局"]
+        assert got["budget"] == "1234.56" and got["rate"] == "97.20", budget
+        assert parse_report(text).stated["units"]["甲县林业局"].get("budget") != "1234.56", budget  # raw: misread
+    assert units(OCR.format(budget="1，234.56万兀", executed="1，2OO.00万兀"))["甲县林业局"] == want
+
+
+def test_letters_and_commas_that_are_no_misreading_stay() -> None:
+    for text in ("突兀", "H2O", "CO2", "PM2.5与臭氧(o3)污染协同控制", "满意度100%o5新建", "10oz", "No.3",
+                 "分别为100，200万元", "第1，2，3项", "2，345"):
+        assert clean_text(text) == text
