@@ -91,8 +91,8 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # problems stated inline with their causes) and forms (a money part titled 预算数 (A) | 执行数 (B) | 执行率 (B/A), a
 # bracketed item score refused, a 总分 printed before its label, one amount for two merged columns at 100%,
 # 存在问题 / 改进措施 as a table's columns, a grade ending the total row): fit 148 of 154 with 1 invented; check 99 of
-# 118, 8 invented.
-TUNED_FLOORS = {"fit": (148, 1), "check": (99, 8)}
+# 118, 8 invented. Seventh pass (noise): a form's executed and rate cells run together after its budget split: fit 150.
+TUNED_FLOORS = {"fit": (150, 1), "check": (99, 8)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -198,8 +198,10 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # After the sixth batch's 31 texts were added (none of them published unreviewed with an error): fit (0, 40), check
 # (0, 30), held out (2, 30). The sixth pass's enumeration of projects finds five lone rates in a fit text that gave
 # nothing before, which send it to review; an average is nobody's own figure (a wrong figure gone on check): fit
-# (0, 39), check (0, 31).
-CERTAINTY_FLOORS = {"fit": (0, 39), "check": (0, 31), "held-out": (2, 30)}
+# (0, 39), check (0, 31). The seventh pass splits a form's executed and rate cells run together after its budget
+# (年度资金总额50万元47.6895.00%); the fit text it was published from with one of three figures now has all three, two
+# of them marked for review (no cut is confirmed by arithmetic): fit (0, 38).
+CERTAINTY_FLOORS = {"fit": (0, 38), "check": (0, 31), "held-out": (2, 30)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))

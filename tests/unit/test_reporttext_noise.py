@@ -120,3 +120,34 @@ def test_letters_and_commas_that_are_no_misreading_stay() -> None:
     for text in ("突兀", "H2O", "CO2", "PM2.5与臭氧(o3)污染协同控制", "满意度100%o5新建", "10oz", "No.3",
                  "分别为100，200万元", "第1，2，3项", "2，345"):
         assert clean_text(text) == text
+
+
+# -- a form's executed and rate cells run together after a budget written with its unit -----------------------------
+
+FORM = ("某县项目支出绩效自评表\n"
+        "项目名称：乙村饮水工程\n"
+        "实施单位：某县水利局\n"
+        "项目资金（万元） 全年预算数 全年执行数 执行率\n"
+        "{row}\n"
+        "其他资金\n")
+
+
+def test_executed_and_rate_run_together_after_the_budget_are_split_by_arithmetic_and_marked() -> None:
+    from evalcore.reporttext.review import doubts
+
+    exact = parse_report(FORM.format(row="年度资金总额：120万元108.0090.00%"))
+    assert exact.stated["units"]["某县水利局"] == {"budget": "120", "executed": "108.00", "rate": "90.00"}
+    # 47.68 ÷ 50 is 95.36%: the form states 95.00%; the one cut within a point is taken, for a person to confirm
+    near = parse_report(FORM.format(row="年度资金总额50万元47.6895.00%"))
+    assert near.stated["units"]["某县水利局"] == {"budget": "50", "executed": "47.68", "rate": "95.00"}
+    for result in (exact, near):
+        assert any("相连的表格单元格" in d for d in doubts(result))
+
+
+def test_cells_run_together_that_no_cut_explains_are_not_read() -> None:
+    for row in ("年度资金总额50万元12.3480%",  # 12.34 ÷ 50 is 24.68%: no cut gives a rate near its amounts
+                "年度资金总额50万元47.6890%",  # 47.68 ÷ 50 is 95.36%, not 90%; 4 and 7.6890% is no form's rate
+                "年度资金总额50万元，执行47.68万元，执行率95.36%"):  # cells not run together: read as before
+        got = parse_report(FORM.format(row=row)).stated["units"].get("某县水利局", {})
+        assert got.get("executed") in (None, "47.68") and got.get("rate") in (None, "95.36"), row
+    assert "executed" not in parse_report(FORM.format(row="年度资金总额50万元12.3480%")).stated["units"]["某县水利局"]
