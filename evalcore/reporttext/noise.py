@@ -87,7 +87,26 @@ def _ocr(line: str) -> str:
     return line
 
 
-STEPS = (_spam, _page_numbers, _ocr)
+# The notices of a document site or a 范文 site around the copied report, and where its preview breaks the text
+# (快捷下载, 资源大小：13.33KB, 当前文档共116页, 《…》由会员分享，可在线阅读, 本文档由用户上传…, 还剩3页未读，继续阅读,
+# 时间：… 我要投稿): such a line becomes empty. A closed list of the sites' own words, none of which a report writes;
+# the publisher's 来源 / 发布机构 lines are kept (they may name the report's unit).
+_NOTICE_LINE = re.compile(
+    r"^[-*•]?\s*(?:加入收藏|快捷下载|会员登录下载|微信登录下载|三方登录下载|微信扫一扫登录|下载后继续阅读|免费下载|立即下载|"
+    r"下载文档|阅读全文|展开全文|继续阅读|打印本页|关闭窗口|返回顶部|我要投稿)\s*[:：]?\s*$"
+    r"|^[-*•]?\s*(?:资源ID|资源大小|全文页数|资源格式|下载积分|文档格式|文档大小|文档页数|上传时间|上传人|上传者|下载次数)"
+    r"\s*[:：]")
+_NOTICE_IN = re.compile(r"本文档由用户上传|由会员分享[,，]?\s*可在线阅读|本站(?:不保证|不支持|资源下载)"
+                        r"|文件下载后[,，]?\s*可能会被|当前文档共\s*\d+\s*页|还剩\s*\d+\s*页未读|千万精品文档|仅对\S{0,10}会员开放|我要投稿\s*$")
+
+
+def _site_notices(line: str) -> str:
+    if _NOTICE_LINE.match(line) or (len(line) <= 160 and _NOTICE_IN.search(line)):
+        return ""
+    return line
+
+
+STEPS = (_spam, _page_numbers, _ocr, _site_notices)
 
 
 def clean_text(text: str) -> str:

@@ -151,3 +151,24 @@ def test_cells_run_together_that_no_cut_explains_are_not_read() -> None:
         got = parse_report(FORM.format(row=row)).stated["units"].get("某县水利局", {})
         assert got.get("executed") in (None, "47.68") and got.get("rate") in (None, "95.36"), row
     assert "executed" not in parse_report(FORM.format(row="年度资金总额50万元12.3480%")).stated["units"]["某县水利局"]
+
+
+# -- a document site's notices ----------------------------------------------------------------------------------------
+
+def test_a_document_sites_notices_are_removed_and_the_sentence_its_preview_broke_joined() -> None:
+    head = ("《甲县林业局2022年度项目支出绩效自评报告.docx》由会员分享，可在线阅读，更多相关请在某某文库上搜索。\n"
+            "资源ID:68000429\n资源大小:13.33KB\n全文页数:2页\n下载积分:15金币\n快捷下载\n会员登录下载\n"
+            "- 1、本文档由用户上传，某某文库整理发布，可阅读全部内容。\n")
+    text = head + BROKEN.format(a="95", footer="还剩3页未读，继续阅读", b="万元")
+    whole = units(BROKEN.format(a="95万元", footer="", b="").replace("\n\n，", "，"))
+    assert units(text) == whole
+    assert parse_report(text).stated["units"] != whole  # the raw text reads otherwise (its title, the broken amount)
+    assert parsed(text).evaluation.meta.title == "甲县林业局2022年度项目支出绩效自评报告"
+    for notice in head.split("\n")[:-1]:
+        assert clean_text(notice) == "", notice
+
+
+def test_a_reports_own_lines_about_downloads_and_members_stay() -> None:
+    for text in ("来源：甲县林业局", "发布机构：甲县林业局", "下载", "会员", "（三）继续阅读推广活动",
+                 "资源共享平台建设资金50万元", "全文共分三个部分", "本项目由用户单位上传资料，经审核后发放补贴。"):
+        assert clean_text(text) == text, text
