@@ -172,3 +172,20 @@ def test_a_reports_own_lines_about_downloads_and_members_stay() -> None:
     for text in ("来源：甲县林业局", "发布机构：甲县林业局", "下载", "会员", "（三）继续阅读推广活动",
                  "资源共享平台建设资金50万元", "全文共分三个部分", "本项目由用户单位上传资料，经审核后发放补贴。"):
         assert clean_text(text) == text, text
+
+
+# -- a site's own lines above the title ------------------------------------------------------------------------------
+
+def test_a_sites_column_date_and_empty_labels_are_never_part_of_the_title() -> None:
+    report = REPORT.replace("甲县林业局2022年度项目支出绩效自评报告", "2022年度甲县林业局项目支出绩效自评报告")
+    for site in ("政府信息公开", "2024年03月19日 星期二 |", "文号 | 浏览量 |", "站群导航", "设为首页"):
+        text = site + "\n" + report
+        assert parse_report(text).evaluation.meta.title != "2022年度甲县林业局项目支出绩效自评报告", site  # raw
+        assert parsed(text).evaluation.meta.title == "2022年度甲县林业局项目支出绩效自评报告", site
+    assert clean_text("- 浏览量") == clean_text("- 文 号") == clean_text("时效性:") == ""
+
+
+def test_a_sites_labels_with_their_values_and_a_reports_own_lines_stay() -> None:
+    for text in ("发布机构：甲县林业局", "文号 | 甲财〔2022〕3号 |", "索引号: 01526405-X/2024", "（三）信息公开情况",
+                 "2024年03月19日", "首页 > 政务公开 > 财政", "政府信息公开工作经费10万元"):
+        assert clean_text(text) == text, text
