@@ -5,7 +5,8 @@ mechanism is shown on texts made for the test (synthetic), beside a text where i
 from __future__ import annotations
 
 from evalcore.reporttext import parse_report, parse_report_file
-from evalcore.reporttext.noise import clean_text
+from evalcore.reporttext.formats import Document, Where
+from evalcore.reporttext.noise import clean, clean_text
 from evalcore.reporttext.source import read_source
 
 
@@ -23,6 +24,11 @@ def test_lines_keep_their_number_and_the_text_as_it_came_is_kept() -> None:
     assert doc.text.count("\n") == raw.count("\n")
     assert doc.original == raw
     assert parsed(raw).original_text == raw
+    # a PDF's or web page's place of each line (page, line) is kept as it is: the lines did not move
+    pdf = Document(raw.replace("\n\n", "\n—2—\n"), "a.pdf", [Where(1, 1), Where(1, 2), Where(2, 0), Where(2, 1)],
+                   kind="pdf")
+    cleaned = clean(pdf)
+    assert cleaned.where == pdf.where and cleaned.text.split("\n")[2] == "" and cleaned.original == pdf.text
     plain = "标题\n资金100万元"
     assert read_source(plain.encode("utf-8"), "a.txt").original == ""  # nothing removed: nothing kept twice
 
@@ -44,6 +50,13 @@ def test_spam_inserted_in_the_title_and_mid_sentence_is_removed() -> None:
     assert units(REPORT) == want
     assert units(spammed) == want
     assert parsed(spammed).evaluation.meta.title == "甲县林业局2022年度项目支出绩效自评报告"
+    # every figure's line is the line of the text as it came (the spam is still there)
+    result = parsed(spammed)
+    original = result.original_text.split("\n")
+    assert result.original_text == spammed
+    for kind, source in result.stated["sources"]["甲县林业局"].items():
+        assert source["shown"].rstrip("%分万元") in original[source["line"] - 1], kind
+    assert SPAM in original[2] and SPAM not in result.source_text
     assert units(spammed) != parse_report(spammed).stated.get("units", {})  # the raw text reads otherwise
 
 
