@@ -45,6 +45,29 @@ def _spam(line: str) -> str:
     return "".join(out) + line[at:] if out else line
 
 
+# The other common form of such spam, a site's brand as “the (China) official site” with its app or login tail
+# (开云·(中国)官方网站-登录入口, 华体会(中国)官网-IOS/安卓通用版/手机APP下载): from the · or the bracket to the end of
+# the tail. The brand before it (开云, 华体会) cannot be told from the report's words it is glued to (下达开云…) and is
+# kept rather than cut at a guess.
+_OFFICIAL = re.compile(r"\s*(?:[·•]\s*[A-Za-z]{0,12}\s*)?[(（]\s*中国\s*[)）]\s*(?:[A-Za-z]{0,12}\s*[·•]?\s*)?"
+                       r"(?:官方网站|官网)(?:首页)?"
+                       r"(?:\s*[-—－]\s*(?:[A-Za-z]{0,8}\s*)?(?:IOS|iOS|ios|安卓|手机|APP|App|app|登录|入口|下载|通用版|/|\s)+)?"
+                       r"(?:\s*[:：])?")
+# A line of a spam site's search keywords (…久久久久, …在线, 亚洲色婷婷…, 国产…一区二区…): two of these words, which no
+# report writes, and the line is the site's, not the report's.
+_SEO = re.compile(r"久久|无码|人妻|丝袜|色婷婷|一区二区|国产精品|中文字幕|(?<![A-Za-z])[Aa][Vv](?![A-Za-z])|福利姬|啪")
+
+
+def _official_site(line: str) -> str:
+    if "中国" in line and ("官方网站" in line or "官网" in line):
+        # a mark of the spam besides the words: the · before the bracket, a Latin name or the app / login tail
+        line = _OFFICIAL.sub(lambda m: "" if re.search(r"[·•A-Za-z]|登录|入口|下载|通用版", m.group(0))
+                             else m.group(0), line)
+    if len({m.group(0).lower() for m in _SEO.finditer(line)}) >= 2:
+        return ""
+    return line
+
+
 # A PDF's page number or page footer, as a line of its own (—23—, - 3 -, 第 3 页 共 9 页, 第3页/共9页, Page 3 of 9) or
 # inside a line (…资金 第 3 页 共 9 页 100万元): nothing of the report; a line of nothing else becomes empty, so the
 # sentence the page broke is joined again and the number is never taken for the title. A bare number on a line is
@@ -122,7 +145,7 @@ def _site_lines(line: str) -> str:
     return "" if _SITE_LINE.match(line) else line
 
 
-STEPS = (_spam, _page_numbers, _ocr, _site_notices, _site_lines)
+STEPS = (_spam, _official_site, _page_numbers, _ocr, _site_notices, _site_lines)
 
 
 def clean_text(text: str) -> str:

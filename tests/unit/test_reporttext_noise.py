@@ -202,3 +202,22 @@ def test_a_sites_labels_with_their_values_and_a_reports_own_lines_stay() -> None
     for text in ("发布机构：甲县林业局", "文号 | 甲财〔2022〕3号 |", "索引号: 01526405-X/2024", "（三）信息公开情况",
                  "2024年03月19日", "首页 > 政务公开 > 财政", "政府信息公开工作经费10万元"):
         assert clean_text(text) == text, text
+
+
+def test_spam_as_an_official_site_and_a_line_of_spam_keywords_are_removed() -> None:
+    official = "开云·(中国)官方网站-登录入口"
+    spammed = REPORT.replace("项目预算资金", "项目预算" + official + "资金")
+    assert units(spammed) == units(REPORT)
+    assert official not in parsed(spammed).source_text
+    # the brand glued to the report's words is kept rather than cut at a guess
+    assert clean_text("下达开云·(中国)官方网站-登录入口2022年资金") == "下达开云2022年资金"
+    assert clean_text("华体会(中国)官网-IOS/安卓通用版/手机APP下载:2022年度") == "华体会2022年度"
+    assert clean_text("半岛·BOB(中国)官方网站报告") == "半岛报告"
+    keywords = "精品水蜜桃久久久久久久,暖暖 免费 高清 日本 在线,最近制服丝袜中文字幕在线,亚洲色婷婷综合开心网"
+    assert clean_text(keywords) == ""
+
+
+def test_a_reports_china_and_its_own_words_are_no_official_site_spam() -> None:
+    for text in ("根据(中国)官网信息", "中国官方网站建设项目", "甲县(中国)有限公司", "欧美同学会经费10万元",
+                 "组织赴日韩、欧美等地考察，开展成人教育和午夜时段巡逻", "采购国产设备，免费在线培训", "AV设备采购"):
+        assert clean_text(text) == text, text
