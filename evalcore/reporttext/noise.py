@@ -1,13 +1,16 @@
 """Noise that stored copies of published reports carry, removed before the parser reads them.
 
-Real pages arrive with things that are not the report's text: the pinyin a conversion site prints after each
-character (預(yù)算), spam a mirror site inserts mid-sentence, page numbers and running footers of a PDF, misread
-characters of an OCR layer. None of them depends on one report's wording, and each splits a word or a number
-the parser needs (預(yù)算 is no 预算 to the parser, nor 60万兀 an amount). :func:`clean` removes them line by
-line: **the number of lines is kept** (a line that is nothing but noise becomes an empty line), so every figure's
-line number, and its page and line in a PDF or web page (:attr:`Document.where`), still point at the original;
-the text as it came is kept in :attr:`Document.original` (and ``ParseResult.original_text``). Within a line,
-positions after a removed piece move left by its length.
+Real pages arrive with things that are not the report's text: spam a mirror site inserts mid-sentence, page
+numbers and footers of a PDF, a document site's notices, a site's navigation and empty metadata labels above the
+title, misread characters of an OCR layer. None of them depends on one report's wording, and each can split a word
+or a number the parser needs (``实际支出9`` / ``—3—`` / ``5万元``; ``60万兀`` is no amount) or be taken for the title.
+:func:`clean` removes them line by line: **the number of lines is kept** (a line that is nothing but noise becomes
+an empty line), so every figure's line number, and its page and line in a PDF or web page
+(:attr:`Document.where`), still point at the original; the text as it came is kept in :attr:`Document.original`
+(and ``ParseResult.original_text``). Within a line, positions after a removed piece move left by its length.
+
+The pinyin a conversion site prints after each character (預(yù)算) is not removed here: tried, it made the check
+half of the corpus worse (docs/reporttext.md, "Seventh pass: noise"); :func:`.text.norm` still blanks it.
 """
 from __future__ import annotations
 
