@@ -221,3 +221,22 @@ def test_a_reports_china_and_its_own_words_are_no_official_site_spam() -> None:
     for text in ("根据(中国)官网信息", "中国官方网站建设项目", "甲县(中国)有限公司", "欧美同学会经费10万元",
                  "组织赴日韩、欧美等地考察，开展成人教育和午夜时段巡逻", "采购国产设备，免费在线培训", "AV设备采购"):
         assert clean_text(text) == text, text
+
+
+def test_an_executed_cell_that_kept_its_unit_or_a_budget_cell_followed_by_a_space_is_split_too() -> None:
+    from evalcore.reporttext.review import doubts
+
+    def read(row: str):
+        result = parse_report(FORM.format(row=row))
+        return result.stated["units"].get("某县水利局", {}), [d for d in doubts(result) if "相连的表格单元格" in d]
+
+    # the executed cell kept its unit: the cut is known; the amounts give the rate, so no doubt of the split
+    assert read("年度资金总额50万元47.68万元95.36%") == ({"budget": "50", "executed": "47.68", "rate": "95.36"}, [])
+    got, marked = read("年度资金总额50万元47.68万元95.00%")  # within a point: read, for a person to confirm
+    assert got == {"budget": "50", "executed": "47.68", "rate": "95.00"} and marked
+    assert read("年度资金总额50万元47.68万元80%")[0] == {"budget": "50"}  # far from the amounts: not read
+    # the budget cell followed by a space, then the executed and rate cells run together
+    got, marked = read("年度资金总额50 47.6895.36%")
+    assert got == {"budget": "50", "executed": "47.68", "rate": "95.36"} and marked
+    # cells separated by spaces are read by the form reader as before
+    assert read("年度资金总额 50 47.68 95.36%")[0] == {"budget": "50", "executed": "47.68", "rate": "95.36"}
