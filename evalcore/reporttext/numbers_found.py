@@ -60,8 +60,8 @@ _PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,4})?")
 # the budget cell written with its unit (or followed by a space), the executed and rate cells run together after it,
 # the executed amount with or without its unit (OCR of a form: 年度资金总额50万元47.6895.00%, 50万元47.68万元95.36%)
 _RATE_CELL = re.compile(r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?")  # a rate as forms write it: 95, 95.5, 95.00
-_GLUED_AFTER = re.compile(r"(?:资金总额|总额|合计)\s*[:：]?\s*(?P<budget>\d+(?:\.\d+)?)(?:\s*万元\s*|\s+)"
-                          r"(?P<run>\d[\d.]*(?:\s*万元\s*)?\d[\d.]*%)")
+_GLUED_AFTER = re.compile(r"(?:资金总额|总额|合计)\s*[:：]?\s*(?P<budget>\d{1,12}(?:\.\d{1,6})?)(?:\s*万元\s*|\s+)"
+                          r"(?P<run>\d[\d.]{0,18}(?:\s*万元\s*)?\d[\d.]{0,6}%)")  # bounded: no backtracking blow-up
 
 
 def split_glued(run: str) -> tuple[Decimal, Decimal, Decimal] | None:
