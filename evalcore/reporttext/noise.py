@@ -52,10 +52,11 @@ def _spam(line: str) -> str:
 # (开云·(中国)官方网站-登录入口, 华体会(中国)官网-IOS/安卓通用版/手机APP下载): from the · or the bracket to the end of
 # the tail. The brand before it (开云, 华体会) cannot be told from the report's words it is glued to (下达开云…) and is
 # kept rather than cut at a guess.
-_OFFICIAL = re.compile(r"\s*(?:[·•]\s*[A-Za-z]{0,12}\s*)?[(（]\s*中国\s*[)）]\s*(?:[A-Za-z]{0,12}\s*[·•]?\s*)?"
-                       r"(?:官方网站|官网)(?:首页)?"
-                       r"(?:\s*[-—－]\s*(?:[A-Za-z]{0,8}\s*)?(?:IOS|iOS|ios|安卓|手机|APP|App|app|登录|入口|下载|通用版|/|\s)+)?"
-                       r"(?:\s*[:：])?")
+_GAP = r"[ \t\u3000]{0,3}"  # spaces inside a pattern, bounded (a line of thousands of spaces is read in linear time)
+_OFFICIAL = re.compile(rf"(?:[·•]{_GAP}[A-Za-z]{{0,12}}{_GAP})?[(（]{_GAP}中国{_GAP}[)）]{_GAP}"
+                       rf"(?:[A-Za-z]{{0,12}}{_GAP}[·•]?{_GAP})?(?:官方网站|官网)(?:首页)?"
+                       rf"(?:{_GAP}[-—－]{_GAP}(?:[A-Za-z]{{0,8}}{_GAP})?(?:IOS|iOS|ios|安卓|手机|APP|App|app|登录|入口|下载|"
+                       rf"通用版|/|[ \t])+)?(?:{_GAP}[:：])?")
 # A line of a spam site's search keywords (…久久久久, …在线, 亚洲色婷婷…, 国产…一区二区…): two of these words, which no
 # report writes, and the line is the site's, not the report's.
 _SEO = re.compile(r"久久|无码|人妻|丝袜|色婷婷|一区二区|国产精品|中文字幕|(?<![A-Za-z])[Aa][Vv](?![A-Za-z])|福利姬|啪")
@@ -78,8 +79,8 @@ def _official_site(line: str) -> str:
 _DASH = "-—－–~〜"
 _PAGE_ALONE = re.compile(rf"^\s*[{_DASH}]+\s*\d{{1,4}}\s*[{_DASH}]+\s*$|^\s*(?:page|Page|PAGE)\s*\d{{1,4}}"
                          r"(?:\s*(?:of|/)\s*\d{1,4})?\s*$")
-_PAGE_OF = re.compile(r"\s*(?:第\s*\d{1,4}\s*页\s*[,，/／]?\s*共\s*\d{1,4}\s*页"
-                      r"|共\s*\d{1,4}\s*页\s*[,，/／]?\s*第\s*\d{1,4}\s*页)\s*")
+_PAGE_OF = re.compile(rf"{_GAP}(?:第{_GAP}\d{{1,4}}{_GAP}页{_GAP}[,，/／]?{_GAP}共{_GAP}\d{{1,4}}{_GAP}页"
+                      rf"|共{_GAP}\d{{1,4}}{_GAP}页{_GAP}[,，/／]?{_GAP}第{_GAP}\d{{1,4}}{_GAP}页){_GAP}")
 
 
 def _page_numbers(line: str) -> str:
