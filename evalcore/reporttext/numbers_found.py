@@ -57,6 +57,11 @@ _GRADE_AFTER = re.compile(
 _SCOPE = re.compile(r"涉及")
 _GLUED = re.compile(r"(?:资金总额|总额|合计)\s*[:：]?\s*(?P<run>\d[\d.]{5,}%)")
 _PART = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,4})?")
+# the budget cell written with its unit (or followed by a space), the executed and rate cells run together after it,
+# the executed amount with or without its unit (OCR of a form: 年度资金总额50万元47.6895.00%, 50万元47.68万元95.36%)
+_RATE_CELL = re.compile(r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?")  # a rate as forms write it: 95, 95.5, 95.00
+_GLUED_AFTER = re.compile(r"(?:资金总额|总额|合计)\s*[:：]?\s*(?P<budget>\d{1,12}(?:\.\d{1,6})?)(?:\s*万元\s*|\s+)"
+                          r"(?P<run>\d[\d.]{0,18}(?:\s*万元\s*)?\d[\d.]{0,6}%)")  # bounded: no backtracking blow-up
 
 
 def split_glued(run: str) -> tuple[Decimal, Decimal, Decimal] | None:
@@ -81,6 +86,37 @@ def split_glued(run: str) -> tuple[Decimal, Decimal, Decimal] | None:
     best = min(found.values())
     closest = [k for k, v in found.items() if v == best]
     return closest[0] if len(closest) == 1 else None
+
+
+def split_after_budget(budget: Decimal, run: str) -> tuple[Decimal, Decimal, str] | None:
+    """(executed, rate, doubt) of an executed amount and a rate whose cells ran together after a budget written on its
+    own (``47.6895.00%`` after 50万元): the cut where executed ÷ budget is the rate as written, else the one cut whose
+    executed ÷ budget is within one point of its rate (a form's rate is often rounded or stated apart from the
+    amounts: 47.68 ÷ 50 is 95.36%, the form says 95.00%); None when no cut or two fit equally well. When the executed
+    cell kept its unit (``47.68万元95.36%``) the cut is known: taken when the amounts give the rate (no doubt), or
+    within one point (the doubt)."""
+    digits = run.rstrip("%")
+    exact, near = [], []
+    if "万元" in digits:  # the executed cell kept its unit: the one cut is there
+        executed_cell, _, rate_cell = digits.partition("万元")
+        cuts = [(rate_cell.strip(), executed_cell.strip())]
+    else:
+        cuts = [(digits[-cut:], digits[:-cut]) for cut in range(1, min(len(digits), 7))]
+    for rate_text, executed_text in cuts:
+        if not (_RATE_CELL.fullmatch(rate_text) and _PART.fullmatch(executed_text)) or budget <= 0:
+            continue
+        rate, executed = Decimal(rate_text), Decimal(executed_text)
+        if not 0 < rate <= IMPLAUSIBLE_RATE_PCT:
+            continue
+        if rate_as_written(budget, executed, rate):
+            exact.append((executed, rate))
+        elif abs(executed / budget * HUNDRED - rate) <= 1:
+            near.append((executed, rate))
+    if len(exact) == 1:
+        return (*exact[0], "" if "万元" in digits else "预算÷执行数与所列执行率相符")
+    if not exact and len(near) == 1:
+        return (*near[0], "执行数÷预算与所列执行率相差不到1个百分点，拆分方式未能由算术确认")
+    return None
 
 
 def _cuts(text: str, k: int) -> list[list[str]]:
@@ -470,6 +506,21 @@ class FigureReader:
                 shown = f"{value}%" if kind == "rate" else str(value)
                 self.facts.append(Fact(kind, value, None, line, True, False, shown, uncertain=doubt))
             n = n[:m.start("run")] + " " * len(m.group("run")) + n[m.end("run"):]
+        for m in _GLUED_AFTER.finditer(n):
+            after = split_after_budget(Decimal(m.group("budget")), m.group("run"))
+            if after is None:
+                continue
+            executed, rate, why = after
+            doubt = f"由相连的表格单元格“{m.group('run')}”拆分得出（{why}），请核对" if why else ""
+            figures = [("executed", executed), ("rate", rate)]
+            start = m.start("run")
+            if "万元" not in n[m.end("budget"):start]:  # a budget cell without its unit: read here, not as prose
+                figures.insert(0, ("budget", Decimal(m.group("budget"))))
+                start = m.start("budget")
+            for kind, value in figures:
+                shown = f"{value}%" if kind == "rate" else str(value)
+                self.facts.append(Fact(kind, value, None, line, True, False, shown, uncertain=doubt))
+            n = n[:start] + " " * (m.end("run") - start) + n[m.end("run"):]
         return n
 
     def _confirmed_by_rate(self, facts: list[Fact], line: Line) -> None:

@@ -34,6 +34,7 @@ from .formats import (
     read_path_bytes,
     simplified,
 )
+from .noise import clean
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -205,7 +206,7 @@ def read_source(path_or_bytes: str | Path | bytes, name: str = "") -> Document:
         doc = html_document(data, name)
     else:
         doc = Document(decode_text(data), name)
-    return simplified(doc)
+    return clean(simplified(doc))
 
 
 def read_document(path_or_bytes: str | Path | bytes, name: str = "") -> tuple[str, str]:

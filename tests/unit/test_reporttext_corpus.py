@@ -105,7 +105,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # With the eighth batch's tuned-part texts (13, none tuned on; "Eighth batch"; main's parser at 4245f5f: fit 160 of
 # 173, 9 invented; check 101 of 136, 21 invented), measured with main's parser at 00b3920: fit 162 of 173, 7
 # invented; check 105 of 136, 16 invented.
-TUNED_FLOORS = {"fit": (162, 7), "check": (105, 16)}
+# Seventh pass (noise): a form's executed and rate cells run together after its budget split (fit 148 → 150 on the
+# 154-text fit of its branch); merged: fit 164 of 173, 7 invented; check 105 of 136, 16 invented.
+TUNED_FLOORS = {"fit": (164, 7), "check": (105, 16)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -229,7 +231,10 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # parser before the sixth pass: fit (0, 42), check (0, 34), held out (2, 39)), with the sixth pass: fit (0, 41),
 # check (0, 35). After the eighth batch's 26 (none of them published unreviewed with an error), as measured: fit
 # (0, 42), check (0, 38), held out (2, 43).
-CERTAINTY_FLOORS = {"fit": (0, 42), "check": (0, 38), "held-out": (2, 43)}
+# The seventh pass (noise) splits a form's executed and rate cells run together after its budget
+# (年度资金总额50万元47.6895.00%); the fit text it was published from with one of three figures now has all three, two
+# of them marked for review (no cut is confirmed by arithmetic): fit (0, 41).
+CERTAINTY_FLOORS = {"fit": (0, 41), "check": (0, 38), "held-out": (2, 43)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
