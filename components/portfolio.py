@@ -18,7 +18,7 @@ from evalcore import catalog, portfolio
 from evalcore.archive import query as archive
 from evalcore.figures.charts import category_axis, empty_figure
 from evalcore.model import evaluation_label
-from evalcore.numbers import bar_amount, fmt_amount, fmt_rate, fmt_score, round2, tile_amount, to_float
+from evalcore.numbers import bar_label, fmt_amount, fmt_rate, fmt_score, money_axis, round2, tile_amount, to_float
 from evalcore.portfolio import GRADES, NO_GRADE
 from evalcore.problem_themes import theme_names
 from evalcore.workbook.unit_columns import UNIT_COLUMNS
@@ -87,14 +87,14 @@ def funds_by_grade_chart(df: pd.DataFrame, height: int = 340) -> go.Figure:
     df = df[df["units"] > 0]
     if df.empty:
         return empty_figure("没有列明预算的已评等次单位")
+    per, unit = money_axis(df["budget"])  # the axis in 亿元 past 10 亿元, the exact 万元 figure in the hover
     fig = go.Figure(go.Bar(
-        x=list(df["grade"]), y=[to_float(v) for v in df["budget"]],
+        x=list(df["grade"]), y=[to_float(v / per) for v in df["budget"]],
         marker_color=[GRADE_COLORS.get(g, theme.PRIMARY) for g in df["grade"]],
-        # the bar's label compact past 10 亿元 (≈740 亿元), the exact 万元 figure in the hover
-        text=[bar_amount(v) for v in df["budget"]], textposition="outside", cliponaxis=False,
+        text=[bar_label(v, unit) for v in df["budget"]], textposition="outside", cliponaxis=False,
         customdata=[[n, f"{round2(v):,.2f}"] for n, v in zip(df["units"], df["budget"], strict=True)],
         hovertemplate="%{x}：%{customdata[1]} 万元（%{customdata[0]} 个）<extra></extra>"))
-    fig.update_layout(height=height, xaxis_title="等次", yaxis=dict(title="预算（万元）", tickformat=","),
+    fig.update_layout(height=height, xaxis_title="等次", yaxis=dict(title=f"预算（{unit}）", tickformat=","),
                       showlegend=False)
     return fig
 

@@ -39,7 +39,7 @@ def overview(ev: Evaluation) -> None:
         st.caption("各等次单位数")
         layout.chart(scale.grade_distribution(dist, "units"), "overview_grade_units")
     with right:
-        st.caption("各等次预算资金（万元）")
+        st.caption("各等次预算资金")
         layout.chart(scale.grade_distribution(dist, "budget"), "overview_grade_funds")
 
     st.subheader("执行率与得分分布")

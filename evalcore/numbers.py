@@ -6,6 +6,7 @@ Python's ``round()`` rounds half to even (banker's rounding), which is wrong for
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -103,6 +104,24 @@ def bar_amount(value: Decimal | None) -> str:
     ``COMPACT_FROM``, the compact form above it ("≈740 亿元"), so a province's bar never prints 7,402,282.29."""
     if value is None or abs(value) < COMPACT_FROM:
         return fmt_amount(value, "")
+    return fmt_amount_compact(value)
+
+
+def money_axis(values: Iterable[Decimal | None]) -> tuple[Decimal, str]:
+    """The unit a chart's money axis is drawn in: (divisor from 万元, unit). 亿元 once the largest value reaches
+    ``COMPACT_FROM`` (a province's 7,402,282.29 万元 reads as 740 on an axis in 亿元, not as 7,000,000), else 万元."""
+    top = max((abs(v) for v in values if v is not None), default=Decimal(0))
+    return (YI, "亿元") if top >= COMPACT_FROM else (Decimal(1), "万元")
+
+
+def bar_label(value: Decimal | None, unit: str) -> str:
+    """A bar's label on a money axis drawn in ``unit`` (see :func:`money_axis`): on 万元 the exact figure without
+    the unit (the axis names it); on 亿元 every label with its unit, compact from 1 亿元 ("≈740 亿元") and exact
+    below it ("3,200.00 万元"), since an exact 万元 figure without its unit would be read in 亿元."""
+    if unit == "万元":
+        return bar_amount(value)
+    if value is not None and value == 0:
+        return "0"
     return fmt_amount_compact(value)
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..numbers import bar_amount, fmt_amount, fmt_rate, fmt_score, to_float
+from ..numbers import bar_label, fmt_amount, fmt_rate, fmt_score, money_axis, to_float
 from . import style
 from .charts import UNIT_LINES, UNIT_WIDTH, esc, hover_label, legend_label, message_figure, value_axis, wrap_label
 
@@ -45,10 +45,11 @@ def grade_distribution(dist: pd.DataFrame, measure: str = "units", height: int =
         hover = text
         axis = "单位数（个）"
     else:
-        values = _floats(dist["budget"])
-        text = [bar_amount(v) for v in dist["budget"]]  # compact past 10 亿元, exact in the hover
-        hover = [fmt_amount(v) for v in dist["budget"]]
-        axis = "预算（万元）"
+        per, unit = money_axis(dist["budget"])  # 亿元 past 10 亿元: never an axis of 6,000,000
+        values = _floats([None if v is None else v / per for v in dist["budget"]])
+        text = [bar_label(v, unit) for v in dist["budget"]]
+        hover = [fmt_amount(v) for v in dist["budget"]]  # the exact 万元 figure
+        axis = f"预算（{unit}）"
     fig = go.Figure(go.Bar(
         x=grades, y=values, text=text, textposition="outside", cliponaxis=False, hovertext=hover,
         marker_color=[style.GRADE_COLORS.get(g, style.MUTED) for g in dist["grade"]],

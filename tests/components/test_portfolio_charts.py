@@ -28,5 +28,10 @@ def test_funds_by_grade_labels_read_at_a_glance_with_the_exact_figure_in_the_hov
                        {"grade": "中", "budget": D("0"), "units": 0}])
     fig = view.funds_by_grade_chart(df)
     assert list(fig.data[0].x) == ["良", "优"]  # a grade without units is no bar
-    assert list(fig.data[0].text) == ["≈740 亿元", "14,331.38"]  # the axis names 万元
-    assert [c[1] for c in fig.data[0].customdata] == ["7,402,282.29", "14,331.38"]
+    # past 10 亿元 the axis is in 亿元 (740, not 7,400,000) and every label carries its unit
+    assert list(fig.data[0].text) == ["≈740 亿元", "≈1.4 亿元"] and fig.layout.yaxis.title.text == "预算（亿元）"
+    assert [round(y, 2) for y in fig.data[0].y] == [740.23, 1.43]
+    assert [c[1] for c in fig.data[0].customdata] == ["7,402,282.29", "14,331.38"]  # exact in the hover
+    seed = view.funds_by_grade_chart(df[df["grade"] != "良"])  # the seed alone: 万元, exact, the axis names the unit
+    assert list(seed.data[0].text) == ["14,331.38"] and seed.layout.yaxis.title.text == "预算（万元）"
+    assert list(seed.data[0].y) == [14331.38]

@@ -122,3 +122,14 @@ def test_count_and_rate_axes_stop_at_the_data(large):
     top = ranking.ranked(table, "rate", 5)
     compare = scale.compare_units(top, "rate", None, "rate").layout.yaxis
     assert list(compare.tickvals) == [0, 20, 40, 60, 80, 100] and compare.ticktext[-1] == "100%"  # not 120%
+
+
+def test_grade_funds_of_a_province_are_drawn_in_亿元_with_the_exact_figure_in_the_hover(large):
+    ev, table = large
+    dist = ranking.grade_distribution(ev, table)
+    fig = scale.grade_distribution(dist, "budget")
+    assert fig.layout.yaxis.title.text == "预算（亿元）"
+    top = max(v for v in dist["budget"] if v is not None)
+    assert max(y for y in fig.data[0].y if y is not None) == pytest.approx(float(top) / 10000)
+    assert all(t == "0" or "亿元" in t or "万元" in t for t in fig.data[0].text)  # every label with its unit
+    assert any(h.endswith("万元") and "," in h for h in fig.data[0].hovertext)

@@ -9,7 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalcore.numbers import bar_amount, fmt2, fmt_amount, fmt_rate, fmt_score, percent, round2, to_decimal, to_float
+from evalcore.numbers import (
+    bar_amount,
+    bar_label,
+    fmt2,
+    fmt_amount,
+    fmt_rate,
+    fmt_score,
+    money_axis,
+    percent,
+    round2,
+    to_decimal,
+    to_float,
+)
 
 D = Decimal
 
@@ -255,3 +267,13 @@ def test_a_bar_label_is_exact_below_ten_yi_and_compact_above():
     assert bar_amount(Decimal("99999.99")) == "99,999.99"
     assert bar_amount(Decimal("7402282.29")) == "≈740 亿元"
     assert bar_amount(None) == "—"
+
+
+def test_a_money_axis_turns_to_亿元_where_a_bar_label_would_turn_compact() -> None:
+    assert money_axis([Decimal("14331.38"), None, Decimal("99999.99")]) == (Decimal(1), "万元")
+    assert money_axis([Decimal("3200"), Decimal("100000")]) == (Decimal(10000), "亿元")
+    assert money_axis([]) == (Decimal(1), "万元")
+    assert bar_label(Decimal("3200"), "万元") == "3,200.00"  # the axis names the unit
+    assert bar_label(Decimal("3200"), "亿元") == "3,200.00 万元"  # never read as 3,200 亿元
+    assert bar_label(Decimal("132000"), "亿元") == "≈13.2 亿元"
+    assert bar_label(Decimal("0"), "亿元") == "0" and bar_label(None, "亿元") == "—"
