@@ -143,6 +143,8 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     for _ in range(3):  # 工程绩效评价自评报告: the report's words may come twice
         shorter = _TITLE_TAIL.sub("", project).strip()
         shorter = re.sub(r"(?:的)?(?:重点|整体)?(?:支出)?(?:重点|整体)?$", "", shorter).strip()
+        shorter = re.sub(r"绩效(?:单位|部门)?$", "", shorter).strip()  # …项目支出绩效单位自评报告
+        shorter = re.sub(r"(?:的)?(?:项目支出|部门整体支出|部门支出)$", "", shorter).strip()  # the report's kind
         if shorter == project:
             break
         project = shorter
