@@ -105,7 +105,7 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # With the eighth batch's tuned-part texts (13, none tuned on; "Eighth batch"; main's parser at 4245f5f: fit 160 of
 # 173, 9 invented; check 101 of 136, 21 invented), measured with main's parser at 00b3920: fit 162 of 173, 7
 # invented; check 105 of 136, 16 invented.
-TUNED_FLOORS = {"fit": (162, 7), "check": (105, 16)}
+TUNED_FLOORS = {"fit": (164, 5), "check": (105, 16)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
