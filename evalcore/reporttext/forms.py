@@ -560,7 +560,16 @@ def _by_project(stream: list[Cell], forms: list[Form], starts: list[int]) -> tup
     with its money rows lost): each project's part of the text, from its 项目名称 to the next, is one form, and its
     money row, total score and grade are that project's. Applies only when the names differ and every form found by
     its money header lies in a part of its own; otherwise the forms are left as found."""
-    sections = _project_sections(stream)
+    found = _project_sections(stream)
+    # a part counts only when it holds a form's content (its money header or its total score): a 项目名称 in a
+    # site's metadata, or repeated on a form's second page, opens no form of its own
+    sections = []
+    for n, (at, name) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(stream)
+        if any(at <= s < end for s in starts) or any(
+                _SCORE_LABEL.fullmatch(norm(c.text).replace(" ", "")) and norm(c.text).strip() != "合计"
+                or _HEADER_START.match(_label_text(c)) for c in stream[at:end]):
+            sections.append((at, name))
     names = [name for _, name in sections]
     if len(names) < 2 or len(set(names)) != len(names):
         return forms, starts

@@ -61,3 +61,11 @@ def test_a_results_table_with_a_project_name_column_is_no_list_of_forms() -> Non
             "1\n农村公路养护项目\n某县公路事务中心\n92\n优\n2\n危桥改造项目\n某县公路事务中心\n86\n良\n")
     assert units(text) == {"农村公路养护项目": {"score": "92", "grade": "优"},
                            "危桥改造项目": {"score": "86", "grade": "良"}}
+
+
+def test_a_project_name_in_the_sites_metadata_opens_no_second_form() -> None:
+    # a 项目名称 that holds no form's content (a site's metadata line, a table above the form) is not a project's form
+    one = _form_pipes("农村公路养护项目", "100 | 120 | 108 | 10 | 90% | 9", "100 | 92")
+    want = {"某县公路事务中心": {"budget": "120", "executed": "108", "rate": "90", "score": "92"}}
+    assert units("项目名称：2022年度农村公路养护项目绩效自评报告\n发布机构：某县交通运输局\n" + one) == want
+    assert units("| 项目名称 | 农村公路养护 |\n" + one) == want
