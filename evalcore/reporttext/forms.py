@@ -547,7 +547,9 @@ def _project_sections(stream: list[Cell]) -> list[tuple[int, str]]:
                 continue
             name = norm(nxt.text).strip()
         # the name ends where the form's next label starts (某某项目 主管部门 某县水利局)
-        name = re.split(r"\s{2,}|\s+(?=主管部门|实施单位|项目单位)|\s+(?=[\u4e00-\u9fff]{2,8}[:：])", name)[0].strip()
+        # (also with no space: 项目名称某某项目主管部门某县水利局, a form's cells run together)
+        name = re.split(r"\s{2,}|\s*(?=(?:中央|地方|省级)?主管部门|项目实施单位|实施单位|项目单位|资金使用单位)|"
+                        r"\s+(?=[\u4e00-\u9fff]{2,8}[:：])", name)[0].strip()
         if not 2 <= len(name) <= 40 or _VALUE.match(name) or _is_label(name) or _PROJECT_LABEL.match(name) or (
                 _HEADER_CELL.fullmatch(name.replace(" ", "")) or re.match(r"^(?:主管部门|实施单位|项目单位)", name)):
             continue

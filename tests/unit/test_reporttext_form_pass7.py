@@ -69,3 +69,11 @@ def test_a_project_name_in_the_sites_metadata_opens_no_second_form() -> None:
     want = {"某县公路事务中心": {"budget": "120", "executed": "108", "rate": "90", "score": "92"}}
     assert units("项目名称：2022年度农村公路养护项目绩效自评报告\n发布机构：某县交通运输局\n" + one) == want
     assert units("| 项目名称 | 农村公路养护 |\n" + one) == want
+
+
+def test_each_project_is_named_without_the_labels_run_together_after_its_name() -> None:
+    text = TWO_PIPES.replace("| 项目名称 | 农村公路养护项目 | | | | | |\n| 主管部门 | 某县交通运输局 |",
+                             "| 项目名称：农村公路养护项目主管部门：某县交通运输局 |")
+    got = units(text)
+    assert got["农村公路养护项目"] == {"budget": "120", "executed": "108", "rate": "90", "score": "92"}
+    assert got["危桥改造项目"] == {"budget": "60", "executed": "60", "rate": "100", "score": "96"}
