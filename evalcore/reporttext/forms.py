@@ -533,6 +533,9 @@ def find_forms(text: str) -> list[Form]:
 _PROJECT_LABEL = re.compile(r"^(?:项目名称|专项\(项目\)名称|转移支付\(项目\)名称|项目\(资金\)名称)\s*[:：]?\s*(.*)$")
 
 
+_TITLE_LIKE = re.compile(r"(?:指标值?|完成值|目标值|分值|得分|名称|内容|说明|金额|备注|序号|类别|数量|时间|\(万元\))$")
+
+
 def _project_sections(stream: list[Cell]) -> list[tuple[int, str]]:
     """(where, name) of every 项目名称 cell naming a project (the name in the same cell or the next one)."""
     out = []
@@ -551,8 +554,9 @@ def _project_sections(stream: list[Cell]) -> list[tuple[int, str]]:
         name = re.split(r"\s{2,}|\s*(?=(?:中央|地方|省级)?主管部门|项目实施单位|实施单位|项目单位|资金使用单位)|"
                         r"\s+(?=[\u4e00-\u9fff]{2,8}[:：])", name)[0].strip()
         if not 2 <= len(name) <= 40 or _VALUE.match(name) or _is_label(name) or _PROJECT_LABEL.match(name) or (
-                _HEADER_CELL.fullmatch(name.replace(" ", "")) or re.match(r"^(?:主管部门|实施单位|项目单位)", name)):
-            continue
+                _HEADER_CELL.fullmatch(name.replace(" ", "")) or re.match(r"^(?:主管部门|实施单位|项目单位)", name)
+                or _TITLE_LIKE.search(name)):
+            continue  # 项目名称 as a column title, followed by the next title (年度指标值, 实际完成值 …)
         out.append((i, name))
     return out
 

@@ -77,3 +77,11 @@ def test_each_project_is_named_without_the_labels_run_together_after_its_name() 
     got = units(text)
     assert got["农村公路养护项目"] == {"budget": "120", "executed": "108", "rate": "90", "score": "92"}
     assert got["危桥改造项目"] == {"budget": "60", "executed": "60", "rate": "100", "score": "96"}
+
+
+def test_a_column_titled_project_name_in_an_indicator_table_opens_no_form() -> None:
+    # | 项目名称 | 年度指标值 | … | as an indicator table's header, after a single form: the form stays its unit's
+    one = _form_pipes("农村公路养护项目", "100 | 120 | 108 | 10 | 90% | 9", "100 | 92")
+    extra = ("| 项目名称 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+             "| 路面修补 | 500平方米 | 520平方米 | 10 | 10 |\n| 总分 | 100 | 92 |\n")
+    assert units(one + extra) == {"某县公路事务中心": {"budget": "120", "executed": "108", "rate": "90", "score": "92"}}
