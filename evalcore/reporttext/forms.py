@@ -565,7 +565,8 @@ def _by_project(stream: list[Cell], forms: list[Form], starts: list[int]) -> tup
     """Several forms in one text, each opening with its own 项目名称 (a bureau's forms for two projects, one of them
     with its money rows lost): each project's part of the text, from its 项目名称 to the next, is one form, and its
     money row, total score and grade are that project's. Applies only when the names differ and every form found by
-    its money header lies in a part of its own; otherwise the forms are left as found."""
+    its money header lies in a part of its own; otherwise the forms are left as found. The figures are keyed by the
+    project's name when the forms share their 实施单位 (or name none); forms naming different 实施单位 keep them."""
     found = _project_sections(stream)
     # a part counts only when it holds a form's content (its money header or its total score): a 项目名称 in a
     # site's metadata, or repeated on a form's second page, opens no form of its own
@@ -592,8 +593,12 @@ def _by_project(stream: list[Cell], forms: list[Form], starts: list[int]) -> tup
             form.unit, form.unit_cell = unit, cell
         form.project = name
         form.notes.append(f"第{stream[at].line_no}行起为“{name}”的自评表（本文含{len(sections)}个项目的自评表，"
-                          "各表数值归于各自项目）")
+                          "各表数值分别读取）")
         out.append(form)
+    units = [f.unit for f in out]
+    if None not in units and len(set(units)) == len(units):
+        for f in out:  # each form names its own 实施单位: the units stay theirs, only the parts are the projects'
+            f.project = None
     return out, [at for at, _ in sections]
 
 

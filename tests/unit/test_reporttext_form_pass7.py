@@ -3,6 +3,8 @@ for the test (synthetic), written differently from the published text that promp
 it must not fire (docs/reporttext.md, "Seventh pass: forms")."""
 from __future__ import annotations
 
+import pytest
+
 from evalcore.reporttext import parse_report
 
 
@@ -85,3 +87,35 @@ def test_a_column_titled_project_name_in_an_indicator_table_opens_no_form() -> N
     extra = ("| 项目名称 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
              "| 路面修补 | 500平方米 | 520平方米 | 10 | 10 |\n| 总分 | 100 | 92 |\n")
     assert units(one + extra) == {"某县公路事务中心": {"budget": "120", "executed": "108", "rate": "90", "score": "92"}}
+
+
+def _two_forms(layout: str, unit_b: str = "某县水务中心") -> str:
+    def rows(project: str, unit: str, money: list[str], total: list[str]) -> list[list[str]]:
+        return [["项目名称", project], ["主管部门", "某县水利局"], ["实施单位", unit],
+                ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                ["年度资金总额", *money], ["总分", *total]]
+
+    def lay(lines: list[list[str]]) -> str:
+        cells = [c for line in lines for c in line]
+        return {"pipes": "\n".join("| " + " | ".join(line) + " |" for line in lines),
+                "one_cell_per_line": "\n".join(cells), "blank_lines": "\n\n".join(cells),
+                "spaces": "\n".join(" ".join(line) for line in lines), "one_line": " ".join(cells)}[layout]
+
+    a = rows("甲村饮水工程", "某县水务中心", ["100", "120", "108", "10", "90%", "9"], ["100", "92"])
+    b = rows("乙村灌溉工程", unit_b, ["50", "60", "60", "10", "100%", "10"], ["100", "96"])
+    return "项目支出绩效自评表\n" + lay(a) + "\n项目支出绩效自评表\n" + lay(b) + "\n"
+
+
+A = {"budget": "120", "executed": "108", "rate": "90", "score": "92"}
+B = {"budget": "60", "executed": "60", "rate": "100", "score": "96"}
+
+
+@pytest.mark.parametrize("layout", ["pipes", "one_cell_per_line", "blank_lines", "spaces", "one_line"])
+def test_two_forms_of_one_unit_in_any_flattening_are_two_projects(layout: str) -> None:
+    # main's parser gave both forms to their shared 实施单位 and dropped the second form's figures
+    assert units(_two_forms(layout)) == {"甲村饮水工程": A, "乙村灌溉工程": B}
+
+
+@pytest.mark.parametrize("layout", ["pipes", "one_cell_per_line", "spaces"])
+def test_two_forms_naming_different_units_keep_their_units(layout: str) -> None:
+    assert units(_two_forms(layout, unit_b="某县灌区管理所")) == {"某县水务中心": A, "某县灌区管理所": B}
