@@ -133,6 +133,9 @@ class Form:
     score: tuple[Cell, Decimal] | None = None  # the form's total score (总分 100 94) and its cell
     grade: tuple[Cell, str] | None = None  # the form's stated grade (自评等级 优)
     score_doubt: str = ""  # why the score needs a person's look (read away from its label)
+    # the project the form is about, when the text holds several forms each naming its own (项目名称 …): the form's
+    # figures are that project's, not its 实施单位's (one bureau's two project forms are two units)
+    project: str | None = None
 
     def cell(self, kind: str) -> Cell | None:
         """The cell a figure was read from."""
@@ -483,6 +486,7 @@ def find_forms(text: str) -> list[Form]:
     for n, form in enumerate(forms):
         lo = bounds[n - 1] if n else 0
         form.unit, form.unit_cell = _unit_before(stream, lo, starts[n])
+    forms, starts = _by_project(stream, forms, starts)
     columns = _finding_columns(stream)
     column_heads = {stream[k].line_no for k, _ in columns}
     # findings labels belong to the form they follow (or precede, for a form's tail before the first header)
@@ -524,6 +528,78 @@ def find_forms(text: str) -> list[Form]:
             if g and nxt is not None:
                 owner.grade = (nxt, g.group(1))
     return forms
+
+
+_PROJECT_LABEL = re.compile(r"^(?:项目名称|专项\(项目\)名称|转移支付\(项目\)名称|项目\(资金\)名称)\s*[:：]?\s*(.*)$")
+
+
+_TITLE_LIKE = re.compile(r"(?:指标值?|完成值|目标值|分值|得分|名称|内容|说明|金额|备注|序号|类别|数量|时间|\(万元\))$")
+
+
+def _project_sections(stream: list[Cell]) -> list[tuple[int, str]]:
+    """(where, name) of every 项目名称 cell naming a project (the name in the same cell or the next one)."""
+    out = []
+    for i, c in enumerate(stream):
+        m = _PROJECT_LABEL.match(norm(c.text).strip())
+        if not m:
+            continue
+        name = m.group(1).strip()
+        if not name:
+            nxt = _after(stream, i, limit=2)
+            if nxt is None:
+                continue
+            name = norm(nxt.text).strip()
+        # the name ends where the form's next label starts (某某项目 主管部门 某县水利局)
+        # (also with no space: 项目名称某某项目主管部门某县水利局, a form's cells run together)
+        name = re.split(r"\s{2,}|\s*(?=(?:中央|地方|省级)?主管部门|项目实施单位|实施单位|项目单位|资金使用单位)|"
+                        r"\s+(?=[\u4e00-\u9fff]{2,8}[:：])", name)[0].strip()
+        if not 2 <= len(name) <= 40 or _VALUE.match(name) or _is_label(name) or _PROJECT_LABEL.match(name) or (
+                _HEADER_CELL.fullmatch(name.replace(" ", "")) or re.match(r"^(?:主管部门|实施单位|项目单位)", name)
+                or _TITLE_LIKE.search(name)):
+            continue  # 项目名称 as a column title, followed by the next title (年度指标值, 实际完成值 …)
+        out.append((i, name))
+    return out
+
+
+def _by_project(stream: list[Cell], forms: list[Form], starts: list[int]) -> tuple[list[Form], list[int]]:
+    """Several forms in one text, each opening with its own 项目名称 (a bureau's forms for two projects, one of them
+    with its money rows lost): each project's part of the text, from its 项目名称 to the next, is one form, and its
+    money row, total score and grade are that project's. Applies only when the names differ and every form found by
+    its money header lies in a part of its own; otherwise the forms are left as found. The figures are keyed by the
+    project's name when the forms share their 实施单位 (or name none); forms naming different 实施单位 keep them."""
+    found = _project_sections(stream)
+    # a part counts only when it holds a form's content (its money header or its total score): a 项目名称 in a
+    # site's metadata, or repeated on a form's second page, opens no form of its own
+    sections = []
+    for n, (at, name) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(stream)
+        if any(at <= s < end for s in starts) or any(
+                _SCORE_LABEL.fullmatch(norm(c.text).replace(" ", "")) and norm(c.text).strip() != "合计"
+                or _HEADER_START.match(_label_text(c)) for c in stream[at:end]):
+            sections.append((at, name))
+    names = [name for _, name in sections]
+    if len(names) < 2 or len(set(names)) != len(names):
+        return forms, starts
+    owners = [max((n for n, (at, _) in enumerate(sections) if at <= s), default=None) for s in starts]
+    if None in owners or len(set(owners)) != len(owners):
+        return forms, starts
+    out = []
+    for n, (at, name) in enumerate(sections):
+        form = forms[owners.index(n)] if n in owners else Form(None, None, [], None)
+        end = starts[owners.index(n)] if n in owners else (
+            sections[n + 1][0] if n + 1 < len(sections) else len(stream))
+        unit, cell = _unit_before(stream, at, end)  # the unit named in the project's own part
+        if unit is not None or n not in owners:
+            form.unit, form.unit_cell = unit, cell
+        form.project = name
+        form.notes.append(f"第{stream[at].line_no}行起为“{name}”的自评表（本文含{len(sections)}个项目的自评表，"
+                          "各表数值分别读取）")
+        out.append(form)
+    units = [f.unit for f in out]
+    if None not in units and len(set(units)) == len(units):
+        for f in out:  # each form names its own 实施单位: the units stay theirs, only the parts are the projects'
+            f.project = None
+    return out, [at for at, _ in sections]
 
 
 _PROBLEMS_TITLE = re.compile(r"存在(?:的)?(?:主要)?问题|主要问题")

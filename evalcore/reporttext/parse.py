@@ -332,7 +332,7 @@ class _Parser:
         figures.facts[:] = kept
         for form in with_money:
             self.notes.extend(form.notes)
-            unit = self.units.resolve(form.unit) if form.unit else None
+            unit = self._form_unit(form)
             row = form.row
             assert row is not None
             line = Line(row.label.line_no, row.text(), cells=[row.label.text] + [c.text for c in row.cells])
@@ -351,10 +351,10 @@ class _Parser:
                                            adjusted=kind == "budget" and row.values.get("budget") is not None,
                                            uncertain=form.doubt or ("自评表合计行未填，取自“其中：财政拨款”一行"
                                                                     if fiscal else "")))
-            if form.unit:
+            if form.unit and not form.project:
                 self.notes.append(f"自评表第{row.label.line_no}行的金额归于实施单位“{form.unit}”")
         for form in forms:
-            unit = self.units.resolve(form.unit) if form.unit else None
+            unit = self._form_unit(form)
             given: list[tuple[str, Cell, Decimal | str]] = []
             if form.score is not None:
                 given.append(("score", *form.score))
@@ -364,6 +364,13 @@ class _Parser:
                 figures.facts.append(Fact(kind, figure, unit, Line(cell.line_no, cell.text, cells=[cell.text]),
                                            shown=f"自评表{'总分' if kind == 'score' else '等级'} {cell.text}",
                                            uncertain=form.score_doubt if kind == "score" else ""))
+
+    def _form_unit(self, form: Form) -> str | None:
+        """The unit a form's figures go to: its project when the text holds several projects' forms, else its
+        实施单位 (None: the report's own unit or 本项目)."""
+        if form.project:
+            return self.units.define(form.project)
+        return self.units.resolve(form.unit) if form.unit else None
 
     def _form_findings(self, forms: list[Form], findings: dict[str, list[Group]]) -> dict[str, list[Group]]:
         """In a form the 存在问题 / 改进措施 cells are the findings; headings such as 偏差原因分析及改进措施 are

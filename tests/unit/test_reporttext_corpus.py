@@ -107,7 +107,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # invented; check 105 of 136, 16 invented.
 # Seventh pass (noise): a form's executed and rate cells run together after its budget split (fit 148 → 150 on the
 # 154-text fit of its branch); merged: fit 164 of 173, 7 invented; check 105 of 136, 16 invented.
-TUNED_FLOORS = {"fit": (164, 7), "check": (105, 16)}
+# Seventh pass (forms): several projects' forms in one text, each its own project's figures; merged with the noise
+# pass: fit 166 of 173, 5 invented; check 105 of 136, 16 invented.
+TUNED_FLOORS = {"fit": (166, 5), "check": (105, 16)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))

@@ -31,7 +31,8 @@ def test_the_titles_project_without_years_file_suffix_or_the_reports_words() -> 
 
 def test_a_title_that_names_no_project_gives_no_name() -> None:
     for title in ("绩效自评报告", "2022年度绩效评价结果公示", "某县人民政府关于绩效管理工作的通知",
-                  "红河州数据发展中心2024年度项目支出绩效单位自评报告", "某县农业农村局2022年度部门整体支出绩效自评报告"):
+                  "红河州数据发展中心2024年度项目支出绩效单位自评报告",
+                  "某县农业农村局2022年度部门整体支出绩效自评报告"):
         assert title_unit(title) == "", title
 
 
