@@ -446,6 +446,8 @@ class FigureReader:
                     fact.aggregate = True
                 if fact is not None and fact.kind in ("budget", "executed"):
                     last_money_kind = fact.kind
+                elif tok.kind == "money":
+                    last_money_kind = None  # an amount of no role between: the next item has none to take
                 if unit is not None and fact is not None and fact.kind not in ("other", "received", "unknown"):
                     ctx = unit
                 prev = tok.end
