@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..numbers import HUNDRED, to_decimal
 from .lines import Line
 from .prose_units import enumerated
+from .roles import ANOTHER_YEAR
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
 from .text import CJK, norm, numbering
@@ -432,6 +433,11 @@ class FigureReader:
                     prev = tok.end
                     i += 1
                     continue
+                if tok.kind in ("pct", "score") and ANOTHER_YEAR.search(clause):
+                    self._skip(line, tok, "上年或计划的数值，不是本年度的执行率或得分，未导入")  # 上年度得分88分
+                    prev = tok.end
+                    i += 1
+                    continue
                 if "平均" in clause:  # “平均得分92分”, “平均执行率95%”: an average over several, nobody's own figure
                     self._skip(line, tok, "平均数，不是某一单位的数值，未导入")
                     prev = tok.end
@@ -536,6 +542,8 @@ class FigureReader:
                 kind = last_money_kind  # the next item of a list: its kind, and its role, are the item's before it
                 before_ = next((f for f in reversed(self.facts) if f.line is line and f.kind == kind), None)
                 item_of_list = before_ is not None and before_.breakdown  # a component's neighbour is a component
+            if kind in ("budget", "executed", None) and ANOTHER_YEAR.search(clause):
+                kind = "other"  # “上年预算300万元”, “拟安排资金500万元”: another year's figure, or a plan
             if _SCOPE.search(clause):
                 kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
             elif _PER.search(clause):

@@ -32,3 +32,21 @@ def test_the_next_item_right_after_an_amount_with_a_role_still_takes_it() -> Non
     got = units("2022年度部门整体支出绩效评价结果\n一、评价结果\n"
                 "甲县水利局实际支出100万元,乙县教育局120万元。\n")
     assert got["甲县水利局"]["executed"] == "100" and got["乙县教育局"]["executed"] == "120"
+
+
+# -- another year's figure, or a plan, is not the year's --------------------------------------------------------------
+
+def test_a_figure_of_the_year_before_or_of_a_plan_is_not_the_years() -> None:
+    assert units(HEAD + "上年预算300万元，本年实际支出270万元。\n") == {"甲县水利局": {"executed": "270"}}
+    assert units(HEAD + "上年度评价得分88分，本年度自评得分92分。\n") == {"甲县水利局": {"score": "92"}}
+    assert units(HEAD + "上年度预算执行率为95%，本年度预算执行率为98%。\n") == {"甲县水利局": {"rate": "98"}}
+    assert units(HEAD + "2023年拟安排资金500万元。\n") == {}
+    assert units(HEAD + "预计支出500万元。\n") == {}
+
+
+def test_the_years_own_figures_beside_them_are_read() -> None:
+    # 计划安排资金 is the budget (the corpus's rule), 上年结转 in its own clause touches no other clause
+    assert units(HEAD + "2022年计划安排资金300万元。\n") == {"甲县水利局": {"budget": "300"}}
+    assert units(HEAD + "项目预算300万元，上年结转50万元，实际支出280万元，预算执行率为93.33%。\n") == {
+        "甲县水利局": {"budget": "300", "executed": "280", "rate": "93.33"}}
+    assert units(HEAD + "本年度自评得分92分，较上年提高4分。\n") == {"甲县水利局": {"score": "92"}}
