@@ -9,9 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..numbers import HUNDRED, to_decimal
 from .lines import Line
 from .prose_units import enumerated
-from .roles import ANOTHER_YEAR
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
+from .roles import ANOTHER_YEAR
 from .text import CJK, norm, numbering
 from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 

@@ -1,19 +1,20 @@
-"""What a figure in running text is: its role (issue 24, seventh pass; docs/reporttext.md, "Seventh pass: roles in
-prose").
+"""What a figure in running text is: its role (issue 24, seventh pass; docs/reporttext.md,
+"Seventh pass: roles in prose").
 
-The parser reads an amount, a percentage or a score from a sentence by the words of its own clause (the text
-between the last ，；：。 and the figure; :mod:`.numbers_found`). This module holds the words that say a figure is
-**not** one of the year's figures of the evaluated unit, whatever other role word the clause has:
+The parser reads an amount, a percentage or a score from a sentence by the words of its own
+clause (the text between the last ，；：。 and the figure; :mod:`.numbers_found`). This module
+holds the words that say a figure is **not** one of the year's figures of the evaluated unit,
+whatever other role word the clause has:
 
-* **another year, or a plan** (``ANOTHER_YEAR``): 上年 / 上年度 / 去年 / 以前年度 (the year before's figure), 拟 / 预计 /
-  下年度 / 明年 (a plan): “上年预算300万元”, “2023年拟安排资金500万元”, “上年度评价得分88分”. (计划安排资金 is the
-  budget by the corpus's rule, as 田家庵's and the fifth batch's notes say, so 计划 alone is not here.)
-* **a band or threshold of a scoring rule** (``score_is_threshold``): a score that opens or closes a band (90分以上,
-  60分以下, 90（含）, 80-89分): “评分结果90分（含）以上为“优””.
+* **another year, or a plan** (``ANOTHER_YEAR``): 上年 / 上年度 / 去年 / 以前年度 (the year
+  before's figure), 拟 / 预计 / 下年度 / 明年 (a plan): “上年预算300万元”,
+  “2023年拟安排资金500万元”, “上年度评价得分88分”. (计划安排资金 is the budget by the corpus's
+  rule, as 田家庵's and the fifth batch's notes say, so 计划 alone is not here.)
 
-Money's other roles (下达 / 到位 / 拨付 received, 涉及 scope, 总投资 investment, 结余 / 上年 / 配套 other, 其中 components,
-每人 / 每年 standards) are in :data:`.numbers_found._KIND_WORDS` and its callers; the execution rate's words
-(执行率 / 支付率 / 支出率 / 使用率) in :data:`.numbers_found._EXEC_RATE`; a score is read only after 得分 / 评分 / 总分.
+Money's other roles (下达 / 到位 / 拨付 received, 涉及 scope, 总投资 investment, 结余 / 上年 /
+配套 other, 其中 components, 每人 / 每年 standards) are in :data:`.numbers_found._KIND_WORDS`
+and its callers; the execution rate's words (执行率 / 支付率 / 支出率 / 使用率) in
+:data:`.numbers_found._EXEC_RATE`; a score is read only after 得分 / 评分 / 总分.
 """
 from __future__ import annotations
 
