@@ -11,7 +11,7 @@ from .lines import Line
 from .prose_units import enumerated
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
-from .roles import ANOTHER_YEAR
+from .roles import ANOTHER_YEAR, BAND, SCORE_BAND_AFTER, SCORE_RANGE_BEFORE
 from .text import CJK, norm, numbering
 from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 
@@ -430,6 +430,12 @@ class FigureReader:
                 if tok.kind in ("pct", "score") and _TARGET_BEFORE.search(window) or (
                         tok.kind == "pct" and _TARGET_AFTER.match(sent[tok.end:])):
                     self._skip(line, tok, "目标值、门槛或填表说明中的数值，不是实际数，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
+                if tok.kind == "score" and (SCORE_BAND_AFTER.match(sent[tok.end:]) or SCORE_RANGE_BEFORE.search(
+                        sent[:tok.start])) or tok.kind == "grade" and BAND.search(_DELIM.split(sent[:tok.start])[-1]):
+                    self._skip(line, tok, "评分规则中的分数段或等次划分，不是评价结果，未导入")  # 90分以上为优
                     prev = tok.end
                     i += 1
                     continue

@@ -10,6 +10,9 @@ whatever other role word the clause has:
   before's figure), 拟 / 预计 / 下年度 / 明年 (a plan): “上年预算300万元”,
   “2023年拟安排资金500万元”, “上年度评价得分88分”. (计划安排资金 is the budget by the corpus's
   rule, as 田家庵's and the fifth batch's notes say, so 计划 alone is not here.)
+* **a band of a scoring rule** (``BAND``): a score that opens or closes a band (90分以上,
+  60分以下, 90分(含), 80-89分) and a grade its clause defines by such a band
+  (“90-100分为优秀等级”, “评分结果90分（含）以上为“优””) are the rule, not a result.
 
 Money's other roles (下达 / 到位 / 拨付 received, 涉及 scope, 总投资 investment, 结余 / 上年 /
 配套 other, 其中 components, 每人 / 每年 standards) are in :data:`.numbers_found._KIND_WORDS`
@@ -22,3 +25,12 @@ import re
 
 ANOTHER_YEAR = re.compile(r"上一?年度?|去年|前一年|以前年度|往年|上期|(?<![模虚])拟(?!定|订|写|稿)|预计|预期|"
                           r"下一?年度|明年|来年")
+
+# after a score's 分: (含) / 及以上 / 以下 / 之间, the score opens or closes a band of a scoring rule
+SCORE_BAND_AFTER = re.compile(r"\s*(?:\(含\))?\s*(?:及|或)?\s*(?:以上|以下|之间)")
+# before a score: the start of a range (80-89分), the score closes a band
+SCORE_RANGE_BEFORE = re.compile(r"\d\s*分?\s*(?:\(含\))?\s*[-—~～至到]\s*$")
+# a clause that defines a grade by a band: 90-100分为优, 90分(含)以上为“优”, 低于60分为差
+BAND = re.compile(r"\d\s*分?\s*(?:\(含\))?\s*(?:及|或)?\s*(?:以上|以下|之间)|"
+                  r"\d\s*分?\s*(?:\(含\))?\s*[-—~～至到]\s*\d+(?:\.\d+)?\s*分|"
+                  r"(?:低于|不足|不低于|不少于|高于|超过|大于|小于|≥|≤|>|<)\s*\d+(?:\.\d+)?\s*分")

@@ -50,3 +50,17 @@ def test_the_years_own_figures_beside_them_are_read() -> None:
     assert units(HEAD + "项目预算300万元，上年结转50万元，实际支出280万元，预算执行率为93.33%。\n") == {
         "甲县水利局": {"budget": "300", "executed": "280", "rate": "93.33"}}
     assert units(HEAD + "本年度自评得分92分，较上年提高4分。\n") == {"甲县水利局": {"score": "92"}}
+
+
+# -- a band of a scoring rule is no score and no grade ----------------------------------------------------------------
+
+def test_a_score_or_grade_that_defines_a_band_is_no_result() -> None:
+    assert units(HEAD + "本次评价按百分制，90-100分为优秀等级，80-89分为良好等级。\n") == {}
+    assert units(HEAD + "评分结果90分（含）以上为“优”，80分以上为“良”。\n") == {}
+    assert units(HEAD + "自评得分为90分以上的项目有3个。\n") == {}
+
+
+def test_a_result_beside_a_band_is_read() -> None:
+    assert units(HEAD + "项目自评得分92分，达到90分以上，评价等级为优秀。\n") == {
+        "甲县水利局": {"score": "92", "grade": "优"}}
+    assert units(HEAD + "经评价，该项目最终得分85.82,等级为良。\n") == {"甲县水利局": {"score": "85.82", "grade": "良"}}
