@@ -11,7 +11,7 @@ from .lines import Line
 from .prose_units import enumerated
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
-from .roles import ANOTHER_YEAR, BAND, SCORE_BAND_AFTER, SCORE_RANGE_BEFORE
+from .roles import ANOTHER_YEAR, BAND, SCORE_BAND_AFTER, SCORE_RANGE_BEFORE, item_score
 from .text import CJK, norm, numbering
 from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 
@@ -446,6 +446,12 @@ class FigureReader:
                     continue
                 if "平均" in clause:  # “平均得分92分”, “平均执行率95%”: an average over several, nobody's own figure
                     self._skip(line, tok, "平均数，不是某一单位的数值，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
+                if tok.kind == "score" and i > 0 and not self.units.mentions(clause) and item_score(
+                        clause, _DELIM.split(sent[:toks[i - 1].start])[-1] + sent[toks[i - 1].start:tok.start]):
+                    self._skip(line, tok, "某一指标的得分（紧随指标、分值或百分比之后），不是评价总分，未导入")
                     prev = tok.end
                     i += 1
                     continue

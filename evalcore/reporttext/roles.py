@@ -13,6 +13,10 @@ whatever other role word the clause has:
 * **a band of a scoring rule** (``BAND``): a score that opens or closes a band (90分以上,
   60分以下, 90分(含), 80-89分) and a grade its clause defines by such a band
   (“90-100分为优秀等级”, “评分结果90分（含）以上为“优””) are the rule, not a result.
+* **an item's score** (``item_score``): a score said only as 得分 / 评分 (no 自评, 综合, 最终, 总…,
+  no unit named) right after another figure of its sentence whose clause names an indicator, a
+  weight or a percentage (“项目决策指标分值20分，得分18分”, “资金到位率100%，得分5分”) is that
+  item's score, not the evaluation's.
 
 Money's other roles (下达 / 到位 / 拨付 received, 涉及 scope, 总投资 investment, 结余 / 上年 /
 配套 other, 其中 components, 每人 / 每年 standards) are in :data:`.numbers_found._KIND_WORDS`
@@ -34,3 +38,16 @@ SCORE_RANGE_BEFORE = re.compile(r"\d\s*分?\s*(?:\(含\))?\s*[-—~～至到]\s*
 BAND = re.compile(r"\d\s*分?\s*(?:\(含\))?\s*(?:及|或)?\s*(?:以上|以下|之间)|"
                   r"\d\s*分?\s*(?:\(含\))?\s*[-—~～至到]\s*\d+(?:\.\d+)?\s*分|"
                   r"(?:低于|不足|不低于|不少于|高于|超过|大于|小于|≥|≤|>|<)\s*\d+(?:\.\d+)?\s*分")
+
+# an indicator, a weight: the figure before a bare 得分 is an item's, and so is the score
+ITEM = re.compile(r"指标|分值|权重|满分|扣分|一级|二级|三级")
+# a score said as the evaluation's: 自评得分, 综合评分, 总分, 最终得分 …
+VERDICT_SCORE = re.compile(r"(?:自评|评价|综合|最终|绩效|考核|考评|总)(?:得分|评分|分)|总分|评分结果|(?:得分)?合计")
+
+
+def item_score(clause: str, previous: str | None) -> bool:
+    """A score whose clause says only 得分 / 评分, right after a figure whose clause (``previous``, up to this
+    score) names an indicator or a weight or holds a percentage: that item's score."""
+    if previous is None or VERDICT_SCORE.search(clause):
+        return False
+    return bool(ITEM.search(previous) or "%" in previous)

@@ -64,3 +64,16 @@ def test_a_result_beside_a_band_is_read() -> None:
     assert units(HEAD + "项目自评得分92分，达到90分以上，评价等级为优秀。\n") == {
         "甲县水利局": {"score": "92", "grade": "优"}}
     assert units(HEAD + "经评价，该项目最终得分85.82,等级为良。\n") == {"甲县水利局": {"score": "85.82", "grade": "良"}}
+
+
+# -- a score only as the evaluation's verdict: not an indicator's, right after its weight or its percentage -----------
+
+def test_a_bare_score_right_after_an_indicators_weight_or_percentage_is_that_indicators() -> None:
+    assert units(HEAD + "项目决策指标分值20分，得分18分。\n") == {}
+    assert units(HEAD + "资金到位率100%，得分5分。\n") == {}
+
+
+def test_a_score_said_as_the_evaluations_is_read_after_other_figures() -> None:
+    assert units(HEAD + "设置决策、过程、产出、效益4个一级指标，经评价，得分92分，等级为优。\n") == {
+        "甲县水利局": {"score": "92", "grade": "优"}}
+    assert units(HEAD + "预算执行率100%，综合得分95分。\n") == {"甲县水利局": {"rate": "100", "score": "95"}}
