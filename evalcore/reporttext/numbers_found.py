@@ -11,7 +11,7 @@ from .lines import Line
 from .prose_units import enumerated
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
-from .roles import ANOTHER_YEAR, BAND, SCORE_BAND_AFTER, SCORE_RANGE_BEFORE, item_score
+from .roles import ANOTHER_YEAR, BAND, SCORE_BAND_AFTER, SCORE_RANGE_BEFORE, item_score, role_clause
 from .text import CJK, norm, numbering
 from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 
@@ -151,7 +151,7 @@ _NOT_KIND = re.compile(r"转移支付")  # 转移支付 is a transfer (a kind of
 
 
 def _money_kind(window: str, clause: str) -> str | None:
-    for scope in (_NOT_KIND.sub("＿＿＿＿", clause), _NOT_KIND.sub("＿＿＿＿", window)):
+    for scope in (_NOT_KIND.sub("＿＿＿＿", clause), _NOT_KIND.sub("＿＿＿＿", role_clause(window))):
         matches = list(_KIND_WORDS.finditer(scope))
         if not matches:
             continue

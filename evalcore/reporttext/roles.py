@@ -4,7 +4,12 @@
 The parser reads an amount, a percentage or a score from a sentence by the words of its own
 clause (the text between the last ，；：。 and the figure; :mod:`.numbers_found`). This module
 holds the words that say a figure is **not** one of the year's figures of the evaluated unit,
-whatever other role word the clause has:
+whatever other role word the clause has, and what a clause is:
+
+* **the clause** (``role_clause``): an amount's role is the nearest role word before it in
+  its clause, the text since the last ，；。 (a label's colon, 预算资金：300万元, and an
+  enumeration's 、 do not end it); a clause without a role word gives the amount none, whatever
+  an earlier clause of the sentence says (“为加强预算管理，项目资金300万元”: no budget).
 
 * **another year, or a plan** (``ANOTHER_YEAR``): 上年 / 上年度 / 去年 / 以前年度 (the year
   before's figure), 拟 / 预计 / 下年度 / 明年 (a plan): “上年预算300万元”,
@@ -29,6 +34,14 @@ import re
 
 ANOTHER_YEAR = re.compile(r"上一?年度?|去年|前一年|以前年度|往年|上期|(?<![模虚])拟(?!定|订|写|稿)|预计|预期|"
                           r"下一?年度|明年|来年")
+
+
+
+def role_clause(window: str) -> str:
+    """The clause a figure's role is read from: ``window`` (the text before the figure since the figure
+    before it) from its last ，；。 on."""
+    return re.split(r"[，,；;。！？!?]", window)[-1]
+
 
 # after a score's 分: (含) / 及以上 / 以下 / 之间, the score opens or closes a band of a scoring rule
 SCORE_BAND_AFTER = re.compile(r"\s*(?:\(含\))?\s*(?:及|或)?\s*(?:以上|以下|之间)")

@@ -77,3 +77,16 @@ def test_a_score_said_as_the_evaluations_is_read_after_other_figures() -> None:
     assert units(HEAD + "设置决策、过程、产出、效益4个一级指标，经评价，得分92分，等级为优。\n") == {
         "甲县水利局": {"score": "92", "grade": "优"}}
     assert units(HEAD + "预算执行率100%，综合得分95分。\n") == {"甲县水利局": {"rate": "100", "score": "95"}}
+
+
+# -- an amount's role is read from its own clause, never from an earlier clause of the sentence ----------------------
+
+def test_a_role_word_in_an_earlier_clause_gives_an_amount_no_role() -> None:
+    assert units(HEAD + "为加强预算管理，项目资金300万元。\n") == {}
+    assert units(HEAD + "项目实施过程中严格执行预算，共投入300万元。\n") == {}
+
+
+def test_a_role_word_before_a_labels_colon_or_an_enumerations_comma_is_the_clauses() -> None:
+    assert units(HEAD + "项目预算资金：300万元。\n") == {"甲县水利局": {"budget": "300"}}
+    assert units(HEAD + "全年实际支出：270万元、预算：300万元。\n") == {
+        "甲县水利局": {"executed": "270", "budget": "300"}}
