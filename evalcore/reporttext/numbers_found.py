@@ -39,8 +39,8 @@ _KIND_WORDS = re.compile(
     r"|(?P<executed>执行|支出|使用|支付|花费|开支|决算|兑付|发放|费用)"
     r"|(?P<budget>预算|安排|批复|核定|资金总额|总额|资金规模|年初|调整后)")
 _TOTAL = re.compile(r"总额|总计|合计|共计|总预算|总投资|总体|整体|全部|累计安排|共安排|共下达|总共|资金总")
-_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率|(?:预算|资金)使用率")
-_RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
+_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率|(?:预算|资金)使用率|(?:预算|资金)?执行进度")
+_RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|进度|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
 _SCORE_WORD = re.compile(r"得分|评分|总分|满分|分值|扣分|扣除|扣|权重")
 _SCORE_BREAKDOWN = re.compile(r"决策|过程|产出|效益|满意度|指标|维度|其中|一级|二级|部分")
 GRADE_WORDS = "优秀|良好|中等|较差|不合格|合格|优|良|中|差"

@@ -90,3 +90,15 @@ def test_a_role_word_before_a_labels_colon_or_an_enumerations_comma_is_the_claus
     assert units(HEAD + "项目预算资金：300万元。\n") == {"甲县水利局": {"budget": "300"}}
     assert units(HEAD + "全年实际支出：270万元、预算：300万元。\n") == {
         "甲县水利局": {"executed": "270", "budget": "300"}}
+
+
+# -- an execution rate: 执行率 / 支出率 / 支付率 / 执行进度, never another progress or rate ------------------------------
+
+def test_an_execution_progress_is_the_execution_rate() -> None:
+    assert units(HEAD + "截至年底，预算执行进度为85%。\n") == {"甲县水利局": {"rate": "85"}}
+
+
+def test_other_progresses_and_rates_are_not() -> None:
+    for text in ("截至年底，资金执行进度达到序时进度的90%。", "项目支付进度为85%。", "工程进度达到85%。",
+                 "资金到位率100%，项目完成率98%，满意度95%，合格率100%。"):
+        assert units(HEAD + text + "\n") == {}, text
