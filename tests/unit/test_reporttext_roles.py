@@ -99,6 +99,7 @@ def test_an_execution_progress_is_the_execution_rate() -> None:
 
 
 def test_other_progresses_and_rates_are_not() -> None:
-    for text in ("截至年底，资金执行进度达到序时进度的90%。", "项目支付进度为85%。", "工程进度达到85%。",
+    for text in ("截至年底，资金执行进度达到序时进度的90%。", "项目支付进度为85%。",
+                 "工程进度达到85%。",
                  "资金到位率100%，项目完成率98%，满意度95%，合格率100%。"):
         assert units(HEAD + text + "\n") == {}, text
