@@ -92,7 +92,7 @@ def test_a_role_word_before_a_labels_colon_or_an_enumerations_comma_is_the_claus
         "甲县水利局": {"executed": "270", "budget": "300"}}
 
 
-# -- an execution rate: 执行率 / 支出率 / 支付率 / 执行进度, never another progress or rate ------------------------------
+# -- an execution rate: 执行率 / 支出率 / 支付率 / 执行进度, never another progress or rate -------------------
 
 def test_an_execution_progress_is_the_execution_rate() -> None:
     assert units(HEAD + "截至年底，预算执行进度为85%。\n") == {"甲县水利局": {"rate": "85"}}
