@@ -11,7 +11,7 @@ from .lines import Line
 from .prose_units import enumerated
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
-from .roles import ANOTHER_YEAR, BAND, SCORE_BAND_AFTER, SCORE_RANGE_BEFORE, item_score, role_clause
+from .roles import ANOTHER_YEAR, BAND, SCORE_BAND_AFTER, SCORE_RANGE_BEFORE, before_year_end, item_score, role_clause
 from .text import CJK, norm, numbering
 from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 
@@ -274,6 +274,7 @@ class FigureReader:
         self.scale_lines: dict[str, list[int]] = {}
         self.notes: list[str] = []
         self.prev_kind: str | None = None  # the kind of the last figure read in the current sentence
+        self.year: int | None = None  # the report's year (a date before its end dates a figure of part of it)
 
     # -- a paragraph ---------------------------------------------------------------------------------------
 
@@ -452,6 +453,12 @@ class FigureReader:
                 if tok.kind == "score" and i > 0 and not self.units.mentions(clause) and item_score(
                         clause, _DELIM.split(sent[:toks[i - 1].start])[-1] + sent[toks[i - 1].start:tok.start]):
                     self._skip(line, tok, "某一指标的得分（紧随指标、分值或百分比之后），不是评价总分，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
+                if tok.kind in ("pct", "money") and before_year_end(sent[:tok.start], self.year) and (
+                        tok.kind == "pct" or _money_kind(window, clause) == "executed"):
+                    self._skip(line, tok, "年度中途某一时点的支出或执行进度，不是全年数，未导入")  # 截至6月底
                     prev = tok.end
                     i += 1
                     continue

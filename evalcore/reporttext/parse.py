@@ -184,6 +184,7 @@ class _Parser:
         self.notes.extend(reader.notes)
 
         figures = FigureReader(self.units)
+        figures.year = year
         listed = listed_projects(figure_lines)
         if listed:
             self.notes.append(f"第{min(listed)}行起的{len(listed)}个编号段落各以一个项目开头并列出其评价结果，"

@@ -15,6 +15,9 @@ whatever other role word the clause has, and what a clause is:
   before's figure), 拟 / 预计 / 下年度 / 明年 (a plan): “上年预算300万元”,
   “2023年拟安排资金500万元”, “上年度评价得分88分”. (计划安排资金 is the budget by the corpus's
   rule, as 田家庵's and the fifth batch's notes say, so 计划 alone is not here.)
+* **a figure of part of the year** (``before_year_end``): spending or an execution rate as of
+  a date before the year's end (截至6月底, 截至2022年9月30日 in a 2022 report, 上半年,
+  前三季度) is not the year's: “截至6月底，预算执行进度为45%”.
 * **a band of a scoring rule** (``BAND``): a score that opens or closes a band (90分以上,
   60分以下, 90分(含), 80-89分) and a grade its clause defines by such a band
   (“90-100分为优秀等级”, “评分结果90分（含）以上为“优””) are the rule, not a result.
@@ -64,3 +67,22 @@ def item_score(clause: str, previous: str | None) -> bool:
     if previous is None or VERDICT_SCORE.search(clause):
         return False
     return bool(ITEM.search(previous) or "%" in previous)
+
+
+_AS_OF = re.compile(r"截至\s*(?:(?P<y>20\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月|"
+                    r"(?P<part>上半年|前三季度|一季度|二季度|三季度)")
+
+
+def before_year_end(before: str, year: int | None) -> bool:
+    """The sentence before a figure (``before``) last dates it before the end of the report's year (or of the year
+    its date names when the report names none): spending or a rate as of then is not the year's."""
+    dates = list(_AS_OF.finditer(before))
+    if not dates:
+        return False
+    last = dates[-1]
+    if last.group("part"):
+        return True
+    written = int(last.group("y")) if last.group("y") else None
+    if written is not None and year is not None and written != year:
+        return False  # a date in another year (截至2023年3月 in a 2022 report): cumulative, not part of the year
+    return int(last.group("m")) < 12

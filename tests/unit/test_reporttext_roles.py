@@ -103,3 +103,19 @@ def test_other_progresses_and_rates_are_not() -> None:
                  "工程进度达到85%。",
                  "资金到位率100%，项目完成率98%，满意度95%，合格率100%。"):
         assert units(HEAD + text + "\n") == {}, text
+
+
+# -- spending or a rate as of a date before the year's end is not the year's -----------------------------------------
+
+def test_spending_or_a_rate_as_of_a_date_before_the_years_end_is_not_the_years() -> None:
+    assert units(HEAD + "截至6月底，预算执行进度为45%。\n") == {}
+    assert units(HEAD + "上半年支出120万元。\n") == {}
+    # the budget beside it is the year's
+    assert units(HEAD + "截至2022年9月30日，已支出100万元，全年预算300万元。\n") == {"甲县水利局": {"budget": "300"}}
+
+
+def test_spending_or_a_rate_at_the_years_end_or_after_it_is_read() -> None:
+    assert units(HEAD + "截至9月底，资金执行率为75%；截至12月底，执行率为100%。\n") == {"甲县水利局": {"rate": "100"}}
+    assert units(HEAD + "截至2022年12月31日，实际支出270万元，执行率90%。\n") == {
+        "甲县水利局": {"executed": "270", "rate": "90"}}
+    assert units(HEAD + "截至2023年3月，项目资金已支出300万元。\n") == {"甲县水利局": {"executed": "300"}}
