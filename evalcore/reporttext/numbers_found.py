@@ -11,7 +11,17 @@ from .lines import Line
 from .prose_units import enumerated
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
-from .roles import ANOTHER_YEAR, BAND, SCORE_BAND_AFTER, SCORE_RANGE_BEFORE, before_year_end, item_score, role_clause
+from .roles import (
+    ANOTHER_YEAR,
+    BAND,
+    GOAL,
+    RULE_AFTER,
+    SCORE_BAND_AFTER,
+    SCORE_RANGE_BEFORE,
+    before_year_end,
+    item_score,
+    role_clause,
+)
 from .text import CJK, norm, numbering
 from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 
@@ -428,7 +438,8 @@ class FigureReader:
                     continue
                 is_total = bool(_TOTAL.search(clause) or _TOTAL.search(window) or aggregate) and unit is None
                 part = list_mode and unit is None and tok.kind == "money"
-                if tok.kind in ("pct", "score") and _TARGET_BEFORE.search(window) or (
+                if tok.kind in ("pct", "score") and (_TARGET_BEFORE.search(window) or GOAL.search(clause) or (
+                        RULE_AFTER.match(sent[tok.end:]))) or (
                         tok.kind == "pct" and _TARGET_AFTER.match(sent[tok.end:])):
                     self._skip(line, tok, "目标值、门槛或填表说明中的数值，不是实际数，未导入")
                     prev = tok.end

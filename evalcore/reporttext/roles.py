@@ -18,6 +18,10 @@ whatever other role word the clause has, and what a clause is:
 * **a figure of part of the year** (``before_year_end``): spending or an execution rate as of
   a date before the year's end (截至6月底, 截至2022年9月30日 in a 2022 report, 上半年,
   前三季度) is not the year's: “截至6月底，预算执行进度为45%”.
+* **a target or a scoring rule's condition** (``GOAL``, ``RULE_AFTER``): a rate or score whose
+  clause says it is aimed at (确保, 力争, 争取, 目标, 要求, 不低于 … anywhere in the clause, not
+  only right before it: “确保资金执行率达到100%”), or that a rule's consequence follows
+  (执行率100%的得10分, 每降低1%扣0.5分).
 * **a band of a scoring rule** (``BAND``): a score that opens or closes a band (90分以上,
   60分以下, 90分(含), 80-89分) and a grade its clause defines by such a band
   (“90-100分为优秀等级”, “评分结果90分（含）以上为“优””) are the rule, not a result.
@@ -86,3 +90,9 @@ def before_year_end(before: str, year: int | None) -> bool:
     if written is not None and year is not None and written != year:
         return False  # a date in another year (截至2023年3月 in a 2022 report): cumulative, not part of the year
     return int(last.group("m")) < 12
+
+
+# a rate or score aimed at, anywhere in its clause (确保资金执行率达到100%), not a result
+GOAL = re.compile(r"确保|力争|争取|目标|预期|要求|不低于|不少于|不高于|不超过|须达到|应达到|需达到|计划达到")
+# after a percentage or a score: a scoring rule's consequence (…的得10分, 的扣2分, 扣0.5分)
+RULE_AFTER = re.compile(r"\s*(?:的|以上的|以下的)\s*(?:得|扣|加|减)|\s*(?:得|扣|加|减)\s*(?:\d|满分|全分)")

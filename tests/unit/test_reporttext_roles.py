@@ -119,3 +119,17 @@ def test_spending_or_a_rate_at_the_years_end_or_after_it_is_read() -> None:
     assert units(HEAD + "截至2022年12月31日，实际支出270万元，执行率90%。\n") == {
         "甲县水利局": {"executed": "270", "rate": "90"}}
     assert units(HEAD + "截至2023年3月，项目资金已支出300万元。\n") == {"甲县水利局": {"executed": "300"}}
+
+
+# -- a target, or a scoring rule's condition, is no result -----------------------------------------------------------
+
+def test_a_rate_aimed_at_or_a_rules_condition_is_no_result() -> None:
+    notice = ("甲县财政局关于下达2022年农村公路养护资金的通知\n各乡镇：\n"
+              "现下达你单位2022年农村公路养护资金300万元，请及时拨付，确保资金执行率达到100%。\n")
+    assert units(notice) == {}
+    assert units(HEAD + "预算执行率（10分）：执行率100%的得10分，每降低1%扣0.5分。\n") == {}
+
+
+def test_a_rate_followed_by_its_items_score_is_read() -> None:
+    assert units(HEAD + "预算执行率为98%，得分9.8分。\n") == {"甲县水利局": {"rate": "98"}}
+    assert units(HEAD + "预算执行率98%得分9.8分。\n") == {"甲县水利局": {"rate": "98"}}
