@@ -14,6 +14,7 @@ from .result import SYNTHETIC_UNIT, Unplaced
 from .roles import (
     ANOTHER_YEAR,
     BAND,
+    DOWN_AS_BUDGET,
     GOAL,
     RULE_AFTER,
     SCORE_BAND_AFTER,
@@ -477,7 +478,7 @@ class FigureReader:
                     unit = ctx
                 after = sent[tok.end:toks[i + 1].end if i + 1 < len(toks) else len(sent)]  # with the next figure
                 fact = self._emit(tok, unit, line, window, clause, last_money_kind, scored, is_total=is_total,
-                                  part=part, after=after)
+                                  part=part, after=after, sentence=sent[:tok.start])
                 if fact is not None and aggregate:
                     fact.aggregate = True
                 if fact is not None and fact.kind in ("budget", "executed"):
@@ -555,8 +556,8 @@ class FigureReader:
 
     def _emit(self, tok: _Token, unit: str | None, line: Line, window: str, clause: str,
               last_money_kind: str | None, scored: list[str], is_total: bool = False,
-              part: bool = False, after: str = "") -> Fact | None:
-        spent_all = False
+              part: bool = False, after: str = "", sentence: str = "") -> Fact | None:
+        spent_all = down_budget = False
         if tok.kind == "money":
             kind = _money_kind(window, clause)
             tail = re.split(r"[。！？!?；;]", after, maxsplit=1)[0]
@@ -574,6 +575,10 @@ class FigureReader:
                 item_of_list = before_ is not None and before_.breakdown  # a component's neighbour is a component
             if kind in ("budget", "executed", None) and ANOTHER_YEAR.search(clause):
                 kind = "other"  # “上年预算300万元”, “拟安排资金500万元”: another year's figure, or a plan
+            if kind == "received" and "下达" in clause and DOWN_AS_BUDGET.search(sentence) and not re.search(
+                    r"到位|拨付|到账", clause):
+                kind = "budget"  # “…下达…预算的通知…下达资金921.25万元”: 下达 written as a budget
+                down_budget = True
             if _SCOPE.search(clause):
                 kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
             elif _PER.search(clause):
@@ -581,7 +586,9 @@ class FigureReader:
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
             breakdown = breakdown or item_of_list
             adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
-            fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted)
+            fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted,
+                        uncertain=f"“{tok.shown}”为下达的资金，所在句子写明下达的是预算，按预算录入，请核对" if (
+                            down_budget) else "")
         elif tok.kind == "pct":
             words = list(_RATE_WORD.finditer(window))
             listed = not words and self.prev_kind == "rate" and self._named(window)  # "A局90%，B局85%"

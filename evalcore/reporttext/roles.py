@@ -96,3 +96,6 @@ def before_year_end(before: str, year: int | None) -> bool:
 GOAL = re.compile(r"确保|力争|争取|目标|预期|要求|不低于|不少于|不高于|不超过|须达到|应达到|需达到|计划达到")
 # after a percentage or a score: a scoring rule's consequence (…的得10分, 的扣2分, 扣0.5分)
 RULE_AFTER = re.compile(r"\s*(?:的|以上的|以下的)\s*(?:得|扣|加|减)|\s*(?:得|扣|加|减)\s*(?:\d|满分|全分)")
+
+# money passed down written as a budget: 下达…预算 (a 下达…预算的通知 cited, 下达预算资金) or 预算下达 in the sentence
+DOWN_AS_BUDGET = re.compile(r"下达[^。；;，,]{0,40}预算|预算[^。；;，,]{0,4}下达")

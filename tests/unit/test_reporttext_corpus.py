@@ -92,7 +92,7 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # bracketed item score refused, a 总分 printed before its label, one amount for two merged columns at 100%,
 # 存在问题 / 改进措施 as a table's columns, a grade ending the total row): fit 148 of 154 with 1 invented; check 99 of
 # 118, 8 invented.
-TUNED_FLOORS = {"fit": (148, 0), "check": (99, 8)}
+TUNED_FLOORS = {"fit": (149, 0), "check": (99, 8)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -198,8 +198,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # After the sixth batch's 31 texts were added (none of them published unreviewed with an error): fit (0, 40), check
 # (0, 30), held out (2, 30). The sixth pass's enumeration of projects finds five lone rates in a fit text that gave
 # nothing before, which send it to review; an average is nobody's own figure (a wrong figure gone on check): fit
-# (0, 39), check (0, 31).
-CERTAINTY_FLOORS = {"fit": (0, 39), "check": (0, 31), "held-out": (2, 30)}
+# (0, 39), check (0, 31). The seventh pass reads a 下达 amount its sentence writes as a budget (下达…预算): a fit text
+# that gave nothing before now gives its budget, alone and so uncorroborated, and goes to review: fit (0, 38).
+CERTAINTY_FLOORS = {"fit": (0, 38), "check": (0, 31), "held-out": (2, 30)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))

@@ -133,3 +133,24 @@ def test_a_rate_aimed_at_or_a_rules_condition_is_no_result() -> None:
 def test_a_rate_followed_by_its_items_score_is_read() -> None:
     assert units(HEAD + "预算执行率为98%，得分9.8分。\n") == {"甲县水利局": {"rate": "98"}}
     assert units(HEAD + "预算执行率98%得分9.8分。\n") == {"甲县水利局": {"rate": "98"}}
+
+
+# -- money passed down (下达) is the budget only when written as one: 下达…预算 in its sentence ----------------------
+
+DOWN = ("2022年度中央财政林业改革发展资金转移支付绩效自评报告\n一、绩效目标分解下达情况\n"
+        "根据《甲省财政厅关于下达2022年中央财政林业改革发展资金预算的通知》(甲财资环〔2022〕34号)"
+        "下达我县2022年中央财政林业改革发展转移支付资金921.25万元,包含天保工程区管护补助、森林防火补助。\n")
+
+
+def test_a_down_amount_under_a_down_budget_notice_in_its_sentence_is_the_budget() -> None:
+    got = parse_report(DOWN)
+    assert list(got.stated["units"].values()) == [{"budget": "921.25"}]
+    assert got.stated["sources"][next(iter(got.stated["units"]))]["budget"]["uncertain"]  # marked for review
+
+
+def test_a_down_amount_not_written_as_a_budget_is_none() -> None:
+    assert units(DOWN.replace("预算的通知", "的通知")) == {}
+    # 下达预算指标 in an earlier clause, and an amount whose own clause does not say 下达
+    assert units("甲区2024年度衔接资金绩效自评报告\n一、基本情况\n"
+                 "及时下达预算指标并分配落实到项目,2024年衔接推进乡村振兴补助资金1749万元,"
+                 "全部在规定时限内及时下达拨付给区乡村振兴主管部门。\n") == {}
