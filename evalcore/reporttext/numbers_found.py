@@ -132,6 +132,7 @@ class Fact:
     # evaluation's (总得分, 最终得分… over an earlier one)
     aggregate: bool = False  # a sum over several projects or units (涉及资金… / 两个部门合计…): a total at most
     uncertain: str = ""  # why the parser is not sure of this figure (shown to the evaluator, kept in the note)
+    clause: str = ""  # the words of its clause (money)
 
 
 def as_number(value: Decimal | str | None) -> Decimal | None:
@@ -513,8 +514,9 @@ class FigureReader:
 
     def _confirmed_by_rate(self, facts: list[Fact], line: Line) -> None:
         """Two amounts and a rate in one sentence, the smaller over the larger being that rate: they are the budget
-        and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，执行率
-        96.98%; 项目资金共2179万元，已完成拨付2113.63万元，执行率97%). A 下达 / 拨付 amount is taken only so."""
+        and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，预算执行率
+        96.98%; 项目资金共2179万元，已完成拨付2113.63万元，执行率97%). A 下达 / 拨付 amount is taken only so, and a 下达
+        amount only by a 预算执行率 (the rate says its denominator is the budget; 执行率 or 支付完成率 alone do not)."""
         money = [f for f in facts if f.kind in ("budget", "executed", "received", "unknown")
                  and not f.breakdown and not f.aggregate]
         rates = [f for f in facts if f.kind == "rate"]
@@ -526,6 +528,8 @@ class FigureReader:
         rate = Decimal(rates[0].value)
         if not rate_as_written(Decimal(a.value), Decimal(b.value), rate):
             return
+        if a.kind == "received" and "下达" in a.clause and not rates[0].clause.count("预算"):
+            return  # money passed down is the budget only when the text writes it as one: a 预算执行率 it gives
         for f, kind, label in ((a, "budget", "预算"), (b, "executed", "实际执行")):
             if f.kind != kind:
                 f.uncertain = f"{label}取自“{f.shown}”（原文未写明，按它与另一金额之比等于所列执行率{rate}%推定）"
@@ -587,6 +591,7 @@ class FigureReader:
             breakdown = breakdown or item_of_list
             adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
             fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted,
+                        clause=clause,
                         uncertain=f"“{tok.shown}”为下达的资金，所在句子写明下达的是预算，按预算录入，请核对" if (
                             down_budget) else "")
         elif tok.kind == "pct":
@@ -594,7 +599,7 @@ class FigureReader:
             listed = not words and self.prev_kind == "rate" and self._named(window)  # "A局90%，B局85%"
             if not listed and (not words or not _EXEC_RATE.fullmatch(words[-1].group(0))):
                 return None  # a percentage that is not an execution rate (覆盖率, 满意度…): narrative, not a figure
-            fact = Fact("rate", tok.value, unit, line, is_total, False, tok.shown)
+            fact = Fact("rate", tok.value, unit, line, is_total, False, tok.shown, clause=clause)
         elif tok.kind == "score":
             words = list(_SCORE_WORD.finditer(window))
             listed = not words and self.prev_kind == "score" and self._named(window)  # "A局88分，B局85分"

@@ -22,6 +22,12 @@ whatever other role word the clause has, and what a clause is:
   clause says it is aimed at (确保, 力争, 争取, 目标, 要求, 不低于 … anywhere in the clause, not
   only right before it: “确保资金执行率达到100%”), or that a rule's consequence follows
   (执行率100%的得10分, 每降低1%扣0.5分).
+* **money passed down written as a budget** (``DOWN_AS_BUDGET``): a 下达 amount is money
+  received or passed on, not a budget, unless the text writes it as one (the corpus's rule):
+  下达…预算 in its sentence (a cited 下达…预算的通知 before “下达…资金921.25万元”, 预算下达), or
+  the sentence's executed amount over it is the rate it states **as a 预算执行率** (the rate
+  names the budget as its denominator); a rate said as 执行率 or 支付完成率 alone confirms no
+  下达 amount as a budget (it still confirms an amount of no stated role: 项目资金300万元).
 * **a band of a scoring rule** (``BAND``): a score that opens or closes a band (90分以上,
   60分以下, 90分(含), 80-89分) and a grade its clause defines by such a band
   (“90-100分为优秀等级”, “评分结果90分（含）以上为“优””) are the rule, not a result.

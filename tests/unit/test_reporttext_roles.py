@@ -154,3 +154,15 @@ def test_a_down_amount_not_written_as_a_budget_is_none() -> None:
     assert units("甲区2024年度衔接资金绩效自评报告\n一、基本情况\n"
                  "及时下达预算指标并分配落实到项目,2024年衔接推进乡村振兴补助资金1749万元,"
                  "全部在规定时限内及时下达拨付给区乡村振兴主管部门。\n") == {}
+
+
+def test_a_down_amount_is_the_budget_by_a_rate_only_when_the_rate_is_the_budgets() -> None:
+    # the rate states its denominator: 预算执行率 is the budget's, so the 下达 amount it gives is the budget
+    assert units(HEAD + "上级下达资金300万元，实际支出240万元，预算执行率80%。\n") == {
+        "甲县水利局": {"budget": "300", "executed": "240", "rate": "80"}}
+    # 执行率 alone does not say whose: the 下达 amount stays money passed down (the corpus rule)
+    assert units(HEAD + "上级下达资金300万元，实际支出240万元，执行率80%。\n") == {
+        "甲县水利局": {"executed": "240", "rate": "80"}}
+    # money of no stated role (资金) is still the budget the rate confirms
+    assert units(HEAD + "项目资金300万元，实际支出240万元，执行率80%。\n") == {
+        "甲县水利局": {"budget": "300", "executed": "240", "rate": "80"}}
