@@ -92,7 +92,7 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # bracketed item score refused, a 总分 printed before its label, one amount for two merged columns at 100%,
 # 存在问题 / 改进措施 as a table's columns, a grade ending the total row): fit 148 of 154 with 1 invented; check 99 of
 # 118, 8 invented.
-TUNED_FLOORS = {"fit": (149, 0), "check": (99, 8)}
+TUNED_FLOORS = {"fit": (152, 0), "check": (99, 8)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))

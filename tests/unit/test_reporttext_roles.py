@@ -166,3 +166,17 @@ def test_a_down_amount_is_the_budget_by_a_rate_only_when_the_rate_is_the_budgets
     # money of no stated role (资金) is still the budget the rate confirms
     assert units(HEAD + "项目资金300万元，实际支出240万元，执行率80%。\n") == {
         "甲县水利局": {"budget": "300", "executed": "240", "rate": "80"}}
+
+
+def test_a_payment_completion_rate_is_the_execution_rate_and_makes_no_down_amount_a_budget() -> None:
+    got = units("2021年度重点项目绩效评价结果\n一、评价结果\n"
+                "1、甲村农田道路建设项目,铺建砂石路11公里。2021年下达财政专项扶贫资金197万元,截止到2021年12月31日,"
+                "实际已支付186.98万元,支付完成率为94.91%。第三方机构最终绩效评价总得分为91.8分,评价等级为优秀。\n"
+                "2、乙村旅游扶贫交易市场建设项目,新建管理用房一座。2021年度下达财政专项扶贫资金108万元,"
+                "截至2021年12月31日,实际已支付101.59万元,支付完成率为94.06%。"
+                "最终绩效评价总得分为90.76分,评价等级为优秀。\n")
+    assert got["甲村农田道路建设项目"] == {"executed": "186.98", "rate": "94.91", "score": "91.8", "grade": "优"}
+    second = got["乙村旅游扶贫交易市场建设项目"]
+    assert second["rate"] == "94.06" and "budget" not in second
+    # a completion rate of anything else (完成率, 任务完成率) is no execution rate
+    assert units(HEAD + "项目任务完成率为100%。\n") == {}
