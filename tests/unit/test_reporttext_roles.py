@@ -180,3 +180,19 @@ def test_a_payment_completion_rate_is_the_execution_rate_and_makes_no_down_amoun
     assert second["rate"] == "94.06" and "budget" not in second
     # a completion rate of anything else (完成率, 任务完成率) is no execution rate
     assert units(HEAD + "项目任务完成率为100%。\n") == {}
+
+
+# -- a stated grade in its common phrasings -------------------------------------------------------------------------
+
+def test_a_grade_stated_in_its_common_phrasings_is_read() -> None:
+    for text, grade in (("最终得分85.82,等级为良。", "良"), ("评价等次为“优”。", "优"), ("自评结果为“优秀”。", "优"),
+                        ("经综合评定，评定为良好。", "良"), ("本项目综合评价为优。", "优"),
+                        ("本项目评价结果为：优秀。", "优"), ("项目获评“优秀”等次。", "优"),
+                        ("最终评定该项目为“良好”。", "良")):
+        assert units(HEAD + text + "\n")["甲县水利局"]["grade"] == grade, text
+
+
+def test_a_grade_word_that_states_no_verdict_is_not_read() -> None:
+    for text in ("满意度调查中，群众评价为良好。", "评价等级分为优、良、中、差四个等次。", "该项目获评省级优秀工程。",
+                 "评价结果为优的项目12个，良的5个。"):
+        assert units(HEAD + text + "\n") == {}, text
