@@ -19,6 +19,7 @@ from .roles import (
     RULE_AFTER,
     SCORE_BAND_AFTER,
     SCORE_RANGE_BEFORE,
+    WEIGHTS,
     before_year_end,
     item_score,
     role_clause,
@@ -609,6 +610,9 @@ class FigureReader:
                 return None
             if tok.value == HUNDRED and re.search(r"(?:总分|满分)\s*$", window):
                 return None  # “总分100分”: the most a form gives, not a score
+            if tok.value == HUNDRED and re.search(r"(?:总分|满分)\s*(?:为|是|:|设为|设置为|设定为)\s*$", window) and (
+                    WEIGHTS.search(window + after)):
+                return None  # “评价总分为100分，其中决策20分…”: the most the rule gives, then its weights
             out_of = re.match(r"\s*\(\s*(?:满分|总分|分值)\s*(?:为|:)?\s*(\d+(?:\.\d+)?)", after)
             if out_of and Decimal(out_of.group(1)) < HUNDRED:
                 return None  # “得分9.6分(满分10分)”: one item's score, not the evaluation's

@@ -28,6 +28,9 @@ whatever other role word the clause has, and what a clause is:
   the sentence's executed amount over it is the rate it states **as a 预算执行率** (the rate
   names the budget as its denominator); a rate said as 执行率 or 支付完成率 alone confirms no
   下达 amount as a budget (it still confirms an amount of no stated role: 项目资金300万元).
+* **the most a scoring rule gives** (``WEIGHTS``): 总分 / 满分 为 100分 in a sentence that sets
+  out weights (其中, 分值, 权重, 百分制, 设置, 构成 …): “评价总分为100分，其中决策20分” is the
+  maximum, not a score (as 总分100分 already was).
 * **a band of a scoring rule** (``BAND``): a score that opens or closes a band (90分以上,
   60分以下, 90分(含), 80-89分) and a grade its clause defines by such a band
   (“90-100分为优秀等级”, “评分结果90分（含）以上为“优””) are the rule, not a result.
@@ -105,3 +108,6 @@ RULE_AFTER = re.compile(r"\s*(?:的|以上的|以下的)\s*(?:得|扣|加|减)|\
 
 # money passed down written as a budget: 下达…预算 (a 下达…预算的通知 cited, 下达预算资金) or 预算下达 in the sentence
 DOWN_AS_BUDGET = re.compile(r"下达[^。；;，,]{0,40}预算|预算[^。；;，,]{0,4}下达")
+
+# a sentence setting out a scoring rule's weights: 总分为100分 in it is the maximum
+WEIGHTS = re.compile(r"其中|分值|权重|百分制|设置|设定|构成|组成|满分|分别为|指标")

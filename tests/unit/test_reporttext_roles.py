@@ -196,3 +196,15 @@ def test_a_grade_word_that_states_no_verdict_is_not_read() -> None:
     for text in ("满意度调查中，群众评价为良好。", "评价等级分为优、良、中、差四个等次。", "该项目获评省级优秀工程。",
                  "评价结果为优的项目12个，良的5个。"):
         assert units(HEAD + text + "\n") == {}, text
+
+
+# -- 总分为100分 setting out a rule's weights is the maximum, not a score --------------------------------------------
+
+def test_a_total_of_100_that_sets_out_weights_is_the_maximum() -> None:
+    assert units(HEAD + "评价总分为100分，其中决策20分。\n") == {}
+
+
+def test_a_verdict_of_100_is_a_score() -> None:
+    assert units(HEAD + "经评价，本项目自评总分为100分，等级为优。\n") == {
+        "甲县水利局": {"score": "100", "grade": "优"}}
+    assert units(HEAD + "自评得分为100分。\n") == {"甲县水利局": {"score": "100"}}
