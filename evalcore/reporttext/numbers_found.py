@@ -465,7 +465,8 @@ class FigureReader:
                     i += 1
                     continue
                 if tok.kind == "score" and i > 0 and not self.units.mentions(clause) and item_score(
-                        clause, _DELIM.split(sent[:toks[i - 1].start])[-1] + sent[toks[i - 1].start:tok.start]):
+                        clause, _DELIM.split(sent[:toks[i - 1].start])[-1] + sent[toks[i - 1].start:tok.start],
+                        sent[tok.end:]):
                     self._skip(line, tok, "某一指标的得分（紧随指标、分值或百分比之后），不是评价总分，未导入")
                     prev = tok.end
                     i += 1

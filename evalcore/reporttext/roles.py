@@ -74,10 +74,11 @@ ITEM = re.compile(r"指标|分值|权重|满分|扣分|一级|二级|三级")
 VERDICT_SCORE = re.compile(r"(?:自评|评价|综合|最终|绩效|考核|考评|总)(?:得分|评分|分)|总分|评分结果|(?:得分)?合计")
 
 
-def item_score(clause: str, previous: str | None) -> bool:
+def item_score(clause: str, previous: str | None, rest: str = "") -> bool:
     """A score whose clause says only 得分 / 评分, right after a figure whose clause (``previous``, up to this
-    score) names an indicator or a weight or holds a percentage: that item's score."""
-    if previous is None or VERDICT_SCORE.search(clause):
+    score) names an indicator or a weight or holds a percentage: that item's score; unless the rest of its sentence
+    (``rest``) states a grade (…，得分95分，等级为优: a verdict)."""
+    if previous is None or VERDICT_SCORE.search(clause) or re.search(r"等级|等次|评为|评定为", rest):
         return False
     return bool(ITEM.search(previous) or "%" in previous)
 

@@ -208,3 +208,8 @@ def test_a_verdict_of_100_is_a_score() -> None:
     assert units(HEAD + "经评价，本项目自评总分为100分，等级为优。\n") == {
         "甲县水利局": {"score": "100", "grade": "优"}}
     assert units(HEAD + "自评得分为100分。\n") == {"甲县水利局": {"score": "100"}}
+
+
+def test_a_bare_score_after_a_rate_is_the_verdict_when_its_sentence_states_the_grade() -> None:
+    assert units(HEAD + "项目预算执行率为98.5%，得分95分，等级为优。\n") == {
+        "甲县水利局": {"rate": "98.5", "score": "95", "grade": "优"}}
