@@ -103,7 +103,9 @@ def before_year_end(before: str, year: int | None) -> bool:
 
 
 # a rate or score aimed at, anywhere in its clause (确保资金执行率达到100%), not a result
-GOAL = re.compile(r"确保|力争|争取|目标|预期|要求|不低于|不少于|不高于|不超过|须达到|应达到|需达到|计划达到")
+# (not 绩效目标 / 目标完成 / 目标自评: the goals' evaluation, 项目绩效目标自评得分95分)
+GOAL = re.compile(r"确保|力争|争取|(?<!绩效)目标(?!完成|自评|实现|评价)|预期|要求|不低于|不少于|不高于|不超过|"
+                  r"须达到|应达到|需达到|计划达到")
 # after a percentage or a score: a scoring rule's consequence (…的得10分, 的扣2分, 扣0.5分)
 RULE_AFTER = re.compile(r"\s*(?:的|以上的|以下的)\s*(?:得|扣|加|减)|\s*(?:得|扣|加|减)\s*(?:\d|满分|全分)")
 

@@ -213,3 +213,9 @@ def test_a_verdict_of_100_is_a_score() -> None:
 def test_a_bare_score_after_a_rate_is_the_verdict_when_its_sentence_states_the_grade() -> None:
     assert units(HEAD + "项目预算执行率为98.5%，得分95分，等级为优。\n") == {
         "甲县水利局": {"rate": "98.5", "score": "95", "grade": "优"}}
+
+
+def test_the_evaluation_of_performance_goals_is_no_target() -> None:
+    assert units(HEAD + "2022年度项目绩效目标自评得分95分。\n") == {"甲县水利局": {"score": "95"}}
+    assert units(HEAD + "年度目标完成情况：预算执行率100%。\n") == {"甲县水利局": {"rate": "100"}}
+    assert units(HEAD + "年度目标为预算执行率100%。\n") == {}
