@@ -21,7 +21,7 @@ whatever other role word the clause has, and what a clause is:
 * **a target or a scoring rule's condition** (``GOAL``, ``RULE_AFTER``): a rate or score whose
   clause says it is aimed at (确保, 力争, 争取, 目标, 要求, 不低于 … anywhere in the clause, not
   only right before it: “确保资金执行率达到100%”), or that a rule's consequence follows
-  (执行率100%的得10分, 每降低1%扣0.5分).
+  (执行率100%的得10分, 90%以上的扣1分; not 执行率98%扣0.2分, a result and its deduction).
 * **money passed down written as a budget** (``DOWN_AS_BUDGET``): a 下达 amount is money
   received or passed on, not a budget, unless the text writes it as one (the corpus's rule):
   下达…预算 in its sentence (a cited 下达…预算的通知 before “下达…资金921.25万元”, 预算下达), or
@@ -106,8 +106,8 @@ def before_year_end(before: str, year: int | None) -> bool:
 # (not 绩效目标 / 目标完成 / 目标自评: the goals' evaluation, 项目绩效目标自评得分95分)
 GOAL = re.compile(r"确保|力争|争取|(?<!绩效)目标(?!完成|自评|实现|评价)|预期|要求|不低于|不少于|不高于|不超过|"
                   r"须达到|应达到|需达到|计划达到")
-# after a percentage or a score: a scoring rule's consequence (…的得10分, 的扣2分, 扣0.5分)
-RULE_AFTER = re.compile(r"\s*(?:的|以上的|以下的)\s*(?:得|扣|加|减)|\s*(?:得|扣|加|减)\s*(?:\d|满分|全分)")
+# after a percentage or a score: a scoring rule's consequence (…的得10分, 以上的扣2分); not 98%扣0.2分, a result
+RULE_AFTER = re.compile(r"\s*(?:及以上|及以下|以上|以下)?的\s*(?:得|扣|加|减)")
 
 # money passed down written as a budget: 下达…预算 (a 下达…预算的通知 cited, 下达预算资金) or 预算下达 in the sentence
 DOWN_AS_BUDGET = re.compile(r"下达[^。；;，,]{0,40}预算|预算[^。；;，,]{0,4}下达")

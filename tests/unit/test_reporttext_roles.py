@@ -219,3 +219,7 @@ def test_the_evaluation_of_performance_goals_is_no_target() -> None:
     assert units(HEAD + "2022年度项目绩效目标自评得分95分。\n") == {"甲县水利局": {"score": "95"}}
     assert units(HEAD + "年度目标完成情况：预算执行率100%。\n") == {"甲县水利局": {"rate": "100"}}
     assert units(HEAD + "年度目标为预算执行率100%。\n") == {}
+
+
+def test_a_rate_followed_by_its_deduction_is_a_result() -> None:
+    assert units(HEAD + "预算执行率98%扣0.2分。\n") == {"甲县水利局": {"rate": "98"}}
