@@ -13,8 +13,9 @@ whatever other role word the clause has, and what a clause is:
 
 * **another year, or a plan** (``ANOTHER_YEAR``): 上年 / 上年度 / 去年 / 以前年度 (the year
   before's figure), 拟 / 预计 / 下年度 / 明年 (a plan): “上年预算300万元”,
-  “2023年拟安排资金500万元”, “上年度评价得分88分”. (计划安排资金 is the budget by the corpus's
-  rule, as 田家庵's and the fifth batch's notes say, so 计划 alone is not here.)
+  “2023年拟安排资金500万元”, “上年度评价得分88分”; 计划支出 / 计划使用 (spending planned, not
+  spent). (计划安排资金 is the budget by the corpus's rule, as 田家庵's and the fifth batch's
+  notes say, so 计划 alone is not here.)
 * **a figure of part of the year** (``before_year_end``): spending or an execution rate as of
   a date before the year's end (截至6月底, 截至2022年9月30日 in a 2022 report, 上半年,
   前三季度) is not the year's: “截至6月底，预算执行进度为45%”.
@@ -49,7 +50,7 @@ from __future__ import annotations
 import re
 
 ANOTHER_YEAR = re.compile(r"上一?年度?|去年|前一年|以前年度|往年|上期|(?<![模虚])拟(?!定|订|写|稿)|预计|预期|"
-                          r"下一?年度|明年|来年")
+                          r"下一?年度|明年|来年|计划(?:支出|使用|执行|支付|完成支出)")
 
 
 

@@ -223,3 +223,9 @@ def test_the_evaluation_of_performance_goals_is_no_target() -> None:
 
 def test_a_rate_followed_by_its_deduction_is_a_result() -> None:
     assert units(HEAD + "预算执行率98%扣0.2分。\n") == {"甲县水利局": {"rate": "98"}}
+
+
+def test_spending_planned_is_not_spending() -> None:
+    assert units(HEAD + "项目计划支出300万元，实际支出270万元。\n") == {"甲县水利局": {"executed": "270"}}
+    assert units(HEAD + "2022年计划安排资金300万元，实际支出270万元。\n") == {
+        "甲县水利局": {"budget": "300", "executed": "270"}}
