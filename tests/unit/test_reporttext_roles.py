@@ -229,3 +229,10 @@ def test_spending_planned_is_not_spending() -> None:
     assert units(HEAD + "项目计划支出300万元，实际支出270万元。\n") == {"甲县水利局": {"executed": "270"}}
     assert units(HEAD + "2022年计划安排资金300万元，实际支出270万元。\n") == {
         "甲县水利局": {"budget": "300", "executed": "270"}}
+
+
+# -- the unit's name: a preposition opening the clause is not part of it -----------------------------------------
+
+def test_the_implementing_unit_after_its_preposition_is_named_without_it() -> None:
+    text = "2022年度农村公路养护资金绩效自评报告\n一、基本情况\n由甲县交通运输局组织实施，项目预算300万元。\n"
+    assert units(text) == {"甲县交通运输局": {"budget": "300"}}
