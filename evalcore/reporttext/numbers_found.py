@@ -11,6 +11,19 @@ from .lines import Line
 from .prose_units import enumerated
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
+from .roles import (
+    ANOTHER_YEAR,
+    BAND,
+    DOWN_AS_BUDGET,
+    GOAL,
+    RULE_AFTER,
+    SCORE_BAND_AFTER,
+    SCORE_RANGE_BEFORE,
+    WEIGHTS,
+    before_year_end,
+    item_score,
+    role_clause,
+)
 from .text import CJK, norm, numbering
 from .units import NOT_A_UNIT, ORG_AT_START, ORG_BAD, ORG_SUFFIX, Units
 
@@ -38,8 +51,8 @@ _KIND_WORDS = re.compile(
     r"|(?P<executed>执行|支出|使用|支付|花费|开支|决算|兑付|发放|费用)"
     r"|(?P<budget>预算|安排|批复|核定|资金总额|总额|资金规模|年初|调整后)")
 _TOTAL = re.compile(r"总额|总计|合计|共计|总预算|总投资|总体|整体|全部|累计安排|共安排|共下达|总共|资金总")
-_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)率|(?:预算|资金)使用率")
-_RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
+_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)(?:完成)?率|(?:预算|资金)使用率|(?:预算|资金)?执行进度")
+_RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|进度|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
 _SCORE_WORD = re.compile(r"得分|评分|总分|满分|分值|扣分|扣除|扣|权重")
 _SCORE_BREAKDOWN = re.compile(r"决策|过程|产出|效益|满意度|指标|维度|其中|一级|二级|部分")
 GRADE_WORDS = "优秀|良好|中等|较差|不合格|合格|优|良|中|差"
@@ -48,8 +61,8 @@ _GRADE_ITEM = re.compile(
     rf"|(?P<b>{GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
 _GRADE_KW = re.compile(
     r"(?:(?:等次|(?:评价|绩效|综合|考核|评定|结果|自评|结\s*论)等级|(?:(?<=^)|(?<=[，,；;。\s]))等级|(?:评价|自评|考评|考核)(?:结果|结论)|"
-    r"评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:为|是|评定为|确定为|评为|定为|属于|属|:|：)?"
-    r"|(?P<all2>均|都|分别)?(?:被)?(?:评为|评定为|定为|确定为)(?:了)?"
+    r"评级|档次|(?:综合|总体)评价)(?P<all>均|都|皆|全部|分别)?\s*(?:(?:为|是|评定为|确定为|评为|定为|属于|属)\s*[:：]?|:|：)?"
+    r"|(?P<all2>均|都|分别)?(?:被)?(?:评为|评定为|定为|确定为|获评|评定(?:该|本)(?:项目|单位|部门)为)(?:了)?"
     r"|(?P<all3>均|都|分别)(?:为|是|获得|属于)(?=\s*[“\"「『]))\s*")
 _GRADE_AFTER = re.compile(
     rf"(?P<all>均|都|皆)?(?:为|是|获得|达到|属于)\s*(?P<q>[“\"「『]\s*(?P<g>{GRADE_WORDS})\s*[”\"」』]|(?P<b>{GRADE_WORDS}))"
@@ -156,6 +169,7 @@ class Fact:
     # evaluation's (总得分, 最终得分… over an earlier one)
     aggregate: bool = False  # a sum over several projects or units (涉及资金… / 两个部门合计…): a total at most
     uncertain: str = ""  # why the parser is not sure of this figure (shown to the evaluator, kept in the note)
+    clause: str = ""  # the words of its clause (money)
 
 
 def as_number(value: Decimal | str | None) -> Decimal | None:
@@ -186,7 +200,7 @@ _NOT_KIND = re.compile(r"转移支付")  # 转移支付 is a transfer (a kind of
 
 
 def _money_kind(window: str, clause: str) -> str | None:
-    for scope in (_NOT_KIND.sub("＿＿＿＿", clause), _NOT_KIND.sub("＿＿＿＿", window)):
+    for scope in (_NOT_KIND.sub("＿＿＿＿", clause), _NOT_KIND.sub("＿＿＿＿", role_clause(window))):
         matches = list(_KIND_WORDS.finditer(scope))
         if not matches:
             continue
@@ -309,6 +323,7 @@ class FigureReader:
         self.scale_lines: dict[str, list[int]] = {}
         self.notes: list[str] = []
         self.prev_kind: str | None = None  # the kind of the last figure read in the current sentence
+        self.year: int | None = None  # the report's year (a date before its end dates a figure of part of it)
 
     # -- a paragraph ---------------------------------------------------------------------------------------
 
@@ -462,9 +477,21 @@ class FigureReader:
                     continue
                 is_total = bool(_TOTAL.search(clause) or _TOTAL.search(window) or aggregate) and unit is None
                 part = list_mode and unit is None and tok.kind == "money"
-                if tok.kind in ("pct", "score") and _TARGET_BEFORE.search(window) or (
+                if tok.kind in ("pct", "score") and (_TARGET_BEFORE.search(window) or GOAL.search(clause) or (
+                        RULE_AFTER.match(sent[tok.end:]))) or (
                         tok.kind == "pct" and _TARGET_AFTER.match(sent[tok.end:])):
                     self._skip(line, tok, "目标值、门槛或填表说明中的数值，不是实际数，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
+                if tok.kind == "score" and (SCORE_BAND_AFTER.match(sent[tok.end:]) or SCORE_RANGE_BEFORE.search(
+                        sent[:tok.start])) or tok.kind == "grade" and BAND.search(_DELIM.split(sent[:tok.start])[-1]):
+                    self._skip(line, tok, "评分规则中的分数段或等次划分，不是评价结果，未导入")  # 90分以上为优
+                    prev = tok.end
+                    i += 1
+                    continue
+                if tok.kind in ("pct", "score") and ANOTHER_YEAR.search(clause):
+                    self._skip(line, tok, "上年或计划的数值，不是本年度的执行率或得分，未导入")  # 上年度得分88分
                     prev = tok.end
                     i += 1
                     continue
@@ -473,15 +500,30 @@ class FigureReader:
                     prev = tok.end
                     i += 1
                     continue
+                if tok.kind == "score" and i > 0 and not self.units.mentions(clause) and item_score(
+                        clause, _DELIM.split(sent[:toks[i - 1].start])[-1] + sent[toks[i - 1].start:tok.start],
+                        sent[tok.end:]):
+                    self._skip(line, tok, "某一指标的得分（紧随指标、分值或百分比之后），不是评价总分，未导入")
+                    prev = tok.end
+                    i += 1
+                    continue
+                if tok.kind in ("pct", "money") and before_year_end(sent[:tok.start], self.year) and (
+                        tok.kind == "pct" or _money_kind(window, clause) == "executed"):
+                    self._skip(line, tok, "年度中途某一时点的支出或执行进度，不是全年数，未导入")  # 截至6月底
+                    prev = tok.end
+                    i += 1
+                    continue
                 if unit is None and not is_total and not part:
                     unit = ctx
                 after = sent[tok.end:toks[i + 1].end if i + 1 < len(toks) else len(sent)]  # with the next figure
                 fact = self._emit(tok, unit, line, window, clause, last_money_kind, scored, is_total=is_total,
-                                  part=part, after=after)
+                                  part=part, after=after, sentence=sent[:tok.start])
                 if fact is not None and aggregate:
                     fact.aggregate = True
                 if fact is not None and fact.kind in ("budget", "executed"):
                     last_money_kind = fact.kind
+                elif tok.kind == "money":
+                    last_money_kind = None  # an amount of no role between: the next item has none to take
                 if unit is not None and fact is not None and fact.kind not in ("other", "received", "unknown"):
                     ctx = unit
                 prev = tok.end
@@ -525,8 +567,9 @@ class FigureReader:
 
     def _confirmed_by_rate(self, facts: list[Fact], line: Line) -> None:
         """Two amounts and a rate in one sentence, the smaller over the larger being that rate: they are the budget
-        and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，执行率
-        96.98%; 项目资金共2179万元，已完成拨付2113.63万元，执行率97%). A 下达 / 拨付 amount is taken only so."""
+        and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，预算执行率
+        96.98%; 项目资金共2179万元，已完成拨付2113.63万元，执行率97%). A 下达 / 拨付 amount is taken only so, and a 下达
+        amount only by a 预算执行率 (the rate says its denominator is the budget; 执行率 or 支付完成率 alone do not)."""
         money = [f for f in facts if f.kind in ("budget", "executed", "received", "unknown")
                  and not f.breakdown and not f.aggregate]
         rates = [f for f in facts if f.kind == "rate"]
@@ -538,6 +581,8 @@ class FigureReader:
         rate = Decimal(rates[0].value)
         if not rate_as_written(Decimal(a.value), Decimal(b.value), rate):
             return
+        if a.kind == "received" and "下达" in a.clause and not rates[0].clause.count("预算"):
+            return  # money passed down is the budget only when the text writes it as one: a 预算执行率 it gives
         for f, kind, label in ((a, "budget", "预算"), (b, "executed", "实际执行")):
             if f.kind != kind:
                 f.uncertain = f"{label}取自“{f.shown}”（原文未写明，按它与另一金额之比等于所列执行率{rate}%推定）"
@@ -568,8 +613,8 @@ class FigureReader:
 
     def _emit(self, tok: _Token, unit: str | None, line: Line, window: str, clause: str,
               last_money_kind: str | None, scored: list[str], is_total: bool = False,
-              part: bool = False, after: str = "") -> Fact | None:
-        spent_all = False
+              part: bool = False, after: str = "", sentence: str = "") -> Fact | None:
+        spent_all = down_budget = False
         if tok.kind == "money":
             kind = _money_kind(window, clause)
             tail = re.split(r"[。！？!?；;]", after, maxsplit=1)[0]
@@ -585,6 +630,12 @@ class FigureReader:
                 kind = last_money_kind  # the next item of a list: its kind, and its role, are the item's before it
                 before_ = next((f for f in reversed(self.facts) if f.line is line and f.kind == kind), None)
                 item_of_list = before_ is not None and before_.breakdown  # a component's neighbour is a component
+            if kind in ("budget", "executed", None) and ANOTHER_YEAR.search(clause):
+                kind = "other"  # “上年预算300万元”, “拟安排资金500万元”: another year's figure, or a plan
+            if kind == "received" and "下达" in clause and DOWN_AS_BUDGET.search(sentence) and not re.search(
+                    r"到位|拨付|到账", clause):
+                kind = "budget"  # “…下达…预算的通知…下达资金921.25万元”: 下达 written as a budget
+                down_budget = True
             if _SCOPE.search(clause):
                 kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
             elif _PER.search(clause):
@@ -592,13 +643,16 @@ class FigureReader:
             breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
             breakdown = breakdown or item_of_list
             adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
-            fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted)
+            fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted,
+                        clause=clause,
+                        uncertain=f"“{tok.shown}”为下达的资金，所在句子写明下达的是预算，按预算录入，请核对" if (
+                            down_budget) else "")
         elif tok.kind == "pct":
             words = list(_RATE_WORD.finditer(window))
             listed = not words and self.prev_kind == "rate" and self._named(window)  # "A局90%，B局85%"
             if not listed and (not words or not _EXEC_RATE.fullmatch(words[-1].group(0))):
                 return None  # a percentage that is not an execution rate (覆盖率, 满意度…): narrative, not a figure
-            fact = Fact("rate", tok.value, unit, line, is_total, False, tok.shown)
+            fact = Fact("rate", tok.value, unit, line, is_total, False, tok.shown, clause=clause)
         elif tok.kind == "score":
             words = list(_SCORE_WORD.finditer(window))
             listed = not words and self.prev_kind == "score" and self._named(window)  # "A局88分，B局85分"
@@ -608,6 +662,9 @@ class FigureReader:
                 return None
             if tok.value == HUNDRED and re.search(r"(?:总分|满分)\s*$", window):
                 return None  # “总分100分”: the most a form gives, not a score
+            if tok.value == HUNDRED and re.search(r"(?:总分|满分)\s*(?:为|是|:|设为|设置为|设定为)\s*$", window) and (
+                    WEIGHTS.search(window + after)):
+                return None  # “评价总分为100分，其中决策20分…”: the most the rule gives, then its weights
             out_of = re.match(r"\s*\(\s*(?:满分|总分|分值)\s*(?:为|:)?\s*(\d+(?:\.\d+)?)", after)
             if out_of and Decimal(out_of.group(1)) < HUNDRED:
                 return None  # “得分9.6分(满分10分)”: one item's score, not the evaluation's

@@ -42,8 +42,9 @@ Recommendations → problems
 
 Never invent
     A figure is taken only when its words make its meaning clear. 总投资 / 投资 is not a budget; 到位 / 拨付 / 下达 /
-    申请 / 发行 amounts are not budget or spending (a 下达 amount is the budget only when the same sentence's executed
-    amount over it is the rate the sentence states); 其中 / 包括 / 用于 lists are components; 涉及… and sentences
+    申请 / 发行 amounts are not budget or spending (a 下达 amount is the budget only when the text writes it as one:
+    下达…预算 in its sentence, or the sentence's executed amount over it is the 预算执行率 the sentence states;
+    :mod:`.roles`); 其中 / 包括 / 用于 lists are components; 涉及… and sentences
     about N个项目 give sums, never one unit's figure; a percentage or score after 未达到 / ≥ / 目标值 or before 的需 /
     以上 is a target or a form instruction; N个项目评为优 is a distribution. A result that makes no sense (a rate above
     150%, executed above 150% of the budget) is dropped with a warning quoting its sentence (``ParseResult.warnings``).
@@ -186,6 +187,7 @@ class _Parser:
         self.notes.extend(reader.notes)
 
         figures = FigureReader(self.units)
+        figures.year = year
         listed = listed_projects(figure_lines)
         if listed:
             self.notes.append(f"第{min(listed)}行起的{len(listed)}个编号段落各以一个项目开头并列出其评价结果，"

@@ -109,7 +109,10 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # 154-text fit of its branch); merged: fit 164 of 173, 7 invented; check 105 of 136, 16 invented.
 # Seventh pass (forms): several projects' forms in one text, each its own project's figures; merged with the noise
 # pass: fit 166 of 173, 5 invented; check 105 of 136, 16 invented.
-TUNED_FLOORS = {"fit": (166, 5), "check": (105, 16)}
+# Seventh pass (roles in prose: an amount's role from its own clause, another year's or a plan's figures, score
+# bands and targets, an indicator's score, 支付完成率; 下达 a budget only when written as one): fit 171 of 173, 4
+# invented; check 105 of 136, 16 invented.
+TUNED_FLOORS = {"fit": (171, 4), "check": (105, 16)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -236,7 +239,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # The seventh pass (noise) splits a form's executed and rate cells run together after its budget
 # (年度资金总额50万元47.6895.00%); the fit text it was published from with one of three figures now has all three, two
 # of them marked for review (no cut is confirmed by arithmetic): fit (0, 41).
-CERTAINTY_FLOORS = {"fit": (0, 41), "check": (0, 38), "held-out": (2, 43)}
+# The seventh pass (roles) reads a 下达 amount its sentence writes as a budget (下达…预算): a fit text that gave nothing
+# before now gives its budget, alone and so uncorroborated, and goes to review: fit (0, 40).
+CERTAINTY_FLOORS = {"fit": (0, 40), "check": (0, 38), "held-out": (2, 43)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))

@@ -63,7 +63,7 @@ def test_money_passed_on_or_received_taken_as_budget_or_executed_says_so() -> No
     """下达 / 到位 in the figure's own clause (here beside the parser's own doubt, which the rate gave)."""
     received = _figures(OWN + "年初预算300万元，资金到位240万元，执行率80%。\n")[("乙县水利局", "executed")]
     assert received[0] == "240.00" and "金额所在的句子写的是“到位”" in received[1]
-    passed_on = _figures(OWN + "上级下达资金300万元，实际支出240万元，执行率80%。\n")[("乙县水利局", "budget")]
+    passed_on = _figures(OWN + "上级下达资金300万元，实际支出240万元，预算执行率80%。\n")[("乙县水利局", "budget")]
     assert passed_on[0] == "300.00" and "金额所在的句子写的是“下达”" in passed_on[1]
     # 安排 is how budgets are written (预算安排), and a clause naming the budget is no doubt
     arranged = OWN + "全年安排预算资金300万元，实际支出240万元，执行率80%。\n"

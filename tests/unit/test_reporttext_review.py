@@ -32,7 +32,7 @@ def test_what_makes_a_text_uncertain() -> None:
     why = "报告未写明单位，归于“本项目”（报告标题所述项目为“某项目”），请核对单位"
     assert [d.split("：")[1].split("；")[0] for d in doubts(unnamed)] == [why] * 2
     confirmed = parse_report("某项目绩效评价报告\n一、基本情况\n上级下达资金1235.60万元，实际兑付1198.30万元，"
-                             "执行率96.98%。\n")
+                             "预算执行率96.98%。\n")
     assert any("推定" in d for d in doubts(confirmed))  # a 下达 amount taken as the budget because the rate fits
     implausible = parse_report("某项目绩效评价报告\n一、基本情况\n区农业局项目预算100万元，预算执行率820%。\n")
     assert implausible.warnings and any("820" in d or "执行率" in d for d in doubts(implausible))
