@@ -124,6 +124,23 @@ def title_unit(title: str) -> str:
     return _title_project(norm(title), "", keep_regions=True)
 
 
+_PROJECT_LINE = re.compile(r"(?:^|[|｜\s。；;])[-*•]?\s*(?:项目|资金|专项)名称\s*[:：|][:：|\s]*"
+                           rf"(?P<p>[{CJK}A-Za-z0-9()（）“”\-—]{{4,40}})")
+
+
+def named_project(lines: list[Line]) -> str:
+    """The project a report's own 项目名称 field or line names (项目名称：甲县农村公路养护工程, a form's 项目名称 |
+    …), among its first 60 lines; "" when none does or it names no project, fund or spending."""
+    for ln in lines[:60]:
+        text = norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
+        m = _PROJECT_LINE.search(text)
+        if m:
+            name = _title_project(m.group("p").strip("“”"), "", keep_regions=True)
+            if name and not re.search(r"[：:|]", name):
+                return name
+    return ""
+
+
 def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     """The project or fund a title names, without its region, years and the words of the report itself
     (江西省省级公共文化专项资金和省级体彩公益金专项转移支付2021年度绩效自评报告.docx → 省级公共文化专项资金和

@@ -91,7 +91,18 @@ from ..numbers import HUNDRED, round2
 from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement, is_total_row
 from .items import INLINE_END, INLINE_PROBLEMS, INLINE_RECS, FindingsReader, Group, paragraph_items
 from .lines import Line, money_subsections, nested_findings, read_lines, split_sections, title_like
-from .meta import EVALUATOR, NOT_REGION, REGION, bigrams, guess_title, own_unit, parse_bands, title_parts, title_unit
+from .meta import (
+    EVALUATOR,
+    NOT_REGION,
+    REGION,
+    bigrams,
+    guess_title,
+    named_project,
+    own_unit,
+    parse_bands,
+    title_parts,
+    title_unit,
+)
 from .numbers_found import GRADE_NORMAL, Fact, FigureReader, as_grade, as_number
 from .prose_units import listed_projects
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
@@ -133,7 +144,7 @@ class _Parser:
         title, title_lines = guess_title(head, self.source_name)
         intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
         year, region, project = title_parts(title)
-        self.titled = title_unit(title)
+        self.titled = title_unit(title) or named_project(lines)
         all_text = [ln for ln in lines if ln.cells is None]
         if year is None:
             for ln in all_text:

@@ -74,3 +74,12 @@ def test_a_duty_in_a_list_of_functions_is_no_organisation() -> None:
             "8、承办区委、区政府交办的其他事项。\n二、一般公共预算支出情况\n"
             "2024年部门预算财政安排公共财政拨款资金共157.71万元,实际支出157.71万元。\n")
     assert not any(k.startswith("承办") for k in full_names(text))
+
+
+def test_without_a_project_in_the_title_本项目_is_named_by_the_reports_项目名称() -> None:
+    text = "绩效自评报告\n一、项目基本情况\n项目名称：甲县农村公路养护工程。项目预算资金300万元，实际支出240万元。\n"
+    assert full_names(text) == {SYNTHETIC_UNIT: "甲县农村公路养护工程"}
+    titled = "2022年度乙县饮水安全工程绩效自评报告\n" + text.split("\n", 1)[1]
+    assert full_names(titled) == {SYNTHETIC_UNIT: "乙县饮水安全工程"}, "the title comes first"
+    unnamed = "绩效自评报告\n一、项目基本情况\n项目名称：无。项目预算资金300万元，实际支出240万元。\n"
+    assert full_names(unnamed) == {SYNTHETIC_UNIT: ""}
