@@ -107,7 +107,12 @@ class UnitName:
 def region_prefixed(region: str, short: str) -> str:
     """长沙市 + 市数据局 -> 长沙市数据局; "" when the 简称 does not begin with the region's last character
     or already begins with the region."""
-    r, s = normalise(region), normalise(short)
+    return prefixed_key(normalise(region), normalise(short))
+
+
+def prefixed_key(region_key: str, short_key: str) -> str:
+    """:func:`region_prefixed` of a region and a short name already through :func:`normalise` (the facts hold both)."""
+    r, s = region_key, short_key
     if not r or not s or s.startswith(r) or s[0] != r[-1]:
         return ""
     return r[:-1] + s
@@ -146,4 +151,4 @@ class UnitMatcher:
 
 
 __all__ = ["Alias", "AliasCycleError", "UnitIdentity", "UnitMatcher", "UnitName", "alias_map", "check_aliases",
-           "normalise", "region_prefixed", "resolve_alias"]
+           "normalise", "prefixed_key", "region_prefixed", "resolve_alias"]

@@ -18,7 +18,8 @@ import datetime as dt
 import json
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -210,13 +211,103 @@ def run_all_prepared(conn: Connection, statements: Sequence[tuple[Native, Mappin
     are planned once per connection (measured: publish with facts ×1.35–1.43 → ×1.25–1.31 of the publish
     without, the benchmark's five publishes on a fresh store). The ``SET LOCAL``, the insert and the shift were
     five round trips with the totals' query before the shift (the shift now reads it in its own statement)."""
-    import psycopg  # PostgreSQL only: not imported by a SQLite store
+    with pipelined(conn):  # inside the publish's own pipeline (store.evaluations), sent without waiting
+        for cur in _sent(conn, [(_SET_GENERIC, {})]) + _sent(conn, statements, prepare=True):
+            cur.close()
 
-    dbapi: Any = conn.connection.dbapi_connection  # psycopg's Connection (prepare=, pipeline(), RawCursor)
-    with dbapi.pipeline(), psycopg.RawCursor(dbapi) as cur:
-        cur.execute(b"SET LOCAL plan_cache_mode = force_generic_plan")
-        for statement, params in statements:
-            cur.execute(statement.sql, [params[n] for n in statement.names], prepare=True)
+
+_SET_GENERIC = Native(b"SET LOCAL plan_cache_mode = force_generic_plan", ())
+
+
+_IN_PIPELINE = "evalboard_pipelined"
+
+
+def in_pipeline(conn: Connection) -> bool:
+    """Whether ``conn`` is inside :func:`pipelined` (PostgreSQL): statements must then go through
+    :func:`run_native` / :func:`fetch_native` (SQLAlchemy's own execute cannot run in psycopg's pipeline mode)."""
+    return bool(conn.info.get(_IN_PIPELINE))
+
+
+@contextmanager
+def pipelined(conn: Connection) -> Iterator[None]:
+    """PostgreSQL: the statements run inside (by :func:`run_native`, :func:`fetch_native`, :func:`run_all_prepared`)
+    are sent as they come and their results awaited once, at the block's end (psycopg's pipeline mode): one round
+    trip for all, and the server works on each while Python prepares the next. An error raises at the end (or at a
+    fetch inside), and the caller's transaction fails as usual. Inside another ``pipelined`` block, nothing more
+    (the outer block's end is the one wait). Other backends: nothing."""
+    if conn.dialect.name != "postgresql" or in_pipeline(conn):
+        yield
+        return
+    dbapi: Any = conn.connection.dbapi_connection
+    conn.info[_IN_PIPELINE] = True
+    try:
+        with dbapi.pipeline():
+            yield
+    finally:
+        conn.info.pop(_IN_PIPELINE, None)
+
+
+def _sent(conn: Connection, statements: Sequence[tuple[Native, Mapping[str, Any]]], prepare: bool | None = None
+          ) -> list[Any]:
+    import psycopg
+
+    dbapi: Any = conn.connection.dbapi_connection
+    cursors = []
+    for statement, params in statements:
+        cur = psycopg.RawCursor(dbapi)
+        cur.execute(statement.sql, [params[n] for n in statement.names], prepare=prepare)
+        cursors.append(cur)
+    return cursors
+
+
+def run_native(conn: Connection, statements: Sequence[tuple[Native, Mapping[str, Any]]]) -> None:
+    """PostgreSQL: run each ``(statement, params)`` (:func:`native`; psycopg prepares one from its fifth run on a
+    connection, as any statement) in order, in one round trip (:func:`pipelined`; inside an outer one, without
+    waiting)."""
+    with pipelined(conn):
+        for cur in _sent(conn, statements):
+            cur.close()
+
+
+def fetch_native(conn: Connection, statements: Sequence[tuple[Native, Mapping[str, Any]]]) -> list[list[tuple]]:
+    """:func:`run_native` of statements that return rows (``SELECT``, ``RETURNING``): the rows of each."""
+    with pipelined(conn):
+        cursors = _sent(conn, statements)
+    try:
+        return [cur.fetchall() for cur in cursors]  # inside an outer pipeline: waits here for these results
+    finally:
+        for cur in cursors:
+            cur.close()
+
+
+def bound(table: sa.Table, values: Mapping[str, Any], dialect: sa.Dialect) -> dict[str, Any]:
+    """``values`` of ``table``'s columns as a plain execute binds them: through each column type's own bind
+    processor (an aware datetime to UTC, say)."""
+    out = {}
+    for name, value in values.items():
+        process = _bind_processor(table.c[name].type, dialect)
+        out[name] = value if process is None else process(value)
+    return out
+
+
+def processed(table: sa.Table, names: Sequence[str], row: Sequence[Any], dialect: sa.Dialect) -> dict[str, Any]:
+    """A row of ``table``'s columns ``names`` read by :func:`fetch_native`, as a SQLAlchemy query gives it: each
+    value through its column type's result processor (an aware datetime in UTC, say)."""
+    out = {}
+    for name, value in zip(names, row, strict=True):
+        process = _result_processor(table.c[name].type if name in table.c else None, dialect)
+        out[name] = value if process is None or value is None else process(value)
+    return out
+
+
+@lru_cache(maxsize=128)
+def _result_processor(col_type: sa.types.TypeEngine | None, dialect: sa.Dialect) -> Any:
+    return None if col_type is None else col_type.dialect_impl(dialect).result_processor(dialect, None)
+
+
+@lru_cache(maxsize=128)
+def _bind_processor(col_type: sa.types.TypeEngine, dialect: sa.Dialect) -> Any:
+    return col_type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _same_in(table: sa.Table, names: Sequence[str], same: Mapping[str, Any]) -> tuple[str, ...]:
@@ -258,4 +349,5 @@ def postgresql_insert_all(conn: Connection, parts: Sequence[tuple[sa.Table, Rows
     return _postgresql_statement(shape, conn.dialect), params
 
 
-__all__ = ["Native", "insert_all", "native", "postgresql_insert_all", "run_all_prepared", "run_prepared"]
+__all__ = ["Native", "bound", "fetch_native", "in_pipeline", "insert_all", "native", "pipelined",
+           "postgresql_insert_all", "processed", "run_all_prepared", "run_native", "run_prepared"]

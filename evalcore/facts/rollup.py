@@ -58,6 +58,7 @@ def bin_count(bins: tuple[int, int, int]) -> int:
 
 RATE_COLUMNS = tuple(f"rate_{k}" for k in range(bin_count(RATE_BINS)))
 SCORE_COLUMNS = tuple(f"score_{k}" for k in range(bin_count(SCORE_BINS)))
+_BIN_COUNTS = {RATE_BINS: len(RATE_COLUMNS), SCORE_BINS: len(SCORE_COLUMNS)}
 
 
 def _bin_of(value: Decimal | None, bins: tuple[int, int, int]) -> int | None:
@@ -66,7 +67,7 @@ def _bin_of(value: Decimal | None, bins: tuple[int, int, int]) -> int | None:
         return None
     start, _, size = bins
     k = int((Decimal(value) - start) // size) if value >= start else -1
-    return k if 0 <= k < bin_count(bins) else None
+    return k if 0 <= k < _BIN_COUNTS[bins] else None
 
 
 def rect_units_of(rects: Iterable[Mapping[str, Any]]) -> list[dict]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import budget, problem_themes, scoring
-from ..matching import normalise, region_prefixed
+from ..matching import normalise, prefixed_key
 from ..model import Evaluation
 from ..portfolio import GRADES, NO_GRADE, kind_of
 from ..rectification import closed_on
@@ -60,6 +60,7 @@ def facts_of(ev: Evaluation, scores: Mapping[str, scoring.UnitScore] | None = No
     derived = 0
     for seq, u in enumerate(ev.units, start=1):
         r = rates[u.key]
+        short_key = normalise(u.key)
         us = scores.get(u.key)
         counted = not (r.budget is None and r.executed is None and us is None)
         total = us.total if us else None
@@ -71,8 +72,8 @@ def facts_of(ev: Evaluation, scores: Mapping[str, scoring.UnitScore] | None = No
                 derived += 1
         units.append({
             "seq": seq, "unit": u.key, "name": u.name or "", "name_key": normalise(u.name),
-            "short_key": normalise(u.key), "region_key": region_key,
-            "prefixed_key": region_prefixed(meta.region, u.key), "unit_type": u.role or "", "counted": counted,
+            "short_key": short_key, "region_key": region_key,
+            "prefixed_key": prefixed_key(region_key, short_key), "unit_type": u.role or "", "counted": counted,
             "budget": r.budget, "executed": r.executed, "rate": r.rate,
             "rate_complete": bool(r.rate is not None and r.complete), "score": total, "grade": grade,
             "grade_stated": bool(stated_grade), "problems": naming.get(u.key, 0),
@@ -147,7 +148,9 @@ DIMENSION_KEYS = ("unit", "indicator", "name", "points", "score")
 
 
 def _exact(value: Any) -> str | None:
-    return None if value is None else format(Decimal(value), "f")
+    if value is None:
+        return None
+    return format(value if type(value) is Decimal else Decimal(value), "f")
 
 
 def dimensions_document(rows: Iterable[Mapping[str, Any]]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -17,12 +18,22 @@ from sqlalchemy.engine import Connection
 from .. import auth
 from ..auth import Actor, PermissionDenied
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from ..facts.bulk import Native, bound, in_pipeline, native, run_native
 from ..tables import T_AUDIT
 from .connection import StoreBase, actor_name, to_json
 from .records import AUDIT_ACTIONS, AuditEntry
 
 # Refusals of one person on one target within this window are one audit entry with a count (record_refusal).
 REFUSAL_WINDOW = dt.timedelta(minutes=10)
+
+
+@lru_cache(maxsize=2)
+def _audit_insert(dialect: sa.Dialect) -> Native:
+    """PostgreSQL: an audit entry's insert, to be run in a pipeline (:func:`evalcore.facts.bulk.pipelined`)."""
+    names = ("at", "actor", "role", "via", "action", "summary", "evaluation_id", "version_id", "target", "before",
+             "after")  # those _audit writes
+    return native(sa.insert(T_AUDIT).values({n: sa.bindparam(n, type_=T_AUDIT.c[n].type) for n in names})
+                  .compile(dialect=dialect))
 
 
 def _entry(r: sa.Row) -> AuditEntry:
@@ -174,7 +185,11 @@ class AuditStore(StoreBase):
     def _audit(conn: Connection, actor: Actor, action: str, summary: str, *, target: str = "",
                evaluation_id: int | None = None, version_id: int | None = None, before: dict | None = None,
                after: dict | None = None, now: dt.datetime | None = None) -> None:
-        conn.execute(sa.insert(T_AUDIT).values(
+        values = dict(
             at=now or _now(), actor=actor_name(actor), role=actor.role, via=actor.via, action=action, summary=summary,
             evaluation_id=evaluation_id, version_id=version_id, target=target or "", before=to_json(before),
-            after=to_json(after)))
+            after=to_json(after))
+        if in_pipeline(conn):  # PostgreSQL, a publish: sent with the version's other writes (store.evaluations)
+            run_native(conn, [(_audit_insert(conn.dialect), bound(T_AUDIT, values, conn.dialect))])
+        else:
+            conn.execute(sa.insert(T_AUDIT).values(values))

@@ -13,14 +13,19 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.engine import Connection
 
 from .. import clock
 from ..auth import SYSTEM_ACTOR, Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
+from ..facts.bulk import Native, bound, fetch_native, in_pipeline, native, pipelined, processed, run_native
 from ..facts.totals import sync as sync_totals
 from ..facts.upgrade import FillReport, fill
 from ..facts.write import mark_unreadable, point_facts, write_facts
@@ -159,21 +164,27 @@ class EvaluationsStore(AuditStore):
         """``scores``: the unit scores validation computed for ``ev`` (:func:`validated_scored`), reused by
         its facts."""
         now = _now()
-        evaluation_id = self._lock_or_create(conn, ev, now)
-        active = self._active(conn, evaluation_id)
+        version_ids = None
+        if conn.dialect.name == "postgresql":  # the lock, the active version and the new one's ids: one round trip
+            evaluation_id, active, version_ids = self._lock_or_create_postgresql(conn, ev, now)
+        else:
+            evaluation_id = self._lock_or_create(conn, ev, now)
+            active = self._active(conn, evaluation_id)
         digest = sha256_hex(data)
         if active is not None and (active.file_hash == digest
                                    or parse_stored(self._data(conn, active.id), active.id) == ev):
             # the same bytes, or a re-saved file (Excel stamps the save time) holding the same data
             raise StoreError("与当前版本内容相同，无需重复发布")
-        version = self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
-                                    source_version_id=None, now=now, ev=ev, scores=scores)
-        label = ev.meta.label
-        self._audit(conn, by, kind, f"发布“{label}”第 {version.number} 版（{version.file_name}）",
-                    evaluation_id=evaluation_id, version_id=version.id, target=version.file_name, now=now,
-                    before=None if active is None else {"当前版本": active.number, "sha256": active.file_hash},
-                    after={"当前版本": version.number, "sha256": version.file_hash, "文件": version.file_name,
-                           "大小（字节）": version.size, "说明": version.note})
+        with pipelined(conn):  # PostgreSQL: the version, its facts, the totals and the audit entry: one wait
+            version = self._add_version(conn, evaluation_id, data, kind=kind, file_name=file_name, by=by, note=note,
+                                        source_version_id=None, now=now, ev=ev, scores=scores, digest=digest,
+                                        version_ids=version_ids)
+            label = ev.meta.label
+            self._audit(conn, by, kind, f"发布“{label}”第 {version.number} 版（{version.file_name}）",
+                        evaluation_id=evaluation_id, version_id=version.id, target=version.file_name, now=now,
+                        before=None if active is None else {"当前版本": active.number, "sha256": active.file_hash},
+                        after={"当前版本": version.number, "sha256": version.file_hash, "文件": version.file_name,
+                               "大小（字节）": version.size, "说明": version.note})
         return version
 
     def rollback(self, evaluation_id: int, version_id: int, *, by: Actor, note: str = "") -> VersionInfo:
@@ -323,6 +334,25 @@ class EvaluationsStore(AuditStore):
             raise StoreError(f"评价“{ev.meta.title}”未能写入数据库")
         return int(evaluation_id)
 
+    def _lock_or_create_postgresql(self, conn: Connection, ev: Evaluation, now: dt.datetime
+                                   ) -> tuple[int, VersionInfo | None, tuple[int, int]]:
+        """:meth:`_lock_or_create` on PostgreSQL, then (read once the row is locked) :meth:`_active` and the new
+        version's (id, number) (:func:`_next_version`): four statements, one round trip."""
+        key = natural_key_of(ev)
+        insert, lock, active = _evaluation_lock(conn.dialect)
+        values = bound(T_EVAL, {"natural_key": key, "region": ev.meta.region, "year": ev.meta.year,
+                                "title": ev.meta.title, "active_version_id": None, "created_at": now,
+                                "updated_at": now}, conn.dialect)
+        _, locked, found, ids = fetch_native(conn, [(insert, values), (lock, values), (active, values),
+                                                    (_next_version(conn.dialect, True), {"key": key})])
+        if not locked:
+            raise StoreError(f"评价“{ev.meta.title}”未能写入数据库")
+        names = [c.name for c in VERSION_COLUMNS] + ["active_version_id"]
+        # the row's columns by name, as _version_info reads a Row's
+        info = (self._version_info(cast(AnyRow, SimpleNamespace(**processed(T_VER, names, found[0], conn.dialect))))
+                if found else None)
+        return int(locked[0][0]), info, _next_version_ids(ids)
+
     def _active(self, conn: Connection, evaluation_id: int) -> VersionInfo | None:
         row = conn.execute(self._version_query().where(T_EVAL.c.id == evaluation_id)
                            .where(T_VER.c.id == T_EVAL.c.active_version_id)).first()
@@ -339,17 +369,35 @@ class EvaluationsStore(AuditStore):
                      by: Actor,
                      note: str, source_version_id: int | None, now: dt.datetime,
                      ev: Evaluation | None = None,
-                     scores: Mapping[str, UnitScore] | None = None) -> VersionInfo:
+                     scores: Mapping[str, UnitScore] | None = None, digest: str | None = None,
+                     version_ids: tuple[int, int] | None = None) -> VersionInfo:
         """Store a version and make it active, with its facts (:mod:`evalcore.archive`) in the same transaction:
         those of ``ev`` when given (publish, 整改 update), else a pointer to the source's facts (rollback), else
         parsed from ``data``; ``scores``: the unit scores of ``ev`` when the caller has them."""
-        number = (conn.scalar(sa.select(sa.func.max(T_VER.c.number))
-                              .where(T_VER.c.evaluation_id == evaluation_id)) or 0) + 1
-        result = conn.execute(sa.insert(T_VER).values(
-            evaluation_id=evaluation_id, number=number, kind=kind, file_name=Path(file_name or "").name or "评价.xlsx",
-            file_hash=sha256_hex(data), size=len(data), created_by=actor_name(by), created_at=now,
-            note=(note or "").strip(), source_version_id=source_version_id, data=data,
-        ))
+        name, file_hash = Path(file_name or "").name or "评价.xlsx", digest or sha256_hex(data)
+        who, note = actor_name(by), (note or "").strip()
+        values = dict(evaluation_id=evaluation_id, kind=kind, file_name=name, file_hash=file_hash, size=len(data),
+                      created_by=who, created_at=now, note=note, source_version_id=source_version_id, data=data)
+        if ev is not None and conn.dialect.name == "postgresql":
+            # the version's id taken first (from its sequence), so that its row and the evaluation's pointer are sent
+            # without waiting, and the server stores them while Python works out the facts; the facts, the totals'
+            # shift (and the caller's audit entry) follow in the same pipeline, awaited once
+            if version_ids is None:
+                version_ids = _next_version_ids(fetch_native(conn, [(_next_version(conn.dialect),
+                                                                     {"eid": evaluation_id})])[0])
+            version_id, number = version_ids
+            values["id"], values["number"] = version_id, number
+            with pipelined(conn):
+                run_native(conn, [(_version_insert(conn.dialect), bound(T_VER, values, conn.dialect))])
+                self._activate(conn, evaluation_id, version_id, now)
+                write_facts(conn, evaluation_id, version_id, ev, now, scores, shift_totals=True)
+            # what reading the row back gives (``_version_info``): the values written, the version active
+            return VersionInfo(id=version_id, evaluation_id=evaluation_id, number=number, kind=kind, file_name=name,
+                               file_hash=file_hash, size=len(data), by=who, at=now.astimezone(dt.UTC), note=note,
+                               source_version_id=source_version_id, active=True)
+        values["number"] = (conn.scalar(sa.select(sa.func.max(T_VER.c.number))
+                                        .where(T_VER.c.evaluation_id == evaluation_id)) or 0) + 1
+        result = conn.execute(sa.insert(T_VER).values(**values))
         version_id = new_id(result)
         self._activate(conn, evaluation_id, version_id, now)
         if ev is None and source_version_id is not None and point_facts(conn, evaluation_id, version_id,
@@ -371,6 +419,10 @@ class EvaluationsStore(AuditStore):
 
     @staticmethod
     def _activate(conn: Connection, evaluation_id: int, version_id: int, now: dt.datetime) -> None:
+        if in_pipeline(conn):  # PostgreSQL, a publish (_add_version)
+            run_native(conn, [(_activate_update(conn.dialect), bound(
+                T_EVAL, {"active_version_id": version_id, "updated_at": now, "id": evaluation_id}, conn.dialect))])
+            return
         conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == evaluation_id)
                      .values(active_version_id=version_id, updated_at=now))
 
@@ -386,6 +438,58 @@ class EvaluationsStore(AuditStore):
             return row.changed_by, row.changed_at
         return active.by, active.at
 
+
+
+@lru_cache(maxsize=8)
+def _next_version(dialect: sa.Dialect, by_key: bool = False) -> Native:
+    """PostgreSQL: (the id a new version of the evaluation gets from the versions' sequence, its number); the
+    evaluation by its id (``eid``) or, ``by_key``, by its natural key (``key``)."""
+    evaluation = (sa.select(T_EVAL.c.id).where(T_EVAL.c.natural_key == sa.bindparam("key", type_=sa.Text))
+                  .scalar_subquery() if by_key else sa.bindparam("eid", type_=sa.Integer))
+    number = (sa.select(sa.func.coalesce(sa.func.max(T_VER.c.number), 0) + 1)
+              .where(T_VER.c.evaluation_id == evaluation).scalar_subquery())
+    stmt = sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence("versions", "id")), number)
+    return native(stmt.compile(dialect=dialect))
+
+
+def _next_version_ids(rows: list[tuple]) -> tuple[int, int]:
+    (version_id, number), = rows
+    return int(version_id), int(number)
+
+
+_VERSION_COLUMNS = ("id", "evaluation_id", "number", "kind", "file_name", "file_hash", "size", "created_by",
+                    "created_at", "note", "source_version_id", "data")
+_EVAL_NEW_COLUMNS = ("natural_key", "region", "year", "title", "active_version_id", "created_at", "updated_at")
+
+
+def _params(table: sa.Table, names: tuple[str, ...]) -> dict[str, sa.BindParameter]:
+    return {c: sa.bindparam(c, type_=table.c[c].type) for c in names}
+
+
+@lru_cache(maxsize=4)
+def _version_insert(dialect: sa.Dialect) -> Native:
+    return native(sa.insert(T_VER).values(_params(T_VER, _VERSION_COLUMNS)).compile(dialect=dialect))
+
+
+@lru_cache(maxsize=4)
+def _activate_update(dialect: sa.Dialect) -> Native:
+    stmt = (sa.update(T_EVAL).where(T_EVAL.c.id == sa.bindparam("id", type_=sa.Integer))
+            .values(_params(T_EVAL, ("active_version_id", "updated_at"))))
+    return native(stmt.compile(dialect=dialect))
+
+
+@lru_cache(maxsize=4)
+def _evaluation_lock(dialect: sa.Dialect) -> tuple[Native, Native, Native]:
+    """PostgreSQL: (the evaluation's row inserted unless its natural key is there, its id locked FOR UPDATE, its
+    active version as :meth:`EvaluationsStore._version_query` reads it), the evaluation by ``natural_key``."""
+    insert = (postgresql_insert(T_EVAL).values(_params(T_EVAL, _EVAL_NEW_COLUMNS))
+              .on_conflict_do_nothing(index_elements=["natural_key"]).returning(T_EVAL.c.id))
+    by_key = T_EVAL.c.natural_key == sa.bindparam("natural_key", type_=sa.Text)
+    lock = sa.select(T_EVAL.c.id).where(by_key).with_for_update()
+    active = (sa.select(*VERSION_COLUMNS, T_EVAL.c.active_version_id)
+              .join(T_EVAL, T_EVAL.c.id == T_VER.c.evaluation_id)
+              .where(by_key, T_VER.c.id == T_EVAL.c.active_version_id))
+    return tuple(native(s.compile(dialect=dialect)) for s in (insert, lock, active))  # type: ignore[return-value]
 
 
 def natural_key_of(ev: Evaluation) -> str:

@@ -8,6 +8,7 @@ from evalcore.matching import (
     UnitName,
     check_aliases,
     normalise,
+    prefixed_key,
     region_prefixed,
     resolve_alias,
 )
@@ -25,6 +26,13 @@ def test_region_prefixed_short_names():
     assert region_prefixed("南县", "县财政局") == "南县财政局"
     assert region_prefixed("长沙市", "长沙市数据局") == ""  # already prefixed
     assert region_prefixed("长沙市", "数智科技集团") == ""  # does not start with 市
+
+
+@pytest.mark.parametrize("region", ["长沙市", " 长沙市。", "南县", "", "市", "ＡＢ市"])
+@pytest.mark.parametrize("short", ["市数据局", "　市 数据局；", "长沙市数据局", "数智科技集团", "", "市", "县财政局"])
+def test_prefixed_key_of_normalised_keys_is_region_prefixed(region: str, short: str):
+    """The facts' prefixed_key from the keys they already hold (evalcore.facts.rows) is region_prefixed's."""
+    assert prefixed_key(normalise(region), normalise(short)) == region_prefixed(region, short)
 
 
 def test_full_name_matches_after_normalisation():

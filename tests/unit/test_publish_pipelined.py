@@ -1,0 +1,110 @@
+"""The publish on PostgreSQL sends its writes in one pipeline (evalcore.store.evaluations: the evaluation's lock and
+the new version's ids in one round trip, then the version, its facts, the totals' shift and the audit entry awaited
+once; issue 23's publish time). These tests check that it stores exactly what the plain path stores: the same
+rows in every table a publish writes (the plain path is SQLite's, which runs every statement through SQLAlchemy
+one by one), the same VersionInfo as reading the version back, the workbook's bytes as the record; and that a
+failure at the pipeline's end leaves nothing behind.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+import evalcore.store.audit as audit_module
+import evalcore.store.evaluations as evaluations
+from benchmarks.portfolio_synth import synthetic_portfolio
+from evalcore.auth import Actor
+from evalcore.facts.bulk import Native
+from evalcore.store import Store
+from evalcore.tables import METADATA
+from evalcore.workbook import workbook_bytes
+from tests.unit.test_archive import SAMPLE, variant
+
+ADMIN = Actor("管理员", "admin")
+# every table a publish writes; surrogate row ids left out (the order of the rows is compared instead)
+WRITTEN = ("evaluations", "versions", "audit_log", *sorted(t for t in METADATA.tables if t.startswith("fact_")))
+
+
+def _clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """One fixed "now" per publish, the same on both stores (the timestamps are compared too); returns the
+    function that moves it on."""
+    ticks: Iterator[dt.datetime] = (dt.datetime(2025, 3, 1, 8, 0, 0, 123456, tzinfo=dt.UTC) + dt.timedelta(seconds=i)
+                                    for i in range(10_000))
+    state = {"now": next(ticks)}
+    monkeypatch.setattr(evaluations, "_now", lambda: state["now"])
+    monkeypatch.setattr(audit_module, "_now", lambda: state["now"])
+
+    def tick() -> None:
+        state["now"] = next(ticks)
+    return tick
+
+
+def _rows(s: Store) -> dict[str, list[tuple]]:
+    """Every row of the tables a publish writes, the evaluation named by its natural key (PostgreSQL's sequence
+    also moves on for an ``INSERT … ON CONFLICT DO NOTHING`` that inserts nothing, SQLite's does not)."""
+    out = {}
+    with s.engine.connect() as conn:
+        keys = dict(conn.execute(sa.select(METADATA.tables["evaluations"].c.id,
+                                           METADATA.tables["evaluations"].c.natural_key)).all())
+        for name in WRITTEN:
+            t = METADATA.tables[name]
+            cols = [c for c in t.columns if not (c.primary_key and c.name == "id")]
+            order = list(t.primary_key.columns)
+            out[name] = [tuple(keys.get(v) if c.name == "evaluation_id" else
+                               Decimal(str(v)) if isinstance(v, Decimal | float) else v
+                               for c, v in zip(cols, r, strict=True))
+                         for r in conn.execute(sa.select(*cols).order_by(*order))]
+    return out
+
+
+def _workbooks() -> list[bytes]:
+    synthetic = [workbook_bytes(ev) for ev in synthetic_portfolio(3, 50)]
+    # the seed, a 50-unit evaluation, another version of each (the totals shift from one version to the next)
+    return [SAMPLE.read_bytes(), synthetic[0], variant(数据来源="第二版的数据来源"), synthetic[1], synthetic[2]]
+
+
+def test_the_pipelined_publish_stores_what_the_plain_path_stores(stores, tmp_path, monkeypatch) -> None:
+    from tests import pg
+
+    tick = _clock(monkeypatch)
+    books = _workbooks()
+    with pg.new_database(pg.admin_url_or_skip("the pipelined publish"), "evalboard_test") as url:
+        plain, piped = stores(f"sqlite:///{tmp_path / 'plain.db'}"), stores(url)
+        for i, data in enumerate(books):
+            got = []
+            for s in (plain, piped):
+                got.append(s.publish(data, file_name=f"第{i}份.xlsx", by=ADMIN, note=f"说明 {i}"))
+            tick()
+            a, b = got
+            assert b == dataclasses.replace(a, evaluation_id=b.evaluation_id)  # the same version (id, number, …)
+            assert piped.evaluation(b.evaluation_id).title == plain.evaluation(a.evaluation_id).title
+            assert b == piped.version(b.id)  # what reading it back gives
+            assert piped.workbook(b.id) == data  # the record: the bytes as published
+        assert piped.backend == "postgresql"
+        assert _rows(piped) == _rows(plain)
+
+
+def test_a_failure_at_the_pipelines_end_leaves_nothing(db_url: str, stores, monkeypatch) -> None:
+    """The audit entry is the pipeline's last statement: its error raises at the one wait, after the version, the
+    facts and the totals were sent; the transaction then leaves none of them."""
+    s = stores(db_url)
+    s.publish(SAMPLE.read_bytes(), file_name="a.xlsx", by=ADMIN)
+    before = _rows(s)
+    broken = Native(b"INSERT INTO audit_log (no_such_column) VALUES ($1)", ("at",))
+
+    def fail(conn, actor, action, summary, **kw):  # noqa: ANN001, ANN003
+        if s.backend == "postgresql":
+            evaluations.run_native(conn, [(broken, {"at": None})])
+        else:
+            conn.execute(sa.text("INSERT INTO audit_log (no_such_column) VALUES (1)"))
+
+    monkeypatch.setattr(Store, "_audit", staticmethod(fail))
+    with pytest.raises(Exception, match="no_such_column"):
+        s.publish(variant(数据来源="第二版的数据来源"), file_name="b.xlsx", by=ADMIN)
+    assert _rows(s) == before
+    assert [v.number for v in s.versions(s.evaluations()[0].id)] == [1]
