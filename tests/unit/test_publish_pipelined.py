@@ -17,12 +17,12 @@ import sqlalchemy as sa
 
 import evalcore.store.audit as audit_module
 import evalcore.store.evaluations as evaluations
-from benchmarks.portfolio_synth import synthetic_portfolio
 from evalcore.auth import Actor
 from evalcore.facts.bulk import Native
 from evalcore.store import Store
 from evalcore.tables import METADATA
 from evalcore.workbook import workbook_bytes
+from sample_data.synth import synthetic_evaluation
 from tests.unit.test_archive import SAMPLE, variant
 
 ADMIN = Actor("管理员", "admin")
@@ -63,7 +63,11 @@ def _rows(s: Store) -> dict[str, list[tuple]]:
 
 
 def _workbooks() -> list[bytes]:
-    synthetic = [workbook_bytes(ev) for ev in synthetic_portfolio(3, 50)]
+    synthetic = []
+    for i, region in enumerate(("甲市", "乙县", "丙区")):  # three evaluations of 50 units, each its own title
+        ev = synthetic_evaluation(units=50, projects_per_unit=1, indicators=10, experts=1, problems=12, seed=i)
+        meta = dataclasses.replace(ev.meta, title=f"2023年度{region}第{i + 1}号绩效评价（合成数据）", region=region)
+        synthetic.append(workbook_bytes(dataclasses.replace(ev, meta=meta)))
     # the seed, a 50-unit evaluation, another version of each (the totals shift from one version to the next)
     return [SAMPLE.read_bytes(), synthetic[0], variant(数据来源="第二版的数据来源"), synthetic[1], synthetic[2]]
 
