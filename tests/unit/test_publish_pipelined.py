@@ -108,3 +108,43 @@ def test_a_failure_at_the_pipelines_end_leaves_nothing(db_url: str, stores, monk
         s.publish(variant(数据来源="第二版的数据来源"), file_name="b.xlsx", by=ADMIN)
     assert _rows(s) == before
     assert [v.number for v in s.versions(s.evaluations()[0].id)] == [1]
+
+
+def test_the_direct_sqlite_publish_stores_what_sqlalchemy_stores(stores, tmp_path, monkeypatch) -> None:
+    """SQLite runs the publish's fixed statements on the driver's cursor (``bulk.SQLITE_DIRECT``): the same rows in
+    every table a publish writes as with every statement through SQLAlchemy (the switch off), the same VersionInfo
+    as reading it back, the bytes as published; a rollback, a re-publish of the active bytes (refused) and an
+    evaluator's refused rollback (its audit entry) too."""
+    from evalcore.facts import bulk
+
+    tick = _clock(monkeypatch)
+    books = _workbooks()
+    plain, fast = stores(f"sqlite:///{tmp_path / 'plain.db'}"), stores(f"sqlite:///{tmp_path / 'fast.db'}")
+
+    def on(s: Store) -> None:
+        monkeypatch.setattr(bulk, "SQLITE_DIRECT", s is fast)
+
+    for i, data in enumerate(books):
+        got = []
+        for s in (plain, fast):
+            on(s)
+            got.append(s.publish(data, file_name=f"第{i}份.xlsx", by=ADMIN, note=f"说明 {i}"))
+        tick()
+        a, b = got
+        assert a == b
+        on(fast)
+        assert b == fast.version(b.id)
+        assert fast.workbook(b.id) == data
+    for s in (plain, fast):
+        on(s)
+        with pytest.raises(evaluations.StoreError):
+            s.publish(books[-1], file_name="again.xlsx", by=ADMIN)
+        eid = s.evaluations()[0].id
+        first = s.versions(eid)[-1].id
+        s.rollback(eid, first, by=ADMIN, note="回到第一版")
+        with pytest.raises(Exception, match="权限|无权|不能|denied|permission"):
+            s.rollback(eid, first, by=Actor("评价员", "evaluator"))
+    tick()
+    on(fast)
+    assert _rows(fast) == _rows(plain)
+    assert len(_rows(fast)["audit_log"]) == len(books) + 2
