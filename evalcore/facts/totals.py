@@ -51,7 +51,7 @@ from ..tables import (
     T_TOTAL_RECT_UNIT,
     ExactDecimal,
 )
-from .bulk import Native, native, run_prepared
+from .bulk import Native, direct, native, run_prepared
 from .rollup import RATE_COLUMNS, SCORE_COLUMNS
 
 E, FV, FE, FG, FP, FR = T_EVAL, T_FACT_VER, T_FACT_EVAL, T_FACT_GRADE, T_FACT_PROBLEM, T_FACT_RECT
@@ -270,17 +270,25 @@ def sync(conn: Connection, evaluation_id: int) -> None:
         return
     sql, order, constants = _sync_query(conn.dialect)
     values: dict[str, Any] = {"eid": evaluation_id}
-    found = conn.exec_driver_sql(sql, tuple(values[n] if n in values else constants[n] for n in order)
-                                 if order is not None else {**constants, **values}).one()
-    want, have = (None if v is None else int(v) for v in found)
+    run = _driver_run(conn)
+    found = run(sql, tuple(values[n] if n in values else constants[n] for n in order)
+                if order is not None else {**constants, **values}).fetchall()
+    (want, have), = ((None if v is None else int(v) for v in row) for row in found)
     if want == have:
         return
     *upserts, shown_upsert, shown_delete = _sqlite_shift(conn.dialect)
     values = {"new": want if want is not None else -1, "old": have if have is not None else -1,
               "eid": evaluation_id, "want": want}
     for sql, order, constants in (*upserts, shown_upsert if want is not None else shown_delete):
-        conn.exec_driver_sql(sql, tuple(values[n] if n in values else constants[n] for n in order))
+        run(sql, tuple(values[n] if n in values else constants[n] for n in order))
 
+
+def _driver_run(conn: Connection) -> Any:
+    """How :func:`sync` runs its driver SQL: on the driver's own cursor when the publish's statements go there
+    (:func:`evalcore.facts.bulk.direct`: SQLite), else through SQLAlchemy's ``exec_driver_sql``."""
+    if direct(conn):
+        return conn.connection.dbapi_connection.cursor().execute  # type: ignore[union-attr]
+    return conn.exec_driver_sql
 
 def rebuild(conn: Connection) -> None:
     """Every total again from the stored facts of the shown evaluations (migration 12, and after the upgrade

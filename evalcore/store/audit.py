@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from .. import auth
 from ..auth import Actor, PermissionDenied
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
-from ..facts.bulk import Native, bound, in_pipeline, native, run_native
+from ..facts.bulk import Native, Positional, bound, direct, in_pipeline, native, positional, run_direct, run_native
 from ..tables import T_AUDIT
 from .connection import StoreBase, actor_name, to_json
 from .records import AUDIT_ACTIONS, AuditEntry
@@ -27,13 +27,22 @@ from .records import AUDIT_ACTIONS, AuditEntry
 REFUSAL_WINDOW = dt.timedelta(minutes=10)
 
 
+_AUDIT_COLUMNS = ("at", "actor", "role", "via", "action", "summary", "evaluation_id", "version_id", "target", "before",
+                  "after")  # those _audit writes
+
+
 @lru_cache(maxsize=2)
 def _audit_insert(dialect: sa.Dialect) -> Native:
     """PostgreSQL: an audit entry's insert, to be run in a pipeline (:func:`evalcore.facts.bulk.pipelined`)."""
-    names = ("at", "actor", "role", "via", "action", "summary", "evaluation_id", "version_id", "target", "before",
-             "after")  # those _audit writes
-    return native(sa.insert(T_AUDIT).values({n: sa.bindparam(n, type_=T_AUDIT.c[n].type) for n in names})
+    return native(sa.insert(T_AUDIT).values({n: sa.bindparam(n, type_=T_AUDIT.c[n].type) for n in _AUDIT_COLUMNS})
                   .compile(dialect=dialect))
+
+
+@lru_cache(maxsize=2)
+def _audit_insert_sqlite(dialect: sa.Dialect) -> Positional:
+    """SQLite: an audit entry's insert, run on the driver's cursor (:func:`evalcore.facts.bulk.run_direct`)."""
+    return positional(sa.insert(T_AUDIT).values({n: sa.bindparam(n, type_=T_AUDIT.c[n].type) for n in _AUDIT_COLUMNS})
+                      .compile(dialect=dialect))
 
 
 def _entry(r: sa.Row) -> AuditEntry:
@@ -191,5 +200,7 @@ class AuditStore(StoreBase):
             after=to_json(after))
         if in_pipeline(conn):  # PostgreSQL, a publish: sent with the version's other writes (store.evaluations)
             run_native(conn, [(_audit_insert(conn.dialect), bound(T_AUDIT, values, conn.dialect))])
+        elif direct(conn):  # SQLite: on the driver's cursor
+            run_direct(conn, _audit_insert_sqlite(conn.dialect), bound(T_AUDIT, values, conn.dialect))
         else:
             conn.execute(sa.insert(T_AUDIT).values(values))

@@ -20,12 +20,26 @@ from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from .. import clock
 from ..auth import SYSTEM_ACTOR, Actor
 from ..clock import utc_now as _now  # the one UTC-now (evalcore.clock)
-from ..facts.bulk import Native, bound, fetch_native, in_pipeline, native, pipelined, processed, run_native
+from ..facts.bulk import (
+    Native,
+    Positional,
+    bound,
+    direct,
+    fetch_native,
+    in_pipeline,
+    native,
+    pipelined,
+    positional,
+    processed,
+    run_direct,
+    run_native,
+)
 from ..facts.totals import sync as sync_totals
 from ..facts.upgrade import FillReport, fill
 from ..facts.write import mark_unreadable, point_facts, write_facts
@@ -164,9 +178,11 @@ class EvaluationsStore(AuditStore):
         """``scores``: the unit scores validation computed for ``ev`` (:func:`validated_scored`), reused by
         its facts."""
         now = _now()
-        version_ids = None
+        version_ids: tuple[int | None, int] | None = None
         if conn.dialect.name == "postgresql":  # the lock, the active version and the new one's ids: one round trip
             evaluation_id, active, version_ids = self._lock_or_create_postgresql(conn, ev, now)
+        elif direct(conn):  # SQLite: the same statements on the driver's cursor
+            evaluation_id, active, version_ids = self._lock_or_create_sqlite(conn, ev, now)
         else:
             evaluation_id = self._lock_or_create(conn, ev, now)
             active = self._active(conn, evaluation_id)
@@ -353,6 +369,27 @@ class EvaluationsStore(AuditStore):
                 if found else None)
         return int(locked[0][0]), info, _next_version_ids(ids)
 
+    def _lock_or_create_sqlite(self, conn: Connection, ev: Evaluation, now: dt.datetime
+                               ) -> tuple[int, VersionInfo | None, tuple[None, int]]:
+        """:meth:`_lock_or_create`, :meth:`_active` and the new version's number on SQLite, each statement compiled
+        once and run on the driver's cursor (:func:`evalcore.facts.bulk.run_direct`); the writer's lock is the
+        transaction's (``BEGIN IMMEDIATE``). The new version's id is SQLite's at its insert: (None, number)."""
+        insert, lock, active, number = _evaluation_lock_sqlite(conn.dialect)
+        values = bound(T_EVAL, {"natural_key": natural_key_of(ev), "region": ev.meta.region, "year": ev.meta.year,
+                                "title": ev.meta.title, "active_version_id": None, "created_at": now,
+                                "updated_at": now}, conn.dialect)
+        run_direct(conn, insert, values)
+        locked = run_direct(conn, lock, values).fetchall()
+        if not locked:
+            raise StoreError(f"评价“{ev.meta.title}”未能写入数据库")
+        evaluation_id = int(locked[0][0])
+        found = run_direct(conn, active, values).fetchall()
+        names = [c.name for c in VERSION_COLUMNS] + ["active_version_id"]
+        info = (self._version_info(cast(AnyRow, SimpleNamespace(**processed(T_VER, names, found[0], conn.dialect))))
+                if found else None)
+        (next_number,), = run_direct(conn, number, {"eid": evaluation_id}).fetchall()
+        return evaluation_id, info, (None, int(next_number))
+
     def _active(self, conn: Connection, evaluation_id: int) -> VersionInfo | None:
         row = conn.execute(self._version_query().where(T_EVAL.c.id == evaluation_id)
                            .where(T_VER.c.id == T_EVAL.c.active_version_id)).first()
@@ -370,7 +407,7 @@ class EvaluationsStore(AuditStore):
                      note: str, source_version_id: int | None, now: dt.datetime,
                      ev: Evaluation | None = None,
                      scores: Mapping[str, UnitScore] | None = None, digest: str | None = None,
-                     version_ids: tuple[int, int] | None = None) -> VersionInfo:
+                     version_ids: tuple[int | None, int] | None = None) -> VersionInfo:
         """Store a version and make it active, with its facts (:mod:`evalcore.archive`) in the same transaction:
         those of ``ev`` when given (publish, 整改 update), else a pointer to the source's facts (rollback), else
         parsed from ``data``; ``scores``: the unit scores of ``ev`` when the caller has them."""
@@ -378,6 +415,18 @@ class EvaluationsStore(AuditStore):
         who, note = actor_name(by), (note or "").strip()
         values = dict(evaluation_id=evaluation_id, kind=kind, file_name=name, file_hash=file_hash, size=len(data),
                       created_by=who, created_at=now, note=note, source_version_id=source_version_id, data=data)
+        if ev is not None and direct(conn) and version_ids is not None:
+            # SQLite (a publish; its number from _lock_or_create_sqlite): the version and the pointer on the driver's
+            # cursor, the facts and the totals' shift as always
+            values["id"], values["number"] = None, version_ids[1]
+            version_id = int(run_direct(conn, _version_insert_sqlite(conn.dialect),
+                                        bound(T_VER, values, conn.dialect)).lastrowid)
+            self._activate(conn, evaluation_id, version_id, now)
+            write_facts(conn, evaluation_id, version_id, ev, now, scores, shift_totals=True)
+            return VersionInfo(id=version_id, evaluation_id=evaluation_id, number=version_ids[1], kind=kind,
+                               file_name=name, file_hash=file_hash, size=len(data), by=who,
+                               at=now.astimezone(dt.UTC), note=note, source_version_id=source_version_id,
+                               active=True)
         if ev is not None and conn.dialect.name == "postgresql":
             # the version's id taken first (from its sequence), so that its row and the evaluation's pointer are sent
             # without waiting, and the server stores them while Python works out the facts; the facts, the totals'
@@ -385,7 +434,7 @@ class EvaluationsStore(AuditStore):
             if version_ids is None:
                 version_ids = _next_version_ids(fetch_native(conn, [(_next_version(conn.dialect),
                                                                      {"eid": evaluation_id})])[0])
-            version_id, number = version_ids
+            version_id, number = cast(tuple[int, int], version_ids)
             values["id"], values["number"] = version_id, number
             with pipelined(conn):
                 run_native(conn, [(_version_insert(conn.dialect), bound(T_VER, values, conn.dialect))])
@@ -422,6 +471,10 @@ class EvaluationsStore(AuditStore):
         if in_pipeline(conn):  # PostgreSQL, a publish (_add_version)
             run_native(conn, [(_activate_update(conn.dialect), bound(
                 T_EVAL, {"active_version_id": version_id, "updated_at": now, "id": evaluation_id}, conn.dialect))])
+            return
+        if direct(conn):  # SQLite: on the driver's cursor
+            run_direct(conn, _activate_update_sqlite(conn.dialect), bound(
+                T_EVAL, {"active_version_id": version_id, "updated_at": now, "id": evaluation_id}, conn.dialect))
             return
         conn.execute(sa.update(T_EVAL).where(T_EVAL.c.id == evaluation_id)
                      .values(active_version_id=version_id, updated_at=now))
@@ -490,6 +543,36 @@ def _evaluation_lock(dialect: sa.Dialect) -> tuple[Native, Native, Native]:
               .join(T_EVAL, T_EVAL.c.id == T_VER.c.evaluation_id)
               .where(by_key, T_VER.c.id == T_EVAL.c.active_version_id))
     return tuple(native(s.compile(dialect=dialect)) for s in (insert, lock, active))  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=2)
+def _version_insert_sqlite(dialect: sa.Dialect) -> Positional:
+    return positional(sa.insert(T_VER).values(_params(T_VER, _VERSION_COLUMNS)).compile(dialect=dialect))
+
+
+@lru_cache(maxsize=2)
+def _activate_update_sqlite(dialect: sa.Dialect) -> Positional:
+    stmt = (sa.update(T_EVAL).where(T_EVAL.c.id == sa.bindparam("id", type_=sa.Integer))
+            .values(_params(T_EVAL, ("active_version_id", "updated_at"))))
+    return positional(stmt.compile(dialect=dialect))
+
+
+@lru_cache(maxsize=2)
+def _evaluation_lock_sqlite(dialect: sa.Dialect) -> tuple[Positional, Positional, Positional, Positional]:
+    """SQLite: (the evaluation's row inserted unless its natural key is there, its id, its active version as
+    :meth:`EvaluationsStore._version_query` reads it: by ``natural_key``; the next version number of the
+    evaluation ``eid``), as :meth:`EvaluationsStore._lock_or_create` and :meth:`EvaluationsStore._active` build them."""
+    insert = (sqlite_insert(T_EVAL).values(_params(T_EVAL, _EVAL_NEW_COLUMNS))
+              .on_conflict_do_nothing(index_elements=["natural_key"]))
+    by_key = T_EVAL.c.natural_key == sa.bindparam("natural_key", type_=sa.Text)
+    lock = sa.select(T_EVAL.c.id).where(by_key)
+    active = (sa.select(*VERSION_COLUMNS, T_EVAL.c.active_version_id)
+              .join(T_EVAL, T_EVAL.c.id == T_VER.c.evaluation_id)
+              .where(by_key, T_VER.c.id == T_EVAL.c.active_version_id))
+    number = (sa.select(sa.func.coalesce(sa.func.max(T_VER.c.number), 0) + 1)
+              .where(T_VER.c.evaluation_id == sa.bindparam("eid", type_=sa.Integer)))
+    return tuple(positional(s.compile(dialect=dialect))  # type: ignore[return-value]
+                 for s in (insert, lock, active, number))
 
 
 def natural_key_of(ev: Evaluation) -> str:

@@ -112,3 +112,87 @@ def test_a_failure_at_the_pipelines_end_leaves_nothing(db_url: str, stores, monk
         s.publish(variant(数据来源="第二版的数据来源"), file_name="b.xlsx", by=ADMIN)
     assert _rows(s) == before
     assert [v.number for v in s.versions(s.evaluations()[0].id)] == [1]
+
+
+def test_the_direct_sqlite_publish_stores_what_sqlalchemy_stores(stores, tmp_path, monkeypatch) -> None:
+    """SQLite runs the publish's fixed statements on the driver's cursor (``bulk.SQLITE_DIRECT``): the same rows in
+    every table a publish writes as with every statement through SQLAlchemy (the switch off), the same VersionInfo
+    as reading it back, the bytes as published; a rollback, a re-publish of the active bytes (refused) and an
+    evaluator's refused rollback (its audit entry) too."""
+    from evalcore.facts import bulk
+
+    tick = _clock(monkeypatch)
+    books = _workbooks()
+    plain, fast = stores(f"sqlite:///{tmp_path / 'plain.db'}"), stores(f"sqlite:///{tmp_path / 'fast.db'}")
+
+    def on(s: Store) -> None:
+        monkeypatch.setattr(bulk, "SQLITE_DIRECT", s is fast)
+
+    for i, data in enumerate(books):
+        got = []
+        for s in (plain, fast):
+            on(s)
+            got.append(s.publish(data, file_name=f"第{i}份.xlsx", by=ADMIN, note=f"说明 {i}"))
+        tick()
+        a, b = got
+        assert a == b
+        on(fast)
+        assert b == fast.version(b.id)
+        assert fast.workbook(b.id) == data
+    for s in (plain, fast):
+        on(s)
+        with pytest.raises(evaluations.StoreError):
+            s.publish(books[-1], file_name="again.xlsx", by=ADMIN)
+        eid = s.evaluations()[0].id
+        first = s.versions(eid)[-1].id
+        s.rollback(eid, first, by=ADMIN, note="回到第一版")
+        with pytest.raises(Exception, match="权限|无权|不能|denied|permission"):
+            s.rollback(eid, first, by=Actor("评价员", "evaluator"))
+    tick()
+    on(fast)
+    assert _rows(fast) == _rows(plain)
+    assert len(_rows(fast)["audit_log"]) == len(books) + 2
+
+
+def test_the_sqlite_rows_are_bound_as_each_column_binds_them() -> None:
+    """``bulk._positional_rows`` (values by ``itemgetter``, ExactDecimal's text in one call) gives, for every table a
+    publish inserts, what binding each value through its column's own processor gave (the code it replaced)."""
+    from sqlalchemy.dialects import sqlite
+
+    from evalcore.facts import bulk
+    from evalcore.facts.rollup import rollup_parts
+    from evalcore.facts.rows import dimensions_document, facts_of
+    from evalcore.store.evaluations import validated_scored
+    from evalcore.tables import (
+        T_FACT_DIM_SET,
+        T_FACT_EVAL,
+        T_FACT_GRADE,
+        T_FACT_PROBLEM,
+        T_FACT_REC,
+        T_FACT_RECT,
+        T_FACT_RECT_CHANGE,
+        T_FACT_UNIT,
+    )
+
+    dialect = sqlite.dialect()
+    seen = set()
+    for data in _workbooks():
+        ev, scores = validated_scored(data)
+        f = facts_of(ev, scores)
+        parts = [(T_FACT_EVAL, [f.evaluation]), (T_FACT_UNIT, f.units),
+                 (T_FACT_DIM_SET, [{"dimensions": dimensions_document(f.dimensions)}] if f.dimensions else []),
+                 (T_FACT_PROBLEM, f.problems), (T_FACT_REC, f.recommendations), (T_FACT_RECT, f.rectifications),
+                 (T_FACT_GRADE, f.grades), (T_FACT_RECT_CHANGE, f.rect_changes),
+                 *rollup_parts(7, 9, f.units, f.rectifications, f.problems)]
+        for table, rows in parts:
+            if not rows:
+                continue
+            rows = [{**r, **{k: v for k, v in (("version_id", 9), ("evaluation_id", 7)) if k in table.c}}
+                    for r in rows]
+            names = tuple(rows[0])
+            _, order = bulk._positional_insert(table, names, False, dialect)
+            _, getter, conversions = bulk._positional_plan(table, names, False, dialect)
+            expected = [tuple(r[n] if p is None else p(r[n]) for n, p in order) for r in rows]
+            assert [tuple(v) for v in bulk._positional_rows(rows, getter, conversions)] == expected, table.name
+            seen.add(table.name)
+    assert {"fact_units", "fact_rectifications", "fact_evaluations", "fact_rollups"} <= seen
