@@ -64,9 +64,9 @@ def _rows(s: Store) -> dict[str, list[tuple]]:
 
 def _workbooks() -> list[bytes]:
     synthetic = []
-    for i, region in enumerate(("甲市", "乙县", "丙区")):  # three evaluations of 50 units, each its own title
+    for i, region in enumerate(("甲市", "甲市", "丙区")):  # 50 units: 甲市's evaluation twice (other figures), 丙区's
         ev = synthetic_evaluation(units=50, projects_per_unit=1, indicators=10, experts=1, problems=12, seed=i)
-        meta = dataclasses.replace(ev.meta, title=f"2023年度{region}第{i + 1}号绩效评价（合成数据）", region=region)
+        meta = dataclasses.replace(ev.meta, title=f"2023年度{region}重点绩效评价（合成数据）", region=region)
         synthetic.append(workbook_bytes(dataclasses.replace(ev, meta=meta)))
     # the seed, a 50-unit evaluation, another version of each (the totals shift from one version to the next)
     return [SAMPLE.read_bytes(), synthetic[0], variant(数据来源="第二版的数据来源"), synthetic[1], synthetic[2]]
@@ -143,7 +143,7 @@ def test_the_direct_sqlite_publish_stores_what_sqlalchemy_stores(stores, tmp_pat
         on(s)
         with pytest.raises(evaluations.StoreError):
             s.publish(books[-1], file_name="again.xlsx", by=ADMIN)
-        eid = s.evaluations()[0].id
+        eid = next(e.id for e in s.evaluations() if len(s.versions(e.id)) > 1)
         first = s.versions(eid)[-1].id
         s.rollback(eid, first, by=ADMIN, note="回到第一版")
         with pytest.raises(Exception, match="权限|无权|不能|denied|permission"):
