@@ -519,16 +519,25 @@ def _params(table: sa.Table, names: tuple[str, ...]) -> dict[str, sa.BindParamet
     return {c: sa.bindparam(c, type_=table.c[c].type) for c in names}
 
 
+def _version_insert_stmt() -> sa.Insert:
+    """A version's row, every column bound by name (both backends' direct paths compile it)."""
+    return sa.insert(T_VER).values(_params(T_VER, _VERSION_COLUMNS))
+
+
+def _activate_stmt() -> sa.Update:
+    """The evaluation's pointer to its active version (both backends' direct paths compile it)."""
+    return (sa.update(T_EVAL).where(T_EVAL.c.id == sa.bindparam("id", type_=sa.Integer))
+            .values(_params(T_EVAL, ("active_version_id", "updated_at"))))
+
+
 @lru_cache(maxsize=4)
 def _version_insert(dialect: sa.Dialect) -> Native:
-    return native(sa.insert(T_VER).values(_params(T_VER, _VERSION_COLUMNS)).compile(dialect=dialect))
+    return native(_version_insert_stmt().compile(dialect=dialect))
 
 
 @lru_cache(maxsize=4)
 def _activate_update(dialect: sa.Dialect) -> Native:
-    stmt = (sa.update(T_EVAL).where(T_EVAL.c.id == sa.bindparam("id", type_=sa.Integer))
-            .values(_params(T_EVAL, ("active_version_id", "updated_at"))))
-    return native(stmt.compile(dialect=dialect))
+    return native(_activate_stmt().compile(dialect=dialect))
 
 
 @lru_cache(maxsize=4)
@@ -547,14 +556,12 @@ def _evaluation_lock(dialect: sa.Dialect) -> tuple[Native, Native, Native]:
 
 @lru_cache(maxsize=2)
 def _version_insert_sqlite(dialect: sa.Dialect) -> Positional:
-    return positional(sa.insert(T_VER).values(_params(T_VER, _VERSION_COLUMNS)).compile(dialect=dialect))
+    return positional(_version_insert_stmt().compile(dialect=dialect))
 
 
 @lru_cache(maxsize=2)
 def _activate_update_sqlite(dialect: sa.Dialect) -> Positional:
-    stmt = (sa.update(T_EVAL).where(T_EVAL.c.id == sa.bindparam("id", type_=sa.Integer))
-            .values(_params(T_EVAL, ("active_version_id", "updated_at"))))
-    return positional(stmt.compile(dialect=dialect))
+    return positional(_activate_stmt().compile(dialect=dialect))
 
 
 @lru_cache(maxsize=2)
