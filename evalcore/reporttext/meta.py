@@ -19,7 +19,7 @@ REGION = re.compile(rf"^(?:关于)?\s*(?:20\d{{2}}\s*年度?\s*)?(?!度)"
                      rf"(?P<r>[{CJK}]{{1,10}}?(?:自治区|自治州|省|市|县|区|州|盟|旗))")
 NOT_REGION = re.compile(r"社区|园区|景区|片区|城区|辖区|小区|山区|库区|林区|矿区|牧区|校区|"
                          r"农村|城市|城乡|本级|全市|全省|全县")
-_TITLE_TAIL = re.compile(r"(?:的)?(?:绩效)?(?:评价|自评|评估|考评)(?:结果|报告|情况|结论)?"
+_TITLE_TAIL = re.compile(r"(?:的)?(?:绩效)?(?:评价|自评|评估|考评)(?:结果|报告|情况|结论|表)?"
                          r"(?:的)?(?:公示|公告|公开|报告)?$")
 EVALUATOR = re.compile(
     rf"(?P<e>[{CJK}]{{2,40}}?(?:绩效评价工作组|评价工作组|评价组|评价小组|事务所(?:有限公司)?|咨询有限公司|评估有限公司|"
@@ -112,7 +112,7 @@ def title_parts(title: str) -> tuple[int | None, str, str]:
 
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|pdf|wps|xlsx?|txt|html?)$", re.I)
 _YEARS = re.compile(r"20\d{2}\s*(?:年度?)?\s*(?:[-—~～至到]\s*20\d{2}\s*年度?)|20\d{2}\s*年度?")
-_PROJECT_WORD = re.compile(r"项目|资金|工程|专项|经费|支出|计划|补助|补贴|建设")
+_PROJECT_WORD = re.compile(r"项目|资金|工程|专项|经费|支出|计划|补助|补贴|建设|转移支付|配套|奖补|专款|基金")
 # a fund named in brackets after the report's own words: …2023年度绩效自评报告(残疾人事业发展补助资金)
 _BRACKETED_FUND = re.compile(r"(?:报告|结果|情况|表)\s*\(\s*(?P<f>[^()]{4,40}?(?:资金|项目|经费|专项|补助|补贴))\s*\)$")
 

@@ -536,6 +536,13 @@ class _Parser:
         if self.own is not None and not candidates:
             candidates = [self.units.resolve(self.own[0])]  # the text names no unit: the one the report states
             own_note = f"（取自{self.own[1]}）"
+        elif self.own is not None and len(candidates) == 1 and not any(f.unit == candidates[0] for f in keyed):
+            # the report states its own unit and its text mentions one other organisation (项目实施单位为…) without
+            # giving it a figure: the figures no sentence gives a unit are the report's own unit's
+            own_key = self.units.resolve(self.own[0])
+            if own_key not in candidates:
+                candidates = [own_key]
+                own_note = f"（取自{self.own[1]}）"
         sole = candidates[0] if len(candidates) == 1 else None
         several = len({f.unit for f in keyed}) >= 2
         attached: list[Fact] = []

@@ -83,3 +83,31 @@ def test_without_a_project_in_the_title_本项目_is_named_by_the_reports_项目
     assert full_names(titled) == {SYNTHETIC_UNIT: "乙县饮水安全工程"}, "the title comes first"
     unnamed = "绩效自评报告\n一、项目基本情况\n项目名称：无。项目预算资金300万元，实际支出240万元。\n"
     assert full_names(unnamed) == {SYNTHETIC_UNIT: ""}
+
+
+def test_a_transfer_payment_or_a_county_match_named_in_the_title_is_a_project() -> None:
+    for title, want in (
+            ("无为市危房改造转移支付2022年度绩效自评报告", "无为市危房改造转移支付"),
+            ("建档立卡个人缴费县级配套绩效自评表.xlsx", "建档立卡个人缴费县级配套"),
+            ("某县2023年度农机购置与应用奖补绩效自评报告", "某县农机购置与应用奖补")):
+        assert title_unit(title) == want, title
+    assert full_names("无为市危房改造转移支付2022年度绩效自评报告\n" + FIGURES) == {
+        SYNTHETIC_UNIT: "无为市危房改造转移支付"}
+
+
+def test_the_unit_the_report_states_takes_its_unattached_figures_before_another_organisation_it_mentions() -> None:
+    # the title names the report's own unit; the body names the unit that carried the work out, without a figure:
+    # the figures no sentence gives a unit are the report's own unit's, not the other organisation's
+    body = ("\n一、基本情况\n项目实施单位为某县供水服务中心。\n项目预算1000万元，实际支出900万元，预算执行率90%。\n"
+            "二、自评结论\n自评得分92分，等级为优。\n")
+    for head, where in (("某县水利局2022年度农村饮水安全工程项目绩效自评报告", "标题"),
+                        ("农村饮水安全工程项目绩效自评报告\n单位名称：某县水利局", "“单位名称”一行")):
+        result = parse_report(head + body)
+        assert set(result.stated["units"]) == {"某县水利局"}, head
+        assert any(f"报告只点名了一个单位（某县水利局（取自{where}））" in n for n in result.notes), head
+    # a figure a sentence gives the other organisation keeps it the report's one unit, as before
+    keyed = parse_report("某县水利局2022年度农村饮水安全工程项目绩效自评报告" + body.replace(
+        "项目实施单位为某县供水服务中心。", "项目实施单位为某县供水服务中心。某县供水服务中心预算执行率90%。"))
+    assert set(keyed.stated["units"]) == {"某县供水服务中心"}
+    # with no unit of its own stated, the one organisation the text names still takes the figures, as before
+    assert set(parse_report("绩效自评报告" + body).stated["units"]) == {"某县供水服务中心"}
