@@ -38,7 +38,8 @@ def report(title: str, scores: list[TextScore], verbose: bool, quiet: bool = Fal
           f"{t['wrong']:5} {t['invented']:6}")
     print(f"right: {share:.1%} of {t['stated']} stated figures; invented: {t['invented']}")
     print(f"of the invented: {t['invented_flagged']} marked uncertain (⚠ in the review); {t['invented_unreviewed']} in "
-          f"texts import would publish without a person's review (no doubt in the text)")
+          f"texts import would publish without a person's review (no doubt in the text); {t['invented_renamed']} a "
+          f"stated value given to another unit's name than the one written down")
     print(f"published without review: {t['published']} of {len(scores)} texts ({t['published_right']} with every "
           f"figure right); unreviewed errors: {t['unreviewed_error_texts']} of them with a figure wrong or invented, "
           f"{t['unreviewed_errors']} such figures ({t['unreviewed_count_errors']} of them counts of problems or "

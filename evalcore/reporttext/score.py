@@ -219,11 +219,29 @@ def score_corpus(folder: str | Path, part: str = "all") -> list[TextScore]:
     return out
 
 
+def renamed(score: TextScore) -> int:
+    """The invented figures of one text that are a stated value under another unit's name: each is paired with one
+    missing figure of the same kind and value (never twice)."""
+    missing = [(o.figure.rsplit(".", 1)[-1], o.expected) for o in score.outcomes
+               if o.verdict == "missing" and "." in o.figure]
+    count = 0
+    for o in score.outcomes:
+        if o.verdict == "invented" and "." in o.figure:
+            pair = (o.figure.rsplit(".", 1)[-1], o.found)
+            if pair in missing:
+                missing.remove(pair)
+                count += 1
+    return count
+
+
 def totals(scores: list[TextScore]) -> dict[str, int]:
     out = {v: sum(s.count(v) for s in scores) for v in ("right", "missing", "wrong", "invented")}
     out["stated"] = sum(s.stated for s in scores)
     out["invented_flagged"] = sum(1 for s in scores for o in s.outcomes if o.verdict == "invented" and o.flagged)
     out["invented_unreviewed"] = sum(s.unreviewed_invented for s in scores)
+    # Of the invented figures, how many are a value the text states for a unit, found but given to another unit's name
+    # (the same kind, the same value, missing under the name written down): the naming errors, read in totals only.
+    out["invented_renamed"] = sum(renamed(s) for s in scores)
     # The certainty of what is found (additional columns, never the headline): texts ``import`` would publish with no
     # person's review, those of them with any figure wrong or invented, and how many such figures they hold. The best
     # state is no error published unreviewed while as many texts as possible still publish without review.

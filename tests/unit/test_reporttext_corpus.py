@@ -250,3 +250,19 @@ def test_no_more_errors_reach_the_dashboard_unreviewed_than_last_measured(part: 
     t = totals(score_corpus(CORPUS, part))
     assert t["unreviewed_errors"] <= errors_at_most and t["published"] >= published_at_least, \
         {k: t[k] for k in ("published", "published_right", "unreviewed_error_texts", "unreviewed_errors")}
+
+
+def test_the_scorer_counts_a_stated_value_given_to_another_units_name() -> None:
+    """An additional column: a figure found with the value the text states, but under another unit's name than the
+    one written down, is invented under that name and missing under the other; the totals count such pairs once."""
+    text = "2022年度甲县乡村公路养护资金绩效自评报告\n一、基本情况\n项目预算资金300万元，实际支出240万元。\n"
+    unit = {"name": "乙县农村饮水安全资金", "aliases": [], "budget": "300", "executed": "240", "rate": None,
+            "score": None, "grade": None}
+    t = totals([score_text(text, {"units": [unit], "problems": None, "recommendations": None})])
+    assert (t["invented"], t["missing"], t["invented_renamed"]) == (2, 2, 2)
+    unit.update(budget="310")  # a different value is no renaming: the budget is only invented and missing
+    t = totals([score_text(text, {"units": [unit], "problems": None, "recommendations": None})])
+    assert (t["invented"], t["missing"], t["invented_renamed"]) == (2, 2, 1)
+    unit.update(name="甲县乡村公路养护资金", budget="300")
+    t = totals([score_text(text, {"units": [unit], "problems": None, "recommendations": None})])
+    assert (t["right"], t["invented_renamed"]) == (2, 0)
