@@ -23,8 +23,8 @@ from evalcore.auth import Actor, PermissionDenied
 from evalcore.model import Evaluation
 from evalcore.reporttext import ParseResult, parse_report_file
 from evalcore.reporttext.items_review import review_items
-from evalcore.reporttext.result import LABELS
-from evalcore.reporttext.review import KIND_OF_LABEL, apply_review, doubts, figure_rows
+from evalcore.reporttext.result import LABELS, SYNTHETIC_UNIT
+from evalcore.reporttext.review import KIND_OF_LABEL, apply_review, doubts, figure_rows, subject_choices
 from evalcore.store import PublishError, StoreError
 from evalcore.workbook import read_workbook, workbook_bytes
 
@@ -34,6 +34,7 @@ from .text import blank_cell, plain, shown
 
 COLUMNS = ["单位", "项目", "数值", "出处位置", "待核对", "原文", "原单位"]  # the long text last: the rest stays in view
 NEED_OPERATOR = "请先在上方填写操作人。"
+OTHER_NAME = "其他名称（在下方填写）"
 
 
 def _frame(parsed: ParseResult) -> pd.DataFrame:
@@ -55,6 +56,32 @@ def edited_rows(edited: pd.DataFrame) -> list[dict]:
     return out
 
 
+def subject_name(parsed: ParseResult, *, key: str) -> str | None:
+    """When figures went to 本项目 (the text gave them no unit), the name they are published under: one the text
+    gives what it is about (the title's project first) or one the evaluator types. "" when there is no 本项目; None
+    (after saying so) while none is chosen: a nameless 本项目 would join every other one of its region across
+    evaluations."""
+    if not any(r.unit == SYNTHETIC_UNIT for r in figure_rows(parsed)):
+        return ""
+    choices = subject_choices(parsed)
+    where = dict(choices)
+    label = f"报告未点名单位的数值（表中的“{SYNTHETIC_UNIT}”）属于哪个单位或项目"
+    helptext = ("发布后以此名称显示在各页面和历年对比中。选项取自报告标题、“项目名称”“单位名称”行、网页的发布机构"
+                "和正文提到的单位。")
+    chosen: str | None = OTHER_NAME
+    if choices:
+        chosen = st.selectbox(label, options=[*where, OTHER_NAME], key=f"{key}_subject", help=helptext,
+                              format_func=lambda n: f"{n}（{where[n]}）" if n in where else n)
+    if chosen == OTHER_NAME:
+        chosen = st.text_input(label if not choices else "名称", key=f"{key}_subject_typed", help=helptext,
+                               placeholder="报告中该项目或单位的名称，如“某县农村公路养护工程”")
+    name = (chosen or "").strip()
+    if not name or name == SYNTHETIC_UNIT:
+        st.caption(f"“{SYNTHETIC_UNIT}”不能作为名称：发布后它会与本地区其他评价中的“{SYNTHETIC_UNIT}”混为一个单位。")
+        return None
+    return name
+
+
 def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, key: str,
                  pending_id: int | None = None, show_diff: Callable[[Evaluation], None] | None = None) -> None:
     """The figures to confirm, correct, remove or add, then publish (never without the evaluator's confirmation)."""
@@ -65,7 +92,8 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
                          + "\n".join(f"· {r}" for r in reasons)))
     else:
         st.info("解析器对以下数值没有疑问；发布前仍请对照左侧原文核对。")
-    st.caption("可直接修改数值或单位（如把“本项目”改为单位名称），删除错取的行（选中行后删除，或清空数值），"
+    subject = subject_name(parsed, key=key)
+    st.caption("可直接修改数值或单位，删除错取的行（选中行后删除，或清空数值），"
                "或在表末添加报告中有而未识别的数值。金额单位为万元，执行率为%，等次填 优、良、中、差。")
     edited = st.data_editor(
         _frame(parsed), key=f"{key}_review_table", num_rows="dynamic", hide_index=True, width="stretch",
@@ -80,8 +108,11 @@ def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, ke
             "原单位": st.column_config.TextColumn(disabled=True, width=90, help="解析时的单位（用于记录更正）"),
         })
     items = items_editor(parsed, key=key)
+    if subject is None:
+        st.warning(f"请先在上方为“{SYNTHETIC_UNIT}”选择或填写名称，再核对发布。")
+        return
     try:
-        reviewed = review_items(apply_review(parsed, edited_rows(edited)), items)
+        reviewed = review_items(apply_review(parsed, edited_rows(edited), subject=subject or None), items)
     except ValueError as exc:
         st.error(plain(f"表中有无法使用的内容：{exc}"))
         return

@@ -133,6 +133,7 @@ class _Parser:
         self.warnings: list[dict] = []
         self.own: tuple[str, str] | None = None  # (name, where): the unit the report states it is about
         self.titled = ""  # the project or fund the title names, with its region: 本项目's full name
+        self.names: list[tuple[str, str]] = []  # the names the text gives what it is about (ParseResult.names)
 
     def run(self) -> ParseResult:
         lines = read_lines(self.text)
@@ -144,7 +145,9 @@ class _Parser:
         title, title_lines = guess_title(head, self.source_name)
         intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
         year, region, project = title_parts(title)
-        self.titled = title_unit(title) or named_project(lines)
+        titled, named = title_unit(title), named_project(lines)
+        self.titled = titled or named
+        self.names = [(n, where) for n, where in ((titled, "报告标题所述项目"), (named, "“项目名称”一行")) if n]
         all_text = [ln for ln in lines if ln.cells is None]
         if year is None:
             for ln in all_text:
@@ -165,6 +168,8 @@ class _Parser:
             if rm and not NOT_REGION.search(rm.group("r")):
                 region = rm.group("r")
         self.own = own_unit(title, lines)
+        if self.own is not None:
+            self.names.append(self.own)
         if self.own is not None and not region:
             rm = REGION.match(norm(self.own[0]))
             if rm and not NOT_REGION.search(rm.group("r")) and len(rm.group("r")) < len(self.own[0]) - 1:
@@ -290,7 +295,12 @@ class _Parser:
             for kind, key in (("problems", "problems"), ("recommendations", "recs"), ("achievements", "achievements"))}
         if not stated["units"]:
             stated["not_found"] = {"": list(FIGURE_KINDS)}
-        return ParseResult(ev, self.unplaced, list(dict.fromkeys(self.notes)), stated, self.warnings, self.text)
+        mentioned = [(u.name or u.key, "正文") for u in units if u.key != SYNTHETIC_UNIT]
+        names: dict[str, tuple[str, str]] = {}
+        for n, where in [*self.names, *mentioned]:
+            names.setdefault(n, (n, where))
+        return ParseResult(ev, self.unplaced, list(dict.fromkeys(self.notes)), stated, self.warnings, self.text,
+                           names=list(names.values()))
 
     # -- findings written inline in a paragraph ---------------------------------------------------------------
 

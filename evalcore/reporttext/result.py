@@ -40,6 +40,9 @@ class ParseResult:
     where: list[dict] = field(default_factory=list)  # per line of source_text: {"page", "line"} or {"page", "table",
     # "row"} in the original file (PDF, web page); empty for plain text, where the line number is the place
     original_text: str = ""  # the text before traditional → simplified conversion ("" when none was converted)
+    # the names the text gives what it is about, each with where it was read ("报告标题所述项目", "“项目名称”一行",
+    # "标题", "“单位名称”一行", "网页的发布机构或来源", "正文"): what the review offers for 本项目
+    names: list[tuple[str, str]] = field(default_factory=list)
 
 
 FIGURE_KINDS = ("budget", "executed", "rate", "score", "grade")

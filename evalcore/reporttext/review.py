@@ -519,11 +519,37 @@ def _clean(value: str | None, kind: str) -> str | None:
     return fmt2(_number(text, kind))
 
 
-def apply_review(result: ParseResult, rows: list[dict]) -> Reviewed:
+def subject_choices(result: ParseResult) -> list[tuple[str, str]]:
+    """What the review offers as the name of 本项目 (the figures the text gives no unit): the names the text gives
+    what it is about, each with where it was read (the title's project first), without 本项目 itself."""
+    return [(n, where) for n, where in result.names if n and n != SYNTHETIC_UNIT]
+
+
+def apply_review(result: ParseResult, rows: list[dict], subject: str | None = None) -> Reviewed:
     """The evaluation with the figures of ``rows`` ({"unit", "kind", "value"}, and "orig_unit" for a row that
-    started as a parsed figure of that unit; kind as key or Chinese label) in place of the parsed ones. Raises
+    started as a parsed figure of that unit; kind as key or Chinese label) in place of the parsed ones. ``subject``
+    names 本项目: its rows become that unit's (one 命名 line in the changes, not a correction per figure). Raises
     ValueError (Chinese) for a value that is not a figure or a unit left empty."""
     before = {(r.unit, r.kind): r.value for r in figure_rows(result)}
+    subject = (subject or "").strip()
+    naming: list[str] = []
+    if subject and subject != SYNTHETIC_UNIT and any(u == SYNTHETIC_UNIT for u, _ in before):
+        merged = any(u == subject for u, _ in before)  # a unit that has figures of its own: each moved one is listed
+        naming.append(f"命名 {SYNTHETIC_UNIT} → {subject}" + ("（并入该单位已有的数值）" if merged else ""))
+        if not merged:
+            before = {((subject if u == SYNTHETIC_UNIT else u), k): v for (u, k), v in before.items()}
+            ev = result.evaluation
+            result = replace(result, evaluation=replace(
+                ev, units=tuple(Unit(subject) if u.key == SYNTHETIC_UNIT else u for u in ev.units),
+                budget_lines=tuple(replace(b, unit=subject) if b.unit == SYNTHETIC_UNIT else b
+                                   for b in ev.budget_lines),
+                results=tuple(replace(r, unit=subject) if r.unit == SYNTHETIC_UNIT else r for r in ev.results),
+                problems=tuple(replace(p, unit=subject) if p.unit == SYNTHETIC_UNIT else p for p in ev.problems)))
+
+        def named(unit: object, moved: bool) -> object:
+            return subject if moved and str(unit or "").strip() == SYNTHETIC_UNIT else unit
+        rows = [{**row, "unit": named(row.get("unit"), True), "orig_unit": named(row.get("orig_unit"), not merged)}
+                for row in rows]
     after: dict[tuple[str, str], str] = {}
     origin: dict[tuple[str, str], tuple[str, str]] = {}  # the evaluator's row -> the parsed figure it started as
     for n, row in enumerate(rows, start=1):
@@ -545,7 +571,7 @@ def apply_review(result: ParseResult, rows: list[dict]) -> Reviewed:
     for key in after:  # a row whose unit and kind were not changed is that figure
         if key in before and key not in origin and key not in origin.values():
             origin[key] = key
-    changes = []
+    changes = list(naming)
     for key, was in origin.items():
         old, new = before[was], after[key]
         renamed = f"{was[0]} → {key[0]}" if was[0] != key[0] else key[0]

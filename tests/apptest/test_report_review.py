@@ -58,9 +58,42 @@ def test_a_pasted_text_is_reviewed_then_published_with_its_note(db):
     store = Store(f"sqlite:///{db}")
     info = next(e for e in store.evaluations() if e.title == "2023年度乙项目绩效评价报告")
     (version,) = store.versions(info.id)
-    assert version.by == "李评价" and version.note == "由报告“粘贴的文本.txt”解析导入，经人工核对，数值未改动"
+    # the figures the text gave no unit are published under the name the title gives the project (the default)
+    assert version.by == "李评价" and version.note == "由报告“粘贴的文本.txt”解析导入，经人工核对；命名 本项目 → 乙项目"
     entry = next(e for e in store.audit_log() if e.action == "publish" and e.evaluation_id == info.id)
     assert entry.actor == "李评价"
+    published = store.load(version.id)
+    assert [u.key for u in published.units] == ["乙项目"] and published.budget_lines[0].unit == "乙项目"
+    store.dispose()
+
+
+def test_本项目_is_published_under_a_name_the_text_gives_or_one_typed_never_nameless(db):
+    at = open_text_tab()
+    at.text_area(key="report_text").input(UNCLEAR).run()
+    choice = at.selectbox(key="parsed_subject")
+    assert choice.options == ["乙项目（报告标题所述项目）", "其他名称（在下方填写）"] and choice.value == "乙项目"
+    # a text that states its own unit gives that unit the figures: there is no 本项目 to name
+    own = UNCLEAR.replace("一、基本情况\n", "单位名称：乙县农业农村局\n一、基本情况\n")
+    at.text_area(key="report_text").input(own).run()
+    assert not [s for s in at.selectbox if s.key == "parsed_subject"]
+    assert set(review_table(at)["单位"]) == {"乙县农业农村局"}
+    # a text with no name for what it is about: nothing can be published until one is typed
+    at.text_area(key="report_text").input(UNCLEAR.replace("2023年度乙项目绩效评价报告", "绩效评价报告")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [s for s in at.selectbox if s.key == "parsed_subject"]  # nothing to choose from: a name is typed
+    assert any("请先在上方为“本项目”选择或填写名称" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == "parsed_review_publish"]
+    at.text_input(key="parsed_subject_typed").input("本项目").run()  # 本项目 itself is no name
+    assert not [b for b in at.button if b.key == "parsed_review_publish"]
+    at.text_input(key="parsed_subject_typed").input("乙县道路养护项目").run()
+    at.checkbox(key="parsed_review_confirm").check().run()
+    at.button(key="parsed_review_publish").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = Store(f"sqlite:///{db}")
+    info = next(e for e in store.evaluations() if e.title == "绩效评价报告")
+    (version,) = store.versions(info.id)
+    assert version.note.endswith("命名 本项目 → 乙县道路养护项目")
+    assert [u.key for u in store.load(version.id).units] == ["乙县道路养护项目"]
     store.dispose()
 
 

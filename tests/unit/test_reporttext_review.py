@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from evalcore.reporttext import parse_report, parse_report_file, provenance
-from evalcore.reporttext.review import apply_review, doubts, figure_rows
+from evalcore.reporttext.result import SYNTHETIC_UNIT
+from evalcore.reporttext.review import apply_review, doubts, figure_rows, subject_choices
 from evalcore.workbook import read_workbook, workbook_bytes
 
 REPORTS = Path(__file__).resolve().parents[1] / "data" / "reports"
@@ -68,6 +69,43 @@ def test_unchanged_review_and_the_synthetic_unit_renamed() -> None:
                                     for r in figure_rows(result)])
     assert [u.key for u in renamed.evaluation.units] == ["区水利局"]
     assert read_workbook(workbook_bytes(renamed.evaluation)).ok
+
+
+def test_本项目_named_in_the_review_is_one_naming_line_and_the_unit_everywhere() -> None:
+    text = ("2022年度某县乡村公路养护资金绩效自评报告\n一、基本情况\n项目预算资金300万元，实际支出240万元。\n"
+            "存在的问题：一是进度偏慢。\n")
+    result = parse_report(text)
+    assert subject_choices(result) == [("某县乡村公路养护资金", "报告标题所述项目")]
+    rows = [{"unit": r.unit, "kind": r.kind, "value": r.value, "orig_unit": r.unit} for r in figure_rows(result)]
+    assert {r["unit"] for r in rows} == {"本项目"}
+    named = apply_review(result, rows, subject="某县乡村公路养护资金")
+    assert named.changes == ["命名 本项目 → 某县乡村公路养护资金"]
+    ev = named.evaluation
+    assert [u.key for u in ev.units] == ["某县乡村公路养护资金"] and [b.unit for b in ev.budget_lines] == [
+        "某县乡村公路养护资金"]
+    assert read_workbook(workbook_bytes(ev)).ok
+    # a correction made in the same review is listed under the new name
+    rows[0]["value"] = "310"
+    assert apply_review(result, rows, subject="某县交通运输局").changes == [
+        "命名 本项目 → 某县交通运输局", "更正 某县交通运输局 预算 300.00 → 310.00"]
+    # 本项目 itself is no name: the rows stay as they are (the page asks for a name before publishing)
+    assert apply_review(result, rows, subject=SYNTHETIC_UNIT).changes == ["更正 本项目 预算 300.00 → 310.00"]
+
+
+def test_本项目_named_as_a_unit_with_figures_of_its_own_merges_or_says_where_they_differ() -> None:
+    result = parse_report("2022年度某县乡村公路养护资金绩效自评报告\n一、基本情况\n"
+                          "项目预算资金300万元，实际支出240万元。\n")
+    # as if the parser had also found a named unit's score (a text can give 本项目 money and a unit its score)
+    result.stated["units"]["某县交通运输局"] = {"score": "88"}
+    rows = [{"unit": r.unit, "kind": r.kind, "value": r.value, "orig_unit": r.unit} for r in figure_rows(result)]
+    merged = apply_review(result, rows, subject="某县交通运输局")
+    assert merged.changes == ["命名 本项目 → 某县交通运输局（并入该单位已有的数值）",
+                              "更正 本项目 → 某县交通运输局 预算 300.00",
+                              "更正 本项目 → 某县交通运输局 实际执行 240.00"]
+    assert [b.unit for b in merged.evaluation.budget_lines] == ["某县交通运输局"]
+    rows.append({"unit": "某县交通运输局", "kind": "budget", "value": "500", "orig_unit": None})
+    with pytest.raises(ValueError, match="填了两个不同的数值"):
+        apply_review(result, rows, subject="某县交通运输局")
 
 
 @pytest.mark.parametrize(("row", "says"), [
