@@ -124,7 +124,7 @@ def title_unit(title: str) -> str:
     return _title_project(norm(title), "", keep_regions=True)
 
 
-_PROJECT_LINE = re.compile(r"(?:^|[|｜\s。；;])[-*•]?\s*(?:项目|资金|专项)名称\s*[:：|][:：|\s]*"
+_PROJECT_LINE = re.compile(r"(?:^|[|｜\s。；;])[-*•]?\s*(?:项目|资金|专项)名称(?:\s*[:：|][:：|\s]*|\s+)"
                            rf"(?P<p>[{CJK}A-Za-z0-9()（）“”\-—]{{4,40}})")
 
 
@@ -168,7 +168,13 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     project = project.strip("《》“”\"'「」")
     if not _PROJECT_WORD.search(project):
         project = ""
+    inner = REGION.match(project)
+    if _GENERIC.fullmatch(project[inner.end():] if inner else project):
+        project = ""  # a form's own title (某县财政支出政策绩效评价报告) names no project
     return project
+
+
+_GENERIC = re.compile(r"(?:财政|项目|部门|整体|专项|支出|政策|资金|预算|本级)+")
 
 
 # --- the report's own unit -----------------------------------------------------------------------------------
@@ -179,7 +185,7 @@ _TITLE_START = re.compile(rf"^(?:关于)?\s*(?:20\d{{2}}\s*年度?)?\s*(?P<run>[
 _TITLE_NEXT = re.compile(rf"\s*(?:20\d{{2}}|关于|对|的|部门|单位|机关|整体|本级|项目|专项|[{CJK}]{{0,30}}"
                          r"(?:绩效|自评|评价|决算))")
 _NAME_LINE = re.compile(r"^[-*•]?\s*(?:部门名称|单位名称|部门\(单位\)名称|预算单位|项目单位|实施单位|被评价单位|"
-                        rf"填报单位|报送单位)(?:\(盖章\))?\s*[:：|][:：|\s]*(?P<run>[{CJK}()]{{2,40}})")
+                        rf"填报单位|报送单位)(?:\(盖章\))?(?:\s*[:：|][:：|\s]*|\s+)(?P<run>[{CJK}()]{{2,40}})")
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|发文单位|信息来源|文章来源|来源)\s*[:：|][:：|\s]*"
                         rf"(?P<run>[{CJK}()]{{2,40}})")
 _OWN_SPENDING = re.compile(r"自评|整体|机关|本级|部门决算|单位决算")

@@ -712,21 +712,24 @@ class FigureReader:
         return (unit_cols[0], "") if unit_cols else (None, "")
 
     def _label_value_table(self, rows: list[Line]) -> bool:
-        """A table of label | value pairs (| 评价得分 | 88 | 评价等级 | 良好 |): each value read by its label. Money
+        """The label | value rows of a table (| 评价得分 | 88 | 评价等级 | 良好 |), each value read by its label. In a
+        form that also has rows of another shape (a detail table) only the pairs' money is read. Money
         only with its unit written (万元 / 元) in the label or the value. False (nothing read) unless a figure is
         found."""
         found: list[Fact] = []
         unit: str | None = None
+        mixed = False  # rows of another shape too: only money written with its unit is read from the pairs
         for r in rows:
             cells = [norm(c).strip() for c in r.cells or []]
             while cells and not cells[-1]:
                 cells.pop()
-            if len(cells) % 2 or not cells:
-                return False
-            for label, value in zip(cells[0::2], cells[1::2], strict=True):
+            pairs = list(zip(cells[0::2], cells[1::2], strict=False))
+            if len(cells) % 2 or not cells or any(
+                    not re.sub(r"\s", "", label) or _to_decimal(label) is not None for label, _ in pairs):
+                mixed = True  # a detail table's header or line, a value where a label belongs: not read
+                continue
+            for label, value in pairs:
                 label = re.sub(r"\s", "", label)
-                if not label or _to_decimal(label) is not None:
-                    return False  # a value where a label belongs: not a label | value table
                 if re.fullmatch(r"(?:单位|部门|项目单位|实施单位|被评价单位)(?:名称)?", label) and value:
                     org = self._org_name(value)
                     unit = self.units.resolve(org) if org == value.strip() else unit
@@ -734,6 +737,8 @@ class FigureReader:
                 fact = self._labelled(label, value, r)
                 if fact is not None:
                     found.append(fact)
+        if mixed:  # a 自评表's 总分 | 100 is its maximum, a detail row's score an item's: not the evaluation's
+            found = [f for f in found if f.kind in ("budget", "executed")]
         if not found:
             return False
         for f in found:
@@ -763,7 +768,7 @@ class FigureReader:
             number = number / Decimal(10000)
         if re.search(r"实际执行|执行数|执行金额|实际支出|支出数|已支付", label):
             return Fact("executed", number, None, r, shown=value)
-        if re.search(r"预算|批复|调整后|全年预算", label) and "率" not in label:
+        if re.search(r"预算|批复|调整后|全年预算|安排", label) and "率" not in label:
             return Fact("budget", number, None, r, shown=value, adjusted=bool(re.search(r"调整后|全年", label)))
         return None
 

@@ -254,6 +254,21 @@ def test_a_table_of_label_value_pairs() -> None:
     assert units(head + "| 预算数 | 100 |\n") == {}  # money without its unit: not read
 
 
+def test_label_value_rows_are_read_beside_rows_of_another_shape_in_the_same_form() -> None:
+    # a 基本概况 form: label | value rows, then a detail table (支出内容 | 计划 | 实际) in the same block of | rows
+    form = ("某县财政支出政策绩效评价报告\n项目名称 2020年公共文化活动专项资金\n项目单位 某县文化和广电旅游体育局\n"
+            "一、项目基本概况 | | | |\n项目负责人 | 李某 | 联系电话 | 12345678 |\n"
+            "计划安排资金(万元) | 1088.00 | 实际到位资金(万元) | 1020.02 |\n市财政 | 49.34 | 市财政 | 49.34 |\n"
+            "实际支出(万元) | 1020.02 | | |\n支出内容 | 计划支出数(万元) | 实际支出数(万元) | |\n"
+            "文化活动经费 | 166.16 | 129.05 | |\n支出合计 | 1088.00 | 1020.02 | |\n")
+    result = parse_report(form)
+    # the amount 计划安排 is the budget; 到位 is money received, never a budget or spending; the detail rows and
+    # amounts without a unit (市财政 | 49.34) are not read; the unit is the one the 项目单位 line names
+    assert result.stated["units"] == {"某县文化和广电旅游体育局": {"budget": "1088.00", "executed": "1020.02"}}
+    assert result.names[:2] == [("公共文化活动专项资金", "“项目名称”一行"),
+                                ("某县文化和广电旅游体育局", "“单位名称”一行")]
+
+
 def test_a_total_confirmed_by_the_rate_across_sentences_and_an_items_score_out_of_ten() -> None:
     head = "某县教育局2022年度学生资助项目绩效自评报告\n一、基本情况\n"
     result = parse_report(head + "项目资金共计500万元，其中中央资金300万元、省级资金200万元。"
