@@ -91,7 +91,7 @@ def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
                 return re.sub(r"\s+", "", ln.text + nxt.text), [ln, nxt]
             return re.sub(r"\s+", "", ln.text), [ln]
     for ln in intro[:3]:
-        if ln.cells is None and len(ln.text) <= 40 and not re.search(r"[，,。]", ln.text):
+        if ln.cells is None and len(ln.text) <= 40 and not re.search(r"[，,。：:]", ln.text):
             return re.sub(r"\s+", "", ln.text), [ln]
     stem = Path(source_name).stem if source_name else ""
     return stem or "未命名的绩效评价报告", []
@@ -157,6 +157,9 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     if (inner and not keep_regions and not NOT_REGION.search(inner.group("r"))
             and not _PROJECT_WORD.search(inner.group("r")) and _PROJECT_WORD.search(project[inner.end():])):
         project = project[inner.end():]
+    words = _REPORT_WORDS.search(project)
+    if words and words.start() > 0:  # the report's words with more after them (…绩效评价良好, a line cut mid-bracket)
+        project = re.sub(r"(?:的)?(?:事前|事中|事后)$", "", project[:words.start()]).strip()
     for _ in range(3):  # 工程绩效评价自评报告: the report's words may come twice
         shorter = _TITLE_TAIL.sub("", project).strip()
         shorter = re.sub(r"(?:的)?(?:重点|整体)?(?:支出)?(?:重点|整体)?$", "", shorter).strip()
@@ -166,6 +169,8 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
             break
         project = shorter
     project = project.strip("《》“”\"'「」")
+    if "关于" in project:  # 某县财政局关于…: the organisation before it is the unit, not the project
+        project = project.rsplit("关于", 1)[1].strip()
     if not _PROJECT_WORD.search(project):
         project = ""
     inner = REGION.match(project)
@@ -174,6 +179,7 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     return project
 
 
+_REPORT_WORDS = re.compile(r"(?:的)?绩效(?:自评|评价|评估|考评|监控|运行)")
 _GENERIC = re.compile(r"(?:财政|项目|部门|整体|专项|支出|政策|资金|预算|本级)+")
 
 

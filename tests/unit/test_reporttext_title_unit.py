@@ -111,3 +111,14 @@ def test_the_unit_the_report_states_takes_its_unattached_figures_before_another_
     assert set(keyed.stated["units"]) == {"某县供水服务中心"}
     # with no unit of its own stated, the one organisation the text names still takes the figures, as before
     assert set(parse_report("绩效自评报告" + body).stated["units"]) == {"某县供水服务中心"}
+
+
+def test_the_reports_words_cut_the_project_wherever_they_stand_and_an_organisation_before_关于_is_no_project() -> None:
+    for title, want in (
+            ("镜湖区残联中央转移支付2023年度绩效自评报告(残疾人事业", "镜湖区残联中央转移支付"),  # a PDF line cut
+            ("兰考县2016年“全面改薄”建设项目事后绩效评价良好", "兰考县“全面改薄”建设项目"),  # a news title's verdict
+            ("关于2022年度某县农村公路养护项目绩效自评情况的报告", "某县农村公路养护项目"),
+            ("某县水利局关于2022年度农村饮水安全工程项目绩效自评的报告", "农村饮水安全工程项目"),
+            ("某县财政局关于2022年度项目支出绩效自评工作的报告", ""),
+            ("某县财政支出政策绩效评价报告", "")):  # a form's own title
+        assert title_unit(title) == want, title
