@@ -141,6 +141,32 @@ def named_project(lines: list[Line]) -> str:
     return ""
 
 
+# What a report's own sentences say it evaluates: 现将甲市2023年度衔接资金绩效自评情况报告如下 / 甲局对2022年度乙补贴
+#使用情况开展了绩效评价 / 本次评价对象为…
+_BODY_SUBJECT = (
+    re.compile(rf"现将(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)(?:的)?(?:绩效|预算绩效|支出绩效)(?:自评|评价|评估)"
+               r"(?:工作)?(?:的)?(?:情况|结果|开展情况)?(?:报告|汇报)如下"),
+    re.compile(rf"对(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)(?:的)?(?:使用情况|实施情况|资金使用情况|支出情况)?"
+               r"(?:开展|进行|实施)了?(?:[财政预算支出项目部门]{0,6})?绩效(?:自评|评价|评估)"),
+    re.compile(rf"(?:本次|此次)?(?:绩效)?评价(?:的)?对象(?:为|是|:)(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)[。，,；;(]"),
+)
+
+
+def body_subject(lines: list[Line]) -> str:
+    """The project or fund a report's own sentences say it evaluates, among its first 30 lines (现将…绩效自评情况报告
+    如下, 对…开展了绩效评价, 本次评价对象为…), cleaned as a title's project is; "" when none names one."""
+    for ln in lines[:30]:
+        if ln.cells is not None:
+            continue
+        text = norm(ln.text)
+        for pattern in _BODY_SUBJECT:
+            for m in pattern.finditer(text):
+                name = _title_project(m.group("p").strip("“”"), "", keep_regions=True)
+                if name and not re.search(r"[：:|]|我|本", name):
+                    return name
+    return ""
+
+
 def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     """The project or fund a title names, without its region, years and the words of the report itself
     (江西省省级公共文化专项资金和省级体彩公益金专项转移支付2021年度绩效自评报告.docx → 省级公共文化专项资金和

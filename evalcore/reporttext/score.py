@@ -72,7 +72,10 @@ class TextScore:
 
 
 def _norm_name(text: str) -> str:
-    return text.translate(str.maketrans("（）", "()")).replace(" ", "").strip()
+    """A name as compared: brackets of one width, no spaces, and no year (the parser keeps a unit's name without the
+    year evaluated, so that the same project is one unit across years: 甲市2023年度衔接资金 is 甲市衔接资金)."""
+    name = text.translate(str.maketrans("（）", "()")).replace(" ", "").strip()
+    return re.sub(r"20\d{2}(?:[-—~～至到]20\d{2})?年度?", "", name) or name
 
 
 def _value(kind: str, value) -> str | None:

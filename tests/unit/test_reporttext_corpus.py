@@ -147,7 +147,8 @@ def test_the_scorer_counts_an_invented_figure_and_a_wrong_one() -> None:
 def test_the_scorer_matches_本项目_by_the_full_name_the_title_gives_it_as_any_unit() -> None:
     text = "2022年度甲县乡村公路养护资金绩效自评报告\n一、基本情况\n项目预算资金300万元，实际支出240万元。\n"
     unit = {"aliases": [], "budget": "300", "executed": "240", "rate": None, "score": None, "grade": None}
-    for name in ("甲县乡村公路养护资金", "乡村公路养护资金", "本项目"):  # its name, its name's end, 本项目 itself
+    # its name, its name's end, 本项目 itself, its name with the year the parser leaves out of a unit's name
+    for name in ("甲县乡村公路养护资金", "乡村公路养护资金", "本项目", "甲县2022年度乡村公路养护资金"):
         s = score_text(text, {"units": [{**unit, "name": name}], "problems": None, "recommendations": None})
         assert (s.count("right"), s.count("invented")) == (2, 0), name
     s = score_text(text, {"units": [{**unit, "name": "乙县农村饮水安全资金"}], "problems": None,

@@ -122,3 +122,21 @@ def test_the_reports_words_cut_the_project_wherever_they_stand_and_an_organisati
             ("某县财政局关于2022年度项目支出绩效自评工作的报告", ""),
             ("某县财政支出政策绩效评价报告", "")):  # a form's own title
         assert title_unit(title) == want, title
+
+
+def test_without_a_project_in_the_title_本项目_is_named_by_what_the_reports_sentences_say_it_evaluates() -> None:
+    for sentence, want in (
+            ("现将巩义市2023年度衔接资金绩效自评情况报告如下：", "巩义市衔接资金"),
+            ("为加强预算绩效管理，市人社局对2022年度城乡居保市级补贴使用情况开展了财政绩效评价工作。",
+             "城乡居保市级补贴"),
+            ("本次评价对象为某县2022年度农村公路养护工程，评价范围为…", "某县农村公路养护工程")):
+        text = "绩效自评报告\n" + sentence + "\n" + FIGURES
+        assert full_names(text) == {SYNTHETIC_UNIT: want}, sentence
+        assert (want, "正文所述评价对象") in parse_report(text).names
+    # a sentence about the report's own work, or one naming no project or fund, names nothing
+    for sentence in ("现将我局2022年度绩效自评情况报告如下：", "现将绩效自评情况报告如下：",
+                     "局党组对此次绩效评价高度重视。"):
+        assert full_names("绩效自评报告\n" + sentence + "\n" + FIGURES) == {SYNTHETIC_UNIT: ""}, sentence
+    # the title's project comes first
+    both = "2022年度甲县乡村公路养护资金绩效自评报告\n现将乙县衔接资金绩效自评情况报告如下：\n"
+    assert full_names(both + FIGURES) == {SYNTHETIC_UNIT: "甲县乡村公路养护资金"}
