@@ -146,10 +146,10 @@ class _Parser:
         title, title_lines = guess_title(head, self.source_name)
         intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
         year, region, project = title_parts(title)
-        titled, named, said = title_unit(title), named_project(lines), body_subject(lines)
-        self.titled = titled or named or said
+        titled, named, evaluated = title_unit(title), named_project(lines), body_subject(lines)
+        self.titled = titled or named or evaluated
         self.names = [(n, where) for n, where in ((titled, "报告标题所述项目"), (named, "“项目名称”一行"),
-                                                  (said, "正文所述评价对象")) if n]
+                                                  (evaluated, "正文所述评价对象")) if n]
         all_text = [ln for ln in lines if ln.cells is None]
         if year is None:
             for ln in all_text:
