@@ -21,9 +21,11 @@ ORG_BAD = re.compile(r"项目|资金|预算|执行|支出|支付|金额|总额|�
                       r"负责|指导|协调|督促|配合|联系|组织|成立|委托|聘请|抽取|选取|涉及|承办|交办|参与|牵头|"
                       r"(?<![资成基日根版样标])(?:我|本|该|此|其|贵)(?:们)?(?:局|单位|部门|中心|委|办|院|所|站|队|馆|公司|集团)$|"
                       r"^(?:我|本|该|此|其|贵)(?:们)?(?:局|单位|部门|中心|委|办|院|所|站|队|馆|公司|集团)|"
-                      r"我(?:区|县|市|省|州|旗|乡|镇)|^由")
+                      r"我(?:区|县|市|省|州|旗|乡|镇)|^由|"
+                      r"(?:厕|场|住|处|寓)所$|(?:加油|公交|充电)站点?$")
 # (a name ending in a pronoun and an organisation word, “统一计入我中心”, “度我局”, is a clause about the report's own
-# unit, never an organisation's name; 资本公司, 成本中心 are words, not pronouns)
+# unit, never an organisation's name; 资本公司, 成本中心 are words, not pronouns; a place or a facility ending in 所 /
+# 站, 农村厕所, 公共场所, 充电站, is what a project builds, not who spends)
 NOT_A_UNIT = re.compile(r"财政局|财政厅|财政部|事务所|评价工作组|评价组|评价小组|评估中心|咨询|评估有限|"
                          r"评价机构|第三方")
 EVALUATOR_CONTEXT = re.compile(r"委托|聘请|第三方|中介|评价机构|评估机构")

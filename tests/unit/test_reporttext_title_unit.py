@@ -8,6 +8,7 @@ from evalcore.reporttext import parse_report
 from evalcore.reporttext.meta import title_parts, title_unit
 from evalcore.reporttext.result import SYNTHETIC_UNIT
 from evalcore.reporttext.review import doubts, figure_rows
+from evalcore.reporttext.units import ORG_BAD
 
 FIGURES = "一、基本情况\n项目预算1000万元，实际支出900万元，预算执行率90%。\n二、自评结论\n自评得分92分，等级为优。\n"
 
@@ -140,3 +141,13 @@ def test_without_a_project_in_the_title_本项目_is_named_by_what_the_reports_s
     # the title's project comes first
     both = "2022年度甲县乡村公路养护资金绩效自评报告\n现将乙县衔接资金绩效自评情况报告如下：\n"
     assert full_names(both + FIGURES) == {SYNTHETIC_UNIT: "甲县乡村公路养护资金"}
+
+
+def test_a_place_or_facility_a_project_builds_is_no_organisation() -> None:
+    # 农村厕所 ends in 所 as 派出所 does, but a title opening with it names what the project builds, not who spends
+    text = "农村厕所改造项目绩效评价报告\n一、基本情况\n项目预算资金850万元，全年执行数850万元，执行率100%。\n"
+    assert full_names(text) == {SYNTHETIC_UNIT: "农村厕所改造项目"}
+    for name in ("某县公共场所", "某镇充电站", "某县城区加油站点"):
+        assert ORG_BAD.search(name), name
+    for name in ("某县公安局城关派出所", "某县农业技术推广站", "某县环境监测站", "某县疾病预防控制所"):
+        assert not ORG_BAD.search(name), name
