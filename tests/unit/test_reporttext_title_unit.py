@@ -151,3 +151,12 @@ def test_a_place_or_facility_a_project_builds_is_no_organisation() -> None:
         assert ORG_BAD.search(name), name
     for name in ("某县公安局城关派出所", "某县农业技术推广站", "某县环境监测站", "某县疾病预防控制所"):
         assert not ORG_BAD.search(name), name
+
+
+def test_a_sites_publisher_is_the_reports_own_unit_when_the_report_calls_itself_by_its_kind() -> None:
+    body = "\n一、基本情况\n我局项目预算资金300万元，实际支出240万元，执行率80%。\n"
+    text = "2024年度转移支付衔接资金绩效自评报告\n发布时间:2025-03-12 信息来源:某区农业农村水利局" + body
+    assert ("某区农业农村水利局", "网页的发布机构或来源") in parse_report(text).names
+    # a department above the unit publishing the unit's report (我校) is not taken for it
+    school = text.replace("我局", "我校")
+    assert all(where != "网页的发布机构或来源" for _, where in parse_report(school).names)
