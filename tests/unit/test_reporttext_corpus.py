@@ -53,8 +53,13 @@ def test_the_held_out_list_is_what_the_fixed_rule_gives() -> None:
 # invented). Issue 24's goal (75% right, none invented) is not met; the goal stays asserted below as an expected failure
 # (strict: the day it passes, the mark must go), and this floor keeps the parser from getting worse on texts it was
 # never tuned on.
-HELD_OUT_RIGHT_AT_LEAST = 81
-HELD_OUT_INVENTED_AT_MOST = 37
+# After the ninth and tenth batches (issue 24's tenth session: 90 texts, 38 of them held out; 320 texts, 131 held out)
+# and that session's naming passes, measured once at the end: 113 of 258 right, 45 invented (42 of them figures, 29 a
+# stated value under another unit's name; docs/reporttext.md, "Ninth and tenth batches, and naming"). On the 93 texts
+# held out before, by subtraction: 81 of 191, 40 invented at the session's start; 88 of 191, 33 invented with its first
+# passes (measured after the ninth batch's merge: 105 of 238, 43 invented).
+HELD_OUT_RIGHT_AT_LEAST = 113
+HELD_OUT_INVENTED_AT_MOST = 42
 
 
 def _held_out_invented(scores) -> list[tuple[str, str, str | None]]:
@@ -112,7 +117,13 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # Seventh pass (roles in prose: an amount's role from its own clause, another year's or a plan's figures, score
 # bands and targets, an indicator's score, 支付完成率; 下达 a budget only when written as one): fit 171 of 173, 4
 # invented; check 105 of 136, 16 invented.
-TUNED_FLOORS = {"fit": (171, 4), "check": (105, 16)}
+# Issue 24's tenth session: a form's own unit takes its unattached figures before an organisation its text only
+# mentions (check 105 → 106 of 136, 15 invented). With the ninth batch's tuned-half texts (21, none tuned on): fit 173
+# of 183, 7 invented; check 111 of 150, 18. Label | value rows beside a detail table (fit 175 of 183); a facility
+# (农村厕所) is no organisation (with the tenth batch's tuned-half texts not yet added: fit 180 of 193, 9 invented).
+# With the tenth batch's 31 tuned-half texts (main's parser unchanged, 3a7d367): fit 188 of 222, 14 invented; check
+# 121 of 183, 26 invented.
+TUNED_FLOORS = {"fit": (188, 14), "check": (121, 26)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -242,7 +253,10 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # of them marked for review (no cut is confirmed by arithmetic): fit (0, 41).
 # The seventh pass (roles) reads a 下达 amount its sentence writes as a budget (下达…预算): a fit text that gave nothing
 # before now gives its budget, alone and so uncorroborated, and goes to review: fit (0, 40).
-CERTAINTY_FLOORS = {"fit": (0, 40), "check": (0, 38), "held-out": (2, 43)}
+# After the ninth and tenth batches (none of their texts published unreviewed with an error), as measured at the end of
+# issue 24's tenth session: fit (0, 56), check (0, 49), held out (2, 66) (the one held-out text with 2 invented figures
+# is the one measured since the fifth batch).
+CERTAINTY_FLOORS = {"fit": (0, 56), "check": (0, 49), "held-out": (2, 66)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
