@@ -252,10 +252,20 @@ def _written_in(org: str, lines: list[Line]) -> bool:
     report): it is the report's own unit only when the report itself writes its name (with or without the region)."""
     short = re.sub(rf"^(?:[{CJK}]{{1,6}}?(?:自治区|自治州|省|市|县|区|州|旗))+", "", org)
     forms = {org} | ({short} if len(short) >= 3 else set())
-    kind = re.search(r"(局|委|办|中心|院|馆|站|所|队|厅|会)$", org)
-    if kind:  # the report speaks of itself as 我局 / 本中心: the publisher of that kind is its own unit
-        forms |= {f"我{kind.group(1)}", f"本{kind.group(1)}"}
     return any(f in ln.text for ln in lines for f in forms)
+
+
+def site_publisher(title: str, lines: list[Line]) -> str:
+    """The organisation a site's 发布机构 / 来源 line names, whether or not the report writes its name (then it may be
+    the department above the unit, and is offered to the review as a name, never taken as the unit); "" if none."""
+    for ln in lines[:40]:
+        text = norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
+        m = _PUBLISHER.search(text)
+        if m:
+            name = _org_in(m.group("run"), "", title)
+            if name:
+                return name
+    return ""
 
 
 def _org_in(run: str, after: str, title: str, in_title: bool = False) -> str | None:

@@ -101,6 +101,7 @@ from .meta import (
     named_project,
     own_unit,
     parse_bands,
+    site_publisher,
     title_parts,
     title_unit,
 )
@@ -172,6 +173,10 @@ class _Parser:
         self.own = own_unit(title, lines)
         if self.own is not None:
             self.names.append(self.own)
+        else:
+            published = site_publisher(title, lines)
+            if published:
+                self.names.append((published, "网页的发布机构或来源"))
         if self.own is not None and not region:
             rm = REGION.match(norm(self.own[0]))
             if rm and not NOT_REGION.search(rm.group("r")) and len(rm.group("r")) < len(self.own[0]) - 1:
