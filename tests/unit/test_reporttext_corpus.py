@@ -254,9 +254,10 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # The seventh pass (roles) reads a 下达 amount its sentence writes as a budget (下达…预算): a fit text that gave nothing
 # before now gives its budget, alone and so uncorroborated, and goes to review: fit (0, 40).
 # After the ninth and tenth batches (none of their texts published unreviewed with an error), as measured at the end of
-# issue 24's tenth session: fit (0, 56), check (0, 49), held out (2, 66) (the one held-out text with 2 invented figures
-# is the one measured since the fifth batch).
-CERTAINTY_FLOORS = {"fit": (0, 56), "check": (0, 49), "held-out": (2, 66)}
+# issue 24's tenth session: fit (0, 55), check (0, 49), held out (2, 66) (the one held-out text with 2 invented figures
+# is the one measured since the fifth batch; a fit text whose report says 我局 under a publisher's page goes to review
+# since the publisher is no longer taken as its unit: 56 → 55).
+CERTAINTY_FLOORS = {"fit": (0, 55), "check": (0, 49), "held-out": (2, 66)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
