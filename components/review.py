@@ -61,7 +61,7 @@ def subject_name(parsed: ParseResult, *, key: str) -> str | None:
     gives what it is about (the title's project first) or one the evaluator types. "" when there is no 本项目; None
     (after saying so) while none is chosen: a nameless 本项目 would join every other one of its region across
     evaluations."""
-    if not any(r.unit == SYNTHETIC_UNIT for r in figure_rows(parsed)):
+    if SYNTHETIC_UNIT not in parsed.stated.get("units", {}):
         return ""
     choices = subject_choices(parsed)
     where = dict(choices)

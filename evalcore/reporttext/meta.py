@@ -128,11 +128,16 @@ _PROJECT_LINE = re.compile(r"(?:^|[|｜\s。；;])[-*•]?\s*(?:项目|资金|�
                            rf"(?P<p>[{CJK}A-Za-z0-9()（）“”\-—]{{4,40}})")
 
 
+def _line_text(ln: Line) -> str:
+    """A line as text: a table row's non-empty cells joined by " | "."""
+    return norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
+
+
 def named_project(lines: list[Line]) -> str:
     """The project a report's own 项目名称 field or line names (项目名称：甲县农村公路养护工程, a form's 项目名称 |
     …), among its first 60 lines; "" when none does or it names no project, fund or spending."""
     for ln in lines[:60]:
-        text = norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
+        text = _line_text(ln)
         m = _PROJECT_LINE.search(text)
         if m:
             name = _title_project(m.group("p").strip("“”"), "", keep_regions=True)
@@ -237,7 +242,7 @@ def own_unit(title: str, lines: list[Line]) -> tuple[str, str] | None:
                 return name, "标题"
     for where, pattern in (("“单位名称”一行", _NAME_LINE), ("网页的发布机构或来源", _PUBLISHER)):
         for ln in lines[:40]:
-            text = norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
+            text = _line_text(ln)
             m = pattern.match(text) if pattern is _NAME_LINE else pattern.search(text)
             if not m:
                 continue
@@ -259,7 +264,7 @@ def site_publisher(title: str, lines: list[Line]) -> str:
     """The organisation a site's 发布机构 / 来源 line names, whether or not the report writes its name (then it may be
     the department above the unit, and is offered to the review as a name, never taken as the unit); "" if none."""
     for ln in lines[:40]:
-        text = norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
+        text = _line_text(ln)
         m = _PUBLISHER.search(text)
         if m:
             name = _org_in(m.group("run"), "", title)
