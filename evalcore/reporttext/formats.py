@@ -306,9 +306,9 @@ def _closest_table(el):
 
 # --- traditional characters ---------------------------------------------------------------------------------
 
-def to_simplified(text: str) -> str | None:
+def to_simplified(text: str, at_least: int = 3) -> str | None:
     """The text with traditional characters converted, line by line keeping each line's length; None when the text
-    is not in traditional characters (fewer than 3 characters change)."""
+    is not in traditional characters (fewer than ``at_least`` characters change)."""
     try:
         from zhconv import convert
     except ImportError:  # pragma: no cover - zhconv is a requirement
@@ -321,7 +321,7 @@ def to_simplified(text: str) -> str | None:
             conv = "".join(convert(ch, "zh-cn") if len(convert(ch, "zh-cn")) == 1 else ch for ch in line)
         changed += sum(1 for a, b in zip(line, conv, strict=True) if a != b)
         out.append(conv)
-    return "\n".join(out) if changed >= 3 else None
+    return "\n".join(out) if changed >= at_least else None
 
 
 def simplified(doc: Document) -> Document:

@@ -154,6 +154,9 @@ _BODY_SUBJECT = (
     re.compile(rf"对(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)(?:的)?(?:使用情况|实施情况|资金使用情况|支出情况)?"
                r"(?:开展|进行|实施)了?(?:[财政预算支出项目部门]{0,6})?绩效(?:自评|评价|评估)"),
     re.compile(rf"(?:本次|此次)?(?:绩效)?评价(?:的)?对象(?:为|是|:)(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)[。，,；;(]"),
+    # the outline of a transfer payment's self-evaluation (一、绩效目标分解下达情况 (一)中央下达甲资金预算和区域绩效目标
+    # 情况): the fund it reports on
+    re.compile(rf"下达(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)(?:转移支付)?预算和(?:区域)?绩效目标"),
 )
 
 
@@ -180,6 +183,7 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     bracketed = _BRACKETED_FUND.search(n)
     if bracketed:
         return bracketed.group("f").strip()
+    n = re.sub(r"^\d{1,2}\s*[.、]\s*(?!\d)", "", n)  # a numbered line taken for the title (2.农机购置补贴)
     project = re.sub(r"^(?:关于)?\s*(?:20\d{2}\s*年度?)?\s*", "", n)
     if region and project.startswith(region):
         project = project[len(region):]

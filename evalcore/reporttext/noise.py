@@ -9,8 +9,10 @@ an empty line), so every figure's line number, and its page and line in a PDF or
 (:attr:`Document.where`), still point at the original; the text as it came is kept in :attr:`Document.original`
 (and ``ParseResult.original_text``). Within a line, positions after a removed piece move left by its length.
 
-The pinyin a conversion site prints after each character (預(yù)算) is not removed here: tried, it made the check
-half of the corpus worse (docs/reporttext.md, "Seventh pass: noise"); :func:`.text.norm` still blanks it.
+The pinyin a conversion site prints after each character (預(yù)算) is removed (:func:`_pinyin`): tried in the
+seventh pass with three such texts on each half of the tuned part, it made check worse and was dropped; with nine on
+each it took fit from 192 to 198 right and check from 123 to 125 (docs/reporttext.md, "Eleventh session").
+:func:`.text.norm` still blanks any that is left.
 """
 from __future__ import annotations
 
@@ -149,7 +151,17 @@ def _site_lines(line: str) -> str:
     return "" if _SITE_LINE.match(line) else line
 
 
-STEPS = (_spam, _official_site, _page_numbers, _ocr, _site_notices, _site_lines)
+# the pinyin a conversion site prints after each character (預(yù)算): a bracketed syllable with its tone mark right
+# after a CJK character
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+PINYIN_AFTER = re.compile(rf"(?<=[{CJK}])[(（](?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]")
+
+
+def _pinyin(line: str) -> str:
+    return PINYIN_AFTER.sub("", line) if "(" in line or "（" in line else line
+
+
+STEPS = (_spam, _official_site, _page_numbers, _ocr, _site_notices, _site_lines, _pinyin)
 
 
 def clean_text(text: str) -> str:

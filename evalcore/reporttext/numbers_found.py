@@ -40,9 +40,11 @@ def rate_as_written(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
 
 _NUM = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
 _MONEY_UNIT = re.compile(rf"\s*(亿元|万元|千元|元|亿(?![{CJK}])|万(?![{CJK}]))")
-_EXEC_STRONG = re.compile(r"实际(?:执行|支出|使用|支付|完成|发生|兑付|发放)|已(?:支付|执行|使用|兑付|发放)|"
+_EXEC_STRONG = re.compile(r"实际(?:全年|累计)?(?:执行|支出|使用|支付|完成|发生|兑付|发放)|"
+                          r"已(?:支付|执行|使用|兑付|发放)|"
                           r"执行数|执行金额|"
                           r"支出数|支出金额|累计(?:支出|支付|执行|兑付|发放)|完成支出|完成投资|决算数")
+_CARRIED = re.compile(r"结转")
 _KIND_WORDS = re.compile(
     r"(?P<other>结余|结转|节约|节余|剩余|未执行|未支付|未使用|未拨付|差额|增加|减少|超支|欠款|罚款|损失|审减|核减|同比|"
     r"上年|收入|自筹|配套)"
@@ -569,9 +571,11 @@ class FigureReader:
         """Two amounts and a rate in one sentence, the smaller over the larger being that rate: they are the budget
         and the executed amount, whatever words came with them (上级下达资金1235.60万元，实际兑付1198.30万元，预算执行率
         96.98%; 项目资金共2179万元，已完成拨付2113.63万元，执行率97%). A 下达 / 拨付 amount is taken only so, and a 下达
-        amount only by a 预算执行率 (the rate says its denominator is the budget; 执行率 or 支付完成率 alone do not)."""
-        money = [f for f in facts if f.kind in ("budget", "executed", "received", "unknown")
-                 and not f.breakdown and not f.aggregate]
+        amount only by a 预算执行率 (the rate says its denominator is the budget; 执行率 or 支付完成率 alone do not).
+        Money carried over (全年预算结转资金合计680.315万元，实际全年执行预算资金合计233.64万元，预算执行率34.3%) is
+        the year's budget of a project run on last year's funds, taken so only by the rate as well."""
+        money = [f for f in facts if (f.kind in ("budget", "executed", "received", "unknown") or (
+                 f.kind == "other" and _CARRIED.search(role_clause(f.clause)))) and not f.breakdown and not f.aggregate]
         rates = [f for f in facts if f.kind == "rate"]
         if len(money) != 2 or len(rates) != 1 or len({f.unit for f in money + rates}) != 1:
             return

@@ -20,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..numbers import round2
+from .formats import to_simplified
+from .noise import PINYIN_AFTER as _PINYIN_AFTER
 from .parse import parse_report
 from .result import SYNTHETIC_UNIT, ParseResult
 from .review import doubts, figure_rows
@@ -73,8 +75,12 @@ class TextScore:
 
 def _norm_name(text: str) -> str:
     """A name as compared: brackets of one width, no spaces, and no year (the parser keeps a unit's name without the
-    year evaluated, so that the same project is one unit across years: 甲市2023年度衔接资金 is 甲市衔接资金)."""
+    year evaluated, so that the same project is one unit across years: 甲市2023年度衔接资金 is 甲市衔接资金), in
+    simplified characters without a conversion site's pinyin (an annotation writes a name as published: 黃岡市檔案館,
+    數(shù)字化; the parser reads it converted)."""
     name = text.translate(str.maketrans("（）", "()")).replace(" ", "").strip()
+    name = _PINYIN_AFTER.sub("", name)
+    name = to_simplified(name, at_least=1) or name  # the parser reads traditional characters as simplified
     return re.sub(r"20\d{2}(?:[-—~～至到]20\d{2})?年度?", "", name) or name
 
 

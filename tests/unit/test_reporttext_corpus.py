@@ -123,7 +123,11 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # (农村厕所) is no organisation (with the tenth batch's tuned-half texts not yet added: fit 180 of 193, 9 invented).
 # With the tenth batch's 31 tuned-half texts (main's parser unchanged, 3a7d367): fit 188 of 222, 14 invented; check
 # 121 of 183, 26 invented.
-TUNED_FLOORS = {"fit": (188, 14), "check": (121, 26)}
+# Issue 24's eleventh session: names compared in simplified characters without pinyin (the scorer; fit 192 of 222, 10
+# invented; check 123 of 183, 23), then the pinyin residue removed before reading, carried-over money a budget by its
+# rate, 实际全年执行: fit 199 of 222, 6 invented; check 125 of 183, 25 invented (2 more, both a stated value under an
+# organisation the now readable text names, both marked for review).
+TUNED_FLOORS = {"fit": (199, 6), "check": (125, 25)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -257,7 +261,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # issue 24's tenth session: fit (0, 55), check (0, 49), held out (2, 66) (the one held-out text with 2 invented figures
 # is the one measured since the fifth batch; a fit text whose report says 我局 under a publisher's page goes to review
 # since the publisher is no longer taken as its unit: 56 → 55).
-CERTAINTY_FLOORS = {"fit": (0, 55), "check": (0, 49), "held-out": (2, 66)}
+# Eleventh session: three check texts whose pinyin hid every figure now give figures a person must confirm, and go to
+# review (49 → 46; all 46 published are right); a fit text gives its figures (55 → 56).
+CERTAINTY_FLOORS = {"fit": (0, 56), "check": (0, 46), "held-out": (2, 66)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))

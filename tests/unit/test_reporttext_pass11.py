@@ -1,0 +1,97 @@
+"""Issue 24, eleventh session: a conversion site's pinyin removed before reading, names compared in one script,
+carried-over money as the year's budget by its rate, 实际全年执行, and the fund a transfer payment's outline names.
+Each mechanism on texts made for the test (synthetic), beside a text where it must not fire (docs/reporttext.md,
+"Eleventh session")."""
+from __future__ import annotations
+
+from evalcore.reporttext import parse_report, parse_report_file
+from evalcore.reporttext.noise import clean_text
+from evalcore.reporttext.result import SYNTHETIC_UNIT
+from evalcore.reporttext.score import score_result
+
+
+def parsed(text: str):
+    return parse_report_file(text.encode("utf-8"), "报告.txt")
+
+
+# -- pinyin residue ----------------------------------------------------------------------------------------------
+
+def test_pinyin_a_conversion_site_prints_after_characters_is_removed_and_lines_keep_their_number() -> None:
+    raw = "標題\n項(xiàng)目預(yù)算資(zī)金100萬(wàn)元\n\n末行"
+    cleaned = clean_text(raw)
+    assert cleaned.split("\n") == ["標題", "項目預算資金100萬元", "", "末行"]
+    # a bracket that is no syllable after a character stays: (A), (B/A), (2022), an English word, a bracket after
+    # a digit
+    for kept in ("预算数(A)执行数(B)执行率(B/A)", "项目(2022年)", "简称(EPA)", "100(ā)"):
+        assert clean_text(kept) == kept
+
+
+def test_a_report_with_pinyin_residue_is_read_as_the_words_it_spells() -> None:
+    text = ("甲縣林業(yè)局2022年度項(xiàng)目支出績(jì)效自評(píng)報(bào)告\n"
+            "一、基本情(qíng)況(kuàng)\n"
+            "項(xiàng)目預(yù)算資(zī)金100萬(wàn)元，實(shí)際支出95萬(wàn)元，預(yù)算執(zhí)行率95%。\n"
+            "二、自評(píng)結(jié)論(lùn)\n經(jīng)自評(píng)，自評(píng)得分92分，評(píng)價(jià)等級(jí)為優(yōu)。\n")
+    got = parsed(text).stated["units"]
+    assert got == {"甲县林业局": {"budget": "100", "executed": "95", "rate": "95", "score": "92", "grade": "优"}}, got
+    # the line still points at the text as it came
+    assert parsed(text).original_text == text
+
+
+def test_an_annotation_written_as_published_matches_the_name_the_parser_reads() -> None:
+    """The scorer compares names in simplified characters without pinyin: a sidecar writes 黃岡市檔案館 or 數(shù)字化
+    as the page did, the parser reads 黄冈市档案馆."""
+    result = parsed("黃岡市檔案館2020年度項目績效自評報告\n一、基本情況\n"
+                    "項目預算10萬元，實際支出10萬元，預算執行率100%。\n")
+    expected = {"units": [{"name": "數(shù)字化專項經(jīng)費", "aliases": ["黃岡市檔案館"], "budget": "10",
+                           "executed": "10", "rate": "100", "score": None, "grade": None}],
+                "problems": None, "recommendations": None}
+    verdicts = {o.figure: o.verdict for o in score_result(result, expected).outcomes}
+    assert verdicts == {f"數(shù)字化專項經(jīng)費.{k}": "right" for k in ("budget", "executed", "rate")}, verdicts
+    # another name is still another unit
+    other = dict(expected, units=[dict(expected["units"][0], aliases=["黃岡市財政局"])])
+    assert {o.verdict for o in score_result(result, other).outcomes} == {"missing", "invented"}
+
+
+# -- money ---------------------------------------------------------------------------------------------------------
+
+HEAD = "甲县农业农村局2024年度项目支出绩效自评报告\n一、项目资金执行情况\n"
+
+
+def test_money_carried_over_is_the_budget_when_the_stated_rate_says_so() -> None:
+    got = parsed(HEAD + "项目全年预算结转资金合计680.315万元，实际全年执行预算资金合计233.64万元，预算执行率34.3%。\n")
+    unit = got.stated["units"]["甲县农业农村局"]
+    assert unit == {"budget": "680.315", "executed": "233.64", "rate": "34.3"}, unit
+    # without a rate that fits, a carried-over amount stays no budget
+    got = parsed(HEAD + "上年结转资金合计680.315万元，实际全年执行资金合计233.64万元，预算执行率50%。\n")
+    assert "budget" not in got.stated["units"]["甲县农业农村局"]
+    # and a surplus over which the executed amount gives the rate is not taken: only money carried over is a budget
+    got = parsed(HEAD + "项目结余资金合计680.315万元，实际全年执行资金合计233.64万元，预算执行率34.3%。\n")
+    assert "budget" not in got.stated["units"]["甲县农业农村局"]
+
+
+def test_实际全年执行预算资金_is_money_spent() -> None:
+    got = parsed(HEAD + "项目预算资金合计300万元，实际全年执行预算资金合计240万元。\n").stated["units"]
+    got = got["甲县农业农村局"]
+    assert got == {"budget": "300", "executed": "240"}, got
+
+
+# -- names ---------------------------------------------------------------------------------------------------------
+
+FIGURES = "二、资金情况\n项目预算1000万元，实际支出900万元，预算执行率90%。\n"
+
+
+def full_names(text: str) -> dict[str, str]:
+    return {u.key: u.name for u in parse_report(text).evaluation.units}
+
+
+def test_the_fund_a_transfer_payments_outline_names_is_本项目s_name() -> None:
+    for heading, want in (("(一)中央下达广西水污染防治资金预算和区域绩效目标情况", "广西水污染防治资金"),
+                          ("(一)下达水稻集中育秧设施建设项目转移支付预算和绩效目标情况", "水稻集中育秧设施建设项目")):
+        text = "一、绩效目标分解下达情况\n" + heading + "\n" + FIGURES
+        assert full_names(text) == {SYNTHETIC_UNIT: want}, heading
+    # a 下达 with no 预算和绩效目标 after it names nothing
+    assert full_names("一、基本情况\n上级下达资金用于农村公路养护。\n" + FIGURES) == {SYNTHETIC_UNIT: ""}
+
+
+def test_a_numbered_line_taken_for_the_title_names_its_project_without_the_number() -> None:
+    assert full_names("2.农机购置补贴项目绩效自评报告\n" + FIGURES) == {SYNTHETIC_UNIT: "农机购置补贴项目"}
