@@ -45,6 +45,8 @@ _EXEC_STRONG = re.compile(r"实际(?:全年|累计)?(?:执行|支出|使用|支�
                           r"执行数|执行金额|"
                           r"支出数|支出金额|累计(?:支出|支付|执行|兑付|发放)|完成支出|完成投资|决算数")
 _CARRIED = re.compile(r"结转")
+# a label that carries its amount's unit, right before a bare value: 预算数(万元)：120, 执行数（元）: 1080000
+_UNIT_IN_LABEL = re.compile(r"(?:预算|执行|支出|资金|金额|数|额)\s*\(\s*(万元|元|千元|亿元)\s*\)\s*[:：]\s*$")
 _KIND_WORDS = re.compile(
     r"(?P<other>结余|结转|节约|节余|剩余|未执行|未支付|未使用|未拨付|差额|增加|减少|超支|欠款|罚款|损失|审减|核减|同比|"
     r"上年|收入|自筹|配套)"
@@ -53,11 +55,16 @@ _KIND_WORDS = re.compile(
     r"|(?P<executed>执行|支出|使用|支付|花费|开支|决算|兑付|发放|费用)"
     r"|(?P<budget>预算|安排|批复|核定|资金总额|总额|资金规模|年初|调整后)")
 _TOTAL = re.compile(r"总额|总计|合计|共计|总预算|总投资|总体|整体|全部|累计安排|共安排|共下达|总共|资金总")
-_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)(?:完成)?率|(?:预算|资金)使用率|(?:预算|资金)?执行进度")
+_EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)(?:完成)?率|(?:预算|资金)使用率|"
+                        r"(?:预算|资金)?(?:执行|支出)进度")
 _RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|进度|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
 _SCORE_WORD = re.compile(r"得分|评分|总分|满分|分值|扣分|扣除|扣|权重")
 _SCORE_BREAKDOWN = re.compile(r"决策|过程|产出|效益|满意度|指标|维度|其中|一级|二级|部分")
 GRADE_WORDS = "优秀|良好|中等|较差|不合格|合格|优|良|中|差"
+# a verdict's score: 评价结果：88分, 自评结论为88分; a grade then its score in brackets: 评价结果：良好（88分）
+VERDICT_SCORE = re.compile(r"(?:评价|自评|考核|考评|绩效)(?:结果|结论)\s*(?:为|是)?\s*[:：]?\s*$")
+GRADE_THEN_BRACKET = re.compile(rf"(?:结果|结论|等级|等次|评为|评定为)\s*(?:为|是)?\s*[:：]?\s*[“\"]?(?:{GRADE_WORDS})"
+                                r"[”\"]?\s*(?:等次|等级)?\s*\(\s*$")
 _GRADE_ITEM = re.compile(
     rf"(?:(?P<o>[“\"「『‘'])\s*(?P<g>{GRADE_WORDS})\s*(?:等次|等级|等|级)?\s*[”\"」』’']"
     rf"|(?P<b>{GRADE_WORDS})(?:等次|等级|等|级)?(?![{CJK}]))")
@@ -238,6 +245,15 @@ def _tokens(n: str) -> list[_Token]:
             continue
         after = n[m.end():]
         mu = _MONEY_UNIT.match(after)
+        labelled = None if mu else _UNIT_IN_LABEL.search(n[:m.start()])
+        if labelled and not re.match(r"\s*(?:%|分|[年月日个项条人次])|\s+-?\d", after):
+            # “预算数(万元)：120”: the label carries the amount's unit, the value stands bare after it (alone: not
+            # the first of a form's row of cells, 年度资金总额(万元): 1 52.8 …, whose 1 is the row's number)
+            unit = labelled.group(1)
+            scaled = {"元": value / Decimal(10000), "千元": value / Decimal(10), "亿元": value * Decimal(10000)}
+            note = "" if unit == "万元" else unit
+            toks.append(_Token(m.start(), m.end(), "money", scaled.get(unit, value), m.group(0), note))
+            continue
         if mu:
             unit = mu.group(1)
             note = ""
@@ -256,7 +272,8 @@ def _tokens(n: str) -> list[_Token]:
             continue
         if re.match(r"\s*分(?![钟之别值数级类期配担摊批])", after):
             end = m.end() + after.index("分") + 1
-            if re.search(r"\(\s*$", n[:m.start()]) and re.match(r"\s*[)*×xX]", n[end:]):
+            if re.search(r"\(\s*$", n[:m.start()]) and re.match(r"\s*[)*×xX]", n[end:]) and not (
+                    GRADE_THEN_BRACKET.search(n[:m.start()])):
                 continue  # “预算执行率(20分)”, “得分(20分*执行率)”: a weight or a formula, never a score
             if _ITEM_SCORE.search(n[:m.start()]) and re.match(r"\s*\)", n[end:]) and not _VERDICT.search(
                     _DELIM.split(n[:n[:m.start()].rfind("(")])[-1]):
@@ -661,6 +678,12 @@ class FigureReader:
             words = list(_SCORE_WORD.finditer(window))
             listed = not words and self.prev_kind == "score" and self._named(window)  # "A局88分，B局85分"
             scoring = bool(words) and words[-1].group(0) in ("得分", "评分", "总分")
+            bracketed = bool(GRADE_THEN_BRACKET.search(sentence) and re.match(r"\s*\)", after))
+            if not scoring and (re.search(r"(?:项目|单位|部门|共|总共|合计|最终|综合)得\s*$", window) or (
+                    VERDICT_SCORE.search(window)) or bracketed):
+                # “该项目得92.5分”, “共得92.5分”: the score given, written with 得 alone; “综合评价结果：88分”, “评价
+                # 结果：良好（88分）”: the verdict's score
+                scoring = True
             assert isinstance(tok.value, Decimal), "a score token carries a number (only a grade is text)"
             if tok.value > HUNDRED or not (listed or scoring):
                 return None

@@ -95,3 +95,40 @@ def test_the_fund_a_transfer_payments_outline_names_is_本项目s_name() -> None
 
 def test_a_numbered_line_taken_for_the_title_names_its_project_without_the_number() -> None:
     assert full_names("2.农机购置补贴项目绩效自评报告\n" + FIGURES) == {SYNTHETIC_UNIT: "农机购置补贴项目"}
+
+
+# -- common phrasings of a score, a rate and a labelled amount -------------------------------------------------------
+
+WATER = "甲县水利局2022年度项目支出绩效自评报告\n一、基本情况\n"
+
+
+def stated(sentence: str) -> dict:
+    return parse_report(WATER + sentence + "\n").stated.get("units", {}).get("甲县水利局", {})
+
+
+def test_a_score_written_with_得_alone_or_as_the_verdicts_is_read() -> None:
+    assert stated("总分100分，该项目得92.5分，等级为优。") == {"score": "92.5", "grade": "优"}
+    assert stated("本项目共得92.5分，评定为优。") == {"score": "92.5", "grade": "优"}
+    assert stated("综合评价结果：88分。") == {"score": "88"}
+    assert stated("绩效自评结果：良好（88分）") == {"score": "88", "grade": "良"}
+    # a band of the scoring rule in brackets after a grade, or a verdict's band, is no score
+    for band in ("评价等次为“良”(80分≤得分<90分)。", "评价等级为优（90分以上）。", "评价等级为优（90-100分）。",
+                 "评价结果为“优”(满分100分)。"):
+        assert "score" not in stated(band), band
+    assert stated("评价结果：80分以上为优。") == {} and stated("自评结果为80-90分。") == {}
+    # an indicator's 得 stays the indicator's
+    assert "score" not in stated("预算执行率指标得10分。")
+
+
+def test_支出进度_is_an_execution_rate_and_confirms_the_budget() -> None:
+    assert stated("项目资金120万元，已支出108万元，支出进度90%。") == {"budget": "120", "executed": "108", "rate": "90"}
+    assert stated("项目资金120万元，已支出108万元，工程进度90%。") == {"executed": "108"}
+
+
+def test_a_label_that_carries_the_amounts_unit_reads_the_bare_value_after_it() -> None:
+    got = stated("预算数（万元）：120\n执行数（万元）：108\n执行率：90%")
+    assert got == {"budget": "120", "executed": "108", "rate": "90"}, got
+    got = stated("预算数（元）：1200000\n执行数（元）：1080000")
+    assert got == {"budget": "120", "executed": "108"}, got
+    # a count, a year or a percentage after such a label is no amount
+    assert stated("资金（万元）：2022年度") == {} and stated("项目数（万元）：3个") == {}
