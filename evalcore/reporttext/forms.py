@@ -406,6 +406,36 @@ def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
     return None
 
 
+_PAIR_LABEL = re.compile(r"^(?P<l>年初预算数|全年预算数|预算数|全年执行数|执行数|预算执行率|执行率)\s*[:：]$")
+
+
+def _label_colon_pairs(stream: list[Cell]) -> tuple[int, Form] | None:
+    """A form's money part copied as label: / value cells (预算数: | 2.38 | 执行数: | 2.38): each label ends in a
+    colon (a column title does not) and its value is the very next cell. Read only when a budget and an executed
+    amount are both written so, within a few cells of each other; an execution rate written so is read with them."""
+    pairs: list[tuple[int, str, Cell, Decimal]] = []
+    for k, cell in enumerate(stream[:-1]):
+        m = _PAIR_LABEL.match(norm(cell.text).replace(" ", ""))
+        if not m:
+            continue
+        is_value, value = _value(stream[k + 1])
+        if is_value and value is not None:
+            pairs.append((k, _kind(m.group("l")), stream[k + 1], value))
+    for n, (k, kind, _, _) in enumerate(pairs):
+        if kind not in ("budget", "initial"):
+            continue
+        near = {kd: (c, v) for kk, kd, c, v in pairs[n:] if kk - k <= 8}
+        if "executed" not in near:
+            continue
+        budget = near.get("budget") or near["initial"]
+        shown = {"budget": budget, "executed": near["executed"]} | ({"rate": near["rate"]} if "rate" in near else {})
+        row = FormRow(stream[k], {kd: v for kd, (_, v) in shown.items()}, [c for c, _ in shown.values()],
+                      {kd: c for kd, (c, _) in shown.items()})
+        note = f"第{stream[k].line_no}行自评表按“预算数：”“执行数：”各自后一格的数值读取"
+        return k, Form(None, None, list(shown), row, notes=[note])
+    return None
+
+
 def _plain_header(stream: list[Cell], i: int) -> int | None:
     """预算数 (A) | 执行数 (B) | 执行率 (B/A) | 得分 (20分*执行率), then the total row (年度财政资金总额): a money
     part whose budget column is titled 预算数 alone. Taken only when every cell up to the total row is a column title
@@ -477,7 +507,7 @@ def find_forms(text: str) -> list[Form]:
                     continue
         i += 1
     if not forms:
-        found = _total_row_by_rate(stream)
+        found = _total_row_by_rate(stream) or _label_colon_pairs(stream)
         if found is None:
             return []
         starts.append(found[0])

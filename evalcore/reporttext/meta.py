@@ -214,7 +214,8 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     return project
 
 
-_REPORT_WORDS = re.compile(r"(?:的)?绩效(?:自评|评价|评估|考评|监控|运行)")
+# (…资金区域绩效目标自评表: the title of a transfer payment's form; its 区域绩效目标 are the report's words too)
+_REPORT_WORDS = re.compile(r"(?:的)?(?:区域)?绩效(?:自评|评价|评估|考评|监控|运行|目标)")
 _GENERIC = re.compile(r"(?:财政|项目|部门|整体|专项|支出|政策|资金|预算|本级)+")
 
 

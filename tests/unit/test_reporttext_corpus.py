@@ -127,7 +127,8 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # invented; check 123 of 183, 23), then the pinyin residue removed before reading, carried-over money a budget by its
 # rate, 实际全年执行: fit 199 of 222, 6 invented; check 125 of 183, 25 invented (2 more, both a stated value under an
 # organisation the now readable text names, both marked for review).
-TUNED_FLOORS = {"fit": (199, 6), "check": (125, 25)}
+# A form's money copied as label: / value cells, and 区域绩效目标 as a form title's own words: fit 201 of 222.
+TUNED_FLOORS = {"fit": (201, 6), "check": (125, 25)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -262,8 +263,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # is the one measured since the fifth batch; a fit text whose report says 我局 under a publisher's page goes to review
 # since the publisher is no longer taken as its unit: 56 → 55).
 # Eleventh session: three check texts whose pinyin hid every figure now give figures a person must confirm, and go to
-# review (49 → 46; all 46 published are right); a fit text gives its figures (55 → 56).
-CERTAINTY_FLOORS = {"fit": (0, 56), "check": (0, 46), "held-out": (2, 66)}
+# review (49 → 46; all 46 published are right); a fit text gives its figures (55 → 56). A fit text whose form was
+# copied as 预算数: / 2.38 cells gave nothing and now gives its two amounts to 本项目, for review (56 → 55).
+CERTAINTY_FLOORS = {"fit": (0, 55), "check": (0, 46), "held-out": (2, 66)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))

@@ -132,3 +132,19 @@ def test_a_label_that_carries_the_amounts_unit_reads_the_bare_value_after_it() -
     assert got == {"budget": "120", "executed": "108"}, got
     # a count, a year or a percentage after such a label is no amount
     assert stated("资金（万元）：2022年度") == {} and stated("项目数（万元）：3个") == {}
+
+
+# -- a form copied as label: / value cells; a transfer payment's form title ------------------------------------------
+
+def test_a_forms_money_copied_as_label_colon_value_cells_is_read() -> None:
+    text = ("食品监管补助资金区域绩效目标自评表\n\n专项名称\n\n食品监管补助资金\n\n预算执行情况\n\n预算数:\n\n2.38\n\n"
+            "执行数:\n\n2.38\n\n20\n\n其中:中央补助\n\n2.38万元\n")
+    result = parse_report(text)
+    assert result.stated["units"] == {SYNTHETIC_UNIT: {"budget": "2.38", "executed": "2.38"}}
+    assert full_names(text) == {SYNTHETIC_UNIT: "食品监管补助资金"}  # 区域绩效目标自评表: the form's own words
+    # column titles (no colon) followed by values are a header row, not pairs: nothing is read from them so
+    titles = text.replace("预算数:", "预算数").replace("执行数:", "执行数")
+    assert "executed" not in parse_report(titles).stated.get("units", {}).get(SYNTHETIC_UNIT, {})
+    # a budget written so with no executed amount near it is no form's money part
+    alone = text.replace("执行数:\n\n2.38\n\n", "")
+    assert parse_report(alone).stated.get("units", {}) == {}
