@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import CJK, TERMINAL, Numbering, numbering, strip_end_punct
+from .text import CJK, TERMINAL, Numbering, norm, numbering, strip_end_punct
 
 # --- lines ------------------------------------------------------------------------------------------------
 
@@ -44,6 +44,10 @@ def _raw_lines(text: str) -> list[Line | None]:
         if not s:
             out.append(None)
             continue
+        tabs = [c.strip() for c in s.split("\t")]
+        if len(tabs) >= 3 and sum(1 for c in tabs if c) >= 2:  # a table row copied from a page: cells by tabs
+            out.append(Line(no, " | ".join(tabs), cells=tabs))
+            continue
         pipes = len(re.findall(r"[|｜]", s))
         if len(s) > 1 and ((s.startswith(("|", "｜")) and s.endswith(("|", "｜")))
                            or (pipes >= 3 and s.endswith(("|", "｜")))):  # a row written without its leading |
@@ -72,6 +76,43 @@ def _raw_lines(text: str) -> list[Line | None]:
     return out
 
 
+# a results table whose cells a PDF or a page left separated by spaces: its header names a unit or project column and
+# a figure column, every title short
+_SPACED_NAME = re.compile(r"序号|(?:主管|预算|实施|项目|被评价)?(?:单位|部门)(?:名称)?|项目(?:名称)?|评价对象")
+_SPACED_FIGURE = re.compile(r"(?:评价|自评|综合)?(?:得分|分数|评分)|(?:评价|绩效|自评)?(?:结果|等级|等次)|"
+                            r"预算(?:数|金额)?|执行(?:数|金额|率)|预算执行率|实际支出|支出(?:数|金额)")
+
+
+def _spaced_tables(out: list[Line | None]) -> None:
+    """Rows of a table separated by spaces (序号 项目名称 主管部门 评价得分 评价等级 / 1 某项目 某局 92.5 优): the
+    header's titles are a name column and a figure column (a unit in 万元 may follow a title), and a row is taken
+    while it splits into as many cells as the header; the first row that does not ends the table."""
+    i = 0
+    while i < len(out):
+        ln = out[i]
+        words = ln.text.split() if ln is not None and ln.cells is None else []
+        titles = [re.sub(r"\((?:万元|元|分|%)\)$", "", norm(w)) for w in words]
+        if (len(words) >= 3 and all(len(t) <= 12 for t in titles) and any(_SPACED_NAME.fullmatch(t) for t in titles)
+                and any(_SPACED_FIGURE.fullmatch(t) for t in titles)
+                and all(_SPACED_NAME.fullmatch(t) or _SPACED_FIGURE.fullmatch(t) or t in ("备注", "说明")
+                        for t in titles)):
+            j = i + 1
+            while j < len(out):
+                nxt = out[j]
+                if nxt is None or nxt.cells is not None or len(nxt.text.split()) != len(words):
+                    break
+                j += 1
+            if j > i + 1:
+                for k in range(i, j):
+                    row = out[k]
+                    assert row is not None
+                    cells = row.text.split()
+                    out[k] = Line(row.no, " | ".join(cells), cells=cells)
+                i = j
+                continue
+        i += 1
+
+
 def _ends_open(text: str) -> bool:
     return bool(text) and text[-1] not in TERMINAL + "."  # PDF text often ends a sentence with “.”
 
@@ -98,6 +139,7 @@ def _without_page_number(before: str, text: str) -> str:
 def read_lines(text: str) -> list[Line]:
     """Non-blank lines, with a sentence broken across lines (and blank lines) joined back together."""
     raw = _raw_lines(text)
+    _spaced_tables(raw)
     out: list[Line] = []
     i = 0
     while i < len(raw):

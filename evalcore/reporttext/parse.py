@@ -205,6 +205,9 @@ class _Parser:
             if sec.kind == "conclusion":
                 conclusion.extend(ln.text for ln in sec.lines if ln.cells is None)
             figure_lines.append(Line(0, ""))  # a section boundary
+            if sec.heading is not None and sec.heading.cells is None and _HEADING_FIGURE.search(norm(sec.heading.text)):
+                # a short numbered item taken for a heading (2.乙项目，评价得分84分，等级为良。) still states figures
+                figure_lines.append(sec.heading)
             figure_lines.extend(sec.lines)
         self.unplaced.extend(reader.unplaced)
         self.notes.extend(reader.notes)
@@ -679,6 +682,10 @@ class _Parser:
             if computed != round2(Decimal(stated["total_rate"])):
                 self.notes.append(f"报告所列总体执行率 {stated['total_rate']}% 与按总额计算的 {computed}% 不一致")
         return units, budget_lines, results, totals
+
+
+# a heading line that states a figure of its own: an amount, a percentage or a score
+_HEADING_FIGURE = re.compile(r"\d(?:\.\d+)?\s*(?:万元|亿元|元|%|分(?![钟之别值数级类期配担摊批]))")
 
 
 def _label(kind: str) -> str:

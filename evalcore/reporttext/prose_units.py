@@ -36,8 +36,8 @@ def listed_projects(lines: list[Line]) -> dict[int, str]:
     found: dict[str, dict[int, str]] = {}
     for ln in lines:
         num = ln.num if ln.no and ln.cells is None else None
-        if num is None or title_like(num.rest):
-            continue  # a heading, not a paragraph
+        if num is None or (title_like(num.rest) and not re.search(r"\d", num.rest)):
+            continue  # a heading, not a paragraph (a short item with its figures is one: 2.乙项目，得分84分。)
         m = PROJECT_AT_START.match(num.rest.strip())
         if m and _RESULT.search(norm(num.rest)):
             found.setdefault(num.style, {})[ln.no] = m.group(0).strip()

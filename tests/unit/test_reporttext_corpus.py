@@ -265,7 +265,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # Eleventh session: three check texts whose pinyin hid every figure now give figures a person must confirm, and go to
 # review (49 → 46; all 46 published are right); a fit text gives its figures (55 → 56). A fit text whose form was
 # copied as 预算数: / 2.38 cells gave nothing and now gives its two amounts to 本项目, for review (56 → 55).
-CERTAINTY_FLOORS = {"fit": (0, 55), "check": (0, 46), "held-out": (2, 66)}
+# Tables separated by tabs or spaces, and short numbered result items read as figure lines: one held-out text more
+# goes to review (66 → 65; the tests score the held-out part in these totals at every run, no text was looked at).
+CERTAINTY_FLOORS = {"fit": (0, 55), "check": (0, 46), "held-out": (2, 65)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))

@@ -148,3 +148,37 @@ def test_a_forms_money_copied_as_label_colon_value_cells_is_read() -> None:
     # a budget written so with no executed amount near it is no form's money part
     alone = text.replace("执行数:\n\n2.38\n\n", "")
     assert parse_report(alone).stated.get("units", {}) == {}
+
+
+# -- results tables whose cells are separated by tabs or spaces; short numbered result items -------------------------
+
+NOTICE = "某市财政局关于2022年度重点项目绩效评价结果的公告\n"
+TWO = {"市交通运输局": {"score": "92.5", "grade": "优"}, "市林业局": {"score": "84", "grade": "良"}}
+
+
+def test_a_results_table_with_cells_separated_by_tabs_or_spaces_is_read_as_a_table() -> None:
+    rows = [["序号", "项目名称", "主管部门", "评价得分", "评价等级"],
+            ["1", "农村公路养护项目", "市交通运输局", "92.5", "优"],
+            ["2", "城区绿化项目", "市林业局", "84", "良"]]
+    for sep in ("\t", " ", "   "):
+        text = NOTICE + "".join(sep.join(r) + "\n" for r in rows)
+        assert parse_report(text).stated.get("units") == TWO, repr(sep)
+    money = ("序号 单位名称 预算数(万元) 执行数(万元) 执行率 得分 等级\n1 市交通运输局 100 90 90% 92.5 优\n"
+             "2 市林业局 200 150 75% 84 良\n")
+    got = parse_report(NOTICE + money).stated["units"]
+    assert got["市林业局"] == {"budget": "200", "executed": "150", "rate": "75", "score": "84", "grade": "良"}, got
+    # a row whose name holds a space no longer splits into the header's cells: the table ends before it
+    broken = NOTICE + " ".join(rows[0]) + "\n" + " ".join(rows[1]) + "\n2 城区 绿化项目 市林业局 84 良\n"
+    assert set(parse_report(broken).stated.get("units", {})) == {"市交通运输局"}
+    # a sentence of words is no header: a line of prose stays prose
+    prose = NOTICE + "本次 评价 项目 得分 较高\n甲 乙 丙 丁 戊\n"
+    assert parse_report(prose).stated.get("units", {}) == {}
+
+
+def test_short_numbered_result_items_are_each_their_projects_even_when_taken_for_headings() -> None:
+    text = NOTICE + "1.农村公路养护项目，评价得分92.5分，等级为优；\n2.城区绿化项目，评价得分84分，等级为良。\n"
+    got = parse_report(text).stated["units"]
+    assert got == {"农村公路养护项目": {"score": "92.5", "grade": "优"}, "城区绿化项目": {"score": "84", "grade": "良"}}
+    # headings without a figure of their own stay headings
+    headed = NOTICE + "一、评价结果\n1.农村公路养护项目\n该项目评价得分92.5分，等级为优。\n"
+    assert set(parse_report(headed).stated["units"]) <= {"农村公路养护项目", SYNTHETIC_UNIT}
