@@ -58,7 +58,7 @@ _TOTAL = re.compile(r"总额|总计|合计|共计|总预算|总投资|总体|整
 _EXEC_RATE = re.compile(r"(?:预算|资金)?(?:执行|支付|支出)(?:完成)?率|(?:预算|资金)使用率|"
                         r"(?:预算|资金)?(?:执行|支出)进度")
 _RATE_WORD = re.compile(rf"{_EXEC_RATE.pattern}|[{CJK}]率|进度|比例|满意度|占比|同比|增长|下降|增幅|降幅|提高|降低")
-_SCORE_WORD = re.compile(r"得分|评分|总分|满分|分值|扣分|扣除|扣|权重")
+_SCORE_WORD = re.compile(r"得分|评分|总分值|满分值|总分|满分|分值|扣分|扣除|扣|权重")  # 总分值为100分: the scale
 _SCORE_BREAKDOWN = re.compile(r"决策|过程|产出|效益|满意度|指标|维度|其中|一级|二级|部分")
 GRADE_WORDS = "优秀|良好|中等|较差|不合格|合格|优|良|中|差"
 # a verdict's score: 评价结果：88分, 自评结论为88分; a grade then its score in brackets: 评价结果：良好（88分）
