@@ -60,6 +60,9 @@ def _metadata_title(intro: list[Line]) -> tuple[str, Line] | None:
 
 # An attachment's label above its title (附件3, 附件：): never part of the title.
 _ATTACHMENT = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]?$")
+# an attachment's title on its line (a document site's heading): 附件2:甲局2022年度…评价报告(共15个).pdf
+_ATTACHED_TITLE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]\s*(?P<t>.{6,80}?)(?:\(共\d+[个份篇]\))?"
+                            r"(?:\.(?:docx?|pdf|wps|xlsx?))?$", re.I)
 
 
 # The end of a title a PDF's line broke off (…绩效评价 / 情况表): no more than the kind of document it is.
@@ -79,6 +82,10 @@ def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     if from_metadata is not None:
         return from_metadata[0], [from_metadata[1]]
     for k, ln in enumerate(intro[:8]):
+        named = _ATTACHED_TITLE.match(norm(ln.text).strip())
+        if named and ln.cells is None and re.search(r"评价|报告|结果", named.group("t")) and not re.search(
+                r"[，,。：:]", named.group("t")):  # 附件2:甲局2022年度项目支出部门评价报告.pdf: a document's title
+            return re.sub(r"\s+", "", _FILE_SUFFIX.sub("", named.group("t"))), [ln]
         if ln.cells is None and len(ln.text) <= 60 and not re.search(r"[，,。：:]", ln.text) and re.search(
                 r"评价|报告|结果|公示|公告", ln.text):
             prev = intro[k - 1] if k else None
@@ -146,6 +153,11 @@ def named_project(lines: list[Line]) -> str:
     return ""
 
 
+# a project's or fund's name as a sentence writes it: from a character that opens no clause of the report's own work
+# (我, 本, 对, 开展, 现将 …) to the first project word after which the sentence goes on as the pattern says
+_SUBJECT_NAME = (rf"(?![我本该此其对开现关完组为根按经按照])[{CJK}][{CJK}A-Za-z0-9()“”]{{1,29}}?"
+                 r"(?:项目|资金|经费|工程|补助|补贴|专项)")
+
 # What a report's own sentences say it evaluates: 现将甲市2023年度衔接资金绩效自评情况报告如下 / 甲局对2022年度乙补贴
 #使用情况开展了绩效评价 / 本次评价对象为…
 _BODY_SUBJECT = (
@@ -157,20 +169,38 @@ _BODY_SUBJECT = (
     # the outline of a transfer payment's self-evaluation (一、绩效目标分解下达情况 (一)中央下达甲资金预算和区域绩效目标
     # 情况): the fund it reports on
     re.compile(rf"下达(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)(?:转移支付)?预算和(?:区域)?绩效目标"),
+    # a project or fund named right before the evaluation's words: 开展了2022年度甲资金绩效自评 / 现就甲项目绩效自评情况
+    # 报告如下 / 甲项目2022年度绩效自评报告如下 / 甲资金使用情况及绩效自评结果
+    re.compile(rf"(?:(?:^|[，,。；;：:\s]|开展了?|现就|现将|对|关于|完成了?)(?:20\d{{2}}\s*年度?)?|20\d{{2}}\s*年度?)"
+               rf"(?P<p>{_SUBJECT_NAME})"
+               r"(?:的)?(?:20\d{2}\s*年度?)?(?:使用情况及|实施情况及)?(?:预算|项目支出)?绩效(?:自评|评价)"),
+    # the first sentence of a project's overview: (一)项目概况。甲资金主要用于… / 甲项目是…
+    re.compile(rf"(?:项目概况|项目基本情况|项目简介)\s*[。.:：]?\s*(?:20\d{{2}}\s*年度?\s*[，,]?)?"
+               rf"(?P<p>{_SUBJECT_NAME})"
+               r"(?:是|主要|由|于|为|系|总投资|计划|共)"),
 )
+_NO_SUBJECT = re.compile(r"^(?:重点|各|所有|全部|相关|有关|部分|其他|其它|上述|以上|下列|该|此|本|各类|各项|专项)?"
+                         r"(?:项目|资金|经费|工程|专项)$")
 
 
 def body_subject(lines: list[Line]) -> str:
     """The project or fund a report's own sentences say it evaluates, among its first 30 lines (现将…绩效自评情况报告
     如下, 对…开展了绩效评价, 本次评价对象为…), cleaned as a title's project is; "" when none names one."""
+    overview = False
     for ln in lines[:30]:
         if ln.cells is not None:
             continue
         text = norm(ln.text)
+        heading = bool(re.fullmatch(r"\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.]?)?\s*(?:项目概况|项目基本情况|"
+                                    r"项目简介)\s*[。.:：]?\s*", text))
+        if overview:  # the line under a heading 项目概况 opens with the project: 甲项目是…
+            text = "项目概况。" + text
+        overview = heading
         for pattern in _BODY_SUBJECT:
             for m in pattern.finditer(text):
-                name = _title_project(m.group("p").strip("“”"), "", keep_regions=True)
-                if name and not re.search(r"[：:|]|我|本", name):
+                name = re.sub(r"(?:的)?(?:使用|实施|执行|管理)?情况(?:及|和|与)?$", "", m.group("p").strip("“”"))
+                name = _title_project(name, "", keep_regions=True)
+                if name and not re.search(r"[：:|]|我|本", name) and not _NO_SUBJECT.match(name):
                     return name
     return ""
 
@@ -215,7 +245,8 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
 
 
 # (…资金区域绩效目标自评表: the title of a transfer payment's form; its 区域绩效目标 are the report's words too)
-_REPORT_WORDS = re.compile(r"(?:的)?(?:区域)?绩效(?:自评|评价|评估|考评|监控|运行|目标)")
+_REPORT_WORDS = re.compile(r"(?:的)?(?:区域)?绩效(?:自评|评价|评估|考评|监控|运行|目标)|"
+                           r"(?:的)?(?:部门|单位)?(?:评价|自评)报告")
 _GENERIC = re.compile(r"(?:财政|项目|部门|整体|专项|支出|政策|资金|预算|本级)+")
 
 

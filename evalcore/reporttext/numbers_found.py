@@ -214,6 +214,8 @@ def _money_kind(window: str, clause: str) -> str | None:
         if not matches:
             continue
         last = matches[-1].lastgroup
+        if last == "executed" and re.search(r"安排[^，,；;。]*预算支出", scope):
+            return "budget"  # “财政安排…项目预算支出合计25674.55万元”: the spending a budget arranges
         if last == "budget" and _EXEC_STRONG.search(scope):
             return "executed"
         if last == "executed" and any(m.lastgroup == "received" for m in matches) and not (

@@ -188,3 +188,39 @@ def test_a_发布单位_line_names_the_sites_publisher() -> None:
     # (支付进度 stays no execution rate: test_reporttext_roles keeps a project's payment progress apart)
     text = "2022年度部门整体支出绩效自评报告\n发布单位：甲县农业农村局\n" + FIGURES
     assert ("甲县农业农村局", "网页的发布机构或来源") in parse_report(text).names
+
+
+def test_预算支出_that_a_budget_arranges_is_the_budget() -> None:
+    assert stated("2021年市财政安排该项目预算支出合计25,674.55万元。") == {"budget": "25674.55"}
+    # 预算支出 with no arranging is left as it was read (an amount spent under the budget)
+    assert stated("2021年该项目预算支出合计300万元。") == {"executed": "300"}
+
+
+def test_总分值_is_the_scale_never_a_score() -> None:
+    assert stated("本次评价指标分四大部分，总分值为100分。") == {}
+
+
+# -- what the report's sentences say it evaluates; an attachment's title -------------------------------------------
+
+def test_本项目_is_named_by_the_project_the_reports_sentences_put_before_its_evaluation() -> None:
+    for opening, want in (
+            ("为加强预算绩效管理，我局组织开展了2022年度农村公路养护资金绩效自评。", "农村公路养护资金"),
+            ("2022年度农村公路养护项目绩效自评工作已完成，现将自评情况报告如下：", "农村公路养护项目"),
+            ("按照要求，现就2022年度农村公路养护项目绩效自评情况报告如下：", "农村公路养护项目"),
+            ("我单位2022年度农村公路养护项目绩效自评情况如下：", "农村公路养护项目"),
+            ("现将2022年农村公路养护资金使用情况及绩效自评结果报告如下：", "农村公路养护资金"),
+            ("（一）项目基本情况。农村公路养护资金主要用于…", "农村公路养护资金"),
+            ("一、项目基本情况\n（一）项目概况\n农村公路养护项目是我县的重点民生工程。", "农村公路养护项目")):
+        assert full_names(opening + "\n" + FIGURES) == {SYNTHETIC_UNIT: want}, opening
+    # the report's own work, or a word that names no one project, names nothing
+    for opening in ("为加强预算绩效管理，我局开展了部门整体支出绩效自评。", "现将重点项目绩效评价情况报告如下：",
+                    "我局对所有项目开展了绩效自评。", "一、项目基本情况\n（一）项目概况\n项目于2022年3月开工。"):
+        assert full_names(opening + "\n" + FIGURES) == {SYNTHETIC_UNIT: ""}, opening
+
+
+def test_an_attachments_title_line_is_the_reports_title() -> None:
+    text = ("附件2:合肥市瑶海区农林水务局2022年度项目支出部门评价报告(共15个).pdf\n"
+            "ヽ|.Candy°,116 页 605.868 KB 访问 5422.97下载文档\n" + FIGURES)
+    result = parse_report(text)
+    assert ("合肥市瑶海区农林水务局", "标题") in result.names
+    assert set(result.stated["units"]) == {"合肥市瑶海区农林水务局"}
