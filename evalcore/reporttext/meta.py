@@ -205,6 +205,36 @@ def body_subject(lines: list[Line]) -> str:
     return ""
 
 
+_PROJECT_END = re.compile(r"项目|资金|经费|工程|补助|补贴|专项")
+_NOT_A_NAME = re.compile(rf"[^{CJK}A-Za-z()“”]|^[我本该此其对开现关完组为根按经和及与的了在将是由于]")
+# money by its source or level, and words for any project: no name, nor is any shorter piece of them
+_GENERIC_MONEY = re.compile(r"^(?:中央|省级?|市级?|县级?|区级?|本级|上级|地方|财政|自筹|配套|专项|项目|各类|各项|部分|"
+                            r"相关|其他|其它|社会|一般|政府)+(?:资金|项目|专项|经费|补助|补贴)$")
+
+
+def recurring_subject(lines: list[Line]) -> str:
+    """A report that states its subject nowhere else (no title, no 项目名称, no sentence about its evaluation) still
+    names it in its opening lines and again below: the longest name ending in a project word (…项目, …资金, …经费)
+    that starts in its first three lines and recurs in the text; "" when none recurs."""
+    text = "\n".join(norm(ln.text) for ln in lines if ln.cells is None)
+    best = ""
+    for ln in [x for x in lines if x.cells is None][:3]:
+        line = norm(ln.text)
+        for m in _PROJECT_END.finditer(line):
+            end = m.end()
+            for start in range(max(0, end - 30), end - 3):
+                name = line[start:end]
+                if _GENERIC_MONEY.match(name):
+                    break  # 中央财政资金: neither it nor 央财政资金 names a project
+                if len(name) <= len(best) or _NOT_A_NAME.search(name) or _NO_SUBJECT.match(name):
+                    continue
+                if text.count(name) >= 2:
+                    best = name
+                    break  # the longest from this end
+    cleaned = _title_project(best, "", keep_regions=True) if best else ""
+    return cleaned if cleaned and not _NO_SUBJECT.match(cleaned) else ""
+
+
 def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     """The project or fund a title names, without its region, years and the words of the report itself
     (江西省省级公共文化专项资金和省级体彩公益金专项转移支付2021年度绩效自评报告.docx → 省级公共文化专项资金和

@@ -101,6 +101,7 @@ from .meta import (
     named_project,
     own_unit,
     parse_bands,
+    recurring_subject,
     site_publisher,
     title_parts,
     title_unit,
@@ -148,9 +149,11 @@ class _Parser:
         intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
         year, region, project = title_parts(title)
         titled, named, evaluated = title_unit(title), named_project(lines), body_subject(lines)
-        self.titled = titled or named or evaluated
+        recurring = "" if titled or named or evaluated else recurring_subject(lines)
+        self.titled = titled or named or evaluated or recurring
         self.names = [(n, where) for n, where in ((titled, "报告标题所述项目"), (named, "“项目名称”一行"),
-                                                  (evaluated, "正文所述评价对象")) if n]
+                                                  (evaluated, "正文所述评价对象"),
+                                                  (recurring, "开头几行反复出现的项目")) if n]
         all_text = [ln for ln in lines if ln.cells is None]
         if year is None:
             for ln in all_text:

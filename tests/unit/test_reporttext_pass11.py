@@ -224,3 +224,18 @@ def test_an_attachments_title_line_is_the_reports_title() -> None:
     result = parse_report(text)
     assert ("合肥市瑶海区农林水务局", "标题") in result.names
     assert set(result.stated["units"]) == {"合肥市瑶海区农林水务局"}
+
+
+def test_without_any_other_name_本项目_takes_the_project_its_opening_lines_name_and_the_text_repeats() -> None:
+    text = ("一、基本情况\n2022年，我县实施农村公路养护项目，改善群众出行。\n" + FIGURES
+            + "三、成效\n农村公路养护项目完成年度目标。\n")
+    result = parse_report(text)
+    assert full_names(text) == {SYNTHETIC_UNIT: "农村公路养护项目"}
+    assert ("农村公路养护项目", "开头几行反复出现的项目") in result.names
+    # named once only, or only by the money's source (中央财政资金: nor its piece 央财政资金), it names nothing
+    once = "一、基本情况\n2022年，我县实施农村公路养护项目，改善群众出行。\n" + FIGURES
+    source = "一、基本情况\n中央财政资金和省级资金共同支持。\n中央财政资金到位。\n" + FIGURES
+    assert full_names(once) == {SYNTHETIC_UNIT: ""} and full_names(source) == {SYNTHETIC_UNIT: ""}
+    # a title's project comes first
+    titled = "2022年度甲县乡村公路养护资金绩效自评报告\n" + text
+    assert full_names(titled) == {SYNTHETIC_UNIT: "甲县乡村公路养护资金"}
