@@ -58,8 +58,12 @@ def test_the_held_out_list_is_what_the_fixed_rule_gives() -> None:
 # stated value under another unit's name; docs/reporttext.md, "Ninth and tenth batches, and naming"). On the 93 texts
 # held out before, by subtraction: 81 of 191, 40 invented at the session's start; 88 of 191, 33 invented with its first
 # passes (measured after the ninth batch's merge: 105 of 238, 43 invented).
-HELD_OUT_RIGHT_AT_LEAST = 113
-HELD_OUT_INVENTED_AT_MOST = 42
+# Issue 24's eleventh session (its parser passes, the scorer comparing names in simplified characters without pinyin,
+# and the eleventh batch: 36 texts, 16 of them held out; 356 texts, 147 held out), measured once at the end: 149 of
+# 295 right, 47 invented (44 of them figures; 27 a stated value under another unit's name). On the 131 texts held out
+# before: 118 of 258, 41 invented (113 and 45 at the session's start). docs/reporttext.md, "Eleventh session".
+HELD_OUT_RIGHT_AT_LEAST = 149
+HELD_OUT_INVENTED_AT_MOST = 44
 
 
 def _held_out_invented(scores) -> list[tuple[str, str, str | None]]:
@@ -128,7 +132,10 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # rate, 实际全年执行: fit 199 of 222, 6 invented; check 125 of 183, 25 invented (2 more, both a stated value under an
 # organisation the now readable text names, both marked for review).
 # A form's money copied as label: / value cells, and 区域绩效目标 as a form title's own words: fit 201 of 222.
-TUNED_FLOORS = {"fit": (201, 6), "check": (125, 25)}
+# With the eleventh batch's 20 tuned-half texts (main's parser at 3b270b7 on its branches): fit 208 of 233, 9
+# invented; check 130 of 212, 41 invented. Then 总分值, 安排…预算支出, more of the report's sentences naming 本项目, and
+# the project its opening lines name and the text repeats: fit 209 of 233, 8 invented; check 135 of 212, 34 invented.
+TUNED_FLOORS = {"fit": (209, 8), "check": (135, 34)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -267,7 +274,10 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # copied as 预算数: / 2.38 cells gave nothing and now gives its two amounts to 本项目, for review (56 → 55).
 # Tables separated by tabs or spaces, and short numbered result items read as figure lines: one held-out text more
 # goes to review (66 → 65; the tests score the held-out part in these totals at every run, no text was looked at).
-CERTAINTY_FLOORS = {"fit": (0, 55), "check": (0, 46), "held-out": (2, 65)}
+# With the eleventh batch and the session's later passes, as measured at its end: fit (0, 59), check (0, 51), held out
+# (3, 70): the held-out text with 2 invented figures published unreviewed since the fifth batch, and one of the
+# eleventh batch's held-out texts with 1 (its helper measured it so with the parser of its branch).
+CERTAINTY_FLOORS = {"fit": (0, 59), "check": (0, 51), "held-out": (3, 70)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
