@@ -155,7 +155,7 @@ def named_project(lines: list[Line]) -> str:
 
 # a project's or fund's name as a sentence writes it: from a character that opens no clause of the report's own work
 # (我, 本, 对, 开展, 现将 …) to the first project word after which the sentence goes on as the pattern says
-_SUBJECT_NAME = (rf"(?![我本该此其对开现关完组为根按经按照])[{CJK}][{CJK}A-Za-z0-9()“”]{{1,29}}?"
+_SUBJECT_NAME = (rf"(?![我本该此其对开现关完组为根按经年度])[{CJK}][{CJK}A-Za-z0-9()“”]{{0,29}}?"
                  r"(?:项目|资金|经费|工程|补助|补贴|专项)")
 
 # What a report's own sentences say it evaluates: 现将甲市2023年度衔接资金绩效自评情况报告如下 / 甲局对2022年度乙补贴

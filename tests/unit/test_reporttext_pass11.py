@@ -239,3 +239,11 @@ def test_without_any_other_name_本项目_takes_the_project_its_opening_lines_na
     # a title's project comes first
     titled = "2022年度甲县乡村公路养护资金绩效自评报告\n" + text
     assert full_names(titled) == {SYNTHETIC_UNIT: "甲县乡村公路养护资金"}
+
+
+def test_a_name_read_from_a_sentence_never_starts_inside_the_year() -> None:
+    """2023年度乙项目绩效评价报告: the report's sentence names 乙项目, not 度乙项目 (the name may be one character
+    before its project word)."""
+    result = parse_report("2023年度乙项目绩效评价报告\n一、基本情况\n项目预算资金300万元，实际支出240万元。\n")
+    assert all(not name.startswith(("度", "年")) for name, _ in result.names), result.names
+    assert full_names("为加强管理，我局开展了2022年度乙资金绩效自评。\n" + FIGURES) == {SYNTHETIC_UNIT: "乙资金"}
