@@ -20,7 +20,7 @@ import re
 from dataclasses import replace
 
 from .formats import Document
-from .text import CJK
+from .text import CJK, PINYIN_AFTER
 
 # Spam a mirror site inserts into a copied page, mid-sentence and in place of place names
 # (下达澳门金沙城中心_欧洲杯足球网-【投注官网平台】2022年…): a site's name pieces joined by _, with a gambling or
@@ -149,12 +149,6 @@ _SITE_LINE = re.compile(
 
 def _site_lines(line: str) -> str:
     return "" if _SITE_LINE.match(line) else line
-
-
-# the pinyin a conversion site prints after each character (預(yù)算): a bracketed syllable with its tone mark right
-# after a CJK character
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-PINYIN_AFTER = re.compile(rf"(?<=[{CJK}])[(（](?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]")
 
 
 def _pinyin(line: str) -> str:

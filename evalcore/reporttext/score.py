@@ -21,11 +21,11 @@ from pathlib import Path
 
 from ..numbers import round2
 from .formats import to_simplified
-from .noise import PINYIN_AFTER as _PINYIN_AFTER
 from .parse import parse_report
 from .result import SYNTHETIC_UNIT, ParseResult
 from .review import doubts, figure_rows
 from .source import read_document
+from .text import PINYIN_AFTER
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 FIGURES = ("budget", "executed", "rate", "score", "grade")
@@ -79,7 +79,7 @@ def _norm_name(text: str) -> str:
     simplified characters without a conversion site's pinyin (an annotation writes a name as published: 黃岡市檔案館,
     數(shù)字化; the parser reads it converted)."""
     name = text.translate(str.maketrans("（）", "()")).replace(" ", "").strip()
-    name = _PINYIN_AFTER.sub("", name)
+    name = PINYIN_AFTER.sub("", name)
     name = to_simplified(name, at_least=1) or name  # the parser reads traditional characters as simplified
     return re.sub(r"20\d{2}(?:[-—~～至到]20\d{2})?年度?", "", name) or name
 

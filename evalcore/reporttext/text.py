@@ -13,8 +13,12 @@ CN_NUM = "一二三四五六七八九十"
 _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)} | {"两": 2, "〇": 0}
 
 
-# pinyin that content farms print after a character (優(yōu), 項(xiàng)): read as spaces, keeping the length
-_PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+# pinyin that content farms print after a character (優(yōu), 項(xiàng)): a bracketed syllable with its tone mark.
+# :mod:`.noise` removes it after a character (PINYIN_AFTER); :func:`norm` blanks any left, keeping the length
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_SYLLABLE = rf"(?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}"
+_PINYIN = re.compile(rf"\({_SYLLABLE}\)")
+PINYIN_AFTER = re.compile(rf"(?<=[{CJK}])[(（]{_SYLLABLE}[)）]")
 
 
 def norm(text: str) -> str:
