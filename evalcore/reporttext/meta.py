@@ -69,10 +69,25 @@ _ATTACHED_TITLE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]{0,3
 _TITLE_END = re.compile(r"^(?:的)?(?:情况|结果|自评|评价)?(?:表|报告|说明|公示|公告|通报)$")
 
 
+# a title's fund or project on the next line, in brackets: 2021年度项目支出绩效自评报告 / （甲县农村公路养护项目）
+# (or, under a department's title, the department: 2021年度部门整体支出绩效自评报告 / （甲县交通运输局）)
+_BRACKET_LINE = re.compile(r"\s*[(（]\s*(?P<f>[^()（）]{4,40}?(?:资金|项目|经费|专项|补助|补贴|工程|"
+                           rf"{ORG_SUFFIX}))\s*[)）]\s*")
+
+
 def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     """(title, the lines it was read from). The site's metadata block (索引号, 发布机构, 发布日期…) and its
     navigation (menu, 当前位置, breadcrumbs) are skipped; a title the block states (名称: …, 标题: …) is taken
-    when no heading line gives one."""
+    when no heading line gives one. A line under the title that is only a fund or project in brackets belongs to it."""
+    title, used = _guess_title(intro, source_name)
+    if used and not title.endswith((")", "）")):
+        after = [ln for ln in intro if used[-1].no < ln.no <= used[-1].no + 2 and ln.cells is None and ln.text.strip()]
+        if after and _BRACKET_LINE.fullmatch(after[0].text):
+            return title + "(" + _BRACKET_LINE.fullmatch(after[0].text).group("f").strip() + ")", [*used, after[0]]
+    return title, used
+
+
+def _guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     from_metadata = _metadata_title(intro)
     intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text)) and not _SITE_NAV.search(norm(ln.text))
              and not _META_TITLE.match(norm(ln.text)) and not _ATTACHMENT.match(norm(ln.text).strip())]
@@ -163,8 +178,9 @@ _SUBJECT_NAME = (rf"(?![我本该此其对开现关完组为根按经年度])[{C
 _BODY_SUBJECT = (
     re.compile(rf"现将(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)(?:的)?(?:绩效|预算绩效|支出绩效)(?:自评|评价|评估)"
                r"(?:工作)?(?:的)?(?:情况|结果|开展情况)?(?:报告|汇报)如下"),
-    re.compile(rf"对(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)(?:的)?(?:使用情况|实施情况|资金使用情况|支出情况)?"
-               r"(?:开展|进行|实施)了?(?:[财政预算支出项目部门]{0,6})?绩效(?:自评|评价|评估)"),
+    re.compile(rf"对(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)(?:的)?(?:20\d{{2}}\s*年度?)?(?:的)?"
+               r"(?:使用情况|实施情况|资金使用情况|支出情况)?"
+               r"(?:开展|进行|实施)了?(?:(?:[财政预算支出项目部门]{0,6}|重点|专项|综合)?绩效(?:自评|评价|评估)|自评)"),
     re.compile(rf"(?:本次|此次)?(?:绩效)?评价(?:的)?对象(?:为|是|:)(?P<p>[{CJK}A-Za-z0-9()“”]{{4,40}}?)[。，,；;(]"),
     # the outline of a transfer payment's self-evaluation (一、绩效目标分解下达情况 (一)中央下达甲资金预算和区域绩效目标
     # 情况): the fund it reports on
@@ -307,6 +323,11 @@ def own_unit(title: str, lines: list[Line]) -> tuple[str, str] | None:
             name = _org_in(tm.group("run"), piece[tm.end("run"):], title, in_title=True)
             if name:
                 return name, "标题"
+    bracketed = re.search(rf"(?:报告|结果|情况|表)\((?P<run>[{CJK}]{{4,30}})\)$", norm(title))
+    if bracketed:  # 2021年度部门整体支出绩效自评报告(甲县交通运输局)
+        name = _org_in(bracketed.group("run"), "", title)
+        if name == bracketed.group("run"):
+            return name, "标题"
     for where, pattern in (("“单位名称”一行", _NAME_LINE), ("网页的发布机构或来源", _PUBLISHER)):
         for ln in lines[:40]:
             text = _line_text(ln)
@@ -316,6 +337,34 @@ def own_unit(title: str, lines: list[Line]) -> tuple[str, str] | None:
             name = _org_in(m.group("run"), "", title if pattern is _PUBLISHER else "自评")
             if name and (pattern is _NAME_LINE or _written_in(name, [x for x in lines if x is not ln])):
                 return name, where
+    return None
+
+
+_UNIT_OVERVIEW = re.compile(r"\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.]?)?\s*"
+                            r"(?:部门|单位|机构)(?:基本)?(?:情况|概况|简介)\s*[。.:：]?\s*")
+_OVERVIEW_VERB = re.compile(r"是|为|系|成立于|始建于|组建于|内设|下设|位于|主要职能|主要职责|于\d{4}年")
+
+
+def overview_org(lines: list[Line]) -> tuple[str, str] | None:
+    """(name, where) of the organisation a department's report opens its overview with, when nothing else names the
+    report's unit: 一、部门基本情况 / 甲县交通运输局是县政府工作部门… (the sentence under the heading, or on its line).
+    None when the overview does not open with an organisation's name."""
+    for k, ln in enumerate(lines[:40]):
+        if ln.cells is not None:
+            continue
+        text = norm(ln.text)
+        m = _UNIT_OVERVIEW.match(text)
+        if not m:
+            continue
+        rest = text[m.end():]
+        if not rest and k + 1 < len(lines) and lines[k + 1].cells is None:
+            rest = norm(lines[k + 1].text)
+        for end in sorted({x.end() for x in _OWN_SUFFIX.finditer(rest[:30])}, reverse=True):
+            org = rest[:end]
+            if (re.fullmatch(rf"[{CJK}()]{{4,30}}", org) and _OVERVIEW_VERB.match(rest[end:])
+                    and _acceptable(org, "自评") and not re.match(r"[我本该此其]", org)):
+                return org, "部门基本情况的第一句"
+        return None
     return None
 
 

@@ -99,6 +99,7 @@ from .meta import (
     body_subject,
     guess_title,
     named_project,
+    overview_org,
     own_unit,
     parse_bands,
     recurring_subject,
@@ -173,7 +174,7 @@ class _Parser:
             rm = REGION.match(norm(evaluator))
             if rm and not NOT_REGION.search(rm.group("r")):
                 region = rm.group("r")
-        self.own = own_unit(title, lines)
+        self.own = own_unit(title, lines) or (None if self.titled else overview_org(lines))
         if self.own is not None:
             self.names.append(self.own)
         else:
