@@ -78,36 +78,85 @@ def _raw_lines(text: str) -> list[Line | None]:
 
 # a results table whose cells a PDF or a page left separated by spaces: its header names a unit or project column and
 # a figure column, every title short
-_SPACED_NAME = re.compile(r"序号|(?:主管|预算|实施|项目|被评价)?(?:单位|部门)(?:名称)?|项目(?:名称)?|评价对象")
+_SPACED_NAME = re.compile(r"序号|(?:项目)?(?:主管|预算|实施|项目|被评价)?(?:单位|部门)(?:名称)?|项目(?:名称)?|评价对象")
 _SPACED_FIGURE = re.compile(r"(?:评价|自评|综合)?(?:得分|分数|评分)|(?:评价|绩效|自评)?(?:结果|等级|等次)|"
                             r"预算(?:数|金额)?|执行(?:数|金额|率)|预算执行率|实际支出|支出(?:数|金额)")
 
 
+# titles of a results table that carry no figure of the schema: the balance, what is done with the result, notes
+_SPACED_OTHER = re.compile(r"结余(?:数|金额|资金)?|结余交回财政数|结转(?:数|金额)?|"
+                           r"(?:自评|评价)?结果应用(?:意见|情况)?|备注|说明")
+# a second header line splitting a money column by where the money came from (预算数 | 中央 省级 市级 区级)
+_SPACED_SOURCE = re.compile(r"中央|省级?|市级?|州级?|区级?|县级?|乡镇?级?|本级|上级|自筹|其他|其它|财政拨款|其他资金|"
+                            r"小计|合计")
+_SPACE_RUN = re.compile(r"( +)")
+
+
+def _space_cells(text: str) -> list[str]:
+    """The cells of a row a page joined by one space, an empty cell written as one space too: a run of 2e+1 spaces
+    holds e empty cells (``甲局   30.542     30.542`` is 甲局, "", 30.542, "", "", 30.542)."""
+    parts = _SPACE_RUN.split(text.replace("\xa0", " "))
+    cells = [parts[0]]
+    for k in range(1, len(parts), 2):
+        cells.extend([""] * ((len(parts[k]) - 1) // 2))
+        cells.append(parts[k + 1])
+    return cells
+
+
 def _spaced_tables(out: list[Line | None]) -> None:
     """Rows of a table separated by spaces (序号 项目名称 主管部门 评价得分 评价等级 / 1 某项目 某局 92.5 优): the
-    header's titles are a name column and a figure column (a unit in 万元 may follow a title), and a row is taken
-    while it splits into as many cells as the header; the first row that does not ends the table."""
+    header's titles are a name column and a figure column (a note in brackets may follow a title: (万元), (调整后)),
+    and a row is taken while it splits into as many cells as the header; the first row that does not ends the table.
+    Empty cells a page wrote as spaces are counted by the length of the run of spaces (:func:`_space_cells`; the
+    empty cells a row ends with are lost with its trailing spaces). A second header line that splits the budget
+    column by the money's source (中央 省级 市级 区级) is read with it: a row's budget is the one source cell that
+    holds an amount, none when several do (their sum is not written)."""
     i = 0
     while i < len(out):
         ln = out[i]
         words = ln.text.split() if ln is not None and ln.cells is None else []
-        titles = [re.sub(r"\((?:万元|元|分|%)\)$", "", norm(w)) for w in words]
+        titles = [re.sub(r"\([^()]{1,12}\)$", "", norm(w)) for w in words]
         if (len(words) >= 3 and all(len(t) <= 12 for t in titles) and any(_SPACED_NAME.fullmatch(t) for t in titles)
                 and any(_SPACED_FIGURE.fullmatch(t) for t in titles)
-                and all(_SPACED_NAME.fullmatch(t) or _SPACED_FIGURE.fullmatch(t) or t in ("备注", "说明")
+                and all(_SPACED_NAME.fullmatch(t) or _SPACED_FIGURE.fullmatch(t) or _SPACED_OTHER.fullmatch(t)
                         for t in titles)):
-            j = i + 1
+            first = i + 1
+            sources: list[str] = []
+            split_at = next((c for c, t in enumerate(titles) if re.match(r"预算", t)), None)
+            sub = out[first] if first < len(out) else None
+            if sub is not None and sub.cells is None and split_at is not None:
+                sub_words = sub.text.split()
+                if len(sub_words) >= 2 and all(_SPACED_SOURCE.fullmatch(w) for w in sub_words):
+                    sources, first = sub_words, first + 1
+            width = len(words) - 1 + len(sources) if sources else len(words)
+            rows: list[list[str]] = []
+            j = first
             while j < len(out):
                 nxt = out[j]
-                if nxt is None or nxt.cells is not None or len(nxt.text.split()) != len(words):
+                if nxt is None or nxt.cells is not None:
                     break
+                cells = nxt.text.split()
+                if len(cells) != width:
+                    cells = _space_cells(nxt.text)
+                    if 0 < width - len(cells) <= 2:
+                        cells += [""] * (width - len(cells))  # the empty cells a row ends with
+                if len(cells) != width:
+                    break
+                if sources:
+                    assert split_at is not None
+                    held = [c for c in cells[split_at:split_at + len(sources)] if c]
+                    cells = [*cells[:split_at], held[0] if len(held) == 1 else "", *cells[split_at + len(sources):]]
+                rows.append(cells)
                 j += 1
-            if j > i + 1:
-                for k in range(i, j):
+            if rows:
+                assert ln is not None
+                out[i] = Line(ln.no, " | ".join(words), cells=words)
+                if sources:
+                    out[i + 1] = None  # the source titles are read into the budget column
+                for k, cells in zip(range(first, j), rows, strict=True):
                     row = out[k]
                     assert row is not None
-                    cells = row.text.split()
-                    out[k] = Line(row.no, " | ".join(cells), cells=cells)
+                    out[k] = Line(row.no, " | ".join(c for c in cells if c), cells=cells)
                 i = j
                 continue
         i += 1

@@ -82,8 +82,9 @@ def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     title, used = _guess_title(intro, source_name)
     if used and not title.endswith((")", "）")):
         after = [ln for ln in intro if used[-1].no < ln.no <= used[-1].no + 2 and ln.cells is None and ln.text.strip()]
-        if after and _BRACKET_LINE.fullmatch(after[0].text):
-            return title + "(" + _BRACKET_LINE.fullmatch(after[0].text).group("f").strip() + ")", [*used, after[0]]
+        bracketed = _BRACKET_LINE.fullmatch(after[0].text) if after else None
+        if bracketed:
+            return title + "(" + bracketed.group("f").strip() + ")", [*used, after[0]]
     return title, used
 
 
@@ -150,6 +151,11 @@ _PROJECT_LINE = re.compile(r"(?:^|[|｜\s。；;])[-*•]?\s*(?:项目|资金|�
                            rf"(?P<p>[{CJK}A-Za-z0-9()（）“”\-—]{{4,40}})")
 
 
+# a form run together, its cells glued without a separator: 项目名称2021年度农村垃圾清运经费项目实施单位甲县环卫处
+_GLUED_PROJECT = re.compile(rf"(?:项目|资金|专项)名称(?P<p>[{CJK}A-Za-z0-9()（）“”]{{4,40}}?)"
+                            r"(?=(?:项目)?(?:实施单位|主管部门|项目单位|预算单位|负责人|主管单位|责任单位))")
+
+
 def _line_text(ln: Line) -> str:
     """A line as text: a table row's non-empty cells joined by " | "."""
     return norm(" | ".join(c for c in ln.cells if c.strip()) if ln.cells is not None else ln.text)
@@ -160,7 +166,7 @@ def named_project(lines: list[Line]) -> str:
     …), among its first 60 lines; "" when none does or it names no project, fund or spending."""
     for ln in lines[:60]:
         text = _line_text(ln)
-        m = _PROJECT_LINE.search(text)
+        m = _PROJECT_LINE.search(text) or _GLUED_PROJECT.search(text)
         if m:
             name = _title_project(m.group("p").strip("“”"), "", keep_regions=True)
             if name and not re.search(r"[：:|]", name):
@@ -326,7 +332,7 @@ def own_unit(title: str, lines: list[Line]) -> tuple[str, str] | None:
     bracketed = re.search(rf"(?:报告|结果|情况|表)\((?P<run>[{CJK}]{{4,30}})\)$", norm(title))
     if bracketed:  # 2021年度部门整体支出绩效自评报告(甲县交通运输局)
         name = _org_in(bracketed.group("run"), "", title)
-        if name == bracketed.group("run"):
+        if name is not None and name == bracketed.group("run"):
             return name, "标题"
     for where, pattern in (("“单位名称”一行", _NAME_LINE), ("网页的发布机构或来源", _PUBLISHER)):
         for ln in lines[:40]:

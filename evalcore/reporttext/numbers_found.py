@@ -45,8 +45,12 @@ _EXEC_STRONG = re.compile(r"实际(?:全年|累计)?(?:执行|支出|使用|支�
                           r"执行数|执行金额|"
                           r"支出数|支出金额|累计(?:支出|支付|执行|兑付|发放)|完成支出|完成投资|决算数")
 _CARRIED = re.compile(r"结转")
+# a number the reader took for no figure, not a count (8个, 3项) nor a date: a cell's value in a form run together
+_BARE_VALUE = re.compile(r"\d(?:[\d.]*\d)?(?![\d.]|\s*[个项家人次件所座处台套名户年月日号期批%])")
+# an organisation that passes money down (甲厅下达乙市…资金, 甲局拨付各乡镇…): the funder of the sentence, not its unit
+_GIVES = re.compile(r"\s*(?:向[^，,。；;]{0,20}?)?(?:下达|下拨|拨付|转拨|划拨|分配|预拨)")
 # a label that carries its amount's unit, right before a bare value: 预算数(万元)：120, 执行数（元）: 1080000
-_UNIT_IN_LABEL = re.compile(r"(?:预算|执行|支出|资金|金额|数|额)\s*\(\s*(万元|元|千元|亿元)\s*\)\s*[:：]\s*$")
+_UNIT_IN_LABEL = re.compile(r"(?:预算|执行|支出|资金|金额|数|额)\s*\(\s*(万元|元|千元|亿元)\s*\)\s*[:：]?\s*$")
 _KIND_WORDS = re.compile(
     r"(?P<other>结余|结转|节约|节余|剩余|未执行|未支付|未使用|未拨付|差额|增加|减少|超支|欠款|罚款|损失|审减|核减|同比|"
     r"上年|收入|自筹|配套)"
@@ -352,6 +356,8 @@ class FigureReader:
         """The organisation opening a clause, as written (nothing resolved)."""
         m = ORG_AT_START.match(clause.strip())
         if m and not ORG_BAD.search(m.group("org")) and not NOT_A_UNIT.search(m.group("org")):
+            if _GIVES.match(clause.strip()[m.end():]):
+                return None  # 省工业和信息化厅下达广州市…资金: who passes the money down, not who spends it
             if self.units.expected and self.units.match(m.group("org")) is None and not (
                     self.units.expected.endswith(m.group("org"))):
                 return None  # the report states its unit (title, 发布机构): a name in running text is no new unit
@@ -481,7 +487,7 @@ class FigureReader:
                     prev = tok.end
                     i += 1
                     continue
-                if re.search(r"其中|包括|包含", window):
+                if re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]):  # (not before a bare value: see _emit)
                     had_list = list_mode = True
                 elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)):
                     list_mode = False
@@ -663,7 +669,10 @@ class FigureReader:
                 kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
             elif _PER.search(clause):
                 kind = "other"  # “每年财政补助1000万元”: a standard per year / per head, not this year's figure
-            breakdown = unit is None and (bool(re.search(r"其中|包括|包含", window)) or part) and not is_total
+            # (其中 before a bare value the reader took for no figure, 其中:中央财政…市县财政299.4其它实际支出(万元)
+            # 299.4, is that value's: the figure after it is not a part; nor does it open a list for it)
+            listed_part = bool(re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]))
+            breakdown = unit is None and (listed_part or part) and not is_total
             breakdown = breakdown or item_of_list
             adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
             fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted,

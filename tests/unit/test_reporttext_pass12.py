@@ -63,3 +63,70 @@ def test_a_departments_overview_opening_with_its_name_names_the_unit_when_nothin
                "二、预算执行情况\n全年预算数120万元，全年执行数110万元。\n")
     assert set(figures(project)) == {SYNTHETIC_UNIT}
     assert names(project)[SYNTHETIC_UNIT] == "农村公路养护项目"
+
+
+# -- money and units in running text ---------------------------------------------------------------------------------
+
+def test_an_organisation_passing_money_down_is_the_funder_not_the_unit() -> None:
+    text = ("2022年度甲市中小企业发展资金绩效自评报告\n一、资金情况\n"
+            "2022年度省工业和信息化厅下达甲市中小企业发展资金500万元。\n截至年底，资金实际支出480万元。\n")
+    got = figures(text)
+    assert "省工业和信息化厅" not in got, got
+    assert got[SYNTHETIC_UNIT]["executed"] == "480"
+    # an organisation spending money keeps it
+    spent = "甲县水利局2022年度项目支出绩效自评报告\n一、资金情况\n甲县水利局全年预算100万元，实际支出90万元。\n"
+    assert figures(spent)["甲县水利局"] == {"budget": "100", "executed": "90"}
+
+
+def test_a_label_carrying_the_unit_right_before_a_bare_value_without_a_colon() -> None:
+    text = ("甲项目绩效评价报告\n一、项目基本信息计划安排资金(万元)299.4实际支出(万元)290.4二、支出明细情况\n")
+    assert figures(text)[SYNTHETIC_UNIT] == {"budget": "299.4", "executed": "290.4"}
+
+
+def test_a_value_after_a_list_of_parts_ended_by_a_bare_number_is_no_part() -> None:
+    """A form run together: 其中:中央财政…市县财政299.4 (a bare number the reader does not take) ends the parts; the
+    spending after it is the project's."""
+    text = ("甲项目绩效评价报告\n一、项目基本信息计划安排资金(万元)299.4实际到位资金(万元)299.4其中:中央财政省财政"
+            "市县财政299.4其它实际支出(万元)290.4二、支出明细情况\n")
+    assert figures(text)[SYNTHETIC_UNIT] == {"budget": "299.4", "executed": "290.4"}
+    # a part named after 其中 stays a part
+    parts = "甲项目绩效评价报告\n一、资金情况\n项目预算100万元，其中中央资金60万元。\n"
+    assert figures(parts)[SYNTHETIC_UNIT] == {"budget": "100"}
+
+
+# -- a results table copied with spaces --------------------------------------------------------------------------------
+
+SPACED = ("甲区医疗保障局2023年度绩效自评\n部门绩效自评结果公开汇总表\n单位:万元\n"
+          "序号 项目名称 项目实施单位 预算数(调整后) 执行数(至2023年底) 结余数 结余交回财政数 自评得分 "
+          "自评结果应用意见\n"
+          "中央 省级 市级 区级\n"
+          "1 城乡居民医疗保险补贴资金 甲区医疗保障局       3543.206 3543.206 0   100  \n"
+          "2 医疗救助补助资金 甲区医疗保障局 28       28 0   100  \n"
+          "3 退休人员社会化管理补助资金 甲区医疗保障局   30.542     20.542 10   91  \n"
+          "4 两级补助资金 甲区医疗保障局 10 5     15 0   100  \n")
+
+
+def test_a_results_table_whose_empty_cells_are_spaces_is_read_by_its_columns() -> None:
+    got = figures(SPACED)
+    assert got["城乡居民医疗保险补贴资金"] == {"budget": "3543.206", "executed": "3543.206", "score": "100"}
+    assert got["医疗救助补助资金"] == {"budget": "28", "executed": "28", "score": "100"}
+    assert got["退休人员社会化管理补助资金"] == {"budget": "30.542", "executed": "20.542", "score": "91"}
+    # two source cells hold an amount: the budget is their sum, which the table does not write
+    assert got["两级补助资金"] == {"executed": "15", "score": "100"}
+
+
+def test_a_row_that_does_not_split_into_the_headers_cells_ends_the_table() -> None:
+    note = "注：本表数据来源于部门决算 以及 各单位 自评\n"
+    text = SPACED.replace("3 退休人员社会化管理补助资金", note + "3 退休人员社会化管理补助资金")
+    got = figures(text)
+    assert {"城乡居民医疗保险补贴资金", "医疗救助补助资金"} <= set(got)
+    assert "退休人员社会化管理补助资金" not in got
+
+
+def test_a_project_name_in_a_form_run_together_names_the_project() -> None:
+    text = ("甲县财政支出项目绩效评价报告项目名称2021年度农村垃圾清运经费项目实施单位甲县环境卫生管理处项目主管部门"
+            "甲县住房和城乡建设局一、项目基本信息计划安排资金(万元)299.4实际支出(万元)299.4二、支出明细情况\n")
+    assert names(text)[SYNTHETIC_UNIT] == "农村垃圾清运经费"
+    # a 项目名称 followed by no form label: nothing glued is taken
+    other = "甲县财政支出项目绩效评价报告\n项目名称见附表一、项目基本信息计划安排资金(万元)299.4实际支出(万元)299.4\n"
+    assert names(other) == {SYNTHETIC_UNIT: ""}
