@@ -282,6 +282,7 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
         shorter = re.sub(r"(?:的)?(?:重点|整体)?(?:支出)?(?:重点|整体)?$", "", shorter).strip()
         shorter = re.sub(r"绩效(?:单位|部门)?$", "", shorter).strip()  # …项目支出绩效单位自评报告
         shorter = re.sub(r"(?:的)?(?:项目支出|部门整体支出|部门支出)$", "", shorter).strip()  # the report's kind
+        shorter = re.sub(r"(?:的)?(?:预算)?(?:执行|使用|实施|管理使用)情况$", "", shorter).strip()  # what it looks at
         if shorter == project:
             break
         project = shorter

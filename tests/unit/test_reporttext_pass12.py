@@ -130,3 +130,11 @@ def test_a_project_name_in_a_form_run_together_names_the_project() -> None:
     # a 项目名称 followed by no form label: nothing glued is taken
     other = "甲县财政支出项目绩效评价报告\n项目名称见附表一、项目基本信息计划安排资金(万元)299.4实际支出(万元)299.4\n"
     assert names(other) == {SYNTHETIC_UNIT: ""}
+
+
+def test_money_due_is_not_money_spent_and_a_titles_execution_words_are_not_the_funds_name() -> None:
+    text = ("2024年甲专项资金预算执行情况绩效自评报告\n一、资金情况\n该项目预算共安排546.23万元；"
+            "2024年应支付贴息资金444.86万元，实际支付355.16万元，执行率65%。\n")
+    assert names(text) == {SYNTHETIC_UNIT: "甲专项资金"}
+    assert figures(text)[SYNTHETIC_UNIT] == {"budget": "546.23", "executed": "355.16", "rate": "65"}
+    assert names("2021年度乙项目资金使用情况绩效评价报告" + FIGURES) == {SYNTHETIC_UNIT: "乙项目资金"}
