@@ -45,6 +45,9 @@ _EXEC_STRONG = re.compile(r"实际(?:全年|累计)?(?:执行|支出|使用|支�
                           r"执行数|执行金额|"
                           r"支出数|支出金额|累计(?:支出|支付|执行|兑付|发放)|完成支出|完成投资|决算数")
 _CARRIED = re.compile(r"结转")
+# a numbered item's title run into its paragraph, a sentence of its own: 3、资金安排。 / (二)专项资金的使用。
+_RUN_IN_TITLE = re.compile(r"(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)"
+                           r"(?P<t>[^，,；;：:。\d]{2,12}?)\s*[。.]?")
 # a number the reader took for no figure, not a count (8个, 3项) nor a date: a cell's value in a form run together
 _BARE_VALUE = re.compile(r"\d(?:[\d.]*\d)?(?![\d.]|\s*[个项家人次件所座处台套名户年月日号期批%])")
 # an organisation that passes money down (甲厅下达乙市…资金, 甲局拨付各乡镇…): the funder of the sentence, not its unit
@@ -413,6 +416,7 @@ class FigureReader:
         last_money_kind: str | None = None
         para_scored: list[str] = []  # units scored earlier in the paragraph (for "均为" / "分别为" grades)
         para_start = len(self.facts)
+        run_in = ""  # the kind a numbered item's run-in title gives its amounts (3、资金安排。…共计4.8万元)
         for s0, s1 in _sentences(n):
             sent = n[s0:s1]
             first_fact = len(self.facts)
@@ -421,6 +425,9 @@ class FigureReader:
                 about = self.subject(sent)
                 if about is not None:
                     ctx = about
+                titled = _RUN_IN_TITLE.fullmatch(sent.strip())
+                run_in = (_money_kind(titled.group("t"), titled.group("t")) or "") if titled else ""
+                run_in = run_in if run_in in ("budget", "executed") else ""
                 continue
             head_ctx = ctx
             had_list = list_mode = False
@@ -545,7 +552,7 @@ class FigureReader:
                     unit = ctx
                 after = sent[tok.end:toks[i + 1].end if i + 1 < len(toks) else len(sent)]  # with the next figure
                 fact = self._emit(tok, unit, line, window, clause, last_money_kind, scored, is_total=is_total,
-                                  part=part, after=after, sentence=sent[:tok.start])
+                                  part=part, after=after, sentence=sent[:tok.start], run_in=run_in)
                 if fact is not None and aggregate:
                     fact.aggregate = True
                 if fact is not None and fact.kind in ("budget", "executed"):
@@ -643,10 +650,10 @@ class FigureReader:
 
     def _emit(self, tok: _Token, unit: str | None, line: Line, window: str, clause: str,
               last_money_kind: str | None, scored: list[str], is_total: bool = False,
-              part: bool = False, after: str = "", sentence: str = "") -> Fact | None:
+              part: bool = False, after: str = "", sentence: str = "", run_in: str = "") -> Fact | None:
         spent_all = down_budget = False
         if tok.kind == "money":
-            kind = _money_kind(window, clause)
+            kind = _money_kind(window, clause) or run_in or None
             tail = re.split(r"[。！？!?；;]", after, maxsplit=1)[0]
             if _money_kind(clause, clause) is None and re.search(r"到位|拨付|下达|到账", tail) and not (
                     _EXEC_STRONG.search(tail)):

@@ -138,3 +138,14 @@ def test_money_due_is_not_money_spent_and_a_titles_execution_words_are_not_the_f
     assert names(text) == {SYNTHETIC_UNIT: "甲专项资金"}
     assert figures(text)[SYNTHETIC_UNIT] == {"budget": "546.23", "executed": "355.16", "rate": "65"}
     assert names("2021年度乙项目资金使用情况绩效评价报告" + FIGURES) == {SYNTHETIC_UNIT: "乙项目资金"}
+
+
+def test_a_numbered_items_run_in_title_says_what_its_amounts_are() -> None:
+    text = ("甲县渔政执法经费项目绩效评价报告\n一、项目概况\n1、项目内容：渔政执法。"
+            "2、资金安排。渔政执法经费共计4.8万元。"
+            "3、专项资金的使用。公务船艇维修35800元，办公经费12200元，共计48000元。\n")
+    assert figures(text)[SYNTHETIC_UNIT] == {"budget": "4.8", "executed": "4.8"}
+    # a run-in title that names no money, or words that say what the amount is, win
+    other = ("甲县渔政执法经费项目绩效评价报告\n一、项目概况\n2、工作开展。渔政执法经费共计4.8万元。"
+             "3、资金安排。上年结余资金2万元。\n")
+    assert figures(other) == {}
