@@ -436,6 +436,50 @@ def _label_colon_pairs(stream: list[Cell]) -> tuple[int, Form] | None:
     return None
 
 
+_YEAR_COLUMN = re.compile(r"(?P<y>20\d{2})年度?(?P<k>预算数|决算数|执行数|预算|决算)(?:\((?:万元|元)\))?")
+_YEAR_TOTAL = re.compile(r"(?:部门|单位)?(?:支出总额|支出合计|总支出|经费支出总额|支出总计)")
+
+
+def _year_columns(stream: list[Cell]) -> tuple[int, Form] | None:
+    """A department's base-data table with a column a year (2021年决算数 | 2022年预算数 | 2022年决算数), its 支出总额
+    row one value a column: the latest year's 预算数 is the budget and its 决算数 (执行数) the amount spent; the other
+    years' columns are not read. Taken only when both are there and every column of the run has its value."""
+    for i in range(len(stream)):
+        if i and _YEAR_COLUMN.fullmatch(norm(stream[i - 1].text).replace(" ", "")):
+            continue  # a run is read from its first column only
+        run: list[re.Match[str]] = []
+        k = i
+        while k < len(stream):
+            m = _YEAR_COLUMN.fullmatch(norm(stream[k].text).replace(" ", ""))
+            if m is None:
+                break
+            run.append(m)
+            k += 1
+        if len(run) < 2 or k >= len(stream) or not _YEAR_TOTAL.fullmatch(norm(stream[k].text).replace(" ", "")):
+            continue
+        values: list[tuple[Cell, Decimal]] = []
+        for c in stream[k + 1:k + 1 + len(run)]:
+            is_value, v = _value(c)
+            if not is_value or v is None:
+                break
+            values.append((c, v))
+        if len(values) != len(run):
+            continue
+        latest = max(int(m.group("y")) for m in run)
+        shown: dict[str, tuple[Cell, Decimal]] = {}
+        for m, cv in zip(run, values, strict=True):
+            if int(m.group("y")) == latest:
+                shown.setdefault("budget" if m.group("k").startswith("预算") else "executed", cv)
+        if set(shown) != {"budget", "executed"}:
+            continue
+        row = FormRow(stream[k], {kd: v for kd, (_, v) in shown.items()}, [c for c, _ in shown.values()],
+                      {kd: c for kd, (c, _) in shown.items()})
+        note = (f"第{stream[k].line_no}行基础数据表按年份列读取：{latest}年预算数为预算，{latest}年决算数为实际执行"
+                "（其他年份的列未读取）")
+        return i, Form(None, None, list(shown), row, notes=[note])
+    return None
+
+
 def _plain_header(stream: list[Cell], i: int) -> int | None:
     """预算数 (A) | 执行数 (B) | 执行率 (B/A) | 得分 (20分*执行率), then the total row (年度财政资金总额): a money
     part whose budget column is titled 预算数 alone. Taken only when every cell up to the total row is a column title
@@ -507,7 +551,7 @@ def find_forms(text: str) -> list[Form]:
                     continue
         i += 1
     if not forms:
-        found = _total_row_by_rate(stream) or _label_colon_pairs(stream)
+        found = _total_row_by_rate(stream) or _label_colon_pairs(stream) or _year_columns(stream)
         if found is None:
             return []
         starts.append(found[0])

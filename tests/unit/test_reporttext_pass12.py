@@ -149,3 +149,24 @@ def test_a_numbered_items_run_in_title_says_what_its_amounts_are() -> None:
     other = ("甲县渔政执法经费项目绩效评价报告\n一、项目概况\n2、工作开展。渔政执法经费共计4.8万元。"
              "3、资金安排。上年结余资金2万元。\n")
     assert figures(other) == {}
+
+
+# -- a department's base-data table with a column a year ---------------------------------------------------------------
+
+YEARS = ("甲市总工会2022年绩效自评附表\n来源：市总工会\n2022年度部门整体支出绩效评价基础数据表\n经费控制情况(万元) |\n"
+         "2021年决算数 |\n2022年预算数 |\n2022年决算数 |\n支出总额 |\n1274.38 |\n1342.49 |\n1340.00 |\n"
+         "基本支出 |\n606.44 |\n719.99 |\n719.99 |\n")
+
+
+def test_a_base_data_table_is_read_by_the_latest_years_columns() -> None:
+    got = figures(YEARS)
+    assert got == {"甲市总工会": {"budget": "1342.49", "executed": "1340.00"}}, got
+    # a trade union is an organisation: the title that opens with one names the unit
+    assert set(figures(YEARS.replace("来源：市总工会\n", ""))) == {"甲市总工会"}
+
+
+def test_a_base_data_table_without_the_latest_years_spending_is_not_read() -> None:
+    plan = YEARS.replace("2021年决算数", "2022年决算数").replace("2022年决算数 |\n支出总额", "2023年预算数 |\n支出总额")
+    assert figures(plan) == {}
+    short = YEARS.replace("1340.00 |\n", "")  # a value missing: the cells do not line up
+    assert "budget" not in figures(short).get("甲市总工会", {})
