@@ -59,6 +59,8 @@ def _metadata_title(intro: list[Line]) -> tuple[str, Line] | None:
 
 
 # An attachment's label above its title (附件3, 附件：): never part of the title.
+# a site's section name over a page's title (政务公开, 信息公开, 财政预决算, 通知公告): not the title's first line
+_SITE_SECTION = re.compile(r"[\u4e00-\u9fff]{0,6}(?:公开|动态|公告|通知|专栏|目录|信息|要闻|新闻|资讯)")
 _ATTACHMENT = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]?$")
 # an attachment's title on its line (a document site's heading): 附件2:甲局2022年度…评价报告(共15个).pdf
 _ATTACHED_TITLE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]\s*(?P<t>.{6,80}?)(?:\(共\d+[个份篇]\))?"
@@ -106,7 +108,8 @@ def _guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
                 r"评价|报告|结果|公示|公告", ln.text):
             prev = intro[k - 1] if k else None
             if (prev is not None and prev.cells is None and prev.no >= ln.no - 2 and len(prev.text) <= 40
-                    and not re.search(r"[，,。：:；;]", prev.text) and prev.num is None):
+                    and not re.search(r"[，,。：:；;]", prev.text) and prev.num is None
+                    and not _SITE_SECTION.fullmatch(norm(prev.text).strip())):
                 return re.sub(r"\s+", "", prev.text + ln.text), [prev, ln]  # a title broken over two lines
             nxt = intro[k + 1] if k + 1 < len(intro) else None
             if (nxt is not None and nxt.cells is None and nxt.no == ln.no + 1
@@ -266,7 +269,8 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     if bracketed:
         return bracketed.group("f").strip()
     n = re.sub(r"^\d{1,2}\s*[.、]\s*(?!\d)", "", n)  # a numbered line taken for the title (2.农机购置补贴)
-    project = re.sub(r"^(?:关于)?\s*(?:20\d{2}\s*年度?)?\s*", "", n)
+    project = re.sub(r"^(?:关于)?\s*(?:(?:公开|公布|发布|印发|报送|上报|提交)(?=\s*20\d{2}))?\s*"  # a notice's verb
+                     r"(?:20\d{2}\s*年度?)?\s*", "", n)
     if region and project.startswith(region):
         project = project[len(region):]
     project = _YEARS.sub("", project).strip()

@@ -191,7 +191,10 @@ class _Parser:
         for ln in all_text:
             self._definitions(ln)
 
-        figure_lines: list[Line] = list(intro)
+        # the page's header above the title (the site's name 甲县人民政府, its section 政务公开): no unit, no figure
+        top = title_lines[0].no if title_lines else 0
+        figure_lines: list[Line] = [ln for ln in intro if not (
+            ln.no < top and ln.cells is None and len(ln.text) <= 20 and not re.search(r"\d|[，,。；;]", ln.text))]
         conclusion: list[str] = []
         findings: dict[str, list[Group]] = {"problems": [], "recs": [], "achievements": []}
         reader = FindingsReader()

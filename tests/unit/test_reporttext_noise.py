@@ -193,7 +193,9 @@ def test_a_sites_column_date_and_empty_labels_are_never_part_of_the_title() -> N
     report = REPORT.replace("甲县林业局2022年度项目支出绩效自评报告", "2022年度甲县林业局项目支出绩效自评报告")
     for site in ("政府信息公开", "2024年03月19日 星期二 |", "文号 | 浏览量 |", "站群导航", "设为首页"):
         text = site + "\n" + report
-        assert parse_report(text).evaluation.meta.title != "2022年度甲县林业局项目支出绩效自评报告", site  # raw
+        if site != "政府信息公开":  # (a site's section name the title guess itself leaves out since issue 24's twelfth
+            # session: tests/unit/test_reporttext_pass12.py)
+            assert parse_report(text).evaluation.meta.title != "2022年度甲县林业局项目支出绩效自评报告", site  # raw
         assert parsed(text).evaluation.meta.title == "2022年度甲县林业局项目支出绩效自评报告", site
     assert clean_text("- 浏览量") == clean_text("- 文 号") == clean_text("时效性:") == ""
 

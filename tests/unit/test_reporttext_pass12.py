@@ -170,3 +170,19 @@ def test_a_base_data_table_without_the_latest_years_spending_is_not_read() -> No
     assert figures(plan) == {}
     short = YEARS.replace("1340.00 |\n", "")  # a value missing: the cells do not line up
     assert "budget" not in figures(short).get("甲市总工会", {})
+
+
+# -- a web page's header ---------------------------------------------------------------------------------------------
+
+def test_a_sites_name_and_section_above_the_title_are_neither_the_unit_nor_the_title() -> None:
+    page = "甲县人民政府\n政务公开\n甲县2021年农村公路养护项目绩效自评报告" + FIGURES
+    assert names(page) == {SYNTHETIC_UNIT: "甲县农村公路养护项目"}
+    assert parse_report(page).evaluation.meta.title == "甲县2021年农村公路养护项目绩效自评报告"
+    # a department's name on the line above the title is the title's first line, and the unit
+    dept = "甲县人民政府门户网站\n甲县交通运输局\n2021年农村公路养护项目绩效自评报告" + FIGURES
+    assert set(figures(dept)) == {"甲县交通运输局"}
+
+
+def test_a_notices_verb_is_no_part_of_a_projects_name() -> None:
+    title = "关于公开2021年度项目绩效自评结果的公告"
+    assert names(title + FIGURES)[SYNTHETIC_UNIT] != "公开项目"
