@@ -768,7 +768,11 @@ def _total_score(stream: list[Cell], k: int, total: bool) -> tuple[Cell, Decimal
     """The score after a 总分 / 合计 label: “100 94” (the maximum, then the score) gives 94; a single number below
     100 after 总分 is the score; a lone 100 (the maximum, or a 合计 of weights) is none."""
     values: list[tuple[Cell, Decimal]] = []
-    for c in stream[k + 1:k + 4]:
+    row = stream[k + 1:k + 16]
+    if stream[k].line_no and all(c.line_no == stream[k].line_no for c in row[:3]):
+        # one row of cells: its empty cells (| 总分 | | | 100 | | 92.5 |) are skipped
+        row = [c for c in row if c.line_no == stream[k].line_no and c.text.strip()]
+    for c in row[:3]:
         ok, value = _value(c)
         if not ok or value is None or "%" in c.text:
             break

@@ -186,3 +186,16 @@ def test_a_sites_name_and_section_above_the_title_are_neither_the_unit_nor_the_t
 def test_a_notices_verb_is_no_part_of_a_projects_name() -> None:
     title = "关于公开2021年度项目绩效自评结果的公告"
     assert names(title + FIGURES)[SYNTHETIC_UNIT] != "公开项目"
+
+
+def test_a_forms_total_score_row_with_empty_cells_between_its_values() -> None:
+    rows = [["项目名称", "农村公路养护项目"], ["主管部门", "甲县交通运输局", "实施单位", "甲县公路事务中心"],
+            ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["", "年度资金总额", "100", "120", "110", "10", "91.67%", "9.17"],
+            ["总分", "", "", "", "", "100", "", "92.5"]]
+    text = "2021年度项目支出绩效自评表\n" + "\n".join("| " + " | ".join(r) + " |" for r in rows) + "\n"
+    got = figures(text)["甲县公路事务中心"]
+    assert got == {"budget": "120", "executed": "110", "rate": "91.67", "score": "92.5"}, got
+    # the 分值 100 alone (no score in the row) is no score
+    alone = text.replace(" | 92.5 |", " |  |")
+    assert "score" not in figures(alone)["甲县公路事务中心"]
