@@ -150,7 +150,7 @@ def title_unit(title: str) -> str:
     return _title_project(norm(title), "", keep_regions=True)
 
 
-_PROJECT_LINE = re.compile(r"(?:^|[|｜\s。；;])[-*•]?\s*(?:项目|资金|专项)名称(?:\s*[:：|][:：|\s]*|\s+)"
+_PROJECT_LINE = re.compile(r"(?:^|[|｜\s。；;.、)）])[-*•]?\s*(?:项目|资金|专项)名称(?:\s*[:：|][:：|\s]*|\s+|为|是)"
                            rf"(?P<p>[{CJK}A-Za-z0-9()（）“”\-—]{{4,40}})")
 
 
@@ -203,6 +203,8 @@ _BODY_SUBJECT = (
     re.compile(rf"(?:项目概况|项目基本情况|项目简介)\s*[。.:：]?\s*(?:20\d{{2}}\s*年度?\s*[，,]?)?"
                rf"(?P<p>{_SUBJECT_NAME})"
                r"(?:是|主要|由|于|为|系|总投资|计划|共)"),
+    # the report naming what 本项目 is: 本项目为甲项目 / 该项目即甲工程
+    re.compile(rf"(?:^|[，,。；;：:\s])(?:本|该)项目(?:为|是|即|系)(?P<p>{_SUBJECT_NAME})(?=[，,。；;(]|$)"),
 )
 _NO_SUBJECT = re.compile(r"^(?:重点|各|所有|全部|相关|有关|部分|其他|其它|上述|以上|下列|该|此|本|各类|各项|专项)?"
                          r"(?:项目|资金|经费|工程|专项)$")
@@ -217,7 +219,7 @@ def body_subject(lines: list[Line]) -> str:
             continue
         text = norm(ln.text)
         heading = bool(re.fullmatch(r"\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.]?)?\s*(?:项目概况|项目基本情况|"
-                                    r"项目简介)\s*[。.:：]?\s*", text))
+                                    r"项目简介|项目背景|项目概述|基本情况)\s*[。.:：]?\s*", text))
         if overview:  # the line under a heading 项目概况 opens with the project: 甲项目是…
             text = "项目概况。" + text
         overview = heading
@@ -225,8 +227,9 @@ def body_subject(lines: list[Line]) -> str:
             for m in pattern.finditer(text):
                 name = re.sub(r"(?:的)?(?:使用|实施|执行|管理)?情况(?:及|和|与)?$", "", m.group("p").strip("“”"))
                 name = _title_project(name, "", keep_regions=True)
-                if name and not re.search(r"[：:|]|我|本", name) and not _NO_SUBJECT.match(name):
-                    return name
+                if name and not re.search(r"[：:|]|我|本", name) and not _NO_SUBJECT.match(name) and not all(
+                        _GENERIC_MONEY.match(piece) for piece in re.split(r"和|及|与|、", name)):
+                    return name  # (money by its source, 中央财政资金和省级资金, names no project)
     return ""
 
 

@@ -199,3 +199,17 @@ def test_a_forms_total_score_row_with_empty_cells_between_its_values() -> None:
     # the 分值 100 alone (no score in the row) is no score
     alone = text.replace(" | 92.5 |", " |  |")
     assert "score" not in figures(alone)["甲县公路事务中心"]
+
+
+def test_more_of_the_ways_an_overview_names_its_project() -> None:
+    figs = ("\n二、资金情况\n该项目年初预算120万元，全年执行110万元，预算执行率91.67%。\n"
+            "三、绩效评价结论\n经评价，该项目综合得分92分，等级为优。\n")
+    for opening in ("一、项目基本情况\n本项目为农村公路养护项目，由县公路事务中心实施。",
+                    "一、项目基本情况\n（一）项目背景\n农村公路养护项目是县委县政府确定的民生实事。",
+                    "一、项目概况\n（一）项目基本情况\n1.项目名称：农村公路养护项目"):
+        assert names("绩效自评报告\n" + opening + figs) == {SYNTHETIC_UNIT: "农村公路养护项目"}, opening
+    fund = "绩效自评报告\n一、基本情况\n2021年度农村公路养护专项资金主要用于县乡道路养护。" + figs
+    assert names(fund) == {SYNTHETIC_UNIT: "农村公路养护专项资金"}
+    # a document cited is not the project's name given
+    cited = "绩效自评报告\n一、基本情况\n根据《甲县农村公路养护项目实施方案》，项目主要建设内容为道路养护。" + figs
+    assert names(cited) == {SYNTHETIC_UNIT: ""}
