@@ -673,6 +673,9 @@ class FigureReader:
                     r"到位|拨付|到账", clause):
                 kind = "budget"  # “…下达…预算的通知…下达资金921.25万元”: 下达 written as a budget
                 down_budget = True
+            if kind == "executed" and _EXEC_STRONG.search(after) and re.search(
+                    r"预算支出(?:数|金额|总额)?\s*(?:为|是|共|共计|合计)?\s*[:：]?\s*$", clause):
+                kind = "budget"  # “全年预算支出1000万元，实际支出950万元”: set against the money spent, a budget
             if _SCOPE.search(clause):
                 kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
             elif _PER.search(clause):

@@ -213,3 +213,12 @@ def test_more_of_the_ways_an_overview_names_its_project() -> None:
     # a document cited is not the project's name given
     cited = "绩效自评报告\n一、基本情况\n根据《甲县农村公路养护项目实施方案》，项目主要建设内容为道路养护。" + figs
     assert names(cited) == {SYNTHETIC_UNIT: ""}
+
+
+def test_budgeted_spending_set_against_money_spent_is_the_budget() -> None:
+    head = "甲县交通运输局2021年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+    got = figures(head + "全年预算支出1000万元，实际支出950万元。\n")
+    assert got["甲县交通运输局"] == {"budget": "1000", "executed": "950"}
+    # 预算支出 alone stays what it was (ambiguous: budgeted or spent)
+    alone = figures(head + "全年预算支出1000万元。\n")
+    assert "budget" not in alone.get("甲县交通运输局", {})
