@@ -222,6 +222,8 @@ def _money_kind(window: str, clause: str) -> str | None:
         if not matches:
             continue
         last = matches[-1].lastgroup
+        if last == "executed" and matches[-1].group(0) == "决算" and any(m.group(0) == "收入" for m in matches):
+            return "other"  # “预算收入决算数为92.50万元”: income in the final accounts, not money spent
         if last == "executed" and re.search(r"安排[^，,；;。]*预算支出", scope):
             return "budget"  # “财政安排…项目预算支出合计25674.55万元”: the spending a budget arranges
         if last == "budget" and _EXEC_STRONG.search(scope):
@@ -676,6 +678,8 @@ class FigureReader:
             if kind == "executed" and _EXEC_STRONG.search(after) and re.search(
                     r"预算支出(?:数|金额|总额)?\s*(?:为|是|共|共计|合计)?\s*[:：]?\s*$", clause):
                 kind = "budget"  # “全年预算支出1000万元，实际支出950万元”: set against the money spent, a budget
+            if kind == "budget" and tok.value == 0:
+                kind = "other"  # “年初预算安排0万元”: a line set to nothing (三公经费), never a unit's budget
             if _SCOPE.search(clause):
                 kind = "scope"  # “涉及资金6.5亿元”: the money an evaluation covers, never a budget or an amount spent
             elif _PER.search(clause):

@@ -222,3 +222,10 @@ def test_budgeted_spending_set_against_money_spent_is_the_budget() -> None:
     # 预算支出 alone stays what it was (ambiguous: budgeted or spent)
     alone = figures(head + "全年预算支出1000万元。\n")
     assert "budget" not in alone.get("甲县交通运输局", {})
+
+
+def test_income_in_the_final_accounts_is_not_spending_and_a_zero_budget_is_no_units() -> None:
+    head = "甲区文学艺术界联合会部门整体支出绩效评价报告\n一、基本情况\n"
+    text = (head + "2021年甲区文学艺术界联合会预算收入决算数为92.50万元。2021年全年预算支出决算数为112.22万元。"
+            "“三公”经费今年年初预算安排0万元，实际开支0万元。\n")
+    assert figures(text)["甲区文学艺术界联合会"] == {"executed": "112.22"}
