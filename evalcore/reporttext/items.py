@@ -58,6 +58,11 @@ _TRAILER = re.compile(
     r"|.*【\s*(?:打印|关闭|返回|字体)[^】]*】.*")
 
 
+# a template's own prompt left in as a numbered item: 1.下一步拟改进措施，包括项目整改和绩效目标调整完善等相关内容。/
+# 2.拟与预算安排相结合情况。 (the answer, if any, follows it: 无)
+_PROMPT = re.compile(r"包括[^。；;]{0,40}等(?:相关)?内容[。.]?$|^拟与预算安排相结合(?:的)?情况[。.]?$")
+
+
 def _is_trailer(line: Line) -> bool:
     """落款 dates, web page furniture (【打印本页】, 来源：…), a bare organisation name signing the report."""
     t = norm(line.text).strip()
@@ -217,7 +222,10 @@ class FindingsReader:
             group = Group(1, name)
             for b in blocks:
                 text = (b.line.num.rest if b.line.num else b.line.text).strip()
-                group.items.append((text, b.line))
+                if _PROMPT.search(norm(text)):
+                    self.unplaced.append(Unplaced(b.line.no, b.line.text, "填表说明，不是条目"))
+                else:
+                    group.items.append((text, b.line))
                 for ln in b.body:
                     self._body_items(group, ln)
             self.notes.append(f"“{section_title}”部分未分类别，{len(group.items)}个条目归入同一类别“{name}”")
@@ -248,9 +256,11 @@ class FindingsReader:
         if num is None and is_none_statement(ln.text):
             self.notes.append(f"第{ln.no}行为“{ln.text}”，即没有条目")
             return
-        if re.search(r"\(\s*\d+\s*字以内\s*\)", norm(ln.text)):
+        if re.search(r"\(\s*\d+\s*字以内\s*\)", norm(ln.text)) or (num is not None and _PROMPT.search(norm(num.rest))):
             self.unplaced.append(Unplaced(ln.no, ln.text, "填表说明，不是条目"))
             return
+        if num is None and re.fullmatch(r"(?:报告)?正文|目\s*录", norm(ln.text).strip()):
+            return  # the line under a contents list (报告正文): no item
         if num is not None:
             group.items.append((num.rest.strip(), ln))
         elif _is_lead_in(ln.text):

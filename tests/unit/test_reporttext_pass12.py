@@ -229,3 +229,20 @@ def test_income_in_the_final_accounts_is_not_spending_and_a_zero_budget_is_no_un
     text = (head + "2021年甲区文学艺术界联合会预算收入决算数为92.50万元。2021年全年预算支出决算数为112.22万元。"
             "“三公”经费今年年初预算安排0万元，实际开支0万元。\n")
     assert figures(text)["甲区文学艺术界联合会"] == {"executed": "112.22"}
+
+
+def test_a_templates_prompts_are_no_items_and_its_answer_none_says_there_are_none() -> None:
+    text = ("2022年度校园维修改造项目绩效自评报告\n一、自评情况\n项目预算资金100万元，实际支出95万元。\n"
+            "（三）存在的问题和原因\n项目经费执行进度不均衡。\n（四）下一步拟改进措施\n"
+            "1.下一步拟改进措施，包括项目整改和绩效目标调整完善等相关内容。\n无\n2.拟与预算安排相结合情况。\n")
+    result = parse_report(text)
+    assert len(result.evaluation.problems) == 1
+    assert result.evaluation.recommendations == ()
+    # a real measure under the prompt is an item
+    answered = text.replace("内容。\n无\n", "内容。\n加强预算执行进度管理。\n")
+    assert [r.text for r in parse_report(answered).evaluation.recommendations] == ["加强预算执行进度管理。"]
+
+
+def test_the_line_under_a_contents_list_is_no_item() -> None:
+    text = ("甲工程绩效评价报告\n目录\n五、存在问题及原因分析\n六、有关建议\n报告正文\n")
+    assert parse_report(text).evaluation.recommendations == ()
