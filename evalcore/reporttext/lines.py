@@ -214,7 +214,8 @@ def read_lines(text: str) -> list[Line]:
 
 # --- sections ---------------------------------------------------------------------------------------------
 
-_PROBLEMS_KW = re.compile(r"问题|不足|短板|薄弱环节")
+# (a project's name is no finding: 义务教育薄弱环节改善项目, 补短板项目)
+_PROBLEMS_KW = re.compile(r"问题|不足|(?<!补)短板|薄弱环节(?!改善|提升|建设|项目|能力)")
 _RECS_KW = re.compile(r"建议|对策|改进意见|意见和|改进措施|整改措施|下一步")
 _CONCLUSION_KW = re.compile(r"结论|评价结果|综合评价|总体评价|评价得分|得分情况|评价等次|评价等级|评分结果")
 _ACHIEVE_KW = re.compile(r"成效|成果|效益|效果|绩效情况|绩效分析|主要绩效|履职绩效|亮点|经验做法|主要做法|成绩")

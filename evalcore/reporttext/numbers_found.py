@@ -447,7 +447,7 @@ class FigureReader:
                     self.scale_lines.setdefault(tok.scale_note, []).append(line.no)
                 if i in listed_items:  # “甲项目执行率99%；乙项目98%”: an enumeration, each figure its project's
                     name, kind = listed_items[i]
-                    if kind == "rate" or (isinstance(tok.value, Decimal) and tok.value <= HUNDRED):
+                    if kind in ("rate", "grade") or (isinstance(tok.value, Decimal) and tok.value <= HUNDRED):
                         self.facts.append(Fact(kind, tok.value, self.units.define(name), line, shown=tok.shown))
                         self.prev_kind = kind
                     prev = tok.end

@@ -25,7 +25,7 @@ from .text import norm
 
 # the name of a project opening a paragraph: up to the first comma (or full stop) after …项目 / …工程; a comma inside
 # the name (村内干道,巷道路面硬化建设项目) is kept, a sentence's end or a colon is not crossed
-PROJECT_AT_START = re.compile(r"^[^。；;：:]{4,40}?(?:项目|工程)(?=[，,。；;：:\s(]|$)")
+PROJECT_AT_START = re.compile(r"^[^。；;：:]{4,40}?(?:项目|工程|资金|经费|专项)(?=[，,。；;：:\s(]|$)")
 # a paragraph stating an evaluation's result (a score or a grade) of its own
 _RESULT = re.compile(r"得分|总分|评分|等级|等次|评为|评定为")
 
@@ -67,18 +67,27 @@ def enumerated(sent: str, tokens: list[tuple[int, int, str, Decimal | str]]) -> 
     module's docstring). ``tokens`` are (start, end, kind, value) in order, kind pct | score | money | grade."""
     out: dict[int, tuple[str, str]] = {}
     run: list[tuple[int, str]] = []
+    graded: list[tuple[int, str]] = []  # a grade an item states after its score (甲项目得分92分，等级为优；乙项目…)
     run_kind = ""
 
     def close() -> None:
         if len(run) >= 2 and len({name for _, name in run}) == len(run):
             for idx, name in run:
                 out[idx] = (name, "rate" if run_kind == "pct" else "score")
+            for idx, name in graded:
+                out[idx] = (name, "grade")
         run.clear()
+        graded.clear()
 
     prev_end = 0
     for idx, (start, end, kind, _value) in enumerate(tokens):
-        parts = _SEP.split(sent[prev_end:start])
+        between = sent[prev_end:start]
+        parts = _SEP.split(between)
         prev_end = end
+        if kind == "grade" and run and run_kind == "score" and run[-1][0] == idx - 1 and not re.search(
+                r"[；;。]", between) and re.search(r"等级|等次|评为|评定为|结果", between):
+            graded.append((idx, run[-1][1]))  # the item's own grade, in its clause
+            continue
         if kind not in _KW_KIND:
             close()
             continue

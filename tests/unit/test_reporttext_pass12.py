@@ -246,3 +246,29 @@ def test_a_templates_prompts_are_no_items_and_its_answer_none_says_there_are_non
 def test_the_line_under_a_contents_list_is_no_item() -> None:
     text = ("甲工程绩效评价报告\n目录\n五、存在问题及原因分析\n六、有关建议\n报告正文\n")
     assert parse_report(text).evaluation.recommendations == ()
+
+
+# -- a results publication in prose --------------------------------------------------------------------------------
+
+NOTICE = "甲县财政局关于2022年度重点绩效评价结果的公告\n"
+THREE = {"甲县农村公路养护项目": {"score": "92", "grade": "优"},
+         "甲县义务教育薄弱环节改善项目": {"score": "85", "grade": "良"},
+         "甲县城乡医疗救助资金": {"score": "78", "grade": "中"}}
+
+
+def test_numbered_results_of_projects_and_funds_are_each_their_own() -> None:
+    """A project named 薄弱环节改善 is no problems section; a fund (…资金) is an evaluated object as a project is."""
+    text = NOTICE + ("1.甲县农村公路养护项目，评价得分92分，等级为优。\n"
+                     "2.甲县义务教育薄弱环节改善项目，评价得分85分，等级为良。\n"
+                     "3.甲县城乡医疗救助资金，评价得分78分，等级为中。\n")
+    assert figures(text) == THREE
+    assert parse_report(text).evaluation.problems == ()
+
+
+def test_a_sentence_listing_projects_with_their_score_and_grade() -> None:
+    text = NOTICE + ("经评价，甲县农村公路养护项目得分92分，等级为优；甲县义务教育薄弱环节改善项目得分85分，等级为良；"
+                     "甲县城乡医疗救助资金得分78分，等级为中。\n")
+    assert figures(text) == THREE
+    # one project alone is no list: its grade is read as before
+    one = NOTICE + "经评价，甲县农村公路养护项目得分92分，等级为优。\n"
+    assert list(figures(one).values()) == [{"score": "92", "grade": "优"}]
