@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..numbers import HUNDRED, to_decimal
 from .lines import Line
-from .prose_units import enumerated
+from .prose_units import enumerated, graded_lists
 from .result import IMPLAUSIBLE_RATE as IMPLAUSIBLE_RATE_PCT
 from .result import SYNTHETIC_UNIT, Unplaced
 from .roles import (
@@ -422,6 +422,14 @@ class FigureReader:
         for s0, s1 in _sentences(n):
             sent = n[s0:s1]
             first_fact = len(self.facts)
+            listed_by_grade = graded_lists(sent)
+            if listed_by_grade:  # 评价结果为优的项目有：甲项目（92分）、乙项目（90分）
+                for name, grade, score in listed_by_grade:
+                    key = self.units.define(name)
+                    self.facts.append(Fact("grade", grade, key, line, shown=grade))
+                    if score is not None and score <= HUNDRED:
+                        self.facts.append(Fact("score", score, key, line, shown=f"{score}分"))
+                continue
             toks = _tokens(sent)
             if not toks:
                 about = self.subject(sent)

@@ -107,3 +107,33 @@ def enumerated(sent: str, tokens: list[tuple[int, int, str, Decimal | str]]) -> 
             run_kind = kind
     close()
     return out
+
+
+# --- projects listed by the grade they were given --------------------------------------------------------------------
+
+# 评价结果为优的项目有：甲项目（92分）、乙项目（90分）；评为良好的项目有：丙项目（85分）: a results notice grouping the
+# evaluated projects by grade, each name ending in a project word, a score in brackets when the notice gives it
+_GRADE_GROUP = re.compile(r"(?:评价结果|评价等级|评价等次|结果|等级|等次)?(?:为|评为|评定为|被评为|确定为)\s*[“\"]?"
+                          r"(?P<g>优秀|良好|中等|合格|较差|优|良|中|差)[”\"]?\s*(?:等次|等级|档次)?的"
+                          r"(?:项目|单位|部门)(?:有|为|是|包括)?\s*[:：]?\s*(?P<list>[^；;。]+)")
+_LISTED = re.compile(r"(?P<name>[^、，,和及与:：\s()（）]{4,40}?(?:项目|工程|资金|经费|专项))\s*"
+                     r"(?:[(（]\s*(?P<s>\d{1,3}(?:\.\d{1,2})?)\s*分\s*[)）])?")
+_GRADES = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差"}
+
+
+def graded_lists(sent: str) -> list[tuple[str, str, Decimal | None]]:
+    """(name, grade, score or None) of every project a notice lists under a grade (see the comment above); [] unless
+    every piece of each list is a project's name (a count, 2个项目, or money by its source is not) and at least two
+    projects are listed in all."""
+    found: list[tuple[str, str, Decimal | None]] = []
+    for m in _GRADE_GROUP.finditer(norm(sent)):
+        grade = _GRADES.get(m.group("g"), m.group("g"))
+        pieces = [p for p in re.split(r"[、，,]|和|及|与", m.group("list")) if p.strip()]
+        items = [_LISTED.fullmatch(p.strip()) for p in pieces]
+        if not items or any(i is None or _COUNT.search(i.group("name")) or _SOURCE.match(i.group("name"))
+                            for i in items):
+            return []
+        for i in items:
+            assert i is not None
+            found.append((i.group("name"), grade, Decimal(i.group("s")) if i.group("s") else None))
+    return found if len(found) >= 2 else []

@@ -272,3 +272,15 @@ def test_a_sentence_listing_projects_with_their_score_and_grade() -> None:
     # one project alone is no list: its grade is read as before
     one = NOTICE + "经评价，甲县农村公路养护项目得分92分，等级为优。\n"
     assert list(figures(one).values()) == [{"score": "92", "grade": "优"}]
+
+
+def test_projects_listed_under_the_grade_they_were_given() -> None:
+    text = NOTICE + ("评价结果为优的项目有：甲县农村公路养护项目（92分）；"
+                     "评价结果为良的项目有：甲县义务教育薄弱环节改善项目（85分）；"
+                     "评价结果为中的项目有：甲县城乡医疗救助资金（78分）。\n")
+    assert figures(text) == THREE
+    no_scores = NOTICE + "评为优秀的项目有：甲县农村公路养护项目、甲县城乡医疗救助资金。\n"
+    assert figures(no_scores) == {"甲县农村公路养护项目": {"grade": "优"}, "甲县城乡医疗救助资金": {"grade": "优"}}
+    # a count of projects by grade names none
+    counts = NOTICE + "评价结果为优的项目有2个项目，评价结果为良的项目有1个项目。\n"
+    assert figures(counts) == {}
