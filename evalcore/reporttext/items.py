@@ -58,6 +58,7 @@ _TRAILER = re.compile(
     r"|.*【\s*(?:打印|关闭|返回|字体)[^】]*】.*")
 
 
+_CAUSES = re.compile(r"(?:问题)?(?:产生的?)?(?:主要)?(?:原因|成因)(?:分析)?|原因分析")
 # a template's own prompt left in as a numbered item: 1.下一步拟改进措施，包括项目整改和绩效目标调整完善等相关内容。/
 # 2.拟与预算安排相结合情况。 (the answer, if any, follows it: 无)
 _PROMPT = re.compile(r"包括[^。；;]{0,40}等(?:相关)?内容[。.]?$|^拟与预算安排相结合(?:的)?情况[。.]?$")
@@ -149,6 +150,11 @@ class FindingsReader:
                     parts.setdefault(kind, [])
                     headings[kind] = t
                     continue
+                if kind == "problems" and _CAUSES.fullmatch(t):  # (二)原因分析: why, not what; not read as items
+                    kind = "causes"
+                    parts.setdefault(kind, [])
+                    self.unplaced.append(Unplaced(ln.no, ln.text, "原因分析，不是问题条目，未导入"))
+                    continue
             marker = INLINE_RECS.search(norm(ln.text)) if (
                 section.kind == "problems+recs" and kind == "problems" and ln.cells is None) else None
             if marker is not None:  # “资金拨付较慢。建议：一是…；二是…”: the recommendations start inside the paragraph
@@ -224,6 +230,9 @@ class FindingsReader:
                 text = (b.line.num.rest if b.line.num else b.line.text).strip()
                 if _PROMPT.search(norm(text)):
                     self.unplaced.append(Unplaced(b.line.no, b.line.text, "填表说明，不是条目"))
+                elif b.line.num is not None and b.line.num.style == "circled" and len(
+                        paragraph_items(b.line.text)[1]) > 1:
+                    self._text_items(group, b.line.text, b.line)  # ①资金拨付较慢；②档案不全。: one line's items
                 else:
                     group.items.append((text, b.line))
                 for ln in b.body:
@@ -261,7 +270,9 @@ class FindingsReader:
             return
         if num is None and re.fullmatch(r"(?:报告)?正文|目\s*录", norm(ln.text).strip()):
             return  # the line under a contents list (报告正文): no item
-        if num is not None:
+        if num is not None and num.style == "circled" and len(paragraph_items(ln.text)[1]) > 1:
+            self._text_items(group, ln.text, ln)  # ①资金拨付较慢；②档案不全。: the items of one line
+        elif num is not None:
             group.items.append((num.rest.strip(), ln))
         elif _is_lead_in(ln.text):
             self.unplaced.append(Unplaced(ln.no, ln.text, "条目之前的引导语，未作为条目导入"))

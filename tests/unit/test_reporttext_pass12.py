@@ -284,3 +284,24 @@ def test_projects_listed_under_the_grade_they_were_given() -> None:
     # a count of projects by grade names none
     counts = NOTICE + "评价结果为优的项目有2个项目，评价结果为良的项目有1个项目。\n"
     assert figures(counts) == {}
+
+
+# -- findings ------------------------------------------------------------------------------------------------------
+
+HEAD = "甲县2021年农村公路养护项目绩效评价报告\n一、项目基本情况\n该项目年初预算120万元，全年执行110万元。\n"
+
+
+def test_the_causes_under_the_problems_are_no_problems() -> None:
+    text = HEAD + ("二、存在的问题及原因\n（一）存在的问题\n1.资金拨付较慢。\n2.档案不全。\n"
+                   "（二）原因分析\n人员不足。\n三、改进建议\n1.加快拨付。\n2.完善档案。\n")
+    ev = parse_report(text).evaluation
+    assert [p.text for p in ev.problems] == ["资金拨付较慢。", "档案不全。"]
+    assert len(ev.recommendations) == 2
+
+
+def test_circled_items_on_one_line_are_each_an_item() -> None:
+    text = HEAD + "二、存在的问题\n①资金拨付较慢；②档案不全。\n三、建议\n①加快拨付；②完善档案。\n"
+    ev = parse_report(text).evaluation
+    assert (len(ev.problems), len(ev.recommendations)) == (2, 2)
+    one = parse_report(HEAD + "二、存在的问题\n①资金拨付较慢，影响进度。\n").evaluation
+    assert len(one.problems) == 1
