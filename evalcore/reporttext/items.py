@@ -58,6 +58,7 @@ _TRAILER = re.compile(
     r"|.*【\s*(?:打印|关闭|返回|字体)[^】]*】.*")
 
 
+_PAIRED = re.compile(r"(?P<p>.{4,}?[。；;])\s*(?=建议(?![:：])\S{4,})")
 _CAUSES = re.compile(r"(?:问题)?(?:产生的?)?(?:主要)?(?:原因|成因)(?:分析)?|原因分析")
 # a template's own prompt left in as a numbered item: 1.下一步拟改进措施，包括项目整改和绩效目标调整完善等相关内容。/
 # 2.拟与预算安排相结合情况。 (the answer, if any, follows it: 无)
@@ -135,9 +136,20 @@ class FindingsReader:
         kind = section.kind if section.kind != "problems+recs" else "problems"
         parts: dict[str, list[Line]] = {kind: []}
         headings = {kind: section.title}
+        # a combined section whose items each state a problem and then its recommendation (（一）资金拨付较慢。建议加快
+        # 拨付。): each line is split, the problem to the problems, the recommendation to the recommendations
+        paired = section.kind == "problems+recs" and sum(
+            1 for ln in section.lines if ln.cells is None and _PAIRED.match(norm(ln.text))) >= 2
         for ln in section.lines:
             num = ln.num
             title = num.rest if num else ln.text
+            pair = _PAIRED.match(norm(ln.text)) if paired and ln.cells is None and kind == "problems" else None
+            if pair is not None:
+                cut = len(pair.group("p"))
+                parts[kind].append(replace(ln, text=ln.text[:cut].strip()))
+                parts.setdefault("recs", []).append(Line(ln.no, ln.text[cut:].strip()))
+                headings.setdefault("recs", section.title)
+                continue
             if ln.cells is None and title_like(title) and (num is not None or ln.headingish):
                 t = strip_end_punct(title)
                 if SUB_PROBLEMS.fullmatch(t):

@@ -305,3 +305,14 @@ def test_circled_items_on_one_line_are_each_an_item() -> None:
     assert (len(ev.problems), len(ev.recommendations)) == (2, 2)
     one = parse_report(HEAD + "二、存在的问题\n①资金拨付较慢，影响进度。\n").evaluation
     assert len(one.problems) == 1
+
+
+def test_a_combined_section_of_problems_each_followed_by_its_recommendation() -> None:
+    text = HEAD + "二、存在的问题及改进建议\n（一）资金拨付较慢。建议加快拨付。\n（二）档案不全。建议完善档案。\n"
+    ev = parse_report(text).evaluation
+    assert [p.text for p in ev.problems] == ["资金拨付较慢。", "档案不全。"]
+    assert [r.text for r in ev.recommendations] == ["建议加快拨付。", "建议完善档案。"]
+    # a recommendation after a colon still opens the recommendations as before
+    colon = HEAD + "二、存在的问题及改进建议\n资金拨付较慢。建议：一是加快拨付；二是完善档案。\n"
+    ev = parse_report(colon).evaluation
+    assert (len(ev.problems), len(ev.recommendations)) == (1, 2)
