@@ -227,8 +227,8 @@ def body_subject(lines: list[Line]) -> str:
             for m in pattern.finditer(text):
                 name = re.sub(r"(?:的)?(?:使用|实施|执行|管理)?情况(?:及|和|与)?$", "", m.group("p").strip("“”"))
                 name = _title_project(name, "", keep_regions=True)
-                if name and not re.search(r"[：:|]|我|本", name) and not _NO_SUBJECT.match(name) and not all(
-                        _GENERIC_MONEY.match(piece) for piece in re.split(r"和|及|与|、", name)):
+                if name and not re.search(r"[：:|]|我|本|整理的|精选|范文", name) and not _NO_SUBJECT.match(name) and (
+                        not all(_GENERIC_MONEY.match(piece) for piece in re.split(r"和|及|与|、", name))):
                     return name  # (money by its source, 中央财政资金和省级资金, names no project)
     return ""
 

@@ -150,6 +150,10 @@ class _Parser:
         intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
         year, region, project = title_parts(title)
         titled, named, evaluated = title_unit(title), named_project(lines), body_subject(lines)
+        if re.search(r"篇\s*[0-9一二三四五六七八九十]+$|精选\s*\d+\s*篇", norm(title)):
+            # a model-essay site's collection heading (…绩效自评报告 篇1): the report's own sentence names what it is
+            evaluated = body_subject([ln for ln in lines if all(ln is not t for t in title_lines)])
+            titled = "" if evaluated else titled
         recurring = "" if titled or named or evaluated else recurring_subject(lines)
         self.titled = titled or named or evaluated or recurring
         self.names = [(n, where) for n, where in ((titled, "报告标题所述项目"), (named, "“项目名称”一行"),

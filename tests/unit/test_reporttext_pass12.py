@@ -316,3 +316,14 @@ def test_a_combined_section_of_problems_each_followed_by_its_recommendation() ->
     colon = HEAD + "二、存在的问题及改进建议\n资金拨付较慢。建议：一是加快拨付；二是完善档案。\n"
     ev = parse_report(colon).evaluation
     assert (len(ev.problems), len(ev.recommendations)) == (1, 2)
+
+
+def test_a_model_essay_sites_collection_heading_gives_way_to_the_reports_own_sentence() -> None:
+    text = ("某网整理的公共文化服务体系建设资金绩效自评报告(精选10篇),希望能帮助到大家。\n"
+            "公共文化服务体系建设资金绩效自评报告 篇1\n"
+            "根据要求，现就甲县2021年度中央财政补助公共文化服务体系建设专项资金绩效自评情况报告如下:\n"
+            "一、基本情况\n2021年中央下达专项资金预算189.28万元。\n"
+            "二、资金执行情况\n2021年专项资金共支182.564万元。支付农村公益电影放映补助经费19.536万元。"
+            "一般公共支出75.76万元。\n")
+    assert names(text) == {SYNTHETIC_UNIT: "甲县中央财政补助公共文化服务体系建设专项资金"}
+    assert figures(text)[SYNTHETIC_UNIT] == {"budget": "189.28", "executed": "182.564"}
