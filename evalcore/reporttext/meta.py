@@ -60,7 +60,7 @@ def _metadata_title(intro: list[Line]) -> tuple[str, Line] | None:
 
 # An attachment's label above its title (附件3, 附件：): never part of the title.
 # a site's section name over a page's title (政务公开, 信息公开, 财政预决算, 通知公告): not the title's first line
-_SITE_SECTION = re.compile(r"[\u4e00-\u9fff]{0,6}(?:公开|动态|公告|通知|专栏|目录|信息|要闻|新闻|资讯)")
+_SITE_SECTION = re.compile(rf"[{CJK}]{{0,6}}(?:公开|动态|公告|通知|专栏|目录|信息|要闻|新闻|资讯)")
 _ATTACHMENT = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]?$")
 # an attachment's title on its line (a document site's heading): 附件2:甲局2022年度…评价报告(共15个).pdf
 _ATTACHED_TITLE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]\s*(?P<t>.{6,80}?)(?:\(共\d+[个份篇]\))?"
