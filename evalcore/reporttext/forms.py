@@ -57,7 +57,12 @@ def cells(text: str) -> list[Cell]:
             out.extend(Cell(no, p) for p in line.split())
             continue
         words = line.split()
-        if len(words) >= 3 and all(_is_label(w) or _value(Cell(no, w))[0] for w in words[1:]):
+        if _SPACED_PAIRS.match(norm(line)):
+            # 预算数 6.84 到位数 6.84 执行数 6.84 100.00: a form's money row flattened as label value pairs
+            out.extend(Cell(no, w) for w in words)
+            continue
+        if (len(words) >= 3 and any(_is_label(w) or _value(Cell(no, w))[0] for w in words[1:])
+                and all(_is_label(w) or _value(Cell(no, w))[0] or _MONEY_UNIT.fullmatch(norm(w)) for w in words[1:])):
             # a form's row on a line of its own, cells separated by spaces: its label (any text), then column
             # titles or values (年度资金总额 100 120 108 10 90% 9)
             out.extend(Cell(no, w) for w in words)
@@ -84,8 +89,16 @@ _ROW_TOTAL_VALUE = re.compile(rf"^(?P<label>{_TOTAL_LABEL}\s*[:：])\s*"
 _ROW_FISCAL = re.compile(r"^其中\s*[:：]?\s*(?:本年|当年)?(?:财政拨款|财政资金)\s*[:：]?$")
 _VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*(?:%|万元|万)?$")  # “3359.62万”: the form's unit is 万元
 _EMPTY = {"", "/", "-", "—", "——"}
+_MONEY_UNIT = re.compile(r"\((?:万元|元)\)")  # the unit a row label carries as a cell of its own: 项目资金 (万元)
 _INSTRUCTION = re.compile(r"字以内|需说明|应单独说明|请在|填写|结合自评情况|针对项目自评")
 _NONE = re.compile(r"^(?:无|暂无|没有|未发现|不存在)(?:问题|措施|建议)?[。.]?$")
+
+
+def is_pair_label(label: str) -> bool:
+    """The label of a form's money written as label value pairs (预算数： / 预算数 6.84 …): a row of its own, not a
+    其中 row."""
+    t = norm(label).replace(" ", "")
+    return bool(_PAIR_LABEL.match(t)) or t in _SPACED_WORDS
 
 
 def is_total_row(label: str) -> bool:
@@ -210,10 +223,14 @@ def _read_anchored(stream: list[Cell], at: int, columns: list[str]) -> tuple[For
     refused = FormRow(row.label, {}, row.cells, {})
     shift = r - pcts[0]
     if shift < 0:
-        return refused, ""
+        # a cell too many before the percentage: the titles are read leftwards from it (the extra cell taken to
+        # stand before the first title), and kept only when the amounts so read give the percentage
+        row = _read_row(stream, at, columns + ["extra"] * -shift)
+        if [n for n, c in enumerate(row.cells) if "%" in c.text] != pcts:
+            return refused, ""
     values: dict[str, Decimal | None] = {}
     where: dict[str, Cell] = {}
-    for i in range(shift, len(columns)):
+    for i in range(max(shift, 0), len(columns)):
         if i - shift >= len(row.cells):
             break
         cell = row.cells[i - shift]
@@ -223,11 +240,14 @@ def _read_anchored(stream: list[Cell], at: int, columns: list[str]) -> tuple[For
     budget = values.get("budget") if values.get("budget") is not None else values.get("initial")
     executed, rate = values.get("executed"), values.get("rate")
     if budget and executed is not None and rate is not None and _rate_fits(budget, executed, rate):
-        return FormRow(row.label, values, row.cells, where), ALIGNED_BY_PERCENT
+        return FormRow(row.label, values, row.cells, where), ALIGNED_BY_PERCENT if shift > 0 else ALIGNED_EXTRA
     merged = _merged_full_year(FormRow(row.label, values, row.cells, where), columns)
     if merged is not None:
         return merged, ALIGNED_BY_PERCENT + "；" + MERGED_AT_100
     return refused, ""
+
+
+ALIGNED_EXTRA = "自评表该行多了单元格，从百分数所在的执行率一栏向左逐格对齐读取（多出的一格视为在最前），请核对"
 
 
 MERGED_AT_100 = "自评表该行执行率为100%，全年预算数与全年执行数只列了一个金额（合并单元格），按两者相等读取，请核对"
@@ -407,6 +427,13 @@ def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
 
 
 _PAIR_LABEL = re.compile(r"^(?P<l>年初预算数|全年预算数|预算数|全年执行数|执行数|预算执行率|执行率)\s*[:：]$")
+_PAIR_WORDS = r"(?:年初预算数|全年预算数|调整后预算数|预算数|到位数|资金到位数|全年执行数|执行数)"
+_PAIR_NUMBER = r"-?\d+(?:,\d{3})*(?:\.\d+)?"
+# a form's money row flattened as label value pairs separated by spaces, maybe ending in the row's execution
+# progress (预算数 6.84 到位数 6.84 执行数 6.84 100.00)
+_SPACED_WORDS = {"年初预算数", "全年预算数", "调整后预算数", "预算数", "全年执行数", "执行数"}
+_SPACED_PAIRS = re.compile(rf"^{_PAIR_WORDS}\s+{_PAIR_NUMBER}(?:\s+{_PAIR_WORDS}\s+{_PAIR_NUMBER}){{1,3}}"
+                           rf"(?:\s+{_PAIR_NUMBER}%?)?\s*$")
 
 
 def _label_colon_pairs(stream: list[Cell]) -> tuple[int, Form] | None:
@@ -414,13 +441,25 @@ def _label_colon_pairs(stream: list[Cell]) -> tuple[int, Form] | None:
     colon (a column title does not) and its value is the very next cell. Read only when a budget and an executed
     amount are both written so, within a few cells of each other; an execution rate written so is read with them."""
     pairs: list[tuple[int, str, Cell, Decimal]] = []
+    spaced: dict[int, int] = {}  # label value pairs on a line of their own: the line's last pair's index
     for k, cell in enumerate(stream[:-1]):
         m = _PAIR_LABEL.match(norm(cell.text).replace(" ", ""))
+        if not m and cell.text in _SPACED_WORDS and stream[k + 1].line_no == cell.line_no:
+            m = re.match(r"(?P<l>.+)", "预算数" if "预算" in cell.text else cell.text)
+            spaced[cell.line_no] = k
         if not m:
             continue
         is_value, value = _value(stream[k + 1])
         if is_value and value is not None:
             pairs.append((k, _kind(m.group("l")), stream[k + 1], value))
+    for line_no, k in spaced.items():
+        # the line's own last cell after its last pair is its execution progress when the amounts give it
+        last = stream[k + 2] if k + 2 < len(stream) and stream[k + 2].line_no == line_no else None
+        kinds = {kd: v for kk, kd, _, v in pairs if stream[kk].line_no == line_no}
+        is_value, value = _value(last) if last is not None else (False, None)
+        if (last is not None and is_value and value is not None and kinds.get("budget") and "executed" in kinds
+                and _rate_fits(kinds["budget"], kinds["executed"], value)):
+            pairs.append((k + 2, "rate", last, value))
     for n, (k, kind, _, _) in enumerate(pairs):
         if kind not in ("budget", "initial"):
             continue
@@ -431,7 +470,8 @@ def _label_colon_pairs(stream: list[Cell]) -> tuple[int, Form] | None:
         shown = {"budget": budget, "executed": near["executed"]} | ({"rate": near["rate"]} if "rate" in near else {})
         row = FormRow(stream[k], {kd: v for kd, (_, v) in shown.items()}, [c for c, _ in shown.values()],
                       {kd: c for kd, (c, _) in shown.items()})
-        note = f"第{stream[k].line_no}行自评表按“预算数：”“执行数：”各自后一格的数值读取"
+        note = (f"第{stream[k].line_no}行自评表按“预算数”“执行数”各自后一格的数值读取"
+                + ("，行末的执行进度与两数相符，作为执行率" if "rate" in shown and stream[k].line_no in spaced else ""))
         return k, Form(None, None, list(shown), row, notes=[note])
     return None
 
@@ -496,6 +536,54 @@ def _plain_header(stream: list[Cell], i: int) -> int | None:
     return None
 
 
+def _pipe_cells(line: str) -> list[str]:
+    """A table row's cells as written between ``|``, empty ones kept (a leading ``|`` opens an empty first cell)."""
+    parts = [p.strip() for p in re.split(r"[|｜]", line.strip())]
+    return parts[:-1] if len(parts) > 1 and parts[-1] == "" else parts
+
+
+def _pipe_row(text: str, header: Cell, label: Cell) -> FormRow | None:
+    """A form's money header and total row both copied as ``|`` rows that keep their empty cells (预算执行情况 |
+    年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | | | 预算执行率 | 权重 …, then | 总额 | 5.00 | 5.00 |
+    5.00 | | | 100.00% | 10 …): each value is read from the column it stands in, the row's label under the header's
+    label column (the title before the first money title). Taken only when a budget, an executed amount and a rate
+    are read so and the amounts give the rate."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not (0 < header.line_no <= len(raw) and 0 < label.line_no <= len(raw)):
+        return None
+    head_line, row_line = raw[header.line_no - 1], raw[label.line_no - 1]
+    if not ("|" in head_line and "|" in row_line):
+        return None
+    titles, row = _pipe_cells(head_line), _pipe_cells(row_line)
+    first = next((n for n, t in enumerate(titles) if _COLUMN.fullmatch(_TITLE_TAIL.sub("", norm(t).replace(" ", "")))),
+                 None)
+    at = next((n for n, c in enumerate(row) if c), None)
+    if not first or at is None or norm(row[at]).replace(" ", "") != norm(label.text).replace(" ", ""):
+        return None
+    offset = at - (first - 1)
+    values: dict[str, Decimal | None] = {}
+    where: dict[str, Cell] = {}
+    used: list[Cell] = []
+    for n in range(first, len(titles)):
+        title = _TITLE_TAIL.sub("", norm(titles[n]).replace(" ", ""))
+        k = n + offset
+        if not _COLUMN.fullmatch(title) or not 0 <= k < len(row):
+            continue
+        cell = Cell(label.line_no, row[k])
+        ok, value = _value(cell)
+        if not ok:
+            return None
+        used.append(cell)
+        if _kind(title) not in values and value is not None:
+            values[_kind(title)] = value
+            where[_kind(title)] = cell
+    budget = values.get("budget") if values.get("budget") is not None else values.get("initial")
+    executed, rate = values.get("executed"), values.get("rate")
+    if not budget or executed is None or rate is None or not _rate_fits(budget, executed, rate):
+        return None
+    return FormRow(label, values, used, where)
+
+
 def find_forms(text: str) -> list[Form]:
     """The self-evaluation forms in the text, in order (an empty list when there is none)."""
     stream = cells(text)
@@ -529,10 +617,20 @@ def find_forms(text: str) -> list[Form]:
                     form = Form(None, None, header, row, doubt=doubt)
                     if doubt.startswith(ALIGNED_BY_PERCENT):
                         form.notes.append(f"第{row.label.line_no}行自评表一行少了单元格，按百分数所在的执行率一栏对齐读取")
+                    elif doubt.startswith(ALIGNED_EXTRA):
+                        form.notes.append(f"第{row.label.line_no}行自评表一行多了单元格，从百分数所在的执行率一栏向左"
+                                          "对齐读取")
                     if MERGED_AT_100 in doubt:
                         form.notes.append(f"第{row.label.line_no}行自评表执行率100%，全年预算数与全年执行数为一个"
                                           "合并单元格，按两者相等读取")
                     if row.cells and not row.values:
+                        by_column = _pipe_row(text, stream[i], row.label)
+                        if by_column is not None:
+                            form.row, form.doubt = by_column, ""
+                            form.notes.append(f"第{row.label.line_no}行自评表按表格各栏的位置读取（空单元格占位）")
+                            forms.append(form)
+                            i = j + 1
+                            continue
                         form.notes.append(f"第{row.label.line_no}行自评表的数值与表头未能对齐（少了或多了单元格），"
                                           "该行金额未读取")
                         form.row = None
@@ -635,6 +733,11 @@ def _project_sections(stream: list[Cell]) -> list[tuple[int, str]]:
     return out
 
 
+# a form's money header begun in one cell, the page cut before its values
+# (项目资金 (万元) 年初预算数 全年预算数 全年执行)
+_HEADER_IN_CELL = re.compile(r"^(?:项目资金|资金)?\((?:万元|元)\)?年初预算数?全年预算数")
+
+
 def _by_project(stream: list[Cell], forms: list[Form], starts: list[int]) -> tuple[list[Form], list[int]]:
     """Several forms in one text, each opening with its own 项目名称 (a bureau's forms for two projects, one of them
     with its money rows lost): each project's part of the text, from its 项目名称 to the next, is one form, and its
@@ -649,7 +752,8 @@ def _by_project(stream: list[Cell], forms: list[Form], starts: list[int]) -> tup
         end = found[n + 1][0] if n + 1 < len(found) else len(stream)
         if any(at <= s < end for s in starts) or any(
                 _SCORE_LABEL.fullmatch(norm(c.text).replace(" ", "")) and norm(c.text).strip() != "合计"
-                or _HEADER_START.match(_label_text(c)) for c in stream[at:end]):
+                or _HEADER_START.match(_label_text(c)) or _HEADER_IN_CELL.search(norm(c.text).replace(" ", ""))
+                for c in stream[at:end]):
             sections.append((at, name))
     names = [name for _, name in sections]
     if len(names) < 2 or len(set(names)) != len(names):

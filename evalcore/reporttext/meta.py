@@ -138,7 +138,7 @@ def title_parts(title: str) -> tuple[int | None, str, str]:
 
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|pdf|wps|xlsx?|txt|html?)$", re.I)
 _YEARS = re.compile(r"20\d{2}\s*(?:年度?)?\s*(?:[-—~～至到]\s*20\d{2}\s*年度?)|20\d{2}\s*年度?")
-_PROJECT_WORD = re.compile(r"项目|资金|工程|专项|经费|支出|计划|补助|补贴|建设|转移支付|配套|奖补|专款|基金")
+_PROJECT_WORD = re.compile(r"项目|资金|工程|专项|经费|支出|计划|补助|补贴|津贴|建设|转移支付|配套|奖补|专款|基金")
 # a fund named in brackets after the report's own words: …2023年度绩效自评报告(残疾人事业发展补助资金)
 _BRACKETED_FUND = re.compile(r"(?:报告|结果|情况|表)\s*\(\s*(?P<f>[^()]{4,40}?(?:资金|项目|经费|专项|补助|补贴))\s*\)$")
 

@@ -39,7 +39,8 @@ def rate_as_written(budget: Decimal, executed: Decimal, rate: Decimal) -> bool:
 # --- figures ----------------------------------------------------------------------------------------------
 
 _NUM = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
-_MONEY_UNIT = re.compile(rf"\s*(亿元|万元|千元|元|亿(?![{CJK}])|万(?![{CJK}]))")
+# 万 or 亿 without 元 is money when no noun follows it (13.97万并且全部到位, 5万，…; not 3万人, 2万亩)
+_MONEY_UNIT = re.compile(rf"\s*(亿元|万元|千元|元|亿(?![{CJK}])|万(?![{CJK}])|万(?=并|且|已|均|全部|主要|用于|其中))")
 _EXEC_STRONG = re.compile(r"实际(?:全年|累计)?(?:执行|支出|使用|支付|完成|发生|兑付|发放)|"
                           r"已(?:支付|执行|使用|兑付|发放)|"
                           r"执行数|执行金额|"

@@ -88,7 +88,7 @@ from ..model import (
     UnitResult,
 )
 from ..numbers import HUNDRED, round2
-from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement, is_total_row
+from .forms import Cell, Form, find_forms, flattened_tables, is_none_statement, is_pair_label, is_total_row
 from .items import INLINE_END, INLINE_PROBLEMS, INLINE_RECS, FindingsReader, Group, paragraph_items
 from .lines import Line, money_subsections, nested_findings, read_lines, split_sections, title_like
 from .meta import (
@@ -387,8 +387,8 @@ class _Parser:
                 label = {"budget": "全年预算数（调整后预算数）", "executed": "全年执行数", "rate": "执行率"}[kind]
                 if kind == "budget" and row.values.get("budget") is None:
                     label = "年初预算数"
-                fiscal = not (is_total_row(row.label.text) or row.label.text.startswith(
-                    ("年度资金总额", "资金总额", "总额", "合计")))
+                fiscal = not (is_total_row(row.label.text) or is_pair_label(row.label.text)
+                              or row.label.text.startswith(("年度资金总额", "资金总额", "总额", "合计")))
                 cell = form.cell(kind)
                 at = line if cell is None else Line(cell.line_no, line.text, cells=line.cells)
                 figures.facts.append(Fact(kind, value, unit, at, shown=f"{label} {cell.text if cell else value}",

@@ -144,7 +144,10 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # 212 → 232), a results table copied with spaces, a base-data table by its years, forms run together, more of the ways
 # a report names what it evaluates, findings' layouts: fit 271 of 296, 10 invented; check 146 of 232, 40 invented
 # (docs/reporttext.md, "Twelfth session").
-TUNED_FLOORS = {"fit": (271, 10), "check": (146, 40)}
+# Thirteenth session: half of check promoted to fit by a fixed rule (score.fit_part; fit 200 texts, check 74), with
+# the parser at its start: fit 330 of 396, 20 invented; check 87 of 132, 30 invented. Then the session's passes
+# (tests/unit/test_reporttext_pass13.py, docs/reporttext.md "Thirteenth session"):
+TUNED_FLOORS = {"fit": (345, 20), "check": (87, 30)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -289,7 +292,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # Twelfth session, at its end: fit (0, 63), check (0, 66), held out (5, 94): besides the two held-out texts above, one
 # of the thirteenth batch's held-out texts publishes 2 wrong figures unreviewed (its helper measured it so with the
 # parser of its branch, before any of the session's later passes).
-CERTAINTY_FLOORS = {"fit": (0, 63), "check": (0, 66), "held-out": (5, 94)}
+# Thirteenth session, the new split at its start: fit (0, 97), check (0, 32); after the first passes: fit (0, 94)
+# (three texts whose nothing was found before now give figures a person must confirm).
+CERTAINTY_FLOORS = {"fit": (0, 94), "check": (0, 32), "held-out": (5, 94)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))

@@ -1,0 +1,90 @@
+"""Issue 24, thirteenth session: form layouts and phrasings met on the texts promoted from check to fit (synthetic
+texts written for each mechanism, not corpus texts), each beside a text where it must not fire (docs/reporttext.md,
+"Thirteenth session")."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from evalcore.reporttext import parse_report
+from evalcore.reporttext.forms import find_forms
+from evalcore.reporttext.review import figure_rows
+
+
+def money(text: str) -> dict[str, tuple]:
+    ev = parse_report(text).evaluation
+    return {b.unit: (b.budget, b.executed, b.stated_rate) for b in ev.budget_lines}
+
+
+def doubts(text: str) -> list[str]:
+    return [r.uncertain for r in figure_rows(parse_report(text)) if r.uncertain]
+
+
+HEBEI_HEAD = ("甲县民政局2020年度预算项目绩效自评表\n"
+              "一、基本情况 项目名称: 百岁老人高龄津贴 是否为专项资金: 实施(主管)单位 甲县民政局 金额单位: 万元\n"
+              "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)\n")
+
+
+def test_a_money_row_flattened_as_label_value_pairs_is_read_and_its_trailing_progress_is_the_rate() -> None:
+    text = HEBEI_HEAD + "预算数 6.84 到位数 6.84 执行数 6.84 100.00\n其中:财政资金 6.84 其中:财政资金 6.84\n"
+    assert money(text) == {"甲县民政局": (Decimal("6.84"), Decimal("6.84"), Decimal("100.00"))}
+    assert doubts(text) == []  # labels written out and a rate the amounts give: nothing to doubt
+    # a trailing number the amounts do not give is no rate
+    other = HEBEI_HEAD + "预算数 10 到位数 10 执行数 8 100.00\n"
+    assert money(other) == {"甲县民政局": (Decimal("10"), Decimal("8"), None)}
+    # words that are no money labels between the values: not a form row
+    assert find_forms(HEBEI_HEAD + "人数 19 户数 12 执行数 6.84\n") == []
+
+
+def test_a_header_line_whose_row_label_carries_its_unit_as_a_cell_of_its_own_is_a_header() -> None:
+    text = ("项目支出绩效自评表\n项目名称 科技特派员创业行动经费\n主管部门 甲县科学技术局 实施单位 甲县科学技术局\n"
+            "项目资金      (万元)   年初预算数 全年预算数 全年执行数 分值  执行率 得分\n"
+            "年度资金总额: 25 25 20 10 80.00% 8.00\n其中:本年财政拨款 25 25 20\n总分   100 90.00\n")
+    form = find_forms(text)[0]
+    assert form.row is not None and form.figure("budget") == 25 and form.figure("executed") == 20
+    assert form.figure("rate") == Decimal("80.00")
+
+
+def test_a_second_form_cut_in_its_header_still_opens_its_projects_part() -> None:
+    form = ("项目资金      (万元)   年初预算数 全年预算数 全年执行数 分值  执行率 得分\n"
+            "年度资金总额: 25 25 25 10 100.00% 10.00\n总分   100 100.00\n")
+    text = ("甲县科学技术局2022年项目支出绩效目标表\n项目支出绩效自评表\n项目名称 科技特派员创业行动经费\n"
+            "主管部门 甲县科学技术局 实施单位 甲县科学技术局\n" + form +
+            "项目名称 地震经费\n主管部门 甲县科学技术局 实施单位 甲县科学技术局\n"
+            "项目资金                    (万元)   年初预算数 全年预算数 全年执行")
+    assert money(text) == {"科技特派员创业行动经费": (Decimal("25"), Decimal("25"), Decimal("100.00"))}
+    # a 项目名称 repeated with no form after it (a site's metadata) opens no part
+    meta = ("甲县科学技术局2022年项目支出绩效目标表\n项目名称 科技特派员创业行动经费\n"
+            "主管部门 甲县科学技术局 实施单位 甲县科学技术局\n" + form + "项目名称 地震经费\n")
+    assert set(money(meta)) != {"科技特派员创业行动经费", "地震经费"}
+
+
+def test_a_total_row_with_a_cell_too_many_is_read_leftwards_from_its_percentage_when_the_amounts_give_it() -> None:
+    head = ("甲县特殊教育补助资金转移支付整体绩效目标自评表\n"
+            "项目资金(万元) 年初预算数 全年预算数(A) 全年执行数(B) 分值 预算执行率(B/A) 得分\n")
+    text = head + "年度资金总额: 28.1 28.1 28.1 28.1 10 100% 10\n"
+    (unit, figures), = money(text).items()
+    assert figures == (Decimal("28.1"), Decimal("28.1"), Decimal("100"))
+    assert any("多了单元格" in d for d in doubts(text))  # a person confirms the alignment
+    # read leftwards the amounts do not give the percentage: nothing is read
+    assert money(head + "年度资金总额: 30 28.1 20 26 10 100% 10\n") == {}
+
+
+def test_a_pipe_table_keeping_its_empty_cells_is_read_by_column_position() -> None:
+    text = ("部门预算项目支出绩效自评表(2023年度) | | | | | | | | | | |\n"
+            "项目名称 | | 退耕还林工程建设专项工作经费 | | | | | | | | |\n"
+            "主管部门 | | 甲市林业局 | | | | | 实施单位(盖章) | 甲市林业局 | | |\n"
+            "预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | | | 预算执行率 | 权重 |"
+            " 得分 | 原因 |\n"
+            "| 总额 | 5.00 | 6.00 | 4.80 | | | 80.00% | 10 | | |\n"
+            "| 其中:财政资金 | 5.00 | 6.00 | 4.80 | | | 80.00% | / | / | |\n")
+    assert list(money(text).values()) == [(Decimal("6.00"), Decimal("4.80"), Decimal("80.00"))]
+    # columns that do not give the stated rate: not read
+    wrong = text.replace("80.00%", "90.00%")
+    assert list(money(wrong).values()) in ([], [(None, None, None)])
+
+
+def test_wan_without_yuan_before_a_conjunction_is_money_but_not_before_a_noun() -> None:
+    text = ("农村厕所革命建设项目绩效自评报告\n一、项目概况\n"
+            "1、资金计划。甲村乡村振兴示范村建设项目预算资金13.971129万并且全部到位。\n")
+    assert money(text) == {"本项目": (Decimal("13.971129"), None, None)}
+    assert money("农村厕所革命建设项目绩效自评报告\n一、项目概况\n项目惠及群众1.2万人次。\n") == {}
