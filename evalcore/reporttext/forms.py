@@ -149,6 +149,9 @@ class Form:
     # the project the form is about, when the text holds several forms each naming its own (项目名称 …): the form's
     # figures are that project's, not its 实施单位's (one bureau's two project forms are two units)
     project: str | None = None
+    # the project the text's one form names (项目名称 above its money), its figures going to a unit: said in a doubt
+    named: str | None = None
+    unit_label: str = ""  # the label the unit was read under (实施单位, 单位名称 …)
 
     def cell(self, kind: str) -> Cell | None:
         """The cell a figure was read from."""
@@ -290,14 +293,15 @@ def _after(stream: list[Cell], i: int, limit: int = 3) -> Cell | None:
     return None
 
 
-def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None, Cell | None]:
+def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None, Cell | None, str]:
+    """(name, cell, label) of the unit a form names before its money: its 实施单位, or the 单位名称 that filled it."""
     for i in range(stop - 1, start - 1, -1):
         t = norm(stream[i].text)
-        m = re.match(r"^(?:实施单位|项目单位|部门\(单位\)名称|单位名称|被评价单位|资金使用单位)"
+        m = re.match(r"^(?P<label>实施单位|项目单位|部门\(单位\)名称|单位名称|被评价单位|资金使用单位)"
                      r"\s*(?:\(盖章\))?\s*[:：]?\s*(.*)$", t)
         if not m:
             continue
-        value = m.group(1).strip()
+        value = m.group(2).strip()
         cell = stream[i]
         if not value or _COLUMN.fullmatch(value):
             nxt = _after(stream, i)
@@ -310,8 +314,8 @@ def _unit_before(stream: list[Cell], start: int, stop: int) -> tuple[str | None,
         # the name ends where the form's next label starts (“隆阳区土壤肥料工作站 填报日期:2023年3月20日”)
         value = re.split(r"\s{2,}|\s+(?=主管部门|实施单位)|\s+(?=[\u4e00-\u9fff]{2,8}[:：])", value)[0].strip()
         if 2 <= len(value) <= 40 and not _VALUE.match(value):
-            return value, cell
-    return None, None
+            return value, cell, m.group("label")
+    return None, None, ""
 
 
 def _finding(stream: list[Cell], i: int) -> tuple[Cell, str | None]:
@@ -530,10 +534,15 @@ def _plain_header(stream: list[Cell], i: int) -> int | None:
     while j < len(stream) and j - i < 12:
         if _ROW_TOTAL.match(norm(stream[j].text).strip()):
             return j
-        if stream[j].text and not _COLUMN.fullmatch(_label_text(stream[j])):
+        if stream[j].text and not _COLUMN.fullmatch(_label_text(stream[j])) and not _TAIL_CELL.fullmatch(
+                norm(stream[j].text).replace(" ", "")):
             return None
         j += 1
     return None
+
+
+# a column title's tail in a cell of its own, under the title (得分 | (20分*执行率))
+_TAIL_CELL = re.compile(r"\([A-Z]\)|\([^)]*[×/*][^)]*\)")
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -609,7 +618,7 @@ def find_forms(text: str) -> list[Form]:
                 continue
             if j < len(stream) and j - i < 16:
                 header = _COLUMN.findall("".join(norm(c.text).replace(" ", "") for c in stream[i:j])) if (
-                    plain is None) else [_label_text(c) for c in stream[i:j] if c.text]
+                    plain is None) else [_label_text(c) for c in stream[i:j] if _label_text(c)]
                 kinds = [_kind(h) for h in header]
                 if "executed" in kinds and ("budget" in kinds or "initial" in kinds):
                     starts.append(i)
@@ -657,7 +666,7 @@ def find_forms(text: str) -> list[Form]:
     bounds = starts + [len(stream)]
     for n, form in enumerate(forms):
         lo = bounds[n - 1] if n else 0
-        form.unit, form.unit_cell = _unit_before(stream, lo, starts[n])
+        form.unit, form.unit_cell, form.unit_label = _unit_before(stream, lo, starts[n])
     forms, starts = _by_project(stream, forms, starts)
     columns = _finding_columns(stream)
     column_heads = {stream[k].line_no for k, _ in columns}
@@ -756,6 +765,8 @@ def _by_project(stream: list[Cell], forms: list[Form], starts: list[int]) -> tup
                 for c in stream[at:end]):
             sections.append((at, name))
     names = [name for _, name in sections]
+    if len(forms) == 1 and len(set(names)) == 1 and sections[0][0] < starts[0]:
+        forms[0].named = names[0]  # one project's form: the project its 项目名称 names
     if len(names) < 2 or len(set(names)) != len(names):
         return forms, starts
     owners = [max((n for n, (at, _) in enumerate(sections) if at <= s), default=None) for s in starts]
@@ -766,9 +777,9 @@ def _by_project(stream: list[Cell], forms: list[Form], starts: list[int]) -> tup
         form = forms[owners.index(n)] if n in owners else Form(None, None, [], None)
         end = starts[owners.index(n)] if n in owners else (
             sections[n + 1][0] if n + 1 < len(sections) else len(stream))
-        unit, cell = _unit_before(stream, at, end)  # the unit named in the project's own part
+        unit, cell, label = _unit_before(stream, at, end)  # the unit named in the project's own part
         if unit is not None or n not in owners:
-            form.unit, form.unit_cell = unit, cell
+            form.unit, form.unit_cell, form.unit_label = unit, cell, label
         form.project = name
         form.notes.append(f"第{stream[at].line_no}行起为“{name}”的自评表（本文含{len(sections)}个项目的自评表，"
                           "各表数值分别读取）")

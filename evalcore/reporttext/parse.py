@@ -397,6 +397,12 @@ class _Parser:
                                                                     if fiscal else "")))
             if form.unit and not form.project:
                 self.notes.append(f"自评表第{row.label.line_no}行的金额归于实施单位“{form.unit}”")
+            if form.named and form.unit and form.unit_label in ("单位名称", "部门(单位)名称") and unit and not (
+                    _same_subject(form.named, self.units.names.get(unit) or unit)):
+                # the form's figures go to the unit that filled it in, while it is about a project of its own name
+                filler = self.units.names.get(unit) or unit
+                self.warnings.append({"line": row.label.line_no, "text": row.text(), "message": (
+                    f"自评表的项目名称为“{form.named}”，其金额归于“{filler}”，请核对被评价的单位或项目名称")})
         for form in forms:
             unit = self._form_unit(form)
             given: list[tuple[str, Cell, Decimal | str]] = []
@@ -701,6 +707,12 @@ _HEADING_FIGURE = re.compile(r"\d(?:\.\d+)?\s*(?:万元|亿元|元|%|分(?![钟�
 
 def _label(kind: str) -> str:
     return {"budget": "预算", "executed": "实际执行", "rate": "执行率", "score": "得分", "grade": "等次"}[kind]
+
+
+def _same_subject(project: str, unit: str) -> bool:
+    """Whether a form's 项目名称 and the unit its figures go to name one subject (one holds the other)."""
+    a, b = (re.sub(r"\s|20\d{2}年度?", "", n) for n in (project, unit))
+    return bool(a and b) and (a in b or b in a)
 
 
 def parse_report(text: str, *, source_name: str = "") -> ParseResult:

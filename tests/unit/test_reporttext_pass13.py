@@ -88,3 +88,22 @@ def test_wan_without_yuan_before_a_conjunction_is_money_but_not_before_a_noun() 
             "1、资金计划。甲村乡村振兴示范村建设项目预算资金13.971129万并且全部到位。\n")
     assert money(text) == {"本项目": (Decimal("13.971129"), None, None)}
     assert money("农村厕所革命建设项目绩效自评报告\n一、项目概况\n项目惠及群众1.2万人次。\n") == {}
+
+
+COUNTY_FORM = ("2022年度项目支出绩效自评表\n单位名称:甲县供销合作社联合社 填报日期:2023年4月15日\n项目名称\n"
+               "甲县乙牧业专业合作社生猪养殖场建设项目\n主管部门\n甲县供销合作社联合社\n项目实施单位\n甲县乙牧业专业合作社\n"
+               "预算执行情况(万元)\n(20分)\n预算数(A)\n执行数(B)\n执行率(B/A)\n得分\n(20分*执行率)\n"
+               "年度财政资金总额\n50\n10\n20\n4\n年度绩效目标\n(80分)\n")
+
+
+def test_a_column_titles_formula_in_a_cell_of_its_own_continues_the_header() -> None:
+    (figures,) = money(COUNTY_FORM).values()
+    assert figures == (Decimal("50"), Decimal("10"), Decimal("20"))
+
+
+def test_a_forms_figures_given_to_the_unit_that_filled_it_in_while_it_names_another_project_go_to_review() -> None:
+    result = parse_report(COUNTY_FORM)
+    assert any("项目名称为“甲县乙牧业专业合作社生猪养殖场建设项目”" in w["message"] for w in result.warnings)
+    # the same form filled in by the project's own unit (its name holds the project's) raises nothing
+    own = COUNTY_FORM.replace("甲县乙牧业专业合作社生猪养殖场建设项目", "甲县供销合作社联合社生猪养殖场建设项目")
+    assert not [w for w in parse_report(own).warnings if "项目名称为" in w["message"]]
