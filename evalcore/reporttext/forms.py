@@ -89,6 +89,9 @@ _ROW_TOTAL_VALUE = re.compile(rf"^(?P<label>{_TOTAL_LABEL}\s*[:：])\s*"
 _ROW_FISCAL = re.compile(r"^其中\s*[:：]?\s*(?:本年|当年)?(?:财政拨款|财政资金)\s*[:：]?$")
 _VALUE = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?\s*(?:%|万元|万)?$")  # “3359.62万”: the form's unit is 万元
 _EMPTY = {"", "/", "-", "—", "——"}
+# a form's money stated in 元 over its rows (项目资金 (元), 金额单位：元, 单位：元), or in 万元
+_IN_YUAN = re.compile(r"(?<![万千亿])\(元\)|(?:金额)?单位[:：]?元(?![/每])")
+_IN_WAN = re.compile(r"\(万元\)|(?:金额)?单位[:：]?万元")
 _MONEY_UNIT = re.compile(r"\((?:万元|元)\)")  # the unit a row label carries as a cell of its own: 项目资金 (万元)
 _INSTRUCTION = re.compile(r"字以内|需说明|应单独说明|请在|填写|结合自评情况|针对项目自评")
 _NONE = re.compile(r"^(?:无|暂无|没有|未发现|不存在)(?:问题|措施|建议)?[。.]?$")
@@ -152,6 +155,7 @@ class Form:
     # the project the text's one form names (项目名称 above its money), its figures going to a unit: said in a doubt
     named: str | None = None
     unit_label: str = ""  # the label the unit was read under (实施单位, 单位名称 …)
+    in_yuan: bool = False  # the form states its money in 元 (项目资金 (元), 单位：元) over its money rows
 
     def cell(self, kind: str) -> Cell | None:
         """The cell a figure was read from."""
@@ -163,12 +167,17 @@ class Form:
         return cells.get(kind)
 
     def figure(self, kind: str) -> Decimal | None:
+        """A figure of the form's money row, its amounts in 万元 (a form in 元 divided by 10000)."""
         if self.row is None:
             return None
         values = self.row.values
         if kind == "budget":
-            return values.get("budget") if values.get("budget") is not None else values.get("initial")
-        return values.get(kind)
+            value = values.get("budget") if values.get("budget") is not None else values.get("initial")
+        else:
+            value = values.get(kind)
+        if value is not None and self.in_yuan and kind in ("budget", "executed"):
+            return value / Decimal(10000)
+        return value
 
 
 def _value(cell: Cell) -> tuple[bool, Decimal | None]:
@@ -668,6 +677,16 @@ def find_forms(text: str) -> list[Form]:
         lo = bounds[n - 1] if n else 0
         form.unit, form.unit_cell, form.unit_label = _unit_before(stream, lo, starts[n])
     forms, starts = _by_project(stream, forms, starts)
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for n, form in enumerate(forms):
+        if form.row is None:
+            continue
+        lo = stream[starts[n]].line_no if n < len(starts) and starts[n] < len(stream) else form.row.label.line_no
+        above = raw[max(0, lo - 4):form.row.label.line_no]  # the header and the few lines over it
+        form.in_yuan = any(_IN_YUAN.search(norm(x).replace(" ", "")) for x in above) and not any(
+            _IN_WAN.search(norm(x).replace(" ", "")) for x in above)
+        if form.in_yuan:
+            form.notes.append(f"第{form.row.label.line_no}行自评表的金额单位为元，已按 ÷10000 换算为万元")
     columns = _finding_columns(stream)
     column_heads = {stream[k].line_no for k, _ in columns}
     # findings labels belong to the form they follow (or precede, for a form's tail before the first header)

@@ -52,6 +52,8 @@ _RUN_IN_TITLE = re.compile(r"(?:[(（]?[一二三四五六七八九十\d]{1,2}[)
 # a number the reader took for no figure, not a count (8个, 3项) nor a date: a cell's value in a form run together
 _BARE_VALUE = re.compile(r"\d(?:[\d.]*\d)?(?![\d.]|\s*[个项家人次件所座处台套名户年月日号期批%])")
 # an organisation that passes money down (甲厅下达乙市…资金, 甲局拨付各乡镇…): the funder of the sentence, not its unit
+# money set out by its uses (资金安排是：支持体育设施建设5万元，支持…): each amount is a part, not the budget
+_USES_LIST = re.compile(r"(?:安排|分配|使用)(?:是|如下|情况(?:是|为|如下)?)?\s*[:：]\s*(?:支持|用于)")
 _GIVES = re.compile(r"\s*(?:向[^，,。；;]{0,20}?)?(?:下达|下拨|拨付|转拨|划拨|分配|预拨)")
 # a label that carries its amount's unit, right before a bare value: 预算数(万元)：120, 执行数（元）: 1080000
 _UNIT_IN_LABEL = re.compile(r"(?:预算|执行|支出|资金|金额|数|额)\s*\(\s*(万元|元|千元|亿元)\s*\)\s*[:：]?\s*$")
@@ -507,9 +509,11 @@ class FigureReader:
                     prev = tok.end
                     i += 1
                     continue
-                if re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]):  # (not before a bare value: see _emit)
-                    had_list = list_mode = True
-                elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)):
+                if re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]) or _USES_LIST.search(window):
+                    had_list = list_mode = True  # (not before a bare value: see _emit)
+                elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)
+                                    or re.match(r"\s*(?:截至|截止|到)?\s*20\d{2}\s*年", window)):
+                    # (a year right after the last part opens a new clause: …其他资金859.6万元2023年支出2310.4万元)
                     list_mode = False
                 # a sum over several projects or units (涉及资金… / 两个部门合计…), an unnamed part of a 其中 list
                 aggregate = tok.kind == "money" and bool(re.search(r"涉及", clause) or (
@@ -852,7 +856,7 @@ class FigureReader:
                 project_col = idx
             elif re.search(r"执行率|支付率|支出率", h2):
                 cols.setdefault("rate", idx)
-            elif re.search(r"等次|等级|评价结果|评级", h2):
+            elif re.search(r"等次|等级|评价结果|评级|档次", h2):
                 cols.setdefault("grade", idx)
             elif re.search(r"得分|评分|分数", h2):
                 cols.setdefault("score", idx)
@@ -911,7 +915,8 @@ class FigureReader:
                 if raw in ("", "-", "—", "/", "无", "——"):
                     continue
                 if kind == "grade":
-                    g = re.fullmatch(rf"[“\"「]?({GRADE_WORDS})[”\"」]?", raw)
+                    # (a grade with its gloss in brackets: 中(一般), 良好(B))
+                    g = re.fullmatch(rf"[“\"「]?({GRADE_WORDS})[”\"」]?(?:\((?:一般|较好|[A-D])\))?", raw)
                     if g:
                         self.facts.append(Fact("grade", g.group(1), unit, r, total, False, raw))
                     continue

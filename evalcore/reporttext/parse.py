@@ -551,7 +551,10 @@ class _Parser:
                  and not f.breakdown]
         for f in facts:
             if f.breakdown:
-                what = "分项得分" if f.kind == "score" else "“其中”之后未点名单位的分项金额"
+                what = "分项得分" if f.kind == "score" else (
+                    "按用途列出的分项金额" if "其中" not in f.line.text and re.search(r"[:：]\s*(?:支持|用于)",
+                                                                             f.line.text)
+                    else "“其中”之后未点名单位的分项金额")
                 self.unplaced.append(Unplaced(f.line.no, f.line.text, f"{f.shown}：{what}，未导入"))
             elif f.kind == "received":
                 self._unplaced(f, "到位、拨付、下达、申请或融资的金额，不是预算或实际执行金额，未导入")

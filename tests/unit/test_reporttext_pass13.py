@@ -107,3 +107,43 @@ def test_a_forms_figures_given_to_the_unit_that_filled_it_in_while_it_names_anot
     # the same form filled in by the project's own unit (its name holds the project's) raises nothing
     own = COUNTY_FORM.replace("甲县乙牧业专业合作社生猪养殖场建设项目", "甲县供销合作社联合社生猪养殖场建设项目")
     assert not [w for w in parse_report(own).warnings if "项目名称为" in w["message"]]
+
+
+def test_a_form_stating_its_money_in_yuan_over_its_rows_is_read_in_wan_yuan() -> None:
+    head = ("| 公开14表 | 项目名称 | 营养改善计划专项资金 | 主管部门 | 甲县教育体育局 | 实施单位 | 甲县中学 |"
+            " 项目资金 (元) |\n"
+            "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n")
+    text = head + "| 年度资金总额 | 400000 | 387664.62 | 380000 | 10 | 98.02% | 9.8 |\n"
+    (figures,) = money(text).values()
+    assert figures == (Decimal("38.766462"), Decimal("38"), Decimal("98.02"))
+    # the same form in 万元 is read as written
+    wan = text.replace("项目资金 (元)", "项目资金 (万元)").replace("387664.62", "38.77").replace("380000", "38")
+    assert list(money(wan.replace("400000", "40")).values()) == [(Decimal("38.77"), Decimal("38"), Decimal("98.02"))]
+
+
+def test_a_year_right_after_the_last_part_of_a_list_opens_a_new_clause() -> None:
+    head = "优抚对象生活补助经费转移支付绩效自评报告\n一、基本情况\n"
+    text = head + ("2023年收到财政资金共2330.9万元,其中:中央资金1372.7万元,其他资金859.6万元2023年支出2310.4万元,"
+                   "其中中央资金1352.2万元\n")
+    assert money(text) == {"本项目": (None, Decimal("2310.4"), None)}
+    # without the year the amount stays a part of the list
+    assert money(text.replace("万元2023年支出", "万元、支出")) == {}
+
+
+def test_money_set_out_by_its_uses_is_parts_not_a_budget() -> None:
+    head = "甲县体育强省转移支付绩效自评报告\n一、基本情况\n"
+    uses = head + "2023年我县体育强省资金安排是:支持体育设施建设5万元,支持青少年竞技体育13万元。\n"
+    assert money(uses) == {}
+    assert "按用途列出的分项金额" in parse_report(uses).unplaced[0].reason
+    assert money(head + "2023年我县体育强省资金安排是:100万元。\n") == {"本项目": (Decimal("100"), None, None)}
+
+
+def test_a_results_tables_grade_column_titled_dangci_with_glossed_grades_is_read() -> None:
+    rows = ["序号", "单位", "项目", "评价档次", "1", "甲管委会", "大数据平台建设", "良好", "2", "甲管委会",
+            "综合配套工程", "中(一般)", "3", "乙中心", "招商引智专项资金", "中(一般)"]
+    text = "甲县财政局关于2024年财政支出绩效评价结果的通报\n具体项目情况如下:\n\n" + "\n\n".join(rows) + "\n"
+    grades = {r.unit: r.stated_grade for r in parse_report(text).evaluation.results}
+    assert grades == {"大数据平台建设": "良", "综合配套工程": "中", "招商引智专项资金": "中"}
+    # a bracket that is no gloss of the grade is not read as one
+    odd = text.replace("中(一般)", "中(见附件)")
+    assert {r.unit: r.stated_grade for r in parse_report(odd).evaluation.results} == {"大数据平台建设": "良"}
