@@ -204,6 +204,13 @@ class _Parser:
         reader = FindingsReader()
         for sec in money_subsections(nested_findings(sections)):
             if sec.kind in ("problems", "recs", "achievements", "problems+recs"):
+                if sec.kind == "achievements":
+                    # a section of results may still state the evaluation's verdict (自评绩效等级为“优”，分数为97分):
+                    # those sentences are read for their score and grade, nothing else of the section
+                    verdicts = [ln for ln in sec.lines if ln.cells is None and _VERDICT_LINE.search(norm(ln.text))]
+                    if verdicts:
+                        figure_lines.append(Line(0, ""))
+                        figure_lines.extend(verdicts)
                 for kind, groups in reader.read(sec).items():
                     if kind not in findings:
                         continue
@@ -705,6 +712,9 @@ class _Parser:
 
 
 # a heading line that states a figure of its own: an amount, a percentage or a score
+# a sentence stating the evaluation's verdict: a grade or a total score (自评绩效等级为“优”，分数为97分)
+_VERDICT_LINE = re.compile(r"(?:自评|评价|绩效|综合|考核)(?:绩效)?(?:等级|等次|结果|结论)\s*(?:为|是|:|：)\s*[“\"]?"
+                           r"(?:优|良|中|差|合格|不合格)|(?:自评|评价|综合|总)(?:得分|分数|总分)\s*(?:为|是|:|：)?\s*\d")
 _HEADING_FIGURE = re.compile(r"\d(?:\.\d+)?\s*(?:万元|亿元|元|%|分(?![钟之别值数级类期配担摊批]))")
 
 

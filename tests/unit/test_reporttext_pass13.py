@@ -147,3 +147,14 @@ def test_a_results_tables_grade_column_titled_dangci_with_glossed_grades_is_read
     # a bracket that is no gloss of the grade is not read as one
     odd = text.replace("中(一般)", "中(见附件)")
     assert {r.unit: r.stated_grade for r in parse_report(odd).evaluation.results} == {"大数据平台建设": "良"}
+
+
+def test_a_verdict_stated_in_a_section_of_results_is_read_and_nothing_else_of_it() -> None:
+    text = ("甲县农村公路养护项目绩效自评报告\n一、基本情况\n项目预算100万元。\n二、绩效情况\n"
+            "完成投资500万元，惠及群众2万人。根据专项资金使用情况，自评绩效等级为“优”，分数为97分。\n")
+    ev = parse_report(text).evaluation
+    assert [(r.stated_score, r.stated_grade) for r in ev.results] == [(Decimal("97"), "优")]
+    assert [(b.budget, b.executed) for b in ev.budget_lines] == [(Decimal("100"), None)]
+    # 分数 outside a verdict is no score
+    other = "甲县学校绩效自评报告\n一、基本情况\n学生体育测试平均分数为87分。\n"
+    assert not parse_report(other).evaluation.results
