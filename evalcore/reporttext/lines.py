@@ -362,6 +362,15 @@ def money_subsections(sections: list[Section]) -> list[Section]:
                 current = Section("info", strip_end_punct(num.rest), ln)
                 out.append(current)
                 continue
+            run_in = re.match(r"([^。.]{2,20})[。.]", num.rest) if num is not None else None
+            if num is not None and run_in and (style is None or num.style == style) and (
+                    _MONEY_TITLE.match(run_in.group(1))):
+                # (一)资金投入情况分析。2022年…执行总量29675万元…: the title run into its paragraph, on its line
+                style = num.style
+                current = Section("info", run_in.group(1), None)
+                current.lines.append(ln)
+                out.append(current)
+                continue
             if current is not None and num is not None and num.style == style:
                 current = None
             (current or rest).lines.append(ln)

@@ -158,3 +158,10 @@ def test_a_verdict_stated_in_a_section_of_results_is_read_and_nothing_else_of_it
     # 分数 outside a verdict is no score
     other = "甲县学校绩效自评报告\n一、基本情况\n学生体育测试平均分数为87分。\n"
     assert not parse_report(other).evaluation.results
+
+
+def test_a_money_title_run_into_its_paragraph_in_a_results_section_is_read() -> None:
+    text = ("甲资金2022年度绩效自评报告\n一、绩效目标分解下达情况\n2022年甲资金预算数30075万元。\n二、绩效情况分析\n"
+            "(一)资金投入情况分析。2022年资金执行总量29675万元,预算执行率为98.67%。\n"
+            "(二)总体绩效目标完成情况分析。完成投资500万元。\n")
+    assert money(text) == {"本项目": (Decimal("30075"), Decimal("29675"), Decimal("98.67"))}
