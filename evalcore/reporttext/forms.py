@@ -155,6 +155,7 @@ class Form:
     # the project the text's one form names (项目名称 above its money), its figures going to a unit: said in a doubt
     named: str | None = None
     unit_label: str = ""  # the label the unit was read under (实施单位, 单位名称 …)
+    first_line: int = 0  # the line the form's money part starts on
     in_yuan: bool = False  # the form states its money in 元 (项目资金 (元), 单位：元) over its money rows
 
     def cell(self, kind: str) -> Cell | None:
@@ -676,6 +677,8 @@ def find_forms(text: str) -> list[Form]:
     for n, form in enumerate(forms):
         lo = bounds[n - 1] if n else 0
         form.unit, form.unit_cell, form.unit_label = _unit_before(stream, lo, starts[n])
+    for n, form in enumerate(forms):
+        form.first_line = stream[starts[n]].line_no if starts[n] < len(stream) else 0
     forms, starts = _by_project(stream, forms, starts)
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for n, form in enumerate(forms):

@@ -720,6 +720,7 @@ class FigureReader:
             scoring = bool(words) and words[-1].group(0) in ("得分", "评分", "总分")
             bracketed = bool(GRADE_THEN_BRACKET.search(sentence) and re.match(r"\s*\)", after))
             if not scoring and (re.search(r"(?:项目|单位|部门|共|总共|合计|最终|综合)得\s*$", window) or (
+                    re.search(r"绩效自评(?:结果)?\s*(?:为|是)?\s*$", window)) or (
                     VERDICT_SCORE.search(window)) or bracketed or (  # “自评绩效等级为“优”，分数为97分”
                     re.search(r"分数\s*(?:为|是|:)?\s*$", window)
                     and re.search(r"自评|评价|考核|等级|等次", sentence))):

@@ -433,9 +433,16 @@ class _Parser:
         """In a form the 存在问题 / 改进措施 cells are the findings; headings such as 偏差原因分析及改进措施 are
         column titles, not sections."""
         out: dict[str, list[Group]] = {"problems": [], "recs": [], "achievements": []}
+        # a report's prose before its form (a 综述 paragraph listing 发现的主要问题：一是…), the form itself naming no
+        # findings: the prose's problems and recommendations stand
+        first = min((f.first_line for f in forms if f.first_line), default=0)
+        prose_only = first and not any(f.problems or f.recommendations or f.finding_rows for f in forms)
         for kind, attr, title in (("problems", "problems", "存在问题"), ("recs", "recommendations", "改进措施"),
                                   ("achievements", "", "")):
             for g in findings[kind]:
+                if prose_only and kind != "achievements" and g.items and all(ln.no < first for _, ln in g.items):
+                    out[kind].append(g)
+                    continue
                 for _, ln in g.items:
                     self.unplaced.append(Unplaced(ln.no, ln.text, "本文为绩效自评表，表头、单元格或说明文字不作为条目"))
             for form in forms if attr else ():

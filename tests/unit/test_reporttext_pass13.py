@@ -165,3 +165,23 @@ def test_a_money_title_run_into_its_paragraph_in_a_results_section_is_read() -> 
             "(一)资金投入情况分析。2022年资金执行总量29675万元,预算执行率为98.67%。\n"
             "(二)总体绩效目标完成情况分析。完成投资500万元。\n")
     assert money(text) == {"本项目": (Decimal("30075"), Decimal("29675"), Decimal("98.67"))}
+
+
+def test_a_score_written_after_jixiao_ziping_alone_is_read_for_a_person_to_confirm() -> None:
+    text = "甲县林业局专项支出绩效自评报告\n经全面综合评价,我局2021年度专项支出绩效自评 98分。现将具体情况报告如下:\n"
+    result = parse_report(text)
+    assert [(r.unit, r.stated_score) for r in result.evaluation.results] == [("甲县林业局", Decimal("98"))]
+    assert doubts(text)  # no 得分 written: a person confirms
+    assert not parse_report("甲县林业局专项支出绩效自评报告\n本次绩效自评共涉及98个项目。\n").evaluation.results
+
+
+def test_a_reports_prose_findings_before_a_form_that_names_none_stand() -> None:
+    prose = ("甲项目绩效自评报告\n甲项目绩效自评综述:项目绩效自评得分为100分。发现的主要问题及原因:一是预算编制不细;"
+             "二是监督力度不够。下一步改进建议:一是细化预算;二是合理设置绩效目标;三是加强监管。\n")
+    form = ("项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+            "年度资金总额: 4000 4000 4000 10 100.00% 10.00\n")
+    ev = parse_report(prose + form).evaluation
+    assert (len(ev.problems), len(ev.recommendations)) == (2, 3)
+    # a form with its own 存在问题 cell: the form's findings are the text's
+    own = parse_report(prose + form + "存在问题\n资金拨付较慢\n").evaluation
+    assert len(own.problems) == 1
