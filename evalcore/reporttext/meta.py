@@ -306,7 +306,8 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
 
 # (…资金区域绩效目标自评表: the title of a transfer payment's form; its 区域绩效目标 are the report's words too)
 _REPORT_WORDS = re.compile(r"(?:的)?(?:区域)?绩效(?:自评|评价|评估|考评|监控|运行|目标)|"
-                           r"(?:的)?(?:部门|单位)?(?:评价|自评)报告")
+                           r"(?:的)?(?:部门|单位)?(?:评价|自评)报告|"
+                           r"(?:的)?(?:全周期|全过程)?跟踪问效|(?:的)?问效报告")  # 全周期跟踪问效报告
 _GENERIC = re.compile(r"(?:财政|项目|部门|整体|专项|支出|政策|资金|预算|本级)+")
 
 

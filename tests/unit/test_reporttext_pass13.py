@@ -185,3 +185,8 @@ def test_a_reports_prose_findings_before_a_form_that_names_none_stand() -> None:
     # a form with its own 存在问题 cell: the form's findings are the text's
     own = parse_report(prose + form + "存在问题\n资金拨付较慢\n").evaluation
     assert len(own.problems) == 1
+
+
+def test_a_full_cycle_tracking_reports_kind_is_cut_from_the_name_its_title_gives() -> None:
+    text = "2020年度甲省老旧小区改造补助资金全周期跟踪问效报告\n一、项目基本情况\n资金预算总额258172万元。\n"
+    assert {u.key: u.name for u in parse_report(text).evaluation.units} == {"本项目": "甲省老旧小区改造补助资金"}
