@@ -142,6 +142,9 @@ _PROJECT_WORD = re.compile(r"项目|资金|工程|专项|经费|支出|计划|�
 # a fund named in brackets after the report's own words: …2023年度绩效自评报告(残疾人事业发展补助资金)
 _BRACKETED_FUND = re.compile(r"(?:报告|结果|情况|表)\s*\(\s*(?P<f>[^()]{4,40}?(?:资金|项目|经费|专项|补助|补贴))\s*\)$")
 
+# …绩效自评报告——农村饮水安全工程维修养护: what the report is about, after a dash
+_DASHED_SUBJECT = re.compile(rf"(?:报告|结果|情况|表)\s*(?:——|—|--|－－)\s*(?P<f>[{CJK}A-Za-z0-9()“”]{{4,40}})$")
+
 
 def title_unit(title: str) -> str:
     """The project or fund a title names, as a unit's full name: with its regions, without years and the words
@@ -268,7 +271,7 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
     (江西省省级公共文化专项资金和省级体彩公益金专项转移支付2021年度绩效自评报告.docx → 省级公共文化专项资金和
     省级体彩公益金专项转移支付); "" when what is left names no project, fund or spending."""
     n = _FILE_SUFFIX.sub("", n.strip()).strip()
-    bracketed = _BRACKETED_FUND.search(n)
+    bracketed = _BRACKETED_FUND.search(n) or _DASHED_SUBJECT.search(n)
     if bracketed:
         return bracketed.group("f").strip()
     n = re.sub(r"^\d{1,2}\s*[.、]\s*(?!\d)", "", n)  # a numbered line taken for the title (2.农机购置补贴)
@@ -326,6 +329,10 @@ _PUBLISHER = re.compile(r"(?:发布机构|发布单位|发布部门|发文机关
 _OWN_SPENDING = re.compile(r"自评|整体|机关|本级|部门决算|单位决算")
 
 
+_TOWNSHIP_TITLE = re.compile(rf"^(?:关于)?(?!关于)(?P<t>[{CJK}]{{1,12}}?(?:镇|乡|街道))(?:人民政府)?(?:20\d{{2}}年度?)?"
+                             r"(?:部门整体|整体支出|单位整体)")
+
+
 def own_unit(title: str, lines: list[Line]) -> tuple[str, str] | None:
     """(name, where it was read) of the unit a report is about, as the report itself states it: the organisation
     that opens its title (“XX县农业农村局2022年度部门整体支出绩效自评报告”, “XX县水利局关于…”), else a
@@ -338,6 +345,9 @@ def own_unit(title: str, lines: list[Line]) -> tuple[str, str] | None:
             name = _org_in(tm.group("run"), piece[tm.end("run"):], title, in_title=True)
             if name:
                 return name, "标题"
+    township = _TOWNSHIP_TITLE.match(norm(title).replace(" ", ""))
+    if township:  # 关于甲镇2023年度部门整体支出绩效自评的报告: a township's own spending (its government's)
+        return township.group("t"), "标题"
     bracketed = re.search(rf"(?:报告|结果|情况|表)\((?P<run>[{CJK}]{{4,30}})\)$", norm(title))
     if bracketed:  # 2021年度部门整体支出绩效自评报告(甲县交通运输局)
         name = _org_in(bracketed.group("run"), "", title)

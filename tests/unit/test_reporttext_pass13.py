@@ -190,3 +190,21 @@ def test_a_reports_prose_findings_before_a_form_that_names_none_stand() -> None:
 def test_a_full_cycle_tracking_reports_kind_is_cut_from_the_name_its_title_gives() -> None:
     text = "2020年度甲省老旧小区改造补助资金全周期跟踪问效报告\n一、项目基本情况\n资金预算总额258172万元。\n"
     assert {u.key: u.name for u in parse_report(text).evaluation.units} == {"本项目": "甲省老旧小区改造补助资金"}
+
+
+def units_of(text: str) -> dict[str, str]:
+    return {u.key: u.name for u in parse_report(text).evaluation.units}
+
+
+def test_a_townships_own_spending_named_by_its_title_is_the_unit() -> None:
+    body = "\n一、基本情况\n预算100万元，实际支出90万元。\n"
+    assert units_of("关于甲镇2023年度部门整体支出绩效自评的报告" + body) == {"甲镇": ""}
+    assert units_of("乙乡2022年度部门整体支出绩效评价报告" + body) == {"乙乡": ""}
+    # a township named in a project's title is no unit of its own
+    assert "甲镇" not in units_of("甲镇2023年度农村公路养护项目绩效自评报告" + body)
+
+
+def test_what_a_title_names_after_a_dash_is_the_project() -> None:
+    body = "\n一、基本情况\n预算100万元，实际支出90万元。\n"
+    assert units_of("甲县2021年度部门预算项目绩效自评报告——农村饮水安全工程维修养护" + body) == {
+        "本项目": "农村饮水安全工程维修养护"}
