@@ -32,7 +32,7 @@ from . import cache, flash, layout
 from .review_items import items_editor
 from .text import blank_cell, plain, shown
 
-COLUMNS = ["单位", "项目", "数值", "出处位置", "待核对", "原文", "原单位"]  # the long text last: the rest stays in view
+COLUMNS = ["单位", "项目", "数值", "出处位置", "待核对", "原单位", "原文"]  # the long text last: the rest stays in view
 NEED_OPERATOR = "请先在上方填写操作人。"
 OTHER_NAME = "其他名称（在下方填写）"
 
@@ -82,30 +82,58 @@ def subject_name(parsed: ParseResult, *, key: str) -> str | None:
     return name
 
 
+DOUBTS_LISTED = 8  # more reasons than this: the figures' ones counted (each is marked ⚠ in the table), the rest listed
+DOUBTS_BOX_PX = 320
+
+
+def show_doubts(parsed: ParseResult, reasons: list[str]) -> None:
+    """Why the text must be checked, in a box that stays one screen at any size: every reason while there are few;
+    past ``DOUBTS_LISTED``, the reasons no table shows (item counts, totals, the parser's warnings) in full, the
+    figures' own ones (each also marked ⚠ in its row of the table below) counted, and every reason in a scrolling
+    list under an expander. :func:`evalcore.reporttext.review.doubts` lists the figures' reasons first."""
+    head = f"有 {len(reasons)} 处需要人工核对（下表中标 ⚠ 的数值和条目）："
+    if len(reasons) <= DOUBTS_LISTED:
+        st.warning(plain(head + "\n" + "\n".join(f"· {r}" for r in reasons)))
+        return
+    marked = sum(1 for r in figure_rows(parsed) if r.uncertain)
+    others = reasons[marked:]
+    units = len({r.unit for r in figure_rows(parsed) if r.uncertain})
+    lines = [f"· {marked} 个数值（{units} 个单位）标 ⚠：见下表“待核对”列，原因逐条列在下方"] if marked else []
+    lines += [f"· {r}" for r in others[:DOUBTS_LISTED]]
+    if len(others) > DOUBTS_LISTED:
+        lines.append(f"· ……另有 {len(others) - DOUBTS_LISTED} 处，见下方列表")
+    st.warning(plain(head + "\n" + "\n".join(lines)))
+    with st.expander(f"逐条查看需要核对的 {len(reasons)} 处"):
+        with st.container(height=DOUBTS_BOX_PX, border=False):
+            st.text("\n".join(shown(r) for r in reasons))
+
+
 def review_panel(parsed: ParseResult, source_name: str, who: Actor | None, *, key: str,
                  pending_id: int | None = None, show_diff: Callable[[Evaluation], None] | None = None) -> None:
     """The figures to confirm, correct, remove or add, then publish (never without the evaluator's confirmation)."""
     st.subheader("核对数值后发布")
     reasons = doubts(parsed)
     if reasons:
-        st.warning(plain(f"有 {len(reasons)} 处需要人工核对（下表中标 ⚠ 的数值和条目）：\n"
-                         + "\n".join(f"· {r}" for r in reasons)))
+        show_doubts(parsed, reasons)
     else:
-        st.info("解析器对以下数值没有疑问；发布前仍请对照左侧原文核对。")
+        st.info("解析器对以下数值没有疑问；发布前仍请对照上方原文核对。")
     subject = subject_name(parsed, key=key)
     st.caption("可直接修改数值或单位，删除错取的行（选中行后删除，或清空数值），"
                "或在表末添加报告中有而未识别的数值。金额单位为万元，执行率为%，等次填 优、良、中、差。")
+    # The columns' widths add up to less than a 1280-px laptop's table (about 800 px), so every column is on screen
+    # there and a wider screen shares its room out in proportion (no pinned columns: Streamlit draws them faded,
+    # as if 单位 and 项目 could not be edited).
     edited = st.data_editor(
         _frame(parsed), key=f"{key}_review_table", num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
-            "单位": st.column_config.TextColumn(width=130),
-            "项目": st.column_config.SelectboxColumn(options=list(KIND_OF_LABEL), required=True, width=80),
-            "数值": st.column_config.TextColumn(required=True, width=90),
-            "出处位置": st.column_config.TextColumn(disabled=True, width=90),
-            "待核对": st.column_config.TextColumn(disabled=True, width=180,
+            "单位": st.column_config.TextColumn(width=120),
+            "项目": st.column_config.SelectboxColumn(options=list(KIND_OF_LABEL), required=True, width=72),
+            "数值": st.column_config.TextColumn(required=True, width=84),
+            "出处位置": st.column_config.TextColumn(disabled=True, width=72),
+            "待核对": st.column_config.TextColumn(disabled=True, width=110,
                                                   help="⚠ 需要核对的原因（全文见上方提示）"),
-            "原文": st.column_config.TextColumn(disabled=True, width="large"),
-            "原单位": st.column_config.TextColumn(disabled=True, width=90, help="解析时的单位（用于记录更正）"),
+            "原单位": st.column_config.TextColumn(disabled=True, width=84, help="解析时的单位（用于记录更正）"),
+            "原文": st.column_config.TextColumn(disabled=True, width=230),
         })
     items = items_editor(parsed, key=key)
     if subject is None:

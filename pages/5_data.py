@@ -44,7 +44,7 @@ with versions_tab:
     manage.versions_panel(who)
 
 with export_tab:
-    as_of = st.date_input("整改统计日期", value=clock.today(), key="export_as_of", format="YYYY-MM-DD")
+    as_of = st.date_input("整改统计日期", value=clock.today(), key="export_as_of", format="YYYY-MM-DD", width=240)
     stem = file_stem(ev.meta.title, "绩效评价")
     exports = [
         ("结果工作簿", partial(cache.export, info.active_version_id, "xlsx", as_of), f"{stem}_结果.xlsx", "xlsx"),

@@ -38,7 +38,16 @@ def show_diff(new: Evaluation) -> None:
     if changes:
         frame = pd.DataFrame([{"部分": x.section, "对象": x.key, "字段": x.field, "变化": x.kind,
                                "原值": x.old, "新值": x.new} for x in changes])
-        st.dataframe(frame, hide_index=True, width="stretch", key="diff_table")
+        # widths that add up to a 1280-px laptop's table: 原值 and 新值 both in view (never 新值 cut off at the right
+        # edge), a wider screen sharing its room out in proportion; a long list scrolls in its own box
+        st.dataframe(frame, hide_index=True, width="stretch", key="diff_table",
+                     height="auto" if len(frame) <= 12 else 460,
+                     column_config={"部分": st.column_config.TextColumn(width=72),
+                                    "对象": st.column_config.TextColumn(width=150),
+                                    "字段": st.column_config.TextColumn(width=100),
+                                    "变化": st.column_config.TextColumn(width=52),
+                                    "原值": st.column_config.TextColumn(width=200),
+                                    "新值": st.column_config.TextColumn(width=200)})
 
 
 def show_gaps(result: ReadResult) -> None:

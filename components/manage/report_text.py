@@ -95,8 +95,8 @@ def source_html(parsed) -> str:
     legend = " ".join(f'<mark style="background:{c};padding:0 4px">{MARK_NAMES[k]}</mark>'
                       for k, c in MARK_COLOURS.items())
     return (f'<div data-testid="evbReportSource"><div style="margin-bottom:4px;font-size:0.85em">{legend}</div>'
-            f'<div style="max-height:560px;overflow:auto;border:1px solid #e5e7eb;border-radius:4px;padding:6px;'
-            f'font-size:0.9em;line-height:1.6">{"".join(rows)}</div></div>')
+            f'<div style="max-height:{SOURCE_BOX_PX}px;overflow:auto;border:1px solid #e5e7eb;border-radius:4px;'
+            f'padding:6px;font-size:0.9em;line-height:1.6">{"".join(rows)}</div></div>')
 
 
 def _line(line: int | None) -> str:
@@ -114,12 +114,69 @@ def figures_table(parsed) -> pd.DataFrame:
         if u["not_found"] and u["figures"]:
             rows.append({"单位": u["unit"], "项目": "未找到", "数值": "、".join(MARK_NAMES[k] for k in u["not_found"]),
                          "行号": "", "出处": "报告未写明，未填入", "待核对": ""})
-    return pd.DataFrame(rows, columns=["项目", "数值", "行号", "单位", "出处", "待核对"])  # narrow: key columns first
+    # narrow: the key columns first, the long sentence last in the width left (never a column cut off after it)
+    return pd.DataFrame(rows, columns=["项目", "数值", "行号", "单位", "待核对", "出处"])
+
+
+# 原文 and 取到的数值 side by side while their block is wide enough for both (a projector, a wide laptop), one above
+# the other when it is not (the sentence each figure came from is then readable, never cut to its first words); a
+# container query on the block itself, so an open or closed sidebar counts too. Our constant CSS, no report text.
+PAIR_KEY = "evb_parsed_pair"
+PAIR_MIN_PX = 1400  # below this the block stacks: a half of 690 px holds every column of the figures in full
+SOURCE_BOX_PX = 560  # the source viewer's height; the figures beside it scroll within the same height
+PAIR_CSS = f"""<style>
+.st-key-{PAIR_KEY} {{ container-type: inline-size; }}
+@container (max-width: {PAIR_MIN_PX - 1}px) {{
+  .st-key-{PAIR_KEY} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap; }}
+  .st-key-{PAIR_KEY} [data-testid="stColumn"] {{ flex: 1 1 100% !important; width: 100% !important;
+                                                min-width: 100% !important; }}
+}}
+</style>"""
+LEGEND_PX = 26  # the colour legend above the source viewer
+ROW_PX, HEADER_PX = 35, 38  # st.dataframe's row and header height
+LIST_ROWS = 10  # a list longer than this scrolls inside a box of this many rows
+BESIDE_SOURCE_ROWS = (SOURCE_BOX_PX + LEGEND_PX - HEADER_PX) // ROW_PX  # the rows that fit beside the source
+
+
+# st.dataframe never narrows a column below its width (a table wider than its box is cut at the right edge and
+# scrolls) and shares out the room left over in proportion: these add up to the half of PAIR_MIN_PX.
+FIGURE_COLUMNS = {"项目": st.column_config.TextColumn(width=76), "数值": st.column_config.TextColumn(width=84),
+                  "行号": st.column_config.TextColumn(width=44), "单位": st.column_config.TextColumn(width=120),
+                  "待核对": st.column_config.TextColumn(width=90), "出处": st.column_config.TextColumn(width=276)}
+
+
+def list_height(rows: int, most: int = LIST_ROWS, box: int | None = None) -> int | str:
+    """The height of a read-only table: every row while there are few ("auto"), else a box of ``most`` rows (or of
+    ``box`` px) that scrolls: a list of 1,000 units never pushes what follows it screens down."""
+    if rows <= most:
+        return "auto"
+    return box if box is not None else HEADER_PX + ROW_PX * most + 2
+
+
+def units_table(ev) -> pd.DataFrame:
+    """One row per budget line with its unit's stated score and grade, then the units with a result and no budget
+    line: what the text gives each unit, in one table (never two lists of the same units side by side)."""
+    results = {r.unit: r for r in ev.results}
+    rows, seen = [], set()
+    for b in ev.budget_lines:
+        r = results.get(b.unit) if b.unit not in seen else None
+        seen.add(b.unit)
+        rows.append({U["unit"]: shown(b.unit), U["budget"]: fmt2(b.budget), U["executed"]: fmt2(b.executed),
+                     STATED_RATE: fmt2(b.stated_rate), U["stated_score"]: fmt2(r.stated_score) if r else "",
+                     U["stated_grade"]: shown(r.stated_grade or "") if r else ""})
+    for r in ev.results:
+        if r.unit not in seen:
+            seen.add(r.unit)
+            rows.append({U["unit"]: shown(r.unit), U["budget"]: "", U["executed"]: "", STATED_RATE: "",
+                         U["stated_score"]: fmt2(r.stated_score), U["stated_grade"]: shown(r.stated_grade or "")})
+    columns = [U["unit"], U["budget"], U["executed"], STATED_RATE, U["stated_score"], U["stated_grade"]]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def show_parsed(parsed) -> None:
     """What the parser found, where each figure came from (the text with the taken figures highlighted next to the
-    list of figures), what it assumed and every line it could not place (nothing is guessed)."""
+    list of figures, both the same height), what each unit was given, what it assumed and every line it could not
+    place (nothing is guessed). Every list scrolls inside its own box past ``LIST_ROWS`` rows."""
     ev = parsed.evaluation
     st.subheader("识别结果")
     cols = st.columns(4)
@@ -130,33 +187,34 @@ def show_parsed(parsed) -> None:
     st.text(f"标题：{shown(ev.meta.title)}　年度：{ev.meta.year or '—'}　地区：{shown(ev.meta.region) or '—'}")
     for w in parsed.warnings:
         st.warning(plain(f"第{w['line']}行：{w['message']}。原文：{w['text']}"))
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown("**原文**（取到的数值和条目已标出，悬停可见对应的单位和项目）")
-        st.html(source_html(parsed))
-    with right:
-        st.markdown("**取到的数值及出处**")
-        table = figures_table(parsed)
-        if table.empty:
-            st.text("报告中没有找到预算、执行、执行率、得分或等次。")
-        else:
-            st.dataframe(table, hide_index=True, width="stretch", key="parsed_figures")
-        if ev.budget_lines:
-            st.dataframe(pd.DataFrame([{U["unit"]: shown(b.unit), U["budget"]: fmt2(b.budget),
-                                        U["executed"]: fmt2(b.executed), STATED_RATE: fmt2(b.stated_rate)}
-                                       for b in ev.budget_lines]),
-                         hide_index=True, width="stretch", key="parsed_budget")
-        if ev.results:
-            st.dataframe(pd.DataFrame([{U["unit"]: shown(r.unit), U["stated_score"]: fmt2(r.stated_score),
-                                        U["stated_grade"]: shown(r.stated_grade or "")} for r in ev.results]),
-                         hide_index=True, width="stretch", key="parsed_results")
+    st.html(PAIR_CSS)
+    table = figures_table(parsed)
+    with st.container(key=PAIR_KEY):
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**原文**（取到的数值和条目已标出，悬停可见对应的单位和项目）")
+            st.html(source_html(parsed))
+        with right:
+            st.markdown(f"**取到的数值及出处**（{(table['项目'] != '未找到').sum()} 个）")
+            if table.empty:
+                st.text("报告中没有找到预算、执行、执行率、得分或等次。")
+            else:
+                st.dataframe(table, hide_index=True, width="stretch", key="parsed_figures",
+                             height=list_height(len(table), BESIDE_SOURCE_ROWS, SOURCE_BOX_PX + LEGEND_PX),
+                             column_config=FIGURE_COLUMNS)
+    units = units_table(ev)
+    if not units.empty:
+        st.markdown(f"**各单位的数值**（{len(units)} 行）")
+        st.dataframe(units, hide_index=True, width="stretch", key="parsed_units", height=list_height(len(units)))
     for note in parsed.notes:
         st.caption(plain(note))
     if parsed.unplaced:
         st.warning(f"有 {len(parsed.unplaced)} 行未能识别，未写入数据，请核对：")
+        # 行号 pinned: st.dataframe gives every other column an equal share of a wide screen's room, which would
+        # make a column of line numbers as wide as the sentences
         st.dataframe(pd.DataFrame([{"行号": u.line_no, "原因": shown(u.reason), "原文": shown(u.text)}
                                    for u in parsed.unplaced]),
-                     hide_index=True, width="stretch", key="parsed_unplaced",
-                     column_config={"行号": st.column_config.NumberColumn(width=60),
-                                    "原因": st.column_config.TextColumn(width=360),
-                                    "原文": st.column_config.TextColumn(width="large")})
+                     hide_index=True, width="stretch", key="parsed_unplaced", height=list_height(len(parsed.unplaced)),
+                     column_config={"行号": st.column_config.NumberColumn(width=56, alignment="left", pinned=True),
+                                    "原因": st.column_config.TextColumn(width=320),
+                                    "原文": st.column_config.TextColumn(width=560)})

@@ -19,11 +19,19 @@ def versions_panel(who: Actor | None) -> None:
     info = layout.current_info()
     store = cache.store()
     versions = store.versions(info.id)
+    # 说明 (a review's note lists every correction) last, in the width the others leave: at 1280 px every column is
+    # in view, 大小 never cut off at the right edge
     st.dataframe(pd.DataFrame([{
         "版本": f"第 {v.number} 版" + ("（当前）" if v.active else ""), "类型": v.kind_label,
-        "操作人": v.by, "时间（北京时间）": when(v.at), "文件": v.file_name, "说明": v.note,
-        "SHA-256": v.file_hash[:12], "大小": fmt_size(v.size),
-    } for v in versions]), hide_index=True, width="stretch", key="versions_table")
+        "操作人": v.by, "时间（北京时间）": when(v.at), "文件": v.file_name,
+        "SHA-256": v.file_hash[:12], "大小": fmt_size(v.size), "说明": v.note,
+    } for v in versions]), hide_index=True, width="stretch", key="versions_table",
+        height="auto" if len(versions) <= 10 else 400,
+        column_config={"版本": st.column_config.TextColumn(width=110), "类型": st.column_config.TextColumn(width=72),
+                       "操作人": st.column_config.TextColumn(width=64),
+                       "时间（北京时间）": st.column_config.TextColumn(width=150),
+                       "文件": st.column_config.TextColumn(width=130), "SHA-256": st.column_config.TextColumn(width=96),
+                       "大小": st.column_config.TextColumn(width=64), "说明": st.column_config.TextColumn(width=140)})
 
     by_number = {v.number: v for v in versions}
     cols = st.columns([2, 1])
