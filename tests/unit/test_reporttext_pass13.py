@@ -208,3 +208,11 @@ def test_what_a_title_names_after_a_dash_is_the_project() -> None:
     body = "\n一、基本情况\n预算100万元，实际支出90万元。\n"
     assert units_of("甲县2021年度部门预算项目绩效自评报告——农村饮水安全工程维修养护" + body) == {
         "本项目": "农村饮水安全工程维修养护"}
+
+
+def test_a_finance_bureau_in_a_results_tables_unit_column_is_one_of_the_units_evaluated() -> None:
+    text = ("2023年度甲市区县部门预算项目绩效评价结果\n一、评价结果\n\n"
+            "单位名称 预算数（万元） 执行数（万元） 执行率 得分 等级\n"
+            "甲区教育局 1747.81 1711.36 97.91% 71.98 中\n甲区财政局 1175.63 723.01 61.50% 73.65 中\n"
+            "乙会计师事务所 100 90 90.00% 80 良\n")
+    assert set(money(text)) == {"甲区教育局", "甲区财政局"}  # an evaluator's firm is still no unit
