@@ -216,3 +216,15 @@ def test_a_finance_bureau_in_a_results_tables_unit_column_is_one_of_the_units_ev
             "甲区教育局 1747.81 1711.36 97.91% 71.98 中\n甲区财政局 1175.63 723.01 61.50% 73.65 中\n"
             "乙会计师事务所 100 90 90.00% 80 良\n")
     assert set(money(text)) == {"甲区教育局", "甲区财政局"}  # an evaluator's firm is still no unit
+
+
+def test_an_approving_authority_a_lender_or_a_repayment_is_no_unit_and_a_debt_balance_no_budget() -> None:
+    head = "2021年甲县财政决算情况\n一、基本情况\n"
+    for sentence in ("经甲区人民政府同意，资金下达各县，其中安排610万元。",
+                     "2021年归还政府债务本金10870万元，向外国政府借款17万元。",
+                     "年初政府债务系统的债务余额135832万元，核定政府法定债务限额164635万元。"):
+        result = parse_report(head + sentence + "\n")
+        assert not [u.key for u in result.evaluation.units if u.key not in ("本项目",)], sentence
+        assert not [b for b in result.evaluation.budget_lines if b.budget], sentence
+    # a township named 向阳镇 or an 经济开发区 is still an organisation
+    assert "向阳镇人民政府" in units_of("向阳镇人民政府2021年度部门整体支出绩效自评报告\n一、基本情况\n预算100万元。\n")
