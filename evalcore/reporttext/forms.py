@@ -101,7 +101,7 @@ def is_pair_label(label: str) -> bool:
     """The label of a form's money written as label value pairs (预算数： / 预算数 6.84 …): a row of its own, not a
     其中 row."""
     t = norm(label).replace(" ", "")
-    return bool(_PAIR_LABEL.match(t)) or t in _SPACED_WORDS
+    return bool(_PAIR_LABEL.match(t)) or t in _SPACED_WORDS or bool(_UNIT_PAIR_LABEL.fullmatch(t))
 
 
 def is_total_row(label: str) -> bool:
@@ -445,6 +445,9 @@ _PAIR_WORDS = r"(?:年初预算数|全年预算数|调整后预算数|预算数|
 _PAIR_NUMBER = r"-?\d+(?:,\d{3})*(?:\.\d+)?"
 # a form's money row flattened as label value pairs separated by spaces, maybe ending in the row's execution
 # progress (预算数 6.84 到位数 6.84 执行数 6.84 100.00)
+# a report form's money labels with their unit (万元) in the cell or the next: 计划安排资金 (万元), 实际支出 (万元)
+_UNIT_PAIR_LABEL = re.compile(r"(?:(?P<b>计划安排资金|预算安排资金|年初预算资金|全年预算资金)|实际支出(?:资金)?)"
+                              r"(?P<u>\(万元\))?")
 _SPACED_WORDS = {"年初预算数", "全年预算数", "调整后预算数", "预算数", "全年执行数", "执行数"}
 _SPACED_PAIRS = re.compile(rf"^{_PAIR_WORDS}\s+{_PAIR_NUMBER}(?:\s+{_PAIR_WORDS}\s+{_PAIR_NUMBER}){{1,3}}"
                            rf"(?:\s+{_PAIR_NUMBER}%?)?\s*$")
@@ -457,7 +460,17 @@ def _label_colon_pairs(stream: list[Cell]) -> tuple[int, Form] | None:
     pairs: list[tuple[int, str, Cell, Decimal]] = []
     spaced: dict[int, int] = {}  # label value pairs on a line of their own: the line's last pair's index
     for k, cell in enumerate(stream[:-1]):
-        m = _PAIR_LABEL.match(norm(cell.text).replace(" ", ""))
+        t = norm(cell.text).replace(" ", "")
+        unit_label = _UNIT_PAIR_LABEL.fullmatch(t)
+        if unit_label:
+            # 计划安排资金 | (万元) | 55 | 实际支出 | (万元) | 55: a report form's label, its unit, its value
+            at = k + 1 if unit_label.group("u") else k + 2
+            if at < len(stream) and (unit_label.group("u") or norm(stream[k + 1].text).replace(" ", "") == "(万元)"):
+                is_value, value = _value(stream[at])
+                if is_value and value is not None:
+                    pairs.append((k, "budget" if unit_label.group("b") else "executed", stream[at], value))
+            continue
+        m = _PAIR_LABEL.match(t)
         if not m and cell.text in _SPACED_WORDS and stream[k + 1].line_no == cell.line_no:
             m = re.match(r"(?P<l>.+)", "预算数" if "预算" in cell.text else cell.text)
             spaced[cell.line_no] = k
@@ -484,7 +497,9 @@ def _label_colon_pairs(stream: list[Cell]) -> tuple[int, Form] | None:
         shown = {"budget": budget, "executed": near["executed"]} | ({"rate": near["rate"]} if "rate" in near else {})
         row = FormRow(stream[k], {kd: v for kd, (_, v) in shown.items()}, [c for c, _ in shown.values()],
                       {kd: c for kd, (c, _) in shown.items()})
-        note = (f"第{stream[k].line_no}行自评表按“预算数”“执行数”各自后一格的数值读取"
+        said = "”“".join(dict.fromkeys(re.sub(r"\(万元\)|[:：]", "", norm(stream[kk].text).replace(" ", ""))
+                                       for kk, kd, _, _ in pairs[n:] if kd in shown and kk - k <= 8))
+        note = (f"第{stream[k].line_no}行自评表按“{said}”各自的数值读取"
                 + ("，行末的执行进度与两数相符，作为执行率" if "rate" in shown and stream[k].line_no in spaced else ""))
         return k, Form(None, None, list(shown), row, notes=[note])
     return None

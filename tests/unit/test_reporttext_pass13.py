@@ -228,3 +228,12 @@ def test_an_approving_authority_a_lender_or_a_repayment_is_no_unit_and_a_debt_ba
         assert not [b for b in result.evaluation.budget_lines if b.budget], sentence
     # a township named 向阳镇 or an 经济开发区 is still an organisation
     assert "向阳镇人民政府" in units_of("向阳镇人民政府2021年度部门整体支出绩效自评报告\n一、基本情况\n预算100万元。\n")
+
+
+def test_a_report_forms_money_labels_with_their_unit_in_a_cell_of_their_own_are_read() -> None:
+    cells = ["项目单位", "甲县林业局", "计划安排资金", "(万元)", "55", "实际到位资金", "(万元)", "55", "实际支出",
+             "(万元)", "52", "结余(万元)", "3"]
+    text = "甲县林业局森林防火专项项目支出绩效评价报告\n\n" + "\n\n".join(cells) + "\n"
+    assert list(money(text).values()) == [(Decimal("55"), Decimal("52"), None)]
+    # money received alone (到位) gives no budget
+    assert not money(text.replace("计划安排资金", "实际到位资金"))
