@@ -62,7 +62,8 @@ def cells(text: str) -> list[Cell]:
             out.extend(Cell(no, w) for w in words)
             continue
         if (len(words) >= 3 and any(_is_label(w) or _value(Cell(no, w))[0] for w in words[1:])
-                and all(_is_label(w) or _value(Cell(no, w))[0] or _MONEY_UNIT.fullmatch(norm(w)) for w in words[1:])):
+                and all(_is_label(w) or _value(Cell(no, w))[0] or _MONEY_UNIT.fullmatch(norm(w))
+                        or _ROW_TOTAL.match(norm(w)) for w in words[1:])):
             # a form's row on a line of its own, cells separated by spaces: its label (any text), then column
             # titles or values (年度资金总额 100 120 108 10 90% 9)
             out.extend(Cell(no, w) for w in words)
@@ -178,6 +179,11 @@ class Form:
             value = values.get(kind)
         if value is not None and self.in_yuan and kind in ("budget", "executed"):
             return value / Decimal(10000)
+        if kind == "rate" and value is not None and 0 < value <= 1:
+            # a rate written as a fraction (0.95 under 执行率): a percentage when the amounts give it so
+            budget, executed = self.figure("budget"), self.figure("executed")
+            if budget and executed is not None and _rate_fits(budget, executed, value * 100):
+                return value * 100
         return value
 
 

@@ -237,3 +237,20 @@ def test_a_report_forms_money_labels_with_their_unit_in_a_cell_of_their_own_are_
     assert list(money(text).values()) == [(Decimal("55"), Decimal("52"), None)]
     # money received alone (到位) gives no budget
     assert not money(text.replace("计划安排资金", "实际到位资金"))
+
+
+FORM_HEAD = ("甲县2022年度农村公路养护项目支出绩效自评表\n"
+             "项目名称 | 农村公路养护项目 | 主管部门 | 甲县交通运输局 | 实施单位 | 甲县公路中心\n")
+
+
+def test_a_forms_header_and_total_row_on_one_line_separated_by_spaces_are_read() -> None:
+    text = FORM_HEAD + ("项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分 "
+                        "年度资金总额 100 100 95 10 95% 9.5\n")
+    assert money(text) == {"甲县公路中心": (Decimal("100"), Decimal("95"), Decimal("95"))}
+
+
+def test_a_forms_rate_written_as_a_fraction_is_a_percentage_when_the_amounts_give_it() -> None:
+    row = ("| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+           "| 年度资金总额 | 100 | 100 | 95 | 10 | {} | 9.5 |\n")
+    assert money(FORM_HEAD + row.format("0.95"))["甲县公路中心"][2] == Decimal("95")
+    assert money(FORM_HEAD + row.format("0.5"))["甲县公路中心"][2] == Decimal("0.5")  # not what the amounts give
