@@ -254,3 +254,12 @@ def test_a_forms_rate_written_as_a_fraction_is_a_percentage_when_the_amounts_giv
            "| 年度资金总额 | 100 | 100 | 95 | 10 | {} | 9.5 |\n")
     assert money(FORM_HEAD + row.format("0.95"))["甲县公路中心"][2] == Decimal("95")
     assert money(FORM_HEAD + row.format("0.5"))["甲县公路中心"][2] == Decimal("0.5")  # not what the amounts give
+
+
+def test_the_publisher_of_a_departments_report_on_its_own_spending_is_its_unit() -> None:
+    body = "一、部门概况\n2022年我局年初预算1000万元，全年支出950万元，预算执行率95%。\n"
+    text = "2022年度部门整体支出绩效自评报告\n发布机构：甲县农业农村局\n" + body
+    assert set(money(text)) == {"甲县农业农村局"}
+    # a project's report published by a bureau it never names again keeps its project
+    project = "2022年度高标准农田建设项目绩效自评报告\n发布机构：甲县农业农村局\n" + body.replace("我局", "项目")
+    assert set(money(project)) == {"本项目"}
