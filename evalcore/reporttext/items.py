@@ -47,6 +47,8 @@ def _split_markers(text: str, pattern: re.Pattern[str]) -> tuple[str, list[str]]
 
 
 INLINE_PROBLEMS = re.compile(r"(?:存在的?(?:主要)?问题|主要问题|发现的问题)(?:及(?:其)?(?:原因|成因))?\s*[:：]\s*")
+_PRACTICE = re.compile(r"(?:主要|取得的)?(?:经验(?:及|和|与)?做法|做法(?:及|和|与)?经验|经验|做法|成效|亮点|成绩)"
+                       r"(?:及成效)?")
 INLINE_RECS = re.compile(r"(?:下一步(?:工作)?(?:改进)?(?:措施|打算|建议)|改进(?:措施|建议|意见)|整改措施|相关建议|"
                           r"(?:(?<=^)|(?<=[。；;，,\s]))(?:主要|几点|有关|以下|我们|评价组|工作组)?建议(?:如下)?|"
                           r"意见建议)\s*[:：]\s*")
@@ -162,6 +164,12 @@ class FindingsReader:
                     parts.setdefault(kind, [])
                     headings[kind] = t
                     continue
+                if kind == "problems" and _PRACTICE.fullmatch(t):
+                    # (一)主要经验及做法 in a 经验做法、存在的问题 section: what went well, not problems
+                    kind = "practice"
+                    parts.setdefault(kind, [])
+                    self.unplaced.append(Unplaced(ln.no, ln.text, "经验做法，不是问题条目，未导入"))
+                    continue
                 if kind == "problems" and _CAUSES.fullmatch(t):  # (二)原因分析: why, not what; not read as items
                     kind = "causes"
                     parts.setdefault(kind, [])
@@ -176,8 +184,8 @@ class FindingsReader:
                 kind = "recs"
                 parts.setdefault(kind, [])
                 headings[kind] = marker.group(0).rstrip("：: ")
-                if after:
-                    parts[kind].append(Line(ln.no, after))
+                if after:  # (kept with its label: “建议：1.…；2.…” is split into its items as any labelled list)
+                    parts[kind].append(Line(ln.no, marker.group(0).strip() + after))
                 continue
             parts.setdefault(kind, []).append(ln)
         out = {k: self._groups(k, section.title, lines) for k, lines in parts.items()}

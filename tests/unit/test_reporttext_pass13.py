@@ -263,3 +263,23 @@ def test_the_publisher_of_a_departments_report_on_its_own_spending_is_its_unit()
     # a project's report published by a bureau it never names again keeps its project
     project = "2022年度高标准农田建设项目绩效自评报告\n发布机构：甲县农业农村局\n" + body.replace("我局", "项目")
     assert set(money(project)) == {"本项目"}
+
+
+def counts(text: str) -> tuple[int, int]:
+    ev = parse_report(text).evaluation
+    return len(ev.problems), len(ev.recommendations)
+
+
+FINDINGS_HEAD = "甲县农村公路养护项目绩效自评报告\n一、基本情况\n项目预算100万元。\n"
+
+
+def test_recommendations_listed_inline_after_the_problems_are_each_an_item() -> None:
+    text = FINDINGS_HEAD + ("二、存在问题和建议\n存在问题：1.预算编制不够细化；2.资金支付进度偏慢。"
+                            "建议：1.细化预算编制；2.加快支付进度；3.加强监控。\n")
+    assert counts(text) == (2, 3)
+
+
+def test_experience_under_a_combined_experience_and_problems_heading_is_no_problem() -> None:
+    text = FINDINGS_HEAD + ("五、主要经验及做法、存在的问题及原因分析\n（一）主要经验及做法\n项目管理规范。\n"
+                            "（二）存在的问题及原因分析\n1.资金拨付不及时。\n2.档案管理不规范。\n六、有关建议\n加强资金拨付管理。\n")
+    assert counts(text) == (2, 1)
