@@ -60,7 +60,7 @@ def _metadata_title(intro: list[Line]) -> tuple[str, Line] | None:
 
 # An attachment's label above its title (附件3, 附件：): never part of the title.
 # a site's section name over a page's title (政务公开, 信息公开, 财政预决算, 通知公告): not the title's first line
-_SITE_SECTION = re.compile(rf"[{CJK}]{{0,6}}(?:公开|动态|公告|通知|专栏|目录|信息|要闻|新闻|资讯)")
+_SITE_SECTION = re.compile(rf"[{CJK}]{{0,6}}(?:公开|动态|公告|公示|通知|专栏|目录|信息|要闻|新闻|资讯)")
 _ATTACHMENT = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]{0,3}\s*[:：]?$")
 # an attachment's title on its line (a document site's heading): 附件2:甲局2022年度…评价报告(共15个).pdf
 _ATTACHED_TITLE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]\s*(?P<t>.{6,80}?)(?:\(共\d+[个份篇]\))?"
@@ -105,7 +105,8 @@ def _guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
                 r"[，,。：:]", named.group("t")):  # 附件2:甲局2022年度项目支出部门评价报告.pdf: a document's title
             return re.sub(r"\s+", "", _FILE_SUFFIX.sub("", named.group("t"))), [ln]
         if ln.cells is None and len(ln.text) <= 60 and not re.search(r"[，,。：:]", ln.text) and re.search(
-                r"评价|报告|结果|公示|公告", ln.text):
+                r"评价|报告|结果|公示|公告", ln.text) and not (  # a site's section (公告公示) is no title
+                len(norm(ln.text).strip()) <= 6 and _SITE_SECTION.fullmatch(norm(ln.text).strip())):
             prev = intro[k - 1] if k else None
             if (prev is not None and prev.cells is None and prev.no >= ln.no - 2 and len(prev.text) <= 40
                     and not re.search(r"[，,。：:；;]", prev.text) and prev.num is None
@@ -330,7 +331,8 @@ _OWN_SPENDING = re.compile(r"自评|整体|机关|本级|部门决算|单位决�
 
 
 _WHOLE_TITLE = re.compile(r"部门整体|单位整体|整体支出")
-_TOWNSHIP_TITLE = re.compile(rf"^(?:关于)?(?!关于)(?P<t>[{CJK}]{{1,12}}?(?:镇|乡|街道))(?:人民政府)?(?:20\d{{2}}年度?)?"
+_TOWNSHIP_TITLE = re.compile(rf"^(?:关于)?(?:20\d{{2}}年度?)?(?!关于)(?P<t>[{CJK}]{{1,12}}?(?:镇|乡|街道))"
+                             r"(?:人民政府)?(?:20\d{2}年度?)?"
                              r"(?:部门整体|整体支出|单位整体)")
 
 

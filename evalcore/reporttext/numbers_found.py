@@ -703,7 +703,8 @@ class FigureReader:
             listed_part = bool(re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]))
             breakdown = unit is None and (listed_part or part) and not is_total
             breakdown = breakdown or item_of_list
-            adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算", clause))
+            adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算|"
+                                                           r"[(（]\s*调整(?:后)?\s*[)）]\s*预算", clause))
             fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted,
                         clause=clause,
                         uncertain=f"“{tok.shown}”为下达的资金，所在句子写明下达的是预算，按预算录入，请核对" if (

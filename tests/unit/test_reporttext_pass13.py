@@ -283,3 +283,16 @@ def test_experience_under_a_combined_experience_and_problems_heading_is_no_probl
     text = FINDINGS_HEAD + ("五、主要经验及做法、存在的问题及原因分析\n（一）主要经验及做法\n项目管理规范。\n"
                             "（二）存在的问题及原因分析\n1.资金拨付不及时。\n2.档案管理不规范。\n六、有关建议\n加强资金拨付管理。\n")
     assert counts(text) == (2, 1)
+
+
+def test_a_budget_marked_adjusted_in_brackets_wins_over_the_initial_one_and_a_year_before_a_township() -> None:
+    text = ("2023年度丰都县甲镇部门整体支出绩效自评报告\n一、基本情况\n"
+            "2023年度丰都县甲镇年初预算1848.31万元,全年(调整)预算数3587.78万元,全年执行数3500万元。\n")
+    assert money(text) == {"丰都县甲镇": (Decimal("3587.78"), Decimal("3500"), None)}
+
+
+def test_a_sites_section_name_above_the_title_is_no_title() -> None:
+    text = ("公告公示\n\n您所在的位置: 网站首页 > 新闻中心 > 公告公示 > 正文\n\n"
+            "2024年度城关镇社区卫生服务中心预算执行情况绩效自评报告\n\n一、基本情况\n"
+            "2024年度,全年预算数为768.833013万元,其中基本支出329.948302万元。\n")
+    assert set(money(text)) == {"城关镇社区卫生服务中心"}
