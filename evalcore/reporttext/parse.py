@@ -108,7 +108,7 @@ from .meta import (
     title_unit,
 )
 from .numbers_found import GRADE_NORMAL, Fact, FigureReader, as_grade, as_number
-from .prose_units import listed_projects
+from .prose_units import listed_parts, listed_projects
 from .result import FIGURE_KINDS, IMPLAUSIBLE_RATE, SYNTHETIC_UNIT, UNCERTAIN_MARK, ParseResult, Unplaced
 from .text import norm, strip_end_punct
 from .units import (
@@ -138,6 +138,7 @@ class _Parser:
         self.own: tuple[str, str] | None = None  # (name, where): the unit the report states it is about
         self.titled = ""  # the project or fund the title names, with its region: 本项目's full name
         self.names: list[tuple[str, str]] = []  # the names the text gives what it is about (ParseResult.names)
+        self.parts: set[int] = set()  # lines of a list of a fund's projects with their shares (listed_parts)
 
     def run(self) -> ParseResult:
         lines = read_lines(self.text)
@@ -233,6 +234,7 @@ class _Parser:
         figures = FigureReader(self.units)
         figures.year = year
         listed = listed_projects(figure_lines)
+        parts = self.parts = set() if listed else listed_parts(figure_lines)
         if listed:
             self.notes.append(f"第{min(listed)}行起的{len(listed)}个编号段落各以一个项目开头并列出其评价结果，"
                               "各段的数值归于该项目")
@@ -254,6 +256,10 @@ class _Parser:
                 heading_unit = figures.subject(ln.text)  # "（一）常德市教育局": the paragraphs below are about it
             first = len(figures.facts)
             figures.paragraph(ln, heading_unit)
+            if ln.no in parts:  # a fund's project with its share: no figure of the whole (nor of 本项目)
+                for f in figures.facts[first:]:
+                    if f.kind in ("budget", "executed", "unknown") and f.unit is None:
+                        f.breakdown = True
             if ln.no in listed:  # an item of a list of evaluated projects: its figures are that project's
                 key = self.units.define(listed[ln.no])
                 for f in figures.facts[first:]:
@@ -565,7 +571,7 @@ class _Parser:
                  and not f.breakdown]
         for f in facts:
             if f.breakdown:
-                what = "分项得分" if f.kind == "score" else (
+                what = "分项得分" if f.kind == "score" else "按项目列出的分项金额" if f.line.no in self.parts else (
                     "按用途列出的分项金额" if "其中" not in f.line.text and re.search(r"[:：]\s*(?:支持|用于)",
                                                                              f.line.text)
                     else "“其中”之后未点名单位的分项金额")

@@ -47,6 +47,25 @@ def listed_projects(lines: list[Line]) -> dict[int, str]:
     return best
 
 
+def listed_parts(lines: list[Line]) -> set[int]:
+    """Line numbers of the paragraphs of a list of a fund's projects with their money and no result of their own
+    (㈠甲工程项目。安排资金7000万元…, ㈡乙工程项目。安排资金5000万元…): at least two numbered paragraphs of one style,
+    each opening with a different project's name and stating an amount. Their amounts are the projects' shares of
+    the whole, not the whole's (empty when there is no such list)."""
+    found: dict[str, dict[int, str]] = {}
+    for ln in lines:
+        num = ln.num if ln.no and ln.cells is None else None
+        if num is None:
+            continue
+        m = PROJECT_AT_START.match(num.rest.strip())
+        if m and not _RESULT.search(norm(num.rest)) and re.search(r"\d\s*(?:万元|亿元|元)", norm(num.rest)):
+            found.setdefault(num.style, {})[ln.no] = m.group(0).strip()
+    best = max(found.values(), key=len, default={})
+    if len(best) < 2 or len(set(best.values())) < len(best):
+        return set()
+    return set(best)
+
+
 # --- an enumeration of projects and their figures in one sentence --------------------------------------------------
 
 _LEAD = re.compile(r"^(?:剩余|其余|其中|另外|另|以及|及|和|与|而|但|此外)+")

@@ -44,11 +44,13 @@ def cn_to_int(text: str) -> int | None:
 
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+PAREN_IDEOGRAPHS = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"  # ㈠ is （一） in one character
 
 # Numbering styles, in the conventional order of Chinese official documents: 一、 > （一） > 1. / 1、 > （1） > ①.
 _NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cn_dun", re.compile(rf"^([{CN_NUM}]{{1,3}})\s*[、.]\s*")),
     ("cn_paren", re.compile(rf"^\(\s*([{CN_NUM}]{{1,3}})\s*\)\s*[、.]?\s*")),
+    ("cn_paren", re.compile(rf"^([{PAREN_IDEOGRAPHS}])\s*[、.]?\s*")),
     ("ar_paren", re.compile(r"^\(\s*(\d{1,2})\s*\)\s*[、.]?\s*")),
     ("ar_dun", re.compile(r"^(\d{1,2})\s*、\s*")),
     ("ar_dot", re.compile(r"^(\d{1,2})\s*\.(?!\d)\s*")),
@@ -89,6 +91,8 @@ def numbering(text: str) -> Numbering | None:
                 number = int(raw)
             elif raw in CIRCLED:
                 number = CIRCLED.index(raw) + 1
+            elif raw in PAREN_IDEOGRAPHS:
+                number = PAREN_IDEOGRAPHS.index(raw) + 1
             else:
                 number = cn_to_int(raw)
         return Numbering(style, number, rest)

@@ -296,3 +296,21 @@ def test_a_sites_section_name_above_the_title_is_no_title() -> None:
             "2024年度城关镇社区卫生服务中心预算执行情况绩效自评报告\n\n一、基本情况\n"
             "2024年度,全年预算数为768.833013万元,其中基本支出329.948302万元。\n")
     assert set(money(text)) == {"城关镇社区卫生服务中心"}
+
+
+def test_a_funds_projects_listed_with_their_shares_give_no_figure_of_the_whole() -> None:
+    text = ("关于抗疫特别国债执行情况绩效自评报告\n一、绩效目标分解下达情况\n"
+            "2020年,下达甲市抗疫特别国债资金4.54亿元。\n"
+            "㈠甲市南城区中水调节池工程项目。安排资金7000万元,主要用于新建调节池。\n"
+            "㈡甲市第二水厂工程项目。安排资金5000万元,主要用于新建水厂。\n")
+    result = parse_report(text)
+    assert money(text) == {}
+    assert [u.reason.split("：")[1] for u in result.unplaced if u.line_no == 4] == ["按项目列出的分项金额，未导入"]
+    # one project's paragraph alone is no list: its money stays the report's
+    one = text.split("㈡")[0]
+    assert money(one) == {"本项目": (Decimal("7000"), None, None)}
+
+
+def test_a_parenthesised_ideograph_numbers_a_paragraph_as_its_bracketed_form_does() -> None:
+    from evalcore.reporttext.text import numbering
+    assert numbering("㈢乙工程项目。安排资金5000万元") == numbering("(三)乙工程项目。安排资金5000万元")
