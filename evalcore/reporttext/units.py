@@ -23,7 +23,9 @@ ORG_BAD = re.compile(r"项目|资金|预算|执行|支出|支付|金额|总额|�
                       r"(?<![资成基日根版样标])(?:我|本|该|此|其|贵)(?:们)?(?:局|单位|部门|中心|委|办|院|所|站|队|馆|公司|集团)$|"
                       r"^(?:我|本|该|此|其|贵)(?:们)?(?:局|单位|部门|中心|委|办|院|所|站|队|馆|公司|集团)|"
                       r"我(?:区|县|市|省|州|旗|乡|镇)|^由|^经(?!济|信|开|贸|管|营|发)|^向(?!阳)|归还|偿还|转贷|"
-                      r"(?:厕|场|住|处|寓)所$|(?:加油|公交|充电)站点?$")
+                      r"(?:厕|场|住|处|寓)所$|(?:加油|公交|充电)站点?$|"
+                      # a kind of school, not a school (高等职业学校, 普通全日制专科学校)
+                      r"^(?:普通|全日制|高等|中等|初等|职业|专科|本科|技工|公办|民办|各类)+(?:学校|院校|学院|大学)$")
 # (a name ending in a pronoun and an organisation word, “统一计入我中心”, “度我局”, is a clause about the report's own
 # unit, never an organisation's name; 资本公司, 成本中心 are words, not pronouns; a place or a facility ending in 所 /
 # 站, 农村厕所, 公共场所, 充电站, is what a project builds, not who spends)

@@ -314,3 +314,9 @@ def test_a_funds_projects_listed_with_their_shares_give_no_figure_of_the_whole()
 def test_a_parenthesised_ideograph_numbers_a_paragraph_as_its_bracketed_form_does() -> None:
     from evalcore.reporttext.text import numbering
     assert numbering("㈢乙工程项目。安排资金5000万元") == numbering("(三)乙工程项目。安排资金5000万元")
+
+
+def test_a_kind_of_school_is_no_organisation_but_a_named_school_is() -> None:
+    from evalcore.reporttext.units import ORG_BAD
+    assert ORG_BAD.search("高等职业学校") and ORG_BAD.search("普通全日制专科学校")
+    assert not ORG_BAD.search("甲县职业中等专业学校") and not ORG_BAD.search("甲市第一中学")
