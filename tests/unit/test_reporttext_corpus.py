@@ -67,8 +67,13 @@ def test_the_held_out_list_is_what_the_fixed_rule_gives() -> None:
 # stated value under another unit's name). On the 147 texts held out before: 154 of 295, 44 invented (149 and 47 at
 # the session's start); on the 47 new held-out texts 23 of 75, 14 invented (the same totals as their helpers measured
 # with the parsers of their branches). docs/reporttext.md, "Twelfth session".
-HELD_OUT_RIGHT_AT_LEAST = 177
-HELD_OUT_INVENTED_AT_MOST = 54
+# Issue 24's thirteenth session (half of check promoted to fit; the fifteenth batch: 18 texts, 7 of them held out; 464
+# texts, 201 held out; its parser passes), measured once at the end: 187 of 380 right, 68 invented (64 of them
+# figures; 41 a stated value under another unit's name). On the 194 texts held out before: 185 of 370, 59 invented
+# (55 figures; 177 and 58, 54 figures, at the session's start); on the 7 new held-out texts 2 of 10, 9 invented.
+# docs/reporttext.md, "Thirteenth session".
+HELD_OUT_RIGHT_AT_LEAST = 187
+HELD_OUT_INVENTED_AT_MOST = 64
 
 
 def _held_out_invented(scores) -> list[tuple[str, str, str | None]]:
@@ -147,7 +152,9 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # Thirteenth session: half of check promoted to fit by a fixed rule (score.fit_part; fit 200 texts, check 74), with
 # the parser at its start: fit 330 of 396, 20 invented; check 87 of 132, 30 invented. Then the session's passes
 # (tests/unit/test_reporttext_pass13.py, docs/reporttext.md "Thirteenth session"):
-TUNED_FLOORS = {"fit": (345, 23), "check": (87, 30)}
+# With the fifteenth batch's 11 tuned-half texts and the session's later passes, at its end: fit 367 of 406, 21
+# invented (208 texts); check 91 of 138, 30 invented (77 texts).
+TUNED_FLOORS = {"fit": (367, 21), "check": (91, 30)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -294,7 +301,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # parser of its branch, before any of the session's later passes).
 # Thirteenth session, the new split at its start: fit (0, 97), check (0, 32); after the first passes: fit (0, 94)
 # (three texts whose nothing was found before now give figures a person must confirm).
-CERTAINTY_FLOORS = {"fit": (0, 92), "check": (0, 32), "held-out": (5, 94)}
+# At its end, measured once: fit (0, 93), check (0, 32), held out (3, 94): 2 held-out texts publish 3 wrong or
+# invented figures unreviewed (3 texts, 5 figures at the session's start).
+CERTAINTY_FLOORS = {"fit": (0, 93), "check": (0, 32), "held-out": (3, 94)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
