@@ -3,6 +3,7 @@ viewer (the text with every taken figure highlighted). Report text is hostile in
 from __future__ import annotations
 
 import html
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -145,7 +146,7 @@ FIGURE_COLUMNS = {"项目": st.column_config.TextColumn(width=76), "数值": st.
                   "待核对": st.column_config.TextColumn(width=90), "出处": st.column_config.TextColumn(width=276)}
 
 
-def list_height(rows: int, most: int = LIST_ROWS, box: int | None = None) -> int | str:
+def list_height(rows: int, most: int = LIST_ROWS, box: int | None = None) -> int | Literal["auto"]:
     """The height of a read-only table: every row while there are few ("auto"), else a box of ``most`` rows (or of
     ``box`` px) that scrolls: a list of 1,000 units never pushes what follows it screens down."""
     if rows <= most:

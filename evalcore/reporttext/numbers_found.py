@@ -909,7 +909,7 @@ class FigureReader:
                 # (a finance bureau in a results table's unit column is one of the units evaluated, its own spending)
                 if unit is None and (cols["unit"] == project_col or (
                         re.search(rf"{ORG_SUFFIX}$", name) and (not NOT_A_UNIT.search(name) or re.fullmatch(
-                            rf"[{CJK}]{{1,12}}(?:财政局|财政厅)", name)))):
+                            r"[^\s|｜]{1,20}?(?:财政局|财政厅)", name)))):
                     unit = self.units.define(name)
                 if unit is None:
                     self.unplaced.append(Unplaced(r.no, r.text, f"“{name}”不像单位名称，该行未导入"))
