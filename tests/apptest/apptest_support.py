@@ -21,6 +21,16 @@ def open_page(page: str | None, timeout: float = 60) -> AppTest:
     return at
 
 
+def pasted_report(text: str, timeout: float = 90) -> AppTest:
+    """数据管理 › 从报告文本导入 with ``text`` pasted by an evaluator (李评价), the page run without an exception."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout).run()
+    at.switch_page(PAGES["数据管理"]).run()
+    at.text_input(key="operator").input("李评价").run()
+    at.text_area(key="report_text").input(text).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 

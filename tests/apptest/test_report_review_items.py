@@ -3,7 +3,7 @@ the uncertain ones marked ⚠ with the reason; the evaluator's corrections, remo
 the version's note describing them; a bad row refused with a Chinese message naming it, and nothing stored lost."""
 import pandas as pd
 import pytest
-from apptest_support import PAGES, ROOT
+from apptest_support import PAGES, ROOT, pasted_report
 from streamlit.testing.v1 import AppTest
 
 from components.review_items import edited_item_rows
@@ -26,12 +26,7 @@ def db(tmp_path, monkeypatch):
 
 
 def pasted(text: str = TEXT) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page(PAGES["数据管理"]).run()
-    at.text_input(key="operator").input("李评价").run()
-    at.text_area(key="report_text").input(text).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return pasted_report(text)
 
 
 def items_table(at: AppTest) -> pd.DataFrame:

@@ -4,7 +4,7 @@ unit's figures are one row of one table, and the figures list keeps its sentence
 from dataclasses import replace
 
 import pytest
-from apptest_support import PAGES, ROOT
+from apptest_support import pasted_report
 from streamlit.testing.v1 import AppTest
 
 from components.manage.report_text import units_table
@@ -25,12 +25,7 @@ def db(tmp_path, monkeypatch):
 
 
 def pasted(text: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page(PAGES["数据管理"]).run()
-    at.text_input(key="operator").input("李评价").run()
-    at.text_area(key="report_text").input(text).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return pasted_report(text, timeout=120)
 
 
 def test_many_doubts_are_counted_above_the_table_and_listed_in_full_below(db):
