@@ -449,12 +449,12 @@ def _total_row_by_rate(stream: list[Cell]) -> tuple[int, Form] | None:
 _PAIR_LABEL = re.compile(r"^(?P<l>年初预算数|全年预算数|预算数|全年执行数|执行数|预算执行率|执行率)\s*[:：]$")
 _PAIR_WORDS = r"(?:年初预算数|全年预算数|调整后预算数|预算数|到位数|资金到位数|全年执行数|执行数)"
 _PAIR_NUMBER = r"-?\d+(?:,\d{3})*(?:\.\d+)?"
-# a form's money row flattened as label value pairs separated by spaces, maybe ending in the row's execution
-# progress (预算数 6.84 到位数 6.84 执行数 6.84 100.00)
 # a report form's money labels with their unit (万元) in the cell or the next: 计划安排资金 (万元), 实际支出 (万元)
 _UNIT_PAIR_LABEL = re.compile(r"(?:(?P<b>计划安排资金|预算安排资金|年初预算资金|全年预算资金)|实际支出(?:资金)?)"
                               r"(?P<u>\(万元\))?")
 _SPACED_WORDS = {"年初预算数", "全年预算数", "调整后预算数", "预算数", "全年执行数", "执行数"}
+# a form's money row flattened as label value pairs separated by spaces, maybe ending in the row's execution
+# progress (预算数 6.84 到位数 6.84 执行数 6.84 100.00)
 _SPACED_PAIRS = re.compile(rf"^{_PAIR_WORDS}\s+{_PAIR_NUMBER}(?:\s+{_PAIR_WORDS}\s+{_PAIR_NUMBER}){{1,3}}"
                            rf"(?:\s+{_PAIR_NUMBER}%?)?\s*$")
 
@@ -477,14 +477,15 @@ def _label_colon_pairs(stream: list[Cell]) -> tuple[int, Form] | None:
                     pairs.append((k, "budget" if unit_label.group("b") else "executed", stream[at], value))
             continue
         m = _PAIR_LABEL.match(t)
-        if not m and cell.text in _SPACED_WORDS and stream[k + 1].line_no == cell.line_no:
-            m = re.match(r"(?P<l>.+)", "预算数" if "预算" in cell.text else cell.text)
+        label = m.group("l") if m else None
+        if label is None and cell.text in _SPACED_WORDS and stream[k + 1].line_no == cell.line_no:
+            label = "预算数" if "预算" in cell.text else cell.text  # (the row's budget, whichever its title)
             spaced[cell.line_no] = k
-        if not m:
+        if label is None:
             continue
         is_value, value = _value(stream[k + 1])
         if is_value and value is not None:
-            pairs.append((k, _kind(m.group("l")), stream[k + 1], value))
+            pairs.append((k, _kind(label), stream[k + 1], value))
     for line_no, k in spaced.items():
         # the line's own last cell after its last pair is its execution progress when the amounts give it
         last = stream[k + 2] if k + 2 < len(stream) and stream[k + 2].line_no == line_no else None
