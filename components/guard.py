@@ -12,7 +12,9 @@ ASGI middleware answers before any of that is reached (docs/security-attacks.md)
   the length is within :data:`UPLOAD_BODY_MAX` (the workbook limit :data:`MAX_FILE_BYTES` plus the form's
   framing), the session's pending uploads stay within :data:`PENDING_MAX`, and, with sign-in on, the session is
   signed in with a role that uploads (evaluator and admin: workbooks; a unit's reporter: evidence) and, in
-  password mode, the request carries that session's cookie. Every refusal has a Chinese body.
+  password mode, the request carries that session's cookie. Every refusal has a Chinese body. Only the refusal for
+  the session's pending uploads (a signed-in uploader, a file of an allowed size) reads the body first, at most
+  :data:`UPLOAD_BODY_MAX`, so that the answer is not lost when the connection closes under a body still being sent.
 * every 413 an upstream handler still returns gets the Chinese body too.
 * a page load without the ``evalboard_bind`` cookie gets one (random, HttpOnly): a sign-in's one-time handoff
   code is bound to it, so a sign-in link redeems only in the browser that asked for it (login CSRF).
@@ -95,6 +97,20 @@ async def _answer(send: Send, status: int, text: str, headers: list | None = Non
         (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
         (b"cache-control", b"no-store"), (b"connection", b"close"), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _drain(receive: Receive, limit: int) -> int:
+    """Read and drop a request's body, at most ``limit`` bytes (and what the last message brings); returns the bytes
+    read."""
+    read = 0
+    while read <= limit:
+        message = await receive()
+        if message.get("type") != "http.request":
+            break  # http.disconnect
+        read += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return read
 
 
 def _session_state(session_id: str):
@@ -188,6 +204,11 @@ class Guard:
             session_id = path[len(UPLOAD_PREFIX):].split("/", 1)[0]
             refusal = upload_refusal(scope, session_id, auth_mode=_auth_mode())
             if refusal is not None:
+                if refusal[1] == TOO_MUCH_PENDING:
+                    # a signed-in uploader's file of an allowed size, refused for what the session already holds:
+                    # its body is read (at most UPLOAD_BODY_MAX) before answering, or the connection closed under a
+                    # body still being sent can lose the answer (the browser would show a network error, not why)
+                    await _drain(receive, UPLOAD_BODY_MAX)
                 await _answer(send, *refusal)
                 return
         await self.app(scope, receive, self._send(scope, send))
