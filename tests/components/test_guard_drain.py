@@ -2,6 +2,7 @@
 uploader's file of an allowed size), so the Chinese answer is not lost to a connection closed under a body still
 being sent; every other refusal answers before reading anything (components/guard.py)."""
 import asyncio
+import threading
 
 import pytest
 
@@ -28,7 +29,20 @@ def run_guard(monkeypatch, refusal, chunks: int, chunk: int = 1024 * 1024):
         raise AssertionError("reached the app")
 
     scope = {"type": "http", "method": "PUT", "path": "/_stcore/upload_file/s1/f1", "headers": []}
-    asyncio.run(guard.Guard(app)(scope, receive, send))
+    # in a thread of its own: a test before this one in the same worker may have left an event loop running here
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(guard.Guard(app)(scope, receive, send))
+        except BaseException as exc:  # re-raised in the test's thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failed:
+        raise failed[0]
     return events, sent
 
 
