@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..numbers import to_decimal
-from .text import norm
+from .text import norm, source_lines
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def cells(text: str) -> list[Cell]:
     line with ``|`` holds several cells (a trailing ``|`` closes the last one); a long line with many runs of spaces
     (a whole form pasted on one line) is split at the spaces."""
     out: list[Cell] = []
-    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    for no, raw in enumerate(source_lines(text), start=1):
         if raw == "":
             continue
         line = raw.strip().strip("\ufeff")
@@ -583,13 +583,12 @@ def _pipe_cells(line: str) -> list[str]:
     return parts[:-1] if len(parts) > 1 and parts[-1] == "" else parts
 
 
-def _pipe_row(text: str, header: Cell, label: Cell) -> FormRow | None:
+def _pipe_row(raw: list[str], header: Cell, label: Cell) -> FormRow | None:
     """A form's money header and total row both copied as ``|`` rows that keep their empty cells (预算执行情况 |
     年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | | | 预算执行率 | 权重 …, then | 总额 | 5.00 | 5.00 |
     5.00 | | | 100.00% | 10 …): each value is read from the column it stands in, the row's label under the header's
     label column (the title before the first money title). Taken only when a budget, an executed amount and a rate
     are read so and the amounts give the rate."""
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not (0 < header.line_no <= len(raw) and 0 < label.line_no <= len(raw)):
         return None
     head_line, row_line = raw[header.line_no - 1], raw[label.line_no - 1]
@@ -628,6 +627,7 @@ def _pipe_row(text: str, header: Cell, label: Cell) -> FormRow | None:
 def find_forms(text: str) -> list[Form]:
     """The self-evaluation forms in the text, in order (an empty list when there is none)."""
     stream = cells(text)
+    raw = source_lines(text)
     forms: list[Form] = []
     starts: list[int] = []
     i = 0
@@ -665,7 +665,7 @@ def find_forms(text: str) -> list[Form]:
                         form.notes.append(f"第{row.label.line_no}行自评表执行率100%，全年预算数与全年执行数为一个"
                                           "合并单元格，按两者相等读取")
                     if row.cells and not row.values:
-                        by_column = _pipe_row(text, stream[i], row.label)
+                        by_column = _pipe_row(raw, stream[i], row.label)
                         if by_column is not None:
                             form.row, form.doubt = by_column, ""
                             form.notes.append(f"第{row.label.line_no}行自评表按表格各栏的位置读取（空单元格占位）")
@@ -702,7 +702,6 @@ def find_forms(text: str) -> list[Form]:
     for n, form in enumerate(forms):
         form.first_line = stream[starts[n]].line_no if starts[n] < len(stream) else 0
     forms, starts = _by_project(stream, forms, starts)
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for n, form in enumerate(forms):
         if form.row is None:
             continue

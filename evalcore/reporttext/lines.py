@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import CJK, TERMINAL, Numbering, norm, numbering, strip_end_punct
+from .text import CJK, TERMINAL, Numbering, norm, numbering, source_lines, strip_end_punct
 
 # --- lines ------------------------------------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ def strip_md(text: str) -> str:
 def _raw_lines(text: str) -> list[Line | None]:
     """One entry per source line; None for a blank line."""
     out: list[Line | None] = []
-    for no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    for no, raw in enumerate(source_lines(text), start=1):
         s = raw.strip().strip("\u3000\ufeff").strip()
         if not s:
             out.append(None)

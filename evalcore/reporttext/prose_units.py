@@ -18,6 +18,7 @@ Two layouts that recur in results announcements and in reports about several pro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from .lines import Line, title_like
@@ -30,16 +31,16 @@ PROJECT_AT_START = re.compile(r"^[^。；;：:]{4,40}?(?:项目|工程|资金|�
 _RESULT = re.compile(r"得分|总分|评分|等级|等次|评为|评定为")
 
 
-def listed_projects(lines: list[Line]) -> dict[int, str]:
-    """Line number → project name for the paragraphs of a list of evaluated projects (see the module's docstring);
-    empty unless at least two numbered paragraphs of one style qualify and each names a different project."""
+def _project_paragraphs(lines: list[Line], keeps: Callable[[str], bool]) -> dict[int, str]:
+    """Line number → project name for numbered paragraphs of one style, at least two, each opening with a different
+    project's name and kept by ``keeps`` (its text after the numbering); empty when there are no such paragraphs."""
     found: dict[str, dict[int, str]] = {}
     for ln in lines:
         num = ln.num if ln.no and ln.cells is None else None
-        if num is None or (title_like(num.rest) and not re.search(r"\d", num.rest)):
-            continue  # a heading, not a paragraph (a short item with its figures is one: 2.乙项目，得分84分。)
+        if num is None:
+            continue
         m = PROJECT_AT_START.match(num.rest.strip())
-        if m and _RESULT.search(norm(num.rest)):
+        if m and keeps(num.rest):
             found.setdefault(num.style, {})[ln.no] = m.group(0).strip()
     best = max(found.values(), key=len, default={})
     if len(best) < 2 or len(set(best.values())) < len(best):
@@ -47,23 +48,20 @@ def listed_projects(lines: list[Line]) -> dict[int, str]:
     return best
 
 
+def listed_projects(lines: list[Line]) -> dict[int, str]:
+    """Line number → project name for the paragraphs of a list of evaluated projects (see the module's docstring):
+    each states a result of its own; a heading is no paragraph (a short item with its figures is one: 2.乙项目，得分
+    84分。)."""
+    return _project_paragraphs(lines, lambda rest: not (title_like(rest) and not re.search(r"\d", rest))
+                               and bool(_RESULT.search(norm(rest))))
+
+
 def listed_parts(lines: list[Line]) -> set[int]:
     """Line numbers of the paragraphs of a list of a fund's projects with their money and no result of their own
-    (㈠甲工程项目。安排资金7000万元…, ㈡乙工程项目。安排资金5000万元…): at least two numbered paragraphs of one style,
-    each opening with a different project's name and stating an amount. Their amounts are the projects' shares of
-    the whole, not the whole's (empty when there is no such list)."""
-    found: dict[str, dict[int, str]] = {}
-    for ln in lines:
-        num = ln.num if ln.no and ln.cells is None else None
-        if num is None:
-            continue
-        m = PROJECT_AT_START.match(num.rest.strip())
-        if m and not _RESULT.search(norm(num.rest)) and re.search(r"\d\s*(?:万元|亿元|元)", norm(num.rest)):
-            found.setdefault(num.style, {})[ln.no] = m.group(0).strip()
-    best = max(found.values(), key=len, default={})
-    if len(best) < 2 or len(set(best.values())) < len(best):
-        return set()
-    return set(best)
+    (㈠甲工程项目。安排资金7000万元…, ㈡乙工程项目。安排资金5000万元…): each states an amount. Their amounts are the
+    projects' shares of the whole, not the whole's (empty when there is no such list)."""
+    return set(_project_paragraphs(lines, lambda rest: not _RESULT.search(norm(rest))
+                                   and bool(re.search(r"\d\s*(?:万元|亿元|元)", norm(rest)))))
 
 
 # --- an enumeration of projects and their figures in one sentence --------------------------------------------------

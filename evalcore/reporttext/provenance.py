@@ -20,7 +20,7 @@ from decimal import Decimal
 from ..numbers import fmt2
 from .result import FIGURE_KINDS, LABELS, SYNTHETIC_UNIT, ParseResult
 from .review import doubts, rule_doubts
-from .text import norm
+from .text import norm, source_lines
 
 
 def _value(kind: str, raw: str | None) -> str | None:
@@ -123,7 +123,7 @@ class Mark:
 def marks(result: ParseResult) -> list[Mark]:
     """The spans of the source text that the taken figures and items were read from, in text order. A figure
     read from a paragraph joined across lines is looked for on the following lines too."""
-    lines = result.source_text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = source_lines(result.source_text)
     out: list[Mark] = []
 
     def locate(start_line: int, shown: str, label: str, kind: str, length: int = 0) -> bool:

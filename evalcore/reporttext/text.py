@@ -29,6 +29,11 @@ def norm(text: str) -> str:
     return out
 
 
+def source_lines(text: str) -> list[str]:
+    """The text's lines as written, whatever their ends (CR LF, CR or LF): line k is ``source_lines(text)[k - 1]``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def cn_to_int(text: str) -> int | None:
     """一 -> 1, 十 -> 10, 十二 -> 12, 二十一 -> 21; None for anything else."""
     if not text or any(c not in _CN_VALUE and c != "十" for c in text):
