@@ -294,6 +294,7 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
         shorter = re.sub(r"绩效(?:单位|部门)?$", "", shorter).strip()  # …项目支出绩效单位自评报告
         shorter = re.sub(r"(?:的)?(?:项目支出|部门整体支出|部门支出)$", "", shorter).strip()  # the report's kind
         shorter = re.sub(r"(?:的)?(?:预算)?(?:执行|使用|实施|管理使用)情况$", "", shorter).strip()  # what it looks at
+        shorter = re.sub(r"(?<=项目)实施$", "", shorter)  # …工程项目实施绩效自评报告: the project, not its doing
         if shorter == project:
             break
         project = shorter
@@ -312,7 +313,7 @@ def _title_project(n: str, region: str, keep_regions: bool = False) -> str:
 _REPORT_WORDS = re.compile(r"(?:的)?(?:区域)?绩效(?:自评|评价|评估|考评|监控|运行|目标)|"
                            r"(?:的)?(?:部门|单位)?(?:评价|自评)报告|"
                            r"(?:的)?(?:全周期|全过程)?跟踪问效|(?:的)?问效报告")  # 全周期跟踪问效报告
-_GENERIC = re.compile(r"(?:财政|项目|部门|整体|专项|支出|政策|资金|预算|本级)+")
+_GENERIC = re.compile(r"(?:财政|项目|部门|整体|专项|支出|政策|资金|预算|本级|实施|执行|使用|管理)+")
 
 
 # --- the report's own unit -----------------------------------------------------------------------------------

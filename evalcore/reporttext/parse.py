@@ -73,6 +73,7 @@ Everything the parser saw but could not place (a figure whose unit or meaning is
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from ..model import (
@@ -241,6 +242,7 @@ class _Parser:
         table: list[Line] = []
         before: list[Line] = []
         heading_unit: str | None = None  # a heading that names a unit: the paragraphs under it are about it
+        heading_label = ""  # the line before was a heading naming a figure and nothing else (（一）自评得分)
         for ln in figure_lines + [Line(0, "")]:
             if ln.cells is not None:
                 table.append(ln)
@@ -250,12 +252,19 @@ class _Parser:
                 table = []
             if not ln.no:
                 heading_unit = None
+                heading_label = ""
                 continue
             num = ln.num
             if (num is not None or ln.headingish) and title_like(num.rest if num else ln.text):
                 heading_unit = figures.subject(ln.text)  # "（一）常德市教育局": the paragraphs below are about it
+            names_figure = _FIGURE_HEADING.match(strip_end_punct(norm(num.rest if num else ln.text)))
             first = len(figures.facts)
-            figures.paragraph(ln, heading_unit)
+            if heading_label and _BARE_VALUE.match(norm(ln.text)):
+                # "（一）自评得分" then a paragraph of its own "100分。": the heading names what the value is
+                figures.paragraph(replace(ln, text=heading_label + "为" + ln.text), heading_unit)
+            else:
+                figures.paragraph(ln, heading_unit)
+            heading_label = names_figure.group(0) if names_figure else ""
             if ln.no in parts:  # a fund's project with its share: no figure of the whole (nor of 本项目)
                 for f in figures.facts[first:]:
                     if f.kind in ("budget", "executed", "unknown") and f.unit is None:
@@ -604,6 +613,11 @@ class _Parser:
                 candidates = [own_key]
                 own_note = f"（取自{self.own[1]}）"
         sole = candidates[0] if len(candidates) == 1 else None
+        if (sole is not None and self.own is None and self.names and self.names[0][1] == "报告标题所述项目"
+                and not any(f.unit == sole for f in keyed) and not self.units.names.get(sole)):
+            # the title names a project and the text mentions one organisation in passing (no figure of its own, no
+            # definition 以下简称…): the figures no sentence gives a unit are the project's (项目整体), not its
+            sole = None
         several = len({f.unit for f in keyed}) >= 2
         attached: list[Fact] = []
         rest: list[Fact] = []
@@ -729,6 +743,13 @@ class _Parser:
 _VERDICT_LINE = re.compile(r"(?:自评|评价|绩效|综合|考核)(?:绩效)?(?:等级|等次|结果|结论)\s*(?:为|是|:|：)\s*[“\"]?"
                            r"(?:优|良|中|差|合格|不合格)|(?:自评|评价|综合|总)(?:得分|分数|总分)\s*(?:为|是|:|：)?\s*\d")
 _HEADING_FIGURE = re.compile(r"\d(?:\.\d+)?\s*(?:万元|亿元|元|%|分(?![钟之别值数级类期配担摊批]))")
+
+
+# a heading that is the name of a figure and nothing else, and a paragraph that is a value and nothing else
+_FIGURE_HEADING = re.compile(r"^(?:项目|单位|部门)?(?:绩效)?(?:自评|评价|综合|考核)(?:绩效)?(?:总)?"
+                             r"(?:得分|分数|等级|等次|结果)$")
+_BARE_VALUE = re.compile(r"^\s*(?:\d{1,3}(?:\.\d+)?\s*分|[“\"]?(?:优秀|优|良好|良|中|合格|差|不合格)[”\"]?)"
+                         r"\s*[。.]?\s*$")
 
 
 def _label(kind: str) -> str:

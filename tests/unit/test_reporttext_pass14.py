@@ -1,0 +1,49 @@
+"""Issue 24, fourteenth session: mechanisms met on fit texts (synthetic texts written for each mechanism, not corpus
+texts), each beside a text where it must not fire (docs/reporttext.md, "Fourteenth session")."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from evalcore.reporttext import parse_report
+from evalcore.reporttext.meta import title_unit
+
+
+def results(text: str) -> dict[str, tuple]:
+    ev = parse_report(text).evaluation
+    return {r.unit: (r.stated_score, r.stated_grade) for r in ev.results}
+
+
+def money(text: str) -> dict[str, tuple]:
+    ev = parse_report(text).evaluation
+    return {b.unit: (b.budget, b.executed, b.stated_rate) for b in ev.budget_lines}
+
+
+def test_a_value_alone_under_a_heading_that_names_the_figure_is_that_figure() -> None:
+    head = "甲市图书馆2022年度项目支出绩效自评报告\n\n一、自评结论\n\n(一)自评得分\n\n"
+    after = "\n\n(二)绩效目标完成情况\n\n指标均已完成。\n"
+    assert results(head + "100分。" + after) == {"甲市图书馆": (Decimal("100"), None)}
+    assert results(head.replace("自评得分", "自评等级") + "优秀" + after) == {"甲市图书馆": (None, "优")}
+    # the heading names no figure: a bare 100分 is no score of the report
+    assert results(head.replace("自评得分", "指标分值") + "100分。\n\n(二)绩效目标完成情况\n") == {}
+    # a paragraph with more than the value is read as it stands (here: a weight, no score)
+    assert results(head + "满分为100分,按指标逐项打分。\n") == {}
+    # the heading's label reaches the next paragraph only
+    assert results(head + "指标均已完成。\n\n100分。\n") == {}
+
+
+def test_figures_no_sentence_gives_a_unit_go_to_the_titled_project_not_to_an_organisation_merely_mentioned() -> None:
+    text = ("甲县2020年第一批公路安全生命防护工程绩效自评报告\n\n一、项目基本情况\n\n"
+            "该项目通过由县交通运输局、应急管理局和县交警大队联合组成的验收组验收,项目验收合格率为100%。\n\n"
+            "二、项目资金情况\n\n项目预算56万元,实际支出54.6万元。\n")
+    ev = parse_report(text).evaluation
+    assert money(text) == {"本项目": (Decimal("56"), Decimal("54.6"), None)}
+    assert ev.unit("本项目").name == "甲县第一批公路安全生命防护工程"
+    # the organisation mentioned is given a figure by its own sentence: it keeps it, and the loose figure goes with it
+    named = text.replace("项目预算56万元", "应急管理局预算56万元")
+    assert money(named) == {"应急管理局": (Decimal("56"), Decimal("54.6"), None)}
+
+
+def test_a_title_naming_only_generic_words_names_no_project() -> None:
+    assert title_unit("项目实施绩效自评报告 篇14") == ""
+    assert title_unit("专项资金管理使用情况绩效评价报告") == ""
+    assert title_unit("甲县农村公路养护工程项目实施绩效自评报告") == "甲县农村公路养护工程项目"
