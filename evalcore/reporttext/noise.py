@@ -139,9 +139,10 @@ def _site_notices(line: str) -> str:
 # 2022年度…绩效自评报告): a column or navigation name alone (政府信息公开, 政务公开, 站群导航 …), the page's date with
 # its weekday (2024年03月19日 星期二), and metadata labels left without their values (文号 | 浏览量 |). Such a line
 # becomes empty; a label with its value (发布机构：某县林业局) is kept.
+_SITE_WORD = (r"(?:政府信息公开|政务公开|信息公开目录|政府信息公开目录|政府信息公开专栏|站群导航|网站导航|网站地图|"
+              r"设为首页|无障碍浏览|无障碍|长者模式|关怀模式|关怀版|适老版|适老化|老年模式|大字版|繁体版|简体版|繁體|English|手机版|首页)")
 _SITE_LINE = re.compile(
-    r"^[-*•]?\s*(?:政府信息公开|政务公开|信息公开目录|政府信息公开目录|政府信息公开专栏|站群导航|网站导航|网站地图|设为首页|无障碍浏览|"
-    r"无障碍|繁体版|简体版|English|手机版|首页)\s*[|｜]?\s*$"
+    rf"^[-*•]?\s*{_SITE_WORD}(?:\s*[|｜/]?\s*{_SITE_WORD})*\s*[|｜]?\s*$"  # 无障碍浏览 长者模式: the site's buttons
     r"|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期[一二三四五六日天]\s*[|｜]?\s*$"
     r"|^[-*•]?\s*(?:(?:索引号|文\s*号|发文字号|浏览量|浏览次数|访问量|点击量|发布日期|发布时间|公开目录|主题分类|体裁分类|"
     r"组配分类|公开方式|公开范围|时\s*效性?|生成日期|成文日期|字体)\s*[:：|｜]?\s*)+$")

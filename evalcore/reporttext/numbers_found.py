@@ -46,6 +46,10 @@ _EXEC_STRONG = re.compile(r"实际(?:全年|累计)?(?:执行|支出|使用|支�
                           r"执行数|执行金额|"
                           r"支出数|支出金额|累计(?:支出|支付|执行|兑付|发放)|完成支出|完成投资|决算数")
 _CARRIED = re.compile(r"结转")
+# the classes a budget or an account is set out by (其中:基本支出…；项目支出…): after a ； still a part of the 其中 list
+_CATEGORY_NEXT = re.compile(r"\s*(?:基本支出|项目支出|人员经费|公用经费|日常公用经费|"
+                            r"一般公共预算(?:财政拨款)?(?:收入|支出)?|政府性基金(?:预算)?(?:财政拨款)?(?:收入|支出)?|国有资本经营预算(?:收入|支出)?|事业收入|经营收入|"
+                            r"其他收入|上级补助收入|附属单位上缴收入)\s*(?:为|是|:|：)?\s*$")
 # a numbered item's title run into its paragraph, a sentence of its own: 3、资金安排。 / (二)专项资金的使用。
 _RUN_IN_TITLE = re.compile(r"(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)"
                            r"(?P<t>[^，,；;：:。\d]{2,12}?)\s*[。.]?")
@@ -512,7 +516,9 @@ class FigureReader:
                 if re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]) or _USES_LIST.search(window):
                     had_list = list_mode = True  # (not before a bare value: see _emit)
                 elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)
-                                    or re.match(r"\s*(?:截至|截止|到)?\s*20\d{2}\s*年", window)):
+                                    or re.match(r"\s*(?:截至|截止|到)?\s*20\d{2}\s*年", window)) and not (
+                        _CATEGORY_NEXT.match(re.split(r"[；;]", window)[-1])):
+                    # (a ； before the next class of the same money keeps the list: 其中:基本支出…；项目支出8,523万元)
                     # (a year right after the last part opens a new clause: …其他资金859.6万元2023年支出2310.4万元)
                     list_mode = False
                 # a sum over several projects or units (涉及资金… / 两个部门合计…), an unnamed part of a 其中 list

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from evalcore.reporttext import parse_report
 from evalcore.reporttext.meta import title_unit
+from evalcore.reporttext.source import read_document
 
 
 def results(text: str) -> dict[str, tuple]:
@@ -47,3 +48,22 @@ def test_a_title_naming_only_generic_words_names_no_project() -> None:
     assert title_unit("项目实施绩效自评报告 篇14") == ""
     assert title_unit("专项资金管理使用情况绩效评价报告") == ""
     assert title_unit("甲县农村公路养护工程项目实施绩效自评报告") == "甲县农村公路养护工程项目"
+
+
+def test_a_semicolon_before_the_next_class_of_the_same_money_keeps_the_other_list() -> None:
+    head = "甲市文化和旅游局2024年度部门整体支出绩效评价报告\n\n一、预算批复及资金基本情况\n\n"
+    text = head + "支出预算2,326.45万元,其中:基本支出1,474.15万元;项目支出852.30万元。总支出决算数为2,083.79万元。\n"
+    assert money(text) == {"甲市文化和旅游局": (Decimal("2326.45"), Decimal("2083.79"), None)}
+    # a ； before a clause that is no class of the money ends the list: what follows is read as it stands
+    other = head + "支出预算2,326.45万元,其中:基本支出1,474.15万元;全年实际支出2,083.79万元。\n"
+    assert money(other) == {"甲市文化和旅游局": (Decimal("2326.45"), Decimal("2083.79"), None)}
+
+
+def test_a_line_of_the_sites_accessibility_buttons_is_no_part_of_the_title() -> None:
+    text = ("无障碍浏览 长者模式\n甲市文化和旅游局2024年度部门整体支出绩效评价报告(摘 要)\n2025/08/20\n\n"
+            "二、绩效评价结论\n\n甲市文化和旅游局2024年部门整体支出绩效评价等级为“良好”。\n")
+    read, name = read_document(text.encode("utf-8"), "page.txt")  # as a file comes in: the site's noise cleaned
+    ev = parse_report(read, source_name=name).evaluation
+    assert ev.meta.title.startswith("甲市文化和旅游局2024年度")
+    assert {r.unit: r.stated_grade for r in ev.results} == {"甲市文化和旅游局": "良"}
+    assert "无障碍浏览" in parse_report(text).evaluation.meta.title  # (parse_report alone reads the text as given)
