@@ -331,7 +331,7 @@ _PUBLISHER = re.compile(r"(?:发布机构|发布单位|发布部门|发文机关
 _OWN_SPENDING = re.compile(r"自评|整体|机关|本级|部门决算|单位决算")
 
 
-_WHOLE_TITLE = re.compile(r"部门整体|单位整体|整体支出")
+WHOLE_TITLE = re.compile(r"部门整体|单位整体|整体支出")
 _TOWNSHIP_TITLE = re.compile(rf"^(?:关于)?(?:20\d{{2}}年度?)?(?!关于)(?P<t>[{CJK}]{{1,12}}?(?:镇|乡|街道))"
                              r"(?:人民政府)?(?:20\d{2}年度?)?"
                              r"(?:部门整体|整体支出|单位整体)")
@@ -367,7 +367,7 @@ def own_unit(title: str, lines: list[Line]) -> tuple[str, str] | None:
             # (the publisher of a department's report on its own spending is that department even when the text
             # calls itself 我局 only)
             if name and (pattern is _NAME_LINE or _written_in(name, [x for x in lines if x is not ln])
-                         or _WHOLE_TITLE.search(norm(title))):
+                         or WHOLE_TITLE.search(norm(title))):
                 return name, where
     return None
 

@@ -96,6 +96,7 @@ from .meta import (
     EVALUATOR,
     NOT_REGION,
     REGION,
+    WHOLE_TITLE,
     bigrams,
     body_subject,
     guess_title,
@@ -139,6 +140,7 @@ class _Parser:
         self.own: tuple[str, str] | None = None  # (name, where): the unit the report states it is about
         self.titled = ""  # the project or fund the title names, with its region: 本项目's full name
         self.names: list[tuple[str, str]] = []  # the names the text gives what it is about (ParseResult.names)
+        self.whole = False  # the title says the report evaluates a department's (a unit's) whole spending
         self.parts: set[int] = set()  # lines of a list of a fund's projects with their shares (listed_parts)
 
     def run(self) -> ParseResult:
@@ -151,6 +153,7 @@ class _Parser:
         title, title_lines = guess_title(head, self.source_name)
         intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
         year, region, project = title_parts(title)
+        self.whole = bool(WHOLE_TITLE.search(norm(title)))
         titled, named, evaluated = title_unit(title), named_project(lines), body_subject(lines)
         if re.search(r"篇\s*[0-9一二三四五六七八九十]+$|精选\s*\d+\s*篇", norm(title)):
             # a model-essay site's collection heading (…绩效自评报告 篇1): the report's own sentence names what it is
@@ -543,9 +546,16 @@ class _Parser:
                     executed / budget * HUNDRED > IMPLAUSIBLE_RATE):
                 computed = round2(executed / budget * HUNDRED)
                 for kind in ("budget", "executed"):
-                    self._warn(chosen[(key, kind)], f"{key} 的实际执行 {executed} 万元是预算 {budget} 万元的 "
-                                                    f"{computed}%，不合常理（可能把分项经费或总投资当作预算），"
-                                                    f"{_label(kind)}未导入")
+                    f = chosen[(key, kind)]
+                    if self.whole:
+                        # a department's year: its final accounts hold what was added during the year, passed on and
+                        # carried over, often far beyond the budget it opened with; both amounts stand, for review
+                        f.uncertain = "；".join(x for x in (f.uncertain, (
+                            f"实际执行 {executed} 万元是预算 {budget} 万元的 {computed}%（部门整体支出的决算含年中"
+                            "追加、转移支付和结转，可能远超年初预算），请核对两者是否同一口径")) if x)
+                        continue
+                    self._warn(f, f"{key} 的实际执行 {executed} 万元是预算 {budget} 万元的 {computed}%，不合常理"
+                                  f"（可能把分项经费或总投资当作预算），{_label(kind)}未导入")
                     del slot[kind]
 
     def _warn(self, f: Fact, message: str) -> None:

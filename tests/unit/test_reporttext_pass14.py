@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from evalcore.reporttext import parse_report
 from evalcore.reporttext.meta import title_unit
+from evalcore.reporttext.review import figure_rows
 from evalcore.reporttext.source import read_document
 
 
@@ -67,3 +68,17 @@ def test_a_line_of_the_sites_accessibility_buttons_is_no_part_of_the_title() -> 
     assert ev.meta.title.startswith("甲市文化和旅游局2024年度")
     assert {r.unit: r.stated_grade for r in ev.results} == {"甲市文化和旅游局": "良"}
     assert "无障碍浏览" in parse_report(text).evaluation.meta.title  # (parse_report alone reads the text as given)
+
+
+def test_a_departments_final_accounts_far_beyond_its_opening_budget_stand_for_review() -> None:
+    whole = ("甲县交通运输局2020年度部门整体支出绩效自评报告\n\n一、部门整体支出情况\n\n"
+             "2020年部门年初预算安排6600.78万元。年末决算收入72506.66万元,支出60901.78万元。\n")
+    assert money(whole) == {"甲县交通运输局": (Decimal("6600.78"), Decimal("60901.78"), None)}
+    doubts = [r.uncertain for r in figure_rows(parse_report(whole)) if r.uncertain]
+    assert len(doubts) == 2 and all("部门整体支出的决算含年中追加" in d for d in doubts)
+    # a project's amount spent far beyond its budget is still taken for a misreading: neither is imported
+    project = whole.replace("部门整体支出绩效自评报告", "农村公路养护项目绩效自评报告")
+    project = project.replace("部门年初预算", "项目年初预算")
+    result = parse_report(project)
+    assert money(project) == {}
+    assert any("不合常理" in w["message"] for w in result.warnings)
