@@ -46,6 +46,12 @@ _EXEC_STRONG = re.compile(r"实际(?:全年|累计)?(?:执行|支出|使用|支�
                           r"执行数|执行金额|"
                           r"支出数|支出金额|累计(?:支出|支付|执行|兑付|发放)|完成支出|完成投资|决算数")
 _CARRIED = re.compile(r"结转")
+# money set out by its economic classes (人员费用207.33万元,公用支出142.67万元): each amount right after its class is
+# a part
+_CLASSES = (r"(?:基本支出|项目支出|人员经费|人员费用|人员支出|公用经费|公用支出|日常公用经费|工资福利支出|"
+            r"商品和服务支出|资本性支出)")
+_CLASS_BEFORE = re.compile(rf"{_CLASSES}\s*(?:为|是|:|：)?\s*$")
+_CLASS_AMOUNT = re.compile(rf"{_CLASSES}\s*(?:为|是|:|：)?\s*\d")
 # the classes a budget or an account is set out by (其中:基本支出…；项目支出…): after a ； still a part of the 其中 list
 _CATEGORY_NEXT = re.compile(r"\s*(?:基本支出|项目支出|人员经费|公用经费|日常公用经费|"
                             r"一般公共预算(?:财政拨款)?(?:收入|支出)?|政府性基金(?:预算)?(?:财政拨款)?(?:收入|支出)?|国有资本经营预算(?:收入|支出)?|事业收入|经营收入|"
@@ -708,7 +714,9 @@ class FigureReader:
             # 299.4, is that value's: the figure after it is not a part; nor does it open a list for it)
             listed_part = bool(re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]))
             breakdown = unit is None and (listed_part or part) and not is_total
-            breakdown = breakdown or item_of_list
+            breakdown = breakdown or item_of_list or (
+                unit is None and bool(_CLASS_BEFORE.search(window)) and (
+                    _CLASS_AMOUNT.search(sentence) or _CLASS_AMOUNT.search(re.split(r"[。！？!?]", after)[0])))
             adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算|"
                                                            r"[(（]\s*调整(?:后)?\s*[)）]\s*预算", clause))
             fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted,

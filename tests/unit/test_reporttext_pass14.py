@@ -82,3 +82,12 @@ def test_a_departments_final_accounts_far_beyond_its_opening_budget_stand_for_re
     result = parse_report(project)
     assert money(project) == {}
     assert any("不合常理" in w["message"] for w in result.warnings)
+
+
+def test_money_set_out_by_its_economic_classes_is_parts_not_the_amount_spent() -> None:
+    head = "甲县2016年学生资助专项项目绩效评价报告\n\n一、资金情况\n\n项目批复预算350万元。"
+    text = head + "资金统筹安排使用,人员费用207.33万元,公用支出142.67万元,不存在截流、挪用项目资金情况。\n"
+    assert money(text) == {"本项目": (Decimal("350"), None, None)}
+    # one class alone in its sentence is read as it stands
+    alone = head + "全年实际支出人员费用207.33万元。\n"
+    assert money(alone) == {"本项目": (Decimal("350"), Decimal("207.33"), None)}
