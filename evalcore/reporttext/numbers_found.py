@@ -716,7 +716,7 @@ class FigureReader:
             breakdown = unit is None and (listed_part or part) and not is_total
             breakdown = breakdown or item_of_list or (
                 unit is None and bool(_CLASS_BEFORE.search(window)) and (
-                    _CLASS_AMOUNT.search(sentence) or _CLASS_AMOUNT.search(re.split(r"[。！？!?]", after)[0])))
+                    bool(_CLASS_AMOUNT.search(sentence) or _CLASS_AMOUNT.search(re.split(r"[。！？!?]", after)[0]))))
             adjusted = kind == "budget" and bool(re.search(r"调整后|调整预算|调整为|调增|调减|全年预算|"
                                                            r"[(（]\s*调整(?:后)?\s*[)）]\s*预算", clause))
             fact = Fact(kind or "unknown", tok.value, unit, line, is_total, breakdown, tok.shown, adjusted=adjusted,
