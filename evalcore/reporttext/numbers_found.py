@@ -46,6 +46,9 @@ _EXEC_STRONG = re.compile(r"实际(?:全年|累计)?(?:执行|支出|使用|支�
                           r"执行数|执行金额|"
                           r"支出数|支出金额|累计(?:支出|支付|执行|兑付|发放)|完成支出|完成投资|决算数")
 _CARRIED = re.compile(r"结转")
+# a list of the money's parts, each a numbered item of the sentence (已分配资金中:(1)…;(2)…): items, not the whole
+_ITEMS_OPEN = re.compile(r"(?:资金|经费|款项|金额)[^，,。；;:：]{0,4}中\s*[:：]\s*"
+                         r"[(（]\s*[1-9一二三四五六七八九十]\s*[)）]")
 # money set out by its economic classes (人员费用207.33万元,公用支出142.67万元): each amount right after its class is
 # a part
 _CLASSES = (r"(?:基本支出|项目支出|人员经费|人员费用|人员支出|公用经费|公用支出|日常公用经费|工资福利支出|"
@@ -454,7 +457,7 @@ class FigureReader:
                 run_in = run_in if run_in in ("budget", "executed") else ""
                 continue
             head_ctx = ctx
-            had_list = list_mode = False
+            had_list = list_mode = items_mode = False
             self.prev_kind = None
             scored: list[str] = []
             last_listed: list[str] = []
@@ -519,11 +522,15 @@ class FigureReader:
                     prev = tok.end
                     i += 1
                     continue
-                if re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]) or _USES_LIST.search(window):
+                if re.search(r"其中|包括|包含", _BARE_VALUE.split(window)[-1]) or _USES_LIST.search(window) or (
+                        _ITEMS_OPEN.search(window)):
                     had_list = list_mode = True  # (not before a bare value: see _emit)
-                elif list_mode and (re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)
-                                    or re.match(r"\s*(?:截至|截止|到)?\s*20\d{2}\s*年", window)) and not (
+                    items_mode = bool(_ITEMS_OPEN.search(window))
+                elif list_mode and not items_mode and (
+                        re.search(r"[；;)]", window) or _EXEC_STRONG.search(window)
+                        or re.match(r"\s*(?:截至|截止|到)?\s*20\d{2}\s*年", window)) and not (
                         _CATEGORY_NEXT.match(re.split(r"[；;]", window)[-1])):
+                    # (a list of numbered items lasts to the sentence's end: 已分配资金中:(1)…;(2)…;(3)…实际支出…)
                     # (a ； before the next class of the same money keeps the list: 其中:基本支出…；项目支出8,523万元)
                     # (a year right after the last part opens a new clause: …其他资金859.6万元2023年支出2310.4万元)
                     list_mode = False
@@ -539,7 +546,8 @@ class FigureReader:
                     i += 1
                     continue
                 is_total = bool(_TOTAL.search(clause) or _TOTAL.search(window) or aggregate) and unit is None
-                part = list_mode and unit is None and tok.kind == "money"
+                # (in a list of numbered items, a rate is an item's too: (3)…实际支出17.05万元,资金支出率85%)
+                part = list_mode and unit is None and (tok.kind == "money" or items_mode and tok.kind == "pct")
                 if tok.kind in ("pct", "score") and (_TARGET_BEFORE.search(window) or GOAL.search(clause) or (
                         RULE_AFTER.match(sent[tok.end:]))) or (
                         tok.kind == "pct" and _TARGET_AFTER.match(sent[tok.end:])):
@@ -728,7 +736,7 @@ class FigureReader:
             listed = not words and self.prev_kind == "rate" and self._named(window)  # "A局90%，B局85%"
             if not listed and (not words or not _EXEC_RATE.fullmatch(words[-1].group(0))):
                 return None  # a percentage that is not an execution rate (覆盖率, 满意度…): narrative, not a figure
-            fact = Fact("rate", tok.value, unit, line, is_total, False, tok.shown, clause=clause)
+            fact = Fact("rate", tok.value, unit, line, is_total, part and unit is None, tok.shown, clause=clause)
         elif tok.kind == "score":
             words = list(_SCORE_WORD.finditer(window))
             listed = not words and self.prev_kind == "score" and self._named(window)  # "A局88分，B局85分"

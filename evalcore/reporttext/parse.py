@@ -590,7 +590,8 @@ class _Parser:
                  and not f.breakdown]
         for f in facts:
             if f.breakdown:
-                what = "分项得分" if f.kind == "score" else "按项目列出的分项金额" if f.line.no in self.parts else (
+                what = "分项得分" if f.kind == "score" else "分项的执行率" if f.kind == "rate" else (
+                    "按项目列出的分项金额") if f.line.no in self.parts else (
                     "按用途列出的分项金额" if "其中" not in f.line.text and re.search(r"[:：]\s*(?:支持|用于)",
                                                                              f.line.text)
                     else "“其中”之后未点名单位的分项金额")

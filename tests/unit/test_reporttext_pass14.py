@@ -91,3 +91,15 @@ def test_money_set_out_by_its_economic_classes_is_parts_not_the_amount_spent() -
     # one class alone in its sentence is read as it stands
     alone = head + "全年实际支出人员费用207.33万元。\n"
     assert money(alone) == {"本项目": (Decimal("350"), Decimal("207.33"), None)}
+
+
+def test_the_numbered_items_of_a_funds_parts_are_parts_to_the_end_of_the_sentence() -> None:
+    head = "甲市2022年度省级中小企业发展专项资金绩效评价报告\n\n一、资金情况\n\n年初预算安排专项资金2166万元。"
+    text = head + ("已分配资金中:(1)服务体系建设资金实际分配400.00万元,资金到位率为100%;(2)贷款贴息实际分配1746.00万元;"
+                   "(3)计提工作经费20.00万元,实际支出17.05万元,资金支出率85%。\n")
+    result = parse_report(text)
+    assert money(text) == {"本项目": (Decimal("2166"), None, None)}
+    assert any("分项的执行率" in u.reason for u in result.unplaced)
+    # after the sentence the fund's own spending is read again
+    later = text + "截至年底,专项资金实际支出2000万元,执行率92.34%。\n"
+    assert money(later) == {"本项目": (Decimal("2166"), Decimal("2000"), Decimal("92.34"))}
