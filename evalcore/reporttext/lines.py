@@ -120,19 +120,26 @@ def _spaced_tables(out: list[Line | None]) -> None:
                 and any(_SPACED_FIGURE.fullmatch(t) for t in titles)
                 and all(_SPACED_NAME.fullmatch(t) or _SPACED_FIGURE.fullmatch(t) or _SPACED_OTHER.fullmatch(t)
                         for t in titles)):
-            first = i + 1
+            # a page that puts a blank line after every line (each row a paragraph of its own) still writes one table:
+            # a single blank line between the header and its rows, or between two rows, does not end it
+            spaced = i + 2 < len(out) and out[i + 1] is None and out[i + 2] is not None
+            first = i + 2 if spaced else i + 1
             sources: list[str] = []
+            sub_at = first
             split_at = next((c for c, t in enumerate(titles) if re.match(r"预算", t)), None)
             sub = out[first] if first < len(out) else None
             if sub is not None and sub.cells is None and split_at is not None:
                 sub_words = sub.text.split()
                 if len(sub_words) >= 2 and all(_SPACED_SOURCE.fullmatch(w) for w in sub_words):
-                    sources, first = sub_words, first + 1
+                    sources, first = sub_words, first + (2 if spaced else 1)
             width = len(words) - 1 + len(sources) if sources else len(words)
-            rows: list[list[str]] = []
+            rows: list[tuple[int, list[str]]] = []
             j = first
             while j < len(out):
                 nxt = out[j]
+                if nxt is None and spaced and rows and j + 1 < len(out) and out[j + 1] is not None:
+                    j += 1  # the blank line between two rows
+                    nxt = out[j]
                 if nxt is None or nxt.cells is not None:
                     break
                 cells = nxt.text.split()
@@ -146,14 +153,14 @@ def _spaced_tables(out: list[Line | None]) -> None:
                     assert split_at is not None
                     held = [c for c in cells[split_at:split_at + len(sources)] if c]
                     cells = [*cells[:split_at], held[0] if len(held) == 1 else "", *cells[split_at + len(sources):]]
-                rows.append(cells)
+                rows.append((j, cells))
                 j += 1
             if rows:
                 assert ln is not None
                 out[i] = Line(ln.no, " | ".join(words), cells=words)
                 if sources:
-                    out[i + 1] = None  # the source titles are read into the budget column
-                for k, cells in zip(range(first, j), rows, strict=True):
+                    out[sub_at] = None  # the source titles are read into the budget column
+                for k, cells in rows:
                     row = out[k]
                     assert row is not None
                     out[k] = Line(row.no, " | ".join(c for c in cells if c), cells=cells)

@@ -156,7 +156,16 @@ def _pinyin(line: str) -> str:
     return PINYIN_AFTER.sub("", line) if "(" in line or "（" in line else line
 
 
-STEPS = (_spam, _official_site, _page_numbers, _ocr, _site_notices, _site_lines, _pinyin)
+# Figures typed in full-width characters (预算１２３．４５万元, 执行率９８．５％), as some sites and word processors
+# write them: the same figures in half-width, one character for one, so every position stays where it was.
+_WIDE_FIGURES = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
+def _wide_figures(line: str) -> str:
+    return line.translate(_WIDE_FIGURES)
+
+
+STEPS = (_wide_figures, _spam, _official_site, _page_numbers, _ocr, _site_notices, _site_lines, _pinyin)
 
 
 def clean_text(text: str) -> str:
