@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .text import CJK, TERMINAL, Numbering, norm, numbering, source_lines, strip_end_punct
@@ -192,10 +193,26 @@ def _without_page_number(before: str, text: str) -> str:
     return text
 
 
+def _wrap_width(raw: list[Line | None]) -> int | None:
+    """The width a text was hard-wrapped at (a PDF's text, a page copied line by line): the length (24 characters
+    or more) that most of its prose lines cut mid-sentence share, when at least five and two in five of them do;
+    None for a text written a paragraph a line."""
+    lengths = Counter(len(ln.text) for ln in raw if ln is not None and ln.cells is None and len(ln.text) >= 16
+                      and _ends_open(ln.text) and re.search(rf"[{CJK}]", ln.text))
+    if not lengths:
+        return None
+    width, _ = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
+    share = sum(n for k, n in lengths.items() if abs(k - width) <= 1)
+    return width if width >= 24 and share >= 5 and share * 5 >= sum(lengths.values()) * 2 else None
+
+
 def read_lines(text: str) -> list[Line]:
     """Non-blank lines, with a sentence broken across lines (and blank lines) joined back together."""
     raw = _raw_lines(text)
     _spaced_tables(raw)
+    wrapped = _wrap_width(raw)
+    # a numbered line is joined with the next when it is a long one, or one cut at the text's wrapping width
+    long_numbered = min(40, wrapped - 2) if wrapped else 40
     out: list[Line] = []
     i = 0
     while i < len(raw):
@@ -204,13 +221,16 @@ def read_lines(text: str) -> list[Line]:
         if cur is None:
             continue
         while (cur.cells is None and not cur.headingish and _ends_open(cur.text)
-               and re.search(r"[，,。；;]", cur.text)
-               and (cur.num is None or len(cur.text) >= 40 or cur.lead or re.search(r"[。；;]", cur.text))):
+               and (re.search(r"[，,。；;]", cur.text) or (wrapped and len(cur.text) >= wrapped - 2))
+               and (cur.num is None or len(cur.text) >= long_numbered or cur.lead or re.search(r"[。；;]", cur.text))):
             j = i
             while j < len(raw) and raw[j] is None and j - i < 3:
                 j += 1
             nxt = raw[j] if j < len(raw) else None
-            if nxt is None or not _joinable_start(nxt):
+            # (a line cut at the text's wrapping width goes on in the next, even one short enough to be a title)
+            cut = bool(wrapped) and len(cur.text) >= (wrapped or 0) - 2 and j == i
+            if nxt is None or not (_joinable_start(nxt) or (
+                    cut and nxt.cells is None and nxt.num is None and not nxt.headingish)):
                 break
             cur = Line(cur.no, cur.text.rstrip() + _without_page_number(cur.text, nxt.text.lstrip()), cur.heading,
                         cur.bold, cur.lead)

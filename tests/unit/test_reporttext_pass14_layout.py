@@ -58,3 +58,41 @@ def test_tables_in_full_width_figures_are_read_as_the_same_tables() -> None:
     flat_wide = FLAT.translate(str.maketrans("0123456789.%", "０１２３４５６７８９．％"))
     assert sorted(g for _, g in results(FLAT).values()) == ["优", "良"]
     assert results(flat_wide) == results(FLAT)  # a table flattened one cell a line, its row numbers full-width
+
+
+def _wrap(text: str, width: int = 36) -> str:
+    """Prose lines cut every ``width`` characters (never inside a number), as a PDF's text layer gives them."""
+    out = []
+    for line in text.split("\n"):
+        cur = ""
+        for ch in line:
+            cur += ch
+            if len(cur) >= width and not ch.isdigit() and ch not in ".,":
+                out.append(cur)
+                cur = ""
+        out.append(cur)
+    return "\n".join(out)
+
+
+LISTED = ("甲县2021年10个重点项目绩效评价报告公开\n\n"
+          "按照有关文件要求,我县选择10个2021年县级重点项目,委托第三方机构开展了重点项目绩效评价,经县人民政府审定,现按规定予以公开:\n\n"
+          "1、甲乡南村农田道路建设项目,铺建砂石路11公里、修建4个桥涵以及配套设施、新建林间道路450平方米及相关配套实施。"
+          "2021年下达财政专项扶贫资金197万元,截止到2021年12月31日,实际已支付186.98万元,支付完成率为94.91%。"
+          "第三方机构最终绩效评价总得分为91.8分,评价等级为优秀。\n\n"
+          "2、甲乡北村旅游扶贫交易市场建设项目,新建30平方米管理用房一座,场地硬化3000平方米。2021年度下达财政专项扶贫资金108万元,"
+          "截至2021年12月31日,实际已支付101.59万元,支付完成率为94.06%。第三方机构最终绩效评价总得分为90.76分,评价等级为优秀。\n")
+
+
+def test_a_text_hard_wrapped_at_a_fixed_width_reads_as_the_text_written_a_paragraph_a_line() -> None:
+    assert len(results(LISTED)) == 2 and len(money(LISTED)) == 2
+    wrapped = _wrap(LISTED)
+    assert wrapped.count("\n") >= LISTED.count("\n") + 8  # numbered paragraphs cut into lines of 36 characters
+    assert results(wrapped) == results(LISTED)
+    assert money(wrapped) == money(LISTED)
+    # a line cut at the width before a short rest that would pass for a title (…现将2024年 / 度绩效情况报告如下:)
+    whole = ("甲镇人民政府2024年度绩效自评报告\n\n根据上级财政部门关于年度绩效自评工作的通知要求,"
+             "我镇迅速成立自评工作小组,明确分工、核查资料、分析成效,全面开展绩效自评工作,现将2024年度绩效情况报告如下:\n\n一、单位基本情况\n\n"
+             "甲镇人民政府为县级政府下属行政单位,执行政府会计准则制度,机构核定编制107人,无下属二级预算单位。\n\n"
+             "二、收支与绩效目标\n\n2024年度财政拨款收入合计2024.05万元(均为一般公共预算收入),财政拨款支出合计2024.05万元,"
+             "预算执行率100%。核心绩效目标:资金支出率≥98%、支出及时率≥97%,圆满完成年度重点任务,提升群众满意度。\n")
+    assert money(_wrap(whole)) == money(whole) != {}
