@@ -90,10 +90,16 @@ def guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     return title, used
 
 
+def site_line(ln: Line) -> bool:
+    """A line of the site's metadata block or navigation above a title (索引号…, 当前位置…), or an attachment's
+    label: never the title."""
+    n = norm(ln.text)
+    return bool(_SITE_META.match(n) or _SITE_NAV.search(n) or _META_TITLE.match(n) or _ATTACHMENT.match(n.strip()))
+
+
 def _guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     from_metadata = _metadata_title(intro)
-    intro = [ln for ln in intro if not _SITE_META.match(norm(ln.text)) and not _SITE_NAV.search(norm(ln.text))
-             and not _META_TITLE.match(norm(ln.text)) and not _ATTACHMENT.match(norm(ln.text).strip())]
+    intro = [ln for ln in intro if not site_line(ln)]
     for ln in intro:
         if ln.heading and ln.cells is None and ln.num is None:
             return re.sub(r"\s+", "", ln.text), [ln]
@@ -250,7 +256,7 @@ def recurring_subject(lines: list[Line]) -> str:
     that starts in its first three lines and recurs in the text; "" when none recurs."""
     text = "\n".join(norm(ln.text) for ln in lines if ln.cells is None)
     best = ""
-    for ln in [x for x in lines if x.cells is None][:3]:
+    for ln in [x for x in lines if x.cells is None and not site_line(x)][:3]:
         line = norm(ln.text)
         for m in _PROJECT_END.finditer(line):
             end = m.end()

@@ -148,7 +148,17 @@ _SITE_LINE = re.compile(
     r"组配分类|公开方式|公开范围|时\s*效性?|生成日期|成文日期|字体)\s*[:：|｜]?\s*)+$")
 
 
+# A site's footer below the report (主办单位：…  版权所有, 网站标识码…  备案号：…ICP备…, 联系我们 | 网站地图,
+# 【打印本页】【关闭窗口】): words no report writes on a short line of its own. Left in, its lines are read as one more
+# recommendation or problem of the section above.
+_FOOTER_LINE = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|(?:主办|承办|协办)单位\s*[:：]|"
+                          r"技术支持\s*[:：]|字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|^[-*•]?\s*(?:[【\[]?\s*(?:联系我们|网站地图|打印本页|关闭窗口|打印|关闭|"
+                          r"返回顶部|收藏本页|分享到)\s*[】\]]?\s*[|｜]?\s*)+$")
+
+
 def _site_lines(line: str) -> str:
+    if len(line) <= 120 and _FOOTER_LINE.search(line):
+        return ""
     return "" if _SITE_LINE.match(line) else line
 
 

@@ -105,6 +105,7 @@ from .meta import (
     own_unit,
     parse_bands,
     recurring_subject,
+    site_line,
     site_publisher,
     title_parts,
     title_unit,
@@ -146,10 +147,12 @@ class _Parser:
     def run(self) -> ParseResult:
         lines = read_lines(self.text)
         head: list[Line] = []
-        for ln in lines[:15]:
-            if ln.num is not None and ln.num.style == "cn_dun":
+        counted = 0  # the first 15 lines that are not the site's metadata or navigation (a long block pushes the
+        for ln in lines:  # title down the page)
+            if ln.num is not None and ln.num.style == "cn_dun" or counted >= 15:
                 break
             head.append(ln)
+            counted += 0 if site_line(ln) else 1
         title, title_lines = guess_title(head, self.source_name)
         intro, sections = split_sections([ln for ln in lines if all(ln is not t for t in title_lines)])
         year, region, project = title_parts(title)

@@ -96,3 +96,30 @@ def test_a_text_hard_wrapped_at_a_fixed_width_reads_as_the_text_written_a_paragr
              "二、收支与绩效目标\n\n2024年度财政拨款收入合计2024.05万元(均为一般公共预算收入),财政拨款支出合计2024.05万元,"
              "预算执行率100%。核心绩效目标:资金支出率≥98%、支出及时率≥97%,圆满完成年度重点任务,提升群众满意度。\n")
     assert money(_wrap(whole)) == money(whole) != {}
+
+
+REPORT = ("甲县江池镇人民政府2023年度绩效自评报告\n\n一、基本情况\n\n"
+          "全年预算3587.78万元,实际支出3400.00万元,预算执行率94.76%。\n\n"
+          "二、存在的问题\n\n(一)预算编制不够精准。\n\n三、改进建议\n\n(一)提高预算编制质量。\n")
+FIELDS = [("索引号", "11500230008689586D/2024-00016"), ("发文字号", ""), ("主题分类", "财政"), ("体裁分类", "其他"),
+          ("发布机构", "甲县江池镇人民政府"), ("有效性", ""), ("成文日期", "2024-04-15"), ("发布日期", "2024-04-24")]
+META = ("您当前所在位置:首页>甲县江池镇人民政府>政务公开>法定主动公开内容\n\n"
+        + "".join(f"[ {k} ] {v}\n" for k, v in FIELDS) * 2)
+NAV = ("首页 > 信息公开 > 财政信息 > 绩效管理\n发布时间：2023-06-26 09:34  来源：本站  浏览次数：128\n"
+       "【字体：大 中 小】 打印本页 关闭窗口\n\n")
+FOOTER = ("\n\n【打印本页】【关闭窗口】\n主办单位：甲县人民政府办公室  版权所有\n"
+          "网站标识码：5002300001  备案号：渝ICP备12345678号\n联系我们 | 网站地图\n")
+
+
+def test_a_long_metadata_block_above_the_title_and_a_sites_footer_below_change_nothing() -> None:
+    def read(text: str) -> tuple:
+        doc, name = read_document(text.encode("utf-8"), "page.txt")
+        ev = parse_report(doc, source_name=name).evaluation
+        return (ev.meta.title, {b.unit: (b.budget, b.executed) for b in ev.budget_lines}, len(ev.problems),
+                len(ev.recommendations))
+
+    plain = read(REPORT)
+    assert plain == ("甲县江池镇人民政府2023年度绩效自评报告",
+                     {"甲县江池镇人民政府": (Decimal("3587.78"), Decimal("3400.00"))}, 1, 1)
+    assert read(NAV + META + "\n" + REPORT) == plain  # the title is found below 20 lines of the site's block
+    assert read(REPORT + FOOTER) == plain  # the footer is no more recommendations
