@@ -104,6 +104,16 @@ def _space_cells(text: str) -> list[str]:
     return cells
 
 
+def _row_cells(text: str, width: int) -> list[str]:
+    """A row's cells by its spaces, as many as ``width`` when the row can be read so."""
+    cells = text.split()
+    if len(cells) != width:
+        cells = _space_cells(text)
+        if 0 < width - len(cells) <= 2:
+            cells += [""] * (width - len(cells))  # the empty cells a row ends with
+    return cells
+
+
 def _spaced_tables(out: list[Line | None]) -> None:
     """Rows of a table separated by spaces (序号 项目名称 主管部门 评价得分 评价等级 / 1 某项目 某局 92.5 优): the
     header's titles are a name column and a figure column (a note in brackets may follow a title: (万元), (调整后)),
@@ -138,16 +148,20 @@ def _spaced_tables(out: list[Line | None]) -> None:
             j = first
             while j < len(out):
                 nxt = out[j]
-                if nxt is None and spaced and rows and j + 1 < len(out) and out[j + 1] is not None:
-                    j += 1  # the blank line between two rows
-                    nxt = out[j]
+                if nxt is None and rows:
+                    # blank lines between two rows: a page that writes each row as a paragraph, or a PDF's page
+                    # break (its page number removed as noise): the table goes on when a row of its width follows
+                    k = j
+                    while k < len(out) and out[k] is None and k - j < 3:
+                        k += 1
+                    after_blank = out[k] if k < len(out) else None
+                    if after_blank is not None and after_blank.cells is None and (spaced or not any(
+                            _SPACED_NAME.fullmatch(w) or _SPACED_FIGURE.fullmatch(w) for w in after_blank.text.split())
+                            ) and len(_row_cells(after_blank.text, width)) == width:
+                        j, nxt = k, after_blank
                 if nxt is None or nxt.cells is not None:
                     break
-                cells = nxt.text.split()
-                if len(cells) != width:
-                    cells = _space_cells(nxt.text)
-                    if 0 < width - len(cells) <= 2:
-                        cells += [""] * (width - len(cells))  # the empty cells a row ends with
+                cells = _row_cells(nxt.text, width)
                 if len(cells) != width:
                     break
                 if sources:

@@ -123,3 +123,12 @@ def test_a_long_metadata_block_above_the_title_and_a_sites_footer_below_change_n
                      {"甲县江池镇人民政府": (Decimal("3587.78"), Decimal("3400.00"))}, 1, 1)
     assert read(NAV + META + "\n" + REPORT) == plain  # the title is found below 20 lines of the site's block
     assert read(REPORT + FOOTER) == plain  # the footer is no more recommendations
+
+
+def test_a_table_copied_with_spaces_that_runs_over_a_page_break_is_one_table() -> None:
+    rows = TABLE.split("\n")
+    broken = "\n".join([*rows[:3], "", "— 2 —", "", *rows[3:]])  # a PDF's page number between two rows
+    assert money(broken) == money(TABLE) and len(money(TABLE)) == 3
+    # a second table with a header of its own after a blank line is not read as rows of the first
+    second = TABLE + "\n序号 项目名称 项目实施单位 预算数 执行数 执行率\n1 乙项目 乙局 10 10 100%\n"
+    assert "项目名称" not in money(second)
