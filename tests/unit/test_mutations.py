@@ -79,7 +79,8 @@ def mutations(draw: st.DrawFn) -> tuple[str, dict[str, list[list[Any]]]]:
                 j = rows[0].index(header)
                 i = draw(st.sampled_from(data))
                 rows[i][j] = draw(st.sampled_from(["abc", "约 100", "一百", "3400.06万元", "—"]))
-        elif kind == "swap_units" and sheet in ("预算执行", "指标评分", "评价结果", "整改") and len(data) >= 2:
+        elif (kind == "swap_units" and sheet in ("预算执行", "指标评分", "评价结果", "整改") and len(data) >= 2
+              and ("单位" if sheet != "整改" else "责任单位") in rows[0]):  # (an earlier mutation may have renamed it)
             col = rows[0].index("单位" if sheet != "整改" else "责任单位")
             i, k = draw(st.lists(st.sampled_from(data), min_size=2, max_size=2, unique=True))
             rows[i][col], rows[k][col] = rows[k][col], rows[i][col]
