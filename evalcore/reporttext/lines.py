@@ -56,6 +56,11 @@ def _raw_lines(text: str) -> list[Line | None]:
                 out.append(None)
                 continue
             cells = [strip_md(c) for c in re.split(r"[|｜]", s.strip("|｜"))]
+            full = [c.strip() for c in cells if c.strip()]
+            if len(full) == 1 and len(full[0]) >= 40 and re.search(r"[。；;]|[，,].*[，,]", full[0]):
+                # a table's only filled cell holding paragraphs (a page's 项目基本情况 | …): prose, read as such
+                out.append(Line(no, full[0]))
+                continue
             out.append(Line(no, " | ".join(cells), cells=cells))
             continue
         heading = 0

@@ -132,3 +132,15 @@ def test_a_table_copied_with_spaces_that_runs_over_a_page_break_is_one_table() -
     # a second table with a header of its own after a blank line is not read as rows of the first
     second = TABLE + "\n序号 项目名称 项目实施单位 预算数 执行数 执行率\n1 乙项目 乙局 10 10 100%\n"
     assert "项目名称" not in money(second)
+
+
+def test_a_tables_only_filled_cell_holding_paragraphs_is_read_as_prose() -> None:
+    page = ("<html><body><h1>甲市2021年污水处理费项目绩效评价报告</h1><table>"
+            "<tr><td>项目名称</td></tr><tr><td>甲市2021年污水处理费项目</td></tr>"
+            "<tr><td>项目基本情况</td></tr><tr><td>项目背景:污水处理是攸关千家万户的民生问题,与经济社会发展密切相关。"
+            "2021年甲市财政安排污水处理费项目预算支出合计25,674.55万元,资金主要用于支付各污水处理公司的污水处理服务费。</td></tr>"
+            "</table></body></html>")
+    read, name = read_document(page.encode("utf-8"), "page.html")
+    ev = parse_report(read, source_name=name).evaluation
+    assert [(b.budget, b.executed) for b in ev.budget_lines] == [(Decimal("25674.55"), None)]
+    assert "| 项目名称 |" in read  # (the page's rows as the reader writes them; a short cell alone is still a cell)
