@@ -113,6 +113,44 @@ def pdf_document(data: bytes, name: str = "") -> Document:
     return doc
 
 
+# a line that opens an item of its own (一、 (二) 3、 4. ①): a paragraph of its own, never the rest of the line above
+_OPENS_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|"
+                         r"\d{1,2}\s*[、.．](?!\d)|[①-⑳])")
+
+
+def pdf_row(row: list[str | None]) -> list[str]:
+    """A row of a PDF table's grid as cells, without the grid's empty columns right of a short row (a form's
+    merged cells leave the rest of the grid's width empty)."""
+    cells = [_pdf_chars(_cell(c)) for c in row]
+    while len(cells) > 1 and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def pdf_paragraphs(text_lines: list, tables: list) -> list:
+    """A page's text lines with each paragraph's lines joined into one: a PDF keeps no paragraphs, and a line that
+    reaches the right edge of the text goes on in the next, whether or not it ends a sentence (…配套实施。 / 2021年
+    下达…). A line that opens an item (一、 (二) 3、) starts a paragraph; a table between two lines separates them.
+    The joined line keeps the place of its first line (page and line)."""
+    if len(text_lines) < 2:
+        return text_lines
+    right = max(tl["x1"] for tl, _, _ in text_lines)
+    widths = sorted((tl["x1"] - tl["x0"]) / len(text) for tl, text, _ in text_lines if len(text) >= 10)
+    char = widths[len(widths) // 2] if widths else 10.0
+    out: list = []
+    for tl, text, w in text_lines:
+        if out:
+            ptl, ptext, pw, last = out[-1]
+            gap = tl["top"] - last["bottom"]
+            between = any(last["bottom"] <= b[1] <= tl["top"] for b in tables)
+            if (last["x1"] >= right - 1.5 * char and 0 <= gap <= 1.2 * char and not between
+                    and not _OPENS_ITEM.match(text)):
+                out[-1] = (ptl, ptext + text, pw, tl)
+                continue
+        out.append((tl, text, w, tl))
+    return [(tl, text, w) for tl, text, w, _ in out]
+
+
 def _pdf_document(data: bytes, name: str) -> Document:
     try:
         import pdfplumber
@@ -149,18 +187,21 @@ def _pdf_document(data: bytes, name: str) -> Document:
             items: list[tuple[float, int, list[tuple[str, Where]]]] = []
             text_page = page.filter(outside) if boxes else page
             page_line = 0
+            text_lines = []
             for tl in text_page.extract_text_lines(layout=False, strip=True, return_chars=False):
                 text = _pdf_chars(tl.get("text", "")).strip()
                 if not text:
                     continue
                 chars += len(text)
                 page_line += 1
-                items.append((tl["top"], 1, [(text, Where(page=page_no, line=page_line))]))
+                text_lines.append((tl, text, Where(page=page_no, line=page_line)))
+            for tl, text, w in pdf_paragraphs(text_lines, [t.bbox for t in tables]):
+                items.append((tl["top"], 1, [(text, w)]))
             for t in tables:
                 table_no += 1
                 rows = []
                 for r_no, row in enumerate(t.extract(), start=1):
-                    line = _row_line([_pdf_chars(_cell(c)) for c in row])
+                    line = _row_line(pdf_row(row))
                     if line:
                         chars += len(line)
                         rows.append((line, Where(page=page_no, table=table_no, row=r_no)))

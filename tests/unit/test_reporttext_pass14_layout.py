@@ -144,3 +144,37 @@ def test_a_tables_only_filled_cell_holding_paragraphs_is_read_as_prose() -> None
     ev = parse_report(read, source_name=name).evaluation
     assert [(b.budget, b.executed) for b in ev.budget_lines] == [(Decimal("25674.55"), None)]
     assert "| 项目名称 |" in read  # (the page's rows as the reader writes them; a short cell alone is still a cell)
+
+
+def test_a_pdfs_lines_that_reach_the_right_edge_join_into_their_paragraph() -> None:
+    from evalcore.reporttext.formats import Where, pdf_paragraphs
+
+    def line(no: int, text: str, x1: float, indent: float = 0) -> tuple:
+        top = 100 + no * 14
+        return ({"x0": 50 + indent, "x1": x1, "top": top, "bottom": top + 10}, text, Where(page=1, line=no))
+
+    full = 50 + 36 * 10  # 36 characters of 10 points
+    lines = [line(1, "1、甲乡南村农田道路建设项目,铺建砂石路11公里、修建4个桥涵以及配套设施。", full),
+             line(2, "2021年下达财政专项扶贫资金197万元,实际已支付186.98万元,支付完成率为", full),
+             line(3, "94.91%。", 50 + 8 * 10),
+             line(4, "2、甲乡北村旅游扶贫交易市场建设项目,新建30平方米管理用房一座,场地硬化3", full),
+             line(5, "000平方米。", 50 + 10 * 10)]
+    joined = pdf_paragraphs(lines, [])
+    assert [t for _, t, _ in joined] == [
+        "1、甲乡南村农田道路建设项目,铺建砂石路11公里、修建4个桥涵以及配套设施。2021年下达财政专项扶贫资金197万元,"
+        "实际已支付186.98万元,支付完成率为94.91%。",
+        "2、甲乡北村旅游扶贫交易市场建设项目,新建30平方米管理用房一座,场地硬化3000平方米。"]
+    assert [w.line for _, _, w in joined] == [1, 4]  # a paragraph keeps the place of its first line
+    # a table between two lines, or a line far below, keeps them apart
+    assert len(pdf_paragraphs(lines[:2], [(50, 125, 400, 127)])) == 2
+    far = [lines[0], ({**lines[1][0], "top": 300, "bottom": 310}, lines[1][1], lines[1][2])]
+    assert len(pdf_paragraphs(far, [])) == 2
+
+
+def test_a_pdf_grids_empty_columns_right_of_a_short_row_are_no_cells() -> None:
+    from evalcore.reporttext.formats import pdf_row
+
+    assert pdf_row(["387664.62", "387664.62", "10", "100%", "10", "其中:当年财政\n拨款", None, "", None]) == [
+        "387664.62", "387664.62", "10", "100%", "10", "其中:当年财政拨款"]
+    assert pdf_row(["项目", None, "96", ""]) == ["项目", "", "96"]  # an empty cell inside the row stays
+    assert pdf_row([None, None]) == [""]
