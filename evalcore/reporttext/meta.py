@@ -99,6 +99,7 @@ def site_line(ln: Line) -> bool:
 
 def _guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
     from_metadata = _metadata_title(intro)
+    crumbs = {ln.no for ln in intro if _SITE_NAV.search(norm(ln.text))}  # the site's navigation lines
     intro = [ln for ln in intro if not site_line(ln)]
     for ln in intro:
         if ln.heading and ln.cells is None and ln.num is None:
@@ -115,6 +116,7 @@ def _guess_title(intro: list[Line], source_name: str) -> tuple[str, list[Line]]:
                 len(norm(ln.text).strip()) <= 6 and _SITE_SECTION.fullmatch(norm(ln.text).strip())):
             prev = intro[k - 1] if k else None
             if (prev is not None and prev.cells is None and prev.no >= ln.no - 2 and len(prev.text) <= 40
+                    and not any(prev.no < no < ln.no for no in crumbs)  # (a breadcrumb between: the site's name)
                     and not re.search(r"[，,。：:；;]", prev.text) and prev.num is None
                     and not _SITE_SECTION.fullmatch(norm(prev.text).strip())):
                 return re.sub(r"\s+", "", prev.text + ln.text), [prev, ln]  # a title broken over two lines

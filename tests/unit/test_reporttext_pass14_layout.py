@@ -178,3 +178,17 @@ def test_a_pdf_grids_empty_columns_right_of_a_short_row_are_no_cells() -> None:
         "387664.62", "387664.62", "10", "100%", "10", "其中:当年财政拨款"]
     assert pdf_row(["项目", None, "96", ""]) == ["项目", "", "96"]  # an empty cell inside the row stays
     assert pdf_row([None, None]) == [""]
+
+
+def test_a_sites_name_above_its_breadcrumb_is_no_first_line_of_the_title() -> None:
+    head = "jbo竞博官网\njbo竞博官网 > 信息公开 > 财政信息 > 工作绩效工作管理\n甲县林业局2021年度专项支出绩效自评报告\n"
+    body = "我局2021年度专项支出绩效自评98分。现将具体情况报告如下:\n一、项目基本情况\n甲县林业局为正科级单位。\n"
+
+    def title(text: str) -> str:
+        read, name = read_document(text.encode("utf-8"), "page.txt")
+        return parse_report(read, source_name=name).evaluation.meta.title
+
+    assert title(head + body) == "甲县林业局2021年度专项支出绩效自评报告"
+    # a title broken over two lines with nothing between them is still joined
+    two = "甲县林业局2021年度\n专项支出绩效自评报告\n" + body
+    assert title(two) == "甲县林业局2021年度专项支出绩效自评报告"
