@@ -239,20 +239,22 @@ def read_lines(text: str) -> list[Line]:
         i += 1
         if cur is None:
             continue
+        last = len(cur.text)  # the length of the last line joined: a line cut at the wrapping width is one as long
         while (cur.cells is None and not cur.headingish and _ends_open(cur.text)
-               and (re.search(r"[，,。；;]", cur.text) or (wrapped and len(cur.text) >= wrapped - 2))
+               and (re.search(r"[，,。；;]", cur.text) or (wrapped and last >= wrapped - 2))
                and (cur.num is None or len(cur.text) >= long_numbered or cur.lead or re.search(r"[。；;]", cur.text))):
             j = i
             while j < len(raw) and raw[j] is None and j - i < 3:
                 j += 1
             nxt = raw[j] if j < len(raw) else None
             # (a line cut at the text's wrapping width goes on in the next, even one short enough to be a title)
-            cut = bool(wrapped) and len(cur.text) >= (wrapped or 0) - 2 and j == i
+            cut = bool(wrapped) and last >= (wrapped or 0) - 2 and j == i
             if nxt is None or not (_joinable_start(nxt) or (
                     cut and nxt.cells is None and nxt.num is None and not nxt.headingish)):
                 break
             cur = Line(cur.no, cur.text.rstrip() + _without_page_number(cur.text, nxt.text.lstrip()), cur.heading,
                         cur.bold, cur.lead)
+            last = len(nxt.text)
             i = j + 1
         out.append(cur)
     return out

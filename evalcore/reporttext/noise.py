@@ -140,7 +140,7 @@ def _site_notices(line: str) -> str:
 # its weekday (2024年03月19日 星期二), and metadata labels left without their values (文号 | 浏览量 |). Such a line
 # becomes empty; a label with its value (发布机构：某县林业局) is kept.
 _SITE_WORD = (r"(?:政府信息公开|政务公开|信息公开目录|政府信息公开目录|政府信息公开专栏|站群导航|网站导航|网站地图|"
-              r"设为首页|无障碍浏览|无障碍|长者模式|关怀模式|关怀版|适老版|适老化|老年模式|大字版|繁体版|简体版|繁體|English|手机版|首页)")
+              r"设为首页|无障碍浏览|无障碍阅读|无障碍|网站支持IPv6|网站支持IPV6|读屏专用|长辈版|适老化模式|长者模式|关怀模式|关怀版|适老版|适老化|老年模式|大字版|繁体版|简体版|繁體|English|手机版|首页)")
 _SITE_LINE = re.compile(
     rf"^[-*•]?\s*{_SITE_WORD}(?:\s*[|｜/]?\s*{_SITE_WORD})*\s*[|｜]?\s*$"  # 无障碍浏览 长者模式: the site's buttons
     r"|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期[一二三四五六日天]\s*[|｜]?\s*$"

@@ -192,3 +192,14 @@ def test_a_sites_name_above_its_breadcrumb_is_no_first_line_of_the_title() -> No
     # a title broken over two lines with nothing between them is still joined
     two = "甲县林业局2021年度\n专项支出绩效自评报告\n" + body
     assert title(two) == "甲县林业局2021年度专项支出绩效自评报告"
+
+
+def test_only_a_line_cut_at_the_wrapping_width_goes_on_in_the_next() -> None:
+    from evalcore.reporttext.lines import read_lines
+
+    cut = "甲县农业农村局组织开展了年度项目支出绩效自评工作现将自评情况报告如下"  # 34 characters, no punctuation
+    filler = [f"第{k}段的内容写满了一整行文字而没有在行末结束句子所以它的下一行接续它" for k in range(6)]
+    text = "\n".join([cut[:34], "余下的话", "专项资金管理使用情况", *filler, "结尾。"])
+    lines = [ln.text for ln in read_lines(text)]
+    assert lines[0] == cut[:34] + "余下的话"  # the cut line goes on in its rest …
+    assert lines[1] == "专项资金管理使用情况"  # … but the rest, a short line, does not swallow the next line
