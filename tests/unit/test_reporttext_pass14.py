@@ -103,3 +103,12 @@ def test_the_numbered_items_of_a_funds_parts_are_parts_to_the_end_of_the_sentenc
     # after the sentence the fund's own spending is read again
     later = text + "截至年底,专项资金实际支出2000万元,执行率92.34%。\n"
     assert money(later) == {"本项目": (Decimal("2166"), Decimal("2000"), Decimal("92.34"))}
+
+
+def test_a_funds_projects_listed_with_their_shares_in_wan_without_yuan_give_no_figure_of_the_whole() -> None:
+    text = ("关于抗疫特别国债执行情况绩效自评报告\n\n一、资金安排情况\n\n"
+            "㈠甲市南城区中水调节池工程项目。安排资金7000万,主要用于新建调节池及泵房管网等配套设施。\n\n"
+            "㈡甲市北城区供水管网工程项目。安排资金5000万,主要用于管网改造。\n\n"
+            "㈢甲市人民医院改扩建项目。安排资金2000万,主要用于病房楼建设。\n")
+    assert money(text) == {}
+    assert money(text.replace("万,", "万元,")) == {}
