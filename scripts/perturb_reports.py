@@ -1,6 +1,6 @@
 """How the parser's score on the fit texts changes when each text is written another common way (issue 24).
 
-    .venv/bin/python scripts/perturb_reports.py [REWRITING ...] [--pdf] [-v]
+    .venv/bin/python -m scripts.perturb_reports [REWRITING ...] [--pdf] [-v]      (from the repository's root)
 
 A published report reaches the parser as a PDF's text layer, a page saved from a browser, a .docx or text copied
 from a site, and each of them writes the same report differently: full-width figures, a site's header and footer,
@@ -28,13 +28,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from evalcore.reporttext.score import in_part, score_text
+from evalcore.reporttext.source import read_document
+from scripts.make_report_pdfs import page_title, to_html
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from make_report_pdfs import page_title, to_html  # noqa: E402
-
-from evalcore.reporttext.score import in_part, score_text  # noqa: E402
-from evalcore.reporttext.source import read_document  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "reports"
 WIDE = str.maketrans("0123456789.%", "０１２３４５６７８９．％")

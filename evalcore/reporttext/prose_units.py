@@ -61,7 +61,11 @@ def listed_parts(lines: list[Line]) -> set[int]:
     (㈠甲工程项目。安排资金7000万元…, ㈡乙工程项目。安排资金5000万元…): each states an amount. Their amounts are the
     projects' shares of the whole, not the whole's (empty when there is no such list)."""
     return set(_project_paragraphs(lines, lambda rest: not _RESULT.search(norm(rest))
-                                   and bool(re.search(r"\d\s*(?:万元|亿元|元|万(?![\u4e00-\u9fff])|亿(?![\u4e00-\u9fff]))", norm(rest)))))
+                                   and bool(_AMOUNT.search(norm(rest)))))
+
+
+# an amount in 元, 万元 or 亿元, or in 万 / 亿 with no noun after it (安排资金7000万,主要用于…)
+_AMOUNT = re.compile(r"\d\s*(?:万元|亿元|元|万(?![\u4e00-\u9fff])|亿(?![\u4e00-\u9fff]))")
 
 
 # --- an enumeration of projects and their figures in one sentence --------------------------------------------------

@@ -2,16 +2,11 @@
 the same in every one of them (the corpus-wide measure is the script's; docs/reporttext.md, "Fourteenth session")."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from evalcore.reporttext import parse_report
 from evalcore.reporttext.source import read_document
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import perturb_reports as pr  # noqa: E402
+from scripts import perturb_reports as pr
 
 REPORT = ("甲县水利局2023年度农村饮水安全工程维修养护项目绩效自评报告\n\n"
           "一、项目基本情况\n\n甲县水利局负责全县农村饮水安全工程的维修养护,项目覆盖全县12个乡镇,受益人口约8.6万人,"
