@@ -72,8 +72,11 @@ def test_the_held_out_list_is_what_the_fixed_rule_gives() -> None:
 # figures; 41 a stated value under another unit's name). On the 194 texts held out before: 185 of 370, 59 invented
 # (55 figures; 177 and 58, 54 figures, at the session's start); on the 7 new held-out texts 2 of 10, 9 invented.
 # docs/reporttext.md, "Thirteenth session".
-HELD_OUT_RIGHT_AT_LEAST = 187
-HELD_OUT_INVENTED_AT_MOST = 64
+# Issue 24's fourteenth session (no texts added; its parser passes, most of them found by rewriting fit texts the ways
+# published reports arrive: scripts/perturb_reports.py), measured once at the end: 194 of 380 right, 62 invented (58
+# of them figures; 36 a stated value under another unit's name). docs/reporttext.md, "Fourteenth session".
+HELD_OUT_RIGHT_AT_LEAST = 194
+HELD_OUT_INVENTED_AT_MOST = 58
 
 
 def _held_out_invented(scores) -> list[tuple[str, str, str | None]]:
@@ -154,7 +157,8 @@ def test_the_held_out_part_is_no_worse_than_last_measured() -> None:
 # (tests/unit/test_reporttext_pass13.py, docs/reporttext.md "Thirteenth session"):
 # With the fifteenth batch's 11 tuned-half texts and the session's later passes, at its end: fit 367 of 406, 21
 # invented (208 texts); check 91 of 138, 30 invented (77 texts).
-TUNED_FLOORS = {"fit": (367, 21), "check": (91, 30)}
+# Fourteenth session, at its end: fit 371 of 406, 18 invented; check 91 of 138, 30 invented (unchanged).
+TUNED_FLOORS = {"fit": (371, 18), "check": (91, 30)}
 
 
 @pytest.mark.parametrize("part", sorted(TUNED_FLOORS))
@@ -303,7 +307,9 @@ def test_the_scorer_counts_texts_published_without_review_and_the_errors_in_them
 # (three texts whose nothing was found before now give figures a person must confirm).
 # At its end, measured once: fit (0, 93), check (0, 32), held out (3, 94): 2 held-out texts publish 3 wrong or
 # invented figures unreviewed (3 texts, 5 figures at the session's start).
-CERTAINTY_FLOORS = {"fit": (0, 93), "check": (0, 32), "held-out": (3, 94)}
+# Fourteenth session, at its end (measured once): fit (0, 94), check (0, 32), held out (3, 94): 2 held-out
+# texts publish 3 wrong or invented figures unreviewed (1 of them a count).
+CERTAINTY_FLOORS = {"fit": (0, 94), "check": (0, 32), "held-out": (3, 94)}
 
 
 @pytest.mark.parametrize("part", sorted(CERTAINTY_FLOORS))
