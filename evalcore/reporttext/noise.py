@@ -136,30 +136,41 @@ def _site_notices(line: str) -> str:
 
 
 # A site's own lines that a line-by-line reader joins to the report's title or first sentence (政府信息公开 +
-# 2022年度…绩效自评报告): a column or navigation name alone (政府信息公开, 政务公开, 站群导航 …), the page's date with
-# its weekday (2024年03月19日 星期二), and metadata labels left without their values (文号 | 浏览量 |). Such a line
-# becomes empty; a label with its value (发布机构：某县林业局) is kept.
-_SITE_WORD = (r"(?:政府信息公开|政务公开|信息公开目录|政府信息公开目录|政府信息公开专栏|站群导航|网站导航|网站地图|"
-              r"设为首页|无障碍浏览|无障碍阅读|无障碍|网站支持IPv6|网站支持IPV6|读屏专用|长辈版|适老化模式|长者模式|关怀模式|关怀版|适老版|适老化|老年模式|大字版|繁体版|简体版|繁體|English|手机版|首页)")
-_SITE_LINE = re.compile(
-    rf"^[-*•]?\s*{_SITE_WORD}(?:\s*[|｜/]?\s*{_SITE_WORD})*\s*[|｜]?\s*$"  # 无障碍浏览 长者模式: the site's buttons
-    r"|^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期[一二三四五六日天]\s*[|｜]?\s*$"
-    r"|^[-*•]?\s*(?:(?:索引号|文\s*号|发文字号|浏览量|浏览次数|访问量|点击量|发布日期|发布时间|公开目录|主题分类|体裁分类|"
-    r"组配分类|公开方式|公开范围|时\s*效性?|生成日期|成文日期|字体)\s*[:：|｜]?\s*)+$")
+# 2022年度…绩效自评报告): a column or navigation name alone or a row of the site's buttons (政府信息公开, 站群导航,
+# 无障碍浏览 长者模式 …), the page's date with its weekday (2024年03月19日 星期二), and metadata labels left without
+# their values (文号 | 浏览量 |). Such a line becomes empty; a label with its value (发布机构：某县林业局) is kept.
+# Each kind is read as words between separators (whitespace removed first), each word a run of the kind's names: a
+# pattern repeating a group with optional spaces on both sides would try every way to split a run of spaces and
+# take exponential time on a long line of such words that does not end as expected.
+_SITE_WORDS = re.compile(r"(?:政府信息公开|政务公开|信息公开目录|政府信息公开目录|政府信息公开专栏|站群导航|"
+                         r"网站导航|网站地图|设为首页|无障碍浏览|无障碍阅读|无障碍|网站支持IPv6|网站支持IPV6|读屏专用|长辈版|适老化模式|长者模式|"
+                         r"关怀模式|关怀版|适老版|适老化|老年模式|大字版|繁体版|简体版|繁體|English|手机版|首页)+")
+_META_LABELS = re.compile(r"(?:索引号|文号|发文字号|浏览量|浏览次数|访问量|点击量|发布日期|发布时间|公开目录|"
+                          r"主题分类|体裁分类|组配分类|公开方式|公开范围|时效性?|生成日期|成文日期|字体)+")
+_DATED = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*星期[一二三四五六日天]\s*[|｜]?\s*$")
+
+
+def _only(line: str, words: re.Pattern[str], separators: str) -> bool:
+    """Whether ``line`` (a bullet, whitespace and ``separators`` aside) is nothing but runs of ``words``."""
+    parts = [p for p in re.split(separators, re.sub(r"\s+", "", line).lstrip("-*•")) if p]
+    return bool(parts) and all(words.fullmatch(p) for p in parts)
 
 
 # A site's footer below the report (主办单位：…  版权所有, 网站标识码…  备案号：…ICP备…, 联系我们 | 网站地图,
 # 【打印本页】【关闭窗口】): words no report writes on a short line of its own. Left in, its lines are read as one more
 # recommendation or problem of the section above.
-_FOOTER_LINE = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|(?:主办|承办|协办)单位\s*[:：]|"
-                          r"技术支持\s*[:：]|字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|^[-*•]?\s*(?:[【\[]?\s*(?:联系我们|网站地图|打印本页|关闭窗口|打印|关闭|"
-                          r"返回顶部|收藏本页|分享到)\s*[】\]]?\s*[|｜]?\s*)+$")
+_FOOTER_MARK = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|(?:主办|承办|协办)单位\s*[:：]|"
+                          r"技术支持\s*[:：]|字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小")
+_FOOTER_TOOLS = re.compile(r"(?:联系我们|网站地图|打印本页|关闭窗口|打印|关闭|返回顶部|收藏本页|分享到)+")
 
 
 def _site_lines(line: str) -> str:
-    if len(line) <= 120 and _FOOTER_LINE.search(line):
+    if len(line) <= 120 and (_FOOTER_MARK.search(line) or _only(line, _FOOTER_TOOLS, r"[|｜【】\[\]]+")):
         return ""
-    return "" if _SITE_LINE.match(line) else line
+    if (_only(line, _SITE_WORDS, r"[|｜/]+") or _DATED.match(line)
+            or _only(line, _META_LABELS, r"[:：|｜]+")):
+        return ""
+    return line
 
 
 def _pinyin(line: str) -> str:

@@ -203,3 +203,20 @@ def test_only_a_line_cut_at_the_wrapping_width_goes_on_in_the_next() -> None:
     lines = [ln.text for ln in read_lines(text)]
     assert lines[0] == cut[:34] + "余下的话"  # the cut line goes on in its rest …
     assert lines[1] == "专项资金管理使用情况"  # … but the rest, a short line, does not swallow the next line
+
+
+def test_a_long_line_of_a_sites_words_that_ends_otherwise_is_read_at_once() -> None:
+    """A pattern repeating a group with optional spaces on both sides took exponential time on such a line (40
+    words: hours); read as words between separators it is immediate. The bound below is for "finishes at all", not
+    a speed target."""
+    import threading
+
+    from evalcore.reporttext.noise import clean_text
+
+    lines = [("打印  " * 40) + "x", ("首页   " * 40) + "x", ("索引号   " * 40) + "x"]
+    out: list[str] = []
+    worker = threading.Thread(target=lambda: out.append(clean_text("\n".join(lines))), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert out == ["\n".join(lines)]  # finished, and such a line is kept: it is not only the site's words
+    assert clean_text("无障碍浏览 长者模式\n【打印本页】【关闭窗口】\n文 号 | 浏览量 |\n首页政务公开") == "\n\n\n"
